@@ -1,0 +1,51 @@
+/**
+ * `gvc` entry point. Each command lives in its own module under commands/ and registers
+ * itself on the program; this file only wires them up and turns errors into exit codes:
+ * 2 for bad input (a UserError, one line, no stack trace), 1 for anything unexpected.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { UserError } from '../scenario/errors.js';
+import { registerRun } from './commands/run.js';
+import { registerParams } from './commands/params.js';
+import { registerSchema } from './commands/schema.js';
+
+export const PROGRAM_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('gvc')
+    .description('Agent-based simulator of supplier-buyer global value chains (functional lock-in and upgrading).')
+    .version(PROGRAM_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerRun(program);
+  registerParams(program);
+  registerSchema(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its message (or help/version).
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`gvc: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    process.stderr.write(`gvc: internal error: ${e?.message ?? String(err)}\n`);
+    if (process.env.GVC_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    else process.stderr.write('gvc: this is a bug; rerun with GVC_DEBUG=1 for details.\n');
+    return 1;
+  }
+}
