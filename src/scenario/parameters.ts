@@ -137,12 +137,12 @@ int('buyers.*.count', 10, 0, 1000000, 'firms', 'Number of lead firms in the grou
 oneOf('buyers.*.governance', 'emergent', GOVERNANCE_STYLES, 'Governance style; `emergent` derives each relationship\'s type from complexity, codifiability and supplier capability (Gereffi, Humphrey & Sturgeon 2005).');
 oneOf('buyers.*.type', 'branding', BUYER_TYPES, 'Branding buyers relinquish supply-chain functions readily; sourcing buyers do not (Humphrey & Schmitz 2002).');
 setOf('buyers.*.guards', ['design', 'marketing'], FUNCTIONS, 'Functions the buyer treats as core and guards against supplier encroachment.');
-num('buyers.*.requirements.process', 0.3, 0, 1, 'index', 'Process capability a supplier needs to be accepted.');
-num('buyers.*.requirements.product', 0.2, 0, 1, 'index', 'Product capability a supplier needs to be accepted.');
+num('buyers.*.requirements.process', 0.2, 0, 1, 'index', 'Process capability a supplier needs to be accepted.');
+num('buyers.*.requirements.product', 0.15, 0, 1, 'index', 'Product capability a supplier needs to be accepted.');
 num('buyers.*.sophistication', 0.5, 0, 1, 'index', 'Segment sophistication: pays more, and capable suppliers move up to such buyers.');
 int('buyers.*.suppliers_target', 10, 1, 100000, 'firms', 'Number of suppliers the buyer keeps.');
 num('buyers.*.demand_per_supplier', 0.8, 0, 1000, 'units/step', 'Demand volume per target supplier (buyer demand = this x suppliers_target).');
-num('buyers.*.demand_growth', 0, -0.5, 1, 'per year', 'Annual growth of the buyer\'s demand.');
+num('buyers.*.demand_growth', 0.02, -0.5, 1, 'per year', 'Annual growth of the buyer\'s demand.');
 num('buyers.*.monitoring', 0.5, 0, 1, 'index', 'Monitoring intensity: speeds process and product transfer and the detection of encroachment.');
 num('buyers.*.bargaining_power', 0.5, 0, 1, 'index', 'Bargaining power: squeezes the prices of suppliers dependent on the buyer.');
 bool('buyers.*.developmental', false, 'Developmental buyers train suppliers beyond their immediate needs (ILO SEED).');
@@ -182,26 +182,26 @@ for (const kind of PARTNER_KINDS) {
 }
 
 // ---------------------------------------------------------------- orders and prices
-num('model.orders.capability_weight', 2, 0, 10, 'exponent', 'Exponent on production capability in a buyer\'s order allocation.');
+num('model.orders.capability_weight', 1.5, 0, 10, 'exponent', 'Exponent on production capability in a buyer\'s order allocation (orders are also proportional to capacity).');
 num('model.orders.tenure_weight', 0.5, 0, 5, 'index', 'Extra allocation weight of a long relationship (reliability proven over time).');
 num('model.prices.base_price', 1, 0.01, 100, 'money/unit', 'Export unit price of a basic assembled product.');
-num('model.prices.unit_cost', 0.72, 0, 100, 'money/unit', 'Variable unit cost at zero process capability.');
-num('model.prices.process_cost_saving', 0.25, 0, 0.9, 'share of cost', 'Share of unit cost saved at process capability 1.');
+num('model.prices.unit_cost', 0.8, 0, 100, 'money/unit', 'Variable unit cost at zero process capability.');
+num('model.prices.process_cost_saving', 0.15, 0, 0.9, 'share of cost', 'Share of unit cost saved at process capability 1.');
 num('model.prices.fixed_cost', 0.1, 0, 100, 'money/capacity/step', 'Fixed cost per unit of capacity per step (paid whether or not it is used).');
-num('model.prices.product_premium', 0.3, 0, 5, 'share of price', 'Unit value added at product capability 1.');
-num('model.prices.design_premium', 0.3, 0, 5, 'share of price', 'Unit value added by the supplier\'s own design at design capability 1 (smile curve).');
-num('model.prices.brand_premium', 0.6, 0, 5, 'share of price', 'Unit value added by an own brand at marketing capability 1 (smile curve).');
-num('model.prices.sophistication_premium', 0.2, 0, 5, 'share of price', 'Price premium paid by a buyer of sophistication 1.');
+num('model.prices.product_premium', 0.15, 0, 5, 'share of price', 'Unit value added at product capability 1.');
+num('model.prices.design_premium', 0.15, 0, 5, 'share of price', 'Unit value added by the supplier\'s own design at design capability 1 (smile curve).');
+num('model.prices.brand_premium', 0.3, 0, 5, 'share of price', 'Unit value added by an own brand at marketing capability 1 (smile curve).');
+num('model.prices.sophistication_premium', 0.1, 0, 5, 'share of price', 'Price premium paid by a buyer of sophistication 1.');
 num('model.prices.buyer_squeeze', 0.3, 0, 1, 'share of price', 'Price cut from a buyer with power 1 on a supplier fully dependent on it.');
 num('model.prices.imitation', 0.8, 0, 1, 'share of premium', 'Share of design and brand premiums imitators erode when IPR protection is 0.');
 num('model.prices.tax_rate', 0, 0, 1, 'share of profit', 'Share of positive profit paid out (tax, owner drawings) before reinvestment.');
 
 // ---------------------------------------------------------------- learning
 const transfer: Record<RelationshipType, Record<FunctionName, number>> = {
-  market: { process: 0.06, product: 0.06, design: 0.04, marketing: 0.04 },
-  network: { process: 0.3, product: 0.3, design: 0.3, marketing: 0.3 },
-  quasi_hierarchy: { process: 0.45, product: 0.4, design: 0.25, marketing: 0.25 },
-  hierarchy: { process: 0.45, product: 0.45, design: 0.3, marketing: 0.3 },
+  market: { process: 0.02, product: 0.02, design: 0.015, marketing: 0.015 },
+  network: { process: 0.2, product: 0.2, design: 0.2, marketing: 0.2 },
+  quasi_hierarchy: { process: 0.15, product: 0.12, design: 0.1, marketing: 0.1 },
+  hierarchy: { process: 0.18, product: 0.18, design: 0.15, marketing: 0.15 },
 };
 for (const g of RELATIONSHIP_TYPES) {
   for (const f of FUNCTIONS) {
@@ -211,17 +211,17 @@ for (const g of RELATIONSHIP_TYPES) {
 num('model.learning.guard_leak', 0.05, 0, 1, 'share', 'Share of the transfer intensity that still reaches the supplier in a function its buyer guards.');
 num('model.learning.developmental_boost', 0.5, 0, 5, 'share', 'Extra transfer of a developmental buyer in the functions it does not guard.');
 num('model.learning.monitoring_boost', 0.5, 0, 5, 'share', 'Extra process and product transfer at monitoring intensity 1 (quasi-hierarchy and hierarchy).');
-num('model.learning.network_rate', 0.25, 0, 5, 'per year', 'Spillover rate from a strategic partner at trust 1.');
+num('model.learning.network_rate', 0.06, 0, 5, 'per year', 'Spillover rate from a strategic partner at trust 1.');
 num('model.learning.peer_imitation_damping', 0.5, 0, 1, 'share', 'Share of peer spillover lost to copying fears when IPR protection is 0.');
 num('model.learning.absorptive_floor', 0.05, 0, 1, 'index', 'Absorptive capacity of a firm with no R&D stock.');
-num('model.learning.absorptive_half_stock', 0.15, 0.001, 100, 'capacity units', 'R&D stock per unit of capacity at which absorptive capacity is halfway to 1.');
+num('model.learning.absorptive_half_stock', 1, 0.001, 100, 'capacity units', 'R&D stock per unit of capacity at which absorptive capacity is halfway to 1.');
 num('model.learning.rd_depreciation', 0.15, 0, 5, 'per year', 'Depreciation of the R&D stock.');
 num('model.learning.depreciation', 0.04, 0, 5, 'per year', 'Decay of a capability the supplier does not exercise.');
 
 // ---------------------------------------------------------------- investment
-num('model.investment.efficiency', 1.2, 0, 100, 'capability/(money/capacity)', 'Capability gained per unit of investment per unit of capacity, at full absorptive capacity.');
+num('model.investment.efficiency', 0.8, 0, 100, 'capability/(money/capacity)', 'Capability gained per unit of investment per unit of capacity, at full absorptive capacity.');
 num('model.investment.sanction_aversion', 1, 0, 5, 'index', 'How strongly a dependent supplier holds back investment in its buyer\'s guarded functions.');
-num('model.investment.capacity_growth', 0.08, 0, 2, 'per year', 'Capacity growth of a profitable supplier running at full utilisation.');
+num('model.investment.capacity_growth', 0.04, 0, 2, 'per year', 'Capacity growth of a profitable supplier whose buyers ordered more than it could make.');
 num('model.investment.cash_buffer', 0.5, 0, 100, 'capacity units', 'Cash per unit of capacity kept before profit is reinvested.');
 
 // ---------------------------------------------------------------- sanctions and relationship change

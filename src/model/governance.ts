@@ -1,0 +1,70 @@
+/**
+ * Relationship types. A buyer with a fixed style gives every tie that type, except that a
+ * quasi-hierarchical tie relaxes once the supplier is capable (Humphrey & Schmitz 2002,
+ * proposition 4): into a network tie if the supplier also brings complementary design
+ * competence, into a market tie if it has other customers to turn to; branding buyers let go
+ * faster than sourcing buyers. An `emergent` buyer derives each tie's type from the three
+ * Gereffi–Humphrey–Sturgeon (2005) determinants, with hysteresis on supplier capability so a
+ * tie does not flip back and forth around the threshold.
+ */
+import type { RelationshipType } from '../scenario/parameters.js';
+import type { ModelParams } from '../scenario/types.js';
+import { DESIGN, productionCapability, stepProbability, type Buyer, type Relationship, type Supplier, type World } from './state.js';
+
+/**
+ * GHS mapping onto the four Humphrey–Schmitz types: low complexity → market; high complexity
+ * with high codifiability and capable suppliers → modular, which we count as market; high
+ * complexity, low codifiability, capable suppliers → relational (network); capable suppliers
+ * missing → captive (quasi-hierarchy) when codifiable, hierarchy when not.
+ */
+export function ghsType(complexity: number, codifiability: number, capable: boolean, complementary: boolean): RelationshipType {
+  if (complexity <= 0.5) return 'market';
+  const codifiable = codifiability > 0.5;
+  if (capable && codifiable) return 'market';
+  if (capable && complementary) return 'network';
+  if (capable) return 'quasi_hierarchy';
+  return codifiable ? 'quasi_hierarchy' : 'hierarchy';
+}
+
+/** Capability judged with hysteresis: a capable supplier stays capable until it falls below threshold - band. */
+export function judgeCapable(production: number, wasCapable: boolean, m: ModelParams): boolean {
+  const t = m.governance.capable_threshold;
+  const h = m.governance.hysteresis;
+  return wasCapable ? production >= t - h : production >= t + h;
+}
+
+export function initialType(buyer: Buyer, supplier: Supplier, m: ModelParams): { type: RelationshipType; capable: boolean } {
+  const capable = judgeCapable(productionCapability(supplier), false, m);
+  const style = buyer.config.governance;
+  if (style !== 'emergent') return { type: style, capable };
+  const complementary = supplier.cap[DESIGN] >= m.governance.network_competence;
+  return { type: ghsType(buyer.config.complexity, buyer.config.codifiability, capable, complementary), capable };
+}
+
+/** Process 6b: relationship types move as supplier capability changes. */
+export function updateRelationshipTypes(world: World): void {
+  const m = world.scenario.model;
+  const rng = world.streams.governance;
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    for (const r of s.relationships) updateType(r, m, world.dt, rng);
+  }
+}
+
+function updateType(r: Relationship, m: ModelParams, dt: number, rng: () => number): void {
+  const s = r.supplier;
+  const b = r.buyer;
+  r.capable = judgeCapable(productionCapability(s), r.capable, m);
+  const complementary = s.cap[DESIGN] >= m.governance.network_competence;
+  if (b.config.governance === 'emergent') {
+    r.type = ghsType(b.config.complexity, b.config.codifiability, r.capable, complementary);
+    return;
+  }
+  if (r.type !== 'quasi_hierarchy' || !r.capable) return;
+  const hasExitOptions = s.topBuyerShare < 0.5;
+  if (!complementary && !hasExitOptions) return;
+  // Draw only when a move is possible, so the governance stream is not consumed otherwise.
+  if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt)) {
+    r.type = complementary ? 'network' : 'market';
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Initialisation: build lead firms, partners and suppliers group by group in file order (ids
+ * follow that order), give each supplier its initial buyers and strategic ties, and set the
+ * environment to its first-step values. All draws come from the `init` stream.
+ */
+import { makeStreams, normal, randomIndex, type Rng } from '../engine/rng.js';
+import { FUNCTIONS } from '../scenario/parameters.js';
+import type { Scenario, SupplierGroupConfig } from '../scenario/types.js';
+import { isRelated, linkSupplierToBuyer } from './relationships.js';
+import { absorptiveCapacity } from './learning.js';
+import {
+  OEM,
+  clamp01,
+  type Buyer,
+  type Partner,
+  type Supplier,
+  type World,
+} from './state.js';
+
+export function createWorld(scenario: Scenario): World {
+  const streams = makeStreams(scenario.seed);
+  const world: World = {
+    scenario,
+    dt: 1 / scenario.time.steps_per_year,
+    step: 0,
+    suppliers: [],
+    buyers: createBuyers(scenario),
+    partners: createPartners(scenario),
+    env: { pricePressure: 0, logExchangeRate: 0, exchangeRate: 1, domesticDemand: 0, initialCapacity: 0 },
+    counters: { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 },
+    streams,
+    nextSupplierId: 0,
+  };
+  for (const [group, config] of Object.entries(scenario.suppliers)) {
+    for (let i = 0; i < config.count; i++) {
+      const s = createSupplier(world, group, config, streams.init);
+      world.suppliers.push(s);
+      assignInitialBuyers(world, s, config.initial_buyers, streams.init);
+      formInitialTies(world, s, streams.init);
+    }
+  }
+  world.env.initialCapacity = world.suppliers.reduce((sum, s) => sum + s.size, 0);
+  const e = scenario.environment;
+  world.env.pricePressure = Math.min(e.price_pressure.max, e.price_pressure.initial);
+  world.env.domesticDemand = e.domestic_market.size * world.env.initialCapacity;
+  for (const b of world.buyers) b.demand = b.config.demand_per_supplier * b.config.suppliers_target;
+  return world;
+}
+
+function createBuyers(scenario: Scenario): Buyer[] {
+  const buyers: Buyer[] = [];
+  for (const [group, config] of Object.entries(scenario.buyers)) {
+    for (let i = 0; i < config.count; i++) {
+      buyers.push({
+        id: buyers.length,
+        group,
+        config,
+        guards: FUNCTIONS.map((f) => config.guards.includes(f)),
+        knowHow: FUNCTIONS.map((f) => config.know_how[f]),
+        requirements: { ...config.requirements },
+        demand: 0,
+        relationships: [],
+      });
+    }
+  }
+  return buyers;
+}
+
+function createPartners(scenario: Scenario): Partner[] {
+  const partners: Partner[] = [];
+  for (const [group, config] of Object.entries(scenario.partners)) {
+    const profile = scenario.model.partner_profiles[config.kind];
+    for (let i = 0; i < config.count; i++) {
+      partners.push({
+        id: partners.length,
+        group,
+        kind: config.kind,
+        knowHow: FUNCTIONS.map((f) => profile[f]),
+        covers: FUNCTIONS.map((f) => profile.covers.includes(f)),
+        sector: config.sector,
+      });
+    }
+  }
+  return partners;
+}
+
+/** R&D stock that yields a given absorptive capacity (inverse of absorptiveCapacity). */
+export function rdStockFor(target: number, floor: number, halfStock: number): number {
+  if (target <= floor) return 0;
+  const x = (target - floor) / (1 - floor);
+  return (halfStock * x) / (1 - x);
+}
+
+export function createSupplier(world: World, group: string, config: SupplierGroupConfig, rng: Rng): Supplier {
+  const m = world.scenario.model;
+  const pools = poolsFor(world, config);
+  const splitTotal = FUNCTIONS.reduce((sum, f) => sum + config.intent.split[f], 0);
+  const rdStock = rdStockFor(config.absorptive_capacity, m.learning.absorptive_floor, m.learning.absorptive_half_stock);
+  const size = config.size.mean * Math.exp(config.size.sd_log * normal(rng));
+  return {
+    id: world.nextSupplierId++,
+    group,
+    active: true,
+    entryStep: world.step,
+    cap: FUNCTIONS.map((f) => clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng))),
+    coverage: [0, 0, 0, 0],
+    rdStock,
+    absorptive: absorptiveCapacity(rdStock, m.learning),
+    cash: config.cash * size,
+    size,
+    intent: {
+      reinvest: config.intent.reinvest,
+      split: FUNCTIONS.map((f) => (splitTotal > 0 ? config.intent.split[f] / splitTotal : 0.25)),
+      networkTies: config.intent.network_ties,
+      diversify: config.intent.diversify,
+    },
+    domesticReserve: config.intent.domestic,
+    domesticReserveFloor: config.intent.domestic,
+    relationships: [],
+    ties: [],
+    sectors: [0],
+    buyerPool: pools.buyers,
+    partnerPool: pools.partners,
+    exportVolume: 0,
+    saturated: false,
+    domesticVolume: 0,
+    sectorVolume: 0,
+    ownBrandVolume: 0,
+    ownDesignVolume: 0,
+    revenue: 0,
+    profit: 0,
+    margin: null,
+    investment: 0,
+    investmentByFunction: [0, 0, 0, 0],
+    domesticPrice: 0,
+    topBuyerShare: 0,
+    buyerHhi: 0,
+    lossStreak: 0,
+    leadFirmSteps: 0,
+    role: OEM,
+    highestRole: OEM,
+    stepOdm: null,
+    stepObm: null,
+  };
+}
+
+const poolCache = new WeakMap<World, Map<SupplierGroupConfig, { buyers: Buyer[]; partners: Partner[] }>>();
+
+/** The buyers and partners a supplier group may deal with, computed once per group and run. */
+function poolsFor(world: World, config: SupplierGroupConfig): { buyers: Buyer[]; partners: Partner[] } {
+  let byGroup = poolCache.get(world);
+  if (!byGroup) poolCache.set(world, (byGroup = new Map()));
+  let pools = byGroup.get(config);
+  if (!pools) {
+    const bg = new Set(config.buyer_groups);
+    const pg = new Set(config.partner_groups);
+    pools = {
+      buyers: bg.size > 0 ? world.buyers.filter((b) => bg.has(b.group)) : world.buyers,
+      partners: pg.size > 0 ? world.partners.filter((p) => pg.has(p.group)) : world.partners,
+    };
+    byGroup.set(config, pools);
+  }
+  return pools;
+}
+
+/**
+ * Initial customers: of two random eligible buyers, the one with more demand per supplier
+ * ("power of two choices"), which spreads suppliers over demand without a global assignment.
+ */
+function assignInitialBuyers(world: World, s: Supplier, n: number, rng: Rng): void {
+  const pool = s.buyerPool;
+  const wanted = Math.min(n, pool.length);
+  let guard = 0;
+  while (s.relationships.length < wanted && guard++ < 50 * wanted) {
+    const a = pool[randomIndex(rng, pool.length)];
+    const b = pool[randomIndex(rng, pool.length)];
+    const pick = demandPerSupplier(b) > demandPerSupplier(a) ? b : a;
+    if (isRelated(s, pick)) continue;
+    linkSupplierToBuyer(world, s, pick);
+  }
+}
+
+function demandPerSupplier(b: Buyer): number {
+  return (b.config.demand_per_supplier * b.config.suppliers_target) / (b.relationships.length + 1);
+}
+
+function formInitialTies(world: World, s: Supplier, rng: Rng): void {
+  const pool = s.partnerPool;
+  const wanted = Math.min(s.intent.networkTies, pool.length);
+  const trust = world.scenario.model.networks.initial_trust;
+  let guard = 0;
+  while (s.ties.length < wanted && guard++ < 50 * wanted) {
+    const p = pool[randomIndex(rng, pool.length)];
+    if (s.ties.some((t) => t.partner === p)) continue;
+    s.ties.push({ partner: p, trust, startStep: world.step });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Process 5 — investment. A supplier reinvests the intended share of its profit, as far as its
+ * cash above a safety buffer allows (so thin margins and losses starve investment: the vicious
+ * circle). The split across functions follows strategic intent, adjusted for expected payoff:
+ * weak IPR discounts design and brand (imitators erode the premium), and a supplier dependent
+ * on buyers that guard a function holds back investment in it in proportion to the sanction
+ * risk — what it holds back goes to process and product, the immediate cash of OEM work.
+ * Investment raises capability with diminishing returns and builds the R&D stock that sets
+ * absorptive capacity.
+ */
+import { ipRetention } from './prices.js';
+import { absorptiveCapacity } from './learning.js';
+import { irreplaceability } from './sanctions.js';
+import { DESIGN, MARKETING, N_FUNCTIONS, type Supplier, type World } from './state.js';
+
+/** Sanction risk the supplier perceives in function f: its sales in captive ties with buyers guarding f, weighted by replaceability. */
+export function sanctionRisk(s: Supplier, f: number, world: World): number {
+  let risk = 0;
+  for (const r of s.relationships) {
+    if (r.type === 'quasi_hierarchy' && r.buyer.guards[f]) risk += r.salesShare * (1 - irreplaceability(r, world));
+  }
+  return Math.min(1, risk);
+}
+
+export function investmentWeights(s: Supplier, world: World): number[] {
+  const { model: m, environment: env } = world.scenario;
+  const retention = ipRetention(env, m);
+  const w = s.intent.split.slice();
+  w[DESIGN] *= retention;
+  w[MARKETING] *= retention;
+  let total = 0;
+  for (let f = 0; f < N_FUNCTIONS; f++) {
+    if (f === DESIGN || f === MARKETING) {
+      w[f] *= Math.max(0, 1 - m.investment.sanction_aversion * sanctionRisk(s, f, world));
+    }
+    total += w[f];
+  }
+  const held = s.intent.split.reduce((a, b) => a + b, 0) - total;
+  // What is held back from the upper functions goes to production, split as intended between process and product.
+  const production = s.intent.split[0] + s.intent.split[1];
+  if (held > 0 && production > 0) {
+    w[0] += (held * s.intent.split[0]) / production;
+    w[1] += (held * s.intent.split[1]) / production;
+  } else if (held > 0) {
+    w[0] += held;
+  }
+  return w;
+}
+
+export function invest(world: World): void {
+  const m = world.scenario.model;
+  const inv = m.investment;
+  const dt = world.dt;
+  const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    const wanted = Math.max(0, s.profit) * s.intent.reinvest;
+    const amount = Math.min(wanted, Math.max(0, s.cash - inv.cash_buffer * s.size));
+    s.investment = amount;
+    const perCapacity = s.size > 0 ? amount / s.size : 0;
+    if (amount > 0) {
+      const w = investmentWeights(s, world);
+      for (let f = 0; f < N_FUNCTIONS; f++) {
+        s.investmentByFunction[f] = amount * w[f];
+        s.cap[f] += Math.min(1, inv.efficiency * s.absorptive * perCapacity * w[f]) * (1 - s.cap[f]);
+      }
+      s.cash -= amount;
+    } else {
+      s.investmentByFunction.fill(0);
+    }
+    s.rdStock = s.rdStock * rdKeep + perCapacity;
+    s.absorptive = absorptiveCapacity(s.rdStock, m.learning);
+    // Expand only into demand that exists: when buyers asked for more than the supplier could make.
+    if (s.profit > 0 && s.saturated) s.size *= 1 + inv.capacity_growth * dt;
+  }
+}

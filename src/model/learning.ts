@@ -1,0 +1,79 @@
+/**
+ * Process 3 — learning from buyers, and the decay of unused capabilities.
+ * Gain per step in function f from relationship r:
+ *   dt · τ(type, f) · g(r, f) · AC · share_r · max(0, K_bf − c_f)
+ * τ is the governance-specific transfer intensity; g applies guarding (a quasi-hierarchical
+ * buyer lets only a leak of its guarded functions through), developmental training in the
+ * functions it does not guard, and monitoring (which speeds process and product transfer in
+ * captive ties); AC is absorptive capacity (Cohen & Levinthal 1990) and share_r the
+ * relationship's share of the supplier's sales (how intense the relationship is); the gap
+ * to the buyer's know-how K bounds what can be learnt.
+ */
+import { FUNCTIONS } from '../scenario/parameters.js';
+import type { ModelParams } from '../scenario/types.js';
+import { N_FUNCTIONS, PRODUCT, type Relationship, type Supplier, type World } from './state.js';
+
+export function absorptiveCapacity(rdStock: number, l: ModelParams['learning']): number {
+  return l.absorptive_floor + (1 - l.absorptive_floor) * (rdStock / (rdStock + l.absorptive_half_stock));
+}
+
+/** Annual transfer intensity of function f in relationship r, after guarding, training and monitoring. */
+export function transferIntensity(r: Relationship, f: number, m: ModelParams): number {
+  const l = m.learning;
+  const b = r.buyer;
+  let rate = l.transfer[r.type][FUNCTIONS[f]];
+  if (r.type === 'quasi_hierarchy' && b.guards[f]) rate *= l.guard_leak;
+  else if (b.config.developmental) rate *= 1 + l.developmental_boost;
+  if (r.type === 'quasi_hierarchy' && f <= PRODUCT) rate *= 1 + l.monitoring_boost * b.config.monitoring;
+  return rate;
+}
+
+export function learnFromBuyers(world: World): void {
+  const m = world.scenario.model;
+  const dt = world.dt;
+  const gain = [0, 0, 0, 0];
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    gain.fill(0);
+    for (const r of s.relationships) {
+      const weight = dt * s.absorptive * r.salesShare;
+      if (weight <= 0) continue;
+      for (let f = 0; f < N_FUNCTIONS; f++) {
+        const gap = r.buyer.knowHow[f] - s.cap[f];
+        if (gap > 0) gain[f] += weight * transferIntensity(r, f, m) * gap;
+      }
+    }
+    applyGains(s, gain);
+  }
+}
+
+/** Add gains, never beyond 1 (each gain is already bounded by a gap, but several sources add up). */
+export function applyGains(s: Supplier, gain: number[]): void {
+  for (let f = 0; f < N_FUNCTIONS; f++) {
+    const c = s.cap[f] + gain[f];
+    s.cap[f] = c > 1 ? 1 : c;
+  }
+}
+
+/**
+ * How much of its capacity exercises each function this step: production exercises process
+ * and product, sales carrying its own design exercise design, selling through its own
+ * channels exercises marketing.
+ */
+export function exercised(s: Supplier): number[] {
+  const own = s.domesticVolume + s.sectorVolume;
+  const produced = s.exportVolume + own;
+  const inv = s.size > 0 ? 1 / s.size : 0;
+  const u = (x: number) => Math.min(1, x * inv);
+  return [u(produced), u(produced), u(s.ownDesignVolume), u(own)];
+}
+
+/** Unused capabilities decay: dc = −dt · δ · c · (1 − exercised). */
+export function depreciateUnused(world: World): void {
+  const rate = world.scenario.model.learning.depreciation * world.dt;
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    const used = exercised(s);
+    for (let f = 0; f < N_FUNCTIONS; f++) s.cap[f] -= rate * s.cap[f] * (1 - used[f]);
+  }
+}

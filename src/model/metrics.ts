@@ -1,0 +1,144 @@
+/**
+ * Process 9 — observation: the metrics of the output contract, computed from state. The
+ * lock-in definition lives here and only here (thresholds: model.lockin.*).
+ */
+import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
+import type { ModelParams } from '../scenario/types.js';
+import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
+import { DESIGN, MARKETING, OEM, PROCESS, PRODUCT, ROLE_NAMES, type Supplier, type World } from './state.js';
+
+/** Capable producer (process and product above the threshold) that has supplied lead firms long enough, yet still OEM. */
+export function isLockedIn(s: Supplier, m: ModelParams, dt: number): boolean {
+  return lockinEligible(s, m, dt) && isCapableProducer(s, m) && s.role === OEM;
+}
+
+export function lockinEligible(s: Supplier, m: ModelParams, dt: number): boolean {
+  return s.active && s.leadFirmSteps * dt >= m.lockin.min_tenure_years;
+}
+
+export function isCapableProducer(s: Supplier, m: ModelParams): boolean {
+  const t = m.lockin.production_threshold;
+  return s.cap[PROCESS] > t && s.cap[PRODUCT] > t;
+}
+
+function ownChannelShare(s: Supplier): number | null {
+  const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
+  return sales > 0 ? (s.domesticVolume + s.sectorVolume) / sales : null;
+}
+
+const mean = (sum: number, n: number): number | null => (n > 0 ? sum / n : null);
+
+export function timeseriesRow(world: World): TimeseriesRow {
+  const m = world.scenario.model;
+  let n = 0;
+  const roles = [0, 0, 0];
+  const cap = [0, 0, 0, 0];
+  let withSales = 0;
+  let top = 0;
+  let hhi = 0;
+  let domestic = 0;
+  let withRevenue = 0;
+  let margin = 0;
+  let investment = 0;
+  let designInvestment = 0;
+  let eligible = 0;
+  let locked = 0;
+  let degree = 0;
+  const relCounts = new Map<string, number>(RELATIONSHIP_TYPES.map((t) => [t, 0]));
+  let relTotal = 0;
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    n++;
+    roles[s.role]++;
+    for (let f = 0; f < 4; f++) cap[f] += s.cap[f];
+    const own = ownChannelShare(s);
+    if (own !== null) {
+      withSales++;
+      top += s.topBuyerShare;
+      hhi += s.buyerHhi;
+      domestic += own;
+    }
+    if (s.margin !== null) {
+      withRevenue++;
+      margin += s.margin;
+    }
+    if (s.size > 0) {
+      investment += s.investment / s.size;
+      designInvestment += s.investmentByFunction[DESIGN] / s.size;
+    }
+    if (lockinEligible(s, m, world.dt)) {
+      eligible++;
+      if (isCapableProducer(s, m) && s.role === OEM) locked++;
+    }
+    degree += s.ties.length;
+    for (const r of s.relationships) {
+      relCounts.set(r.type, (relCounts.get(r.type) ?? 0) + 1);
+      relTotal++;
+    }
+  }
+  const relShare = (t: string) => mean(relCounts.get(t) ?? 0, relTotal);
+  const c = world.counters;
+  return {
+    run_id: null,
+    step: world.step,
+    n_suppliers: n,
+    share_oem: mean(roles[0], n),
+    share_odm: mean(roles[1], n),
+    share_obm: mean(roles[2], n),
+    mean_process: mean(cap[PROCESS], n),
+    mean_product: mean(cap[PRODUCT], n),
+    mean_design: mean(cap[DESIGN], n),
+    mean_marketing: mean(cap[MARKETING], n),
+    mean_top_buyer_share: mean(top, withSales),
+    mean_buyer_hhi: mean(hhi, withSales),
+    lockin_rate: mean(locked, eligible),
+    share_rel_market: relShare('market'),
+    share_rel_network: relShare('network'),
+    share_rel_quasi_hierarchy: relShare('quasi_hierarchy'),
+    share_rel_hierarchy: relShare('hierarchy'),
+    mean_margin: mean(margin, withRevenue),
+    mean_investment: mean(investment, n),
+    mean_design_investment: mean(designInvestment, n),
+    mean_domestic_share: mean(domestic, withSales),
+    price_pressure: world.env.pricePressure,
+    exchange_rate: world.env.exchangeRate,
+    cumulative_exits: c.exits,
+    cumulative_entries: c.entries,
+    cumulative_functional_upgrades: c.functionalUpgrades,
+    cumulative_chain_upgrades: c.chainUpgrades,
+    cumulative_sanctions: c.sanctions,
+    mean_network_degree: mean(degree, n),
+  };
+}
+
+export function supplierRow(s: Supplier, world: World): SupplierRow {
+  let main = null as null | (typeof s.relationships)[number];
+  for (const r of s.relationships) if (!main || r.salesShare > main.salesShare) main = r;
+  const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
+  return {
+    run_id: null,
+    step: world.step,
+    supplier_id: s.id,
+    group: s.group,
+    role: ROLE_NAMES[s.role],
+    process: s.cap[PROCESS],
+    product: s.cap[PRODUCT],
+    design: s.cap[DESIGN],
+    marketing: s.cap[MARKETING],
+    absorptive_capacity: s.absorptive,
+    n_buyers: s.relationships.length,
+    top_buyer_share: s.active ? s.topBuyerShare : null,
+    buyer_hhi: s.active ? s.buyerHhi : null,
+    main_buyer_governance: main ? main.type : null,
+    domestic_share: s.active ? ownChannelShare(s) : null,
+    own_brand_share: s.active && sales > 0 ? s.ownBrandVolume / sales : null,
+    margin: s.active ? s.margin : null,
+    cash: s.cash,
+    size: s.size,
+    network_degree: s.ties.length,
+    n_sectors: s.sectors.length,
+    active: s.active,
+    step_odm: s.stepOdm,
+    step_obm: s.stepObm,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Process 4 — learning from the strategic network, and (in process 7) the formation and decay
+ * of ties. Each tie passes on the partner's know-how where the partner is stronger than the
+ * supplier: dt · ρ · trust · AC · damping · max(0, P_f − c_f). Diverse partners are strong in
+ * different functions, so they cover more of them. Peer ties are damped by copying fears when
+ * IPR is weak, and their trust is capped by peer trust in the cluster. A partner can also
+ * perform a function for the supplier (a sales agent selling its products): coverage_f is the
+ * best such partner's know-how times trust, and it stands in for the supplier's own marketing.
+ */
+import { randomIndex } from '../engine/rng.js';
+import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
+import { applyGains } from './learning.js';
+import { N_FUNCTIONS, stepProbability, type Partner, type Tie, type World } from './state.js';
+
+export function spilloverDamping(p: Partner, env: EnvironmentParams, m: ModelParams): number {
+  return p.kind === 'peer_supplier' ? 1 - m.learning.peer_imitation_damping * (1 - env.ipr_protection) : 1;
+}
+
+export function trustCeiling(p: Partner, env: EnvironmentParams): number {
+  return p.kind === 'peer_supplier' ? env.peer_trust : 1;
+}
+
+/** Whether a supplier can get a tie with this kind of partner: universities and associations need institutions. */
+export function accessProbability(p: Partner, env: EnvironmentParams): number {
+  if (p.kind === 'university' || p.kind === 'association') return env.institutions;
+  if (p.kind === 'peer_supplier') return env.peer_trust;
+  return 1;
+}
+
+export function learnFromNetwork(world: World): void {
+  const { model: m, environment: env } = world.scenario;
+  const rate = m.learning.network_rate * world.dt;
+  const gain = [0, 0, 0, 0];
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    gain.fill(0);
+    s.coverage.fill(0);
+    for (const t of s.ties) {
+      const p = t.partner;
+      const w = rate * t.trust * s.absorptive * spilloverDamping(p, env, m);
+      for (let f = 0; f < N_FUNCTIONS; f++) {
+        const gap = p.knowHow[f] - s.cap[f];
+        if (gap > 0) gain[f] += w * gap;
+        if (p.covers[f]) s.coverage[f] = Math.max(s.coverage[f], p.knowHow[f] * t.trust);
+      }
+    }
+    applyGains(s, gain);
+  }
+}
+
+/** Process 7c — trust grows toward its ceiling; weak ties dissolve; suppliers below their target seek new ties. */
+export function updateTies(world: World): void {
+  const { model: m, environment: env } = world.scenario;
+  const n = m.networks;
+  const rng = world.streams.networks;
+  const growth = 1 - Math.exp(-n.trust_growth * world.dt);
+  const formation = stepProbability(n.formation_rate, world.dt);
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    let kept: Tie[] | null = null;
+    for (let i = 0; i < s.ties.length; i++) {
+      const t = s.ties[i];
+      t.trust += (trustCeiling(t.partner, env) - t.trust) * growth;
+      const dissolves = rng() < stepProbability(n.decay_rate * (1 - t.trust), world.dt);
+      if (dissolves && !kept) kept = s.ties.slice(0, i);
+      else if (!dissolves && kept) kept.push(t);
+    }
+    if (kept) s.ties = kept;
+    const pool = s.partnerPool;
+    if (s.ties.length < s.intent.networkTies && pool.length > 0 && rng() < formation) {
+      const p = pool[randomIndex(rng, pool.length)];
+      if (rng() < accessProbability(p, env) && !s.ties.some((t) => t.partner === p)) {
+        s.ties.push({ partner: p, trust: Math.min(n.initial_trust, trustCeiling(p, env)), startStep: world.step });
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Process 1 — demand and orders. Each lead firm splits its demand over its suppliers in
+ * proportion to production capability (raised to a power: buyers concentrate on the best),
+ * proven reliability (tenure) and a sanction weight. A supplier fills lead-firm orders up to
+ * the capacity it does not reserve for its own channels; whatever capacity is left is offered
+ * in the domestic/regional market (shared among suppliers by the appeal of their products)
+ * and in any extra sector it has entered. Dependence (sales shares, top-buyer share, HHI)
+ * follows from these volumes.
+ */
+import type { ModelParams } from '../scenario/types.js';
+import {
+  DESIGN,
+  MARKETING,
+  PRODUCT,
+  clamp01,
+  productionCapability,
+  type Buyer,
+  type Relationship,
+  type Supplier,
+  type World,
+} from './state.js';
+
+/** Network and market buyers buy the supplier's (or a joint) design; captive and owned ties use the buyer's. */
+export function carriesSupplierDesign(r: Relationship): boolean {
+  return r.type === 'market' || r.type === 'network';
+}
+
+export function effectiveMarketing(s: Supplier): number {
+  return Math.max(s.cap[MARKETING], s.coverage[MARKETING]);
+}
+
+/** Share of own-channel sales sold under the supplier's own brand: none below the OBM marketing threshold. */
+export function ownBrandFraction(s: Supplier, m: ModelParams): number {
+  const t = m.roles.obm_marketing;
+  return t >= 1 ? 0 : clamp01((effectiveMarketing(s) - t) / (1 - t));
+}
+
+/** How attractive a supplier's own products are to domestic customers. */
+export function domesticAppeal(s: Supplier): number {
+  return 0.25 + 0.25 * (s.cap[PRODUCT] + s.cap[DESIGN] + effectiveMarketing(s));
+}
+
+export function allocationScore(r: Relationship, world: World): number {
+  const m = world.scenario.model.orders;
+  const q = Math.max(1e-3, productionCapability(r.supplier));
+  const tenureYears = (world.step - r.startStep) * world.dt;
+  return r.supplier.size * Math.pow(q, m.capability_weight) * (1 + m.tenure_weight * Math.min(1, tenureYears / 5)) * r.weight;
+}
+
+/**
+ * Split a buyer's demand by allocation score; what a supplier cannot take (beyond its export
+ * capacity) goes to the others, so a buyer loses demand only when all its suppliers are full.
+ */
+export function fillBuyerDemand(b: Buyer, world: World): void {
+  const rels = b.relationships;
+  const scores = rels.map((r) => allocationScore(r, world));
+  const open = rels.map(() => true);
+  for (const r of rels) r.volume = 0;
+  let remaining = b.demand;
+  for (let round = 0; round < 4 && remaining > 1e-12; round++) {
+    let total = 0;
+    for (let i = 0; i < rels.length; i++) if (open[i]) total += scores[i];
+    if (total <= 0) break;
+    let leftover = 0;
+    for (let i = 0; i < rels.length; i++) {
+      if (!open[i]) continue;
+      const r = rels[i];
+      const cap = freeExportCapacity(r.supplier);
+      const offer = (remaining * scores[i]) / total;
+      if (r.volume + offer >= cap) {
+        r.supplier.saturated = true;
+        leftover += r.volume + offer - cap;
+        r.volume = cap;
+        open[i] = false;
+      } else r.volume += offer;
+    }
+    remaining = leftover;
+  }
+  for (const r of rels) r.supplier.exportVolume += r.volume;
+}
+
+/** Export capacity not yet promised to buyers served earlier in this step. */
+function freeExportCapacity(s: Supplier): number {
+  return Math.max(0, s.size * (1 - s.domesticReserve) - s.exportVolume);
+}
+
+export function allocateOrders(world: World): void {
+  const m = world.scenario.model;
+  for (const s of world.suppliers) {
+    s.saturated = false;
+    s.exportVolume = 0;
+  }
+  // Buyers are served in id order; each sees only the capacity earlier buyers left free.
+  for (const b of world.buyers) fillBuyerDemand(b, world);
+
+  let offeredAppeal = 0;
+  for (const s of world.suppliers) {
+    if (s.active) offeredAppeal += (s.size - s.exportVolume) * domesticAppeal(s);
+  }
+
+  const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    const spare = s.size - s.exportVolume;
+    s.domesticVolume = Math.min(spare, spare * domesticAppeal(s) * domesticPerAppeal);
+    s.sectorVolume = Math.min(spare - s.domesticVolume, (s.sectors.length - 1) * m.sectors.market_size * s.size);
+    const ownChannels = s.domesticVolume + s.sectorVolume;
+    s.ownBrandVolume = ownChannels * ownBrandFraction(s, m);
+    s.ownDesignVolume = ownChannels;
+    for (const r of s.relationships) if (carriesSupplierDesign(r)) s.ownDesignVolume += r.volume;
+    recordDependence(s);
+  }
+}
+
+/** Sales shares by customer: each lead firm, plus the own channels counted as one. */
+export function recordDependence(s: Supplier): void {
+  const total = s.exportVolume + s.domesticVolume + s.sectorVolume;
+  let top = 0;
+  let hhi = 0;
+  for (const r of s.relationships) {
+    r.salesShare = total > 0 ? r.volume / total : 0;
+    if (r.salesShare > top) top = r.salesShare;
+    hhi += r.salesShare * r.salesShare;
+  }
+  const own = total > 0 ? (s.domesticVolume + s.sectorVolume) / total : 0;
+  s.topBuyerShare = top;
+  s.buyerHhi = hhi + own * own;
+  if (s.exportVolume > 0) s.leadFirmSteps++;
+}

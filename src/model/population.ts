@@ -1,0 +1,42 @@
+/**
+ * Process 8c — exit and entry. A supplier exits after a run of loss-making steps or when its
+ * cash falls below a floor; it leaves its buyers and partners. Entrants arrive at a rate
+ * proportional to the active population and are drawn like the first supplier group, without
+ * buyers (they must find them through search or recruitment).
+ */
+import { createSupplier } from './init.js';
+import { endRelationship } from './relationships.js';
+import type { Supplier, World } from './state.js';
+
+export function exitSupplier(world: World, s: Supplier): void {
+  s.active = false;
+  for (const r of s.relationships.slice()) endRelationship(r);
+  s.ties = [];
+  world.counters.exits++;
+}
+
+export function exitLossMakers(world: World): void {
+  const x = world.scenario.model.exit;
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    s.lossStreak = s.profit < 0 ? s.lossStreak + 1 : 0;
+    if (s.lossStreak >= x.loss_steps || s.cash < x.cash_floor * s.size) exitSupplier(world, s);
+  }
+}
+
+export function enterSuppliers(world: World): void {
+  const rate = world.scenario.model.entry.rate;
+  if (rate <= 0) return;
+  const groups = Object.entries(world.scenario.suppliers);
+  if (groups.length === 0) return;
+  const [group, config] = groups[0];
+  let active = 0;
+  for (const s of world.suppliers) if (s.active) active++;
+  const expected = rate * world.dt * active;
+  const rng = world.streams.entry;
+  const n = Math.floor(expected) + (rng() < expected - Math.floor(expected) ? 1 : 0);
+  for (let i = 0; i < n; i++) {
+    world.suppliers.push(createSupplier(world, group, config, rng));
+    world.counters.entries++;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Process 2 — prices and margins. Unit value follows a smile curve: assembly earns the base
+ * price, product capability and the buyer's segment add value, the supplier's own design adds
+ * more and its own brand the most. Price pressure from low-cost entrants and the exchange
+ * rate hit export prices; a powerful buyer squeezes a supplier in proportion to how dependent
+ * the supplier is on it. In the domestic channel there is no buyer squeeze, the base price is
+ * lower, and weak IPR lets imitators erode the design and brand premiums. Process capability
+ * lowers unit cost; capacity carries a fixed cost whether used or not.
+ */
+import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
+import { carriesSupplierDesign, effectiveMarketing, ownBrandFraction } from './orders.js';
+import { DESIGN, PROCESS, PRODUCT, type Relationship, type Supplier, type World } from './state.js';
+
+/** Share of design and brand premiums that survives imitation. */
+export function ipRetention(env: EnvironmentParams, m: ModelParams): number {
+  return 1 - m.prices.imitation * (1 - env.ipr_protection);
+}
+
+export function exportPrice(r: Relationship, world: World): number {
+  const p = world.scenario.model.prices;
+  const s = r.supplier;
+  const b = r.buyer;
+  const value =
+    1 +
+    p.product_premium * s.cap[PRODUCT] +
+    p.sophistication_premium * b.config.sophistication +
+    (carriesSupplierDesign(r) ? p.design_premium * s.cap[DESIGN] : 0);
+  const squeeze = 1 - p.buyer_squeeze * b.config.bargaining_power * r.salesShare;
+  return p.base_price * value * (1 - world.env.pricePressure) * squeeze * world.env.exchangeRate;
+}
+
+/** Revenue per unit sold through the supplier's own channels (domestic and extra sectors). */
+export function ownChannelPrice(s: Supplier, world: World): number {
+  const { model: m, environment: e } = world.scenario;
+  const p = m.prices;
+  const retention = ipRetention(e, m);
+  const unbranded = 1 + p.product_premium * s.cap[PRODUCT] + p.design_premium * s.cap[DESIGN] * retention;
+  const brand = p.brand_premium * effectiveMarketing(s) * retention * ownBrandFraction(s, m);
+  return p.base_price * e.domestic_market.price * (unbranded + brand);
+}
+
+export function unitCost(s: Supplier, m: ModelParams): number {
+  return m.prices.unit_cost * (1 - m.prices.process_cost_saving * s.cap[PROCESS]);
+}
+
+export function settlePricesAndMargins(world: World): void {
+  const m = world.scenario.model;
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    let revenue = 0;
+    for (const r of s.relationships) {
+      r.price = exportPrice(r, world);
+      revenue += r.price * r.volume;
+    }
+    const own = s.domesticVolume + s.sectorVolume;
+    s.domesticPrice = ownChannelPrice(s, world);
+    revenue += s.domesticPrice * own;
+    const cost = unitCost(s, m) * (s.exportVolume + own) + m.prices.fixed_cost * s.size;
+    const profit = revenue - cost;
+    s.revenue = revenue;
+    s.profit = profit - Math.max(0, profit) * m.prices.tax_rate;
+    s.margin = revenue > 0 ? profit / revenue : null;
+    s.cash += s.profit;
+  }
+}

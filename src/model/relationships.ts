@@ -1,0 +1,41 @@
+/** Creating and ending supplier–buyer relationships; both parties' lists stay in step. */
+import { initialType } from './governance.js';
+import type { Buyer, Relationship, Supplier, World } from './state.js';
+
+export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
+  const { type, capable } = initialType(b, s, world.scenario.model);
+  const r: Relationship = {
+    supplier: s,
+    buyer: b,
+    type,
+    startStep: world.step,
+    weight: 1,
+    lastSanctionStep: Number.NEGATIVE_INFINITY,
+    belowSince: -1,
+    capable,
+    volume: 0,
+    price: 0,
+    salesShare: 0,
+    ended: false,
+  };
+  s.relationships.push(r);
+  b.relationships.push(r);
+  return r;
+}
+
+export function endRelationship(r: Relationship): void {
+  if (r.ended) return;
+  r.ended = true;
+  removeItem(r.supplier.relationships, r);
+  removeItem(r.buyer.relationships, r);
+}
+
+export function isRelated(s: Supplier, b: Buyer): boolean {
+  for (const r of s.relationships) if (r.buyer === b) return true;
+  return false;
+}
+
+function removeItem<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+}

@@ -1,0 +1,78 @@
+/**
+ * Process 6a — lead-firm response to encroachment. A buyer that guards core functions sees a
+ * supplier encroach when the supplier's capability in a guarded function passes a threshold,
+ * or, if it guards marketing, when the supplier sells under its own brand. It detects this in
+ * proportion to its monitoring intensity and sanctions at a hazard that falls with how hard
+ * the supplier would be to replace. A first sanction cuts the supplier's order weight; a
+ * second within the buyer's memory ends the relationship. Weights recover over that memory.
+ * Only captive (quasi-hierarchical) ties are policed: a market buyer neither monitors nor
+ * depends on the supplier, a network buyer wants its design, and an owner needs no sanction.
+ */
+import type { ModelParams } from '../scenario/types.js';
+import { endRelationship } from './relationships.js';
+import {
+  N_FUNCTIONS,
+  clamp01,
+  productionCapability,
+  stepProbability,
+  type Buyer,
+  type Relationship,
+  type Supplier,
+  type World,
+  MARKETING,
+} from './state.js';
+
+export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
+  const t = m.sanctions.encroach_threshold;
+  let e = 0;
+  for (let f = 0; f < N_FUNCTIONS; f++) {
+    if (b.guards[f] && t < 1) e = Math.max(e, clamp01((s.cap[f] - t) / (1 - t)));
+  }
+  if (b.guards[MARKETING]) {
+    const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
+    if (sales > 0) e = Math.max(e, clamp01((s.ownBrandVolume / sales) * 4));
+  }
+  return e;
+}
+
+/**
+ * How hard the buyer would find it to replace the supplier: how far the supplier exceeds the
+ * buyer's requirements, times the relationship-specific investment built up over tenure
+ * (full after eight years, as with Firm Y's plants built for Nike).
+ */
+export function irreplaceability(r: Relationship, world: World): number {
+  const req = 0.5 * (r.buyer.requirements.process + r.buyer.requirements.product);
+  const lead = req < 1 ? clamp01((productionCapability(r.supplier) - req) / (1 - req)) : 0;
+  const tenureYears = (world.step - r.startStep) * world.dt;
+  return lead * Math.min(1, tenureYears / 8);
+}
+
+export function sanctionHazard(r: Relationship, world: World): number {
+  const m = world.scenario.model;
+  const e = encroachment(r.supplier, r.buyer, m);
+  if (e <= 0) return 0;
+  return m.sanctions.rate * r.buyer.config.monitoring * e * (1 - irreplaceability(r, world));
+}
+
+export function respondToEncroachment(world: World): void {
+  const m = world.scenario.model;
+  const rng = world.streams.sanctions;
+  const memorySteps = m.sanctions.memory_years / world.dt;
+  const recovery = m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    // Iterate over a copy: a sanction may end a relationship.
+    for (const r of s.relationships.slice()) {
+      r.weight += (1 - r.weight) * recovery;
+      if (r.type !== 'quasi_hierarchy') continue;
+      const hazard = sanctionHazard(r, world);
+      if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;
+      world.counters.sanctions++;
+      if (world.step - r.lastSanctionStep <= memorySteps) endRelationship(r);
+      else {
+        r.weight *= 1 - m.sanctions.order_cut;
+        r.lastSanctionStep = world.step;
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Process 7 — search and diversification.
+ * a) Suppliers search for additional buyers at a rate set by their diversification intent.
+ *    They look at a few lead firms and approach the most sophisticated one whose requirements
+ *    they meet and that has room; it accepts more readily the better the supplier's reputation
+ *    with its existing sophisticated buyers (Firm Y's success with Nike opened other doors).
+ * b) Organisational succession: a supplier that qualifies for a more sophisticated buyer than
+ *    its least sophisticated one moves up, dropping the latter.
+ * c) Buyers drop suppliers that stay below their rising requirements beyond a grace period,
+ *    and recruit suppliers that meet them when below their target number.
+ * d) Suppliers shift capacity toward the domestic channel when it pays better than exports
+ *    (and back, down to their intended reserve).
+ */
+import { randomIndex, type Rng } from '../engine/rng.js';
+import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
+import {
+  PROCESS,
+  PRODUCT,
+  clamp01,
+  productionCapability,
+  stepProbability,
+  type Buyer,
+  type Supplier,
+  type World,
+} from './state.js';
+
+const CANDIDATES = 3;
+
+export function meetsRequirements(s: Supplier, b: Buyer): boolean {
+  return s.cap[PROCESS] >= b.requirements.process && s.cap[PRODUCT] >= b.requirements.product;
+}
+
+function hasRoom(b: Buyer): boolean {
+  return b.relationships.length < b.config.suppliers_target;
+}
+
+/** Reputation: the best sophistication among current buyers, earned over three years of supplying them. */
+export function reputation(s: Supplier, world: World): number {
+  let best = 0;
+  for (const r of s.relationships) {
+    const tenureYears = (world.step - r.startStep) * world.dt;
+    best = Math.max(best, r.buyer.config.sophistication * Math.min(1, tenureYears / 3));
+  }
+  return best;
+}
+
+export function acceptanceProbability(s: Supplier, world: World): number {
+  return clamp01(0.25 + world.scenario.model.search.reputation_weight * reputation(s, world));
+}
+
+/** The most sophisticated of a few sampled buyers that the supplier qualifies for, above a floor of sophistication. */
+function bestCandidate(s: Supplier, rng: Rng, minSophistication: number): Buyer | null {
+  const pool = s.buyerPool;
+  if (pool.length === 0) return null;
+  let best: Buyer | null = null;
+  for (let i = 0; i < CANDIDATES; i++) {
+    const b = pool[randomIndex(rng, pool.length)];
+    if (b.config.sophistication <= minSophistication || !hasRoom(b) || !meetsRequirements(s, b) || isRelated(s, b)) continue;
+    if (!best || b.config.sophistication > best.config.sophistication) best = b;
+  }
+  return best;
+}
+
+export function searchForBuyers(world: World): void {
+  const m = world.scenario.model.search;
+  const rng = world.streams.search;
+  const succession = stepProbability(m.succession_rate, world.dt);
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    if (rng() < stepProbability(m.rate * s.intent.diversify, world.dt)) {
+      const b = bestCandidate(s, rng, -1);
+      if (b && rng() < acceptanceProbability(s, world)) linkSupplierToBuyer(world, s, b);
+    }
+    if (s.relationships.length > 0 && rng() < succession) moveUp(world, s, rng);
+  }
+}
+
+function moveUp(world: World, s: Supplier, rng: Rng): void {
+  let lowest = s.relationships[0];
+  for (const r of s.relationships) if (r.buyer.config.sophistication < lowest.buyer.config.sophistication) lowest = r;
+  const b = bestCandidate(s, rng, lowest.buyer.config.sophistication);
+  if (b && rng() < acceptanceProbability(s, world)) {
+    linkSupplierToBuyer(world, s, b);
+    endRelationship(lowest);
+  }
+}
+
+export function dropAndRecruit(world: World): void {
+  const grace = world.scenario.model.search.drop_grace_steps;
+  const rng = world.streams.search;
+  for (const b of world.buyers) {
+    for (const r of b.relationships.slice()) {
+      if (meetsRequirements(r.supplier, b)) r.belowSince = -1;
+      else if (r.belowSince < 0) r.belowSince = world.step;
+      else if (world.step - r.belowSince >= grace) endRelationship(r);
+    }
+    if (hasRoom(b)) recruit(world, b, rng);
+  }
+}
+
+/** A buyer below its target looks at a few suppliers and takes the most capable one that qualifies. */
+function recruit(world: World, b: Buyer, rng: Rng): void {
+  const n = world.suppliers.length;
+  if (n === 0) return;
+  let best: Supplier | null = null;
+  for (let i = 0; i < CANDIDATES; i++) {
+    const s = world.suppliers[randomIndex(rng, n)];
+    if (!s.active || !meetsRequirements(s, b) || isRelated(s, b) || !s.buyerPool.includes(b)) continue;
+    if (!best || productionCapability(s) > productionCapability(best)) best = s;
+  }
+  if (best) linkSupplierToBuyer(world, best, b);
+}
+
+export function adjustDomesticReserve(world: World): void {
+  const k = world.scenario.model.search.domestic_adjust * world.dt;
+  for (const s of world.suppliers) {
+    if (!s.active || s.exportVolume <= 0 || s.domesticPrice <= 0) continue;
+    let exportRevenue = 0;
+    for (const r of s.relationships) exportRevenue += r.price * r.volume;
+    const exportPrice = exportRevenue / s.exportVolume;
+    const advantage = (s.domesticPrice - exportPrice) / exportPrice;
+    const room = advantage > 0 ? 1 - s.domesticReserve : s.domesticReserve - s.domesticReserveFloor;
+    s.domesticReserve = Math.max(s.domesticReserveFloor, Math.min(1, s.domesticReserve + k * advantage * room));
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Process 8b — chain (inter-sectoral) upgrading. Entering another sector needs transferable
+ * capability (mean of process, product and design above a threshold) and a trusted partner
+ * already in that sector; big leaps also need a strong home innovation system, so the hazard
+ * scales with institutions (Humphrey & Schmitz 2002, way out (d); Firm I, Kang & Kim 2023).
+ */
+import { DESIGN, PROCESS, PRODUCT, stepProbability, type Supplier, type World } from './state.js';
+
+export function transferableCapability(s: Supplier): number {
+  return (s.cap[PROCESS] + s.cap[PRODUCT] + s.cap[DESIGN]) / 3;
+}
+
+export function enterSectors(world: World): void {
+  const { model: m, environment: env } = world.scenario;
+  const threshold = m.sectors.capability_threshold;
+  const rng = world.streams.sectors;
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    const x = transferableCapability(s);
+    if (x < threshold || threshold >= 1) continue;
+    const readiness = (x - threshold) / (1 - threshold);
+    for (const t of s.ties) {
+      const sector = t.partner.sector;
+      if (s.sectors.includes(sector)) continue;
+      const rate = m.sectors.entry_rate * t.trust * env.institutions * readiness;
+      if (rng() < stepProbability(rate, world.dt)) {
+        s.sectors.push(sector);
+        world.counters.chainUpgrades++;
+      }
+    }
+  }
+}

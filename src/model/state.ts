@@ -1,0 +1,169 @@
+/**
+ * The model's state: plain data, no behaviour. Submodels are functions over a `World`.
+ * Capabilities are arrays indexed by function (0 process, 1 product, 2 design, 3 marketing)
+ * so the learning and investment submodels can loop over functions instead of repeating
+ * themselves four times.
+ */
+import type { BuyerGroupConfig, Scenario } from '../scenario/types.js';
+import type { PartnerKind, RelationshipType } from '../scenario/parameters.js';
+import type { Streams } from '../engine/rng.js';
+
+export const PROCESS = 0;
+export const PRODUCT = 1;
+export const DESIGN = 2;
+export const MARKETING = 3;
+export const N_FUNCTIONS = 4;
+
+export const OEM = 0;
+export const ODM = 1;
+export const OBM = 2;
+export type Role = typeof OEM | typeof ODM | typeof OBM;
+export const ROLE_NAMES = ['OEM', 'ODM', 'OBM'] as const;
+
+/** A supplier–lead-firm relationship; the same object sits in both parties' lists. */
+export interface Relationship {
+  supplier: Supplier;
+  buyer: Buyer;
+  type: RelationshipType;
+  startStep: number;
+  /** Allocation weight; sanctions cut it, it recovers over the sanction memory. */
+  weight: number;
+  lastSanctionStep: number;
+  /** Step since which the supplier has been below the buyer's requirements (-1: it is not). */
+  belowSince: number;
+  /** Emergent governance: whether the supplier currently counts as capable (hysteresis state). */
+  capable: boolean;
+  /** Flows of the current step. */
+  volume: number;
+  price: number;
+  /** Share of the supplier's sales going to this buyer this step. */
+  salesShare: number;
+  ended: boolean;
+}
+
+export interface Tie {
+  partner: Partner;
+  trust: number;
+  startStep: number;
+}
+
+export interface Supplier {
+  id: number;
+  group: string;
+  active: boolean;
+  entryStep: number;
+  /** Capabilities in [0,1] by function. */
+  cap: number[];
+  /** Capability a partner performs for the supplier, by function (e.g. a sales agent's marketing). */
+  coverage: number[];
+  /** R&D stock per unit of capacity; absorptive capacity follows from it. */
+  rdStock: number;
+  absorptive: number;
+  cash: number;
+  size: number;
+  intent: { reinvest: number; split: number[]; networkTies: number; diversify: number };
+  /** Share of capacity kept for the domestic channel whatever the lead firms order. */
+  domesticReserve: number;
+  domesticReserveFloor: number;
+  relationships: Relationship[];
+  ties: Tie[];
+  /** Sector ids the supplier operates in; the first is its home sector. */
+  sectors: number[];
+  /** Lead firms and partners the supplier may deal with (shared per group, from buyer_groups / partner_groups). */
+  buyerPool: Buyer[];
+  partnerPool: Partner[];
+
+  // Flows of the current step.
+  exportVolume: number;
+  /** Whether buyers wanted more than the supplier's export capacity this step (capacity grows only then). */
+  saturated: boolean;
+  domesticVolume: number;
+  sectorVolume: number;
+  ownBrandVolume: number;
+  /** Volume the supplier sells with its own design (to market/network buyers or in its own channels). */
+  ownDesignVolume: number;
+  revenue: number;
+  profit: number;
+  margin: number | null;
+  investment: number;
+  investmentByFunction: number[];
+  domesticPrice: number;
+
+  // Derived dependence measures of the current step.
+  topBuyerShare: number;
+  buyerHhi: number;
+
+  lossStreak: number;
+  /** Steps with lead-firm sales so far (tenure for the lock-in metric). */
+  leadFirmSteps: number;
+  role: Role;
+  highestRole: Role;
+  stepOdm: number | null;
+  stepObm: number | null;
+}
+
+export interface Buyer {
+  id: number;
+  group: string;
+  config: BuyerGroupConfig;
+  /** Guarded functions as a mask by function index. */
+  guards: boolean[];
+  knowHow: number[];
+  requirements: { process: number; product: number };
+  demand: number;
+  relationships: Relationship[];
+}
+
+export interface Partner {
+  id: number;
+  group: string;
+  kind: PartnerKind;
+  knowHow: number[];
+  covers: boolean[];
+  sector: number;
+}
+
+export interface Environment {
+  pricePressure: number;
+  logExchangeRate: number;
+  exchangeRate: number;
+  domesticDemand: number;
+  /** Total capacity at the first step; domestic demand is scaled to it. */
+  initialCapacity: number;
+}
+
+export interface Counters {
+  exits: number;
+  entries: number;
+  functionalUpgrades: number;
+  chainUpgrades: number;
+  sanctions: number;
+}
+
+export interface World {
+  scenario: Scenario;
+  /** Years per step. */
+  dt: number;
+  step: number;
+  suppliers: Supplier[];
+  buyers: Buyer[];
+  partners: Partner[];
+  env: Environment;
+  counters: Counters;
+  streams: Streams;
+  nextSupplierId: number;
+}
+
+/** Mean production capability, the quantity buyers screen and allocate on. */
+export function productionCapability(s: Supplier): number {
+  return 0.5 * (s.cap[PROCESS] + s.cap[PRODUCT]);
+}
+
+/** Convert an annual hazard rate into the probability of an event within one step. */
+export function stepProbability(annualRate: number, dt: number): number {
+  return 1 - Math.exp(-annualRate * dt);
+}
+
+export function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
