@@ -6,14 +6,14 @@
 
 export type ColumnType = 'integer' | 'number' | 'string' | 'boolean';
 
-export interface ColumnSpec<K extends string = string> {
+export interface ColumnSpec<K extends string = string, T extends ColumnType = ColumnType> {
   name: K;
-  type: ColumnType;
+  type: T;
   unit: string;
   description: string;
 }
 
-function col<K extends string>(name: K, type: ColumnType, unit: string, description: string): ColumnSpec<K> {
+function col<K extends string, T extends ColumnType>(name: K, type: T, unit: string, description: string): ColumnSpec<K, T> {
   return { name, type, unit, description };
 }
 
@@ -59,6 +59,7 @@ export const SUPPLIER_COLUMNS = [
   col('product', 'number', 'index [0,1]', 'Product capability.'),
   col('design', 'number', 'index [0,1]', 'Design capability.'),
   col('marketing', 'number', 'index [0,1]', 'Marketing (incl. branding) capability.'),
+  col('partner_marketing', 'number', 'index [0,1]', 'Marketing a strategic partner performs for the supplier (e.g. a sales agent): best partner know-how x trust; 0 if none.'),
   col('absorptive_capacity', 'number', 'index [0,1]', 'Absorptive capacity (from the R&D stock).'),
   col('n_buyers', 'integer', 'buyers', 'Lead firms the supplier has a relationship with.'),
   col('top_buyer_share', 'number', 'share of sales', 'Share of sales going to the largest lead-firm customer.'),

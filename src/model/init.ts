@@ -119,7 +119,7 @@ export function createSupplier(world: World, group: string, config: SupplierGrou
     relationships: [],
     ties: [],
     sectors: [0],
-    buyerPool: pools.buyers,
+    initialBuyerPool: pools.buyers,
     partnerPool: pools.partners,
     exportVolume: 0,
     saturated: false,
@@ -168,7 +168,7 @@ function poolsFor(world: World, config: SupplierGroupConfig): { buyers: Buyer[];
  * ("power of two choices"), which spreads suppliers over demand without a global assignment.
  */
 function assignInitialBuyers(world: World, s: Supplier, n: number, rng: Rng): void {
-  const pool = s.buyerPool;
+  const pool = s.initialBuyerPool;
   const wanted = Math.min(n, pool.length);
   let guard = 0;
   while (s.relationships.length < wanted && guard++ < 50 * wanted) {

@@ -125,6 +125,7 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     product: s.cap[PRODUCT],
     design: s.cap[DESIGN],
     marketing: s.cap[MARKETING],
+    partner_marketing: s.coverage[MARKETING],
     absorptive_capacity: s.absorptive,
     n_buyers: s.relationships.length,
     top_buyer_share: s.active ? s.topBuyerShare : null,

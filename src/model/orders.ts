@@ -47,51 +47,66 @@ export function allocationScore(r: Relationship, world: World): number {
   return r.supplier.size * Math.pow(q, m.capability_weight) * (1 + m.tenure_weight * Math.min(1, tenureYears / 5)) * r.weight;
 }
 
+/** Export capacity: what the supplier does not reserve for its own channels. */
+function exportCapacity(s: Supplier): number {
+  return s.size * (1 - s.domesticReserve);
+}
+
 /**
- * Split a buyer's demand by allocation score; what a supplier cannot take (beyond its export
- * capacity) goes to the others, so a buyer loses demand only when all its suppliers are full.
+ * Lead-firm orders in two passes, independent of the order in which buyers are visited:
+ * (1) each buyer requests volumes in proportion to allocation scores, and a supplier asked
+ * for more than its export capacity rations every buyer in proportion; (2) each buyer
+ * re-offers what it could not place to its suppliers with spare capacity.
  */
-export function fillBuyerDemand(b: Buyer, world: World): void {
-  const rels = b.relationships;
-  const scores = rels.map((r) => allocationScore(r, world));
-  const open = rels.map(() => true);
-  for (const r of rels) r.volume = 0;
-  let remaining = b.demand;
-  for (let round = 0; round < 4 && remaining > 1e-12; round++) {
-    let total = 0;
-    for (let i = 0; i < rels.length; i++) if (open[i]) total += scores[i];
-    if (total <= 0) break;
-    let leftover = 0;
-    for (let i = 0; i < rels.length; i++) {
-      if (!open[i]) continue;
-      const r = rels[i];
-      const cap = freeExportCapacity(r.supplier);
-      const offer = (remaining * scores[i]) / total;
-      if (r.volume + offer >= cap) {
-        r.supplier.saturated = true;
-        leftover += r.volume + offer - cap;
-        r.volume = cap;
-        open[i] = false;
-      } else r.volume += offer;
-    }
-    remaining = leftover;
-  }
-  for (const r of rels) r.supplier.exportVolume += r.volume;
-}
-
-/** Export capacity not yet promised to buyers served earlier in this step. */
-function freeExportCapacity(s: Supplier): number {
-  return Math.max(0, s.size * (1 - s.domesticReserve) - s.exportVolume);
-}
-
-export function allocateOrders(world: World): void {
-  const m = world.scenario.model;
+function placeLeadFirmOrders(world: World): void {
   for (const s of world.suppliers) {
     s.saturated = false;
     s.exportVolume = 0;
   }
-  // Buyers are served in id order; each sees only the capacity earlier buyers left free.
-  for (const b of world.buyers) fillBuyerDemand(b, world);
+  for (const b of world.buyers) {
+    let total = 0;
+    for (const r of b.relationships) total += (r.volume = allocationScore(r, world));
+    const perScore = total > 0 ? b.demand / total : 0;
+    for (const r of b.relationships) {
+      r.volume *= perScore;
+      r.supplier.exportVolume += r.volume;
+    }
+  }
+  for (const s of world.suppliers) {
+    const cap = exportCapacity(s);
+    if (s.exportVolume <= cap) continue;
+    s.saturated = true;
+    const scale = cap / s.exportVolume;
+    for (const r of s.relationships) r.volume *= scale;
+    s.exportVolume = cap;
+  }
+  for (const b of world.buyers) placeUnmetDemand(b, world);
+}
+
+function placeUnmetDemand(b: Buyer, world: World): void {
+  let unmet = b.demand;
+  for (const r of b.relationships) unmet -= r.volume;
+  for (let round = 0; round < 3 && unmet > 1e-9; round++) {
+    let total = 0;
+    for (const r of b.relationships) if (exportCapacity(r.supplier) - r.supplier.exportVolume > 1e-12) total += allocationScore(r, world);
+    if (total <= 0) return;
+    let placed = 0;
+    for (const r of b.relationships) {
+      const s = r.supplier;
+      const spare = exportCapacity(s) - s.exportVolume;
+      if (spare <= 1e-12) continue;
+      const take = Math.min(spare, (unmet * allocationScore(r, world)) / total);
+      r.volume += take;
+      s.exportVolume += take;
+      placed += take;
+    }
+    unmet -= placed;
+  }
+}
+
+export function allocateOrders(world: World): void {
+  const m = world.scenario.model;
+  placeLeadFirmOrders(world);
 
   let offeredAppeal = 0;
   for (const s of world.suppliers) {

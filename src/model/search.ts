@@ -8,10 +8,11 @@
  *    its least sophisticated one moves up, dropping the latter.
  * c) Buyers drop suppliers that stay below their rising requirements beyond a grace period,
  *    and recruit suppliers that meet them when below their target number.
- * d) Suppliers shift capacity toward the domestic channel when it pays better than exports
- *    (and back, down to their intended reserve).
+ * d) Suppliers shift capacity toward the domestic channel when it pays better than exports,
+ *    the faster the more marketing they can command (and back, down to their intended reserve).
  */
 import { randomIndex, type Rng } from '../engine/rng.js';
+import { effectiveMarketing } from './orders.js';
 import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
 import {
   PROCESS,
@@ -49,8 +50,8 @@ export function acceptanceProbability(s: Supplier, world: World): number {
 }
 
 /** The most sophisticated of a few sampled buyers that the supplier qualifies for, above a floor of sophistication. */
-function bestCandidate(s: Supplier, rng: Rng, minSophistication: number): Buyer | null {
-  const pool = s.buyerPool;
+function bestCandidate(world: World, s: Supplier, rng: Rng, minSophistication: number): Buyer | null {
+  const pool = world.buyers;
   if (pool.length === 0) return null;
   let best: Buyer | null = null;
   for (let i = 0; i < CANDIDATES; i++) {
@@ -68,7 +69,7 @@ export function searchForBuyers(world: World): void {
   for (const s of world.suppliers) {
     if (!s.active) continue;
     if (rng() < stepProbability(m.rate * s.intent.diversify, world.dt)) {
-      const b = bestCandidate(s, rng, -1);
+      const b = bestCandidate(world, s, rng, -1);
       if (b && rng() < acceptanceProbability(s, world)) linkSupplierToBuyer(world, s, b);
     }
     if (s.relationships.length > 0 && rng() < succession) moveUp(world, s, rng);
@@ -78,7 +79,7 @@ export function searchForBuyers(world: World): void {
 function moveUp(world: World, s: Supplier, rng: Rng): void {
   let lowest = s.relationships[0];
   for (const r of s.relationships) if (r.buyer.config.sophistication < lowest.buyer.config.sophistication) lowest = r;
-  const b = bestCandidate(s, rng, lowest.buyer.config.sophistication);
+  const b = bestCandidate(world, s, rng, lowest.buyer.config.sophistication);
   if (b && rng() < acceptanceProbability(s, world)) {
     linkSupplierToBuyer(world, s, b);
     endRelationship(lowest);
@@ -98,17 +99,21 @@ export function dropAndRecruit(world: World): void {
   }
 }
 
-/** A buyer below its target looks at a few suppliers and takes the most capable one that qualifies. */
+/**
+ * A buyer below its target looks at a few suppliers and approaches the most capable one that
+ * qualifies; the supplier takes it on as readily as it would have searched (its diversification
+ * intent): Sinos exporters loyal to one buyer turned others away.
+ */
 function recruit(world: World, b: Buyer, rng: Rng): void {
   const n = world.suppliers.length;
   if (n === 0) return;
   let best: Supplier | null = null;
   for (let i = 0; i < CANDIDATES; i++) {
     const s = world.suppliers[randomIndex(rng, n)];
-    if (!s.active || !meetsRequirements(s, b) || isRelated(s, b) || !s.buyerPool.includes(b)) continue;
+    if (!s.active || !meetsRequirements(s, b) || isRelated(s, b)) continue;
     if (!best || productionCapability(s) > productionCapability(best)) best = s;
   }
-  if (best) linkSupplierToBuyer(world, best, b);
+  if (best && rng() < best.intent.diversify) linkSupplierToBuyer(world, best, b);
 }
 
 export function adjustDomesticReserve(world: World): void {
@@ -120,6 +125,8 @@ export function adjustDomesticReserve(world: World): void {
     const exportPrice = exportRevenue / s.exportVolume;
     const advantage = (s.domesticPrice - exportPrice) / exportPrice;
     const room = advantage > 0 ? 1 - s.domesticReserve : s.domesticReserve - s.domesticReserveFloor;
-    s.domesticReserve = Math.max(s.domesticReserveFloor, Math.min(1, s.domesticReserve + k * advantage * room));
+    // Selling to many small domestic customers takes marketing the buyer used to do.
+    const reach = advantage > 0 ? effectiveMarketing(s) : 1;
+    s.domesticReserve = Math.max(s.domesticReserveFloor, Math.min(1, s.domesticReserve + k * advantage * room * reach));
   }
 }

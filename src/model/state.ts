@@ -69,8 +69,8 @@ export interface Supplier {
   ties: Tie[];
   /** Sector ids the supplier operates in; the first is its home sector. */
   sectors: number[];
-  /** Lead firms and partners the supplier may deal with (shared per group, from buyer_groups / partner_groups). */
-  buyerPool: Buyer[];
+  /** Lead firms its initial customers come from, and partners it may tie to (shared per group). */
+  initialBuyerPool: Buyer[];
   partnerPool: Partner[];
 
   // Flows of the current step.

@@ -106,7 +106,7 @@ num('environment.institutions', 0.5, 0, 1, 'index', 'Strength of home institutio
 num('environment.peer_trust', 0.5, 0, 1, 'index', 'Trust among peer suppliers: caps the trust of peer ties (copying fears).');
 num('environment.domestic_market.size', 0.2, 0, 10, 'share of capacity', 'Domestic and regional demand at the first step, as a share of total initial supplier capacity.');
 num('environment.domestic_market.growth', 0.02, -0.5, 1, 'per year', 'Annual growth rate of domestic and regional demand.');
-num('environment.domestic_market.price', 0.85, 0.1, 2, 'base price', 'Unit price in the domestic channel relative to the export base price (smaller buyers pay less).');
+num('environment.domestic_market.price', 0.92, 0.1, 2, 'base price', 'Unit price in the domestic channel relative to the export base price (smaller buyers pay less).');
 num('environment.standards_growth', 0.004, 0, 0.2, 'per year', 'Annual rise of every buyer\'s capability requirements (rising standards).');
 
 // ---------------------------------------------------------------- supplier groups
@@ -129,7 +129,7 @@ int('suppliers.*.intent.network_ties', 0, 0, 100, 'ties', 'Number of strategic n
 num('suppliers.*.intent.diversify', 0.3, 0, 1, 'index', 'Propensity to search for additional buyers.');
 num('suppliers.*.intent.domestic', 0.1, 0, 1, 'share of capacity', 'Share of capacity offered in the domestic channel at the start.');
 int('suppliers.*.initial_buyers', 1, 0, 50, 'buyers', 'Number of lead firms each supplier sells to at the first step.');
-names('suppliers.*.buyer_groups', 'buyers', 'Buyer groups the initial buyers are drawn from (empty = all groups).');
+names('suppliers.*.buyer_groups', 'buyers', 'Buyer groups the initial buyers are drawn from (empty = all groups); later search reaches every buyer.');
 names('suppliers.*.partner_groups', 'partners', 'Partner groups the supplier draws network ties from (empty = all groups).');
 
 // ---------------------------------------------------------------- buyer (lead firm) groups
@@ -192,7 +192,7 @@ num('model.prices.product_premium', 0.15, 0, 5, 'share of price', 'Unit value ad
 num('model.prices.design_premium', 0.15, 0, 5, 'share of price', 'Unit value added by the supplier\'s own design at design capability 1 (smile curve).');
 num('model.prices.brand_premium', 0.3, 0, 5, 'share of price', 'Unit value added by an own brand at marketing capability 1 (smile curve).');
 num('model.prices.sophistication_premium', 0.1, 0, 5, 'share of price', 'Price premium paid by a buyer of sophistication 1.');
-num('model.prices.buyer_squeeze', 0.3, 0, 1, 'share of price', 'Price cut from a buyer with power 1 on a supplier fully dependent on it.');
+num('model.prices.buyer_squeeze', 0.15, 0, 1, 'share of price', 'Price cut from a buyer with power 1 on a supplier fully dependent on it.');
 num('model.prices.imitation', 0.8, 0, 1, 'share of premium', 'Share of design and brand premiums imitators erode when IPR protection is 0.');
 num('model.prices.tax_rate', 0, 0, 1, 'share of profit', 'Share of positive profit paid out (tax, owner drawings) before reinvestment.');
 

@@ -1,0 +1,75 @@
+/**
+ * Markdown reference of every parameter, generated from the registry. docs/parameters.md is
+ * this text verbatim; a test fails when the two drift apart.
+ */
+import { PARAMETERS, type ParamSpec, type ParamValue } from './parameters.js';
+import { rangeText, valueText } from './tree.js';
+
+export const REGENERATE_DOCS_COMMAND = 'npx gvc params --format markdown > docs/parameters.md';
+
+const SECTION_TITLES: Record<string, string> = {
+  seed: 'Random seed',
+  time: 'Time',
+  environment: 'Environment',
+  suppliers: 'Supplier groups (`suppliers.<group>`)',
+  buyers: 'Lead-firm groups (`buyers.<group>`)',
+  partners: 'Partner groups (`partners.<group>`)',
+  model: 'Mechanisms (`model`)',
+};
+
+export function markdownCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** `value` as a markdown code span (or empty). */
+function code(v: ParamValue | string): string {
+  const t = typeof v === 'string' ? v : valueText(v);
+  return t === '' ? '' : `\`${t}\``;
+}
+
+/** A markdown table of parameters; `value` adds a resolved-value column. */
+export function markdownTable(rows: readonly { path: string; spec: ParamSpec; value?: ParamValue }[], withValue = false): string {
+  const head = ['Path', ...(withValue ? ['Value'] : []), 'Type', 'Default', 'Range', 'Unit', 'Description'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const { path, spec, value } of rows) {
+    const cells = [
+      code(path),
+      ...(withValue ? [value === undefined ? '' : code(value)] : []),
+      spec.type,
+      code(spec.default),
+      rangeText(spec, ', '),
+      spec.unit ?? '',
+      spec.description,
+    ];
+    lines.push(`| ${cells.map(markdownCell).join(' | ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The parameter reference (docs/parameters.md), one table per top-level section. */
+export function parametersMarkdown(): string {
+  const sections = new Map<string, ParamSpec[]>();
+  for (const spec of PARAMETERS) {
+    const top = spec.path.split('.')[0];
+    const list = sections.get(top) ?? [];
+    list.push(spec);
+    sections.set(top, list);
+  }
+  const out: string[] = [
+    '# Parameters',
+    '',
+    `<!-- Generated from src/scenario/parameters.ts. Do not edit; regenerate with: ${REGENERATE_DOCS_COMMAND} -->`,
+    '',
+    'Every parameter of a scenario, by its dotted path. A `*` segment is a group name chosen in the scenario',
+    '(e.g. `buyers.us_brands.governance`). Any parameter may be omitted from a scenario file, in which case its',
+    'default applies, and any can be overridden on the command line with `--set path=value`',
+    '(e.g. `--set buyers.us_brands.guards=[design]`). `gvc params <scenario>` lists the resolved values of a scenario',
+    'and `gvc schema` prints the JSON Schema of scenario files.',
+    '',
+  ];
+  for (const [top, specs] of sections) {
+    out.push(`## ${SECTION_TITLES[top] ?? `\`${top}\``}`, '');
+    out.push(markdownTable(specs.map((spec) => ({ path: spec.path, spec }))));
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,131 @@
+/**
+ * Loading scenario files: read, parse (YAML or JSON, by extension), validate against the
+ * parameter registry and resolve. The file's exact bytes are hashed for the run manifest.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { ScenarioError } from './errors.js';
+import { resolveScenario, defaultNameOf, type ResolveOptions } from './resolve.js';
+import { parseYaml, positionOfOffset } from './safe-yaml.js';
+import type { Scenario } from './types.js';
+
+export {
+  applyParams,
+  checkValue,
+  concreteParams,
+  flattenScenario,
+  getPath,
+  parseSetArg,
+  resolveScenario,
+  setPath,
+  suggest,
+  validateRawScenario,
+} from './resolve.js';
+export type { ConcreteParam, Locator, ResolveOptions, ResolvedScenario, ValueProblem } from './resolve.js';
+
+export interface LoadOptions {
+  /** `path=value` overrides, applied in order after the file's values. */
+  sets?: readonly string[];
+  /** Overrides `seed` (after `sets`). */
+  seed?: number | string;
+  /** Overrides `time.steps` (after `sets`). */
+  steps?: number | string;
+  /** Parse as this format instead of deciding by the file extension. */
+  format?: 'yaml' | 'json';
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** The file as given (or the label passed to parseScenarioText). */
+  file: string;
+  /** The file's text as read. */
+  text: string;
+  /** SHA-256 (hex) of the file's bytes. */
+  sha256: string;
+  /** Every change relative to the file, as `path=value`, in the order applied. */
+  overrides: string[];
+  /** The top-level `sweep` key, untouched; present only if the file has one. */
+  sweep?: unknown;
+}
+
+const EXTENSIONS: Record<string, 'yaml' | 'json'> = { '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
+
+/** Read, validate and resolve a scenario file. Throws a one-line UserError on any problem. */
+export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
+  const format = opts.format ?? EXTENSIONS[extname(file).toLowerCase()];
+  if (!format) {
+    throw new ScenarioError({ file, expected: 'a .yaml, .yml or .json scenario file', found: `extension ${JSON.stringify(extname(file))}` });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new ScenarioError({ file, detail: `cannot read scenario file: ${readErrorText(err)}` });
+  }
+  const loaded = parseScenarioText(bytes.toString('utf8'), file, { ...opts, format });
+  // Hash the bytes, not the decoded text, so the manifest identifies the file exactly.
+  loaded.sha256 = createHash('sha256').update(bytes).digest('hex');
+  return loaded;
+}
+
+/**
+ * Validate and resolve scenario text. `fileLabel` names the source in error messages and
+ * gives the default scenario name; its extension picks JSON or YAML unless `opts.format` does.
+ */
+export function parseScenarioText(text: string, fileLabel: string, opts: LoadOptions = {}): LoadedScenario {
+  const format = opts.format ?? (extname(fileLabel).toLowerCase() === '.json' ? 'json' : 'yaml');
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  // JSON goes through the YAML parser too (JSON is YAML 1.2 flow syntax), which gives node
+  // positions for error messages; JSON.parse then insists the file really is JSON.
+  const { value, locate } = parseYaml(body, fileLabel);
+  if (format === 'json') assertStrictJson(body, fileLabel);
+  const resolveOpts: ResolveOptions = {
+    sets: opts.sets,
+    seed: opts.seed,
+    steps: opts.steps,
+    locate,
+    defaultName: defaultNameOf(fileLabel),
+  };
+  const { scenario, overrides, sweep } = resolveScenario(value, fileLabel, resolveOpts);
+  const loaded: LoadedScenario = {
+    scenario,
+    file: fileLabel,
+    text,
+    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+    overrides,
+  };
+  if (value !== null && typeof value === 'object' && 'sweep' in value) loaded.sweep = sweep;
+  return loaded;
+}
+
+function assertStrictJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const pos = at ? positionOfOffset(text, Number(at[1])) : undefined;
+    throw new ScenarioError({
+      file,
+      line: pos?.line,
+      column: pos?.column,
+      detail: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`,
+    });
+  }
+}
+
+function readErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return (err as Error)?.message ?? String(err);
+  }
+}

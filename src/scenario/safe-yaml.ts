@@ -1,0 +1,130 @@
+/**
+ * Parsing untrusted YAML (scenario files and `--set` values). The yaml package never runs
+ * code, but it would still resolve YAML 1.1 tags (!!binary, !!set, timestamps), follow merge
+ * keys and expand aliases without limit; all of that is switched off or bounded here so a
+ * scenario file is plain data: mappings, lists, strings, numbers, booleans and null.
+ */
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type DocumentOptions,
+  type ParseOptions,
+  type SchemaOptions,
+} from 'yaml';
+import { ScenarioError } from './errors.js';
+
+/** Bound on alias expansion: a "billion laughs" document fails instead of exhausting memory. */
+export const MAX_ALIAS_COUNT = 100;
+
+const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.2',
+  schema: 'core',
+  merge: false,
+  resolveKnownTags: false,
+  customTags: [],
+  uniqueKeys: true,
+  stringKeys: true,
+  strict: true,
+  prettyErrors: true,
+};
+
+export interface Position {
+  line: number;
+  column: number;
+}
+/** Where the node at a path of the parsed document starts (its key, or its value). */
+export type Locator = (segs: readonly (string | number)[], part: 'key' | 'value') => Position | undefined;
+
+export interface ParsedYaml {
+  value: unknown;
+  locate: Locator;
+}
+
+/**
+ * Parse one YAML document into plain JS values, or throw a one-line ScenarioError with the
+ * line and column of the first syntax error. Unknown tags (which yaml only warns about) are
+ * errors too: a tag the loader does not understand must not silently become a string.
+ */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { ...OPTIONS, lineCounter });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    throw new ScenarioError({
+      file,
+      line: pos?.line,
+      column: pos?.col,
+      detail:
+        problem.code === 'TAG_RESOLVE_FAILED'
+          ? `invalid YAML: ${cleanYamlMessage(problem.message)} (tags are not allowed; a scenario is plain data)`
+          : `invalid YAML: ${cleanYamlMessage(problem.message)}`,
+    });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // toJS throws a ReferenceError on alias bombs; anything else is equally a bad document.
+    throw new ScenarioError({ file, detail: `invalid YAML: ${cleanYamlMessage((err as Error).message)}` });
+  }
+  return { value, locate: makeLocator(doc, lineCounter) };
+}
+
+/** Parse a `--set` value as a YAML scalar or flow collection (`0.2`, `[design]`, `market`). */
+export function parseYamlValue(text: string, label: string): unknown {
+  return parseYaml(text, label).value;
+}
+
+/** Convert a character offset (e.g. from a JSON.parse error) into a 1-based position. */
+export function positionOfOffset(text: string, offset: number): Position {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+function cleanYamlMessage(message: string): string {
+  // prettyErrors appends " at line L, column C:" and a source excerpt; position is reported separately.
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function makeLocator(doc: Document.Parsed, lineCounter: LineCounter): Locator {
+  const deref = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
+  const startOf = (node: unknown): Position | undefined => {
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (!range) return undefined;
+    const { line, col } = lineCounter.linePos(range[0]);
+    return { line, column: col };
+  };
+  return (segs, part) => {
+    let node: unknown = doc.contents;
+    let keyNode: unknown;
+    // The deepest node found is the best position we have when the path runs out early.
+    let best: Position | undefined = startOf(node);
+    for (const seg of segs) {
+      node = deref(node);
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return best;
+        keyNode = pair.key;
+        node = pair.value;
+        best = startOf(node) ?? startOf(keyNode) ?? best;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(seg)];
+        if (item === undefined) return best;
+        keyNode = undefined;
+        node = item;
+        best = startOf(node) ?? best;
+      } else {
+        return best;
+      }
+    }
+    if (part === 'key' && keyNode) return startOf(keyNode) ?? best;
+    return best;
+  };
+}
