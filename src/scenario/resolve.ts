@@ -446,10 +446,19 @@ function applyParam(scenario: Scenario, path: string, value: unknown, source: st
 
 function suggestPath(path: string, scenario: Scenario): string | undefined {
   const all = [...concreteParams(groupsIn(scenario)).map((p) => p.path), 'name', 'description'];
-  // `--set ipr_protection=0.2`: the last segment names a parameter, the prefix was left out.
-  const last = path.split('.').pop()!;
-  const sameLeaf = all.filter((p) => p.split('.').pop() === last);
-  if (sameLeaf.length > 0) return closest(path, sameLeaf);
+  // `--set ipr_protection=0.2`: the path is the tail of a parameter path, the prefix was left out.
+  const tails = all.filter((p) => p.endsWith(`.${path}`));
+  if (tails.length > 0) return closest(path, tails);
+  // `environment.ipr`, `transfer.quasi.process`: correct each segment against the keys possible at that depth.
+  let prefix = '';
+  for (const seg of path.split('.')) {
+    const keys = [...new Set(all.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split('.')[0]))];
+    const key = keys.includes(seg) ? seg : suggest(seg, keys);
+    if (key === undefined) break;
+    prefix += `${key}.`;
+  }
+  const walked = prefix.slice(0, -1);
+  if (walked !== path && all.includes(walked)) return walked;
   const best = closest(path, all);
   return distance(path, best) <= Math.max(3, Math.floor(path.length / 3)) ? best : undefined;
 }

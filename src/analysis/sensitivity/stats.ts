@@ -1,0 +1,358 @@
+/**
+ * Small statistics toolkit for summarising replicated runs and bootstrap replicates.
+ *
+ * simple-statistics supplies means, standard deviations, quantiles and log-gamma. It has no
+ * Student t quantile, and its `probit` uses a closed-form erf inverse that is only good to
+ * ~3 decimals (probit(0.975) = 1.9572), so both quantile functions are implemented here:
+ * the normal quantile with Wichura's AS 241 (accurate to ~1e-16) and the t quantile by
+ * inverting the t CDF, itself written through the regularised incomplete beta function.
+ */
+import seedrandom from 'seedrandom';
+import { gammaln, mean as ssMean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import type { Rng } from '../../experiment/designs/types.js';
+
+export type { Rng };
+
+/** Deterministic default for bootstrap resampling, so analyses are reproducible unless told otherwise. */
+export function defaultBootstrapRng(label: string): Rng {
+  return seedrandom(`gvc-abm/bootstrap/${label}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descriptive statistics
+// ---------------------------------------------------------------------------------------------
+
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('mean of an empty sample');
+  return ssMean(xs);
+}
+
+/** Sample standard deviation (n - 1 denominator); NaN for a single observation. */
+export function sd(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('sd of an empty sample');
+  if (xs.length === 1) return NaN;
+  return sampleStandardDeviation(xs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distributions
+// ---------------------------------------------------------------------------------------------
+
+const AS241_A = [
+  3.387132872796366608, 133.14166789178437745, 1971.5909503065514427, 13731.693765509461125,
+  45921.953931549871457, 67265.770927008700853, 33430.575583588128105, 2509.0809287301226727,
+];
+const AS241_B = [
+  1, 42.313330701600911252, 687.1870074920579083, 5394.1960214247511077, 21213.794301586595867,
+  39307.89580009271061, 28729.085735721942674, 5226.495278852854561,
+];
+const AS241_C = [
+  1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055, 3.64784832476320460504,
+  1.27045825245236838258, 0.24178072517745061177, 0.0227238449892691845833, 7.7454501427834140764e-4,
+];
+const AS241_D = [
+  1, 2.05319162663775882187, 1.6763848301838038494, 0.68976733498510000455, 0.14810397642748007459,
+  0.0151986665636164571966, 5.475938084995344946e-4, 1.05075007164441684324e-9,
+];
+const AS241_E = [
+  6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358, 0.29656057182850489123,
+  0.026532189526576123093, 0.0012426609473880784386, 2.71155556874348757815e-5, 2.01033439929228813265e-7,
+];
+const AS241_F = [
+  1, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525, 7.868691311456132591e-4,
+  1.8463183175100546818e-5, 1.4215117583164458887e-7, 2.04426310338993978564e-15,
+];
+
+function polynomial(coefficients: readonly number[], x: number): number {
+  let value = 0;
+  for (let i = coefficients.length - 1; i >= 0; i--) value = value * x + coefficients[i];
+  return value;
+}
+
+/** Standard normal quantile Φ⁻¹(p) (Wichura 1988, algorithm AS 241, PPND16). */
+export function normalQuantile(p: number): number {
+  if (!(p >= 0 && p <= 1)) throw new Error(`probability must be in [0, 1], got ${p}`);
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  const q = p - 0.5;
+  if (Math.abs(q) <= 0.425) {
+    const r = 0.180625 - q * q;
+    return (q * polynomial(AS241_A, r)) / polynomial(AS241_B, r);
+  }
+  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+  let value: number;
+  if (r <= 5) {
+    r -= 1.6;
+    value = polynomial(AS241_C, r) / polynomial(AS241_D, r);
+  } else {
+    r -= 5;
+    value = polynomial(AS241_E, r) / polynomial(AS241_F, r);
+  }
+  return q < 0 ? -value : value;
+}
+
+/**
+ * ln Γ(a + b) - ln Γ(a). For large a the two log-gammas nearly cancel, so the difference is
+ * taken analytically from Stirling's series (keeps t distributions with huge df accurate).
+ */
+function logGammaRatio(a: number, b: number): number {
+  if (a < 15) return gammaln(a + b) - gammaln(a);
+  // ln Γ(x) = (x - 1/2) ln x - x + ln √(2π) + c(x), c(x) = 1/(12x) - 1/(360x³) + 1/(1260x⁵) - 1/(1680x⁷) + …
+  const c = (x: number): number => {
+    const x2 = x * x;
+    return (1 / 12 - (1 / 360 - (1 / 1260 - 1 / (1680 * x2)) / x2) / x2) / x;
+  };
+  return (a + b - 0.5) * Math.log1p(b / a) + b * Math.log(a) - b + c(a + b) - c(a);
+}
+
+/** ln B(a, b) = ln Γ(a) + ln Γ(b) - ln Γ(a + b). */
+function logBeta(a: number, b: number): number {
+  const big = Math.max(a, b);
+  const small = Math.min(a, b);
+  return gammaln(small) - logGammaRatio(big, small);
+}
+
+/**
+ * Regularised incomplete beta function I_x(a, b), by the continued fraction of
+ * Numerical Recipes (Press et al. 2007, §6.4) evaluated with the modified Lentz method.
+ */
+export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
+  if (!(x >= 0 && x <= 1)) throw new Error(`incomplete beta needs x in [0, 1], got ${x}`);
+  return incompleteBeta(x, 1 - x, a, b);
+}
+
+/**
+ * I_x(a, b) with y = 1 - x supplied by the caller, who can often compute it without the
+ * cancellation of 1 - x (as in TOMS 708), which matters when x is close to 1.
+ */
+function incompleteBeta(x: number, y: number, a: number, b: number): number {
+  if (!(a > 0 && b > 0)) throw new Error('incomplete beta needs a > 0 and b > 0');
+  if (x <= 0) return 0;
+  if (y <= 0) return 1;
+  // ln x via log1p(-y) when x is near 1: with a large (big df), a·ln x would amplify its rounding.
+  const logX = x > 0.5 ? Math.log1p(-y) : Math.log(x);
+  const logY = y > 0.5 ? Math.log1p(-x) : Math.log(y);
+  const logFront = a * logX + b * logY - logBeta(a, b);
+  // The continued fraction converges fast for x < (a+1)/(a+b+2); otherwise use the symmetry
+  // I_x(a, b) = 1 - I_y(b, a).
+  if (x < (a + 1) / (a + b + 2)) return (Math.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (Math.exp(logFront) * betaContinuedFraction(y, b, a)) / b;
+}
+
+function betaContinuedFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  const qab = a + b;
+  const qap = a + 1;
+  const qam = a - 1;
+  let c = 1;
+  let d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 10_000; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) return h;
+  }
+  throw new Error(`incomplete beta continued fraction did not converge (x=${x}, a=${a}, b=${b})`);
+}
+
+function assertDf(df: number): void {
+  if (!(df > 0) || !Number.isFinite(df)) throw new Error(`degrees of freedom must be positive and finite, got ${df}`);
+}
+
+/*
+ * For t >= 0 the t distribution splits into a central mass P(0 < T < t) = ½ I_y(½, ν/2) and an
+ * upper tail P(T > t) = ½ I_x(ν/2, ½), with x = ν/(ν+t²) and y = t²/(ν+t²) = 1 - x both
+ * computed directly, so each is accurate relative to its own size (no 1 - (…) cancellation).
+ */
+function studentTCentral(t: number, df: number): number {
+  const t2 = t * t;
+  return 0.5 * incompleteBeta(t2 / (df + t2), df / (df + t2), 0.5, df / 2);
+}
+
+function studentTUpperTail(t: number, df: number): number {
+  const t2 = t * t;
+  return 0.5 * incompleteBeta(df / (df + t2), t2 / (df + t2), df / 2, 0.5);
+}
+
+/** Student t cumulative distribution function P(T <= t) with df degrees of freedom (df may be fractional). */
+export function studentTCdf(t: number, df: number): number {
+  assertDf(df);
+  if (Number.isNaN(t)) return NaN;
+  if (t === Infinity) return 1;
+  if (t === -Infinity) return 0;
+  const tail = studentTUpperTail(Math.abs(t), df);
+  return t > 0 ? 1 - tail : tail;
+}
+
+function studentTPdf(t: number, df: number): number {
+  const logC = logGammaRatio(df / 2, 0.5) - 0.5 * Math.log(df * Math.PI);
+  return Math.exp(logC - ((df + 1) / 2) * Math.log1p((t * t) / df));
+}
+
+/**
+ * Student t quantile: the t with P(T <= t) = p. Closed forms for df = 1 and 2; otherwise
+ * Newton's method, safeguarded by bisection inside a bracket, on the central mass (p near ½)
+ * or on the upper tail (p in the tails), whichever is the small, accurately computed quantity.
+ */
+export function studentTQuantile(p: number, df: number): number {
+  assertDf(df);
+  if (!(p >= 0 && p <= 1)) throw new Error(`probability must be in [0, 1], got ${p}`);
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  if (p === 0.5) return 0;
+  const sign = p > 0.5 ? 1 : -1;
+  const tail = p > 0.5 ? 1 - p : p; // exact: 1 - p has no rounding error for p in [½, 1]
+  if (df === 1) return sign / Math.tan(Math.PI * tail); // Cauchy
+  if (df === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
+
+  // Solve g(t) = target for t >= 0 with g increasing and g' = pdf.
+  const central = tail > 0.25;
+  const target = central ? Math.abs(p - 0.5) : -tail;
+  const g = central ? (t: number) => studentTCentral(t, df) : (t: number) => -studentTUpperTail(t, df);
+  // Bracket [lo, hi] with g(lo) <= target < g(hi); the t quantile exceeds the normal one.
+  let lo = 0;
+  let hi = Math.max(1, Math.abs(normalQuantile(p)));
+  while (g(hi) <= target) {
+    lo = hi;
+    hi *= 2;
+    if (!Number.isFinite(hi)) return sign * Infinity;
+  }
+  let t = (lo + hi) / 2;
+  for (let iter = 0; iter < 200; iter++) {
+    const f = g(t) - target;
+    if (f === 0) return sign * t;
+    if (f < 0) lo = t;
+    else hi = t;
+    let next = t - f / studentTPdf(t, df);
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2; // Newton left the bracket: bisect
+    if (Math.abs(next - t) <= 4 * Number.EPSILON * Math.abs(t) || hi - lo <= 4 * Number.EPSILON * hi) {
+      return sign * next;
+    }
+    t = next;
+  }
+  return sign * t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Confidence intervals
+// ---------------------------------------------------------------------------------------------
+
+export interface MeanConfidenceInterval {
+  n: number;
+  mean: number;
+  sd: number;
+  /** Standard error sd / sqrt(n). */
+  se: number;
+  df: number;
+  level: number;
+  /** Critical value t_{(1+level)/2, n-1}. */
+  tCritical: number;
+  halfWidth: number;
+  lower: number;
+  upper: number;
+}
+
+/** Two-sided t-based confidence interval for a mean (normal data, or large n); needs n >= 2. */
+export function meanConfidenceInterval(xs: readonly number[], level = 0.95): MeanConfidenceInterval {
+  assertLevel(level);
+  if (xs.length < 2) throw new Error('a t confidence interval needs at least two observations');
+  const n = xs.length;
+  const m = mean(xs);
+  const s = sd(xs);
+  const se = s / Math.sqrt(n);
+  const tCritical = studentTQuantile(0.5 + level / 2, n - 1);
+  const halfWidth = tCritical * se;
+  return { n, mean: m, sd: s, se, df: n - 1, level, tCritical, halfWidth, lower: m - halfWidth, upper: m + halfWidth };
+}
+
+function assertLevel(level: number): void {
+  if (!(level > 0 && level < 1)) throw new Error(`confidence level must be in (0, 1), got ${level}`);
+}
+
+/** Equal-tailed percentile interval of bootstrap replicates (quantiles by linear interpolation, R type 7). */
+export function percentileInterval(replicates: readonly number[], level = 0.95): [number, number] {
+  assertLevel(level);
+  if (replicates.length === 0) throw new Error('no bootstrap replicates');
+  const sorted = [...replicates].sort((a, b) => a - b);
+  const alpha = (1 - level) / 2;
+  return [quantileSorted(sorted, alpha), quantileSorted(sorted, 1 - alpha)];
+}
+
+export interface BootstrapSummary {
+  /** Point estimate on the full sample. */
+  estimate: number;
+  /** Standard deviation of the bootstrap replicates (bootstrap standard error). */
+  se: number;
+  /**
+   * Normal-approximation half-width z_{(1+level)/2} * se: SALib's `*_conf` convention
+   * (SALib reports `norm.ppf(0.5 + conf_level / 2) * replicates.std(ddof=1)`).
+   */
+  conf: number;
+  /** Percentile interval of the replicates (Efron & Tibshirani 1993, §13.3). */
+  lower: number;
+  upper: number;
+  level: number;
+  resamples: number;
+}
+
+/** Summarises bootstrap replicates both the SALib way (normal half-width) and by percentiles. */
+export function summarizeBootstrap(estimate: number, replicates: readonly number[], level = 0.95): BootstrapSummary {
+  const [lower, upper] = percentileInterval(replicates, level);
+  const se = replicates.length > 1 ? sampleStandardDeviation(replicates) : NaN;
+  return { estimate, se, conf: normalQuantile(0.5 + level / 2) * se, lower, upper, level, resamples: replicates.length };
+}
+
+export interface BootstrapOptions {
+  /** Number of bootstrap resamples (default 2000). */
+  resamples?: number;
+  /** Two-sided confidence level (default 0.95). */
+  level?: number;
+  /** Resampling RNG; defaults to a fixed seed so results are reproducible. */
+  rng?: Rng;
+}
+
+/** Index of a uniform draw from 0..n-1. */
+export function randomIndex(rng: Rng, n: number): number {
+  return Math.min(Math.floor(rng() * n), n - 1);
+}
+
+function resampleMean(xs: readonly number[], rng: Rng): number {
+  let total = 0;
+  for (let i = 0; i < xs.length; i++) total += xs[randomIndex(rng, xs.length)];
+  return total / xs.length;
+}
+
+/**
+ * Bootstrap CI for mean(a) - mean(b), the two samples resampled independently (e.g. replicate
+ * runs of two scenarios). Makes no normality assumption; prefer many replicates per sample,
+ * since percentile intervals undercover for small n.
+ */
+export function bootstrapDiffMeans(
+  a: readonly number[],
+  b: readonly number[],
+  options: BootstrapOptions = {},
+): BootstrapSummary {
+  if (a.length === 0 || b.length === 0) throw new Error('both samples must be non-empty');
+  const resamples = options.resamples ?? 2000;
+  if (!Number.isInteger(resamples) || resamples < 2) throw new Error('resamples must be an integer >= 2');
+  const rng = options.rng ?? defaultBootstrapRng('diff-means');
+  const replicates = new Array<number>(resamples);
+  for (let r = 0; r < resamples; r++) replicates[r] = resampleMean(a, rng) - resampleMean(b, rng);
+  return summarizeBootstrap(mean(a) - mean(b), replicates, options.level ?? 0.95);
+}
