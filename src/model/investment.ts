@@ -5,8 +5,8 @@
  * weak IPR discounts design and brand (imitators erode the premium), and a supplier dependent
  * on buyers that guard a function holds back investment in it in proportion to the sanction
  * risk — what it holds back goes to process and product, the immediate cash of OEM work.
- * Investment raises capability with diminishing returns and builds the R&D stock that sets
- * absorptive capacity.
+ * Investment raises capability with diminishing returns, more so where home institutions are
+ * strong, and builds the R&D stock that sets absorptive capacity.
  */
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
@@ -20,6 +20,12 @@ export function sanctionRisk(s: Supplier, f: number, world: World): number {
     if (r.type === 'quasi_hierarchy' && r.buyer.guards[f]) risk += r.salesShare * (1 - irreplaceability(r, world));
   }
   return Math.min(1, risk);
+}
+
+/** Investment productivity: a strong home innovation system (design schools, test labs, export promotion) makes upgrading cheaper. */
+export function investmentEfficiency(world: World): number {
+  const { model: m, environment: env } = world.scenario;
+  return Math.max(0, m.investment.efficiency * (1 + m.investment.institution_support * (env.institutions - 0.5)));
 }
 
 export function investmentWeights(s: Supplier, world: World): number[] {
@@ -52,6 +58,7 @@ export function invest(world: World): void {
   const inv = m.investment;
   const dt = world.dt;
   const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
+  const efficiency = investmentEfficiency(world);
   for (const s of world.suppliers) {
     if (!s.active) continue;
     const wanted = Math.max(0, s.profit) * s.intent.reinvest;
@@ -62,7 +69,7 @@ export function invest(world: World): void {
       const w = investmentWeights(s, world);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         s.investmentByFunction[f] = amount * w[f];
-        s.cap[f] += Math.min(1, inv.efficiency * s.absorptive * perCapacity * w[f]) * (1 - s.cap[f]);
+        s.cap[f] += Math.min(1, efficiency * s.absorptive * perCapacity * w[f]) * (1 - s.cap[f]);
       }
       s.cash -= amount;
     } else {

@@ -10,7 +10,7 @@
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { applyGains } from './learning.js';
-import { N_FUNCTIONS, stepProbability, type Partner, type Tie, type World } from './state.js';
+import { N_FUNCTIONS, stepProbability, type Partner, type Supplier, type Tie, type World } from './state.js';
 
 export function spilloverDamping(p: Partner, env: EnvironmentParams, m: ModelParams): number {
   return p.kind === 'peer_supplier' ? 1 - m.learning.peer_imitation_damping * (1 - env.ipr_protection) : 1;
@@ -25,6 +25,16 @@ export function accessProbability(p: Partner, env: EnvironmentParams): number {
   if (p.kind === 'university' || p.kind === 'association') return env.institutions;
   if (p.kind === 'peer_supplier') return env.peer_trust;
   return 1;
+}
+
+/**
+ * Network backing in [0,1): how strongly the supplier's trusted partners stand behind it.
+ * Saturating in total trust, so the first few strong ties matter most.
+ */
+export function networkBacking(s: Supplier): number {
+  let trust = 0;
+  for (const t of s.ties) trust += t.trust;
+  return 1 - Math.exp(-trust);
 }
 
 export function learnFromNetwork(world: World): void {

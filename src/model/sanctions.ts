@@ -9,6 +9,7 @@
  * depends on the supplier, a network buyer wants its design, and an owner needs no sanction.
  */
 import type { ModelParams } from '../scenario/types.js';
+import { networkBacking } from './networks.js';
 import { endRelationship } from './relationships.js';
 import {
   N_FUNCTIONS,
@@ -36,15 +37,19 @@ export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
 }
 
 /**
- * How hard the buyer would find it to replace the supplier: how far the supplier exceeds the
- * buyer's requirements, times the relationship-specific investment built up over tenure
- * (full after eight years, as with Firm Y's plants built for Nike).
+ * How hard the buyer would find it to replace the supplier. Two independent sources: the
+ * relationship itself (how far the supplier exceeds the buyer's requirements, times the
+ * relationship-specific investment built up over tenure, full after eight years, as with
+ * Firm Y's plants built for Nike), and the supplier's strategic network (unique know-how
+ * and outside options; this is how networks moderate the governance barrier, Kang & Kim 2023).
  */
 export function irreplaceability(r: Relationship, world: World): number {
   const req = 0.5 * (r.buyer.requirements.process + r.buyer.requirements.product);
   const lead = req < 1 ? clamp01((productionCapability(r.supplier) - req) / (1 - req)) : 0;
   const tenureYears = (world.step - r.startStep) * world.dt;
-  return lead * Math.min(1, tenureYears / 8);
+  const relational = lead * Math.min(1, tenureYears / 8);
+  const network = world.scenario.model.networks.backing_weight * networkBacking(r.supplier);
+  return 1 - (1 - relational) * (1 - network);
 }
 
 export function sanctionHazard(r: Relationship, world: World): number {

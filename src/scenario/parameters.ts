@@ -162,7 +162,7 @@ const profiles: Record<PartnerKind, Record<FunctionName, number>> = {
   peer_supplier: { process: 0.6, product: 0.5, design: 0.3, marketing: 0.2 },
   other_brand: { process: 0.4, product: 0.6, design: 0.8, marketing: 0.8 },
   other_field_firm: { process: 0.6, product: 0.6, design: 0.5, marketing: 0.4 },
-  sales_agent: { process: 0.1, product: 0.2, design: 0.2, marketing: 0.85 },
+  sales_agent: { process: 0.1, product: 0.2, design: 0.2, marketing: 0.7 },
   university: { process: 0.5, product: 0.7, design: 0.8, marketing: 0.1 },
   association: { process: 0.5, product: 0.4, design: 0.4, marketing: 0.5 },
 };
@@ -211,15 +211,16 @@ for (const g of RELATIONSHIP_TYPES) {
 num('model.learning.guard_leak', 0.05, 0, 1, 'share', 'Share of the transfer intensity that still reaches the supplier in a function its buyer guards.');
 num('model.learning.developmental_boost', 0.5, 0, 5, 'share', 'Extra transfer of a developmental buyer in the functions it does not guard.');
 num('model.learning.monitoring_boost', 0.5, 0, 5, 'share', 'Extra process and product transfer at monitoring intensity 1 (quasi-hierarchy and hierarchy).');
-num('model.learning.network_rate', 0.06, 0, 5, 'per year', 'Spillover rate from a strategic partner at trust 1.');
+num('model.learning.network_rate', 0.03, 0, 5, 'per year', 'Spillover rate from a strategic partner at trust 1.');
 num('model.learning.peer_imitation_damping', 0.5, 0, 1, 'share', 'Share of peer spillover lost to copying fears when IPR protection is 0.');
 num('model.learning.absorptive_floor', 0.05, 0, 1, 'index', 'Absorptive capacity of a firm with no R&D stock.');
 num('model.learning.absorptive_half_stock', 1, 0.001, 100, 'capacity units', 'R&D stock per unit of capacity at which absorptive capacity is halfway to 1.');
-num('model.learning.rd_depreciation', 0.15, 0, 5, 'per year', 'Depreciation of the R&D stock.');
+num('model.learning.rd_depreciation', 0.3, 0, 5, 'per year', 'Depreciation of the R&D stock.');
 num('model.learning.depreciation', 0.04, 0, 5, 'per year', 'Decay of a capability the supplier does not exercise.');
 
 // ---------------------------------------------------------------- investment
-num('model.investment.efficiency', 0.8, 0, 100, 'capability/(money/capacity)', 'Capability gained per unit of investment per unit of capacity, at full absorptive capacity.');
+num('model.investment.efficiency', 1.2, 0, 100, 'capability/(money/capacity)', 'Capability gained per unit of investment per unit of capacity, at full absorptive capacity.');
+num('model.investment.institution_support', 1, 0, 2, 'share', 'How much home institutions (innovation system, support programmes) change investment productivity: factor 1 + support x (institutions - 0.5).');
 num('model.investment.sanction_aversion', 1, 0, 5, 'index', 'How strongly a dependent supplier holds back investment in its buyer\'s guarded functions.');
 num('model.investment.capacity_growth', 0.04, 0, 2, 'per year', 'Capacity growth of a profitable supplier whose buyers ordered more than it could make.');
 num('model.investment.cash_buffer', 0.5, 0, 100, 'capacity units', 'Cash per unit of capacity kept before profit is reinvested.');
@@ -245,11 +246,12 @@ num('model.networks.formation_rate', 1, 0, 50, 'per year', 'Rate at which a supp
 num('model.networks.initial_trust', 0.2, 0, 1, 'index', 'Trust of a new tie.');
 num('model.networks.trust_growth', 0.3, 0, 10, 'per year', 'Rate at which trust approaches its ceiling.');
 num('model.networks.decay_rate', 0.1, 0, 10, 'per year', 'Dissolution hazard of a tie at trust 0; it falls in proportion to (1 - trust).');
+num('model.networks.backing_weight', 0.6, 0, 1, 'share', 'How much a trusted strategic network makes a supplier hard to replace (unique know-how, outside options; Kang & Kim 2023).');
 
 // ---------------------------------------------------------------- roles, sectors, exit, entry
-num('model.roles.odm_design', 0.5, 0, 1, 'index', 'Design capability from which a supplier that designs for a buyer or its own channel is ODM.');
-num('model.roles.obm_design', 0.45, 0, 1, 'index', 'Design capability an OBM needs.');
-num('model.roles.obm_marketing', 0.5, 0, 1, 'index', 'Marketing capability (own or partner-covered) from which own-brand sales start.');
+num('model.roles.odm_design', 0.6, 0, 1, 'index', 'Design capability from which a supplier that designs for a buyer or its own channel is ODM.');
+num('model.roles.obm_design', 0.5, 0, 1, 'index', 'Design capability an OBM needs.');
+num('model.roles.obm_marketing', 0.6, 0, 1, 'index', 'Marketing capability (own or partner-covered) from which own-brand sales start.');
 num('model.roles.obm_min_share', 0.05, 0, 1, 'share of sales', 'Own-brand share of sales from which a supplier is OBM.');
 num('model.sectors.capability_threshold', 0.5, 0, 1, 'index', 'Transferable capability (mean of process, product, design) needed to enter another sector.');
 num('model.sectors.entry_rate', 0.3, 0, 50, 'per year', 'Chain-upgrading rate with a trusted partner in the new field, at capability 1 and institutions 1.');
