@@ -11,6 +11,7 @@ export const STREAM_NAMES = [
   'sanctions',
   'governance',
   'search',
+  'recruitment',
   'networks',
   'sectors',
   'entry',

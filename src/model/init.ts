@@ -6,6 +6,7 @@
 import { makeStreams, normal, randomIndex, type Rng } from '../engine/rng.js';
 import { FUNCTIONS } from '../scenario/parameters.js';
 import type { Scenario, SupplierGroupConfig } from '../scenario/types.js';
+import { accessProbability, trustCeiling } from './networks.js';
 import { isRelated, linkSupplierToBuyer } from './relationships.js';
 import { absorptiveCapacity } from './learning.js';
 import {
@@ -184,14 +185,20 @@ function demandPerSupplier(b: Buyer): number {
   return (b.config.demand_per_supplier * b.config.suppliers_target) / (b.relationships.length + 1);
 }
 
+/**
+ * Initial strategic ties, drawn like later ones (networks.ts): a partner is reachable with
+ * its access probability (institutions for universities and associations, peer trust for
+ * peers), and a tie starts at the initial trust, capped by the kind's trust ceiling. A
+ * supplier in a low-trust, weak-institution cluster may therefore start below its target.
+ */
 function formInitialTies(world: World, s: Supplier, rng: Rng): void {
   const pool = s.partnerPool;
+  const env = world.scenario.environment;
   const wanted = Math.min(s.intent.networkTies, pool.length);
   const trust = world.scenario.model.networks.initial_trust;
-  let guard = 0;
-  while (s.ties.length < wanted && guard++ < 50 * wanted) {
+  for (let attempt = 0; attempt < 3 * wanted && s.ties.length < wanted; attempt++) {
     const p = pool[randomIndex(rng, pool.length)];
-    if (s.ties.some((t) => t.partner === p)) continue;
-    s.ties.push({ partner: p, trust, startStep: world.step });
+    if (rng() >= accessProbability(p, env) || s.ties.some((t) => t.partner === p)) continue;
+    s.ties.push({ partner: p, trust: Math.min(trust, trustCeiling(p, env)), startStep: world.step });
   }
 }

@@ -53,10 +53,11 @@ function exportCapacity(s: Supplier): number {
 }
 
 /**
- * Lead-firm orders in two passes, independent of the order in which buyers are visited:
- * (1) each buyer requests volumes in proportion to allocation scores, and a supplier asked
- * for more than its export capacity rations every buyer in proportion; (2) each buyer
- * re-offers what it could not place to its suppliers with spare capacity.
+ * Lead-firm orders in two passes: (1) each buyer requests volumes in proportion to
+ * allocation scores, and a supplier asked for more than its export capacity rations every
+ * buyer in proportion (so no buyer gets priority); (2) each buyer, in id order, re-offers
+ * what it could not place to its suppliers with spare capacity. Only the leftovers of pass
+ * (2) depend on buyer order.
  */
 function placeLeadFirmOrders(world: World): void {
   for (const s of world.suppliers) {
@@ -75,7 +76,8 @@ function placeLeadFirmOrders(world: World): void {
   for (const s of world.suppliers) {
     const cap = exportCapacity(s);
     if (s.exportVolume <= cap) continue;
-    s.saturated = true;
+    // A supplier that keeps all its capacity for its own channels has not turned buyers away.
+    s.saturated = cap > 0;
     const scale = cap / s.exportVolume;
     for (const r of s.relationships) r.volume *= scale;
     s.exportVolume = cap;
@@ -95,7 +97,9 @@ function placeUnmetDemand(b: Buyer, world: World): void {
       const s = r.supplier;
       const spare = exportCapacity(s) - s.exportVolume;
       if (spare <= 1e-12) continue;
-      const take = Math.min(spare, (unmet * allocationScore(r, world)) / total);
+      const wanted = (unmet * allocationScore(r, world)) / total;
+      const take = Math.min(spare, wanted);
+      if (wanted > spare) s.saturated = true;
       r.volume += take;
       s.exportVolume += take;
       placed += take;

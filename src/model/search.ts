@@ -88,7 +88,7 @@ function moveUp(world: World, s: Supplier, rng: Rng): void {
 
 export function dropAndRecruit(world: World): void {
   const grace = world.scenario.model.search.drop_grace_steps;
-  const rng = world.streams.search;
+  const rng = world.streams.recruitment;
   for (const b of world.buyers) {
     for (const r of b.relationships.slice()) {
       if (meetsRequirements(r.supplier, b)) r.belowSince = -1;
@@ -123,6 +123,7 @@ export function adjustDomesticReserve(world: World): void {
     let exportRevenue = 0;
     for (const r of s.relationships) exportRevenue += r.price * r.volume;
     const exportPrice = exportRevenue / s.exportVolume;
+    if (exportPrice <= 0) continue;
     const advantage = (s.domesticPrice - exportPrice) / exportPrice;
     const room = advantage > 0 ? 1 - s.domesticReserve : s.domesticReserve - s.domesticReserveFloor;
     // Selling to many small domestic customers takes marketing the buyer used to do.

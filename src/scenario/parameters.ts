@@ -209,8 +209,8 @@ for (const g of RELATIONSHIP_TYPES) {
   }
 }
 num('model.learning.guard_leak', 0.05, 0, 1, 'share', 'Share of the transfer intensity that still reaches the supplier in a function its buyer guards.');
-num('model.learning.developmental_boost', 0.5, 0, 5, 'share', 'Extra transfer of a developmental buyer in the functions it does not guard.');
-num('model.learning.monitoring_boost', 0.5, 0, 5, 'share', 'Extra process and product transfer at monitoring intensity 1 (quasi-hierarchy and hierarchy).');
+num('model.learning.developmental_boost', 0.5, 0, 5, 'share', 'Extra transfer of a developmental buyer in every function it does not withhold (all but the guarded ones of a quasi-hierarchical tie).');
+num('model.learning.monitoring_boost', 0.5, 0, 5, 'share', 'Extra process and product transfer at monitoring intensity 1, in quasi-hierarchical ties.');
 num('model.learning.network_rate', 0.03, 0, 5, 'per year', 'Spillover rate from a strategic partner at trust 1.');
 num('model.learning.peer_imitation_damping', 0.5, 0, 1, 'share', 'Share of peer spillover lost to copying fears when IPR protection is 0.');
 num('model.learning.absorptive_floor', 0.05, 0, 1, 'index', 'Absorptive capacity of a firm with no R&D stock.');
