@@ -9,6 +9,8 @@ import { UserError } from '../scenario/errors.js';
 import { registerRun } from './commands/run.js';
 import { registerParams } from './commands/params.js';
 import { registerSchema } from './commands/schema.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerMerge } from './commands/merge.js';
 
 export const PROGRAM_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRun(program);
+  registerSweep(program);
+  registerMerge(program);
   registerParams(program);
   registerSchema(program);
   return program;

@@ -40,11 +40,19 @@ export function learnFromBuyers(world: World): void {
       if (weight <= 0) continue;
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = r.buyer.knowHow[f] - s.cap[f];
-        if (gap > 0) gain[f] += weight * transferIntensity(r, f, m) * gap;
+        if (gap > 0) gain[f] += closeGap(weight * transferIntensity(r, f, m), gap);
       }
     }
     applyGains(s, gain);
   }
+}
+
+/**
+ * Share of a gap closed in one step at rate x: 1 − e^(−x), which equals x for the small rates
+ * of the defaults and never overshoots the teacher's know-how for large ones.
+ */
+export function closeGap(x: number, gap: number): number {
+  return gap * -Math.expm1(-x);
 }
 
 /** Add gains, never beyond 1 (each gain is already bounded by a gap, but several sources add up). */
@@ -68,12 +76,12 @@ export function exercised(s: Supplier): number[] {
   return [u(produced), u(produced), u(s.ownDesignVolume), u(own)];
 }
 
-/** Unused capabilities decay: dc = −dt · δ · c · (1 − exercised). */
+/** Unused capabilities decay: c ← c · exp(−dt · δ · (1 − exercised)), never below 0. */
 export function depreciateUnused(world: World): void {
   const rate = world.scenario.model.learning.depreciation * world.dt;
   for (const s of world.suppliers) {
     if (!s.active) continue;
     const used = exercised(s);
-    for (let f = 0; f < N_FUNCTIONS; f++) s.cap[f] -= rate * s.cap[f] * (1 - used[f]);
+    for (let f = 0; f < N_FUNCTIONS; f++) s.cap[f] *= Math.exp(-rate * (1 - used[f]));
   }
 }

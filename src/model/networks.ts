@@ -9,7 +9,7 @@
  */
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
-import { applyGains } from './learning.js';
+import { applyGains, closeGap } from './learning.js';
 import { N_FUNCTIONS, stepProbability, type Partner, type Supplier, type Tie, type World } from './state.js';
 
 export function spilloverDamping(p: Partner, env: EnvironmentParams, m: ModelParams): number {
@@ -50,7 +50,7 @@ export function learnFromNetwork(world: World): void {
       const w = rate * t.trust * s.absorptive * spilloverDamping(p, env, m);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = p.knowHow[f] - s.cap[f];
-        if (gap > 0) gain[f] += w * gap;
+        if (gap > 0) gain[f] += closeGap(w, gap);
         if (p.covers[f]) s.coverage[f] = Math.max(s.coverage[f], p.knowHow[f] * t.trust);
       }
     }

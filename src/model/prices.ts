@@ -59,7 +59,8 @@ export function settlePricesAndMargins(world: World): void {
     const profit = revenue - cost;
     s.revenue = revenue;
     s.profit = profit - Math.max(0, profit) * m.prices.tax_rate;
-    s.margin = revenue > 0 ? profit / revenue : null;
+    // Below a millionth of capacity in revenue a margin is noise (and can overflow), so it is undefined.
+    s.margin = revenue > 1e-6 * s.size ? profit / revenue : null;
     s.cash += s.profit;
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * summary.csv from runs.csv: per cell and metric, n, mean, sd and a 95% t confidence interval
+ * over replicates. It reads runs.csv back rather than keeping values in memory, so it needs
+ * memory for one cell at a time, and a sweep merged from shards (whose runs.csv is the same
+ * bytes) gets exactly the same summary as one run in a single process.
+ */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import type { ColumnSpec } from '../engine/observations.js';
+import { meanConfidenceInterval } from './sensitivity/stats.js';
+
+/** A cell of runs.csv back to the value it was written from (numbers are already rounded, so this round-trips). */
+function fromCell(text: string | undefined, column: ColumnSpec): unknown {
+  if (text === undefined || text === '') return null;
+  if (column.type === 'number' || column.type === 'integer') return Number(text);
+  if (column.type === 'boolean') return text === 'true';
+  return text;
+}
+
+export interface SummaryRow {
+  cell_id: number;
+  metric: string;
+  n: number;
+  mean: number | null;
+  sd: number | null;
+  ci95_low: number | null;
+  ci95_high: number | null;
+  [factor: string]: unknown;
+}
+
+export function summarizeValues(values: readonly number[]): Pick<SummaryRow, 'n' | 'mean' | 'sd' | 'ci95_low' | 'ci95_high'> {
+  const n = values.length;
+  if (n === 0) return { n, mean: null, sd: null, ci95_low: null, ci95_high: null };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (n === 1) return { n, mean, sd: null, ci95_low: null, ci95_high: null };
+  const ci = meanConfidenceInterval(values, 0.95);
+  return { n, mean, sd: ci.sd, ci95_low: ci.lower, ci95_high: ci.upper };
+}
+
+/** Stream runs.csv (rows grouped by cell, as sweeps write them) and emit summary rows in cell order. */
+export async function summarizeRuns(
+  runsCsv: string,
+  factorColumns: readonly ColumnSpec[],
+  metrics: readonly string[],
+  emit: (row: SummaryRow) => void,
+): Promise<void> {
+  let cell: number | null = null;
+  let factors: Record<string, unknown> = {};
+  let values: number[][] = [];
+  const flush = () => {
+    if (cell === null) return;
+    metrics.forEach((metric, j) => emit({ cell_id: cell!, ...factors, metric, ...summarizeValues(values[j]) }));
+  };
+  const parser = createReadStream(runsCsv).pipe(parse({ columns: true }));
+  for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    const id = Number(record.cell_id);
+    if (id !== cell) {
+      flush();
+      cell = id;
+      factors = Object.fromEntries(factorColumns.map((c) => [c.name, fromCell(record[c.name], c)]));
+      values = metrics.map(() => []);
+    }
+    metrics.forEach((metric, j) => {
+      const text = record[metric];
+      if (text !== undefined && text !== '') values[j].push(Number(text));
+    });
+  }
+  flush();
+}

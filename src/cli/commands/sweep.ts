@@ -1,0 +1,95 @@
+/**
+ * `gvc sweep <file>`: the scenario's `sweep:` section as one command — every core, resumable,
+ * shardable, streamed to disk in run order.
+ */
+import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { TimeseriesMode } from '../../experiment/execute.js';
+import { runSweep, type Shard } from '../../experiment/sweep.js';
+import { parseSweepSpec } from '../../experiment/sweep-spec.js';
+import { UserError } from '../../scenario/errors.js';
+import { loadScenario } from '../../scenario/load.js';
+import { collect, parseAgentsMode } from './run.js';
+
+interface SweepCliOptions {
+  workers?: string;
+  reps?: string;
+  steps?: string;
+  set: string[];
+  out?: string;
+  timeseries: string;
+  shard?: string;
+  resume?: boolean;
+  quiet?: boolean;
+  force?: boolean;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new UserError(`--shard: expected i/n with 1 <= i <= n (e.g. 2/8), found "${text}"`);
+  }
+  return { index, count };
+}
+
+export function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return availableParallelism();
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UserError(`--workers: expected a whole number >= 1, found "${text}"`);
+  return Number(text);
+}
+
+export function parseTimeseriesMode(text: string): TimeseriesMode {
+  try {
+    const mode = parseAgentsMode(text);
+    return mode;
+  } catch {
+    throw new UserError(`--timeseries: expected final, none or every:K with K a whole number >= 1, found "${text}"`);
+  }
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('Run the sweep section of a scenario: a design of parameter cells x replications, on every core.')
+    .argument('<file>', 'scenario file with a sweep: section')
+    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--reps <n>', 'replications per cell (overrides sweep.replications)')
+    .option('--steps <n>', 'steps per run (overrides time.steps)')
+    .option('--set <path=value>', 'fix a parameter for every run (repeatable)', collect, [])
+    .option('--out <dir>', 'output folder (default: output/<scenario name>)')
+    .option('--timeseries <mode>', 'timeseries rows per run: final, every:K or none', 'final')
+    .option('--shard <i/n>', 'run only part i of n of the design (combine with gvc merge)')
+    .option('--resume', 'continue an interrupted sweep in <out>.partial')
+    .option('--quiet', 'no progress output')
+    .option('--force', 'replace an existing output folder or interrupted sweep')
+    .action(async (file: string, opts: SweepCliOptions) => {
+      const workers = parseWorkers(opts.workers);
+      const timeseries = parseTimeseriesMode(opts.timeseries);
+      const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
+      const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
+      const spec = parseSweepSpec(loaded.sweep, file, loaded.scenario, { replications: opts.reps });
+      const fixed = new Set(opts.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
+      for (const f of spec.factors) {
+        if (fixed.has(f.path)) throw new UserError(`--set ${f.path}: the sweep varies this parameter; remove it from --set or from sweep.parameters`);
+      }
+      const result = await runSweep({
+        loaded,
+        spec,
+        out: opts.out ?? join('output', loaded.scenario.name),
+        workers,
+        timeseries,
+        shard,
+        force: Boolean(opts.force),
+        resume: Boolean(opts.resume),
+        quiet: Boolean(opts.quiet),
+      });
+      if (result.stopped) process.exitCode = 130;
+      else if (result.failedRuns > 0) {
+        process.stderr.write(`gvc: ${result.failedRuns} runs failed; see ${result.outDir}/errors.csv\n`);
+        process.exitCode = 1;
+      }
+    });
+}

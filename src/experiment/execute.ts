@@ -1,0 +1,55 @@
+/**
+ * Executing one sweep run: the same code in a worker thread and in-process. It keeps only the
+ * timeseries rows the user asked for, so a worker never ships a whole trajectory it will drop.
+ */
+import type { TimeseriesRow } from '../engine/observations.js';
+import { simulate } from '../engine/simulation.js';
+import type { ParamValue } from '../scenario/parameters.js';
+import { applyParams } from '../scenario/resolve.js';
+import type { Scenario } from '../scenario/types.js';
+
+export type TimeseriesMode = { kind: 'final' } | { kind: 'every'; k: number } | { kind: 'none' };
+
+export interface RunRequest {
+  runId: number;
+  seed: number;
+  values: ParamValue[];
+}
+
+export type RunOutcome =
+  | { runId: number; ok: true; final: TimeseriesRow; rows: TimeseriesRow[] }
+  | { runId: number; ok: false; message: string };
+
+export interface RunContext {
+  base: Scenario;
+  factorPaths: string[];
+  timeseries: TimeseriesMode;
+}
+
+export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
+  try {
+    const entries: [string, unknown][] = ctx.factorPaths.map((path, j) => [path, req.values[j]]);
+    entries.push(['seed', req.seed]);
+    const scenario = applyParams(ctx.base, entries, `sweep run ${req.runId}`);
+    const last = scenario.time.steps;
+    const rows: TimeseriesRow[] = [];
+    let final: TimeseriesRow | null = null;
+    const mode = ctx.timeseries;
+    simulate(
+      scenario,
+      {
+        timeseries(row) {
+          const step = row.step ?? -1;
+          if (step === last) final = row;
+          if (mode.kind === 'every' ? step % mode.k === 0 || step === last : mode.kind === 'final' && step === last) rows.push(row);
+        },
+        suppliers() {},
+      },
+      { agents: { kind: 'none' } },
+    );
+    if (!final) throw new Error('the run produced no final observation');
+    return { runId: req.runId, ok: true, final, rows };
+  } catch (err) {
+    return { runId: req.runId, ok: false, message: (err as Error)?.message ?? String(err) };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Runs a list of sweep runs on a pool of worker threads and hands each outcome to the caller
+ * strictly in list order, whatever order workers finish in. Only a bounded window of runs
+ * ahead of the next one to emit is ever dispatched, so memory does not grow with the sweep.
+ * `workers: 0` runs in-process (used by tests, and where threads are unavailable).
+ */
+import { Worker } from 'node:worker_threads';
+import { executeRun, type RunContext, type RunOutcome, type RunRequest } from './execute.js';
+
+export interface RunListOptions {
+  ctx: RunContext;
+  requests: readonly RunRequest[];
+  workers: number;
+  /** Called once per run, in the order of `requests`. */
+  onOutcome: (outcome: RunOutcome) => void;
+  /** Polled between runs; when true no new run is started and the call resolves 'stopped'. */
+  shouldStop?: () => boolean;
+}
+
+export async function runList(opts: RunListOptions): Promise<'done' | 'stopped'> {
+  const { requests, onOutcome } = opts;
+  const stop = opts.shouldStop ?? (() => false);
+  if (opts.workers <= 0) {
+    for (const req of requests) {
+      if (stop()) return 'stopped';
+      onOutcome(executeRun(opts.ctx, req));
+      // Let signal handlers and progress timers run between runs.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return 'done';
+  }
+
+  const window = opts.workers * 4;
+  const pending = new Map<number, RunOutcome>();
+  let nextToSend = 0;
+  let nextToEmit = 0;
+  let inFlight = 0;
+  const pool: Worker[] = [];
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (result: 'done' | 'stopped' | Error) => {
+      if (settled) return;
+      settled = true;
+      for (const w of pool) void w.terminate();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const feed = (w: Worker) => {
+      if (stop() || nextToSend >= requests.length || nextToSend >= nextToEmit + window) return false;
+      w.postMessage(requests[nextToSend++]);
+      inFlight++;
+      return true;
+    };
+    const idle: Worker[] = [];
+    const index = new Map(requests.map((r, i) => [r.runId, i]));
+    const onMessage = (w: Worker, outcome: RunOutcome) => {
+      inFlight--;
+      pending.set(index.get(outcome.runId)!, outcome);
+      try {
+        while (pending.has(nextToEmit)) {
+          const o = pending.get(nextToEmit)!;
+          pending.delete(nextToEmit++);
+          onOutcome(o);
+        }
+      } catch (err) {
+        finish(err as Error);
+        return;
+      }
+      if (nextToEmit >= requests.length) return finish('done');
+      if (!feed(w)) idle.push(w);
+      while (idle.length > 0 && feed(idle[idle.length - 1])) idle.pop();
+      if (inFlight === 0 && stop()) finish('stopped');
+    };
+    if (requests.length === 0) return finish('done');
+    for (let i = 0; i < Math.min(opts.workers, requests.length); i++) {
+      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: opts.ctx });
+      pool.push(w);
+      w.on('message', (o: RunOutcome) => onMessage(w, o));
+      w.on('error', (err) => finish(err));
+      w.on('exit', (code) => {
+        if (!settled && code !== 0) finish(new Error(`a worker thread exited with code ${code}`));
+      });
+      if (!feed(w)) idle.push(w);
+    }
+  });
+}

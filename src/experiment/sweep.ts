@@ -1,0 +1,221 @@
+/**
+ * A sweep from start to finish: plan the runs, execute them on worker threads, stream their
+ * rows to journaled tables in run order, and, when every run is done, summarise, document and
+ * move the folder into place. Interrupted sweeps (Ctrl-C, or kill -9 at any moment) resume
+ * from the journal to the same bytes an uninterrupted sweep writes.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { summarizeRuns } from '../analysis/summary.js';
+import { TIMESERIES_COLUMNS, type TimeseriesRow } from '../engine/observations.js';
+import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
+import { CsvWriter } from '../io/csv.js';
+import { buildManifest, writeJson } from '../io/manifest.js';
+import { openSweepDir } from '../io/sweep-dir.js';
+import { Journal, JournaledTable } from '../io/sweep-files.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { flattenScenario } from '../scenario/resolve.js';
+import { Progress } from '../cli/progress.js';
+import type { RunOutcome, RunRequest, TimeseriesMode } from './execute.js';
+import { buildPlan, inShard, taskFor, type RunTask, type SweepPlan } from './plan.js';
+import { runList } from './runner.js';
+import { cellValue, errorsColumns, factorColumns, METRIC_COLUMNS, runsColumns, summaryColumns } from './sweep-columns.js';
+import type { SweepSpec } from './sweep-spec.js';
+
+export const RUNS_FILE = 'runs.csv';
+export const TIMESERIES_FILE = 'timeseries.csv';
+export const SUMMARY_FILE = 'summary.csv';
+export const ERRORS_FILE = 'errors.csv';
+export const JOURNAL_FILE = 'progress.jsonl';
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export interface SweepOptions {
+  loaded: LoadedScenario;
+  spec: SweepSpec;
+  out: string;
+  workers: number;
+  timeseries: TimeseriesMode;
+  shard: Shard | null;
+  force: boolean;
+  resume: boolean;
+  quiet: boolean;
+  /** For tests: stop after this many runs, as if interrupted. */
+  stopAfter?: number;
+}
+
+export interface SweepResult {
+  outDir: string;
+  plannedRuns: number;
+  completedRuns: number;
+  failedRuns: number;
+  stopped: boolean;
+  seconds: number;
+}
+
+/** The part of the design record that merge and sensitivity read back. */
+export interface DesignRecord {
+  fingerprint: string;
+  design_fingerprint: string;
+  scenario_file: string;
+  scenario_name: string;
+  design: SweepSpec['design'];
+  replications: number;
+  master_seed: number;
+  samples: number;
+  levels: number;
+  factors: { path: string; values?: unknown[]; min?: number; max?: number }[];
+  cells: number;
+  total_runs: number;
+  timeseries: string;
+  shard: string | null;
+}
+
+export function describeMode(mode: TimeseriesMode): string {
+  return mode.kind === 'every' ? `every:${mode.k}` : mode.kind;
+}
+
+export function designRecord(plan: SweepPlan, loaded: LoadedScenario, mode: TimeseriesMode, shard: Shard | null): DesignRecord {
+  const shardText = shard ? `${shard.index}/${shard.count}` : null;
+  return {
+    fingerprint: `${plan.fingerprint}/${shardText ?? 'all'}`,
+    design_fingerprint: plan.fingerprint,
+    scenario_file: loaded.file,
+    scenario_name: plan.base.name,
+    design: plan.spec.design,
+    replications: plan.spec.replications,
+    master_seed: plan.spec.seed,
+    samples: plan.spec.samples,
+    levels: plan.spec.levels,
+    factors: plan.spec.factors.map((f) => ({ path: f.path, values: f.values, min: f.min, max: f.max })),
+    cells: plan.cells.length,
+    total_runs: plan.totalRuns,
+    timeseries: describeMode(mode),
+    shard: shardText,
+  };
+}
+
+export function planSweep(loaded: LoadedScenario, spec: SweepSpec, mode: TimeseriesMode): SweepPlan {
+  return buildPlan(loaded.scenario, spec, { steps: loaded.scenario.time.steps, timeseries: describeMode(mode) });
+}
+
+export async function runSweep(o: SweepOptions): Promise<SweepResult> {
+  const started = new Date();
+  const plan = planSweep(o.loaded, o.spec, o.timeseries);
+  const record = designRecord(plan, o.loaded, o.timeseries, o.shard);
+  const dir = openSweepDir(o.out, { force: o.force, resume: o.resume, design: record });
+  const factors = plan.spec.factors;
+  const runCols = runsColumns(factors);
+  const errCols = errorsColumns(factors);
+  const withTimeseries = o.timeseries.kind !== 'none';
+
+  const journalPath = dir.file(JOURNAL_FILE);
+  const last = dir.resumed ? Journal.lastEntry(journalPath) : null;
+  const sizes = last?.sizes;
+  const runsTable = new JournaledTable(dir.file(RUNS_FILE), runCols, sizes?.[0]);
+  const errorsTable = new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]);
+  const tsTable = withTimeseries ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2]) : null;
+  const journal = new Journal(journalPath, last !== null);
+
+  const mine: RunTask[] = [];
+  for (let id = 1; id <= plan.totalRuns; id++) if (inShard(id, o.shard)) mine.push(taskFor(plan, id));
+  const first = last ? last.index + 1 : 0;
+  const todo = mine.slice(first);
+  const requests: RunRequest[] = todo.map((t) => ({ runId: t.runId, seed: t.seed, values: t.values }));
+
+  const progress = new Progress(mine.length, `sweep ${plan.base.name}`, o.quiet);
+  if (first > 0) progress.tick(first);
+  let failed = 0;
+  let completed = first;
+  let stopRequested = false;
+  const onSigint = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    if (!o.quiet) process.stderr.write('\ngvc: stopping after the runs in progress (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+
+  const onOutcome = (outcome: RunOutcome) => {
+    const task = todo[completed - first];
+    const ids = { run_id: task.runId, cell_id: task.cellId, replicate: task.replicate, seed: task.seed };
+    const params = Object.fromEntries(factors.map((f, j) => [f.path, cellValue(task.values[j])]));
+    if (outcome.ok) {
+      runsTable.append([{ ...outcome.final, ...ids, ...params }]);
+      tsTable?.append(outcome.rows.map((row: TimeseriesRow) => ({ ...row, run_id: task.runId })));
+    } else {
+      failed++;
+      errorsTable.append([{ ...ids, ...params, message: outcome.message }]);
+    }
+    journal.record({ index: completed, runId: task.runId, sizes: [runsTable.size, errorsTable.size, tsTable?.size ?? 0] });
+    completed++;
+    progress.tick();
+  };
+
+  let status: 'done' | 'stopped';
+  try {
+    status = await runList({
+      ctx: { base: plan.base, factorPaths: factors.map((f) => f.path), timeseries: o.timeseries },
+      requests,
+      workers: o.workers,
+      onOutcome,
+      shouldStop: () => stopRequested || (o.stopAfter !== undefined && completed >= o.stopAfter),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    runsTable.close();
+    errorsTable.close();
+    tsTable?.close();
+    journal.close();
+  }
+  const seconds = (Date.now() - started.getTime()) / 1000;
+  const result = { outDir: o.out, plannedRuns: mine.length, completedRuns: completed, failedRuns: failed, seconds };
+  if (status === 'stopped') {
+    progress.finish(`gvc: interrupted after ${completed} of ${mine.length} runs; the runs so far are in ${o.out}.partial (continue with --resume)`);
+    return { ...result, stopped: true };
+  }
+
+  // A resumed sweep also counts the failures recorded before the interruption.
+  failed = countRows(dir.file(ERRORS_FILE));
+  const files: CodebookEntry[] = [{ file: RUNS_FILE, columns: runCols }];
+  if (withTimeseries) files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+  if (!o.shard) {
+    const sumCols = summaryColumns(factors);
+    const writer = new CsvWriter(dir.file(SUMMARY_FILE), sumCols);
+    await summarizeRuns(
+      dir.file(RUNS_FILE),
+      factorColumns(factors),
+      METRIC_COLUMNS.map((c) => c.name),
+      (row) => writer.write(row),
+    );
+    await writer.close();
+    files.push({ file: SUMMARY_FILE, columns: sumCols });
+  }
+  files.push({ file: ERRORS_FILE, columns: errCols });
+  await writeCodebook(dir.file('codebook.csv'), files);
+  writeJson(dir.file('manifest.json'), {
+    ...buildManifest({
+      scenarioFile: o.loaded.file,
+      scenarioSha256: o.loaded.sha256,
+      scenarioName: plan.base.name,
+      parameters: Object.fromEntries(flattenScenario(plan.base)),
+      seeds: [plan.spec.seed],
+      startTime: started,
+      endTime: new Date(),
+    }),
+    sweep: { ...record, completed_runs: mine.length - failed, failed_runs: failed, workers: o.workers, resumed: o.resume },
+  });
+  rmSync(journalPath, { force: true });
+  dir.commit(o.force);
+  progress.finish(
+    `gvc: ${mine.length} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` + (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
+  );
+  return { ...result, failedRuns: failed, stopped: false };
+}
+
+/** Data rows of a CSV file (quoted newlines in messages make a line count wrong). */
+function countRows(csvPath: string): number {
+  return (parse(readFileSync(csvPath, 'utf8'), { columns: true }) as unknown[]).length;
+}

@@ -1,0 +1,111 @@
+/**
+ * The writing side of one run: staging folder, CSV writers fed by the engine's sink,
+ * manifest and codebook, then the atomic commit — or, on any error, no folder at all.
+ */
+import {
+  SUPPLIER_COLUMNS,
+  TIMESERIES_COLUMNS,
+  type AgentsMode,
+  type ObservationSink,
+  type SupplierRow,
+  type TimeseriesRow,
+} from '../engine/observations.js';
+import { writeCodebook, type CodebookEntry } from './codebook.js';
+import { CsvWriter } from './csv.js';
+import { buildManifest, writeJson, type ManifestInfo } from './manifest.js';
+import { prepareOutputDir } from './output-dir.js';
+
+export const TIMESERIES_FILE = 'timeseries.csv';
+export const SUPPLIERS_FILE = 'suppliers.csv';
+export const MANIFEST_FILE = 'manifest.json';
+export const CODEBOOK_FILE = 'codebook.csv';
+
+export interface RunOutputOptions {
+  outDir: string;
+  force: boolean;
+  agents: AgentsMode;
+  manifest: Omit<ManifestInfo, 'startTime' | 'endTime'>;
+  runId: number;
+}
+
+export interface RunOutputResult {
+  /** The output folder as given in opts.outDir. */
+  outDir: string;
+  /** Names of the files written, relative to outDir, in the order written. */
+  files: string[];
+}
+
+/**
+ * Runs `produce` with a sink that writes its rows (with run_id set to opts.runId; the
+ * engine leaves it null) to timeseries.csv and — unless agents.kind is 'none' —
+ * suppliers.csv, then writes manifest.json and codebook.csv and moves the folder into
+ * place. The output folder is checked and the staging folder created before `produce` is
+ * called, so a bad --out fails (UserError) before any simulation work. If anything throws,
+ * the staging folder is removed and the error rethrown; the target is left as it was.
+ */
+export async function writeRunOutputs(
+  opts: RunOutputOptions,
+  produce: (sink: ObservationSink) => void | Promise<void>,
+): Promise<RunOutputResult> {
+  const startTime = new Date();
+  const dir = prepareOutputDir(opts.outDir, opts.force);
+  let timeseries: CsvWriter<TimeseriesRow> | null = null;
+  let suppliers: CsvWriter<SupplierRow> | null = null;
+  try {
+    // run_id as a writer constant rather than a field set on each row: no copy and no
+    // mutation of the engine's objects on a path that sees up to 100k rows.
+    const constants = { run_id: opts.runId };
+    const ts = new CsvWriter<TimeseriesRow>(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, { constants });
+    timeseries = ts;
+    const sup =
+      opts.agents.kind === 'none'
+        ? null
+        : new CsvWriter<SupplierRow>(dir.file(SUPPLIERS_FILE), SUPPLIER_COLUMNS, { constants });
+    suppliers = sup;
+
+    const sink: ObservationSink = {
+      timeseries(row) {
+        ts.write(row);
+      },
+      suppliers: sup
+        ? (rows) => {
+            for (let i = 0; i < rows.length; i++) sup.write(rows[i]);
+          }
+        : () => {
+            // agents: none — the engine need not know; the rows are simply not recorded.
+          },
+    };
+
+    await produce(sink);
+
+    const files: string[] = [];
+    const codebook: CodebookEntry[] = [];
+    await ts.close();
+    files.push(TIMESERIES_FILE);
+    codebook.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+    if (sup) {
+      await sup.close();
+      files.push(SUPPLIERS_FILE);
+      codebook.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
+    }
+
+    const manifest = buildManifest({
+      ...opts.manifest,
+      runId: opts.runId,
+      startTime,
+      endTime: new Date(),
+    });
+    writeJson(dir.file(MANIFEST_FILE), manifest);
+    files.push(MANIFEST_FILE);
+    await writeCodebook(dir.file(CODEBOOK_FILE), codebook);
+    files.push(CODEBOOK_FILE);
+
+    dir.commit();
+    return { outDir: opts.outDir, files };
+  } catch (err) {
+    timeseries?.discard();
+    suppliers?.discard();
+    dir.abort();
+    throw err;
+  }
+}

@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ColumnSpec } from '../../src/engine/observations.js';
+import { CsvValueError, CsvWriter, formatNumber, formatRows } from '../../src/io/csv.js';
+import { cleanupTemp, readRecords, tempDir } from './helpers.js';
+
+afterAll(cleanupTemp);
+
+const COLS: ColumnSpec[] = [
+  { name: 'id', type: 'integer', unit: '', description: 'id' },
+  { name: 'label', type: 'string', unit: '', description: 'label' },
+  { name: 'x', type: 'number', unit: 'share', description: 'x' },
+  { name: 'flag', type: 'boolean', unit: '', description: 'flag' },
+];
+
+describe('formatNumber', () => {
+  it('formats known values exactly', () => {
+    const cases: [number, string][] = [
+      [0, '0'],
+      [-0, '0'],
+      [42, '42'],
+      [-7, '-7'],
+      [0.5, '0.5'],
+      [0.1 + 0.2, '0.3'],
+      [1 / 3, '0.333333'],
+      [2 / 3, '0.666667'],
+      [-2 / 3, '-0.666667'],
+      [123456.7, '123457'],
+      [120000.4, '120000'],
+      [1234567.89, '1234570'],
+      [999999.5, '1000000'],
+      [0.000001, '0.000001'],
+      [1.234567e-7, '0.000000123457'],
+      [-1e-7, '-0.0000001'],
+      [1e21, '1000000000000000000000'],
+      [2 ** 60, '1152921504606846976'],
+      [12345678, '12345678'],
+    ];
+    for (const [x, s] of cases) expect(formatNumber(x), String(x)).toBe(s);
+  });
+
+  it('throws on NaN and infinities', () => {
+    expect(() => formatNumber(NaN)).toThrow();
+    expect(() => formatNumber(Infinity)).toThrow();
+    expect(() => formatNumber(-Infinity)).toThrow();
+  });
+
+  it('is within 6 significant digits, plain decimal, no trailing zeros', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        const s = formatNumber(x);
+        expect(s).toMatch(/^-?(0|[1-9]\d*)(\.\d*[1-9])?$/);
+        const y = Number(s);
+        if (Number.isInteger(x)) {
+          expect(y).toBe(x + 0);
+        } else {
+          // Half a unit in the 6th significant digit, plus parsing slack for subnormals.
+          expect(Math.abs(y - x)).toBeLessThanOrEqual(5e-6 * Math.abs(x) * (1 + 1e-9) + Number.MIN_VALUE);
+          // And no more digits than needed.
+          const significant = s.replace('-', '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+          expect(significant.length).toBeLessThanOrEqual(6);
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('writes integers exactly', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double().filter(Number.isInteger)), (n) => {
+        expect(Number(formatNumber(n))).toBe(n + 0);
+        expect(formatNumber(n)).not.toMatch(/[e.]/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('CsvWriter', () => {
+  it('writes the header from the column list, \\n line endings, no BOM', async () => {
+    const file = join(tempDir(), 'a.csv');
+    const w = new CsvWriter(file, COLS);
+    w.write({ id: 1, label: 'a', x: 0.25, flag: true });
+    await w.close();
+    const text = readFileSync(file, 'utf8');
+    expect(text).toBe('id,label,x,flag\n1,a,0.25,true\n');
+  });
+
+  it('writes only the header for no rows', async () => {
+    const file = join(tempDir(), 'a.csv');
+    await new CsvWriter(file, COLS).close();
+    expect(readFileSync(file, 'utf8')).toBe('id,label,x,flag\n');
+  });
+
+  it('quotes commas, quotes and newlines so they round-trip', async () => {
+    const file = join(tempDir(), 'a.csv');
+    const labels = ['a,b', 'say "hi"', 'two\nlines', 'cr\rlf\r\n', ' spaced ', '', 'ünïcødé ✓', '"', ','];
+    const w = new CsvWriter(file, COLS, { batchRows: 2 });
+    labels.forEach((label, i) => w.write({ id: i, label, x: null, flag: false }));
+    await w.close();
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('"a,b"');
+    expect(text).toContain('"say ""hi"""');
+    const records = readRecords(file);
+    expect(records[0]).toEqual(['id', 'label', 'x', 'flag']);
+    expect(records.slice(1).map((r) => r[1])).toEqual(labels);
+  });
+
+  it('round-trips arbitrary strings', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: 'binary' }), { maxLength: 20 }), async (labels) => {
+        const file = join(tempDir(), 'p.csv');
+        const w = new CsvWriter(file, COLS, { batchRows: 3 });
+        labels.forEach((label, i) => w.write({ id: i, label, x: 1, flag: true }));
+        await w.close();
+        const records = readRecords(file);
+        expect(records.length).toBe(labels.length + 1);
+        expect(records.slice(1).map((r) => r[1])).toEqual(labels);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('writes null and undefined as empty cells, booleans as true/false', async () => {
+    const file = join(tempDir(), 'a.csv');
+    const w = new CsvWriter(file, COLS);
+    w.write({ id: null, label: undefined, x: undefined, flag: null });
+    w.write({ id: 3, label: 'z', x: -0, flag: false });
+    w.write({ id: 4 }); // missing keys are empty cells too
+    await w.close();
+    expect(readFileSync(file, 'utf8')).toBe('id,label,x,flag\n,,,\n3,z,0,false\n4,,,\n');
+  });
+
+  it('throws an error naming the column for NaN or Infinity, and does not write the row', async () => {
+    const file = join(tempDir(), 'a.csv');
+    const w = new CsvWriter(file, COLS);
+    expect(() => w.write({ id: 1, label: 'a', x: NaN, flag: true })).toThrow(/\bx\b/);
+    expect(() => w.write({ id: 1, label: 'a', x: Infinity, flag: true })).toThrow(CsvValueError);
+    try {
+      w.write({ id: 1, label: 'a', x: -Infinity, flag: true });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as CsvValueError).column).toBe('x');
+    }
+    expect(w.rowCount).toBe(0);
+    await w.close();
+    expect(readFileSync(file, 'utf8')).toBe('id,label,x,flag\n');
+  });
+
+  it('rejects values that do not fit the column type', () => {
+    const w = new CsvWriter(join(tempDir(), 'a.csv'), COLS);
+    expect(() => w.write({ id: 1.5 })).toThrow(/integer column id/);
+    expect(() => w.write({ x: '0.5' })).toThrow(/column x/);
+    expect(() => w.write({ flag: 1 })).toThrow(/column flag/);
+    expect(() => w.write({ label: 7 })).toThrow(/column label/);
+    w.discard();
+  });
+
+  it('fills constant columns once, ignoring the row value', async () => {
+    const file = join(tempDir(), 'a.csv');
+    const w = new CsvWriter(file, COLS, { constants: { id: 9 } });
+    w.write({ id: null, label: 'a', x: 1, flag: true });
+    w.write({ id: 1, label: 'b', x: 2, flag: false });
+    await w.close();
+    expect(readFileSync(file, 'utf8')).toBe('id,label,x,flag\n9,a,1,true\n9,b,2,false\n');
+  });
+
+  it('writes to disk as it goes rather than holding the file in memory', () => {
+    const file = join(tempDir(), 'a.csv');
+    const w = new CsvWriter(file, COLS, { batchRows: 10 });
+    for (let i = 0; i < 25; i++) w.write({ id: i, label: 'row', x: i / 7, flag: true });
+    // Two full batches are on disk before close(); the last five rows are pending.
+    expect(readFileSync(file, 'utf8').split('\n').length - 2).toBe(20);
+    w.discard();
+  });
+
+  it('keeps every row of a large output, in order', async () => {
+    const file = join(tempDir(), 'big.csv');
+    const w = new CsvWriter(file, COLS);
+    const n = 20_000;
+    for (let i = 0; i < n; i++) w.write({ id: i, label: i % 3 === 0 ? 'a,b' : 'c', x: i / 3, flag: i % 2 === 0 });
+    await w.close();
+    const records = readRecords(file);
+    expect(records.length).toBe(n + 1);
+    expect(records[n]).toEqual([String(n - 1), (n - 1) % 3 === 0 ? 'a,b' : 'c', formatNumber((n - 1) / 3), 'false']);
+  });
+
+  it('refuses writes after close and a column listed twice', async () => {
+    const w = new CsvWriter(join(tempDir(), 'a.csv'), COLS);
+    await w.close();
+    await w.close();
+    expect(() => w.write({ id: 1 })).toThrow(/after close/);
+    expect(() => new CsvWriter(join(tempDir(), 'b.csv'), [COLS[0], COLS[0]])).toThrow(/twice/);
+  });
+});
+
+describe('formatRows', () => {
+  it('gives the same bytes as CsvWriter, header and rows separately', async () => {
+    const file = join(tempDir(), 'a.csv');
+    const rows = [
+      { id: 1, label: 'a,"b"', x: 1 / 3, flag: true },
+      { id: null, label: 'line\nbreak', x: -0, flag: false },
+    ];
+    const w = new CsvWriter(file, COLS);
+    for (const r of rows) w.write(r);
+    await w.close();
+    expect(formatRows(COLS, null) + formatRows(COLS, rows)).toBe(readFileSync(file, 'utf8'));
+    expect(formatRows(COLS, [])).toBe('');
+    expect(() => formatRows(COLS, [{ x: NaN }])).toThrow(/column x/);
+  });
+});

@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allocateOrders, allocationScore, recordDependence } from '../../src/model/orders.js';
+import type { Supplier, World } from '../../src/model/state.js';
+import { link, setCaps, tinyWorld } from './helpers.js';
+
+const exportCapacity = (s: Supplier) => s.size * (1 - s.domesticReserve);
+const placedBy = (world: World, i: number) => world.buyers[i].relationships.reduce((a, r) => a + r.volume, 0);
+
+/** Two suppliers of capacity 1 selling only to one buyer: A excellent, B weak. */
+function twoSupplierWorld(demand: number): World {
+  const world = tinyWorld({ suppliers: 2, buyers: { b: { governance: 'market' } }, environment: { domestic_market: { size: 0 } } });
+  const [a, b] = world.suppliers;
+  setCaps(a, [1, 1, 0, 0]);
+  setCaps(b, [0.2, 0.2, 0, 0]);
+  link(world, a, world.buyers[0]);
+  link(world, b, world.buyers[0]);
+  world.buyers[0].demand = demand;
+  return world;
+}
+
+describe('lead-firm orders (process 1)', () => {
+  // Buyers allocate by capability; when the preferred supplier is full, unmet demand goes to the others.
+  it('re-offers demand a full supplier cannot take to suppliers with spare capacity', () => {
+    const world = twoSupplierWorld(1.5);
+    const [a, b] = world.suppliers;
+    const ra = a.relationships[0];
+    const rb = b.relationships[0];
+    // Without capacity limits A would get over 90% of the demand (1.38 > its capacity 1).
+    const scoreShareA = allocationScore(ra, world) / (allocationScore(ra, world) + allocationScore(rb, world));
+    expect(1.5 * scoreShareA).toBeGreaterThan(1);
+    allocateOrders(world);
+    expect(a.exportVolume).toBeCloseTo(1, 12);
+    expect(a.saturated).toBe(true);
+    expect(b.saturated).toBe(false);
+    // B takes its own proportional share and A's overflow.
+    expect(b.exportVolume).toBeCloseTo(0.5, 12);
+    expect(b.exportVolume).toBeGreaterThan(1.5 * (1 - scoreShareA) + 0.3);
+    expect(placedBy(world, 0)).toBeCloseTo(1.5, 12);
+  });
+
+  // Orders are bounded by supplier capacity when all suppliers are full.
+  it('never places more than the demand, nor more than capacity when every supplier is full', () => {
+    const world = twoSupplierWorld(5);
+    allocateOrders(world);
+    for (const s of world.suppliers) {
+      expect(s.exportVolume).toBeCloseTo(exportCapacity(s), 12);
+      expect(s.saturated).toBe(true);
+    }
+    expect(placedBy(world, 0)).toBeCloseTo(2, 12);
+  });
+
+  // Capacity reserved for the domestic channel is not offered to lead firms.
+  it('a reserve for the own channel limits export capacity', () => {
+    const world = twoSupplierWorld(5);
+    for (const s of world.suppliers) s.domesticReserve = 0.25;
+    allocateOrders(world);
+    for (const s of world.suppliers) expect(s.exportVolume).toBeCloseTo(0.75, 12);
+  });
+
+  // Rationing by an overbooked supplier gives no buyer priority.
+  it('a supplier asked for more than it can make rations its buyers in proportion', () => {
+    const world = tinyWorld({ buyers: { x: { governance: 'market' }, y: { governance: 'market' } }, environment: { domestic_market: { size: 0 } } });
+    const s = world.suppliers[0];
+    const rx = link(world, s, world.buyers[0]);
+    const ry = link(world, s, world.buyers[1]);
+    world.buyers[0].demand = 3;
+    world.buyers[1].demand = 1;
+    allocateOrders(world);
+    expect(s.exportVolume).toBeCloseTo(1, 12);
+    expect(rx.volume / ry.volume).toBeCloseTo(3, 12);
+  });
+
+  // Invariant of process 1 over random small worlds.
+  it('random worlds: placed ≤ demand, export ≤ capacity, and unmet demand only when all the buyer’s suppliers are full', () => {
+    const link01 = fc.array(fc.boolean(), { minLength: 6, maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.record({ size: fc.double({ min: 0.05, max: 3, noNaN: true }), q: fc.double({ min: 0, max: 1, noNaN: true }), reserve: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 6, maxLength: 6 }),
+        fc.array(fc.record({ demand: fc.double({ min: 0, max: 8, noNaN: true }), links: link01 }), { minLength: 1, maxLength: 3 }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (n, supplierSpecs, buyerSpecs, domestic) => {
+          const buyers = Object.fromEntries(buyerSpecs.map((_, i) => [`b${i}`, { governance: 'market' }]));
+          const world = tinyWorld({ suppliers: n, buyers, environment: { domestic_market: { size: domestic } } });
+          world.suppliers.forEach((s, i) => {
+            s.size = supplierSpecs[i].size;
+            s.domesticReserve = supplierSpecs[i].reserve;
+            setCaps(s, [supplierSpecs[i].q, supplierSpecs[i].q, 0.5, 0.5]);
+          });
+          world.env.domesticDemand = domestic * n;
+          buyerSpecs.forEach((spec, j) => {
+            const b = world.buyers[j];
+            b.demand = spec.demand;
+            // At most three suppliers per buyer: the re-offer runs three rounds.
+            let k = 0;
+            for (let i = 0; i < n && k < 3; i++) if (spec.links[i]) (link(world, world.suppliers[i], b), k++);
+          });
+          allocateOrders(world);
+          for (const s of world.suppliers) {
+            const fromRels = s.relationships.reduce((a, r) => a + r.volume, 0);
+            expect(s.exportVolume).toBeCloseTo(fromRels, 9);
+            expect(s.exportVolume).toBeLessThanOrEqual(exportCapacity(s) + 1e-9);
+            for (const r of s.relationships) expect(r.volume).toBeGreaterThanOrEqual(0);
+            expect(s.domesticVolume).toBeGreaterThanOrEqual(0);
+            expect(s.exportVolume + s.domesticVolume + s.sectorVolume).toBeLessThanOrEqual(s.size + 1e-9);
+            expect(s.ownBrandVolume).toBeLessThanOrEqual(s.domesticVolume + s.sectorVolume + 1e-12);
+          }
+          world.buyers.forEach((b, j) => {
+            const placed = placedBy(world, j);
+            expect(placed).toBeLessThanOrEqual(b.demand + 1e-9);
+            if (placed < b.demand - 1e-9) {
+              for (const r of b.relationships) expect(exportCapacity(r.supplier) - r.supplier.exportVolume).toBeLessThan(1e-9);
+            }
+          });
+          // Domestic demand is never oversold.
+          const domesticSold = world.suppliers.reduce((a, s) => a + s.domesticVolume, 0);
+          expect(domesticSold).toBeLessThanOrEqual(world.env.domesticDemand + 1e-9);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('dependence (recordDependence)', () => {
+  // Sales shares over lead firms plus the own channel partition the supplier's sales.
+  it('sales shares over buyers plus the own-channel share sum to 1 when there are sales', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 5, noNaN: true }), { minLength: 0, maxLength: 4 }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (volumes, domestic, sector) => {
+          const buyers = Object.fromEntries(volumes.map((_, i) => [`b${i}`, { governance: 'market' }]));
+          const world = tinyWorld({ buyers: volumes.length > 0 ? buyers : undefined });
+          const s = world.suppliers[0];
+          world.buyers.forEach((b, i) => (link(world, s, b).volume = volumes[i]));
+          s.exportVolume = volumes.reduce((a, v) => a + v, 0);
+          s.domesticVolume = domestic;
+          s.sectorVolume = sector;
+          recordDependence(s);
+          const total = s.exportVolume + domestic + sector;
+          const shares = s.relationships.map((r) => r.salesShare);
+          if (total > 0) {
+            const own = (domestic + sector) / total;
+            expect(shares.reduce((a, x) => a + x, 0) + own).toBeCloseTo(1, 9);
+            expect(s.topBuyerShare).toBe(Math.max(0, ...shares));
+            expect(s.buyerHhi).toBeCloseTo(shares.reduce((a, x) => a + x * x, 0) + own * own, 12);
+            expect(s.buyerHhi).toBeLessThanOrEqual(1 + 1e-12);
+          } else {
+            expect(shares.every((x) => x === 0)).toBe(true);
+            expect(s.topBuyerShare).toBe(0);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  // Lock-in tenure counts only steps with lead-firm sales.
+  it('counts steps with lead-firm sales toward tenure', () => {
+    const world = tinyWorld();
+    const s = world.suppliers[0];
+    s.exportVolume = 0;
+    s.domesticVolume = 1;
+    recordDependence(s);
+    expect(s.leadFirmSteps).toBe(0);
+    s.exportVolume = 1;
+    recordDependence(s);
+    expect(s.leadFirmSteps).toBe(1);
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { isObm, isOdm, roleOf, updateRoles } from '../../src/model/roles.js';
+import { OBM, ODM, OEM, type Supplier, type World } from '../../src/model/state.js';
+import { link, setCaps, tinyWorld } from './helpers.js';
+
+/** Set a supplier's flows: own-channel sales, own-design volume and own-brand volume. */
+function flows(s: Supplier, f: { exp?: number; dom?: number; ownDesign?: number; ownBrand?: number }): void {
+  s.exportVolume = f.exp ?? 0;
+  s.domesticVolume = f.dom ?? 0;
+  s.sectorVolume = 0;
+  s.ownDesignVolume = f.ownDesign ?? 0;
+  s.ownBrandVolume = f.ownBrand ?? 0;
+}
+
+describe('roles (process 8a)', () => {
+  const world = tinyWorld({ buyers: { h: { governance: 'hierarchy' } } });
+  const m = world.scenario.model;
+  const s = world.suppliers[0];
+
+  // ODM = designs what it sells, with design capability at least roles.odm_design.
+  it('ODM needs design ≥ odm_design and sales carrying its own design', () => {
+    const t = m.roles.odm_design;
+    setCaps(s, [0.5, 0.5, t, 0]);
+    flows(s, { exp: 1, ownDesign: 0 });
+    expect(isOdm(s, m)).toBe(false);
+    expect(roleOf(s, m)).toBe(OEM);
+    flows(s, { exp: 1, ownDesign: 0.2 });
+    expect(roleOf(s, m)).toBe(ODM);
+    setCaps(s, [0.5, 0.5, t - 0.01, 0]);
+    expect(roleOf(s, m)).toBe(OEM);
+  });
+
+  // OBM = a material share of sales under its own brand, with design at least roles.obm_design.
+  it('OBM needs an own-brand share ≥ obm_min_share and design ≥ obm_design', () => {
+    const share = m.roles.obm_min_share;
+    setCaps(s, [0.5, 0.5, 0.7, 0.7]);
+    flows(s, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: share * 0.99 });
+    expect(roleOf(s, m)).toBe(ODM);
+    flows(s, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: share });
+    expect(roleOf(s, m)).toBe(OBM);
+    setCaps(s, [0.5, 0.5, m.roles.obm_design - 0.01, 0.7]);
+    expect(isObm(s, m)).toBe(false);
+    // No sales, no role above OEM.
+    flows(s, {});
+    setCaps(s, [1, 1, 1, 1]);
+    expect(roleOf(s, m)).toBe(OEM);
+  });
+
+  // An affiliate in a hierarchy cannot run its own brand.
+  it('a supplier selling most to a hierarchy owner cannot be OBM', () => {
+    const w = tinyWorld({ buyers: { h: { governance: 'hierarchy' } } });
+    const x = w.suppliers[0];
+    const r = link(w, x, w.buyers[0], 'hierarchy', 0.6);
+    setCaps(x, [0.8, 0.8, 0.8, 0.8]);
+    flows(x, { exp: 0.6, dom: 0.4, ownDesign: 0.4, ownBrand: 0.4 });
+    expect(isObm(x, w.scenario.model)).toBe(false);
+    expect(roleOf(x, w.scenario.model)).toBe(ODM);
+    r.salesShare = 0.4;
+    expect(roleOf(x, w.scenario.model)).toBe(OBM);
+  });
+
+  // Each first rise of the highest role counts once as a functional upgrade.
+  it('updateRoles counts each first rise once and records the steps of first ODM and OBM', () => {
+    const w: World = tinyWorld();
+    const x = w.suppliers[0];
+    const at = (step: number, design: number, f: Parameters<typeof flows>[1]) => {
+      w.step = step;
+      setCaps(x, [0.5, 0.5, design, 0.7]);
+      flows(x, f);
+      updateRoles(w);
+    };
+    at(1, 0.2, { exp: 1 });
+    expect([x.role, w.counters.functionalUpgrades, x.stepOdm, x.stepObm]).toEqual([OEM, 0, null, null]);
+    at(3, 0.7, { exp: 1, ownDesign: 0.5 });
+    expect([x.role, w.counters.functionalUpgrades, x.stepOdm]).toEqual([ODM, 1, 3]);
+    at(4, 0.7, { exp: 1, ownDesign: 0.5 });
+    expect([w.counters.functionalUpgrades, x.stepOdm]).toEqual([1, 3]);
+    // Falls back to OEM, then regains ODM: not a new upgrade, and the first step is kept.
+    at(5, 0.7, { exp: 1 });
+    expect([x.role, x.highestRole]).toEqual([OEM, ODM]);
+    at(6, 0.7, { exp: 1, ownDesign: 0.5 });
+    expect([x.role, w.counters.functionalUpgrades, x.stepOdm]).toEqual([ODM, 1, 3]);
+    at(7, 0.7, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: 0.5 });
+    expect([x.role, w.counters.functionalUpgrades, x.stepObm, x.highestRole]).toEqual([OBM, 2, 7, OBM]);
+    at(8, 0.7, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: 0.5 });
+    expect([w.counters.functionalUpgrades, x.stepObm]).toEqual([2, 7]);
+  });
+
+  // Functional upgrading may skip ODM; the jump counts once.
+  it('a jump from OEM straight to OBM (design below the ODM level) is one upgrade and sets step_obm only', () => {
+    const w = tinyWorld();
+    const x = w.suppliers[0];
+    w.step = 2;
+    // Design 0.55: enough for OBM (0.5) but not ODM (0.6).
+    setCaps(x, [0.5, 0.5, 0.55, 0.8]);
+    flows(x, { dom: 1, ownDesign: 1, ownBrand: 0.5 });
+    updateRoles(w);
+    expect([x.role, w.counters.functionalUpgrades, x.stepObm, x.stepOdm]).toEqual([OBM, 1, 2, null]);
+  });
+
+  // Exited suppliers keep their last role and cannot upgrade.
+  it('inactive suppliers are not updated', () => {
+    const w = tinyWorld();
+    const x = w.suppliers[0];
+    x.active = false;
+    setCaps(x, [0.5, 0.5, 0.9, 0]);
+    flows(x, { exp: 1, ownDesign: 1 });
+    updateRoles(w);
+    expect(x.role).toBe(OEM);
+    expect(w.counters.functionalUpgrades).toBe(0);
+  });
+});
