@@ -1,0 +1,154 @@
+/**
+ * `gvc sweep` and `gvc merge` end to end through the built CLI: outputs do not depend on the
+ * number of workers, on sharding, or on interruption and resume; bad sweep input is refused
+ * with one line and exit code 2.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSweep } from '../../src/experiment/sweep.js';
+import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'gvc.js');
+const tmp = mkdtempSync(join(tmpdir(), 'gvc-sweep-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const gvc = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+const SCENARIO = `
+name: tiny-sweep
+time: { steps: 16 }
+suppliers:
+  smes: { count: 25, intent: { network_ties: 1 } }
+buyers:
+  lead: { count: 3, governance: quasi_hierarchy, suppliers_target: 10 }
+partners:
+  peers: { kind: peer_supplier, count: 5 }
+sweep:
+  design: grid
+  replications: 4
+  seed: 42
+  parameters:
+    buyers.lead.governance: [market, quasi_hierarchy]
+    suppliers.smes.intent.network_ties: [0, 3]
+`;
+writeFileSync(join(tmp, 's.yaml'), SCENARIO);
+const FILES = ['runs.csv', 'timeseries.csv', 'summary.csv', 'errors.csv'];
+const read = (dir: string, f: string) => readFileSync(join(tmp, dir, f));
+
+describe('sweep outputs are independent of how the work is split', () => {
+  it('writes the contracted files with one row per run', () => {
+    const r = gvc('sweep', 's.yaml', '--workers', '1', '--out', 'w1', '--timeseries', 'every:4', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const runs = parse(read('w1', 'runs.csv'), { columns: true }) as Record<string, string>[];
+    expect(runs.map((r) => Number(r.run_id))).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(new Set(runs.map((r) => r.seed)).size).toBe(16);
+    for (const col of ['cell_id', 'replicate', 'seed', 'buyers.lead.governance', 'suppliers.smes.intent.network_ties', 'lockin_rate', 'share_oem']) {
+      expect(Object.keys(runs[0])).toContain(col);
+    }
+    const summary = parse(read('w1', 'summary.csv'), { columns: true }) as Record<string, string>[];
+    const oem = summary.filter((s) => s.metric === 'share_oem');
+    expect(oem).toHaveLength(4);
+    for (const s of oem) {
+      expect(Number(s.n)).toBe(4);
+      expect(Number(s.ci95_low)).toBeLessThanOrEqual(Number(s.mean));
+      expect(Number(s.ci95_high)).toBeGreaterThanOrEqual(Number(s.mean));
+    }
+    expect(existsSync(join(tmp, 'w1', 'manifest.json'))).toBe(true);
+    expect(existsSync(join(tmp, 'w1.partial'))).toBe(false);
+  });
+
+  it('1, 2 and 4 workers give byte-identical CSVs', () => {
+    for (const w of ['2', '4']) {
+      expect(gvc('sweep', 's.yaml', '--workers', w, '--out', `w${w}`, '--timeseries', 'every:4', '--quiet').code).toBe(0);
+      for (const f of FILES) expect(read(`w${w}`, f).equals(read('w1', f))).toBe(true);
+    }
+  });
+
+  it('three shards run as separate processes and merged equal one process', async () => {
+    await Promise.all(
+      [1, 2, 3].map(
+        (i) =>
+          new Promise<void>((resolve, reject) => {
+            const p = spawn(process.execPath, [BIN, 'sweep', 's.yaml', '--shard', `${i}/3`, '--workers', '1', '--out', `sh${i}`, '--timeseries', 'every:4', '--quiet'], { cwd: tmp });
+            p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${i} exited ${code}`))));
+          }),
+      ),
+    );
+    expect(gvc('merge', 'sh3', 'sh1', 'sh2', '--out', 'merged', '--quiet').code).toBe(0);
+    for (const f of [...FILES, 'codebook.csv']) expect(read('merged', f).equals(read('w1', f))).toBe(true);
+    const missing = gvc('merge', 'sh1', 'sh2', '--out', 'bad-merge');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/3\/3 missing/);
+  });
+
+  it('a sweep killed mid-run resumes to the same bytes', async () => {
+    // Bigger runs so the kill lands mid-sweep.
+    writeFileSync(join(tmp, 'k.yaml'), SCENARIO.replace('replications: 4', 'replications: 10').replace('steps: 16', 'steps: 40'));
+    expect(gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k-full', '--quiet').code).toBe(0);
+    const p = spawn(process.execPath, [BIN, 'sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--quiet'], { cwd: tmp });
+    await new Promise((r) => setTimeout(r, 700));
+    p.kill('SIGKILL');
+    await new Promise((r) => p.on('exit', r));
+    if (existsSync(join(tmp, 'k.partial'))) {
+      const refused = gvc('sweep', 'k.yaml', '--out', 'k', '--quiet');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/--resume/);
+      expect(gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--resume', '--quiet').code).toBe(0);
+    }
+    for (const f of ['runs.csv', 'summary.csv', 'errors.csv']) expect(read('k', f).equals(read('k-full', f))).toBe(true);
+  });
+
+  it('an interrupted sweep resumes to the same bytes, and not with another design', async () => {
+    writeFileSync(join(tmp, 'r.yaml'), SCENARIO);
+    writeFileSync(join(tmp, 'r2.yaml'), SCENARIO.replace('seed: 42', 'seed: 43'));
+    const loaded = loadScenario(join(tmp, 'r.yaml'));
+    const spec = parseSweepSpec(loaded.sweep, 'r.yaml', loaded.scenario);
+    const stopped = await runSweep({
+      loaded, spec, out: join(tmp, 'r'), workers: 0, timeseries: { kind: 'every', k: 4 },
+      shard: null, force: false, resume: false, quiet: true, stopAfter: 5,
+    });
+    expect(stopped.stopped).toBe(true);
+    expect(existsSync(join(tmp, 'r.partial'))).toBe(true);
+    const other = gvc('sweep', 'r2.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/cannot resume.*different/);
+    expect(gvc('sweep', 'r.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume', '--workers', '2', '--quiet').code).toBe(0);
+    for (const f of FILES) expect(read('r', f).equals(read('w1', f))).toBe(true);
+  });
+});
+
+describe('bad sweep input: one line, exit 2, nothing written', () => {
+  const write = (name: string, sweep: string) => {
+    writeFileSync(join(tmp, name), SCENARIO.slice(0, SCENARIO.indexOf('sweep:')) + sweep);
+    return name;
+  };
+  const cases: [string, string, string[], RegExp][] = [
+    ['unknown path', 'sweep:\n  parameters:\n    environment.ipr: [0.1, 0.9]\n', [], /environment\.ipr_protection/],
+    ['inverted range', 'sweep:\n  design: lhs\n  parameters:\n    environment.ipr_protection: { min: 0.9, max: 0.1 }\n', [], /inverted/],
+    ['empty list', 'sweep:\n  parameters:\n    environment.ipr_protection: []\n', [], /non-empty/],
+    ['list for a bounds design', 'sweep:\n  design: sobol\n  parameters:\n    environment.ipr_protection: [0.1, 0.9]\n', [], /bounds/],
+    ['replications < 1', 'sweep:\n  replications: 0\n  parameters:\n    environment.ipr_protection: [0.1]\n', [], /replications/],
+    ['bad shard', 'sweep:\n  parameters:\n    environment.ipr_protection: [0.1]\n', ['--shard', '3/2'], /--shard/],
+    ['no sweep section', '', [], /no sweep section/],
+  ];
+  it.each(cases)('%s', (name, sweep, extra, message) => {
+    const file = write(`bad-${name.replace(/\W+/g, '-')}.yaml`, sweep);
+    const out = `out-${name.replace(/\W+/g, '-')}`;
+    const r = gvc('sweep', file, '--out', out, ...extra);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(join(tmp, out))).toBe(false);
+    expect(existsSync(join(tmp, `${out}.partial`))).toBe(false);
+  });
+});
