@@ -11,6 +11,7 @@ import { registerParams } from './commands/params.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerMerge } from './commands/merge.js';
+import { registerSensitivity } from './commands/sensitivity.js';
 
 export const PROGRAM_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerSweep(program);
   registerMerge(program);
+  registerSensitivity(program);
   registerParams(program);
   registerSchema(program);
   return program;

@@ -2,13 +2,14 @@
  * Executing one sweep run: the same code in a worker thread and in-process. It keeps only the
  * timeseries rows the user asked for, so a worker never ships a whole trajectory it will drop.
  */
-import type { TimeseriesRow } from '../engine/observations.js';
+import type { AgentsMode, TimeseriesRow } from '../engine/observations.js';
 import { simulate } from '../engine/simulation.js';
 import type { ParamValue } from '../scenario/parameters.js';
 import { applyParams } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/types.js';
 
-export type TimeseriesMode = { kind: 'final' } | { kind: 'every'; k: number } | { kind: 'none' };
+/** Which timeseries rows of a run are kept: the same choices as supplier rows in a single run. */
+export type TimeseriesMode = AgentsMode;
 
 export interface RunRequest {
   runId: number;

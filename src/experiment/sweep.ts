@@ -72,6 +72,8 @@ export interface DesignRecord {
   total_runs: number;
   timeseries: string;
   shard: string | null;
+  /** How to read the outputs back for sensitivity analysis (sobol and morris designs). */
+  layout: SweepPlan['layout'];
 }
 
 export function describeMode(mode: TimeseriesMode): string {
@@ -95,6 +97,7 @@ export function designRecord(plan: SweepPlan, loaded: LoadedScenario, mode: Time
     total_runs: plan.totalRuns,
     timeseries: describeMode(mode),
     shard: shardText,
+    layout: plan.layout,
   };
 }
 

@@ -152,3 +152,60 @@ describe('bad sweep input: one line, exit 2, nothing written', () => {
     expect(existsSync(join(tmp, `${out}.partial`))).toBe(false);
   });
 });
+
+describe('gvc sensitivity on a sobol and a morris sweep', () => {
+  const base = `
+time: { steps: 20 }
+suppliers:
+  smes: { count: 30, intent: { network_ties: 2 } }
+buyers:
+  lead: { count: 3, governance: quasi_hierarchy, suppliers_target: 12 }
+partners:
+  peers: { kind: peer_supplier, count: 6 }
+sweep:
+  design: DESIGN
+  samples: SAMPLES
+  seed: 5
+  parameters:
+    model.prices.unit_cost: { min: 0.6, max: 0.9 }
+    environment.ipr_protection: { min: 0, max: 1 }
+    model.learning.guard_leak: { min: 0, max: 0.2 }
+`;
+  const indices = (dir: string) => parse(read(dir, 'sensitivity.csv'), { columns: true }) as Record<string, string>[];
+  const value = (rows: Record<string, string>[], factor: string, index: string) =>
+    Number(rows.find((r) => r.factor === factor && r.index === index)!.value);
+
+  // Unit cost drives margins directly; IPR and the guard leak act only through slow channels.
+  it('ranks the unit cost first for margins under both methods', () => {
+    writeFileSync(join(tmp, 'sob.yaml'), `name: sob${base.replace('DESIGN', 'sobol').replace('SAMPLES', '16')}`);
+    writeFileSync(join(tmp, 'mor.yaml'), `name: mor${base.replace('DESIGN', 'morris').replace('SAMPLES', '6')}`);
+    for (const name of ['sob', 'mor']) {
+      expect(gvc('sweep', `${name}.yaml`, '--out', name, '--quiet').code).toBe(0);
+      const r = gvc('sensitivity', name, '--metric', 'mean_margin');
+      expect(r.code).toBe(0);
+    }
+    const sob = indices('sob');
+    expect(sob).toHaveLength(6);
+    for (const other of ['environment.ipr_protection', 'model.learning.guard_leak']) {
+      expect(value(sob, 'model.prices.unit_cost', 'ST')).toBeGreaterThan(value(sob, other, 'ST'));
+    }
+    const mor = indices('mor');
+    expect(mor).toHaveLength(9);
+    for (const other of ['environment.ipr_protection', 'model.learning.guard_leak']) {
+      expect(value(mor, 'model.prices.unit_cost', 'mu_star')).toBeGreaterThan(value(mor, other, 'mu_star'));
+    }
+    for (const r of mor.filter((r) => r.index === 'mu_star')) {
+      expect(Number(r.ci95_low)).toBeLessThanOrEqual(Number(r.value));
+      expect(Number(r.ci95_high)).toBeGreaterThanOrEqual(Number(r.value));
+    }
+  });
+
+  it('refuses a grid sweep and a misspelt metric', () => {
+    const grid = gvc('sensitivity', 'w1');
+    expect(grid.code).toBe(2);
+    expect(grid.stderr).toMatch(/sobol or morris/);
+    const typo = gvc('sensitivity', 'sob', '--metric', 'mean_marg');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Did you mean "mean_margin"/);
+  });
+});

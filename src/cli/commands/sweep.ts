@@ -43,8 +43,7 @@ export function parseWorkers(text: string | undefined): number {
 
 export function parseTimeseriesMode(text: string): TimeseriesMode {
   try {
-    const mode = parseAgentsMode(text);
-    return mode;
+    return parseAgentsMode(text);
   } catch {
     throw new UserError(`--timeseries: expected final, none or every:K with K a whole number >= 1, found "${text}"`);
   }
