@@ -127,6 +127,22 @@ describe('sweep outputs are independent of how the work is split', () => {
   });
 });
 
+describe('sweep flags', () => {
+  it('--design, --samples, --vary and --sweep-seed define a sweep without a sweep section', () => {
+    writeFileSync(join(tmp, 'plain.yaml'), SCENARIO.slice(0, SCENARIO.indexOf('sweep:')));
+    const args = ['sweep', 'plain.yaml', '--design', 'lhs', '--samples', '5', '--sweep-seed', '9', '--vary', 'environment.ipr_protection={min: 0.1, max: 0.9}', '--quiet'];
+    expect(gvc(...args, '--out', 'flags').code).toBe(0);
+    const runs = parse(read('flags', 'runs.csv'), { columns: true }) as Record<string, string>[];
+    expect(runs).toHaveLength(5);
+    const ipr = runs.map((r) => Number(r['environment.ipr_protection'])).sort();
+    // Latin hypercube: one point in each fifth of the range.
+    ipr.forEach((v, i) => expect(Math.floor((v - 0.1) / 0.16)).toBe(i));
+    const bad = gvc('sweep', 'plain.yaml', '--design', 'lhs', '--vary', 'environment.ipr_protection=[0.1, 0.9]', '--out', 'flags-bad');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bounds/);
+  });
+});
+
 describe('bad sweep input: one line, exit 2, nothing written', () => {
   const write = (name: string, sweep: string) => {
     writeFileSync(join(tmp, name), SCENARIO.slice(0, SCENARIO.indexOf('sweep:')) + sweep);

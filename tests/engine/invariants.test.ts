@@ -276,7 +276,8 @@ describe('engine invariants over random small scenarios', () => {
     expect(seen.sanctions).toBeGreaterThanOrEqual(3);
     expect(seen.upgrades).toBeGreaterThan(100);
     expect(seen.chain).toBeGreaterThan(10);
-  });
+    // 300 simulated worlds: about 5 s alone on a 2-core machine, more when CI runs files in parallel.
+  }, 60_000);
 
   // A run's output is a pure function of (scenario, seed).
   it('same scenario and seed → identical output', () => {

@@ -9,10 +9,14 @@ import type { TimeseriesMode } from '../../experiment/execute.js';
 import { runSweep, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec } from '../../experiment/sweep-spec.js';
 import { UserError } from '../../scenario/errors.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadScenario, parseSetArg } from '../../scenario/load.js';
 import { collect, parseAgentsMode } from './run.js';
 
 interface SweepCliOptions {
+  design?: string;
+  vary: string[];
+  samples?: string;
+  sweepSeed?: string;
   workers?: string;
   reps?: string;
   steps?: string;
@@ -49,11 +53,41 @@ export function parseTimeseriesMode(text: string): TimeseriesMode {
   }
 }
 
+/**
+ * The sweep section with the command-line flags applied: the flags build the same raw
+ * section a file would hold, so both go through one validation.
+ */
+export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown {
+  const flagsUsed = opts.design !== undefined || opts.vary.length > 0 || opts.samples !== undefined || opts.sweepSeed !== undefined;
+  if (!flagsUsed) return fromFile;
+  const raw: Record<string, unknown> = typeof fromFile === 'object' && fromFile !== null && !Array.isArray(fromFile) ? { ...fromFile } : {};
+  const number = (flag: string, text: string) => {
+    if (!/^\d+$/.test(text.trim())) throw new UserError(`${flag}: expected a whole number, found "${text}"`);
+    return Number(text);
+  };
+  if (opts.design !== undefined) raw.design = opts.design;
+  if (opts.samples !== undefined) raw.samples = number('--samples', opts.samples);
+  if (opts.sweepSeed !== undefined) raw.seed = number('--sweep-seed', opts.sweepSeed);
+  if (opts.vary.length > 0) {
+    const parameters = { ...((raw.parameters as Record<string, unknown> | undefined) ?? {}) };
+    for (const arg of opts.vary) {
+      const { path, value } = parseSetArg(arg);
+      parameters[path] = value;
+    }
+    raw.parameters = parameters;
+  }
+  return raw;
+}
+
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description('Run the sweep section of a scenario: a design of parameter cells x replications, on every core.')
     .argument('<file>', 'scenario file with a sweep: section')
+    .option('--design <name>', 'grid, ofat, lhs, sobol or morris (overrides sweep.design)')
+    .option('--vary <path=values>', 'vary a parameter: a list [a, b] or bounds {min: 0, max: 1, steps: 3} (repeatable; adds to sweep.parameters)', collect, [])
+    .option('--samples <n>', 'lhs points, sobol base samples or morris trajectories (overrides sweep.samples)')
+    .option('--sweep-seed <n>', 'master seed of the sweep (overrides sweep.seed)')
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--reps <n>', 'replications per cell (overrides sweep.replications)')
     .option('--steps <n>', 'steps per run (overrides time.steps)')
@@ -69,7 +103,7 @@ export function registerSweep(program: Command): void {
       const timeseries = parseTimeseriesMode(opts.timeseries);
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
       const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
-      const spec = parseSweepSpec(loaded.sweep, file, loaded.scenario, { replications: opts.reps });
+      const spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, { replications: opts.reps });
       const fixed = new Set(opts.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
       for (const f of spec.factors) {
         if (fixed.has(f.path)) throw new UserError(`--set ${f.path}: the sweep varies this parameter; remove it from --set or from sweep.parameters`);
