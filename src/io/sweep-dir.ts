@@ -60,11 +60,16 @@ export function openSweepDir(target: string, opts: { force: boolean; resume: boo
     resumed: opts.resume,
     file: (name) => join(partial, name),
     commit(force) {
-      if (existsSync(abs)) {
-        if (nonEmpty(abs) && !force) throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-        rmSync(abs, { recursive: true, force: true });
+      if (!existsSync(abs)) {
+        renameSync(partial, abs);
+        return;
       }
+      if (nonEmpty(abs) && !force) throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
+      // Move the old result aside first, so a crash here never leaves neither folder.
+      const old = `${abs}.old-${process.pid}`;
+      renameSync(abs, old);
       renameSync(partial, abs);
+      rmSync(old, { recursive: true, force: true });
     },
   };
 }

@@ -15,11 +15,18 @@ import { DESIGN, MARKETING, N_FUNCTIONS, type Supplier, type World } from './sta
 
 /** Sanction risk the supplier perceives in function f: its sales in captive ties with buyers guarding f, weighted by replaceability. */
 export function sanctionRisk(s: Supplier, f: number, world: World): number {
-  let risk = 0;
+  return sanctionRisks(s, world)[f];
+}
+
+/** Sanction risk in every function at once: one pass over relationships, one irreplaceability each. */
+export function sanctionRisks(s: Supplier, world: World): number[] {
+  const risk = [0, 0, 0, 0];
   for (const r of s.relationships) {
-    if (r.type === 'quasi_hierarchy' && r.buyer.guards[f]) risk += r.salesShare * (1 - irreplaceability(r, world));
+    if (r.type !== 'quasi_hierarchy') continue;
+    const exposure = r.salesShare * (1 - irreplaceability(r, world));
+    for (let f = 0; f < N_FUNCTIONS; f++) if (r.buyer.guards[f]) risk[f] += exposure;
   }
-  return Math.min(1, risk);
+  return risk.map((x) => Math.min(1, x));
 }
 
 /** Investment productivity: a strong home innovation system (design schools, test labs, export promotion) makes upgrading cheaper. */
@@ -34,11 +41,10 @@ export function investmentWeights(s: Supplier, world: World): number[] {
   const w = s.intent.split.slice();
   w[DESIGN] *= retention;
   w[MARKETING] *= retention;
+  const risk = sanctionRisks(s, world);
   let total = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
-    if (f === DESIGN || f === MARKETING) {
-      w[f] *= Math.max(0, 1 - m.investment.sanction_aversion * sanctionRisk(s, f, world));
-    }
+    if (f === DESIGN || f === MARKETING) w[f] *= Math.max(0, 1 - m.investment.sanction_aversion * risk[f]);
     total += w[f];
   }
   const held = s.intent.split.reduce((a, b) => a + b, 0) - total;

@@ -88,16 +88,20 @@ function placeLeadFirmOrders(world: World): void {
 function placeUnmetDemand(b: Buyer, world: World): void {
   let unmet = b.demand;
   for (const r of b.relationships) unmet -= r.volume;
+  if (unmet <= 1e-9) return;
+  const rels = b.relationships;
+  const scores = rels.map((r) => allocationScore(r, world));
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
     let total = 0;
-    for (const r of b.relationships) if (exportCapacity(r.supplier) - r.supplier.exportVolume > 1e-12) total += allocationScore(r, world);
+    for (let i = 0; i < rels.length; i++) if (exportCapacity(rels[i].supplier) - rels[i].supplier.exportVolume > 1e-12) total += scores[i];
     if (total <= 0) return;
     let placed = 0;
-    for (const r of b.relationships) {
+    for (let i = 0; i < rels.length; i++) {
+      const r = rels[i];
       const s = r.supplier;
       const spare = exportCapacity(s) - s.exportVolume;
       if (spare <= 1e-12) continue;
-      const wanted = (unmet * allocationScore(r, world)) / total;
+      const wanted = (unmet * scores[i]) / total;
       const take = Math.min(spare, wanted);
       if (wanted > spare) s.saturated = true;
       r.volume += take;
