@@ -51,6 +51,11 @@ export function buildPlan(base: Scenario, spec: SweepSpec, extra: Record<string,
   let layout: SweepPlan['layout'] = null;
   switch (spec.design) {
     case 'grid':
+      // No factors (replications of one scenario, as in gvc validate's case checks): one cell.
+      if (spec.factors.length === 0) {
+        rows = [[]];
+        break;
+      }
       rows = gridDesign(spec.factors.map((f) => ({ name: f.path, values: f.values! as (number | string | boolean)[] }))).rows as ParamValue[][];
       break;
     case 'ofat':

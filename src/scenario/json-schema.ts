@@ -66,6 +66,7 @@ export function scenarioJsonSchema(): object {
     description: { type: 'string', description: 'Free-text description of the scenario.' },
     ...(params.properties as Record<string, JsonSchema>),
     sweep: { description: 'Parameter sweep of this scenario (checked by the sweep command, not by this schema).' },
+    validation: { description: 'Validation checks run on this scenario (checked by gvc validate, not by this schema).' },
   };
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -4,13 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { dirname, extname, resolve as resolvePath } from 'node:path';
 import { ScenarioError } from './errors.js';
-import { resolveScenario, defaultNameOf, type ResolveOptions } from './resolve.js';
+import { applyCommandLine, applyParams, resolveScenario, defaultNameOf, suggest, type ResolveOptions } from './resolve.js';
 import { parseYaml, positionOfOffset } from './safe-yaml.js';
 import type { Scenario } from './types.js';
 
 export {
+  applyCommandLine,
   applyParams,
   checkValue,
   concreteParams,
@@ -47,7 +48,14 @@ export interface LoadedScenario {
   overrides: string[];
   /** The top-level `sweep` key, untouched; present only if the file has one. */
   sweep?: unknown;
+  /** The top-level `validation` key, untouched; present only if the file has one. */
+  validation?: unknown;
+  /** For a file derived from another (`base:`), that file and its hash. */
+  base?: { file: string; sha256: string };
 }
+
+/** Keys a derived scenario file (one with `base:`) may have. */
+const DERIVED_KEYS = ['name', 'description', 'base', 'set', 'sweep', 'validation'];
 
 const EXTENSIONS: Record<string, 'yaml' | 'json'> = { '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
 
@@ -80,6 +88,9 @@ export function parseScenarioText(text: string, fileLabel: string, opts: LoadOpt
   // positions for error messages; JSON.parse then insists the file really is JSON.
   const { value, locate } = parseYaml(body, fileLabel);
   if (format === 'json') assertStrictJson(body, fileLabel);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'base' in value) {
+    return deriveScenario(value as Record<string, unknown>, text, fileLabel, opts);
+  }
   const resolveOpts: ResolveOptions = {
     sets: opts.sets,
     seed: opts.seed,
@@ -87,7 +98,7 @@ export function parseScenarioText(text: string, fileLabel: string, opts: LoadOpt
     locate,
     defaultName: defaultNameOf(fileLabel),
   };
-  const { scenario, overrides, sweep } = resolveScenario(value, fileLabel, resolveOpts);
+  const { scenario, overrides, sweep, validation } = resolveScenario(value, fileLabel, resolveOpts);
   const loaded: LoadedScenario = {
     scenario,
     file: fileLabel,
@@ -96,6 +107,47 @@ export function parseScenarioText(text: string, fileLabel: string, opts: LoadOpt
     overrides,
   };
   if (value !== null && typeof value === 'object' && 'sweep' in value) loaded.sweep = sweep;
+  if (value !== null && typeof value === 'object' && 'validation' in value) loaded.validation = validation;
+  return loaded;
+}
+
+/**
+ * A derived scenario: another scenario file (`base:`, relative to this one) with some
+ * parameters changed (`set:`, dotted paths). It lets an experiment state only the conditions
+ * that differ from a shared world, so a reader sees exactly what was changed.
+ */
+function deriveScenario(raw: Record<string, unknown>, text: string, fileLabel: string, opts: LoadOptions): LoadedScenario {
+  const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
+    throw new ScenarioError({ file: fileLabel, path, expected, found, suggestion });
+  };
+  for (const key of Object.keys(raw)) {
+    if (!DERIVED_KEYS.includes(key)) {
+      fail(key, `one of ${DERIVED_KEYS.join(', ')} (a file with base: changes parameters under set:)`, `unknown key "${key}"`, suggest(key, DERIVED_KEYS));
+    }
+  }
+  if (typeof raw.base !== 'string' || raw.base.trim() === '') fail('base', 'the path of a scenario file, relative to this one', JSON.stringify(raw.base));
+  const set = raw.set ?? {};
+  if (set === null || typeof set !== 'object' || Array.isArray(set)) fail('set', 'a mapping from parameter paths to values', Array.isArray(set) ? 'a list' : String(set));
+  const baseFile = resolvePath(dirname(fileLabel), raw.base as string);
+  const parent = loadScenario(baseFile);
+  if (parent.base) fail('base', 'a scenario file without a base of its own', `${raw.base} is itself derived from ${parent.base.file}`);
+  const entries: [string, unknown][] = Object.entries(set as Record<string, unknown>);
+  for (const key of ['name', 'description'] as const) {
+    if (raw[key] !== undefined) entries.push([key, raw[key]]);
+  }
+  if (raw.name === undefined) entries.push(['name', defaultNameOf(fileLabel)]);
+  const scenario = applyParams(parent.scenario, entries, fileLabel);
+  const overrides = applyCommandLine(scenario, opts);
+  const loaded: LoadedScenario = {
+    scenario,
+    file: fileLabel,
+    text,
+    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+    overrides,
+    base: { file: baseFile, sha256: parent.sha256 },
+  };
+  if ('sweep' in raw) loaded.sweep = raw.sweep;
+  if ('validation' in raw) loaded.validation = raw.validation;
   return loaded;
 }
 

@@ -42,6 +42,8 @@ export interface ResolvedScenario {
   overrides: string[];
   /** The top-level `sweep` key, untouched (validated by the sweep machinery, not here). */
   sweep?: unknown;
+  /** The top-level `validation` key, untouched (validated by gvc validate, not here). */
+  validation?: unknown;
 }
 
 type Segs = readonly (string | number)[];
@@ -247,7 +249,7 @@ class Validator {
         if (typeof value !== 'string') this.fail([key], 'value', { expected: 'a string', found: describe(value) });
         continue;
       }
-      if (key === 'sweep') continue;
+      if (key === 'sweep' || key === 'validation') continue;
       const child = PARAMETER_TREE.children.get(key);
       if (!child) this.unknownKey([key], PARAMETER_TREE);
       this.node(value, child, [key]);
@@ -487,6 +489,18 @@ function commandLineNumber(v: number | string): unknown {
 export function resolveScenario(raw: unknown, fileLabel: string, opts: ResolveOptions = {}): ResolvedScenario {
   validateRawScenario(raw, fileLabel, opts.locate);
   const scenario = buildScenario(raw, opts.defaultName ?? defaultNameOf(fileLabel));
+  const overrides = applyCommandLine(scenario, opts);
+  const result: ResolvedScenario = { scenario, overrides };
+  if (Object.prototype.hasOwnProperty.call(raw, 'sweep')) result.sweep = raw.sweep;
+  if (Object.prototype.hasOwnProperty.call(raw, 'validation')) result.validation = raw.validation;
+  return result;
+}
+
+/**
+ * Apply command-line overrides (`--set`, `--seed`, `--steps`, in that order) to a resolved
+ * scenario in place; returns them as `path=value` for the manifest.
+ */
+export function applyCommandLine(scenario: Scenario, opts: Pick<ResolveOptions, 'sets' | 'seed' | 'steps'>): string[] {
   const overrides: string[] = [];
   for (const arg of opts.sets ?? []) {
     const { path, value, text } = parseSetArg(arg);
@@ -501,9 +515,7 @@ export function resolveScenario(raw: unknown, fileLabel: string, opts: ResolveOp
     applyParam(scenario, 'time.steps', commandLineNumber(opts.steps), '--steps');
     overrides.push(`time.steps=${scenario.time.steps}`);
   }
-  const result: ResolvedScenario = { scenario, overrides };
-  if (Object.prototype.hasOwnProperty.call(raw, 'sweep')) result.sweep = raw.sweep;
-  return result;
+  return overrides;
 }
 
 /**

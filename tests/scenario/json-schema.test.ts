@@ -70,6 +70,6 @@ describe('scenario JSON Schema', () => {
     }
     expect(schema.required).toEqual(['suppliers']);
     expect(schema.properties.suppliers.minProperties).toBe(1);
-    expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'seed', 'time', 'environment', 'suppliers', 'buyers', 'partners', 'model', 'sweep']);
+    expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'seed', 'time', 'environment', 'suppliers', 'buyers', 'partners', 'model', 'sweep', 'validation']);
   });
 });

@@ -281,6 +281,43 @@ export function meanConfidenceInterval(xs: readonly number[], level = 0.95): Mea
   return { n, mean: m, sd: s, se, df: n - 1, level, tCritical, halfWidth, lower: m - halfWidth, upper: m + halfWidth };
 }
 
+export interface ContrastInterval {
+  estimate: number;
+  se: number;
+  /** Welch–Satterthwaite degrees of freedom (Infinity when se is 0). */
+  df: number;
+  lower: number;
+  upper: number;
+}
+
+/**
+ * t interval for a linear contrast of independent group means, Σ w_g · mean_g, without
+ * assuming equal variances (Welch–Satterthwaite). One group with weight 1 is the ordinary
+ * one-sample interval; weights (1, −1) the Welch two-sample interval; (1, −1, −1, 1) a 2×2
+ * interaction. Every group needs n >= 2. With zero spread in every group the interval is the
+ * point itself.
+ */
+export function contrastInterval(groups: readonly { values: readonly number[]; weight: number }[], level = 0.95): ContrastInterval {
+  assertLevel(level);
+  if (groups.length === 0) throw new Error('a contrast needs at least one group');
+  let estimate = 0;
+  let variance = 0;
+  let dfDenominator = 0;
+  for (const g of groups) {
+    const n = g.values.length;
+    if (n < 2) throw new Error('every group of a contrast needs at least two observations');
+    const v = (g.weight * g.weight * sd(g.values) ** 2) / n;
+    estimate += g.weight * mean(g.values);
+    variance += v;
+    dfDenominator += (v * v) / (n - 1);
+  }
+  const se = Math.sqrt(variance);
+  if (se === 0) return { estimate, se, df: Infinity, lower: estimate, upper: estimate };
+  const df = (variance * variance) / dfDenominator;
+  const half = studentTQuantile(0.5 + level / 2, df) * se;
+  return { estimate, se, df, lower: estimate - half, upper: estimate + half };
+}
+
 function assertLevel(level: number): void {
   if (!(level > 0 && level < 1)) throw new Error(`confidence level must be in (0, 1), got ${level}`);
 }

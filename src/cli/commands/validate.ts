@@ -1,0 +1,66 @@
+/**
+ * `gvc validate [files or folders...]`: the literature's patterns and the case narratives as
+ * replicated experiments, with effect sizes and 95% CIs. Exit code 1 when any check fails, so
+ * a script or CI job can gate on it.
+ */
+import type { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
+import { UserError } from '../../scenario/errors.js';
+import { runValidation } from '../../experiment/validate.js';
+import { parseWorkers } from './sweep.js';
+
+/** The shipped validation experiments, wherever the package is installed. */
+export const SHIPPED_VALIDATION_DIR = fileURLToPath(new URL('../../../scenarios/validation', import.meta.url));
+
+interface ValidateCliOptions {
+  reps?: string;
+  fast?: boolean;
+  out: string;
+  workers?: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('Run the validation patterns and case checks (scenarios/validation/) and report effect sizes with 95% CIs; exit 1 if any fails.')
+    .argument('[inputs...]', 'validation scenario files or folders (default: the shipped scenarios/validation/)')
+    .option('--fast', 'fewer replications (each file\'s fast_replications): a quick check, as the test suite runs it')
+    .option('--reps <n>', 'replications per cell for every experiment (overrides the files)')
+    .option('--out <dir>', 'output folder', 'output/validation')
+    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--force', 'replace an existing output folder')
+    .option('--quiet', 'print only failures')
+    .action(async (inputs: string[], opts: ValidateCliOptions) => {
+      let reps: number | undefined;
+      if (opts.reps !== undefined) {
+        if (!/^\d+$/.test(opts.reps.trim()) || Number(opts.reps) < 2) throw new UserError(`--reps: expected a whole number >= 2, found "${opts.reps}"`);
+        reps = Number(opts.reps);
+      }
+      if (reps !== undefined && opts.fast) throw new UserError('--fast and --reps: give one or the other');
+      const shipped = relative(process.cwd(), SHIPPED_VALIDATION_DIR) || '.';
+      const outcome = await runValidation({
+        inputs: inputs.length > 0 ? inputs : [shipped],
+        reps,
+        fast: Boolean(opts.fast),
+        out: opts.out,
+        workers: parseWorkers(opts.workers),
+        force: Boolean(opts.force),
+        quiet: Boolean(opts.quiet),
+      });
+      const fmt = (x: number | null) => (x === null ? '   n/a' : x.toFixed(3).padStart(7));
+      for (const r of outcome.rows) {
+        if (opts.quiet && r.result === 'PASS') continue;
+        process.stdout.write(
+          `${r.result}  ${(r.pattern + ' ' + r.check).padEnd(34)} ${fmt(r.effect)} [${fmt(r.ci95_low)}, ${fmt(r.ci95_high)}]  ${r.criterion.padEnd(24)} ${r.source}\n`,
+        );
+      }
+      const failed = outcome.rows.filter((r) => r.result === 'FAIL').length;
+      if (!opts.quiet || failed > 0) {
+        process.stdout.write(`gvc: ${outcome.rows.length - failed} of ${outcome.rows.length} checks pass; table in ${outcome.outDir}/validation.md\n`);
+      }
+      if (failed > 0) process.exitCode = 1;
+    });
+}

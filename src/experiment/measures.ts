@@ -1,0 +1,190 @@
+/**
+ * Run-level measures for replicated experiments (gvc validate): one number per run, computed
+ * inside the worker from what the run observed, so a worker ships a few numbers instead of
+ * every supplier row. A measure is either a timeseries metric at a step, or a statistic over
+ * the suppliers (optionally of one group) at the final step:
+ *
+ *   { metric: mean_process }                          population metric at the final step
+ *   { metric: mean_margin, step: 4 }                  ... at step 4
+ *   { metric: mean_margin, window: [101, 120] }       ... averaged over steps 101 to 120
+ *   { mean: top_buyer_share, group: large_exporters } mean over the group's active suppliers
+ *   { share: { role: [ODM, OBM] }, group: captive }   share of them meeting a condition
+ *   { share: { top_buyer_share: { min: 0.8 } } }      numeric conditions are inclusive ranges
+ *   { share: functionally_upgraded }                  a derived condition (see DERIVED)
+ *   { share: { role: [OBM] }, step: 40 }             ... observed at step 40 instead of the end
+ *
+ * Suppliers that exited count only with `include_exited: true`. A statistic over no suppliers
+ * is NaN: the analysis reports it as missing rather than inventing a value.
+ */
+import { ScenarioError } from '../scenario/errors.js';
+import { suggest } from '../scenario/resolve.js';
+import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS, type AgentsMode, type SupplierRow, type TimeseriesRow } from '../engine/observations.js';
+
+type SupplierColumn = (typeof SUPPLIER_COLUMNS)[number]['name'];
+type MetricColumn = (typeof TIMESERIES_COLUMNS)[number]['name'];
+
+/** Supplier conditions that are not a single column: why they exist is in their description. */
+export const DERIVED: Record<string, { description: string; test: (s: SupplierRow) => boolean }> = {
+  functionally_upgraded: {
+    description: 'became ODM or OBM at some step of the run (even if it later fell back)',
+    test: (s) => s.step_odm !== null || s.step_obm !== null,
+  },
+  odm_then_obm: {
+    description: 'became ODM first and OBM at a later step (the OEM to ODM to OBM sequence)',
+    test: (s) => s.step_odm !== null && s.step_obm !== null && s.step_odm < s.step_obm,
+  },
+  partner_covers_marketing: {
+    description: 'a strategic partner performs more marketing for it than its own marketing capability',
+    test: (s) => (s.partner_marketing ?? 0) > (s.marketing ?? 0),
+  },
+};
+
+export type Condition =
+  | { kind: 'derived'; name: string }
+  | { kind: 'in'; column: SupplierColumn; values: (string | number | boolean)[] }
+  | { kind: 'range'; column: SupplierColumn; min: number; max: number };
+
+export type Measure =
+  | { kind: 'metric'; metric: MetricColumn; step: number | 'final'; window: [number, number] | null }
+  | { kind: 'mean'; column: SupplierColumn; group: string | null; includeExited: boolean; step: number | 'final' }
+  | { kind: 'share'; condition: Condition; group: string | null; includeExited: boolean; step: number | 'final' };
+
+const NUMERIC_SUPPLIER = SUPPLIER_COLUMNS.filter((c) => c.type === 'number' || c.type === 'integer').map((c) => c.name) as SupplierColumn[];
+const ALL_SUPPLIER = SUPPLIER_COLUMNS.map((c) => c.name) as SupplierColumn[];
+const METRICS = TIMESERIES_COLUMNS.map((c) => c.name).filter((n) => n !== 'run_id' && n !== 'step') as MetricColumn[];
+
+type Raw = Record<string, unknown>;
+const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
+const show = (x: unknown) => (typeof x === 'string' ? JSON.stringify(x) : Array.isArray(x) ? 'a list' : isMap(x) ? 'a mapping' : String(x));
+
+/** Parse a measure from a scenario file; `where` is its dotted path for error messages. */
+export function parseMeasure(raw: unknown, file: string, where: string, groups: readonly string[]): Measure {
+  const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
+    throw new ScenarioError({ file, path, expected, found, suggestion });
+  };
+  const kinds = ['metric', 'mean', 'share'];
+  if (!isMap(raw)) return fail(where, 'a measure: {metric: NAME}, {mean: COLUMN} or {share: CONDITION}', show(raw));
+  const kind = kinds.filter((k) => k in raw);
+  if (kind.length !== 1) {
+    const unknown = Object.keys(raw).find((k) => ![...kinds, 'step', 'group', 'include_exited'].includes(k));
+    fail(where, 'exactly one of metric, mean or share', kind.length === 0 ? `keys ${Object.keys(raw).join(', ') || 'none'}` : kind.join(' and '), unknown ? suggest(unknown, kinds) : undefined);
+  }
+  const allowed = kind[0] === 'metric' ? ['metric', 'step', 'window'] : [kind[0], 'group', 'include_exited', 'step'];
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) fail(`${where}.${key}`, `one of ${allowed.join(', ')}`, `unknown key "${key}"`, suggest(key, allowed));
+  }
+  const step = raw.step ?? 'final';
+  if (step !== 'final' && !(typeof step === 'number' && Number.isInteger(step) && step >= 0)) fail(`${where}.step`, 'a step number >= 0 or "final"', show(step));
+  if (kind[0] === 'metric') {
+    const metric = raw.metric as MetricColumn;
+    if (!METRICS.includes(metric)) fail(`${where}.metric`, 'a timeseries column (see codebook.csv)', show(raw.metric), suggest(String(raw.metric), METRICS));
+    let window: [number, number] | null = null;
+    if (raw.window !== undefined) {
+      const w = raw.window;
+      const ok = Array.isArray(w) && w.length === 2 && w.every((x) => Number.isInteger(x) && (x as number) >= 0) && (w[0] as number) <= (w[1] as number);
+      if (!ok) fail(`${where}.window`, 'two step numbers [from, to] with 0 <= from <= to', show(w));
+      if (raw.step !== undefined) fail(`${where}`, 'either step or window', 'both');
+      window = w as [number, number];
+    }
+    return { kind: 'metric', metric, step: step as number | 'final', window };
+  }
+  const group = raw.group === undefined ? null : String(raw.group);
+  if (group !== null && !groups.includes(group)) fail(`${where}.group`, `a supplier group of the scenario (${groups.join('|')})`, show(raw.group), suggest(group, groups));
+  if (raw.include_exited !== undefined && typeof raw.include_exited !== 'boolean') fail(`${where}.include_exited`, 'true or false', show(raw.include_exited));
+  const includeExited = raw.include_exited === true;
+  if (kind[0] === 'mean') {
+    const column = raw.mean as SupplierColumn;
+    if (!NUMERIC_SUPPLIER.includes(column)) fail(`${where}.mean`, 'a numeric suppliers.csv column', show(raw.mean), suggest(String(raw.mean), NUMERIC_SUPPLIER));
+    return { kind: 'mean', column, group, includeExited, step: step as number | 'final' };
+  }
+  return { kind: 'share', condition: parseCondition(raw.share, `${where}.share`, fail), group, includeExited, step: step as number | 'final' };
+}
+
+function parseCondition(raw: unknown, where: string, fail: (path: string, expected: string, found: string, suggestion?: string) => never): Condition {
+  const derived = Object.keys(DERIVED);
+  if (typeof raw === 'string') {
+    if (!derived.includes(raw)) fail(where, `a derived condition (${derived.join('|')}) or {column: values}`, show(raw), suggest(raw, derived));
+    return { kind: 'derived', name: raw };
+  }
+  if (!isMap(raw) || Object.keys(raw).length !== 1) return fail(where, 'one suppliers.csv column with its values, e.g. {role: [ODM, OBM]}', show(raw));
+  const [column, spec] = Object.entries(raw)[0] as [SupplierColumn, unknown];
+  if (!ALL_SUPPLIER.includes(column)) fail(`${where}.${column}`, 'a suppliers.csv column', `unknown column "${column}"`, suggest(column, ALL_SUPPLIER));
+  if (Array.isArray(spec)) {
+    if (spec.length === 0) fail(`${where}.${column}`, 'a non-empty list of values', 'an empty list');
+    return { kind: 'in', column, values: spec as (string | number | boolean)[] };
+  }
+  if (isMap(spec) && NUMERIC_SUPPLIER.includes(column)) {
+    for (const key of Object.keys(spec)) if (key !== 'min' && key !== 'max') fail(`${where}.${column}.${key}`, 'min or max', `unknown key "${key}"`, suggest(key, ['min', 'max']));
+    const min = spec.min ?? -Infinity;
+    const max = spec.max ?? Infinity;
+    if (typeof min !== 'number' || typeof max !== 'number' || min > max) fail(`${where}.${column}`, 'numbers min <= max', `min ${show(spec.min)}, max ${show(spec.max)}`);
+    return { kind: 'range', column, min: min as number, max: max as number };
+  }
+  return fail(`${where}.${column}`, NUMERIC_SUPPLIER.includes(column) ? 'a list of values or {min, max}' : 'a list of values', show(spec));
+}
+
+/** The timeseries steps a set of measures needs kept ('final' is always kept). */
+export function stepsNeeded(measures: readonly Measure[]): number[] {
+  const steps = measures.flatMap((m) => {
+    if (m.kind !== 'metric') return [];
+    if (m.window) return Array.from({ length: m.window[1] - m.window[0] + 1 }, (_, i) => m.window![0] + i);
+    return m.step === 'final' ? [] : [m.step];
+  });
+  return [...new Set(steps)];
+}
+
+/**
+ * When supplier rows must be recorded for these measures, as the engine's agents mode: none,
+ * the final step, or every k steps with k the greatest common divisor of the steps asked for
+ * and the last one (so every step needed is among those recorded).
+ */
+export function supplierRecording(measures: readonly Measure[], lastStep: number): AgentsMode {
+  const supplierMeasures = measures.filter((m) => m.kind !== 'metric');
+  if (supplierMeasures.length === 0) return { kind: 'none' };
+  const steps = supplierMeasures.flatMap((m) => (m.step === 'final' || m.step === lastStep ? [] : [m.step]));
+  if (steps.length === 0) return { kind: 'final' };
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  return { kind: 'every', k: Math.max(1, steps.reduce(gcd, lastStep)) };
+}
+
+/** What a run observed that measures read: timeseries rows and supplier rows by step ('final' included). */
+export interface RunObservations {
+  timeseries: Map<number | 'final', TimeseriesRow>;
+  suppliers: Map<number | 'final', readonly SupplierRow[]>;
+}
+
+export function evaluateMeasure(m: Measure, obs: RunObservations): number {
+  if (m.kind === 'metric') {
+    const at = (step: number | 'final') => {
+      const v = obs.timeseries.get(step)?.[m.metric];
+      return typeof v === 'number' ? v : NaN;
+    };
+    if (!m.window) return at(m.step);
+    // Steps where the metric is undefined (e.g. no firm had revenue) are left out of the average.
+    const values: number[] = [];
+    for (let t = m.window[0]; t <= m.window[1]; t++) if (Number.isFinite(at(t))) values.push(at(t));
+    return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
+  }
+  const pool = (obs.suppliers.get(m.step) ?? []).filter((s) => (m.group === null || s.group === m.group) && (m.includeExited || s.active === true));
+  if (m.kind === 'mean') {
+    const values = pool.map((s) => s[m.column]).filter((v): v is number => typeof v === 'number');
+    return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
+  }
+  if (pool.length === 0) return NaN;
+  const test = conditionTest(m.condition);
+  return pool.filter(test).length / pool.length;
+}
+
+function conditionTest(c: Condition): (s: SupplierRow) => boolean {
+  switch (c.kind) {
+    case 'derived':
+      return DERIVED[c.name].test;
+    case 'in':
+      return (s) => c.values.includes(s[c.column] as string | number | boolean);
+    case 'range':
+      return (s) => {
+        const v = s[c.column];
+        return typeof v === 'number' && v >= c.min && v <= c.max;
+      };
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * gvc validate: every validation scenario file run as a replicated experiment on the sweep
+ * machinery (same plans, seeds and worker pool as gvc sweep), each check's effect size and
+ * 95% CI computed, and the folder written atomically:
+ *
+ *   validation.csv  one row per check (the table)
+ *   validation.md   the table for people, with titles, sources and the command
+ *   measures.csv    every run's value of every check, to re-analyse or plot
+ *   manifest.json, codebook.csv
+ *
+ * Files are processed in name order and runs in run_id order, so the output is a function of
+ * the files and the replication count alone, whatever the worker count.
+ */
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { analyzeCheck, type CheckResult, type ValidationRun } from '../analysis/validation.js';
+import type { ColumnSpec } from '../engine/observations.js';
+import { writeCodebook } from '../io/codebook.js';
+import { CsvWriter } from '../io/csv.js';
+import { programInfo, writeJson } from '../io/manifest.js';
+import { prepareOutputDir } from '../io/output-dir.js';
+import { UserError } from '../scenario/errors.js';
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import type { ParamValue } from '../scenario/parameters.js';
+import { Progress } from '../cli/progress.js';
+import type { Measure } from './measures.js';
+import { buildPlan, taskFor } from './plan.js';
+import { runList } from './runner.js';
+import { cellValue } from './sweep-columns.js';
+import { criterionText, parseValidationSpec, type ValidationSpec } from './validation-spec.js';
+import { validationMarkdown } from './validation-markdown.js';
+
+export const VALIDATION_FILE = 'validation.csv';
+export const VALIDATION_MD = 'validation.md';
+export const MEASURES_FILE = 'measures.csv';
+
+export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'kind', type: 'string', unit: 'pattern|case', description: 'A literature pattern (MODEL.md) or a case narrative check.' },
+  { name: 'pattern', type: 'string', unit: '', description: 'Pattern id (P1..P8) or case name, from the validation file.' },
+  { name: 'check', type: 'string', unit: '', description: 'Check id, unique within the pattern.' },
+  { name: 'source', type: 'string', unit: '', description: 'Literature the pattern or case comes from (author, year).' },
+  { name: 'contrast', type: 'string', unit: '', description: 'What is measured and compared.' },
+  { name: 'effect', type: 'number', unit: 'unit of the measure', description: 'Estimated contrast: a mean (level), a difference of means, or a 2x2 interaction contrast; empty if undefined.' },
+  { name: 'ci95_low', type: 'number', unit: 'unit of the measure', description: 'Lower end of the 95% Welch t confidence interval of the effect.' },
+  { name: 'ci95_high', type: 'number', unit: 'unit of the measure', description: 'Upper end of the 95% Welch t confidence interval of the effect.' },
+  { name: 'criterion', type: 'string', unit: '', description: 'Where the 95% CI must lie for PASS.' },
+  { name: 'n_runs', type: 'integer', unit: 'runs', description: 'Runs with a defined value that entered the estimate.' },
+  { name: 'result', type: 'string', unit: 'PASS|FAIL', description: 'PASS when the whole 95% CI meets the criterion.' },
+];
+
+export const MEASURES_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'pattern', type: 'string', unit: '', description: 'Pattern id or case name.' },
+  { name: 'run_id', type: 'integer', unit: '', description: 'Run number within the pattern\'s experiment (as gvc sweep numbers it).' },
+  { name: 'cell_id', type: 'integer', unit: '', description: 'Cell of the experiment\'s sweep (1 when it has none).' },
+  { name: 'replicate', type: 'integer', unit: '', description: 'Replicate number within the cell.' },
+  { name: 'seed', type: 'integer', unit: '', description: 'The run\'s seed.' },
+  { name: 'cell', type: 'string', unit: '', description: 'The cell\'s parameter values as path=value; empty when the experiment has no sweep.' },
+  { name: 'check', type: 'string', unit: '', description: 'Check id.' },
+  { name: 'value', type: 'number', unit: 'unit of the measure', description: 'The run\'s value of the check\'s measure (minus its within-run reference, if any); empty if undefined.' },
+];
+
+export interface ValidateOptions {
+  /** Validation scenario files, or folders whose .yaml files with a validation section are used. */
+  inputs: string[];
+  /** Replications per cell for every file (overrides the files' counts). */
+  reps?: number;
+  fast: boolean;
+  out: string;
+  workers: number;
+  force: boolean;
+  quiet: boolean;
+}
+
+export interface ValidationRow {
+  kind: string;
+  pattern: string;
+  check: string;
+  source: string;
+  contrast: string;
+  effect: number | null;
+  ci95_low: number | null;
+  ci95_high: number | null;
+  criterion: string;
+  n_runs: number;
+  result: 'PASS' | 'FAIL';
+}
+
+export interface ValidationOutcome {
+  outDir: string;
+  rows: ValidationRow[];
+  experiments: { file: string; spec: ValidationSpec; replications: number }[];
+  passed: boolean;
+}
+
+interface Experiment {
+  file: string;
+  loaded: LoadedScenario;
+  spec: ValidationSpec;
+}
+
+/** The validation files named by the inputs, in a stable order. */
+export function findValidationFiles(inputs: readonly string[]): Experiment[] {
+  const experiments: Experiment[] = [];
+  for (const input of inputs) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(input).isDirectory();
+    } catch {
+      throw new UserError(`${input}: no such file or folder`);
+    }
+    if (!isDir) {
+      const loaded = loadScenario(input);
+      experiments.push({ file: input, loaded, spec: parseValidationSpec(loaded.validation, loaded.sweep, input, loaded.scenario) });
+      continue;
+    }
+    const names = readdirSync(input).filter((n) => /\.ya?ml$/i.test(n)).sort();
+    let found = 0;
+    for (const name of names) {
+      const file = join(input, name);
+      const loaded = loadScenario(file);
+      // Shared worlds that experiments derive from (base:) live alongside them without a validation section.
+      if (loaded.validation === undefined) continue;
+      experiments.push({ file, loaded, spec: parseValidationSpec(loaded.validation, loaded.sweep, file, loaded.scenario) });
+      found++;
+    }
+    if (found === 0) throw new UserError(`${input}: no scenario file with a validation section in this folder`);
+  }
+  const ids = experiments.map((e) => e.spec.pattern);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new UserError(`validation: pattern "${dup}" is defined by more than one file (${experiments.filter((e) => e.spec.pattern === dup).map((e) => e.file).join(', ')})`);
+  return experiments;
+}
+
+export async function runValidation(o: ValidateOptions): Promise<ValidationOutcome> {
+  const startTime = new Date();
+  const experiments = findValidationFiles(o.inputs);
+  const dir = prepareOutputDir(o.out, o.force);
+  const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
+  try {
+    const rows: ValidationRow[] = [];
+    const used: ValidationOutcome['experiments'] = [];
+    const totalRuns = experiments.reduce((n, e) => n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)), 0);
+    const progress = new Progress(totalRuns, 'validate', o.quiet);
+    for (const e of experiments) {
+      const replications = replicationsOf(e.spec, o);
+      used.push({ file: e.file, spec: e.spec, replications });
+      const runs = await runExperiment(e, replications, o.workers, (run, values) => {
+        const cell = run.cellLabel;
+        e.spec.checks.forEach((check, i) =>
+          measuresOut.write({ pattern: e.spec.pattern, run_id: run.runId, cell_id: run.cellId, replicate: run.replicate, seed: run.seed, cell, check: check.id, value: Number.isFinite(values[i]) ? values[i] : null }),
+        );
+        progress.tick();
+      });
+      e.spec.checks.forEach((check, i) => rows.push(resultRow(e.spec, check, analyzeCheck(check, i, runs))));
+    }
+    progress.finish(`validate: ${totalRuns} runs done`);
+    await measuresOut.close();
+
+    const table = new CsvWriter<ValidationRow>(dir.file(VALIDATION_FILE), VALIDATION_COLUMNS);
+    for (const row of rows) table.write(row);
+    await table.close();
+    const program = programInfo();
+    const command = ['gvc', ...process.argv.slice(2)].join(' ');
+    // Inside the staging folder: the whole folder appears at once on commit.
+    writeFileSync(dir.file(VALIDATION_MD), validationMarkdown(rows, used, { command, version: program.version, commit: program.gitCommit }), 'utf8');
+    writeJson(dir.file('manifest.json'), {
+      program: program.name,
+      version: program.version,
+      git_commit: program.gitCommit,
+      git_dirty: program.gitDirty,
+      mode: o.reps !== undefined ? `reps:${o.reps}` : o.fast ? 'fast' : 'full',
+      experiments: used.map((u) => {
+        const e = experiments.find((x) => x.file === u.file)!;
+        return {
+          pattern: u.spec.pattern,
+          kind: u.spec.kind,
+          scenario_file: u.file,
+          scenario_sha256: e.loaded.sha256,
+          base_file: e.loaded.base ? relative(process.cwd(), e.loaded.base.file) : null,
+          base_sha256: e.loaded.base?.sha256 ?? null,
+          replications: u.replications,
+          master_seed: u.spec.sweep.seed,
+          cells: cellCount(u.spec),
+        };
+      }),
+      passed: rows.every((r) => r.result === 'PASS'),
+      command_line: process.argv.join(' '),
+      argv: process.argv,
+      node_version: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      start_time: startTime.toISOString(),
+      end_time: new Date().toISOString(),
+    });
+    await writeCodebook(dir.file('codebook.csv'), [
+      { file: VALIDATION_FILE, columns: VALIDATION_COLUMNS },
+      { file: MEASURES_FILE, columns: MEASURES_COLUMNS },
+    ]);
+    dir.commit();
+    return { outDir: o.out, rows, experiments: used, passed: rows.every((r) => r.result === 'PASS') };
+  } catch (err) {
+    measuresOut.discard();
+    dir.abort();
+    throw err;
+  }
+}
+
+function replicationsOf(spec: ValidationSpec, o: ValidateOptions): number {
+  return o.reps ?? (o.fast ? spec.fastReplications : spec.sweep.replications);
+}
+
+function cellCount(spec: ValidationSpec): number {
+  return spec.sweep.factors.reduce((n, f) => n * (f.values?.length ?? 1), 1);
+}
+
+interface RunInfo {
+  runId: number;
+  cellId: number;
+  replicate: number;
+  seed: number;
+  cellLabel: string;
+}
+
+/** Every run of one experiment; returns what the analysis needs and streams each run to `onRun`. */
+async function runExperiment(
+  e: Experiment,
+  replications: number,
+  workers: number,
+  onRun: (run: RunInfo, values: number[]) => void,
+): Promise<ValidationRun[]> {
+  const sweep = { ...e.spec.sweep, replications };
+  const plan = buildPlan(e.loaded.scenario, sweep);
+  const measures: Measure[] = e.spec.checks.flatMap((c) => (c.minus ? [c.measure, c.minus] : [c.measure]));
+  const tasks = Array.from({ length: plan.totalRuns }, (_, i) => taskFor(plan, i + 1));
+  const factorPaths = sweep.factors.map((f) => f.path);
+  const runs: ValidationRun[] = [];
+  let next = 0;
+  await runList({
+    ctx: { base: plan.base, factorPaths, timeseries: { kind: 'none' }, measures },
+    requests: tasks.map((t) => ({ runId: t.runId, seed: t.seed, values: t.values })),
+    workers,
+    onOutcome(outcome) {
+      const task = tasks[next++];
+      if (!outcome.ok) throw new Error(`${e.file}: run ${outcome.runId} failed: ${outcome.message}`);
+      const raw = outcome.measures!;
+      let k = 0;
+      const values = e.spec.checks.map((c) => {
+        const v = raw[k++];
+        return c.minus ? v - raw[k++] : v;
+      });
+      const factors = new Map<string, ParamValue>(factorPaths.map((p, j) => [p, task.values[j]]));
+      runs.push({ factors, values });
+      const cellLabel = factorPaths.map((p, j) => `${p}=${String(cellValue(task.values[j]))}`).join(';');
+      onRun({ runId: task.runId, cellId: task.cellId, replicate: task.replicate, seed: task.seed, cellLabel }, values);
+    },
+  });
+  return runs;
+}
+
+function resultRow(spec: ValidationSpec, check: ValidationSpec['checks'][number], r: CheckResult): ValidationRow {
+  const num = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    kind: spec.kind,
+    pattern: spec.pattern,
+    check: check.id,
+    source: spec.source,
+    contrast: r.problem ? `${check.contrast} (${r.problem})` : check.contrast,
+    effect: num(r.effect),
+    ci95_low: num(r.ci95Low),
+    ci95_high: num(r.ci95High),
+    criterion: criterionText(check),
+    n_runs: r.nRuns,
+    result: r.pass ? 'PASS' : 'FAIL',
+  };
+}
+

@@ -1,0 +1,60 @@
+/** validation.md: the validation table for people, with each pattern's title, source and replications. */
+import type { ValidationSpec } from './validation-spec.js';
+
+interface Row {
+  kind: string;
+  pattern: string;
+  check: string;
+  contrast: string;
+  effect: number | null;
+  ci95_low: number | null;
+  ci95_high: number | null;
+  criterion: string;
+  n_runs: number;
+  result: string;
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const fixed = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+const table = (header: string[], rows: string[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+
+export function validationMarkdown(
+  rows: readonly Row[],
+  experiments: readonly { file: string; spec: ValidationSpec; replications: number }[],
+  info: { command: string; version: string; commit: string | null },
+): string {
+  const passedChecks = rows.filter((r) => r.result === 'PASS').length;
+  const verdict = (pattern: string) => (rows.filter((r) => r.pattern === pattern).every((r) => r.result === 'PASS') ? 'PASS' : 'FAIL');
+  const passedExperiments = experiments.filter((e) => verdict(e.spec.pattern) === 'PASS').length;
+  const lines = [
+    '# Validation',
+    '',
+    `Command: \`${info.command}\` (gvc-abm ${info.version}${info.commit ? `, commit ${info.commit.slice(0, 12)}` : ''}).`,
+    '',
+    `${passedExperiments} of ${experiments.length} patterns and cases pass; ${passedChecks} of ${rows.length} checks pass. ` +
+      'A check passes when its whole 95% confidence interval (Welch t over independent replications) meets its criterion.',
+    '',
+    table(
+      ['id', 'kind', 'proposition', 'source', 'scenario', 'runs', 'result'],
+      experiments.map((e) => [
+        e.spec.pattern,
+        e.spec.kind,
+        e.spec.title,
+        e.spec.source,
+        `\`${e.file}\``,
+        `${e.replications} × ${e.spec.sweep.factors.reduce((n, f) => n * (f.values?.length ?? 1), 1)} cells`,
+        verdict(e.spec.pattern),
+      ]),
+    ),
+    '',
+    '## Checks',
+    '',
+    table(
+      ['id', 'check', 'contrast', 'effect', '95% CI', 'criterion', 'n', 'result'],
+      rows.map((r) => [r.pattern, r.check, r.contrast, fixed(r.effect), `[${fixed(r.ci95_low)}, ${fixed(r.ci95_high)}]`, r.criterion, String(r.n_runs), r.result]),
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}

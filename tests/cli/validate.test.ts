@@ -1,0 +1,109 @@
+/**
+ * `gvc validate` end to end through the built CLI: the shipped patterns and cases in fast
+ * mode, outputs independent of the worker count, and bad input refused with one line.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'gvc.js');
+const tmp = mkdtempSync(join(tmpdir(), 'gvc-validate-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const gvc = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+/**
+ * Checks that fail on the current model, each with the mechanism responsible (docs/validation.md
+ * explains them). The test asserts that exactly these fail: a new failure, or a fix that makes
+ * one pass, both show up here and must be recorded.
+ */
+const KNOWN_FAILURES: Record<string, string> = {
+  'P3.low_start_rarely_network':
+    'about a quarter of the small assemblers already hold a network tie at year 10: under emergent governance captive ties teach production fast, and design competence for relational ties follows (governance.ts, learning.ts)',
+  'P6.trust_effect':
+    'peer ties carry production know-how only, and a supplier refused by mistrusted peers fills its tie budget with universities, agents and brands instead (networks.ts: fixed network_ties target)',
+  'vicious-circle.margins_fall':
+    'half the firms exit in the first decade and buyers reallocate their orders to the survivors, whose margins recover (population.ts exit, orders.ts rationing)',
+  'vicious-circle.investment_falls': 'follows the margins of the survivors (investment.ts reinvests a share of profit)',
+};
+
+const PATTERNS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8'];
+const CASES = ['sinos-valley', 'firm-y', 'firm-i', 'chinese-oem-cluster', 'vicious-circle'];
+
+describe('gvc validate --fast on the shipped experiments', () => {
+  const out = join(tmp, 'fast');
+  let result: ReturnType<typeof gvc>;
+  let rows: Record<string, string>[];
+  beforeAll(() => {
+    result = gvc('validate', '--fast', '--quiet', '--out', out);
+    rows = parse(readFileSync(join(out, 'validation.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  }, 240_000);
+
+  it('covers the eight patterns of MODEL.md and the five cases, each with a source and a CI', () => {
+    expect([...new Set(rows.filter((r) => r.kind === 'pattern').map((r) => r.pattern))].sort()).toEqual(PATTERNS);
+    expect([...new Set(rows.filter((r) => r.kind === 'case').map((r) => r.pattern))].sort()).toEqual([...CASES].sort());
+    for (const r of rows) {
+      expect(r.source, `${r.pattern} ${r.check}`).toMatch(/\d{4}|EVIDENCE/);
+      expect(Number(r.ci95_low), `${r.pattern} ${r.check}`).toBeLessThanOrEqual(Number(r.effect));
+      expect(Number(r.ci95_high), `${r.pattern} ${r.check}`).toBeGreaterThanOrEqual(Number(r.effect));
+      expect(Number(r.n_runs)).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('passes every check except the recorded known failures', () => {
+    const failing = rows.filter((r) => r.result !== 'PASS').map((r) => `${r.pattern}.${r.check}`);
+    expect(failing.sort()).toEqual(Object.keys(KNOWN_FAILURES).sort());
+    expect(result.code).toBe(failing.length > 0 ? 1 : 0);
+  });
+
+  it('writes the table for people, every run\'s values, a manifest and a codebook', () => {
+    const md = readFileSync(join(out, 'validation.md'), 'utf8');
+    for (const id of [...PATTERNS, ...CASES]) expect(md).toContain(`| ${id} |`);
+    const measures = parse(readFileSync(join(out, 'measures.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(measures.length).toBeGreaterThan(rows.length * 4);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.mode).toBe('fast');
+    expect(manifest.experiments).toHaveLength(PATTERNS.length + CASES.length);
+    expect(manifest.experiments.every((e: { scenario_sha256: string }) => /^[0-9a-f]{64}$/.test(e.scenario_sha256))).toBe(true);
+    expect(readFileSync(join(out, 'codebook.csv'), 'utf8')).toContain('validation.csv,effect');
+  });
+});
+
+describe('gvc validate outputs', () => {
+  it('do not depend on the number of workers', () => {
+    const file = join(ROOT, 'scenarios', 'validation', 'p1-quasi-hierarchy-process.yaml');
+    const a = gvc('validate', file, '--reps', '3', '--workers', '1', '--quiet', '--out', join(tmp, 'w1'));
+    const b = gvc('validate', file, '--reps', '3', '--workers', '2', '--quiet', '--out', join(tmp, 'w2'));
+    expect(a.code, a.stderr).toBe(b.code);
+    // validation.md records the command line, which names the worker count.
+    for (const name of ['validation.csv', 'measures.csv']) {
+      expect(readFileSync(join(tmp, 'w2', name), 'utf8')).toBe(readFileSync(join(tmp, 'w1', name), 'utf8'));
+    }
+  }, 60_000);
+
+  it('refuse bad input with one line, exit code 2 and no output folder', () => {
+    const missing = gvc('validate', join(tmp, 'nowhere.yaml'), '--out', join(tmp, 'bad1'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    const plain = gvc('validate', join(ROOT, 'scenarios', 'baseline.yaml'), '--out', join(tmp, 'bad2'));
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(/baseline\.yaml: no validation section/);
+    const typo = join(tmp, 'typo.yaml');
+    writeFileSync(
+      typo,
+      `base: ${join(ROOT, 'scenarios', 'validation', 'world.yaml')}\nvalidation:\n  pattern: X\n  title: t\n  source: s\n  replications: 2\n  seed: 1\n  checks:\n    - { id: a, contrast: c, measure: { metric: share_obm }, expect: { abov: 0 } }\n`,
+    );
+    const bad = gvc('validate', typo, '--out', join(tmp, 'bad3'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/typo\.yaml: validation\.checks\[0\]\.expect\.abov: .*Did you mean "above"\?/);
+    expect(gvc('validate', '--fast', '--reps', '3', '--out', join(tmp, 'bad4')).code).toBe(2);
+    for (const d of ['bad1', 'bad2', 'bad3', 'bad4']) expect(existsSync(join(tmp, d))).toBe(false);
+  });
+});
