@@ -28,7 +28,9 @@ import { buildPlan, taskFor } from './plan.js';
 import { runList } from './runner.js';
 import { cellValue } from './sweep-columns.js';
 import { criterionText, parseValidationSpec, type ValidationSpec } from './validation-spec.js';
-import { validationMarkdown } from './validation-markdown.js';
+import { validationMarkdown, type ValidationRow } from './validation-markdown.js';
+
+export type { ValidationRow };
 
 export const VALIDATION_FILE = 'validation.csv';
 export const VALIDATION_MD = 'validation.md';
@@ -71,19 +73,6 @@ export interface ValidateOptions {
   quiet: boolean;
 }
 
-export interface ValidationRow {
-  kind: string;
-  pattern: string;
-  check: string;
-  source: string;
-  contrast: string;
-  effect: number | null;
-  ci95_low: number | null;
-  ci95_high: number | null;
-  criterion: string;
-  n_runs: number;
-  result: 'PASS' | 'FAIL';
-}
 
 export interface ValidationOutcome {
   outDir: string;

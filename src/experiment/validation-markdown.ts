@@ -1,17 +1,19 @@
 /** validation.md: the validation table for people, with each pattern's title, source and replications. */
 import type { ValidationSpec } from './validation-spec.js';
 
-interface Row {
+/** One row of validation.csv. */
+export interface ValidationRow {
   kind: string;
   pattern: string;
   check: string;
+  source: string;
   contrast: string;
   effect: number | null;
   ci95_low: number | null;
   ci95_high: number | null;
   criterion: string;
   n_runs: number;
-  result: string;
+  result: 'PASS' | 'FAIL';
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -20,7 +22,7 @@ const table = (header: string[], rows: string[][]) =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 export function validationMarkdown(
-  rows: readonly Row[],
+  rows: readonly ValidationRow[],
   experiments: readonly { file: string; spec: ValidationSpec; replications: number }[],
   info: { command: string; version: string; commit: string | null },
 ): string {

@@ -98,16 +98,15 @@ export function parseScenarioText(text: string, fileLabel: string, opts: LoadOpt
     locate,
     defaultName: defaultNameOf(fileLabel),
   };
-  const { scenario, overrides, sweep, validation } = resolveScenario(value, fileLabel, resolveOpts);
-  const loaded: LoadedScenario = {
-    scenario,
-    file: fileLabel,
-    text,
-    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
-    overrides,
-  };
-  if (value !== null && typeof value === 'object' && 'sweep' in value) loaded.sweep = sweep;
-  if (value !== null && typeof value === 'object' && 'validation' in value) loaded.validation = validation;
+  const { scenario, overrides } = resolveScenario(value, fileLabel, resolveOpts);
+  return loadedScenario(value as Record<string, unknown>, text, fileLabel, scenario, overrides);
+}
+
+/** The loaded form of a file: its resolved scenario, and its sweep and validation sections untouched. */
+function loadedScenario(raw: Record<string, unknown>, text: string, file: string, scenario: Scenario, overrides: string[]): LoadedScenario {
+  const loaded: LoadedScenario = { scenario, file, text, sha256: createHash('sha256').update(text, 'utf8').digest('hex'), overrides };
+  if ('sweep' in raw) loaded.sweep = raw.sweep;
+  if ('validation' in raw) loaded.validation = raw.validation;
   return loaded;
 }
 
@@ -138,17 +137,7 @@ function deriveScenario(raw: Record<string, unknown>, text: string, fileLabel: s
   if (raw.name === undefined) entries.push(['name', defaultNameOf(fileLabel)]);
   const scenario = applyParams(parent.scenario, entries, fileLabel);
   const overrides = applyCommandLine(scenario, opts);
-  const loaded: LoadedScenario = {
-    scenario,
-    file: fileLabel,
-    text,
-    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
-    overrides,
-    base: { file: baseFile, sha256: parent.sha256 },
-  };
-  if ('sweep' in raw) loaded.sweep = raw.sweep;
-  if ('validation' in raw) loaded.validation = raw.validation;
-  return loaded;
+  return { ...loadedScenario(raw, text, fileLabel, scenario, overrides), base: { file: baseFile, sha256: parent.sha256 } };
 }
 
 function assertStrictJson(text: string, file: string): void {
