@@ -202,6 +202,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     ...buildManifest({
       scenarioFile: o.loaded.file,
       scenarioSha256: o.loaded.sha256,
+      scenarioBase: o.loaded.base,
       scenarioName: plan.base.name,
       parameters: Object.fromEntries(flattenScenario(plan.base)),
       seeds: [plan.spec.seed],

@@ -17,6 +17,8 @@ export interface ManifestInfo {
    * scenarioFile now (null if the file cannot be read).
    */
   scenarioSha256?: string | null;
+  /** For a derived scenario file (`base:`), the file it derives from and that file's hash. */
+  scenarioBase?: { file: string; sha256: string };
   scenarioName: string;
   /** The resolved parameters (a plain, JSON-compatible object). */
   parameters: object;
@@ -38,6 +40,8 @@ export interface Manifest {
   git_dirty: boolean | null;
   scenario_file: string | null;
   scenario_sha256: string | null;
+  scenario_base_file?: string;
+  scenario_base_sha256?: string;
   scenario_name: string;
   run_id?: number;
   seeds: number[];
@@ -161,6 +165,7 @@ export function buildManifest(info: ManifestInfo): Manifest {
     git_dirty: program.gitDirty,
     scenario_file: info.scenarioFile,
     scenario_sha256: hash,
+    ...(info.scenarioBase ? { scenario_base_file: info.scenarioBase.file, scenario_base_sha256: info.scenarioBase.sha256 } : {}),
     scenario_name: info.scenarioName,
     ...(info.runId !== undefined ? { run_id: info.runId } : {}),
     seeds: typeof info.seeds === 'number' ? [info.seeds] : [...info.seeds],

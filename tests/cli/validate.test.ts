@@ -88,6 +88,17 @@ describe('gvc validate outputs', () => {
     }
   }, 60_000);
 
+  it('come from files that gvc run and gvc sweep accept too, with the base file in the manifest', () => {
+    const out = join(tmp, 'derived-run');
+    const r = gvc('run', join(ROOT, 'scenarios', 'validation', 'p6-institutions-trust.yaml'), '--steps', '2', '--quiet', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.scenario_base_file).toMatch(/validation[\\/]world\.yaml$/);
+    expect(manifest.scenario_base_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.parameters['environment.peer_trust']).toBe(0.5);
+    expect(manifest.parameters['time.steps']).toBe(2);
+  });
+
   it('refuse bad input with one line, exit code 2 and no output folder', () => {
     const missing = gvc('validate', join(tmp, 'nowhere.yaml'), '--out', join(tmp, 'bad1'));
     expect(missing.code).toBe(2);

@@ -62,6 +62,7 @@ export function registerRun(program: Command): void {
           manifest: {
             scenarioFile: loaded.file,
             scenarioSha256: loaded.sha256,
+            scenarioBase: loaded.base,
             scenarioName: scenario.name,
             parameters: Object.fromEntries(flattenScenario(scenario)),
             seeds: [scenario.seed],
