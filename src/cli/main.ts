@@ -12,6 +12,7 @@ import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerMerge } from './commands/merge.js';
 import { registerSensitivity } from './commands/sensitivity.js';
+import { registerReport } from './commands/report.js';
 
 export const PROGRAM_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerMerge(program);
   registerSensitivity(program);
+  registerReport(program, PROGRAM_VERSION);
   registerParams(program);
   registerSchema(program);
   return program;
