@@ -13,6 +13,7 @@ import { registerSweep } from './commands/sweep.js';
 import { registerMerge } from './commands/merge.js';
 import { registerSensitivity } from './commands/sensitivity.js';
 import { registerReport } from './commands/report.js';
+import { registerTable } from './commands/table.js';
 
 export const PROGRAM_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerSensitivity(program);
   registerReport(program, PROGRAM_VERSION);
+  registerTable(program);
   registerParams(program);
   registerSchema(program);
   return program;
