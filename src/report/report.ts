@@ -20,7 +20,7 @@ import { influenceRanking, readSensitivity, sensitivityFigures, sensitivityMetri
 import { loadSweep, sweepFigures } from './figures/sweep.js';
 import { forestFigure, readValidation, VALIDATION_COLUMNS } from './figures/validation.js';
 import { buildHtml, type HtmlTable } from './html.js';
-import { renderFigures, type RenderedFigure } from './render.js';
+import type { RenderedFigure } from './render.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 
 export type FolderKind = 'run' | 'sweep' | 'sensitivity' | 'validation';
@@ -103,6 +103,8 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
 export async function buildReport(dir: string, opts: ReportOptions): Promise<ReportResult> {
   const kind = detectKind(dir);
   const c = content(dir, kind, opts.metrics);
+  // vega is loaded only once the input has been read and checked, so bad input fails fast.
+  const { renderFigures } = await import('./render.js');
   const figures = await renderFigures(c.figures);
   const html = buildHtml({
     kind,

@@ -1,6 +1,5 @@
 /** `gvc report <dir>`: figures (SVG) and a self-contained report.html for a run, sweep, sensitivity or validation folder. */
 import type { Command } from 'commander';
-import { buildReport } from '../../report/report.js';
 
 export function registerReport(program: Command, version: string): void {
   program
@@ -13,6 +12,8 @@ export function registerReport(program: Command, version: string): void {
     .option('--quiet', 'print nothing on success')
     .action(async (dir: string, opts: { out?: string; metrics?: string; force?: boolean; quiet?: boolean }) => {
       const metrics = opts.metrics?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      // Loaded on use: vega and vega-lite take a while to import, and the other commands never need them.
+      const { buildReport } = await import('../../report/report.js');
       const r = await buildReport(dir, { out: opts.out, force: opts.force, metrics, programVersion: version });
       for (const w of r.warnings) process.stderr.write(`gvc: warning: ${w}\n`);
       if (!opts.quiet) process.stdout.write(`gvc: wrote report.html and ${r.figures.length} figures (${r.kind} folder) to ${r.out}/\n`);
