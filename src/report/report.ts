@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { isFile, readManifest, readUnits } from './data.js';
 import type { Figure } from './figure.js';
-import { runFigures } from './figures/run.js';
+import { runFigures, runNotes } from './figures/run.js';
 import { influenceRanking, readSensitivity, sensitivityFigures, sensitivityMetrics } from './figures/sensitivity.js';
 import { loadSweep, sweepFigures } from './figures/sweep.js';
 import { forestFigure, readValidation, VALIDATION_COLUMNS } from './figures/validation.js';
@@ -64,7 +64,7 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
   const units = readUnits(dir);
   switch (kind) {
     case 'run':
-      return { figures: runFigures(dir, manifest), tables: [], notes: [] };
+      return { figures: runFigures(dir, manifest), tables: [], notes: runNotes(dir) };
     case 'sweep': {
       const data = loadSweep(dir, units, metrics);
       return { figures: sweepFigures(data), tables: [], notes: [`Swept parameters: ${data.factors.join(', ')}; ${data.runs.rows.length} runs.`] };

@@ -5,9 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildReport } from '../../src/report/report.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
+
+// Rendering loads vega and several tests start the CLI: on a busy 2-core machine they need more than the default 5 s.
+vi.setConfig({ testTimeout: 60_000 });
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gvc.js');
 const tmp = tempDir('gvc-report-e2e-');

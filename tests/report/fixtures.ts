@@ -64,6 +64,27 @@ export function makeRun(dir: string): string {
   return dir;
 }
 
+/** Final roles of the grouped run: exporters OEM, OEM, ODM; a single firm OBM. */
+export const GROUP_ROLES: Record<string, string[]> = { exporters: ['OEM', 'OEM', 'ODM'], firm_y: ['OBM'] };
+
+/** A run whose suppliers.csv has two supplier groups recorded every 5 steps (--agents every:5). */
+export function makeGroupedRun(dir: string): string {
+  makeRun(dir);
+  const sup = SUPPLIER_COLUMNS.map((c) => c.name);
+  const srows: Record<string, Cell>[] = [];
+  for (const step of [0, 5, 10]) {
+    let id = 0;
+    for (const [group, roles] of Object.entries(GROUP_ROLES)) {
+      for (const role of roles) {
+        const t = step / 10;
+        srows.push({ run_id: 1, step, supplier_id: id++, group, role: step === 10 ? role : 'OEM', process: 0.3 + 0.5 * t, product: 0.3 + 0.4 * t, design: 0.1 + (group === 'firm_y' ? 0.6 : 0.1) * t, marketing: 0.05 + 0.2 * t, active: 'true', top_buyer_share: group === 'firm_y' ? 0.4 : 0.9 });
+      }
+    }
+  }
+  writeCsv(join(dir, 'suppliers.csv'), sup, srows);
+  return dir;
+}
+
 export const GOVERNANCE = ['market', 'network', 'quasi_hierarchy'];
 export const TIES = [0, 2, 6];
 export const REPS = 2;

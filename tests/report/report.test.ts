@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildReport, detectKind } from '../../src/report/report.js';
 import { renderFigure, renderFigures } from '../../src/report/render.js';
 import { runFigures } from '../../src/report/figures/run.js';
@@ -16,7 +16,10 @@ import { forestFigure, readValidation } from '../../src/report/figures/validatio
 import { readManifest, readUnits } from '../../src/report/data.js';
 import { UserError } from '../../src/scenario/errors.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
-import { GOVERNANCE, makeRun, makeSensitivity, makeSweep, makeValidation, SA_FACTORS, TIES, VALIDATION_ROWS } from './fixtures.js';
+import { GOVERNANCE, GROUP_ROLES, makeGroupedRun, makeRun, makeSensitivity, makeSweep, makeValidation, SA_FACTORS, TIES, VALIDATION_ROWS } from './fixtures.js';
+
+// Rendering loads vega and several tests start the CLI: on a busy 2-core machine they need more than the default 5 s.
+vi.setConfig({ testTimeout: 60_000 });
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gvc.js');
 const gvc = (cwd: string, ...args: string[]) => {
@@ -82,6 +85,36 @@ describe('run figures', () => {
     expect(texts(hist.svg)).toContain('active suppliers (count)');
     expect(hist.caption).toContain('10 suppliers');
     expect(hist.caption).toContain('1 active suppliers without lead-firm sales');
+  });
+});
+
+describe('run figures by supplier group', () => {
+  it('add capability paths per group (suppliers.csv every K steps) and final roles per group', async () => {
+    const dir = makeGroupedRun(join(root, 'grouped'));
+    const figs = await renderFigures(runFigures(dir, readManifest(dir)));
+    expect(figs.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'top-buyer-share', 'capabilities-by-group', 'roles-by-group']);
+    const [, , , hist, caps, roles] = figs;
+    for (const f of [hist, caps, roles]) {
+      expectReadable(f.svg);
+      expect(f.warnings).toEqual([]);
+    }
+    // Stacked by group: 0.4 (firm_y) and 0.9 (exporters).
+    expect(count(hist.svg, 'bar')).toBe(2);
+    expect(texts(hist.svg)).toEqual(expect.arrayContaining(['supplier group', 'exporters', 'firm_y']));
+    expect(count(caps.svg, 'line mark')).toBe(2 * 4);
+    expect(texts(caps.svg)).toEqual(expect.arrayContaining(['exporters', 'firm_y', 'step (quarter)']));
+    const combos = new Set(Object.entries(GROUP_ROLES).flatMap(([g, rs]) => rs.map((r) => `${g}|${r}`)));
+    expect(count(roles.svg, 'bar')).toBe(combos.size);
+    expect(texts(roles.svg)).toEqual(expect.arrayContaining(['exporters (n = 3)', 'firm_y (n = 1)', 'share of active suppliers in the group']));
+  });
+
+  it('suggest --agents every:K when suppliers.csv has the final step only', async () => {
+    const dir = makeGroupedRun(join(root, 'grouped-final'));
+    const t = readFileSync(join(dir, 'suppliers.csv'), 'utf8').split('\n');
+    writeFileSync(join(dir, 'suppliers.csv'), [t[0], ...t.slice(1).filter((l) => l.startsWith('1,10,'))].join('\n') + '\n');
+    const r = await buildReport(dir, { programVersion: 'test' });
+    expect(r.figures.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'top-buyer-share', 'roles-by-group']);
+    expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toContain('--agents every:4');
   });
 });
 

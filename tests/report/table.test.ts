@@ -3,10 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readCsv } from '../../src/report/data.js';
 import { escapeLatex, escapeMarkdown, formatCell, formatTable } from '../../src/report/table.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
+
+// Rendering loads vega and several tests start the CLI: on a busy 2-core machine they need more than the default 5 s.
+vi.setConfig({ testTimeout: 60_000 });
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gvc.js');
 const tmp = tempDir('gvc-table-');

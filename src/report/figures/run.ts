@@ -97,11 +97,13 @@ function histogramFigure(sup: Table): Figure {
   let last = -Infinity;
   for (const r of sup.rows) last = Math.max(last, num(sup, r, 'step') ?? -Infinity);
   const finalRows = sup.rows.filter((r) => num(sup, r, 'step') === last && r.active === 'true');
-  const values: { top_buyer_share: number }[] = [];
+  const values: { top_buyer_share: number; group: string }[] = [];
   for (const r of finalRows) {
     const v = num(sup, r, 'top_buyer_share');
-    if (v !== null) values.push({ top_buyer_share: v });
+    if (v !== null) values.push({ top_buyer_share: v, group: r.group ?? '' });
   }
+  const groups = [...new Set(values.map((v) => v.group))];
+  const byGroup = groups.length > 1;
   const without = finalRows.length - values.length;
   const title = 'Dependence on the top buyer';
   return {
@@ -110,7 +112,9 @@ function histogramFigure(sup: Table): Figure {
     caption:
       `Distribution of the share of sales going to each active supplier's largest lead-firm customer at the final step (suppliers.csv, step ${Number.isFinite(last) ? last : '–'}; ${values.length} suppliers` +
       (without > 0 ? `; ${without} active suppliers without lead-firm sales are left out` : '') +
-      '). The dashed line marks 80%, above which a supplier counts as dependent on one buyer.',
+      ')' +
+      (byGroup ? ', stacked by supplier group' : '') +
+      '. The dashed line marks 80%, above which a supplier counts as dependent on one buyer.',
     spec: withTheme({
       title,
       data: { values },
@@ -120,6 +124,7 @@ function histogramFigure(sup: Table): Figure {
           encoding: {
             x: { field: 'top_buyer_share', type: 'quantitative', bin: { extent: [0, 1], step: 0.05 }, title: 'top-buyer share (share of sales)', scale: { domain: [0, 1] } },
             y: { aggregate: 'count', type: 'quantitative', title: 'active suppliers (count)' },
+            ...(byGroup ? { color: { field: 'group', type: 'nominal', title: 'supplier group', sort: groups } } : {}),
           },
         },
         {
@@ -132,12 +137,116 @@ function histogramFigure(sup: Table): Figure {
   };
 }
 
+const FUNCTIONS = ['process', 'product', 'design', 'marketing'] as const;
+
+/** Suppliers' groups (scenario group names) when suppliers.csv has more than one. */
+function supplierGroups(sup: Table): string[] {
+  if (!sup.columns.includes('group')) return [];
+  const groups = [...new Set(sup.rows.map((r) => r.group))];
+  return groups.length > 1 ? groups : [];
+}
+
+/**
+ * Mean capability by function and supplier group over the steps recorded in suppliers.csv
+ * (gvc run --agents every:K); needs at least two recorded steps.
+ */
+function groupCapabilityFigure(sup: Table, groups: readonly string[], stepsPerYear: number | undefined): Figure | null {
+  requireColumns(sup, [...FUNCTIONS]);
+  const cells = new Map<string, { step: number; group: string; fn: string; sum: number; n: number }>();
+  const steps = new Set<number>();
+  for (const r of sup.rows) {
+    if (r.active !== 'true') continue;
+    const step = num(sup, r, 'step');
+    if (step === null) continue;
+    steps.add(step);
+    for (const fn of FUNCTIONS) {
+      const v = num(sup, r, fn);
+      if (v === null) continue;
+      const key = `${step}|${r.group}|${fn}`;
+      const c = cells.get(key) ?? { step, group: r.group, fn, sum: 0, n: 0 };
+      c.sum += v;
+      c.n++;
+      cells.set(key, c);
+    }
+  }
+  if (steps.size < 2) return null;
+  const values = [...cells.values()].map((c) => ({ step: c.step, group: c.group, function: c.fn, value: c.sum / c.n }));
+  const title = 'Capabilities by supplier group';
+  return {
+    id: 'capabilities-by-group',
+    title,
+    caption: `Mean capability of the active suppliers of each group in each function, at the ${steps.size} steps recorded in suppliers.csv (gvc run --agents every:K). Groups are the supplier groups of the scenario; a group of one firm shows that firm's path.`,
+    spec: withTheme({
+      title,
+      data: { values },
+      facet: { field: 'group', type: 'nominal', title: null, sort: [...groups] },
+      columns: Math.min(3, groups.length),
+      spec: {
+        width: 240,
+        height: 170,
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
+          y: { field: 'value', type: 'quantitative', title: 'mean capability (index 0–1)', scale: { domain: [0, 1] } },
+          color: { field: 'function', type: 'nominal', title: 'function', sort: [...FUNCTIONS] },
+          strokeDash: { field: 'function', type: 'nominal', title: 'function', sort: [...FUNCTIONS] },
+        },
+      },
+    }),
+  };
+}
+
+/** Shares of highest roles by supplier group at the final step. */
+function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
+  requireColumns(sup, ['role']);
+  let last = -Infinity;
+  for (const r of sup.rows) last = Math.max(last, num(sup, r, 'step') ?? -Infinity);
+  const counts = new Map<string, number>();
+  const totals = new Map<string, number>();
+  for (const r of sup.rows) {
+    if (num(sup, r, 'step') !== last || r.active !== 'true') continue;
+    counts.set(`${r.group}|${r.role}`, (counts.get(`${r.group}|${r.role}`) ?? 0) + 1);
+    totals.set(r.group, (totals.get(r.group) ?? 0) + 1);
+  }
+  const roles = ['OEM', 'ODM', 'OBM'];
+  const values = [...counts].map(([k, n]) => {
+    const [group, role] = k.split('|');
+    return { group: `${group} (n = ${totals.get(group)})`, role, share: n / totals.get(group)!, order: roles.indexOf(role) };
+  });
+  const title = 'Supplier roles by group at the final step';
+  return {
+    id: 'roles-by-group',
+    title,
+    caption: `Share of each group's active suppliers whose highest role is OEM, ODM or OBM at the final step (suppliers.csv, step ${last}); n is the number of active suppliers in the group.`,
+    spec: withTheme({
+      title,
+      data: { values },
+      mark: { type: 'bar' },
+      encoding: {
+        y: { field: 'group', type: 'nominal', title: 'supplier group', sort: groups.map((g) => `${g} (n = ${totals.get(g)})`) },
+        x: { field: 'share', type: 'quantitative', title: 'share of active suppliers in the group', stack: 'zero', scale: { domain: [0, 1] } },
+        color: { field: 'role', type: 'nominal', title: 'highest role', sort: roles, scale: { domain: roles, scheme: 'tableau10' } },
+        order: { field: 'order', type: 'quantitative' },
+      },
+      width: 420,
+      height: { step: 28 },
+    }),
+  };
+}
+
 export function runFigures(dir: string, manifest: ManifestSummary | null): Figure[] {
   const ts = readCsv(join(dir, 'timeseries.csv'));
   requireColumns(ts, ['step', ...CAPABILITIES.map((c) => c[0]), ...ROLES.map((c) => c[0]), ...RELATIONSHIPS.map((c) => c[0])]);
   if (ts.rows.length === 0) throw new UserError(`${ts.file}: no rows`);
   const sup = readCsv(join(dir, 'suppliers.csv'));
   const spy = manifest?.steps_per_year;
+  const groups = supplierGroups(sup);
+  const byGroup: Figure[] = [];
+  if (groups.length > 0) {
+    const caps = groupCapabilityFigure(sup, groups, spy);
+    if (caps) byGroup.push(caps);
+    byGroup.push(groupRoleFigure(sup, groups));
+  }
   return [
     lineFigure(ts, spy),
     stackedFigure(
@@ -163,5 +272,15 @@ export function runFigures(dir: string, manifest: ManifestSummary | null): Figur
       'set2',
     ),
     histogramFigure(sup),
+    ...byGroup,
   ];
+}
+
+/** A note for run reports: how to get the per-group capability paths when they are missing. */
+export function runNotes(dir: string): string[] {
+  const sup = readCsv(join(dir, 'suppliers.csv'));
+  const groups = supplierGroups(sup);
+  if (groups.length === 0) return [];
+  const steps = new Set(sup.rows.map((r) => r.step));
+  return steps.size < 2 ? ['suppliers.csv holds the final step only; run with --agents every:4 to add each supplier group\'s capability paths.'] : [];
 }
