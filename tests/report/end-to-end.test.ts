@@ -57,7 +57,7 @@ describe('reports on real outputs', () => {
     gvc('run', 's.yaml', '--out', 'run', '--quiet');
     const r = await buildReport(join(tmp, 'run'), { programVersion: 'test' });
     expect(r.warnings).toEqual([]);
-    expect(svgCount(join(tmp, 'run'))).toBe(4);
+    expect(svgCount(join(tmp, 'run'))).toBe(5);
     expect(readFileSync(join(tmp, 'run', 'report', 'report.html'), 'utf8')).toContain('<dt>scenario</dt><dd>tiny</dd>');
   });
 

@@ -66,14 +66,16 @@ describe('folder kinds', () => {
 describe('run figures', () => {
   it('plot capabilities, roles, governance and the top-buyer share distribution', async () => {
     const figs = await renderFigures(runFigures(run, readManifest(run)));
-    expect(figs.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'top-buyer-share']);
+    expect(figs.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'events', 'top-buyer-share']);
     for (const f of figs) {
       expectReadable(f.svg);
       expect(f.warnings).toEqual([]);
       expect(texts(f.svg)).toContain(f.title);
       expect(texts(f.svg)).toContain(f.id === 'top-buyer-share' ? 'top-buyer share (share of sales)' : 'step (quarter)');
     }
-    const [cap, roles, gov, hist] = figs;
+    const [cap, roles, gov, events, hist] = figs;
+    expect(count(events.svg, 'line mark')).toBe(4);
+    expect(texts(events.svg)).toEqual(expect.arrayContaining(['cumulative events (count)', 'chain upgrades (sector entries)', 'exits']));
     expect(count(cap.svg, 'line mark')).toBe(4);
     expect(texts(cap.svg)).toEqual(expect.arrayContaining(['mean capability (index 0–1)', 'process', 'product', 'design', 'marketing']));
     expect(count(roles.svg, 'area mark')).toBe(3);
@@ -92,8 +94,8 @@ describe('run figures by supplier group', () => {
   it('add capability paths per group (suppliers.csv every K steps) and final roles per group', async () => {
     const dir = makeGroupedRun(join(root, 'grouped'));
     const figs = await renderFigures(runFigures(dir, readManifest(dir)));
-    expect(figs.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'top-buyer-share', 'capabilities-by-group', 'roles-by-group']);
-    const [, , , hist, caps, roles] = figs;
+    expect(figs.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'events', 'top-buyer-share', 'capabilities-by-group', 'roles-by-group']);
+    const [, , , , hist, caps, roles] = figs;
     for (const f of [hist, caps, roles]) {
       expectReadable(f.svg);
       expect(f.warnings).toEqual([]);
@@ -113,7 +115,7 @@ describe('run figures by supplier group', () => {
     const t = readFileSync(join(dir, 'suppliers.csv'), 'utf8').split('\n');
     writeFileSync(join(dir, 'suppliers.csv'), [t[0], ...t.slice(1).filter((l) => l.startsWith('1,10,'))].join('\n') + '\n');
     const r = await buildReport(dir, { programVersion: 'test' });
-    expect(r.figures.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'top-buyer-share', 'roles-by-group']);
+    expect(r.figures.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'events', 'top-buyer-share', 'roles-by-group']);
     expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toContain('--agents every:4');
   });
 });
@@ -220,7 +222,7 @@ describe('gvc report', () => {
   });
 
   it('writes a report for every kind (default folder <dir>/report)', async () => {
-    for (const [dir, figures] of [[run, 4], [sweep, 3], [sobol, 2 + SA_FACTORS.length + 1]] as const) {
+    for (const [dir, figures] of [[run, 5], [sweep, 3], [sobol, 2 + SA_FACTORS.length + 1]] as const) {
       const r = await buildReport(dir, { programVersion: 'test', metrics: ['lockin_rate', 'share_oem'] });
       expect(r.figures).toHaveLength(figures);
       expect(r.warnings).toEqual([]);
@@ -237,8 +239,8 @@ describe('gvc report', () => {
     const r = gvc(root, 'report', run, '--out', out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/wrote report\.html and 4 figures \(run folder\)/);
-    expect(readdirSync(out).filter((f) => f.endsWith('.svg')).sort()).toEqual(['capabilities.svg', 'governance.svg', 'roles.svg', 'top-buyer-share.svg']);
+    expect(r.stdout).toMatch(/wrote report\.html and 5 figures \(run folder\)/);
+    expect(readdirSync(out).filter((f) => f.endsWith('.svg')).sort()).toEqual(['capabilities.svg', 'events.svg', 'governance.svg', 'roles.svg', 'top-buyer-share.svg']);
     const again = gvc(root, 'report', run, '--out', out);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/not empty; use --force/);

@@ -25,6 +25,12 @@ const RELATIONSHIPS = [
   ['share_rel_quasi_hierarchy', 'quasi-hierarchy'],
   ['share_rel_hierarchy', 'hierarchy'],
 ] as const;
+const EVENTS = [
+  ['cumulative_functional_upgrades', 'functional upgrades (OEM→ODM→OBM)'],
+  ['cumulative_chain_upgrades', 'chain upgrades (sector entries)'],
+  ['cumulative_sanctions', 'sanctions by guarding buyers'],
+  ['cumulative_exits', 'exits'],
+] as const;
 const SUPPLIER_COLUMNS = ['step', 'supplier_id', 'active', 'top_buyer_share'];
 
 /** Long rows {step, series, value} for the given timeseries columns, skipping empty cells. */
@@ -87,6 +93,30 @@ function stackedFigure(
         y: { field: 'value', type: 'quantitative', title: yTitle, stack: 'zero', scale: { domain: [0, 1] } },
         color: { field: 'series', type: 'nominal', title: legend, sort: order, scale: { scheme } },
         order: { field: 'order', type: 'quantitative' },
+      },
+    }),
+  };
+}
+
+/** Cumulative upgrading events (and sanctions and exits, when recorded) over time. */
+function eventsFigure(ts: Table, stepsPerYear: number | undefined): Figure {
+  const columns = EVENTS.filter(([c]) => ts.columns.includes(c));
+  const values = longSeries(ts, columns);
+  const order = columns.map((c) => c[1]);
+  const title = 'Upgrading, sanctions and exits';
+  return {
+    id: 'events',
+    title,
+    caption: `Cumulative number of events since the start (timeseries.csv: ${columns.map((c) => c[0]).join(', ')}): role upgrades, entries into new sectors (chain upgrading), order cuts or drops by buyers guarding their core, and supplier exits.`,
+    spec: withTheme({
+      title,
+      data: { values },
+      mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
+        // Counts: whole-number ticks, and a visible axis when nothing happened at all.
+        y: { field: 'value', type: 'quantitative', title: 'cumulative events (count)', scale: { domain: [0, Math.max(1, ...values.map((v) => v.value))] }, axis: { format: 'd', tickMinStep: 1 } },
+        color: { field: 'series', type: 'nominal', title: 'event', sort: order, scale: { scheme: 'dark2' } },
       },
     }),
   };
@@ -236,7 +266,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
 
 export function runFigures(dir: string, manifest: ManifestSummary | null): Figure[] {
   const ts = readCsv(join(dir, 'timeseries.csv'));
-  requireColumns(ts, ['step', ...CAPABILITIES.map((c) => c[0]), ...ROLES.map((c) => c[0]), ...RELATIONSHIPS.map((c) => c[0])]);
+  requireColumns(ts, ['step', ...CAPABILITIES.map((c) => c[0]), ...ROLES.map((c) => c[0]), ...RELATIONSHIPS.map((c) => c[0]), ...EVENTS.slice(0, 2).map((c) => c[0])]);
   if (ts.rows.length === 0) throw new UserError(`${ts.file}: no rows`);
   const sup = readCsv(join(dir, 'suppliers.csv'));
   const spy = manifest?.steps_per_year;
@@ -271,6 +301,7 @@ export function runFigures(dir: string, manifest: ManifestSummary | null): Figur
       'Share of active supplier–buyer relationships of each governance type, stacked (timeseries.csv: share_rel_*). Steps without any relationship have no bar.',
       'set2',
     ),
+    eventsFigure(ts, spy),
     histogramFigure(sup),
     ...byGroup,
   ];
