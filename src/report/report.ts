@@ -5,7 +5,7 @@
  *   validation.csv                → validation (gvc validate)
  *   sensitivity.csv + runs.csv    → sensitivity (a sobol/morris sweep after gvc sensitivity)
  *   runs.csv                      → sweep (gvc sweep)
- *   timeseries.csv + suppliers.csv → run (gvc run)
+ *   timeseries.csv                → run (gvc run; suppliers.csv is used when present)
  *
  * Everything is read and rendered before anything is written; the files then go into a
  * staging folder that is renamed into place, so a failure leaves no partial report.
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { isFile, readManifest, readUnits } from './data.js';
 import type { Figure } from './figure.js';
-import { runFigures, runNotes } from './figures/run.js';
+import { runReport } from './figures/run.js';
 import { influenceRanking, readSensitivity, sensitivityFigures, sensitivityMetrics } from './figures/sensitivity.js';
 import { loadSweep, sweepFigures } from './figures/sweep.js';
 import { forestFigure, readValidation, VALIDATION_COLUMNS } from './figures/validation.js';
@@ -32,9 +32,9 @@ export function detectKind(dir: string): FolderKind {
   const has = (f: string) => isFile(join(dir, f));
   if (has('validation.csv')) return 'validation';
   if (has('runs.csv')) return has('sensitivity.csv') ? 'sensitivity' : 'sweep';
-  if (has('timeseries.csv') && has('suppliers.csv')) return 'run';
+  if (has('timeseries.csv')) return 'run';
   throw new UserError(
-    `${dir}: not a gvc output folder (expected timeseries.csv and suppliers.csv for a run, runs.csv for a sweep, sensitivity.csv for a sensitivity analysis, or validation.csv for a validation)`,
+    `${dir}: not a gvc output folder (expected timeseries.csv for a run, runs.csv for a sweep, sensitivity.csv for a sensitivity analysis, or validation.csv for a validation)`,
   );
 }
 
@@ -64,7 +64,7 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
   const units = readUnits(dir);
   switch (kind) {
     case 'run':
-      return { figures: runFigures(dir, manifest), tables: [], notes: runNotes(dir) };
+      return { ...runReport(dir, manifest), tables: [] };
     case 'sweep': {
       const data = loadSweep(dir, units, metrics);
       return { figures: sweepFigures(data), tables: [], notes: [`Swept parameters: ${data.factors.join(', ')}; ${data.runs.rows.length} runs.`] };

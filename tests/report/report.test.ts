@@ -247,6 +247,14 @@ describe('gvc report', () => {
     expect(gvc(root, 'report', run, '--out', out, '--force', '--quiet')).toMatchObject({ code: 0, stdout: '' });
   });
 
+  it('reports a run without suppliers.csv (--agents none) from the timeseries alone', async () => {
+    const dir = makeRun(join(root, 'no-agents'));
+    rmSync(join(dir, 'suppliers.csv'));
+    const r = await buildReport(dir, { programVersion: 'test' });
+    expect(r.figures.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'events']);
+    expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toContain('No suppliers.csv in this folder');
+  });
+
   it('gives one line and exit code 2 for bad input, and writes nothing', () => {
     const empty = join(root, 'empty');
     makeRun(empty);

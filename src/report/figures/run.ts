@@ -1,11 +1,12 @@
 /**
- * Figures of a single run folder (gvc run): capabilities by function, role shares and
- * relationship governance shares over time from timeseries.csv, and the distribution of the
- * top-buyer share of active suppliers at the final step from suppliers.csv.
+ * Figures of a single run folder (gvc run): capabilities by function, role shares,
+ * relationship governance shares and cumulative events over time from timeseries.csv; the
+ * distribution of the top-buyer share of active suppliers at the final step, and, with several
+ * supplier groups, roles and capability paths per group from suppliers.csv.
  */
 import { join } from 'node:path';
 import { type Figure, stepTitle, withTheme } from '../figure.js';
-import { type ManifestSummary, num, readCsv, requireColumns, type Table } from '../data.js';
+import { isFile, type ManifestSummary, num, readCsv, requireColumns, type Table } from '../data.js';
 import { UserError } from '../../scenario/errors.js';
 
 const CAPABILITIES = [
@@ -264,20 +265,31 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
   };
 }
 
-export function runFigures(dir: string, manifest: ManifestSummary | null): Figure[] {
+/**
+ * The figures of a run folder and notes on what is missing. suppliers.csv is optional (gvc run
+ * --agents none writes none): without it the report has the timeseries figures only.
+ */
+export function runReport(dir: string, manifest: ManifestSummary | null): { figures: Figure[]; notes: string[] } {
   const ts = readCsv(join(dir, 'timeseries.csv'));
   requireColumns(ts, ['step', ...CAPABILITIES.map((c) => c[0]), ...ROLES.map((c) => c[0]), ...RELATIONSHIPS.map((c) => c[0]), ...EVENTS.slice(0, 2).map((c) => c[0])]);
   if (ts.rows.length === 0) throw new UserError(`${ts.file}: no rows`);
-  const sup = readCsv(join(dir, 'suppliers.csv'));
   const spy = manifest?.steps_per_year;
-  const groups = supplierGroups(sup);
-  const byGroup: Figure[] = [];
-  if (groups.length > 0) {
-    const caps = groupCapabilityFigure(sup, groups, spy);
-    if (caps) byGroup.push(caps);
-    byGroup.push(groupRoleFigure(sup, groups));
+  const notes: string[] = [];
+  const supplierFigures: Figure[] = [];
+  if (isFile(join(dir, 'suppliers.csv'))) {
+    const sup = readCsv(join(dir, 'suppliers.csv'));
+    supplierFigures.push(histogramFigure(sup));
+    const groups = supplierGroups(sup);
+    if (groups.length > 0) {
+      const caps = groupCapabilityFigure(sup, groups, spy);
+      if (caps) supplierFigures.push(caps);
+      else notes.push("suppliers.csv holds the final step only; run with --agents every:4 to add each supplier group's capability paths.");
+      supplierFigures.push(groupRoleFigure(sup, groups));
+    }
+  } else {
+    notes.push('No suppliers.csv in this folder (gvc run --agents none): the figures from supplier rows (top-buyer share, supplier groups) are left out.');
   }
-  return [
+  const figures = [
     lineFigure(ts, spy),
     stackedFigure(
       ts,
@@ -302,16 +314,11 @@ export function runFigures(dir: string, manifest: ManifestSummary | null): Figur
       'set2',
     ),
     eventsFigure(ts, spy),
-    histogramFigure(sup),
-    ...byGroup,
+    ...supplierFigures,
   ];
+  return { figures, notes };
 }
 
-/** A note for run reports: how to get the per-group capability paths when they are missing. */
-export function runNotes(dir: string): string[] {
-  const sup = readCsv(join(dir, 'suppliers.csv'));
-  const groups = supplierGroups(sup);
-  if (groups.length === 0) return [];
-  const steps = new Set(sup.rows.map((r) => r.step));
-  return steps.size < 2 ? ['suppliers.csv holds the final step only; run with --agents every:4 to add each supplier group\'s capability paths.'] : [];
+export function runFigures(dir: string, manifest: ManifestSummary | null): Figure[] {
+  return runReport(dir, manifest).figures;
 }
