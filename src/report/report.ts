@@ -103,30 +103,31 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
 export async function buildReport(dir: string, opts: ReportOptions): Promise<ReportResult> {
   const kind = detectKind(dir);
   const c = content(dir, kind, opts.metrics);
-  // vega is loaded only once the input has been read and checked, so bad input fails fast.
-  const { renderFigures } = await import('./render.js');
-  const figures = await renderFigures(c.figures);
-  const html = buildHtml({
-    kind,
-    folder: dir,
-    manifest: readManifest(dir),
-    programVersion: opts.programVersion,
-    figures,
-    tables: c.tables,
-    notes: c.notes,
-  });
+  // The output folder is checked (and its staging folder made) before the slow part.
   const out = opts.out ?? join(dir, 'report');
   const target = prepareOutputDir(out, Boolean(opts.force));
   try {
+    // vega is loaded only once the input has been read and checked, so bad input fails fast.
+    const { renderFigures } = await import('./render.js');
+    const figures = await renderFigures(c.figures);
+    const html = buildHtml({
+      kind,
+      folder: dir,
+      manifest: readManifest(dir),
+      programVersion: opts.programVersion,
+      figures,
+      tables: c.tables,
+      notes: c.notes,
+    });
     for (const f of figures) {
       writeFileSync(target.file(`${f.id}.svg`), f.svg.endsWith('\n') ? f.svg : f.svg + '\n');
       writeFileSync(target.file(`${f.id}.vl.json`), JSON.stringify(f.spec, null, 2) + '\n');
     }
     writeFileSync(target.file('report.html'), html);
     target.commit();
+    return { kind, out, figures, warnings: figures.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)) };
   } catch (err) {
     target.abort();
     throw err;
   }
-  return { kind, out, figures, warnings: figures.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)) };
 }

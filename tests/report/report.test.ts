@@ -16,6 +16,7 @@ import { forestFigure, readValidation } from '../../src/report/figures/validatio
 import { readManifest, readUnits } from '../../src/report/data.js';
 import { UserError } from '../../src/scenario/errors.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
+import { gvcInProcess } from './cli.js';
 import { GOVERNANCE, GROUP_ROLES, makeGroupedRun, makeRun, makeSensitivity, makeSweep, makeValidation, SA_FACTORS, TIES, VALIDATION_ROWS } from './fixtures.js';
 
 // Rendering loads vega and several tests start the CLI: on a busy 2-core machine they need more than the default 5 s.
@@ -234,17 +235,17 @@ describe('gvc report', () => {
     }
   });
 
-  it('runs from the CLI with --out, and replaces a report only with --force', () => {
+  it('runs from the CLI with --out, and replaces a report only with --force', async () => {
     const out = join(root, 'cli-report');
     const r = gvc(root, 'report', run, '--out', out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/wrote report\.html and 5 figures \(run folder\)/);
     expect(readdirSync(out).filter((f) => f.endsWith('.svg')).sort()).toEqual(['capabilities.svg', 'events.svg', 'governance.svg', 'roles.svg', 'top-buyer-share.svg']);
-    const again = gvc(root, 'report', run, '--out', out);
+    const again = await gvcInProcess('report', run, '--out', out);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/not empty; use --force/);
-    expect(gvc(root, 'report', run, '--out', out, '--force', '--quiet')).toMatchObject({ code: 0, stdout: '' });
+    expect(await gvcInProcess('report', run, '--out', out, '--force', '--quiet')).toMatchObject({ code: 0, stdout: '' });
   });
 
   it('reports a run without suppliers.csv (--agents none) from the timeseries alone', async () => {
@@ -255,7 +256,7 @@ describe('gvc report', () => {
     expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toContain('No suppliers.csv in this folder');
   });
 
-  it('gives one line and exit code 2 for bad input, and writes nothing', () => {
+  it('gives one line and exit code 2 for bad input, and writes nothing', async () => {
     const empty = join(root, 'empty');
     makeRun(empty);
     rmSync(join(empty, 'suppliers.csv'));
@@ -272,7 +273,7 @@ describe('gvc report', () => {
       [['report', sweep, '--metrics', 'lockin'], /--metrics: .* has no metric "lockin"/],
     ];
     for (const [args, message] of cases) {
-      const r = gvc(root, ...args);
+      const r = await gvcInProcess(...args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readCsv } from '../../src/report/data.js';
 import { escapeLatex, escapeMarkdown, formatCell, formatTable } from '../../src/report/table.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
+import { gvcInProcess } from './cli.js';
 
 // Rendering loads vega and several tests start the CLI: on a busy 2-core machine they need more than the default 5 s.
 vi.setConfig({ testTimeout: 60_000 });
@@ -84,7 +85,7 @@ describe('gvc table', () => {
     expect(r.stdout).toBe('| metric      |   n |\n| ----------- | --: |\n| lockin_rate |  30 |\n');
   });
 
-  it('refuses bad input with one line and exit code 2', () => {
+  it('refuses bad input with one line and exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [[CSV, '--format', 'html'], /--format: expected latex or markdown, found "html"/],
       [[CSV, '--format', 'latex', '--columns', 'mean,metrc'], /--columns: .* has no column "metrc"; did you mean "metric"\?/],
@@ -94,8 +95,8 @@ describe('gvc table', () => {
       [[join(tmp, 'missing.csv'), '--format', 'latex'], /missing\.csv: cannot read the file \(no such file\)/],
     ];
     for (const [args, message] of cases) {
-      const r = gvc(...args);
-      expect(r.status).toBe(2);
+      const r = await gvcInProcess('table', ...args);
+      expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stdout).toBe('');
