@@ -198,6 +198,12 @@ describe('validation figures', () => {
     expect(texts(f.svg)).toEqual(expect.arrayContaining(['P1 · process', 'sinos-valley · lockin', 'PASS', 'FAIL', 'pattern · check']));
   });
 
+  it('render to the same bytes every time (figures can be committed and diffed)', async () => {
+    const a = await renderFigure(forestFigure(readValidation(validation)));
+    const b = await renderFigure(forestFigure(readValidation(validation)));
+    expect(a.svg).toBe(b.svg);
+  });
+
   it('refuses a result other than PASS/FAIL', () => {
     const dir = makeValidation(join(root, 'bad-validation'));
     writeFileSync(join(dir, 'validation.csv'), readFileSync(join(dir, 'validation.csv'), 'utf8').replace(',FAIL', ',MAYBE'));
