@@ -13,6 +13,8 @@ import { registerSweep } from './commands/sweep.js';
 import { registerMerge } from './commands/merge.js';
 import { registerSensitivity } from './commands/sensitivity.js';
 import { registerValidate } from './commands/validate.js';
+import { registerReport } from './commands/report.js';
+import { registerTable } from './commands/table.js';
 
 export const PROGRAM_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerSensitivity(program);
   registerValidate(program);
+  registerReport(program, PROGRAM_VERSION);
+  registerTable(program);
   registerParams(program);
   registerSchema(program);
   return program;

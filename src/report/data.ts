@@ -1,0 +1,115 @@
+/**
+ * Reading the CSV and JSON files of an output folder for reports and tables. Every problem a
+ * user can cause (a missing file, a missing column, a value that is not a number) becomes a
+ * one-line UserError naming the file and the column.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { UserError } from '../scenario/errors.js';
+
+export type Row = Record<string, string>;
+
+export interface Table {
+  /** The file as it appears in messages. */
+  readonly file: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly Row[];
+}
+
+/** Reads a CSV file with a header row. */
+export function readCsv(path: string): Table {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message})`);
+  }
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true }) as string[][];
+  } catch (err) {
+    throw new UserError(`${path}: not a valid CSV file: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (records.length === 0) throw new UserError(`${path}: empty file (expected a header row)`);
+  const columns = records[0];
+  const rows = records.slice(1).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? ''])) as Row);
+  return { file: path, columns, rows };
+}
+
+/** Throws a UserError naming the first of `needed` that the table lacks. */
+export function requireColumns(table: Table, needed: readonly string[]): void {
+  const missing = needed.filter((c) => !table.columns.includes(c));
+  if (missing.length > 0) {
+    throw new UserError(`${table.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  }
+}
+
+/** A numeric cell: null when empty; a UserError when it is not a number. */
+export function num(table: Table, row: Row, column: string): number | null {
+  const text = row[column];
+  if (text === undefined || text.trim() === '') return null;
+  const x = Number(text);
+  if (!Number.isFinite(x)) throw new UserError(`${table.file}: column ${column}: expected a number, found "${text.length > 30 ? text.slice(0, 30) + '…' : text}"`);
+  return x;
+}
+
+export function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/** The parts of manifest.json a report shows; every field is optional (other tools write manifests too). */
+export interface ManifestSummary {
+  scenario_name?: string;
+  scenario_file?: string | null;
+  seeds?: number[];
+  version?: string;
+  program?: string;
+  git_commit?: string | null;
+  git_dirty?: boolean | null;
+  steps_per_year?: number;
+  command_line?: string;
+}
+
+/** Reads manifest.json when present; null when absent. A manifest that is not JSON is a UserError. */
+export function readManifest(dir: string): ManifestSummary | null {
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) return null;
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new UserError(`${path}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (m === null || typeof m !== 'object') throw new UserError(`${path}: expected a JSON object`);
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const params = (m.parameters ?? {}) as Record<string, unknown>;
+  const spy = params['time.steps_per_year'];
+  const seeds = Array.isArray(m.seeds) ? m.seeds.filter((s): s is number => typeof s === 'number') : typeof m.seed === 'number' ? [m.seed] : undefined;
+  return {
+    scenario_name: str(m.scenario_name),
+    scenario_file: str(m.scenario_file) ?? null,
+    seeds,
+    version: str(m.version),
+    program: str(m.program),
+    git_commit: str(m.git_commit) ?? null,
+    git_dirty: typeof m.git_dirty === 'boolean' ? m.git_dirty : null,
+    steps_per_year: typeof spy === 'number' ? spy : undefined,
+    command_line: str(m.command_line),
+  };
+}
+
+/** Units of columns from codebook.csv (file → column → unit); empty when there is no codebook. */
+export function readUnits(dir: string): Map<string, Map<string, string>> {
+  const units = new Map<string, Map<string, string>>();
+  const path = join(dir, 'codebook.csv');
+  if (!isFile(path)) return units;
+  const t = readCsv(path);
+  if (!t.columns.includes('file') || !t.columns.includes('column') || !t.columns.includes('unit')) return units;
+  for (const r of t.rows) {
+    if (!units.has(r.file)) units.set(r.file, new Map());
+    units.get(r.file)!.set(r.column, r.unit);
+  }
+  return units;
+}

@@ -1,0 +1,97 @@
+/**
+ * Figures of sensitivity.csv (gvc sensitivity): for each selected metric, Sobol first-order
+ * (S1) and total (ST) indices, or Morris mu* and sigma, per factor as horizontal bars with
+ * their 95% bootstrap intervals.
+ */
+import { join } from 'node:path';
+import { UserError } from '../../scenario/errors.js';
+import { suggest } from '../../scenario/resolve.js';
+import { num, readCsv, requireColumns, type Table } from '../data.js';
+import { type Figure, slug, withTheme } from '../figure.js';
+import { DEFAULT_SWEEP_METRICS } from './sweep.js';
+
+export const SENSITIVITY_COLUMNS = ['metric', 'method', 'factor', 'index', 'value', 'ci95_low', 'ci95_high'];
+
+const INDEX_LABEL: Record<string, string> = {
+  S1: 'S1 (first order)',
+  ST: 'ST (total)',
+  mu_star: 'mu* (mean |effect|)',
+  sigma: 'sigma (interactions / non-linearity)',
+};
+
+export function readSensitivity(dir: string): Table {
+  const t = readCsv(join(dir, 'sensitivity.csv'));
+  requireColumns(t, SENSITIVITY_COLUMNS);
+  if (t.rows.length === 0) throw new UserError(`${t.file}: no rows (no metric varied across the sweep's cells)`);
+  return t;
+}
+
+/** Factors of a metric by decreasing ST (sobol) or mu* (morris): the ranking of influence. */
+export function influenceRanking(t: Table, metric: string): string[] {
+  const rows = t.rows.filter((r) => r.metric === metric && (r.index === 'ST' || r.index === 'mu_star'));
+  return rows
+    .map((r) => ({ f: r.factor, v: num(t, r, 'value') ?? -Infinity }))
+    .sort((a, b) => b.v - a.v)
+    .map((x) => x.f);
+}
+
+export function sensitivityMetrics(t: Table, wanted?: readonly string[]): string[] {
+  const present = [...new Set(t.rows.map((r) => r.metric))];
+  if (wanted && wanted.length > 0) {
+    for (const m of wanted) {
+      if (!present.includes(m)) {
+        const hint = suggest(m, present);
+        throw new UserError(`--metrics: ${t.file} has no indices for "${m}"${hint ? `; did you mean "${hint}"?` : ''}`);
+      }
+    }
+    return [...wanted];
+  }
+  const key = DEFAULT_SWEEP_METRICS.filter((m) => present.includes(m));
+  return key.length > 0 ? key : present.slice(0, 8);
+}
+
+export function sensitivityFigures(t: Table, metrics: readonly string[]): Figure[] {
+  return metrics.map((metric) => {
+    const rows = t.rows.filter((r) => r.metric === metric);
+    const method = rows[0]?.method ?? '';
+    const indices = method === 'morris' ? ['mu_star', 'sigma'] : ['S1', 'ST'];
+    const values = rows
+      .filter((r) => indices.includes(r.index))
+      .map((r) => ({ factor: r.factor, index: INDEX_LABEL[r.index] ?? r.index, value: num(t, r, 'value'), lo: num(t, r, 'ci95_low'), hi: num(t, r, 'ci95_high') }))
+      .filter((v) => v.value !== null);
+    const factors = [...new Set(rows.map((r) => r.factor))];
+    const labels = indices.map((i) => INDEX_LABEL[i]);
+    const title = method === 'morris' ? `Morris screening: ${metric}` : `Sobol indices: ${metric}`;
+    const y = { field: 'factor', type: 'nominal', title: 'parameter', sort: factors };
+    const ci = values.filter((v) => v.lo !== null && v.hi !== null);
+    return {
+      id: `sensitivity-${slug(metric)}`,
+      title,
+      caption:
+        method === 'morris'
+          ? `Morris elementary effects of each parameter on ${metric} (sensitivity.csv): mu*, the mean absolute effect (how influential), and sigma, their standard deviation (how non-linear or interacting), in units of ${metric}. Whiskers: 95% bootstrap interval of mu*.`
+          : `Sobol indices of each parameter for ${metric} (sensitivity.csv): S1, the share of output variance due to the parameter alone, and ST, including its interactions. Whiskers: 95% bootstrap intervals; a gap between ST and S1 signals interactions.`,
+      spec: withTheme({
+        title,
+        data: { values },
+        encoding: { y, yOffset: { field: 'index', type: 'nominal', sort: labels } },
+        layer: [
+          {
+            mark: { type: 'bar', height: { band: 1 } },
+            encoding: {
+              x: { field: 'value', type: 'quantitative', title: method === 'morris' ? `index (units of ${metric})` : 'index (share of output variance)' },
+              color: { field: 'index', type: 'nominal', title: 'index', sort: labels, scale: { scheme: 'tableau10' } },
+            },
+          },
+          {
+            data: { values: ci },
+            mark: { type: 'rule', color: 'black', strokeWidth: 1.5 },
+            encoding: { y, yOffset: { field: 'index', type: 'nominal', sort: labels }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
+          },
+        ],
+        width: 360,
+        height: { step: 18 },
+      }),
+    };
+  });
+}

@@ -1,0 +1,303 @@
+/**
+ * Figures of a sweep folder (gvc sweep): each selected metric against each swept parameter
+ * with a 95% confidence band, and the lock-in rate as a heatmap over two parameters
+ * (governance × network ties when both were swept, otherwise the two parameters whose levels
+ * move the lock-in rate most).
+ *
+ * Each point is the mean over every run at that parameter value (averaging over the other
+ * parameters of the design; for an OFAT design only the runs with the other parameters at
+ * their base values), with a t interval over those runs — the same estimator as summary.csv.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { summarizeValues } from '../../analysis/summary.js';
+import { METRIC_COLUMNS } from '../../experiment/sweep-columns.js';
+import { UserError } from '../../scenario/errors.js';
+import { suggest } from '../../scenario/resolve.js';
+import { num, readCsv, requireColumns, type Row, type Table } from '../data.js';
+import { type Figure, slug, withTheme, withUnit } from '../figure.js';
+
+/** Metrics plotted by default, in this order (those present in runs.csv and not all empty). */
+export const DEFAULT_SWEEP_METRICS = [
+  'lockin_rate',
+  'share_oem',
+  'share_odm',
+  'share_obm',
+  'mean_design',
+  'mean_marketing',
+  'mean_top_buyer_share',
+  'cumulative_functional_upgrades',
+];
+
+const ID_COLUMNS = ['run_id', 'cell_id', 'replicate', 'seed'];
+const METRICS = new Set(METRIC_COLUMNS.map((c) => c.name));
+/** Numeric parameters with more distinct values than this (lhs, sobol, morris) are binned. */
+const MAX_LEVELS = 8;
+const BINS = 6;
+
+export interface SweepData {
+  runs: Table;
+  factors: string[];
+  metrics: string[];
+  /** Units by column of runs.csv, from the codebook. */
+  units: Map<string, string>;
+  design: string | undefined;
+}
+
+interface Level {
+  /** Value shown on the axis: the parameter value, or the bin midpoint. */
+  key: string | number;
+  label: string;
+  rows: Row[];
+}
+
+interface FactorLevels {
+  factor: string;
+  numeric: boolean;
+  binned: boolean;
+  levels: Level[];
+}
+
+/** The last part of a dotted parameter path, for titles. */
+export function lastPart(path: string): string {
+  return path.slice(path.lastIndexOf('.') + 1);
+}
+
+/** Short label of a dotted parameter path for axis titles: its last two parts. */
+export function shortPath(path: string): string {
+  const parts = path.split('.');
+  return parts.length <= 2 ? path : parts.slice(-2).join('.');
+}
+
+export function loadSweep(dir: string, units: Map<string, Map<string, string>>, wanted?: readonly string[]): SweepData {
+  const runs = readCsv(join(dir, 'runs.csv'));
+  requireColumns(runs, ['run_id', 'cell_id']);
+  const factors = runs.columns.filter((c) => !ID_COLUMNS.includes(c) && !METRICS.has(c));
+  if (factors.length === 0) throw new UserError(`${runs.file}: no varied parameter columns (expected parameter paths between seed and the metrics)`);
+  const present = runs.columns.filter((c) => METRICS.has(c));
+  let metrics: string[];
+  if (wanted && wanted.length > 0) {
+    for (const m of wanted) {
+      if (!present.includes(m)) {
+        const hint = suggest(m, present);
+        throw new UserError(`--metrics: ${runs.file} has no metric "${m}"${hint ? `; did you mean "${hint}"?` : ''}`);
+      }
+    }
+    metrics = [...wanted];
+  } else {
+    metrics = DEFAULT_SWEEP_METRICS.filter((m) => present.includes(m) && runs.rows.some((r) => r[m] !== ''));
+  }
+  let design: string | undefined;
+  const designPath = join(dir, 'design.json');
+  if (existsSync(designPath)) {
+    try {
+      design = (JSON.parse(readFileSync(designPath, 'utf8')) as { design?: string }).design;
+    } catch {
+      design = undefined;
+    }
+  }
+  return { runs, factors, metrics, units: units.get('runs.csv') ?? new Map(), design };
+}
+
+function mode(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = values[0];
+  for (const [v, c] of counts) if (c > (counts.get(best) ?? 0)) best = v;
+  return best;
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(3)).toString();
+}
+
+function factorLevels(data: SweepData, factor: string): FactorLevels {
+  let rows = data.runs.rows;
+  if (data.design === 'ofat') {
+    // One parameter at a time: the other parameters at their base (most common) value.
+    const others = data.factors.filter((f) => f !== factor);
+    const base = Object.fromEntries(others.map((f) => [f, mode(rows.map((r) => r[f]))]));
+    rows = rows.filter((r) => others.every((f) => r[f] === base[f]));
+  }
+  const raw = rows.map((r) => r[factor]);
+  const numeric = raw.every((v) => v !== '' && Number.isFinite(Number(v)));
+  const distinct = [...new Set(raw)];
+  if (!numeric) {
+    return { factor, numeric, binned: false, levels: distinct.map((v) => ({ key: v, label: v, rows: rows.filter((r) => r[factor] === v) })) };
+  }
+  const xs = distinct.map(Number).sort((a, b) => a - b);
+  if (xs.length <= MAX_LEVELS) {
+    return { factor, numeric, binned: false, levels: xs.map((x) => ({ key: x, label: fmt(x), rows: rows.filter((r) => Number(r[factor]) === x) })) };
+  }
+  const lo = xs[0];
+  const hi = xs[xs.length - 1];
+  const w = (hi - lo) / BINS;
+  const levels: Level[] = [];
+  for (let b = 0; b < BINS; b++) {
+    const a = lo + b * w;
+    const z = b === BINS - 1 ? hi : a + w;
+    const inBin = rows.filter((r) => {
+      const v = Number(r[factor]);
+      return v >= a && (b === BINS - 1 ? v <= z : v < z);
+    });
+    if (inBin.length > 0) levels.push({ key: a + w / 2, label: `${fmt(a)}–${fmt(z)}`, rows: inBin });
+  }
+  return { factor, numeric, binned: true, levels };
+}
+
+interface Point {
+  metric: string;
+  level: string | number;
+  label: string;
+  mean: number;
+  lo: number | null;
+  hi: number | null;
+  n: number;
+}
+
+function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[] {
+  const out: Point[] = [];
+  for (const lv of fl.levels) {
+    const ys: number[] = [];
+    for (const r of lv.rows) {
+      const y = num(data.runs, r, metric);
+      if (y !== null) ys.push(y);
+    }
+    const s = summarizeValues(ys);
+    if (s.mean === null) continue;
+    out.push({ metric: withUnit(metric, data.units.get(metric)), level: lv.key, label: lv.label, mean: s.mean, lo: s.ci95_low, hi: s.ci95_high, n: s.n });
+  }
+  return out;
+}
+
+function factorFigure(data: SweepData, fl: FactorLevels): Figure {
+  const values = data.metrics.flatMap((m) => metricPoints(data, fl, m));
+  const unit = data.units.get(fl.factor);
+  const xTitle = withUnit(shortPath(fl.factor), unit) + (fl.binned ? ', binned' : '');
+  const title = `Outcomes against ${lastPart(fl.factor)}`;
+  const x = fl.numeric
+    ? { field: 'level', type: 'quantitative', title: xTitle, scale: { zero: false } }
+    : { field: 'level', type: 'nominal', title: xTitle, sort: fl.levels.map((l) => l.key), axis: { labelAngle: fl.levels.some((l) => l.label.length > 8) ? -30 : 0 } };
+  // The bands and bars use the facet's own data (a layer with its own data would not be split by panel).
+  const band = fl.numeric
+    ? { mark: { type: 'area', opacity: 0.25, color: '#4c78a8' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } }
+    : { mark: { type: 'rule', color: '#4c78a8', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } };
+  const layers: Record<string, unknown>[] = [band];
+  if (fl.numeric) layers.push({ mark: { type: 'line', color: '#4c78a8' }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale: { zero: false } } } });
+  layers.push({
+    mark: { type: 'point', filled: true, color: '#4c78a8', size: 40 },
+    encoding: {
+      x,
+      y: { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale: { zero: false } },
+      tooltip: [{ field: 'label', title: shortPath(fl.factor) }, { field: 'mean', format: '.3f' }, { field: 'n' }],
+    },
+  });
+  return {
+    id: `sweep-${slug(fl.factor)}`,
+    title,
+    caption:
+      `Each metric at each value of ${fl.factor}: the mean over all runs at that value` +
+      (data.design === 'ofat' ? ' (other parameters at their base values)' : ', averaged over the other swept parameters') +
+      `, with a 95% t confidence interval over those runs (${fl.numeric ? 'band' : 'error bars'})` +
+      (fl.binned ? `; the sampled values are grouped into ${BINS} equal-width bins` : '') +
+      '. Panels have their own y scales.',
+    spec: withTheme({
+      title,
+      data: { values },
+      facet: { field: 'metric', type: 'nominal', title: null, sort: data.metrics.map((m) => withUnit(m, data.units.get(m))) },
+      columns: Math.min(4, Math.max(1, data.metrics.length)),
+      spec: { width: 200, height: 140, layer: layers },
+      resolve: { scale: { y: 'independent' } },
+    }),
+  };
+}
+
+/** Range of the lock-in rate's level means: how much a parameter moves it on its own. */
+function effectRange(data: SweepData, fl: FactorLevels, metric: string): number {
+  const means = metricPoints(data, fl, metric).map((p) => p.mean);
+  return means.length < 2 ? 0 : Math.max(...means) - Math.min(...means);
+}
+
+/** The two parameters of the heatmap: governance × network ties, else the most influential two. */
+export function heatmapPair(data: SweepData, levels: Map<string, FactorLevels>, metric: string, ranking?: readonly string[]): [string, string] | null {
+  if (data.factors.length < 2) return null;
+  const gov = data.factors.find((f) => /(^|\.)governance$/.test(f));
+  const ties = data.factors.find((f) => /(^|\.)network_ties$/.test(f));
+  if (gov && ties) return [gov, ties];
+  const order = ranking && ranking.filter((f) => data.factors.includes(f)).length >= 2
+    ? ranking.filter((f) => data.factors.includes(f))
+    : [...data.factors].sort((a, b) => effectRange(data, levels.get(b)!, metric) - effectRange(data, levels.get(a)!, metric));
+  return [order[0], order[1]];
+}
+
+function heatmapFigure(data: SweepData, levels: Map<string, FactorLevels>, pair: [string, string], metric: string, how: string): Figure {
+  const [fa, fb] = pair;
+  const la = levels.get(fa)!;
+  const lb = levels.get(fb)!;
+  const values: { a: string; b: string; mean: number; n: number }[] = [];
+  for (const A of la.levels) {
+    const idsA = new Set(A.rows.map((r) => r.run_id));
+    for (const B of lb.levels) {
+      const ys: number[] = [];
+      for (const r of B.rows) {
+        if (!idsA.has(r.run_id)) continue;
+        const y = num(data.runs, r, metric);
+        if (y !== null) ys.push(y);
+      }
+      if (ys.length > 0) values.push({ a: A.label, b: B.label, mean: ys.reduce((s, y) => s + y, 0) / ys.length, n: ys.length });
+    }
+  }
+  const unit = data.units.get(metric);
+  const title = metric === 'lockin_rate' ? 'Lock-in rate' : `Mean ${metric}`;
+  const hi = values.length > 0 ? Math.max(...values.map((v) => v.mean)) : 1;
+  return {
+    id: `heatmap-${slug(metric)}`,
+    title: `${title} by ${lastPart(fa)} and ${lastPart(fb)}`,
+    caption:
+      `Mean ${metric} over all runs in each combination of ${fa} and ${fb} (averaged over any other swept parameter; the number in each cell is the mean)` +
+      `${la.binned || lb.binned ? '; sampled values are grouped into equal-width bins' : ''}. ${how}`,
+    spec: withTheme({
+      title: `${title} by ${lastPart(fa)} and ${lastPart(fb)}`,
+      data: { values },
+      encoding: {
+        x: { field: 'a', type: 'ordinal', title: withUnit(shortPath(fa), data.units.get(fa)), sort: la.levels.map((l) => l.label), axis: { labelAngle: 0 } },
+        y: { field: 'b', type: 'ordinal', title: withUnit(shortPath(fb), data.units.get(fb)), sort: lb.levels.map((l) => l.label).reverse() },
+      },
+      layer: [
+        {
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+          encoding: { color: { field: 'mean', type: 'quantitative', title: withUnit(metric === 'lockin_rate' ? 'lock-in rate' : metric, unit), scale: { scheme: 'blues', domainMin: 0 } } },
+        },
+        {
+          mark: { type: 'text', fontSize: 12 },
+          encoding: {
+            text: { field: 'mean', type: 'quantitative', format: '.2f' },
+            color: { condition: { test: `datum.mean > ${hi * 0.6}`, value: 'white' }, value: 'black' },
+          },
+        },
+      ],
+      width: { step: Math.max(64, 8 * Math.max(...la.levels.map((l) => l.label.length))) },
+      height: { step: 40 },
+    }),
+  };
+}
+
+export function sweepFigures(data: SweepData, ranking?: readonly string[]): Figure[] {
+  const levels = new Map(data.factors.map((f) => [f, factorLevels(data, f)]));
+  const figures: Figure[] = [];
+  if (data.metrics.length > 0) for (const f of data.factors) figures.push(factorFigure(data, levels.get(f)!));
+  const metric = data.runs.columns.includes('lockin_rate') && data.runs.rows.some((r) => r.lockin_rate !== '') ? 'lockin_rate' : data.metrics[0];
+  if (metric) {
+    const pair = heatmapPair(data, levels, metric, ranking);
+    if (pair) {
+      const gov = /governance$/.test(pair[0]) && /network_ties$/.test(pair[1]);
+      const how = gov
+        ? 'Governance and network ties were both swept.'
+        : ranking
+          ? 'The two parameters with the largest total-effect (or mu*) index for this metric in sensitivity.csv.'
+          : 'The two swept parameters whose levels move this metric most (range of their level means).';
+      figures.push(heatmapFigure(data, levels, pair, metric, how));
+    }
+  }
+  return figures;
+}

@@ -1,0 +1,114 @@
+/**
+ * `gvc table`: a CSV file (summary.csv, runs.csv, sensitivity.csv, validation.csv …) as a
+ * table for a paper: LaTeX (booktabs) or Markdown (pipe table). Columns can be chosen and
+ * rows filtered; numbers are rounded to a fixed number of decimals and right-aligned.
+ */
+import { UserError } from '../scenario/errors.js';
+import { suggest } from '../scenario/resolve.js';
+import type { Table } from './data.js';
+
+export type TableFormat = 'latex' | 'markdown';
+
+export interface TableOptions {
+  format: TableFormat;
+  columns?: readonly string[];
+  /** Decimals for non-integer numbers (default 3). */
+  digits?: number;
+  /** Keep only rows where column = value (all must hold). */
+  where?: readonly (readonly [string, string])[];
+}
+
+const LATEX_SPECIALS: Record<string, string> = {
+  '\\': '\\textbackslash{}',
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+  '|': '\\textbar{}',
+};
+
+/** Text safe in LaTeX's text mode: every special character replaced in one pass. */
+export function escapeLatex(s: string): string {
+  return s.replace(/[\\&%$#_{}~^<>|]/g, (c) => LATEX_SPECIALS[c]).replace(/\r?\n/g, ' ');
+}
+
+/** Text safe in a Markdown pipe-table cell. */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function isNumeric(text: string): boolean {
+  return NUMBER.test(text.trim());
+}
+
+/** A number cell with `digits` decimals; integers as written. */
+export function formatCell(text: string, digits: number): string {
+  if (!isNumeric(text)) return text;
+  const x = Number(text);
+  if (Number.isInteger(x) && !/[.eE]/.test(text)) return text.trim();
+  const s = x.toFixed(digits);
+  // -0.000 reads as a sign error in a paper.
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+function chooseColumns(table: Table, columns: readonly string[] | undefined): string[] {
+  if (!columns || columns.length === 0) return [...table.columns];
+  for (const c of columns) {
+    if (!table.columns.includes(c)) {
+      const hint = suggest(c, table.columns);
+      throw new UserError(`--columns: ${table.file} has no column "${c}"${hint ? `; did you mean "${hint}"?` : ''}`);
+    }
+  }
+  return [...columns];
+}
+
+export function formatTable(table: Table, opts: TableOptions): string {
+  const digits = opts.digits ?? 3;
+  const columns = chooseColumns(table, opts.columns);
+  let rows = table.rows;
+  for (const [col, value] of opts.where ?? []) {
+    if (!table.columns.includes(col)) {
+      const hint = suggest(col, table.columns);
+      throw new UserError(`--where: ${table.file} has no column "${col}"${hint ? `; did you mean "${hint}"?` : ''}`);
+    }
+    rows = rows.filter((r) => r[col] === value);
+  }
+  if (rows.length === 0) throw new UserError(`${table.file}: no rows${opts.where && opts.where.length > 0 ? ' match --where' : ''}`);
+  // A column is numeric when every non-empty cell is a number: right-aligned.
+  const numeric = columns.map((c) => rows.some((r) => r[c] !== '') && rows.every((r) => r[c] === '' || isNumeric(r[c])));
+  const cells = rows.map((r) => columns.map((c, j) => (numeric[j] ? formatCell(r[c], digits) : r[c])));
+  return opts.format === 'latex' ? latex(columns, numeric, cells) : markdown(columns, numeric, cells);
+}
+
+function latex(columns: readonly string[], numeric: readonly boolean[], cells: readonly string[][]): string {
+  const lines = [
+    '% requires \\usepackage{booktabs}',
+    `\\begin{tabular}{${numeric.map((n) => (n ? 'r' : 'l')).join('')}}`,
+    '\\toprule',
+    `${columns.map(escapeLatex).join(' & ')} \\\\`,
+    '\\midrule',
+    ...cells.map((row) => `${row.map(escapeLatex).join(' & ')} \\\\`),
+    '\\bottomrule',
+    '\\end{tabular}',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function markdown(columns: readonly string[], numeric: readonly boolean[], cells: readonly string[][]): string {
+  const head = columns.map(escapeMarkdown);
+  const body = cells.map((row) => row.map(escapeMarkdown));
+  const width = head.map((h, j) => Math.max(3, h.length, ...body.map((r) => r[j].length)));
+  const pad = (s: string, j: number) => (numeric[j] ? s.padStart(width[j]) : s.padEnd(width[j]));
+  const line = (row: readonly string[]) => `| ${row.map(pad).join(' | ')} |`;
+  const rule = `| ${width.map((w, j) => (numeric[j] ? '-'.repeat(w - 1) + ':' : '-'.repeat(w))).join(' | ')} |`;
+  return [line(head), rule, ...body.map(line)].join('\n') + '\n';
+}

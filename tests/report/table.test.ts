@@ -1,0 +1,105 @@
+/** gvc table: LaTeX (booktabs) and Markdown tables from CSV outputs. */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readCsv } from '../../src/report/data.js';
+import { escapeLatex, escapeMarkdown, formatCell, formatTable } from '../../src/report/table.js';
+import { cleanupTemp, tempDir } from '../io/helpers.js';
+import { gvcInProcess } from './cli.js';
+
+// Rendering loads vega and several tests start the CLI: on a busy 2-core machine they need more than the default 5 s.
+vi.setConfig({ testTimeout: 60_000 });
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gvc.js');
+const tmp = tempDir('gvc-table-');
+afterAll(cleanupTemp);
+
+const CSV = join(tmp, 'summary.csv');
+writeFileSync(
+  CSV,
+  stringify([
+    ['cell_id', 'buyers.lead_firms.governance', 'metric', 'n', 'mean', 'ci95_low', 'note'],
+    [1, 'market', 'lockin_rate', 30, 0.123456, -0.00004, 'R&D 50% $ #1 {x} ~y ^z \\ a|b <c>'],
+    [2, 'quasi_hierarchy', 'lockin_rate', 30, 0.9, 0.85, ''],
+    [1, 'market', 'share_oem', 30, 1, 1, 'multi\nline'],
+  ]),
+);
+const table = readCsv(CSV);
+
+describe('LaTeX', () => {
+  it('escapes every special character in one pass', () => {
+    expect(escapeLatex('a_b & c% $d #e {f} ~g ^h \\i')).toBe('a\\_b \\& c\\% \\$d \\#e \\{f\\} \\textasciitilde{}g \\textasciicircum{}h \\textbackslash{}i');
+    expect(escapeLatex('<|>')).toBe('\\textless{}\\textbar{}\\textgreater{}');
+  });
+
+  it('writes a booktabs tabular with numbers right-aligned and rounded', () => {
+    const tex = formatTable(table, { format: 'latex', where: [['metric', 'lockin_rate']], columns: ['buyers.lead_firms.governance', 'n', 'mean', 'ci95_low', 'note'], digits: 2 });
+    expect(tex).toBe(
+      [
+        '% requires \\usepackage{booktabs}',
+        '\\begin{tabular}{lrrrl}',
+        '\\toprule',
+        'buyers.lead\\_firms.governance & n & mean & ci95\\_low & note \\\\',
+        '\\midrule',
+        'market & 30 & 0.12 & 0.00 & R\\&D 50\\% \\$ \\#1 \\{x\\} \\textasciitilde{}y \\textasciicircum{}z \\textbackslash{} a\\textbar{}b \\textless{}c\\textgreater{} \\\\',
+        'quasi\\_hierarchy & 30 & 0.90 & 0.85 &  \\\\',
+        '\\bottomrule',
+        '\\end{tabular}',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('Markdown', () => {
+  it('writes an aligned pipe table with escaped pipes', () => {
+    const md = formatTable(table, { format: 'markdown', columns: ['metric', 'mean', 'note'] });
+    const lines = md.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^\| metric      \|  mean \| note +\|$/);
+    expect(lines[1]).toMatch(/^\| ----------- \| ----: \| -+ \|$/);
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    expect(lines[2]).toContain('| lockin_rate | 0.123 | R&D 50% $ #1 {x} ~y ^z \\\\ a\\|b <c>');
+    expect(lines[4]).toContain('| share_oem   |     1 | multi line');
+    expect(lines).toHaveLength(5);
+    expect(escapeMarkdown('a|b')).toBe('a\\|b');
+  });
+
+  it('rounds numbers but keeps integers and text as written', () => {
+    expect(formatCell('0.123456', 3)).toBe('0.123');
+    expect(formatCell('-0.0001', 3)).toBe('0.000');
+    expect(formatCell('30', 3)).toBe('30');
+    expect(formatCell('1e-7', 2)).toBe('0.00');
+    expect(formatCell('market', 2)).toBe('market');
+  });
+});
+
+describe('gvc table', () => {
+  const gvc = (...args: string[]) => spawnSync(process.execPath, [BIN, 'table', ...args], { cwd: tmp, encoding: 'utf8' });
+
+  it('prints the table on stdout', () => {
+    const r = gvc(CSV, '--format', 'markdown', '--columns', 'metric,n', '--where', 'cell_id=2');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('| metric      |   n |\n| ----------- | --: |\n| lockin_rate |  30 |\n');
+  });
+
+  it('refuses bad input with one line and exit code 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [[CSV, '--format', 'html'], /--format: expected latex or markdown, found "html"/],
+      [[CSV, '--format', 'latex', '--columns', 'mean,metrc'], /--columns: .* has no column "metrc"; did you mean "metric"\?/],
+      [[CSV, '--format', 'latex', '--digits', '-1'], /--digits: expected a whole number/],
+      [[CSV, '--format', 'latex', '--where', 'metric'], /--where: expected column=value/],
+      [[CSV, '--format', 'latex', '--where', 'metric=none'], /no rows match --where/],
+      [[join(tmp, 'missing.csv'), '--format', 'latex'], /missing\.csv: cannot read the file \(no such file\)/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await gvcInProcess('table', ...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stdout).toBe('');
+    }
+  });
+});
