@@ -123,6 +123,7 @@ export function createSupplier(world: World, group: string, config: SupplierGrou
     sectors: [0],
     initialBuyerPool: pools.buyers,
     partnerPool: pools.partners,
+    orderAppeal: ZERO,
     exportVolume: ZERO,
     saturated: false,
     domesticVolume: ZERO,

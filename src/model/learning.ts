@@ -9,9 +9,9 @@
  * relationship's share of the supplier's sales (how intense the relationship is); the gap
  * to the buyer's know-how K bounds what can be learnt.
  */
-import { FUNCTIONS } from '../scenario/parameters.js';
+import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
-import { N_FUNCTIONS, PRODUCT, type Relationship, type Supplier, type World } from './state.js';
+import { N_FUNCTIONS, PRODUCT, type Buyer, type Relationship, type Supplier, type World } from './state.js';
 
 export function absorptiveCapacity(rdStock: number, l: ModelParams['learning']): number {
   return l.absorptive_floor + (1 - l.absorptive_floor) * (rdStock / (rdStock + l.absorptive_half_stock));
@@ -28,9 +28,44 @@ export function transferIntensity(r: Relationship, f: number, m: ModelParams): n
   return rate;
 }
 
+/** Position of a relationship type in RELATIONSHIP_TYPES (a switch: cheaper than a string-keyed lookup in a hot loop). */
+export function typeIndex(type: RelationshipType): number {
+  switch (type) {
+    case 'market':
+      return 0;
+    case 'network':
+      return 1;
+    case 'quasi_hierarchy':
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+/**
+ * transferIntensity of every buyer, relationship type and function, at [(buyer index x types +
+ * type) x functions + function]. The intensity depends on nothing else, so learnFromBuyers
+ * looks it up instead of evaluating it (two string-keyed parameter lookups) per relationship.
+ */
+export function transferTable(buyers: readonly Buyer[], m: ModelParams): Float64Array {
+  const nt = RELATIONSHIP_TYPES.length;
+  const table = new Float64Array(buyers.length * nt * N_FUNCTIONS);
+  const probe = { buyer: null as unknown as Buyer, type: 'market' } as Relationship;
+  for (let i = 0; i < buyers.length; i++) {
+    probe.buyer = buyers[i];
+    for (let k = 0; k < nt; k++) {
+      probe.type = RELATIONSHIP_TYPES[k];
+      for (let f = 0; f < N_FUNCTIONS; f++) table[(i * nt + k) * N_FUNCTIONS + f] = transferIntensity(probe, f, m);
+    }
+  }
+  return table;
+}
+
 export function learnFromBuyers(world: World): void {
   const m = world.scenario.model;
   const dt = world.dt;
+  const rates = transferTable(world.buyers, m);
+  const nt = RELATIONSHIP_TYPES.length;
   const gain = [0, 0, 0, 0];
   for (const s of world.suppliers) {
     if (!s.active) continue;
@@ -38,9 +73,11 @@ export function learnFromBuyers(world: World): void {
     for (const r of s.relationships) {
       const weight = dt * s.absorptive * r.salesShare;
       if (weight <= 0) continue;
+      // Buyer ids are their positions in world.buyers (init.ts).
+      const row = (r.buyer.id * nt + typeIndex(r.type)) * N_FUNCTIONS;
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = r.buyer.knowHow[f] - s.cap[f];
-        if (gap > 0) gain[f] += closeGap(weight * transferIntensity(r, f, m), gap);
+        if (gap > 0) gain[f] += closeGap(weight * rates[row + f], gap);
       }
     }
     applyGains(s, gain);
@@ -52,7 +89,12 @@ export function learnFromBuyers(world: World): void {
  * of the defaults and never overshoots the teacher's know-how for large ones.
  */
 export function closeGap(x: number, gap: number): number {
-  return gap * -Math.expm1(-x);
+  return gap * gapShare(x);
+}
+
+/** closeGap(x, gap) = gap x gapShare(x): for a caller that applies one rate to several gaps. */
+export function gapShare(x: number): number {
+  return -Math.expm1(-x);
 }
 
 /** Add gains, never beyond 1 (each gain is already bounded by a gap, but several sources add up). */
@@ -68,20 +110,28 @@ export function applyGains(s: Supplier, gain: number[]): void {
  * and product, sales carrying its own design exercise design, selling through its own
  * channels exercises marketing.
  */
-export function exercised(s: Supplier): number[] {
+export function exercised(s: Supplier, out: number[] = [0, 0, 0, 0]): number[] {
   const own = s.domesticVolume + s.sectorVolume;
   const produced = s.exportVolume + own;
   const inv = s.size > 0 ? 1 / s.size : 0;
-  const u = (x: number) => Math.min(1, x * inv);
-  return [u(produced), u(produced), u(s.ownDesignVolume), u(own)];
+  out[0] = usedShare(produced, inv);
+  out[1] = usedShare(produced, inv);
+  out[2] = usedShare(s.ownDesignVolume, inv);
+  out[3] = usedShare(own, inv);
+  return out;
+}
+
+function usedShare(x: number, inv: number): number {
+  return Math.min(1, x * inv);
 }
 
 /** Unused capabilities decay: c ← c · exp(−dt · δ · (1 − exercised)), never below 0. */
 export function depreciateUnused(world: World): void {
   const rate = world.scenario.model.learning.depreciation * world.dt;
+  const used = [0, 0, 0, 0];
   for (const s of world.suppliers) {
     if (!s.active) continue;
-    const used = exercised(s);
+    exercised(s, used);
     for (let f = 0; f < N_FUNCTIONS; f++) s.cap[f] *= Math.exp(-rate * (1 - used[f]));
   }
 }

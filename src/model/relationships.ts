@@ -13,6 +13,7 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
     lastSanctionStep: Number.NEGATIVE_INFINITY,
     belowSince: -1,
     capable,
+    score: ZERO,
     volume: ZERO,
     price: ZERO,
     salesShare: ZERO,

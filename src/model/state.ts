@@ -34,6 +34,8 @@ export interface Relationship {
   /** Emergent governance: whether the supplier currently counts as capable (hysteresis state). */
   capable: boolean;
   /** Flows of the current step. */
+  /** Allocation score this step (orders.ts). */
+  score: number;
   volume: number;
   price: number;
   /** Share of the supplier's sales going to this buyer this step. */
@@ -74,6 +76,8 @@ export interface Supplier {
   partnerPool: Partner[];
 
   // Flows of the current step.
+  /** Capacity times capability to the buyers' concentration power: the supplier's factor of every allocation score this step. */
+  orderAppeal: number;
   exportVolume: number;
   /** Whether buyers wanted more than the supplier's export capacity this step (capacity grows only then). */
   saturated: boolean;
