@@ -72,13 +72,17 @@ function createPartners(scenario: Scenario): Partner[] {
   const partners: Partner[] = [];
   for (const [group, config] of Object.entries(scenario.partners)) {
     const profile = scenario.model.partner_profiles[config.kind];
+    // Shared by the group's partners (nothing changes them): a few arrays that stay in cache
+    // instead of two per partner scattered over the heap of a 100k-supplier world.
+    const knowHow = FUNCTIONS.map((f) => profile[f]);
+    const covers = FUNCTIONS.map((f) => profile.covers.includes(f));
     for (let i = 0; i < config.count; i++) {
       partners.push({
         id: partners.length,
         group,
         kind: config.kind,
-        knowHow: FUNCTIONS.map((f) => profile[f]),
-        covers: FUNCTIONS.map((f) => profile.covers.includes(f)),
+        knowHow,
+        covers,
         sector: config.sector,
       });
     }

@@ -10,6 +10,7 @@
  */
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
+import { networkBacking } from './networks.js';
 import { irreplaceability } from './sanctions.js';
 import { DESIGN, MARKETING, N_FUNCTIONS, type Supplier, type World } from './state.js';
 
@@ -21,9 +22,11 @@ export function sanctionRisk(s: Supplier, f: number, world: World): number {
 /** Sanction risk in every function at once: one pass over relationships, one irreplaceability each. */
 export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0, 0, 0]): number[] {
   risk.fill(0);
+  let backing: number | undefined; // networkBacking(s), computed once and only if needed
   for (const r of s.relationships) {
     if (r.type !== 'quasi_hierarchy') continue;
-    const exposure = r.salesShare * (1 - irreplaceability(r, world));
+    if (backing === undefined) backing = networkBacking(s);
+    const exposure = r.salesShare * (1 - irreplaceability(r, world, backing));
     for (let f = 0; f < N_FUNCTIONS; f++) if (r.buyer.guards[f]) risk[f] += exposure;
   }
   for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = Math.min(1, risk[f]);
