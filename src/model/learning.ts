@@ -11,7 +11,7 @@
  */
 import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
-import { N_FUNCTIONS, PRODUCT, type Buyer, type Relationship, type Supplier, type World } from './state.js';
+import { N_FUNCTIONS, PRODUCT, type Relationship, type Supplier, type World } from './state.js';
 
 export function absorptiveCapacity(rdStock: number, l: ModelParams['learning']): number {
   return l.absorptive_floor + (1 - l.absorptive_floor) * (rdStock / (rdStock + l.absorptive_half_stock));
@@ -43,29 +43,26 @@ export function typeIndex(type: RelationshipType): number {
 }
 
 /**
- * transferIntensity of every buyer, relationship type and function, at [(buyer index x types +
- * type) x functions + function]. The intensity depends on nothing else, so learnFromBuyers
- * looks it up instead of evaluating it (two string-keyed parameter lookups) per relationship.
+ * transferIntensity by buyer, relationship type and function, at [(buyer index x types + type)
+ * x functions + function], filled on first use within a step (NaN: not yet computed). The
+ * intensity depends on nothing else, so learnFromBuyers evaluates it (two string-keyed
+ * parameter lookups) once per buyer and type in use rather than per relationship and function.
  */
-export function transferTable(buyers: readonly Buyer[], m: ModelParams): Float64Array {
-  const nt = RELATIONSHIP_TYPES.length;
-  const table = new Float64Array(buyers.length * nt * N_FUNCTIONS);
-  const probe = { buyer: null as unknown as Buyer, type: 'market' } as Relationship;
-  for (let i = 0; i < buyers.length; i++) {
-    probe.buyer = buyers[i];
-    for (let k = 0; k < nt; k++) {
-      probe.type = RELATIONSHIP_TYPES[k];
-      for (let f = 0; f < N_FUNCTIONS; f++) table[(i * nt + k) * N_FUNCTIONS + f] = transferIntensity(probe, f, m);
-    }
-  }
-  return table;
+function transferRates(world: World): Float64Array {
+  return new Float64Array(world.buyers.length * RELATIONSHIP_TYPES.length * N_FUNCTIONS).fill(NaN);
+}
+
+function rateRow(rates: Float64Array, r: Relationship, m: ModelParams): number {
+  // Buyer ids are their positions in world.buyers (init.ts).
+  const row = (r.buyer.id * RELATIONSHIP_TYPES.length + typeIndex(r.type)) * N_FUNCTIONS;
+  if (Number.isNaN(rates[row])) for (let f = 0; f < N_FUNCTIONS; f++) rates[row + f] = transferIntensity(r, f, m);
+  return row;
 }
 
 export function learnFromBuyers(world: World): void {
   const m = world.scenario.model;
   const dt = world.dt;
-  const rates = transferTable(world.buyers, m);
-  const nt = RELATIONSHIP_TYPES.length;
+  const rates = transferRates(world);
   const gain = [0, 0, 0, 0];
   for (const s of world.suppliers) {
     if (!s.active) continue;
@@ -73,8 +70,7 @@ export function learnFromBuyers(world: World): void {
     for (const r of s.relationships) {
       const weight = dt * s.absorptive * r.salesShare;
       if (weight <= 0) continue;
-      // Buyer ids are their positions in world.buyers (init.ts).
-      const row = (r.buyer.id * nt + typeIndex(r.type)) * N_FUNCTIONS;
+      const row = rateRow(rates, r, m);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = r.buyer.knowHow[f] - s.cap[f];
         if (gap > 0) gain[f] += closeGap(weight * rates[row + f], gap);
