@@ -12,7 +12,7 @@
  * The load average is recorded before each measurement: on a shared machine, rerun when it
  * is low. Results go to the terminal and to output/bench-<time>.json (git-ignored).
  *
- * --quick: a few minutes instead of the best part of an hour: the large run and the scaling
+ * --quick: a few minutes instead of half an hour or more: the large run and the scaling
  * points with 20 steps (and the large run once), sweeps of 100 runs, the memory check with
  * 200 vs 2,000 runs. --steps N: steps of the large run and the scaling points (default 120,
  * or 20 with --quick); the large-run wall-time target is judged only at 120 steps.
