@@ -1,8 +1,12 @@
 /**
  * Executing one sweep run: the same code in a worker thread and in-process. It keeps only the
- * timeseries rows the user asked for, so a worker never ships a whole trajectory it will drop.
+ * timeseries rows the user asked for, so a worker never ships a whole trajectory it will drop,
+ * and formats them as CSV text in the worker: one string is cheaper to send to the main
+ * thread than an object per row (structured clone), and the formatting then runs on the
+ * worker's core instead of the main thread's, which on a busy machine shares one with a worker.
  */
-import type { AgentsMode, SupplierRow, TimeseriesRow } from '../engine/observations.js';
+import { TIMESERIES_COLUMNS, type AgentsMode, type SupplierRow, type TimeseriesRow } from '../engine/observations.js';
+import { formatRows } from '../io/csv.js';
 import { evaluateMeasure, stepsNeeded, supplierRecording, type Measure } from './measures.js';
 import { simulate } from '../engine/simulation.js';
 import type { ParamValue } from '../scenario/parameters.js';
@@ -19,7 +23,8 @@ export interface RunRequest {
 }
 
 export type RunOutcome =
-  | { runId: number; ok: true; final: TimeseriesRow; rows: TimeseriesRow[]; measures?: number[] }
+  /** `timeseriesCsv`: the kept timeseries rows (run_id set) as timeseries.csv lines; `measures`: the context's measures, in order. */
+  | { runId: number; ok: true; final: TimeseriesRow; timeseriesCsv: string; measures?: number[] }
   | { runId: number; ok: false; message: string };
 
 export interface RunContext {
@@ -31,13 +36,14 @@ export interface RunContext {
 }
 
 export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
+  const rows: TimeseriesRow[] = [];
+  let final: TimeseriesRow | null = null;
+  let values: number[] | undefined;
   try {
     const entries: [string, unknown][] = ctx.factorPaths.map((path, j) => [path, req.values[j]]);
     entries.push(['seed', req.seed]);
     const scenario = applyParams(ctx.base, entries, `sweep run ${req.runId}`);
     const last = scenario.time.steps;
-    const rows: TimeseriesRow[] = [];
-    let final: TimeseriesRow | null = null;
     const mode = ctx.timeseries;
     const measures = ctx.measures ?? [];
     const keepSteps = new Set(stepsNeeded(measures));
@@ -60,13 +66,19 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       { agents: supplierRecording(measures, last) },
     );
     if (!final) throw new Error('the run produced no final observation');
-    if (measures.length === 0) return { runId: req.runId, ok: true, final, rows };
-    kept.set('final', final);
-    // A measure may name the last step by number.
-    if (supplierRows.has('final')) supplierRows.set(last, supplierRows.get('final')!);
-    const values = measures.map((m) => evaluateMeasure(m, { timeseries: kept, suppliers: supplierRows }));
-    return { runId: req.runId, ok: true, final, rows, measures: values };
+    if (measures.length > 0) {
+      kept.set('final', final);
+      // A measure may name the last step by number.
+      if (supplierRows.has('final')) supplierRows.set(last, supplierRows.get('final')!);
+      values = measures.map((m) => evaluateMeasure(m, { timeseries: kept, suppliers: supplierRows }));
+    }
   } catch (err) {
     return { runId: req.runId, ok: false, message: (err as Error)?.message ?? String(err) };
   }
+  // Outside the try: a value the CSV writer rejects is a defect that stops the sweep (as it
+  // did when the main thread formatted), not a failed run.
+  for (const row of rows) row.run_id = req.runId;
+  const outcome: RunOutcome = { runId: req.runId, ok: true, final: final as TimeseriesRow, timeseriesCsv: formatRows(TIMESERIES_COLUMNS, rows) };
+  if (values) outcome.measures = values;
+  return outcome;
 }

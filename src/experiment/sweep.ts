@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { summarizeRuns } from '../analysis/summary.js';
-import { TIMESERIES_COLUMNS, type TimeseriesRow } from '../engine/observations.js';
+import { TIMESERIES_COLUMNS } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
 import { buildManifest, writeJson } from '../io/manifest.js';
@@ -147,7 +147,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     const params = Object.fromEntries(factors.map((f, j) => [f.path, cellValue(task.values[j])]));
     if (outcome.ok) {
       runsTable.append([{ ...outcome.final, ...ids, ...params }]);
-      tsTable?.append(outcome.rows.map((row: TimeseriesRow) => ({ ...row, run_id: task.runId })));
+      tsTable?.appendText(outcome.timeseriesCsv);
     } else {
       failed++;
       errorsTable.append([{ ...ids, ...params, message: outcome.message }]);

@@ -2,7 +2,8 @@
  * Streaming CSV writer for the output contract (MODEL.md "Outputs"): UTF-8, header row,
  * comma separator, `.` decimal point, `\n` line endings, numbers in one deterministic format.
  *
- * Quoting is left to csv-stringify. Rows are formatted into a small batch and the batch is
+ * Quoting is left to csv-stringify (escapeCell: it escapes each distinct string cell once; the
+ * cells are joined with `,` and the records with `\n`). Rows are formatted into a small batch and the batch is
  * written with a blocking write once it fills up. Blocking on purpose: the engine
  * (ObservationSink) calls us synchronously from a loop that never yields, so an async
  * stream could neither apply backpressure nor drain while the loop runs — it would hold
@@ -113,17 +114,56 @@ function formatCell(value: unknown, type: ColumnType, column: string, where: str
 }
 
 /**
+ * A string cell as csv-stringify writes it inside a record (quoted and escaped where needed).
+ * csv-stringify decides; we only remember its answer per distinct value, because a column of
+ * strings holds few distinct ones (group names, roles, relationship types) and running the
+ * full stringifier over every record of a large output cost more than the simulation.
+ * Numbers and booleans never need quoting (formatNumber writes only digits, `.` and `-`).
+ */
+const escapedCells = new Map<string, string>();
+const MAX_ESCAPED_CELLS = 10_000;
+
+export function escapeCell(value: string): string {
+  let e = escapedCells.get(value);
+  if (e === undefined) {
+    // A two-field record, so the field is never alone on its line; drop the `,` and `\n` after it.
+    const text = stringify([[value, '']], STRINGIFY_OPTIONS);
+    e = text.slice(0, text.length - 2);
+    // Error messages are all different: keep the memo bounded.
+    if (escapedCells.size >= MAX_ESCAPED_CELLS) escapedCells.clear();
+    escapedCells.set(value, e);
+  }
+  return e;
+}
+
+/** One record as a CSV line without its line end: formatted cells, string cells escaped by csv-stringify. */
+function formatLine(cells: readonly string[], types: readonly ColumnType[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    const text = types[i] === 'string' && c !== '' ? escapeCell(c) : c;
+    line = i === 0 ? text : line + ',' + text;
+  }
+  return line;
+}
+
+/**
  * CSV text for `rows` (no header), or the header line alone when `rows` is null, formatted
  * exactly as CsvWriter does; for writers that manage their own files (e.g. the journaled
  * sweep tables). Throws a CsvValueError like CsvWriter.write.
  */
 export function formatRows(columns: readonly ColumnSpec[], rows: readonly object[] | null): string {
   if (rows === null) return stringify([columns.map((c) => c.name)], STRINGIFY_OPTIONS);
-  const records = rows.map((row) => {
+  if (rows.length === 0) return '';
+  const types = columns.map((c) => c.type);
+  const cells = new Array<string>(columns.length);
+  let text = '';
+  for (const row of rows) {
     const r = row as Record<string, unknown>;
-    return columns.map((c) => formatCell(r[c.name], c.type, c.name, ''));
-  });
-  return records.length === 0 ? '' : stringify(records, STRINGIFY_OPTIONS);
+    for (let i = 0; i < columns.length; i++) cells[i] = formatCell(r[columns[i].name], types[i], columns[i].name, '');
+    text += formatLine(cells, types) + '\n';
+  }
+  return text;
 }
 
 export interface CsvWriterOptions {
@@ -152,7 +192,10 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
   /** Pre-formatted constant cells by column index; undefined where the row decides. */
   private readonly fixed: (string | undefined)[];
   private readonly batchRows: number;
-  private batch: string[][] = [];
+  /** The cells of the row being formatted (reused: write formats one row at a time). */
+  private readonly cells: string[];
+  /** Formatted lines of the rows not yet written. */
+  private batch: string[] = [];
   private rows = 0;
 
   constructor(path: string, columns: readonly ColumnSpec[], options: CsvWriterOptions = {}) {
@@ -175,6 +218,7 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
         : undefined,
     );
     this.batchRows = Math.max(1, Math.floor(options.batchRows ?? DEFAULT_BATCH_ROWS));
+    this.cells = new Array<string>(columns.length);
     this.fd = openSync(path, 'w');
     try {
       this.put(formatRows(columns, null));
@@ -194,12 +238,12 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
     if (this.fd === null) throw new Error(`${this.path}: write after close`);
     const r = row as Record<string, unknown>;
     const n = this.names.length;
-    const cells = new Array<string>(n);
+    const cells = this.cells;
     for (let i = 0; i < n; i++) {
       const f = this.fixed[i];
       cells[i] = f !== undefined ? f : formatCell(r[this.names[i]], this.types[i], this.names[i], this.path);
     }
-    this.batch.push(cells);
+    this.batch.push(formatLine(cells, this.types));
     this.rows++;
     if (this.batch.length >= this.batchRows) this.flush();
   }
@@ -237,7 +281,7 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
 
   private flush(): void {
     if (this.batch.length === 0) return;
-    const text = stringify(this.batch, STRINGIFY_OPTIONS);
+    const text = this.batch.join('\n') + '\n';
     this.batch = [];
     this.put(text);
   }

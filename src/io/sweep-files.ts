@@ -39,6 +39,11 @@ export class JournaledTable {
     if (rows.length > 0) this.put(formatRows(this.columns, rows));
   }
 
+  /** Appends rows already formatted with formatRows(this.columns, ...) (e.g. by a worker thread). */
+  appendText(text: string): void {
+    if (text.length > 0) this.put(text);
+  }
+
   close(): void {
     closeSync(this.fd);
   }

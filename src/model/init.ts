@@ -11,6 +11,7 @@ import { isRelated, linkSupplierToBuyer } from './relationships.js';
 import { absorptiveCapacity } from './learning.js';
 import {
   OEM,
+  ZERO,
   clamp01,
   type Buyer,
   type Partner,
@@ -71,13 +72,17 @@ function createPartners(scenario: Scenario): Partner[] {
   const partners: Partner[] = [];
   for (const [group, config] of Object.entries(scenario.partners)) {
     const profile = scenario.model.partner_profiles[config.kind];
+    // Shared by the group's partners (nothing changes them): a few arrays that stay in cache
+    // instead of two per partner scattered over the heap of a 100k-supplier world.
+    const knowHow = FUNCTIONS.map((f) => profile[f]);
+    const covers = FUNCTIONS.map((f) => profile.covers.includes(f));
     for (let i = 0; i < config.count; i++) {
       partners.push({
         id: partners.length,
         group,
         kind: config.kind,
-        knowHow: FUNCTIONS.map((f) => profile[f]),
-        covers: FUNCTIONS.map((f) => profile.covers.includes(f)),
+        knowHow,
+        covers,
         sector: config.sector,
       });
     }
@@ -104,7 +109,7 @@ export function createSupplier(world: World, group: string, config: SupplierGrou
     active: true,
     entryStep: world.step,
     cap: FUNCTIONS.map((f) => clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng))),
-    coverage: [0, 0, 0, 0],
+    coverage: [ZERO, ZERO, ZERO, ZERO],
     rdStock,
     absorptive: absorptiveCapacity(rdStock, m.learning),
     cash: config.cash * size,
@@ -122,20 +127,21 @@ export function createSupplier(world: World, group: string, config: SupplierGrou
     sectors: [0],
     initialBuyerPool: pools.buyers,
     partnerPool: pools.partners,
-    exportVolume: 0,
+    orderAppeal: ZERO,
+    exportVolume: ZERO,
     saturated: false,
-    domesticVolume: 0,
-    sectorVolume: 0,
-    ownBrandVolume: 0,
-    ownDesignVolume: 0,
-    revenue: 0,
-    profit: 0,
+    domesticVolume: ZERO,
+    sectorVolume: ZERO,
+    ownBrandVolume: ZERO,
+    ownDesignVolume: ZERO,
+    revenue: ZERO,
+    profit: ZERO,
     margin: null,
-    investment: 0,
-    investmentByFunction: [0, 0, 0, 0],
-    domesticPrice: 0,
-    topBuyerShare: 0,
-    buyerHhi: 0,
+    investment: ZERO,
+    investmentByFunction: [ZERO, ZERO, ZERO, ZERO],
+    domesticPrice: ZERO,
+    topBuyerShare: ZERO,
+    buyerHhi: ZERO,
     lossStreak: 0,
     leadFirmSteps: 0,
     role: OEM,

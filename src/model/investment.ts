@@ -10,6 +10,7 @@
  */
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
+import { networkBacking } from './networks.js';
 import { irreplaceability } from './sanctions.js';
 import { DESIGN, MARKETING, N_FUNCTIONS, type Supplier, type World } from './state.js';
 
@@ -19,14 +20,17 @@ export function sanctionRisk(s: Supplier, f: number, world: World): number {
 }
 
 /** Sanction risk in every function at once: one pass over relationships, one irreplaceability each. */
-export function sanctionRisks(s: Supplier, world: World): number[] {
-  const risk = [0, 0, 0, 0];
+export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0, 0, 0]): number[] {
+  risk.fill(0);
+  let backing: number | undefined; // networkBacking(s), computed once and only if needed
   for (const r of s.relationships) {
     if (r.type !== 'quasi_hierarchy') continue;
-    const exposure = r.salesShare * (1 - irreplaceability(r, world));
+    if (backing === undefined) backing = networkBacking(s);
+    const exposure = r.salesShare * (1 - irreplaceability(r, world, backing));
     for (let f = 0; f < N_FUNCTIONS; f++) if (r.buyer.guards[f]) risk[f] += exposure;
   }
-  return risk.map((x) => Math.min(1, x));
+  for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = Math.min(1, risk[f]);
+  return risk;
 }
 
 /** Investment productivity: a strong home innovation system (design schools, test labs, export promotion) makes upgrading cheaper. */
@@ -35,13 +39,16 @@ export function investmentEfficiency(world: World): number {
   return Math.max(0, m.investment.efficiency * (1 + m.investment.institution_support * (env.institutions - 0.5)));
 }
 
+/** Reused by investmentWeights, which reads it before returning (the model is single-threaded). */
+const riskScratch = [0, 0, 0, 0];
+
 export function investmentWeights(s: Supplier, world: World): number[] {
   const { model: m, environment: env } = world.scenario;
   const retention = ipRetention(env, m);
   const w = s.intent.split.slice();
   w[DESIGN] *= retention;
   w[MARKETING] *= retention;
-  const risk = sanctionRisks(s, world);
+  const risk = sanctionRisks(s, world, riskScratch);
   let total = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
     if (f === DESIGN || f === MARKETING) w[f] *= Math.max(0, 1 - m.investment.sanction_aversion * risk[f]);

@@ -9,7 +9,7 @@
  * relationship's share of the supplier's sales (how intense the relationship is); the gap
  * to the buyer's know-how K bounds what can be learnt.
  */
-import { FUNCTIONS } from '../scenario/parameters.js';
+import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import { N_FUNCTIONS, PRODUCT, type Relationship, type Supplier, type World } from './state.js';
 
@@ -28,9 +28,41 @@ export function transferIntensity(r: Relationship, f: number, m: ModelParams): n
   return rate;
 }
 
+/** Position of a relationship type in RELATIONSHIP_TYPES (a switch: cheaper than a string-keyed lookup in a hot loop). */
+export function typeIndex(type: RelationshipType): number {
+  switch (type) {
+    case 'market':
+      return 0;
+    case 'network':
+      return 1;
+    case 'quasi_hierarchy':
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+/**
+ * transferIntensity by buyer, relationship type and function, at [(buyer index x types + type)
+ * x functions + function], filled on first use within a step (NaN: not yet computed). The
+ * intensity depends on nothing else, so learnFromBuyers evaluates it (two string-keyed
+ * parameter lookups) once per buyer and type in use rather than per relationship and function.
+ */
+function transferRates(world: World): Float64Array {
+  return new Float64Array(world.buyers.length * RELATIONSHIP_TYPES.length * N_FUNCTIONS).fill(NaN);
+}
+
+function rateRow(rates: Float64Array, r: Relationship, m: ModelParams): number {
+  // Buyer ids are their positions in world.buyers (init.ts).
+  const row = (r.buyer.id * RELATIONSHIP_TYPES.length + typeIndex(r.type)) * N_FUNCTIONS;
+  if (Number.isNaN(rates[row])) for (let f = 0; f < N_FUNCTIONS; f++) rates[row + f] = transferIntensity(r, f, m);
+  return row;
+}
+
 export function learnFromBuyers(world: World): void {
   const m = world.scenario.model;
   const dt = world.dt;
+  const rates = transferRates(world);
   const gain = [0, 0, 0, 0];
   for (const s of world.suppliers) {
     if (!s.active) continue;
@@ -38,9 +70,10 @@ export function learnFromBuyers(world: World): void {
     for (const r of s.relationships) {
       const weight = dt * s.absorptive * r.salesShare;
       if (weight <= 0) continue;
+      const row = rateRow(rates, r, m);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = r.buyer.knowHow[f] - s.cap[f];
-        if (gap > 0) gain[f] += closeGap(weight * transferIntensity(r, f, m), gap);
+        if (gap > 0) gain[f] += closeGap(weight * rates[row + f], gap);
       }
     }
     applyGains(s, gain);
@@ -52,7 +85,12 @@ export function learnFromBuyers(world: World): void {
  * of the defaults and never overshoots the teacher's know-how for large ones.
  */
 export function closeGap(x: number, gap: number): number {
-  return gap * -Math.expm1(-x);
+  return gap * gapShare(x);
+}
+
+/** closeGap(x, gap) = gap x gapShare(x): for a caller that applies one rate to several gaps. */
+export function gapShare(x: number): number {
+  return -Math.expm1(-x);
 }
 
 /** Add gains, never beyond 1 (each gain is already bounded by a gap, but several sources add up). */
@@ -68,20 +106,28 @@ export function applyGains(s: Supplier, gain: number[]): void {
  * and product, sales carrying its own design exercise design, selling through its own
  * channels exercises marketing.
  */
-export function exercised(s: Supplier): number[] {
+export function exercised(s: Supplier, out: number[] = [0, 0, 0, 0]): number[] {
   const own = s.domesticVolume + s.sectorVolume;
   const produced = s.exportVolume + own;
   const inv = s.size > 0 ? 1 / s.size : 0;
-  const u = (x: number) => Math.min(1, x * inv);
-  return [u(produced), u(produced), u(s.ownDesignVolume), u(own)];
+  out[0] = usedShare(produced, inv);
+  out[1] = usedShare(produced, inv);
+  out[2] = usedShare(s.ownDesignVolume, inv);
+  out[3] = usedShare(own, inv);
+  return out;
+}
+
+function usedShare(x: number, inv: number): number {
+  return Math.min(1, x * inv);
 }
 
 /** Unused capabilities decay: c ← c · exp(−dt · δ · (1 − exercised)), never below 0. */
 export function depreciateUnused(world: World): void {
   const rate = world.scenario.model.learning.depreciation * world.dt;
+  const used = [0, 0, 0, 0];
   for (const s of world.suppliers) {
     if (!s.active) continue;
-    const used = exercised(s);
+    exercised(s, used);
     for (let f = 0; f < N_FUNCTIONS; f++) s.cap[f] *= Math.exp(-rate * (1 - used[f]));
   }
 }

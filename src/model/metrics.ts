@@ -4,7 +4,7 @@
  */
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import type { ModelParams } from '../scenario/types.js';
-import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
+import { typeIndex } from './learning.js';
 import { DESIGN, MARKETING, OEM, PROCESS, PRODUCT, ROLE_NAMES, type Supplier, type World } from './state.js';
 
 /** Capable producer (process and product above the threshold) that has supplied lead firms long enough, yet still OEM. */
@@ -44,7 +44,8 @@ export function timeseriesRow(world: World): TimeseriesRow {
   let eligible = 0;
   let locked = 0;
   let degree = 0;
-  const relCounts = new Map<string, number>(RELATIONSHIP_TYPES.map((t) => [t, 0]));
+  // By position in RELATIONSHIP_TYPES: market, network, quasi_hierarchy, hierarchy.
+  const relCounts = [0, 0, 0, 0];
   let relTotal = 0;
   for (const s of world.suppliers) {
     if (!s.active) continue;
@@ -71,12 +72,9 @@ export function timeseriesRow(world: World): TimeseriesRow {
       if (isCapableProducer(s, m) && s.role === OEM) locked++;
     }
     degree += s.ties.length;
-    for (const r of s.relationships) {
-      relCounts.set(r.type, (relCounts.get(r.type) ?? 0) + 1);
-      relTotal++;
-    }
+    for (const r of s.relationships) relCounts[typeIndex(r.type)]++;
+    relTotal += s.relationships.length;
   }
-  const relShare = (t: string) => mean(relCounts.get(t) ?? 0, relTotal);
   const c = world.counters;
   return {
     run_id: null,
@@ -92,10 +90,10 @@ export function timeseriesRow(world: World): TimeseriesRow {
     mean_top_buyer_share: mean(top, withSales),
     mean_buyer_hhi: mean(hhi, withSales),
     lockin_rate: mean(locked, eligible),
-    share_rel_market: relShare('market'),
-    share_rel_network: relShare('network'),
-    share_rel_quasi_hierarchy: relShare('quasi_hierarchy'),
-    share_rel_hierarchy: relShare('hierarchy'),
+    share_rel_market: mean(relCounts[0], relTotal),
+    share_rel_network: mean(relCounts[1], relTotal),
+    share_rel_quasi_hierarchy: mean(relCounts[2], relTotal),
+    share_rel_hierarchy: mean(relCounts[3], relTotal),
     mean_margin: mean(margin, withRevenue),
     mean_investment: mean(investment, n),
     mean_design_investment: mean(designInvestment, n),

@@ -9,7 +9,7 @@
  */
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
-import { applyGains, closeGap } from './learning.js';
+import { applyGains, gapShare } from './learning.js';
 import { N_FUNCTIONS, stepProbability, type Partner, type Supplier, type Tie, type World } from './state.js';
 
 export function spilloverDamping(p: Partner, env: EnvironmentParams, m: ModelParams): number {
@@ -48,9 +48,11 @@ export function learnFromNetwork(world: World): void {
     for (const t of s.ties) {
       const p = t.partner;
       const w = rate * t.trust * s.absorptive * spilloverDamping(p, env, m);
+      // closeGap(w, gap) for every function, with the one exponential it takes computed once.
+      const share = gapShare(w);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = p.knowHow[f] - s.cap[f];
-        if (gap > 0) gain[f] += closeGap(w, gap);
+        if (gap > 0) gain[f] += gap * share;
         if (p.covers[f]) s.coverage[f] = Math.max(s.coverage[f], p.knowHow[f] * t.trust);
       }
     }

@@ -41,10 +41,20 @@ export function domesticAppeal(s: Supplier): number {
 }
 
 export function allocationScore(r: Relationship, world: World): number {
+  return relationshipScore(r, supplierAppeal(r.supplier, world.scenario.model), world);
+}
+
+/** The supplier's factor of its allocation scores: capacity times capability to the buyers' concentration power. */
+export function supplierAppeal(s: Supplier, m: ModelParams): number {
+  const q = Math.max(1e-3, productionCapability(s));
+  return s.size * Math.pow(q, m.orders.capability_weight);
+}
+
+/** Allocation score of a relationship given its supplier's appeal: appeal x reliability (tenure) x sanction weight. */
+function relationshipScore(r: Relationship, appeal: number, world: World): number {
   const m = world.scenario.model.orders;
-  const q = Math.max(1e-3, productionCapability(r.supplier));
   const tenureYears = (world.step - r.startStep) * world.dt;
-  return r.supplier.size * Math.pow(q, m.capability_weight) * (1 + m.tenure_weight * Math.min(1, tenureYears / 5)) * r.weight;
+  return appeal * (1 + m.tenure_weight * Math.min(1, tenureYears / 5)) * r.weight;
 }
 
 /** Export capacity: what the supplier does not reserve for its own channels. */
@@ -60,13 +70,17 @@ function exportCapacity(s: Supplier): number {
  * (2) depend on buyer order.
  */
 function placeLeadFirmOrders(world: World): void {
+  const m = world.scenario.model;
   for (const s of world.suppliers) {
     s.saturated = false;
     s.exportVolume = 0;
+    // Once per supplier rather than once per relationship and pass (Math.pow is the costly part).
+    if (s.relationships.length > 0) s.orderAppeal = supplierAppeal(s, m);
   }
   for (const b of world.buyers) {
     let total = 0;
-    for (const r of b.relationships) total += (r.volume = allocationScore(r, world));
+    // The score is kept on the relationship for the re-offer pass: nothing it depends on changes in between.
+    for (const r of b.relationships) total += (r.volume = r.score = relationshipScore(r, r.supplier.orderAppeal, world));
     const perScore = total > 0 ? b.demand / total : 0;
     for (const r of b.relationships) {
       r.volume *= perScore;
@@ -82,18 +96,17 @@ function placeLeadFirmOrders(world: World): void {
     for (const r of s.relationships) r.volume *= scale;
     s.exportVolume = cap;
   }
-  for (const b of world.buyers) placeUnmetDemand(b, world);
+  for (const b of world.buyers) placeUnmetDemand(b);
 }
 
-function placeUnmetDemand(b: Buyer, world: World): void {
+function placeUnmetDemand(b: Buyer): void {
   let unmet = b.demand;
   for (const r of b.relationships) unmet -= r.volume;
   if (unmet <= 1e-9) return;
   const rels = b.relationships;
-  const scores = rels.map((r) => allocationScore(r, world));
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
     let total = 0;
-    for (let i = 0; i < rels.length; i++) if (exportCapacity(rels[i].supplier) - rels[i].supplier.exportVolume > 1e-12) total += scores[i];
+    for (let i = 0; i < rels.length; i++) if (exportCapacity(rels[i].supplier) - rels[i].supplier.exportVolume > 1e-12) total += rels[i].score;
     if (total <= 0) return;
     let placed = 0;
     for (let i = 0; i < rels.length; i++) {
@@ -101,7 +114,7 @@ function placeUnmetDemand(b: Buyer, world: World): void {
       const s = r.supplier;
       const spare = exportCapacity(s) - s.exportVolume;
       if (spare <= 1e-12) continue;
-      const wanted = (unmet * scores[i]) / total;
+      const wanted = (unmet * r.score) / total;
       const take = Math.min(spare, wanted);
       if (wanted > spare) s.saturated = true;
       r.volume += take;

@@ -1,6 +1,6 @@
 /** Creating and ending supplier–buyer relationships; both parties' lists stay in step. */
 import { initialType } from './governance.js';
-import type { Buyer, Relationship, Supplier, World } from './state.js';
+import { ZERO, type Buyer, type Relationship, type Supplier, type World } from './state.js';
 
 export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
   const { type, capable } = initialType(b, s, world.scenario.model);
@@ -13,9 +13,10 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
     lastSanctionStep: Number.NEGATIVE_INFINITY,
     belowSince: -1,
     capable,
-    volume: 0,
-    price: 0,
-    salesShare: 0,
+    score: ZERO,
+    volume: ZERO,
+    price: ZERO,
+    salesShare: ZERO,
     ended: false,
   };
   s.relationships.push(r);

@@ -43,20 +43,21 @@ export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
  * Firm Y's plants built for Nike), and the supplier's strategic network (unique know-how
  * and outside options; this is how networks moderate the governance barrier, Kang & Kim 2023).
  */
-export function irreplaceability(r: Relationship, world: World): number {
+export function irreplaceability(r: Relationship, world: World, backing = networkBacking(r.supplier)): number {
   const req = 0.5 * (r.buyer.requirements.process + r.buyer.requirements.product);
   const lead = req < 1 ? clamp01((productionCapability(r.supplier) - req) / (1 - req)) : 0;
   const tenureYears = (world.step - r.startStep) * world.dt;
   const relational = lead * Math.min(1, tenureYears / 8);
-  const network = world.scenario.model.networks.backing_weight * networkBacking(r.supplier);
+  const network = world.scenario.model.networks.backing_weight * backing;
   return 1 - (1 - relational) * (1 - network);
 }
 
-export function sanctionHazard(r: Relationship, world: World): number {
+/** `backing`: networkBacking(r.supplier), for a caller that evaluates several of the supplier's relationships. */
+export function sanctionHazard(r: Relationship, world: World, backing?: number): number {
   const m = world.scenario.model;
   const e = encroachment(r.supplier, r.buyer, m);
   if (e <= 0) return 0;
-  return m.sanctions.rate * r.buyer.config.monitoring * e * (1 - irreplaceability(r, world));
+  return m.sanctions.rate * r.buyer.config.monitoring * e * (1 - irreplaceability(r, world, backing));
 }
 
 export function respondToEncroachment(world: World): void {
@@ -66,15 +67,24 @@ export function respondToEncroachment(world: World): void {
   const recovery = m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
   for (const s of world.suppliers) {
     if (!s.active) continue;
-    // Iterate over a copy: a sanction may end a relationship.
-    for (const r of s.relationships.slice()) {
+    // A sanction may end the relationship at i, which removes it from the list: the next one
+    // then sits at i. (Cheaper than iterating over a copy of every supplier's list.)
+    const rels = s.relationships;
+    // Network backing once per supplier, on first need: no sanction changes the supplier's ties.
+    let backing: number | undefined;
+    for (let i = 0; i < rels.length; ) {
+      const r = rels[i];
       r.weight += (1 - r.weight) * recovery;
+      i++;
       if (r.type !== 'quasi_hierarchy') continue;
-      const hazard = sanctionHazard(r, world);
+      if (backing === undefined) backing = networkBacking(s);
+      const hazard = sanctionHazard(r, world, backing);
       if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;
       world.counters.sanctions++;
-      if (world.step - r.lastSanctionStep <= memorySteps) endRelationship(r);
-      else {
+      if (world.step - r.lastSanctionStep <= memorySteps) {
+        endRelationship(r);
+        i--;
+      } else {
         r.weight *= 1 - m.sanctions.order_cut;
         r.lastSanctionStep = world.step;
       }

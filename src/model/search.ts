@@ -90,10 +90,16 @@ export function dropAndRecruit(world: World): void {
   const grace = world.scenario.model.search.drop_grace_steps;
   const rng = world.streams.recruitment;
   for (const b of world.buyers) {
-    for (const r of b.relationships.slice()) {
+    // Ending the relationship at i removes it from the list, so the next one then sits at i.
+    const rels = b.relationships;
+    for (let i = 0; i < rels.length; i++) {
+      const r = rels[i];
       if (meetsRequirements(r.supplier, b)) r.belowSince = -1;
       else if (r.belowSince < 0) r.belowSince = world.step;
-      else if (world.step - r.belowSince >= grace) endRelationship(r);
+      else if (world.step - r.belowSince >= grace) {
+        endRelationship(r);
+        i--;
+      }
     }
     if (hasRoom(b)) recruit(world, b, rng);
   }

@@ -34,6 +34,8 @@ export interface Relationship {
   /** Emergent governance: whether the supplier currently counts as capable (hysteresis state). */
   capable: boolean;
   /** Flows of the current step. */
+  /** Allocation score this step (orders.ts). */
+  score: number;
   volume: number;
   price: number;
   /** Share of the supplier's sales going to this buyer this step. */
@@ -74,6 +76,8 @@ export interface Supplier {
   partnerPool: Partner[];
 
   // Flows of the current step.
+  /** Capacity times capability to the buyers' concentration power: the supplier's factor of every allocation score this step. */
+  orderAppeal: number;
   exportVolume: number;
   /** Whether buyers wanted more than the supplier's export capacity this step (capacity grows only then). */
   saturated: boolean;
@@ -153,6 +157,18 @@ export interface World {
   streams: Streams;
   nextSupplierId: number;
 }
+
+/**
+ * Zero for the numeric fields of agents that later hold fractions (flows, shares). V8 gives an
+ * object field the representation of the first value stored in it: an integer 0 makes a
+ * small-integer field, and the first fraction stored there (the first own-brand sale, dozens
+ * of steps into a run) then changes the hidden class of every Supplier at once and throws
+ * away the optimised code of every submodel that touches one (a 5-10x slowdown for several
+ * steps). -0 is stored as a double, so the field is a double field from the start. It is
+ * equal to 0 in every comparison, adding it changes nothing (-0 + x === x), and the CSV
+ * writer prints it as 0; the model overwrites these fields before it reads them.
+ */
+export const ZERO = -0;
 
 /** Mean production capability, the quantity buyers screen and allocate on. */
 export function productionCapability(s: Supplier): number {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ColumnSpec } from '../../src/engine/observations.js';
-import { CsvValueError, CsvWriter, formatNumber, formatRows } from '../../src/io/csv.js';
+import { stringify } from 'csv-stringify/sync';
+import { CsvValueError, CsvWriter, escapeCell, formatNumber, formatRows } from '../../src/io/csv.js';
 import { cleanupTemp, readRecords, tempDir } from './helpers.js';
 
 afterAll(cleanupTemp);
@@ -209,5 +210,29 @@ describe('formatRows', () => {
     expect(formatRows(COLS, null) + formatRows(COLS, rows)).toBe(readFileSync(file, 'utf8'));
     expect(formatRows(COLS, [])).toBe('');
     expect(() => formatRows(COLS, [{ x: NaN }])).toThrow(/column x/);
+  });
+});
+
+describe('escapeCell (memoised csv-stringify escaping)', () => {
+  // The writer joins cells itself and asks csv-stringify only how to escape each distinct
+  // string; the bytes must be exactly those of csv-stringify formatting the whole record.
+  const whole = (records: string[][]) =>
+    stringify(records, { delimiter: ',', quote: '"', record_delimiter: 'unix', eof: true, header: false, bom: false });
+
+  it('escapes like csv-stringify does inside a record', () => {
+    for (const v of ['', 'a', 'a,b', 'a"b', 'a\nb', 'a\rb', '"', ',', ' x ', 'é', '#x', 'a\r\nb']) {
+      expect(`1,${escapeCell(v)},2\n`).toBe(whole([['1', v, '2']]));
+      expect(escapeCell(v)).toBe(escapeCell(v)); // memoised answer is stable
+    }
+  });
+
+  it('formatRows equals csv-stringify over whole records, for arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer(), fc.string({ unit: 'binary' }), fc.boolean()), { minLength: 1, maxLength: 5 }), (rows) => {
+        const objs = rows.map(([id, label, flag]) => ({ id, label, x: null, flag }));
+        const expected = whole(rows.map(([id, label, flag]) => [String(id), label, '', flag ? 'true' : 'false']));
+        expect(formatRows(COLS, objs)).toBe(expected);
+      }),
+    );
   });
 });

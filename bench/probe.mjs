@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * One benchmark measurement, run by bench/run.mjs in a fresh Node process (so every single
+ * run pays its own JIT warm-up, as `gvc run` does, and peak RSS is this run's alone).
+ *
+ *   node bench/probe.mjs <scenario> [--steps N] [--agents MODE] [--set path=value ...]
+ *
+ * Does what `gvc run` does — load the scenario, simulate, write timeseries.csv (and
+ * suppliers.csv unless --agents none) to a temporary folder — and prints one JSON line:
+ *   seconds          wall time of simulation + output (world creation included; Node start-up,
+ *                    module loading and scenario parsing excluded)
+ *   supplierSteps    sum over steps 1..T of the active suppliers in that step
+ *   rate             supplierSteps / seconds
+ *   steadyRate       the same over the second half of the steps only (JIT warmed up)
+ *   maxRssMB         peak resident set size of the process (process.resourceUsage)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const { simulate } = await import(join(root, 'dist/engine/simulation.js'));
+const { loadScenario } = await import(join(root, 'dist/scenario/load.js'));
+const { writeRunOutputs } = await import(join(root, 'dist/io/run-output.js'));
+const { parseAgentsMode } = await import(join(root, 'dist/cli/commands/run.js'));
+
+const args = process.argv.slice(2);
+const file = args[0];
+const sets = [];
+let steps;
+let agents = 'final';
+for (let i = 1; i < args.length; i++) {
+  if (args[i] === '--set') sets.push(args[++i]);
+  else if (args[i] === '--steps') steps = args[++i];
+  else if (args[i] === '--agents') agents = args[++i];
+  else throw new Error(`probe: unknown argument ${args[i]}`);
+}
+
+const { scenario } = loadScenario(file, { sets, steps });
+const out = mkdtempSync(join(tmpdir(), 'gvc-bench-'));
+const T = scenario.time.steps;
+const half = Math.floor(T / 2);
+let supplierSteps = 0;
+let secondHalfSteps = 0;
+let tHalf = 0;
+const t0 = performance.now();
+try {
+  await writeRunOutputs(
+    {
+      outDir: join(out, 'run'),
+      force: true,
+      agents: parseAgentsMode(agents),
+      runId: 1,
+      manifest: { scenarioFile: file, scenarioSha256: '', scenarioName: scenario.name, parameters: {}, seeds: [scenario.seed] },
+    },
+    (sink) => {
+      simulate(
+        scenario,
+        {
+          timeseries(row) {
+            if (row.step === half) tHalf = performance.now();
+            if (row.step > 0) supplierSteps += row.n_suppliers;
+            if (row.step > half) secondHalfSteps += row.n_suppliers;
+            sink.timeseries(row);
+          },
+          suppliers: (rows) => sink.suppliers(rows),
+        },
+        { agents: parseAgentsMode(agents) },
+      );
+    },
+  );
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+const t1 = performance.now();
+const seconds = (t1 - t0) / 1000;
+process.stdout.write(
+  JSON.stringify({
+    seconds,
+    supplierSteps,
+    rate: supplierSteps / seconds,
+    steadyRate: secondHalfSteps / ((t1 - tHalf) / 1000),
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
+);
