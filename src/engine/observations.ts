@@ -40,6 +40,7 @@ export const TIMESERIES_COLUMNS = [
   col('mean_design_investment', 'number', 'money/capacity/step', 'Mean investment in design per unit of capacity this step.'),
   col('mean_domestic_share', 'number', 'share of sales', 'Mean share of sales through the domestic/regional channel (incl. extra sectors).'),
   col('price_pressure', 'number', 'share of price', 'Price pressure from low-cost entrants this step.'),
+  col('cost_level', 'number', 'ratio', 'Variable unit costs (wages, materials) relative to the first step.'),
   col('exchange_rate', 'number', 'ratio', 'Exchange-rate multiplier applied to export revenue this step.'),
   col('cumulative_exits', 'integer', 'firms', 'Suppliers that have exited since the start.'),
   col('cumulative_entries', 'integer', 'firms', 'Suppliers that have entered since the start.'),

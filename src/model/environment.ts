@@ -1,6 +1,6 @@
 /**
  * Environment dynamics (start of each step): price pressure from low-cost entrants rises
- * linearly to a ceiling; the log exchange rate follows a mean-reverting (Ornstein–Uhlenbeck)
+ * linearly to a ceiling; variable unit costs (wages, materials) grow geometrically; the log exchange rate follows a mean-reverting (Ornstein–Uhlenbeck)
  * process; domestic demand and buyer demand grow geometrically; buyer requirements rise with
  * standards.
  */
@@ -13,6 +13,7 @@ export function advanceEnvironment(world: World): void {
   const years = world.step * dt;
 
   env.pricePressure = Math.min(e.price_pressure.max, e.price_pressure.initial + e.price_pressure.growth * years);
+  env.costLevel = Math.pow(1 + e.input_cost_growth, years);
 
   // Exact OU discretisation so the stationary spread does not depend on the step length.
   const decay = Math.exp(-e.fx.mean_reversion * dt);

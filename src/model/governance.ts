@@ -5,7 +5,8 @@
  * competence, into a market tie if it has other customers to turn to; branding buyers let go
  * faster than sourcing buyers. An `emergent` buyer derives each tie's type from the three
  * Gereffi–Humphrey–Sturgeon (2005) determinants, with hysteresis on supplier capability so a
- * tie does not flip back and forth around the threshold.
+ * tie does not flip back and forth around the threshold; it turns a tie relational (network)
+ * only at its relaxation rate, because relational linkages need trust built over time.
  */
 import type { RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
@@ -33,11 +34,15 @@ export function judgeCapable(production: number, wasCapable: boolean, m: ModelPa
   return wasCapable ? production >= t - h : production >= t + h;
 }
 
-export function initialType(buyer: Buyer, supplier: Supplier, m: ModelParams): { type: RelationshipType; capable: boolean } {
+/**
+ * The type a new tie starts with. `predatesRun`: a tie of the initial world has a history, so
+ * an emergent buyer may already trust it; a tie formed during the run cannot start relational.
+ */
+export function initialType(buyer: Buyer, supplier: Supplier, m: ModelParams, predatesRun: boolean): { type: RelationshipType; capable: boolean } {
   const capable = judgeCapable(productionCapability(supplier), false, m);
   const style = buyer.config.governance;
   if (style !== 'emergent') return { type: style, capable };
-  const complementary = supplier.cap[DESIGN] >= m.governance.network_competence;
+  const complementary = predatesRun && supplier.cap[DESIGN] >= m.governance.network_competence;
   return { type: ghsType(buyer.config.complexity, buyer.config.codifiability, capable, complementary), capable };
 }
 
@@ -57,7 +62,11 @@ function updateType(r: Relationship, m: ModelParams, dt: number, rng: () => numb
   r.capable = judgeCapable(productionCapability(s), r.capable, m);
   const complementary = s.cap[DESIGN] >= m.governance.network_competence;
   if (b.config.governance === 'emergent') {
-    r.type = ghsType(b.config.complexity, b.config.codifiability, r.capable, complementary);
+    const type = ghsType(b.config.complexity, b.config.codifiability, r.capable, complementary);
+    // Relational ties rest on trust and reputation that take time to build (GHS 2005), so the
+    // buyer turns a tie relational at its relaxation rate; every other move is immediate.
+    if (type !== 'network' || r.type === 'network') r.type = type;
+    else if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt)) r.type = type;
     return;
   }
   if (r.type !== 'quasi_hierarchy' || !r.capable) return;

@@ -28,7 +28,7 @@ export function createWorld(scenario: Scenario): World {
     suppliers: [],
     buyers: createBuyers(scenario),
     partners: createPartners(scenario),
-    env: { pricePressure: 0, logExchangeRate: 0, exchangeRate: 1, domesticDemand: 0, initialCapacity: 0 },
+    env: { pricePressure: 0, costLevel: 1, logExchangeRate: 0, exchangeRate: 1, domesticDemand: 0, initialCapacity: 0 },
     counters: { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 },
     streams,
     nextSupplierId: 0,

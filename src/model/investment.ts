@@ -6,7 +6,8 @@
  * on buyers that guard a function holds back investment in it in proportion to the sanction
  * risk — what it holds back goes to process and product, the immediate cash of OEM work.
  * Investment raises capability with diminishing returns, more so where home institutions are
- * strong, and builds the R&D stock that sets absorptive capacity.
+ * strong and, in design and brand, where trusted peers pool their investment; it builds the
+ * R&D stock that sets absorptive capacity.
  */
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
@@ -66,6 +67,17 @@ export function investmentWeights(s: Supplier, world: World): number[] {
   return w;
 }
 
+/**
+ * Peer cooperation in [0,1): how far the supplier's trusted peer ties let it pool design and
+ * brand investment with other firms of the cluster (a collective design centre or brand,
+ * Humphrey & Schmitz's way out (c)). Copying fears cap peer trust, so mistrust blocks it.
+ */
+export function peerCooperation(s: Supplier): number {
+  let trust = 0;
+  for (const t of s.ties) if (t.partner.kind === 'peer_supplier') trust += t.trust;
+  return 1 - Math.exp(-trust);
+}
+
 export function invest(world: World): void {
   const m = world.scenario.model;
   const inv = m.investment;
@@ -80,9 +92,11 @@ export function invest(world: World): void {
     const perCapacity = s.size > 0 ? amount / s.size : 0;
     if (amount > 0) {
       const w = investmentWeights(s, world);
+      const pooling = 1 + inv.collective_pooling * peerCooperation(s);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         s.investmentByFunction[f] = amount * w[f];
-        s.cap[f] += Math.min(1, efficiency * s.absorptive * perCapacity * w[f]) * (1 - s.cap[f]);
+        const reach = f === DESIGN || f === MARKETING ? pooling : 1;
+        s.cap[f] += Math.min(1, efficiency * reach * s.absorptive * perCapacity * w[f]) * (1 - s.cap[f]);
       }
       s.cash -= amount;
     } else {

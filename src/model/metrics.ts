@@ -99,6 +99,7 @@ export function timeseriesRow(world: World): TimeseriesRow {
     mean_design_investment: mean(designInvestment, n),
     mean_domestic_share: mean(domestic, withSales),
     price_pressure: world.env.pricePressure,
+    cost_level: world.env.costLevel,
     exchange_rate: world.env.exchangeRate,
     cumulative_exits: c.exits,
     cumulative_entries: c.entries,

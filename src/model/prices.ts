@@ -5,7 +5,7 @@
  * rate hit export prices; a powerful buyer squeezes a supplier in proportion to how dependent
  * the supplier is on it. In the domestic channel there is no buyer squeeze, the base price is
  * lower, and weak IPR lets imitators erode the design and brand premiums. Process capability
- * lowers unit cost; capacity carries a fixed cost whether used or not.
+ * lowers unit cost, rising wages and materials raise it; capacity carries a fixed cost whether used or not.
  */
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { carriesSupplierDesign, effectiveMarketing, ownBrandFraction } from './orders.js';
@@ -39,8 +39,8 @@ export function ownChannelPrice(s: Supplier, world: World): number {
   return p.base_price * e.domestic_market.price * (unbranded + brand);
 }
 
-export function unitCost(s: Supplier, m: ModelParams): number {
-  return m.prices.unit_cost * (1 - m.prices.process_cost_saving * s.cap[PROCESS]);
+export function unitCost(s: Supplier, m: ModelParams, costLevel = 1): number {
+  return m.prices.unit_cost * costLevel * (1 - m.prices.process_cost_saving * s.cap[PROCESS]);
 }
 
 export function settlePricesAndMargins(world: World): void {
@@ -55,7 +55,7 @@ export function settlePricesAndMargins(world: World): void {
     const own = s.domesticVolume + s.sectorVolume;
     s.domesticPrice = ownChannelPrice(s, world);
     revenue += s.domesticPrice * own;
-    const cost = unitCost(s, m) * (s.exportVolume + own) + m.prices.fixed_cost * s.size;
+    const cost = unitCost(s, m, world.env.costLevel) * (s.exportVolume + own) + m.prices.fixed_cost * s.size;
     const profit = revenue - cost;
     s.revenue = revenue;
     s.profit = profit - Math.max(0, profit) * m.prices.tax_rate;

@@ -3,7 +3,7 @@ import { initialType } from './governance.js';
 import { ZERO, type Buyer, type Relationship, type Supplier, type World } from './state.js';
 
 export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
-  const { type, capable } = initialType(b, s, world.scenario.model);
+  const { type, capable } = initialType(b, s, world.scenario.model, world.step === 0);
   const r: Relationship = {
     supplier: s,
     buyer: b,

@@ -129,6 +129,8 @@ export interface Partner {
 
 export interface Environment {
   pricePressure: number;
+  /** Variable unit costs relative to the first step (rising wages and materials). */
+  costLevel: number;
   logExchangeRate: number;
   exchangeRate: number;
   domesticDemand: number;

@@ -99,6 +99,7 @@ int('time.steps_per_year', 4, 1, 365, 'steps/year', 'Steps per year; every annua
 num('environment.price_pressure.initial', 0, 0, 0.9, 'share of price', 'Price cut forced by low-cost entrants at the first step.');
 num('environment.price_pressure.growth', 0.004, 0, 0.2, 'per year', 'Annual rise of price pressure from low-cost entrants.');
 num('environment.price_pressure.max', 0.5, 0, 0.95, 'share of price', 'Ceiling of price pressure.');
+num('environment.input_cost_growth', 0, -0.1, 0.2, 'per year', 'Annual real rise of variable unit costs (wages, materials), compounding; 0 keeps costs constant.');
 num('environment.fx.volatility', 0.05, 0, 1, 'per sqrt(year)', 'Volatility of the log exchange rate applied to export revenue.');
 num('environment.fx.mean_reversion', 0.5, 0, 10, 'per year', 'Speed at which the log exchange rate reverts to parity.');
 num('environment.ipr_protection', 0.6, 0, 1, 'index', 'IPR protection: 1 = imitators cannot erode the returns to design and brand, 0 = they erode them fully.');
@@ -222,6 +223,7 @@ num('model.learning.depreciation', 0.04, 0, 5, 'per year', 'Decay of a capabilit
 num('model.investment.efficiency', 1.2, 0, 100, 'capability/(money/capacity)', 'Capability gained per unit of investment per unit of capacity, at full absorptive capacity.');
 num('model.investment.institution_support', 1, 0, 2, 'share', 'How much home institutions (innovation system, support programmes) change investment productivity: factor 1 + support x (institutions - 0.5).');
 num('model.investment.sanction_aversion', 1, 0, 5, 'index', 'How strongly a dependent supplier holds back investment in its buyer\'s guarded functions.');
+num('model.investment.collective_pooling', 1, 0, 10, 'share', 'Extra reach of design and brand investment pooled with trusted peers (collective design, collective brand): factor 1 + pooling x (1 - exp(-trust in peer ties)).');
 num('model.investment.capacity_growth', 0.04, 0, 2, 'per year', 'Capacity growth of a profitable supplier whose buyers ordered more than it could make.');
 num('model.investment.cash_buffer', 0.5, 0, 100, 'capacity units', 'Cash per unit of capacity kept before profit is reinvested.');
 

@@ -87,7 +87,7 @@ export interface ModelParams {
     rd_depreciation: number;
     depreciation: number;
   };
-  investment: { efficiency: number; institution_support: number; sanction_aversion: number; capacity_growth: number; cash_buffer: number };
+  investment: { efficiency: number; institution_support: number; sanction_aversion: number; collective_pooling: number; capacity_growth: number; cash_buffer: number };
   sanctions: { encroach_threshold: number; rate: number; order_cut: number; memory_years: number };
   governance: {
     relax_rate: Record<BuyerType, number>;
@@ -112,6 +112,7 @@ export interface ModelParams {
 
 export interface EnvironmentParams {
   price_pressure: { initial: number; growth: number; max: number };
+  input_cost_growth: number;
   fx: { volatility: number; mean_reversion: number };
   ipr_protection: number;
   institutions: number;

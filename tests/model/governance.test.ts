@@ -74,7 +74,7 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
   });
 
   // A new tie's type: the buyer's fixed style, or the GHS determinants for emergent buyers.
-  it('initialType: fixed styles give their own type; emergent follows the determinants', () => {
+  it('initialType: fixed styles give their own type; emergent follows the determinants for ties of the initial world', () => {
     const w = tinyWorld({
       buyers: {
         q: { governance: 'quasi_hierarchy' },
@@ -83,10 +83,62 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
     });
     const s = w.suppliers[0];
     setCaps(s, [0.9, 0.9, 0.6, 0]);
-    expect(initialType(buyerOf(w, 'q'), s, w.scenario.model).type).toBe('quasi_hierarchy');
-    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model)).toEqual({ type: 'network', capable: true });
+    expect(initialType(buyerOf(w, 'q'), s, w.scenario.model, true).type).toBe('quasi_hierarchy');
+    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, true)).toEqual({ type: 'network', capable: true });
     setCaps(s, [0.2, 0.2, 0.6, 0]);
-    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model)).toEqual({ type: 'hierarchy', capable: false });
+    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, true)).toEqual({ type: 'hierarchy', capable: false });
+  });
+
+  // GHS 2005: relational linkages rest on trust built over time, so a tie formed during the run
+  // starts captive even with a capable, complementary supplier.
+  it('initialType: a tie formed during the run never starts relational', () => {
+    const w = tinyWorld({ buyers: { e: { governance: 'emergent', complexity: 0.8, codifiability: 0.2 } } });
+    const s = w.suppliers[0];
+    setCaps(s, [0.9, 0.9, 0.6, 0]);
+    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, false)).toEqual({ type: 'quasi_hierarchy', capable: true });
+    w.step = 5;
+    expect(link(w, s, buyerOf(w, 'e')).type).toBe('quasi_hierarchy');
+  });
+});
+
+describe('emergent ties turn relational over time (process 6b)', () => {
+  /** n capable, design-competent suppliers in new captive ties with one emergent buyer of the given type. */
+  function emergentWorld(type: 'branding' | 'sourcing', n: number, seed: number): World {
+    const world = tinyWorld({ seed, suppliers: n, buyers: { e: { governance: 'emergent', type, complexity: 0.8, codifiability: 0.2 } } });
+    world.step = 1;
+    for (const s of world.suppliers) {
+      setCaps(s, [0.9, 0.9, 0.6, 0]);
+      link(world, s, world.buyers[0]);
+    }
+    return world;
+  }
+  const networkShare = (w: World) => w.buyers[0].relationships.filter((r) => r.type === 'network').length / w.buyers[0].relationships.length;
+
+  // The buyer's relaxation rate sets the pace: after one year about 1 - exp(-rate) of the ties are relational.
+  it('ties whose determinants call for network turn relational at the buyer\'s relaxation rate, branding faster than sourcing', () => {
+    const shares: Record<string, number> = {};
+    for (const type of ['branding', 'sourcing'] as const) {
+      const w = emergentWorld(type, 2000, 3);
+      expect(networkShare(w)).toBe(0);
+      for (let t = 0; t < w.scenario.time.steps_per_year; t++) {
+        w.step++;
+        updateRelationshipTypes(w);
+      }
+      shares[type] = networkShare(w);
+      const expected = 1 - Math.exp(-w.scenario.model.governance.relax_rate[type]);
+      expect(Math.abs(shares[type] - expected)).toBeLessThan(0.04);
+    }
+    expect(shares.branding).toBeGreaterThan(2 * shares.sourcing);
+  });
+
+  // Only the move into network is paced; losing the capability ends a relational tie at once.
+  it('a relational tie whose supplier loses its design competence turns captive at once', () => {
+    const w = emergentWorld('branding', 1, 1);
+    const r = w.buyers[0].relationships[0];
+    r.type = 'network';
+    setCaps(w.suppliers[0], [0.9, 0.9, 0.1, 0]);
+    updateRelationshipTypes(w);
+    expect(r.type).toBe('quasi_hierarchy');
   });
 });
 

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { invest, investmentEfficiency, investmentWeights, sanctionRisk } from '../../src/model/investment.js';
+import { invest, investmentEfficiency, investmentWeights, peerCooperation, sanctionRisk } from '../../src/model/investment.js';
+import { advanceEnvironment } from '../../src/model/environment.js';
 import { exportPrice, ipRetention, ownChannelPrice, settlePricesAndMargins, unitCost } from '../../src/model/prices.js';
 import { DESIGN, MARKETING, PROCESS, PRODUCT, type Supplier, type World } from '../../src/model/state.js';
-import { buyerOf, link, setCaps, tinyWorld, type TinyOptions } from './helpers.js';
+import { addTie, buyerOf, gainOf, link, partnerOf, setCaps, tinyWorld, type TinyOptions } from './helpers.js';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -92,6 +93,26 @@ describe('export prices and margins (process 2)', () => {
     expect(price(0.9)).toBe(price(0));
   });
 
+  // The vicious circle's cost side (EVIDENCE.md): rising wages and materials raise unit cost year on year.
+  it('input-cost growth compounds into the unit cost the margin is computed with', () => {
+    const margin = (growth: number) => {
+      const world = tinyWorld({ environment: { input_cost_growth: growth }, buyers: { b: { governance: 'market' } } });
+      const s = world.suppliers[0];
+      const r = link(world, s, world.buyers[0], 'market', 1);
+      world.step = 10 * world.scenario.time.steps_per_year;
+      advanceEnvironment(world);
+      r.volume = 1;
+      s.exportVolume = 1;
+      settlePricesAndMargins(world);
+      return { level: world.env.costLevel, margin: s.margin ?? NaN };
+    };
+    const flat = margin(0);
+    const rising = margin(0.01);
+    expect(flat.level).toBe(1);
+    expect(rising.level).toBeCloseTo(1.01 ** 10, 12);
+    expect(rising.margin).toBeLessThan(flat.margin);
+  });
+
   // Process 2 accounting: profit = revenue − variable and fixed cost, booked into cash.
   it('settlePricesAndMargins books revenue − cost into cash and margin = profit / revenue', () => {
     const world = tinyWorld({ buyers: { b: { governance: 'market' } } });
@@ -173,6 +194,37 @@ describe('investment (process 5)', () => {
     for (let f = 0; f < 4; f++) expect(s.cap[f]).toBeGreaterThan(caps[f]);
     expect(s.investment).toBeCloseTo(0.5, 12);
     expect(sum(s.investmentByFunction)).toBeCloseTo(0.5, 12);
+  });
+
+  // Humphrey & Schmitz way out (c), blocked by copying fears: trusted peers pool design and brand investment.
+  it('trusted peer ties make design and marketing investment go further, and only those', () => {
+    const gains = (peerTrust: number, kind: 'peer_supplier' | 'university') => {
+      const world = tinyWorld({ supplier: { intent: { reinvest: 1 }, cash: 100 }, partners: { p: { kind } } });
+      const s = world.suppliers[0];
+      if (peerTrust > 0) addTie(world, s, partnerOf(world, 'p'), peerTrust);
+      s.profit = 0.2;
+      return gainOf(s, () => invest(world));
+    };
+    const alone = gains(0, 'peer_supplier');
+    const mistrust = gains(0.15, 'peer_supplier');
+    const trust = gains(0.6, 'peer_supplier');
+    for (const f of [DESIGN, MARKETING]) {
+      expect(mistrust[f]).toBeGreaterThan(alone[f]);
+      expect(trust[f]).toBeGreaterThan(mistrust[f]);
+    }
+    for (const f of [PROCESS, PRODUCT]) expect(trust[f]).toBe(alone[f]);
+    // Trust in other kinds of partner pools nothing.
+    expect(gains(0.6, 'university')).toEqual(alone);
+  });
+
+  it('peerCooperation saturates in the total trust of peer ties', () => {
+    const world = tinyWorld({ partners: { p: { kind: 'peer_supplier' }, u: { kind: 'university' } } });
+    const s = world.suppliers[0];
+    expect(peerCooperation(s)).toBe(0);
+    addTie(world, s, partnerOf(world, 'u'), 0.9);
+    expect(peerCooperation(s)).toBe(0);
+    addTie(world, s, partnerOf(world, 'p'), 0.5);
+    expect(peerCooperation(s)).toBeCloseTo(1 - Math.exp(-0.5), 12);
   });
 
   // Home institutions raise investment productivity (innovation system support).
