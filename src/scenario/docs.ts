@@ -64,7 +64,7 @@ export function parametersMarkdown(): string {
     '(e.g. `buyers.us_brands.governance`). Any parameter may be omitted from a scenario file, in which case its',
     'default applies, and any can be overridden on the command line with `--set path=value`',
     '(e.g. `--set buyers.us_brands.guards=[design]`). `gvc params <scenario>` lists the resolved values of a scenario',
-    'and `gvc schema` prints the JSON Schema of scenario files.',
+    'and `gvc schema` prints the JSON Schema of scenario files, plain and derived (`base:` + `set:`, keyed by these paths).',
     '',
   ];
   for (const [top, specs] of sections) {

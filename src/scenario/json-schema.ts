@@ -1,10 +1,14 @@
 /**
  * JSON Schema (draft 2020-12) of scenario files, generated from the parameter registry so
  * editors can complete and check scenarios. The loader stays the authority: it also checks
- * what a schema cannot express well (group references in `names` parameters, one-line
- * errors with did-you-mean), and it accepts an empty section (`buyers:`) as "all defaults".
+ * what a schema cannot express well (group references in `names` parameters, whether a group
+ * named under `set:` exists in the base file, one-line errors with did-you-mean), and it accepts
+ * an empty section (`buyers:`) as "all defaults".
+ *
+ * Two forms share one schema: a plain scenario (parameter sections, `suppliers` required) and a
+ * derived one (`base:` another file, `set:` dotted parameter paths, no parameter sections).
  */
-import type { ParamSpec } from './parameters.js';
+import { PARAMETERS, type ParamSpec } from './parameters.js';
 import { GROUP_NAME_PATTERN, PARAMETER_TREE, type BranchNode, type TreeNode } from './tree.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -57,6 +61,24 @@ function nodeSchema(key: string, node: TreeNode, defs: Record<string, JsonSchema
   };
 }
 
+/** `set:` of a derived file: every parameter under its dotted path, group names as a pattern. */
+function setSchema(): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const patternProperties: Record<string, JsonSchema> = {};
+  const groupName = GROUP_NAME_PATTERN.source.replace(/^\^|\$$/g, '');
+  for (const spec of PARAMETERS) {
+    if (!spec.path.includes('*')) properties[spec.path] = leafSchema(spec);
+    else patternProperties[`^${spec.path.split('.').map((seg) => (seg === '*' ? groupName : seg)).join('\\.')}$`] = leafSchema(spec);
+  }
+  return {
+    type: 'object',
+    description: 'Parameters changed from the base file, by dotted path (gvc params lists them); groups must exist in the base file.',
+    additionalProperties: false,
+    properties,
+    patternProperties,
+  };
+}
+
 /** The JSON Schema of a scenario file (YAML or JSON). */
 export function scenarioJsonSchema(): object {
   const defs: Record<string, JsonSchema> = {};
@@ -64,6 +86,8 @@ export function scenarioJsonSchema(): object {
   const properties: Record<string, JsonSchema> = {
     name: { type: 'string', description: 'Scenario name (default: the file name without extension).' },
     description: { type: 'string', description: 'Free-text description of the scenario.' },
+    base: { type: 'string', minLength: 1, description: 'Derive this scenario from another file (path relative to this one, itself not derived); change parameters under set:.' },
+    set: setSchema(),
     ...(params.properties as Record<string, JsonSchema>),
     sweep: { description: 'Parameter sweep of this scenario (checked by the sweep command, not by this schema).' },
     validation: { description: 'Validation checks run on this scenario (checked by gvc validate, not by this schema).' },
@@ -74,8 +98,11 @@ export function scenarioJsonSchema(): object {
     description: 'A scenario of the gvc-abm simulator. Every parameter may be omitted; its registry default then applies.',
     type: 'object',
     additionalProperties: false,
-    required: ['suppliers'],
     properties,
+    // A derived file states parameters only under set:; a plain one needs its suppliers.
+    if: { required: ['base'] },
+    then: { properties: Object.fromEntries(Object.keys(params.properties as object).map((section) => [section, false])) },
+    else: { required: ['suppliers'], properties: { set: false } },
     $defs: defs,
   };
 }

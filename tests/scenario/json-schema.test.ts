@@ -1,8 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { scenarioJsonSchema } from '../../src/scenario/json-schema.js';
 import { PARAMETERS } from '../../src/scenario/parameters.js';
 
 type S = Record<string, any>;
+const SCENARIOS = join(import.meta.dirname, '..', '..', 'scenarios');
 const schema = scenarioJsonSchema() as S;
 
 function deref(s: S): S {
@@ -68,8 +73,37 @@ describe('scenario JSON Schema', () => {
         expect(o.additionalProperties, JSON.stringify(Object.keys(o.properties ?? {}))).toBe(false);
       }
     }
-    expect(schema.required).toEqual(['suppliers']);
+    expect(schema.else.required).toEqual(['suppliers']);
     expect(schema.properties.suppliers.minProperties).toBe(1);
-    expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'seed', 'time', 'environment', 'suppliers', 'buyers', 'partners', 'model', 'sweep', 'validation']);
+    expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'base', 'set', 'seed', 'time', 'environment', 'suppliers', 'buyers', 'partners', 'model', 'sweep', 'validation']);
+  });
+});
+
+describe('scenario JSON Schema, checked by a validator (ajv, draft 2020-12)', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const validate = ajv.compile(schema);
+  const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ya?ml|json)$/.test(f));
+
+  it('accepts every shipped scenario file, plain and derived', () => {
+    expect(shipped.length).toBeGreaterThan(20);
+    expect(shipped.some((f) => f.startsWith('validation'))).toBe(true);
+    for (const file of shipped) {
+      const doc = parseYaml(readFileSync(join(SCENARIOS, file), 'utf8'));
+      expect(validate(doc), `${file}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it('checks set: paths and values of a derived file against the registry', () => {
+    expect(validate({ base: 'world.yaml', set: { 'buyers.lead_firms.codifiability': 0.3, 'environment.input_cost_growth': 0.01 } })).toBe(true);
+    expect(validate({ base: 'world.yaml', set: { 'buyers.lead_firms.codifiabilty': 0.3 } })).toBe(false);
+    expect(validate({ base: 'world.yaml', set: { 'buyers.lead_firms.codifiability': 3 } })).toBe(false);
+    expect(validate({ base: 'world.yaml', set: { 'buyers.Lead.codifiability': 0.3 } })).toBe(false);
+  });
+
+  it('keeps the two forms apart: no parameter sections beside base:, no set: without it, suppliers in a plain file', () => {
+    expect(validate({ base: 'world.yaml', environment: { peer_trust: 0.2 } })).toBe(false);
+    expect(validate({ suppliers: { s: {} }, set: { seed: 2 } })).toBe(false);
+    expect(validate({ environment: { peer_trust: 0.2 } })).toBe(false);
+    expect(validate({ suppliers: { s: { count: 10 } } })).toBe(true);
   });
 });
