@@ -170,7 +170,7 @@ export function buildManifest(info: ManifestInfo): Manifest {
     ...(info.runId !== undefined ? { run_id: info.runId } : {}),
     seeds: typeof info.seeds === 'number' ? [info.seeds] : [...info.seeds],
     parameters: info.parameters,
-    command_line: argv.join(' '),
+    command_line: commandLine(argv),
     argv,
     node_version: process.version,
     platform: `${process.platform}-${process.arch}`,
@@ -178,6 +178,16 @@ export function buildManifest(info: ManifestInfo): Manifest {
     end_time: isoTime(info.endTime),
   };
   return manifest;
+}
+
+/**
+ * The command as a user retypes it: `gvc` and the arguments, quoted for a POSIX shell. The raw
+ * argv (kept beside it) starts with node's and the launcher's paths, which under npx point into
+ * npm's cache and mean nothing on another machine.
+ */
+export function commandLine(argv: readonly string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['gvc', ...argv.slice(2).map(quote)].join(' ');
 }
 
 /**

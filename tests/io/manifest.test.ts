@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildManifest, programInfo, sha256, writeJson } from '../../src/io/manifest.js';
+import { buildManifest, commandLine, programInfo, sha256, writeJson } from '../../src/io/manifest.js';
 import { cleanupTemp, tempDir } from './helpers.js';
 
 afterAll(cleanupTemp);
@@ -49,7 +49,7 @@ describe('buildManifest', () => {
     expect(m.run_id).toBe(1);
     expect(m.seeds).toEqual([7]);
     expect(m.parameters).toEqual(params);
-    expect(m.command_line).toBe('node gvc run my file.yaml');
+    expect(m.command_line).toBe("gvc run 'my file.yaml'");
     expect(m.argv).toEqual(['node', 'gvc', 'run', 'my file.yaml']);
     expect(m.node_version).toBe(process.version);
     expect(m.platform).toBe(`${process.platform}-${process.arch}`);
@@ -72,7 +72,8 @@ describe('buildManifest', () => {
     expect(none.scenario_sha256).toBeNull();
     expect(none.seeds).toEqual([1, 2]);
     expect('run_id' in none).toBe(false);
-    expect(none.command_line).toBe(process.argv.join(' '));
+    expect(none.command_line).toBe(commandLine(process.argv));
+    expect(commandLine(['/usr/bin/node', '/root/.npm/_npx/1/node_modules/.bin/gvc', 'run', "it's.yaml", '--set', 'seed=2'])).toBe("gvc run 'it'\\''s.yaml' --set seed=2");
   });
 });
 
