@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates every figure of the tutorials in docs/tutorials/figures/ with the exact commands
-# the tutorials show. Run from the repository root after `npm install`. Takes a few minutes on
+# the tutorials show. Run from the repository root after `npm install`. Takes under a minute on
 # two cores (most of it the two sweeps).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
