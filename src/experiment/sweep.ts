@@ -17,7 +17,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { flattenScenario } from '../scenario/resolve.js';
 import { Progress } from '../cli/progress.js';
 import type { RunOutcome, RunRequest, TimeseriesMode } from './execute.js';
-import { buildPlan, inShard, taskFor, type RunTask, type SweepPlan } from './plan.js';
+import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import { runList } from './runner.js';
 import { cellValue, errorsColumns, factorColumns, METRIC_COLUMNS, runsColumns, summaryColumns } from './sweep-columns.js';
 import type { SweepSpec } from './sweep-spec.js';
@@ -123,13 +123,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const tsTable = withTimeseries ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2]) : null;
   const journal = new Journal(journalPath, last !== null);
 
-  const mine: RunTask[] = [];
-  for (let id = 1; id <= plan.totalRuns; id++) if (inShard(id, o.shard)) mine.push(taskFor(plan, id));
+  // This process's runs, by position (journal entries count positions); first = the next to do.
+  const planned = shardRunCount(plan.totalRuns, o.shard);
+  const taskAt = (k: number) => taskFor(plan, shardRunId(k, o.shard));
   const first = last ? last.index + 1 : 0;
-  const todo = mine.slice(first);
-  const requests: RunRequest[] = todo.map((t) => ({ runId: t.runId, seed: t.seed, values: t.values }));
 
-  const progress = new Progress(mine.length, `sweep ${plan.base.name}`, o.quiet);
+  const progress = new Progress(planned, `sweep ${plan.base.name}`, o.quiet);
   if (first > 0) progress.tick(first);
   let failed = 0;
   let completed = first;
@@ -142,7 +141,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   process.on('SIGINT', onSigint);
 
   const onOutcome = (outcome: RunOutcome) => {
-    const task = todo[completed - first];
+    const task = taskAt(completed);
     const ids = { run_id: task.runId, cell_id: task.cellId, replicate: task.replicate, seed: task.seed };
     const params = Object.fromEntries(factors.map((f, j) => [f.path, cellValue(task.values[j])]));
     if (outcome.ok) {
@@ -161,7 +160,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   try {
     status = await runList({
       ctx: { base: plan.base, factorPaths: factors.map((f) => f.path), timeseries: o.timeseries },
-      requests,
+      count: Math.max(0, planned - first),
+      request: (i): RunRequest => {
+        const t = taskAt(first + i);
+        return { runId: t.runId, seed: t.seed, values: t.values };
+      },
       workers: o.workers,
       onOutcome,
       shouldStop: () => stopRequested || (o.stopAfter !== undefined && completed >= o.stopAfter),
@@ -174,9 +177,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     journal.close();
   }
   const seconds = (Date.now() - started.getTime()) / 1000;
-  const result = { outDir: o.out, plannedRuns: mine.length, completedRuns: completed, failedRuns: failed, seconds };
+  const result = { outDir: o.out, plannedRuns: planned, completedRuns: completed, failedRuns: failed, seconds };
   if (status === 'stopped') {
-    progress.finish(`gvc: interrupted after ${completed} of ${mine.length} runs; the runs so far are in ${o.out}.partial (continue with --resume)`);
+    progress.finish(`gvc: interrupted after ${completed} of ${planned} runs; the runs so far are in ${o.out}.partial (continue with --resume)`);
     return { ...result, stopped: true };
   }
 
@@ -209,12 +212,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       startTime: started,
       endTime: new Date(),
     }),
-    sweep: { ...record, completed_runs: mine.length - failed, failed_runs: failed, workers: o.workers, resumed: o.resume },
+    sweep: { ...record, completed_runs: planned - failed, failed_runs: failed, workers: o.workers, resumed: o.resume },
   });
   rmSync(journalPath, { force: true });
   dir.commit(o.force);
   progress.finish(
-    `gvc: ${mine.length} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` + (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
+    `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` + (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
   );
   return { ...result, failedRuns: failed, stopped: false };
 }
