@@ -47,9 +47,12 @@ export async function runList(opts: RunListOptions): Promise<'done' | 'stopped'>
     const finish = (result: 'done' | 'stopped' | Error) => {
       if (settled) return;
       settled = true;
-      for (const w of pool) void w.terminate();
-      if (result instanceof Error) reject(result);
-      else resolve(result);
+      // Settle once the workers are gone, so what the caller does next (summarising a sweep
+      // reads its runs back) does not add to the memory of workers still shutting down.
+      void Promise.allSettled(pool.map((w) => w.terminate())).then(() => {
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      });
     };
     const feed = (w: Worker) => {
       if (stop() || nextToSend >= count || nextToSend >= nextToEmit + window) return false;
