@@ -7,6 +7,7 @@
  */
 import { TIMESERIES_COLUMNS, type AgentsMode, type SupplierRow, type TimeseriesRow } from '../engine/observations.js';
 import { formatRows } from '../io/csv.js';
+import { METRIC_COLUMNS } from './sweep-columns.js';
 import { evaluateMeasure, stepsNeeded, supplierRecording, type Measure } from './measures.js';
 import { simulate } from '../engine/simulation.js';
 import type { ParamValue } from '../scenario/parameters.js';
@@ -23,8 +24,12 @@ export interface RunRequest {
 }
 
 export type RunOutcome =
-  /** `timeseriesCsv`: the kept timeseries rows (run_id set) as timeseries.csv lines; `measures`: the context's measures, in order. */
-  | { runId: number; ok: true; final: TimeseriesRow; timeseriesCsv: string; measures?: number[] }
+  /**
+   * `finalCsv`: the final row's metric cells (METRIC_COLUMNS) as one CSV line, the tail of
+   * the run's runs.csv line; `timeseriesCsv`: the kept timeseries rows (run_id set) as
+   * timeseries.csv lines; `measures`: the context's measures, in order.
+   */
+  | { runId: number; ok: true; finalCsv: string; timeseriesCsv: string; measures?: number[] }
   | { runId: number; ok: false; message: string };
 
 export interface RunContext {
@@ -78,7 +83,12 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
   // Outside the try: a value the CSV writer rejects is a defect that stops the sweep (as it
   // did when the main thread formatted), not a failed run.
   for (const row of rows) row.run_id = req.runId;
-  const outcome: RunOutcome = { runId: req.runId, ok: true, final: final as TimeseriesRow, timeseriesCsv: formatRows(TIMESERIES_COLUMNS, rows) };
+  const outcome: RunOutcome = {
+    runId: req.runId,
+    ok: true,
+    finalCsv: formatRows(METRIC_COLUMNS, [final as TimeseriesRow]),
+    timeseriesCsv: formatRows(TIMESERIES_COLUMNS, rows),
+  };
   if (values) outcome.measures = values;
   return outcome;
 }

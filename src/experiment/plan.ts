@@ -114,6 +114,19 @@ export function inShard(runId: number, shard: { index: number; count: number } |
   return !shard || (runId - 1) % shard.count === shard.index - 1;
 }
 
+/** How many of `totalRuns` runs fall in the shard (all of them without one). */
+export function shardRunCount(totalRuns: number, shard: { index: number; count: number } | null): number {
+  return shard ? Math.max(0, Math.floor((totalRuns - shard.index) / shard.count) + 1) : totalRuns;
+}
+
+/**
+ * The run_id of the shard's k-th run (0-based): computed, not looked up, so a sweep never
+ * holds a list of its runs (that list was the one thing in memory that grew with the sweep).
+ */
+export function shardRunId(k: number, shard: { index: number; count: number } | null): number {
+  return shard ? shard.index + k * shard.count : k + 1;
+}
+
 function hashJson(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }

@@ -1,7 +1,8 @@
 /**
  * Runs a list of sweep runs on a pool of worker threads and hands each outcome to the caller
  * strictly in list order, whatever order workers finish in. Only a bounded window of runs
- * ahead of the next one to emit is ever dispatched, so memory does not grow with the sweep.
+ * ahead of the next one to emit is ever dispatched, and each request is built when it is
+ * dispatched, so memory does not grow with the length of the list.
  * `workers: 0` runs in-process (used by tests, and where threads are unavailable).
  */
 import { Worker } from 'node:worker_threads';
@@ -9,21 +10,24 @@ import { executeRun, type RunContext, type RunOutcome, type RunRequest } from '.
 
 export interface RunListOptions {
   ctx: RunContext;
-  requests: readonly RunRequest[];
+  /** Number of runs in the list. */
+  count: number;
+  /** The i-th run of the list (0-based); called once per run, when it is dispatched. */
+  request: (i: number) => RunRequest;
   workers: number;
-  /** Called once per run, in the order of `requests`. */
+  /** Called once per run, in list order. */
   onOutcome: (outcome: RunOutcome) => void;
   /** Polled between runs; when true no new run is started and the call resolves 'stopped'. */
   shouldStop?: () => boolean;
 }
 
 export async function runList(opts: RunListOptions): Promise<'done' | 'stopped'> {
-  const { requests, onOutcome } = opts;
+  const { count, onOutcome } = opts;
   const stop = opts.shouldStop ?? (() => false);
   if (opts.workers <= 0) {
-    for (const req of requests) {
+    for (let i = 0; i < count; i++) {
       if (stop()) return 'stopped';
-      onOutcome(executeRun(opts.ctx, req));
+      onOutcome(executeRun(opts.ctx, opts.request(i)));
       // Let signal handlers and progress timers run between runs.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -32,6 +36,8 @@ export async function runList(opts: RunListOptions): Promise<'done' | 'stopped'>
 
   const window = opts.workers * 4;
   const pending = new Map<number, RunOutcome>();
+  /** List position of each run in flight, by run_id. */
+  const position = new Map<number, number>();
   let nextToSend = 0;
   let nextToEmit = 0;
   let inFlight = 0;
@@ -41,21 +47,26 @@ export async function runList(opts: RunListOptions): Promise<'done' | 'stopped'>
     const finish = (result: 'done' | 'stopped' | Error) => {
       if (settled) return;
       settled = true;
-      for (const w of pool) void w.terminate();
-      if (result instanceof Error) reject(result);
-      else resolve(result);
+      // Settle once the workers are gone, so what the caller does next (summarising a sweep
+      // reads its runs back) does not add to the memory of workers still shutting down.
+      void Promise.allSettled(pool.map((w) => w.terminate())).then(() => {
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      });
     };
     const feed = (w: Worker) => {
-      if (stop() || nextToSend >= requests.length || nextToSend >= nextToEmit + window) return false;
-      w.postMessage(requests[nextToSend++]);
+      if (stop() || nextToSend >= count || nextToSend >= nextToEmit + window) return false;
+      const req = opts.request(nextToSend);
+      position.set(req.runId, nextToSend++);
+      w.postMessage(req);
       inFlight++;
       return true;
     };
     const idle: Worker[] = [];
-    const index = new Map(requests.map((r, i) => [r.runId, i]));
     const onMessage = (w: Worker, outcome: RunOutcome) => {
       inFlight--;
-      pending.set(index.get(outcome.runId)!, outcome);
+      pending.set(position.get(outcome.runId)!, outcome);
+      position.delete(outcome.runId);
       try {
         while (pending.has(nextToEmit)) {
           const o = pending.get(nextToEmit)!;
@@ -66,13 +77,13 @@ export async function runList(opts: RunListOptions): Promise<'done' | 'stopped'>
         finish(err as Error);
         return;
       }
-      if (nextToEmit >= requests.length) return finish('done');
+      if (nextToEmit >= count) return finish('done');
       if (!feed(w)) idle.push(w);
       while (idle.length > 0 && feed(idle[idle.length - 1])) idle.pop();
       if (inFlight === 0 && stop()) finish('stopped');
     };
-    if (requests.length === 0) return finish('done');
-    for (let i = 0; i < Math.min(opts.workers, requests.length); i++) {
+    if (count === 0) return finish('done');
+    for (let i = 0; i < Math.min(opts.workers, count); i++) {
       const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: opts.ctx });
       pool.push(w);
       w.on('message', (o: RunOutcome) => onMessage(w, o));

@@ -219,16 +219,19 @@ async function runExperiment(
   const sweep = { ...e.spec.sweep, replications };
   const plan = buildPlan(e.loaded.scenario, sweep);
   const measures: Measure[] = e.spec.checks.flatMap((c) => (c.minus ? [c.measure, c.minus] : [c.measure]));
-  const tasks = Array.from({ length: plan.totalRuns }, (_, i) => taskFor(plan, i + 1));
   const factorPaths = sweep.factors.map((f) => f.path);
   const runs: ValidationRun[] = [];
   let next = 0;
   await runList({
     ctx: { base: plan.base, factorPaths, timeseries: { kind: 'none' }, measures },
-    requests: tasks.map((t) => ({ runId: t.runId, seed: t.seed, values: t.values })),
+    count: plan.totalRuns,
+    request: (i) => {
+      const t = taskFor(plan, i + 1);
+      return { runId: t.runId, seed: t.seed, values: t.values };
+    },
     workers,
     onOutcome(outcome) {
-      const task = tasks[next++];
+      const task = taskFor(plan, ++next);
       if (!outcome.ok) throw new Error(`${e.file}: run ${outcome.runId} failed: ${outcome.message}`);
       const raw = outcome.measures!;
       let k = 0;
