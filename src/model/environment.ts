@@ -1,8 +1,8 @@
 /**
  * Environment dynamics (start of each step): price pressure from low-cost entrants rises
- * linearly to a ceiling; variable unit costs (wages, materials) grow geometrically; the log exchange rate follows a mean-reverting (Ornstein–Uhlenbeck)
- * process; domestic demand and buyer demand grow geometrically; buyer requirements rise with
- * standards.
+ * linearly to a ceiling; variable unit costs (wages, materials) grow geometrically; the log
+ * exchange rate follows a mean-reverting (Ornstein–Uhlenbeck) process; domestic demand and
+ * buyer demand grow geometrically; buyer requirements rise with standards.
  */
 import { normal } from '../engine/rng.js';
 import type { World } from './state.js';

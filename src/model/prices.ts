@@ -5,7 +5,8 @@
  * rate hit export prices; a powerful buyer squeezes a supplier in proportion to how dependent
  * the supplier is on it. In the domestic channel there is no buyer squeeze, the base price is
  * lower, and weak IPR lets imitators erode the design and brand premiums. Process capability
- * lowers unit cost, rising wages and materials raise it; capacity carries a fixed cost whether used or not.
+ * lowers unit cost, rising wages and materials raise it; capacity carries a fixed cost whether
+ * used or not.
  */
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { carriesSupplierDesign, effectiveMarketing, ownBrandFraction } from './orders.js';
@@ -39,7 +40,8 @@ export function ownChannelPrice(s: Supplier, world: World): number {
   return p.base_price * e.domestic_market.price * (unbranded + brand);
 }
 
-export function unitCost(s: Supplier, m: ModelParams, costLevel = 1): number {
+/** `costLevel`: the environment's input-cost level this step (1 at the start). */
+export function unitCost(s: Supplier, m: ModelParams, costLevel: number): number {
   return m.prices.unit_cost * costLevel * (1 - m.prices.process_cost_saving * s.cap[PROCESS]);
 }
 

@@ -126,7 +126,7 @@ describe('export prices and margins (process 2)', () => {
     settlePricesAndMargins(world);
     const m = world.scenario.model;
     const revenue = r.price * 0.6 + s.domesticPrice * 0.4;
-    const profit = revenue - unitCost(s, m) * 1 - m.prices.fixed_cost * s.size;
+    const profit = revenue - unitCost(s, m, world.env.costLevel) * 1 - m.prices.fixed_cost * s.size;
     expect(s.revenue).toBeCloseTo(revenue, 12);
     expect(s.profit).toBeCloseTo(profit, 12);
     expect(s.cash).toBeCloseTo(cash + profit, 12);
