@@ -19,13 +19,21 @@ export function factorColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
   });
 }
 
-export function runsColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
+/** The leading columns of runs.csv: the run's identifiers and parameter values. */
+export function runHeadColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
   return [
     id('run_id', 'Run number: (cell_id - 1) x replications + replicate.'),
     id('cell_id', 'Design point (parameter combination) of the run.'),
     id('replicate', 'Replicate number within the cell, from 1.'),
     id('seed', 'Seed of the run, derived by hashing (master seed, cell_id, replicate).'),
     ...factorColumns(factors),
+  ];
+}
+
+/** runs.csv: the head columns, then the final-step metrics (which workers format). */
+export function runsColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
+  return [
+    ...runHeadColumns(factors),
     ...METRIC_COLUMNS.map((c) => ({ ...c, description: `Value at the final step: ${c.description}` })),
   ];
 }

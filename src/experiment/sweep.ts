@@ -19,7 +19,7 @@ import { Progress } from '../cli/progress.js';
 import type { RunOutcome, RunRequest, TimeseriesMode } from './execute.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import { runList } from './runner.js';
-import { cellValue, errorsColumns, factorColumns, METRIC_COLUMNS, runsColumns, summaryColumns } from './sweep-columns.js';
+import { cellValue, errorsColumns, factorColumns, METRIC_COLUMNS, runHeadColumns, runsColumns, summaryColumns } from './sweep-columns.js';
 import type { SweepSpec } from './sweep-spec.js';
 
 export const RUNS_FILE = 'runs.csv';
@@ -116,7 +116,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   // metrics, formatted by the worker: the main thread never rebuilds the whole row as an
   // object (a 60-property copy per run; in a 20,000-run sweep these copies were most of what
   // the main thread's heap promoted to its old generation).
-  const runHeadCols = runCols.slice(0, runCols.length - METRIC_COLUMNS.length);
+  const runHeadCols = runHeadColumns(factors);
   const errCols = errorsColumns(factors);
   const withTimeseries = o.timeseries.kind !== 'none';
 
