@@ -51,7 +51,13 @@ try {
       force: true,
       agents: parseAgentsMode(agents),
       runId: 1,
-      manifest: { scenarioFile: file, scenarioSha256: '', scenarioName: scenario.name, parameters: {}, seeds: [scenario.seed] },
+      manifest: {
+        scenarioFile: file,
+        scenarioSha256: '',
+        scenarioName: scenario.name,
+        parameters: {},
+        seeds: [scenario.seed],
+      },
     },
     (sink) => {
       simulate(

@@ -11,8 +11,18 @@ const target = process.env.GVC_BENCH_REPORT;
 if (target) {
   const t0 = performance.now();
   const samples = [];
-  setInterval(() => samples.push([Math.round(performance.now() - t0), Math.round(process.memoryUsage.rss() / 1048576)]), 250).unref();
+  setInterval(
+    () =>
+      samples.push([
+        Math.round(performance.now() - t0),
+        Math.round(process.memoryUsage.rss() / 1048576),
+      ]),
+    250,
+  ).unref();
   process.on('exit', () => {
-    writeFileSync(target, JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, samples }));
+    writeFileSync(
+      target,
+      JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, samples }),
+    );
   });
 }

@@ -85,11 +85,17 @@ function probe(label, args, reps) {
   const samples = [];
   for (let i = 0; i < reps; i++) {
     const loadBefore = load();
-    const r = spawnSync(process.execPath, [PROBE, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [PROBE, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     if (r.status !== 0) throw new Error(`${label}: probe failed\n${r.stderr}`);
     const s = JSON.parse(r.stdout.trim().split('\n').pop());
     samples.push({ ...s, loadBefore });
-    log(`${label} [${i + 1}/${reps}] ${s.seconds.toFixed(2)} s, ${fmtRate(s.rate)} supplier-steps/s, peak RSS ${s.maxRssMB.toFixed(0)} MB (load ${loadBefore.toFixed(2)})`);
+    log(
+      `${label} [${i + 1}/${reps}] ${s.seconds.toFixed(2)} s, ${fmtRate(s.rate)} supplier-steps/s, peak RSS ${s.maxRssMB.toFixed(0)} MB (load ${loadBefore.toFixed(2)})`,
+    );
   }
   return {
     label,
@@ -110,11 +116,15 @@ function sweep(label, args) {
   const report = join(dir, 'rss.json');
   const loadBefore = load();
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', REPORT_RSS, GVC, 'sweep', ...args, '--out', join(dir, 'out'), '--quiet'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, GVC_BENCH_REPORT: report },
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', REPORT_RSS, GVC, 'sweep', ...args, '--out', join(dir, 'out'), '--quiet'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, GVC_BENCH_REPORT: report },
+    },
+  );
   const seconds = (performance.now() - t0) / 1000;
   try {
     if (r.status !== 0) throw new Error(`${label}: gvc sweep failed\n${r.stderr}`);
@@ -126,8 +136,21 @@ function sweep(label, args) {
     const peak = (xs) => (xs.length > 0 ? Math.max(...xs.map((s) => s[1])) : NaN);
     const firstHalfMB = peak(samples.filter((s) => s[0] <= mid));
     const secondHalfMB = peak(samples.filter((s) => s[0] > mid));
-    log(`${label}: ${runs} runs in ${seconds.toFixed(1)} s = ${(runs / seconds).toFixed(2)} runs/s, peak RSS ${maxRssMB.toFixed(0)} MB (sampled peak ${firstHalfMB} MB in the 1st half, ${secondHalfMB} MB in the 2nd) (load ${loadBefore.toFixed(2)})`);
-    return { label, args, runs, seconds, runsPerSecond: runs / seconds, maxRssMB, firstHalfMB, secondHalfMB, load: loadBefore, rssSamples: samples };
+    log(
+      `${label}: ${runs} runs in ${seconds.toFixed(1)} s = ${(runs / seconds).toFixed(2)} runs/s, peak RSS ${maxRssMB.toFixed(0)} MB (sampled peak ${firstHalfMB} MB in the 1st half, ${secondHalfMB} MB in the 2nd) (load ${loadBefore.toFixed(2)})`,
+    );
+    return {
+      label,
+      args,
+      runs,
+      seconds,
+      runsPerSecond: runs / seconds,
+      maxRssMB,
+      firstHalfMB,
+      secondHalfMB,
+      load: loadBefore,
+      rssSamples: samples,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -139,7 +162,9 @@ function fmtRate(x) {
 
 function gitCommit() {
   const r = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
-  const d = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' });
+  const d = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], {
+    encoding: 'utf8',
+  });
   return r.status === 0 ? r.stdout.trim() + (d.stdout.trim() ? '+dirty' : '') : null;
 }
 
@@ -157,43 +182,99 @@ function cpuModel() {
 const results = {
   date: new Date().toISOString(),
   quick: QUICK,
-  machine: { nproc: availableParallelism(), cpu: cpuModel(), node: process.version, platform: `${process.platform} ${process.arch}` },
+  machine: {
+    nproc: availableParallelism(),
+    cpu: cpuModel(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  },
   commit: gitCommit(),
   loadAtStart: loadavg(),
 };
-log(`${results.machine.nproc} cores, ${results.machine.cpu}, Node ${results.machine.node}, commit ${results.commit}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}${QUICK ? ' (quick)' : ''}`);
+log(
+  `${results.machine.nproc} cores, ${results.machine.cpu}, Node ${results.machine.node}, commit ${results.commit}, load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}${QUICK ? ' (quick)' : ''}`,
+);
 
 const largeSteps = ['--steps', String(STEPS)];
 if (ONLY.has('single')) {
   results.reference = probe('reference (1k suppliers, 120 steps)', [REFERENCE], REPS);
-  results.large = probe(`large (100k suppliers, ${STEPS} steps)`, [LARGE, ...largeSteps], QUICK ? 1 : REPS);
-  results.referenceAgentsEvery1 = probe('reference, --agents every:1', [REFERENCE, '--agents', 'every:1'], REPS);
+  results.large = probe(
+    `large (100k suppliers, ${STEPS} steps)`,
+    [LARGE, ...largeSteps],
+    QUICK ? 1 : REPS,
+  );
+  results.referenceAgentsEvery1 = probe(
+    'reference, --agents every:1',
+    [REFERENCE, '--agents', 'every:1'],
+    REPS,
+  );
 }
 
 if (ONLY.has('scaling')) {
   const steps = ['--steps', String(STEPS)];
-  const point = (factor, label, reps) => probe(label, [LARGE, ...steps, ...scaledLarge(factor)], reps);
+  const point = (factor, label, reps) =>
+    probe(label, [LARGE, ...steps, ...scaledLarge(factor)], reps);
   results.scaling = [
     point(0.01, 'scaling 1k', REPS),
     point(0.1, 'scaling 10k', REPS),
     // The 100k point is the large benchmark itself; reuse it when it has the same steps.
-    results.large ? { ...results.large, label: 'scaling 100k' } : point(1, 'scaling 100k', QUICK ? 1 : REPS),
+    results.large
+      ? { ...results.large, label: 'scaling 100k' }
+      : point(1, 'scaling 100k', QUICK ? 1 : REPS),
   ];
 }
 
 if (ONLY.has('sweep')) {
   // 4 cells x reps of the reference scenario; final timeseries row only (the default).
   const reps = QUICK ? 25 : 500;
-  const base = [REFERENCE, '--design', 'grid', '--vary', 'environment.ipr_protection=[0.2, 0.4, 0.6, 0.8]', '--reps', String(reps), '--force'];
-  results.sweep = [1, 2].map((w) => sweep(`sweep ${4 * reps} runs of the reference, ${w} worker${w > 1 ? 's' : ''}`, [...base, '--workers', String(w)]));
+  const base = [
+    REFERENCE,
+    '--design',
+    'grid',
+    '--vary',
+    'environment.ipr_protection=[0.2, 0.4, 0.6, 0.8]',
+    '--reps',
+    String(reps),
+    '--force',
+  ];
+  results.sweep = [1, 2].map((w) =>
+    sweep(`sweep ${4 * reps} runs of the reference, ${w} worker${w > 1 ? 's' : ''}`, [
+      ...base,
+      '--workers',
+      String(w),
+    ]),
+  );
 }
 
 if (ONLY.has('memory')) {
   // Small runs so 20,000 of them take minutes: the reference's mix at 100 suppliers, 10 steps.
-  const small = ['--set', 'suppliers.smes.count=75', '--set', 'suppliers.established.count=25', '--steps', '10', '--timeseries', 'every:1'];
+  const small = [
+    '--set',
+    'suppliers.smes.count=75',
+    '--set',
+    'suppliers.established.count=25',
+    '--steps',
+    '10',
+    '--timeseries',
+    'every:1',
+  ];
   const counts = QUICK ? [200, 2000] : [2000, 20000];
   results.memory = counts.map((n) =>
-    sweep(`memory: ${n} small runs, 2 workers`, [REFERENCE, '--design', 'grid', '--vary', 'environment.ipr_protection=[0.2, 0.4, 0.6, 0.8]', '--reps', String(n / 4), '--workers', '2', '--force', ...small]),
+    sweep(`memory: ${n} small runs, 2 workers`, [
+      REFERENCE,
+      '--design',
+      'grid',
+      '--vary',
+      'environment.ipr_protection=[0.2, 0.4, 0.6, 0.8]',
+      '--reps',
+      String(n / 4),
+      '--workers',
+      '2',
+      '--force',
+      ...small,
+    ]),
   );
 }
 results.loadAtEnd = loadavg();
@@ -202,20 +283,43 @@ results.loadAtEnd = loadavg();
 const targets = [];
 const target = (name, ok, measured, goal) => targets.push({ name, pass: ok, measured, goal });
 if (results.reference) {
-  target('reference throughput (1 core)', results.reference.rate >= 2e6, `${fmtRate(results.reference.rate)} supplier-steps/s (steady state ${fmtRate(results.reference.steadyRate)})`, '>= 2M supplier-steps/s');
+  target(
+    'reference throughput (1 core)',
+    results.reference.rate >= 2e6,
+    `${fmtRate(results.reference.rate)} supplier-steps/s (steady state ${fmtRate(results.reference.steadyRate)})`,
+    '>= 2M supplier-steps/s',
+  );
 }
 if (results.large && STEPS === 120) {
-  target('large run wall time', results.large.seconds <= 15, `${results.large.seconds.toFixed(1)} s`, '<= 15 s');
+  target(
+    'large run wall time',
+    results.large.seconds <= 15,
+    `${results.large.seconds.toFixed(1)} s`,
+    '<= 15 s',
+  );
 }
-if (results.large) target('large run peak RSS', results.large.maxRssMB <= 2048, `${results.large.maxRssMB.toFixed(0)} MB`, '<= 2 GB');
+if (results.large)
+  target(
+    'large run peak RSS',
+    results.large.maxRssMB <= 2048,
+    `${results.large.maxRssMB.toFixed(0)} MB`,
+    '<= 2 GB',
+  );
 if (results.scaling) {
   // Time per supplier-step may grow by at most 10% per doubling: 2x suppliers <= 2.2x time.
   const per = results.scaling.map((p) => p.seconds / p.supplierSteps);
   for (let i = 1; i < per.length; i++) {
-    const doublings = Math.log2(results.scaling[i].supplierSteps / results.scaling[i - 1].supplierSteps);
+    const doublings = Math.log2(
+      results.scaling[i].supplierSteps / results.scaling[i - 1].supplierSteps,
+    );
     const allowed = Math.pow(1.1, doublings);
     const ratio = per[i] / per[i - 1];
-    target(`linear scaling ${results.scaling[i - 1].label.split(' ').pop()} -> ${results.scaling[i].label.split(' ').pop()}`, ratio <= allowed, `time per supplier-step x${ratio.toFixed(2)}`, `<= x${allowed.toFixed(2)} (2x suppliers <= 2.2x time)`);
+    target(
+      `linear scaling ${results.scaling[i - 1].label.split(' ').pop()} -> ${results.scaling[i].label.split(' ').pop()}`,
+      ratio <= allowed,
+      `time per supplier-step x${ratio.toFixed(2)}`,
+      `<= x${allowed.toFixed(2)} (2x suppliers <= 2.2x time)`,
+    );
   }
 }
 if (results.sweep) {
@@ -224,12 +328,22 @@ if (results.sweep) {
 }
 if (results.memory) {
   const growth = results.memory[1].maxRssMB / results.memory[0].maxRssMB - 1;
-  target(`sweep peak RSS, ${results.memory[1].runs} vs ${results.memory[0].runs} runs`, growth <= 0.1, `${(100 * growth).toFixed(1)}%`, '<= +10%');
+  target(
+    `sweep peak RSS, ${results.memory[1].runs} vs ${results.memory[0].runs} runs`,
+    growth <= 0.1,
+    `${(100 * growth).toFixed(1)}%`,
+    '<= +10%',
+  );
   // The same question within the long sweep: once the heaps have grown to their working size, does
   // memory keep growing with the runs done? (A short sweep can end before they get there.)
   const long = results.memory[1];
   const drift = long.secondHalfMB / long.firstHalfMB - 1;
-  target(`sweep RSS, 2nd vs 1st half of the ${long.runs}-run sweep (informative)`, drift <= 0.1, `${(100 * drift).toFixed(1)}% (${long.firstHalfMB} -> ${long.secondHalfMB} MB)`, '<= +10%');
+  target(
+    `sweep RSS, 2nd vs 1st half of the ${long.runs}-run sweep (informative)`,
+    drift <= 0.1,
+    `${(100 * drift).toFixed(1)}% (${long.firstHalfMB} -> ${long.secondHalfMB} MB)`,
+    '<= +10%',
+  );
 }
 results.targets = targets;
 
@@ -237,20 +351,42 @@ const rows = [];
 const add = (what, value, extra = '') => rows.push([what, value, extra]);
 if (results.reference) {
   for (const r of [results.reference, results.large, results.referenceAgentsEvery1]) {
-    add(r.label, `${r.seconds.toFixed(2)} s`, `${fmtRate(r.rate)} supplier-steps/s (2nd half ${fmtRate(r.steadyRate)}), peak RSS ${r.maxRssMB.toFixed(0)} MB, load ${r.load.toFixed(2)}`);
+    add(
+      r.label,
+      `${r.seconds.toFixed(2)} s`,
+      `${fmtRate(r.rate)} supplier-steps/s (2nd half ${fmtRate(r.steadyRate)}), peak RSS ${r.maxRssMB.toFixed(0)} MB, load ${r.load.toFixed(2)}`,
+    );
   }
 }
-for (const p of results.scaling ?? []) add(p.label, `${p.seconds.toFixed(2)} s`, `${(1e6 * p.seconds / p.supplierSteps).toFixed(2)} us per supplier-step (2nd half ${(1e6 / p.steadyRate).toFixed(2)} us), peak RSS ${p.maxRssMB.toFixed(0)} MB, load ${p.load.toFixed(2)}`);
-for (const s of [...(results.sweep ?? []), ...(results.memory ?? [])]) add(s.label, `${s.runsPerSecond.toFixed(2)} runs/s`, `${s.runs} runs in ${s.seconds.toFixed(1)} s, peak RSS ${s.maxRssMB.toFixed(0)} MB (1st/2nd half ${s.firstHalfMB}/${s.secondHalfMB} MB), load ${s.load.toFixed(2)}`);
+for (const p of results.scaling ?? [])
+  add(
+    p.label,
+    `${p.seconds.toFixed(2)} s`,
+    `${((1e6 * p.seconds) / p.supplierSteps).toFixed(2)} us per supplier-step (2nd half ${(1e6 / p.steadyRate).toFixed(2)} us), peak RSS ${p.maxRssMB.toFixed(0)} MB, load ${p.load.toFixed(2)}`,
+  );
+for (const s of [...(results.sweep ?? []), ...(results.memory ?? [])])
+  add(
+    s.label,
+    `${s.runsPerSecond.toFixed(2)} runs/s`,
+    `${s.runs} runs in ${s.seconds.toFixed(1)} s, peak RSS ${s.maxRssMB.toFixed(0)} MB (1st/2nd half ${s.firstHalfMB}/${s.secondHalfMB} MB), load ${s.load.toFixed(2)}`,
+  );
 
 const w0 = Math.max(...rows.map((r) => r[0].length));
 const w1 = Math.max(...rows.map((r) => r[1].length));
-console.log(`\ngvc-abm benchmark — ${results.machine.nproc} cores, ${results.machine.cpu}, Node ${results.machine.node}, commit ${results.commit}${QUICK ? ', --quick' : ''}`);
-console.log(`load average at start ${results.loadAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${results.loadAtEnd.map((x) => x.toFixed(2)).join(' ')}\n`);
+console.log(
+  `\ngvc-abm benchmark — ${results.machine.nproc} cores, ${results.machine.cpu}, Node ${results.machine.node}, commit ${results.commit}${QUICK ? ', --quick' : ''}`,
+);
+console.log(
+  `load average at start ${results.loadAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${results.loadAtEnd.map((x) => x.toFixed(2)).join(' ')}\n`,
+);
 for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
 console.log('\ntargets (issue 5):');
-for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.measured} (target ${t.goal})`);
-if (results.large && STEPS !== 120) console.log(`  (large run with ${STEPS} steps: its wall-time target needs the full 120; run without --quick / --steps)`);
+for (const t of targets)
+  console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.measured} (target ${t.goal})`);
+if (results.large && STEPS !== 120)
+  console.log(
+    `  (large run with ${STEPS} steps: its wall-time target needs the full 120; run without --quick / --steps)`,
+  );
 
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');

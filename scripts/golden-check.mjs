@@ -20,7 +20,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,34 +38,87 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Overrides that turn the large benchmark into a 10,000-supplier world (same ratios). */
 const TEN_K = [
-  'suppliers.smes.count=7500', 'suppliers.established.count=2500',
-  'buyers.global_brands.count=25', 'buyers.global_retailers.count=25', 'buyers.regional_buyers.count=50',
-  'partners.peers.count=1000', 'partners.universities.count=120', 'partners.agents.count=250',
-  'partners.other_brands.count=120', 'partners.other_fields.count=250', 'partners.associations.count=80',
+  'suppliers.smes.count=7500',
+  'suppliers.established.count=2500',
+  'buyers.global_brands.count=25',
+  'buyers.global_retailers.count=25',
+  'buyers.regional_buyers.count=50',
+  'partners.peers.count=1000',
+  'partners.universities.count=120',
+  'partners.agents.count=250',
+  'partners.other_brands.count=120',
+  'partners.other_fields.count=250',
+  'partners.associations.count=80',
 ].flatMap((s) => ['--set', s]);
 
 function cases() {
-  const shipped = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+  const shipped = readdirSync(join(ROOT, 'scenarios'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   const list = shipped.map((f) => ({ name: `run ${f}`, args: ['run', `scenarios/${f}`] }));
   for (const seed of [2, 3]) {
     for (const f of ['baseline.yaml', 'vicious-circle.yaml', 'firm-y.yaml']) {
-      list.push({ name: `run ${f} --seed ${seed}`, args: ['run', `scenarios/${f}`, '--seed', String(seed)] });
+      list.push({
+        name: `run ${f} --seed ${seed}`,
+        args: ['run', `scenarios/${f}`, '--seed', String(seed)],
+      });
     }
   }
-  list.push({ name: 'run baseline.yaml --agents every:5', args: ['run', 'scenarios/baseline.yaml', '--agents', 'every:5'] });
-  list.push({ name: 'run sinos-valley.yaml --agents every:1 --steps 30', args: ['run', 'scenarios/sinos-valley.yaml', '--agents', 'every:1', '--steps', '30'] });
+  list.push({
+    name: 'run baseline.yaml --agents every:5',
+    args: ['run', 'scenarios/baseline.yaml', '--agents', 'every:5'],
+  });
+  list.push({
+    name: 'run sinos-valley.yaml --agents every:1 --steps 30',
+    args: ['run', 'scenarios/sinos-valley.yaml', '--agents', 'every:1', '--steps', '30'],
+  });
   list.push({ name: 'run bench/reference.yaml', args: ['run', 'scenarios/bench/reference.yaml'] });
-  list.push({ name: 'run bench/large.yaml at 10k suppliers, 30 steps', args: ['run', 'scenarios/bench/large.yaml', '--steps', '30', ...TEN_K] });
+  list.push({
+    name: 'run bench/large.yaml at 10k suppliers, 30 steps',
+    args: ['run', 'scenarios/bench/large.yaml', '--steps', '30', ...TEN_K],
+  });
   for (const workers of [1, 2]) {
     list.push({
       name: `sweep lockin-sweep.yaml --reps 2 --steps 40 --workers ${workers}`,
-      args: ['sweep', 'scenarios/lockin-sweep.yaml', '--reps', '2', '--steps', '40', '--workers', String(workers), '--timeseries', 'every:10', '--quiet'],
+      args: [
+        'sweep',
+        'scenarios/lockin-sweep.yaml',
+        '--reps',
+        '2',
+        '--steps',
+        '40',
+        '--workers',
+        String(workers),
+        '--timeseries',
+        'every:10',
+        '--quiet',
+      ],
       sweep: true,
     });
   }
   list.push({
     name: 'sweep baseline.yaml lhs 8 samples --timeseries every:1',
-    args: ['sweep', 'scenarios/baseline.yaml', '--design', 'lhs', '--samples', '8', '--vary', 'environment.ipr_protection={min: 0.1, max: 0.9}', '--vary', 'environment.peer_trust={min: 0.1, max: 0.9}', '--reps', '1', '--steps', '30', '--workers', '2', '--timeseries', 'every:1', '--quiet'],
+    args: [
+      'sweep',
+      'scenarios/baseline.yaml',
+      '--design',
+      'lhs',
+      '--samples',
+      '8',
+      '--vary',
+      'environment.ipr_protection={min: 0.1, max: 0.9}',
+      '--vary',
+      'environment.peer_trust={min: 0.1, max: 0.9}',
+      '--reps',
+      '1',
+      '--steps',
+      '30',
+      '--workers',
+      '2',
+      '--timeseries',
+      'every:1',
+      '--quiet',
+    ],
     sweep: true,
   });
   return list;
@@ -74,12 +136,17 @@ function record(gvcBin, label) {
     for (const [i, c] of cases().entries()) {
       const out = join(work, String(i));
       const t0 = Date.now();
-      execFileSync(process.execPath, [gvcBin, ...c.args, '--out', out, '--force', ...(c.sweep ? [] : ['--quiet'])], {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      execFileSync(
+        process.execPath,
+        [gvcBin, ...c.args, '--out', out, '--force', ...(c.sweep ? [] : ['--quiet'])],
+        {
+          cwd: ROOT,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
       const files = {};
-      for (const f of readdirSync(out).sort()) if (f.endsWith('.csv')) files[f] = sha256(join(out, f));
+      for (const f of readdirSync(out).sort())
+        if (f.endsWith('.csv')) files[f] = sha256(join(out, f));
       result[c.name] = files;
       process.stderr.write(`${label}: ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
     }
@@ -105,9 +172,12 @@ function compare(expected, actual) {
       bad++;
     }
   }
-  for (const name of Object.keys(actual)) if (!(name in expected)) console.log(`NEW      ${name} (not in the record)`);
+  for (const name of Object.keys(actual))
+    if (!(name in expected)) console.log(`NEW      ${name} (not in the record)`);
   const n = Object.values(expected).reduce((k, files) => k + Object.keys(files).length, 0);
-  console.log(bad === 0 ? `golden-check: all ${n} CSV files identical` : `golden-check: ${bad} difference(s)`);
+  console.log(
+    bad === 0 ? `golden-check: all ${n} CSV files identical` : `golden-check: ${bad} difference(s)`,
+  );
   return bad === 0;
 }
 
@@ -116,10 +186,16 @@ function buildRef(ref) {
   process.stderr.write(`building ${ref} in ${dir}\n`);
   // git archive, not git worktree: it leaves the repository's metadata alone.
   // The archive holds the docs' figures too: allow far more than the 1 MiB default buffer.
-  const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', ref], { maxBuffer: 1 << 30 });
+  const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', ref], {
+    maxBuffer: 1 << 30,
+  });
   execFileSync('tar', ['-x', '-C', dir], { input: tar });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: dir, stdio: 'inherit' },
+  );
   return dir;
 }
 
@@ -131,7 +207,8 @@ function main(argv) {
   };
   const file = resolve(ROOT, opt('--file') ?? 'output/golden.json');
   const current = join(ROOT, 'bin/gvc.js');
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist/cli/main.js')))
+    throw new Error('dist/ is missing: run `npm run build` first');
   const base = opt('--base');
   if (base) {
     const dir = buildRef(base);
@@ -152,12 +229,17 @@ function main(argv) {
     return 0;
   }
   if (args[0] === 'check') {
-    if (!existsSync(file)) throw new Error(`${file} does not exist: run \`node scripts/golden-check.mjs record\` on the base build first`);
+    if (!existsSync(file))
+      throw new Error(
+        `${file} does not exist: run \`node scripts/golden-check.mjs record\` on the base build first`,
+      );
     const expected = JSON.parse(readFileSync(file, 'utf8'));
     process.stderr.write(`comparing with ${file} (recorded at ${expected.ref})\n`);
     return compare(expected.cases, record(current, 'check')) ? 0 : 1;
   }
-  console.error('usage: node scripts/golden-check.mjs record|check [--file F]  |  --base REF [--file F]');
+  console.error(
+    'usage: node scripts/golden-check.mjs record|check [--file F]  |  --base REF [--file F]',
+  );
   return 2;
 }
 

@@ -20,13 +20,38 @@ import { analyzeSobol } from './sensitivity/sobol.js';
 export const SENSITIVITY_FILE = 'sensitivity.csv';
 
 export const SENSITIVITY_COLUMNS: readonly ColumnSpec[] = [
-  { name: 'metric', type: 'string', unit: '', description: 'Metric of runs.csv analysed (cell means over replicates).' },
+  {
+    name: 'metric',
+    type: 'string',
+    unit: '',
+    description: 'Metric of runs.csv analysed (cell means over replicates).',
+  },
   { name: 'method', type: 'string', unit: '', description: 'sobol or morris.' },
   { name: 'factor', type: 'string', unit: '', description: 'Varied parameter (dotted path).' },
-  { name: 'index', type: 'string', unit: '', description: 'S1 (first order), ST (total order), mu, mu_star or sigma.' },
-  { name: 'value', type: 'number', unit: 'as index', description: 'Estimate of the index (empty when the metric does not vary).' },
-  { name: 'ci95_low', type: 'number', unit: 'as index', description: 'Lower bound of the 95% bootstrap percentile interval (S1, ST, mu_star).' },
-  { name: 'ci95_high', type: 'number', unit: 'as index', description: 'Upper bound of the 95% bootstrap percentile interval (S1, ST, mu_star).' },
+  {
+    name: 'index',
+    type: 'string',
+    unit: '',
+    description: 'S1 (first order), ST (total order), mu, mu_star or sigma.',
+  },
+  {
+    name: 'value',
+    type: 'number',
+    unit: 'as index',
+    description: 'Estimate of the index (empty when the metric does not vary).',
+  },
+  {
+    name: 'ci95_low',
+    type: 'number',
+    unit: 'as index',
+    description: 'Lower bound of the 95% bootstrap percentile interval (S1, ST, mu_star).',
+  },
+  {
+    name: 'ci95_high',
+    type: 'number',
+    unit: 'as index',
+    description: 'Upper bound of the 95% bootstrap percentile interval (S1, ST, mu_star).',
+  },
 ];
 
 export interface SensitivityRow {
@@ -40,7 +65,11 @@ export interface SensitivityRow {
 }
 
 /** Mean of each metric per cell, in cell order. */
-async function cellMeans(runsCsv: string, metrics: readonly string[], cells: number): Promise<number[][]> {
+async function cellMeans(
+  runsCsv: string,
+  metrics: readonly string[],
+  cells: number,
+): Promise<number[][]> {
   const sums = metrics.map(() => new Array<number>(cells).fill(0));
   const counts = metrics.map(() => new Array<number>(cells).fill(0));
   const parser = createReadStream(runsCsv).pipe(parse({ columns: true }));
@@ -58,18 +87,27 @@ async function cellMeans(runsCsv: string, metrics: readonly string[], cells: num
 
 const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
 
-export async function sensitivityRows(sweepDir: string, metric?: string): Promise<SensitivityRow[]> {
+export async function sensitivityRows(
+  sweepDir: string,
+  metric?: string,
+): Promise<SensitivityRow[]> {
   const designPath = join(sweepDir, DESIGN_FILE);
-  if (!existsSync(designPath)) throw new UserError(`${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})`);
+  if (!existsSync(designPath))
+    throw new UserError(`${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})`);
   const design = JSON.parse(readFileSync(designPath, 'utf8')) as DesignRecord;
-  if (design.shard) throw new UserError(`${sweepDir}: a single shard; merge the shards first (gvc merge)`);
+  if (design.shard)
+    throw new UserError(`${sweepDir}: a single shard; merge the shards first (gvc merge)`);
   if (!design.layout) {
-    throw new UserError(`${sweepDir}: a ${design.design} sweep; sensitivity indices need a sobol or morris design (see summary.csv for this one)`);
+    throw new UserError(
+      `${sweepDir}: a ${design.design} sweep; sensitivity indices need a sobol or morris design (see summary.csv for this one)`,
+    );
   }
   const all = METRIC_COLUMNS.map((c) => c.name);
   if (metric !== undefined && !all.includes(metric)) {
     const hint = suggest(metric, all);
-    throw new UserError(`--metric: expected a metric of runs.csv, found "${metric}"${hint ? `. Did you mean "${hint}"?` : ''}`);
+    throw new UserError(
+      `--metric: expected a metric of runs.csv, found "${metric}"${hint ? `. Did you mean "${hint}"?` : ''}`,
+    );
   }
   const metrics = metric ? [metric] : all;
   const means = await cellMeans(join(sweepDir, 'runs.csv'), metrics, design.cells);
@@ -81,21 +119,64 @@ export async function sensitivityRows(sweepDir: string, metric?: string): Promis
     const factors = design.layout!.layout.factors;
     if (missing >= 0 || constant) {
       // No defined value in some cell, or nothing to attribute: the indices do not exist.
-      if (metric) throw new UserError(`--metric ${m}: ${missing >= 0 ? `cell ${missing + 1} has no value` : 'the metric does not vary across cells'}`);
+      if (metric)
+        throw new UserError(
+          `--metric ${m}: ${missing >= 0 ? `cell ${missing + 1} has no value` : 'the metric does not vary across cells'}`,
+        );
       return;
     }
     if (design.layout!.kind === 'sobol') {
       const r = analyzeSobol(design.layout!.layout, y);
       factors.forEach((f, k) => {
-        rows.push({ metric: m, method: 'sobol', factor: f, index: 'S1', value: finite(r.S1[k]), ci95_low: finite(r.bootstrap.S1[k].lower), ci95_high: finite(r.bootstrap.S1[k].upper) });
-        rows.push({ metric: m, method: 'sobol', factor: f, index: 'ST', value: finite(r.ST[k]), ci95_low: finite(r.bootstrap.ST[k].lower), ci95_high: finite(r.bootstrap.ST[k].upper) });
+        rows.push({
+          metric: m,
+          method: 'sobol',
+          factor: f,
+          index: 'S1',
+          value: finite(r.S1[k]),
+          ci95_low: finite(r.bootstrap.S1[k].lower),
+          ci95_high: finite(r.bootstrap.S1[k].upper),
+        });
+        rows.push({
+          metric: m,
+          method: 'sobol',
+          factor: f,
+          index: 'ST',
+          value: finite(r.ST[k]),
+          ci95_low: finite(r.bootstrap.ST[k].lower),
+          ci95_high: finite(r.bootstrap.ST[k].upper),
+        });
       });
     } else {
       const r = analyzeMorris(design.layout!.layout, y);
       factors.forEach((f, k) => {
-        rows.push({ metric: m, method: 'morris', factor: f, index: 'mu', value: finite(r.mu[k]), ci95_low: null, ci95_high: null });
-        rows.push({ metric: m, method: 'morris', factor: f, index: 'mu_star', value: finite(r.muStar[k]), ci95_low: finite(r.muStarBootstrap[k].lower), ci95_high: finite(r.muStarBootstrap[k].upper) });
-        rows.push({ metric: m, method: 'morris', factor: f, index: 'sigma', value: finite(r.sigma[k]), ci95_low: null, ci95_high: null });
+        rows.push({
+          metric: m,
+          method: 'morris',
+          factor: f,
+          index: 'mu',
+          value: finite(r.mu[k]),
+          ci95_low: null,
+          ci95_high: null,
+        });
+        rows.push({
+          metric: m,
+          method: 'morris',
+          factor: f,
+          index: 'mu_star',
+          value: finite(r.muStar[k]),
+          ci95_low: finite(r.muStarBootstrap[k].lower),
+          ci95_high: finite(r.muStarBootstrap[k].upper),
+        });
+        rows.push({
+          metric: m,
+          method: 'morris',
+          factor: f,
+          index: 'sigma',
+          value: finite(r.sigma[k]),
+          ci95_low: null,
+          ci95_high: null,
+        });
       });
     }
   });
@@ -103,7 +184,10 @@ export async function sensitivityRows(sweepDir: string, metric?: string): Promis
 }
 
 /** Write sensitivity.csv into the sweep folder, under a temporary name first. */
-export async function writeSensitivity(sweepDir: string, metric?: string): Promise<{ path: string; rows: number }> {
+export async function writeSensitivity(
+  sweepDir: string,
+  metric?: string,
+): Promise<{ path: string; rows: number }> {
   const rows = await sensitivityRows(sweepDir, metric);
   const path = join(sweepDir, SENSITIVITY_FILE);
   const tmp = `${path}.tmp-${process.pid}`;

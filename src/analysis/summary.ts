@@ -28,7 +28,9 @@ export interface SummaryRow {
   [factor: string]: unknown;
 }
 
-export function summarizeValues(values: readonly number[]): Pick<SummaryRow, 'n' | 'mean' | 'sd' | 'ci95_low' | 'ci95_high'> {
+export function summarizeValues(
+  values: readonly number[],
+): Pick<SummaryRow, 'n' | 'mean' | 'sd' | 'ci95_low' | 'ci95_high'> {
   const n = values.length;
   if (n === 0) return { n, mean: null, sd: null, ci95_low: null, ci95_high: null };
   const mean = values.reduce((a, b) => a + b, 0) / n;
@@ -49,7 +51,9 @@ export async function summarizeRuns(
   let values: number[][] = [];
   const flush = () => {
     if (cell === null) return;
-    metrics.forEach((metric, j) => emit({ cell_id: cell!, ...factors, metric, ...summarizeValues(values[j]) }));
+    metrics.forEach((metric, j) =>
+      emit({ cell_id: cell!, ...factors, metric, ...summarizeValues(values[j]) }),
+    );
   };
   const parser = createReadStream(runsCsv).pipe(parse({ columns: true }));
   for await (const record of parser as AsyncIterable<Record<string, string>>) {

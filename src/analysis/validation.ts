@@ -25,11 +25,19 @@ export interface CheckResult {
   problem: string | null;
 }
 
-const matches = (run: ValidationRun, filter: CellFilter) => filter.every(([path, value]) => run.factors.get(path) === value);
+const matches = (run: ValidationRun, filter: CellFilter) =>
+  filter.every(([path, value]) => run.factors.get(path) === value);
 
-export function analyzeCheck(check: Check, index: number, runs: readonly ValidationRun[]): CheckResult {
+export function analyzeCheck(
+  check: Check,
+  index: number,
+  runs: readonly ValidationRun[],
+): CheckResult {
   const valuesWhere = (filter: CellFilter) =>
-    runs.filter((r) => matches(r, [...check.within, ...filter])).map((r) => r.values[index]).filter((v) => Number.isFinite(v));
+    runs
+      .filter((r) => matches(r, [...check.within, ...filter]))
+      .map((r) => r.values[index])
+      .filter((v) => Number.isFinite(v));
   const c = check.comparison;
   const groups =
     c.kind === 'level'
@@ -40,17 +48,50 @@ export function analyzeCheck(check: Check, index: number, runs: readonly Validat
             { values: valuesWhere([[c.path, c.b]]), weight: -1 },
           ]
         : [
-            { values: valuesWhere([[c.effect.path, c.effect.a], [c.across.path, c.across.a]]), weight: 1 },
-            { values: valuesWhere([[c.effect.path, c.effect.b], [c.across.path, c.across.a]]), weight: -1 },
-            { values: valuesWhere([[c.effect.path, c.effect.a], [c.across.path, c.across.b]]), weight: -1 },
-            { values: valuesWhere([[c.effect.path, c.effect.b], [c.across.path, c.across.b]]), weight: 1 },
+            {
+              values: valuesWhere([
+                [c.effect.path, c.effect.a],
+                [c.across.path, c.across.a],
+              ]),
+              weight: 1,
+            },
+            {
+              values: valuesWhere([
+                [c.effect.path, c.effect.b],
+                [c.across.path, c.across.a],
+              ]),
+              weight: -1,
+            },
+            {
+              values: valuesWhere([
+                [c.effect.path, c.effect.a],
+                [c.across.path, c.across.b],
+              ]),
+              weight: -1,
+            },
+            {
+              values: valuesWhere([
+                [c.effect.path, c.effect.b],
+                [c.across.path, c.across.b],
+              ]),
+              weight: 1,
+            },
           ];
   const nRuns = groups.reduce((n, g) => n + g.values.length, 0);
   const smallest = Math.min(...groups.map((g) => g.values.length));
   if (smallest < 2) {
-    return { effect: NaN, ci95Low: NaN, ci95High: NaN, nRuns, pass: false, problem: `a compared set has ${smallest} run(s) with a defined value; at least 2 are needed` };
+    return {
+      effect: NaN,
+      ci95Low: NaN,
+      ci95High: NaN,
+      nRuns,
+      pass: false,
+      problem: `a compared set has ${smallest} run(s) with a defined value; at least 2 are needed`,
+    };
   }
   const ci = contrastInterval(groups);
-  const pass = (check.above === null || ci.lower > check.above) && (check.below === null || ci.upper < check.below);
+  const pass =
+    (check.above === null || ci.lower > check.above) &&
+    (check.below === null || ci.upper < check.below);
   return { effect: ci.estimate, ci95Low: ci.lower, ci95High: ci.upper, nRuns, pass, problem: null };
 }

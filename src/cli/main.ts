@@ -17,14 +17,18 @@ import { registerReport } from './commands/report.js';
 import { registerTable } from './commands/table.js';
 
 export const PROGRAM_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
 ).version;
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('gvc')
-    .description('Agent-based simulator of supplier-buyer global value chains (functional lock-in and upgrading).')
+    .description(
+      'Agent-based simulator of supplier-buyer global value chains (functional lock-in and upgrading).',
+    )
     .version(PROGRAM_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

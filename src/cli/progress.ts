@@ -22,7 +22,11 @@ export class Progress {
     this.done += n;
     if (this.quiet) return;
     const now = Date.now();
-    if (this.tty ? now - this.lastDraw >= 100 || this.done === this.total : now - this.lastDraw >= this.logEveryMs) {
+    if (
+      this.tty
+        ? now - this.lastDraw >= 100 || this.done === this.total
+        : now - this.lastDraw >= this.logEveryMs
+    ) {
       this.lastDraw = now;
       this.draw();
     }
@@ -42,7 +46,9 @@ export class Progress {
     if (this.tty) {
       const width = 30;
       const filled = this.total > 0 ? Math.round((width * this.done) / this.total) : width;
-      this.stream.write(`\r\x1b[2K${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${stats}`);
+      this.stream.write(
+        `\r\x1b[2K${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${stats}`,
+      );
     } else {
       this.stream.write(`${this.label}: ${stats}\n`);
     }

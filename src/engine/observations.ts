@@ -13,12 +13,22 @@ export interface ColumnSpec<K extends string = string, T extends ColumnType = Co
   description: string;
 }
 
-function col<K extends string, T extends ColumnType>(name: K, type: T, unit: string, description: string): ColumnSpec<K, T> {
+function col<K extends string, T extends ColumnType>(
+  name: K,
+  type: T,
+  unit: string,
+  description: string,
+): ColumnSpec<K, T> {
   return { name, type, unit, description };
 }
 
 export const TIMESERIES_COLUMNS = [
-  col('run_id', 'integer', '', 'Run identifier (1 for a single run; the sweep run number in sweeps).'),
+  col(
+    'run_id',
+    'integer',
+    '',
+    'Run identifier (1 for a single run; the sweep run number in sweeps).',
+  ),
   col('step', 'integer', 'step', 'Step number; 0 is the initial state before any process runs.'),
   col('n_suppliers', 'integer', 'firms', 'Active suppliers.'),
   col('share_oem', 'number', 'share', 'Share of active suppliers whose highest role is OEM.'),
@@ -27,59 +37,213 @@ export const TIMESERIES_COLUMNS = [
   col('mean_process', 'number', 'index [0,1]', 'Mean process capability of active suppliers.'),
   col('mean_product', 'number', 'index [0,1]', 'Mean product capability of active suppliers.'),
   col('mean_design', 'number', 'index [0,1]', 'Mean design capability of active suppliers.'),
-  col('mean_marketing', 'number', 'index [0,1]', 'Mean marketing (incl. branding) capability of active suppliers.'),
-  col('mean_top_buyer_share', 'number', 'share of sales', 'Mean share of sales going to the largest lead-firm customer, over active suppliers with sales.'),
-  col('mean_buyer_hhi', 'number', 'index [0,1]', 'Mean Herfindahl concentration of sales over buyers and the domestic channel.'),
-  col('lockin_rate', 'number', 'share', 'Among active suppliers that have produced for a lead firm for at least model.lockin.min_tenure_years, the share with process and product above model.lockin.production_threshold that are still OEM.'),
-  col('share_rel_market', 'number', 'share', 'Share of active supplier-buyer relationships of market type.'),
-  col('share_rel_network', 'number', 'share', 'Share of active supplier-buyer relationships of network (relational) type.'),
-  col('share_rel_quasi_hierarchy', 'number', 'share', 'Share of active supplier-buyer relationships of quasi-hierarchy (captive) type.'),
-  col('share_rel_hierarchy', 'number', 'share', 'Share of active supplier-buyer relationships of hierarchy type.'),
-  col('mean_margin', 'number', 'share of revenue', 'Mean profit margin (profit / revenue) of active suppliers with revenue this step.'),
-  col('mean_investment', 'number', 'money/capacity/step', 'Mean capability investment per unit of capacity this step.'),
-  col('mean_design_investment', 'number', 'money/capacity/step', 'Mean investment in design per unit of capacity this step.'),
-  col('mean_domestic_share', 'number', 'share of sales', 'Mean share of sales through the domestic/regional channel (incl. extra sectors).'),
-  col('price_pressure', 'number', 'share of price', 'Price pressure from low-cost entrants this step.'),
-  col('cost_level', 'number', 'ratio', 'Variable unit costs (wages, materials) relative to the first step.'),
-  col('exchange_rate', 'number', 'ratio', 'Exchange-rate multiplier applied to export revenue this step.'),
+  col(
+    'mean_marketing',
+    'number',
+    'index [0,1]',
+    'Mean marketing (incl. branding) capability of active suppliers.',
+  ),
+  col(
+    'mean_top_buyer_share',
+    'number',
+    'share of sales',
+    'Mean share of sales going to the largest lead-firm customer, over active suppliers with sales.',
+  ),
+  col(
+    'mean_buyer_hhi',
+    'number',
+    'index [0,1]',
+    'Mean Herfindahl concentration of sales over buyers and the domestic channel.',
+  ),
+  col(
+    'lockin_rate',
+    'number',
+    'share',
+    'Among active suppliers that have produced for a lead firm for at least model.lockin.min_tenure_years, the share with process and product above model.lockin.production_threshold that are still OEM.',
+  ),
+  col(
+    'share_rel_market',
+    'number',
+    'share',
+    'Share of active supplier-buyer relationships of market type.',
+  ),
+  col(
+    'share_rel_network',
+    'number',
+    'share',
+    'Share of active supplier-buyer relationships of network (relational) type.',
+  ),
+  col(
+    'share_rel_quasi_hierarchy',
+    'number',
+    'share',
+    'Share of active supplier-buyer relationships of quasi-hierarchy (captive) type.',
+  ),
+  col(
+    'share_rel_hierarchy',
+    'number',
+    'share',
+    'Share of active supplier-buyer relationships of hierarchy type.',
+  ),
+  col(
+    'mean_margin',
+    'number',
+    'share of revenue',
+    'Mean profit margin (profit / revenue) of active suppliers with revenue this step.',
+  ),
+  col(
+    'mean_investment',
+    'number',
+    'money/capacity/step',
+    'Mean capability investment per unit of capacity this step.',
+  ),
+  col(
+    'mean_design_investment',
+    'number',
+    'money/capacity/step',
+    'Mean investment in design per unit of capacity this step.',
+  ),
+  col(
+    'mean_domestic_share',
+    'number',
+    'share of sales',
+    'Mean share of sales through the domestic/regional channel (incl. extra sectors).',
+  ),
+  col(
+    'price_pressure',
+    'number',
+    'share of price',
+    'Price pressure from low-cost entrants this step.',
+  ),
+  col(
+    'cost_level',
+    'number',
+    'ratio',
+    'Variable unit costs (wages, materials) relative to the first step.',
+  ),
+  col(
+    'exchange_rate',
+    'number',
+    'ratio',
+    'Exchange-rate multiplier applied to export revenue this step.',
+  ),
   col('cumulative_exits', 'integer', 'firms', 'Suppliers that have exited since the start.'),
   col('cumulative_entries', 'integer', 'firms', 'Suppliers that have entered since the start.'),
-  col('cumulative_functional_upgrades', 'integer', 'events', 'Role upgrades (OEM to ODM, ODM to OBM, or OEM to OBM) since the start.'),
-  col('cumulative_chain_upgrades', 'integer', 'events', 'Sector entries (chain upgrading) since the start.'),
-  col('cumulative_sanctions', 'integer', 'events', 'Order cuts and drops by guarding buyers since the start.'),
-  col('mean_network_degree', 'number', 'ties', 'Mean number of strategic network ties of active suppliers.'),
+  col(
+    'cumulative_functional_upgrades',
+    'integer',
+    'events',
+    'Role upgrades (OEM to ODM, ODM to OBM, or OEM to OBM) since the start.',
+  ),
+  col(
+    'cumulative_chain_upgrades',
+    'integer',
+    'events',
+    'Sector entries (chain upgrading) since the start.',
+  ),
+  col(
+    'cumulative_sanctions',
+    'integer',
+    'events',
+    'Order cuts and drops by guarding buyers since the start.',
+  ),
+  col(
+    'mean_network_degree',
+    'number',
+    'ties',
+    'Mean number of strategic network ties of active suppliers.',
+  ),
 ] as const;
 
 export const SUPPLIER_COLUMNS = [
-  col('run_id', 'integer', '', 'Run identifier (1 for a single run; the sweep run number in sweeps).'),
+  col(
+    'run_id',
+    'integer',
+    '',
+    'Run identifier (1 for a single run; the sweep run number in sweeps).',
+  ),
   col('step', 'integer', 'step', 'Step at which the row was observed.'),
-  col('supplier_id', 'integer', '', 'Supplier identifier (stable within a run; entrants get new ids).'),
+  col(
+    'supplier_id',
+    'integer',
+    '',
+    'Supplier identifier (stable within a run; entrants get new ids).',
+  ),
   col('group', 'string', '', 'Supplier group the firm belongs to (scenario key under suppliers).'),
   col('role', 'string', 'OEM|ODM|OBM', 'Highest role held at this step.'),
   col('process', 'number', 'index [0,1]', 'Process capability.'),
   col('product', 'number', 'index [0,1]', 'Product capability.'),
   col('design', 'number', 'index [0,1]', 'Design capability.'),
   col('marketing', 'number', 'index [0,1]', 'Marketing (incl. branding) capability.'),
-  col('partner_marketing', 'number', 'index [0,1]', 'Marketing a strategic partner performs for the supplier (e.g. a sales agent): best partner know-how x trust; 0 if none.'),
+  col(
+    'partner_marketing',
+    'number',
+    'index [0,1]',
+    'Marketing a strategic partner performs for the supplier (e.g. a sales agent): best partner know-how x trust; 0 if none.',
+  ),
   col('absorptive_capacity', 'number', 'index [0,1]', 'Absorptive capacity (from the R&D stock).'),
   col('n_buyers', 'integer', 'buyers', 'Lead firms the supplier has a relationship with.'),
-  col('top_buyer_share', 'number', 'share of sales', 'Share of sales going to the largest lead-firm customer.'),
-  col('buyer_hhi', 'number', 'index [0,1]', 'Herfindahl concentration of sales over buyers and the domestic channel.'),
-  col('main_buyer_governance', 'string', '', 'Type of the relationship with the largest customer (empty if none).'),
-  col('domestic_share', 'number', 'share of sales', 'Share of sales through the domestic/regional channel (incl. extra sectors).'),
-  col('own_brand_share', 'number', 'share of sales', 'Share of sales under the supplier\'s own brand.'),
+  col(
+    'top_buyer_share',
+    'number',
+    'share of sales',
+    'Share of sales going to the largest lead-firm customer.',
+  ),
+  col(
+    'buyer_hhi',
+    'number',
+    'index [0,1]',
+    'Herfindahl concentration of sales over buyers and the domestic channel.',
+  ),
+  col(
+    'main_buyer_governance',
+    'string',
+    '',
+    'Type of the relationship with the largest customer (empty if none).',
+  ),
+  col(
+    'domestic_share',
+    'number',
+    'share of sales',
+    'Share of sales through the domestic/regional channel (incl. extra sectors).',
+  ),
+  col(
+    'own_brand_share',
+    'number',
+    'share of sales',
+    "Share of sales under the supplier's own brand.",
+  ),
   col('margin', 'number', 'share of revenue', 'Profit margin this step (empty if no revenue).'),
   col('cash', 'number', 'money', 'Cash holdings.'),
   col('size', 'number', 'units/step', 'Production capacity.'),
   col('network_degree', 'integer', 'ties', 'Strategic network ties.'),
-  col('n_sectors', 'integer', 'sectors', 'Sectors the supplier operates in (1 = home sector only).'),
+  col(
+    'n_sectors',
+    'integer',
+    'sectors',
+    'Sectors the supplier operates in (1 = home sector only).',
+  ),
   col('active', 'boolean', '', 'Whether the supplier is still in business.'),
-  col('step_odm', 'integer', 'step', 'Step at which the supplier first became ODM (empty if never).'),
-  col('step_obm', 'integer', 'step', 'Step at which the supplier first became OBM (empty if never).'),
+  col(
+    'step_odm',
+    'integer',
+    'step',
+    'Step at which the supplier first became ODM (empty if never).',
+  ),
+  col(
+    'step_obm',
+    'integer',
+    'step',
+    'Step at which the supplier first became OBM (empty if never).',
+  ),
 ] as const;
 
 type Names<C extends readonly ColumnSpec[]> = C[number]['name'];
-type CellOf<T extends ColumnType> = T extends 'integer' | 'number' ? number : T extends 'boolean' ? boolean : string;
+type CellOf<T extends ColumnType> = T extends 'integer' | 'number'
+  ? number
+  : T extends 'boolean'
+    ? boolean
+    : string;
 type RowOf<C extends readonly ColumnSpec[]> = {
   [K in Names<C>]: CellOf<Extract<C[number], { name: K }>['type']> | null;
 };

@@ -14,7 +14,11 @@ export interface SimulateOptions {
   agents?: AgentsMode;
 }
 
-export function simulate(scenario: Scenario, sink: ObservationSink, options: SimulateOptions = {}): World {
+export function simulate(
+  scenario: Scenario,
+  sink: ObservationSink,
+  options: SimulateOptions = {},
+): World {
   const agents = options.agents ?? { kind: 'final' };
   const world = createWorld(scenario);
   sink.timeseries(timeseriesRow(world));
@@ -23,7 +27,10 @@ export function simulate(scenario: Scenario, sink: ObservationSink, options: Sim
     world.step = t;
     for (const p of SCHEDULE) p.run(world);
     sink.timeseries(timeseriesRow(world));
-    const due = agents.kind === 'every' ? t % agents.k === 0 || t === steps : agents.kind === 'final' && t === steps;
+    const due =
+      agents.kind === 'every'
+        ? t % agents.k === 0 || t === steps
+        : agents.kind === 'final' && t === steps;
     if (due) sink.suppliers(world.suppliers.map((s) => supplierRow(s, world)));
   }
   return world;
@@ -33,6 +40,10 @@ export function simulate(scenario: Scenario, sink: ObservationSink, options: Sim
 export function simulateToMemory(scenario: Scenario, options: SimulateOptions = {}) {
   const timeseries: ReturnType<typeof timeseriesRow>[] = [];
   const suppliers: ReturnType<typeof supplierRow>[] = [];
-  const world = simulate(scenario, { timeseries: (r) => timeseries.push(r), suppliers: (rows) => suppliers.push(...rows) }, options);
+  const world = simulate(
+    scenario,
+    { timeseries: (r) => timeseries.push(r), suppliers: (rows) => suppliers.push(...rows) },
+    options,
+  );
   return { world, timeseries, suppliers };
 }

@@ -5,7 +5,12 @@
  * thread than an object per row (structured clone), and the formatting then runs on the
  * worker's core instead of the main thread's, which on a busy machine shares one with a worker.
  */
-import { TIMESERIES_COLUMNS, type AgentsMode, type SupplierRow, type TimeseriesRow } from '../engine/observations.js';
+import {
+  TIMESERIES_COLUMNS,
+  type AgentsMode,
+  type SupplierRow,
+  type TimeseriesRow,
+} from '../engine/observations.js';
 import { formatRows } from '../io/csv.js';
 import { METRIC_COLUMNS } from './sweep-columns.js';
 import { evaluateMeasure, stepsNeeded, supplierRecording, type Measure } from './measures.js';
@@ -61,7 +66,12 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
           const step = row.step ?? -1;
           if (step === last) final = row;
           if (keepSteps.has(step)) kept.set(step, row);
-          if (mode.kind === 'every' ? step % mode.k === 0 || step === last : mode.kind === 'final' && step === last) rows.push(row);
+          if (
+            mode.kind === 'every'
+              ? step % mode.k === 0 || step === last
+              : mode.kind === 'final' && step === last
+          )
+            rows.push(row);
         },
         suppliers(batch) {
           const step = batch[0]?.step;
@@ -75,7 +85,9 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       kept.set('final', final);
       // A measure may name the last step by number.
       if (supplierRows.has('final')) supplierRows.set(last, supplierRows.get('final')!);
-      values = measures.map((m) => evaluateMeasure(m, { timeseries: kept, suppliers: supplierRows }));
+      values = measures.map((m) =>
+        evaluateMeasure(m, { timeseries: kept, suppliers: supplierRows }),
+      );
     }
   } catch (err) {
     return { runId: req.runId, ok: false, message: (err as Error)?.message ?? String(err) };

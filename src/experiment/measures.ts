@@ -18,7 +18,13 @@
  */
 import { ScenarioError } from '../scenario/errors.js';
 import { suggest } from '../scenario/resolve.js';
-import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS, type AgentsMode, type SupplierRow, type TimeseriesRow } from '../engine/observations.js';
+import {
+  SUPPLIER_COLUMNS,
+  TIMESERIES_COLUMNS,
+  type AgentsMode,
+  type SupplierRow,
+  type TimeseriesRow,
+} from '../engine/observations.js';
 
 type SupplierColumn = (typeof SUPPLIER_COLUMNS)[number]['name'];
 type MetricColumn = (typeof TIMESERIES_COLUMNS)[number]['name'];
@@ -34,7 +40,8 @@ export const DERIVED: Record<string, { description: string; test: (s: SupplierRo
     test: (s) => s.step_odm !== null && s.step_obm !== null && s.step_odm < s.step_obm,
   },
   partner_covers_marketing: {
-    description: 'a strategic partner performs more marketing for it than its own marketing capability',
+    description:
+      'a strategic partner performs more marketing for it than its own marketing capability',
     test: (s) => (s.partner_marketing ?? 0) > (s.marketing ?? 0),
   },
 };
@@ -45,43 +52,108 @@ export type Condition =
   | { kind: 'range'; column: SupplierColumn; min: number; max: number };
 
 export type Measure =
-  | { kind: 'metric'; metric: MetricColumn; step: number | 'final'; window: [number, number] | null }
-  | { kind: 'mean'; column: SupplierColumn; group: string | null; includeExited: boolean; step: number | 'final' }
-  | { kind: 'share'; condition: Condition; group: string | null; includeExited: boolean; step: number | 'final' };
+  | {
+      kind: 'metric';
+      metric: MetricColumn;
+      step: number | 'final';
+      window: [number, number] | null;
+    }
+  | {
+      kind: 'mean';
+      column: SupplierColumn;
+      group: string | null;
+      includeExited: boolean;
+      step: number | 'final';
+    }
+  | {
+      kind: 'share';
+      condition: Condition;
+      group: string | null;
+      includeExited: boolean;
+      step: number | 'final';
+    };
 
-const NUMERIC_SUPPLIER = SUPPLIER_COLUMNS.filter((c) => c.type === 'number' || c.type === 'integer').map((c) => c.name) as SupplierColumn[];
+const NUMERIC_SUPPLIER = SUPPLIER_COLUMNS.filter(
+  (c) => c.type === 'number' || c.type === 'integer',
+).map((c) => c.name) as SupplierColumn[];
 const ALL_SUPPLIER = SUPPLIER_COLUMNS.map((c) => c.name) as SupplierColumn[];
-const METRICS = TIMESERIES_COLUMNS.map((c) => c.name).filter((n) => n !== 'run_id' && n !== 'step') as MetricColumn[];
+const METRICS = TIMESERIES_COLUMNS.map((c) => c.name).filter(
+  (n) => n !== 'run_id' && n !== 'step',
+) as MetricColumn[];
 
 type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
-const show = (x: unknown) => (typeof x === 'string' ? JSON.stringify(x) : Array.isArray(x) ? 'a list' : isMap(x) ? 'a mapping' : String(x));
+const show = (x: unknown) =>
+  typeof x === 'string'
+    ? JSON.stringify(x)
+    : Array.isArray(x)
+      ? 'a list'
+      : isMap(x)
+        ? 'a mapping'
+        : String(x);
 
 /** Parse a measure from a scenario file; `where` is its dotted path for error messages. */
-export function parseMeasure(raw: unknown, file: string, where: string, groups: readonly string[]): Measure {
+export function parseMeasure(
+  raw: unknown,
+  file: string,
+  where: string,
+  groups: readonly string[],
+): Measure {
   const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
     throw new ScenarioError({ file, path, expected, found, suggestion });
   };
   const kinds = ['metric', 'mean', 'share'];
-  if (!isMap(raw)) return fail(where, 'a measure: {metric: NAME}, {mean: COLUMN} or {share: CONDITION}', show(raw));
+  if (!isMap(raw))
+    return fail(
+      where,
+      'a measure: {metric: NAME}, {mean: COLUMN} or {share: CONDITION}',
+      show(raw),
+    );
   const kind = kinds.filter((k) => k in raw);
   if (kind.length !== 1) {
-    const unknown = Object.keys(raw).find((k) => ![...kinds, 'step', 'group', 'include_exited'].includes(k));
-    fail(where, 'exactly one of metric, mean or share', kind.length === 0 ? `keys ${Object.keys(raw).join(', ') || 'none'}` : kind.join(' and '), unknown ? suggest(unknown, kinds) : undefined);
+    const unknown = Object.keys(raw).find(
+      (k) => ![...kinds, 'step', 'group', 'include_exited'].includes(k),
+    );
+    fail(
+      where,
+      'exactly one of metric, mean or share',
+      kind.length === 0 ? `keys ${Object.keys(raw).join(', ') || 'none'}` : kind.join(' and '),
+      unknown ? suggest(unknown, kinds) : undefined,
+    );
   }
-  const allowed = kind[0] === 'metric' ? ['metric', 'step', 'window'] : [kind[0], 'group', 'include_exited', 'step'];
+  const allowed =
+    kind[0] === 'metric'
+      ? ['metric', 'step', 'window']
+      : [kind[0], 'group', 'include_exited', 'step'];
   for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) fail(`${where}.${key}`, `one of ${allowed.join(', ')}`, `unknown key "${key}"`, suggest(key, allowed));
+    if (!allowed.includes(key))
+      fail(
+        `${where}.${key}`,
+        `one of ${allowed.join(', ')}`,
+        `unknown key "${key}"`,
+        suggest(key, allowed),
+      );
   }
   const step = raw.step ?? 'final';
-  if (step !== 'final' && !(typeof step === 'number' && Number.isInteger(step) && step >= 0)) fail(`${where}.step`, 'a step number >= 0 or "final"', show(step));
+  if (step !== 'final' && !(typeof step === 'number' && Number.isInteger(step) && step >= 0))
+    fail(`${where}.step`, 'a step number >= 0 or "final"', show(step));
   if (kind[0] === 'metric') {
     const metric = raw.metric as MetricColumn;
-    if (!METRICS.includes(metric)) fail(`${where}.metric`, 'a timeseries column (see codebook.csv)', show(raw.metric), suggest(String(raw.metric), METRICS));
+    if (!METRICS.includes(metric))
+      fail(
+        `${where}.metric`,
+        'a timeseries column (see codebook.csv)',
+        show(raw.metric),
+        suggest(String(raw.metric), METRICS),
+      );
     let window: [number, number] | null = null;
     if (raw.window !== undefined) {
       const w = raw.window;
-      const ok = Array.isArray(w) && w.length === 2 && w.every((x) => Number.isInteger(x) && (x as number) >= 0) && (w[0] as number) <= (w[1] as number);
+      const ok =
+        Array.isArray(w) &&
+        w.length === 2 &&
+        w.every((x) => Number.isInteger(x) && (x as number) >= 0) &&
+        (w[0] as number) <= (w[1] as number);
       if (!ok) fail(`${where}.window`, 'two step numbers [from, to] with 0 <= from <= to', show(w));
       if (raw.step !== undefined) fail(`${where}`, 'either step or window', 'both');
       window = w as [number, number];
@@ -89,45 +161,103 @@ export function parseMeasure(raw: unknown, file: string, where: string, groups: 
     return { kind: 'metric', metric, step: step as number | 'final', window };
   }
   const group = raw.group === undefined ? null : String(raw.group);
-  if (group !== null && !groups.includes(group)) fail(`${where}.group`, `a supplier group of the scenario (${groups.join('|')})`, show(raw.group), suggest(group, groups));
-  if (raw.include_exited !== undefined && typeof raw.include_exited !== 'boolean') fail(`${where}.include_exited`, 'true or false', show(raw.include_exited));
+  if (group !== null && !groups.includes(group))
+    fail(
+      `${where}.group`,
+      `a supplier group of the scenario (${groups.join('|')})`,
+      show(raw.group),
+      suggest(group, groups),
+    );
+  if (raw.include_exited !== undefined && typeof raw.include_exited !== 'boolean')
+    fail(`${where}.include_exited`, 'true or false', show(raw.include_exited));
   const includeExited = raw.include_exited === true;
   if (kind[0] === 'mean') {
     const column = raw.mean as SupplierColumn;
-    if (!NUMERIC_SUPPLIER.includes(column)) fail(`${where}.mean`, 'a numeric suppliers.csv column', show(raw.mean), suggest(String(raw.mean), NUMERIC_SUPPLIER));
+    if (!NUMERIC_SUPPLIER.includes(column))
+      fail(
+        `${where}.mean`,
+        'a numeric suppliers.csv column',
+        show(raw.mean),
+        suggest(String(raw.mean), NUMERIC_SUPPLIER),
+      );
     return { kind: 'mean', column, group, includeExited, step: step as number | 'final' };
   }
-  return { kind: 'share', condition: parseCondition(raw.share, `${where}.share`, fail), group, includeExited, step: step as number | 'final' };
+  return {
+    kind: 'share',
+    condition: parseCondition(raw.share, `${where}.share`, fail),
+    group,
+    includeExited,
+    step: step as number | 'final',
+  };
 }
 
-function parseCondition(raw: unknown, where: string, fail: (path: string, expected: string, found: string, suggestion?: string) => never): Condition {
+function parseCondition(
+  raw: unknown,
+  where: string,
+  fail: (path: string, expected: string, found: string, suggestion?: string) => never,
+): Condition {
   const derived = Object.keys(DERIVED);
   if (typeof raw === 'string') {
-    if (!derived.includes(raw)) fail(where, `a derived condition (${derived.join('|')}) or {column: values}`, show(raw), suggest(raw, derived));
+    if (!derived.includes(raw))
+      fail(
+        where,
+        `a derived condition (${derived.join('|')}) or {column: values}`,
+        show(raw),
+        suggest(raw, derived),
+      );
     return { kind: 'derived', name: raw };
   }
-  if (!isMap(raw) || Object.keys(raw).length !== 1) return fail(where, 'one suppliers.csv column with its values, e.g. {role: [ODM, OBM]}', show(raw));
+  if (!isMap(raw) || Object.keys(raw).length !== 1)
+    return fail(
+      where,
+      'one suppliers.csv column with its values, e.g. {role: [ODM, OBM]}',
+      show(raw),
+    );
   const [column, spec] = Object.entries(raw)[0] as [SupplierColumn, unknown];
-  if (!ALL_SUPPLIER.includes(column)) fail(`${where}.${column}`, 'a suppliers.csv column', `unknown column "${column}"`, suggest(column, ALL_SUPPLIER));
+  if (!ALL_SUPPLIER.includes(column))
+    fail(
+      `${where}.${column}`,
+      'a suppliers.csv column',
+      `unknown column "${column}"`,
+      suggest(column, ALL_SUPPLIER),
+    );
   if (Array.isArray(spec)) {
-    if (spec.length === 0) fail(`${where}.${column}`, 'a non-empty list of values', 'an empty list');
+    if (spec.length === 0)
+      fail(`${where}.${column}`, 'a non-empty list of values', 'an empty list');
     return { kind: 'in', column, values: spec as (string | number | boolean)[] };
   }
   if (isMap(spec) && NUMERIC_SUPPLIER.includes(column)) {
-    for (const key of Object.keys(spec)) if (key !== 'min' && key !== 'max') fail(`${where}.${column}.${key}`, 'min or max', `unknown key "${key}"`, suggest(key, ['min', 'max']));
+    for (const key of Object.keys(spec))
+      if (key !== 'min' && key !== 'max')
+        fail(
+          `${where}.${column}.${key}`,
+          'min or max',
+          `unknown key "${key}"`,
+          suggest(key, ['min', 'max']),
+        );
     const min = spec.min ?? -Infinity;
     const max = spec.max ?? Infinity;
-    if (typeof min !== 'number' || typeof max !== 'number' || min > max) fail(`${where}.${column}`, 'numbers min <= max', `min ${show(spec.min)}, max ${show(spec.max)}`);
+    if (typeof min !== 'number' || typeof max !== 'number' || min > max)
+      fail(
+        `${where}.${column}`,
+        'numbers min <= max',
+        `min ${show(spec.min)}, max ${show(spec.max)}`,
+      );
     return { kind: 'range', column, min: min as number, max: max as number };
   }
-  return fail(`${where}.${column}`, NUMERIC_SUPPLIER.includes(column) ? 'a list of values or {min, max}' : 'a list of values', show(spec));
+  return fail(
+    `${where}.${column}`,
+    NUMERIC_SUPPLIER.includes(column) ? 'a list of values or {min, max}' : 'a list of values',
+    show(spec),
+  );
 }
 
 /** The timeseries steps a set of measures needs kept ('final' is always kept). */
 export function stepsNeeded(measures: readonly Measure[]): number[] {
   const steps = measures.flatMap((m) => {
     if (m.kind !== 'metric') return [];
-    if (m.window) return Array.from({ length: m.window[1] - m.window[0] + 1 }, (_, i) => m.window![0] + i);
+    if (m.window)
+      return Array.from({ length: m.window[1] - m.window[0] + 1 }, (_, i) => m.window![0] + i);
     return m.step === 'final' ? [] : [m.step];
   });
   return [...new Set(steps)];
@@ -141,7 +271,9 @@ export function stepsNeeded(measures: readonly Measure[]): number[] {
 export function supplierRecording(measures: readonly Measure[], lastStep: number): AgentsMode {
   const supplierMeasures = measures.filter((m) => m.kind !== 'metric');
   if (supplierMeasures.length === 0) return { kind: 'none' };
-  const steps = supplierMeasures.flatMap((m) => (m.step === 'final' || m.step === lastStep ? [] : [m.step]));
+  const steps = supplierMeasures.flatMap((m) =>
+    m.step === 'final' || m.step === lastStep ? [] : [m.step],
+  );
   if (steps.length === 0) return { kind: 'final' };
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
   return { kind: 'every', k: Math.max(1, steps.reduce(gcd, lastStep)) };
@@ -165,7 +297,9 @@ export function evaluateMeasure(m: Measure, obs: RunObservations): number {
     for (let t = m.window[0]; t <= m.window[1]; t++) if (Number.isFinite(at(t))) values.push(at(t));
     return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
   }
-  const pool = (obs.suppliers.get(m.step) ?? []).filter((s) => (m.group === null || s.group === m.group) && (m.includeExited || s.active === true));
+  const pool = (obs.suppliers.get(m.step) ?? []).filter(
+    (s) => (m.group === null || s.group === m.group) && (m.includeExited || s.active === true),
+  );
   if (m.kind === 'mean') {
     const values = pool.map((s) => s[m.column]).filter((v): v is number => typeof v === 'number');
     return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;

@@ -30,7 +30,8 @@ export interface SweepPlan {
   base: Scenario;
   cells: Cell[];
   /** What the sensitivity estimators need to read the outputs back (sobol and morris designs). */
-  layout: { kind: 'sobol'; layout: SaltelliLayout } | { kind: 'morris'; layout: MorrisLayout } | null;
+  layout:
+    { kind: 'sobol'; layout: SaltelliLayout } | { kind: 'morris'; layout: MorrisLayout } | null;
   totalRuns: number;
   /** Hash of everything that determines the outputs; resume and merge refuse a mismatch. */
   fingerprint: string;
@@ -44,8 +45,13 @@ export interface RunTask {
   values: ParamValue[];
 }
 
-export function buildPlan(base: Scenario, spec: SweepSpec, extra: Record<string, unknown> = {}): SweepPlan {
-  const bounds = (): FactorBounds[] => spec.factors.map((f) => ({ name: f.path, lower: f.min!, upper: f.max! }));
+export function buildPlan(
+  base: Scenario,
+  spec: SweepSpec,
+  extra: Record<string, unknown> = {},
+): SweepPlan {
+  const bounds = (): FactorBounds[] =>
+    spec.factors.map((f) => ({ name: f.path, lower: f.min!, upper: f.max! }));
   const rng = seedrandom.alea(`gvc-abm/design/${spec.seed}`);
   let rows: ParamValue[][];
   let layout: SweepPlan['layout'] = null;
@@ -56,7 +62,12 @@ export function buildPlan(base: Scenario, spec: SweepSpec, extra: Record<string,
         rows = [[]];
         break;
       }
-      rows = gridDesign(spec.factors.map((f) => ({ name: f.path, values: f.values! as (number | string | boolean)[] }))).rows as ParamValue[][];
+      rows = gridDesign(
+        spec.factors.map((f) => ({
+          name: f.path,
+          values: f.values! as (number | string | boolean)[],
+        })),
+      ).rows as ParamValue[][];
       break;
     case 'ofat':
       rows = ofatDesign(
@@ -73,7 +84,10 @@ export function buildPlan(base: Scenario, spec: SweepSpec, extra: Record<string,
     case 'sobol': {
       const d = saltelliDesign(bounds(), spec.samples);
       rows = d.rows;
-      layout = { kind: 'sobol', layout: { factors: d.factors, N: d.N, calcSecondOrder: d.calcSecondOrder } };
+      layout = {
+        kind: 'sobol',
+        layout: { factors: d.factors, N: d.N, calcSecondOrder: d.calcSecondOrder },
+      };
       break;
     }
     case 'morris': {
@@ -86,12 +100,22 @@ export function buildPlan(base: Scenario, spec: SweepSpec, extra: Record<string,
   // Integer parameters sampled from a range are rounded; the design's layout keeps the unrounded points.
   const cells = rows.map((row, i) => ({
     id: i + 1,
-    values: row.map((v, j) => (spec.factors[j].spec.type === 'integer' && typeof v === 'number' ? Math.round(v) : v)),
+    values: row.map((v, j) =>
+      spec.factors[j].spec.type === 'integer' && typeof v === 'number' ? Math.round(v) : v,
+    ),
   }));
   const fingerprint = hashJson({
     base: Object.fromEntries(flattenScenario(base)),
     name: base.name,
-    spec: { ...spec, factors: spec.factors.map((f) => ({ path: f.path, values: f.values, min: f.min, max: f.max })) },
+    spec: {
+      ...spec,
+      factors: spec.factors.map((f) => ({
+        path: f.path,
+        values: f.values,
+        min: f.min,
+        max: f.max,
+      })),
+    },
     ...extra,
   });
   return { spec, base, cells, layout, totalRuns: cells.length * spec.replications, fingerprint };
@@ -99,14 +123,23 @@ export function buildPlan(base: Scenario, spec: SweepSpec, extra: Record<string,
 
 /** Deterministic per-run seed from (master seed, cell, replicate): the first 32 bits of a SHA-256. */
 export function runSeed(masterSeed: number, cellId: number, replicate: number): number {
-  return createHash('sha256').update(`gvc-abm/run/${masterSeed}/${cellId}/${replicate}`).digest().readUInt32BE(0);
+  return createHash('sha256')
+    .update(`gvc-abm/run/${masterSeed}/${cellId}/${replicate}`)
+    .digest()
+    .readUInt32BE(0);
 }
 
 export function taskFor(plan: SweepPlan, runId: number): RunTask {
   const reps = plan.spec.replications;
   const cellId = Math.floor((runId - 1) / reps) + 1;
   const replicate = ((runId - 1) % reps) + 1;
-  return { runId, cellId, replicate, seed: runSeed(plan.spec.seed, cellId, replicate), values: plan.cells[cellId - 1].values };
+  return {
+    runId,
+    cellId,
+    replicate,
+    seed: runSeed(plan.spec.seed, cellId, replicate),
+    values: plan.cells[cellId - 1].values,
+  };
 }
 
 /** Shard i of n (1-based) runs every n-th run starting at i, which balances cells across shards. */
@@ -115,7 +148,10 @@ export function inShard(runId: number, shard: { index: number; count: number } |
 }
 
 /** How many of `totalRuns` runs fall in the shard (all of them without one). */
-export function shardRunCount(totalRuns: number, shard: { index: number; count: number } | null): number {
+export function shardRunCount(
+  totalRuns: number,
+  shard: { index: number; count: number } | null,
+): number {
   return shard ? Math.max(0, Math.floor((totalRuns - shard.index) / shard.count) + 1) : totalRuns;
 }
 

@@ -8,14 +8,29 @@ import { TIMESERIES_COLUMNS, type ColumnSpec, type ColumnType } from '../engine/
 import type { SweepFactor } from './sweep-spec.js';
 
 /** The metrics of a run: every timeseries column except the identifiers. */
-export const METRIC_COLUMNS: readonly ColumnSpec[] = TIMESERIES_COLUMNS.filter((c) => c.name !== 'run_id' && c.name !== 'step');
+export const METRIC_COLUMNS: readonly ColumnSpec[] = TIMESERIES_COLUMNS.filter(
+  (c) => c.name !== 'run_id' && c.name !== 'step',
+);
 
-const id = (name: string, description: string): ColumnSpec => ({ name, type: 'integer', unit: '', description });
+const id = (name: string, description: string): ColumnSpec => ({
+  name,
+  type: 'integer',
+  unit: '',
+  description,
+});
 
 export function factorColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
   return factors.map((f) => {
-    const type: ColumnType = f.spec.type === 'number' || f.spec.type === 'integer' || f.spec.type === 'boolean' ? f.spec.type : 'string';
-    return { name: f.path, type, unit: f.spec.unit ?? '', description: `Varied parameter: ${f.spec.description}` };
+    const type: ColumnType =
+      f.spec.type === 'number' || f.spec.type === 'integer' || f.spec.type === 'boolean'
+        ? f.spec.type
+        : 'string';
+    return {
+      name: f.path,
+      type,
+      unit: f.spec.unit ?? '',
+      description: `Varied parameter: ${f.spec.description}`,
+    };
   });
 }
 
@@ -34,16 +49,29 @@ export function runHeadColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
 export function runsColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
   return [
     ...runHeadColumns(factors),
-    ...METRIC_COLUMNS.map((c) => ({ ...c, description: `Value at the final step: ${c.description}` })),
+    ...METRIC_COLUMNS.map((c) => ({
+      ...c,
+      description: `Value at the final step: ${c.description}`,
+    })),
   ];
 }
 
 export function summaryColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
-  const stat = (name: string, description: string): ColumnSpec => ({ name, type: 'number', unit: 'as metric', description });
+  const stat = (name: string, description: string): ColumnSpec => ({
+    name,
+    type: 'number',
+    unit: 'as metric',
+    description,
+  });
   return [
     id('cell_id', 'Design point (parameter combination).'),
     ...factorColumns(factors),
-    { name: 'metric', type: 'string', unit: '', description: 'Metric (a column of runs.csv) summarised over the cell\'s replicates.' },
+    {
+      name: 'metric',
+      type: 'string',
+      unit: '',
+      description: "Metric (a column of runs.csv) summarised over the cell's replicates.",
+    },
     id('n', 'Replicates with a defined value of the metric.'),
     stat('mean', 'Mean over replicates.'),
     stat('sd', 'Sample standard deviation over replicates (empty if n < 2).'),
@@ -57,7 +85,7 @@ export function errorsColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
     id('run_id', 'Run number of the failed run.'),
     id('cell_id', 'Design point of the failed run.'),
     id('replicate', 'Replicate number.'),
-    id('seed', 'Seed of the failed run (rerun it with gvc run --seed and the cell\'s parameters).'),
+    id('seed', "Seed of the failed run (rerun it with gvc run --seed and the cell's parameters)."),
     ...factorColumns(factors),
     { name: 'message', type: 'string', unit: '', description: 'What went wrong.' },
   ];

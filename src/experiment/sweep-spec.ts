@@ -22,7 +22,13 @@ import type { Scenario } from '../scenario/types.js';
 export const DESIGNS = ['grid', 'ofat', 'lhs', 'sobol', 'morris'] as const;
 export type DesignName = (typeof DESIGNS)[number];
 const NEEDS_BOUNDS: readonly DesignName[] = ['lhs', 'sobol', 'morris'];
-const DEFAULT_SAMPLES: Record<DesignName, number> = { grid: 0, ofat: 0, lhs: 50, sobol: 64, morris: 10 };
+const DEFAULT_SAMPLES: Record<DesignName, number> = {
+  grid: 0,
+  ofat: 0,
+  lhs: 50,
+  sobol: 64,
+  morris: 10,
+};
 const KEYS = ['design', 'replications', 'seed', 'samples', 'levels', 'parameters'];
 
 export interface SweepFactor {
@@ -50,24 +56,49 @@ export interface SweepOverrides {
 
 type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
-const show = (x: unknown) => (typeof x === 'string' ? JSON.stringify(x) : Array.isArray(x) ? 'a list' : isMap(x) ? 'a mapping' : String(x));
+const show = (x: unknown) =>
+  typeof x === 'string'
+    ? JSON.stringify(x)
+    : Array.isArray(x)
+      ? 'a list'
+      : isMap(x)
+        ? 'a mapping'
+        : String(x);
 
-export function parseSweepSpec(raw: unknown, file: string, base: Scenario, overrides: SweepOverrides = {}): SweepSpec {
+export function parseSweepSpec(
+  raw: unknown,
+  file: string,
+  base: Scenario,
+  overrides: SweepOverrides = {},
+): SweepSpec {
   const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
     throw new ScenarioError({ file, path, expected, found, suggestion });
   };
-  if (raw === undefined) throw new UserError(`${file}: no sweep section; add one (see docs/experiments.md) to run a sweep`);
-  if (!isMap(raw)) fail('sweep', 'a mapping with design, replications, seed and parameters', show(raw));
+  if (raw === undefined)
+    throw new UserError(
+      `${file}: no sweep section; add one (see docs/experiments.md) to run a sweep`,
+    );
+  if (!isMap(raw))
+    fail('sweep', 'a mapping with design, replications, seed and parameters', show(raw));
   const r = raw as Raw;
-  for (const key of Object.keys(r)) if (!KEYS.includes(key)) fail(`sweep.${key}`, `one of ${KEYS.join(', ')}`, `unknown key "${key}"`, suggest(key, KEYS));
+  for (const key of Object.keys(r))
+    if (!KEYS.includes(key))
+      fail(`sweep.${key}`, `one of ${KEYS.join(', ')}`, `unknown key "${key}"`, suggest(key, KEYS));
 
   const design = (r.design ?? 'grid') as DesignName;
-  if (!DESIGNS.includes(design)) fail('sweep.design', `one of ${DESIGNS.join('|')}`, show(r.design), suggest(String(r.design), DESIGNS));
+  if (!DESIGNS.includes(design))
+    fail(
+      'sweep.design',
+      `one of ${DESIGNS.join('|')}`,
+      show(r.design),
+      suggest(String(r.design), DESIGNS),
+    );
 
   const integer = (path: string, value: unknown, min: number, fallback: number): number => {
     if (value === undefined) return fallback;
     const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min) fail(path, `a whole number >= ${min}`, show(value));
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+      fail(path, `a whole number >= ${min}`, show(value));
     return n as number;
   };
   const replications = integer(
@@ -82,9 +113,15 @@ export function parseSweepSpec(raw: unknown, file: string, base: Scenario, overr
   const levels = integer('sweep.levels', r.levels, 2, 4);
 
   if (!isMap(r.parameters) || Object.keys(r.parameters).length === 0) {
-    fail('sweep.parameters', 'a mapping from parameter paths to a list of values or {min, max}', r.parameters === undefined ? 'nothing' : show(r.parameters));
+    fail(
+      'sweep.parameters',
+      'a mapping from parameter paths to a list of values or {min, max}',
+      r.parameters === undefined ? 'nothing' : show(r.parameters),
+    );
   }
-  const factors = Object.entries(r.parameters as Raw).map(([path, v]) => parseFactor(path, v, design, base, file, fail));
+  const factors = Object.entries(r.parameters as Raw).map(([path, v]) =>
+    parseFactor(path, v, design, base, file, fail),
+  );
   return { design, replications, seed, samples, levels, factors };
 }
 
@@ -107,26 +144,46 @@ function parseFactor(
   const param = spec as ParamSpec;
   const numeric = param.type === 'number' || param.type === 'integer';
   if (Array.isArray(raw)) {
-    if (NEEDS_BOUNDS.includes(design)) fail(where, `bounds {min, max} (the ${design} design samples a range)`, 'a list of values');
+    if (NEEDS_BOUNDS.includes(design))
+      fail(where, `bounds {min, max} (the ${design} design samples a range)`, 'a list of values');
     if (raw.length === 0) fail(where, 'a non-empty list of values', 'an empty list');
     for (const v of raw) check(v);
     return { path, spec: param, values: raw as ParamValue[] };
   }
   if (!isMap(raw)) fail(where, 'a list of values or {min, max}', show(raw));
   const m = raw as Raw;
-  for (const key of Object.keys(m)) if (!['min', 'max', 'steps'].includes(key)) fail(`${where}.${key}`, 'min, max or steps', `unknown key "${key}"`, suggest(key, ['min', 'max', 'steps']));
+  for (const key of Object.keys(m))
+    if (!['min', 'max', 'steps'].includes(key))
+      fail(
+        `${where}.${key}`,
+        'min, max or steps',
+        `unknown key "${key}"`,
+        suggest(key, ['min', 'max', 'steps']),
+      );
   if (!numeric) fail(where, `a list of values (${path} is not numeric)`, 'a range');
   const { min, max } = m;
-  if (typeof min !== 'number' || typeof max !== 'number') fail(where, 'numbers min and max', `min ${show(min)}, max ${show(max)}`);
-  if ((min as number) >= (max as number)) fail(where, 'min < max', `an empty or inverted range [${min}, ${max}]`);
+  if (typeof min !== 'number' || typeof max !== 'number')
+    fail(where, 'numbers min and max', `min ${show(min)}, max ${show(max)}`);
+  if ((min as number) >= (max as number))
+    fail(where, 'min < max', `an empty or inverted range [${min}, ${max}]`);
   check(min);
   check(max);
   const factor: SweepFactor = { path, spec: param, min: min as number, max: max as number };
   if (m.steps !== undefined) {
-    if (typeof m.steps !== 'number' || !Number.isInteger(m.steps) || m.steps < 2) fail(`${where}.steps`, 'a whole number >= 2', show(m.steps));
-    factor.values = evenlySpaced(min as number, max as number, m.steps as number, param.type === 'integer');
+    if (typeof m.steps !== 'number' || !Number.isInteger(m.steps) || m.steps < 2)
+      fail(`${where}.steps`, 'a whole number >= 2', show(m.steps));
+    factor.values = evenlySpaced(
+      min as number,
+      max as number,
+      m.steps as number,
+      param.type === 'integer',
+    );
   } else if (!NEEDS_BOUNDS.includes(design)) {
-    fail(where, `a list of values or {min, max, steps} (the ${design} design needs levels)`, 'a range without steps');
+    fail(
+      where,
+      `a list of values or {min, max, steps} (the ${design} design needs levels)`,
+      'a range without steps',
+    );
   }
   return factor;
 }

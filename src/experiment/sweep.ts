@@ -19,7 +19,15 @@ import { Progress } from '../cli/progress.js';
 import type { RunOutcome, RunRequest, TimeseriesMode } from './execute.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import { runList } from './runner.js';
-import { cellValue, errorsColumns, factorColumns, METRIC_COLUMNS, runHeadColumns, runsColumns, summaryColumns } from './sweep-columns.js';
+import {
+  cellValue,
+  errorsColumns,
+  factorColumns,
+  METRIC_COLUMNS,
+  runHeadColumns,
+  runsColumns,
+  summaryColumns,
+} from './sweep-columns.js';
 import type { SweepSpec } from './sweep-spec.js';
 
 export const RUNS_FILE = 'runs.csv';
@@ -80,7 +88,12 @@ export function describeMode(mode: TimeseriesMode): string {
   return mode.kind === 'every' ? `every:${mode.k}` : mode.kind;
 }
 
-export function designRecord(plan: SweepPlan, loaded: LoadedScenario, mode: TimeseriesMode, shard: Shard | null): DesignRecord {
+export function designRecord(
+  plan: SweepPlan,
+  loaded: LoadedScenario,
+  mode: TimeseriesMode,
+  shard: Shard | null,
+): DesignRecord {
   const shardText = shard ? `${shard.index}/${shard.count}` : null;
   return {
     fingerprint: `${plan.fingerprint}/${shardText ?? 'all'}`,
@@ -92,7 +105,12 @@ export function designRecord(plan: SweepPlan, loaded: LoadedScenario, mode: Time
     master_seed: plan.spec.seed,
     samples: plan.spec.samples,
     levels: plan.spec.levels,
-    factors: plan.spec.factors.map((f) => ({ path: f.path, values: f.values, min: f.min, max: f.max })),
+    factors: plan.spec.factors.map((f) => ({
+      path: f.path,
+      values: f.values,
+      min: f.min,
+      max: f.max,
+    })),
     cells: plan.cells.length,
     total_runs: plan.totalRuns,
     timeseries: describeMode(mode),
@@ -101,8 +119,15 @@ export function designRecord(plan: SweepPlan, loaded: LoadedScenario, mode: Time
   };
 }
 
-export function planSweep(loaded: LoadedScenario, spec: SweepSpec, mode: TimeseriesMode): SweepPlan {
-  return buildPlan(loaded.scenario, spec, { steps: loaded.scenario.time.steps, timeseries: describeMode(mode) });
+export function planSweep(
+  loaded: LoadedScenario,
+  spec: SweepSpec,
+  mode: TimeseriesMode,
+): SweepPlan {
+  return buildPlan(loaded.scenario, spec, {
+    steps: loaded.scenario.time.steps,
+    timeseries: describeMode(mode),
+  });
 }
 
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
@@ -125,7 +150,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const sizes = last?.sizes;
   const runsTable = new JournaledTable(dir.file(RUNS_FILE), runCols, sizes?.[0]);
   const errorsTable = new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]);
-  const tsTable = withTimeseries ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2]) : null;
+  const tsTable = withTimeseries
+    ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2])
+    : null;
   const journal = new Journal(journalPath, last !== null);
 
   // This process's runs, by position (journal entries count positions); first = the next to do.
@@ -141,22 +168,36 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const onSigint = () => {
     if (stopRequested) process.exit(130);
     stopRequested = true;
-    if (!o.quiet) process.stderr.write('\ngvc: stopping after the runs in progress (Ctrl-C again to quit at once)\n');
+    if (!o.quiet)
+      process.stderr.write(
+        '\ngvc: stopping after the runs in progress (Ctrl-C again to quit at once)\n',
+      );
   };
   process.on('SIGINT', onSigint);
 
   const onOutcome = (outcome: RunOutcome) => {
     const task = taskAt(completed);
-    const ids = { run_id: task.runId, cell_id: task.cellId, replicate: task.replicate, seed: task.seed };
+    const ids = {
+      run_id: task.runId,
+      cell_id: task.cellId,
+      replicate: task.replicate,
+      seed: task.seed,
+    };
     const params = Object.fromEntries(factors.map((f, j) => [f.path, cellValue(task.values[j])]));
     if (outcome.ok) {
-      runsTable.appendText(formatRows(runHeadCols, [{ ...ids, ...params }]).slice(0, -1) + ',' + outcome.finalCsv);
+      runsTable.appendText(
+        formatRows(runHeadCols, [{ ...ids, ...params }]).slice(0, -1) + ',' + outcome.finalCsv,
+      );
       tsTable?.appendText(outcome.timeseriesCsv);
     } else {
       failed++;
       errorsTable.append([{ ...ids, ...params, message: outcome.message }]);
     }
-    journal.record({ index: completed, runId: task.runId, sizes: [runsTable.size, errorsTable.size, tsTable?.size ?? 0] });
+    journal.record({
+      index: completed,
+      runId: task.runId,
+      sizes: [runsTable.size, errorsTable.size, tsTable?.size ?? 0],
+    });
     completed++;
     progress.tick();
   };
@@ -182,9 +223,17 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     journal.close();
   }
   const seconds = (Date.now() - started.getTime()) / 1000;
-  const result = { outDir: o.out, plannedRuns: planned, completedRuns: completed, failedRuns: failed, seconds };
+  const result = {
+    outDir: o.out,
+    plannedRuns: planned,
+    completedRuns: completed,
+    failedRuns: failed,
+    seconds,
+  };
   if (status === 'stopped') {
-    progress.finish(`gvc: interrupted after ${completed} of ${planned} runs; the runs so far are in ${o.out}.partial (continue with --resume)`);
+    progress.finish(
+      `gvc: interrupted after ${completed} of ${planned} runs; the runs so far are in ${o.out}.partial (continue with --resume)`,
+    );
     return { ...result, stopped: true };
   }
 
@@ -217,12 +266,19 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       startTime: started,
       endTime: new Date(),
     }),
-    sweep: { ...record, completed_runs: planned - failed, failed_runs: failed, workers: o.workers, resumed: o.resume },
+    sweep: {
+      ...record,
+      completed_runs: planned - failed,
+      failed_runs: failed,
+      workers: o.workers,
+      resumed: o.resume,
+    },
   });
   rmSync(journalPath, { force: true });
   dir.commit(o.force);
   progress.finish(
-    `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` + (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
+    `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` +
+      (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
   );
   return { ...result, failedRuns: failed, stopped: false };
 }

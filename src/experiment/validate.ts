@@ -37,28 +37,101 @@ export const VALIDATION_MD = 'validation.md';
 export const MEASURES_FILE = 'measures.csv';
 
 export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
-  { name: 'kind', type: 'string', unit: 'pattern|case', description: 'A literature pattern (MODEL.md) or a case narrative check.' },
-  { name: 'pattern', type: 'string', unit: '', description: 'Pattern id (P1..P8) or case name, from the validation file.' },
+  {
+    name: 'kind',
+    type: 'string',
+    unit: 'pattern|case',
+    description: 'A literature pattern (MODEL.md) or a case narrative check.',
+  },
+  {
+    name: 'pattern',
+    type: 'string',
+    unit: '',
+    description: 'Pattern id (P1..P8) or case name, from the validation file.',
+  },
   { name: 'check', type: 'string', unit: '', description: 'Check id, unique within the pattern.' },
-  { name: 'source', type: 'string', unit: '', description: 'Literature the pattern or case comes from (author, year).' },
+  {
+    name: 'source',
+    type: 'string',
+    unit: '',
+    description: 'Literature the pattern or case comes from (author, year).',
+  },
   { name: 'contrast', type: 'string', unit: '', description: 'What is measured and compared.' },
-  { name: 'effect', type: 'number', unit: 'unit of the measure', description: 'Estimated contrast: a mean (level), a difference of means, or a 2x2 interaction contrast; empty if undefined.' },
-  { name: 'ci95_low', type: 'number', unit: 'unit of the measure', description: 'Lower end of the 95% Welch t confidence interval of the effect.' },
-  { name: 'ci95_high', type: 'number', unit: 'unit of the measure', description: 'Upper end of the 95% Welch t confidence interval of the effect.' },
-  { name: 'criterion', type: 'string', unit: '', description: 'Where the 95% CI must lie for PASS.' },
-  { name: 'n_runs', type: 'integer', unit: 'runs', description: 'Runs with a defined value that entered the estimate.' },
-  { name: 'result', type: 'string', unit: 'PASS|FAIL', description: 'PASS when the whole 95% CI meets the criterion.' },
+  {
+    name: 'effect',
+    type: 'number',
+    unit: 'unit of the measure',
+    description:
+      'Estimated contrast: a mean (level), a difference of means, or a 2x2 interaction contrast; empty if undefined.',
+  },
+  {
+    name: 'ci95_low',
+    type: 'number',
+    unit: 'unit of the measure',
+    description: 'Lower end of the 95% Welch t confidence interval of the effect.',
+  },
+  {
+    name: 'ci95_high',
+    type: 'number',
+    unit: 'unit of the measure',
+    description: 'Upper end of the 95% Welch t confidence interval of the effect.',
+  },
+  {
+    name: 'criterion',
+    type: 'string',
+    unit: '',
+    description: 'Where the 95% CI must lie for PASS.',
+  },
+  {
+    name: 'n_runs',
+    type: 'integer',
+    unit: 'runs',
+    description: 'Runs with a defined value that entered the estimate.',
+  },
+  {
+    name: 'result',
+    type: 'string',
+    unit: 'PASS|FAIL',
+    description: 'PASS when the whole 95% CI meets the criterion.',
+  },
 ];
 
 export const MEASURES_COLUMNS: readonly ColumnSpec[] = [
   { name: 'pattern', type: 'string', unit: '', description: 'Pattern id or case name.' },
-  { name: 'run_id', type: 'integer', unit: '', description: 'Run number within the pattern\'s experiment (as gvc sweep numbers it).' },
-  { name: 'cell_id', type: 'integer', unit: '', description: 'Cell of the experiment\'s sweep (1 when it has none).' },
-  { name: 'replicate', type: 'integer', unit: '', description: 'Replicate number within the cell.' },
-  { name: 'seed', type: 'integer', unit: '', description: 'The run\'s seed.' },
-  { name: 'cell', type: 'string', unit: '', description: 'The cell\'s parameter values as path=value; empty when the experiment has no sweep.' },
+  {
+    name: 'run_id',
+    type: 'integer',
+    unit: '',
+    description: "Run number within the pattern's experiment (as gvc sweep numbers it).",
+  },
+  {
+    name: 'cell_id',
+    type: 'integer',
+    unit: '',
+    description: "Cell of the experiment's sweep (1 when it has none).",
+  },
+  {
+    name: 'replicate',
+    type: 'integer',
+    unit: '',
+    description: 'Replicate number within the cell.',
+  },
+  { name: 'seed', type: 'integer', unit: '', description: "The run's seed." },
+  {
+    name: 'cell',
+    type: 'string',
+    unit: '',
+    description:
+      "The cell's parameter values as path=value; empty when the experiment has no sweep.",
+  },
   { name: 'check', type: 'string', unit: '', description: 'Check id.' },
-  { name: 'value', type: 'number', unit: 'unit of the measure', description: 'The run\'s value of the check\'s measure (minus its within-run reference, if any); empty if undefined.' },
+  {
+    name: 'value',
+    type: 'number',
+    unit: 'unit of the measure',
+    description:
+      "The run's value of the check's measure (minus its within-run reference, if any); empty if undefined.",
+  },
 ];
 
 export interface ValidateOptions {
@@ -72,7 +145,6 @@ export interface ValidateOptions {
   force: boolean;
   quiet: boolean;
 }
-
 
 export interface ValidationOutcome {
   outDir: string;
@@ -99,24 +171,41 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
     }
     if (!isDir) {
       const loaded = loadScenario(input);
-      experiments.push({ file: input, loaded, spec: parseValidationSpec(loaded.validation, loaded.sweep, input, loaded.scenario) });
+      experiments.push({
+        file: input,
+        loaded,
+        spec: parseValidationSpec(loaded.validation, loaded.sweep, input, loaded.scenario),
+      });
       continue;
     }
-    const names = readdirSync(input).filter((n) => /\.ya?ml$/i.test(n)).sort();
+    const names = readdirSync(input)
+      .filter((n) => /\.ya?ml$/i.test(n))
+      .sort();
     let found = 0;
     for (const name of names) {
       const file = join(input, name);
       const loaded = loadScenario(file);
       // Shared worlds that experiments derive from (base:) live alongside them without a validation section.
       if (loaded.validation === undefined) continue;
-      experiments.push({ file, loaded, spec: parseValidationSpec(loaded.validation, loaded.sweep, file, loaded.scenario) });
+      experiments.push({
+        file,
+        loaded,
+        spec: parseValidationSpec(loaded.validation, loaded.sweep, file, loaded.scenario),
+      });
       found++;
     }
-    if (found === 0) throw new UserError(`${input}: no scenario file with a validation section in this folder`);
+    if (found === 0)
+      throw new UserError(`${input}: no scenario file with a validation section in this folder`);
   }
   const ids = experiments.map((e) => e.spec.pattern);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) throw new UserError(`validation: pattern "${dup}" is defined by more than one file (${experiments.filter((e) => e.spec.pattern === dup).map((e) => e.file).join(', ')})`);
+  if (dup)
+    throw new UserError(
+      `validation: pattern "${dup}" is defined by more than one file (${experiments
+        .filter((e) => e.spec.pattern === dup)
+        .map((e) => e.file)
+        .join(', ')})`,
+    );
   return experiments;
 }
 
@@ -128,7 +217,10 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
   try {
     const rows: ValidationRow[] = [];
     const used: ValidationOutcome['experiments'] = [];
-    const totalRuns = experiments.reduce((n, e) => n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)), 0);
+    const totalRuns = experiments.reduce(
+      (n, e) => n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)),
+      0,
+    );
     const progress = new Progress(totalRuns, 'validate', o.quiet);
     for (const e of experiments) {
       const replications = replicationsOf(e.spec, o);
@@ -136,11 +228,22 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
       const runs = await runExperiment(e, replications, o.workers, (run, values) => {
         const cell = run.cellLabel;
         e.spec.checks.forEach((check, i) =>
-          measuresOut.write({ pattern: e.spec.pattern, run_id: run.runId, cell_id: run.cellId, replicate: run.replicate, seed: run.seed, cell, check: check.id, value: Number.isFinite(values[i]) ? values[i] : null }),
+          measuresOut.write({
+            pattern: e.spec.pattern,
+            run_id: run.runId,
+            cell_id: run.cellId,
+            replicate: run.replicate,
+            seed: run.seed,
+            cell,
+            check: check.id,
+            value: Number.isFinite(values[i]) ? values[i] : null,
+          }),
         );
         progress.tick();
       });
-      e.spec.checks.forEach((check, i) => rows.push(resultRow(e.spec, check, analyzeCheck(check, i, runs))));
+      e.spec.checks.forEach((check, i) =>
+        rows.push(resultRow(e.spec, check, analyzeCheck(check, i, runs))),
+      );
     }
     progress.finish(`validate: ${totalRuns} runs done`);
     await measuresOut.close();
@@ -151,7 +254,15 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     const program = programInfo();
     const command = ['gvc', ...process.argv.slice(2)].join(' ');
     // Inside the staging folder: the whole folder appears at once on commit.
-    writeFileSync(dir.file(VALIDATION_MD), validationMarkdown(rows, used, { command, version: program.version, commit: program.gitCommit }), 'utf8');
+    writeFileSync(
+      dir.file(VALIDATION_MD),
+      validationMarkdown(rows, used, {
+        command,
+        version: program.version,
+        commit: program.gitCommit,
+      }),
+      'utf8',
+    );
     writeJson(dir.file('manifest.json'), {
       program: program.name,
       version: program.version,
@@ -185,7 +296,12 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
       { file: MEASURES_FILE, columns: MEASURES_COLUMNS },
     ]);
     dir.commit();
-    return { outDir: o.out, rows, experiments: used, passed: rows.every((r) => r.result === 'PASS') };
+    return {
+      outDir: o.out,
+      rows,
+      experiments: used,
+      passed: rows.every((r) => r.result === 'PASS'),
+    };
   } catch (err) {
     measuresOut.discard();
     dir.abort();
@@ -218,7 +334,9 @@ async function runExperiment(
 ): Promise<ValidationRun[]> {
   const sweep = { ...e.spec.sweep, replications };
   const plan = buildPlan(e.loaded.scenario, sweep);
-  const measures: Measure[] = e.spec.checks.flatMap((c) => (c.minus ? [c.measure, c.minus] : [c.measure]));
+  const measures: Measure[] = e.spec.checks.flatMap((c) =>
+    c.minus ? [c.measure, c.minus] : [c.measure],
+  );
   const factorPaths = sweep.factors.map((f) => f.path);
   const runs: ValidationRun[] = [];
   let next = 0;
@@ -232,7 +350,8 @@ async function runExperiment(
     workers,
     onOutcome(outcome) {
       const task = taskFor(plan, ++next);
-      if (!outcome.ok) throw new Error(`${e.file}: run ${outcome.runId} failed: ${outcome.message}`);
+      if (!outcome.ok)
+        throw new Error(`${e.file}: run ${outcome.runId} failed: ${outcome.message}`);
       const raw = outcome.measures!;
       let k = 0;
       const values = e.spec.checks.map((c) => {
@@ -241,14 +360,29 @@ async function runExperiment(
       });
       const factors = new Map<string, ParamValue>(factorPaths.map((p, j) => [p, task.values[j]]));
       runs.push({ factors, values });
-      const cellLabel = factorPaths.map((p, j) => `${p}=${String(cellValue(task.values[j]))}`).join(';');
-      onRun({ runId: task.runId, cellId: task.cellId, replicate: task.replicate, seed: task.seed, cellLabel }, values);
+      const cellLabel = factorPaths
+        .map((p, j) => `${p}=${String(cellValue(task.values[j]))}`)
+        .join(';');
+      onRun(
+        {
+          runId: task.runId,
+          cellId: task.cellId,
+          replicate: task.replicate,
+          seed: task.seed,
+          cellLabel,
+        },
+        values,
+      );
     },
   });
   return runs;
 }
 
-function resultRow(spec: ValidationSpec, check: ValidationSpec['checks'][number], r: CheckResult): ValidationRow {
+function resultRow(
+  spec: ValidationSpec,
+  check: ValidationSpec['checks'][number],
+  r: CheckResult,
+): ValidationRow {
   const num = (x: number) => (Number.isFinite(x) ? x : null);
   return {
     kind: spec.kind,
@@ -264,4 +398,3 @@ function resultRow(spec: ValidationSpec, check: ValidationSpec['checks'][number]
     result: r.pass ? 'PASS' : 'FAIL',
   };
 }
-

@@ -19,7 +19,11 @@ export interface ValidationRow {
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 const fixed = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
 const table = (header: string[], rows: string[][]) =>
-  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 
 export function validationMarkdown(
   rows: readonly ValidationRow[],
@@ -27,7 +31,8 @@ export function validationMarkdown(
   info: { command: string; version: string; commit: string | null },
 ): string {
   const passedChecks = rows.filter((r) => r.result === 'PASS').length;
-  const verdict = (pattern: string) => (rows.filter((r) => r.pattern === pattern).every((r) => r.result === 'PASS') ? 'PASS' : 'FAIL');
+  const verdict = (pattern: string) =>
+    rows.filter((r) => r.pattern === pattern).every((r) => r.result === 'PASS') ? 'PASS' : 'FAIL';
   const passedExperiments = experiments.filter((e) => verdict(e.spec.pattern) === 'PASS').length;
   const lines = [
     '# Validation',
@@ -54,7 +59,16 @@ export function validationMarkdown(
     '',
     table(
       ['id', 'check', 'contrast', 'effect', '95% CI', 'criterion', 'n', 'result'],
-      rows.map((r) => [r.pattern, r.check, r.contrast, fixed(r.effect), `[${fixed(r.ci95_low)}, ${fixed(r.ci95_high)}]`, r.criterion, String(r.n_runs), r.result]),
+      rows.map((r) => [
+        r.pattern,
+        r.check,
+        r.contrast,
+        fixed(r.effect),
+        `[${fixed(r.ci95_low)}, ${fixed(r.ci95_high)}]`,
+        r.criterion,
+        String(r.n_runs),
+        r.result,
+      ]),
     ),
     '',
   ];

@@ -34,7 +34,11 @@ export type CellFilter = [path: string, value: ParamValue][];
 export type Comparison =
   | { kind: 'level' }
   | { kind: 'difference'; path: string; a: ParamValue; b: ParamValue }
-  | { kind: 'interaction'; effect: { path: string; a: ParamValue; b: ParamValue }; across: { path: string; a: ParamValue; b: ParamValue } };
+  | {
+      kind: 'interaction';
+      effect: { path: string; a: ParamValue; b: ParamValue };
+      across: { path: string; a: ParamValue; b: ParamValue };
+    };
 
 export interface Check {
   id: string;
@@ -61,60 +65,158 @@ export interface ValidationSpec {
 
 type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
-const show = (x: unknown) => (typeof x === 'string' ? JSON.stringify(x) : Array.isArray(x) ? 'a list' : isMap(x) ? 'a mapping' : String(x));
-const KEYS = ['pattern', 'kind', 'title', 'source', 'replications', 'seed', 'fast_replications', 'checks'];
-const CHECK_KEYS = ['id', 'contrast', 'measure', 'minus', 'within', 'compare', 'interaction', 'expect'];
+const show = (x: unknown) =>
+  typeof x === 'string'
+    ? JSON.stringify(x)
+    : Array.isArray(x)
+      ? 'a list'
+      : isMap(x)
+        ? 'a mapping'
+        : String(x);
+const KEYS = [
+  'pattern',
+  'kind',
+  'title',
+  'source',
+  'replications',
+  'seed',
+  'fast_replications',
+  'checks',
+];
+const CHECK_KEYS = [
+  'id',
+  'contrast',
+  'measure',
+  'minus',
+  'within',
+  'compare',
+  'interaction',
+  'expect',
+];
 
-export function parseValidationSpec(raw: unknown, rawSweep: unknown, file: string, base: Scenario): ValidationSpec {
+export function parseValidationSpec(
+  raw: unknown,
+  rawSweep: unknown,
+  file: string,
+  base: Scenario,
+): ValidationSpec {
   const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
     throw new ScenarioError({ file, path, expected, found, suggestion });
   };
-  if (raw === undefined) throw new UserError(`${file}: no validation section; add one (see docs/validation.md) to use this file with gvc validate`);
-  if (!isMap(raw)) return fail('validation', 'a mapping with pattern, title, source and checks', show(raw));
-  for (const key of Object.keys(raw)) if (!KEYS.includes(key)) fail(`validation.${key}`, `one of ${KEYS.join(', ')}`, `unknown key "${key}"`, suggest(key, KEYS));
+  if (raw === undefined)
+    throw new UserError(
+      `${file}: no validation section; add one (see docs/validation.md) to use this file with gvc validate`,
+    );
+  if (!isMap(raw))
+    return fail('validation', 'a mapping with pattern, title, source and checks', show(raw));
+  for (const key of Object.keys(raw))
+    if (!KEYS.includes(key))
+      fail(
+        `validation.${key}`,
+        `one of ${KEYS.join(', ')}`,
+        `unknown key "${key}"`,
+        suggest(key, KEYS),
+      );
   const text = (key: string): string => {
     const v = raw[key];
-    if (typeof v !== 'string' || v.trim() === '') fail(`validation.${key}`, 'a non-empty string', show(v));
+    if (typeof v !== 'string' || v.trim() === '')
+      fail(`validation.${key}`, 'a non-empty string', show(v));
     return (v as string).trim().replace(/\s+/g, ' ');
   };
   const kind = raw.kind ?? 'pattern';
-  if (kind !== 'pattern' && kind !== 'case') fail('validation.kind', 'pattern or case', show(kind), suggest(String(kind), ['pattern', 'case']));
+  if (kind !== 'pattern' && kind !== 'case')
+    fail(
+      'validation.kind',
+      'pattern or case',
+      show(kind),
+      suggest(String(kind), ['pattern', 'case']),
+    );
 
   let sweep: SweepSpec;
   if (rawSweep !== undefined) {
     for (const key of ['replications', 'seed']) {
-      if (raw[key] !== undefined) fail(`validation.${key}`, `no ${key} here: the sweep section sets it`, show(raw[key]));
+      if (raw[key] !== undefined)
+        fail(`validation.${key}`, `no ${key} here: the sweep section sets it`, show(raw[key]));
     }
     sweep = parseSweepSpec(rawSweep, file, base);
-    if (sweep.design !== 'grid') fail('sweep.design', 'grid (validation contrasts compare the cells of a full factorial)', show(sweep.design));
+    if (sweep.design !== 'grid')
+      fail(
+        'sweep.design',
+        'grid (validation contrasts compare the cells of a full factorial)',
+        show(sweep.design),
+      );
   } else {
     const integer = (key: string, min: number): number => {
       const v = raw[key];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(`validation.${key}`, `a whole number >= ${min} (or a sweep section)`, v === undefined ? 'nothing' : show(v));
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+        fail(
+          `validation.${key}`,
+          `a whole number >= ${min} (or a sweep section)`,
+          v === undefined ? 'nothing' : show(v),
+        );
       return v as number;
     };
-    sweep = { design: 'grid', replications: integer('replications', 2), seed: integer('seed', 0), samples: 0, levels: 4, factors: [] };
+    sweep = {
+      design: 'grid',
+      replications: integer('replications', 2),
+      seed: integer('seed', 0),
+      samples: 0,
+      levels: 4,
+      factors: [],
+    };
   }
-  const fastReplications = raw.fast_replications === undefined ? Math.min(sweep.replications, 8) : raw.fast_replications;
-  if (typeof fastReplications !== 'number' || !Number.isInteger(fastReplications) || fastReplications < 2 || fastReplications > sweep.replications) {
-    fail('validation.fast_replications', `a whole number from 2 to the full replications (${sweep.replications})`, show(raw.fast_replications));
+  const fastReplications =
+    raw.fast_replications === undefined ? Math.min(sweep.replications, 8) : raw.fast_replications;
+  if (
+    typeof fastReplications !== 'number' ||
+    !Number.isInteger(fastReplications) ||
+    fastReplications < 2 ||
+    fastReplications > sweep.replications
+  ) {
+    fail(
+      'validation.fast_replications',
+      `a whole number from 2 to the full replications (${sweep.replications})`,
+      show(raw.fast_replications),
+    );
   }
 
-  if (!Array.isArray(raw.checks) || raw.checks.length === 0) fail('validation.checks', 'a non-empty list of checks', raw.checks === undefined ? 'nothing' : show(raw.checks));
+  if (!Array.isArray(raw.checks) || raw.checks.length === 0)
+    fail(
+      'validation.checks',
+      'a non-empty list of checks',
+      raw.checks === undefined ? 'nothing' : show(raw.checks),
+    );
   const groups = Object.keys(base.suppliers);
-  const checks = (raw.checks as unknown[]).map((c, i) => parseCheck(c, `validation.checks[${i}]`, sweep, groups, file, fail));
+  const checks = (raw.checks as unknown[]).map((c, i) =>
+    parseCheck(c, `validation.checks[${i}]`, sweep, groups, file, fail),
+  );
   checks.forEach((c, i) => {
-    for (const [key, m] of [['measure', c.measure], ['minus', c.minus]] as const) {
+    for (const [key, m] of [
+      ['measure', c.measure],
+      ['minus', c.minus],
+    ] as const) {
       const last = m?.kind === 'metric' && m.window ? m.window[1] : m?.step;
       if (m && last !== 'final' && last !== undefined && last > base.time.steps) {
-        fail(`validation.checks[${i}].${key}`, `steps of the run (0 to time.steps = ${base.time.steps})`, `step ${last}`);
+        fail(
+          `validation.checks[${i}].${key}`,
+          `steps of the run (0 to time.steps = ${base.time.steps})`,
+          `step ${last}`,
+        );
       }
     }
   });
   const ids = checks.map((c) => c.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) fail('validation.checks', 'a unique id per check', `id "${dup}" twice`);
-  return { pattern: text('pattern'), kind: kind as 'pattern' | 'case', title: text('title'), source: text('source'), sweep, fastReplications: fastReplications as number, checks };
+  return {
+    pattern: text('pattern'),
+    kind: kind as 'pattern' | 'case',
+    title: text('title'),
+    source: text('source'),
+    sweep,
+    fastReplications: fastReplications as number,
+    checks,
+  };
 }
 
 function parseCheck(
@@ -126,61 +228,133 @@ function parseCheck(
   fail: (path: string, expected: string, found: string, suggestion?: string) => never,
 ): Check {
   if (!isMap(raw)) return fail(where, 'a check with id, contrast, measure and expect', show(raw));
-  for (const key of Object.keys(raw)) if (!CHECK_KEYS.includes(key)) fail(`${where}.${key}`, `one of ${CHECK_KEYS.join(', ')}`, `unknown key "${key}"`, suggest(key, CHECK_KEYS));
-  if (typeof raw.id !== 'string' || !/^[a-z0-9_]+$/.test(raw.id)) fail(`${where}.id`, 'a short snake_case id', show(raw.id));
-  if (typeof raw.contrast !== 'string' || raw.contrast.trim() === '') fail(`${where}.contrast`, 'a sentence saying what is measured and compared', show(raw.contrast));
+  for (const key of Object.keys(raw))
+    if (!CHECK_KEYS.includes(key))
+      fail(
+        `${where}.${key}`,
+        `one of ${CHECK_KEYS.join(', ')}`,
+        `unknown key "${key}"`,
+        suggest(key, CHECK_KEYS),
+      );
+  if (typeof raw.id !== 'string' || !/^[a-z0-9_]+$/.test(raw.id))
+    fail(`${where}.id`, 'a short snake_case id', show(raw.id));
+  if (typeof raw.contrast !== 'string' || raw.contrast.trim() === '')
+    fail(
+      `${where}.contrast`,
+      'a sentence saying what is measured and compared',
+      show(raw.contrast),
+    );
 
   const factorValue = (path: string, value: unknown, at: string): ParamValue => {
     const factor = sweep.factors.find((f) => f.path === path);
     if (!factor?.values) {
       const paths = sweep.factors.map((f) => f.path);
-      return fail(at, paths.length ? `a swept parameter (${paths.join(', ')})` : 'a swept parameter (this file has no sweep section)', `"${path}"`, suggest(path, paths));
+      return fail(
+        at,
+        paths.length
+          ? `a swept parameter (${paths.join(', ')})`
+          : 'a swept parameter (this file has no sweep section)',
+        `"${path}"`,
+        suggest(path, paths),
+      );
     }
     const match = factor.values.find((v) => v === value);
-    if (match === undefined) fail(`${at}`, `one of the swept values ${factor.values.map(String).join(', ')}`, show(value));
+    if (match === undefined)
+      fail(`${at}`, `one of the swept values ${factor.values.map(String).join(', ')}`, show(value));
     return match as ParamValue;
   };
   const pair = (m: unknown, at: string): { path: string; a: ParamValue; b: ParamValue } => {
-    if (!isMap(m) || Object.keys(m).length !== 1) return fail(at, 'one swept parameter with two values [a, b] (a minus b)', show(m));
+    if (!isMap(m) || Object.keys(m).length !== 1)
+      return fail(at, 'one swept parameter with two values [a, b] (a minus b)', show(m));
     const [path, values] = Object.entries(m)[0];
-    if (!Array.isArray(values) || values.length !== 2) return fail(`${at}.${path}`, 'two values [a, b]: the contrast is a minus b', show(values));
-    return { path, a: factorValue(path, values[0], `${at}.${path}`), b: factorValue(path, values[1], `${at}.${path}`) };
+    if (!Array.isArray(values) || values.length !== 2)
+      return fail(`${at}.${path}`, 'two values [a, b]: the contrast is a minus b', show(values));
+    return {
+      path,
+      a: factorValue(path, values[0], `${at}.${path}`),
+      b: factorValue(path, values[1], `${at}.${path}`),
+    };
   };
 
   const within: CellFilter = [];
   if (raw.within !== undefined) {
-    if (!isMap(raw.within)) fail(`${where}.within`, 'a mapping from swept parameters to one value each', show(raw.within));
-    for (const [path, value] of Object.entries(raw.within as Raw)) within.push([path, factorValue(path, value, `${where}.within.${path}`)]);
+    if (!isMap(raw.within))
+      fail(
+        `${where}.within`,
+        'a mapping from swept parameters to one value each',
+        show(raw.within),
+      );
+    for (const [path, value] of Object.entries(raw.within as Raw))
+      within.push([path, factorValue(path, value, `${where}.within.${path}`)]);
   }
   let comparison: Comparison = { kind: 'level' };
-  if (raw.compare !== undefined && raw.interaction !== undefined) fail(where, 'either compare or interaction', 'both');
-  if (raw.compare !== undefined) comparison = { kind: 'difference', ...pair(raw.compare, `${where}.compare`) };
+  if (raw.compare !== undefined && raw.interaction !== undefined)
+    fail(where, 'either compare or interaction', 'both');
+  if (raw.compare !== undefined)
+    comparison = { kind: 'difference', ...pair(raw.compare, `${where}.compare`) };
   if (raw.interaction !== undefined) {
     const m = raw.interaction;
-    if (!isMap(m)) return fail(`${where}.interaction`, '{effect: {path: [a, b]}, across: {path: [c, d]}}', show(m));
-    for (const key of Object.keys(m)) if (key !== 'effect' && key !== 'across') fail(`${where}.interaction.${key}`, 'effect or across', `unknown key "${key}"`, suggest(key, ['effect', 'across']));
+    if (!isMap(m))
+      return fail(
+        `${where}.interaction`,
+        '{effect: {path: [a, b]}, across: {path: [c, d]}}',
+        show(m),
+      );
+    for (const key of Object.keys(m))
+      if (key !== 'effect' && key !== 'across')
+        fail(
+          `${where}.interaction.${key}`,
+          'effect or across',
+          `unknown key "${key}"`,
+          suggest(key, ['effect', 'across']),
+        );
     const effect = pair(m.effect, `${where}.interaction.effect`);
     const across = pair(m.across, `${where}.interaction.across`);
-    if (effect.path === across.path) fail(`${where}.interaction`, 'two different swept parameters', `${effect.path} twice`);
+    if (effect.path === across.path)
+      fail(`${where}.interaction`, 'two different swept parameters', `${effect.path} twice`);
     comparison = { kind: 'interaction', effect, across };
   }
-  const used = comparison.kind === 'difference' ? [comparison.path] : comparison.kind === 'interaction' ? [comparison.effect.path, comparison.across.path] : [];
+  const used =
+    comparison.kind === 'difference'
+      ? [comparison.path]
+      : comparison.kind === 'interaction'
+        ? [comparison.effect.path, comparison.across.path]
+        : [];
   const clash = within.find(([p]) => used.includes(p));
-  if (clash) fail(`${where}.within.${clash[0]}`, 'a parameter the check does not also compare', `"${clash[0]}"`);
+  if (clash)
+    fail(
+      `${where}.within.${clash[0]}`,
+      'a parameter the check does not also compare',
+      `"${clash[0]}"`,
+    );
 
-  if (!isMap(raw.expect)) return fail(`${where}.expect`, '{above: x} and/or {below: y}: where the 95% CI must lie', raw.expect === undefined ? 'nothing' : show(raw.expect));
+  if (!isMap(raw.expect))
+    return fail(
+      `${where}.expect`,
+      '{above: x} and/or {below: y}: where the 95% CI must lie',
+      raw.expect === undefined ? 'nothing' : show(raw.expect),
+    );
   const expect = raw.expect as Raw;
-  for (const key of Object.keys(expect)) if (key !== 'above' && key !== 'below') fail(`${where}.expect.${key}`, 'above or below', `unknown key "${key}"`, suggest(key, ['above', 'below']));
+  for (const key of Object.keys(expect))
+    if (key !== 'above' && key !== 'below')
+      fail(
+        `${where}.expect.${key}`,
+        'above or below',
+        `unknown key "${key}"`,
+        suggest(key, ['above', 'below']),
+      );
   const bound = (key: 'above' | 'below'): number | null => {
     const v = expect[key];
     if (v === undefined) return null;
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where}.expect.${key}`, 'a number', show(v));
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      fail(`${where}.expect.${key}`, 'a number', show(v));
     return v as number;
   };
   const above = bound('above');
   const below = bound('below');
   if (above === null && below === null) fail(`${where}.expect`, 'above and/or below', 'neither');
-  if (above !== null && below !== null && above >= below) fail(`${where}.expect`, 'above < below', `above ${above}, below ${below}`);
+  if (above !== null && below !== null && above >= below)
+    fail(`${where}.expect`, 'above < below', `above ${above}, below ${below}`);
 
   return {
     id: raw.id as string,
@@ -196,6 +370,7 @@ function parseCheck(
 
 /** The criterion in words, as printed in the report. */
 export function criterionText(check: Pick<Check, 'above' | 'below'>): string {
-  if (check.above !== null && check.below !== null) return `95% CI within (${check.above}, ${check.below})`;
+  if (check.above !== null && check.below !== null)
+    return `95% CI within (${check.above}, ${check.below})`;
   return check.above !== null ? `95% CI above ${check.above}` : `95% CI below ${check.below}`;
 }

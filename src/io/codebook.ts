@@ -8,9 +8,25 @@ import { CsvWriter } from './csv.js';
 
 export const CODEBOOK_COLUMNS: readonly ColumnSpec[] = [
   { name: 'file', type: 'string', unit: '', description: 'Data file in this folder.' },
-  { name: 'column', type: 'string', unit: '', description: 'Column name as in the header row of the file.' },
-  { name: 'type', type: 'string', unit: '', description: 'integer, number, string or boolean (true/false); empty cells mean "not applicable".' },
-  { name: 'unit', type: 'string', unit: '', description: 'Unit of the values; empty when dimensionless or an identifier.' },
+  {
+    name: 'column',
+    type: 'string',
+    unit: '',
+    description: 'Column name as in the header row of the file.',
+  },
+  {
+    name: 'type',
+    type: 'string',
+    unit: '',
+    description:
+      'integer, number, string or boolean (true/false); empty cells mean "not applicable".',
+  },
+  {
+    name: 'unit',
+    type: 'string',
+    unit: '',
+    description: 'Unit of the values; empty when dimensionless or an identifier.',
+  },
   { name: 'description', type: 'string', unit: '', description: 'What the column measures.' },
 ];
 
@@ -24,7 +40,13 @@ export async function writeCodebook(path: string, files: readonly CodebookEntry[
   try {
     for (const { file, columns } of files) {
       for (const c of columns) {
-        writer.write({ file, column: c.name, type: c.type, unit: c.unit, description: c.description });
+        writer.write({
+          file,
+          column: c.name,
+          type: c.type,
+          unit: c.unit,
+          description: c.description,
+        });
       }
     }
     await writer.close();

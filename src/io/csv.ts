@@ -84,8 +84,10 @@ export class CsvValueError extends Error {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return typeof value;
 }
 
@@ -97,7 +99,10 @@ function formatCell(value: unknown, type: ColumnType, column: string, where: str
     case 'integer':
       if (typeof value !== 'number') break;
       if (!Number.isFinite(value)) {
-        throw new CsvValueError(column, `${file}: column ${column} got ${value}; a non-finite value is a model defect`);
+        throw new CsvValueError(
+          column,
+          `${file}: column ${column} got ${value}; a non-finite value is a model defect`,
+        );
       }
       if (type === 'integer' && !Number.isInteger(value)) {
         throw new CsvValueError(column, `${file}: integer column ${column} got ${value}`);
@@ -160,7 +165,8 @@ export function formatRows(columns: readonly ColumnSpec[], rows: readonly object
   let text = '';
   for (const row of rows) {
     const r = row as Record<string, unknown>;
-    for (let i = 0; i < columns.length; i++) cells[i] = formatCell(r[columns[i].name], types[i], columns[i].name, '');
+    for (let i = 0; i < columns.length; i++)
+      cells[i] = formatCell(r[columns[i].name], types[i], columns[i].name, '');
     text += formatLine(cells, types) + '\n';
   }
   return text;
@@ -241,7 +247,8 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
     const cells = this.cells;
     for (let i = 0; i < n; i++) {
       const f = this.fixed[i];
-      cells[i] = f !== undefined ? f : formatCell(r[this.names[i]], this.types[i], this.names[i], this.path);
+      cells[i] =
+        f !== undefined ? f : formatCell(r[this.names[i]], this.types[i], this.names[i], this.path);
     }
     this.batch.push(formatLine(cells, this.types));
     this.rows++;

@@ -115,7 +115,10 @@ export function programInfo(): ProgramInfo {
   const dir = packageDir();
   if (dir) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (typeof pkg.name === 'string') name = pkg.name;
       if (typeof pkg.version === 'string') version = pkg.version;
     } catch {
@@ -165,7 +168,12 @@ export function buildManifest(info: ManifestInfo): Manifest {
     git_dirty: program.gitDirty,
     scenario_file: info.scenarioFile,
     scenario_sha256: hash,
-    ...(info.scenarioBase ? { scenario_base_file: info.scenarioBase.file, scenario_base_sha256: info.scenarioBase.sha256 } : {}),
+    ...(info.scenarioBase
+      ? {
+          scenario_base_file: info.scenarioBase.file,
+          scenario_base_sha256: info.scenarioBase.sha256,
+        }
+      : {}),
     scenario_name: info.scenarioName,
     ...(info.runId !== undefined ? { run_id: info.runId } : {}),
     seeds: typeof info.seeds === 'number' ? [info.seeds] : [...info.seeds],
@@ -203,7 +211,9 @@ export function writeJson(path: string, obj: unknown): void {
       obj,
       function (key, value: unknown) {
         if (typeof value === 'number' && !Number.isFinite(value)) {
-          throw new Error(`${path}: ${key === '' ? 'value' : `key ${key}`} is ${value}, which JSON cannot represent`);
+          throw new Error(
+            `${path}: ${key === '' ? 'value' : `key ${key}`} is ${value}, which JSON cannot represent`,
+          );
         }
         return value;
       },

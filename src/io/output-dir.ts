@@ -4,7 +4,15 @@
  * absent — never half-written by a crash, an error or Ctrl-C. With --force an old folder is
  * replaced only at that final rename, so a failed rerun keeps the previous results.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  lstatSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { UserError } from '../scenario/errors.js';
@@ -128,7 +136,7 @@ function code(err: unknown): string | undefined {
  */
 function ensureDir(dir: string, created: string[], target: string): void {
   const missing: string[] = [];
-  for (let d = dir; ; ) {
+  for (let d = dir; ;) {
     let isDir: boolean;
     try {
       isDir = statSync(d).isDirectory();
@@ -222,14 +230,17 @@ export function prepareOutputDir(target: string, force: boolean): OutputDir {
   try {
     const st = lstatSync(abs);
     exists = true;
-    const isDir = st.isDirectory() || (st.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isDirectory());
+    const isDir =
+      st.isDirectory() ||
+      (st.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isDirectory());
     if (!isDir) throw new UserError(`output folder ${target} exists and is not a folder`);
     if (!force && readdirSync(abs).length > 0) {
       throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
-    if (code(err) === 'ENOTDIR') throw cannotWrite(target, 'a part of the path is a file, not a folder');
+    if (code(err) === 'ENOTDIR')
+      throw cannotWrite(target, 'a part of the path is a file, not a folder');
     if (code(err) !== 'ENOENT') throw cannotWrite(target, errnoReason(err));
   }
 
@@ -304,7 +315,9 @@ export function prepareOutputDir(target: string, force: boolean): OutputDir {
     } catch (err) {
       const c = code(err);
       if (c === 'ENOTEMPTY' || c === 'EEXIST' || c === 'ENOTDIR' || c === 'EISDIR') {
-        throw new UserError(`output folder ${target} appeared while the run was going and is not empty; use --force to replace it`);
+        throw new UserError(
+          `output folder ${target} appeared while the run was going and is not empty; use --force to replace it`,
+        );
       }
       throw cannotWrite(target, errnoReason(err));
     }

@@ -55,7 +55,9 @@ export async function writeRunOutputs(
     // run_id as a writer constant rather than a field set on each row: no copy and no
     // mutation of the engine's objects on a path that sees up to 100k rows.
     const constants = { run_id: opts.runId };
-    const ts = new CsvWriter<TimeseriesRow>(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, { constants });
+    const ts = new CsvWriter<TimeseriesRow>(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, {
+      constants,
+    });
     timeseries = ts;
     const sup =
       opts.agents.kind === 'none'

@@ -3,7 +3,15 @@
  * `--resume` can continue it; only a complete sweep is renamed to `<out>/`. A sweep that was
  * never finished therefore never looks like a result.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { ensureFolder } from './output-dir.js';
@@ -25,16 +33,23 @@ export interface DesignIdentity {
   fingerprint: string;
 }
 
-export function openSweepDir(target: string, opts: { force: boolean; resume: boolean; design: DesignIdentity }): SweepDir {
+export function openSweepDir(
+  target: string,
+  opts: { force: boolean; resume: boolean; design: DesignIdentity },
+): SweepDir {
   const abs = resolve(target);
   const partial = `${abs}.partial`;
   const shown = `${target}.partial`;
-  const nonEmpty = (dir: string) => existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).length > 0;
+  const nonEmpty = (dir: string) =>
+    existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).length > 0;
 
   if (opts.resume) {
     if (!existsSync(join(partial, DESIGN_FILE))) {
-      if (nonEmpty(abs)) throw new UserError(`nothing to resume: the sweep in ${target} is complete`);
-      throw new UserError(`nothing to resume: ${shown} does not exist (run without --resume to start the sweep)`);
+      if (nonEmpty(abs))
+        throw new UserError(`nothing to resume: the sweep in ${target} is complete`);
+      throw new UserError(
+        `nothing to resume: ${shown} does not exist (run without --resume to start the sweep)`,
+      );
     }
     const recorded = JSON.parse(readFileSync(join(partial, DESIGN_FILE), 'utf8')) as DesignIdentity;
     if (recorded.fingerprint !== opts.design.fingerprint) {
@@ -45,11 +60,16 @@ export function openSweepDir(target: string, opts: { force: boolean; resume: boo
     }
   } else {
     if (existsSync(partial)) {
-      if (!opts.force) throw new UserError(`an interrupted sweep is in ${shown}; continue it with --resume or start over with --force`);
+      if (!opts.force)
+        throw new UserError(
+          `an interrupted sweep is in ${shown}; continue it with --resume or start over with --force`,
+        );
       rmSync(partial, { recursive: true, force: true });
     }
-    if (nonEmpty(abs) && !opts.force) throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-    if (existsSync(abs) && !statSync(abs).isDirectory()) throw new UserError(`output folder ${target} exists and is not a folder`);
+    if (nonEmpty(abs) && !opts.force)
+      throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
+    if (existsSync(abs) && !statSync(abs).isDirectory())
+      throw new UserError(`output folder ${target} exists and is not a folder`);
     ensureFolder(partial, target);
     writeFileSync(join(partial, DESIGN_FILE), `${JSON.stringify(opts.design, null, 2)}\n`);
   }
@@ -64,7 +84,8 @@ export function openSweepDir(target: string, opts: { force: boolean; resume: boo
         renameSync(partial, abs);
         return;
       }
-      if (nonEmpty(abs) && !force) throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
+      if (nonEmpty(abs) && !force)
+        throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
       // Move the old result aside first, so a crash here never leaves neither folder.
       const old = `${abs}.old-${process.pid}`;
       renameSync(abs, old);

@@ -6,7 +6,15 @@
  * carries on from the next run. Writes are synchronous: the journal must never get ahead of
  * the bytes it vouches for.
  */
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync, fstatSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeSync,
+  fstatSync,
+} from 'node:fs';
 import type { ColumnSpec } from '../engine/observations.js';
 import { formatRows } from './csv.js';
 
@@ -51,7 +59,8 @@ export class JournaledTable {
   private put(text: string): void {
     const buf = Buffer.from(text, 'utf8');
     let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, this.bytes + off);
+    while (off < buf.length)
+      off += writeSync(this.fd, buf, off, buf.length - off, this.bytes + off);
     this.bytes += buf.length;
   }
 }
@@ -66,7 +75,10 @@ export interface JournalEntry {
 export class Journal {
   private fd: number;
 
-  constructor(readonly path: string, append: boolean) {
+  constructor(
+    readonly path: string,
+    append: boolean,
+  ) {
     this.fd = openSync(path, append ? 'a' : 'w');
   }
 

@@ -12,7 +12,10 @@ export function advanceEnvironment(world: World): void {
   const e = scenario.environment;
   const years = world.step * dt;
 
-  env.pricePressure = Math.min(e.price_pressure.max, e.price_pressure.initial + e.price_pressure.growth * years);
+  env.pricePressure = Math.min(
+    e.price_pressure.max,
+    e.price_pressure.initial + e.price_pressure.growth * years,
+  );
   env.costLevel = Math.pow(1 + e.input_cost_growth, years);
 
   // Exact OU discretisation so the stationary spread does not depend on the step length.
@@ -24,7 +27,8 @@ export function advanceEnvironment(world: World): void {
   env.logExchangeRate = env.logExchangeRate * decay + sd * normal(world.streams.environment);
   env.exchangeRate = Math.exp(env.logExchangeRate);
 
-  env.domesticDemand = e.domestic_market.size * env.initialCapacity * Math.pow(1 + e.domestic_market.growth, years);
+  env.domesticDemand =
+    e.domestic_market.size * env.initialCapacity * Math.pow(1 + e.domestic_market.growth, years);
 
   for (const b of world.buyers) {
     const c = b.config;

@@ -10,7 +10,15 @@
  */
 import type { RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
-import { DESIGN, productionCapability, stepProbability, type Buyer, type Relationship, type Supplier, type World } from './state.js';
+import {
+  DESIGN,
+  productionCapability,
+  stepProbability,
+  type Buyer,
+  type Relationship,
+  type Supplier,
+  type World,
+} from './state.js';
 
 /**
  * GHS mapping onto the four Humphrey–Schmitz types: low complexity → market; high complexity
@@ -18,7 +26,12 @@ import { DESIGN, productionCapability, stepProbability, type Buyer, type Relatio
  * complexity, low codifiability, capable suppliers → relational (network); capable suppliers
  * missing → captive (quasi-hierarchy) when codifiable, hierarchy when not.
  */
-export function ghsType(complexity: number, codifiability: number, capable: boolean, complementary: boolean): RelationshipType {
+export function ghsType(
+  complexity: number,
+  codifiability: number,
+  capable: boolean,
+  complementary: boolean,
+): RelationshipType {
   if (complexity <= 0.5) return 'market';
   const codifiable = codifiability > 0.5;
   if (capable && codifiable) return 'market';
@@ -38,12 +51,20 @@ export function judgeCapable(production: number, wasCapable: boolean, m: ModelPa
  * The type a new tie starts with. `predatesRun`: a tie of the initial world has a history, so
  * an emergent buyer may already trust it; a tie formed during the run cannot start relational.
  */
-export function initialType(buyer: Buyer, supplier: Supplier, m: ModelParams, predatesRun: boolean): { type: RelationshipType; capable: boolean } {
+export function initialType(
+  buyer: Buyer,
+  supplier: Supplier,
+  m: ModelParams,
+  predatesRun: boolean,
+): { type: RelationshipType; capable: boolean } {
   const capable = judgeCapable(productionCapability(supplier), false, m);
   const style = buyer.config.governance;
   if (style !== 'emergent') return { type: style, capable };
   const complementary = predatesRun && supplier.cap[DESIGN] >= m.governance.network_competence;
-  return { type: ghsType(buyer.config.complexity, buyer.config.codifiability, capable, complementary), capable };
+  return {
+    type: ghsType(buyer.config.complexity, buyer.config.codifiability, capable, complementary),
+    capable,
+  };
 }
 
 /** Process 6b: relationship types move as supplier capability changes. */

@@ -28,7 +28,14 @@ export function createWorld(scenario: Scenario): World {
     suppliers: [],
     buyers: createBuyers(scenario),
     partners: createPartners(scenario),
-    env: { pricePressure: 0, costLevel: 1, logExchangeRate: 0, exchangeRate: 1, domesticDemand: 0, initialCapacity: 0 },
+    env: {
+      pricePressure: 0,
+      costLevel: 1,
+      logExchangeRate: 0,
+      exchangeRate: 1,
+      domesticDemand: 0,
+      initialCapacity: 0,
+    },
     counters: { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 },
     streams,
     nextSupplierId: 0,
@@ -97,18 +104,29 @@ export function rdStockFor(target: number, floor: number, halfStock: number): nu
   return (halfStock * x) / (1 - x);
 }
 
-export function createSupplier(world: World, group: string, config: SupplierGroupConfig, rng: Rng): Supplier {
+export function createSupplier(
+  world: World,
+  group: string,
+  config: SupplierGroupConfig,
+  rng: Rng,
+): Supplier {
   const m = world.scenario.model;
   const pools = poolsFor(world, config);
   const splitTotal = FUNCTIONS.reduce((sum, f) => sum + config.intent.split[f], 0);
-  const rdStock = rdStockFor(config.absorptive_capacity, m.learning.absorptive_floor, m.learning.absorptive_half_stock);
+  const rdStock = rdStockFor(
+    config.absorptive_capacity,
+    m.learning.absorptive_floor,
+    m.learning.absorptive_half_stock,
+  );
   const size = config.size.mean * Math.exp(config.size.sd_log * normal(rng));
   return {
     id: world.nextSupplierId++,
     group,
     active: true,
     entryStep: world.step,
-    cap: FUNCTIONS.map((f) => clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng))),
+    cap: FUNCTIONS.map((f) =>
+      clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng)),
+    ),
     coverage: [ZERO, ZERO, ZERO, ZERO],
     rdStock,
     absorptive: absorptiveCapacity(rdStock, m.learning),
@@ -151,10 +169,16 @@ export function createSupplier(world: World, group: string, config: SupplierGrou
   };
 }
 
-const poolCache = new WeakMap<World, Map<SupplierGroupConfig, { buyers: Buyer[]; partners: Partner[] }>>();
+const poolCache = new WeakMap<
+  World,
+  Map<SupplierGroupConfig, { buyers: Buyer[]; partners: Partner[] }>
+>();
 
 /** The buyers and partners a supplier group may deal with, computed once per group and run. */
-function poolsFor(world: World, config: SupplierGroupConfig): { buyers: Buyer[]; partners: Partner[] } {
+function poolsFor(
+  world: World,
+  config: SupplierGroupConfig,
+): { buyers: Buyer[]; partners: Partner[] } {
   let byGroup = poolCache.get(world);
   if (!byGroup) poolCache.set(world, (byGroup = new Map()));
   let pools = byGroup.get(config);
@@ -205,6 +229,10 @@ function formInitialTies(world: World, s: Supplier, rng: Rng): void {
   for (let attempt = 0; attempt < 3 * wanted && s.ties.length < wanted; attempt++) {
     const p = pool[randomIndex(rng, pool.length)];
     if (rng() >= accessProbability(p, env) || s.ties.some((t) => t.partner === p)) continue;
-    s.ties.push({ partner: p, trust: Math.min(trust, trustCeiling(p, env)), startStep: world.step });
+    s.ties.push({
+      partner: p,
+      trust: Math.min(trust, trustCeiling(p, env)),
+      startStep: world.step,
+    });
   }
 }

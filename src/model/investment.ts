@@ -37,7 +37,10 @@ export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0,
 /** Investment productivity: a strong home innovation system (design schools, test labs, export promotion) makes upgrading cheaper. */
 export function investmentEfficiency(world: World): number {
   const { model: m, environment: env } = world.scenario;
-  return Math.max(0, m.investment.efficiency * (1 + m.investment.institution_support * (env.institutions - 0.5)));
+  return Math.max(
+    0,
+    m.investment.efficiency * (1 + m.investment.institution_support * (env.institutions - 0.5)),
+  );
 }
 
 /** Reused by investmentWeights, which reads it before returning (the model is single-threaded). */
@@ -52,7 +55,8 @@ export function investmentWeights(s: Supplier, world: World): number[] {
   const risk = sanctionRisks(s, world, riskScratch);
   let total = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
-    if (f === DESIGN || f === MARKETING) w[f] *= Math.max(0, 1 - m.investment.sanction_aversion * risk[f]);
+    if (f === DESIGN || f === MARKETING)
+      w[f] *= Math.max(0, 1 - m.investment.sanction_aversion * risk[f]);
     total += w[f];
   }
   const held = s.intent.split.reduce((a, b) => a + b, 0) - total;
@@ -96,7 +100,8 @@ export function invest(world: World): void {
       for (let f = 0; f < N_FUNCTIONS; f++) {
         s.investmentByFunction[f] = amount * w[f];
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;
-        s.cap[f] += Math.min(1, efficiency * reach * s.absorptive * perCapacity * w[f]) * (1 - s.cap[f]);
+        s.cap[f] +=
+          Math.min(1, efficiency * reach * s.absorptive * perCapacity * w[f]) * (1 - s.cap[f]);
       }
       s.cash -= amount;
     } else {

@@ -14,7 +14,9 @@ import type { ModelParams } from '../scenario/types.js';
 import { N_FUNCTIONS, PRODUCT, type Relationship, type Supplier, type World } from './state.js';
 
 export function absorptiveCapacity(rdStock: number, l: ModelParams['learning']): number {
-  return l.absorptive_floor + (1 - l.absorptive_floor) * (rdStock / (rdStock + l.absorptive_half_stock));
+  return (
+    l.absorptive_floor + (1 - l.absorptive_floor) * (rdStock / (rdStock + l.absorptive_half_stock))
+  );
 }
 
 /** Annual transfer intensity of function f in relationship r, after guarding, training and monitoring. */
@@ -24,7 +26,8 @@ export function transferIntensity(r: Relationship, f: number, m: ModelParams): n
   let rate = l.transfer[r.type][FUNCTIONS[f]];
   if (r.type === 'quasi_hierarchy' && b.guards[f]) rate *= l.guard_leak;
   else if (b.config.developmental) rate *= 1 + l.developmental_boost;
-  if (r.type === 'quasi_hierarchy' && f <= PRODUCT) rate *= 1 + l.monitoring_boost * b.config.monitoring;
+  if (r.type === 'quasi_hierarchy' && f <= PRODUCT)
+    rate *= 1 + l.monitoring_boost * b.config.monitoring;
   return rate;
 }
 
@@ -55,7 +58,8 @@ function transferRates(world: World): Float64Array {
 function rateRow(rates: Float64Array, r: Relationship, m: ModelParams): number {
   // Buyer ids are their positions in world.buyers (init.ts).
   const row = (r.buyer.id * RELATIONSHIP_TYPES.length + typeIndex(r.type)) * N_FUNCTIONS;
-  if (Number.isNaN(rates[row])) for (let f = 0; f < N_FUNCTIONS; f++) rates[row + f] = transferIntensity(r, f, m);
+  if (Number.isNaN(rates[row]))
+    for (let f = 0; f < N_FUNCTIONS; f++) rates[row + f] = transferIntensity(r, f, m);
   return row;
 }
 

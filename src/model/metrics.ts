@@ -5,7 +5,16 @@
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import type { ModelParams } from '../scenario/types.js';
 import { typeIndex } from './learning.js';
-import { DESIGN, MARKETING, OEM, PROCESS, PRODUCT, ROLE_NAMES, type Supplier, type World } from './state.js';
+import {
+  DESIGN,
+  MARKETING,
+  OEM,
+  PROCESS,
+  PRODUCT,
+  ROLE_NAMES,
+  type Supplier,
+  type World,
+} from './state.js';
 
 /** Capable producer (process and product above the threshold) that has supplied lead firms long enough, yet still OEM. */
 export function isLockedIn(s: Supplier, m: ModelParams, dt: number): boolean {
@@ -103,11 +112,45 @@ function activeTotals(world: World): ActiveTotals {
     for (const r of s.relationships) relCounts[typeIndex(r.type)]++;
     relTotal += s.relationships.length;
   }
-  return { n, roles, cap, withSales, top, hhi, domestic, withRevenue, margin, investment, designInvestment, eligible, locked, degree, relCounts, relTotal };
+  return {
+    n,
+    roles,
+    cap,
+    withSales,
+    top,
+    hhi,
+    domestic,
+    withRevenue,
+    margin,
+    investment,
+    designInvestment,
+    eligible,
+    locked,
+    degree,
+    relCounts,
+    relTotal,
+  };
 }
 
 export function timeseriesRow(world: World): TimeseriesRow {
-  const { n, roles, cap, withSales, top, hhi, domestic, withRevenue, margin, investment, designInvestment, eligible, locked, degree, relCounts, relTotal } = activeTotals(world);
+  const {
+    n,
+    roles,
+    cap,
+    withSales,
+    top,
+    hhi,
+    domestic,
+    withRevenue,
+    margin,
+    investment,
+    designInvestment,
+    eligible,
+    locked,
+    degree,
+    relCounts,
+    relTotal,
+  } = activeTotals(world);
   const c = world.counters;
   return {
     run_id: null,

@@ -10,10 +10,19 @@
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { applyGains, gapShare } from './learning.js';
-import { N_FUNCTIONS, stepProbability, type Partner, type Supplier, type Tie, type World } from './state.js';
+import {
+  N_FUNCTIONS,
+  stepProbability,
+  type Partner,
+  type Supplier,
+  type Tie,
+  type World,
+} from './state.js';
 
 export function spilloverDamping(p: Partner, env: EnvironmentParams, m: ModelParams): number {
-  return p.kind === 'peer_supplier' ? 1 - m.learning.peer_imitation_damping * (1 - env.ipr_protection) : 1;
+  return p.kind === 'peer_supplier'
+    ? 1 - m.learning.peer_imitation_damping * (1 - env.ipr_protection)
+    : 1;
 }
 
 export function trustCeiling(p: Partner, env: EnvironmentParams): number {
@@ -82,7 +91,11 @@ export function updateTies(world: World): void {
     if (s.ties.length < s.intent.networkTies && pool.length > 0 && rng() < formation) {
       const p = pool[randomIndex(rng, pool.length)];
       if (rng() < accessProbability(p, env) && !s.ties.some((t) => t.partner === p)) {
-        s.ties.push({ partner: p, trust: Math.min(n.initial_trust, trustCeiling(p, env)), startStep: world.step });
+        s.ties.push({
+          partner: p,
+          trust: Math.min(n.initial_trust, trustCeiling(p, env)),
+          startStep: world.step,
+        });
       }
     }
   }

@@ -80,7 +80,8 @@ function placeLeadFirmOrders(world: World): void {
   for (const b of world.buyers) {
     let total = 0;
     // The score is kept on the relationship for the re-offer pass: nothing it depends on changes in between.
-    for (const r of b.relationships) total += (r.volume = r.score = relationshipScore(r, r.supplier.orderAppeal, world));
+    for (const r of b.relationships)
+      total += r.volume = r.score = relationshipScore(r, r.supplier.orderAppeal, world);
     const perScore = total > 0 ? b.demand / total : 0;
     for (const r of b.relationships) {
       r.volume *= perScore;
@@ -106,7 +107,9 @@ function placeUnmetDemand(b: Buyer): void {
   const rels = b.relationships;
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
     let total = 0;
-    for (let i = 0; i < rels.length; i++) if (exportCapacity(rels[i].supplier) - rels[i].supplier.exportVolume > 1e-12) total += rels[i].score;
+    for (let i = 0; i < rels.length; i++)
+      if (exportCapacity(rels[i].supplier) - rels[i].supplier.exportVolume > 1e-12)
+        total += rels[i].score;
     if (total <= 0) return;
     let placed = 0;
     for (let i = 0; i < rels.length; i++) {
@@ -139,7 +142,10 @@ export function allocateOrders(world: World): void {
     if (!s.active) continue;
     const spare = s.size - s.exportVolume;
     s.domesticVolume = Math.min(spare, spare * domesticAppeal(s) * domesticPerAppeal);
-    s.sectorVolume = Math.min(spare - s.domesticVolume, (s.sectors.length - 1) * m.sectors.market_size * s.size);
+    s.sectorVolume = Math.min(
+      spare - s.domesticVolume,
+      (s.sectors.length - 1) * m.sectors.market_size * s.size,
+    );
     const ownChannels = s.domesticVolume + s.sectorVolume;
     s.ownBrandVolume = ownChannels * ownBrandFraction(s, m);
     s.ownDesignVolume = ownChannels;

@@ -35,7 +35,8 @@ export function ownChannelPrice(s: Supplier, world: World): number {
   const { model: m, environment: e } = world.scenario;
   const p = m.prices;
   const retention = ipRetention(e, m);
-  const unbranded = 1 + p.product_premium * s.cap[PRODUCT] + p.design_premium * s.cap[DESIGN] * retention;
+  const unbranded =
+    1 + p.product_premium * s.cap[PRODUCT] + p.design_premium * s.cap[DESIGN] * retention;
   const brand = p.brand_premium * effectiveMarketing(s) * retention * ownBrandFraction(s, m);
   return p.base_price * e.domestic_market.price * (unbranded + brand);
 }
@@ -57,7 +58,8 @@ export function settlePricesAndMargins(world: World): void {
     const own = s.domesticVolume + s.sectorVolume;
     s.domesticPrice = ownChannelPrice(s, world);
     revenue += s.domesticPrice * own;
-    const cost = unitCost(s, m, world.env.costLevel) * (s.exportVolume + own) + m.prices.fixed_cost * s.size;
+    const cost =
+      unitCost(s, m, world.env.costLevel) * (s.exportVolume + own) + m.prices.fixed_cost * s.size;
     const profit = revenue - cost;
     s.revenue = revenue;
     s.profit = profit - Math.max(0, profit) * m.prices.tax_rate;

@@ -43,7 +43,11 @@ export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
  * Firm Y's plants built for Nike), and the supplier's strategic network (unique know-how
  * and outside options; this is how networks moderate the governance barrier, Kang & Kim 2023).
  */
-export function irreplaceability(r: Relationship, world: World, backing = networkBacking(r.supplier)): number {
+export function irreplaceability(
+  r: Relationship,
+  world: World,
+  backing = networkBacking(r.supplier),
+): number {
   const req = 0.5 * (r.buyer.requirements.process + r.buyer.requirements.product);
   const lead = req < 1 ? clamp01((productionCapability(r.supplier) - req) / (1 - req)) : 0;
   const tenureYears = (world.step - r.startStep) * world.dt;
@@ -57,14 +61,17 @@ export function sanctionHazard(r: Relationship, world: World, backing?: number):
   const m = world.scenario.model;
   const e = encroachment(r.supplier, r.buyer, m);
   if (e <= 0) return 0;
-  return m.sanctions.rate * r.buyer.config.monitoring * e * (1 - irreplaceability(r, world, backing));
+  return (
+    m.sanctions.rate * r.buyer.config.monitoring * e * (1 - irreplaceability(r, world, backing))
+  );
 }
 
 export function respondToEncroachment(world: World): void {
   const m = world.scenario.model;
   const rng = world.streams.sanctions;
   const memorySteps = m.sanctions.memory_years / world.dt;
-  const recovery = m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
+  const recovery =
+    m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
   for (const s of world.suppliers) {
     if (!s.active) continue;
     // A sanction may end the relationship at i, which removes it from the list: the next one
@@ -72,7 +79,7 @@ export function respondToEncroachment(world: World): void {
     const rels = s.relationships;
     // Network backing once per supplier, on first need: no sanction changes the supplier's ties.
     let backing: number | undefined;
-    for (let i = 0; i < rels.length; ) {
+    for (let i = 0; i < rels.length;) {
       const r = rels[i];
       r.weight += (1 - r.weight) * recovery;
       i++;

@@ -50,13 +50,24 @@ export function acceptanceProbability(s: Supplier, world: World): number {
 }
 
 /** The most sophisticated of a few sampled buyers that the supplier qualifies for, above a floor of sophistication. */
-function bestCandidate(world: World, s: Supplier, rng: Rng, minSophistication: number): Buyer | null {
+function bestCandidate(
+  world: World,
+  s: Supplier,
+  rng: Rng,
+  minSophistication: number,
+): Buyer | null {
   const pool = world.buyers;
   if (pool.length === 0) return null;
   let best: Buyer | null = null;
   for (let i = 0; i < CANDIDATES; i++) {
     const b = pool[randomIndex(rng, pool.length)];
-    if (b.config.sophistication <= minSophistication || !hasRoom(b) || !meetsRequirements(s, b) || isRelated(s, b)) continue;
+    if (
+      b.config.sophistication <= minSophistication ||
+      !hasRoom(b) ||
+      !meetsRequirements(s, b) ||
+      isRelated(s, b)
+    )
+      continue;
     if (!best || b.config.sophistication > best.config.sophistication) best = b;
   }
   return best;
@@ -78,7 +89,8 @@ export function searchForBuyers(world: World): void {
 
 function moveUp(world: World, s: Supplier, rng: Rng): void {
   let lowest = s.relationships[0];
-  for (const r of s.relationships) if (r.buyer.config.sophistication < lowest.buyer.config.sophistication) lowest = r;
+  for (const r of s.relationships)
+    if (r.buyer.config.sophistication < lowest.buyer.config.sophistication) lowest = r;
   const b = bestCandidate(world, s, rng, lowest.buyer.config.sophistication);
   if (b && rng() < acceptanceProbability(s, world)) {
     linkSupplierToBuyer(world, s, b);
@@ -134,6 +146,9 @@ export function adjustDomesticReserve(world: World): void {
     const room = advantage > 0 ? 1 - s.domesticReserve : s.domesticReserve - s.domesticReserveFloor;
     // Selling to many small domestic customers takes marketing the buyer used to do.
     const reach = advantage > 0 ? effectiveMarketing(s) : 1;
-    s.domesticReserve = Math.max(s.domesticReserveFloor, Math.min(1, s.domesticReserve + k * advantage * room * reach));
+    s.domesticReserve = Math.max(
+      s.domesticReserveFloor,
+      Math.min(1, s.domesticReserve + k * advantage * room * reach),
+    );
   }
 }

@@ -24,7 +24,9 @@ export function readCsv(path: string): Table {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message})`);
+    throw new UserError(
+      `${path}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message})`,
+    );
   }
   let records: string[][];
   try {
@@ -34,7 +36,9 @@ export function readCsv(path: string): Table {
   }
   if (records.length === 0) throw new UserError(`${path}: empty file (expected a header row)`);
   const columns = records[0];
-  const rows = records.slice(1).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? ''])) as Row);
+  const rows = records
+    .slice(1)
+    .map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? ''])) as Row);
   return { file: path, columns, rows };
 }
 
@@ -42,7 +46,9 @@ export function readCsv(path: string): Table {
 export function requireColumns(table: Table, needed: readonly string[]): void {
   const missing = needed.filter((c) => !table.columns.includes(c));
   if (missing.length > 0) {
-    throw new UserError(`${table.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    throw new UserError(
+      `${table.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+    );
   }
 }
 
@@ -51,7 +57,10 @@ export function num(table: Table, row: Row, column: string): number | null {
   const text = row[column];
   if (text === undefined || text.trim() === '') return null;
   const x = Number(text);
-  if (!Number.isFinite(x)) throw new UserError(`${table.file}: column ${column}: expected a number, found "${text.length > 30 ? text.slice(0, 30) + '…' : text}"`);
+  if (!Number.isFinite(x))
+    throw new UserError(
+      `${table.file}: column ${column}: expected a number, found "${text.length > 30 ? text.slice(0, 30) + '…' : text}"`,
+    );
   return x;
 }
 
@@ -86,7 +95,11 @@ export function readManifest(dir: string): ManifestSummary | null {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const params = (m.parameters ?? {}) as Record<string, unknown>;
   const spy = params['time.steps_per_year'];
-  const seeds = Array.isArray(m.seeds) ? m.seeds.filter((s): s is number => typeof s === 'number') : typeof m.seed === 'number' ? [m.seed] : undefined;
+  const seeds = Array.isArray(m.seeds)
+    ? m.seeds.filter((s): s is number => typeof s === 'number')
+    : typeof m.seed === 'number'
+      ? [m.seed]
+      : undefined;
   return {
     scenario_name: str(m.scenario_name),
     scenario_file: str(m.scenario_file) ?? null,
@@ -106,7 +119,8 @@ export function readUnits(dir: string): Map<string, Map<string, string>> {
   const path = join(dir, 'codebook.csv');
   if (!isFile(path)) return units;
   const t = readCsv(path);
-  if (!t.columns.includes('file') || !t.columns.includes('column') || !t.columns.includes('unit')) return units;
+  if (!t.columns.includes('file') || !t.columns.includes('column') || !t.columns.includes('unit'))
+    return units;
   for (const r of t.rows) {
     if (!units.has(r.file)) units.set(r.file, new Map());
     units.get(r.file)!.set(r.column, r.unit);

@@ -50,5 +50,10 @@ export function stepTitle(stepsPerYear: number | undefined): string {
 
 /** A figure id from free text: lower case, [a-z0-9-] only. */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'figure';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'figure'
+  );
 }

@@ -6,7 +6,10 @@ import type { ManifestSummary } from './data.js';
 import type { RenderedFigure } from './render.js';
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 export interface HtmlTable {
@@ -55,9 +58,11 @@ function meta(page: ReportPage): string {
   if (m) {
     if (m.scenario_name) items.push(['scenario', m.scenario_name]);
     if (m.scenario_file) items.push(['scenario file', m.scenario_file]);
-    if (m.seeds && m.seeds.length > 0) items.push([m.seeds.length > 1 ? 'seeds' : 'seed', m.seeds.join(', ')]);
+    if (m.seeds && m.seeds.length > 0)
+      items.push([m.seeds.length > 1 ? 'seeds' : 'seed', m.seeds.join(', ')]);
     if (m.version) items.push(['model version', `${m.program ?? 'gvc-abm'} ${m.version}`]);
-    if (m.git_commit) items.push(['git commit', m.git_commit + (m.git_dirty ? ' (with uncommitted changes)' : '')]);
+    if (m.git_commit)
+      items.push(['git commit', m.git_commit + (m.git_dirty ? ' (with uncommitted changes)' : '')]);
     if (m.command_line) items.push(['command', m.command_line]);
   } else {
     items.push(['manifest', 'no manifest.json in this folder']);
@@ -86,7 +91,10 @@ function inlineSvg(f: RenderedFigure): string {
 export function buildHtml(page: ReportPage): string {
   const title = `gvc report: ${page.manifest?.scenario_name ?? page.folder} (${page.kind})`;
   const figures = page.figures
-    .map((f, i) => `<figure id="${escapeHtml(f.id)}">\n${inlineSvg(f)}\n<figcaption><strong>Figure ${i + 1}.</strong> ${escapeHtml(f.caption)} <span class="note">(${escapeHtml(f.id)}.svg)</span></figcaption>\n</figure>`)
+    .map(
+      (f, i) =>
+        `<figure id="${escapeHtml(f.id)}">\n${inlineSvg(f)}\n<figcaption><strong>Figure ${i + 1}.</strong> ${escapeHtml(f.caption)} <span class="note">(${escapeHtml(f.id)}.svg)</span></figcaption>\n</figure>`,
+    )
     .join('\n');
   const notes = page.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n');
   return `<!DOCTYPE html>

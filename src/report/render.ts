@@ -25,11 +25,17 @@ function charWidth(c: string): number {
   return 0.62;
 }
 
-function textWidth(item: { text?: unknown; fontSize?: number; fontWeight?: unknown }, text?: unknown): number {
+function textWidth(
+  item: { text?: unknown; fontSize?: number; fontWeight?: unknown },
+  text?: unknown,
+): number {
   const t = text ?? item.text;
   const lines = Array.isArray(t) ? t.map(String) : t === null || t === undefined ? [] : [String(t)];
   const size = typeof item.fontSize === 'number' ? item.fontSize : 11;
-  const bold = item.fontWeight === 'bold' || (typeof item.fontWeight === 'number' && item.fontWeight >= 600) ? 1.06 : 1;
+  const bold =
+    item.fontWeight === 'bold' || (typeof item.fontWeight === 'number' && item.fontWeight >= 600)
+      ? 1.06
+      : 1;
   let w = 0;
   for (const line of lines) {
     let em = 0;

@@ -16,7 +16,12 @@ import { UserError } from '../scenario/errors.js';
 import { isFile, readManifest, readUnits } from './data.js';
 import type { Figure } from './figure.js';
 import { runReport } from './figures/run.js';
-import { influenceRanking, readSensitivity, sensitivityFigures, sensitivityMetrics } from './figures/sensitivity.js';
+import {
+  influenceRanking,
+  readSensitivity,
+  sensitivityFigures,
+  sensitivityMetrics,
+} from './figures/sensitivity.js';
 import { loadSweep, sweepFigures } from './figures/sweep.js';
 import { forestFigure, readValidation, VALIDATION_COLUMNS } from './figures/validation.js';
 import { buildHtml, type HtmlTable } from './html.js';
@@ -67,17 +72,29 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
       return { ...runReport(dir, manifest), tables: [] };
     case 'sweep': {
       const data = loadSweep(dir, units, metrics);
-      return { figures: sweepFigures(data), tables: [], notes: [`Swept parameters: ${data.factors.join(', ')}; ${data.runs.rows.length} runs.`] };
+      return {
+        figures: sweepFigures(data),
+        tables: [],
+        notes: [`Swept parameters: ${data.factors.join(', ')}; ${data.runs.rows.length} runs.`],
+      };
     }
     case 'sensitivity': {
       const t = readSensitivity(dir);
       const sm = sensitivityMetrics(t, metrics);
       const data = loadSweep(dir, units, metrics);
-      const ranking = influenceRanking(t, data.runs.columns.includes('lockin_rate') ? 'lockin_rate' : sm[0]);
+      const ranking = influenceRanking(
+        t,
+        data.runs.columns.includes('lockin_rate') ? 'lockin_rate' : sm[0],
+      );
       return {
-        figures: [...sensitivityFigures(t, sm), ...sweepFigures(data, ranking.length >= 2 ? ranking : undefined)],
+        figures: [
+          ...sensitivityFigures(t, sm),
+          ...sweepFigures(data, ranking.length >= 2 ? ranking : undefined),
+        ],
         tables: [],
-        notes: [`Sensitivity method: ${t.rows[0].method}; factors: ${[...new Set(t.rows.map((r) => r.factor))].join(', ')}; ${data.runs.rows.length} runs.`],
+        notes: [
+          `Sensitivity method: ${t.rows[0].method}; factors: ${[...new Set(t.rows.map((r) => r.factor))].join(', ')}; ${data.runs.rows.length} runs.`,
+        ],
       };
     }
     case 'validation': {
@@ -125,7 +142,12 @@ export async function buildReport(dir: string, opts: ReportOptions): Promise<Rep
     }
     writeFileSync(target.file('report.html'), html);
     target.commit();
-    return { kind, out, figures, warnings: figures.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)) };
+    return {
+      kind,
+      out,
+      figures,
+      warnings: figures.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)),
+    };
   } catch (err) {
     target.abort();
     throw err;

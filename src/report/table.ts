@@ -65,7 +65,9 @@ function chooseColumns(table: Table, columns: readonly string[] | undefined): st
   for (const c of columns) {
     if (!table.columns.includes(c)) {
       const hint = suggest(c, table.columns);
-      throw new UserError(`--columns: ${table.file} has no column "${c}"${hint ? `; did you mean "${hint}"?` : ''}`);
+      throw new UserError(
+        `--columns: ${table.file} has no column "${c}"${hint ? `; did you mean "${hint}"?` : ''}`,
+      );
     }
   }
   return [...columns];
@@ -78,18 +80,33 @@ export function formatTable(table: Table, opts: TableOptions): string {
   for (const [col, value] of opts.where ?? []) {
     if (!table.columns.includes(col)) {
       const hint = suggest(col, table.columns);
-      throw new UserError(`--where: ${table.file} has no column "${col}"${hint ? `; did you mean "${hint}"?` : ''}`);
+      throw new UserError(
+        `--where: ${table.file} has no column "${col}"${hint ? `; did you mean "${hint}"?` : ''}`,
+      );
     }
     rows = rows.filter((r) => r[col] === value);
   }
-  if (rows.length === 0) throw new UserError(`${table.file}: no rows${opts.where && opts.where.length > 0 ? ' match --where' : ''}`);
+  if (rows.length === 0)
+    throw new UserError(
+      `${table.file}: no rows${opts.where && opts.where.length > 0 ? ' match --where' : ''}`,
+    );
   // A column is numeric when every non-empty cell is a number: right-aligned.
-  const numeric = columns.map((c) => rows.some((r) => r[c] !== '') && rows.every((r) => r[c] === '' || isNumeric(r[c])));
-  const cells = rows.map((r) => columns.map((c, j) => (numeric[j] ? formatCell(r[c], digits) : r[c])));
-  return opts.format === 'latex' ? latex(columns, numeric, cells) : markdown(columns, numeric, cells);
+  const numeric = columns.map(
+    (c) => rows.some((r) => r[c] !== '') && rows.every((r) => r[c] === '' || isNumeric(r[c])),
+  );
+  const cells = rows.map((r) =>
+    columns.map((c, j) => (numeric[j] ? formatCell(r[c], digits) : r[c])),
+  );
+  return opts.format === 'latex'
+    ? latex(columns, numeric, cells)
+    : markdown(columns, numeric, cells);
 }
 
-function latex(columns: readonly string[], numeric: readonly boolean[], cells: readonly string[][]): string {
+function latex(
+  columns: readonly string[],
+  numeric: readonly boolean[],
+  cells: readonly string[][],
+): string {
   const lines = [
     '% requires \\usepackage{booktabs}',
     `\\begin{tabular}{${numeric.map((n) => (n ? 'r' : 'l')).join('')}}`,
@@ -103,7 +120,11 @@ function latex(columns: readonly string[], numeric: readonly boolean[], cells: r
   return lines.join('\n') + '\n';
 }
 
-function markdown(columns: readonly string[], numeric: readonly boolean[], cells: readonly string[][]): string {
+function markdown(
+  columns: readonly string[],
+  numeric: readonly boolean[],
+  cells: readonly string[][],
+): string {
   const head = columns.map(escapeMarkdown);
   const body = cells.map((row) => row.map(escapeMarkdown));
   const width = head.map((h, j) => Math.max(3, h.length, ...body.map((r) => r[j].length)));

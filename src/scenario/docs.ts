@@ -28,8 +28,19 @@ function code(v: ParamValue | string): string {
 }
 
 /** A markdown table of parameters; `value` adds a resolved-value column. */
-export function markdownTable(rows: readonly { path: string; spec: ParamSpec; value?: ParamValue }[], withValue = false): string {
-  const head = ['Path', ...(withValue ? ['Value'] : []), 'Type', 'Default', 'Range', 'Unit', 'Description'];
+export function markdownTable(
+  rows: readonly { path: string; spec: ParamSpec; value?: ParamValue }[],
+  withValue = false,
+): string {
+  const head = [
+    'Path',
+    ...(withValue ? ['Value'] : []),
+    'Type',
+    'Default',
+    'Range',
+    'Unit',
+    'Description',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const { path, spec, value } of rows) {
     const cells = [

@@ -59,7 +59,9 @@ function formatScenarioError(info: ScenarioErrorInfo): string {
     if (info.column !== undefined) where += `:${info.column}`;
   }
   const what =
-    info.expected !== undefined ? `expected ${info.expected}, found ${info.found ?? 'nothing'}` : (info.detail ?? 'invalid');
+    info.expected !== undefined
+      ? `expected ${info.expected}, found ${info.found ?? 'nothing'}`
+      : (info.detail ?? 'invalid');
   let message = `${where}: ${info.path ? `${info.path}: ` : ''}${what}`;
   if (info.suggestion !== undefined) message += `. Did you mean "${info.suggestion}"?`;
   // The CLI contract is one line per error, whatever the input contained.

@@ -22,13 +22,25 @@ function leafSchema(spec: ParamSpec): JsonSchema {
   switch (spec.type) {
     case 'number':
     case 'integer':
-      return { type: spec.type, description, default: spec.default, minimum: spec.min, maximum: spec.max };
+      return {
+        type: spec.type,
+        description,
+        default: spec.default,
+        minimum: spec.min,
+        maximum: spec.max,
+      };
     case 'boolean':
       return { type: 'boolean', description, default: spec.default };
     case 'enum':
       return { type: 'string', description, default: spec.default, enum: [...spec.options] };
     case 'set':
-      return { type: 'array', description, default: [...spec.default], items: { enum: [...spec.options] }, uniqueItems: true };
+      return {
+        type: 'array',
+        description,
+        default: [...spec.default],
+        items: { enum: [...spec.options] },
+        uniqueItems: true,
+      };
     case 'names':
       return {
         type: 'array',
@@ -68,11 +80,18 @@ function setSchema(): JsonSchema {
   const groupName = GROUP_NAME_PATTERN.source.replace(/^\^|\$$/g, '');
   for (const spec of PARAMETERS) {
     if (!spec.path.includes('*')) properties[spec.path] = leafSchema(spec);
-    else patternProperties[`^${spec.path.split('.').map((seg) => (seg === '*' ? groupName : seg)).join('\\.')}$`] = leafSchema(spec);
+    else
+      patternProperties[
+        `^${spec.path
+          .split('.')
+          .map((seg) => (seg === '*' ? groupName : seg))
+          .join('\\.')}$`
+      ] = leafSchema(spec);
   }
   return {
     type: 'object',
-    description: 'Parameters changed from the base file, by dotted path (gvc params lists them); groups must exist in the base file.',
+    description:
+      'Parameters changed from the base file, by dotted path (gvc params lists them); groups must exist in the base file.',
     additionalProperties: false,
     properties,
     patternProperties,
@@ -84,24 +103,43 @@ export function scenarioJsonSchema(): object {
   const defs: Record<string, JsonSchema> = {};
   const params = branchSchema(PARAMETER_TREE, defs);
   const properties: Record<string, JsonSchema> = {
-    name: { type: 'string', description: 'Scenario name (default: the file name without extension).' },
+    name: {
+      type: 'string',
+      description: 'Scenario name (default: the file name without extension).',
+    },
     description: { type: 'string', description: 'Free-text description of the scenario.' },
-    base: { type: 'string', minLength: 1, description: 'Derive this scenario from another file (path relative to this one, itself not derived); change parameters under set:.' },
+    base: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Derive this scenario from another file (path relative to this one, itself not derived); change parameters under set:.',
+    },
     set: setSchema(),
     ...(params.properties as Record<string, JsonSchema>),
-    sweep: { description: 'Parameter sweep of this scenario (checked by the sweep command, not by this schema).' },
-    validation: { description: 'Validation checks run on this scenario (checked by gvc validate, not by this schema).' },
+    sweep: {
+      description:
+        'Parameter sweep of this scenario (checked by the sweep command, not by this schema).',
+    },
+    validation: {
+      description:
+        'Validation checks run on this scenario (checked by gvc validate, not by this schema).',
+    },
   };
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'gvc-abm scenario',
-    description: 'A scenario of the gvc-abm simulator. Every parameter may be omitted; its registry default then applies.',
+    description:
+      'A scenario of the gvc-abm simulator. Every parameter may be omitted; its registry default then applies.',
     type: 'object',
     additionalProperties: false,
     properties,
     // A derived file states parameters only under set:; a plain one needs its suppliers.
     if: { required: ['base'] },
-    then: { properties: Object.fromEntries(Object.keys(params.properties as object).map((section) => [section, false])) },
+    then: {
+      properties: Object.fromEntries(
+        Object.keys(params.properties as object).map((section) => [section, false]),
+      ),
+    },
     else: { required: ['suppliers'], properties: { set: false } },
     $defs: defs,
   };

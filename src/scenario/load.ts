@@ -6,7 +6,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve as resolvePath } from 'node:path';
 import { ScenarioError } from './errors.js';
-import { applyCommandLine, applyParams, resolveScenario, defaultNameOf, suggest, type ResolveOptions } from './resolve.js';
+import {
+  applyCommandLine,
+  applyParams,
+  resolveScenario,
+  defaultNameOf,
+  suggest,
+  type ResolveOptions,
+} from './resolve.js';
 import { parseYaml, positionOfOffset } from './safe-yaml.js';
 import type { Scenario } from './types.js';
 
@@ -23,7 +30,13 @@ export {
   suggest,
   validateRawScenario,
 } from './resolve.js';
-export type { ConcreteParam, Locator, ResolveOptions, ResolvedScenario, ValueProblem } from './resolve.js';
+export type {
+  ConcreteParam,
+  Locator,
+  ResolveOptions,
+  ResolvedScenario,
+  ValueProblem,
+} from './resolve.js';
 
 export interface LoadOptions {
   /** `path=value` overrides, applied in order after the file's values. */
@@ -57,13 +70,21 @@ export interface LoadedScenario {
 /** Keys a derived scenario file (one with `base:`) may have. */
 const DERIVED_KEYS = ['name', 'description', 'base', 'set', 'sweep', 'validation'];
 
-const EXTENSIONS: Record<string, 'yaml' | 'json'> = { '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
+const EXTENSIONS: Record<string, 'yaml' | 'json'> = {
+  '.yaml': 'yaml',
+  '.yml': 'yaml',
+  '.json': 'json',
+};
 
 /** Read, validate and resolve a scenario file. Throws a one-line UserError on any problem. */
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
   const format = opts.format ?? EXTENSIONS[extname(file).toLowerCase()];
   if (!format) {
-    throw new ScenarioError({ file, expected: 'a .yaml, .yml or .json scenario file', found: `extension ${JSON.stringify(extname(file))}` });
+    throw new ScenarioError({
+      file,
+      expected: 'a .yaml, .yml or .json scenario file',
+      found: `extension ${JSON.stringify(extname(file))}`,
+    });
   }
   let bytes: Buffer;
   try {
@@ -81,7 +102,11 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
  * Validate and resolve scenario text. `fileLabel` names the source in error messages and
  * gives the default scenario name; its extension picks JSON or YAML unless `opts.format` does.
  */
-export function parseScenarioText(text: string, fileLabel: string, opts: LoadOptions = {}): LoadedScenario {
+export function parseScenarioText(
+  text: string,
+  fileLabel: string,
+  opts: LoadOptions = {},
+): LoadedScenario {
   const format = opts.format ?? (extname(fileLabel).toLowerCase() === '.json' ? 'json' : 'yaml');
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   // JSON goes through the YAML parser too (JSON is YAML 1.2 flow syntax), which gives node
@@ -103,8 +128,20 @@ export function parseScenarioText(text: string, fileLabel: string, opts: LoadOpt
 }
 
 /** The loaded form of a file: its resolved scenario, and its sweep and validation sections untouched. */
-function loadedScenario(raw: Record<string, unknown>, text: string, file: string, scenario: Scenario, overrides: string[]): LoadedScenario {
-  const loaded: LoadedScenario = { scenario, file, text, sha256: createHash('sha256').update(text, 'utf8').digest('hex'), overrides };
+function loadedScenario(
+  raw: Record<string, unknown>,
+  text: string,
+  file: string,
+  scenario: Scenario,
+  overrides: string[],
+): LoadedScenario {
+  const loaded: LoadedScenario = {
+    scenario,
+    file,
+    text,
+    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+    overrides,
+  };
   if ('sweep' in raw) loaded.sweep = raw.sweep;
   if ('validation' in raw) loaded.validation = raw.validation;
   return loaded;
@@ -115,21 +152,42 @@ function loadedScenario(raw: Record<string, unknown>, text: string, file: string
  * parameters changed (`set:`, dotted paths). It lets an experiment state only the conditions
  * that differ from a shared world, so a reader sees exactly what was changed.
  */
-function deriveScenario(raw: Record<string, unknown>, text: string, fileLabel: string, opts: LoadOptions): LoadedScenario {
+function deriveScenario(
+  raw: Record<string, unknown>,
+  text: string,
+  fileLabel: string,
+  opts: LoadOptions,
+): LoadedScenario {
   const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
     throw new ScenarioError({ file: fileLabel, path, expected, found, suggestion });
   };
   for (const key of Object.keys(raw)) {
     if (!DERIVED_KEYS.includes(key)) {
-      fail(key, `one of ${DERIVED_KEYS.join(', ')} (a file with base: changes parameters under set:)`, `unknown key "${key}"`, suggest(key, DERIVED_KEYS));
+      fail(
+        key,
+        `one of ${DERIVED_KEYS.join(', ')} (a file with base: changes parameters under set:)`,
+        `unknown key "${key}"`,
+        suggest(key, DERIVED_KEYS),
+      );
     }
   }
-  if (typeof raw.base !== 'string' || raw.base.trim() === '') fail('base', 'the path of a scenario file, relative to this one', JSON.stringify(raw.base));
+  if (typeof raw.base !== 'string' || raw.base.trim() === '')
+    fail('base', 'the path of a scenario file, relative to this one', JSON.stringify(raw.base));
   const set = raw.set ?? {};
-  if (set === null || typeof set !== 'object' || Array.isArray(set)) fail('set', 'a mapping from parameter paths to values', Array.isArray(set) ? 'a list' : String(set));
+  if (set === null || typeof set !== 'object' || Array.isArray(set))
+    fail(
+      'set',
+      'a mapping from parameter paths to values',
+      Array.isArray(set) ? 'a list' : String(set),
+    );
   const baseFile = resolvePath(dirname(fileLabel), raw.base as string);
   const parent = loadScenario(baseFile);
-  if (parent.base) fail('base', 'a scenario file without a base of its own', `${raw.base} is itself derived from ${parent.base.file}`);
+  if (parent.base)
+    fail(
+      'base',
+      'a scenario file without a base of its own',
+      `${raw.base} is itself derived from ${parent.base.file}`,
+    );
   const entries: [string, unknown][] = Object.entries(set as Record<string, unknown>);
   for (const key of ['name', 'description'] as const) {
     if (raw[key] !== undefined) entries.push([key, raw[key]]);
@@ -137,7 +195,10 @@ function deriveScenario(raw: Record<string, unknown>, text: string, fileLabel: s
   if (raw.name === undefined) entries.push(['name', defaultNameOf(fileLabel)]);
   const scenario = applyParams(parent.scenario, entries, fileLabel);
   const overrides = applyCommandLine(scenario, opts);
-  return { ...loadedScenario(raw, text, fileLabel, scenario, overrides), base: { file: baseFile, sha256: parent.sha256 } };
+  return {
+    ...loadedScenario(raw, text, fileLabel, scenario, overrides),
+    base: { file: baseFile, sha256: parent.sha256 },
+  };
 }
 
 function assertStrictJson(text: string, file: string): void {

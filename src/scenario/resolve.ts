@@ -18,7 +18,14 @@ import {
   type ParamValue,
 } from './parameters.js';
 import { parseYamlValue, type Locator, type Position } from './safe-yaml.js';
-import { GROUP_NAME_PATTERN, META_KEYS, PARAMETER_TREE, cloneValue, type BranchNode, type TreeNode } from './tree.js';
+import {
+  GROUP_NAME_PATTERN,
+  META_KEYS,
+  PARAMETER_TREE,
+  cloneValue,
+  type BranchNode,
+  type TreeNode,
+} from './tree.js';
 import type { Scenario } from './types.js';
 
 export type { Locator } from './safe-yaml.js';
@@ -86,7 +93,11 @@ export function getPath(obj: unknown, path: string | readonly string[]): unknown
 }
 
 /** Set the value at a dotted path, creating intermediate objects. Does no validation. */
-export function setPath(obj: Record<string, unknown>, path: string | readonly string[], value: unknown): void {
+export function setPath(
+  obj: Record<string, unknown>,
+  path: string | readonly string[],
+  value: unknown,
+): void {
   const segs = typeof path === 'string' ? path.split('.') : path;
   let cur = obj;
   for (let i = 0; i < segs.length; i++) {
@@ -110,10 +121,15 @@ export function suggest(input: string, candidates: readonly string[]): string | 
   const lower = input.toLowerCase();
   const exact = candidates.find((c) => c.toLowerCase() === lower);
   if (exact !== undefined) return exact;
-  const related = candidates.filter((c) => c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()));
+  const related = candidates.filter(
+    (c) => c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()),
+  );
   if (related.length === 1) return related[0];
   const pool = related.length > 1 ? related : candidates;
-  const best = closest(lower, pool.map((c) => c.toLowerCase()));
+  const best = closest(
+    lower,
+    pool.map((c) => c.toLowerCase()),
+  );
   const original = pool.find((c) => c.toLowerCase() === best)!;
   if (related.length > 1) return original;
   const limit = Math.max(2, Math.floor(Math.max(lower.length, best.length) / 3));
@@ -138,22 +154,34 @@ function numberExpectation(spec: ParamSpec & { type: 'number' | 'integer' }): st
  * Check a value against its spec. For `names` parameters, `groups` lists the existing groups
  * of the referred section; without it only the shape is checked.
  */
-export function checkValue(spec: ParamSpec, value: unknown, groups?: readonly string[]): ValueProblem | undefined {
+export function checkValue(
+  spec: ParamSpec,
+  value: unknown,
+  groups?: readonly string[],
+): ValueProblem | undefined {
   switch (spec.type) {
     case 'number':
     case 'integer': {
       const expected = numberExpectation(spec);
-      if (typeof value !== 'number' || !Number.isFinite(value)) return { expected, found: describe(value) };
-      if (spec.type === 'integer' && !Number.isInteger(value)) return { expected, found: String(value) };
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return { expected, found: describe(value) };
+      if (spec.type === 'integer' && !Number.isInteger(value))
+        return { expected, found: String(value) };
       if (value < spec.min || value > spec.max) return { expected, found: String(value) };
       return undefined;
     }
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : { expected: 'true or false', found: describe(value) };
+      return typeof value === 'boolean'
+        ? undefined
+        : { expected: 'true or false', found: describe(value) };
     case 'enum': {
       if (typeof value === 'string' && spec.options.includes(value)) return undefined;
       const expected = `one of ${spec.options.join('|')}`;
-      return { expected, found: describe(value), suggestion: typeof value === 'string' ? suggest(value, spec.options) : undefined };
+      return {
+        expected,
+        found: describe(value),
+        suggestion: typeof value === 'string' ? suggest(value, spec.options) : undefined,
+      };
     }
     case 'set': {
       const options = spec.options;
@@ -162,12 +190,17 @@ export function checkValue(spec: ParamSpec, value: unknown, groups?: readonly st
         // `guards: design, marketing` is a common slip for `[design, marketing]`.
         const parts = typeof value === 'string' ? value.split(',').map((p) => p.trim()) : [];
         const fits = parts.length > 0 && parts.every((p) => options.includes(p));
-        return { expected, found: describe(value), suggestion: fits ? `[${parts.join(', ')}]` : undefined };
+        return {
+          expected,
+          found: describe(value),
+          suggestion: fits ? `[${parts.join(', ')}]` : undefined,
+        };
       }
       return checkItems(value, options, `one of ${options.join('|')}`);
     }
     case 'names': {
-      if (!Array.isArray(value)) return { expected: `a list of ${spec.refersTo} group names`, found: describe(value) };
+      if (!Array.isArray(value))
+        return { expected: `a list of ${spec.refersTo} group names`, found: describe(value) };
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
         if (typeof item !== 'string' || !GROUP_NAME_PATTERN.test(item)) {
@@ -187,11 +220,20 @@ export function checkValue(spec: ParamSpec, value: unknown, groups?: readonly st
   }
 }
 
-function checkItems(items: unknown[], allowed: readonly string[], expected: string): ValueProblem | undefined {
+function checkItems(
+  items: unknown[],
+  allowed: readonly string[],
+  expected: string,
+): ValueProblem | undefined {
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (typeof item !== 'string' || !allowed.includes(item)) {
-      return { expected, found: describe(item), index: i, suggestion: typeof item === 'string' ? suggest(item, allowed) : undefined };
+      return {
+        expected,
+        found: describe(item),
+        index: i,
+        suggestion: typeof item === 'string' ? suggest(item, allowed) : undefined,
+      };
     }
   }
   return checkDuplicates(items);
@@ -200,7 +242,8 @@ function checkItems(items: unknown[], allowed: readonly string[], expected: stri
 function checkDuplicates(items: unknown[]): ValueProblem | undefined {
   const seen = new Set<unknown>();
   for (let i = 0; i < items.length; i++) {
-    if (seen.has(items[i])) return { expected: 'each item at most once', found: `${describe(items[i])} again`, index: i };
+    if (seen.has(items[i]))
+      return { expected: 'each item at most once', found: `${describe(items[i])} again`, index: i };
     seen.add(items[i]);
   }
   return undefined;
@@ -227,26 +270,45 @@ const PATHS_BY_KEY: Map<string, string[]> = (() => {
 })();
 
 class Validator {
-  private readonly nameChecks: { segs: string[]; spec: ParamSpec & { type: 'names' }; value: unknown[] }[] = [];
+  private readonly nameChecks: {
+    segs: string[];
+    spec: ParamSpec & { type: 'names' };
+    value: unknown[];
+  }[] = [];
 
   constructor(
     private readonly file: string,
     private readonly locate: Locator | undefined,
   ) {}
 
-  fail(segs: Segs, part: 'key' | 'value', info: { expected: string; found: string; suggestion?: string }): never {
+  fail(
+    segs: Segs,
+    part: 'key' | 'value',
+    info: { expected: string; found: string; suggestion?: string },
+  ): never {
     const pos: Position | undefined = this.locate?.(segs, part);
-    throw new ScenarioError({ file: this.file, path: joinPath(segs), line: pos?.line, column: pos?.column, ...info });
+    throw new ScenarioError({
+      file: this.file,
+      path: joinPath(segs),
+      line: pos?.line,
+      column: pos?.column,
+      ...info,
+    });
   }
 
   root(raw: unknown): void {
     if (raw === null || raw === undefined) {
-      this.fail([], 'value', { expected: 'a scenario mapping with at least one supplier group', found: 'an empty document' });
+      this.fail([], 'value', {
+        expected: 'a scenario mapping with at least one supplier group',
+        found: 'an empty document',
+      });
     }
-    if (!isMapping(raw)) this.fail([], 'value', { expected: 'a mapping of scenario sections', found: describe(raw) });
+    if (!isMapping(raw))
+      this.fail([], 'value', { expected: 'a mapping of scenario sections', found: describe(raw) });
     for (const [key, value] of Object.entries(raw)) {
       if (key === 'name' || key === 'description') {
-        if (typeof value !== 'string') this.fail([key], 'value', { expected: 'a string', found: describe(value) });
+        if (typeof value !== 'string')
+          this.fail([key], 'value', { expected: 'a string', found: describe(value) });
         continue;
       }
       if (key === 'sweep' || key === 'validation') continue;
@@ -257,7 +319,12 @@ class Validator {
     const suppliers = raw.suppliers;
     if (suppliers === undefined) {
       // No node to point at: the position of the document start would mislead.
-      throw new ScenarioError({ file: this.file, path: 'suppliers', expected: 'at least one supplier group', found: 'no suppliers section' });
+      throw new ScenarioError({
+        file: this.file,
+        path: 'suppliers',
+        expected: 'at least one supplier group',
+        found: 'no suppliers section',
+      });
     }
     if (!isMapping(suppliers) || Object.keys(suppliers).length === 0) {
       this.fail(['suppliers'], 'key', { expected: 'at least one supplier group', found: 'none' });
@@ -274,13 +341,15 @@ class Validator {
     if (node.kind === 'leaf') {
       const problem = checkValue(node.spec, value);
       if (problem) this.leafProblem(segs, problem);
-      if (node.spec.type === 'names') this.nameChecks.push({ segs, spec: node.spec, value: value as unknown[] });
+      if (node.spec.type === 'names')
+        this.nameChecks.push({ segs, spec: node.spec, value: value as unknown[] });
       return;
     }
     // An empty section (`buyers:` or `us:` with nothing under it) means "all defaults".
     if (value === null) return;
     if (!isMapping(value)) {
-      const expected = node.kind === 'groups' ? `a mapping of ${segs[0]} groups by name` : 'a mapping';
+      const expected =
+        node.kind === 'groups' ? `a mapping of ${segs[0]} groups by name` : 'a mapping';
       this.fail(segs, 'value', { expected, found: describe(value) });
     }
     if (node.kind === 'groups') {
@@ -304,15 +373,26 @@ class Validator {
 
   private leafProblem(segs: Segs, problem: ValueProblem): never {
     const at = problem.index === undefined ? segs : [...segs, problem.index];
-    this.fail(at, 'value', { expected: problem.expected, found: problem.found, suggestion: problem.suggestion });
+    this.fail(at, 'value', {
+      expected: problem.expected,
+      found: problem.found,
+      suggestion: problem.suggestion,
+    });
   }
 
   private unknownKey(segs: string[], parent: BranchNode): never {
     const key = segs[segs.length - 1];
     const parentSegs = segs.slice(0, -1);
     const allowed = [...parent.children.keys(), ...(parent === PARAMETER_TREE ? META_KEYS : [])];
-    const expected = allowed.length <= 10 ? `one of ${allowed.join('|')}` : `a key of ${joinPath(parentSegs) || 'the scenario'}`;
-    this.fail(segs, 'key', { expected, found: `unknown key ${describe(key)}`, suggestion: suggestKey(key, allowed, parentSegs) });
+    const expected =
+      allowed.length <= 10
+        ? `one of ${allowed.join('|')}`
+        : `a key of ${joinPath(parentSegs) || 'the scenario'}`;
+    this.fail(segs, 'key', {
+      expected,
+      found: `unknown key ${describe(key)}`,
+      suggestion: suggestKey(key, allowed, parentSegs),
+    });
   }
 }
 
@@ -320,21 +400,30 @@ class Validator {
  * A close typo at the same level wins; otherwise, if the key exists elsewhere in the
  * registry (`unit_cost` written under `model`), point at its full path.
  */
-function suggestKey(key: string, allowed: readonly string[], parentSegs: readonly string[]): string | undefined {
+function suggestKey(
+  key: string,
+  allowed: readonly string[],
+  parentSegs: readonly string[],
+): string | undefined {
   const near = suggest(key, allowed);
   if (near !== undefined && distance(near.toLowerCase(), key.toLowerCase()) <= 2) return near;
   const elsewhere = PATHS_BY_KEY.get(key);
   if (elsewhere && elsewhere.length > 0) {
     const path = elsewhere[0].split('.');
     // Inside a group, name the user's own group rather than `*`.
-    if (path[1] === '*') path[1] = path[0] === parentSegs[0] && parentSegs.length > 1 ? parentSegs[1] : '<name>';
+    if (path[1] === '*')
+      path[1] = path[0] === parentSegs[0] && parentSegs.length > 1 ? parentSegs[1] : '<name>';
     return path.join('.');
   }
   return near;
 }
 
 /** Validate a raw (parsed) scenario; throws the first problem as a ScenarioError. */
-export function validateRawScenario(raw: unknown, file: string, locate?: Locator): asserts raw is Record<string, unknown> {
+export function validateRawScenario(
+  raw: unknown,
+  file: string,
+  locate?: Locator,
+): asserts raw is Record<string, unknown> {
   new Validator(file, locate).root(raw);
 }
 
@@ -351,7 +440,9 @@ export interface ConcreteParam {
  * Every concrete parameter path for the given groups, in registry order; the parameters of
  * a group section are listed group by group, groups in the order given.
  */
-export function concreteParams(groupsOf: (section: GroupSection) => readonly string[]): ConcreteParam[] {
+export function concreteParams(
+  groupsOf: (section: GroupSection) => readonly string[],
+): ConcreteParam[] {
   const out: ConcreteParam[] = [];
   const expanded = new Set<string>();
   for (const spec of PARAMETERS) {
@@ -398,10 +489,15 @@ function buildScenario(raw: Record<string, unknown>, defaultName: string): Scena
     description: typeof raw.description === 'string' ? raw.description : '',
   };
   // Sections first, so the resolved object keeps registry key order even for empty group sections.
-  for (const [key, node] of PARAMETER_TREE.children) out[key] = node.kind === 'leaf' ? undefined : {};
+  for (const [key, node] of PARAMETER_TREE.children)
+    out[key] = node.kind === 'leaf' ? undefined : {};
   for (const p of concreteParams(groupsIn(raw))) {
     const fromFile = getPath(raw, p.segs);
-    setPath(out, p.segs, cloneValue((fromFile === undefined ? p.spec.default : fromFile) as ParamValue));
+    setPath(
+      out,
+      p.segs,
+      cloneValue((fromFile === undefined ? p.spec.default : fromFile) as ParamValue),
+    );
   }
   return out as unknown as Scenario;
 }
@@ -411,7 +507,12 @@ function buildScenario(raw: Record<string, unknown>, defaultName: string): Scena
  * names where the value came from (`--set buyers.us.count=3`) for the error message.
  */
 function applyParam(scenario: Scenario, path: string, value: unknown, source: string): void {
-  const fail = (info: { path: string; expected: string; found: string; suggestion?: string }): never => {
+  const fail = (info: {
+    path: string;
+    expected: string;
+    found: string;
+    suggestion?: string;
+  }): never => {
     throw new ScenarioError({ file: source, ...info });
   };
   if (path === 'name' || path === 'description') {
@@ -427,7 +528,10 @@ function applyParam(scenario: Scenario, path: string, value: unknown, source: st
     if (!groups.includes(segs[1])) {
       fail({
         path: `${section}.${segs[1]}`,
-        expected: groups.length > 0 ? `an existing ${section} group (${groups.join('|')})` : `an existing ${section} group (the scenario has none)`,
+        expected:
+          groups.length > 0
+            ? `an existing ${section} group (${groups.join('|')})`
+            : `an existing ${section} group (the scenario has none)`,
         found: describe(segs[1]),
         suggestion: suggest(segs[1], groups),
       });
@@ -435,13 +539,23 @@ function applyParam(scenario: Scenario, path: string, value: unknown, source: st
   }
   const spec = specFor(templateOf(path));
   if (!spec) {
-    fail({ path, expected: 'a parameter path (see gvc params)', found: `unknown path ${describe(path)}`, suggestion: suggestPath(path, scenario) });
+    fail({
+      path,
+      expected: 'a parameter path (see gvc params)',
+      found: `unknown path ${describe(path)}`,
+      suggestion: suggestPath(path, scenario),
+    });
   }
   const refersTo = spec!.type === 'names' ? Object.keys(scenario[spec!.refersTo]) : undefined;
   const problem = checkValue(spec!, value, refersTo);
   if (problem) {
     const at = problem.index === undefined ? path : `${path}[${problem.index}]`;
-    fail({ path: at, expected: problem.expected, found: problem.found, suggestion: problem.suggestion });
+    fail({
+      path: at,
+      expected: problem.expected,
+      found: problem.found,
+      suggestion: problem.suggestion,
+    });
   }
   setPath(scenario as unknown as Record<string, unknown>, segs, cloneValue(value as ParamValue));
 }
@@ -454,7 +568,11 @@ function suggestPath(path: string, scenario: Scenario): string | undefined {
   // `environment.ipr`, `transfer.quasi.process`: correct each segment against the keys possible at that depth.
   let prefix = '';
   for (const seg of path.split('.')) {
-    const keys = [...new Set(all.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split('.')[0]))];
+    const keys = [
+      ...new Set(
+        all.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split('.')[0]),
+      ),
+    ];
     const key = keys.includes(seg) ? seg : suggest(seg, keys);
     if (key === undefined) break;
     prefix += `${key}.`;
@@ -469,7 +587,8 @@ function suggestPath(path: string, scenario: Scenario): string | undefined {
 export function parseSetArg(arg: string): { path: string; value: unknown; text: string } {
   const source = `--set ${arg}`;
   const eq = arg.indexOf('=');
-  if (eq <= 0) throw new ScenarioError({ file: '--set', expected: 'path=value', found: describe(arg) });
+  if (eq <= 0)
+    throw new ScenarioError({ file: '--set', expected: 'path=value', found: describe(arg) });
   const path = arg.slice(0, eq).trim();
   const text = arg.slice(eq + 1).trim();
   return { path, value: parseYamlValue(text, source), text };
@@ -486,7 +605,11 @@ function commandLineNumber(v: number | string): unknown {
  * Resolve a raw scenario: validate it, fill in registry defaults, then apply `sets`, `seed`
  * and `steps`. Throws a ScenarioError for the first problem found.
  */
-export function resolveScenario(raw: unknown, fileLabel: string, opts: ResolveOptions = {}): ResolvedScenario {
+export function resolveScenario(
+  raw: unknown,
+  fileLabel: string,
+  opts: ResolveOptions = {},
+): ResolvedScenario {
   validateRawScenario(raw, fileLabel, opts.locate);
   const scenario = buildScenario(raw, opts.defaultName ?? defaultNameOf(fileLabel));
   const overrides = applyCommandLine(scenario, opts);
@@ -500,7 +623,10 @@ export function resolveScenario(raw: unknown, fileLabel: string, opts: ResolveOp
  * Apply command-line overrides (`--set`, `--seed`, `--steps`, in that order) to a resolved
  * scenario in place; returns them as `path=value` for the manifest.
  */
-export function applyCommandLine(scenario: Scenario, opts: Pick<ResolveOptions, 'sets' | 'seed' | 'steps'>): string[] {
+export function applyCommandLine(
+  scenario: Scenario,
+  opts: Pick<ResolveOptions, 'sets' | 'seed' | 'steps'>,
+): string[] {
   const overrides: string[] = [];
   for (const arg of opts.sets ?? []) {
     const { path, value, text } = parseSetArg(arg);
@@ -522,7 +648,11 @@ export function applyCommandLine(scenario: Scenario, opts: Pick<ResolveOptions, 
  * A copy of a resolved scenario with some parameters changed (e.g. one cell of a sweep),
  * each validated like a `--set` value. `source` labels error messages.
  */
-export function applyParams(scenario: Scenario, values: Iterable<readonly [string, unknown]>, source = 'parameter'): Scenario {
+export function applyParams(
+  scenario: Scenario,
+  values: Iterable<readonly [string, unknown]>,
+  source = 'parameter',
+): Scenario {
   const copy = structuredClone(scenario);
   for (const [path, value] of values) applyParam(copy, path, value, source);
   return copy;

@@ -38,7 +38,10 @@ export interface Position {
   column: number;
 }
 /** Where the node at a path of the parsed document starts (its key, or its value). */
-export type Locator = (segs: readonly (string | number)[], part: 'key' | 'value') => Position | undefined;
+export type Locator = (
+  segs: readonly (string | number)[],
+  part: 'key' | 'value',
+) => Position | undefined;
 
 export interface ParsedYaml {
   value: unknown;
@@ -71,7 +74,10 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     // toJS throws a ReferenceError on alias bombs; anything else is equally a bad document.
-    throw new ScenarioError({ file, detail: `invalid YAML: ${cleanYamlMessage((err as Error).message)}` });
+    throw new ScenarioError({
+      file,
+      detail: `invalid YAML: ${cleanYamlMessage((err as Error).message)}`,
+    });
   }
   return { value, locate: makeLocator(doc, lineCounter) };
 }
@@ -90,7 +96,10 @@ export function positionOfOffset(text: string, offset: number): Position {
 
 function cleanYamlMessage(message: string): string {
   // prettyErrors appends " at line L, column C:" and a source excerpt; position is reported separately.
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  return message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 }
 
 function makeLocator(doc: Document.Parsed, lineCounter: LineCounter): Locator {

@@ -36,17 +36,23 @@ function buildTree(): BranchNode {
       const seg = segs[i];
       const prefix = segs.slice(0, i + 1).join('.');
       if (i === segs.length - 1) {
-        if (node.children.has(seg)) throw new Error(`parameter registry: duplicate path ${spec.path}`);
+        if (node.children.has(seg))
+          throw new Error(`parameter registry: duplicate path ${spec.path}`);
         node.children.set(seg, { kind: 'leaf', spec });
         break;
       }
       if (segs[i + 1] === '*') {
         let groups = node.children.get(seg);
         if (!groups) {
-          groups = { kind: 'groups', path: prefix, item: { kind: 'branch', path: `${prefix}.*`, children: new Map() } };
+          groups = {
+            kind: 'groups',
+            path: prefix,
+            item: { kind: 'branch', path: `${prefix}.*`, children: new Map() },
+          };
           node.children.set(seg, groups);
         }
-        if (groups.kind !== 'groups') throw new Error(`parameter registry: ${prefix} is both a group section and not`);
+        if (groups.kind !== 'groups')
+          throw new Error(`parameter registry: ${prefix} is both a group section and not`);
         node = groups.item;
         i++; // the `*` segment is consumed by the groups node
         continue;
@@ -56,7 +62,8 @@ function buildTree(): BranchNode {
         child = { kind: 'branch', path: prefix, children: new Map() };
         node.children.set(seg, child);
       }
-      if (child.kind !== 'branch') throw new Error(`parameter registry: ${prefix} is both a parameter and a section`);
+      if (child.kind !== 'branch')
+        throw new Error(`parameter registry: ${prefix} is both a parameter and a section`);
       node = child;
     }
   }

@@ -87,7 +87,14 @@ export interface ModelParams {
     rd_depreciation: number;
     depreciation: number;
   };
-  investment: { efficiency: number; institution_support: number; sanction_aversion: number; collective_pooling: number; capacity_growth: number; cash_buffer: number };
+  investment: {
+    efficiency: number;
+    institution_support: number;
+    sanction_aversion: number;
+    collective_pooling: number;
+    capacity_growth: number;
+    cash_buffer: number;
+  };
   sanctions: { encroach_threshold: number; rate: number; order_cut: number; memory_years: number };
   governance: {
     relax_rate: Record<BuyerType, number>;
@@ -102,7 +109,13 @@ export interface ModelParams {
     succession_rate: number;
     domestic_adjust: number;
   };
-  networks: { formation_rate: number; initial_trust: number; trust_growth: number; decay_rate: number; backing_weight: number };
+  networks: {
+    formation_rate: number;
+    initial_trust: number;
+    trust_growth: number;
+    decay_rate: number;
+    backing_weight: number;
+  };
   roles: { odm_design: number; obm_design: number; obm_marketing: number; obm_min_share: number };
   sectors: { capability_threshold: number; entry_rate: number; market_size: number };
   exit: { loss_steps: number; cash_floor: number };

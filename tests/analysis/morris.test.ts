@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeMorris, elementaryEffects } from '../../src/analysis/sensitivity/morris.js';
 import { morrisDesign } from '../../src/experiment/designs/morris.js';
 
-const unitBounds = (k: number) => Array.from({ length: k }, (_, j) => ({ name: `x${j + 1}`, lower: 0, upper: 1 }));
+const unitBounds = (k: number) =>
+  Array.from({ length: k }, (_, j) => ({ name: `x${j + 1}`, lower: 0, upper: 1 }));
 
 describe('Morris screening', () => {
   it('linear model: mu* equals the coefficients and ranks the factors', () => {
@@ -15,7 +16,9 @@ describe('Morris screening', () => {
       expect(res.mu[j]).toBeCloseTo(c, 10);
       expect(res.sigma[j]).toBeCloseTo(0, 10);
     });
-    const ranking = [...res.factors].sort((p, q) => res.muStar[res.factors.indexOf(q)] - res.muStar[res.factors.indexOf(p)]);
+    const ranking = [...res.factors].sort(
+      (p, q) => res.muStar[res.factors.indexOf(q)] - res.muStar[res.factors.indexOf(p)],
+    );
     expect(ranking).toEqual(['x1', 'x2', 'x3']);
   });
 
@@ -26,14 +29,20 @@ describe('Morris screening', () => {
     ];
     const design = morrisDesign(bounds, 4, seedrandom('scale'));
     // y = 0.01·wide + 1·narrow: a full-range change moves y by 1 and by 0.5 respectively.
-    const res = analyzeMorris(design, design.rows.map(([w, n]) => 0.01 * w + n));
+    const res = analyzeMorris(
+      design,
+      design.rows.map(([w, n]) => 0.01 * w + n),
+    );
     expect(res.muStar[0]).toBeCloseTo(1, 10);
     expect(res.muStar[1]).toBeCloseTo(0.5, 10);
   });
 
   it('negative effects: mu < 0 but mu* > 0', () => {
     const design = morrisDesign(unitBounds(2), 8, seedrandom('neg'));
-    const res = analyzeMorris(design, design.rows.map(([x1, x2]) => -4 * x1 + x2));
+    const res = analyzeMorris(
+      design,
+      design.rows.map(([x1, x2]) => -4 * x1 + x2),
+    );
     expect(res.mu[0]).toBeCloseTo(-4, 10);
     expect(res.muStar[0]).toBeCloseTo(4, 10);
   });
@@ -48,7 +57,8 @@ describe('Morris screening', () => {
     expect(res.muStar[4]).toBe(0);
     for (const j of [1, 2, 3]) expect(res.sigma[j]).toBeGreaterThan(0.5);
     // With p = 4, Δ = 2/3: EE of x2 is 3(2x+Δ) for x in {0, 1/3}, so in {2, 4}; mu* of x3, x4 is 5·E[x_other] ≈ 2.5.
-    for (const e of res.effects[1]) expect([2, 4].some((v) => Math.abs(Math.abs(e) - v) < 1e-9)).toBe(true);
+    for (const e of res.effects[1])
+      expect([2, 4].some((v) => Math.abs(Math.abs(e) - v) < 1e-9)).toBe(true);
     expect(res.muStar[0]).toBeCloseTo(2, 10);
     expect(res.muStar[2]).toBeGreaterThan(1.5);
     expect(res.muStar[3]).toBeGreaterThan(1.5);
@@ -59,7 +69,11 @@ describe('Morris screening', () => {
     // y = x1 x2 on [0,1]^2: EE of x1 = x2 at the step, x2 uniform over the grid {0,1/3,2/3,1}: mu* = 0.5.
     const run = (r: number) => {
       const design = morrisDesign(unitBounds(2), r, seedrandom(`ci${r}`));
-      return analyzeMorris(design, design.rows.map(([x1, x2]) => x1 * x2), { rng: seedrandom('b'), resamples: 1000 });
+      return analyzeMorris(
+        design,
+        design.rows.map(([x1, x2]) => x1 * x2),
+        { rng: seedrandom('b'), resamples: 1000 },
+      );
     };
     const small = run(20);
     const large = run(200);

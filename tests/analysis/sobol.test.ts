@@ -6,8 +6,13 @@ import { saltelliDesign } from '../../src/experiment/designs/saltelli.js';
 // Ishigami & Homma (1990): f = sin x1 + a sin² x2 + b x3⁴ sin x1, x_i ~ U(-π, π).
 const a = 7;
 const b = 0.1;
-const ishigami = ([x1, x2, x3]: number[]): number => Math.sin(x1) + a * Math.sin(x2) ** 2 + b * x3 ** 4 * Math.sin(x1);
-const ishigamiBounds = ['x1', 'x2', 'x3'].map((name) => ({ name, lower: -Math.PI, upper: Math.PI }));
+const ishigami = ([x1, x2, x3]: number[]): number =>
+  Math.sin(x1) + a * Math.sin(x2) ** 2 + b * x3 ** 4 * Math.sin(x1);
+const ishigamiBounds = ['x1', 'x2', 'x3'].map((name) => ({
+  name,
+  lower: -Math.PI,
+  upper: Math.PI,
+}));
 
 // Analytic partial variances (e.g. Saltelli et al. 2008, §4.8; Sobol' & Levitan 1999).
 const pi = Math.PI;
@@ -28,7 +33,10 @@ describe('Sobol indices on the Ishigami function', () => {
 
   it('first- and total-order indices from a Sobol-sequence base', () => {
     const design = saltelliDesign(ishigamiBounds, 4096);
-    const result = analyzeSobol(design, design.rows.map(ishigami), { resamples: 500, rng: seedrandom('boot') });
+    const result = analyzeSobol(design, design.rows.map(ishigami), {
+      resamples: 500,
+      rng: seedrandom('boot'),
+    });
     expect(result.factors).toEqual(['x1', 'x2', 'x3']);
     for (let j = 0; j < 3; j++) {
       expect(Math.abs(result.S1[j] - S1_TRUE[j])).toBeLessThan(0.02);
@@ -52,7 +60,10 @@ describe('Sobol indices on the Ishigami function', () => {
 
   it('plain Monte Carlo base (seeded) converges too', () => {
     const design = saltelliDesign(ishigamiBounds, 4096, { base: 'random', rng: seedrandom('mc') });
-    const result = analyzeSobol(design, design.rows.map(ishigami), { resamples: 500, rng: seedrandom('boot') });
+    const result = analyzeSobol(design, design.rows.map(ishigami), {
+      resamples: 500,
+      rng: seedrandom('boot'),
+    });
     for (let j = 0; j < 3; j++) {
       expect(Math.abs(result.S1[j] - S1_TRUE[j])).toBeLessThan(0.05);
       expect(Math.abs(result.ST[j] - ST_TRUE[j])).toBeLessThan(0.05);
@@ -63,7 +74,10 @@ describe('Sobol indices on the Ishigami function', () => {
 
   it('second-order indices: only the x1-x3 interaction', () => {
     const design = saltelliDesign(ishigamiBounds, 2048, { calcSecondOrder: true });
-    const result = analyzeSobol(design, design.rows.map(ishigami), { resamples: 300, rng: seedrandom('boot') });
+    const result = analyzeSobol(design, design.rows.map(ishigami), {
+      resamples: 300,
+      rng: seedrandom('boot'),
+    });
     const S2 = result.S2!;
     const S2Conf = result.S2Conf!;
     expect(Math.abs(S2[0][2] - S13_TRUE)).toBeLessThan(0.03);
@@ -82,7 +96,11 @@ describe('Sobol indices, other checks', () => {
     const c = [1, 2, 3];
     const bounds = c.map((_, j) => ({ name: `x${j}`, lower: 0, upper: 1 }));
     const design = saltelliDesign(bounds, 1024);
-    const result = analyzeSobol(design, design.rows.map((x) => x.reduce((s, v, j) => s + c[j] * v, 0)), { resamples: 100 });
+    const result = analyzeSobol(
+      design,
+      design.rows.map((x) => x.reduce((s, v, j) => s + c[j] * v, 0)),
+      { resamples: 100 },
+    );
     const expected = c.map((v) => v ** 2 / 14);
     for (let j = 0; j < 3; j++) {
       expect(result.S1[j]).toBeCloseTo(expected[j], 2);
@@ -93,7 +111,11 @@ describe('Sobol indices, other checks', () => {
   it('a factor the model ignores gets S1 = ST = 0', () => {
     const bounds = ['u', 'dummy'].map((name) => ({ name, lower: 0, upper: 1 }));
     const design = saltelliDesign(bounds, 256);
-    const result = analyzeSobol(design, design.rows.map(([u]) => Math.exp(u)), { resamples: 50 });
+    const result = analyzeSobol(
+      design,
+      design.rows.map(([u]) => Math.exp(u)),
+      { resamples: 50 },
+    );
     expect(result.ST[1]).toBe(0);
     expect(result.S1[1]).toBe(0);
     expect(result.ST[0]).toBeCloseTo(1, 2);
@@ -109,15 +131,26 @@ describe('Sobol indices, other checks', () => {
     expect(r3.S1).toEqual(r1.S1);
     expect(r3.S1Conf).not.toEqual(r1.S1Conf);
     // Default RNG is fixed, so results are reproducible without passing one.
-    expect(analyzeSobol(design, y, { resamples: 50 })).toEqual(analyzeSobol(design, y, { resamples: 50 }));
+    expect(analyzeSobol(design, y, { resamples: 50 })).toEqual(
+      analyzeSobol(design, y, { resamples: 50 }),
+    );
   });
 
   it('validates outputs', () => {
     const design = saltelliDesign(ishigamiBounds, 8);
     const y = design.rows.map(ishigami);
     expect(() => analyzeSobol(design, y.slice(1))).toThrow(/expected 40 outputs/);
-    expect(() => analyzeSobol(design, y.map((v, i) => (i === 3 ? NaN : v)))).toThrow(/output 3/);
-    const constant = analyzeSobol(design, y.map(() => 1), { resamples: 10 });
+    expect(() =>
+      analyzeSobol(
+        design,
+        y.map((v, i) => (i === 3 ? NaN : v)),
+      ),
+    ).toThrow(/output 3/);
+    const constant = analyzeSobol(
+      design,
+      y.map(() => 1),
+      { resamples: 10 },
+    );
     expect(constant.S1.every(Number.isNaN)).toBe(true);
   });
 });

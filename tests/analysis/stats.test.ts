@@ -94,7 +94,10 @@ describe('Student t distribution', () => {
     // I_x(1, 1) = x; I_x(a, 1) = x^a; symmetry I_x(a,b) = 1 - I_{1-x}(b,a).
     expect(regularizedIncompleteBeta(0.3, 1, 1)).toBeCloseTo(0.3, 15);
     expect(regularizedIncompleteBeta(0.7, 3.5, 1)).toBeCloseTo(0.7 ** 3.5, 14);
-    expect(regularizedIncompleteBeta(0.2, 2.5, 4)).toBeCloseTo(1 - regularizedIncompleteBeta(0.8, 4, 2.5), 14);
+    expect(regularizedIncompleteBeta(0.2, 2.5, 4)).toBeCloseTo(
+      1 - regularizedIncompleteBeta(0.8, 4, 2.5),
+      14,
+    );
   });
 
   it('rejects invalid arguments', () => {

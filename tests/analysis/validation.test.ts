@@ -41,7 +41,10 @@ describe('contrastInterval', () => {
       { values: g2, weight: -1 },
     ]);
     expect(ci.se).toBeCloseTo(Math.SQRT2 * two.se, 10);
-    expect(contrastInterval([{ values: [0.3, 0.3, 0.3], weight: 1 }])).toMatchObject({ lower: 0.3, upper: 0.3 });
+    expect(contrastInterval([{ values: [0.3, 0.3, 0.3], weight: 1 }])).toMatchObject({
+      lower: 0.3,
+      upper: 0.3,
+    });
   });
 
   it('refuses groups with fewer than two values', () => {
@@ -72,7 +75,13 @@ describe('analyzeCheck', () => {
   ];
 
   it('estimates a difference within a subset of cells and passes only when the whole CI clears the bound', () => {
-    const check: Check = { ...base, within: [['gov', 'q']], comparison: { kind: 'difference', path: 'ties', a: 6, b: 0 }, above: 0, below: null };
+    const check: Check = {
+      ...base,
+      within: [['gov', 'q']],
+      comparison: { kind: 'difference', path: 'ties', a: 6, b: 0 },
+      above: 0,
+      below: null,
+    };
     const r = analyzeCheck(check, 0, runs);
     expect(r.effect).toBeCloseTo(0.4, 10);
     expect(r.nRuns).toBe(6);
@@ -84,7 +93,11 @@ describe('analyzeCheck', () => {
     const check: Check = {
       ...base,
       within: [],
-      comparison: { kind: 'interaction', effect: { path: 'ties', a: 6, b: 0 }, across: { path: 'gov', a: 'q', b: 'm' } },
+      comparison: {
+        kind: 'interaction',
+        effect: { path: 'ties', a: 6, b: 0 },
+        across: { path: 'gov', a: 'q', b: 'm' },
+      },
       above: 0,
       below: null,
     };
@@ -93,7 +106,11 @@ describe('analyzeCheck', () => {
 
   it('leaves undefined values out and fails with a reason when too few remain', () => {
     const sparse = [run('q', 6, NaN), run('q', 6, 0.5), run('q', 6, NaN)];
-    const r = analyzeCheck({ ...base, within: [], comparison: { kind: 'level' }, above: 0, below: null }, 0, sparse);
+    const r = analyzeCheck(
+      { ...base, within: [], comparison: { kind: 'level' }, above: 0, below: null },
+      0,
+      sparse,
+    );
     expect(r.pass).toBe(false);
     expect(r.problem).toMatch(/1 run/);
     expect(Number.isNaN(r.effect)).toBe(true);

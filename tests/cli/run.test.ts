@@ -4,7 +4,15 @@
  * (scenario, seed); bad input exits 2 and leaves nothing behind.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -16,7 +24,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'gvc-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function gvc(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'gvc.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'gvc.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -29,14 +40,32 @@ function header(file: string): string[] {
 }
 
 // The columns MODEL.md promises; the output may add more, never fewer.
-const MODEL_TIMESERIES = 'run_id, step, n_suppliers, share_oem, share_odm, share_obm, mean_process, mean_product, mean_design, mean_marketing, mean_top_buyer_share, lockin_rate, share_rel_market, share_rel_network, share_rel_quasi_hierarchy, share_rel_hierarchy, mean_margin, cumulative_exits, cumulative_functional_upgrades, cumulative_chain_upgrades, mean_network_degree'.split(', ');
-const MODEL_SUPPLIERS = 'run_id, step, supplier_id, role, process, product, design, marketing, n_buyers, top_buyer_share, main_buyer_governance, domestic_share, network_degree, n_sectors, active, step_odm, step_obm'.split(', ');
+const MODEL_TIMESERIES =
+  'run_id, step, n_suppliers, share_oem, share_odm, share_obm, mean_process, mean_product, mean_design, mean_marketing, mean_top_buyer_share, lockin_rate, share_rel_market, share_rel_network, share_rel_quasi_hierarchy, share_rel_hierarchy, mean_margin, cumulative_exits, cumulative_functional_upgrades, cumulative_chain_upgrades, mean_network_degree'.split(
+    ', ',
+  );
+const MODEL_SUPPLIERS =
+  'run_id, step, supplier_id, role, process, product, design, marketing, n_buyers, top_buyer_share, main_buyer_governance, domestic_share, network_degree, n_sectors, active, step_odm, step_obm'.split(
+    ', ',
+  );
 
-const SCENARIOS = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+const SCENARIOS = readdirSync(join(ROOT, 'scenarios'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('every shipped scenario runs and honours the output contract', () => {
   it('ships the scenarios the model issue asks for', () => {
-    for (const name of ['baseline', 'governance-market', 'governance-network', 'governance-quasi-hierarchy', 'sinos-valley', 'firm-y', 'firm-i', 'chinese-oem-cluster', 'vicious-circle']) {
+    for (const name of [
+      'baseline',
+      'governance-market',
+      'governance-network',
+      'governance-quasi-hierarchy',
+      'sinos-valley',
+      'firm-y',
+      'firm-i',
+      'chinese-oem-cluster',
+      'vicious-circle',
+    ]) {
       expect(SCENARIOS).toContain(`${name}.yaml`);
     }
   });
@@ -46,7 +75,12 @@ describe('every shipped scenario runs and honours the output contract', () => {
     const r = gvc('run', join('scenarios', file), '--out', out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['codebook.csv', 'manifest.json', 'suppliers.csv', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).toEqual([
+      'codebook.csv',
+      'manifest.json',
+      'suppliers.csv',
+      'timeseries.csv',
+    ]);
 
     const ts = header(join(out, 'timeseries.csv'));
     expect(ts).toEqual(TIMESERIES_COLUMNS.map((c) => c.name));
@@ -59,14 +93,26 @@ describe('every shipped scenario runs and honours the output contract', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(rows).toHaveLength(manifest.parameters['time.steps'] + 1);
     expect(rows.map((r) => Number(r.step))).toEqual(rows.map((_, i) => i));
-    for (const row of rows) for (const v of Object.values(row)) expect(v).not.toMatch(/NaN|Infinity/);
+    for (const row of rows)
+      for (const v of Object.values(row)) expect(v).not.toMatch(/NaN|Infinity/);
 
     const codebook = readCsv(join(out, 'codebook.csv'));
     expect(codebook.filter((c) => c.file === 'timeseries.csv').map((c) => c.column)).toEqual(ts);
     expect(codebook.filter((c) => c.file === 'suppliers.csv').map((c) => c.column)).toEqual(sup);
     for (const c of codebook) expect(c.description.length).toBeGreaterThan(10);
 
-    for (const key of ['program', 'version', 'scenario_file', 'scenario_sha256', 'parameters', 'seeds', 'command_line', 'node_version', 'start_time', 'end_time']) {
+    for (const key of [
+      'program',
+      'version',
+      'scenario_file',
+      'scenario_sha256',
+      'parameters',
+      'seeds',
+      'command_line',
+      'node_version',
+      'start_time',
+      'end_time',
+    ]) {
       expect(manifest).toHaveProperty(key);
     }
     expect(manifest.scenario_sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -76,7 +122,10 @@ describe('every shipped scenario runs and honours the output contract', () => {
 describe('a run is a pure function of (scenario, seed)', () => {
   const run = (name: string, ...extra: string[]) => {
     const out = join(tmp, name);
-    expect(gvc('run', 'scenarios/baseline.yaml', '--steps', '40', '--out', out, '--quiet', ...extra).code).toBe(0);
+    expect(
+      gvc('run', 'scenarios/baseline.yaml', '--steps', '40', '--out', out, '--quiet', ...extra)
+        .code,
+    ).toBe(0);
     return {
       ts: readFileSync(join(out, 'timeseries.csv')),
       sup: readFileSync(join(out, 'suppliers.csv')),
@@ -94,21 +143,55 @@ describe('a run is a pure function of (scenario, seed)', () => {
 
   it('--agents every:K writes supplier rows every K steps and at the end', () => {
     const out = join(tmp, 'every');
-    expect(gvc('run', 'scenarios/firm-i.yaml', '--steps', '25', '--agents', 'every:10', '--out', out, '--quiet').code).toBe(0);
+    expect(
+      gvc(
+        'run',
+        'scenarios/firm-i.yaml',
+        '--steps',
+        '25',
+        '--agents',
+        'every:10',
+        '--out',
+        out,
+        '--quiet',
+      ).code,
+    ).toBe(0);
     const steps = new Set(readCsv(join(out, 'suppliers.csv')).map((r) => r.step));
     expect([...steps]).toEqual(['10', '20', '25']);
   });
 
   it('--agents none writes no suppliers.csv and the codebook does not list it', () => {
     const out = join(tmp, 'none');
-    expect(gvc('run', 'scenarios/firm-i.yaml', '--steps', '5', '--agents', 'none', '--out', out, '--quiet').code).toBe(0);
+    expect(
+      gvc(
+        'run',
+        'scenarios/firm-i.yaml',
+        '--steps',
+        '5',
+        '--agents',
+        'none',
+        '--out',
+        out,
+        '--quiet',
+      ).code,
+    ).toBe(0);
     expect(existsSync(join(out, 'suppliers.csv'))).toBe(false);
     expect(readCsv(join(out, 'codebook.csv')).every((c) => c.file !== 'suppliers.csv')).toBe(true);
   });
 
   it('--set and --steps reach the model and are recorded in the manifest', () => {
     const out = join(tmp, 'set');
-    const r = gvc('run', 'scenarios/firm-i.yaml', '--steps', '3', '--set', 'environment.ipr_protection=0.25', '--out', out, '--quiet');
+    const r = gvc(
+      'run',
+      'scenarios/firm-i.yaml',
+      '--steps',
+      '3',
+      '--set',
+      'environment.ipr_protection=0.25',
+      '--out',
+      out,
+      '--quiet',
+    );
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.parameters['environment.ipr_protection']).toBe(0.25);
@@ -120,8 +203,16 @@ describe('a run is a pure function of (scenario, seed)', () => {
 describe('bad input: one line, exit code 2, nothing written', () => {
   const cases: [string, string[], RegExp][] = [
     ['missing file', ['scenarios/no-such.yaml'], /no-such\.yaml.*cannot read/],
-    ['unknown --set path', ['scenarios/baseline.yaml', '--set', 'environment.ipr=0.2'], /environment\.ipr.*Did you mean "environment\.ipr_protection"/],
-    ['out-of-range --set', ['scenarios/baseline.yaml', '--set', 'environment.ipr_protection=2'], /environment\.ipr_protection.*expected/],
+    [
+      'unknown --set path',
+      ['scenarios/baseline.yaml', '--set', 'environment.ipr=0.2'],
+      /environment\.ipr.*Did you mean "environment\.ipr_protection"/,
+    ],
+    [
+      'out-of-range --set',
+      ['scenarios/baseline.yaml', '--set', 'environment.ipr_protection=2'],
+      /environment\.ipr_protection.*expected/,
+    ],
     ['bad seed', ['scenarios/baseline.yaml', '--seed', '-3'], /seed/],
     ['bad steps', ['scenarios/baseline.yaml', '--steps', '0'], /time\.steps/],
     ['bad agents mode', ['scenarios/baseline.yaml', '--agents', 'sometimes'], /--agents/],
@@ -161,9 +252,23 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--force/);
     expect(readdirSync(out)).toEqual(['keep.txt']);
-    const forced = gvc('run', 'scenarios/firm-i.yaml', '--steps', '2', '--out', out, '--force', '--quiet');
+    const forced = gvc(
+      'run',
+      'scenarios/firm-i.yaml',
+      '--steps',
+      '2',
+      '--out',
+      out,
+      '--force',
+      '--quiet',
+    );
     expect(forced.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['codebook.csv', 'manifest.json', 'suppliers.csv', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).toEqual([
+      'codebook.csv',
+      'manifest.json',
+      'suppliers.csv',
+      'timeseries.csv',
+    ]);
     // No staging folders left next to the target.
     expect(readdirSync(tmp).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });

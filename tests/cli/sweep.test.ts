@@ -46,13 +46,31 @@ const read = (dir: string, f: string) => readFileSync(join(tmp, dir, f));
 
 describe('sweep outputs are independent of how the work is split', () => {
   it('writes the contracted files with one row per run', () => {
-    const r = gvc('sweep', 's.yaml', '--workers', '1', '--out', 'w1', '--timeseries', 'every:4', '--quiet');
+    const r = gvc(
+      'sweep',
+      's.yaml',
+      '--workers',
+      '1',
+      '--out',
+      'w1',
+      '--timeseries',
+      'every:4',
+      '--quiet',
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const runs = parse(read('w1', 'runs.csv'), { columns: true }) as Record<string, string>[];
     expect(runs.map((r) => Number(r.run_id))).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(new Set(runs.map((r) => r.seed)).size).toBe(16);
-    for (const col of ['cell_id', 'replicate', 'seed', 'buyers.lead.governance', 'suppliers.smes.intent.network_ties', 'lockin_rate', 'share_oem']) {
+    for (const col of [
+      'cell_id',
+      'replicate',
+      'seed',
+      'buyers.lead.governance',
+      'suppliers.smes.intent.network_ties',
+      'lockin_rate',
+      'share_oem',
+    ]) {
       expect(Object.keys(runs[0])).toContain(col);
     }
     const summary = parse(read('w1', 'summary.csv'), { columns: true }) as Record<string, string>[];
@@ -69,7 +87,19 @@ describe('sweep outputs are independent of how the work is split', () => {
 
   it('1, 2 and 4 workers give byte-identical CSVs', () => {
     for (const w of ['2', '4']) {
-      expect(gvc('sweep', 's.yaml', '--workers', w, '--out', `w${w}`, '--timeseries', 'every:4', '--quiet').code).toBe(0);
+      expect(
+        gvc(
+          'sweep',
+          's.yaml',
+          '--workers',
+          w,
+          '--out',
+          `w${w}`,
+          '--timeseries',
+          'every:4',
+          '--quiet',
+        ).code,
+      ).toBe(0);
       for (const f of FILES) expect(read(`w${w}`, f).equals(read('w1', f))).toBe(true);
     }
   });
@@ -79,13 +109,33 @@ describe('sweep outputs are independent of how the work is split', () => {
       [1, 2, 3].map(
         (i) =>
           new Promise<void>((resolve, reject) => {
-            const p = spawn(process.execPath, [BIN, 'sweep', 's.yaml', '--shard', `${i}/3`, '--workers', '1', '--out', `sh${i}`, '--timeseries', 'every:4', '--quiet'], { cwd: tmp });
-            p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${i} exited ${code}`))));
+            const p = spawn(
+              process.execPath,
+              [
+                BIN,
+                'sweep',
+                's.yaml',
+                '--shard',
+                `${i}/3`,
+                '--workers',
+                '1',
+                '--out',
+                `sh${i}`,
+                '--timeseries',
+                'every:4',
+                '--quiet',
+              ],
+              { cwd: tmp },
+            );
+            p.on('exit', (code) =>
+              code === 0 ? resolve() : reject(new Error(`shard ${i} exited ${code}`)),
+            );
           }),
       ),
     );
     expect(gvc('merge', 'sh3', 'sh1', 'sh2', '--out', 'merged', '--quiet').code).toBe(0);
-    for (const f of [...FILES, 'codebook.csv']) expect(read('merged', f).equals(read('w1', f))).toBe(true);
+    for (const f of [...FILES, 'codebook.csv'])
+      expect(read('merged', f).equals(read('w1', f))).toBe(true);
     const missing = gvc('merge', 'sh1', 'sh2', '--out', 'bad-merge');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/3\/3 missing/);
@@ -93,9 +143,16 @@ describe('sweep outputs are independent of how the work is split', () => {
 
   it('a sweep killed mid-run resumes to the same bytes', async () => {
     // Bigger runs so the kill lands mid-sweep.
-    writeFileSync(join(tmp, 'k.yaml'), SCENARIO.replace('replications: 4', 'replications: 10').replace('steps: 16', 'steps: 40'));
+    writeFileSync(
+      join(tmp, 'k.yaml'),
+      SCENARIO.replace('replications: 4', 'replications: 10').replace('steps: 16', 'steps: 40'),
+    );
     expect(gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k-full', '--quiet').code).toBe(0);
-    const p = spawn(process.execPath, [BIN, 'sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--quiet'], { cwd: tmp });
+    const p = spawn(
+      process.execPath,
+      [BIN, 'sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--quiet'],
+      { cwd: tmp },
+    );
     await new Promise((r) => setTimeout(r, 700));
     p.kill('SIGKILL');
     await new Promise((r) => p.on('exit', r));
@@ -103,9 +160,12 @@ describe('sweep outputs are independent of how the work is split', () => {
       const refused = gvc('sweep', 'k.yaml', '--out', 'k', '--quiet');
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/--resume/);
-      expect(gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--resume', '--quiet').code).toBe(0);
+      expect(
+        gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--resume', '--quiet').code,
+      ).toBe(0);
     }
-    for (const f of ['runs.csv', 'summary.csv', 'errors.csv']) expect(read('k', f).equals(read('k-full', f))).toBe(true);
+    for (const f of ['runs.csv', 'summary.csv', 'errors.csv'])
+      expect(read('k', f).equals(read('k-full', f))).toBe(true);
   });
 
   it('an interrupted sweep resumes to the same bytes, and not with another design', async () => {
@@ -114,15 +174,36 @@ describe('sweep outputs are independent of how the work is split', () => {
     const loaded = loadScenario(join(tmp, 'r.yaml'));
     const spec = parseSweepSpec(loaded.sweep, 'r.yaml', loaded.scenario);
     const stopped = await runSweep({
-      loaded, spec, out: join(tmp, 'r'), workers: 0, timeseries: { kind: 'every', k: 4 },
-      shard: null, force: false, resume: false, quiet: true, stopAfter: 5,
+      loaded,
+      spec,
+      out: join(tmp, 'r'),
+      workers: 0,
+      timeseries: { kind: 'every', k: 4 },
+      shard: null,
+      force: false,
+      resume: false,
+      quiet: true,
+      stopAfter: 5,
     });
     expect(stopped.stopped).toBe(true);
     expect(existsSync(join(tmp, 'r.partial'))).toBe(true);
     const other = gvc('sweep', 'r2.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/cannot resume.*different/);
-    expect(gvc('sweep', 'r.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume', '--workers', '2', '--quiet').code).toBe(0);
+    expect(
+      gvc(
+        'sweep',
+        'r.yaml',
+        '--out',
+        'r',
+        '--timeseries',
+        'every:4',
+        '--resume',
+        '--workers',
+        '2',
+        '--quiet',
+      ).code,
+    ).toBe(0);
     for (const f of FILES) expect(read('r', f).equals(read('w1', f))).toBe(true);
   });
 });
@@ -130,14 +211,35 @@ describe('sweep outputs are independent of how the work is split', () => {
 describe('sweep flags', () => {
   it('--design, --samples, --vary and --sweep-seed define a sweep without a sweep section', () => {
     writeFileSync(join(tmp, 'plain.yaml'), SCENARIO.slice(0, SCENARIO.indexOf('sweep:')));
-    const args = ['sweep', 'plain.yaml', '--design', 'lhs', '--samples', '5', '--sweep-seed', '9', '--vary', 'environment.ipr_protection={min: 0.1, max: 0.9}', '--quiet'];
+    const args = [
+      'sweep',
+      'plain.yaml',
+      '--design',
+      'lhs',
+      '--samples',
+      '5',
+      '--sweep-seed',
+      '9',
+      '--vary',
+      'environment.ipr_protection={min: 0.1, max: 0.9}',
+      '--quiet',
+    ];
     expect(gvc(...args, '--out', 'flags').code).toBe(0);
     const runs = parse(read('flags', 'runs.csv'), { columns: true }) as Record<string, string>[];
     expect(runs).toHaveLength(5);
     const ipr = runs.map((r) => Number(r['environment.ipr_protection'])).sort();
     // Latin hypercube: one point in each fifth of the range.
     ipr.forEach((v, i) => expect(Math.floor((v - 0.1) / 0.16)).toBe(i));
-    const bad = gvc('sweep', 'plain.yaml', '--design', 'lhs', '--vary', 'environment.ipr_protection=[0.1, 0.9]', '--out', 'flags-bad');
+    const bad = gvc(
+      'sweep',
+      'plain.yaml',
+      '--design',
+      'lhs',
+      '--vary',
+      'environment.ipr_protection=[0.1, 0.9]',
+      '--out',
+      'flags-bad',
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bounds/);
   });
@@ -149,12 +251,37 @@ describe('bad sweep input: one line, exit 2, nothing written', () => {
     return name;
   };
   const cases: [string, string, string[], RegExp][] = [
-    ['unknown path', 'sweep:\n  parameters:\n    environment.ipr: [0.1, 0.9]\n', [], /environment\.ipr_protection/],
-    ['inverted range', 'sweep:\n  design: lhs\n  parameters:\n    environment.ipr_protection: { min: 0.9, max: 0.1 }\n', [], /inverted/],
+    [
+      'unknown path',
+      'sweep:\n  parameters:\n    environment.ipr: [0.1, 0.9]\n',
+      [],
+      /environment\.ipr_protection/,
+    ],
+    [
+      'inverted range',
+      'sweep:\n  design: lhs\n  parameters:\n    environment.ipr_protection: { min: 0.9, max: 0.1 }\n',
+      [],
+      /inverted/,
+    ],
     ['empty list', 'sweep:\n  parameters:\n    environment.ipr_protection: []\n', [], /non-empty/],
-    ['list for a bounds design', 'sweep:\n  design: sobol\n  parameters:\n    environment.ipr_protection: [0.1, 0.9]\n', [], /bounds/],
-    ['replications < 1', 'sweep:\n  replications: 0\n  parameters:\n    environment.ipr_protection: [0.1]\n', [], /replications/],
-    ['bad shard', 'sweep:\n  parameters:\n    environment.ipr_protection: [0.1]\n', ['--shard', '3/2'], /--shard/],
+    [
+      'list for a bounds design',
+      'sweep:\n  design: sobol\n  parameters:\n    environment.ipr_protection: [0.1, 0.9]\n',
+      [],
+      /bounds/,
+    ],
+    [
+      'replications < 1',
+      'sweep:\n  replications: 0\n  parameters:\n    environment.ipr_protection: [0.1]\n',
+      [],
+      /replications/,
+    ],
+    [
+      'bad shard',
+      'sweep:\n  parameters:\n    environment.ipr_protection: [0.1]\n',
+      ['--shard', '3/2'],
+      /--shard/,
+    ],
     ['no sweep section', '', [], /no sweep section/],
   ];
   it.each(cases)('%s', (name, sweep, extra, message) => {
@@ -187,14 +314,21 @@ sweep:
     environment.ipr_protection: { min: 0, max: 1 }
     model.learning.guard_leak: { min: 0, max: 0.2 }
 `;
-  const indices = (dir: string) => parse(read(dir, 'sensitivity.csv'), { columns: true }) as Record<string, string>[];
+  const indices = (dir: string) =>
+    parse(read(dir, 'sensitivity.csv'), { columns: true }) as Record<string, string>[];
   const value = (rows: Record<string, string>[], factor: string, index: string) =>
     Number(rows.find((r) => r.factor === factor && r.index === index)!.value);
 
   // Unit cost drives margins directly; IPR and the guard leak act only through slow channels.
   it('ranks the unit cost first for margins under both methods', () => {
-    writeFileSync(join(tmp, 'sob.yaml'), `name: sob${base.replace('DESIGN', 'sobol').replace('SAMPLES', '16')}`);
-    writeFileSync(join(tmp, 'mor.yaml'), `name: mor${base.replace('DESIGN', 'morris').replace('SAMPLES', '6')}`);
+    writeFileSync(
+      join(tmp, 'sob.yaml'),
+      `name: sob${base.replace('DESIGN', 'sobol').replace('SAMPLES', '16')}`,
+    );
+    writeFileSync(
+      join(tmp, 'mor.yaml'),
+      `name: mor${base.replace('DESIGN', 'morris').replace('SAMPLES', '6')}`,
+    );
     for (const name of ['sob', 'mor']) {
       expect(gvc('sweep', `${name}.yaml`, '--out', name, '--quiet').code).toBe(0);
       const r = gvc('sensitivity', name, '--metric', 'mean_margin');
@@ -208,7 +342,9 @@ sweep:
     const mor = indices('mor');
     expect(mor).toHaveLength(9);
     for (const other of ['environment.ipr_protection', 'model.learning.guard_leak']) {
-      expect(value(mor, 'model.prices.unit_cost', 'mu_star')).toBeGreaterThan(value(mor, other, 'mu_star'));
+      expect(value(mor, 'model.prices.unit_cost', 'mu_star')).toBeGreaterThan(
+        value(mor, other, 'mu_star'),
+      );
     }
     for (const r of mor.filter((r) => r.index === 'mu_star')) {
       expect(Number(r.ci95_low)).toBeLessThanOrEqual(Number(r.value));

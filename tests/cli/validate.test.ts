@@ -28,36 +28,53 @@ describe('gvc validate --fast on the shipped experiments', () => {
   let rows: Record<string, string>[];
   beforeAll(() => {
     result = gvc('validate', '--fast', '--quiet', '--out', out);
-    rows = parse(readFileSync(join(out, 'validation.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    rows = parse(readFileSync(join(out, 'validation.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
   }, 240_000);
 
   it('covers the eight patterns of MODEL.md and the five cases, each with a source and a CI', () => {
-    expect([...new Set(rows.filter((r) => r.kind === 'pattern').map((r) => r.pattern))].sort()).toEqual(PATTERNS);
-    expect([...new Set(rows.filter((r) => r.kind === 'case').map((r) => r.pattern))].sort()).toEqual([...CASES].sort());
+    expect(
+      [...new Set(rows.filter((r) => r.kind === 'pattern').map((r) => r.pattern))].sort(),
+    ).toEqual(PATTERNS);
+    expect(
+      [...new Set(rows.filter((r) => r.kind === 'case').map((r) => r.pattern))].sort(),
+    ).toEqual([...CASES].sort());
     for (const r of rows) {
       expect(r.source, `${r.pattern} ${r.check}`).toMatch(/\d{4}|EVIDENCE/);
       expect(Number(r.ci95_low), `${r.pattern} ${r.check}`).toBeLessThanOrEqual(Number(r.effect));
-      expect(Number(r.ci95_high), `${r.pattern} ${r.check}`).toBeGreaterThanOrEqual(Number(r.effect));
+      expect(Number(r.ci95_high), `${r.pattern} ${r.check}`).toBeGreaterThanOrEqual(
+        Number(r.effect),
+      );
       expect(Number(r.n_runs)).toBeGreaterThanOrEqual(4);
     }
   });
 
   // Issue 4: every pattern and case passes; a failure names itself here.
   it('passes every check of every pattern and case, and exits 0', () => {
-    const failing = rows.filter((r) => r.result !== 'PASS').map((r) => `${r.pattern}.${r.check}: ${r.effect} [${r.ci95_low}, ${r.ci95_high}]`);
+    const failing = rows
+      .filter((r) => r.result !== 'PASS')
+      .map((r) => `${r.pattern}.${r.check}: ${r.effect} [${r.ci95_low}, ${r.ci95_high}]`);
     expect(failing).toEqual([]);
     expect(result.code).toBe(0);
   });
 
-  it('writes the table for people, every run\'s values, a manifest and a codebook', () => {
+  it("writes the table for people, every run's values, a manifest and a codebook", () => {
     const md = readFileSync(join(out, 'validation.md'), 'utf8');
     for (const id of [...PATTERNS, ...CASES]) expect(md).toContain(`| ${id} |`);
-    const measures = parse(readFileSync(join(out, 'measures.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const measures = parse(readFileSync(join(out, 'measures.csv'), 'utf8'), {
+      columns: true,
+    }) as Record<string, string>[];
     expect(measures.length).toBeGreaterThan(rows.length * 4);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.mode).toBe('fast');
     expect(manifest.experiments).toHaveLength(PATTERNS.length + CASES.length);
-    expect(manifest.experiments.every((e: { scenario_sha256: string }) => /^[0-9a-f]{64}$/.test(e.scenario_sha256))).toBe(true);
+    expect(
+      manifest.experiments.every((e: { scenario_sha256: string }) =>
+        /^[0-9a-f]{64}$/.test(e.scenario_sha256),
+      ),
+    ).toBe(true);
     expect(readFileSync(join(out, 'codebook.csv'), 'utf8')).toContain('validation.csv,effect');
   });
 });
@@ -65,18 +82,48 @@ describe('gvc validate --fast on the shipped experiments', () => {
 describe('gvc validate outputs', () => {
   it('do not depend on the number of workers', () => {
     const file = join(ROOT, 'scenarios', 'validation', 'p1-quasi-hierarchy-process.yaml');
-    const a = gvc('validate', file, '--reps', '3', '--workers', '1', '--quiet', '--out', join(tmp, 'w1'));
-    const b = gvc('validate', file, '--reps', '3', '--workers', '2', '--quiet', '--out', join(tmp, 'w2'));
+    const a = gvc(
+      'validate',
+      file,
+      '--reps',
+      '3',
+      '--workers',
+      '1',
+      '--quiet',
+      '--out',
+      join(tmp, 'w1'),
+    );
+    const b = gvc(
+      'validate',
+      file,
+      '--reps',
+      '3',
+      '--workers',
+      '2',
+      '--quiet',
+      '--out',
+      join(tmp, 'w2'),
+    );
     expect(a.code, a.stderr).toBe(b.code);
     // validation.md records the command line, which names the worker count.
     for (const name of ['validation.csv', 'measures.csv']) {
-      expect(readFileSync(join(tmp, 'w2', name), 'utf8')).toBe(readFileSync(join(tmp, 'w1', name), 'utf8'));
+      expect(readFileSync(join(tmp, 'w2', name), 'utf8')).toBe(
+        readFileSync(join(tmp, 'w1', name), 'utf8'),
+      );
     }
   }, 60_000);
 
   it('come from files that gvc run and gvc sweep accept too, with the base file in the manifest', () => {
     const out = join(tmp, 'derived-run');
-    const r = gvc('run', join(ROOT, 'scenarios', 'validation', 'p6-institutions-trust.yaml'), '--steps', '2', '--quiet', '--out', out);
+    const r = gvc(
+      'run',
+      join(ROOT, 'scenarios', 'validation', 'p6-institutions-trust.yaml'),
+      '--steps',
+      '2',
+      '--quiet',
+      '--out',
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.scenario_base_file).toMatch(/validation[\\/]world\.yaml$/);
@@ -89,7 +136,12 @@ describe('gvc validate outputs', () => {
     const missing = gvc('validate', join(tmp, 'nowhere.yaml'), '--out', join(tmp, 'bad1'));
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
-    const plain = gvc('validate', join(ROOT, 'scenarios', 'baseline.yaml'), '--out', join(tmp, 'bad2'));
+    const plain = gvc(
+      'validate',
+      join(ROOT, 'scenarios', 'baseline.yaml'),
+      '--out',
+      join(tmp, 'bad2'),
+    );
     expect(plain.code).toBe(2);
     expect(plain.stderr).toMatch(/baseline\.yaml: no validation section/);
     const typo = join(tmp, 'typo.yaml');
@@ -99,7 +151,9 @@ describe('gvc validate outputs', () => {
     );
     const bad = gvc('validate', typo, '--out', join(tmp, 'bad3'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/typo\.yaml: validation\.checks\[0\]\.expect\.abov: .*Did you mean "above"\?/);
+    expect(bad.stderr).toMatch(
+      /typo\.yaml: validation\.checks\[0\]\.expect\.abov: .*Did you mean "above"\?/,
+    );
     expect(gvc('validate', '--fast', '--reps', '3', '--out', join(tmp, 'bad4')).code).toBe(2);
     for (const d of ['bad1', 'bad2', 'bad3', 'bad4']) expect(existsSync(join(tmp, d))).toBe(false);
   });

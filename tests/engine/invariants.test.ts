@@ -20,7 +20,8 @@ import type { Scenario } from '../../src/scenario/types.js';
  * nothing else is exercised; a subnormal domestic market even gives margin = -Infinity
  * (reported separately as a defect).
  */
-const range = (min: number, max: number) => fc.integer({ min: 0, max: 1000 }).map((i) => min + ((max - min) * i) / 1000);
+const range = (min: number, max: number) =>
+  fc.integer({ min: 0, max: 1000 }).map((i) => min + ((max - min) * i) / 1000);
 const unit = range(0, 1);
 
 const capability = fc.record({ mean: unit, sd: range(0, 0.5) });
@@ -28,7 +29,12 @@ const capability = fc.record({ mean: unit, sd: range(0, 0.5) });
 const supplierGroup = (maxCount: number) =>
   fc.record({
     count: fc.integer({ min: maxCount > 10 ? 1 : 0, max: maxCount }),
-    capabilities: fc.record({ process: capability, product: capability, design: capability, marketing: capability }),
+    capabilities: fc.record({
+      process: capability,
+      product: capability,
+      design: capability,
+      marketing: capability,
+    }),
     size: fc.record({ mean: range(0.1, 5), sd_log: range(0, 1) }),
     absorptive_capacity: range(0, 0.99),
     cash: range(0, 5),
@@ -67,11 +73,18 @@ const partnerGroup = fc.record({
 
 const scenarioDoc = fc.record({
   seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-  time: fc.record({ steps: fc.integer({ min: 10, max: 30 }), steps_per_year: fc.constantFrom(1, 2, 4, 12) }),
+  time: fc.record({
+    steps: fc.integer({ min: 10, max: 30 }),
+    steps_per_year: fc.constantFrom(1, 2, 4, 12),
+  }),
   environment: fc.record({
     // Mostly viable worlds (harsh ones exit everyone at once and exercise little): moderate
     // price pressure and domestic prices that can cover unit costs.
-    price_pressure: fc.record({ initial: range(0, 0.4), growth: range(0, 0.05), max: range(0, 0.95) }),
+    price_pressure: fc.record({
+      initial: range(0, 0.4),
+      growth: range(0, 0.05),
+      max: range(0, 0.95),
+    }),
     fx: fc.record({ volatility: unit, mean_reversion: range(0, 10) }),
     ipr_protection: unit,
     institutions: unit,
@@ -102,7 +115,9 @@ const scenarioDoc = fc.record({
   }),
 });
 
-function toScenario(d: Record<string, unknown> & { buyers: unknown[]; partners: unknown[] }): Scenario {
+function toScenario(
+  d: Record<string, unknown> & { buyers: unknown[]; partners: unknown[] },
+): Scenario {
   const raw = {
     ...d,
     buyers: Object.fromEntries(d.buyers.map((g, i) => [`b${i}`, g])),
@@ -153,7 +168,10 @@ function checkStructure(world: World, where: string): void {
     for (const r of s.relationships) {
       check(!r.ended, at(`lists an ended relationship with buyer ${r.buyer.id}`));
       check(r.supplier === s, at('lists a relationship of another supplier'));
-      check(r.buyer.relationships.includes(r), at(`relationship missing from buyer ${r.buyer.id}'s list`));
+      check(
+        r.buyer.relationships.includes(r),
+        at(`relationship missing from buyer ${r.buyer.id}'s list`),
+      );
       check(!buyersSeen.has(r.buyer.id), at(`has two relationships with buyer ${r.buyer.id}`));
       buyersSeen.add(r.buyer.id);
       check(r.weight > 0 && r.weight <= 1, at(`weight = ${r.weight}`));
@@ -165,27 +183,60 @@ function checkStructure(world: World, where: string): void {
       check(!r.ended, at('lists an ended relationship'));
       check(r.buyer === b, at('lists a relationship of another buyer'));
       check(r.supplier.active, at(`is tied to inactive supplier ${r.supplier.id}`));
-      check(r.supplier.relationships.includes(r), at(`relationship missing from supplier ${r.supplier.id}'s list`));
+      check(
+        r.supplier.relationships.includes(r),
+        at(`relationship missing from supplier ${r.supplier.id}'s list`),
+      );
     }
   }
 }
 
 function checkObservation(world: World, where: string): void {
   const row = timeseriesRow(world);
-  for (const [k, v] of Object.entries(row)) check(finite(v), () => `${where}: timeseries ${k} = ${v}`);
+  for (const [k, v] of Object.entries(row))
+    check(finite(v), () => `${where}: timeseries ${k} = ${v}`);
   if (row.n_suppliers! > 0) {
-    check(near(row.share_oem! + row.share_odm! + row.share_obm!, 1), () => `${where}: role shares do not sum to 1`);
-    for (const k of ['mean_process', 'mean_product', 'mean_design', 'mean_marketing', 'share_oem', 'share_odm', 'share_obm'] as const) {
+    check(
+      near(row.share_oem! + row.share_odm! + row.share_obm!, 1),
+      () => `${where}: role shares do not sum to 1`,
+    );
+    for (const k of [
+      'mean_process',
+      'mean_product',
+      'mean_design',
+      'mean_marketing',
+      'share_oem',
+      'share_odm',
+      'share_obm',
+    ] as const) {
       check(in01(row[k]!), () => `${where}: ${k} = ${row[k]}`);
     }
   }
-  const relShares = [row.share_rel_market, row.share_rel_network, row.share_rel_quasi_hierarchy, row.share_rel_hierarchy];
+  const relShares = [
+    row.share_rel_market,
+    row.share_rel_network,
+    row.share_rel_quasi_hierarchy,
+    row.share_rel_hierarchy,
+  ];
   const nRel = world.suppliers.reduce((a, s) => a + (s.active ? s.relationships.length : 0), 0);
-  if (nRel > 0) check(near(relShares.reduce((a, x) => a! + x!, 0)!, 1), () => `${where}: relationship-type shares ${relShares}`);
-  else check(relShares.every((x) => x === null), () => `${where}: relationship-type shares without relationships`);
-  if (row.lockin_rate !== null) check(in01(row.lockin_rate), () => `${where}: lockin_rate = ${row.lockin_rate}`);
+  if (nRel > 0)
+    check(
+      near(
+        relShares.reduce((a, x) => a! + x!, 0)!,
+        1,
+      ),
+      () => `${where}: relationship-type shares ${relShares}`,
+    );
+  else
+    check(
+      relShares.every((x) => x === null),
+      () => `${where}: relationship-type shares without relationships`,
+    );
+  if (row.lockin_rate !== null)
+    check(in01(row.lockin_rate), () => `${where}: lockin_rate = ${row.lockin_rate}`);
   for (const s of world.suppliers) {
-    for (const [k, v] of Object.entries(supplierRow(s, world))) check(finite(v), () => `${where}: supplier ${s.id} ${k} = ${v}`);
+    for (const [k, v] of Object.entries(supplierRow(s, world)))
+      check(finite(v), () => `${where}: supplier ${s.id} ${k} = ${v}`);
   }
 }
 
@@ -213,16 +264,30 @@ function runChecked(scenario: Scenario): { maxRels: number; endedMidStep: number
           if (!s.active) continue;
           ordersRels.set(s, s.relationships.slice());
           maxRels = Math.max(maxRels, s.relationships.length);
-          if (hasSales(s)) check(near(salesShareSum(s), 1), () => `${where}: sales shares of ${s.id} sum to ${salesShareSum(s)}`);
-          else check(s.relationships.every((r) => r.salesShare === 0), () => `${where}: supplier ${s.id} has shares without sales`);
+          if (hasSales(s))
+            check(
+              near(salesShareSum(s), 1),
+              () => `${where}: sales shares of ${s.id} sum to ${salesShareSum(s)}`,
+            );
+          else
+            check(
+              s.relationships.every((r) => r.salesShare === 0),
+              () => `${where}: supplier ${s.id} has shares without sales`,
+            );
         }
       }
       if (p.name.includes('investment')) {
         // Cash accounting: cash_after = cash_before + profit − investment.
         for (const [s, before] of cashBefore) {
           const expected = before + s.profit - s.investment;
-          check(s.investment >= 0, () => `${where}: supplier ${s.id} negative investment ${s.investment}`);
-          check(near(s.cash, expected, 1e-9 * Math.max(1, Math.abs(before), Math.abs(s.profit))), () => `${where}: cash of ${s.id} is ${s.cash}, expected ${expected}`);
+          check(
+            s.investment >= 0,
+            () => `${where}: supplier ${s.id} negative investment ${s.investment}`,
+          );
+          check(
+            near(s.cash, expected, 1e-9 * Math.max(1, Math.abs(before), Math.abs(s.profit))),
+            () => `${where}: cash of ${s.id} is ${s.cash}, expected ${expected}`,
+          );
         }
       }
     }
@@ -236,10 +301,15 @@ function runChecked(scenario: Scenario): { maxRels: number; endedMidStep: number
       const atOrders = ordersRels.get(s) ?? [];
       const sum = salesShareSum(s);
       if (atOrders.some((r) => r.ended)) endedMidStep++;
-      if (atOrders.every((r) => !r.ended)) check(near(sum, 1), () => `${where}: sales shares of ${s.id} sum to ${sum}`);
+      if (atOrders.every((r) => !r.ended))
+        check(near(sum, 1), () => `${where}: sales shares of ${s.id} sum to ${sum}`);
       else check(sum <= 1 + 1e-9, () => `${where}: sales shares of ${s.id} sum to ${sum}`);
       for (const r of s.relationships) {
-        if (!atOrders.includes(r)) check(r.salesShare === 0, () => `${where}: new relationship of ${s.id} has a sales share`);
+        if (!atOrders.includes(r))
+          check(
+            r.salesShare === 0,
+            () => `${where}: new relationship of ${s.id} has a sales share`,
+          );
       }
     }
   }
@@ -251,7 +321,15 @@ describe('engine invariants over random small scenarios', () => {
   // relationship lists, sales shares partition sales, cash balances, shares sum to 1.
   it('hold after every step (and between processes where the mechanism fixes them)', () => {
     const runs = 300;
-    const seen = { relationships: 0, endedMidStep: 0, exits: 0, entries: 0, sanctions: 0, upgrades: 0, chain: 0 };
+    const seen = {
+      relationships: 0,
+      endedMidStep: 0,
+      exits: 0,
+      entries: 0,
+      sanctions: 0,
+      upgrades: 0,
+      chain: 0,
+    };
     fc.assert(
       fc.property(randomScenario, (scenario) => {
         const { maxRels, endedMidStep, world } = runChecked(scenario);

@@ -24,13 +24,24 @@ describe('gridDesign', () => {
     expect(new Set(d.rows.map((r) => JSON.stringify(r))).size).toBe(12);
     // levelIndex points back into the value lists.
     d.rows.forEach((row, i) => {
-      expect(d.levelIndex[i].map((l, j) => [[1, 2], ['x', 'y', 'z'], [true, false]][j][l])).toEqual(row);
+      expect(
+        d.levelIndex[i].map(
+          (l, j) =>
+            [
+              [1, 2],
+              ['x', 'y', 'z'],
+              [true, false],
+            ][j][l],
+        ),
+      ).toEqual(row);
     });
   });
 
   it('size is the product of the list lengths', () => {
     for (const lengths of [[1], [5], [2, 7], [3, 1, 4], [2, 2, 2, 2, 2]]) {
-      const d = gridDesign(lengths.map((n, j) => ({ name: `f${j}`, values: Array.from({ length: n }, (_, i) => i) })));
+      const d = gridDesign(
+        lengths.map((n, j) => ({ name: `f${j}`, values: Array.from({ length: n }, (_, i) => i) })),
+      );
       expect(d.rows.length).toBe(lengths.reduce((a, b) => a * b, 1));
     }
   });

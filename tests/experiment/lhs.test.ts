@@ -10,12 +10,17 @@ function strataOf(points: number[][], j: number, n: number): number[] {
 describe('Latin hypercube', () => {
   it('hits every stratum of every dimension exactly once (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 8 }), fc.string(), (n, k, seed) => {
-        const pts = latinHypercubeUnit(n, k, seedrandom(seed));
-        expect(pts.length).toBe(n);
-        const all = Array.from({ length: n }, (_, i) => i);
-        for (let j = 0; j < k; j++) expect(strataOf(pts, j, n)).toEqual(all);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.string(),
+        (n, k, seed) => {
+          const pts = latinHypercubeUnit(n, k, seedrandom(seed));
+          expect(pts.length).toBe(n);
+          const all = Array.from({ length: n }, (_, i) => i);
+          for (let j = 0; j < k; j++) expect(strataOf(pts, j, n)).toEqual(all);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -46,9 +51,13 @@ describe('Latin hypercube', () => {
     const d = lhsDesign(bounds, n, seedrandom('scale'));
     expect(d.factors).toEqual(['a', 'b']);
     bounds.forEach((b, j) => {
-      const strata = d.rows.map((r) => Math.floor(((r[j] - b.lower) / (b.upper - b.lower)) * n)).sort((x, y) => x - y);
+      const strata = d.rows
+        .map((r) => Math.floor(((r[j] - b.lower) / (b.upper - b.lower)) * n))
+        .sort((x, y) => x - y);
       expect(strata).toEqual(Array.from({ length: n }, (_, i) => i));
-      d.rows.forEach((r, i) => expect(r[j]).toBeCloseTo(b.lower + d.unit[i][j] * (b.upper - b.lower), 12));
+      d.rows.forEach((r, i) =>
+        expect(r[j]).toBeCloseTo(b.lower + d.unit[i][j] * (b.upper - b.lower), 12),
+      );
     });
   });
 
@@ -56,7 +65,9 @@ describe('Latin hypercube', () => {
     // Position within the stratum should be U(0,1): mean 0.5 (sd of the mean here ~0.006).
     // A bug that always used the stratum start (or centre) would fail this.
     const n = 2000;
-    const offsets = latinHypercubeUnit(n, 1, seedrandom('m')).map((p) => p[0] * n - Math.floor(p[0] * n));
+    const offsets = latinHypercubeUnit(n, 1, seedrandom('m')).map(
+      (p) => p[0] * n - Math.floor(p[0] * n),
+    );
     const m = offsets.reduce((s, x) => s + x, 0) / n;
     expect(Math.abs(m - 0.5)).toBeLessThan(0.03);
     expect(offsets.filter((x) => x < 0.1).length / n).toBeGreaterThan(0.07);

@@ -1,28 +1,70 @@
 /** Run-level measures of gvc validate: parsing with clear errors, evaluation, and which rows a run must record. */
 import { describe, expect, it } from 'vitest';
 import type { SupplierRow, TimeseriesRow } from '../../src/engine/observations.js';
-import { evaluateMeasure, parseMeasure, stepsNeeded, supplierRecording } from '../../src/experiment/measures.js';
+import {
+  evaluateMeasure,
+  parseMeasure,
+  stepsNeeded,
+  supplierRecording,
+} from '../../src/experiment/measures.js';
 
 const supplier = (over: Partial<SupplierRow>): SupplierRow =>
-  ({ group: 'smes', role: 'OEM', active: true, step_odm: null, step_obm: null, marketing: 0.2, partner_marketing: 0, top_buyer_share: 0.9, ...over }) as SupplierRow;
-const parse = (raw: unknown) => parseMeasure(raw, 'v.yaml', 'validation.checks[0].measure', ['smes', 'big']);
+  ({
+    group: 'smes',
+    role: 'OEM',
+    active: true,
+    step_odm: null,
+    step_obm: null,
+    marketing: 0.2,
+    partner_marketing: 0,
+    top_buyer_share: 0.9,
+    ...over,
+  }) as SupplierRow;
+const parse = (raw: unknown) =>
+  parseMeasure(raw, 'v.yaml', 'validation.checks[0].measure', ['smes', 'big']);
 
 describe('parseMeasure', () => {
   it('accepts the three kinds', () => {
-    expect(parse({ metric: 'share_oem' })).toMatchObject({ kind: 'metric', step: 'final', window: null });
+    expect(parse({ metric: 'share_oem' })).toMatchObject({
+      kind: 'metric',
+      step: 'final',
+      window: null,
+    });
     expect(parse({ metric: 'mean_margin', window: [1, 8] })).toMatchObject({ window: [1, 8] });
-    expect(parse({ mean: 'design', group: 'big' })).toMatchObject({ kind: 'mean', column: 'design', group: 'big', includeExited: false });
-    expect(parse({ share: { role: ['ODM', 'OBM'] }, step: 40 })).toMatchObject({ kind: 'share', step: 40, condition: { kind: 'in', column: 'role' } });
-    expect(parse({ share: { top_buyer_share: { min: 0.8 } } })).toMatchObject({ condition: { kind: 'range', min: 0.8, max: Infinity } });
-    expect(parse({ share: 'functionally_upgraded', include_exited: true })).toMatchObject({ condition: { kind: 'derived' }, includeExited: true });
+    expect(parse({ mean: 'design', group: 'big' })).toMatchObject({
+      kind: 'mean',
+      column: 'design',
+      group: 'big',
+      includeExited: false,
+    });
+    expect(parse({ share: { role: ['ODM', 'OBM'] }, step: 40 })).toMatchObject({
+      kind: 'share',
+      step: 40,
+      condition: { kind: 'in', column: 'role' },
+    });
+    expect(parse({ share: { top_buyer_share: { min: 0.8 } } })).toMatchObject({
+      condition: { kind: 'range', min: 0.8, max: Infinity },
+    });
+    expect(parse({ share: 'functionally_upgraded', include_exited: true })).toMatchObject({
+      condition: { kind: 'derived' },
+      includeExited: true,
+    });
   });
 
   it('names the file, the dotted path and a suggestion for misspellings', () => {
-    expect(() => parse({ metric: 'mean_proces' })).toThrow(/v\.yaml: validation\.checks\[0\]\.measure\.metric.*Did you mean "mean_process"/);
-    expect(() => parse({ mean: 'design', group: 'smez' })).toThrow(/measure\.group.*Did you mean "smes"/);
-    expect(() => parse({ share: 'functionaly_upgraded' })).toThrow(/Did you mean "functionally_upgraded"/);
+    expect(() => parse({ metric: 'mean_proces' })).toThrow(
+      /v\.yaml: validation\.checks\[0\]\.measure\.metric.*Did you mean "mean_process"/,
+    );
+    expect(() => parse({ mean: 'design', group: 'smez' })).toThrow(
+      /measure\.group.*Did you mean "smes"/,
+    );
+    expect(() => parse({ share: 'functionaly_upgraded' })).toThrow(
+      /Did you mean "functionally_upgraded"/,
+    );
     expect(() => parse({ mean: 'role' })).toThrow(/numeric suppliers\.csv column/);
-    expect(() => parse({ metric: 'share_oem', mean: 'design' })).toThrow(/exactly one of metric, mean or share/);
+    expect(() => parse({ metric: 'share_oem', mean: 'design' })).toThrow(
+      /exactly one of metric, mean or share/,
+    );
     expect(() => parse({ metric: 'share_oem', window: [8, 1] })).toThrow(/\[from, to\]/);
   });
 });
@@ -34,16 +76,38 @@ describe('evaluateMeasure', () => {
     supplier({ group: 'big', step_obm: 20, partner_marketing: 0.7 }),
     supplier({ active: false, step_odm: 3 }),
   ];
-  const obs = { timeseries: new Map<number | 'final', TimeseriesRow>(), suppliers: new Map([['final' as const, rows]]) };
+  const obs = {
+    timeseries: new Map<number | 'final', TimeseriesRow>(),
+    suppliers: new Map([['final' as const, rows]]),
+  };
 
   it('computes shares and means over the active suppliers of a group, or all of them', () => {
     expect(evaluateMeasure(parse({ share: 'functionally_upgraded' }), obs)).toBeCloseTo(1, 12);
-    expect(evaluateMeasure(parse({ share: 'odm_then_obm', group: 'smes' }), obs)).toBeCloseTo(0.5, 12);
-    expect(evaluateMeasure(parse({ share: 'functionally_upgraded', group: 'smes', include_exited: true }), obs)).toBe(1);
-    expect(evaluateMeasure(parse({ share: { role: ['ODM'] }, include_exited: true }), obs)).toBe(0.25);
-    expect(evaluateMeasure(parse({ share: 'partner_covers_marketing' }), obs)).toBeCloseTo(1 / 3, 12);
-    expect(evaluateMeasure(parse({ mean: 'top_buyer_share', group: 'smes' }), obs)).toBeCloseTo(0.6, 12);
-    expect(evaluateMeasure(parse({ share: { top_buyer_share: { min: 0.8 } } }), obs)).toBeCloseTo(2 / 3, 12);
+    expect(evaluateMeasure(parse({ share: 'odm_then_obm', group: 'smes' }), obs)).toBeCloseTo(
+      0.5,
+      12,
+    );
+    expect(
+      evaluateMeasure(
+        parse({ share: 'functionally_upgraded', group: 'smes', include_exited: true }),
+        obs,
+      ),
+    ).toBe(1);
+    expect(evaluateMeasure(parse({ share: { role: ['ODM'] }, include_exited: true }), obs)).toBe(
+      0.25,
+    );
+    expect(evaluateMeasure(parse({ share: 'partner_covers_marketing' }), obs)).toBeCloseTo(
+      1 / 3,
+      12,
+    );
+    expect(evaluateMeasure(parse({ mean: 'top_buyer_share', group: 'smes' }), obs)).toBeCloseTo(
+      0.6,
+      12,
+    );
+    expect(evaluateMeasure(parse({ share: { top_buyer_share: { min: 0.8 } } }), obs)).toBeCloseTo(
+      2 / 3,
+      12,
+    );
   });
 
   it('is NaN for an empty group or a missing step, and averages a window over defined steps', () => {
@@ -53,16 +117,29 @@ describe('evaluateMeasure', () => {
       [2, { mean_margin: null } as TimeseriesRow],
       [3, { mean_margin: 0.3 } as TimeseriesRow],
     ]);
-    expect(evaluateMeasure(parse({ metric: 'mean_margin', window: [1, 3] }), { timeseries: ts, suppliers: new Map() })).toBeCloseTo(0.2, 12);
+    expect(
+      evaluateMeasure(parse({ metric: 'mean_margin', window: [1, 3] }), {
+        timeseries: ts,
+        suppliers: new Map(),
+      }),
+    ).toBeCloseTo(0.2, 12);
   });
 });
 
 describe('what a run records', () => {
   it('keeps the timeseries steps and supplier snapshots the measures need, and no more', () => {
-    const ms = [parse({ metric: 'mean_margin', window: [2, 4] }), parse({ metric: 'share_oem', step: 7 })];
+    const ms = [
+      parse({ metric: 'mean_margin', window: [2, 4] }),
+      parse({ metric: 'share_oem', step: 7 }),
+    ];
     expect(stepsNeeded(ms).sort((a, b) => a - b)).toEqual([2, 3, 4, 7]);
     expect(supplierRecording(ms, 120)).toEqual({ kind: 'none' });
     expect(supplierRecording([parse({ mean: 'design' })], 120)).toEqual({ kind: 'final' });
-    expect(supplierRecording([parse({ mean: 'design', step: 40 }), parse({ mean: 'design', step: 60 })], 120)).toEqual({ kind: 'every', k: 20 });
+    expect(
+      supplierRecording(
+        [parse({ mean: 'design', step: 40 }), parse({ mean: 'design', step: 60 })],
+        120,
+      ),
+    ).toEqual({ kind: 'every', k: 20 });
   });
 });

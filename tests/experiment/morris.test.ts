@@ -2,7 +2,11 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { morrisDesign, type MorrisDesign } from '../../src/experiment/designs/morris.js';
 
-const bounds = Array.from({ length: 6 }, (_, j) => ({ name: `x${j + 1}`, lower: -j, upper: 2 + j }));
+const bounds = Array.from({ length: 6 }, (_, j) => ({
+  name: `x${j + 1}`,
+  lower: -j,
+  upper: 2 + j,
+}));
 
 function checkTrajectories(d: MorrisDesign): void {
   const k = d.factors.length;
@@ -46,24 +50,36 @@ describe('morrisDesign', () => {
   it('scales rows to bounds', () => {
     const d = morrisDesign(bounds, 4, seedrandom('s'));
     d.rows.forEach((row, i) =>
-      row.forEach((v, j) => expect(v).toBeCloseTo(bounds[j].lower + d.unit[i][j] * (bounds[j].upper - bounds[j].lower), 12)),
+      row.forEach((v, j) =>
+        expect(v).toBeCloseTo(
+          bounds[j].lower + d.unit[i][j] * (bounds[j].upper - bounds[j].lower),
+          12,
+        ),
+      ),
     );
   });
 
   it('is deterministic for a seed', () => {
-    expect(morrisDesign(bounds, 5, seedrandom('d')).rows).toEqual(morrisDesign(bounds, 5, seedrandom('d')).rows);
-    expect(morrisDesign(bounds, 5, seedrandom('d')).rows).not.toEqual(morrisDesign(bounds, 5, seedrandom('e')).rows);
+    expect(morrisDesign(bounds, 5, seedrandom('d')).rows).toEqual(
+      morrisDesign(bounds, 5, seedrandom('d')).rows,
+    );
+    expect(morrisDesign(bounds, 5, seedrandom('d')).rows).not.toEqual(
+      morrisDesign(bounds, 5, seedrandom('e')).rows,
+    );
   });
 
   it('candidate selection spreads trajectories more than random ones', () => {
     const spread = (d: MorrisDesign): number => {
       const k = d.factors.length;
-      const traj = Array.from({ length: d.r }, (_, t) => d.unit.slice(t * (k + 1), (t + 1) * (k + 1)));
+      const traj = Array.from({ length: d.r }, (_, t) =>
+        d.unit.slice(t * (k + 1), (t + 1) * (k + 1)),
+      );
       let total = 0;
       for (let a = 0; a < traj.length; a++) {
         for (let b = a + 1; b < traj.length; b++) {
           let dist = 0;
-          for (const p of traj[a]) for (const q of traj[b]) dist += Math.hypot(...p.map((x, j) => x - q[j]));
+          for (const p of traj[a])
+            for (const q of traj[b]) dist += Math.hypot(...p.map((x, j) => x - q[j]));
           total += dist * dist;
         }
       }

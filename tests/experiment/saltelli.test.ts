@@ -53,7 +53,10 @@ describe('saltelliDesign', () => {
       row.forEach((v, j) => {
         expect(v).toBeGreaterThanOrEqual(bounds[j].lower);
         expect(v).toBeLessThan(bounds[j].upper);
-        expect(v).toBeCloseTo(bounds[j].lower + d.unit[i][j] * (bounds[j].upper - bounds[j].lower), 12);
+        expect(v).toBeCloseTo(
+          bounds[j].lower + d.unit[i][j] * (bounds[j].upper - bounds[j].lower),
+          12,
+        );
       }),
     );
   });

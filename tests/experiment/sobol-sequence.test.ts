@@ -1,5 +1,10 @@
+/* eslint-disable no-loss-of-precision -- reference constants are quoted at their published precision */
 import { describe, expect, it } from 'vitest';
-import { MAX_SOBOL_DIMENSION, SobolSequence, sobolPoints } from '../../src/experiment/designs/sobol-sequence.js';
+import {
+  MAX_SOBOL_DIMENSION,
+  SobolSequence,
+  sobolPoints,
+} from '../../src/experiment/designs/sobol-sequence.js';
 
 // Reference values from scipy.stats.qmc.Sobol(d, scramble=False, bits=32), which uses the
 // same Joe–Kuo new-joe-kuo-6.21201 direction numbers.
@@ -74,7 +79,9 @@ describe('Sobol sequence', () => {
     const m = 8;
     const pts = sobolPoints(2 ** m, 2, 2 ** m); // any aligned block of 2^m points
     for (let a = 0; a <= m; a++) {
-      const boxes = new Set(pts.map((p) => `${Math.floor(p[0] * 2 ** a)},${Math.floor(p[1] * 2 ** (m - a))}`));
+      const boxes = new Set(
+        pts.map((p) => `${Math.floor(p[0] * 2 ** a)},${Math.floor(p[1] * 2 ** (m - a))}`),
+      );
       expect(boxes.size).toBe(2 ** m);
     }
   });

@@ -53,7 +53,11 @@ const load = (file: string) => {
 
 describe('derived scenario files', () => {
   it('apply set: on top of the base file and keep sweep and validation', () => {
-    const loaded = loadScenario(experiment(`    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: 0 } }`));
+    const loaded = loadScenario(
+      experiment(
+        `    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: 0 } }`,
+      ),
+    );
     expect(loaded.scenario.environment.institutions).toBe(0.2);
     expect(loaded.scenario.suppliers.smes.count).toBe(10);
     expect(loaded.scenario.name).toBe('exp');
@@ -64,12 +68,18 @@ describe('derived scenario files', () => {
 
   it('refuse parameters of their own outside set:, unknown paths, and chains of bases', () => {
     const bad = write('bad.yaml', 'base: world.yaml\nsupliers: {}\n');
-    expect(() => loadScenario(bad)).toThrow(/bad\.yaml: supliers: expected one of .*Did you mean "set"|bad\.yaml: supliers/);
+    expect(() => loadScenario(bad)).toThrow(
+      /bad\.yaml: supliers: expected one of .*Did you mean "set"|bad\.yaml: supliers/,
+    );
     const path = write('path.yaml', 'base: world.yaml\nset:\n  environment.institutionz: 0.2\n');
-    expect(() => loadScenario(path)).toThrow(/path\.yaml: environment\.institutionz: .*Did you mean "environment\.institutions"/);
+    expect(() => loadScenario(path)).toThrow(
+      /path\.yaml: environment\.institutionz: .*Did you mean "environment\.institutions"/,
+    );
     write('mid.yaml', 'base: world.yaml\n');
     const chain = write('chain.yaml', 'base: mid.yaml\n');
-    expect(() => loadScenario(chain)).toThrow(/chain\.yaml: base: expected a scenario file without a base of its own/);
+    expect(() => loadScenario(chain)).toThrow(
+      /chain\.yaml: base: expected a scenario file without a base of its own/,
+    );
     const missing = write('missing.yaml', 'base: nowhere.yaml\n');
     expect(() => loadScenario(missing)).toThrow(/nowhere\.yaml.*no such file/);
   });
@@ -92,23 +102,49 @@ describe('parseValidationSpec', () => {
     );
     expect(spec).toMatchObject({ pattern: 'P9', kind: 'pattern', fastReplications: 5 });
     expect(spec.sweep.replications).toBe(5);
-    expect(spec.checks[0].comparison).toEqual({ kind: 'difference', path: 'buyers.lead.governance', a: 'quasi_hierarchy', b: 'market' });
+    expect(spec.checks[0].comparison).toEqual({
+      kind: 'difference',
+      path: 'buyers.lead.governance',
+      a: 'quasi_hierarchy',
+      b: 'market',
+    });
     expect(spec.checks[1].within).toEqual([['buyers.lead.governance', 'quasi_hierarchy']]);
     expect(spec.checks[1].minus).not.toBeNull();
   });
 
   it('rejects contrasts over parameters or values the sweep does not have', () => {
-    const check = (body: string) => () => load(experiment(`    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: 0 }, ${body} }`));
+    const check = (body: string) => () =>
+      load(
+        experiment(
+          `    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: 0 }, ${body} }`,
+        ),
+      );
     expect(check('compare: { buyers.lead.governanse: [market, quasi_hierarchy] }')).toThrow(
       /validation\.checks\[0\]\.compare\.buyers\.lead\.governanse: expected a swept parameter \(buyers\.lead\.governance\).*Did you mean "buyers\.lead\.governance"/,
     );
-    expect(check('compare: { buyers.lead.governance: [market, network] }')).toThrow(/one of the swept values quasi_hierarchy, market, found "network"/);
-    expect(check('compare: { buyers.lead.governance: [market] }')).toThrow(/two values \[a, b\]/);
-    expect(check('within: { buyers.lead.governance: market }, compare: { buyers.lead.governance: [market, quasi_hierarchy] }')).toThrow(
-      /a parameter the check does not also compare/,
+    expect(check('compare: { buyers.lead.governance: [market, network] }')).toThrow(
+      /one of the swept values quasi_hierarchy, market, found "network"/,
     );
-    expect(() => load(experiment(`    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { abvoe: 0 } }`))).toThrow(/expect\.abvoe.*Did you mean "above"/);
-    expect(() => load(experiment(`    - { id: a, contrast: c, measure: { metric: share_oem, step: 99 }, expect: { above: 0 } }`))).toThrow(
+    expect(check('compare: { buyers.lead.governance: [market] }')).toThrow(/two values \[a, b\]/);
+    expect(
+      check(
+        'within: { buyers.lead.governance: market }, compare: { buyers.lead.governance: [market, quasi_hierarchy] }',
+      ),
+    ).toThrow(/a parameter the check does not also compare/);
+    expect(() =>
+      load(
+        experiment(
+          `    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { abvoe: 0 } }`,
+        ),
+      ),
+    ).toThrow(/expect\.abvoe.*Did you mean "above"/);
+    expect(() =>
+      load(
+        experiment(
+          `    - { id: a, contrast: c, measure: { metric: share_oem, step: 99 }, expect: { above: 0 } }`,
+        ),
+      ),
+    ).toThrow(
       /checks\[0\]\.measure: expected steps of the run \(0 to time\.steps = 20\), found step 99/,
     );
   });
@@ -129,6 +165,8 @@ validation:
     - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: 0 } }
 `,
     );
-    expect(() => load(noSweep)).toThrow(/validation\.fast_replications: expected a whole number from 2 to the full replications \(6\), found 7/);
+    expect(() => load(noSweep)).toThrow(
+      /validation\.fast_replications: expected a whole number from 2 to the full replications \(6\), found 7/,
+    );
   });
 });

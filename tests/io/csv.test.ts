@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ColumnSpec } from '../../src/engine/observations.js';
 import { stringify } from 'csv-stringify/sync';
-import { CsvValueError, CsvWriter, escapeCell, formatNumber, formatRows } from '../../src/io/csv.js';
+import {
+  CsvValueError,
+  CsvWriter,
+  escapeCell,
+  formatNumber,
+  formatRows,
+} from '../../src/io/csv.js';
 import { cleanupTemp, readRecords, tempDir } from './helpers.js';
 
 afterAll(cleanupTemp);
@@ -58,9 +64,15 @@ describe('formatNumber', () => {
           expect(y).toBe(x + 0);
         } else {
           // Half a unit in the 6th significant digit, plus parsing slack for subnormals.
-          expect(Math.abs(y - x)).toBeLessThanOrEqual(5e-6 * Math.abs(x) * (1 + 1e-9) + Number.MIN_VALUE);
+          expect(Math.abs(y - x)).toBeLessThanOrEqual(
+            5e-6 * Math.abs(x) * (1 + 1e-9) + Number.MIN_VALUE,
+          );
           // And no more digits than needed.
-          const significant = s.replace('-', '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+          const significant = s
+            .replace('-', '')
+            .replace('.', '')
+            .replace(/^0+/, '')
+            .replace(/0+$/, '');
           expect(significant.length).toBeLessThanOrEqual(6);
         }
       }),
@@ -70,10 +82,13 @@ describe('formatNumber', () => {
 
   it('writes integers exactly', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double().filter(Number.isInteger)), (n) => {
-        expect(Number(formatNumber(n))).toBe(n + 0);
-        expect(formatNumber(n)).not.toMatch(/[e.]/);
-      }),
+      fc.property(
+        fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double().filter(Number.isInteger)),
+        (n) => {
+          expect(Number(formatNumber(n))).toBe(n + 0);
+          expect(formatNumber(n)).not.toMatch(/[e.]/);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -97,7 +112,17 @@ describe('CsvWriter', () => {
 
   it('quotes commas, quotes and newlines so they round-trip', async () => {
     const file = join(tempDir(), 'a.csv');
-    const labels = ['a,b', 'say "hi"', 'two\nlines', 'cr\rlf\r\n', ' spaced ', '', 'ünïcødé ✓', '"', ','];
+    const labels = [
+      'a,b',
+      'say "hi"',
+      'two\nlines',
+      'cr\rlf\r\n',
+      ' spaced ',
+      '',
+      'ünïcødé ✓',
+      '"',
+      ',',
+    ];
     const w = new CsvWriter(file, COLS, { batchRows: 2 });
     labels.forEach((label, i) => w.write({ id: i, label, x: null, flag: false }));
     await w.close();
@@ -111,15 +136,18 @@ describe('CsvWriter', () => {
 
   it('round-trips arbitrary strings', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.string({ unit: 'binary' }), { maxLength: 20 }), async (labels) => {
-        const file = join(tempDir(), 'p.csv');
-        const w = new CsvWriter(file, COLS, { batchRows: 3 });
-        labels.forEach((label, i) => w.write({ id: i, label, x: 1, flag: true }));
-        await w.close();
-        const records = readRecords(file);
-        expect(records.length).toBe(labels.length + 1);
-        expect(records.slice(1).map((r) => r[1])).toEqual(labels);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: 'binary' }), { maxLength: 20 }),
+        async (labels) => {
+          const file = join(tempDir(), 'p.csv');
+          const w = new CsvWriter(file, COLS, { batchRows: 3 });
+          labels.forEach((label, i) => w.write({ id: i, label, x: 1, flag: true }));
+          await w.close();
+          const records = readRecords(file);
+          expect(records.length).toBe(labels.length + 1);
+          expect(records.slice(1).map((r) => r[1])).toEqual(labels);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -181,11 +209,17 @@ describe('CsvWriter', () => {
     const file = join(tempDir(), 'big.csv');
     const w = new CsvWriter(file, COLS);
     const n = 20_000;
-    for (let i = 0; i < n; i++) w.write({ id: i, label: i % 3 === 0 ? 'a,b' : 'c', x: i / 3, flag: i % 2 === 0 });
+    for (let i = 0; i < n; i++)
+      w.write({ id: i, label: i % 3 === 0 ? 'a,b' : 'c', x: i / 3, flag: i % 2 === 0 });
     await w.close();
     const records = readRecords(file);
     expect(records.length).toBe(n + 1);
-    expect(records[n]).toEqual([String(n - 1), (n - 1) % 3 === 0 ? 'a,b' : 'c', formatNumber((n - 1) / 3), 'false']);
+    expect(records[n]).toEqual([
+      String(n - 1),
+      (n - 1) % 3 === 0 ? 'a,b' : 'c',
+      formatNumber((n - 1) / 3),
+      'false',
+    ]);
   });
 
   it('refuses writes after close and a column listed twice', async () => {
@@ -217,7 +251,14 @@ describe('escapeCell (memoised csv-stringify escaping)', () => {
   // The writer joins cells itself and asks csv-stringify only how to escape each distinct
   // string; the bytes must be exactly those of csv-stringify formatting the whole record.
   const whole = (records: string[][]) =>
-    stringify(records, { delimiter: ',', quote: '"', record_delimiter: 'unix', eof: true, header: false, bom: false });
+    stringify(records, {
+      delimiter: ',',
+      quote: '"',
+      record_delimiter: 'unix',
+      eof: true,
+      header: false,
+      bom: false,
+    });
 
   it('escapes like csv-stringify does inside a record', () => {
     for (const v of ['', 'a', 'a,b', 'a"b', 'a\nb', 'a\rb', '"', ',', ' x ', 'é', '#x', 'a\r\nb']) {
@@ -228,11 +269,19 @@ describe('escapeCell (memoised csv-stringify escaping)', () => {
 
   it('formatRows equals csv-stringify over whole records, for arbitrary strings', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer(), fc.string({ unit: 'binary' }), fc.boolean()), { minLength: 1, maxLength: 5 }), (rows) => {
-        const objs = rows.map(([id, label, flag]) => ({ id, label, x: null, flag }));
-        const expected = whole(rows.map(([id, label, flag]) => [String(id), label, '', flag ? 'true' : 'false']));
-        expect(formatRows(COLS, objs)).toBe(expected);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer(), fc.string({ unit: 'binary' }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        (rows) => {
+          const objs = rows.map(([id, label, flag]) => ({ id, label, x: null, flag }));
+          const expected = whole(
+            rows.map(([id, label, flag]) => [String(id), label, '', flag ? 'true' : 'false']),
+          );
+          expect(formatRows(COLS, objs)).toBe(expected);
+        },
+      ),
     );
   });
 });

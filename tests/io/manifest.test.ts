@@ -3,17 +3,30 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildManifest, commandLine, programInfo, sha256, writeJson } from '../../src/io/manifest.js';
+import {
+  buildManifest,
+  commandLine,
+  programInfo,
+  sha256,
+  writeJson,
+} from '../../src/io/manifest.js';
 import { cleanupTemp, tempDir } from './helpers.js';
 
 afterAll(cleanupTemp);
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
 
 function gitHead(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -38,8 +51,22 @@ describe('buildManifest', () => {
 
   it('has every field MODEL.md asks for', () => {
     expect(Object.keys(m)).toEqual([
-      'program', 'version', 'git_commit', 'git_dirty', 'scenario_file', 'scenario_sha256', 'scenario_name',
-      'run_id', 'seeds', 'parameters', 'command_line', 'argv', 'node_version', 'platform', 'start_time', 'end_time',
+      'program',
+      'version',
+      'git_commit',
+      'git_dirty',
+      'scenario_file',
+      'scenario_sha256',
+      'scenario_name',
+      'run_id',
+      'seeds',
+      'parameters',
+      'command_line',
+      'argv',
+      'node_version',
+      'platform',
+      'start_time',
+      'end_time',
     ]);
     expect(m.program).toBe(pkg.name);
     expect(m.version).toBe(pkg.version);
@@ -65,15 +92,35 @@ describe('buildManifest', () => {
   });
 
   it('uses a given hash, and null when the scenario cannot be read', () => {
-    const base = { scenarioName: 'x', parameters: {}, seeds: [1, 2], startTime: '2024-01-01T00:00:00.000Z', endTime: '2024-01-01T00:00:01.000Z' };
-    expect(buildManifest({ ...base, scenarioFile: scenarioFile, scenarioSha256: sha256('other') }).scenario_sha256).toBe(sha256('other'));
-    expect(buildManifest({ ...base, scenarioFile: join(dir, 'missing.yaml') }).scenario_sha256).toBeNull();
+    const base = {
+      scenarioName: 'x',
+      parameters: {},
+      seeds: [1, 2],
+      startTime: '2024-01-01T00:00:00.000Z',
+      endTime: '2024-01-01T00:00:01.000Z',
+    };
+    expect(
+      buildManifest({ ...base, scenarioFile: scenarioFile, scenarioSha256: sha256('other') })
+        .scenario_sha256,
+    ).toBe(sha256('other'));
+    expect(
+      buildManifest({ ...base, scenarioFile: join(dir, 'missing.yaml') }).scenario_sha256,
+    ).toBeNull();
     const none = buildManifest({ ...base, scenarioFile: null });
     expect(none.scenario_sha256).toBeNull();
     expect(none.seeds).toEqual([1, 2]);
     expect('run_id' in none).toBe(false);
     expect(none.command_line).toBe(commandLine(process.argv));
-    expect(commandLine(['/usr/bin/node', '/root/.npm/_npx/1/node_modules/.bin/gvc', 'run', "it's.yaml", '--set', 'seed=2'])).toBe("gvc run 'it'\\''s.yaml' --set seed=2");
+    expect(
+      commandLine([
+        '/usr/bin/node',
+        '/root/.npm/_npx/1/node_modules/.bin/gvc',
+        'run',
+        "it's.yaml",
+        '--set',
+        'seed=2',
+      ]),
+    ).toBe("gvc run 'it'\\''s.yaml' --set seed=2");
   });
 });
 
@@ -82,7 +129,9 @@ describe('writeJson', () => {
     const file = join(tempDir(), 'm.json');
     writeJson(file, { b: 1, a: { zeta: 1, alpha: 2 }, list: [0.5] });
     const text = readFileSync(file, 'utf8');
-    expect(text).toBe('{\n  "b": 1,\n  "a": {\n    "zeta": 1,\n    "alpha": 2\n  },\n  "list": [\n    0.5\n  ]\n}\n');
+    expect(text).toBe(
+      '{\n  "b": 1,\n  "a": {\n    "zeta": 1,\n    "alpha": 2\n  },\n  "list": [\n    0.5\n  ]\n}\n',
+    );
   });
 
   it('throws on non-finite numbers instead of writing null, and leaves no file', () => {

@@ -18,7 +18,9 @@ describe('prepareOutputDir', () => {
     const target = join(parent, 'run');
     const dir = prepareOutputDir(target, false);
     expect(existsSync(target)).toBe(false);
-    expect(readdirSync(parent)).toEqual([expect.stringMatching(new RegExp(`^\\.run\\.tmp-${process.pid}-\\w+$`))]);
+    expect(readdirSync(parent)).toEqual([
+      expect.stringMatching(new RegExp(`^\\.run\\.tmp-${process.pid}-\\w+$`)),
+    ]);
     writeFileSync(dir.file('a.txt'), 'new');
     expect(existsSync(join(target, 'a.txt'))).toBe(false);
     dir.commit();
@@ -63,7 +65,9 @@ describe('prepareOutputDir', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toBe(`output folder ${target} is not empty; use --force to replace it`);
+    expect((err as Error).message).toBe(
+      `output folder ${target} is not empty; use --force to replace it`,
+    );
     expect(leftovers(parent, 'run')).toEqual([]);
     expect(readFileSync(join(target, 'old.txt'), 'utf8')).toBe('old');
   });
@@ -132,10 +136,15 @@ describe('prepareOutputDir', () => {
     expect(readFileSync(join(parent, 'run'), 'utf8')).toBe('x');
   });
 
-  it.runIf(process.platform === 'linux')('gives a UserError (and does not hang) for a folder under /proc', () => {
-    expect(() => prepareOutputDir('/proc/x', false)).toThrow(/^cannot write output folder \/proc\/x: /);
-    expect(() => prepareOutputDir('/proc/gvc-no-such/a/b', false)).toThrow(UserError);
-  });
+  it.runIf(process.platform === 'linux')(
+    'gives a UserError (and does not hang) for a folder under /proc',
+    () => {
+      expect(() => prepareOutputDir('/proc/x', false)).toThrow(
+        /^cannot write output folder \/proc\/x: /,
+      );
+      expect(() => prepareOutputDir('/proc/gvc-no-such/a/b', false)).toThrow(UserError);
+    },
+  );
 
   it('refuses to replace the current folder or one above it', () => {
     expect(() => prepareOutputDir('.', true)).toThrow(/current folder/);

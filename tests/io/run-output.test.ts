@@ -25,13 +25,24 @@ function tsRow(step: number): TimeseriesRow {
 function supRow(step: number, id: number): SupplierRow {
   const row: Record<string, unknown> = {};
   for (const c of SUPPLIER_COLUMNS) {
-    row[c.name] = c.type === 'integer' ? id : c.type === 'number' ? 0.5 : c.type === 'boolean' ? true : 'OEM';
+    row[c.name] =
+      c.type === 'integer' ? id : c.type === 'number' ? 0.5 : c.type === 'boolean' ? true : 'OEM';
   }
-  Object.assign(row, { run_id: null, step, group: 'cluster, "north"', step_odm: null, main_buyer_governance: '' });
+  Object.assign(row, {
+    run_id: null,
+    step,
+    group: 'cluster, "north"',
+    step_odm: null,
+    main_buyer_governance: '',
+  });
   return row as SupplierRow;
 }
 
-function opts(outDir: string, agents: AgentsMode = { kind: 'final' }, force = false): RunOutputOptions {
+function opts(
+  outDir: string,
+  agents: AgentsMode = { kind: 'final' },
+  force = false,
+): RunOutputOptions {
   return {
     outDir,
     force,
@@ -59,8 +70,16 @@ describe('writeRunOutputs', () => {
       sink.timeseries(row);
       produce(4, 5)(sink);
     });
-    expect(result).toEqual({ outDir: out, files: ['timeseries.csv', 'suppliers.csv', 'manifest.json', 'codebook.csv'] });
-    expect(readdirSync(out).sort()).toEqual(['codebook.csv', 'manifest.json', 'suppliers.csv', 'timeseries.csv']);
+    expect(result).toEqual({
+      outDir: out,
+      files: ['timeseries.csv', 'suppliers.csv', 'manifest.json', 'codebook.csv'],
+    });
+    expect(readdirSync(out).sort()).toEqual([
+      'codebook.csv',
+      'manifest.json',
+      'suppliers.csv',
+      'timeseries.csv',
+    ]);
     expect(readdirSync(parent)).toEqual(['run']);
 
     const ts = readRecords(join(out, 'timeseries.csv'));
@@ -129,11 +148,18 @@ describe('writeRunOutputs', () => {
     const out = join(parent, 'run');
     mkdirSync(out);
     writeFileSync(join(out, 'old.txt'), 'old');
-    await expect(writeRunOutputs(opts(out, { kind: 'final' }, true), () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      writeRunOutputs(opts(out, { kind: 'final' }, true), () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
     expect(readdirSync(out)).toEqual(['old.txt']);
     await expect(writeRunOutputs(opts(out), produce(1, 1))).rejects.toThrow(UserError);
     await writeRunOutputs(opts(out, { kind: 'final' }, true), produce(1, 1));
-    expect(readdirSync(out).sort()).toEqual(['codebook.csv', 'manifest.json', 'suppliers.csv', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).toEqual([
+      'codebook.csv',
+      'manifest.json',
+      'suppliers.csv',
+      'timeseries.csv',
+    ]);
     expect(readdirSync(parent)).toEqual(['run']);
   });
 
@@ -156,7 +182,9 @@ describe('writeRunOutputs', () => {
     await writeRunOutputs(opts(out, { kind: 'every', k: 1 }), (sink) => {
       for (let s = 0; s < 100; s++) {
         sink.timeseries(tsRow(s));
-        sink.suppliers(Array.from({ length: 1000 }, (_, i) => ({ ...row, step: s, supplier_id: i })));
+        sink.suppliers(
+          Array.from({ length: 1000 }, (_, i) => ({ ...row, step: s, supplier_id: i })),
+        );
       }
     });
     const lines = readFileSync(join(out, 'suppliers.csv'), 'utf8').split('\n');

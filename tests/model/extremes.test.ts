@@ -10,7 +10,7 @@ import { parseScenarioText } from '../../src/scenario/load.js';
 const run = (yaml: string) => simulateToMemory(parseScenarioText(yaml, 'extreme.yaml').scenario);
 
 describe('bounds hold at extreme parameter values', () => {
-  it('a huge transfer rate with yearly steps stops at the buyer\'s know-how', () => {
+  it("a huge transfer rate with yearly steps stops at the buyer's know-how", () => {
     const { world } = run(`
 time: { steps: 1, steps_per_year: 1 }
 suppliers: { s: { count: 1, absorptive_capacity: 0.9, initial_buyers: 1, intent: { domestic: 0, reinvest: 0 }, capabilities: { process: { mean: 0.3, sd: 0 }, product: { mean: 0.3, sd: 0 } } } }
@@ -23,7 +23,7 @@ model: { learning: { transfer: { network: { process: 3 } } } }
     expect(p).toBeLessThanOrEqual(0.5);
   });
 
-  it('a partner spillover at rate 5 stops at the partner\'s know-how', () => {
+  it("a partner spillover at rate 5 stops at the partner's know-how", () => {
     const { world } = run(`
 time: { steps: 1, steps_per_year: 1 }
 suppliers: { s: { count: 1, absorptive_capacity: 0.9, initial_buyers: 0, intent: { reinvest: 0, network_ties: 1 }, capabilities: { design: { mean: 0.1, sd: 0 } } } }

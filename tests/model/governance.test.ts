@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ghsType, initialType, judgeCapable, updateRelationshipTypes } from '../../src/model/governance.js';
+import {
+  ghsType,
+  initialType,
+  judgeCapable,
+  updateRelationshipTypes,
+} from '../../src/model/governance.js';
 import type { World } from '../../src/model/state.js';
 import { buyerOf, link, setCaps, tinyWorld } from './helpers.js';
 
@@ -53,7 +58,9 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
 
   // Hysteresis protects emergent ties from flipping around the capability threshold.
   it('an emergent tie keeps its type while capability wanders inside the band', () => {
-    const w = tinyWorld({ buyers: { e: { governance: 'emergent', complexity: 0.8, codifiability: 0.8 } } });
+    const w = tinyWorld({
+      buyers: { e: { governance: 'emergent', complexity: 0.8, codifiability: 0.8 } },
+    });
     const s = w.suppliers[0];
     const r = link(w, s, w.buyers[0]);
     const setProd = (x: number) => setCaps(s, [x, x, 0, 0]);
@@ -84,18 +91,29 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
     const s = w.suppliers[0];
     setCaps(s, [0.9, 0.9, 0.6, 0]);
     expect(initialType(buyerOf(w, 'q'), s, w.scenario.model, true).type).toBe('quasi_hierarchy');
-    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, true)).toEqual({ type: 'network', capable: true });
+    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, true)).toEqual({
+      type: 'network',
+      capable: true,
+    });
     setCaps(s, [0.2, 0.2, 0.6, 0]);
-    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, true)).toEqual({ type: 'hierarchy', capable: false });
+    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, true)).toEqual({
+      type: 'hierarchy',
+      capable: false,
+    });
   });
 
   // GHS 2005: relational linkages rest on trust built over time, so a tie formed during the run
   // starts captive even with a capable, complementary supplier.
   it('initialType: a tie formed during the run never starts relational', () => {
-    const w = tinyWorld({ buyers: { e: { governance: 'emergent', complexity: 0.8, codifiability: 0.2 } } });
+    const w = tinyWorld({
+      buyers: { e: { governance: 'emergent', complexity: 0.8, codifiability: 0.2 } },
+    });
     const s = w.suppliers[0];
     setCaps(s, [0.9, 0.9, 0.6, 0]);
-    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, false)).toEqual({ type: 'quasi_hierarchy', capable: true });
+    expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, false)).toEqual({
+      type: 'quasi_hierarchy',
+      capable: true,
+    });
     w.step = 5;
     expect(link(w, s, buyerOf(w, 'e')).type).toBe('quasi_hierarchy');
   });
@@ -104,7 +122,11 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
 describe('emergent ties turn relational over time (process 6b)', () => {
   /** n capable, design-competent suppliers in new captive ties with one emergent buyer of the given type. */
   function emergentWorld(type: 'branding' | 'sourcing', n: number, seed: number): World {
-    const world = tinyWorld({ seed, suppliers: n, buyers: { e: { governance: 'emergent', type, complexity: 0.8, codifiability: 0.2 } } });
+    const world = tinyWorld({
+      seed,
+      suppliers: n,
+      buyers: { e: { governance: 'emergent', type, complexity: 0.8, codifiability: 0.2 } },
+    });
     world.step = 1;
     for (const s of world.suppliers) {
       setCaps(s, [0.9, 0.9, 0.6, 0]);
@@ -112,10 +134,12 @@ describe('emergent ties turn relational over time (process 6b)', () => {
     }
     return world;
   }
-  const networkShare = (w: World) => w.buyers[0].relationships.filter((r) => r.type === 'network').length / w.buyers[0].relationships.length;
+  const networkShare = (w: World) =>
+    w.buyers[0].relationships.filter((r) => r.type === 'network').length /
+    w.buyers[0].relationships.length;
 
   // The buyer's relaxation rate sets the pace: after one year about 1 - exp(-rate) of the ties are relational.
-  it('ties whose determinants call for network turn relational at the buyer\'s relaxation rate, branding faster than sourcing', () => {
+  it("ties whose determinants call for network turn relational at the buyer's relaxation rate, branding faster than sourcing", () => {
     const shares: Record<string, number> = {};
     for (const type of ['branding', 'sourcing'] as const) {
       const w = emergentWorld(type, 2000, 3);
@@ -144,8 +168,17 @@ describe('emergent ties turn relational over time (process 6b)', () => {
 
 describe('relaxation of quasi-hierarchical ties (process 6b)', () => {
   /** n capable, design-competent suppliers each in a captive tie with one buyer of the given type. */
-  function captiveWorld(type: 'branding' | 'sourcing', n: number, seed: number, caps = [0.9, 0.9, 0.6, 0]): World {
-    const world = tinyWorld({ seed, suppliers: n, buyers: { q: { governance: 'quasi_hierarchy', type } } });
+  function captiveWorld(
+    type: 'branding' | 'sourcing',
+    n: number,
+    seed: number,
+    caps = [0.9, 0.9, 0.6, 0],
+  ): World {
+    const world = tinyWorld({
+      seed,
+      suppliers: n,
+      buyers: { q: { governance: 'quasi_hierarchy', type } },
+    });
     for (const s of world.suppliers) {
       setCaps(s, caps);
       s.topBuyerShare = 0.9;
@@ -173,7 +206,8 @@ describe('relaxation of quasi-hierarchical ties (process 6b)', () => {
       branding += relaxedShare(b, 8);
       sourcing += relaxedShare(s, 8);
       // Complementary design competence: they become network ties.
-      for (const r of b.buyers[0].relationships) expect(['quasi_hierarchy', 'network']).toContain(r.type);
+      for (const r of b.buyers[0].relationships)
+        expect(['quasi_hierarchy', 'network']).toContain(r.type);
     }
     expect(branding / 5).toBeGreaterThan(0.25);
     expect(sourcing / 5).toBeLessThan(0.2);
@@ -193,7 +227,8 @@ describe('relaxation of quasi-hierarchical ties (process 6b)', () => {
     expect(relaxedShare(world, 40)).toBe(0);
     for (const s of world.suppliers) s.topBuyerShare = 0.3;
     expect(relaxedShare(world, 40)).toBeGreaterThan(0.5);
-    for (const r of world.buyers[0].relationships) expect(['quasi_hierarchy', 'market']).toContain(r.type);
+    for (const r of world.buyers[0].relationships)
+      expect(['quasi_hierarchy', 'market']).toContain(r.type);
   });
 
   // Only captive ties relax; fixed market and network styles stay as they are.

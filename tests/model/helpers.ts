@@ -37,7 +37,12 @@ function merge(a: Obj, b: Obj): Obj {
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
     out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      prev &&
+      typeof prev === 'object' &&
+      !Array.isArray(prev)
         ? merge(prev as Obj, v as Obj)
         : v;
   }
@@ -72,8 +77,14 @@ export function tinyScenarioDoc(o: TinyOptions = {}): Obj {
     environment: merge({ fx: { volatility: 0 } }, o.environment ?? {}),
     suppliers: { s: supplier },
   };
-  if (o.buyers) doc.buyers = Object.fromEntries(Object.entries(o.buyers).map(([k, v]) => [k, { count: 1, ...v }]));
-  if (o.partners) doc.partners = Object.fromEntries(Object.entries(o.partners).map(([k, v]) => [k, { count: 1, ...v }]));
+  if (o.buyers)
+    doc.buyers = Object.fromEntries(
+      Object.entries(o.buyers).map(([k, v]) => [k, { count: 1, ...v }]),
+    );
+  if (o.partners)
+    doc.partners = Object.fromEntries(
+      Object.entries(o.partners).map(([k, v]) => [k, { count: 1, ...v }]),
+    );
   if (o.model) doc.model = o.model;
   return doc;
 }
@@ -92,7 +103,13 @@ export function setCaps(s: Supplier, caps: readonly number[]): void {
 }
 
 /** Link a supplier to a buyer through the real constructor, then force type and sales share. */
-export function link(world: World, s: Supplier, b: Buyer, type?: RelationshipType, salesShare = 0): Relationship {
+export function link(
+  world: World,
+  s: Supplier,
+  b: Buyer,
+  type?: RelationshipType,
+  salesShare = 0,
+): Relationship {
   const r = linkSupplierToBuyer(world, s, b);
   if (type) r.type = type;
   r.salesShare = salesShare;

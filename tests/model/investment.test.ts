@@ -1,10 +1,38 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { invest, investmentEfficiency, investmentWeights, peerCooperation, sanctionRisk } from '../../src/model/investment.js';
+import {
+  invest,
+  investmentEfficiency,
+  investmentWeights,
+  peerCooperation,
+  sanctionRisk,
+} from '../../src/model/investment.js';
 import { advanceEnvironment } from '../../src/model/environment.js';
-import { exportPrice, ipRetention, ownChannelPrice, settlePricesAndMargins, unitCost } from '../../src/model/prices.js';
-import { DESIGN, MARKETING, PROCESS, PRODUCT, type Supplier, type World } from '../../src/model/state.js';
-import { addTie, buyerOf, gainOf, link, partnerOf, setCaps, tinyWorld, type TinyOptions } from './helpers.js';
+import {
+  exportPrice,
+  ipRetention,
+  ownChannelPrice,
+  settlePricesAndMargins,
+  unitCost,
+} from '../../src/model/prices.js';
+import {
+  DESIGN,
+  MARKETING,
+  PROCESS,
+  PRODUCT,
+  type Supplier,
+  type World,
+} from '../../src/model/state.js';
+import {
+  addTie,
+  buyerOf,
+  gainOf,
+  link,
+  partnerOf,
+  setCaps,
+  tinyWorld,
+  type TinyOptions,
+} from './helpers.js';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -17,7 +45,9 @@ describe('IPR and the returns to design and brand (proposition 7)', () => {
   it('weak IPR lowers ipRetention', () => {
     const weak = iprWorld(0.1).scenario;
     const strong = iprWorld(0.9).scenario;
-    expect(ipRetention(weak.environment, weak.model)).toBeLessThan(ipRetention(strong.environment, strong.model));
+    expect(ipRetention(weak.environment, weak.model)).toBeLessThan(
+      ipRetention(strong.environment, strong.model),
+    );
     expect(ipRetention({ ...strong.environment, ipr_protection: 1 }, strong.model)).toBe(1);
   });
 
@@ -69,7 +99,9 @@ describe('IPR and the returns to design and brand (proposition 7)', () => {
 describe('export prices and margins (process 2)', () => {
   // Buyer power squeezes dependent suppliers; price pressure and the exchange rate hit export prices.
   it('export price falls with dependence on a powerful buyer and with price pressure', () => {
-    const world = tinyWorld({ buyers: { b: { governance: 'quasi_hierarchy', bargaining_power: 1 } } });
+    const world = tinyWorld({
+      buyers: { b: { governance: 'quasi_hierarchy', bargaining_power: 1 } },
+    });
     const s = world.suppliers[0];
     const r = link(world, s, world.buyers[0], 'quasi_hierarchy', 0.1);
     const diversified = exportPrice(r, world);
@@ -96,7 +128,10 @@ describe('export prices and margins (process 2)', () => {
   // The vicious circle's cost side (EVIDENCE.md): rising wages and materials raise unit cost year on year.
   it('input-cost growth compounds into the unit cost the margin is computed with', () => {
     const margin = (growth: number) => {
-      const world = tinyWorld({ environment: { input_cost_growth: growth }, buyers: { b: { governance: 'market' } } });
+      const world = tinyWorld({
+        environment: { input_cost_growth: growth },
+        buyers: { b: { governance: 'market' } },
+      });
       const s = world.suppliers[0];
       const r = link(world, s, world.buyers[0], 'market', 1);
       world.step = 10 * world.scenario.time.steps_per_year;
@@ -153,7 +188,9 @@ describe('investment (process 5)', () => {
   it('a supplier selling most to a design-guarding quasi tie gets a lower design weight than a diversified one', () => {
     const dep = dependentWorld(0.9);
     const div = dependentWorld(0.15);
-    expect(sanctionRisk(dep.s, DESIGN, dep.world)).toBeGreaterThan(sanctionRisk(div.s, DESIGN, div.world));
+    expect(sanctionRisk(dep.s, DESIGN, dep.world)).toBeGreaterThan(
+      sanctionRisk(div.s, DESIGN, div.world),
+    );
     const wDep = investmentWeights(dep.s, dep.world);
     const wDiv = investmentWeights(div.s, div.world);
     expect(wDep[DESIGN]).toBeLessThan(0.5 * wDiv[DESIGN]);
@@ -199,7 +236,10 @@ describe('investment (process 5)', () => {
   // Humphrey & Schmitz way out (c), blocked by copying fears: trusted peers pool design and brand investment.
   it('trusted peer ties make design and marketing investment go further, and only those', () => {
     const gains = (peerTrust: number, kind: 'peer_supplier' | 'university') => {
-      const world = tinyWorld({ supplier: { intent: { reinvest: 1 }, cash: 100 }, partners: { p: { kind } } });
+      const world = tinyWorld({
+        supplier: { intent: { reinvest: 1 }, cash: 100 },
+        partners: { p: { kind } },
+      });
       const s = world.suppliers[0];
       if (peerTrust > 0) addTie(world, s, partnerOf(world, 'p'), peerTrust);
       s.profit = 0.2;
@@ -218,7 +258,9 @@ describe('investment (process 5)', () => {
   });
 
   it('peerCooperation saturates in the total trust of peer ties', () => {
-    const world = tinyWorld({ partners: { p: { kind: 'peer_supplier' }, u: { kind: 'university' } } });
+    const world = tinyWorld({
+      partners: { p: { kind: 'peer_supplier' }, u: { kind: 'university' } },
+    });
     const s = world.suppliers[0];
     expect(peerCooperation(s)).toBe(0);
     addTie(world, s, partnerOf(world, 'u'), 0.9);
@@ -244,7 +286,10 @@ describe('investment (process 5)', () => {
         fc.double({ min: 0, max: 5, noNaN: true }),
         fc.double({ min: 0.1, max: 10, noNaN: true }),
         (cash, profit, reinvest, buffer, size) => {
-          const world = tinyWorld({ supplier: { intent: { reinvest } }, model: { investment: { cash_buffer: buffer } } });
+          const world = tinyWorld({
+            supplier: { intent: { reinvest } },
+            model: { investment: { cash_buffer: buffer } },
+          });
           const s = world.suppliers[0];
           s.size = size;
           s.cash = cash;

@@ -5,7 +5,16 @@ import { learnFromNetwork } from '../../src/model/networks.js';
 import { DESIGN, MARKETING, PROCESS, PRODUCT, type World } from '../../src/model/state.js';
 import { simulateToMemory } from '../../src/engine/simulation.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
-import { addTie, buyerOf, gainOf, link, partnerOf, setCaps, tinyScenario, tinyWorld } from './helpers.js';
+import {
+  addTie,
+  buyerOf,
+  gainOf,
+  link,
+  partnerOf,
+  setCaps,
+  tinyScenario,
+  tinyWorld,
+} from './helpers.js';
 
 const START = [0.3, 0.3, 0.1, 0.05];
 
@@ -47,7 +56,9 @@ describe('learning from buyers (process 3)', () => {
     // Guarded functions: exactly the leaked share of the quasi-hierarchy transfer intensity.
     for (const f of [DESIGN, MARKETING]) {
       const name = f === DESIGN ? 'design' : 'marketing';
-      const expected = (know[f] - START[f]) * -Math.expm1(-world.dt * s.absorptive * l.transfer.quasi_hierarchy[name] * l.guard_leak);
+      const expected =
+        (know[f] - START[f]) *
+        -Math.expm1(-world.dt * s.absorptive * l.transfer.quasi_hierarchy[name] * l.guard_leak);
       expect(quasi[f]).toBeCloseTo(expected, 12);
       expect(quasi[f]).toBeLessThan(quasi[PROCESS] / 10);
       // Withheld: even a market tie passes on more design than a guarding captive buyer.
@@ -119,7 +130,10 @@ describe('learning from buyers (process 3)', () => {
         intent: { reinvest: 0, network_ties: 3 },
         capabilities: { process: { mean: 0.4, sd: 0.1 }, design: { mean: 0.3, sd: 0.1 } },
       },
-      buyers: { q: { governance: 'quasi_hierarchy', count: 3 }, n: { governance: 'network', count: 3 } },
+      buyers: {
+        q: { governance: 'quasi_hierarchy', count: 3 },
+        n: { governance: 'network', count: 3 },
+      },
       partners: { uni: { kind: 'university', count: 3 }, brand: { kind: 'other_brand', count: 3 } },
       environment: { institutions: 1 },
       model: { learning: { absorptive_floor: 0 }, exit: { loss_steps: 10000, cash_floor: -1000 } },
@@ -172,16 +186,24 @@ describe('learning from buyers (process 3)', () => {
 
   // Governance-specific transfer intensities: network > quasi-hierarchy > market; guarding leaves only the leak.
   it('transfer intensity ranks network > quasi-hierarchy > market for process and keeps guarded functions at the leak', () => {
-    const world = tinyWorld({ buyers: { b: { governance: 'quasi_hierarchy', guards: ['design'], monitoring: 0 } } });
+    const world = tinyWorld({
+      buyers: { b: { governance: 'quasi_hierarchy', guards: ['design'], monitoring: 0 } },
+    });
     const s = world.suppliers[0];
     const r = link(world, s, world.buyers[0], 'quasi_hierarchy', 1);
     const m = world.scenario.model;
     const at = (type: RelationshipType, f: number) => ((r.type = type), transferIntensity(r, f, m));
     expect(at('network', PROCESS)).toBeGreaterThan(at('quasi_hierarchy', PROCESS));
     expect(at('quasi_hierarchy', PROCESS)).toBeGreaterThan(at('market', PROCESS));
-    expect(at('quasi_hierarchy', DESIGN)).toBeCloseTo(m.learning.transfer.quasi_hierarchy.design * m.learning.guard_leak, 15);
+    expect(at('quasi_hierarchy', DESIGN)).toBeCloseTo(
+      m.learning.transfer.quasi_hierarchy.design * m.learning.guard_leak,
+      15,
+    );
     // Marketing is not guarded by this buyer: no leak applies.
-    expect(at('quasi_hierarchy', MARKETING)).toBeCloseTo(m.learning.transfer.quasi_hierarchy.marketing, 15);
+    expect(at('quasi_hierarchy', MARKETING)).toBeCloseTo(
+      m.learning.transfer.quasi_hierarchy.marketing,
+      15,
+    );
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { learnFromNetwork, networkBacking, spilloverDamping, updateTies } from '../../src/model/networks.js';
+import {
+  learnFromNetwork,
+  networkBacking,
+  spilloverDamping,
+  updateTies,
+} from '../../src/model/networks.js';
 import { allocateOrders, effectiveMarketing, ownBrandFraction } from '../../src/model/orders.js';
 import { DESIGN, MARKETING, PROCESS, PRODUCT } from '../../src/model/state.js';
 import { addTie, gainOf, partnerOf, setCaps, tinyWorld } from './helpers.js';
@@ -70,10 +75,16 @@ describe('strategic network (processes 4 and 7c)', () => {
 
   // Imitation fears damp only peer ties, in proportion to missing IPR protection.
   it('spillover damping: 1 for non-peers, 1 − damping × (1 − IPR) for peers', () => {
-    const world = tinyWorld({ partners: { p: { kind: 'peer_supplier' }, u: { kind: 'university' } }, environment: { ipr_protection: 0.2 } });
+    const world = tinyWorld({
+      partners: { p: { kind: 'peer_supplier' }, u: { kind: 'university' } },
+      environment: { ipr_protection: 0.2 },
+    });
     const { model: m, environment: env } = world.scenario;
     expect(spilloverDamping(partnerOf(world, 'u'), env, m)).toBe(1);
-    expect(spilloverDamping(partnerOf(world, 'p'), env, m)).toBeCloseTo(1 - m.learning.peer_imitation_damping * 0.8, 15);
+    expect(spilloverDamping(partnerOf(world, 'p'), env, m)).toBeCloseTo(
+      1 - m.learning.peer_imitation_damping * 0.8,
+      15,
+    );
   });
 
   // Process 4: spillovers flow where the partner is stronger, scaled by trust.
@@ -105,9 +116,14 @@ describe('strategic network (processes 4 and 7c)', () => {
     const world = tinyWorld({
       suppliers: 10,
       supplier: { intent: { network_ties: 4 } },
-      partners: { peers: { kind: 'peer_supplier', count: 6 }, brands: { kind: 'other_brand', count: 6 } },
+      partners: {
+        peers: { kind: 'peer_supplier', count: 6 },
+        brands: { kind: 'other_brand', count: 6 },
+      },
       environment: { peer_trust: 0.3 },
-      model: { networks: { trust_growth: 2, formation_rate: 20, initial_trust: 0.5, decay_rate: 0.5 } },
+      model: {
+        networks: { trust_growth: 2, formation_rate: 20, initial_trust: 0.5, decay_rate: 0.5 },
+      },
     });
     let sawPeer = false;
     let sawHighBrand = false;
@@ -148,7 +164,11 @@ describe('strategic network (processes 4 and 7c)', () => {
     const world = tinyWorld({
       suppliers: 20,
       supplier: { intent: { network_ties: 5 } },
-      partners: { u: { kind: 'university', count: 3 }, a: { kind: 'association', count: 3 }, f: { kind: 'other_field_firm', count: 3 } },
+      partners: {
+        u: { kind: 'university', count: 3 },
+        a: { kind: 'association', count: 3 },
+        f: { kind: 'other_field_firm', count: 3 },
+      },
       environment: { institutions: 0 },
       model: { networks: { formation_rate: 20 } },
     });

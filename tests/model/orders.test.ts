@@ -5,11 +5,16 @@ import type { Supplier, World } from '../../src/model/state.js';
 import { link, setCaps, tinyWorld } from './helpers.js';
 
 const exportCapacity = (s: Supplier) => s.size * (1 - s.domesticReserve);
-const placedBy = (world: World, i: number) => world.buyers[i].relationships.reduce((a, r) => a + r.volume, 0);
+const placedBy = (world: World, i: number) =>
+  world.buyers[i].relationships.reduce((a, r) => a + r.volume, 0);
 
 /** Two suppliers of capacity 1 selling only to one buyer: A excellent, B weak. */
 function twoSupplierWorld(demand: number): World {
-  const world = tinyWorld({ suppliers: 2, buyers: { b: { governance: 'market' } }, environment: { domestic_market: { size: 0 } } });
+  const world = tinyWorld({
+    suppliers: 2,
+    buyers: { b: { governance: 'market' } },
+    environment: { domestic_market: { size: 0 } },
+  });
   const [a, b] = world.suppliers;
   setCaps(a, [1, 1, 0, 0]);
   setCaps(b, [0.2, 0.2, 0, 0]);
@@ -27,7 +32,8 @@ describe('lead-firm orders (process 1)', () => {
     const ra = a.relationships[0];
     const rb = b.relationships[0];
     // Without capacity limits A would get over 90% of the demand (1.38 > its capacity 1).
-    const scoreShareA = allocationScore(ra, world) / (allocationScore(ra, world) + allocationScore(rb, world));
+    const scoreShareA =
+      allocationScore(ra, world) / (allocationScore(ra, world) + allocationScore(rb, world));
     expect(1.5 * scoreShareA).toBeGreaterThan(1);
     allocateOrders(world);
     expect(a.exportVolume).toBeCloseTo(1, 12);
@@ -60,7 +66,10 @@ describe('lead-firm orders (process 1)', () => {
 
   // Rationing by an overbooked supplier gives no buyer priority.
   it('a supplier asked for more than it can make rations its buyers in proportion', () => {
-    const world = tinyWorld({ buyers: { x: { governance: 'market' }, y: { governance: 'market' } }, environment: { domestic_market: { size: 0 } } });
+    const world = tinyWorld({
+      buyers: { x: { governance: 'market' }, y: { governance: 'market' } },
+      environment: { domestic_market: { size: 0 } },
+    });
     const s = world.suppliers[0];
     const rx = link(world, s, world.buyers[0]);
     const ry = link(world, s, world.buyers[1]);
@@ -77,12 +86,28 @@ describe('lead-firm orders (process 1)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 6 }),
-        fc.array(fc.record({ size: fc.double({ min: 0.05, max: 3, noNaN: true }), q: fc.double({ min: 0, max: 1, noNaN: true }), reserve: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 6, maxLength: 6 }),
-        fc.array(fc.record({ demand: fc.double({ min: 0, max: 8, noNaN: true }), links: link01 }), { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.record({
+            size: fc.double({ min: 0.05, max: 3, noNaN: true }),
+            q: fc.double({ min: 0, max: 1, noNaN: true }),
+            reserve: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
+          { minLength: 6, maxLength: 6 },
+        ),
+        fc.array(fc.record({ demand: fc.double({ min: 0, max: 8, noNaN: true }), links: link01 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
         fc.double({ min: 0, max: 3, noNaN: true }),
         (n, supplierSpecs, buyerSpecs, domestic) => {
-          const buyers = Object.fromEntries(buyerSpecs.map((_, i) => [`b${i}`, { governance: 'market' }]));
-          const world = tinyWorld({ suppliers: n, buyers, environment: { domestic_market: { size: domestic } } });
+          const buyers = Object.fromEntries(
+            buyerSpecs.map((_, i) => [`b${i}`, { governance: 'market' }]),
+          );
+          const world = tinyWorld({
+            suppliers: n,
+            buyers,
+            environment: { domestic_market: { size: domestic } },
+          });
           world.suppliers.forEach((s, i) => {
             s.size = supplierSpecs[i].size;
             s.domesticReserve = supplierSpecs[i].reserve;
@@ -94,7 +119,11 @@ describe('lead-firm orders (process 1)', () => {
             b.demand = spec.demand;
             // At most three suppliers per buyer: the re-offer runs three rounds.
             let k = 0;
-            for (let i = 0; i < n && k < 3; i++) if (spec.links[i]) (link(world, world.suppliers[i], b), k++);
+            for (let i = 0; i < n && k < 3; i++) {
+              if (!spec.links[i]) continue;
+              link(world, world.suppliers[i], b);
+              k++;
+            }
           });
           allocateOrders(world);
           for (const s of world.suppliers) {
@@ -103,14 +132,17 @@ describe('lead-firm orders (process 1)', () => {
             expect(s.exportVolume).toBeLessThanOrEqual(exportCapacity(s) + 1e-9);
             for (const r of s.relationships) expect(r.volume).toBeGreaterThanOrEqual(0);
             expect(s.domesticVolume).toBeGreaterThanOrEqual(0);
-            expect(s.exportVolume + s.domesticVolume + s.sectorVolume).toBeLessThanOrEqual(s.size + 1e-9);
+            expect(s.exportVolume + s.domesticVolume + s.sectorVolume).toBeLessThanOrEqual(
+              s.size + 1e-9,
+            );
             expect(s.ownBrandVolume).toBeLessThanOrEqual(s.domesticVolume + s.sectorVolume + 1e-12);
           }
           world.buyers.forEach((b, j) => {
             const placed = placedBy(world, j);
             expect(placed).toBeLessThanOrEqual(b.demand + 1e-9);
             if (placed < b.demand - 1e-9) {
-              for (const r of b.relationships) expect(exportCapacity(r.supplier) - r.supplier.exportVolume).toBeLessThan(1e-9);
+              for (const r of b.relationships)
+                expect(exportCapacity(r.supplier) - r.supplier.exportVolume).toBeLessThan(1e-9);
             }
           });
           // Domestic demand is never oversold.
@@ -132,7 +164,9 @@ describe('dependence (recordDependence)', () => {
         fc.double({ min: 0, max: 5, noNaN: true }),
         fc.double({ min: 0, max: 5, noNaN: true }),
         (volumes, domestic, sector) => {
-          const buyers = Object.fromEntries(volumes.map((_, i) => [`b${i}`, { governance: 'market' }]));
+          const buyers = Object.fromEntries(
+            volumes.map((_, i) => [`b${i}`, { governance: 'market' }]),
+          );
           const world = tinyWorld({ buyers: volumes.length > 0 ? buyers : undefined });
           const s = world.suppliers[0];
           world.buyers.forEach((b, i) => (link(world, s, b).volume = volumes[i]));

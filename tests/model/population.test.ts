@@ -8,7 +8,10 @@ describe('chain upgrading (process 8b)', () => {
   /** One supplier tied (trust 1) to a partner in sector 1 and one in its home sector 0. */
   function sectorWorld(institutions: number, caps: number[], extra: TinyOptions = {}): World {
     const world = tinyWorld({
-      partners: { field: { kind: 'other_field_firm', sector: 1 }, home: { kind: 'university', sector: 0 } },
+      partners: {
+        field: { kind: 'other_field_firm', sector: 1 },
+        home: { kind: 'university', sector: 0 },
+      },
       environment: { institutions },
       model: { sectors: { entry_rate: 5 } },
       ...extra,
@@ -48,7 +51,9 @@ describe('chain upgrading (process 8b)', () => {
   // Chain upgrading needs transferable capability above the threshold.
   it('capability below the threshold never enters', () => {
     const world = sectorWorld(1, [0.6, 0.6, 0.2, 0]);
-    expect(transferableCapability(world.suppliers[0])).toBeLessThan(world.scenario.model.sectors.capability_threshold);
+    expect(transferableCapability(world.suppliers[0])).toBeLessThan(
+      world.scenario.model.sectors.capability_threshold,
+    );
     run(world, 200);
     expect(world.suppliers[0].sectors).toEqual([0]);
   });
@@ -129,7 +134,12 @@ describe('exit and entry (process 8c)', () => {
 
   // Entry: rate × active suppliers per year, drawn like the first group, without buyers.
   it('entrants arrive at rate × active suppliers, from the first group and without buyers', () => {
-    const world = tinyWorld({ suppliers: 40, supplier: { initial_buyers: 1 }, buyers: { b: { governance: 'market', suppliers_target: 100 } }, model: { entry: { rate: 1 } } });
+    const world = tinyWorld({
+      suppliers: 40,
+      supplier: { initial_buyers: 1 },
+      buyers: { b: { governance: 'market', suppliers_target: 100 } },
+      model: { entry: { rate: 1 } },
+    });
     const before = world.suppliers.length;
     enterSuppliers(world);
     // 1 per year × 0.25 years × 40 active = exactly 10 entrants.

@@ -4,7 +4,10 @@ import { OBM, ODM, OEM, type Supplier, type World } from '../../src/model/state.
 import { link, setCaps, tinyWorld } from './helpers.js';
 
 /** Set a supplier's flows: own-channel sales, own-design volume and own-brand volume. */
-function flows(s: Supplier, f: { exp?: number; dom?: number; ownDesign?: number; ownBrand?: number }): void {
+function flows(
+  s: Supplier,
+  f: { exp?: number; dom?: number; ownDesign?: number; ownBrand?: number },
+): void {
   s.exportVolume = f.exp ?? 0;
   s.domesticVolume = f.dom ?? 0;
   s.sectorVolume = 0;
@@ -70,7 +73,12 @@ describe('roles (process 8a)', () => {
       updateRoles(w);
     };
     at(1, 0.2, { exp: 1 });
-    expect([x.role, w.counters.functionalUpgrades, x.stepOdm, x.stepObm]).toEqual([OEM, 0, null, null]);
+    expect([x.role, w.counters.functionalUpgrades, x.stepOdm, x.stepObm]).toEqual([
+      OEM,
+      0,
+      null,
+      null,
+    ]);
     at(3, 0.7, { exp: 1, ownDesign: 0.5 });
     expect([x.role, w.counters.functionalUpgrades, x.stepOdm]).toEqual([ODM, 1, 3]);
     at(4, 0.7, { exp: 1, ownDesign: 0.5 });
@@ -81,7 +89,12 @@ describe('roles (process 8a)', () => {
     at(6, 0.7, { exp: 1, ownDesign: 0.5 });
     expect([x.role, w.counters.functionalUpgrades, x.stepOdm]).toEqual([ODM, 1, 3]);
     at(7, 0.7, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: 0.5 });
-    expect([x.role, w.counters.functionalUpgrades, x.stepObm, x.highestRole]).toEqual([OBM, 2, 7, OBM]);
+    expect([x.role, w.counters.functionalUpgrades, x.stepObm, x.highestRole]).toEqual([
+      OBM,
+      2,
+      7,
+      OBM,
+    ]);
     at(8, 0.7, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: 0.5 });
     expect([w.counters.functionalUpgrades, x.stepObm]).toEqual([2, 7]);
   });
@@ -95,7 +108,12 @@ describe('roles (process 8a)', () => {
     setCaps(x, [0.5, 0.5, 0.55, 0.8]);
     flows(x, { dom: 1, ownDesign: 1, ownBrand: 0.5 });
     updateRoles(w);
-    expect([x.role, w.counters.functionalUpgrades, x.stepObm, x.stepOdm]).toEqual([OBM, 1, 2, null]);
+    expect([x.role, w.counters.functionalUpgrades, x.stepObm, x.stepOdm]).toEqual([
+      OBM,
+      1,
+      2,
+      null,
+    ]);
   });
 
   // Exited suppliers keep their last role and cannot upgrade.

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { encroachment, irreplaceability, respondToEncroachment, sanctionHazard } from '../../src/model/sanctions.js';
+import {
+  encroachment,
+  irreplaceability,
+  respondToEncroachment,
+  sanctionHazard,
+} from '../../src/model/sanctions.js';
 import type { Relationship, World } from '../../src/model/state.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
 import { addTie, link, partnerOf, setCaps, tinyWorld } from './helpers.js';
@@ -9,7 +14,12 @@ import { addTie, link, partnerOf, setCaps, tinyWorld } from './helpers.js';
  * production capability sits exactly at the buyer's requirements and the tie is new, so the
  * buyer could replace it at no cost (irreplaceability 0).
  */
-function guardedWorld(opts: { design: number; type?: RelationshipType; seed?: number; rate?: number }) {
+function guardedWorld(opts: {
+  design: number;
+  type?: RelationshipType;
+  seed?: number;
+  rate?: number;
+}) {
   const world = tinyWorld({
     seed: opts.seed ?? 1,
     buyers: {
@@ -94,7 +104,9 @@ describe('lead-firm response to encroachment (process 6a)', () => {
     a.world.step = 40;
     a.r.startStep = 40;
     b.r.startStep = 0;
-    expect(encroachment(b.s, b.r.buyer, b.world.scenario.model)).toBe(encroachment(a.s, a.r.buyer, a.world.scenario.model));
+    expect(encroachment(b.s, b.r.buyer, b.world.scenario.model)).toBe(
+      encroachment(a.s, a.r.buyer, a.world.scenario.model),
+    );
     expect(irreplaceability(b.r, b.world)).toBeGreaterThan(0.8);
     expect(sanctionHazard(b.r, b.world)).toBeLessThan(0.2 * sanctionHazard(a.r, a.world));
     expect(sanctionHazard(a.r, a.world)).toBeGreaterThan(0);

@@ -21,7 +21,9 @@ const IN_CI = Boolean(process.env.CI);
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'output', 'test-artifacts');
 
 if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`browser check skipped: no Chromium at ${CHROMIUM} (install the Debian package "chromium" or set GVC_CHROMIUM); it is required when CI is set`);
+  console.warn(
+    `browser check skipped: no Chromium at ${CHROMIUM} (install the Debian package "chromium" or set GVC_CHROMIUM); it is required when CI is set`,
+  );
 }
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('report.html in headless Chromium', () => {
@@ -29,8 +31,14 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('report.html in headless Chromium', ()
   const root = tempDir('gvc-browser-');
 
   beforeAll(async () => {
-    expect(HAVE_CHROMIUM, `Chromium is required for this test in CI: no executable at ${CHROMIUM} (apt-get install chromium)`).toBe(true);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-gpu', '--no-first-run'] });
+    expect(
+      HAVE_CHROMIUM,
+      `Chromium is required for this test in CI: no executable at ${CHROMIUM} (apt-get install chromium)`,
+    ).toBe(true);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--disable-gpu', '--no-first-run'],
+    });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -44,40 +52,49 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('report.html in headless Chromium', ()
     validation: makeValidation,
   };
 
-  it.each(Object.keys(kinds))('%s report renders every figure without errors', async (kind) => {
-    const dir = kinds[kind as keyof typeof kinds](join(root, kind));
-    const report = await buildReport(dir, { programVersion: 'test' });
-    const url = pathToFileURL(join(dir, 'report', 'report.html')).href;
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.route('**/*', (route) => {
-      if (route.request().url() === url) return route.continue();
-      requests.push(route.request().url());
-      return route.abort();
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    const sizes = await page.$$eval('svg', (svgs) => svgs.map((s) => {
-      const r = s.getBoundingClientRect();
-      return { width: r.width, height: r.height };
-    }));
-    expect(sizes).toHaveLength(report.figures.length);
-    for (const s of sizes) {
-      expect(s.width).toBeGreaterThan(50);
-      expect(s.height).toBeGreaterThan(50);
-    }
-    // Every figure's marks are laid out (not an empty <svg> of the right size).
-    const marks = await page.$$eval('svg', (svgs) => svgs.map((s) => s.querySelectorAll('[role="graphics-symbol"]').length));
-    for (const n of marks) expect(n).toBeGreaterThan(0);
-    if (kind === 'validation') expect(await page.locator('table tbody tr').count()).toBeGreaterThan(0);
-    expect(errors).toEqual([]);
-    expect(requests).toEqual([]);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, `report-${kind}.png`), fullPage: true });
-    await page.close();
-  }, 30_000);
+  it.each(Object.keys(kinds))(
+    '%s report renders every figure without errors',
+    async (kind) => {
+      const dir = kinds[kind as keyof typeof kinds](join(root, kind));
+      const report = await buildReport(dir, { programVersion: 'test' });
+      const url = pathToFileURL(join(dir, 'report', 'report.html')).href;
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      await page.route('**/*', (route) => {
+        if (route.request().url() === url) return route.continue();
+        requests.push(route.request().url());
+        return route.abort();
+      });
+      await page.goto(url, { waitUntil: 'load' });
+      const sizes = await page.$$eval('svg', (svgs) =>
+        svgs.map((s) => {
+          const r = s.getBoundingClientRect();
+          return { width: r.width, height: r.height };
+        }),
+      );
+      expect(sizes).toHaveLength(report.figures.length);
+      for (const s of sizes) {
+        expect(s.width).toBeGreaterThan(50);
+        expect(s.height).toBeGreaterThan(50);
+      }
+      // Every figure's marks are laid out (not an empty <svg> of the right size).
+      const marks = await page.$$eval('svg', (svgs) =>
+        svgs.map((s) => s.querySelectorAll('[role="graphics-symbol"]').length),
+      );
+      for (const n of marks) expect(n).toBeGreaterThan(0);
+      if (kind === 'validation')
+        expect(await page.locator('table tbody tr').count()).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `report-${kind}.png`), fullPage: true });
+      await page.close();
+    },
+    30_000,
+  );
 });

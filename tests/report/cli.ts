@@ -5,14 +5,21 @@
  */
 import { main } from '../../src/cli/main.js';
 
-export async function gvcInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function gvcInProcess(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const write = (sink: string[]) => ((chunk: string | Uint8Array) => {
-    sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  const saved = { out: process.stdout.write, err: process.stderr.write, exitCode: process.exitCode };
+  const write = (sink: string[]) =>
+    ((chunk: string | Uint8Array) => {
+      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }) as typeof process.stdout.write;
+  const saved = {
+    out: process.stdout.write,
+    err: process.stderr.write,
+    exitCode: process.exitCode,
+  };
   process.stdout.write = write(out);
   process.stderr.write = write(err);
   try {

@@ -43,7 +43,10 @@ sweep:
 );
 
 // The same world without a sweep section, for a sweep given on the command line.
-writeFileSync(join(tmp, 'plain.yaml'), readFileSync(join(tmp, 's.yaml'), 'utf8').replace(/sweep:[\s\S]*$/, ''));
+writeFileSync(
+  join(tmp, 'plain.yaml'),
+  readFileSync(join(tmp, 's.yaml'), 'utf8').replace(/sweep:[\s\S]*$/, ''),
+);
 
 function svgCount(dir: string): number {
   const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
@@ -58,7 +61,9 @@ describe('reports on real outputs', () => {
     const r = await buildReport(join(tmp, 'run'), { programVersion: 'test' });
     expect(r.warnings).toEqual([]);
     expect(svgCount(join(tmp, 'run'))).toBe(5);
-    expect(readFileSync(join(tmp, 'run', 'report', 'report.html'), 'utf8')).toContain('<dt>scenario</dt><dd>tiny</dd>');
+    expect(readFileSync(join(tmp, 'run', 'report', 'report.html'), 'utf8')).toContain(
+      '<dt>scenario</dt><dd>tiny</dd>',
+    );
   });
 
   it('grid sweep', async () => {
@@ -66,17 +71,47 @@ describe('reports on real outputs', () => {
     const r = await buildReport(join(tmp, 'sweep'), { programVersion: 'test' });
     expect(r.kind).toBe('sweep');
     expect(r.warnings).toEqual([]);
-    expect(r.figures.map((f) => f.id)).toEqual(['sweep-buyers-lead-governance', 'sweep-suppliers-smes-intent-network-ties', 'heatmap-lockin-rate']);
+    expect(r.figures.map((f) => f.id)).toEqual([
+      'sweep-buyers-lead-governance',
+      'sweep-suppliers-smes-intent-network-ties',
+      'heatmap-lockin-rate',
+    ]);
     expect(svgCount(join(tmp, 'sweep'))).toBe(3);
   });
 
   it('morris sweep with sensitivity indices', async () => {
-    gvc('sweep', 'plain.yaml', '--workers', '1', '--design', 'morris', '--samples', '3', '--reps', '1', '--out', 'morris', '--quiet',
-      '--vary', 'environment.ipr_protection={min: 0.1, max: 0.9}', '--vary', 'environment.institutions={min: 0.1, max: 0.9}');
+    gvc(
+      'sweep',
+      'plain.yaml',
+      '--workers',
+      '1',
+      '--design',
+      'morris',
+      '--samples',
+      '3',
+      '--reps',
+      '1',
+      '--out',
+      'morris',
+      '--quiet',
+      '--vary',
+      'environment.ipr_protection={min: 0.1, max: 0.9}',
+      '--vary',
+      'environment.institutions={min: 0.1, max: 0.9}',
+    );
     gvc('sensitivity', 'morris', '--quiet');
-    const r = await buildReport(join(tmp, 'morris'), { programVersion: 'test', metrics: ['mean_process', 'mean_design'] });
+    const r = await buildReport(join(tmp, 'morris'), {
+      programVersion: 'test',
+      metrics: ['mean_process', 'mean_design'],
+    });
     expect(r.kind).toBe('sensitivity');
     expect(r.warnings).toEqual([]);
-    expect(r.figures.map((f) => f.id)).toEqual(['sensitivity-mean-process', 'sensitivity-mean-design', 'sweep-environment-ipr-protection', 'sweep-environment-institutions', 'heatmap-lockin-rate']);
+    expect(r.figures.map((f) => f.id)).toEqual([
+      'sensitivity-mean-process',
+      'sensitivity-mean-design',
+      'sweep-environment-ipr-protection',
+      'sweep-environment-institutions',
+      'heatmap-lockin-rate',
+    ]);
   });
 });

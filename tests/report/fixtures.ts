@@ -12,14 +12,39 @@ import { METRIC_COLUMNS } from '../../src/experiment/sweep-columns.js';
 
 type Cell = string | number | null;
 
-function writeCsv(path: string, columns: readonly string[], rows: readonly Record<string, Cell>[]): void {
-  writeFileSync(path, stringify([columns as string[], ...rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))))]));
+function writeCsv(
+  path: string,
+  columns: readonly string[],
+  rows: readonly Record<string, Cell>[],
+): void {
+  writeFileSync(
+    path,
+    stringify([
+      columns as string[],
+      ...rows.map((r) =>
+        columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))),
+      ),
+    ]),
+  );
 }
 
 function manifest(dir: string, name: string, extra: object = {}): void {
   writeFileSync(
     join(dir, 'manifest.json'),
-    JSON.stringify({ program: 'gvc-abm', version: '0.1.0', git_commit: 'abc123', scenario_name: name, scenario_file: `scenarios/${name}.yaml`, seeds: [7], parameters: { 'time.steps_per_year': 4 }, ...extra }, null, 2),
+    JSON.stringify(
+      {
+        program: 'gvc-abm',
+        version: '0.1.0',
+        git_commit: 'abc123',
+        scenario_name: name,
+        scenario_file: `scenarios/${name}.yaml`,
+        seeds: [7],
+        parameters: { 'time.steps_per_year': 4 },
+        ...extra,
+      },
+      null,
+      2,
+    ),
   );
 }
 
@@ -55,17 +80,41 @@ export function makeRun(dir: string): string {
   }
   writeCsv(join(dir, 'timeseries.csv'), ts, rows);
   const sup = SUPPLIER_COLUMNS.map((c) => c.name);
-  const srows: Record<string, Cell>[] = TOP_SHARES.map((share, i) => ({ run_id: 1, step: RUN_STEPS - 1, supplier_id: i, role: 'OEM', active: 'true', top_buyer_share: share }));
-  srows.push({ run_id: 1, step: RUN_STEPS - 1, supplier_id: 99, role: 'OEM', active: 'false', top_buyer_share: 0.5 });
+  const srows: Record<string, Cell>[] = TOP_SHARES.map((share, i) => ({
+    run_id: 1,
+    step: RUN_STEPS - 1,
+    supplier_id: i,
+    role: 'OEM',
+    active: 'true',
+    top_buyer_share: share,
+  }));
+  srows.push({
+    run_id: 1,
+    step: RUN_STEPS - 1,
+    supplier_id: 99,
+    role: 'OEM',
+    active: 'false',
+    top_buyer_share: 0.5,
+  });
   // An earlier snapshot (as with --agents every:K) is not part of the final distribution.
-  srows.push({ run_id: 1, step: 5, supplier_id: 0, role: 'OEM', active: 'true', top_buyer_share: 0.5 });
+  srows.push({
+    run_id: 1,
+    step: 5,
+    supplier_id: 0,
+    role: 'OEM',
+    active: 'true',
+    top_buyer_share: 0.5,
+  });
   writeCsv(join(dir, 'suppliers.csv'), sup, srows);
   manifest(dir, 'tiny-run');
   return dir;
 }
 
 /** Final roles of the grouped run: exporters OEM, OEM, ODM; a single firm OBM. */
-export const GROUP_ROLES: Record<string, string[]> = { exporters: ['OEM', 'OEM', 'ODM'], firm_y: ['OBM'] };
+export const GROUP_ROLES: Record<string, string[]> = {
+  exporters: ['OEM', 'OEM', 'ODM'],
+  firm_y: ['OBM'],
+};
 
 /** A run whose suppliers.csv has two supplier groups recorded every 5 steps (--agents every:5). */
 export function makeGroupedRun(dir: string): string {
@@ -77,7 +126,19 @@ export function makeGroupedRun(dir: string): string {
     for (const [group, roles] of Object.entries(GROUP_ROLES)) {
       for (const role of roles) {
         const t = step / 10;
-        srows.push({ run_id: 1, step, supplier_id: id++, group, role: step === 10 ? role : 'OEM', process: 0.3 + 0.5 * t, product: 0.3 + 0.4 * t, design: 0.1 + (group === 'firm_y' ? 0.6 : 0.1) * t, marketing: 0.05 + 0.2 * t, active: 'true', top_buyer_share: group === 'firm_y' ? 0.4 : 0.9 });
+        srows.push({
+          run_id: 1,
+          step,
+          supplier_id: id++,
+          group,
+          role: step === 10 ? role : 'OEM',
+          process: 0.3 + 0.5 * t,
+          product: 0.3 + 0.4 * t,
+          design: 0.1 + (group === 'firm_y' ? 0.6 : 0.1) * t,
+          marketing: 0.05 + 0.2 * t,
+          active: 'true',
+          top_buyer_share: group === 'firm_y' ? 0.4 : 0.9,
+        });
       }
     }
   }
@@ -92,7 +153,16 @@ const METRICS = METRIC_COLUMNS.map((c) => c.name);
 
 function metricRow(base: number, k: number): Record<string, Cell> {
   const row: Record<string, Cell> = Object.fromEntries(METRICS.map((m) => [m, 0.5]));
-  Object.assign(row, { lockin_rate: Math.min(1, base + 0.02 * k), share_oem: 0.5 + base / 4, share_odm: 0.3, share_obm: 0.1 - base / 20 + 0.01 * k, mean_design: 0.2 + base / 5, mean_marketing: 0.1 + 0.01 * k, mean_top_buyer_share: 0.6, cumulative_functional_upgrades: 10 + 3 * k });
+  Object.assign(row, {
+    lockin_rate: Math.min(1, base + 0.02 * k),
+    share_oem: 0.5 + base / 4,
+    share_odm: 0.3,
+    share_obm: 0.1 - base / 20 + 0.01 * k,
+    mean_design: 0.2 + base / 5,
+    mean_marketing: 0.1 + 0.01 * k,
+    mean_top_buyer_share: 0.6,
+    cumulative_functional_upgrades: 10 + 3 * k,
+  });
   return row;
 }
 
@@ -109,26 +179,61 @@ export function makeSweep(dir: string): string {
       for (let r = 1; r <= REPS; r++) {
         run++;
         const base = (g === 'quasi_hierarchy' ? 0.8 : g === 'market' ? 0.4 : 0.1) - t / 20;
-        rows.push({ run_id: run, cell_id: cell, replicate: r, seed: 1000 + run, [factors[0]]: g, [factors[1]]: t, ...metricRow(base, r) });
+        rows.push({
+          run_id: run,
+          cell_id: cell,
+          replicate: r,
+          seed: 1000 + run,
+          [factors[0]]: g,
+          [factors[1]]: t,
+          ...metricRow(base, r),
+        });
       }
     }
   }
-  writeCsv(join(dir, 'runs.csv'), ['run_id', 'cell_id', 'replicate', 'seed', ...factors, ...METRICS], rows);
-  writeCsv(join(dir, 'summary.csv'), ['cell_id', ...factors, 'metric', 'n', 'mean', 'sd', 'ci95_low', 'ci95_high'], []);
-  writeFileSync(join(dir, 'design.json'), JSON.stringify({ design: 'grid', factors: factors.map((path) => ({ path })) }));
+  writeCsv(
+    join(dir, 'runs.csv'),
+    ['run_id', 'cell_id', 'replicate', 'seed', ...factors, ...METRICS],
+    rows,
+  );
+  writeCsv(
+    join(dir, 'summary.csv'),
+    ['cell_id', ...factors, 'metric', 'n', 'mean', 'sd', 'ci95_low', 'ci95_high'],
+    [],
+  );
+  writeFileSync(
+    join(dir, 'design.json'),
+    JSON.stringify({ design: 'grid', factors: factors.map((path) => ({ path })) }),
+  );
   writeCsv(
     join(dir, 'codebook.csv'),
     ['file', 'column', 'type', 'unit', 'description'],
     [
-      { file: 'runs.csv', column: 'suppliers.smes.intent.network_ties', type: 'integer', unit: 'ties', description: 'Varied parameter' },
-      { file: 'runs.csv', column: 'lockin_rate', type: 'number', unit: 'share', description: 'Lock-in' },
+      {
+        file: 'runs.csv',
+        column: 'suppliers.smes.intent.network_ties',
+        type: 'integer',
+        unit: 'ties',
+        description: 'Varied parameter',
+      },
+      {
+        file: 'runs.csv',
+        column: 'lockin_rate',
+        type: 'number',
+        unit: 'share',
+        description: 'Lock-in',
+      },
     ],
   );
   manifest(dir, 'tiny-sweep', { seeds: [2026] });
   return dir;
 }
 
-export const SA_FACTORS = ['environment.ipr_protection', 'environment.institutions', 'environment.peer_trust'];
+export const SA_FACTORS = [
+  'environment.ipr_protection',
+  'environment.institutions',
+  'environment.peer_trust',
+];
 export const SA_RUNS = 40;
 
 /** A sensitivity folder: a sweep over three continuous factors plus sensitivity.csv. */
@@ -137,40 +242,165 @@ export function makeSensitivity(dir: string, method: 'sobol' | 'morris'): string
   const rows: Record<string, Cell>[] = [];
   for (let i = 0; i < SA_RUNS; i++) {
     const x = SA_FACTORS.map((_, k) => ((i * (k + 3) * 7919) % 97) / 96);
-    rows.push({ run_id: i + 1, cell_id: i + 1, replicate: 1, seed: i, [SA_FACTORS[0]]: x[0], [SA_FACTORS[1]]: x[1], [SA_FACTORS[2]]: x[2], ...metricRow(0.4 + 0.55 * x[1] - 0.35 * x[0], 0) });
+    rows.push({
+      run_id: i + 1,
+      cell_id: i + 1,
+      replicate: 1,
+      seed: i,
+      [SA_FACTORS[0]]: x[0],
+      [SA_FACTORS[1]]: x[1],
+      [SA_FACTORS[2]]: x[2],
+      ...metricRow(0.4 + 0.55 * x[1] - 0.35 * x[0], 0),
+    });
   }
-  writeCsv(join(dir, 'runs.csv'), ['run_id', 'cell_id', 'replicate', 'seed', ...SA_FACTORS, ...METRICS], rows);
-  writeCsv(join(dir, 'summary.csv'), ['cell_id', ...SA_FACTORS, 'metric', 'n', 'mean', 'sd', 'ci95_low', 'ci95_high'], []);
+  writeCsv(
+    join(dir, 'runs.csv'),
+    ['run_id', 'cell_id', 'replicate', 'seed', ...SA_FACTORS, ...METRICS],
+    rows,
+  );
+  writeCsv(
+    join(dir, 'summary.csv'),
+    ['cell_id', ...SA_FACTORS, 'metric', 'n', 'mean', 'sd', 'ci95_low', 'ci95_high'],
+    [],
+  );
   const srows: Record<string, Cell>[] = [];
   for (const metric of ['lockin_rate', 'share_oem']) {
     SA_FACTORS.forEach((factor, k) => {
       const v = [0.1, 0.6, 0.02][k];
       if (method === 'sobol') {
-        srows.push({ metric, method, factor, index: 'S1', value: v, ci95_low: v - 0.05, ci95_high: v + 0.05 });
-        srows.push({ metric, method, factor, index: 'ST', value: v + 0.05, ci95_low: v, ci95_high: v + 0.1 });
+        srows.push({
+          metric,
+          method,
+          factor,
+          index: 'S1',
+          value: v,
+          ci95_low: v - 0.05,
+          ci95_high: v + 0.05,
+        });
+        srows.push({
+          metric,
+          method,
+          factor,
+          index: 'ST',
+          value: v + 0.05,
+          ci95_low: v,
+          ci95_high: v + 0.1,
+        });
       } else {
-        srows.push({ metric, method, factor, index: 'mu', value: -v, ci95_low: null, ci95_high: null });
-        srows.push({ metric, method, factor, index: 'mu_star', value: v, ci95_low: v / 2, ci95_high: v * 1.5 });
-        srows.push({ metric, method, factor, index: 'sigma', value: v / 3, ci95_low: null, ci95_high: null });
+        srows.push({
+          metric,
+          method,
+          factor,
+          index: 'mu',
+          value: -v,
+          ci95_low: null,
+          ci95_high: null,
+        });
+        srows.push({
+          metric,
+          method,
+          factor,
+          index: 'mu_star',
+          value: v,
+          ci95_low: v / 2,
+          ci95_high: v * 1.5,
+        });
+        srows.push({
+          metric,
+          method,
+          factor,
+          index: 'sigma',
+          value: v / 3,
+          ci95_low: null,
+          ci95_high: null,
+        });
       }
     });
   }
-  writeCsv(join(dir, 'sensitivity.csv'), ['metric', 'method', 'factor', 'index', 'value', 'ci95_low', 'ci95_high'], srows);
+  writeCsv(
+    join(dir, 'sensitivity.csv'),
+    ['metric', 'method', 'factor', 'index', 'value', 'ci95_low', 'ci95_high'],
+    srows,
+  );
   writeFileSync(join(dir, 'design.json'), JSON.stringify({ design: method }));
   manifest(dir, `tiny-${method}`);
   return dir;
 }
 
 export const VALIDATION_ROWS: Record<string, Cell>[] = [
-  { kind: 'pattern', pattern: 'P1', check: 'process', source: 'Humphrey & Schmitz 2002', contrast: 'quasi_hierarchy - market, mean_process', effect: 0.12, ci95_low: 0.08, ci95_high: 0.16, criterion: 'ci95_low > 0', n_runs: 40, result: 'PASS' },
-  { kind: 'pattern', pattern: 'P2', check: 'upgrades', source: 'Humphrey & Schmitz 2002', contrast: 'quasi_hierarchy - market, share_odm+share_obm', effect: -0.2, ci95_low: -0.3, ci95_high: -0.1, criterion: 'ci95_high < 0', n_runs: 40, result: 'PASS' },
-  { kind: 'pattern', pattern: 'P5', check: 'diversified', source: 'Navas-Alemán 2011', contrast: 'low - high dependence, upgrade rate', effect: 0.03, ci95_low: -0.02, ci95_high: 0.08, criterion: 'ci95_low > 0', n_runs: 40, result: 'FAIL' },
-  { kind: 'case', pattern: 'sinos-valley', check: 'lockin', source: 'Schmitz 1999 <Sinos & "shoes">', contrast: 'lockin_rate at year 30', effect: 0.7, ci95_low: 0.6, ci95_high: 0.8, criterion: 'effect > 0.5', n_runs: 10, result: 'PASS' },
+  {
+    kind: 'pattern',
+    pattern: 'P1',
+    check: 'process',
+    source: 'Humphrey & Schmitz 2002',
+    contrast: 'quasi_hierarchy - market, mean_process',
+    effect: 0.12,
+    ci95_low: 0.08,
+    ci95_high: 0.16,
+    criterion: 'ci95_low > 0',
+    n_runs: 40,
+    result: 'PASS',
+  },
+  {
+    kind: 'pattern',
+    pattern: 'P2',
+    check: 'upgrades',
+    source: 'Humphrey & Schmitz 2002',
+    contrast: 'quasi_hierarchy - market, share_odm+share_obm',
+    effect: -0.2,
+    ci95_low: -0.3,
+    ci95_high: -0.1,
+    criterion: 'ci95_high < 0',
+    n_runs: 40,
+    result: 'PASS',
+  },
+  {
+    kind: 'pattern',
+    pattern: 'P5',
+    check: 'diversified',
+    source: 'Navas-Alemán 2011',
+    contrast: 'low - high dependence, upgrade rate',
+    effect: 0.03,
+    ci95_low: -0.02,
+    ci95_high: 0.08,
+    criterion: 'ci95_low > 0',
+    n_runs: 40,
+    result: 'FAIL',
+  },
+  {
+    kind: 'case',
+    pattern: 'sinos-valley',
+    check: 'lockin',
+    source: 'Schmitz 1999 <Sinos & "shoes">',
+    contrast: 'lockin_rate at year 30',
+    effect: 0.7,
+    ci95_low: 0.6,
+    ci95_high: 0.8,
+    criterion: 'effect > 0.5',
+    n_runs: 10,
+    result: 'PASS',
+  },
 ];
 
 export function makeValidation(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  writeCsv(join(dir, 'validation.csv'), ['kind', 'pattern', 'check', 'source', 'contrast', 'effect', 'ci95_low', 'ci95_high', 'criterion', 'n_runs', 'result'], VALIDATION_ROWS);
+  writeCsv(
+    join(dir, 'validation.csv'),
+    [
+      'kind',
+      'pattern',
+      'check',
+      'source',
+      'contrast',
+      'effect',
+      'ci95_low',
+      'ci95_high',
+      'criterion',
+      'n_runs',
+      'result',
+    ],
+    VALIDATION_ROWS,
+  );
   writeFileSync(join(dir, 'validation.md'), '# Validation\n\n3 of 4 checks pass.\n');
   manifest(dir, 'validation');
   return dir;

@@ -17,7 +17,18 @@ import { readManifest, readUnits } from '../../src/report/data.js';
 import { UserError } from '../../src/scenario/errors.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
 import { gvcInProcess } from './cli.js';
-import { GOVERNANCE, GROUP_ROLES, makeGroupedRun, makeRun, makeSensitivity, makeSweep, makeValidation, SA_FACTORS, TIES, VALIDATION_ROWS } from './fixtures.js';
+import {
+  GOVERNANCE,
+  GROUP_ROLES,
+  makeGroupedRun,
+  makeRun,
+  makeSensitivity,
+  makeSweep,
+  makeValidation,
+  SA_FACTORS,
+  TIES,
+  VALIDATION_ROWS,
+} from './fixtures.js';
 
 // Rendering loads vega and several tests start the CLI: on a busy 2-core machine they need more than the default 5 s.
 vi.setConfig({ testTimeout: 60_000 });
@@ -31,8 +42,10 @@ const gvc = (cwd: string, ...args: string[]) => {
 /** Number of marks of a kind in an SVG written by vega (each item carries its role). */
 const count = (svg: string, role: string) => svg.split(`aria-roledescription="${role}"`).length - 1;
 /** Text of the SVG's <text> elements. */
-const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&amp;/g, '&'));
-const fontSizes = (svg: string) => [...svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
+const texts = (svg: string) =>
+  [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+const fontSizes = (svg: string) =>
+  [...svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
 
 let root: string;
 let run: string, sweep: string, sobol: string, morris: string, validation: string;
@@ -67,22 +80,48 @@ describe('folder kinds', () => {
 describe('run figures', () => {
   it('plot capabilities, roles, governance and the top-buyer share distribution', async () => {
     const figs = await renderFigures(runFigures(run, readManifest(run)));
-    expect(figs.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'events', 'top-buyer-share']);
+    expect(figs.map((f) => f.id)).toEqual([
+      'capabilities',
+      'roles',
+      'governance',
+      'events',
+      'top-buyer-share',
+    ]);
     for (const f of figs) {
       expectReadable(f.svg);
       expect(f.warnings).toEqual([]);
       expect(texts(f.svg)).toContain(f.title);
-      expect(texts(f.svg)).toContain(f.id === 'top-buyer-share' ? 'top-buyer share (share of sales)' : 'step (quarter)');
+      expect(texts(f.svg)).toContain(
+        f.id === 'top-buyer-share' ? 'top-buyer share (share of sales)' : 'step (quarter)',
+      );
     }
     const [cap, roles, gov, events, hist] = figs;
     expect(count(events.svg, 'line mark')).toBe(4);
-    expect(texts(events.svg)).toEqual(expect.arrayContaining(['cumulative events (count)', 'chain upgrades (sector entries)', 'exits']));
+    expect(texts(events.svg)).toEqual(
+      expect.arrayContaining([
+        'cumulative events (count)',
+        'chain upgrades (sector entries)',
+        'exits',
+      ]),
+    );
     expect(count(cap.svg, 'line mark')).toBe(4);
-    expect(texts(cap.svg)).toEqual(expect.arrayContaining(['mean capability (index 0–1)', 'process', 'product', 'design', 'marketing']));
+    expect(texts(cap.svg)).toEqual(
+      expect.arrayContaining([
+        'mean capability (index 0–1)',
+        'process',
+        'product',
+        'design',
+        'marketing',
+      ]),
+    );
     expect(count(roles.svg, 'area mark')).toBe(3);
-    expect(texts(roles.svg)).toEqual(expect.arrayContaining(['share of active suppliers', 'OEM', 'ODM', 'OBM']));
+    expect(texts(roles.svg)).toEqual(
+      expect.arrayContaining(['share of active suppliers', 'OEM', 'ODM', 'OBM']),
+    );
     expect(count(gov.svg, 'area mark')).toBe(4);
-    expect(texts(gov.svg)).toEqual(expect.arrayContaining(['market', 'network', 'quasi-hierarchy', 'hierarchy']));
+    expect(texts(gov.svg)).toEqual(
+      expect.arrayContaining(['market', 'network', 'quasi-hierarchy', 'hierarchy']),
+    );
     // Active suppliers at the final step only: 10 shares in 5 bins of width 0.05 (1.0 falls in the last).
     expect(count(hist.svg, 'bar')).toBe(5);
     expect(texts(hist.svg)).toContain('active suppliers (count)');
@@ -95,7 +134,15 @@ describe('run figures by supplier group', () => {
   it('add capability paths per group (suppliers.csv every K steps) and final roles per group', async () => {
     const dir = makeGroupedRun(join(root, 'grouped'));
     const figs = await renderFigures(runFigures(dir, readManifest(dir)));
-    expect(figs.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'events', 'top-buyer-share', 'capabilities-by-group', 'roles-by-group']);
+    expect(figs.map((f) => f.id)).toEqual([
+      'capabilities',
+      'roles',
+      'governance',
+      'events',
+      'top-buyer-share',
+      'capabilities-by-group',
+      'roles-by-group',
+    ]);
     const [, , , , hist, caps, roles] = figs;
     for (const f of [hist, caps, roles]) {
       expectReadable(f.svg);
@@ -103,20 +150,42 @@ describe('run figures by supplier group', () => {
     }
     // Stacked by group: 0.4 (firm_y) and 0.9 (exporters).
     expect(count(hist.svg, 'bar')).toBe(2);
-    expect(texts(hist.svg)).toEqual(expect.arrayContaining(['supplier group', 'exporters', 'firm_y']));
+    expect(texts(hist.svg)).toEqual(
+      expect.arrayContaining(['supplier group', 'exporters', 'firm_y']),
+    );
     expect(count(caps.svg, 'line mark')).toBe(2 * 4);
-    expect(texts(caps.svg)).toEqual(expect.arrayContaining(['exporters', 'firm_y', 'step (quarter)']));
-    const combos = new Set(Object.entries(GROUP_ROLES).flatMap(([g, rs]) => rs.map((r) => `${g}|${r}`)));
+    expect(texts(caps.svg)).toEqual(
+      expect.arrayContaining(['exporters', 'firm_y', 'step (quarter)']),
+    );
+    const combos = new Set(
+      Object.entries(GROUP_ROLES).flatMap(([g, rs]) => rs.map((r) => `${g}|${r}`)),
+    );
     expect(count(roles.svg, 'bar')).toBe(combos.size);
-    expect(texts(roles.svg)).toEqual(expect.arrayContaining(['exporters (n = 3)', 'firm_y (n = 1)', 'share of active suppliers in the group']));
+    expect(texts(roles.svg)).toEqual(
+      expect.arrayContaining([
+        'exporters (n = 3)',
+        'firm_y (n = 1)',
+        'share of active suppliers in the group',
+      ]),
+    );
   });
 
   it('suggest --agents every:K when suppliers.csv has the final step only', async () => {
     const dir = makeGroupedRun(join(root, 'grouped-final'));
     const t = readFileSync(join(dir, 'suppliers.csv'), 'utf8').split('\n');
-    writeFileSync(join(dir, 'suppliers.csv'), [t[0], ...t.slice(1).filter((l) => l.startsWith('1,10,'))].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'suppliers.csv'),
+      [t[0], ...t.slice(1).filter((l) => l.startsWith('1,10,'))].join('\n') + '\n',
+    );
     const r = await buildReport(dir, { programVersion: 'test' });
-    expect(r.figures.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'events', 'top-buyer-share', 'roles-by-group']);
+    expect(r.figures.map((f) => f.id)).toEqual([
+      'capabilities',
+      'roles',
+      'governance',
+      'events',
+      'top-buyer-share',
+      'roles-by-group',
+    ]);
     expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toContain('--agents every:4');
   });
 });
@@ -124,9 +193,16 @@ describe('run figures by supplier group', () => {
 describe('sweep figures', () => {
   it('plot each metric against each parameter and the lock-in heatmap over governance x ties', async () => {
     const data = loadSweep(sweep, readUnits(sweep));
-    expect(data.factors).toEqual(['buyers.lead_firms.governance', 'suppliers.smes.intent.network_ties']);
+    expect(data.factors).toEqual([
+      'buyers.lead_firms.governance',
+      'suppliers.smes.intent.network_ties',
+    ]);
     const figs = await renderFigures(sweepFigures(data));
-    expect(figs.map((f) => f.id)).toEqual(['sweep-buyers-lead-firms-governance', 'sweep-suppliers-smes-intent-network-ties', 'heatmap-lockin-rate']);
+    expect(figs.map((f) => f.id)).toEqual([
+      'sweep-buyers-lead-firms-governance',
+      'sweep-suppliers-smes-intent-network-ties',
+      'heatmap-lockin-rate',
+    ]);
     const [gov, ties, heat] = figs;
     const m = data.metrics.length;
     expect(m).toBe(8);
@@ -138,7 +214,14 @@ describe('sweep figures', () => {
     // Categorical: a point and an error bar per level and metric.
     expect(count(gov.svg, 'point')).toBe(m * GOVERNANCE.length);
     expect(count(gov.svg, 'rule mark')).toBe(m * GOVERNANCE.length);
-    expect(texts(gov.svg)).toEqual(expect.arrayContaining(['lead_firms.governance', 'lockin_rate (share)', 'mean ± 95% CI', ...GOVERNANCE]));
+    expect(texts(gov.svg)).toEqual(
+      expect.arrayContaining([
+        'lead_firms.governance',
+        'lockin_rate (share)',
+        'mean ± 95% CI',
+        ...GOVERNANCE,
+      ]),
+    );
     // Numeric: a band and a line per metric panel, a point per level; units from the codebook.
     expect(count(ties.svg, 'area mark')).toBe(m);
     expect(count(ties.svg, 'line mark')).toBe(m);
@@ -150,8 +233,13 @@ describe('sweep figures', () => {
   });
 
   it('takes --metrics and refuses an unknown one with a suggestion', () => {
-    expect(loadSweep(sweep, new Map(), ['lockin_rate', 'mean_margin']).metrics).toEqual(['lockin_rate', 'mean_margin']);
-    expect(() => loadSweep(sweep, new Map(), ['lockin_rat'])).toThrow(/no metric "lockin_rat"; did you mean "lockin_rate"/);
+    expect(loadSweep(sweep, new Map(), ['lockin_rate', 'mean_margin']).metrics).toEqual([
+      'lockin_rate',
+      'mean_margin',
+    ]);
+    expect(() => loadSweep(sweep, new Map(), ['lockin_rat'])).toThrow(
+      /no metric "lockin_rat"; did you mean "lockin_rate"/,
+    );
   });
 
   it('bins sampled parameters and picks the most influential pair for the heatmap', async () => {
@@ -174,7 +262,16 @@ describe('sensitivity figures', () => {
     expect(f.warnings).toEqual([]);
     expect(count(f.svg, 'bar')).toBe(2 * SA_FACTORS.length);
     expect(count(f.svg, 'rule mark')).toBe(2 * SA_FACTORS.length);
-    expect(texts(f.svg)).toEqual(expect.arrayContaining(['Sobol indices: lockin_rate', 'S1 (first order)', 'ST (total)', 'parameter', 'index (share of output variance)', ...SA_FACTORS]));
+    expect(texts(f.svg)).toEqual(
+      expect.arrayContaining([
+        'Sobol indices: lockin_rate',
+        'S1 (first order)',
+        'ST (total)',
+        'parameter',
+        'index (share of output variance)',
+        ...SA_FACTORS,
+      ]),
+    );
   });
 
   it('show Morris mu* and sigma bars, with intervals for mu*', async () => {
@@ -183,7 +280,13 @@ describe('sensitivity figures', () => {
     expectReadable(f.svg);
     expect(count(f.svg, 'bar')).toBe(2 * SA_FACTORS.length);
     expect(count(f.svg, 'rule mark')).toBe(SA_FACTORS.length);
-    expect(texts(f.svg)).toEqual(expect.arrayContaining(['Morris screening: share_oem', 'mu* (mean |effect|)', 'index (units of share_oem)']));
+    expect(texts(f.svg)).toEqual(
+      expect.arrayContaining([
+        'Morris screening: share_oem',
+        'mu* (mean |effect|)',
+        'index (units of share_oem)',
+      ]),
+    );
   });
 });
 
@@ -195,7 +298,15 @@ describe('validation figures', () => {
     expect(count(f.svg, 'point')).toBe(VALIDATION_ROWS.length);
     // One CI per check plus the zero line.
     expect(count(f.svg, 'rule mark')).toBe(VALIDATION_ROWS.length + 1);
-    expect(texts(f.svg)).toEqual(expect.arrayContaining(['P1 · process', 'sinos-valley · lockin', 'PASS', 'FAIL', 'pattern · check']));
+    expect(texts(f.svg)).toEqual(
+      expect.arrayContaining([
+        'P1 · process',
+        'sinos-valley · lockin',
+        'PASS',
+        'FAIL',
+        'pattern · check',
+      ]),
+    );
   });
 
   it('render to the same bytes every time (figures can be committed and diffed)', async () => {
@@ -206,7 +317,10 @@ describe('validation figures', () => {
 
   it('refuses a result other than PASS/FAIL', () => {
     const dir = makeValidation(join(root, 'bad-validation'));
-    writeFileSync(join(dir, 'validation.csv'), readFileSync(join(dir, 'validation.csv'), 'utf8').replace(',FAIL', ',MAYBE'));
+    writeFileSync(
+      join(dir, 'validation.csv'),
+      readFileSync(join(dir, 'validation.csv'), 'utf8').replace(',FAIL', ',MAYBE'),
+    );
     expect(() => readValidation(dir)).toThrow(/expected PASS or FAIL, found "MAYBE"/);
   });
 });
@@ -216,7 +330,11 @@ describe('gvc report', () => {
     const r = await buildReport(validation, { programVersion: 'test' });
     expect(r.kind).toBe('validation');
     const out = join(validation, 'report');
-    expect(readdirSync(out).sort()).toEqual(['report.html', 'validation-forest.svg', 'validation-forest.vl.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'report.html',
+      'validation-forest.svg',
+      'validation-forest.vl.json',
+    ]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(html.split('<svg').length - 1).toBe(1);
@@ -225,19 +343,31 @@ describe('gvc report', () => {
     expect(html).toContain('Schmitz 1999 &lt;Sinos &amp; &quot;shoes&quot;&gt;');
     expect(html).toContain('<dt>scenario</dt><dd>validation</dd>');
     expect(html).toContain('<dt>seed</dt><dd>7</dd>');
-    expect(JSON.parse(readFileSync(join(out, 'validation-forest.vl.json'), 'utf8')).$schema).toMatch(/vega-lite/);
+    expect(
+      JSON.parse(readFileSync(join(out, 'validation-forest.vl.json'), 'utf8')).$schema,
+    ).toMatch(/vega-lite/);
   });
 
   it('writes a report for every kind (default folder <dir>/report)', async () => {
-    for (const [dir, figures] of [[run, 5], [sweep, 3], [sobol, 2 + SA_FACTORS.length + 1]] as const) {
-      const r = await buildReport(dir, { programVersion: 'test', metrics: ['lockin_rate', 'share_oem'] });
+    for (const [dir, figures] of [
+      [run, 5],
+      [sweep, 3],
+      [sobol, 2 + SA_FACTORS.length + 1],
+    ] as const) {
+      const r = await buildReport(dir, {
+        programVersion: 'test',
+        metrics: ['lockin_rate', 'share_oem'],
+      });
       expect(r.figures).toHaveLength(figures);
       expect(r.warnings).toEqual([]);
       const files = readdirSync(join(dir, 'report'));
       expect(files.filter((f) => f.endsWith('.svg'))).toHaveLength(figures);
       const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
       expect(html.split('<svg').length - 1).toBe(figures);
-      for (const f of r.figures) expect(html).toContain(f.caption.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/</g, '&lt;'));
+      for (const f of r.figures)
+        expect(html).toContain(
+          f.caption.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/</g, '&lt;'),
+        );
     }
   });
 
@@ -247,11 +377,24 @@ describe('gvc report', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/wrote report\.html and 5 figures \(run folder\)/);
-    expect(readdirSync(out).filter((f) => f.endsWith('.svg')).sort()).toEqual(['capabilities.svg', 'events.svg', 'governance.svg', 'roles.svg', 'top-buyer-share.svg']);
+    expect(
+      readdirSync(out)
+        .filter((f) => f.endsWith('.svg'))
+        .sort(),
+    ).toEqual([
+      'capabilities.svg',
+      'events.svg',
+      'governance.svg',
+      'roles.svg',
+      'top-buyer-share.svg',
+    ]);
     const again = await gvcInProcess('report', run, '--out', out);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/not empty; use --force/);
-    expect(await gvcInProcess('report', run, '--out', out, '--force', '--quiet')).toMatchObject({ code: 0, stdout: '' });
+    expect(await gvcInProcess('report', run, '--out', out, '--force', '--quiet')).toMatchObject({
+      code: 0,
+      stdout: '',
+    });
   });
 
   it('reports a run without suppliers.csv (--agents none) from the timeseries alone', async () => {
@@ -259,7 +402,9 @@ describe('gvc report', () => {
     rmSync(join(dir, 'suppliers.csv'));
     const r = await buildReport(dir, { programVersion: 'test' });
     expect(r.figures.map((f) => f.id)).toEqual(['capabilities', 'roles', 'governance', 'events']);
-    expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toContain('No suppliers.csv in this folder');
+    expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toContain(
+      'No suppliers.csv in this folder',
+    );
   });
 
   it('gives one line and exit code 2 for bad input, and writes nothing', async () => {
@@ -270,12 +415,18 @@ describe('gvc report', () => {
     const broken = makeRun(join(root, 'broken'));
     writeFileSync(join(broken, 'timeseries.csv'), 'run_id,step,mean_process\n1,0,0.3\n');
     const badNumber = makeRun(join(root, 'bad-number'));
-    writeFileSync(join(badNumber, 'suppliers.csv'), readFileSync(join(badNumber, 'suppliers.csv'), 'utf8').replace(',0.12,', ',lots,'));
+    writeFileSync(
+      join(badNumber, 'suppliers.csv'),
+      readFileSync(join(badNumber, 'suppliers.csv'), 'utf8').replace(',0.12,', ',lots,'),
+    );
     const cases: [string[], RegExp][] = [
       [['report', join(root, 'missing')], /missing: no such folder/],
       [['report', empty], /not a gvc output folder/],
       [['report', broken], /timeseries\.csv: missing columns mean_product, mean_design/],
-      [['report', badNumber], /suppliers\.csv: column top_buyer_share: expected a number, found "lots"/],
+      [
+        ['report', badNumber],
+        /suppliers\.csv: column top_buyer_share: expected a number, found "lots"/,
+      ],
       [['report', sweep, '--metrics', 'lockin'], /--metrics: .* has no metric "lockin"/],
     ];
     for (const [args, message] of cases) {

@@ -30,12 +30,19 @@ const table = readCsv(CSV);
 
 describe('LaTeX', () => {
   it('escapes every special character in one pass', () => {
-    expect(escapeLatex('a_b & c% $d #e {f} ~g ^h \\i')).toBe('a\\_b \\& c\\% \\$d \\#e \\{f\\} \\textasciitilde{}g \\textasciicircum{}h \\textbackslash{}i');
+    expect(escapeLatex('a_b & c% $d #e {f} ~g ^h \\i')).toBe(
+      'a\\_b \\& c\\% \\$d \\#e \\{f\\} \\textasciitilde{}g \\textasciicircum{}h \\textbackslash{}i',
+    );
     expect(escapeLatex('<|>')).toBe('\\textless{}\\textbar{}\\textgreater{}');
   });
 
   it('writes a booktabs tabular with numbers right-aligned and rounded', () => {
-    const tex = formatTable(table, { format: 'latex', where: [['metric', 'lockin_rate']], columns: ['buyers.lead_firms.governance', 'n', 'mean', 'ci95_low', 'note'], digits: 2 });
+    const tex = formatTable(table, {
+      format: 'latex',
+      where: [['metric', 'lockin_rate']],
+      columns: ['buyers.lead_firms.governance', 'n', 'mean', 'ci95_low', 'note'],
+      digits: 2,
+    });
     expect(tex).toBe(
       [
         '% requires \\usepackage{booktabs}',
@@ -57,7 +64,7 @@ describe('Markdown', () => {
   it('writes an aligned pipe table with escaped pipes', () => {
     const md = formatTable(table, { format: 'markdown', columns: ['metric', 'mean', 'note'] });
     const lines = md.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^\| metric      \|  mean \| note +\|$/);
+    expect(lines[0]).toMatch(/^\| metric {6}\| {2}mean \| note +\|$/);
     expect(lines[1]).toMatch(/^\| ----------- \| ----: \| -+ \|$/);
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
     expect(lines[2]).toContain('| lockin_rate | 0.123 | R&D 50% $ #1 {x} ~y ^z \\\\ a\\|b <c>');
@@ -76,7 +83,8 @@ describe('Markdown', () => {
 });
 
 describe('gvc table', () => {
-  const gvc = (...args: string[]) => spawnSync(process.execPath, [BIN, 'table', ...args], { cwd: tmp, encoding: 'utf8' });
+  const gvc = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, 'table', ...args], { cwd: tmp, encoding: 'utf8' });
 
   it('prints the table on stdout', () => {
     const r = gvc(CSV, '--format', 'markdown', '--columns', 'metric,n', '--where', 'cell_id=2');
@@ -88,11 +96,17 @@ describe('gvc table', () => {
   it('refuses bad input with one line and exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [[CSV, '--format', 'html'], /--format: expected latex or markdown, found "html"/],
-      [[CSV, '--format', 'latex', '--columns', 'mean,metrc'], /--columns: .* has no column "metrc"; did you mean "metric"\?/],
+      [
+        [CSV, '--format', 'latex', '--columns', 'mean,metrc'],
+        /--columns: .* has no column "metrc"; did you mean "metric"\?/,
+      ],
       [[CSV, '--format', 'latex', '--digits', '-1'], /--digits: expected a whole number/],
       [[CSV, '--format', 'latex', '--where', 'metric'], /--where: expected column=value/],
       [[CSV, '--format', 'latex', '--where', 'metric=none'], /no rows match --where/],
-      [[join(tmp, 'missing.csv'), '--format', 'latex'], /missing\.csv: cannot read the file \(no such file\)/],
+      [
+        [join(tmp, 'missing.csv'), '--format', 'latex'],
+        /missing\.csv: cannot read the file \(no such file\)/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await gvcInProcess('table', ...args);

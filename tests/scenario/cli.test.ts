@@ -53,26 +53,49 @@ describe('gvc params', () => {
   it('json format lists every parameter with its range', async () => {
     const rows = JSON.parse(await run('params', '--format', 'json')) as Record<string, unknown>[];
     expect(rows.map((r) => r.path)).toEqual(PARAMETERS.map((p) => p.path));
-    expect(rows.find((r) => r.path === 'environment.ipr_protection')).toMatchObject({ type: 'number', default: 0.6, min: 0, max: 1 });
+    expect(rows.find((r) => r.path === 'environment.ipr_protection')).toMatchObject({
+      type: 'number',
+      default: 0.6,
+      min: 0,
+      max: 1,
+    });
   });
 
   it('with a file, prints resolved values with --set applied', async () => {
-    const csv = await run('params', file, '--format', 'csv', '--set', 'buyers.us.guards=[design, process]', '--set', 'suppliers.sme.cash=2');
+    const csv = await run(
+      'params',
+      file,
+      '--format',
+      'csv',
+      '--set',
+      'buyers.us.guards=[design, process]',
+      '--set',
+      'suppliers.sme.cash=2',
+    );
     const lines = csv.trimEnd().split('\n');
     expect(lines[0]).toBe('path,value,type,default,range,unit,description');
-    expect(lines).toContain('suppliers.sme.count,3,integer,100,"[0, 10000000]",firms,Number of suppliers in the group at the first step.');
-    expect(csv).toContain('buyers.us.guards,"[design, process]",set,"[design, marketing]",process|product|design|marketing,');
+    expect(lines).toContain(
+      'suppliers.sme.count,3,integer,100,"[0, 10000000]",firms,Number of suppliers in the group at the first step.',
+    );
+    expect(csv).toContain(
+      'buyers.us.guards,"[design, process]",set,"[design, marketing]",process|product|design|marketing,',
+    );
     expect(csv).toMatch(/\nsuppliers\.sme\.cash,2,number,1,/);
     // The value column parses back as the YAML a --set accepts.
     expect(parseCsv('[design, process]')).toEqual(['design', 'process']);
-    const json = JSON.parse(await run('params', file, '--format', 'json')) as { path: string; value: unknown }[];
+    const json = JSON.parse(await run('params', file, '--format', 'json')) as {
+      path: string;
+      value: unknown;
+    }[];
     expect(json.find((r) => r.path === 'buyers.us.guards')?.value).toEqual(['design', 'marketing']);
     expect(json.some((r) => r.path.includes('*'))).toBe(false);
   });
 
   it('with a file, markdown is a table with a value column', async () => {
     const md = await run('params', file, '--format', 'markdown');
-    expect(md.split('\n')[0]).toBe('| Path | Value | Type | Default | Range | Unit | Description |');
+    expect(md.split('\n')[0]).toBe(
+      '| Path | Value | Type | Default | Range | Unit | Description |',
+    );
     expect(md).toContain('| `suppliers.sme.count` | `3` | integer | `100` |');
   });
 
@@ -82,7 +105,9 @@ describe('gvc params', () => {
   });
 
   it('bad scenario files surface as UserErrors', async () => {
-    await expect(run('params', file, '--set', 'buyers.eu.count=1')).rejects.toThrow(/buyers\.eu: expected an existing buyers group \(us\)/);
+    await expect(run('params', file, '--set', 'buyers.eu.count=1')).rejects.toThrow(
+      /buyers\.eu: expected an existing buyers group \(us\)/,
+    );
   });
 });
 

@@ -8,7 +8,9 @@ describe('docs/parameters.md', () => {
     const onDisk = readFileSync(new URL('../../docs/parameters.md', import.meta.url), 'utf8');
     const expected = parametersMarkdown();
     if (onDisk !== expected) {
-      throw new Error(`docs/parameters.md is out of date with src/scenario/parameters.ts; regenerate it with: ${REGENERATE_DOCS_COMMAND}`);
+      throw new Error(
+        `docs/parameters.md is out of date with src/scenario/parameters.ts; regenerate it with: ${REGENERATE_DOCS_COMMAND}`,
+      );
     }
   });
 

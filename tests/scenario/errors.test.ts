@@ -18,7 +18,10 @@ function errorOf(fn: () => unknown): string {
   throw new Error('expected a UserError, but nothing was thrown');
 }
 
-const parse = (text: string, opts?: LoadOptions, file = 'x.yaml') => () => parseScenarioText(text, file, opts);
+const parse =
+  (text: string, opts?: LoadOptions, file = 'x.yaml') =>
+  () =>
+    parseScenarioText(text, file, opts);
 
 const BASE = 'suppliers:\n  sme: {}\nbuyers:\n  us: {}\n';
 /** Append `    key: value` lines to configure buyer group `us` (they land on line 5). */
@@ -39,53 +42,91 @@ describe('scenario errors are one line: where, path, expected, found', () => {
       'scenarios/x.yaml:12:5: buyers.us.governance: expected one of market|network|quasi_hierarchy|hierarchy|emergent, found "quasi". Did you mean "quasi_hierarchy"?',
     );
     expect(e).toBeInstanceOf(UserError);
-    expect([e.file, e.path, e.line, e.column, e.suggestion]).toEqual(['scenarios/x.yaml', 'buyers.us.governance', 12, 5, 'quasi_hierarchy']);
+    expect([e.file, e.path, e.line, e.column, e.suggestion]).toEqual([
+      'scenarios/x.yaml',
+      'buyers.us.governance',
+      12,
+      5,
+      'quasi_hierarchy',
+    ]);
   });
 
   it('missing file', () => {
     const file = join(tmpdir(), 'gvc-no-such-scenario-4711.yaml');
-    expect(errorOf(() => loadScenario(file))).toBe(`${file}: cannot read scenario file: no such file`);
+    expect(errorOf(() => loadScenario(file))).toBe(
+      `${file}: cannot read scenario file: no such file`,
+    );
   });
 
   it('a directory, and an unknown extension', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gvc-scn-'));
     const sub = join(dir, 'sub.yaml');
     mkdtempSync(sub); // a directory whose name looks like a scenario
-    expect(errorOf(() => loadScenario(dir))).toBe(`${dir}: expected a .yaml, .yml or .json scenario file, found extension ""`);
+    expect(errorOf(() => loadScenario(dir))).toBe(
+      `${dir}: expected a .yaml, .yml or .json scenario file, found extension ""`,
+    );
     const txt = join(dir, 'x.txt');
     writeFileSync(txt, BASE);
-    expect(errorOf(() => loadScenario(txt))).toBe(`${txt}: expected a .yaml, .yml or .json scenario file, found extension ".txt"`);
+    expect(errorOf(() => loadScenario(txt))).toBe(
+      `${txt}: expected a .yaml, .yml or .json scenario file, found extension ".txt"`,
+    );
   });
 
   it('YAML syntax error reports line and column', () => {
-    expect(errorOf(parse('suppliers:\n  sme:\n    count: 1\n   cash: 2\n'))).toMatch(/^x\.yaml:4:1: invalid YAML: \S/);
-    expect(errorOf(parse('suppliers:\n  sme: {count: 1\n'))).toMatch(/^x\.yaml:\d+:\d+: invalid YAML: \S/);
-    expect(errorOf(parse('suppliers:\n  sme: {}\n  sme: {}\n'))).toBe('x.yaml:3:3: invalid YAML: Map keys must be unique');
+    expect(errorOf(parse('suppliers:\n  sme:\n    count: 1\n   cash: 2\n'))).toMatch(
+      /^x\.yaml:4:1: invalid YAML: \S/,
+    );
+    expect(errorOf(parse('suppliers:\n  sme: {count: 1\n'))).toMatch(
+      /^x\.yaml:\d+:\d+: invalid YAML: \S/,
+    );
+    expect(errorOf(parse('suppliers:\n  sme: {}\n  sme: {}\n'))).toBe(
+      'x.yaml:3:3: invalid YAML: Map keys must be unique',
+    );
   });
 
   it('JSON syntax error reports line and column', () => {
     const text = '{\n  "suppliers": {"sme": {"count": 1,}}\n}\n';
     expect(errorOf(parse(text, {}, 'x.json'))).toMatch(/^x\.json:2:\d+: invalid JSON: \S/);
     // YAML-only syntax is not JSON.
-    expect(errorOf(parse('{suppliers: {sme: {}}}', {}, 'x.json'))).toMatch(/^x\.json:1:2: invalid JSON: /);
+    expect(errorOf(parse('{suppliers: {sme: {}}}', {}, 'x.json'))).toMatch(
+      /^x\.json:1:2: invalid JSON: /,
+    );
   });
 
   it('tags are rejected and aliases are bounded', () => {
-    expect(errorOf(parse('suppliers:\n  sme:\n    count: !!binary aGVsbG8=\n'))).toMatch(/^x\.yaml:3:12: invalid YAML: .*tags are not allowed/);
-    expect(errorOf(parse('suppliers: !custom\n  sme: {}\n'))).toMatch(/^x\.yaml:1:12: invalid YAML: Unresolved tag: !custom/);
+    expect(errorOf(parse('suppliers:\n  sme:\n    count: !!binary aGVsbG8=\n'))).toMatch(
+      /^x\.yaml:3:12: invalid YAML: .*tags are not allowed/,
+    );
+    expect(errorOf(parse('suppliers: !custom\n  sme: {}\n'))).toMatch(
+      /^x\.yaml:1:12: invalid YAML: Unresolved tag: !custom/,
+    );
     const bomb = ['a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]'];
     for (let i = 0; i < 12; i++) bomb.push(`l${i}: [${Array(10).fill('*a').join(', ')}]`);
-    expect(errorOf(parse(`${bomb.join('\n')}\n`))).toMatch(/^x\.yaml: invalid YAML: Excessive alias count/);
+    expect(errorOf(parse(`${bomb.join('\n')}\n`))).toMatch(
+      /^x\.yaml: invalid YAML: Excessive alias count/,
+    );
     // Merge keys are not special in YAML 1.2 here: `<<` is just an unknown key.
-    expect(errorOf(parse('suppliers:\n  sme:\n    <<: {count: 1}\n'))).toMatch(/^x\.yaml:3:5: suppliers\.sme\.<<: .*unknown key "<<"/);
+    expect(errorOf(parse('suppliers:\n  sme:\n    <<: {count: 1}\n'))).toMatch(
+      /^x\.yaml:3:5: suppliers\.sme\.<<: .*unknown key "<<"/,
+    );
   });
 
   it('the document must be a mapping with at least one supplier group', () => {
-    expect(errorOf(parse(''))).toBe('x.yaml: expected a scenario mapping with at least one supplier group, found an empty document');
-    expect(errorOf(parse('- 1\n- 2\n'))).toBe('x.yaml:1:1: expected a mapping of scenario sections, found a list');
-    expect(errorOf(parse('buyers:\n  us: {}\n'))).toBe('x.yaml: suppliers: expected at least one supplier group, found no suppliers section');
-    expect(errorOf(parse('suppliers: {}\n'))).toBe('x.yaml:1:1: suppliers: expected at least one supplier group, found none');
-    expect(errorOf(parse('suppliers: [sme]\n'))).toBe('x.yaml:1:12: suppliers: expected a mapping of suppliers groups by name, found a list');
+    expect(errorOf(parse(''))).toBe(
+      'x.yaml: expected a scenario mapping with at least one supplier group, found an empty document',
+    );
+    expect(errorOf(parse('- 1\n- 2\n'))).toBe(
+      'x.yaml:1:1: expected a mapping of scenario sections, found a list',
+    );
+    expect(errorOf(parse('buyers:\n  us: {}\n'))).toBe(
+      'x.yaml: suppliers: expected at least one supplier group, found no suppliers section',
+    );
+    expect(errorOf(parse('suppliers: {}\n'))).toBe(
+      'x.yaml:1:1: suppliers: expected at least one supplier group, found none',
+    );
+    expect(errorOf(parse('suppliers: [sme]\n'))).toBe(
+      'x.yaml:1:12: suppliers: expected a mapping of suppliers groups by name, found a list',
+    );
   });
 
   it('unknown key with a did-you-mean at the same level', () => {
@@ -101,20 +142,30 @@ describe('scenario errors are one line: where, path, expected, found', () => {
     expect(errorOf(parse(`model:\n  unit_cost: 0.5\n${BASE}`))).toBe(
       'x.yaml:2:3: model.unit_cost: expected a key of model, found unknown key "unit_cost". Did you mean "model.prices.unit_cost"?',
     );
-    expect(errorOf(parse('suppliers:\n  sme:\n    process: 0.5\n'))).toMatch(/Did you mean "suppliers\.sme\.capabilities\.process"\?$/);
+    expect(errorOf(parse('suppliers:\n  sme:\n    process: 0.5\n'))).toMatch(
+      /Did you mean "suppliers\.sme\.capabilities\.process"\?$/,
+    );
   });
 
   it('bad group names', () => {
-    expect(errorOf(parse('suppliers:\n  SME: {}\n'))).toBe('x.yaml:2:3: suppliers.SME: expected a group name matching ^[a-z][a-z0-9_]*$, found "SME"');
+    expect(errorOf(parse('suppliers:\n  SME: {}\n'))).toBe(
+      'x.yaml:2:3: suppliers.SME: expected a group name matching ^[a-z][a-z0-9_]*$, found "SME"',
+    );
   });
 
   it('wrong type', () => {
     expect(errorOf(parse('suppliers:\n  sme:\n    count: many\n'))).toBe(
       'x.yaml:3:12: suppliers.sme.count: expected an integer in [0, 10000000], found "many"',
     );
-    expect(errorOf(parse(`${US}    developmental: yes\n`))).toBe('x.yaml:5:20: buyers.us.developmental: expected true or false, found "yes"');
-    expect(errorOf(parse('environment: 3\nsuppliers:\n  sme: {}\n'))).toBe('x.yaml:1:14: environment: expected a mapping, found 3');
-    expect(errorOf(parse('name: 3\nsuppliers:\n  sme: {}\n'))).toBe('x.yaml:1:7: name: expected a string, found 3');
+    expect(errorOf(parse(`${US}    developmental: yes\n`))).toBe(
+      'x.yaml:5:20: buyers.us.developmental: expected true or false, found "yes"',
+    );
+    expect(errorOf(parse('environment: 3\nsuppliers:\n  sme: {}\n'))).toBe(
+      'x.yaml:1:14: environment: expected a mapping, found 3',
+    );
+    expect(errorOf(parse('name: 3\nsuppliers:\n  sme: {}\n'))).toBe(
+      'x.yaml:1:7: name: expected a string, found 3',
+    );
     expect(errorOf(parse('environment:\n  ipr_protection: .inf\nsuppliers:\n  sme: {}\n'))).toBe(
       'x.yaml:2:19: environment.ipr_protection: expected a number in [0, 1], found Infinity',
     );
@@ -124,14 +175,18 @@ describe('scenario errors are one line: where, path, expected, found', () => {
   });
 
   it('integers must be integers', () => {
-    expect(errorOf(parse('suppliers:\n  sme:\n    count: 5.5\n'))).toBe('x.yaml:3:12: suppliers.sme.count: expected an integer in [0, 10000000], found 5.5');
+    expect(errorOf(parse('suppliers:\n  sme:\n    count: 5.5\n'))).toBe(
+      'x.yaml:3:12: suppliers.sme.count: expected an integer in [0, 10000000], found 5.5',
+    );
   });
 
   it('out of range shows the range', () => {
     expect(errorOf(parse('environment:\n  ipr_protection: 1.5\nsuppliers:\n  sme: {}\n'))).toBe(
       'x.yaml:2:19: environment.ipr_protection: expected a number in [0, 1], found 1.5',
     );
-    expect(errorOf(parse('suppliers:\n  sme:\n    count: -1\n'))).toBe('x.yaml:3:12: suppliers.sme.count: expected an integer in [0, 10000000], found -1');
+    expect(errorOf(parse('suppliers:\n  sme:\n    count: -1\n'))).toBe(
+      'x.yaml:3:12: suppliers.sme.count: expected an integer in [0, 10000000], found -1',
+    );
   });
 
   it('bad enum value with a suggestion', () => {
@@ -147,7 +202,9 @@ describe('scenario errors are one line: where, path, expected, found', () => {
     expect(errorOf(parse(`${US}    guards: [design, desing]\n`))).toBe(
       'x.yaml:5:22: buyers.us.guards[1]: expected one of process|product|design|marketing, found "desing". Did you mean "design"?',
     );
-    expect(errorOf(parse(`${US}    guards: [design, design]\n`))).toBe('x.yaml:5:22: buyers.us.guards[1]: expected each item at most once, found "design" again');
+    expect(errorOf(parse(`${US}    guards: [design, design]\n`))).toBe(
+      'x.yaml:5:22: buyers.us.guards[1]: expected each item at most once, found "design" again',
+    );
     expect(errorOf(parse(`${US}    guards: design, marketing\n`))).toBe(
       'x.yaml:5:13: buyers.us.guards: expected a list of items from process|product|design|marketing, found "design, marketing". Did you mean "[design, marketing]"?',
     );
@@ -161,13 +218,18 @@ describe('scenario errors are one line: where, path, expected, found', () => {
       'x.yaml:3:22: suppliers.sme.partner_groups[0]: expected the name of a partners group (the scenario has none), found "uni"',
     );
     // A group declared after the reference is fine.
-    expect(() => parseScenarioText('suppliers:\n  sme:\n    buyer_groups: [eu]\nbuyers:\n  eu: {}\n', 'x.yaml')).not.toThrow();
+    expect(() =>
+      parseScenarioText(
+        'suppliers:\n  sme:\n    buyer_groups: [eu]\nbuyers:\n  eu: {}\n',
+        'x.yaml',
+      ),
+    ).not.toThrow();
   });
 
   it('positions inside a JSON file', () => {
-    expect(errorOf(parse('{\n  "suppliers": {\n    "sme": {"count": "3"}\n  }\n}\n', {}, 'x.json'))).toBe(
-      'x.json:3:22: suppliers.sme.count: expected an integer in [0, 10000000], found "3"',
-    );
+    expect(
+      errorOf(parse('{\n  "suppliers": {\n    "sme": {"count": "3"}\n  }\n}\n', {}, 'x.json')),
+    ).toBe('x.json:3:22: suppliers.sme.count: expected an integer in [0, 10000000], found "3"');
   });
 
   it('--set to an unknown path suggests the nearest', () => {
@@ -177,7 +239,9 @@ describe('scenario errors are one line: where, path, expected, found', () => {
     expect(errorOf(parse(BASE, { sets: ['ipr_protection=0.3'] }))).toBe(
       '--set ipr_protection=0.3: ipr_protection: expected a parameter path (see gvc params), found unknown path "ipr_protection". Did you mean "environment.ipr_protection"?',
     );
-    expect(errorOf(parse(BASE, { sets: ['environment=1'] }))).toMatch(/^--set environment=1: environment: expected a parameter path/);
+    expect(errorOf(parse(BASE, { sets: ['environment=1'] }))).toMatch(
+      /^--set environment=1: environment: expected a parameter path/,
+    );
   });
 
   it('--set to a group that does not exist', () => {
@@ -199,17 +263,35 @@ describe('scenario errors are one line: where, path, expected, found', () => {
     expect(errorOf(parse(BASE, { sets: ['suppliers.sme.buyer_groups=[eu]'] }))).toBe(
       '--set suppliers.sme.buyer_groups=[eu]: suppliers.sme.buyer_groups[0]: expected the name of a buyers group (us), found "eu". Did you mean "us"?',
     );
-    expect(errorOf(parse(BASE, { sets: ['environment.ipr_protection'] }))).toBe('--set: expected path=value, found "environment.ipr_protection"');
-    expect(errorOf(parse(BASE, { sets: ['buyers.us.guards=[design'] }))).toMatch(/^--set buyers\.us\.guards=\[design:1:\d+: invalid YAML: /);
+    expect(errorOf(parse(BASE, { sets: ['environment.ipr_protection'] }))).toBe(
+      '--set: expected path=value, found "environment.ipr_protection"',
+    );
+    expect(errorOf(parse(BASE, { sets: ['buyers.us.guards=[design'] }))).toMatch(
+      /^--set buyers\.us\.guards=\[design:1:\d+: invalid YAML: /,
+    );
   });
 
   it('bad seed and steps', () => {
-    expect(errorOf(parse(BASE, { seed: 'abc' }))).toBe('--seed: seed: expected an integer in [0, 4294967295], found "abc"');
-    expect(errorOf(parse(BASE, { seed: '-1' }))).toBe('--seed: seed: expected an integer in [0, 4294967295], found -1');
-    expect(errorOf(parse(BASE, { seed: -1 }))).toBe('--seed: seed: expected an integer in [0, 4294967295], found -1');
-    expect(errorOf(parse(BASE, { seed: '1.5' }))).toBe('--seed: seed: expected an integer in [0, 4294967295], found 1.5');
-    expect(errorOf(parse(BASE, { seed: '' }))).toBe('--seed: seed: expected an integer in [0, 4294967295], found ""');
-    expect(errorOf(parse(BASE, { seed: Number.NaN }))).toBe('--seed: seed: expected an integer in [0, 4294967295], found NaN');
-    expect(errorOf(parse(BASE, { steps: '0' }))).toBe('--steps: time.steps: expected an integer in [1, 100000], found 0');
+    expect(errorOf(parse(BASE, { seed: 'abc' }))).toBe(
+      '--seed: seed: expected an integer in [0, 4294967295], found "abc"',
+    );
+    expect(errorOf(parse(BASE, { seed: '-1' }))).toBe(
+      '--seed: seed: expected an integer in [0, 4294967295], found -1',
+    );
+    expect(errorOf(parse(BASE, { seed: -1 }))).toBe(
+      '--seed: seed: expected an integer in [0, 4294967295], found -1',
+    );
+    expect(errorOf(parse(BASE, { seed: '1.5' }))).toBe(
+      '--seed: seed: expected an integer in [0, 4294967295], found 1.5',
+    );
+    expect(errorOf(parse(BASE, { seed: '' }))).toBe(
+      '--seed: seed: expected an integer in [0, 4294967295], found ""',
+    );
+    expect(errorOf(parse(BASE, { seed: Number.NaN }))).toBe(
+      '--seed: seed: expected an integer in [0, 4294967295], found NaN',
+    );
+    expect(errorOf(parse(BASE, { steps: '0' }))).toBe(
+      '--steps: time.steps: expected an integer in [1, 100000], found 0',
+    );
   });
 });

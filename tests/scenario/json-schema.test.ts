@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { scenarioJsonSchema } from '../../src/scenario/json-schema.js';
 import { PARAMETERS } from '../../src/scenario/parameters.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking an arbitrary JSON Schema
 type S = Record<string, any>;
 const SCENARIOS = join(import.meta.dirname, '..', '..', 'scenarios');
 const schema = scenarioJsonSchema() as S;
@@ -46,7 +47,11 @@ describe('scenario JSON Schema', () => {
       switch (spec.type) {
         case 'number':
         case 'integer':
-          expect([leaf.type, leaf.minimum, leaf.maximum], spec.path).toEqual([spec.type, spec.min, spec.max]);
+          expect([leaf.type, leaf.minimum, leaf.maximum], spec.path).toEqual([
+            spec.type,
+            spec.min,
+            spec.max,
+          ]);
           break;
         case 'boolean':
           expect(leaf.type).toBe('boolean');
@@ -55,7 +60,11 @@ describe('scenario JSON Schema', () => {
           expect(leaf.enum).toEqual([...spec.options]);
           break;
         case 'set':
-          expect([leaf.type, leaf.items.enum, leaf.uniqueItems]).toEqual(['array', [...spec.options], true]);
+          expect([leaf.type, leaf.items.enum, leaf.uniqueItems]).toEqual([
+            'array',
+            [...spec.options],
+            true,
+          ]);
           break;
         case 'names':
           expect([leaf.type, leaf.items.type, leaf.uniqueItems]).toEqual(['array', 'string', true]);
@@ -75,14 +84,30 @@ describe('scenario JSON Schema', () => {
     }
     expect(schema.else.required).toEqual(['suppliers']);
     expect(schema.properties.suppliers.minProperties).toBe(1);
-    expect(Object.keys(schema.properties)).toEqual(['name', 'description', 'base', 'set', 'seed', 'time', 'environment', 'suppliers', 'buyers', 'partners', 'model', 'sweep', 'validation']);
+    expect(Object.keys(schema.properties)).toEqual([
+      'name',
+      'description',
+      'base',
+      'set',
+      'seed',
+      'time',
+      'environment',
+      'suppliers',
+      'buyers',
+      'partners',
+      'model',
+      'sweep',
+      'validation',
+    ]);
   });
 });
 
 describe('scenario JSON Schema, checked by a validator (ajv, draft 2020-12)', () => {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
-  const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ya?ml|json)$/.test(f));
+  const shipped = readdirSync(SCENARIOS, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    /\.(ya?ml|json)$/.test(f),
+  );
 
   it('accepts every shipped scenario file, plain and derived', () => {
     expect(shipped.length).toBeGreaterThan(20);
@@ -94,9 +119,18 @@ describe('scenario JSON Schema, checked by a validator (ajv, draft 2020-12)', ()
   });
 
   it('checks set: paths and values of a derived file against the registry', () => {
-    expect(validate({ base: 'world.yaml', set: { 'buyers.lead_firms.codifiability': 0.3, 'environment.input_cost_growth': 0.01 } })).toBe(true);
-    expect(validate({ base: 'world.yaml', set: { 'buyers.lead_firms.codifiabilty': 0.3 } })).toBe(false);
-    expect(validate({ base: 'world.yaml', set: { 'buyers.lead_firms.codifiability': 3 } })).toBe(false);
+    expect(
+      validate({
+        base: 'world.yaml',
+        set: { 'buyers.lead_firms.codifiability': 0.3, 'environment.input_cost_growth': 0.01 },
+      }),
+    ).toBe(true);
+    expect(validate({ base: 'world.yaml', set: { 'buyers.lead_firms.codifiabilty': 0.3 } })).toBe(
+      false,
+    );
+    expect(validate({ base: 'world.yaml', set: { 'buyers.lead_firms.codifiability': 3 } })).toBe(
+      false,
+    );
     expect(validate({ base: 'world.yaml', set: { 'buyers.Lead.codifiability': 0.3 } })).toBe(false);
   });
 

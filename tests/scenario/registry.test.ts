@@ -85,7 +85,8 @@ describe('parameter registry', () => {
     const paths = new Set(PARAMETERS.map((p) => p.path));
     for (const p of paths) {
       const segs = p.split('.');
-      for (let i = 1; i < segs.length; i++) expect(paths.has(segs.slice(0, i).join('.')), p).toBe(false);
+      for (let i = 1; i < segs.length; i++)
+        expect(paths.has(segs.slice(0, i).join('.')), p).toBe(false);
     }
     expect(PARAMETER_TREE.children.size).toBeGreaterThan(0);
   });
@@ -109,22 +110,40 @@ describe('resolved scenario and registry agree', () => {
 
   it('an empty group gets every default of the registry', () => {
     const flat = flattenScenario(scenario);
-    for (const spec of PARAMETERS) expect(flat.get(concrete(spec)), spec.path).toEqual(spec.default);
+    for (const spec of PARAMETERS)
+      expect(flat.get(concrete(spec)), spec.path).toEqual(spec.default);
   });
 
   it('lists group parameters group by group, groups in file order', () => {
-    const { scenario: two } = parseScenarioText('suppliers:\n  zeta: {}\n  alpha: {}\n', 'two.yaml');
+    const { scenario: two } = parseScenarioText(
+      'suppliers:\n  zeta: {}\n  alpha: {}\n',
+      'two.yaml',
+    );
     expect(Object.keys(two.suppliers)).toEqual(['zeta', 'alpha']);
-    const supplierPaths = [...flattenScenario(two).keys()].filter((p) => p.startsWith('suppliers.'));
+    const supplierPaths = [...flattenScenario(two).keys()].filter((p) =>
+      p.startsWith('suppliers.'),
+    );
     const perGroup = PARAMETERS.filter((p) => p.path.startsWith('suppliers.*.')).length;
     expect(supplierPaths.length).toBe(2 * perGroup);
-    expect(supplierPaths.slice(0, perGroup).every((p) => p.startsWith('suppliers.zeta.'))).toBe(true);
+    expect(supplierPaths.slice(0, perGroup).every((p) => p.startsWith('suppliers.zeta.'))).toBe(
+      true,
+    );
     expect(supplierPaths.slice(perGroup).every((p) => p.startsWith('suppliers.alpha.'))).toBe(true);
     expect(two.buyers).toEqual({});
     expect(two.partners).toEqual({});
   });
 
   it('keeps the top-level key order of the registry', () => {
-    expect(Object.keys(scenario)).toEqual(['name', 'description', 'seed', 'time', 'environment', 'suppliers', 'buyers', 'partners', 'model']);
+    expect(Object.keys(scenario)).toEqual([
+      'name',
+      'description',
+      'seed',
+      'time',
+      'environment',
+      'suppliers',
+      'buyers',
+      'partners',
+      'model',
+    ]);
   });
 });

@@ -58,7 +58,9 @@ describe('resolution', () => {
 
   it('fills in registry defaults for everything omitted', () => {
     expect(scenario.time.steps).toBe(specFor('time.steps')!.default);
-    expect(scenario.suppliers.small.capabilities.design.sd).toBe(specFor('suppliers.*.capabilities.design.sd')!.default);
+    expect(scenario.suppliers.small.capabilities.design.sd).toBe(
+      specFor('suppliers.*.capabilities.design.sd')!.default,
+    );
     expect(scenario.suppliers.large.count).toBe(specFor('suppliers.*.count')!.default);
     expect(scenario.buyers.us.type).toBe('branding');
     expect(scenario.model.partner_profiles.sales_agent.covers).toEqual(['marketing']);
@@ -83,15 +85,22 @@ describe('resolution', () => {
   });
 
   it('does not share default arrays between groups or with the registry', () => {
-    const { scenario: s } = parseScenarioText('suppliers:\n  a: {}\nbuyers:\n  x: {}\n  y: {}\n', 'x.yaml');
+    const { scenario: s } = parseScenarioText(
+      'suppliers:\n  a: {}\nbuyers:\n  x: {}\n  y: {}\n',
+      'x.yaml',
+    );
     s.buyers.x.guards.push('process');
     expect(s.buyers.y.guards).toEqual(['design', 'marketing']);
     expect(specFor('buyers.*.guards')!.default).toEqual(['design', 'marketing']);
   });
 
   it('names the scenario after the file when it has no name', () => {
-    expect(parseScenarioText('suppliers:\n  a: {}\n', 'dir/my-scenario.yaml').scenario.name).toBe('my-scenario');
-    expect(parseScenarioText('suppliers:\n  a: {}\n', 'dir/my-scenario.yaml').scenario.description).toBe('');
+    expect(parseScenarioText('suppliers:\n  a: {}\n', 'dir/my-scenario.yaml').scenario.name).toBe(
+      'my-scenario',
+    );
+    expect(
+      parseScenarioText('suppliers:\n  a: {}\n', 'dir/my-scenario.yaml').scenario.description,
+    ).toBe('');
   });
 
   it('applies --set after the file, in order, and --seed/--steps last', () => {
@@ -136,13 +145,20 @@ describe('resolution', () => {
 
   it('returns the sweep key untouched, and none when absent', () => {
     const sweep = { replicates: 3, vary: { 'buyers.us.governance': ['market', 'bogus'] } };
-    const withSweep = parseScenarioText(`suppliers:\n  a: {}\nsweep: ${JSON.stringify(sweep)}\n`, 'x.yaml');
+    const withSweep = parseScenarioText(
+      `suppliers:\n  a: {}\nsweep: ${JSON.stringify(sweep)}\n`,
+      'x.yaml',
+    );
     expect(withSweep.sweep).toEqual(sweep);
     expect('sweep' in parseScenarioText('suppliers:\n  a: {}\n', 'x.yaml')).toBe(false);
   });
 
   it('resolveScenario works on plain objects', () => {
-    const { scenario: s, overrides } = resolveScenario({ suppliers: { a: { count: 3 } } }, 'inline.json', { sets: ['suppliers.a.count=4'] });
+    const { scenario: s, overrides } = resolveScenario(
+      { suppliers: { a: { count: 3 } } },
+      'inline.json',
+      { sets: ['suppliers.a.count=4'] },
+    );
     expect(s.suppliers.a.count).toBe(4);
     expect(s.name).toBe('inline');
     expect(overrides).toEqual(['suppliers.a.count=4']);
@@ -159,7 +175,9 @@ describe('resolution', () => {
     expect(changed.buyers.us.governance).toBe('network');
     expect(changed.environment.ipr_protection).toBe(1);
     expect(scenario.buyers.us.governance).toBe('quasi_hierarchy');
-    expect(() => applyParams(scenario, [['buyers.us.governance', 'nope']], 'sweep cell 3')).toThrow(/^sweep cell 3: buyers\.us\.governance: expected one of/);
+    expect(() => applyParams(scenario, [['buyers.us.governance', 'nope']], 'sweep cell 3')).toThrow(
+      /^sweep cell 3: buyers\.us\.governance: expected one of/,
+    );
   });
 
   it('getPath and setPath', () => {
@@ -181,7 +199,11 @@ describe('loading files', () => {
   it('reads YAML and JSON equivalently and hashes the bytes', () => {
     const yamlFile = join(dir, 'demo.yaml');
     writeFileSync(yamlFile, YAML_TEXT);
-    const raw = { name: 'demo', suppliers: { small: { count: 50 }, large: {} }, buyers: { us: { guards: ['design'] } } };
+    const raw = {
+      name: 'demo',
+      suppliers: { small: { count: 50 }, large: {} },
+      buyers: { us: { guards: ['design'] } },
+    };
     const jsonFile = join(dir, 'demo.json');
     writeFileSync(jsonFile, JSON.stringify(raw, null, 2));
     const ymlFile = join(dir, 'demo.yml');
@@ -210,7 +232,9 @@ describe('loading files', () => {
     const file = join(dir, 'opts.yaml');
     writeFileSync(file, 'suppliers:\n  a: {}\n');
     const l = loadScenario(file, { sets: ['suppliers.a.count=7'], seed: 3, steps: '8' });
-    expect([l.scenario.suppliers.a.count, l.scenario.seed, l.scenario.time.steps]).toEqual([7, 3, 8]);
+    expect([l.scenario.suppliers.a.count, l.scenario.seed, l.scenario.time.steps]).toEqual([
+      7, 3, 8,
+    ]);
     expect(() => loadScenario(file, { seed: 'abc' })).toThrow(UserError);
   });
 
@@ -220,7 +244,10 @@ describe('loading files', () => {
     const base = loadScenario(file).scenario;
     for (const [path, value] of flattenScenario(base)) {
       const text = Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
-      expect(flattenScenario(loadScenario(file, { sets: [`${path}=${text}`] }).scenario).get(path), path).toEqual(value);
+      expect(
+        flattenScenario(loadScenario(file, { sets: [`${path}=${text}`] }).scenario).get(path),
+        path,
+      ).toEqual(value);
     }
     expect(PARAMETERS.length).toBeGreaterThan(100);
   });

@@ -53,13 +53,16 @@ export function elementaryEffects(layout: MorrisLayout, outputs: readonly number
   const k = layout.factors.length;
   const r = layout.steps.length;
   if (outputs.length !== r * (k + 1)) {
-    throw new Error(`expected ${r * (k + 1)} outputs for ${r} trajectories of ${k} factors, got ${outputs.length}`);
+    throw new Error(
+      `expected ${r * (k + 1)} outputs for ${r} trajectories of ${k} factors, got ${outputs.length}`,
+    );
   }
   const bad = outputs.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new Error(`output ${bad} is not a finite number (${outputs[bad]})`);
   const effects: number[][] = Array.from({ length: k }, () => []);
   layout.steps.forEach((steps, t) => {
-    if (steps.length !== k) throw new Error(`trajectory ${t} has ${steps.length} steps, expected ${k}`);
+    if (steps.length !== k)
+      throw new Error(`trajectory ${t} has ${steps.length} steps, expected ${k}`);
     const first = t * (k + 1);
     steps.forEach((step, s) => {
       const change = outputs[first + s + 1] - outputs[first + s];
@@ -67,7 +70,8 @@ export function elementaryEffects(layout: MorrisLayout, outputs: readonly number
     });
   });
   effects.forEach((e, j) => {
-    if (e.length !== r) throw new Error(`factor ${layout.factors[j]} moved ${e.length} times in ${r} trajectories`);
+    if (e.length !== r)
+      throw new Error(`factor ${layout.factors[j]} moved ${e.length} times in ${r} trajectories`);
   });
   return effects;
 }
@@ -78,7 +82,8 @@ export function analyzeMorris(
   options: MorrisAnalysisOptions = {},
 ): MorrisResult {
   const resamples = options.resamples ?? 1000;
-  if (!Number.isInteger(resamples) || resamples < 2) throw new Error('resamples must be an integer >= 2');
+  if (!Number.isInteger(resamples) || resamples < 2)
+    throw new Error('resamples must be an integer >= 2');
   const level = options.level ?? 0.95;
   const rng = options.rng ?? defaultBootstrapRng('morris');
   const effects = elementaryEffects(layout, outputs);

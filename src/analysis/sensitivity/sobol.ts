@@ -17,7 +17,13 @@
  * rather than exact; with `base: 'random'` they are the usual Monte Carlo bootstrap.
  */
 import { saltelliBlockSize, type SaltelliLayout } from '../../experiment/designs/saltelli.js';
-import { defaultBootstrapRng, randomIndex, summarizeBootstrap, type BootstrapSummary, type Rng } from './stats.js';
+import {
+  defaultBootstrapRng,
+  randomIndex,
+  summarizeBootstrap,
+  type BootstrapSummary,
+  type Rng,
+} from './stats.js';
 
 export interface SobolAnalysisOptions {
   /** Bootstrap resamples (default 1000; SALib's default is 100). */
@@ -157,7 +163,8 @@ export function analyzeSobol(
   const bad = outputs.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new Error(`output ${bad} is not a finite number (${outputs[bad]})`);
   const resamples = options.resamples ?? 1000;
-  if (!Number.isInteger(resamples) || resamples < 2) throw new Error('resamples must be an integer >= 2');
+  if (!Number.isInteger(resamples) || resamples < 2)
+    throw new Error('resamples must be an integer >= 2');
   const level = options.level ?? 0.95;
   const rng = options.rng ?? defaultBootstrapRng('sobol');
 
@@ -170,7 +177,11 @@ export function analyzeSobol(
   const reps = {
     S1: Array.from({ length: k }, () => new Array<number>(resamples)),
     ST: Array.from({ length: k }, () => new Array<number>(resamples)),
-    S2: point.S2 ? Array.from({ length: k }, () => Array.from({ length: k }, () => new Array<number>(resamples))) : null,
+    S2: point.S2
+      ? Array.from({ length: k }, () =>
+          Array.from({ length: k }, () => new Array<number>(resamples)),
+        )
+      : null,
   };
   const idx = new Uint32Array(N);
   for (let r = 0; r < resamples; r++) {
@@ -187,7 +198,15 @@ export function analyzeSobol(
     // A resample can have zero output variance (tiny N): drop such replicates.
     const finite = replicates.filter(Number.isFinite);
     if (!Number.isFinite(estimateValue) || finite.length < 2) {
-      return { estimate: estimateValue, se: NaN, conf: NaN, lower: NaN, upper: NaN, level, resamples: finite.length };
+      return {
+        estimate: estimateValue,
+        se: NaN,
+        conf: NaN,
+        lower: NaN,
+        upper: NaN,
+        level,
+        resamples: finite.length,
+      };
     }
     return summarizeBootstrap(estimateValue, finite, level);
   };

@@ -1,3 +1,4 @@
+/* eslint-disable no-loss-of-precision -- reference constants are quoted at their published precision */
 /**
  * Small statistics toolkit for summarising replicated runs and bootstrap replicates.
  *
@@ -8,7 +9,12 @@
  * inverting the t CDF, itself written through the regularised incomplete beta function.
  */
 import seedrandom from 'seedrandom';
-import { gammaln, mean as ssMean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import {
+  gammaln,
+  mean as ssMean,
+  quantileSorted,
+  sampleStandardDeviation,
+} from 'simple-statistics';
 import type { Rng } from '../../experiment/designs/types.js';
 
 export type { Rng };
@@ -48,7 +54,8 @@ const AS241_B = [
 ];
 const AS241_C = [
   1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055, 3.64784832476320460504,
-  1.27045825245236838258, 0.24178072517745061177, 0.0227238449892691845833, 7.7454501427834140764e-4,
+  1.27045825245236838258, 0.24178072517745061177, 0.0227238449892691845833,
+  7.7454501427834140764e-4,
 ];
 const AS241_D = [
   1, 2.05319162663775882187, 1.6763848301838038494, 0.68976733498510000455, 0.14810397642748007459,
@@ -56,11 +63,13 @@ const AS241_D = [
 ];
 const AS241_E = [
   6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358, 0.29656057182850489123,
-  0.026532189526576123093, 0.0012426609473880784386, 2.71155556874348757815e-5, 2.01033439929228813265e-7,
+  0.026532189526576123093, 0.0012426609473880784386, 2.71155556874348757815e-5,
+  2.01033439929228813265e-7,
 ];
 const AS241_F = [
-  1, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525, 7.868691311456132591e-4,
-  1.8463183175100546818e-5, 1.4215117583164458887e-7, 2.04426310338993978564e-15,
+  1, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525,
+  7.868691311456132591e-4, 1.8463183175100546818e-5, 1.4215117583164458887e-7,
+  2.04426310338993978564e-15,
 ];
 
 function polynomial(coefficients: readonly number[], x: number): number {
@@ -172,7 +181,8 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
 }
 
 function assertDf(df: number): void {
-  if (!(df > 0) || !Number.isFinite(df)) throw new Error(`degrees of freedom must be positive and finite, got ${df}`);
+  if (!(df > 0) || !Number.isFinite(df))
+    throw new Error(`degrees of freedom must be positive and finite, got ${df}`);
 }
 
 /*
@@ -224,7 +234,9 @@ export function studentTQuantile(p: number, df: number): number {
   // Solve g(t) = target for t >= 0 with g increasing and g' = pdf.
   const central = tail > 0.25;
   const target = central ? Math.abs(p - 0.5) : -tail;
-  const g = central ? (t: number) => studentTCentral(t, df) : (t: number) => -studentTUpperTail(t, df);
+  const g = central
+    ? (t: number) => studentTCentral(t, df)
+    : (t: number) => -studentTUpperTail(t, df);
   // Bracket [lo, hi] with g(lo) <= target < g(hi); the t quantile exceeds the normal one.
   let lo = 0;
   let hi = Math.max(1, Math.abs(normalQuantile(p)));
@@ -241,7 +253,10 @@ export function studentTQuantile(p: number, df: number): number {
     else hi = t;
     let next = t - f / studentTPdf(t, df);
     if (!(next > lo && next < hi)) next = (lo + hi) / 2; // Newton left the bracket: bisect
-    if (Math.abs(next - t) <= 4 * Number.EPSILON * Math.abs(t) || hi - lo <= 4 * Number.EPSILON * hi) {
+    if (
+      Math.abs(next - t) <= 4 * Number.EPSILON * Math.abs(t) ||
+      hi - lo <= 4 * Number.EPSILON * hi
+    ) {
       return sign * next;
     }
     t = next;
@@ -269,7 +284,10 @@ export interface MeanConfidenceInterval {
 }
 
 /** Two-sided t-based confidence interval for a mean (normal data, or large n); needs n >= 2. */
-export function meanConfidenceInterval(xs: readonly number[], level = 0.95): MeanConfidenceInterval {
+export function meanConfidenceInterval(
+  xs: readonly number[],
+  level = 0.95,
+): MeanConfidenceInterval {
   assertLevel(level);
   if (xs.length < 2) throw new Error('a t confidence interval needs at least two observations');
   const n = xs.length;
@@ -278,7 +296,18 @@ export function meanConfidenceInterval(xs: readonly number[], level = 0.95): Mea
   const se = s / Math.sqrt(n);
   const tCritical = studentTQuantile(0.5 + level / 2, n - 1);
   const halfWidth = tCritical * se;
-  return { n, mean: m, sd: s, se, df: n - 1, level, tCritical, halfWidth, lower: m - halfWidth, upper: m + halfWidth };
+  return {
+    n,
+    mean: m,
+    sd: s,
+    se,
+    df: n - 1,
+    level,
+    tCritical,
+    halfWidth,
+    lower: m - halfWidth,
+    upper: m + halfWidth,
+  };
 }
 
 export interface ContrastInterval {
@@ -297,7 +326,10 @@ export interface ContrastInterval {
  * interaction. Every group needs n >= 2. With zero spread in every group the interval is the
  * point itself.
  */
-export function contrastInterval(groups: readonly { values: readonly number[]; weight: number }[], level = 0.95): ContrastInterval {
+export function contrastInterval(
+  groups: readonly { values: readonly number[]; weight: number }[],
+  level = 0.95,
+): ContrastInterval {
   assertLevel(level);
   if (groups.length === 0) throw new Error('a contrast needs at least one group');
   let estimate = 0;
@@ -319,7 +351,8 @@ export function contrastInterval(groups: readonly { values: readonly number[]; w
 }
 
 function assertLevel(level: number): void {
-  if (!(level > 0 && level < 1)) throw new Error(`confidence level must be in (0, 1), got ${level}`);
+  if (!(level > 0 && level < 1))
+    throw new Error(`confidence level must be in (0, 1), got ${level}`);
 }
 
 /** Equal-tailed percentile interval of bootstrap replicates (quantiles by linear interpolation, R type 7). */
@@ -349,10 +382,22 @@ export interface BootstrapSummary {
 }
 
 /** Summarises bootstrap replicates both the SALib way (normal half-width) and by percentiles. */
-export function summarizeBootstrap(estimate: number, replicates: readonly number[], level = 0.95): BootstrapSummary {
+export function summarizeBootstrap(
+  estimate: number,
+  replicates: readonly number[],
+  level = 0.95,
+): BootstrapSummary {
   const [lower, upper] = percentileInterval(replicates, level);
   const se = replicates.length > 1 ? sampleStandardDeviation(replicates) : NaN;
-  return { estimate, se, conf: normalQuantile(0.5 + level / 2) * se, lower, upper, level, resamples: replicates.length };
+  return {
+    estimate,
+    se,
+    conf: normalQuantile(0.5 + level / 2) * se,
+    lower,
+    upper,
+    level,
+    resamples: replicates.length,
+  };
 }
 
 export interface BootstrapOptions {
@@ -387,7 +432,8 @@ export function bootstrapDiffMeans(
 ): BootstrapSummary {
   if (a.length === 0 || b.length === 0) throw new Error('both samples must be non-empty');
   const resamples = options.resamples ?? 2000;
-  if (!Number.isInteger(resamples) || resamples < 2) throw new Error('resamples must be an integer >= 2');
+  if (!Number.isInteger(resamples) || resamples < 2)
+    throw new Error('resamples must be an integer >= 2');
   const rng = options.rng ?? defaultBootstrapRng('diff-means');
   const replicates = new Array<number>(resamples);
   for (let r = 0; r < resamples; r++) replicates[r] = resampleMean(a, rng) - resampleMean(b, rng);

@@ -6,7 +6,9 @@ import { UserError } from '../../scenario/errors.js';
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description('Combine the folders of a sharded sweep (gvc sweep --shard i/n) into what one process would have written.')
+    .description(
+      'Combine the folders of a sharded sweep (gvc sweep --shard i/n) into what one process would have written.',
+    )
     .argument('<dirs...>', 'shard output folders')
     .option('--out <dir>', 'output folder for the merged sweep')
     .option('--force', 'replace a non-empty output folder')
@@ -14,6 +16,9 @@ export function registerMerge(program: Command): void {
     .action(async (dirs: string[], opts: { out?: string; force?: boolean; quiet?: boolean }) => {
       if (!opts.out) throw new UserError('merge: --out DIR is required');
       const merged = await mergeShards(dirs, opts.out, Boolean(opts.force));
-      if (!opts.quiet) process.stdout.write(`gvc: merged ${dirs.length} shards (${merged.total_runs} runs) into ${opts.out}/\n`);
+      if (!opts.quiet)
+        process.stdout.write(
+          `gvc: merged ${dirs.length} shards (${merged.total_runs} runs) into ${opts.out}/\n`,
+        );
     });
 }

@@ -6,7 +6,13 @@ import { stringify } from 'csv-stringify/sync';
 import { UserError } from '../../scenario/errors.js';
 import { markdownTable, parametersMarkdown } from '../../scenario/docs.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
-import { PARAMETERS, specFor, templateOf, type ParamSpec, type ParamValue } from '../../scenario/parameters.js';
+import {
+  PARAMETERS,
+  specFor,
+  templateOf,
+  type ParamSpec,
+  type ParamValue,
+} from '../../scenario/parameters.js';
 import { rangeText, valueText } from '../../scenario/tree.js';
 
 export const PARAMS_FORMATS = ['text', 'csv', 'markdown', 'json'] as const;
@@ -25,17 +31,33 @@ function collect(value: string, previous: string[]): string[] {
 export function registerParams(program: Command): void {
   program
     .command('params')
-    .description('List every parameter (path, type, default, range, unit, description), or the resolved values of a scenario.')
-    .argument('[file]', 'scenario file (.yaml, .yml or .json); without it, the parameter registry is listed')
-    .addOption(new Option('--format <format>', 'output format').choices([...PARAMS_FORMATS]).default('text'))
-    .option('--set <path=value>', 'override a parameter of the scenario (repeatable)', collect, [] as string[])
+    .description(
+      'List every parameter (path, type, default, range, unit, description), or the resolved values of a scenario.',
+    )
+    .argument(
+      '[file]',
+      'scenario file (.yaml, .yml or .json); without it, the parameter registry is listed',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format').choices([...PARAMS_FORMATS]).default('text'),
+    )
+    .option(
+      '--set <path=value>',
+      'override a parameter of the scenario (repeatable)',
+      collect,
+      [] as string[],
+    )
     .action((file: string | undefined, options: { format: ParamsFormat; set: string[] }) => {
       process.stdout.write(paramsOutput(file, options.format, options.set));
     });
 }
 
 /** What `gvc params` prints; exported for tests. */
-export function paramsOutput(file: string | undefined, format: ParamsFormat, sets: readonly string[] = []): string {
+export function paramsOutput(
+  file: string | undefined,
+  format: ParamsFormat,
+  sets: readonly string[] = [],
+): string {
   if (file === undefined) {
     if (sets.length > 0) throw new UserError('params: --set needs a scenario file');
     if (format === 'markdown') return parametersMarkdown();
@@ -56,7 +78,11 @@ export function paramsOutput(file: string | undefined, format: ParamsFormat, set
 function render(rows: Row[], format: ParamsFormat, withValue: boolean): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(rows.map((r) => jsonRow(r, withValue)), null, 2)}\n`;
+      return `${JSON.stringify(
+        rows.map((r) => jsonRow(r, withValue)),
+        null,
+        2,
+      )}\n`;
     case 'markdown':
       return markdownTable(rows, withValue);
     case 'csv':
@@ -65,12 +91,23 @@ function render(rows: Row[], format: ParamsFormat, withValue: boolean): string {
         { header: true, columns: columnsFor(withValue) },
       );
     case 'text':
-      return alignedTable(columnsFor(withValue), rows.map((r) => textRow(r, withValue)));
+      return alignedTable(
+        columnsFor(withValue),
+        rows.map((r) => textRow(r, withValue)),
+      );
   }
 }
 
 function columnsFor(withValue: boolean): string[] {
-  return ['path', ...(withValue ? ['value'] : []), 'type', 'default', 'range', 'unit', 'description'];
+  return [
+    'path',
+    ...(withValue ? ['value'] : []),
+    'type',
+    'default',
+    'range',
+    'unit',
+    'description',
+  ];
 }
 
 function textRow(r: Row, withValue: boolean): Record<string, string> {

@@ -4,18 +4,42 @@ import type { Command } from 'commander';
 export function registerReport(program: Command, version: string): void {
   program
     .command('report')
-    .description('Figures (one SVG each, plus its Vega-Lite spec) and a self-contained report.html for a run, sweep, sensitivity or validation folder.')
-    .argument('<dir>', 'output folder of gvc run, gvc sweep (after gvc sensitivity, for indices) or gvc validate')
+    .description(
+      'Figures (one SVG each, plus its Vega-Lite spec) and a self-contained report.html for a run, sweep, sensitivity or validation folder.',
+    )
+    .argument(
+      '<dir>',
+      'output folder of gvc run, gvc sweep (after gvc sensitivity, for indices) or gvc validate',
+    )
     .option('--out <dir>', 'folder for the report (default: <dir>/report)')
-    .option('--metrics <list>', 'comma-separated metrics for sweep and sensitivity figures (default: lockin_rate, role shares, design, marketing, top-buyer share, functional upgrades)')
+    .option(
+      '--metrics <list>',
+      'comma-separated metrics for sweep and sensitivity figures (default: lockin_rate, role shares, design, marketing, top-buyer share, functional upgrades)',
+    )
     .option('--force', 'replace an existing report folder')
     .option('--quiet', 'print nothing on success')
-    .action(async (dir: string, opts: { out?: string; metrics?: string; force?: boolean; quiet?: boolean }) => {
-      const metrics = opts.metrics?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      // Loaded on use: vega and vega-lite take a while to import, and the other commands never need them.
-      const { buildReport } = await import('../../report/report.js');
-      const r = await buildReport(dir, { out: opts.out, force: opts.force, metrics, programVersion: version });
-      for (const w of r.warnings) process.stderr.write(`gvc: warning: ${w}\n`);
-      if (!opts.quiet) process.stdout.write(`gvc: wrote report.html and ${r.figures.length} figures (${r.kind} folder) to ${r.out}/\n`);
-    });
+    .action(
+      async (
+        dir: string,
+        opts: { out?: string; metrics?: string; force?: boolean; quiet?: boolean },
+      ) => {
+        const metrics = opts.metrics
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        // Loaded on use: vega and vega-lite take a while to import, and the other commands never need them.
+        const { buildReport } = await import('../../report/report.js');
+        const r = await buildReport(dir, {
+          out: opts.out,
+          force: opts.force,
+          metrics,
+          programVersion: version,
+        });
+        for (const w of r.warnings) process.stderr.write(`gvc: warning: ${w}\n`);
+        if (!opts.quiet)
+          process.stdout.write(
+            `gvc: wrote report.html and ${r.figures.length} figures (${r.kind} folder) to ${r.out}/\n`,
+          );
+      },
+    );
 }

@@ -17,7 +17,9 @@ export function parseAgentsMode(text: string): AgentsMode {
   if (text === 'none') return { kind: 'none' };
   const m = /^every:(\d+)$/.exec(text);
   if (m && Number(m[1]) >= 1) return { kind: 'every', k: Number(m[1]) };
-  throw new UserError(`--agents: expected final, none or every:K with K a whole number >= 1, found "${text}"`);
+  throw new UserError(
+    `--agents: expected final, none or every:K with K a whole number >= 1, found "${text}"`,
+  );
 }
 
 export function collect(value: string, previous: string[]): string[] {
@@ -37,9 +39,11 @@ interface RunOptions {
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('Run one scenario; writes timeseries.csv, suppliers.csv, manifest.json and codebook.csv.')
+    .description(
+      'Run one scenario; writes timeseries.csv, suppliers.csv, manifest.json and codebook.csv.',
+    )
     .argument('<file>', 'scenario file (.yaml, .yml or .json)')
-    .option('--seed <n>', 'seed of the run (overrides the scenario\'s seed)')
+    .option('--seed <n>', "seed of the run (overrides the scenario's seed)")
     .option('--steps <n>', 'number of steps (overrides time.steps)')
     .option('--set <path=value>', 'set a parameter by its dotted path (repeatable)', collect, [])
     .option('--out <dir>', 'output folder (default: output/<scenario name>)')
@@ -84,7 +88,9 @@ export function registerRun(program: Command): void {
       );
       if (!opts.quiet) {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        process.stdout.write(`gvc: wrote ${result.files.join(', ')} to ${outDir}/ in ${seconds} s\n`);
+        process.stdout.write(
+          `gvc: wrote ${result.files.join(', ')} to ${outDir}/ in ${seconds} s\n`,
+        );
         if (last) process.stdout.write(finalSummary(last));
       }
     });

@@ -5,7 +5,9 @@ import { writeSensitivity } from '../../analysis/sensitivity-report.js';
 export function registerSensitivity(program: Command): void {
   program
     .command('sensitivity')
-    .description('Sobol S1/ST (sobol design) or Morris mu*/sigma (morris design) with bootstrap CIs; writes sensitivity.csv into the sweep folder.')
+    .description(
+      'Sobol S1/ST (sobol design) or Morris mu*/sigma (morris design) with bootstrap CIs; writes sensitivity.csv into the sweep folder.',
+    )
     .argument('<sweep-dir>', 'folder of a finished sweep (or of merged shards)')
     .option('--metric <name>', 'analyse one metric (default: every metric that varies)')
     .option('--quiet', 'print nothing on success')

@@ -41,7 +41,8 @@ export function parseShard(text: string): Shard {
 
 export function parseWorkers(text: string | undefined): number {
   if (text === undefined) return availableParallelism();
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UserError(`--workers: expected a whole number >= 1, found "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
+    throw new UserError(`--workers: expected a whole number >= 1, found "${text}"`);
   return Number(text);
 }
 
@@ -49,7 +50,9 @@ export function parseTimeseriesMode(text: string): TimeseriesMode {
   try {
     return parseAgentsMode(text);
   } catch {
-    throw new UserError(`--timeseries: expected final, none or every:K with K a whole number >= 1, found "${text}"`);
+    throw new UserError(
+      `--timeseries: expected final, none or every:K with K a whole number >= 1, found "${text}"`,
+    );
   }
 }
 
@@ -58,11 +61,19 @@ export function parseTimeseriesMode(text: string): TimeseriesMode {
  * section a file would hold, so both go through one validation.
  */
 export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown {
-  const flagsUsed = opts.design !== undefined || opts.vary.length > 0 || opts.samples !== undefined || opts.sweepSeed !== undefined;
+  const flagsUsed =
+    opts.design !== undefined ||
+    opts.vary.length > 0 ||
+    opts.samples !== undefined ||
+    opts.sweepSeed !== undefined;
   if (!flagsUsed) return fromFile;
-  const raw: Record<string, unknown> = typeof fromFile === 'object' && fromFile !== null && !Array.isArray(fromFile) ? { ...fromFile } : {};
+  const raw: Record<string, unknown> =
+    typeof fromFile === 'object' && fromFile !== null && !Array.isArray(fromFile)
+      ? { ...fromFile }
+      : {};
   const number = (flag: string, text: string) => {
-    if (!/^\d+$/.test(text.trim())) throw new UserError(`${flag}: expected a whole number, found "${text}"`);
+    if (!/^\d+$/.test(text.trim()))
+      throw new UserError(`${flag}: expected a whole number, found "${text}"`);
     return Number(text);
   };
   if (opts.design !== undefined) raw.design = opts.design;
@@ -82,11 +93,21 @@ export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown 
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('Run the sweep section of a scenario: a design of parameter cells x replications, on every core.')
+    .description(
+      'Run the sweep section of a scenario: a design of parameter cells x replications, on every core.',
+    )
     .argument('<file>', 'scenario file with a sweep: section')
     .option('--design <name>', 'grid, ofat, lhs, sobol or morris (overrides sweep.design)')
-    .option('--vary <path=values>', 'vary a parameter: a list [a, b] or bounds {min: 0, max: 1, steps: 3} (repeatable; adds to sweep.parameters)', collect, [])
-    .option('--samples <n>', 'lhs points, sobol base samples or morris trajectories (overrides sweep.samples)')
+    .option(
+      '--vary <path=values>',
+      'vary a parameter: a list [a, b] or bounds {min: 0, max: 1, steps: 3} (repeatable; adds to sweep.parameters)',
+      collect,
+      [],
+    )
+    .option(
+      '--samples <n>',
+      'lhs points, sobol base samples or morris trajectories (overrides sweep.samples)',
+    )
     .option('--sweep-seed <n>', 'master seed of the sweep (overrides sweep.seed)')
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--reps <n>', 'replications per cell (overrides sweep.replications)')
@@ -103,10 +124,15 @@ export function registerSweep(program: Command): void {
       const timeseries = parseTimeseriesMode(opts.timeseries);
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
       const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
-      const spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, { replications: opts.reps });
+      const spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
+        replications: opts.reps,
+      });
       const fixed = new Set(opts.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
       for (const f of spec.factors) {
-        if (fixed.has(f.path)) throw new UserError(`--set ${f.path}: the sweep varies this parameter; remove it from --set or from sweep.parameters`);
+        if (fixed.has(f.path))
+          throw new UserError(
+            `--set ${f.path}: the sweep varies this parameter; remove it from --set or from sweep.parameters`,
+          );
       }
       const result = await runSweep({
         loaded,
@@ -121,7 +147,9 @@ export function registerSweep(program: Command): void {
       });
       if (result.stopped) process.exitCode = 130;
       else if (result.failedRuns > 0) {
-        process.stderr.write(`gvc: ${result.failedRuns} runs failed; see ${result.outDir}/errors.csv\n`);
+        process.stderr.write(
+          `gvc: ${result.failedRuns} runs failed; see ${result.outDir}/errors.csv\n`,
+        );
         process.exitCode = 1;
       }
     });

@@ -7,22 +7,46 @@ import { UserError } from '../../scenario/errors.js';
 export function registerTable(program: Command): void {
   program
     .command('table')
-    .description('Print a CSV output (summary.csv, runs.csv, sensitivity.csv, validation.csv …) as a LaTeX (booktabs) or Markdown table.')
+    .description(
+      'Print a CSV output (summary.csv, runs.csv, sensitivity.csv, validation.csv …) as a LaTeX (booktabs) or Markdown table.',
+    )
     .argument('<csv>', 'CSV file with a header row')
     .requiredOption('--format <format>', 'latex or markdown')
     .option('--columns <list>', 'comma-separated columns to keep, in this order (default: all)')
-    .option('--where <column=value>', 'keep only rows where the column has this value (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--where <column=value>',
+      'keep only rows where the column has this value (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--digits <n>', 'decimals of non-integer numbers', '3')
-    .action((csv: string, opts: { format: string; columns?: string; where: string[]; digits: string }) => {
-      if (opts.format !== 'latex' && opts.format !== 'markdown') throw new UserError(`--format: expected latex or markdown, found "${opts.format}"`);
-      if (!/^\d+$/.test(opts.digits) || Number(opts.digits) > 15) throw new UserError(`--digits: expected a whole number from 0 to 15, found "${opts.digits}"`);
-      const where = opts.where.map((w) => {
-        const i = w.indexOf('=');
-        if (i <= 0) throw new UserError(`--where: expected column=value, found "${w}"`);
-        return [w.slice(0, i), w.slice(i + 1)] as const;
-      });
-      const columns = opts.columns?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      const text = formatTable(readCsv(csv), { format: opts.format as TableFormat, columns, digits: Number(opts.digits), where });
-      process.stdout.write(text);
-    });
+    .action(
+      (
+        csv: string,
+        opts: { format: string; columns?: string; where: string[]; digits: string },
+      ) => {
+        if (opts.format !== 'latex' && opts.format !== 'markdown')
+          throw new UserError(`--format: expected latex or markdown, found "${opts.format}"`);
+        if (!/^\d+$/.test(opts.digits) || Number(opts.digits) > 15)
+          throw new UserError(
+            `--digits: expected a whole number from 0 to 15, found "${opts.digits}"`,
+          );
+        const where = opts.where.map((w) => {
+          const i = w.indexOf('=');
+          if (i <= 0) throw new UserError(`--where: expected column=value, found "${w}"`);
+          return [w.slice(0, i), w.slice(i + 1)] as const;
+        });
+        const columns = opts.columns
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        const text = formatTable(readCsv(csv), {
+          format: opts.format as TableFormat,
+          columns,
+          digits: Number(opts.digits),
+          where,
+        });
+        process.stdout.write(text);
+      },
+    );
 }

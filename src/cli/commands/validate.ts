@@ -11,7 +11,9 @@ import { runValidation } from '../../experiment/validate.js';
 import { parseWorkers } from './sweep.js';
 
 /** The shipped validation experiments, wherever the package is installed. */
-export const SHIPPED_VALIDATION_DIR = fileURLToPath(new URL('../../../scenarios/validation', import.meta.url));
+export const SHIPPED_VALIDATION_DIR = fileURLToPath(
+  new URL('../../../scenarios/validation', import.meta.url),
+);
 
 interface ValidateCliOptions {
   reps?: string;
@@ -25,9 +27,17 @@ interface ValidateCliOptions {
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('Run the validation patterns and case checks (scenarios/validation/) and report effect sizes with 95% CIs; exit 1 if any fails.')
-    .argument('[inputs...]', 'validation scenario files or folders (default: the shipped scenarios/validation/)')
-    .option('--fast', 'fewer replications (each file\'s fast_replications): a quick check, as the test suite runs it')
+    .description(
+      'Run the validation patterns and case checks (scenarios/validation/) and report effect sizes with 95% CIs; exit 1 if any fails.',
+    )
+    .argument(
+      '[inputs...]',
+      'validation scenario files or folders (default: the shipped scenarios/validation/)',
+    )
+    .option(
+      '--fast',
+      "fewer replications (each file's fast_replications): a quick check, as the test suite runs it",
+    )
     .option('--reps <n>', 'replications per cell for every experiment (overrides the files)')
     .option('--out <dir>', 'output folder', 'output/validation')
     .option('--workers <n>', 'worker threads (default: all cores)')
@@ -36,10 +46,12 @@ export function registerValidate(program: Command): void {
     .action(async (inputs: string[], opts: ValidateCliOptions) => {
       let reps: number | undefined;
       if (opts.reps !== undefined) {
-        if (!/^\d+$/.test(opts.reps.trim()) || Number(opts.reps) < 2) throw new UserError(`--reps: expected a whole number >= 2, found "${opts.reps}"`);
+        if (!/^\d+$/.test(opts.reps.trim()) || Number(opts.reps) < 2)
+          throw new UserError(`--reps: expected a whole number >= 2, found "${opts.reps}"`);
         reps = Number(opts.reps);
       }
-      if (reps !== undefined && opts.fast) throw new UserError('--fast and --reps: give one or the other');
+      if (reps !== undefined && opts.fast)
+        throw new UserError('--fast and --reps: give one or the other');
       const shipped = relative(process.cwd(), SHIPPED_VALIDATION_DIR) || '.';
       const outcome = await runValidation({
         inputs: inputs.length > 0 ? inputs : [shipped],
@@ -59,7 +71,9 @@ export function registerValidate(program: Command): void {
       }
       const failed = outcome.rows.filter((r) => r.result === 'FAIL').length;
       if (!opts.quiet || failed > 0) {
-        process.stdout.write(`gvc: ${outcome.rows.length - failed} of ${outcome.rows.length} checks pass; table in ${outcome.outDir}/validation.md\n`);
+        process.stdout.write(
+          `gvc: ${outcome.rows.length - failed} of ${outcome.rows.length} checks pass; table in ${outcome.outDir}/validation.md\n`,
+        );
       }
       if (failed > 0) process.exitCode = 1;
     });

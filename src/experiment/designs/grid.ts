@@ -22,9 +22,12 @@ export interface GridDesign<V extends FactorValue = FactorValue> extends DesignB
 }
 
 /** Value type of a list of factors (the union over factors, so mixed-type grids type-check). */
-export type GridValueOf<F extends readonly { values: readonly FactorValue[] }[]> = F[number]['values'][number];
+export type GridValueOf<F extends readonly { values: readonly FactorValue[] }[]> =
+  F[number]['values'][number];
 
-export function gridDesign<F extends readonly GridFactor[]>(factors: F): GridDesign<GridValueOf<F>> {
+export function gridDesign<F extends readonly GridFactor[]>(
+  factors: F,
+): GridDesign<GridValueOf<F>> {
   type V = GridValueOf<F>;
   if (factors.length === 0) throw new Error('grid design needs at least one factor');
   assertUniqueNames(factors.map((f) => f.name));

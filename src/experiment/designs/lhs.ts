@@ -29,7 +29,12 @@ export interface LhsDesign extends DesignBase<number> {
 }
 
 /** n points in [0,1)^k; column j is a Latin permutation of the strata [s/n, (s+1)/n). */
-export function latinHypercubeUnit(n: number, k: number, rng: Rng, options: LhsOptions = {}): number[][] {
+export function latinHypercubeUnit(
+  n: number,
+  k: number,
+  rng: Rng,
+  options: LhsOptions = {},
+): number[][] {
   assertPositiveInteger(n, 'n');
   assertPositiveInteger(k, 'k');
   const points: number[][] = Array.from({ length: n }, () => new Array<number>(k));
@@ -45,7 +50,12 @@ export function latinHypercubeUnit(n: number, k: number, rng: Rng, options: LhsO
 }
 
 /** Latin hypercube of n points scaled to the factor bounds (uniform marginals). */
-export function lhsDesign(bounds: readonly FactorBounds[], n: number, rng: Rng, options: LhsOptions = {}): LhsDesign {
+export function lhsDesign(
+  bounds: readonly FactorBounds[],
+  n: number,
+  rng: Rng,
+  options: LhsOptions = {},
+): LhsDesign {
   assertBounds(bounds);
   const unit = latinHypercubeUnit(n, bounds.length, rng, options);
   return {

@@ -110,11 +110,13 @@ function selectSpreadTrajectories(candidates: Trajectory[], r: number): number[]
   const m = candidates.length;
   const dist = Array.from({ length: m }, () => new Float64Array(m));
   for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) dist[i][j] = dist[j][i] = trajectoryDistance(candidates[i], candidates[j]);
+    for (let j = i + 1; j < m; j++)
+      dist[i][j] = dist[j][i] = trajectoryDistance(candidates[i], candidates[j]);
   }
   let bestPair: [number, number] = [0, 1];
   for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) if (dist[i][j] > dist[bestPair[0]][bestPair[1]]) bestPair = [i, j];
+    for (let j = i + 1; j < m; j++)
+      if (dist[i][j] > dist[bestPair[0]][bestPair[1]]) bestPair = [i, j];
   }
   const chosen = r === 1 ? [bestPair[0]] : [...bestPair];
   // gain[c] = sum of squared distances from candidate c to the chosen set.
@@ -146,7 +148,8 @@ export function morrisDesign(
     throw new Error(`levels must be an even integer >= 2, got ${levels}`);
   }
   const candidates = options.candidates ?? r;
-  if (!Number.isInteger(candidates) || candidates < r) throw new Error('candidates must be an integer >= r');
+  if (!Number.isInteger(candidates) || candidates < r)
+    throw new Error('candidates must be an integer >= r');
   const k = bounds.length;
   const delta = levels / (2 * (levels - 1));
 

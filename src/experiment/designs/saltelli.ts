@@ -93,10 +93,13 @@ export function saltelliDesign(
   let skip = 0;
   if (base === 'sobol') {
     if (2 * k > MAX_SOBOL_DIMENSION) {
-      throw new Error(`Sobol' base supports at most ${MAX_SOBOL_DIMENSION / 2} factors; use base: 'random'`);
+      throw new Error(
+        `Sobol' base supports at most ${MAX_SOBOL_DIMENSION / 2} factors; use base: 'random'`,
+      );
     }
     skip = options.skip ?? smallestPowerOfTwoAtLeast(N);
-    if (!Number.isInteger(skip) || skip < 0) throw new Error(`skip must be a non-negative integer, got ${skip}`);
+    if (!Number.isInteger(skip) || skip < 0)
+      throw new Error(`skip must be a non-negative integer, got ${skip}`);
     basePoints = sobolPoints(N, 2 * k, skip);
   } else if (base === 'random') {
     const rng = options.rng;

@@ -53,7 +53,9 @@ export class SobolSequence {
   constructor(dimension: number, skip = 0) {
     assertPositiveInteger(dimension, 'dimension');
     if (dimension > MAX_SOBOL_DIMENSION) {
-      throw new Error(`Sobol' sequence supports at most ${MAX_SOBOL_DIMENSION} dimensions, got ${dimension}`);
+      throw new Error(
+        `Sobol' sequence supports at most ${MAX_SOBOL_DIMENSION} dimensions, got ${dimension}`,
+      );
     }
     this.dimension = dimension;
     this.directions = Array.from({ length: dimension }, (_, d) => directionIntegers(d));
@@ -85,7 +87,8 @@ export class SobolSequence {
     // Gray-code update: the next point differs in the direction integer numbered by the
     // position of the lowest zero bit of the current index (Antonov & Saleev 1979).
     const c = lowestZeroBit(this.index) + 1;
-    for (let d = 0; d < this.dimension; d++) this.state[d] = (this.state[d] ^ this.directions[d][c]) >>> 0;
+    for (let d = 0; d < this.dimension; d++)
+      this.state[d] = (this.state[d] ^ this.directions[d][c]) >>> 0;
     this.index++;
     return point;
   }

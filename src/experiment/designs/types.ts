@@ -58,13 +58,18 @@ export function assertBounds(bounds: readonly FactorBounds[]): void {
 }
 
 export function assertPositiveInteger(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${what} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${what} must be a positive integer, got ${value}`);
 }
 
 /** Maps points of the unit hypercube linearly onto the factor bounds (uniform marginals). */
-export function scaleToBounds(unit: readonly (readonly number[])[], bounds: readonly FactorBounds[]): number[][] {
+export function scaleToBounds(
+  unit: readonly (readonly number[])[],
+  bounds: readonly FactorBounds[],
+): number[][] {
   return unit.map((u) => {
-    if (u.length !== bounds.length) throw new Error(`point has ${u.length} coordinates, expected ${bounds.length}`);
+    if (u.length !== bounds.length)
+      throw new Error(`point has ${u.length} coordinates, expected ${bounds.length}`);
     return u.map((x, j) => bounds[j].lower + x * (bounds[j].upper - bounds[j].lower));
   });
 }

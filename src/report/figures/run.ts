@@ -35,7 +35,10 @@ const EVENTS = [
 const SUPPLIER_COLUMNS = ['step', 'supplier_id', 'active', 'top_buyer_share'];
 
 /** Long rows {step, series, value} for the given timeseries columns, skipping empty cells. */
-function longSeries(ts: Table, columns: readonly (readonly [string, string])[]): { step: number; series: string; value: number }[] {
+function longSeries(
+  ts: Table,
+  columns: readonly (readonly [string, string])[],
+): { step: number; series: string; value: number }[] {
   const out: { step: number; series: string; value: number }[] = [];
   for (const r of ts.rows) {
     const step = num(ts, r, 'step');
@@ -53,16 +56,32 @@ function lineFigure(ts: Table, stepsPerYear: number | undefined): Figure {
   return {
     id: 'capabilities',
     title: 'Capabilities by function over time',
-    caption: 'Mean capability of active suppliers in each function (timeseries.csv: mean_process, mean_product, mean_design, mean_marketing). Lock-in shows as process and product rising while design and marketing stay low.',
+    caption:
+      'Mean capability of active suppliers in each function (timeseries.csv: mean_process, mean_product, mean_design, mean_marketing). Lock-in shows as process and product rising while design and marketing stay low.',
     spec: withTheme({
       title: 'Capabilities by function over time',
       data: { values },
       mark: { type: 'line', strokeWidth: 2 },
       encoding: {
         x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
-        y: { field: 'value', type: 'quantitative', title: 'mean capability (index 0–1)', scale: { domain: [0, 1] } },
-        color: { field: 'series', type: 'nominal', title: 'function', sort: CAPABILITIES.map((c) => c[1]) },
-        strokeDash: { field: 'series', type: 'nominal', title: 'function', sort: CAPABILITIES.map((c) => c[1]) },
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: 'mean capability (index 0–1)',
+          scale: { domain: [0, 1] },
+        },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: 'function',
+          sort: CAPABILITIES.map((c) => c[1]),
+        },
+        strokeDash: {
+          field: 'series',
+          type: 'nominal',
+          title: 'function',
+          sort: CAPABILITIES.map((c) => c[1]),
+        },
       },
     }),
   };
@@ -91,7 +110,13 @@ function stackedFigure(
       mark: { type: 'area', line: { strokeWidth: 0.5, stroke: 'white' } },
       encoding: {
         x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
-        y: { field: 'value', type: 'quantitative', title: yTitle, stack: 'zero', scale: { domain: [0, 1] } },
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: yTitle,
+          stack: 'zero',
+          scale: { domain: [0, 1] },
+        },
         color: { field: 'series', type: 'nominal', title: legend, sort: order, scale: { scheme } },
         order: { field: 'order', type: 'quantitative' },
       },
@@ -116,8 +141,20 @@ function eventsFigure(ts: Table, stepsPerYear: number | undefined): Figure {
       encoding: {
         x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
         // Counts: whole-number ticks, and a visible axis when nothing happened at all.
-        y: { field: 'value', type: 'quantitative', title: 'cumulative events (count)', scale: { domain: [0, Math.max(1, ...values.map((v) => v.value))] }, axis: { format: 'd', tickMinStep: 1 } },
-        color: { field: 'series', type: 'nominal', title: 'event', sort: order, scale: { scheme: 'dark2' } },
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: 'cumulative events (count)',
+          scale: { domain: [0, Math.max(1, ...values.map((v) => v.value))] },
+          axis: { format: 'd', tickMinStep: 1 },
+        },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: 'event',
+          sort: order,
+          scale: { scheme: 'dark2' },
+        },
       },
     }),
   };
@@ -153,9 +190,19 @@ function histogramFigure(sup: Table): Figure {
         {
           mark: { type: 'bar', color: '#4c78a8', stroke: 'white', strokeWidth: 0.5 },
           encoding: {
-            x: { field: 'top_buyer_share', type: 'quantitative', bin: { extent: [0, 1], step: 0.05 }, title: 'top-buyer share (share of sales)', scale: { domain: [0, 1] } },
+            x: {
+              field: 'top_buyer_share',
+              type: 'quantitative',
+              bin: { extent: [0, 1], step: 0.05 },
+              title: 'top-buyer share (share of sales)',
+              scale: { domain: [0, 1] },
+            },
             y: { aggregate: 'count', type: 'quantitative', title: 'active suppliers (count)' },
-            ...(byGroup ? { color: { field: 'group', type: 'nominal', title: 'supplier group', sort: groups } } : {}),
+            ...(byGroup
+              ? {
+                  color: { field: 'group', type: 'nominal', title: 'supplier group', sort: groups },
+                }
+              : {}),
           },
         },
         {
@@ -181,9 +228,16 @@ function supplierGroups(sup: Table): string[] {
  * Mean capability by function and supplier group over the steps recorded in suppliers.csv
  * (gvc run --agents every:K); needs at least two recorded steps.
  */
-function groupCapabilityFigure(sup: Table, groups: readonly string[], stepsPerYear: number | undefined): Figure | null {
+function groupCapabilityFigure(
+  sup: Table,
+  groups: readonly string[],
+  stepsPerYear: number | undefined,
+): Figure | null {
   requireColumns(sup, [...FUNCTIONS]);
-  const cells = new Map<string, { step: number; group: string; fn: string; sum: number; n: number }>();
+  const cells = new Map<
+    string,
+    { step: number; group: string; fn: string; sum: number; n: number }
+  >();
   const steps = new Set<number>();
   for (const r of sup.rows) {
     if (r.active !== 'true') continue;
@@ -201,7 +255,12 @@ function groupCapabilityFigure(sup: Table, groups: readonly string[], stepsPerYe
     }
   }
   if (steps.size < 2) return null;
-  const values = [...cells.values()].map((c) => ({ step: c.step, group: c.group, function: c.fn, value: c.sum / c.n }));
+  const values = [...cells.values()].map((c) => ({
+    step: c.step,
+    group: c.group,
+    function: c.fn,
+    value: c.sum / c.n,
+  }));
   const title = 'Capabilities by supplier group';
   return {
     id: 'capabilities-by-group',
@@ -218,9 +277,19 @@ function groupCapabilityFigure(sup: Table, groups: readonly string[], stepsPerYe
         mark: { type: 'line', strokeWidth: 2 },
         encoding: {
           x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
-          y: { field: 'value', type: 'quantitative', title: 'mean capability (index 0–1)', scale: { domain: [0, 1] } },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'mean capability (index 0–1)',
+            scale: { domain: [0, 1] },
+          },
           color: { field: 'function', type: 'nominal', title: 'function', sort: [...FUNCTIONS] },
-          strokeDash: { field: 'function', type: 'nominal', title: 'function', sort: [...FUNCTIONS] },
+          strokeDash: {
+            field: 'function',
+            type: 'nominal',
+            title: 'function',
+            sort: [...FUNCTIONS],
+          },
         },
       },
     }),
@@ -242,7 +311,12 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
   const roles = ['OEM', 'ODM', 'OBM'];
   const values = [...counts].map(([k, n]) => {
     const [group, role] = k.split('|');
-    return { group: `${group} (n = ${totals.get(group)})`, role, share: n / totals.get(group)!, order: roles.indexOf(role) };
+    return {
+      group: `${group} (n = ${totals.get(group)})`,
+      role,
+      share: n / totals.get(group)!,
+      order: roles.indexOf(role),
+    };
   });
   const title = 'Supplier roles by group at the final step';
   return {
@@ -254,9 +328,26 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
       data: { values },
       mark: { type: 'bar' },
       encoding: {
-        y: { field: 'group', type: 'nominal', title: 'supplier group', sort: groups.map((g) => `${g} (n = ${totals.get(g)})`) },
-        x: { field: 'share', type: 'quantitative', title: 'share of active suppliers in the group', stack: 'zero', scale: { domain: [0, 1] } },
-        color: { field: 'role', type: 'nominal', title: 'highest role', sort: roles, scale: { domain: roles, scheme: 'tableau10' } },
+        y: {
+          field: 'group',
+          type: 'nominal',
+          title: 'supplier group',
+          sort: groups.map((g) => `${g} (n = ${totals.get(g)})`),
+        },
+        x: {
+          field: 'share',
+          type: 'quantitative',
+          title: 'share of active suppliers in the group',
+          stack: 'zero',
+          scale: { domain: [0, 1] },
+        },
+        color: {
+          field: 'role',
+          type: 'nominal',
+          title: 'highest role',
+          sort: roles,
+          scale: { domain: roles, scheme: 'tableau10' },
+        },
         order: { field: 'order', type: 'quantitative' },
       },
       width: 420,
@@ -269,9 +360,18 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
  * The figures of a run folder and notes on what is missing. suppliers.csv is optional (gvc run
  * --agents none writes none): without it the report has the timeseries figures only.
  */
-export function runReport(dir: string, manifest: ManifestSummary | null): { figures: Figure[]; notes: string[] } {
+export function runReport(
+  dir: string,
+  manifest: ManifestSummary | null,
+): { figures: Figure[]; notes: string[] } {
   const ts = readCsv(join(dir, 'timeseries.csv'));
-  requireColumns(ts, ['step', ...CAPABILITIES.map((c) => c[0]), ...ROLES.map((c) => c[0]), ...RELATIONSHIPS.map((c) => c[0]), ...EVENTS.slice(0, 2).map((c) => c[0])]);
+  requireColumns(ts, [
+    'step',
+    ...CAPABILITIES.map((c) => c[0]),
+    ...ROLES.map((c) => c[0]),
+    ...RELATIONSHIPS.map((c) => c[0]),
+    ...EVENTS.slice(0, 2).map((c) => c[0]),
+  ]);
   if (ts.rows.length === 0) throw new UserError(`${ts.file}: no rows`);
   const spy = manifest?.steps_per_year;
   const notes: string[] = [];
@@ -283,11 +383,16 @@ export function runReport(dir: string, manifest: ManifestSummary | null): { figu
     if (groups.length > 0) {
       const caps = groupCapabilityFigure(sup, groups, spy);
       if (caps) supplierFigures.push(caps);
-      else notes.push("suppliers.csv holds the final step only; run with --agents every:4 to add each supplier group's capability paths.");
+      else
+        notes.push(
+          "suppliers.csv holds the final step only; run with --agents every:4 to add each supplier group's capability paths.",
+        );
       supplierFigures.push(groupRoleFigure(sup, groups));
     }
   } else {
-    notes.push('No suppliers.csv in this folder (gvc run --agents none): the figures from supplier rows (top-buyer share, supplier groups) are left out.');
+    notes.push(
+      'No suppliers.csv in this folder (gvc run --agents none): the figures from supplier rows (top-buyer share, supplier groups) are left out.',
+    );
   }
   const figures = [
     lineFigure(ts, spy),

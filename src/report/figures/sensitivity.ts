@@ -10,7 +10,15 @@ import { num, readCsv, requireColumns, type Table } from '../data.js';
 import { type Figure, slug, withTheme } from '../figure.js';
 import { DEFAULT_SWEEP_METRICS } from './sweep.js';
 
-export const SENSITIVITY_COLUMNS = ['metric', 'method', 'factor', 'index', 'value', 'ci95_low', 'ci95_high'];
+export const SENSITIVITY_COLUMNS = [
+  'metric',
+  'method',
+  'factor',
+  'index',
+  'value',
+  'ci95_low',
+  'ci95_high',
+];
 
 const INDEX_LABEL: Record<string, string> = {
   S1: 'S1 (first order)',
@@ -22,13 +30,16 @@ const INDEX_LABEL: Record<string, string> = {
 export function readSensitivity(dir: string): Table {
   const t = readCsv(join(dir, 'sensitivity.csv'));
   requireColumns(t, SENSITIVITY_COLUMNS);
-  if (t.rows.length === 0) throw new UserError(`${t.file}: no rows (no metric varied across the sweep's cells)`);
+  if (t.rows.length === 0)
+    throw new UserError(`${t.file}: no rows (no metric varied across the sweep's cells)`);
   return t;
 }
 
 /** Factors of a metric by decreasing ST (sobol) or mu* (morris): the ranking of influence. */
 export function influenceRanking(t: Table, metric: string): string[] {
-  const rows = t.rows.filter((r) => r.metric === metric && (r.index === 'ST' || r.index === 'mu_star'));
+  const rows = t.rows.filter(
+    (r) => r.metric === metric && (r.index === 'ST' || r.index === 'mu_star'),
+  );
   return rows
     .map((r) => ({ f: r.factor, v: num(t, r, 'value') ?? -Infinity }))
     .sort((a, b) => b.v - a.v)
@@ -41,7 +52,9 @@ export function sensitivityMetrics(t: Table, wanted?: readonly string[]): string
     for (const m of wanted) {
       if (!present.includes(m)) {
         const hint = suggest(m, present);
-        throw new UserError(`--metrics: ${t.file} has no indices for "${m}"${hint ? `; did you mean "${hint}"?` : ''}`);
+        throw new UserError(
+          `--metrics: ${t.file} has no indices for "${m}"${hint ? `; did you mean "${hint}"?` : ''}`,
+        );
       }
     }
     return [...wanted];
@@ -57,7 +70,13 @@ export function sensitivityFigures(t: Table, metrics: readonly string[]): Figure
     const indices = method === 'morris' ? ['mu_star', 'sigma'] : ['S1', 'ST'];
     const values = rows
       .filter((r) => indices.includes(r.index))
-      .map((r) => ({ factor: r.factor, index: INDEX_LABEL[r.index] ?? r.index, value: num(t, r, 'value'), lo: num(t, r, 'ci95_low'), hi: num(t, r, 'ci95_high') }))
+      .map((r) => ({
+        factor: r.factor,
+        index: INDEX_LABEL[r.index] ?? r.index,
+        value: num(t, r, 'value'),
+        lo: num(t, r, 'ci95_low'),
+        hi: num(t, r, 'ci95_high'),
+      }))
       .filter((v) => v.value !== null);
     const factors = [...new Set(rows.map((r) => r.factor))];
     const labels = indices.map((i) => INDEX_LABEL[i]);
@@ -79,14 +98,32 @@ export function sensitivityFigures(t: Table, metrics: readonly string[]): Figure
           {
             mark: { type: 'bar', height: { band: 1 } },
             encoding: {
-              x: { field: 'value', type: 'quantitative', title: method === 'morris' ? `index (units of ${metric})` : 'index (share of output variance)' },
-              color: { field: 'index', type: 'nominal', title: 'index', sort: labels, scale: { scheme: 'tableau10' } },
+              x: {
+                field: 'value',
+                type: 'quantitative',
+                title:
+                  method === 'morris'
+                    ? `index (units of ${metric})`
+                    : 'index (share of output variance)',
+              },
+              color: {
+                field: 'index',
+                type: 'nominal',
+                title: 'index',
+                sort: labels,
+                scale: { scheme: 'tableau10' },
+              },
             },
           },
           {
             data: { values: ci },
             mark: { type: 'rule', color: 'black', strokeWidth: 1.5 },
-            encoding: { y, yOffset: { field: 'index', type: 'nominal', sort: labels }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
+            encoding: {
+              y,
+              yOffset: { field: 'index', type: 'nominal', sort: labels },
+              x: { field: 'lo', type: 'quantitative' },
+              x2: { field: 'hi' },
+            },
           },
         ],
         width: 360,

@@ -69,23 +69,34 @@ export function shortPath(path: string): string {
   return parts.length <= 2 ? path : parts.slice(-2).join('.');
 }
 
-export function loadSweep(dir: string, units: Map<string, Map<string, string>>, wanted?: readonly string[]): SweepData {
+export function loadSweep(
+  dir: string,
+  units: Map<string, Map<string, string>>,
+  wanted?: readonly string[],
+): SweepData {
   const runs = readCsv(join(dir, 'runs.csv'));
   requireColumns(runs, ['run_id', 'cell_id']);
   const factors = runs.columns.filter((c) => !ID_COLUMNS.includes(c) && !METRICS.has(c));
-  if (factors.length === 0) throw new UserError(`${runs.file}: no varied parameter columns (expected parameter paths between seed and the metrics)`);
+  if (factors.length === 0)
+    throw new UserError(
+      `${runs.file}: no varied parameter columns (expected parameter paths between seed and the metrics)`,
+    );
   const present = runs.columns.filter((c) => METRICS.has(c));
   let metrics: string[];
   if (wanted && wanted.length > 0) {
     for (const m of wanted) {
       if (!present.includes(m)) {
         const hint = suggest(m, present);
-        throw new UserError(`--metrics: ${runs.file} has no metric "${m}"${hint ? `; did you mean "${hint}"?` : ''}`);
+        throw new UserError(
+          `--metrics: ${runs.file} has no metric "${m}"${hint ? `; did you mean "${hint}"?` : ''}`,
+        );
       }
     }
     metrics = [...wanted];
   } else {
-    metrics = DEFAULT_SWEEP_METRICS.filter((m) => present.includes(m) && runs.rows.some((r) => r[m] !== ''));
+    metrics = DEFAULT_SWEEP_METRICS.filter(
+      (m) => present.includes(m) && runs.rows.some((r) => r[m] !== ''),
+    );
   }
   let design: string | undefined;
   const designPath = join(dir, 'design.json');
@@ -123,11 +134,29 @@ function factorLevels(data: SweepData, factor: string): FactorLevels {
   const numeric = raw.every((v) => v !== '' && Number.isFinite(Number(v)));
   const distinct = [...new Set(raw)];
   if (!numeric) {
-    return { factor, numeric, binned: false, levels: distinct.map((v) => ({ key: v, label: v, rows: rows.filter((r) => r[factor] === v) })) };
+    return {
+      factor,
+      numeric,
+      binned: false,
+      levels: distinct.map((v) => ({
+        key: v,
+        label: v,
+        rows: rows.filter((r) => r[factor] === v),
+      })),
+    };
   }
   const xs = distinct.map(Number).sort((a, b) => a - b);
   if (xs.length <= MAX_LEVELS) {
-    return { factor, numeric, binned: false, levels: xs.map((x) => ({ key: x, label: fmt(x), rows: rows.filter((r) => Number(r[factor]) === x) })) };
+    return {
+      factor,
+      numeric,
+      binned: false,
+      levels: xs.map((x) => ({
+        key: x,
+        label: fmt(x),
+        rows: rows.filter((r) => Number(r[factor]) === x),
+      })),
+    };
   }
   const lo = xs[0];
   const hi = xs[xs.length - 1];
@@ -140,7 +169,8 @@ function factorLevels(data: SweepData, factor: string): FactorLevels {
       const v = Number(r[factor]);
       return v >= a && (b === BINS - 1 ? v <= z : v < z);
     });
-    if (inBin.length > 0) levels.push({ key: a + w / 2, label: `${fmt(a)}–${fmt(z)}`, rows: inBin });
+    if (inBin.length > 0)
+      levels.push({ key: a + w / 2, label: `${fmt(a)}–${fmt(z)}`, rows: inBin });
   }
   return { factor, numeric, binned: true, levels };
 }
@@ -165,7 +195,15 @@ function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[
     }
     const s = summarizeValues(ys);
     if (s.mean === null) continue;
-    out.push({ metric: withUnit(metric, data.units.get(metric)), level: lv.key, label: lv.label, mean: s.mean, lo: s.ci95_low, hi: s.ci95_high, n: s.n });
+    out.push({
+      metric: withUnit(metric, data.units.get(metric)),
+      level: lv.key,
+      label: lv.label,
+      mean: s.mean,
+      lo: s.ci95_low,
+      hi: s.ci95_high,
+      n: s.n,
+    });
   }
   return out;
 }
@@ -177,19 +215,42 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
   const title = `Outcomes against ${lastPart(fl.factor)}`;
   const x = fl.numeric
     ? { field: 'level', type: 'quantitative', title: xTitle, scale: { zero: false } }
-    : { field: 'level', type: 'nominal', title: xTitle, sort: fl.levels.map((l) => l.key), axis: { labelAngle: fl.levels.some((l) => l.label.length > 8) ? -30 : 0 } };
+    : {
+        field: 'level',
+        type: 'nominal',
+        title: xTitle,
+        sort: fl.levels.map((l) => l.key),
+        axis: { labelAngle: fl.levels.some((l) => l.label.length > 8) ? -30 : 0 },
+      };
   // The bands and bars use the facet's own data (a layer with its own data would not be split by panel).
   const band = fl.numeric
-    ? { mark: { type: 'area', opacity: 0.25, color: '#4c78a8' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } }
-    : { mark: { type: 'rule', color: '#4c78a8', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } };
+    ? {
+        mark: { type: 'area', opacity: 0.25, color: '#4c78a8' },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+      }
+    : {
+        mark: { type: 'rule', color: '#4c78a8', strokeWidth: 1.5 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+      };
   const layers: Record<string, unknown>[] = [band];
-  if (fl.numeric) layers.push({ mark: { type: 'line', color: '#4c78a8' }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale: { zero: false } } } });
+  if (fl.numeric)
+    layers.push({
+      mark: { type: 'line', color: '#4c78a8' },
+      encoding: {
+        x,
+        y: { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale: { zero: false } },
+      },
+    });
   layers.push({
     mark: { type: 'point', filled: true, color: '#4c78a8', size: 40 },
     encoding: {
       x,
       y: { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale: { zero: false } },
-      tooltip: [{ field: 'label', title: shortPath(fl.factor) }, { field: 'mean', format: '.3f' }, { field: 'n' }],
+      tooltip: [
+        { field: 'label', title: shortPath(fl.factor) },
+        { field: 'mean', format: '.3f' },
+        { field: 'n' },
+      ],
     },
   });
   return {
@@ -197,14 +258,21 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
     title,
     caption:
       `Each metric at each value of ${fl.factor}: the mean over all runs at that value` +
-      (data.design === 'ofat' ? ' (other parameters at their base values)' : ', averaged over the other swept parameters') +
+      (data.design === 'ofat'
+        ? ' (other parameters at their base values)'
+        : ', averaged over the other swept parameters') +
       `, with a 95% t confidence interval over those runs (${fl.numeric ? 'band' : 'error bars'})` +
       (fl.binned ? `; the sampled values are grouped into ${BINS} equal-width bins` : '') +
       '. Panels have their own y scales.',
     spec: withTheme({
       title,
       data: { values },
-      facet: { field: 'metric', type: 'nominal', title: null, sort: data.metrics.map((m) => withUnit(m, data.units.get(m))) },
+      facet: {
+        field: 'metric',
+        type: 'nominal',
+        title: null,
+        sort: data.metrics.map((m) => withUnit(m, data.units.get(m))),
+      },
       columns: Math.min(4, Math.max(1, data.metrics.length)),
       spec: { width: 200, height: 140, layer: layers },
       resolve: { scale: { y: 'independent' } },
@@ -219,18 +287,33 @@ function effectRange(data: SweepData, fl: FactorLevels, metric: string): number 
 }
 
 /** The two parameters of the heatmap: governance × network ties, else the most influential two. */
-export function heatmapPair(data: SweepData, levels: Map<string, FactorLevels>, metric: string, ranking?: readonly string[]): [string, string] | null {
+export function heatmapPair(
+  data: SweepData,
+  levels: Map<string, FactorLevels>,
+  metric: string,
+  ranking?: readonly string[],
+): [string, string] | null {
   if (data.factors.length < 2) return null;
   const gov = data.factors.find((f) => /(^|\.)governance$/.test(f));
   const ties = data.factors.find((f) => /(^|\.)network_ties$/.test(f));
   if (gov && ties) return [gov, ties];
-  const order = ranking && ranking.filter((f) => data.factors.includes(f)).length >= 2
-    ? ranking.filter((f) => data.factors.includes(f))
-    : [...data.factors].sort((a, b) => effectRange(data, levels.get(b)!, metric) - effectRange(data, levels.get(a)!, metric));
+  const order =
+    ranking && ranking.filter((f) => data.factors.includes(f)).length >= 2
+      ? ranking.filter((f) => data.factors.includes(f))
+      : [...data.factors].sort(
+          (a, b) =>
+            effectRange(data, levels.get(b)!, metric) - effectRange(data, levels.get(a)!, metric),
+        );
   return [order[0], order[1]];
 }
 
-function heatmapFigure(data: SweepData, levels: Map<string, FactorLevels>, pair: [string, string], metric: string, how: string): Figure {
+function heatmapFigure(
+  data: SweepData,
+  levels: Map<string, FactorLevels>,
+  pair: [string, string],
+  metric: string,
+  how: string,
+): Figure {
   const [fa, fb] = pair;
   const la = levels.get(fa)!;
   const lb = levels.get(fb)!;
@@ -244,7 +327,13 @@ function heatmapFigure(data: SweepData, levels: Map<string, FactorLevels>, pair:
         const y = num(data.runs, r, metric);
         if (y !== null) ys.push(y);
       }
-      if (ys.length > 0) values.push({ a: A.label, b: B.label, mean: ys.reduce((s, y) => s + y, 0) / ys.length, n: ys.length });
+      if (ys.length > 0)
+        values.push({
+          a: A.label,
+          b: B.label,
+          mean: ys.reduce((s, y) => s + y, 0) / ys.length,
+          n: ys.length,
+        });
     }
   }
   const unit = data.units.get(metric);
@@ -260,19 +349,40 @@ function heatmapFigure(data: SweepData, levels: Map<string, FactorLevels>, pair:
       title: `${title} by ${lastPart(fa)} and ${lastPart(fb)}`,
       data: { values },
       encoding: {
-        x: { field: 'a', type: 'ordinal', title: withUnit(shortPath(fa), data.units.get(fa)), sort: la.levels.map((l) => l.label), axis: { labelAngle: 0 } },
-        y: { field: 'b', type: 'ordinal', title: withUnit(shortPath(fb), data.units.get(fb)), sort: lb.levels.map((l) => l.label).reverse() },
+        x: {
+          field: 'a',
+          type: 'ordinal',
+          title: withUnit(shortPath(fa), data.units.get(fa)),
+          sort: la.levels.map((l) => l.label),
+          axis: { labelAngle: 0 },
+        },
+        y: {
+          field: 'b',
+          type: 'ordinal',
+          title: withUnit(shortPath(fb), data.units.get(fb)),
+          sort: lb.levels.map((l) => l.label).reverse(),
+        },
       },
       layer: [
         {
           mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-          encoding: { color: { field: 'mean', type: 'quantitative', title: withUnit(metric === 'lockin_rate' ? 'lock-in rate' : metric, unit), scale: { scheme: 'blues', domainMin: 0 } } },
+          encoding: {
+            color: {
+              field: 'mean',
+              type: 'quantitative',
+              title: withUnit(metric === 'lockin_rate' ? 'lock-in rate' : metric, unit),
+              scale: { scheme: 'blues', domainMin: 0 },
+            },
+          },
         },
         {
           mark: { type: 'text', fontSize: 12 },
           encoding: {
             text: { field: 'mean', type: 'quantitative', format: '.2f' },
-            color: { condition: { test: `datum.mean > ${hi * 0.6}`, value: 'white' }, value: 'black' },
+            color: {
+              condition: { test: `datum.mean > ${hi * 0.6}`, value: 'white' },
+              value: 'black',
+            },
           },
         },
       ],
@@ -285,8 +395,12 @@ function heatmapFigure(data: SweepData, levels: Map<string, FactorLevels>, pair:
 export function sweepFigures(data: SweepData, ranking?: readonly string[]): Figure[] {
   const levels = new Map(data.factors.map((f) => [f, factorLevels(data, f)]));
   const figures: Figure[] = [];
-  if (data.metrics.length > 0) for (const f of data.factors) figures.push(factorFigure(data, levels.get(f)!));
-  const metric = data.runs.columns.includes('lockin_rate') && data.runs.rows.some((r) => r.lockin_rate !== '') ? 'lockin_rate' : data.metrics[0];
+  if (data.metrics.length > 0)
+    for (const f of data.factors) figures.push(factorFigure(data, levels.get(f)!));
+  const metric =
+    data.runs.columns.includes('lockin_rate') && data.runs.rows.some((r) => r.lockin_rate !== '')
+      ? 'lockin_rate'
+      : data.metrics[0];
   if (metric) {
     const pair = heatmapPair(data, levels, metric, ranking);
     if (pair) {

@@ -8,14 +8,27 @@ import { UserError } from '../../scenario/errors.js';
 import { num, readCsv, requireColumns, type Table } from '../data.js';
 import { type Figure, withTheme } from '../figure.js';
 
-export const VALIDATION_COLUMNS = ['kind', 'pattern', 'check', 'source', 'contrast', 'effect', 'ci95_low', 'ci95_high', 'criterion', 'n_runs', 'result'];
+export const VALIDATION_COLUMNS = [
+  'kind',
+  'pattern',
+  'check',
+  'source',
+  'contrast',
+  'effect',
+  'ci95_low',
+  'ci95_high',
+  'criterion',
+  'n_runs',
+  'result',
+];
 
 export function readValidation(dir: string): Table {
   const t = readCsv(join(dir, 'validation.csv'));
   requireColumns(t, VALIDATION_COLUMNS);
   if (t.rows.length === 0) throw new UserError(`${t.file}: no rows`);
   for (const r of t.rows) {
-    if (r.result !== 'PASS' && r.result !== 'FAIL') throw new UserError(`${t.file}: column result: expected PASS or FAIL, found "${r.result}"`);
+    if (r.result !== 'PASS' && r.result !== 'FAIL')
+      throw new UserError(`${t.file}: column result: expected PASS or FAIL, found "${r.result}"`);
   }
   return t;
 }
@@ -43,15 +56,28 @@ export function forestFigure(t: Table): Figure {
       title,
       data: { values: values.filter((v) => v.effect !== null) },
       layer: [
-        { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+        {
+          data: { values: [{ zero: 0 }] },
+          mark: { type: 'rule', color: '#888', strokeDash: [4, 3] },
+          encoding: { x: { field: 'zero', type: 'quantitative' } },
+        },
         {
           transform: [{ filter: 'datum.lo !== null && datum.hi !== null' }],
           mark: { type: 'rule', strokeWidth: 2 },
           encoding: {
             y,
-            x: { field: 'lo', type: 'quantitative', title: 'effect (scale of each check’s contrast)' },
+            x: {
+              field: 'lo',
+              type: 'quantitative',
+              title: 'effect (scale of each check’s contrast)',
+            },
             x2: { field: 'hi' },
-            color: { field: 'result', type: 'nominal', title: 'result', scale: { domain: ['PASS', 'FAIL'], range: ['#1b7837', '#c51b7d'] } },
+            color: {
+              field: 'result',
+              type: 'nominal',
+              title: 'result',
+              scale: { domain: ['PASS', 'FAIL'], range: ['#1b7837', '#c51b7d'] },
+            },
           },
         },
         {
@@ -59,9 +85,24 @@ export function forestFigure(t: Table): Figure {
           encoding: {
             y,
             x: { field: 'effect', type: 'quantitative' },
-            color: { field: 'result', type: 'nominal', title: 'result', scale: { domain: ['PASS', 'FAIL'], range: ['#1b7837', '#c51b7d'] } },
-            shape: { field: 'result', type: 'nominal', title: 'result', scale: { domain: ['PASS', 'FAIL'], range: ['circle', 'square'] } },
-            tooltip: [{ field: 'label' }, { field: 'contrast' }, { field: 'criterion' }, { field: 'effect' }],
+            color: {
+              field: 'result',
+              type: 'nominal',
+              title: 'result',
+              scale: { domain: ['PASS', 'FAIL'], range: ['#1b7837', '#c51b7d'] },
+            },
+            shape: {
+              field: 'result',
+              type: 'nominal',
+              title: 'result',
+              scale: { domain: ['PASS', 'FAIL'], range: ['circle', 'square'] },
+            },
+            tooltip: [
+              { field: 'label' },
+              { field: 'contrast' },
+              { field: 'criterion' },
+              { field: 'effect' },
+            ],
           },
         },
       ],
