@@ -10,7 +10,7 @@ import type { Supplier, World } from './state.js';
 
 export function exitSupplier(world: World, s: Supplier): void {
   s.active = false;
-  for (const r of s.relationships.slice()) endRelationship(r);
+  for (const r of s.relationships.slice()) endRelationship(world, r, 'supplier_exit');
   s.ties = [];
   world.counters.exits++;
 }

@@ -1,6 +1,13 @@
 /** Creating and ending supplier–buyer relationships; both parties' lists stay in step. */
 import { initialType } from './governance.js';
-import { ZERO, type Buyer, type Relationship, type Supplier, type World } from './state.js';
+import {
+  ZERO,
+  type Buyer,
+  type Relationship,
+  type RelationshipEndCause,
+  type Supplier,
+  type World,
+} from './state.js';
 
 export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
   const { type, capable } = initialType(b, s, world.scenario.model, world.step === 0);
@@ -18,15 +25,20 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
     price: ZERO,
     salesShare: ZERO,
     ended: false,
+    endCause: null,
+    endStep: null,
   };
   s.relationships.push(r);
   b.relationships.push(r);
   return r;
 }
 
-export function endRelationship(r: Relationship): void {
+/** End a relationship spell at the current step, recording why; a no-op if it has ended. */
+export function endRelationship(world: World, r: Relationship, cause: RelationshipEndCause): void {
   if (r.ended) return;
   r.ended = true;
+  r.endCause = cause;
+  r.endStep = world.step;
   removeItem(r.supplier.relationships, r);
   removeItem(r.buyer.relationships, r);
 }

@@ -89,7 +89,7 @@ export function respondToEncroachment(world: World): void {
       if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;
       world.counters.sanctions++;
       if (world.step - r.lastSanctionStep <= memorySteps) {
-        endRelationship(r);
+        endRelationship(world, r, 'sanctioned');
         i--;
       } else {
         r.weight *= 1 - m.sanctions.order_cut;

@@ -94,7 +94,7 @@ function moveUp(world: World, s: Supplier, rng: Rng): void {
   const b = bestCandidate(world, s, rng, lowest.buyer.config.sophistication);
   if (b && rng() < acceptanceProbability(s, world)) {
     linkSupplierToBuyer(world, s, b);
-    endRelationship(lowest);
+    endRelationship(world, lowest, 'succession');
   }
 }
 
@@ -109,7 +109,7 @@ export function dropAndRecruit(world: World): void {
       if (meetsRequirements(r.supplier, b)) r.belowSince = -1;
       else if (r.belowSince < 0) r.belowSince = world.step;
       else if (world.step - r.belowSince >= grace) {
-        endRelationship(r);
+        endRelationship(world, r, 'dropped_requirements');
         i--;
       }
     }

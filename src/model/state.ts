@@ -41,7 +41,28 @@ export interface Relationship {
   /** Share of the supplier's sales going to this buyer this step. */
   salesShare: number;
   ended: boolean;
+  /** Why the spell ended (null while active); see RELATIONSHIP_END_CAUSES. */
+  endCause: RelationshipEndCause | null;
+  /** Step at which the spell ended (null while active). */
+  endStep: number | null;
 }
+
+/**
+ * Why a supplier–lead-firm relationship spell ended, the vocabulary of relationships.csv's
+ * `end_cause`:
+ * - `dropped_requirements`: the buyer dropped a supplier that stayed below its requirements
+ *   beyond the grace period (process 7b);
+ * - `sanctioned`: a guarding buyer ended the tie after repeated encroachment (process 6);
+ * - `succession`: the supplier left its least sophisticated buyer for a better one (process 7a);
+ * - `supplier_exit`: the supplier exited (process 8c).
+ */
+export const RELATIONSHIP_END_CAUSES = [
+  'dropped_requirements',
+  'sanctioned',
+  'succession',
+  'supplier_exit',
+] as const;
+export type RelationshipEndCause = (typeof RELATIONSHIP_END_CAUSES)[number];
 
 export interface Tie {
   partner: Partner;
