@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Regenerates every figure of the tutorials in docs/tutorials/figures/ with the exact commands
-# the tutorials show. Run from the repository root after `npm install`. Takes under a minute on
-# two cores (most of it the two sweeps).
+# the tutorials show, called as `node bin/gvc.js` rather than `npx gvc` (npx adds about 1.5
+# CPU-s to every call; README, "Commands"). Run from the repository root after `npm install`.
+# Takes under a minute on two cores (most of it the two sweeps).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 for case in sinos-valley firm-y firm-i chinese-oem-cluster; do
-  npx gvc run "scenarios/$case.yaml" --agents every:4 --force
-  npx gvc report "output/$case" --out "docs/tutorials/figures/$case" --force
+  node bin/gvc.js run "scenarios/$case.yaml" --agents every:4 --force
+  node bin/gvc.js report "output/$case" --out "docs/tutorials/figures/$case" --force
 done
 
-npx gvc sweep scenarios/lockin-sweep.yaml --reps 5 --force
-npx gvc report output/lockin-sweep --out docs/tutorials/figures/lockin-sweep --force
+node bin/gvc.js sweep scenarios/lockin-sweep.yaml --reps 5 --force
+node bin/gvc.js report output/lockin-sweep --out docs/tutorials/figures/lockin-sweep --force
 
-npx gvc sweep scenarios/lockin-morris.yaml --force
-npx gvc sensitivity output/lockin-morris
-npx gvc report output/lockin-morris --out docs/tutorials/figures/lockin-morris --force
+node bin/gvc.js sweep scenarios/lockin-morris.yaml --force
+node bin/gvc.js sensitivity output/lockin-morris
+node bin/gvc.js report output/lockin-morris --out docs/tutorials/figures/lockin-morris --force
