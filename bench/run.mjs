@@ -14,9 +14,9 @@
  *
  * Each figure comes with its CPU time (user + system) beside the wall time, and with the load
  * average (1 minute) before and after it. On a shared machine wall time grows with the other
- * jobs while CPU time mostly does not (it still suffers from shared caches and memory
- * bandwidth), so compare CPU figures across runs and machine states, and wall figures only at low
- * load. Results go to the terminal and to output/bench-<time>.json (git-ignored).
+ * jobs while CPU time grows far less (but it does: 1.7-3.9x at a load average of ~20 on 2
+ * cores, docs/performance.md), so compare CPU figures between runs taken at similar loads, and
+ * wall figures only at low load. Results go to the terminal and to output/bench-<time>.json (git-ignored).
  *
  * Scaling: the same world at 1k (large.yaml with --set), 10k (medium.yaml) and 100k
  * (large.yaml) suppliers, reported as wall and CPU microseconds per supplier-step; --sizes picks
@@ -271,7 +271,11 @@ if (ONLY.has('startup')) {
   const reps = Math.max(REPS, 5);
   results.startup = [
     startup('start-up: npx gvc --version', 'npx gvc --version', reps),
-    startup('start-up: node bin/gvc.js --version', 'node bin/gvc.js --version', reps),
+    startup(
+      'start-up: node bin/gvc.js --version',
+      `"${process.execPath}" bin/gvc.js --version`,
+      reps,
+    ),
     startup('start-up: node -e 0 (Node alone)', `"${process.execPath}" -e 0`, reps),
   ].filter(Boolean);
 }
