@@ -7,6 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Figure, plural, timeAxis, yearTitle } from '../../src/report/figure.js';
 import { readManifest, readUnits } from '../../src/report/data.js';
@@ -267,6 +269,25 @@ describe('validation forest plot', () => {
       above: null,
       below: null,
     });
+  });
+});
+
+describe('validation forest plot without effects', () => {
+  it('renders a note instead of an empty plot', async () => {
+    const dir = makeValidation(join(root, 'no-effects'));
+    const path = join(dir, 'validation.csv');
+    const [head, ...rows] = parse(readFileSync(path, 'utf8')) as string[][];
+    const empty = ['effect', 'ci95_low', 'ci95_high'].map((c) => head.indexOf(c));
+    writeFileSync(
+      path,
+      stringify([head, ...rows.map((r) => r.map((v, i) => (empty.includes(i) ? '' : v)))]),
+    );
+    const f = forestFigure(readValidation(dir));
+    expect(f.caption).toContain(`${VALIDATION_ROWS.length} checks have no effect`);
+    const { renderFigure } = await import('../../src/report/render.js');
+    const r = await renderFigure(f);
+    expect(r.warnings).toEqual([]);
+    expect(r.svg).toContain('No check has an effect to draw.');
   });
 });
 

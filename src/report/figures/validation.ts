@@ -256,7 +256,16 @@ export function forestFigure(t: Table): Figure {
     caption,
     spec: withTheme({
       title,
-      vconcat: bounds.map(panel),
+      vconcat:
+        bounds.length > 0
+          ? bounds.map(panel)
+          : [
+              {
+                data: { values: [{ text: 'No check has an effect to draw.' }] },
+                mark: { type: 'text', align: 'left' },
+                encoding: { text: { field: 'text' } },
+              },
+            ],
       spacing: 18,
     }),
   };
