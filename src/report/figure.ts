@@ -40,12 +40,36 @@ export function withUnit(label: string, unit: string | undefined): string {
   return unit && unit.trim() !== '' ? `${label} (${unit})` : label;
 }
 
-/** The x-axis title of steps, from the number of steps per year in the manifest. */
-export function stepTitle(stepsPerYear: number | undefined): string {
-  if (stepsPerYear === 4 || stepsPerYear === undefined) return 'step (quarter)';
-  if (stepsPerYear === 1) return 'step (year)';
-  if (stepsPerYear === 12) return 'step (month)';
-  return `step (1/${stepsPerYear} year)`;
+/**
+ * The time axis of a figure whose data have a `step` field: years (step / steps per year) when
+ * the manifest gives the step length, otherwise steps. `transform` goes before the encoding
+ * that uses `x` (in a faceted spec, at the top level).
+ */
+export function timeAxis(stepsPerYear: number | undefined): {
+  transform: Record<string, unknown>[];
+  x: Record<string, unknown>;
+} {
+  if (stepsPerYear === undefined || !(stepsPerYear > 0))
+    return { transform: [], x: { field: 'step', type: 'quantitative', title: 'step' } };
+  return {
+    transform: [{ calculate: `datum.step / ${stepsPerYear}`, as: 'year' }],
+    x: { field: 'year', type: 'quantitative', title: yearTitle(stepsPerYear) },
+  };
+}
+
+/** The title of a time axis in years, with the step length it was converted from. */
+export function yearTitle(stepsPerYear: number): string {
+  const named: Record<number, string> = {
+    1: 'yearly steps',
+    4: 'quarterly steps',
+    12: 'monthly steps',
+  };
+  return `time (years; ${named[stepsPerYear] ?? `${stepsPerYear} steps a year`})`;
+}
+
+/** "1 figure", "2 figures": a count with its noun in the right number. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
 /** A figure id from free text: lower case, [a-z0-9-] only. */

@@ -3,7 +3,9 @@
  * provenance from manifest.json, each figure with its caption, and any tables.
  */
 import type { ManifestSummary } from './data.js';
+import { colourOf, RESULT_PALETTE } from './palettes.js';
 import type { RenderedFigure } from './render.js';
+import { formatSignificant, numericColumns } from './table.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(
@@ -19,6 +21,11 @@ export interface HtmlTable {
   rows: readonly Record<string, string>[];
   /** Column whose value (PASS/FAIL) colours the row. */
   resultColumn?: string;
+  /**
+   * Significant digits of non-integer numbers (default 3). Numeric columns (every non-empty cell
+   * a number) are rounded to them and right-aligned; the CSV keeps full precision.
+   */
+  digits?: number;
 }
 
 export interface ReportPage {
@@ -44,8 +51,9 @@ figcaption { font-size: 0.92em; color: #444; max-width: 60em; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { border-bottom: 2px solid #555; }
-tr.PASS td.result { color: #1b7837; font-weight: bold; }
-tr.FAIL td.result { color: #c51b7d; font-weight: bold; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.PASS td.result { color: ${colourOf(RESULT_PALETTE, 'PASS')}; font-weight: bold; }
+tr.FAIL td.result { color: ${colourOf(RESULT_PALETTE, 'FAIL')}; font-weight: bold; }
 .note { color: #555; font-size: 0.92em; }
 `;
 
@@ -72,11 +80,21 @@ function meta(page: ReportPage): string {
 }
 
 function table(t: HtmlTable): string {
-  const head = `<tr>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const numeric = numericColumns(t.columns, t.rows);
+  const digits = t.digits ?? 3;
+  const cls = (c: string, j: number) => {
+    const names = [...(numeric[j] ? ['num'] : []), ...(c === t.resultColumn ? ['result'] : [])];
+    return names.length > 0 ? ` class="${names.join(' ')}"` : '';
+  };
+  const head = `<tr>${t.columns.map((c, j) => `<th${numeric[j] ? ' class="num"' : ''}>${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = t.rows
     .map((r) => {
-      const cls = t.resultColumn ? ` class="${escapeHtml(r[t.resultColumn] ?? '')}"` : '';
-      return `<tr${cls}>${t.columns.map((c) => `<td${c === t.resultColumn ? ' class="result"' : ''}>${escapeHtml(r[c] ?? '')}</td>`).join('')}</tr>`;
+      const rowCls = t.resultColumn ? ` class="${escapeHtml(r[t.resultColumn] ?? '')}"` : '';
+      const cells = t.columns.map((c, j) => {
+        const text = r[c] ?? '';
+        return `<td${cls(c, j)}>${escapeHtml(numeric[j] ? formatSignificant(text, digits) : text)}</td>`;
+      });
+      return `<tr${rowCls}>${cells.join('')}</tr>`;
     })
     .join('\n');
   return `<section>\n<h2>${escapeHtml(t.title)}</h2>\n<p class="note">${escapeHtml(t.caption)}</p>\n<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>\n</section>`;

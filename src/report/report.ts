@@ -14,7 +14,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { isFile, readManifest, readUnits } from './data.js';
-import type { Figure } from './figure.js';
+import { type Figure, plural } from './figure.js';
 import { runReport } from './figures/run.js';
 import {
   influenceRanking,
@@ -75,7 +75,9 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
       return {
         figures: sweepFigures(data),
         tables: [],
-        notes: [`Swept parameters: ${data.factors.join(', ')}; ${data.runs.rows.length} runs.`],
+        notes: [
+          `Swept parameters: ${data.factors.join(', ')}; ${plural(data.runs.rows.length, 'run')}.`,
+        ],
       };
     }
     case 'sensitivity': {
@@ -93,7 +95,7 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
         ],
         tables: [],
         notes: [
-          `Sensitivity method: ${t.rows[0].method}; factors: ${[...new Set(t.rows.map((r) => r.factor))].join(', ')}; ${data.runs.rows.length} runs.`,
+          `Sensitivity method: ${t.rows[0].method}; factors: ${[...new Set(t.rows.map((r) => r.factor))].join(', ')}; ${plural(data.runs.rows.length, 'run')}.`,
         ],
       };
     }
@@ -105,7 +107,7 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
         tables: [
           {
             title: 'Patterns and cases',
-            caption: `validation.csv: ${pass} of ${t.rows.length} checks pass. Effect sizes with 95% confidence intervals; criterion is the condition for PASS.`,
+            caption: `validation.csv: ${pass} of ${t.rows.length} checks pass. Effect sizes with 95% confidence intervals; criterion is the condition for PASS. Numbers are rounded to 3 significant digits (validation.csv holds them in full).`,
             columns: VALIDATION_COLUMNS,
             rows: t.rows,
             resultColumn: 'result',

@@ -46,8 +46,34 @@ export function escapeMarkdown(s: string): string {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function isNumeric(text: string): boolean {
+/** Whether a cell is a number as CSV writers write it (integer, decimal or exponent form). */
+export function isNumeric(text: string): boolean {
   return NUMBER.test(text.trim());
+}
+
+/**
+ * A number cell with `digits` significant digits (for tables that mix scales, e.g. a count
+ * and a difference of shares in one column); integers as written; other text unchanged.
+ */
+export function formatSignificant(text: string, digits: number): string {
+  if (!isNumeric(text)) return text;
+  const x = Number(text);
+  if (Number.isInteger(x) && !/[.eE]/.test(text)) return text.trim();
+  // Number(…) drops trailing zeros and keeps plain notation down to 1e-7.
+  const s = Number(x.toPrecision(digits)).toString();
+  return s === '-0' ? '0' : s;
+}
+
+/** Columns whose every non-empty cell is a number (and that have at least one). */
+export function numericColumns(
+  columns: readonly string[],
+  rows: readonly Record<string, string>[],
+): boolean[] {
+  return columns.map(
+    (c) =>
+      rows.some((r) => (r[c] ?? '') !== '') &&
+      rows.every((r) => (r[c] ?? '') === '' || isNumeric(r[c])),
+  );
 }
 
 /** A number cell with `digits` decimals; integers as written. */
@@ -91,9 +117,7 @@ export function formatTable(table: Table, opts: TableOptions): string {
       `${table.file}: no rows${opts.where && opts.where.length > 0 ? ' match --where' : ''}`,
     );
   // A column is numeric when every non-empty cell is a number: right-aligned.
-  const numeric = columns.map(
-    (c) => rows.some((r) => r[c] !== '') && rows.every((r) => r[c] === '' || isNumeric(r[c])),
-  );
+  const numeric = numericColumns(columns, rows);
   const cells = rows.map((r) =>
     columns.map((c, j) => (numeric[j] ? formatCell(r[c], digits) : r[c])),
   );

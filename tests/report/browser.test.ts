@@ -1,6 +1,7 @@
 /**
  * report.html in a real browser (headless Chromium through playwright-core): every figure is
- * drawn with a non-zero size, the page logs no error and requests nothing beyond itself. A
+ * drawn with a non-zero size, the page logs no error and requests nothing beyond itself; the
+ * validation report's table is right-aligned and its forest plot draws every interval readably. A
  * screenshot of each report is kept in output/test-artifacts/ (git-ignored).
  *
  * Needs Chromium at /usr/bin/chromium (Debian package `chromium`; GVC_CHROMIUM overrides the
@@ -13,7 +14,13 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/report.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
-import { makeRun, makeSensitivity, makeSweep, makeValidation } from './fixtures.js';
+import {
+  makeRun,
+  makeSensitivity,
+  makeSweep,
+  makeValidation,
+  VALIDATION_ROWS,
+} from './fixtures.js';
 
 const CHROMIUM = process.env.GVC_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -87,8 +94,33 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('report.html in headless Chromium', ()
         svgs.map((s) => s.querySelectorAll('[role="graphics-symbol"]').length),
       );
       for (const n of marks) expect(n).toBeGreaterThan(0);
-      if (kind === 'validation')
-        expect(await page.locator('table tbody tr').count()).toBeGreaterThan(0);
+      if (kind === 'validation') {
+        expect(await page.locator('table tbody tr').count()).toBe(VALIDATION_ROWS.length);
+        // Numbers right-aligned and rounded in the table.
+        const cells = await page.$$eval('td.num', (tds) =>
+          tds.map((td) => ({
+            align: td.ownerDocument.defaultView!.getComputedStyle(td).textAlign,
+            text: td.textContent ?? '',
+          })),
+        );
+        expect(cells.length).toBeGreaterThan(0);
+        for (const c of cells) expect(c.align).toBe('right');
+        expect(cells.map((c) => c.text)).toContain('-0.00814');
+        // The forest plot: a panel per scale, every threshold drawn, and every CI (counts and
+        // small differences alike) drawn wide enough to read rather than collapsed to a pixel.
+        const forest = page.locator('figure#validation-forest svg');
+        expect(
+          await forest.locator('text', { hasText: 'checks with values within ±' }).count(),
+        ).toBe(3);
+        expect(
+          await forest.locator('[aria-roledescription="tick"]').count(),
+        ).toBeGreaterThanOrEqual(VALIDATION_ROWS.length);
+        const widths = await forest
+          .locator('[aria-roledescription="rule mark"]')
+          .evaluateAll((lines) => lines.map((l) => l.getBoundingClientRect().width));
+        expect(widths).toHaveLength(VALIDATION_ROWS.length);
+        for (const w of widths) expect(w).toBeGreaterThan(10);
+      }
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       mkdirSync(ARTIFACTS, { recursive: true });

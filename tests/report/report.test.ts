@@ -92,7 +92,9 @@ describe('run figures', () => {
       expect(f.warnings).toEqual([]);
       expect(texts(f.svg)).toContain(f.title);
       expect(texts(f.svg)).toContain(
-        f.id === 'top-buyer-share' ? 'top-buyer share (share of sales)' : 'step (quarter)',
+        f.id === 'top-buyer-share'
+          ? 'top-buyer share (share of sales)'
+          : 'time (years; quarterly steps)',
       );
     }
     const [cap, roles, gov, events, hist] = figs;
@@ -126,7 +128,7 @@ describe('run figures', () => {
     expect(count(hist.svg, 'bar')).toBe(5);
     expect(texts(hist.svg)).toContain('active suppliers (count)');
     expect(hist.caption).toContain('10 suppliers');
-    expect(hist.caption).toContain('1 active suppliers without lead-firm sales');
+    expect(hist.caption).toContain('1 active supplier without lead-firm sales is left out');
   });
 });
 
@@ -155,7 +157,7 @@ describe('run figures by supplier group', () => {
     );
     expect(count(caps.svg, 'line mark')).toBe(2 * 4);
     expect(texts(caps.svg)).toEqual(
-      expect.arrayContaining(['exporters', 'firm_y', 'step (quarter)']),
+      expect.arrayContaining(['exporters', 'firm_y', 'time (years; quarterly steps)']),
     );
     const combos = new Set(
       Object.entries(GROUP_ROLES).flatMap(([g, rs]) => rs.map((r) => `${g}|${r}`)),
@@ -284,27 +286,37 @@ describe('sensitivity figures', () => {
       expect.arrayContaining([
         'Morris screening: share_oem',
         'mu* (mean |effect|)',
-        'index (units of share_oem)',
+        'index (change in share_oem per full parameter range)',
       ]),
     );
   });
 });
 
 describe('validation figures', () => {
-  it('draw a forest plot of the effects, coloured by result', async () => {
+  it('draw a forest plot in panels by scale, with each criterion and a label per row', async () => {
     const f = await renderFigure(forestFigure(readValidation(validation)));
     expectReadable(f.svg);
     expect(f.warnings).toEqual([]);
-    expect(count(f.svg, 'point')).toBe(VALIDATION_ROWS.length);
-    // One CI per check plus the zero line.
-    expect(count(f.svg, 'rule mark')).toBe(VALIDATION_ROWS.length + 1);
+    const n = VALIDATION_ROWS.length;
+    expect(count(f.svg, 'point')).toBe(n);
+    // One CI per check; a lane and a shaded pass region per row (bars).
+    expect(count(f.svg, 'rule mark')).toBe(n);
+    expect(count(f.svg, 'bar')).toBe(2 * n);
+    // One tick per threshold: above or below, and both for "within (a, b)".
+    const thresholds = VALIDATION_ROWS.map((r) => (String(r.criterion).includes('within') ? 2 : 1));
+    expect(count(f.svg, 'tick')).toBe(thresholds.reduce((a, b) => a + b, 0));
     expect(texts(f.svg)).toEqual(
       expect.arrayContaining([
         'P1 · process',
         'sinos-valley · lockin',
+        'firm-y · many_buyers',
+        'P7 · design_investment',
         'PASS',
         'FAIL',
-        'pattern · check',
+        'checks with values within ±100',
+        'checks with values within ±1',
+        'checks with values within ±0.1',
+        'effect (scale of each check’s contrast)',
       ]),
     );
   });
@@ -339,6 +351,15 @@ describe('gvc report', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(html.split('<svg').length - 1).toBe(1);
     expect(html).toContain('<td class="result">FAIL</td>');
+    // Rounded to 3 significant digits and right-aligned; integers as written.
+    expect(html).toContain('<td class="num">-0.00814</td>');
+    expect(html).toContain('<td class="num">14.3</td>');
+    expect(html).toContain('<td class="num">12</td>');
+    expect(html.slice(html.indexOf('<table>'), html.indexOf('</table>'))).not.toContain(
+      '0.00814306',
+    );
+    expect(html).toContain('<th class="num">effect</th>');
+    expect(html).toContain('<td>95% CI above 0</td>');
     // Escaped text from the CSV, never raw markup.
     expect(html).toContain('Schmitz 1999 &lt;Sinos &amp; &quot;shoes&quot;&gt;');
     expect(html).toContain('<dt>scenario</dt><dd>validation</dd>');

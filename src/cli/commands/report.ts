@@ -1,5 +1,6 @@
 /** `gvc report <dir>`: figures (SVG) and a self-contained report.html for a run, sweep, sensitivity or validation folder. */
 import type { Command } from 'commander';
+import { plural } from '../../report/figure.js';
 
 export function registerReport(program: Command, version: string): void {
   program
@@ -38,7 +39,7 @@ export function registerReport(program: Command, version: string): void {
         for (const w of r.warnings) process.stderr.write(`gvc: warning: ${w}\n`);
         if (!opts.quiet)
           process.stdout.write(
-            `gvc: wrote report.html and ${r.figures.length} figures (${r.kind} folder) to ${r.out}/\n`,
+            `gvc: wrote report.html and ${plural(r.figures.length, 'figure')} (${r.kind} folder) to ${r.out}/\n`,
           );
       },
     );

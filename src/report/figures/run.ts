@@ -5,7 +5,18 @@
  * supplier groups, roles and capability paths per group from suppliers.csv.
  */
 import { join } from 'node:path';
-import { type Figure, stepTitle, withTheme } from '../figure.js';
+import { type Figure, plural, timeAxis, withTheme } from '../figure.js';
+import {
+  colourOf,
+  colourScale,
+  EVENT_PALETTE,
+  FUNCTION_PALETTE,
+  GOVERNANCE_PALETTE,
+  groupScale,
+  type Palette,
+  ROLE_PALETTE,
+  SINGLE_COLOUR,
+} from '../palettes.js';
 import { isFile, type ManifestSummary, num, readCsv, requireColumns, type Table } from '../data.js';
 import { UserError } from '../../scenario/errors.js';
 
@@ -53,17 +64,19 @@ function longSeries(
 
 function lineFigure(ts: Table, stepsPerYear: number | undefined): Figure {
   const values = longSeries(ts, CAPABILITIES);
+  const time = timeAxis(stepsPerYear);
   return {
     id: 'capabilities',
     title: 'Capabilities by function over time',
     caption:
-      'Mean capability of active suppliers in each function (timeseries.csv: mean_process, mean_product, mean_design, mean_marketing). Lock-in shows as process and product rising while design and marketing stay low.',
+      'Mean capability (index from 0 to 1) of the active suppliers in each function at each step (timeseries.csv: mean_process, mean_product, mean_design, mean_marketing).',
     spec: withTheme({
       title: 'Capabilities by function over time',
       data: { values },
+      transform: time.transform,
       mark: { type: 'line', strokeWidth: 2 },
       encoding: {
-        x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
+        x: time.x,
         y: {
           field: 'value',
           type: 'quantitative',
@@ -74,13 +87,13 @@ function lineFigure(ts: Table, stepsPerYear: number | undefined): Figure {
           field: 'series',
           type: 'nominal',
           title: 'function',
-          sort: CAPABILITIES.map((c) => c[1]),
+          scale: colourScale(FUNCTION_PALETTE),
         },
         strokeDash: {
           field: 'series',
           type: 'nominal',
           title: 'function',
-          sort: CAPABILITIES.map((c) => c[1]),
+          scale: { domain: [...FUNCTION_PALETTE.domain] },
         },
       },
     }),
@@ -96,10 +109,15 @@ function stackedFigure(
   yTitle: string,
   legend: string,
   caption: string,
-  scheme: string,
+  palette: Palette,
 ): Figure {
+  // The first category of the legend is stacked on top, so legend and stack read in one order.
   const order = columns.map((c) => c[1]);
-  const values = longSeries(ts, columns).map((v) => ({ ...v, order: order.indexOf(v.series) }));
+  const values = longSeries(ts, columns).map((v) => ({
+    ...v,
+    order: order.length - 1 - order.indexOf(v.series),
+  }));
+  const time = timeAxis(stepsPerYear);
   return {
     id,
     title,
@@ -107,9 +125,10 @@ function stackedFigure(
     spec: withTheme({
       title,
       data: { values },
+      transform: time.transform,
       mark: { type: 'area', line: { strokeWidth: 0.5, stroke: 'white' } },
       encoding: {
-        x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
+        x: time.x,
         y: {
           field: 'value',
           type: 'quantitative',
@@ -117,7 +136,7 @@ function stackedFigure(
           stack: 'zero',
           scale: { domain: [0, 1] },
         },
-        color: { field: 'series', type: 'nominal', title: legend, sort: order, scale: { scheme } },
+        color: { field: 'series', type: 'nominal', title: legend, scale: colourScale(palette) },
         order: { field: 'order', type: 'quantitative' },
       },
     }),
@@ -128,7 +147,11 @@ function stackedFigure(
 function eventsFigure(ts: Table, stepsPerYear: number | undefined): Figure {
   const columns = EVENTS.filter(([c]) => ts.columns.includes(c));
   const values = longSeries(ts, columns);
-  const order = columns.map((c) => c[1]);
+  const time = timeAxis(stepsPerYear);
+  const palette = {
+    domain: columns.map((c) => c[1]),
+    range: columns.map((c) => colourOf(EVENT_PALETTE, c[1])),
+  };
   const title = 'Upgrading, sanctions and exits';
   return {
     id: 'events',
@@ -137,9 +160,10 @@ function eventsFigure(ts: Table, stepsPerYear: number | undefined): Figure {
     spec: withTheme({
       title,
       data: { values },
+      transform: time.transform,
       mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' },
       encoding: {
-        x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
+        x: time.x,
         // Counts: whole-number ticks, and a visible axis when nothing happened at all.
         y: {
           field: 'value',
@@ -148,12 +172,12 @@ function eventsFigure(ts: Table, stepsPerYear: number | undefined): Figure {
           scale: { domain: [0, Math.max(1, ...values.map((v) => v.value))] },
           axis: { format: 'd', tickMinStep: 1 },
         },
-        color: {
+        color: { field: 'series', type: 'nominal', title: 'event', scale: colourScale(palette) },
+        strokeDash: {
           field: 'series',
           type: 'nominal',
           title: 'event',
-          sort: order,
-          scale: { scheme: 'dark2' },
+          scale: { domain: palette.domain },
         },
       },
     }),
@@ -178,8 +202,10 @@ function histogramFigure(sup: Table): Figure {
     id: 'top-buyer-share',
     title,
     caption:
-      `Distribution of the share of sales going to each active supplier's largest lead-firm customer at the final step (suppliers.csv, step ${Number.isFinite(last) ? last : '–'}; ${values.length} suppliers` +
-      (without > 0 ? `; ${without} active suppliers without lead-firm sales are left out` : '') +
+      `Distribution of the share of sales going to each active supplier's largest lead-firm customer at the final step (suppliers.csv, step ${Number.isFinite(last) ? last : '–'}; ${plural(values.length, 'supplier')}` +
+      (without > 0
+        ? `; ${plural(without, 'active supplier')} without lead-firm sales ${without === 1 ? 'is' : 'are'} left out`
+        : '') +
       ')' +
       (byGroup ? ', stacked by supplier group' : '') +
       '. The dashed line marks 80%, above which a supplier counts as dependent on one buyer.',
@@ -188,7 +214,7 @@ function histogramFigure(sup: Table): Figure {
       data: { values },
       layer: [
         {
-          mark: { type: 'bar', color: '#4c78a8', stroke: 'white', strokeWidth: 0.5 },
+          mark: { type: 'bar', color: SINGLE_COLOUR, stroke: 'white', strokeWidth: 0.5 },
           encoding: {
             x: {
               field: 'top_buyer_share',
@@ -200,7 +226,12 @@ function histogramFigure(sup: Table): Figure {
             y: { aggregate: 'count', type: 'quantitative', title: 'active suppliers (count)' },
             ...(byGroup
               ? {
-                  color: { field: 'group', type: 'nominal', title: 'supplier group', sort: groups },
+                  color: {
+                    field: 'group',
+                    type: 'nominal',
+                    title: 'supplier group',
+                    scale: groupScale(groups),
+                  },
                 }
               : {}),
           },
@@ -262,13 +293,15 @@ function groupCapabilityFigure(
     value: c.sum / c.n,
   }));
   const title = 'Capabilities by supplier group';
+  const time = timeAxis(stepsPerYear);
   return {
     id: 'capabilities-by-group',
     title,
-    caption: `Mean capability of the active suppliers of each group in each function, at the ${steps.size} steps recorded in suppliers.csv (gvc run --agents every:K). Groups are the supplier groups of the scenario; a group of one firm shows that firm's path.`,
+    caption: `Mean capability of the active suppliers of each group in each function, at the ${steps.size} steps recorded in suppliers.csv (gvc run --agents every:K). Groups are the supplier groups of the scenario; for a group of one firm, the lines are that firm's own capabilities.`,
     spec: withTheme({
       title,
       data: { values },
+      transform: time.transform,
       facet: { field: 'group', type: 'nominal', title: null, sort: [...groups] },
       columns: Math.min(3, groups.length),
       spec: {
@@ -276,19 +309,24 @@ function groupCapabilityFigure(
         height: 170,
         mark: { type: 'line', strokeWidth: 2 },
         encoding: {
-          x: { field: 'step', type: 'quantitative', title: stepTitle(stepsPerYear) },
+          x: time.x,
           y: {
             field: 'value',
             type: 'quantitative',
             title: 'mean capability (index 0–1)',
             scale: { domain: [0, 1] },
           },
-          color: { field: 'function', type: 'nominal', title: 'function', sort: [...FUNCTIONS] },
+          color: {
+            field: 'function',
+            type: 'nominal',
+            title: 'function',
+            scale: colourScale(FUNCTION_PALETTE),
+          },
           strokeDash: {
             field: 'function',
             type: 'nominal',
             title: 'function',
-            sort: [...FUNCTIONS],
+            scale: { domain: [...FUNCTION_PALETTE.domain] },
           },
         },
       },
@@ -308,7 +346,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
     counts.set(`${r.group}|${r.role}`, (counts.get(`${r.group}|${r.role}`) ?? 0) + 1);
     totals.set(r.group, (totals.get(r.group) ?? 0) + 1);
   }
-  const roles = ['OEM', 'ODM', 'OBM'];
+  const roles = [...ROLE_PALETTE.domain];
   const values = [...counts].map(([k, n]) => {
     const [group, role] = k.split('|');
     return {
@@ -346,7 +384,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
           type: 'nominal',
           title: 'highest role',
           sort: roles,
-          scale: { domain: roles, scheme: 'tableau10' },
+          scale: colourScale(ROLE_PALETTE),
         },
         order: { field: 'order', type: 'quantitative' },
       },
@@ -404,8 +442,8 @@ export function runReport(
       ROLES,
       'share of active suppliers',
       'highest role',
-      'Share of active suppliers whose highest role is OEM (assembly to the buyer’s design), ODM (own design for buyers) or OBM (own brand), stacked (timeseries.csv: share_oem, share_odm, share_obm).',
-      'tableau10',
+      'Share of active suppliers whose highest role is OEM (assembly to the buyer’s design), ODM (own design for buyers) or OBM (own brand) at each step, stacked in legend order from the top (timeseries.csv: share_oem, share_odm, share_obm).',
+      ROLE_PALETTE,
     ),
     stackedFigure(
       ts,
@@ -415,8 +453,8 @@ export function runReport(
       RELATIONSHIPS,
       'share of supplier–buyer relationships',
       'relationship type',
-      'Share of active supplier–buyer relationships of each governance type, stacked (timeseries.csv: share_rel_*). Steps without any relationship have no bar.',
-      'set2',
+      'Share of active supplier–buyer relationships of each governance type at each step, stacked in legend order from the top (timeseries.csv: share_rel_*). Steps without any relationship have no area.',
+      GOVERNANCE_PALETTE,
     ),
     eventsFigure(ts, spy),
     ...supplierFigures,

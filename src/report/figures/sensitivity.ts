@@ -8,6 +8,7 @@ import { UserError } from '../../scenario/errors.js';
 import { suggest } from '../../scenario/resolve.js';
 import { num, readCsv, requireColumns, type Table } from '../data.js';
 import { type Figure, slug, withTheme } from '../figure.js';
+import { colourOf, INDEX_PALETTE } from '../palettes.js';
 import { DEFAULT_SWEEP_METRICS } from './sweep.js';
 
 export const SENSITIVITY_COLUMNS = [
@@ -88,8 +89,9 @@ export function sensitivityFigures(t: Table, metrics: readonly string[]): Figure
       title,
       caption:
         method === 'morris'
-          ? `Morris elementary effects of each parameter on ${metric} (sensitivity.csv): mu*, the mean absolute effect (how influential), and sigma, their standard deviation (how non-linear or interacting), in units of ${metric}. Whiskers: 95% bootstrap interval of mu*.`
-          : `Sobol indices of each parameter for ${metric} (sensitivity.csv): S1, the share of output variance due to the parameter alone, and ST, including its interactions. Whiskers: 95% bootstrap intervals; a gap between ST and S1 signals interactions.`,
+          ? `Morris elementary effects of each parameter on ${metric} (sensitivity.csv): mu*, the mean absolute effect, and sigma, their standard deviation. ` +
+            `An elementary effect is the change in ${metric} per normalised parameter range: each parameter's range is scaled to [0, 1] (Morris, 1991), so the values are in units of ${metric} per full range of the parameter, extrapolated from steps of a fraction of that range, and can exceed the range of ${metric} itself. Whiskers: 95% bootstrap interval of mu*.`
+          : `Sobol indices of each parameter for ${metric} (sensitivity.csv): S1, the share of output variance due to the parameter alone, and ST, the share including its interactions with other parameters. Whiskers: 95% bootstrap intervals.`,
       spec: withTheme({
         title,
         data: { values },
@@ -103,15 +105,17 @@ export function sensitivityFigures(t: Table, metrics: readonly string[]): Figure
                 type: 'quantitative',
                 title:
                   method === 'morris'
-                    ? `index (units of ${metric})`
+                    ? `index (change in ${metric} per full parameter range)`
                     : 'index (share of output variance)',
               },
               color: {
                 field: 'index',
                 type: 'nominal',
                 title: 'index',
-                sort: labels,
-                scale: { scheme: 'tableau10' },
+                scale: {
+                  domain: labels,
+                  range: labels.map((l) => colourOf(INDEX_PALETTE, l)),
+                },
               },
             },
           },

@@ -16,6 +16,7 @@ import { UserError } from '../../scenario/errors.js';
 import { suggest } from '../../scenario/resolve.js';
 import { num, readCsv, requireColumns, type Row, type Table } from '../data.js';
 import { type Figure, slug, withTheme, withUnit } from '../figure.js';
+import { SINGLE_COLOUR } from '../palettes.js';
 
 /** Metrics plotted by default, in this order (those present in runs.csv and not all empty). */
 export const DEFAULT_SWEEP_METRICS = [
@@ -208,8 +209,23 @@ function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[
   return out;
 }
 
+/**
+ * Units of metrics that lie in [0, 1] by definition (shares, 0–1 indices): their panels share
+ * one y axis from 0 to 1, so a difference of 0.02 looks like one.
+ */
+const BOUNDED_UNITS = new Set(['share', 'share of sales', 'index [0,1]']);
+
+/** The unit of a metric: from the folder's codebook, else from the output declaration. */
+function metricUnit(data: SweepData, metric: string): string | undefined {
+  return data.units.get(metric) ?? METRIC_COLUMNS.find((c) => c.name === metric)?.unit;
+}
+
+/** Whether a metric is a share or a 0–1 index (its panels get the shared 0–1 axis). */
+export function isBoundedMetric(data: SweepData, metric: string): boolean {
+  return BOUNDED_UNITS.has(metricUnit(data, metric) ?? '');
+}
+
 function factorFigure(data: SweepData, fl: FactorLevels): Figure {
-  const values = data.metrics.flatMap((m) => metricPoints(data, fl, m));
   const unit = data.units.get(fl.factor);
   const xTitle = withUnit(shortPath(fl.factor), unit) + (fl.binned ? ', binned' : '');
   const title = `Outcomes against ${lastPart(fl.factor)}`;
@@ -222,37 +238,72 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
         sort: fl.levels.map((l) => l.key),
         axis: { labelAngle: fl.levels.some((l) => l.label.length > 8) ? -30 : 0 },
       };
-  // The bands and bars use the facet's own data (a layer with its own data would not be split by panel).
-  const band = fl.numeric
-    ? {
-        mark: { type: 'area', opacity: 0.25, color: '#4c78a8' },
-        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
-      }
-    : {
-        mark: { type: 'rule', color: '#4c78a8', strokeWidth: 1.5 },
-        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
-      };
-  const layers: Record<string, unknown>[] = [band];
-  if (fl.numeric)
+  const bounded = data.metrics.filter((m) => isBoundedMetric(data, m));
+  const other = data.metrics.filter((m) => !isBoundedMetric(data, m));
+  const boundedPoints = bounded.flatMap((m) => metricPoints(data, fl, m));
+  // One y axis for every share and index: [0, 1], widened only if a CI reaches beyond it.
+  const lows = boundedPoints.map((p) => p.lo ?? p.mean);
+  const highs = boundedPoints.map((p) => p.hi ?? p.mean);
+  const shared = { domain: [Math.min(0, ...lows), Math.max(1, ...highs)] };
+  const panels = (metrics: string[], points: Point[], scale: object, sharedY: boolean) => {
+    // The bands and bars use the facet's own data (a layer with its own data would not be split by panel).
+    const band = {
+      mark: fl.numeric
+        ? { type: 'area', opacity: 0.25, color: SINGLE_COLOUR }
+        : { type: 'rule', color: SINGLE_COLOUR, strokeWidth: 1.5 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', scale }, y2: { field: 'hi' } },
+    };
+    const mean = { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale };
+    const layers: Record<string, unknown>[] = [band];
+    if (fl.numeric)
+      layers.push({ mark: { type: 'line', color: SINGLE_COLOUR }, encoding: { x, y: mean } });
     layers.push({
-      mark: { type: 'line', color: '#4c78a8' },
+      mark: { type: 'point', filled: true, color: SINGLE_COLOUR, size: 40 },
       encoding: {
         x,
-        y: { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale: { zero: false } },
+        y: mean,
+        tooltip: [
+          { field: 'label', title: shortPath(fl.factor) },
+          { field: 'mean', format: '.3f' },
+          { field: 'n' },
+        ],
       },
     });
-  layers.push({
-    mark: { type: 'point', filled: true, color: '#4c78a8', size: 40 },
-    encoding: {
-      x,
-      y: { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale: { zero: false } },
-      tooltip: [
-        { field: 'label', title: shortPath(fl.factor) },
-        { field: 'mean', format: '.3f' },
-        { field: 'n' },
-      ],
-    },
-  });
+    return {
+      data: { values: points },
+      facet: {
+        field: 'metric',
+        type: 'nominal',
+        title: null,
+        sort: metrics.map((m) => withUnit(m, data.units.get(m))),
+      },
+      columns: Math.min(4, Math.max(1, metrics.length)),
+      spec: { width: 200, height: 140, layer: layers },
+      // Each panel draws its own x axis: with a shared one, vega-lite draws an axis under the
+      // empty cells of the last row.
+      resolve: {
+        scale: { y: sharedY ? 'shared' : 'independent' },
+        axis: { x: 'independent' },
+      },
+    };
+  };
+  const parts: Record<string, unknown>[] = [];
+  if (bounded.length > 0) parts.push(panels(bounded, boundedPoints, shared, true));
+  if (other.length > 0)
+    parts.push(
+      panels(
+        other,
+        other.flatMap((m) => metricPoints(data, fl, m)),
+        { zero: true },
+        false,
+      ),
+    );
+  const axes =
+    bounded.length > 0 && other.length > 0
+      ? ` Shares and 0–1 indices (${bounded.join(', ')}) share one y axis from ${fmt(shared.domain[0])} to ${fmt(shared.domain[1])}; the other metrics (${other.join(', ')}) have their own y axes, each including zero.`
+      : bounded.length > 0
+        ? ` All panels share one y axis from ${fmt(shared.domain[0])} to ${fmt(shared.domain[1])}.`
+        : ' Each panel has its own y axis, including zero.';
   return {
     id: `sweep-${slug(fl.factor)}`,
     title,
@@ -263,20 +314,11 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
         : ', averaged over the other swept parameters') +
       `, with a 95% t confidence interval over those runs (${fl.numeric ? 'band' : 'error bars'})` +
       (fl.binned ? `; the sampled values are grouped into ${BINS} equal-width bins` : '') +
-      '. Panels have their own y scales.',
-    spec: withTheme({
-      title,
-      data: { values },
-      facet: {
-        field: 'metric',
-        type: 'nominal',
-        title: null,
-        sort: data.metrics.map((m) => withUnit(m, data.units.get(m))),
-      },
-      columns: Math.min(4, Math.max(1, data.metrics.length)),
-      spec: { width: 200, height: 140, layer: layers },
-      resolve: { scale: { y: 'independent' } },
-    }),
+      '.' +
+      axes,
+    spec: withTheme(
+      parts.length === 1 ? { title, ...parts[0] } : { title, vconcat: parts, spacing: 24 },
+    ),
   };
 }
 

@@ -1,0 +1,125 @@
+/**
+ * Colours of the report, declared once per meaning so that a colour means one thing across all
+ * figures of a report: supplier functions, roles, relationship governance types, supplier
+ * groups, events, sensitivity indices and validation results each have their own palette, and
+ * no colour appears in two palettes (a test checks both).
+ *
+ * Ordered categories (roles OEM → ODM → OBM, governance from market to hierarchy) use light-to-
+ * dark ramps of one hue (ColorBrewer Purples and Greens; Harrower & Brewer, 2003); unordered
+ * ones use colour-blind-safe qualitative colours (Okabe & Ito, 2008; ColorBrewer BrBG for
+ * groups). Lines also differ by dash, so no figure depends on colour alone.
+ */
+
+/** A categorical palette: the categories in legend order and one colour for each. */
+export interface Palette {
+  readonly domain: readonly string[];
+  readonly range: readonly string[];
+}
+
+function palette(pairs: readonly (readonly [string, string])[]): Palette {
+  return { domain: pairs.map((p) => p[0]), range: pairs.map((p) => p[1]) };
+}
+
+/**
+ * Supplier functions: the production functions (process, product) in blues, the functions of
+ * higher value added (design, marketing) in warm colours (Okabe & Ito, 2008).
+ */
+export const FUNCTION_PALETTE = palette([
+  ['process', '#0072B2'],
+  ['product', '#56B4E9'],
+  ['design', '#E69F00'],
+  ['marketing', '#D55E00'],
+]);
+
+/** Highest functional role, ordered OEM → ODM → OBM (ColorBrewer Purples). */
+export const ROLE_PALETTE = palette([
+  ['OEM', '#cbc9e2'],
+  ['ODM', '#9e9ac8'],
+  ['OBM', '#54278f'],
+]);
+
+/**
+ * Relationship governance, ordered by the lead firm's control from market to hierarchy
+ * (Humphrey & Schmitz, 2002; ColorBrewer Greens).
+ */
+export const GOVERNANCE_PALETTE = palette([
+  ['market', '#bae4b3'],
+  ['network', '#74c476'],
+  ['quasi-hierarchy', '#31a354'],
+  ['hierarchy', '#006d2c'],
+]);
+
+/**
+ * Supplier groups of a scenario, in the scenario's order; more groups than colours reuse them
+ * (ColorBrewer BrBG, alternating the brown and the blue-green side).
+ */
+export const GROUP_COLOURS = [
+  '#8c510a',
+  '#35978f',
+  '#dfc27d',
+  '#01665e',
+  '#bf812d',
+  '#80cdc1',
+  '#543005',
+  '#003c30',
+] as const;
+
+/** The colour of a single series when there is no category to tell apart (neutral grey-blue). */
+export const SINGLE_COLOUR = '#5b6b7b';
+
+/** Kinds of cumulative event: black and greys, with red for the buyers' sanctions. */
+export const EVENT_PALETTE = palette([
+  ['functional upgrades (OEM→ODM→OBM)', '#1a1a1a'],
+  ['chain upgrades (sector entries)', '#878787'],
+  ['sanctions by guarding buyers', '#b2182b'],
+  ['exits', '#8c6d31'],
+]);
+
+/**
+ * Sensitivity indices: the main index (S1, mu*) mid grey, its companion (ST, sigma) light grey;
+ * a figure shows one pair, and the black whiskers stay visible on both.
+ */
+export const INDEX_PALETTE = palette([
+  ['S1 (first order)', '#8c8c8c'],
+  ['ST (total)', '#cccccc'],
+  ['mu* (mean |effect|)', '#8c8c8c'],
+  ['sigma (interactions / non-linearity)', '#cccccc'],
+]);
+
+/** Validation results (PiYG ends: distinguishable with red–green colour blindness). */
+export const RESULT_PALETTE = palette([
+  ['PASS', '#1b7837'],
+  ['FAIL', '#c51b7d'],
+]);
+
+/** Every palette by meaning, for tests and for anyone adding a figure. */
+export const PALETTES = {
+  function: FUNCTION_PALETTE,
+  role: ROLE_PALETTE,
+  governance: GOVERNANCE_PALETTE,
+  group: { domain: [], range: GROUP_COLOURS } as Palette,
+  event: EVENT_PALETTE,
+  index: INDEX_PALETTE,
+  result: RESULT_PALETTE,
+  single: { domain: [], range: [SINGLE_COLOUR] } as Palette,
+} as const;
+
+/** A Vega-Lite scale for a palette: fixed domain and colours, so legend order = domain order. */
+export function colourScale(p: Palette): { domain: string[]; range: string[] } {
+  return { domain: [...p.domain], range: [...p.range] };
+}
+
+/** The palette's colour of one category; throws on an unknown category (a programming error). */
+export function colourOf(p: Palette, category: string): string {
+  const i = p.domain.indexOf(category);
+  if (i < 0) throw new Error(`no colour for "${category}" in palette ${p.domain.join(', ')}`);
+  return p.range[i];
+}
+
+/** The scale of supplier groups: the scenario's groups in order, colours cycling. */
+export function groupScale(groups: readonly string[]): { domain: string[]; range: string[] } {
+  return {
+    domain: [...groups],
+    range: groups.map((_, i) => GROUP_COLOURS[i % GROUP_COLOURS.length]),
+  };
+}
