@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Figure, stepTitle, withTheme } from '../figure.js';
 import { isFile, type ManifestSummary, num, readCsv, requireColumns, type Table } from '../data.js';
 import { UserError } from '../../scenario/errors.js';
+import { parseCsvBoolean } from '../../io/csv.js';
 
 const CAPABILITIES = [
   ['mean_process', 'process'],
@@ -164,7 +165,9 @@ function histogramFigure(sup: Table): Figure {
   requireColumns(sup, SUPPLIER_COLUMNS);
   let last = -Infinity;
   for (const r of sup.rows) last = Math.max(last, num(sup, r, 'step') ?? -Infinity);
-  const finalRows = sup.rows.filter((r) => num(sup, r, 'step') === last && r.active === 'true');
+  const finalRows = sup.rows.filter(
+    (r) => num(sup, r, 'step') === last && parseCsvBoolean(r.active),
+  );
   const values: { top_buyer_share: number; group: string }[] = [];
   for (const r of finalRows) {
     const v = num(sup, r, 'top_buyer_share');
@@ -240,7 +243,7 @@ function groupCapabilityFigure(
   >();
   const steps = new Set<number>();
   for (const r of sup.rows) {
-    if (r.active !== 'true') continue;
+    if (!parseCsvBoolean(r.active)) continue;
     const step = num(sup, r, 'step');
     if (step === null) continue;
     steps.add(step);
@@ -304,7 +307,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
   const counts = new Map<string, number>();
   const totals = new Map<string, number>();
   for (const r of sup.rows) {
-    if (num(sup, r, 'step') !== last || r.active !== 'true') continue;
+    if (num(sup, r, 'step') !== last || !parseCsvBoolean(r.active)) continue;
     counts.set(`${r.group}|${r.role}`, (counts.get(`${r.group}|${r.role}`) ?? 0) + 1);
     totals.set(r.group, (totals.get(r.group) ?? 0) + 1);
   }
