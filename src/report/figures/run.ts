@@ -299,7 +299,7 @@ function groupCapabilityFigure(
   };
 }
 
-/** Shares of highest roles by supplier group at the final step. */
+/** Shares of current roles by supplier group at the final step. */
 function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
   requireColumns(sup, ['role']);
   let last = -Infinity;
@@ -325,7 +325,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
   return {
     id: 'roles-by-group',
     title,
-    caption: `Share of each group's active suppliers whose highest role is OEM, ODM or OBM at the final step (suppliers.csv, step ${last}); n is the number of active suppliers in the group.`,
+    caption: `Share of each group's active suppliers whose role is OEM, ODM or OBM at the final step (suppliers.csv, step ${last}); n is the number of active suppliers in the group.`,
     spec: withTheme({
       title,
       data: { values },
@@ -347,7 +347,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
         color: {
           field: 'role',
           type: 'nominal',
-          title: 'highest role',
+          title: 'role',
           sort: roles,
           scale: { domain: roles, scheme: 'tableau10' },
         },
@@ -406,8 +406,8 @@ export function runReport(
       'Supplier roles over time',
       ROLES,
       'share of active suppliers',
-      'highest role',
-      'Share of active suppliers whose highest role is OEM (assembly to the buyer’s design), ODM (own design for buyers) or OBM (own brand), stacked (timeseries.csv: share_oem, share_odm, share_obm).',
+      'role',
+      'Share of active suppliers whose current role is OEM (assembly to the buyer’s design), ODM (own design for buyers) or OBM (own brand), stacked (timeseries.csv: share_oem, share_odm, share_obm).',
       'tableau10',
     ),
     stackedFigure(
