@@ -1,5 +1,5 @@
 /**
- * The output contract (MODEL.md "Outputs"): the columns of timeseries.csv and suppliers.csv,
+ * The output contract (docs/ODD.md §4.11): the columns of timeseries.csv and suppliers.csv,
  * each with its type, unit and meaning. Writers take their headers from here and the
  * codebook is generated from here, so a column cannot be written without being documented.
  */

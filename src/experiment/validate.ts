@@ -41,7 +41,7 @@ export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
     name: 'kind',
     type: 'string',
     unit: 'pattern|case',
-    description: 'A literature pattern (MODEL.md) or a case narrative check.',
+    description: 'A literature pattern (docs/ODD.md §1.2) or a case narrative check (§1.3).',
   },
   {
     name: 'pattern',

@@ -1,5 +1,5 @@
 /**
- * Streaming CSV writer for the output contract (MODEL.md "Outputs"): UTF-8, header row,
+ * Streaming CSV writer for the output contract (docs/ODD.md §4.11): UTF-8, header row,
  * comma separator, `.` decimal point, `\n` line endings, numbers in one deterministic format.
  *
  * Quoting is left to csv-stringify (escapeCell: it escapes each distinct string cell once; the

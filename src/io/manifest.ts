@@ -1,6 +1,6 @@
 /**
  * manifest.json: everything needed to tell which program, scenario and parameters produced
- * an output folder, and to rerun it (MODEL.md "Outputs").
+ * an output folder, and to rerun it (docs/ODD.md §4.11).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
