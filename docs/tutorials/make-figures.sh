@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates every figure of the tutorials in docs/tutorials/figures/ with the exact commands
-# the tutorials show, called as `node bin/gvc.js` rather than `npx gvc` (npx adds about 1.5
-# CPU-s to every call; README, "Commands"). Run from the repository root after `npm install`.
-# Takes under a minute on two cores (most of it the two sweeps).
+# Regenerates every figure of the tutorials in docs/tutorials/figures/ (committed) with the
+# commands the tutorials show, called as `node bin/gvc.js` rather than `npx gvc` (npx adds about
+# 1.5 CPU-s to every call; README, "Commands"); only the reports' --out differs, since the
+# tutorials write their reports under output/ and leave the clone unchanged. Run from the
+# repository root after `npm install`. Takes under a minute on two cores (most of it the two sweeps).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

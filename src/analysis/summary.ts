@@ -8,12 +8,13 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { ColumnSpec } from '../engine/observations.js';
 import { meanConfidenceInterval } from './sensitivity/stats.js';
+import { parseCsvBoolean } from '../io/csv.js';
 
 /** A cell of runs.csv back to the value it was written from (numbers are already rounded, so this round-trips). */
 function fromCell(text: string | undefined, column: ColumnSpec): unknown {
   if (text === undefined || text === '') return null;
   if (column.type === 'number' || column.type === 'integer') return Number(text);
-  if (column.type === 'boolean') return text === 'true';
+  if (column.type === 'boolean') return parseCsvBoolean(text);
   return text;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The output contract (MODEL.md "Outputs"): the columns of timeseries.csv and suppliers.csv,
+ * The output contract (docs/ODD.md §4.11): the columns of timeseries.csv and suppliers.csv,
  * each with its type, unit and meaning. Writers take their headers from here and the
  * codebook is generated from here, so a column cannot be written without being documented.
  */
@@ -31,9 +31,9 @@ export const TIMESERIES_COLUMNS = [
   ),
   col('step', 'integer', 'step', 'Step number; 0 is the initial state before any process runs.'),
   col('n_suppliers', 'integer', 'firms', 'Active suppliers.'),
-  col('share_oem', 'number', 'share', 'Share of active suppliers whose highest role is OEM.'),
-  col('share_odm', 'number', 'share', 'Share of active suppliers whose highest role is ODM.'),
-  col('share_obm', 'number', 'share', 'Share of active suppliers whose highest role is OBM.'),
+  col('share_oem', 'number', 'share', 'Share of active suppliers whose current role is OEM.'),
+  col('share_odm', 'number', 'share', 'Share of active suppliers whose current role is ODM.'),
+  col('share_obm', 'number', 'share', 'Share of active suppliers whose current role is OBM.'),
   col('mean_process', 'number', 'index [0,1]', 'Mean process capability of active suppliers.'),
   col('mean_product', 'number', 'index [0,1]', 'Mean product capability of active suppliers.'),
   col('mean_design', 'number', 'index [0,1]', 'Mean design capability of active suppliers.'),
@@ -95,13 +95,13 @@ export const TIMESERIES_COLUMNS = [
     'mean_investment',
     'number',
     'money/capacity/step',
-    'Mean capability investment per unit of capacity this step.',
+    'Mean capability investment this step per unit of capacity at the end of the step (after its capacity growth), over active suppliers.',
   ),
   col(
     'mean_design_investment',
     'number',
     'money/capacity/step',
-    'Mean investment in design per unit of capacity this step.',
+    'Mean investment in design this step per unit of capacity at the end of the step (after its capacity growth), over active suppliers.',
   ),
   col(
     'mean_domestic_share',

@@ -1,5 +1,5 @@
 /**
- * The order of processes within a step (MODEL.md "Processes each step"). Order matters:
+ * The order of processes within a step (docs/ODD.md §3). Order matters:
  * prices use this step's orders; learning uses this step's sales shares; investment uses this
  * step's profit; sanctions and search see the capabilities the step produced; roles are
  * judged on the step's sales before observation.
@@ -19,7 +19,7 @@ import { enterSectors } from '../model/sectors.js';
 import type { World } from '../model/state.js';
 
 export interface ScheduledProcess {
-  /** MODEL.md process number and a short name, e.g. "1 environment". */
+  /** Conceptual process number (docs/ODD.md §3) and a short name, e.g. "1a environment". */
   name: string;
   run: (world: World) => void;
 }

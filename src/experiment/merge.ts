@@ -18,7 +18,7 @@ import { summarizeRuns } from '../analysis/summary.js';
 import { TIMESERIES_COLUMNS } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
-import { writeJson } from '../io/manifest.js';
+import { commandArgs, commandLine, writeJson } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { DESIGN_FILE } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
@@ -190,8 +190,8 @@ export async function mergeShards(
     >;
     writeJson(target.file('manifest.json'), {
       ...manifest,
-      command_line: process.argv.join(' '),
-      argv: process.argv,
+      command_line: commandLine(process.argv),
+      argv: commandArgs(process.argv),
       end_time: new Date().toISOString(),
       sweep: { ...(manifest.sweep as object), ...merged, merged_from: dirs },
     });

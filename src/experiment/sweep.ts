@@ -160,8 +160,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const taskAt = (k: number) => taskFor(plan, shardRunId(k, o.shard));
   const first = last ? last.index + 1 : 0;
 
-  const progress = new Progress(planned, `sweep ${plan.base.name}`, o.quiet);
-  if (first > 0) progress.tick(first);
+  // Runs done before a --resume count as done but not in the rate or ETA.
+  const progress = new Progress(planned, `sweep ${plan.base.name}`, o.quiet, {
+    alreadyDone: first,
+  });
   let failed = 0;
   let completed = first;
   let stopRequested = false;

@@ -17,7 +17,7 @@ import { analyzeCheck, type CheckResult, type ValidationRun } from '../analysis/
 import type { ColumnSpec } from '../engine/observations.js';
 import { writeCodebook } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
-import { programInfo, writeJson } from '../io/manifest.js';
+import { commandArgs, commandLine, programInfo, writeJson } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
@@ -41,7 +41,7 @@ export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
     name: 'kind',
     type: 'string',
     unit: 'pattern|case',
-    description: 'A literature pattern (MODEL.md) or a case narrative check.',
+    description: 'A literature pattern (docs/ODD.md §1.2) or a case narrative check (§1.3).',
   },
   {
     name: 'pattern',
@@ -284,8 +284,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
         };
       }),
       passed: rows.every((r) => r.result === 'PASS'),
-      command_line: process.argv.join(' '),
-      argv: process.argv,
+      command_line: commandLine(process.argv),
+      argv: commandArgs(process.argv),
       node_version: process.version,
       platform: `${process.platform}-${process.arch}`,
       start_time: startTime.toISOString(),

@@ -19,7 +19,7 @@ export const CODEBOOK_COLUMNS: readonly ColumnSpec[] = [
     type: 'string',
     unit: '',
     description:
-      'integer, number, string or boolean (true/false); empty cells mean "not applicable".',
+      'integer, number, string or boolean (TRUE/FALSE, read as logical by default in R read.csv, readr, pandas and polars); empty cells mean "not applicable".',
   },
   {
     name: 'unit',

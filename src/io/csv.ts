@@ -1,5 +1,5 @@
 /**
- * Streaming CSV writer for the output contract (MODEL.md "Outputs"): UTF-8, header row,
+ * Streaming CSV writer for the output contract (docs/ODD.md §4.11): UTF-8, header row,
  * comma separator, `.` decimal point, `\n` line endings, numbers in one deterministic format.
  *
  * Quoting is left to csv-stringify (escapeCell: it escapes each distinct string cell once; the
@@ -13,6 +13,23 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { ColumnSpec, ColumnType } from '../engine/observations.js';
+
+/**
+ * How a boolean cell is written. `TRUE`/`FALSE` is the one spelling that every common reader
+ * takes as logical with its default options: R's read.csv and readr (which would read
+ * `true`/`false` as character in read.csv), pandas (TRUE is among its default true_values) and
+ * polars (which matches true/false case-insensitively).
+ */
+export const CSV_TRUE = 'TRUE';
+export const CSV_FALSE = 'FALSE';
+
+/**
+ * A boolean cell back to its value: `TRUE` (or `true`, as output folders written by earlier versions
+ * boolean change hold) is true; anything else is false.
+ */
+export function parseCsvBoolean(text: string | undefined): boolean {
+  return text !== undefined && text.toUpperCase() === CSV_TRUE;
+}
 
 /** Options shared by every write, so the same bytes come out of every writer. */
 const STRINGIFY_OPTIONS = {
@@ -110,7 +127,7 @@ function formatCell(value: unknown, type: ColumnType, column: string, where: str
       return formatNumber(value);
     case 'boolean':
       if (typeof value !== 'boolean') break;
-      return value ? 'true' : 'false';
+      return value ? CSV_TRUE : CSV_FALSE;
     case 'string':
       if (typeof value !== 'string') break;
       return value;
@@ -184,7 +201,7 @@ export interface CsvWriterOptions {
 
 /**
  * Writes rows (objects keyed by column name) to a CSV file whose header is the column
- * names. Cells: null/undefined → empty; booleans → `true`/`false`; numbers → formatNumber.
+ * names. Cells: null/undefined → empty; booleans → `TRUE`/`FALSE`; numbers → formatNumber.
  * A value that does not fit its column type (NaN, ±Infinity, a fraction in an integer
  * column, a string in a number column …) throws a CsvValueError naming the column, and the
  * row is not written. Keys of the row that are not columns are ignored.

@@ -1,6 +1,6 @@
 /**
  * manifest.json: everything needed to tell which program, scenario and parameters produced
- * an output folder, and to rerun it (MODEL.md "Outputs").
+ * an output folder, and to rerun it (docs/ODD.md §4.11).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -47,7 +47,10 @@ export interface Manifest {
   seeds: number[];
   parameters: object;
   command_line: string;
-  /** The same command line unjoined, since joining loses the boundaries of quoted arguments. */
+  /**
+   * The same command line unjoined (`gvc` then the arguments), since joining loses the
+   * boundaries of quoted arguments.
+   */
   argv: string[];
   node_version: string;
   platform: string;
@@ -159,7 +162,7 @@ export function buildManifest(info: ManifestInfo): Manifest {
       }
     }
   }
-  const argv = [...(info.argv ?? process.argv)];
+  const argv = info.argv ?? process.argv;
   // Key order here is the order in the file (writeJson keeps insertion order).
   const manifest: Manifest = {
     program: program.name,
@@ -179,7 +182,7 @@ export function buildManifest(info: ManifestInfo): Manifest {
     seeds: typeof info.seeds === 'number' ? [info.seeds] : [...info.seeds],
     parameters: info.parameters,
     command_line: commandLine(argv),
-    argv,
+    argv: commandArgs(argv),
     node_version: process.version,
     platform: `${process.platform}-${process.arch}`,
     start_time: isoTime(info.startTime),
@@ -189,13 +192,21 @@ export function buildManifest(info: ManifestInfo): Manifest {
 }
 
 /**
- * The command as a user retypes it: `gvc` and the arguments, quoted for a POSIX shell. The raw
- * argv (kept beside it) starts with node's and the launcher's paths, which under npx point into
- * npm's cache and mean nothing on another machine.
+ * The command's arguments as a manifest records them: `gvc`, then process.argv after node's
+ * and the launcher's paths. Those two paths are dropped because under npx they point into
+ * npm's cache (and otherwise into the clone), which identifies the machine and means nothing
+ * on another one.
  */
+export function commandArgs(argv: readonly string[]): string[] {
+  return ['gvc', ...argv.slice(2)];
+}
+
+/** The command as a user retypes it: commandArgs quoted for a POSIX shell and joined. */
 export function commandLine(argv: readonly string[]): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['gvc', ...argv.slice(2).map(quote)].join(' ');
+  return commandArgs(argv)
+    .map((a, i) => (i === 0 ? a : quote(a)))
+    .join(' ');
 }
 
 /**

@@ -39,7 +39,7 @@ function header(file: string): string[] {
   return readFileSync(file, 'utf8').split('\n', 1)[0].split(',');
 }
 
-// The columns MODEL.md promises; the output may add more, never fewer.
+// The columns docs/ODD.md §4.11 promises; the output may add more, never fewer.
 const MODEL_TIMESERIES =
   'run_id, step, n_suppliers, share_oem, share_odm, share_obm, mean_process, mean_product, mean_design, mean_marketing, mean_top_buyer_share, lockin_rate, share_rel_market, share_rel_network, share_rel_quasi_hierarchy, share_rel_hierarchy, mean_margin, cumulative_exits, cumulative_functional_upgrades, cumulative_chain_upgrades, mean_network_degree'.split(
     ', ',

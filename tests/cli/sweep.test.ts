@@ -4,7 +4,7 @@
  * with one line and exit code 2.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -153,9 +153,17 @@ describe('sweep outputs are independent of how the work is split', () => {
       [BIN, 'sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--quiet'],
       { cwd: tmp },
     );
-    await new Promise((r) => setTimeout(r, 700));
+    // Kill once the first run is journalled (a condition, not a delay: on a loaded machine
+    // start-up alone can take longer than any fixed wait), unless the sweep ended first.
+    const exited = new Promise((r) => p.on('exit', r));
+    let ended = false;
+    void exited.then(() => (ended = true));
+    const journal = join(tmp, 'k.partial', 'progress.jsonl');
+    while (!ended && !(existsSync(journal) && statSync(journal).size > 0)) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     p.kill('SIGKILL');
-    await new Promise((r) => p.on('exit', r));
+    await exited;
     if (existsSync(join(tmp, 'k.partial'))) {
       const refused = gvc('sweep', 'k.yaml', '--out', 'k', '--quiet');
       expect(refused.code).toBe(2);

@@ -34,7 +34,7 @@ describe('gvc validate --fast on the shipped experiments', () => {
     >[];
   }, 240_000);
 
-  it('covers the eight patterns of MODEL.md and the five cases, each with a source and a CI', () => {
+  it('covers the eight patterns of docs/ODD.md §1.2 and the five cases, each with a source and a CI', () => {
     expect(
       [...new Set(rows.filter((r) => r.kind === 'pattern').map((r) => r.pattern))].sort(),
     ).toEqual(PATTERNS);

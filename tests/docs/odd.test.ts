@@ -5,11 +5,14 @@
  * the schedule are named in the order they run, and that every submodel file has a subsection.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS, specFor, templateOf, type ParamSpec } from '../../src/scenario/parameters.js';
 import { SCHEDULE } from '../../src/engine/schedule.js';
 import { STREAM_NAMES } from '../../src/engine/rng.js';
 import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS } from '../../src/engine/observations.js';
+import { createWorld } from '../../src/model/init.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
 
 const ODD_URL = new URL('../../docs/ODD.md', import.meta.url);
 const MODEL_DIR = new URL('../../src/model/', import.meta.url);
@@ -123,5 +126,94 @@ describe('docs/ODD.md', () => {
       .map((c) => c.name)
       .filter((n) => !odd.includes(`\`${n}\``));
     expect([...new Set(columns)], 'output columns of src/engine/observations.ts not named in docs/ODD.md').toEqual([]);
+  });
+});
+
+/** The lines of the section whose heading starts with `heading` (up to the next heading of its level or higher). */
+function section(heading: string): string[] {
+  const start = lines.findIndex((l) => l.startsWith(heading));
+  expect(start, `docs/ODD.md has no "${heading}" heading`).toBeGreaterThanOrEqual(0);
+  const level = heading.indexOf(' ');
+  const end = lines.findIndex(
+    (l, i) => i > start && /^#+ /.test(l) && l.indexOf(' ') <= level,
+  );
+  return lines.slice(start, end < 0 ? undefined : end);
+}
+
+/** The cells of a Markdown table's body rows, trimmed. */
+function tableRows(body: string[]): string[][] {
+  return body
+    .filter((l) => l.startsWith('|') && !/^\|[-| :]+\|$/.test(l))
+    .slice(1)
+    .map((l) => l.slice(1, -1).split('|').map((c) => c.trim()));
+}
+
+const backticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+
+/** Which streams each scheduled process reads, recorded by running the baseline (with entry) for a few steps. */
+function streamsReadByProcess(): Map<string, string[]> {
+  const doc = parse(readFileSync(new URL('../../scenarios/baseline.yaml', import.meta.url), 'utf8'));
+  // Entry is off by default; switch it on so that every process that can draw does.
+  doc.model = { ...doc.model, entry: { ...doc.model?.entry, rate: 0.2 } };
+  const scenario = parseScenarioText(stringify(doc), 'baseline.yaml').scenario;
+  const world = createWorld(scenario);
+  const used = new Map<string, Set<string>>(SCHEDULE.map((p) => [p.name, new Set<string>()]));
+  let current = '';
+  const streams = world.streams;
+  world.streams = new Proxy(streams, {
+    get(target, key, receiver) {
+      if (typeof key === 'string') used.get(current)?.add(key);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  for (let t = 1; t <= 8; t++) {
+    world.step = t;
+    for (const p of SCHEDULE) {
+      current = p.name;
+      p.run(world);
+    }
+  }
+  return new Map([...used].map(([name, s]) => [name, [...s].sort()]));
+}
+
+describe('docs/ODD.md random streams', () => {
+  it('section 3 gives each process the streams the code reads', () => {
+    const rows = tableRows(section('## 3'));
+    const documented = new Map<string, string[]>();
+    for (const r of rows) {
+      const [name] = backticked(r[1]);
+      if (name !== undefined) documented.set(name, backticked(r[r.length - 1]).sort());
+    }
+    const read = streamsReadByProcess();
+    for (const [name, streams] of read) {
+      expect(documented.get(name), `section 3's stream for process "${name}"`).toEqual(streams);
+    }
+  });
+
+  it('section 4.9 counts and lists the streams of src/engine/rng.ts, and agrees with section 3', () => {
+    const body = section('### 4.9');
+    const text = body.join(' ');
+    const count = /one of (\w+) independent streams/.exec(text);
+    expect(count?.[1], 'section 4.9: "one of <number> independent streams"').toBe(
+      NUMBER_WORDS[STREAM_NAMES.length],
+    );
+    const rows = tableRows(body);
+    expect(rows.map((r) => backticked(r[0])[0]), 'streams in the table of section 4.9').toEqual([
+      ...STREAM_NAMES,
+    ]);
+    const byProcess = new Map<string, string[]>();
+    for (const r of rows) {
+      for (const p of backticked(r[1])) byProcess.set(p, [...(byProcess.get(p) ?? []), backticked(r[0])[0]]);
+    }
+    const section3 = tableRows(section('## 3'));
+    for (const r of section3) {
+      const [name] = backticked(r[1]);
+      if (name === undefined) continue;
+      expect(byProcess.get(name) ?? [], `section 4.9's streams for process "${name}"`).toEqual(
+        backticked(r[r.length - 1]),
+      );
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   escapeCell,
   formatNumber,
   formatRows,
+  parseCsvBoolean,
 } from '../../src/io/csv.js';
 import { cleanupTemp, readRecords, tempDir } from './helpers.js';
 
@@ -101,7 +102,7 @@ describe('CsvWriter', () => {
     w.write({ id: 1, label: 'a', x: 0.25, flag: true });
     await w.close();
     const text = readFileSync(file, 'utf8');
-    expect(text).toBe('id,label,x,flag\n1,a,0.25,true\n');
+    expect(text).toBe('id,label,x,flag\n1,a,0.25,TRUE\n');
   });
 
   it('writes only the header for no rows', async () => {
@@ -152,14 +153,34 @@ describe('CsvWriter', () => {
     );
   });
 
-  it('writes null and undefined as empty cells, booleans as true/false', async () => {
+  it('writes null and undefined as empty cells, booleans as TRUE/FALSE', async () => {
     const file = join(tempDir(), 'a.csv');
     const w = new CsvWriter(file, COLS);
     w.write({ id: null, label: undefined, x: undefined, flag: null });
     w.write({ id: 3, label: 'z', x: -0, flag: false });
     w.write({ id: 4 }); // missing keys are empty cells too
     await w.close();
-    expect(readFileSync(file, 'utf8')).toBe('id,label,x,flag\n,,,\n3,z,0,false\n4,,,\n');
+    expect(readFileSync(file, 'utf8')).toBe('id,label,x,flag\n,,,\n3,z,0,FALSE\n4,,,\n');
+  });
+
+  it('writes booleans in the one spelling R read.csv, readr, pandas and polars read as logical', async () => {
+    const file = join(tempDir(), 'b.csv');
+    const w = new CsvWriter(file, COLS);
+    w.write({ id: 1, flag: true });
+    w.write({ id: 2, flag: false });
+    await w.close();
+    const cells = readRecords(file)
+      .slice(1)
+      .map((r) => r[3]);
+    expect(cells).toEqual(['TRUE', 'FALSE']);
+    // Read back by the project's own readers, and older folders' lower case too.
+    expect(cells.map(parseCsvBoolean)).toEqual([true, false]);
+    expect(['true', 'false', '', undefined].map(parseCsvBoolean)).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('throws an error naming the column for NaN or Infinity, and does not write the row', async () => {
@@ -193,7 +214,7 @@ describe('CsvWriter', () => {
     w.write({ id: null, label: 'a', x: 1, flag: true });
     w.write({ id: 1, label: 'b', x: 2, flag: false });
     await w.close();
-    expect(readFileSync(file, 'utf8')).toBe('id,label,x,flag\n9,a,1,true\n9,b,2,false\n');
+    expect(readFileSync(file, 'utf8')).toBe('id,label,x,flag\n9,a,1,TRUE\n9,b,2,FALSE\n');
   });
 
   it('writes to disk as it goes rather than holding the file in memory', () => {
@@ -218,7 +239,7 @@ describe('CsvWriter', () => {
       String(n - 1),
       (n - 1) % 3 === 0 ? 'a,b' : 'c',
       formatNumber((n - 1) / 3),
-      'false',
+      'FALSE',
     ]);
   });
 
@@ -277,7 +298,7 @@ describe('escapeCell (memoised csv-stringify escaping)', () => {
         (rows) => {
           const objs = rows.map(([id, label, flag]) => ({ id, label, x: null, flag }));
           const expected = whole(
-            rows.map(([id, label, flag]) => [String(id), label, '', flag ? 'true' : 'false']),
+            rows.map(([id, label, flag]) => [String(id), label, '', flag ? 'TRUE' : 'FALSE']),
           );
           expect(formatRows(COLS, objs)).toBe(expected);
         },

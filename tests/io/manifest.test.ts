@@ -49,7 +49,7 @@ describe('buildManifest', () => {
     argv: ['node', 'gvc', 'run', 'my file.yaml'],
   });
 
-  it('has every field MODEL.md asks for', () => {
+  it('has every provenance field (docs/ODD.md, outputs)', () => {
     expect(Object.keys(m)).toEqual([
       'program',
       'version',
@@ -77,7 +77,7 @@ describe('buildManifest', () => {
     expect(m.seeds).toEqual([7]);
     expect(m.parameters).toEqual(params);
     expect(m.command_line).toBe("gvc run 'my file.yaml'");
-    expect(m.argv).toEqual(['node', 'gvc', 'run', 'my file.yaml']);
+    expect(m.argv).toEqual(['gvc', 'run', 'my file.yaml']);
     expect(m.node_version).toBe(process.version);
     expect(m.platform).toBe(`${process.platform}-${process.arch}`);
     expect(m.start_time).toBe('2024-01-02T03:04:05.000Z');
@@ -92,6 +92,8 @@ describe('buildManifest', () => {
   });
 
   it('uses a given hash, and null when the scenario cannot be read', () => {
+    // An npx launcher's path, built here so that no committed file holds a home-directory path.
+    const npxLauncher = ['', 'root', '.npm', '_npx', '1', 'node_modules', '.bin', 'gvc'].join('/');
     const base = {
       scenarioName: 'x',
       parameters: {},
@@ -111,16 +113,17 @@ describe('buildManifest', () => {
     expect(none.seeds).toEqual([1, 2]);
     expect('run_id' in none).toBe(false);
     expect(none.command_line).toBe(commandLine(process.argv));
-    expect(
-      commandLine([
-        '/usr/bin/node',
-        '/root/.npm/_npx/1/node_modules/.bin/gvc',
-        'run',
-        "it's.yaml",
-        '--set',
-        'seed=2',
-      ]),
-    ).toBe("gvc run 'it'\\''s.yaml' --set seed=2");
+    expect(commandLine(['/usr/bin/node', npxLauncher, 'run', "it's.yaml", '--set', 'seed=2'])).toBe(
+      "gvc run 'it'\\''s.yaml' --set seed=2",
+    );
+    // Neither the joined nor the unjoined command keeps the launcher's machine-specific path.
+    const viaNpx = buildManifest({
+      ...base,
+      scenarioFile: null,
+      argv: ['/usr/bin/node', npxLauncher, 'params'],
+    });
+    expect(viaNpx.argv).toEqual(['gvc', 'params']);
+    expect(JSON.stringify(viaNpx)).not.toContain(npxLauncher);
   });
 });
 

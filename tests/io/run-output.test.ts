@@ -96,7 +96,7 @@ describe('writeRunOutputs', () => {
       expect(r[col('run_id')]).toBe('3');
       expect(r[col('group')]).toBe('cluster, "north"');
       expect(r[col('step_odm')]).toBe('');
-      expect(r[col('active')]).toBe('true');
+      expect(r[col('active')]).toBe('TRUE');
     }
 
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));

@@ -83,7 +83,7 @@ describe('IPR and the returns to design and brand (proposition 7)', () => {
     expect(weak.full).toBeLessThan(strong.full);
   });
 
-  // MODEL.md process 2: smile curve — own design and own brand earn more than assembly.
+  // Process 2 (docs/ODD.md §7.3): smile curve — own design and own brand earn more than assembly.
   it('own-channel price rises with design and more again with an own brand', () => {
     const world = iprWorld(0.9);
     const s = world.suppliers[0];
@@ -125,7 +125,7 @@ describe('export prices and margins (process 2)', () => {
     expect(price(0.9)).toBe(price(0));
   });
 
-  // The vicious circle's cost side (EVIDENCE.md): rising wages and materials raise unit cost year on year.
+  // The vicious circle's cost side (docs/evidence.md): rising wages and materials raise unit cost year on year.
   it('input-cost growth compounds into the unit cost the margin is computed with', () => {
     const margin = (growth: number) => {
       const world = tinyWorld({
@@ -184,7 +184,7 @@ describe('investment (process 5)', () => {
     return { world, s };
   }
 
-  // MODEL.md process 5: a dependent supplier weighs the risk that upgrading into its buyer's core triggers sanction.
+  // Process 5 (docs/ODD.md §7.6): a dependent supplier weighs the risk that upgrading into its buyer's core triggers sanction.
   it('a supplier selling most to a design-guarding quasi tie gets a lower design weight than a diversified one', () => {
     const dep = dependentWorld(0.9);
     const div = dependentWorld(0.15);

@@ -41,7 +41,7 @@ function governanceWorld(buyerExtra: Record<string, unknown> = {}) {
 }
 
 describe('learning from buyers (process 3)', () => {
-  // Proposition 1 / MODEL.md process 3: quasi-hierarchy transfers process and product fast and
+  // Proposition 1 / process 3 (docs/ODD.md §7.4): quasi-hierarchy transfers process and product fast and
   // withholds guarded design and marketing (only the guard leak gets through).
   it('quasi-hierarchy raises process/product strongly but guarded design/marketing only by the leak', () => {
     const { world, gain } = governanceWorld();
@@ -221,7 +221,7 @@ describe('decay of unused capabilities (process 3b)', () => {
     return world;
   }
 
-  // Capabilities depreciate slowly when unused (MODEL.md entities: supplier).
+  // Capabilities depreciate slowly when unused (docs/ODD.md §7.4).
   it('lowers an unexercised capability and leaves an exercised one unchanged', () => {
     const world = exercisedWorld();
     const s = world.suppliers[0];

@@ -55,7 +55,7 @@ describe('strategic network (processes 4 and 7c)', () => {
     expect(s.coverage).toEqual([0, 0, 0, 0]);
   });
 
-  // MODEL.md process 4: peer mistrust and imitation fears damp peer ties under weak IPR.
+  // Process 4 (docs/ODD.md §7.5): peer mistrust and imitation fears damp peer ties under weak IPR.
   it('peer spillovers are damped under weak IPR; non-peer spillovers are not', () => {
     const gainUnder = (ipr: number, kind: 'peer_supplier' | 'university') => {
       const world = tinyWorld({ partners: { p: { kind } }, environment: { ipr_protection: ipr } });

@@ -52,7 +52,7 @@ function runSanctions(world: World, r: Relationship, steps: number): number[] {
 }
 
 describe('lead-firm response to encroachment (process 6a)', () => {
-  // MODEL.md process 6: a guarding buyer cuts a dependent encroaching supplier's orders, then drops it.
+  // Process 6 (docs/ODD.md §7.7): a guarding buyer cuts a dependent encroaching supplier's orders, then drops it.
   it('a guarding quasi-hierarchical buyer first cuts the weight of an encroaching supplier, then ends the tie', () => {
     let cutThenEnded = 0;
     for (let seed = 1; seed <= 20; seed++) {

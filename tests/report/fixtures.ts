@@ -85,7 +85,7 @@ export function makeRun(dir: string): string {
     step: RUN_STEPS - 1,
     supplier_id: i,
     role: 'OEM',
-    active: 'true',
+    active: 'TRUE',
     top_buyer_share: share,
   }));
   srows.push({
@@ -102,7 +102,7 @@ export function makeRun(dir: string): string {
     step: 5,
     supplier_id: 0,
     role: 'OEM',
-    active: 'true',
+    active: 'TRUE',
     top_buyer_share: 0.5,
   });
   writeCsv(join(dir, 'suppliers.csv'), sup, srows);
@@ -136,7 +136,7 @@ export function makeGroupedRun(dir: string): string {
           product: 0.3 + 0.4 * t,
           design: 0.1 + (group === 'firm_y' ? 0.6 : 0.1) * t,
           marketing: 0.05 + 0.2 * t,
-          active: 'true',
+          active: 'TRUE',
           top_buyer_share: group === 'firm_y' ? 0.4 : 0.9,
         });
       }

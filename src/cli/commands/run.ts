@@ -11,6 +11,7 @@ import { simulate } from '../../engine/simulation.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
+import { Progress } from '../progress.js';
 
 export function parseAgentsMode(text: string): AgentsMode {
   if (text === 'final') return { kind: 'final' };
@@ -73,17 +74,24 @@ export function registerRun(program: Command): void {
           },
         },
         (sink) => {
+          // A large run takes tens of seconds: show steps, rate and ETA on a terminal.
+          const progress = new Progress(scenario.time.steps, `run ${scenario.name}`, opts.quiet, {
+            unit: 'steps',
+            logWhenNotTty: false,
+          });
           simulate(
             scenario,
             {
               timeseries: (row) => {
                 last = row;
                 sink.timeseries(row);
+                if ((row.step ?? 0) > 0) progress.tick();
               },
               suppliers: (rows) => sink.suppliers(rows),
             },
             { agents },
           );
+          progress.clear();
         },
       );
       if (!opts.quiet) {

@@ -19,6 +19,7 @@ import {
 } from '../palettes.js';
 import { isFile, type ManifestSummary, num, readCsv, requireColumns, type Table } from '../data.js';
 import { UserError } from '../../scenario/errors.js';
+import { parseCsvBoolean } from '../../io/csv.js';
 
 const CAPABILITIES = [
   ['mean_process', 'process'],
@@ -188,7 +189,9 @@ function histogramFigure(sup: Table): Figure {
   requireColumns(sup, SUPPLIER_COLUMNS);
   let last = -Infinity;
   for (const r of sup.rows) last = Math.max(last, num(sup, r, 'step') ?? -Infinity);
-  const finalRows = sup.rows.filter((r) => num(sup, r, 'step') === last && r.active === 'true');
+  const finalRows = sup.rows.filter(
+    (r) => num(sup, r, 'step') === last && parseCsvBoolean(r.active),
+  );
   const values: { top_buyer_share: number; group: string }[] = [];
   for (const r of finalRows) {
     const v = num(sup, r, 'top_buyer_share');
@@ -271,7 +274,7 @@ function groupCapabilityFigure(
   >();
   const steps = new Set<number>();
   for (const r of sup.rows) {
-    if (r.active !== 'true') continue;
+    if (!parseCsvBoolean(r.active)) continue;
     const step = num(sup, r, 'step');
     if (step === null) continue;
     steps.add(step);
@@ -334,7 +337,7 @@ function groupCapabilityFigure(
   };
 }
 
-/** Shares of highest roles by supplier group at the final step. */
+/** Shares of current roles by supplier group at the final step. */
 function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
   requireColumns(sup, ['role']);
   let last = -Infinity;
@@ -342,7 +345,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
   const counts = new Map<string, number>();
   const totals = new Map<string, number>();
   for (const r of sup.rows) {
-    if (num(sup, r, 'step') !== last || r.active !== 'true') continue;
+    if (num(sup, r, 'step') !== last || !parseCsvBoolean(r.active)) continue;
     counts.set(`${r.group}|${r.role}`, (counts.get(`${r.group}|${r.role}`) ?? 0) + 1);
     totals.set(r.group, (totals.get(r.group) ?? 0) + 1);
   }
@@ -360,7 +363,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
   return {
     id: 'roles-by-group',
     title,
-    caption: `Share of each group's active suppliers whose highest role is OEM, ODM or OBM at the final step (suppliers.csv, step ${last}); n is the number of active suppliers in the group.`,
+    caption: `Share of each group's active suppliers whose role is OEM, ODM or OBM at the final step (suppliers.csv, step ${last}); n is the number of active suppliers in the group.`,
     spec: withTheme({
       title,
       data: { values },
@@ -382,7 +385,7 @@ function groupRoleFigure(sup: Table, groups: readonly string[]): Figure {
         color: {
           field: 'role',
           type: 'nominal',
-          title: 'highest role',
+          title: 'role',
           sort: roles,
           scale: colourScale(ROLE_PALETTE),
         },
@@ -441,8 +444,8 @@ export function runReport(
       'Supplier roles over time',
       ROLES,
       'share of active suppliers',
-      'highest role',
-      'Share of active suppliers whose highest role is OEM (assembly to the buyer’s design), ODM (own design for buyers) or OBM (own brand) at each step, stacked in legend order from the top (timeseries.csv: share_oem, share_odm, share_obm).',
+      'role',
+      'Share of active suppliers whose current role is OEM (assembly to the buyer’s design), ODM (own design for buyers) or OBM (own brand) at each step, stacked in legend order from the top (timeseries.csv: share_oem, share_odm, share_obm).',
       ROLE_PALETTE,
     ),
     stackedFigure(
