@@ -30,6 +30,8 @@ const DEFAULT_SAMPLES: Record<DesignName, number> = {
   morris: 10,
 };
 const KEYS = ['design', 'replications', 'seed', 'samples', 'levels', 'parameters'];
+/** Names of the leading (identifier) columns of runs.csv, errors.csv and summary.csv: never a factor. */
+export const RESERVED_FACTORS: readonly string[] = ['run_id', 'cell_id', 'replicate', 'seed'];
 
 export interface SweepFactor {
   path: string;
@@ -118,6 +120,16 @@ export function parseSweepSpec(
       'a mapping from parameter paths to a list of values or {min, max}',
       r.parameters === undefined ? 'nothing' : show(r.parameters),
     );
+  }
+  for (const path of Object.keys(r.parameters as Raw)) {
+    // The seed of each run is derived from (sweep.seed, cell, replicate) and would silently
+    // replace a varied seed, while runs.csv showed two columns named `seed`.
+    if (RESERVED_FACTORS.includes(path))
+      fail(
+        `sweep.parameters.${path}`,
+        `a model parameter (${RESERVED_FACTORS.join(', ')} are columns of runs.csv that identify a run; vary sweep.seed or replications instead)`,
+        `"${path}"`,
+      );
   }
   const factors = Object.entries(r.parameters as Raw).map(([path, v]) =>
     parseFactor(path, v, design, base, file, fail),
