@@ -142,28 +142,35 @@ describe('sweep outputs are independent of how the work is split', () => {
   });
 
   it('a sweep killed mid-run resumes to the same bytes', async () => {
-    // Bigger runs so the kill lands mid-sweep.
-    writeFileSync(
-      join(tmp, 'k.yaml'),
-      SCENARIO.replace('replications: 4', 'replications: 10').replace('steps: 16', 'steps: 40'),
-    );
+    // Enough runs that the kill lands mid-sweep. The kill waits for a condition, never for a
+    // time: the journal must hold at least one completed run (the sweep is then certainly
+    // mid-way and its .partial folder exists), however slow the machine is.
+    writeFileSync(join(tmp, 'k.yaml'), SCENARIO.replace('replications: 4', 'replications: 25'));
     expect(gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k-full', '--quiet').code).toBe(0);
     const p = spawn(
       process.execPath,
-      [BIN, 'sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--quiet'],
-      { cwd: tmp },
+      [BIN, 'sweep', 'k.yaml', '--workers', '1', '--out', 'k', '--quiet'],
+      { cwd: tmp, stdio: 'ignore' },
     );
-    await new Promise((r) => setTimeout(r, 700));
+    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+    let done = false;
+    void exited.then(() => (done = true));
+    const journal = join(tmp, 'k.partial', 'progress.jsonl');
+    const completedRuns = () =>
+      existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).length : 0;
+    while (!done && completedRuns() < 1) await new Promise((r) => setTimeout(r, 5));
+    expect(done, 'the sweep finished before it could be killed').toBe(false);
     p.kill('SIGKILL');
-    await new Promise((r) => p.on('exit', r));
-    if (existsSync(join(tmp, 'k.partial'))) {
-      const refused = gvc('sweep', 'k.yaml', '--out', 'k', '--quiet');
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/--resume/);
-      expect(
-        gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--resume', '--quiet').code,
-      ).toBe(0);
-    }
+    await exited;
+    const journalled = completedRuns();
+    expect(journalled).toBeGreaterThanOrEqual(1);
+    expect(journalled).toBeLessThan(100);
+    const refused = gvc('sweep', 'k.yaml', '--out', 'k', '--quiet');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--resume/);
+    expect(gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--resume', '--quiet').code).toBe(
+      0,
+    );
     for (const f of ['runs.csv', 'summary.csv', 'errors.csv'])
       expect(read('k', f).equals(read('k-full', f))).toBe(true);
   });
