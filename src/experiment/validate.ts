@@ -17,6 +17,7 @@ import { analyzeCheck, type CheckResult, type ValidationRun } from '../analysis/
 import type { ColumnSpec } from '../engine/observations.js';
 import { writeCodebook } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
+import { checkFileSections } from './sections.js';
 import { programInfo, writeJson } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { UserError } from '../scenario/errors.js';
@@ -186,7 +187,10 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
       const file = join(input, name);
       const loaded = loadScenario(file);
       // Shared worlds that experiments derive from (base:) live alongside them without a validation section.
-      if (loaded.validation === undefined) continue;
+      if (loaded.validation === undefined) {
+        checkFileSections(loaded);
+        continue;
+      }
       experiments.push({
         file,
         loaded,

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import type { AgentsMode, TimeseriesRow } from '../../engine/observations.js';
 import { simulate } from '../../engine/simulation.js';
+import { checkFileSections } from '../../experiment/sections.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
@@ -53,6 +54,7 @@ export function registerRun(program: Command): void {
     .action(async (file: string, opts: RunOptions) => {
       const agents = parseAgentsMode(opts.agents);
       const loaded = loadScenario(file, { sets: opts.set, seed: opts.seed, steps: opts.steps });
+      checkFileSections(loaded);
       const { scenario } = loaded;
       const outDir = opts.out ?? join('output', scenario.name);
       let last: TimeseriesRow | null = null;

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TimeseriesMode } from '../../experiment/execute.js';
+import { checkFileSections } from '../../experiment/sections.js';
 import { runSweep, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec } from '../../experiment/sweep-spec.js';
 import { UserError } from '../../scenario/errors.js';
@@ -124,6 +125,7 @@ export function registerSweep(program: Command): void {
       const timeseries = parseTimeseriesMode(opts.timeseries);
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
       const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
+      checkFileSections(loaded, { sweep: true });
       const spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
         replications: opts.reps,
       });
