@@ -15,6 +15,7 @@
  *       environment.ipr_protection: { min: 0.1, max: 0.9 }
  */
 import { ScenarioError, UserError } from '../scenario/errors.js';
+import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
 import { applyParams, suggest } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/types.js';
@@ -54,6 +55,8 @@ export interface SweepSpec {
 
 export interface SweepOverrides {
   replications?: number | string;
+  /** Most runs a plan may have (--max-runs): a factor with more levels is refused at once. */
+  maxRuns?: number;
 }
 
 type Raw = Record<string, unknown>;
@@ -132,7 +135,7 @@ export function parseSweepSpec(
       );
   }
   const factors = Object.entries(r.parameters as Raw).map(([path, v]) =>
-    parseFactor(path, v, design, base, file, fail),
+    parseFactor(path, v, design, base, file, fail, overrides.maxRuns ?? DEFAULT_LIMITS.maxRuns),
   );
   return { design, replications, seed, samples, levels, factors };
 }
@@ -144,6 +147,7 @@ function parseFactor(
   base: Scenario,
   file: string,
   fail: (path: string, expected: string, found: string, suggestion?: string) => never,
+  maxRuns: number,
 ): SweepFactor {
   const where = `sweep.parameters.${path}`;
   // applyParams validates the path (with suggestions) and each value exactly as a file value would be.
@@ -184,6 +188,12 @@ function parseFactor(
   if (m.steps !== undefined) {
     if (typeof m.steps !== 'number' || !Number.isInteger(m.steps) || m.steps < 2)
       fail(`${where}.steps`, 'a whole number >= 2', show(m.steps));
+    // Every level is at least one run: refuse before the levels are built (steps: 1e9 would
+    // fill the memory here).
+    checkRunCount(`${file}: ${where}.steps`, m.steps as number, `at least one run per level`, {
+      ...DEFAULT_LIMITS,
+      maxRuns,
+    });
     factor.values = evenlySpaced(
       min as number,
       max as number,

@@ -17,6 +17,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { flattenScenario } from '../scenario/resolve.js';
 import { Progress } from '../cli/progress.js';
 import type { RunOutcome, RunRequest, TimeseriesMode } from './execute.js';
+import { checkSweepBounds, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import { runList } from './runner.js';
 import {
@@ -51,6 +52,8 @@ export interface SweepOptions {
   force: boolean;
   resume: boolean;
   quiet: boolean;
+  /** Run-count and output-size limits (default DEFAULT_LIMITS), checked before anything is written. */
+  limits?: Limits;
   /** For tests: stop after this many runs, as if interrupted. */
   stopAfter?: number;
 }
@@ -132,6 +135,7 @@ export function planSweep(
 
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
+  checkSweepBounds(o.spec, o.loaded.scenario.time.steps, o.timeseries, o.limits ?? DEFAULT_LIMITS);
   const plan = planSweep(o.loaded, o.spec, o.timeseries);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard);
   const dir = openSweepDir(o.out, { force: o.force, resume: o.resume, design: record });

@@ -17,6 +17,7 @@ import { analyzeCheck, type CheckResult, type ValidationRun } from '../analysis/
 import type { ColumnSpec } from '../engine/observations.js';
 import { writeCodebook } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
+import { checkOutputSize, checkRunCount, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { checkFileSections } from './sections.js';
 import { programInfo, writeJson } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
@@ -138,6 +139,8 @@ export const MEASURES_COLUMNS: readonly ColumnSpec[] = [
 export interface ValidateOptions {
   /** Validation scenario files, or folders whose .yaml files with a validation section are used. */
   inputs: string[];
+  /** Run-count and output-size limits (default DEFAULT_LIMITS), checked before anything is written. */
+  limits?: Limits;
   /** Replications per cell for every file (overrides the files' counts). */
   reps?: number;
   fast: boolean;
@@ -216,15 +219,32 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
 export async function runValidation(o: ValidateOptions): Promise<ValidationOutcome> {
   const startTime = new Date();
   const experiments = findValidationFiles(o.inputs);
+  const totalRuns = experiments.reduce(
+    (n, e) => n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)),
+    0,
+  );
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  checkRunCount('validate', totalRuns, `${experiments.length} experiments`, limits);
+  checkOutputSize(
+    'validate',
+    [
+      {
+        file: MEASURES_FILE,
+        rows: experiments.reduce(
+          (n, e) =>
+            n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)) * e.spec.checks.length,
+          0,
+        ),
+        columns: MEASURES_COLUMNS.length,
+      },
+    ],
+    limits,
+  );
   const dir = prepareOutputDir(o.out, o.force);
   const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
   try {
     const rows: ValidationRow[] = [];
     const used: ValidationOutcome['experiments'] = [];
-    const totalRuns = experiments.reduce(
-      (n, e) => n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)),
-      0,
-    );
     const progress = new Progress(totalRuns, 'validate', o.quiet);
     for (const e of experiments) {
       const replications = replicationsOf(e.spec, o);
