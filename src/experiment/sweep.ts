@@ -17,6 +17,12 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { flattenScenario } from '../scenario/resolve.js';
 import { Progress } from '../cli/progress.js';
 import type { RunOutcome, RunRequest, TimeseriesMode } from './execute.js';
+import {
+  ALLOW_MIXED_FLAG,
+  checkSameProgram,
+  currentProgram,
+  type ProgramIdentity,
+} from './provenance.js';
 import { checkSweepBounds, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import { runList } from './runner.js';
@@ -54,6 +60,8 @@ export interface SweepOptions {
   quiet: boolean;
   /** Run-count and output-size limits (default DEFAULT_LIMITS), checked before anything is written. */
   limits?: Limits;
+  /** Resume runs made by another program version or commit (recorded in the manifest). */
+  allowMixedProvenance?: boolean;
   /** For tests: stop after this many runs, as if interrupted. */
   stopAfter?: number;
 }
@@ -85,6 +93,8 @@ export interface DesignRecord {
   shard: string | null;
   /** How to read the outputs back for sensitivity analysis (sobol and morris designs). */
   layout: SweepPlan['layout'];
+  /** The program that made the runs; resume and merge refuse another (see provenance.ts). */
+  program?: ProgramIdentity;
 }
 
 export function describeMode(mode: TimeseriesMode): string {
@@ -119,6 +129,7 @@ export function designRecord(
     timeseries: describeMode(mode),
     shard: shardText,
     layout: plan.layout,
+    program: currentProgram(),
   };
 }
 
@@ -138,7 +149,21 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   checkSweepBounds(o.spec, o.loaded.scenario.time.steps, o.timeseries, o.limits ?? DEFAULT_LIMITS);
   const plan = planSweep(o.loaded, o.spec, o.timeseries);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard);
-  const dir = openSweepDir(o.out, { force: o.force, resume: o.resume, design: record });
+  let mixed: string | null = null;
+  const dir = openSweepDir(o.out, {
+    force: o.force,
+    resume: o.resume,
+    design: record,
+    onResume: (recorded) => {
+      mixed = checkSameProgram(
+        `cannot resume ${o.out}.partial: its runs so far`,
+        (recorded as DesignRecord).program,
+        record.program,
+        o.allowMixedProvenance === true,
+        'finish it with that program or start over with --force',
+      );
+    },
+  });
   const factors = plan.spec.factors;
   const runCols = runsColumns(factors);
   // A runs.csv line is the run's identifiers and parameters, formatted here, then its final
@@ -276,6 +301,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       failed_runs: failed,
       workers: o.workers,
       resumed: o.resume,
+      ...(mixed !== null
+        ? { mixed_provenance: { allowed_by: ALLOW_MIXED_FLAG, difference: mixed } }
+        : {}),
     },
   });
   rmSync(journalPath, { force: true });

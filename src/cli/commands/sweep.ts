@@ -31,6 +31,7 @@ interface SweepCliOptions {
   force?: boolean;
   maxRuns?: string;
   maxOutput?: string;
+  allowMixedProvenance?: boolean;
 }
 
 export function parseShard(text: string): Shard {
@@ -123,6 +124,10 @@ export function registerSweep(program: Command): void {
     .option('--resume', 'continue an interrupted sweep in <out>.partial')
     .option('--quiet', 'no progress output')
     .option('--force', 'replace an existing output folder or interrupted sweep')
+    .option(
+      '--allow-mixed-provenance',
+      'with --resume: continue runs made by another program version or commit (recorded in the manifest)',
+    )
     .option('--max-runs <n>', `most runs the plan may have (default ${DEFAULT_LIMITS.maxRuns})`)
     .option(
       '--max-output <cells>',
@@ -160,6 +165,7 @@ export function registerSweep(program: Command): void {
         resume: Boolean(opts.resume),
         quiet: Boolean(opts.quiet),
         limits,
+        allowMixedProvenance: Boolean(opts.allowMixedProvenance),
       });
       if (result.stopped) process.exitCode = 130;
       else if (result.failedRuns > 0) {
