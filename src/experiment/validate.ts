@@ -38,6 +38,10 @@ export const VALIDATION_FILE = 'validation.csv';
 export const VALIDATION_MD = 'validation.md';
 export const MEASURES_FILE = 'measures.csv';
 
+/** Codebook note on free text copied from experiment files (see STRINGIFY_OPTIONS in io/csv.ts). */
+const FORMULA_NOTE =
+  "Copied from the experiment file; text starting with =, +, -, @, tab or CR is written with a leading ' so spreadsheets show it as text, not a formula.";
+
 export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
   {
     name: 'kind',
@@ -56,9 +60,14 @@ export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
     name: 'source',
     type: 'string',
     unit: '',
-    description: 'Literature the pattern or case comes from (author, year).',
+    description: `Literature the pattern or case comes from (author, year). ${FORMULA_NOTE}`,
   },
-  { name: 'contrast', type: 'string', unit: '', description: 'What is measured and compared.' },
+  {
+    name: 'contrast',
+    type: 'string',
+    unit: '',
+    description: `What is measured and compared. ${FORMULA_NOTE}`,
+  },
   {
     name: 'effect',
     type: 'number',

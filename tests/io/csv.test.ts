@@ -319,3 +319,20 @@ describe('escapeCell (memoised csv-stringify escaping)', () => {
     );
   });
 });
+
+describe('validation.csv free text', () => {
+  it('goes through the text-cell path (string columns), and the codebook says how formulas are neutralised', async () => {
+    const { VALIDATION_COLUMNS } = await import('../../src/experiment/validate.js');
+    for (const name of ['source', 'contrast']) {
+      const col = VALIDATION_COLUMNS.find((c) => c.name === name)!;
+      expect(col.type).toBe('string');
+      expect(col.description).toMatch(/leading '/);
+    }
+    const line = formatRows(VALIDATION_COLUMNS, [
+      { source: '=HYPERLINK("http://x")', contrast: '-1 minus 2', effect: -0.5 },
+    ]);
+    expect(line).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(line).toContain("'-1 minus 2");
+    expect(line).toContain(',-0.5,');
+  });
+});
