@@ -114,6 +114,19 @@ export function parseSweepSpec(
   );
   const seed = integer('sweep.seed', r.seed, 0, base.seed);
   if (seed > 4294967295) fail('sweep.seed', 'an integer in [0, 4294967295]', String(seed));
+  // A key the design does not use would be silently ignored: refuse it instead.
+  if (r.samples !== undefined && (design === 'grid' || design === 'ofat'))
+    fail(
+      'sweep.samples',
+      `no samples for the ${design} design (its cells are the listed values); remove it or choose lhs, sobol or morris`,
+      show(r.samples),
+    );
+  if (r.levels !== undefined && design !== 'morris')
+    fail(
+      'sweep.levels',
+      `no levels for the ${design} design (levels are the grid of a morris design); remove it`,
+      show(r.levels),
+    );
   const samples = integer('sweep.samples', r.samples, 1, DEFAULT_SAMPLES[design]);
   const levels = integer('sweep.levels', r.levels, 2, 4);
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../../src/cli/main.js';
+import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -158,5 +159,25 @@ describe('a flag that takes one value', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^seed\s+.*\b4\b/m);
+  });
+});
+
+describe('sweep keys the design does not use', () => {
+  const world = parseScenarioText(WORLD, 's.yaml').scenario;
+  const parse = (raw: Record<string, unknown>) => () => parseSweepSpec(raw, 's.yaml', world);
+  const listed = { 'environment.ipr_protection': [0.2, 0.8] };
+  const bounded = { 'environment.ipr_protection': { min: 0.2, max: 0.8 } };
+
+  it('are refused, not ignored: samples for grid and ofat, levels for all but morris', () => {
+    for (const design of ['grid', 'ofat'])
+      expect(parse({ design, samples: 5, parameters: listed })).toThrow(
+        new RegExp(`sweep\\.samples: expected no samples for the ${design} design`),
+      );
+    for (const design of ['grid', 'lhs', 'sobol'])
+      expect(
+        parse({ design, levels: 4, parameters: design === 'grid' ? listed : bounded }),
+      ).toThrow(new RegExp(`sweep\\.levels: expected no levels for the ${design} design`));
+    expect(parse({ design: 'morris', samples: 2, levels: 4, parameters: bounded })).not.toThrow();
+    expect(parse({ design: 'lhs', samples: 5, parameters: bounded })).not.toThrow();
   });
 });
