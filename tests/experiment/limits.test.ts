@@ -57,7 +57,9 @@ describe('the run count of a plan, from the spec alone', () => {
               bounded ? { min: 0.61, max: 0.89 } : { min: 0.61, max: 0.89, steps },
             ]),
           );
-          const spec = parseSweepSpec({ design, samples, parameters }, 'w.yaml', base);
+          // Grid and ofat take no samples (their cells are the listed levels).
+          const raw = bounded ? { design, samples, parameters } : { design, parameters };
+          const spec = parseSweepSpec(raw, 'w.yaml', base);
           expect(designCells(spec)).toBe(buildPlan(base, spec).cells.length);
         },
       ),
