@@ -41,7 +41,33 @@ export function buildProgram(): Command {
   registerTable(program);
   registerParams(program);
   registerSchema(program);
+  refuseRepeatedFlags(program);
   return program;
+}
+
+/**
+ * A flag that takes one value (`--seed 1`) may be given once: commander keeps the last of
+ * `--seed 1 --seed 2` without a word, so a typo in a long command line would silently
+ * decide the run. Repeatable flags (--set, --vary, --where: their default is a list they
+ * collect into) are left alone; a repeated switch (--force --force) means the same as one.
+ */
+function refuseRepeatedFlags(command: Command): void {
+  for (const option of command.options) {
+    if (!(option.required || option.optional) || option.variadic) continue;
+    if (Array.isArray(option.defaultValue)) continue;
+    const name = option.attributeName();
+    // A parser of its own (e.g. commander's check of .choices()) still runs after this one.
+    const own = option.parseArg;
+    option.argParser((value: string, previous: unknown) => {
+      if (command.getOptionValueSource(name) === 'cli') {
+        throw new UserError(
+          `${option.long ?? option.flags}: given twice (${JSON.stringify(previous)} and ${JSON.stringify(value)}); give it once`,
+        );
+      }
+      return own ? own(value, previous) : value;
+    });
+  }
+  for (const sub of command.commands) refuseRepeatedFlags(sub);
 }
 
 export async function main(argv: string[]): Promise<number> {

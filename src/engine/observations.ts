@@ -11,6 +11,13 @@ export interface ColumnSpec<K extends string = string, T extends ColumnType = Co
   type: T;
   unit: string;
   description: string;
+  /**
+   * Numbers written in the shortest decimal that reads back as the same double (JS
+   * `String(x)`, exponent form outside [1e-7, 1e21)) instead of 6 significant digits: for
+   * values that must round-trip exactly, such as a sweep's factor values, which a user
+   * passes back to `gvc run --set` to rerun a row.
+   */
+  exact?: boolean;
 }
 
 function col<K extends string, T extends ColumnType>(
@@ -257,5 +264,5 @@ export interface ObservationSink {
   suppliers(rows: SupplierRow[]): void;
 }
 
-/** When supplier rows are recorded: the final state only, every k steps (and the last), or never. */
+/** When supplier rows are recorded: the final state only, at steps 0, k, 2k, … (and the last), or never. */
 export type AgentsMode = { kind: 'final' } | { kind: 'every'; k: number } | { kind: 'none' };

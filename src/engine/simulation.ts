@@ -22,6 +22,9 @@ export function simulate(
   const agents = options.agents ?? { kind: 'final' };
   const world = createWorld(scenario);
   sink.timeseries(timeseriesRow(world));
+  // The initial state is observed whenever a schedule is: step 0 is a multiple of every k
+  // (a validation measure or an analysis of change since the start needs it).
+  if (agents.kind === 'every') sink.suppliers(world.suppliers.map((s) => supplierRow(s, world)));
   const steps = scenario.time.steps;
   for (let t = 1; t <= steps; t++) {
     world.step = t;

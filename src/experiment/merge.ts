@@ -30,6 +30,7 @@ import {
   runsColumns,
   summaryColumns,
 } from './sweep-columns.js';
+import { ALLOW_MIXED_FLAG, checkSameProgram } from './provenance.js';
 import type { SweepFactor } from './sweep-spec.js';
 import {
   ERRORS_FILE,
@@ -50,7 +51,10 @@ function readDesign(dir: string): DesignRecord {
   return JSON.parse(readFileSync(path, 'utf8')) as DesignRecord;
 }
 
-export function checkShards(dirs: readonly string[]): DesignRecord[] {
+export function checkShards(
+  dirs: readonly string[],
+  allowMixedProvenance = false,
+): { designs: DesignRecord[]; mixed: string[] } {
   if (dirs.length === 0) throw new UserError('merge: name the shard folders to combine');
   const designs = dirs.map(readDesign);
   const first = designs[0];
@@ -62,6 +66,18 @@ export function checkShards(dirs: readonly string[]): DesignRecord[] {
         `${dirs[i]}: its design differs from ${dirs[0]}'s (another scenario, design, step count or timeseries mode)`,
       );
     }
+  });
+  // After the design: shards of one design made by different programs.
+  const mixed: string[] = [];
+  designs.forEach((d, i) => {
+    const diff = checkSameProgram(
+      `merge: the runs of ${dirs[i]} and ${dirs[0]}`,
+      first.program,
+      d.program,
+      allowMixedProvenance,
+      'rerun the shards with one program',
+    );
+    if (diff !== null) mixed.push(`${dirs[0]} → ${dirs[i]}: ${diff}`);
   });
   const count = Number(first.shard!.split('/')[1]);
   const seen = new Map<number, string>();
@@ -80,7 +96,7 @@ export function checkShards(dirs: readonly string[]): DesignRecord[] {
     throw new UserError(
       `merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`,
     );
-  return designs;
+  return { designs, mixed };
 }
 
 interface Cursor {
@@ -140,8 +156,9 @@ export async function mergeShards(
   dirs: readonly string[],
   out: string,
   force: boolean,
+  allowMixedProvenance = false,
 ): Promise<DesignRecord> {
-  const designs = checkShards(dirs);
+  const { designs, mixed } = checkShards(dirs, allowMixedProvenance);
   const design = designs[0];
   const factors: SweepFactor[] = design.factors.map((f) => ({
     path: f.path,
@@ -193,7 +210,14 @@ export async function mergeShards(
       command_line: commandLine(process.argv),
       argv: commandArgs(process.argv),
       end_time: new Date().toISOString(),
-      sweep: { ...(manifest.sweep as object), ...merged, merged_from: dirs },
+      sweep: {
+        ...(manifest.sweep as object),
+        ...merged,
+        merged_from: dirs,
+        ...(mixed.length > 0
+          ? { mixed_provenance: { allowed_by: ALLOW_MIXED_FLAG, differences: mixed } }
+          : {}),
+      },
     });
     target.commit();
     return merged;

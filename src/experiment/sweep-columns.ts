@@ -25,11 +25,17 @@ export function factorColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
       f.spec.type === 'number' || f.spec.type === 'integer' || f.spec.type === 'boolean'
         ? f.spec.type
         : 'string';
+    const numeric = type === 'number' || type === 'integer';
     return {
       name: f.path,
       type,
       unit: f.spec.unit ?? '',
-      description: `Varied parameter: ${f.spec.description}`,
+      description:
+        `Varied parameter: ${f.spec.description}` +
+        (numeric
+          ? ' Written exactly (the shortest decimal that reads back as the same number), so gvc run --seed <seed> --set <path>=<value> reruns the row.'
+          : ''),
+      exact: numeric,
     };
   });
 }

@@ -15,6 +15,7 @@
  *       environment.ipr_protection: { min: 0.1, max: 0.9 }
  */
 import { ScenarioError, UserError } from '../scenario/errors.js';
+import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
 import { applyParams, suggest } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/types.js';
@@ -30,6 +31,8 @@ const DEFAULT_SAMPLES: Record<DesignName, number> = {
   morris: 10,
 };
 const KEYS = ['design', 'replications', 'seed', 'samples', 'levels', 'parameters'];
+/** Names of the leading (identifier) columns of runs.csv, errors.csv and summary.csv: never a factor. */
+export const RESERVED_FACTORS: readonly string[] = ['run_id', 'cell_id', 'replicate', 'seed'];
 
 export interface SweepFactor {
   path: string;
@@ -52,6 +55,8 @@ export interface SweepSpec {
 
 export interface SweepOverrides {
   replications?: number | string;
+  /** Most runs a plan may have (--max-runs): a factor with more levels is refused at once. */
+  maxRuns?: number;
 }
 
 type Raw = Record<string, unknown>;
@@ -109,6 +114,19 @@ export function parseSweepSpec(
   );
   const seed = integer('sweep.seed', r.seed, 0, base.seed);
   if (seed > 4294967295) fail('sweep.seed', 'an integer in [0, 4294967295]', String(seed));
+  // A key the design does not use would be silently ignored: refuse it instead.
+  if (r.samples !== undefined && (design === 'grid' || design === 'ofat'))
+    fail(
+      'sweep.samples',
+      `no samples for the ${design} design (its cells are the listed values); remove it or choose lhs, sobol or morris`,
+      show(r.samples),
+    );
+  if (r.levels !== undefined && design !== 'morris')
+    fail(
+      'sweep.levels',
+      `no levels for the ${design} design (levels are the grid of a morris design); remove it`,
+      show(r.levels),
+    );
   const samples = integer('sweep.samples', r.samples, 1, DEFAULT_SAMPLES[design]);
   const levels = integer('sweep.levels', r.levels, 2, 4);
 
@@ -119,8 +137,18 @@ export function parseSweepSpec(
       r.parameters === undefined ? 'nothing' : show(r.parameters),
     );
   }
+  for (const path of Object.keys(r.parameters as Raw)) {
+    // The seed of each run is derived from (sweep.seed, cell, replicate) and would silently
+    // replace a varied seed, while runs.csv showed two columns named `seed`.
+    if (RESERVED_FACTORS.includes(path))
+      fail(
+        `sweep.parameters.${path}`,
+        `a model parameter (${RESERVED_FACTORS.join(', ')} are columns of runs.csv that identify a run; vary sweep.seed or replications instead)`,
+        `"${path}"`,
+      );
+  }
   const factors = Object.entries(r.parameters as Raw).map(([path, v]) =>
-    parseFactor(path, v, design, base, file, fail),
+    parseFactor(path, v, design, base, file, fail, overrides.maxRuns ?? DEFAULT_LIMITS.maxRuns),
   );
   return { design, replications, seed, samples, levels, factors };
 }
@@ -132,6 +160,7 @@ function parseFactor(
   base: Scenario,
   file: string,
   fail: (path: string, expected: string, found: string, suggestion?: string) => never,
+  maxRuns: number,
 ): SweepFactor {
   const where = `sweep.parameters.${path}`;
   // applyParams validates the path (with suggestions) and each value exactly as a file value would be.
@@ -172,6 +201,12 @@ function parseFactor(
   if (m.steps !== undefined) {
     if (typeof m.steps !== 'number' || !Number.isInteger(m.steps) || m.steps < 2)
       fail(`${where}.steps`, 'a whole number >= 2', show(m.steps));
+    // Every level is at least one run: refuse before the levels are built (steps: 1e9 would
+    // fill the memory here).
+    checkRunCount(`${file}: ${where}.steps`, m.steps as number, `at least one run per level`, {
+      ...DEFAULT_LIMITS,
+      maxRuns,
+    });
     factor.values = evenlySpaced(
       min as number,
       max as number,

@@ -7,16 +7,23 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { summarizeRuns } from '../analysis/summary.js';
-import { TIMESERIES_COLUMNS } from '../engine/observations.js';
+import { TIMESERIES_COLUMNS, type ColumnSpec } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
 import { buildManifest, writeJson } from '../io/manifest.js';
-import { openSweepDir } from '../io/sweep-dir.js';
+import { openSweepDir, type SweepDir } from '../io/sweep-dir.js';
 import { Journal, JournaledTable } from '../io/sweep-files.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { flattenScenario } from '../scenario/resolve.js';
 import { Progress } from '../cli/progress.js';
 import type { RunOutcome, RunRequest, TimeseriesMode } from './execute.js';
+import {
+  ALLOW_MIXED_FLAG,
+  checkSameProgram,
+  currentProgram,
+  type ProgramIdentity,
+} from './provenance.js';
+import { checkSweepBounds, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import { runList } from './runner.js';
 import {
@@ -51,6 +58,10 @@ export interface SweepOptions {
   force: boolean;
   resume: boolean;
   quiet: boolean;
+  /** Run-count and output-size limits (default DEFAULT_LIMITS), checked before anything is written. */
+  limits?: Limits;
+  /** Resume runs made by another program version or commit (recorded in the manifest). */
+  allowMixedProvenance?: boolean;
   /** For tests: stop after this many runs, as if interrupted. */
   stopAfter?: number;
 }
@@ -82,6 +93,8 @@ export interface DesignRecord {
   shard: string | null;
   /** How to read the outputs back for sensitivity analysis (sobol and morris designs). */
   layout: SweepPlan['layout'];
+  /** The program that made the runs; resume and merge refuse another (see provenance.ts). */
+  program?: ProgramIdentity;
 }
 
 export function describeMode(mode: TimeseriesMode): string {
@@ -116,6 +129,7 @@ export function designRecord(
     timeseries: describeMode(mode),
     shard: shardText,
     layout: plan.layout,
+    program: currentProgram(),
   };
 }
 
@@ -130,35 +144,116 @@ export function planSweep(
   });
 }
 
+/**
+ * Runs a sweep: checks its size, plans it, opens (or resumes) its folder, runs this process's
+ * runs in run order and, when all are done, writes the summary, codebook and manifest and
+ * moves the folder into place. Throws a UserError for bad input or a refused resume.
+ */
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
+  checkSweepBounds(o.spec, o.loaded.scenario.time.steps, o.timeseries, o.limits ?? DEFAULT_LIMITS);
   const plan = planSweep(o.loaded, o.spec, o.timeseries);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard);
-  const dir = openSweepDir(o.out, { force: o.force, resume: o.resume, design: record });
-  const factors = plan.spec.factors;
+  const { dir, mixed } = openSweep(o, record);
+  const tables = openTables(dir, plan.spec.factors, o.timeseries.kind !== 'none');
+  const planned = shardRunCount(plan.totalRuns, o.shard);
+  const outcome = await executeRuns(o, plan, tables, planned);
+  const seconds = (Date.now() - started.getTime()) / 1000;
+  const result = { outDir: o.out, plannedRuns: planned, completedRuns: outcome.completed, seconds };
+  if (outcome.status === 'stopped') {
+    outcome.progress.finish(
+      `gvc: interrupted after ${outcome.completed} of ${planned} runs; the runs so far are in ${o.out}.partial (continue with --resume)`,
+    );
+    return { ...result, failedRuns: outcome.failed, stopped: true };
+  }
+  const failed = await finishSweep(o, plan, record, dir, tables, { started, planned, mixed });
+  outcome.progress.finish(
+    `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` +
+      (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
+  );
+  return { ...result, failedRuns: failed, stopped: false };
+}
+
+/**
+ * Opens the sweep's folder, new or resumed. A resume by another program is refused unless
+ * allowed; `mixed` is then the difference, for the manifest.
+ */
+function openSweep(o: SweepOptions, record: DesignRecord): { dir: SweepDir; mixed: string | null } {
+  let mixed: string | null = null;
+  const dir = openSweepDir(o.out, {
+    force: o.force,
+    resume: o.resume,
+    design: record,
+    onResume: (recorded) => {
+      mixed = checkSameProgram(
+        `cannot resume ${o.out}.partial: its runs so far`,
+        (recorded as DesignRecord).program,
+        record.program,
+        o.allowMixedProvenance === true,
+        'finish it with that program or start over with --force',
+      );
+    },
+  });
+  return { dir, mixed };
+}
+
+/** The journaled output tables of a sweep folder, cut back to the journal on resume. */
+interface SweepTables {
+  runCols: ColumnSpec[];
+  errCols: ColumnSpec[];
+  runs: JournaledTable;
+  errors: JournaledTable;
+  timeseries: JournaledTable | null;
+  journal: Journal;
+  journalPath: string;
+  /** The last journal entry of a resumed sweep; null when starting afresh. */
+  last: ReturnType<typeof Journal.lastEntry>;
+}
+
+function openTables(
+  dir: SweepDir,
+  factors: SweepSpec['factors'],
+  withTimeseries: boolean,
+): SweepTables {
   const runCols = runsColumns(factors);
+  const errCols = errorsColumns(factors);
+  const journalPath = dir.file(JOURNAL_FILE);
+  const last = dir.resumed ? Journal.lastEntry(journalPath) : null;
+  const sizes = last?.sizes;
+  return {
+    runCols,
+    errCols,
+    runs: new JournaledTable(dir.file(RUNS_FILE), runCols, sizes?.[0]),
+    errors: new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]),
+    timeseries: withTimeseries
+      ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2])
+      : null,
+    journal: new Journal(journalPath, last !== null),
+    journalPath,
+    last,
+  };
+}
+
+/**
+ * Runs this process's runs (those of its shard after the journal's last one) on the worker
+ * pool and appends each outcome to the tables in run order, journaling it. Ctrl-C (SIGINT)
+ * stops after the runs in flight; a second Ctrl-C exits at once. Closes the tables.
+ */
+async function executeRuns(
+  o: SweepOptions,
+  plan: SweepPlan,
+  t: SweepTables,
+  planned: number,
+): Promise<{ status: 'done' | 'stopped'; completed: number; failed: number; progress: Progress }> {
+  const factors = plan.spec.factors;
   // A runs.csv line is the run's identifiers and parameters, formatted here, then its final
   // metrics, formatted by the worker: the main thread never rebuilds the whole row as an
   // object (a 60-property copy per run; in a 20,000-run sweep these copies were most of what
   // the main thread's heap promoted to its old generation).
   const runHeadCols = runHeadColumns(factors);
-  const errCols = errorsColumns(factors);
-  const withTimeseries = o.timeseries.kind !== 'none';
-
-  const journalPath = dir.file(JOURNAL_FILE);
-  const last = dir.resumed ? Journal.lastEntry(journalPath) : null;
-  const sizes = last?.sizes;
-  const runsTable = new JournaledTable(dir.file(RUNS_FILE), runCols, sizes?.[0]);
-  const errorsTable = new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]);
-  const tsTable = withTimeseries
-    ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2])
-    : null;
-  const journal = new Journal(journalPath, last !== null);
-
   // This process's runs, by position (journal entries count positions); first = the next to do.
-  const planned = shardRunCount(plan.totalRuns, o.shard);
   const taskAt = (k: number) => taskFor(plan, shardRunId(k, o.shard));
-  const first = last ? last.index + 1 : 0;
+  const first = t.last ? t.last.index + 1 : 0;
 
   // Runs done before a --resume count as done but not in the rate or ETA.
   const progress = new Progress(planned, `sweep ${plan.base.name}`, o.quiet, {
@@ -187,18 +282,18 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     };
     const params = Object.fromEntries(factors.map((f, j) => [f.path, cellValue(task.values[j])]));
     if (outcome.ok) {
-      runsTable.appendText(
+      t.runs.appendText(
         formatRows(runHeadCols, [{ ...ids, ...params }]).slice(0, -1) + ',' + outcome.finalCsv,
       );
-      tsTable?.appendText(outcome.timeseriesCsv);
+      t.timeseries?.appendText(outcome.timeseriesCsv);
     } else {
       failed++;
-      errorsTable.append([{ ...ids, ...params, message: outcome.message }]);
+      t.errors.append([{ ...ids, ...params, message: outcome.message }]);
     }
-    journal.record({
+    t.journal.record({
       index: completed,
       runId: task.runId,
-      sizes: [runsTable.size, errorsTable.size, tsTable?.size ?? 0],
+      sizes: [t.runs.size, t.errors.size, t.timeseries?.size ?? 0],
     });
     completed++;
     progress.tick();
@@ -210,8 +305,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       ctx: { base: plan.base, factorPaths: factors.map((f) => f.path), timeseries: o.timeseries },
       count: Math.max(0, planned - first),
       request: (i): RunRequest => {
-        const t = taskAt(first + i);
-        return { runId: t.runId, seed: t.seed, values: t.values };
+        const task = taskAt(first + i);
+        return { runId: task.runId, seed: task.seed, values: task.values };
       },
       workers: o.workers,
       onOutcome,
@@ -219,30 +314,31 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     });
   } finally {
     process.off('SIGINT', onSigint);
-    runsTable.close();
-    errorsTable.close();
-    tsTable?.close();
-    journal.close();
+    t.runs.close();
+    t.errors.close();
+    t.timeseries?.close();
+    t.journal.close();
   }
-  const seconds = (Date.now() - started.getTime()) / 1000;
-  const result = {
-    outDir: o.out,
-    plannedRuns: planned,
-    completedRuns: completed,
-    failedRuns: failed,
-    seconds,
-  };
-  if (status === 'stopped') {
-    progress.finish(
-      `gvc: interrupted after ${completed} of ${planned} runs; the runs so far are in ${o.out}.partial (continue with --resume)`,
-    );
-    return { ...result, stopped: true };
-  }
+  return { status, completed, failed, progress };
+}
 
-  // A resumed sweep also counts the failures recorded before the interruption.
-  failed = countRows(dir.file(ERRORS_FILE));
-  const files: CodebookEntry[] = [{ file: RUNS_FILE, columns: runCols }];
-  if (withTimeseries) files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+/**
+ * A finished sweep: summary.csv (not for a shard: gvc merge computes it from all runs),
+ * codebook, manifest; then the journal goes and the folder moves into place. Returns the
+ * number of failed runs, those recorded before an interruption included.
+ */
+async function finishSweep(
+  o: SweepOptions,
+  plan: SweepPlan,
+  record: DesignRecord,
+  dir: SweepDir,
+  t: SweepTables,
+  info: { started: Date; planned: number; mixed: string | null },
+): Promise<number> {
+  const factors = plan.spec.factors;
+  const failed = countRows(dir.file(ERRORS_FILE));
+  const files: CodebookEntry[] = [{ file: RUNS_FILE, columns: t.runCols }];
+  if (t.timeseries) files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
   if (!o.shard) {
     const sumCols = summaryColumns(factors);
     const writer = new CsvWriter(dir.file(SUMMARY_FILE), sumCols);
@@ -255,7 +351,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     await writer.close();
     files.push({ file: SUMMARY_FILE, columns: sumCols });
   }
-  files.push({ file: ERRORS_FILE, columns: errCols });
+  files.push({ file: ERRORS_FILE, columns: t.errCols });
   await writeCodebook(dir.file('codebook.csv'), files);
   writeJson(dir.file('manifest.json'), {
     ...buildManifest({
@@ -265,24 +361,23 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       scenarioName: plan.base.name,
       parameters: Object.fromEntries(flattenScenario(plan.base)),
       seeds: [plan.spec.seed],
-      startTime: started,
+      startTime: info.started,
       endTime: new Date(),
     }),
     sweep: {
       ...record,
-      completed_runs: planned - failed,
+      completed_runs: info.planned - failed,
       failed_runs: failed,
       workers: o.workers,
       resumed: o.resume,
+      ...(info.mixed !== null
+        ? { mixed_provenance: { allowed_by: ALLOW_MIXED_FLAG, difference: info.mixed } }
+        : {}),
     },
   });
-  rmSync(journalPath, { force: true });
+  rmSync(t.journalPath, { force: true });
   dir.commit(o.force);
-  progress.finish(
-    `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` +
-      (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
-  );
-  return { ...result, failedRuns: failed, stopped: false };
+  return failed;
 }
 
 /** Data rows of a CSV file (quoted newlines in messages make a line count wrong). */

@@ -17,6 +17,8 @@ import { analyzeCheck, type CheckResult, type ValidationRun } from '../analysis/
 import type { ColumnSpec } from '../engine/observations.js';
 import { writeCodebook } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
+import { checkOutputSize, checkRunCount, DEFAULT_LIMITS, type Limits } from './limits.js';
+import { checkFileSections } from './sections.js';
 import { commandArgs, commandLine, programInfo, writeJson } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { UserError } from '../scenario/errors.js';
@@ -36,6 +38,10 @@ export const VALIDATION_FILE = 'validation.csv';
 export const VALIDATION_MD = 'validation.md';
 export const MEASURES_FILE = 'measures.csv';
 
+/** Codebook note on free text copied from experiment files (see STRINGIFY_OPTIONS in io/csv.ts). */
+const FORMULA_NOTE =
+  "Copied from the experiment file; text starting with =, +, -, @, tab or CR is written with a leading ' so spreadsheets show it as text, not a formula.";
+
 export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
   {
     name: 'kind',
@@ -54,9 +60,14 @@ export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
     name: 'source',
     type: 'string',
     unit: '',
-    description: 'Literature the pattern or case comes from (author, year).',
+    description: `Literature the pattern or case comes from (author, year). ${FORMULA_NOTE}`,
   },
-  { name: 'contrast', type: 'string', unit: '', description: 'What is measured and compared.' },
+  {
+    name: 'contrast',
+    type: 'string',
+    unit: '',
+    description: `What is measured and compared. ${FORMULA_NOTE}`,
+  },
   {
     name: 'effect',
     type: 'number',
@@ -137,6 +148,8 @@ export const MEASURES_COLUMNS: readonly ColumnSpec[] = [
 export interface ValidateOptions {
   /** Validation scenario files, or folders whose .yaml files with a validation section are used. */
   inputs: string[];
+  /** Run-count and output-size limits (default DEFAULT_LIMITS), checked before anything is written. */
+  limits?: Limits;
   /** Replications per cell for every file (overrides the files' counts). */
   reps?: number;
   fast: boolean;
@@ -186,7 +199,10 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
       const file = join(input, name);
       const loaded = loadScenario(file);
       // Shared worlds that experiments derive from (base:) live alongside them without a validation section.
-      if (loaded.validation === undefined) continue;
+      if (loaded.validation === undefined) {
+        checkFileSections(loaded);
+        continue;
+      }
       experiments.push({
         file,
         loaded,
@@ -212,15 +228,32 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
 export async function runValidation(o: ValidateOptions): Promise<ValidationOutcome> {
   const startTime = new Date();
   const experiments = findValidationFiles(o.inputs);
+  const totalRuns = experiments.reduce(
+    (n, e) => n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)),
+    0,
+  );
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  checkRunCount('validate', totalRuns, `${experiments.length} experiments`, limits);
+  checkOutputSize(
+    'validate',
+    [
+      {
+        file: MEASURES_FILE,
+        rows: experiments.reduce(
+          (n, e) =>
+            n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)) * e.spec.checks.length,
+          0,
+        ),
+        columns: MEASURES_COLUMNS.length,
+      },
+    ],
+    limits,
+  );
   const dir = prepareOutputDir(o.out, o.force);
   const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
   try {
     const rows: ValidationRow[] = [];
     const used: ValidationOutcome['experiments'] = [];
-    const totalRuns = experiments.reduce(
-      (n, e) => n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)),
-      0,
-    );
     const progress = new Progress(totalRuns, 'validate', o.quiet);
     for (const e of experiments) {
       const replications = replicationsOf(e.spec, o);

@@ -22,6 +22,7 @@
  * `validation.replications` and `validation.seed`.
  */
 import { ScenarioError, UserError } from '../scenario/errors.js';
+import { checkText } from '../scenario/text.js';
 import type { ParamValue } from '../scenario/parameters.js';
 import { suggest } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/types.js';
@@ -121,6 +122,7 @@ export function parseValidationSpec(
     const v = raw[key];
     if (typeof v !== 'string' || v.trim() === '')
       fail(`validation.${key}`, 'a non-empty string', show(v));
+    checkText(v as string, { file, path: `validation.${key}` }, true);
     return (v as string).trim().replace(/\s+/g, ' ');
   };
   const kind = raw.kind ?? 'pattern';
@@ -244,6 +246,7 @@ function parseCheck(
       'a sentence saying what is measured and compared',
       show(raw.contrast),
     );
+  checkText(raw.contrast as string, { file, path: `${where}.contrast` }, true);
 
   const factorValue = (path: string, value: unknown, at: string): ParamValue => {
     const factor = sweep.factors.find((f) => f.path === path);

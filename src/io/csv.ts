@@ -39,6 +39,11 @@ const STRINGIFY_OPTIONS = {
   eof: true,
   header: false,
   bom: false,
+  // A text cell starting with =, +, -, @, tab or CR is a formula to Excel and LibreOffice
+  // (CSV injection, OWASP): csv-stringify prefixes it with a single quote, which spreadsheets
+  // show as text. Only string cells pass through csv-stringify; numbers are written by
+  // formatNumber, so a negative number stays a number.
+  escape_formulas: true,
 } as const;
 
 /** Rows kept before one write; at ~200 bytes a row this is ~50 KiB per write. */
@@ -108,7 +113,13 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-function formatCell(value: unknown, type: ColumnType, column: string, where: string): string {
+function formatCell(
+  value: unknown,
+  type: ColumnType,
+  column: string,
+  where: string,
+  exact = false,
+): string {
   if (value === null || value === undefined) return '';
   const file = where === '' ? 'CSV output' : where;
   switch (type) {
@@ -124,7 +135,9 @@ function formatCell(value: unknown, type: ColumnType, column: string, where: str
       if (type === 'integer' && !Number.isInteger(value)) {
         throw new CsvValueError(column, `${file}: integer column ${column} got ${value}`);
       }
-      return formatNumber(value);
+      // String() is the shortest decimal that reads back as the same double (ECMAScript
+      // Number::toString); `x + 0` turns -0 into 0.
+      return exact ? String(value + 0) : formatNumber(value);
     case 'boolean':
       if (typeof value !== 'boolean') break;
       return value ? CSV_TRUE : CSV_FALSE;
@@ -183,7 +196,7 @@ export function formatRows(columns: readonly ColumnSpec[], rows: readonly object
   for (const row of rows) {
     const r = row as Record<string, unknown>;
     for (let i = 0; i < columns.length; i++)
-      cells[i] = formatCell(r[columns[i].name], types[i], columns[i].name, '');
+      cells[i] = formatCell(r[columns[i].name], types[i], columns[i].name, '', columns[i].exact);
     text += formatLine(cells, types) + '\n';
   }
   return text;
@@ -201,7 +214,9 @@ export interface CsvWriterOptions {
 
 /**
  * Writes rows (objects keyed by column name) to a CSV file whose header is the column
- * names. Cells: null/undefined → empty; booleans → `TRUE`/`FALSE`; numbers → formatNumber.
+ * names. Cells: null/undefined → empty; booleans → `TRUE`/`FALSE`; numbers → formatNumber,
+ * or String(x) in a column marked `exact`; text cells starting with a formula character get
+ * a leading `'` (see STRINGIFY_OPTIONS).
  * A value that does not fit its column type (NaN, ±Infinity, a fraction in an integer
  * column, a string in a number column …) throws a CsvValueError naming the column, and the
  * row is not written. Keys of the row that are not columns are ignored.
@@ -212,6 +227,7 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
   private fd: number | null;
   private readonly names: string[];
   private readonly types: ColumnType[];
+  private readonly exact: boolean[];
   /** Pre-formatted constant cells by column index; undefined where the row decides. */
   private readonly fixed: (string | undefined)[];
   private readonly batchRows: number;
@@ -226,6 +242,7 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
     this.columns = columns;
     this.names = columns.map((c) => c.name);
     this.types = columns.map((c) => c.type);
+    this.exact = columns.map((c) => c.exact === true);
     const seen = new Set<string>();
     for (const n of this.names) {
       if (seen.has(n)) throw new Error(`${path}: column ${n} is listed twice`);
@@ -237,7 +254,7 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
     }
     this.fixed = columns.map((c) =>
       Object.prototype.hasOwnProperty.call(constants, c.name)
-        ? formatCell(constants[c.name], c.type, c.name, path)
+        ? formatCell(constants[c.name], c.type, c.name, path, c.exact)
         : undefined,
     );
     this.batchRows = Math.max(1, Math.floor(options.batchRows ?? DEFAULT_BATCH_ROWS));
@@ -265,7 +282,9 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
     for (let i = 0; i < n; i++) {
       const f = this.fixed[i];
       cells[i] =
-        f !== undefined ? f : formatCell(r[this.names[i]], this.types[i], this.names[i], this.path);
+        f !== undefined
+          ? f
+          : formatCell(r[this.names[i]], this.types[i], this.names[i], this.path, this.exact[i]);
     }
     this.batch.push(formatLine(cells, this.types));
     this.rows++;

@@ -35,7 +35,13 @@ export interface DesignIdentity {
 
 export function openSweepDir(
   target: string,
-  opts: { force: boolean; resume: boolean; design: DesignIdentity },
+  opts: {
+    force: boolean;
+    resume: boolean;
+    design: DesignIdentity;
+    /** Called with the recorded design before resuming; may throw to refuse. */
+    onResume?: (recorded: DesignIdentity) => void;
+  },
 ): SweepDir {
   const abs = resolve(target);
   const partial = `${abs}.partial`;
@@ -58,6 +64,7 @@ export function openSweepDir(
           `(recorded fingerprint ${recorded.fingerprint.slice(0, 12)}, now ${opts.design.fingerprint.slice(0, 12)}); use --force to start over`,
       );
     }
+    opts.onResume?.(recorded);
   } else {
     if (existsSync(partial)) {
       if (!opts.force)

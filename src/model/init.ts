@@ -134,7 +134,8 @@ export function createSupplier(
     size,
     intent: {
       reinvest: config.intent.reinvest,
-      split: FUNCTIONS.map((f) => (splitTotal > 0 ? config.intent.split[f] / splitTotal : 0.25)),
+      // Validation refuses all-zero weights (checkConsistency), so the total is positive.
+      split: FUNCTIONS.map((f) => config.intent.split[f] / splitTotal),
       networkTies: config.intent.network_ties,
       diversify: config.intent.diversify,
     },

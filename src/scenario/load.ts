@@ -9,12 +9,14 @@ import { ScenarioError } from './errors.js';
 import {
   applyCommandLine,
   applyParams,
+  checkConsistency,
   resolveScenario,
   defaultNameOf,
   suggest,
   type ResolveOptions,
 } from './resolve.js';
 import { parseYaml, positionOfOffset } from './safe-yaml.js';
+import { decodeUtf8 } from './text.js';
 import type { Scenario } from './types.js';
 
 export {
@@ -92,7 +94,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
   } catch (err) {
     throw new ScenarioError({ file, detail: `cannot read scenario file: ${readErrorText(err)}` });
   }
-  const loaded = parseScenarioText(bytes.toString('utf8'), file, { ...opts, format });
+  const loaded = parseScenarioText(decodeUtf8(bytes, file), file, { ...opts, format });
   // Hash the bytes, not the decoded text, so the manifest identifies the file exactly.
   loaded.sha256 = createHash('sha256').update(bytes).digest('hex');
   return loaded;
@@ -195,6 +197,7 @@ function deriveScenario(
   if (raw.name === undefined) entries.push(['name', defaultNameOf(fileLabel)]);
   const scenario = applyParams(parent.scenario, entries, fileLabel);
   const overrides = applyCommandLine(scenario, opts);
+  checkConsistency(scenario, fileLabel);
   return {
     ...loadedScenario(raw, text, fileLabel, scenario, overrides),
     base: { file: baseFile, sha256: parent.sha256 },

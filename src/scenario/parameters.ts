@@ -293,7 +293,7 @@ for (const f of FUNCTIONS) {
     0,
     1,
     'weight',
-    `Weight of ${f} in the reinvestment split (weights are normalised).`,
+    `Weight of ${f} in the reinvestment split (weights are normalised; at least one of the four must be above 0).`,
   );
 }
 int(

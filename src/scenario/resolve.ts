@@ -9,6 +9,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { ScenarioError } from './errors.js';
 import {
+  FUNCTIONS,
   GROUP_SECTIONS,
   PARAMETERS,
   specFor,
@@ -18,6 +19,7 @@ import {
   type ParamValue,
 } from './parameters.js';
 import { parseYamlValue, type Locator, type Position } from './safe-yaml.js';
+import { checkText, forbiddenCharacter } from './text.js';
 import {
   GROUP_NAME_PATTERN,
   META_KEYS,
@@ -309,6 +311,15 @@ class Validator {
       if (key === 'name' || key === 'description') {
         if (typeof value !== 'string')
           this.fail([key], 'value', { expected: 'a string', found: describe(value) });
+        const multiline = key === 'description';
+        const bad = forbiddenCharacter(value as string, multiline);
+        if (bad)
+          this.fail([key], 'value', {
+            expected: multiline
+              ? 'text without control characters (tab and line breaks are allowed)'
+              : 'one line of text without control characters',
+            found: `${bad.code} at character ${bad.index}`,
+          });
         continue;
       }
       if (key === 'sweep' || key === 'validation') continue;
@@ -517,6 +528,7 @@ function applyParam(scenario: Scenario, path: string, value: unknown, source: st
   };
   if (path === 'name' || path === 'description') {
     if (typeof value !== 'string') fail({ path, expected: 'a string', found: describe(value) });
+    checkText(value as string, { file: source, path }, path === 'description');
     scenario[path] = value as string;
     return;
   }
@@ -613,6 +625,7 @@ export function resolveScenario(
   validateRawScenario(raw, fileLabel, opts.locate);
   const scenario = buildScenario(raw, opts.defaultName ?? defaultNameOf(fileLabel));
   const overrides = applyCommandLine(scenario, opts);
+  checkConsistency(scenario, fileLabel);
   const result: ResolvedScenario = { scenario, overrides };
   if (Object.prototype.hasOwnProperty.call(raw, 'sweep')) result.sweep = raw.sweep;
   if (Object.prototype.hasOwnProperty.call(raw, 'validation')) result.validation = raw.validation;
@@ -655,7 +668,31 @@ export function applyParams(
 ): Scenario {
   const copy = structuredClone(scenario);
   for (const [path, value] of values) applyParam(copy, path, value, source);
+  checkConsistency(copy, source);
   return copy;
+}
+
+/**
+ * Checks that involve several parameters at once, on a resolved scenario; `source` labels
+ * the message. Throws a ScenarioError.
+ *
+ * A supplier group's reinvestment split weights are normalised into shares, so all four at
+ * 0 state no intent at all. They are refused rather than replaced by equal shares: equal
+ * shares would be an assumption the user never made, and a warning would be lost in a sweep.
+ */
+export function checkConsistency(scenario: Scenario, source: string): void {
+  for (const [group, config] of Object.entries(scenario.suppliers)) {
+    const split = config.intent.split;
+    if (FUNCTIONS.every((f) => split[f] === 0)) {
+      throw new ScenarioError({
+        file: source,
+        path: `suppliers.${group}.intent.split`,
+        expected:
+          'at least one weight above 0 (the weights are normalised into the shares of reinvestment per function)',
+        found: 'all four weights 0',
+      });
+    }
+  }
 }
 
 export function defaultNameOf(file: string): string {

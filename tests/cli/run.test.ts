@@ -141,7 +141,7 @@ describe('a run is a pure function of (scenario, seed)', () => {
     expect(a.ts.equals(c.ts)).toBe(false);
   });
 
-  it('--agents every:K writes supplier rows every K steps and at the end', () => {
+  it('--agents every:K writes supplier rows at step 0, every K steps and at the end', () => {
     const out = join(tmp, 'every');
     expect(
       gvc(
@@ -157,7 +157,7 @@ describe('a run is a pure function of (scenario, seed)', () => {
       ).code,
     ).toBe(0);
     const steps = new Set(readCsv(join(out, 'suppliers.csv')).map((r) => r.step));
-    expect([...steps]).toEqual(['10', '20', '25']);
+    expect([...steps]).toEqual(['0', '10', '20', '25']);
   });
 
   it('--agents none writes no suppliers.csv and the codebook does not list it', () => {

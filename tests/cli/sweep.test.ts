@@ -4,7 +4,7 @@
  * with one line and exit code 2.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -142,36 +142,35 @@ describe('sweep outputs are independent of how the work is split', () => {
   });
 
   it('a sweep killed mid-run resumes to the same bytes', async () => {
-    // Bigger runs so the kill lands mid-sweep.
-    writeFileSync(
-      join(tmp, 'k.yaml'),
-      SCENARIO.replace('replications: 4', 'replications: 10').replace('steps: 16', 'steps: 40'),
-    );
+    // Enough runs that the kill lands mid-sweep. The kill waits for a condition, never for a
+    // time: the journal must hold at least one completed run (the sweep is then certainly
+    // mid-way and its .partial folder exists), however slow the machine is.
+    writeFileSync(join(tmp, 'k.yaml'), SCENARIO.replace('replications: 4', 'replications: 25'));
     expect(gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k-full', '--quiet').code).toBe(0);
     const p = spawn(
       process.execPath,
-      [BIN, 'sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--quiet'],
-      { cwd: tmp },
+      [BIN, 'sweep', 'k.yaml', '--workers', '1', '--out', 'k', '--quiet'],
+      { cwd: tmp, stdio: 'ignore' },
     );
-    // Kill once the first run is journalled (a condition, not a delay: on a loaded machine
-    // start-up alone can take longer than any fixed wait), unless the sweep ended first.
-    const exited = new Promise((r) => p.on('exit', r));
-    let ended = false;
-    void exited.then(() => (ended = true));
+    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+    let done = false;
+    void exited.then(() => (done = true));
     const journal = join(tmp, 'k.partial', 'progress.jsonl');
-    while (!ended && !(existsSync(journal) && statSync(journal).size > 0)) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const completedRuns = () =>
+      existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).length : 0;
+    while (!done && completedRuns() < 1) await new Promise((r) => setTimeout(r, 5));
+    expect(done, 'the sweep finished before it could be killed').toBe(false);
     p.kill('SIGKILL');
     await exited;
-    if (existsSync(join(tmp, 'k.partial'))) {
-      const refused = gvc('sweep', 'k.yaml', '--out', 'k', '--quiet');
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/--resume/);
-      expect(
-        gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--resume', '--quiet').code,
-      ).toBe(0);
-    }
+    const journalled = completedRuns();
+    expect(journalled).toBeGreaterThanOrEqual(1);
+    expect(journalled).toBeLessThan(100);
+    const refused = gvc('sweep', 'k.yaml', '--out', 'k', '--quiet');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--resume/);
+    expect(gvc('sweep', 'k.yaml', '--workers', '2', '--out', 'k', '--resume', '--quiet').code).toBe(
+      0,
+    );
     for (const f of ['runs.csv', 'summary.csv', 'errors.csv'])
       expect(read('k', f).equals(read('k-full', f))).toBe(true);
   });
@@ -368,4 +367,88 @@ sweep:
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/Did you mean "mean_margin"/);
   });
+});
+
+describe('a runs.csv row identifies its run exactly', () => {
+  // The acceptance test of exact factor values: a row of an LHS, Sobol or Morris sweep, rerun
+  // with gvc run --seed S --set path=value for each factor, gives the same final metrics, byte
+  // for byte. With factor values rounded to 6 significant digits it did not.
+  const base = (design: string, samples: number) => `
+name: exact-${design}
+time: { steps: 12 }
+suppliers:
+  smes: { count: 20, intent: { network_ties: 2 } }
+buyers:
+  lead: { count: 3, governance: quasi_hierarchy, suppliers_target: 8 }
+partners:
+  peers: { kind: peer_supplier, count: 4 }
+sweep:
+  design: ${design}
+  samples: ${samples}
+  seed: 11
+  parameters:
+    model.prices.unit_cost: { min: 0.6, max: 0.9 }
+    environment.ipr_protection: { min: 0.0123456789, max: 0.9876543211 }
+    suppliers.smes.intent.network_ties: { min: 0, max: 6 }
+`;
+  const HEAD = ['run_id', 'cell_id', 'replicate', 'seed'];
+
+  it.each([
+    ['lhs', 6],
+    ['sobol', 2],
+    ['morris', 2],
+  ] as const)('%s: rerunning rows with gvc run gives the same final metrics', (design, n) => {
+    writeFileSync(join(tmp, `exact-${design}.yaml`), base(design, n));
+    expect(
+      gvc('sweep', `exact-${design}.yaml`, '--out', `exact-${design}`, '--workers', '1', '--quiet')
+        .code,
+    ).toBe(0);
+    const lines = read(`exact-${design}`, 'runs.csv').toString('utf8').trimEnd().split('\n');
+    const header = lines[0].split(',');
+    const factors = header.slice(HEAD.length, HEAD.length + 3);
+    expect(factors).toEqual([
+      'model.prices.unit_cost',
+      'environment.ipr_protection',
+      'suppliers.smes.intent.network_ties',
+    ]);
+    const rows = lines.slice(1);
+    // The first, a middle and the last row.
+    for (const line of [rows[0], rows[Math.floor(rows.length / 2)], rows[rows.length - 1]]) {
+      const cells = line.split(',');
+      const seed = cells[3];
+      const sets = factors.flatMap((f, j) => ['--set', `${f}=${cells[HEAD.length + j]}`]);
+      const out = `exact-${design}-rerun-${cells[0]}`;
+      const r = gvc(
+        'run',
+        `exact-${design}.yaml`,
+        '--seed',
+        seed,
+        ...sets,
+        '--out',
+        out,
+        '--quiet',
+      );
+      expect(r.stderr).toBe('');
+      const ts = read(out, 'timeseries.csv').toString('utf8').trimEnd().split('\n');
+      const finalMetrics = ts[ts.length - 1].split(',').slice(2).join(',');
+      expect(cells.slice(HEAD.length + 3).join(','), `run ${cells[0]}`).toBe(finalMetrics);
+    }
+  });
+
+  it.each(['seed', 'run_id', 'cell_id', 'replicate'])(
+    'refuses %s as a sweep factor (a leading column of runs.csv)',
+    (name) => {
+      writeFileSync(
+        join(tmp, `reserved-${name}.yaml`),
+        SCENARIO.slice(0, SCENARIO.indexOf('sweep:')) +
+          `sweep:\n  parameters:\n    ${name}: [1, 2]\n`,
+      );
+      const r = gvc('sweep', `reserved-${name}.yaml`, '--out', `reserved-${name}`);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(`sweep\\.parameters\\.${name}: expected a model parameter`),
+      );
+      expect(existsSync(join(tmp, `reserved-${name}`))).toBe(false);
+    },
+  );
 });

@@ -40,7 +40,10 @@ const supplierGroup = (maxCount: number) =>
     cash: range(0, 5),
     intent: fc.record({
       reinvest: unit,
-      split: fc.record({ process: unit, product: unit, design: unit, marketing: unit }),
+      // All four at 0 is refused by validation (no intent to normalise).
+      split: fc
+        .record({ process: unit, product: unit, design: unit, marketing: unit })
+        .filter((w) => w.process + w.product + w.design + w.marketing > 0),
       network_ties: fc.integer({ min: 0, max: 5 }),
       diversify: unit,
       domestic: unit,

@@ -1,5 +1,9 @@
 /** Run-level measures of gvc validate: parsing with clear errors, evaluation, and which rows a run must record. */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/engine/simulation.js';
+import { executeRun } from '../../src/experiment/execute.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import type { SupplierRow, TimeseriesRow } from '../../src/engine/observations.js';
 import {
   evaluateMeasure,
@@ -141,5 +145,43 @@ describe('what a run records', () => {
         120,
       ),
     ).toEqual({ kind: 'every', k: 20 });
+  });
+});
+
+describe('the initial state (step 0)', () => {
+  const scenario = loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'firm-i.yaml'), {
+    steps: 6,
+  }).scenario;
+
+  it('is observed whenever supplier rows are recorded on a schedule', () => {
+    const steps: number[] = [];
+    simulate(
+      scenario,
+      { timeseries: () => {}, suppliers: (rows) => steps.push(rows[0].step as number) },
+      { agents: { kind: 'every', k: 4 } },
+    );
+    expect(steps).toEqual([0, 4, 6]);
+  });
+
+  it('gives a measure at step 0 a value: the mean over the initial suppliers', () => {
+    const initial: SupplierRow[] = [];
+    simulate(
+      scenario,
+      { timeseries: () => {}, suppliers: (rows) => initial.length === 0 && initial.push(...rows) },
+      { agents: { kind: 'every', k: 1 } },
+    );
+    expect(initial[0].step).toBe(0);
+    const expected = initial.reduce((a, s) => a + (s.marketing as number), 0) / initial.length;
+    const outcome = executeRun(
+      {
+        base: scenario,
+        factorPaths: [],
+        timeseries: { kind: 'none' },
+        measures: [parse({ mean: 'marketing', step: 0 })],
+      },
+      { runId: 1, seed: scenario.seed, values: [] },
+    );
+    expect(outcome.ok).toBe(true);
+    if (outcome.ok) expect(outcome.measures?.[0]).toBeCloseTo(expected, 12);
   });
 });

@@ -16,6 +16,9 @@ import { cleanupTemp, readRecords, tempDir } from './helpers.js';
 
 afterAll(cleanupTemp);
 
+/** A text cell as written: one starting with a formula character gets a leading single quote. */
+const asSpreadsheetText = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
 const COLS: ColumnSpec[] = [
   { name: 'id', type: 'integer', unit: '', description: 'id' },
   { name: 'label', type: 'string', unit: '', description: 'label' },
@@ -146,7 +149,7 @@ describe('CsvWriter', () => {
           await w.close();
           const records = readRecords(file);
           expect(records.length).toBe(labels.length + 1);
-          expect(records.slice(1).map((r) => r[1])).toEqual(labels);
+          expect(records.slice(1).map((r) => r[1])).toEqual(labels.map(asSpreadsheetText));
         },
       ),
       { numRuns: 100 },
@@ -268,10 +271,40 @@ describe('formatRows', () => {
   });
 });
 
+describe('text cells a spreadsheet would execute (CSV injection)', () => {
+  it('are written with a leading single quote; numbers, negative ones included, are not', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('=', '+', '-', '@', '\t', '\r'),
+        fc.string(),
+        fc.double({ noNaN: true, noDefaultInfinity: true, max: -1e-300 }),
+        async (lead, rest, negative) => {
+          const file = join(tempDir(), 'f.csv');
+          const w = new CsvWriter(file, COLS);
+          w.write({ id: -3, label: lead + rest, x: negative, flag: true });
+          await w.close();
+          const [, row] = readRecords(file);
+          expect(row[1]).toBe(`'${lead}${rest}`);
+          expect(row[0]).toBe('-3');
+          expect(row[2]).toBe(formatNumber(negative));
+          expect(Number(row[2])).toBeLessThan(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('leave other text as it is', () => {
+    for (const v of ['a=b', 'x-1', ' =1', "'=1", '#x', 'é']) expect(escapeCell(v)).toBe(v);
+    expect(escapeCell('=1+1')).toBe("'=1+1");
+    expect(escapeCell('-1')).toBe("'-1");
+  });
+});
+
 describe('escapeCell (memoised csv-stringify escaping)', () => {
   // The writer joins cells itself and asks csv-stringify only how to escape each distinct
   // string; the bytes must be exactly those of csv-stringify formatting the whole record.
-  const whole = (records: string[][]) =>
+  const whole = (records: unknown[][]) =>
     stringify(records, {
       delimiter: ',',
       quote: '"',
@@ -279,6 +312,7 @@ describe('escapeCell (memoised csv-stringify escaping)', () => {
       eof: true,
       header: false,
       bom: false,
+      escape_formulas: true,
     });
 
   it('escapes like csv-stringify does inside a record', () => {
@@ -298,11 +332,28 @@ describe('escapeCell (memoised csv-stringify escaping)', () => {
         (rows) => {
           const objs = rows.map(([id, label, flag]) => ({ id, label, x: null, flag }));
           const expected = whole(
-            rows.map(([id, label, flag]) => [String(id), label, '', flag ? 'TRUE' : 'FALSE']),
+            rows.map(([id, label, flag]) => [id, label, '', flag ? 'TRUE' : 'FALSE']),
           );
           expect(formatRows(COLS, objs)).toBe(expected);
         },
       ),
     );
+  });
+});
+
+describe('validation.csv free text', () => {
+  it('goes through the text-cell path (string columns), and the codebook says how formulas are neutralised', async () => {
+    const { VALIDATION_COLUMNS } = await import('../../src/experiment/validate.js');
+    for (const name of ['source', 'contrast']) {
+      const col = VALIDATION_COLUMNS.find((c) => c.name === name)!;
+      expect(col.type).toBe('string');
+      expect(col.description).toMatch(/leading '/);
+    }
+    const line = formatRows(VALIDATION_COLUMNS, [
+      { source: '=HYPERLINK("http://x")', contrast: '-1 minus 2', effect: -0.5 },
+    ]);
+    expect(line).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(line).toContain("'-1 minus 2");
+    expect(line).toContain(',-0.5,');
   });
 });

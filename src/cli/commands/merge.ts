@@ -3,6 +3,13 @@ import type { Command } from 'commander';
 import { mergeShards } from '../../experiment/merge.js';
 import { UserError } from '../../scenario/errors.js';
 
+interface MergeCliOptions {
+  out?: string;
+  force?: boolean;
+  quiet?: boolean;
+  allowMixedProvenance?: boolean;
+}
+
 export function registerMerge(program: Command): void {
   program
     .command('merge')
@@ -13,9 +20,18 @@ export function registerMerge(program: Command): void {
     .option('--out <dir>', 'output folder for the merged sweep')
     .option('--force', 'replace a non-empty output folder')
     .option('--quiet', 'print nothing on success')
-    .action(async (dirs: string[], opts: { out?: string; force?: boolean; quiet?: boolean }) => {
+    .option(
+      '--allow-mixed-provenance',
+      'combine shards made by different program versions or commits (recorded in the manifest)',
+    )
+    .action(async (dirs: string[], opts: MergeCliOptions) => {
       if (!opts.out) throw new UserError('merge: --out DIR is required');
-      const merged = await mergeShards(dirs, opts.out, Boolean(opts.force));
+      const merged = await mergeShards(
+        dirs,
+        opts.out,
+        Boolean(opts.force),
+        Boolean(opts.allowMixedProvenance),
+      );
       if (!opts.quiet)
         process.stdout.write(
           `gvc: merged ${dirs.length} shards (${merged.total_runs} runs) into ${opts.out}/\n`,

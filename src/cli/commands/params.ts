@@ -3,6 +3,7 @@
  */
 import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
+import { checkFileSections } from '../../experiment/sections.js';
 import { UserError } from '../../scenario/errors.js';
 import { markdownTable, parametersMarkdown } from '../../scenario/docs.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
@@ -67,7 +68,9 @@ export function paramsOutput(
       false,
     );
   }
-  const { scenario } = loadScenario(file, { sets });
+  const loaded = loadScenario(file, { sets });
+  checkFileSections(loaded);
+  const { scenario } = loaded;
   const rows: Row[] = [];
   for (const [path, value] of flattenScenario(scenario)) {
     rows.push({ path, spec: specFor(templateOf(path))!, value });

@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import type { AgentsMode, TimeseriesRow } from '../../engine/observations.js';
 import { simulate } from '../../engine/simulation.js';
+import { checkRunBounds, DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
+import { checkFileSections } from '../../experiment/sections.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
@@ -35,6 +37,7 @@ interface RunOptions {
   agents: string;
   force?: boolean;
   quiet?: boolean;
+  maxOutput?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -51,10 +54,17 @@ export function registerRun(program: Command): void {
     .option('--agents <mode>', 'supplier rows: final, every:K or none', 'final')
     .option('--force', 'replace a non-empty output folder')
     .option('--quiet', 'print nothing on success')
+    .option(
+      '--max-output <cells>',
+      `most CSV cells (rows x columns) the outputs may hold (default ${DEFAULT_LIMITS.maxOutput})`,
+    )
     .action(async (file: string, opts: RunOptions) => {
       const agents = parseAgentsMode(opts.agents);
+      const maxOutput = parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput);
       const loaded = loadScenario(file, { sets: opts.set, seed: opts.seed, steps: opts.steps });
+      checkFileSections(loaded);
       const { scenario } = loaded;
+      checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput });
       const outDir = opts.out ?? join('output', scenario.name);
       let last: TimeseriesRow | null = null;
       const started = Date.now();

@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TimeseriesMode } from '../../experiment/execute.js';
+import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
+import { checkFileSections } from '../../experiment/sections.js';
 import { runSweep, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec } from '../../experiment/sweep-spec.js';
 import { UserError } from '../../scenario/errors.js';
@@ -27,6 +29,9 @@ interface SweepCliOptions {
   resume?: boolean;
   quiet?: boolean;
   force?: boolean;
+  maxRuns?: string;
+  maxOutput?: string;
+  allowMixedProvenance?: boolean;
 }
 
 export function parseShard(text: string): Shard {
@@ -119,13 +124,28 @@ export function registerSweep(program: Command): void {
     .option('--resume', 'continue an interrupted sweep in <out>.partial')
     .option('--quiet', 'no progress output')
     .option('--force', 'replace an existing output folder or interrupted sweep')
+    .option(
+      '--allow-mixed-provenance',
+      'with --resume: continue runs made by another program version or commit (recorded in the manifest)',
+    )
+    .option('--max-runs <n>', `most runs the plan may have (default ${DEFAULT_LIMITS.maxRuns})`)
+    .option(
+      '--max-output <cells>',
+      `most CSV cells (rows x columns) the outputs may hold (default ${DEFAULT_LIMITS.maxOutput})`,
+    )
     .action(async (file: string, opts: SweepCliOptions) => {
+      const limits = {
+        maxRuns: parseLimit('--max-runs', opts.maxRuns, DEFAULT_LIMITS.maxRuns),
+        maxOutput: parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput),
+      };
       const workers = parseWorkers(opts.workers);
       const timeseries = parseTimeseriesMode(opts.timeseries);
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
       const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
+      checkFileSections(loaded, { sweep: true });
       const spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
         replications: opts.reps,
+        maxRuns: limits.maxRuns,
       });
       const fixed = new Set(opts.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
       for (const f of spec.factors) {
@@ -144,6 +164,8 @@ export function registerSweep(program: Command): void {
         force: Boolean(opts.force),
         resume: Boolean(opts.resume),
         quiet: Boolean(opts.quiet),
+        limits,
+        allowMixedProvenance: Boolean(opts.allowMixedProvenance),
       });
       if (result.stopped) process.exitCode = 130;
       else if (result.failedRuns > 0) {

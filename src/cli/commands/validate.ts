@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import { UserError } from '../../scenario/errors.js';
+import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { runValidation } from '../../experiment/validate.js';
 import { parseWorkers } from './sweep.js';
 
@@ -22,6 +23,8 @@ interface ValidateCliOptions {
   workers?: string;
   force?: boolean;
   quiet?: boolean;
+  maxRuns?: string;
+  maxOutput?: string;
 }
 
 export function registerValidate(program: Command): void {
@@ -43,7 +46,16 @@ export function registerValidate(program: Command): void {
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--force', 'replace an existing output folder')
     .option('--quiet', 'print only failures')
+    .option('--max-runs <n>', `most runs in all (default ${DEFAULT_LIMITS.maxRuns})`)
+    .option(
+      '--max-output <cells>',
+      `most CSV cells (rows x columns) the outputs may hold (default ${DEFAULT_LIMITS.maxOutput})`,
+    )
     .action(async (inputs: string[], opts: ValidateCliOptions) => {
+      const limits = {
+        maxRuns: parseLimit('--max-runs', opts.maxRuns, DEFAULT_LIMITS.maxRuns),
+        maxOutput: parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput),
+      };
       let reps: number | undefined;
       if (opts.reps !== undefined) {
         if (!/^\d+$/.test(opts.reps.trim()) || Number(opts.reps) < 2)
@@ -61,6 +73,7 @@ export function registerValidate(program: Command): void {
         workers: parseWorkers(opts.workers),
         force: Boolean(opts.force),
         quiet: Boolean(opts.quiet),
+        limits,
       });
       const fmt = (x: number | null) => (x === null ? '   n/a' : x.toFixed(3).padStart(7));
       for (const r of outcome.rows) {

@@ -1,0 +1,147 @@
+/**
+ * Resource bounds, checked before any work starts: how many runs a plan has and roughly how
+ * many cells (rows × columns) its CSV outputs will hold. A plan beyond a limit is refused
+ * with the numbers and the flag that raises the limit, so a typo such as `steps: 100000` on
+ * two grid factors (10^10 runs) fails at once instead of growing memory until the process
+ * is killed. Counting never materialises the design.
+ */
+import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS, type AgentsMode } from '../engine/observations.js';
+import { UserError } from '../scenario/errors.js';
+import type { Scenario } from '../scenario/types.js';
+import { METRIC_COLUMNS } from './sweep-columns.js';
+import type { SweepSpec } from './sweep-spec.js';
+
+export interface Limits {
+  /** Most runs a sweep or validation plan may have (--max-runs). */
+  maxRuns: number;
+  /** Most cells (rows × columns, all CSV outputs together) a command may write (--max-output). */
+  maxOutput: number;
+}
+
+/**
+ * One million runs is ~50 times the largest sweep in docs/performance.md; a billion cells is
+ * some 5–10 GB of CSV. Either is hours to days of computing: worth asking for explicitly.
+ */
+export const DEFAULT_LIMITS: Limits = { maxRuns: 1_000_000, maxOutput: 1_000_000_000 };
+
+/** A --max-runs or --max-output value: a whole number >= 1 (`_` separators allowed). */
+export function parseLimit(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const t = text.trim().replace(/_/g, '');
+  if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t)))
+    throw new UserError(`${flag}: expected a whole number >= 1, found "${text}"`);
+  return Number(t);
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+/** Rows a run keeps under a recording schedule over `steps` steps (step 0 included for every:K). */
+export function recordedSteps(mode: AgentsMode, steps: number): number {
+  if (mode.kind === 'none') return 0;
+  if (mode.kind === 'final') return 1;
+  return Math.floor(steps / mode.k) + 1 + (steps % mode.k === 0 ? 0 : 1);
+}
+
+/**
+ * Cells of a sweep design (before replications), from the spec alone: grid, the product of
+ * the factors' level counts; ofat, the baseline plus each factor's values other than its
+ * baseline (an upper bound: repeats are not removed); lhs, the samples; sobol (Saltelli
+ * 2002, first and total order), N(k + 2); morris (Morris 1991), r(k + 1).
+ */
+export function designCells(spec: SweepSpec): number {
+  const k = spec.factors.length;
+  switch (spec.design) {
+    case 'grid':
+      return spec.factors.reduce((n, f) => n * (f.values?.length ?? 1), 1);
+    case 'ofat':
+      return 1 + spec.factors.reduce((n, f) => n + (f.values?.length ?? 0), 0);
+    case 'lhs':
+      return spec.samples;
+    case 'sobol':
+      return spec.samples * (k + 2);
+    case 'morris':
+      return spec.samples * (k + 1);
+  }
+}
+
+/** Throws when `runs` is above the limit, naming the numbers and --max-runs. */
+export function checkRunCount(what: string, runs: number, detail: string, limits: Limits): void {
+  if (runs <= limits.maxRuns) return;
+  throw new UserError(
+    `${what}: ${fmt(runs)} runs (${detail}) is above the limit of ${fmt(limits.maxRuns)} runs; ` +
+      `if you mean it, raise the limit with --max-runs ${runs > Number.MAX_SAFE_INTEGER ? 'N' : runs}`,
+  );
+}
+
+/** Throws when the output cells are above the limit, naming each file's rows × columns and --max-output. */
+export function checkOutputSize(
+  what: string,
+  files: { file: string; rows: number; columns: number }[],
+  limits: Limits,
+): void {
+  const total = files.reduce((n, f) => n + f.rows * f.columns, 0);
+  if (total <= limits.maxOutput) return;
+  const parts = files
+    .filter((f) => f.rows > 0)
+    .map((f) => `${f.file} ${fmt(f.rows)} rows × ${f.columns} columns`)
+    .join(', ');
+  throw new UserError(
+    `${what}: the outputs would hold about ${fmt(total)} cells (${parts}), above the limit of ` +
+      `${fmt(limits.maxOutput)}; if you mean it, raise the limit with --max-output ${total > Number.MAX_SAFE_INTEGER ? 'N' : Math.ceil(total)}`,
+  );
+}
+
+/**
+ * The bounds of a sweep: its run count (all shards: every shard builds the whole plan) and
+ * the cells of runs.csv, timeseries.csv and summary.csv. Throws a UserError.
+ */
+export function checkSweepBounds(
+  spec: SweepSpec,
+  steps: number,
+  timeseries: AgentsMode,
+  limits: Limits,
+): void {
+  const cells = designCells(spec);
+  const runs = cells * spec.replications;
+  checkRunCount(
+    'sweep',
+    runs,
+    `${spec.design} design of ${fmt(cells)} cells × ${spec.replications} replications`,
+    limits,
+  );
+  const k = spec.factors.length;
+  checkOutputSize(
+    'sweep',
+    [
+      { file: 'runs.csv', rows: runs, columns: 4 + k + METRIC_COLUMNS.length },
+      {
+        file: 'timeseries.csv',
+        rows: runs * recordedSteps(timeseries, steps),
+        columns: TIMESERIES_COLUMNS.length,
+      },
+      { file: 'summary.csv', rows: cells * METRIC_COLUMNS.length, columns: 7 + k },
+    ],
+    limits,
+  );
+}
+
+/**
+ * The bounds of one run: timeseries.csv (steps + 1 rows) and suppliers.csv (the initial
+ * suppliers at each recorded step; entrants come on top, hence "about"). Throws a UserError.
+ */
+export function checkRunBounds(scenario: Scenario, agents: AgentsMode, limits: Limits): void {
+  const steps = scenario.time.steps;
+  const suppliers = Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0);
+  checkOutputSize(
+    'run',
+    [
+      { file: 'timeseries.csv', rows: steps + 1, columns: TIMESERIES_COLUMNS.length },
+      {
+        file: 'suppliers.csv',
+        rows: suppliers * recordedSteps(agents, steps),
+        columns: SUPPLIER_COLUMNS.length,
+      },
+    ],
+    limits,
+  );
+}

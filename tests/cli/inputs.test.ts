@@ -1,0 +1,183 @@
+/**
+ * Nothing a user gives is silently ignored or replaced (issue 11, kind 5): every section of a
+ * scenario file is validated whatever the command; all-zero reinvestment weights are refused;
+ * a flag that takes one value may not be repeated.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram, main } from '../../src/cli/main.js';
+import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const tmp = mkdtempSync(join(tmpdir(), 'gvc-inputs-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const gvc = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'gvc.js'), ...args], {
+    cwd: tmp,
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+const WORLD = `
+time: { steps: 4 }
+suppliers:
+  smes: { count: 5 }
+buyers:
+  lead: { count: 1 }
+`;
+
+describe('every section is validated whatever the command', () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'a misspelt sweep key',
+      'sweep:\n  replicatons: 3\n  parameters:\n    environment.ipr_protection: [0.1, 0.9]\n',
+      /sweep\.replicatons: expected one of .*Did you mean "replications"\?/,
+    ],
+    [
+      'an unknown swept parameter',
+      'sweep:\n  parameters:\n    environment.ipr: [0.1]\n',
+      /environment\.ipr/,
+    ],
+    [
+      'a misspelt validation key',
+      'validation:\n  pattern: p\n  title: t\n  source: s\n  replications: 2\n  seed: 1\n  chekcs: []\n',
+      /validation\.chekcs: expected one of/,
+    ],
+  ];
+  it.each(cases)(
+    'gvc run and gvc params refuse %s (exit 2, one line, nothing written)',
+    (name, section, message) => {
+      const file = `sec-${name.replace(/\W+/g, '-')}.yaml`;
+      writeFileSync(join(tmp, file), WORLD + section);
+      const r = gvc('run', file, '--out', 'sec-out', '--quiet');
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(join(tmp, 'sec-out'))).toBe(false);
+      const p = gvc('params', file);
+      expect(p.code).toBe(2);
+      expect(p.stderr).toMatch(message);
+    },
+  );
+
+  it('judges the sections against the file as written, not the command-line overrides', () => {
+    // A validation measure at step 4 stays valid when this run is shortened with --steps 2.
+    writeFileSync(
+      join(tmp, 'short.yaml'),
+      WORLD +
+        'validation:\n  pattern: p\n  title: t\n  source: s\n  replications: 2\n  seed: 1\n  checks:\n    - { id: a, contrast: c, measure: { metric: share_obm, step: 4 }, expect: { above: 0 } }\n',
+    );
+    expect(gvc('run', 'short.yaml', '--steps', '2', '--out', 'short', '--quiet').code).toBe(0);
+  });
+});
+
+describe('all-zero reinvestment split weights', () => {
+  const ZERO = '{ process: 0, product: 0, design: 0, marketing: 0 }';
+  it('are refused in a file, from --set and in a sweep cell, not replaced by equal shares', () => {
+    const text = WORLD.replace(
+      'smes: { count: 5 }',
+      `smes: { count: 5, intent: { split: ${ZERO} } }`,
+    );
+    expect(() => parseScenarioText(text, 'z.yaml')).toThrow(
+      /z\.yaml: suppliers\.smes\.intent\.split: expected at least one weight above 0 .*found all four weights 0/,
+    );
+    writeFileSync(join(tmp, 'z.yaml'), WORLD);
+    const sets = ['process', 'product', 'design', 'marketing'].flatMap((f) => [
+      '--set',
+      `suppliers.smes.intent.split.${f}=0`,
+    ]);
+    const r = gvc('run', 'z.yaml', ...sets, '--out', 'z');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /suppliers\.smes\.intent\.split: expected at least one weight above 0/,
+    );
+    expect(existsSync(join(tmp, 'z'))).toBe(false);
+    // One weight above 0 is a valid intent (everything to that function).
+    expect(() =>
+      parseScenarioText(text.replace('marketing: 0 }', 'marketing: 0.5 }'), 'z.yaml'),
+    ).not.toThrow();
+  });
+});
+
+describe('a flag that takes one value', () => {
+  /** Every value-taking flag of every command, read from the program itself. */
+  const flags: [string, string, string, string][] = [];
+  const walk = (command: Command, path: string[]) => {
+    for (const option of command.options)
+      if ((option.required || option.optional) && !option.variadic && option.long)
+        flags.push([
+          [...path, command.name()].slice(1).join(' '),
+          option.long,
+          // Flags with a fixed set of values get two valid ones.
+          option.argChoices?.[0] ?? '1',
+          option.argChoices?.[1] ?? '2',
+        ]);
+    for (const sub of command.commands) walk(sub, [...path, command.name()]);
+  };
+  walk(buildProgram(), []);
+  const repeatable = new Set(['--set', '--vary', '--where']);
+
+  it('exist in every command that takes a value (the table below is not empty)', () => {
+    expect(flags.length).toBeGreaterThan(15);
+    expect(flags).toContainEqual(['run', '--seed', '1', '2']);
+  });
+
+  it.each(flags.filter(([, f]) => !repeatable.has(f)))(
+    'gvc %s %s given twice is refused before anything runs',
+    async (command, flag, a, b) => {
+      let err = '';
+      const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+        err += String(chunk);
+        return true;
+      });
+      let code: number;
+      try {
+        code = await main(['node', 'gvc', command, 'nowhere.yaml', flag, a, flag, b]);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(code).toBe(2);
+      expect(err).toBe(`gvc: ${flag}: given twice ("${a}" and "${b}"); give it once\n`);
+    },
+  );
+
+  it('repeatable flags still collect every value', () => {
+    const r = gvc(
+      'params',
+      join(ROOT, 'scenarios', 'firm-i.yaml'),
+      '--set',
+      'seed=3',
+      '--set',
+      'seed=4',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^seed\s+.*\b4\b/m);
+  });
+});
+
+describe('sweep keys the design does not use', () => {
+  const world = parseScenarioText(WORLD, 's.yaml').scenario;
+  const parse = (raw: Record<string, unknown>) => () => parseSweepSpec(raw, 's.yaml', world);
+  const listed = { 'environment.ipr_protection': [0.2, 0.8] };
+  const bounded = { 'environment.ipr_protection': { min: 0.2, max: 0.8 } };
+
+  it('are refused, not ignored: samples for grid and ofat, levels for all but morris', () => {
+    for (const design of ['grid', 'ofat'])
+      expect(parse({ design, samples: 5, parameters: listed })).toThrow(
+        new RegExp(`sweep\\.samples: expected no samples for the ${design} design`),
+      );
+    for (const design of ['grid', 'lhs', 'sobol'])
+      expect(
+        parse({ design, levels: 4, parameters: design === 'grid' ? listed : bounded }),
+      ).toThrow(new RegExp(`sweep\\.levels: expected no levels for the ${design} design`));
+    expect(parse({ design: 'morris', samples: 2, levels: 4, parameters: bounded })).not.toThrow();
+    expect(parse({ design: 'lhs', samples: 5, parameters: bounded })).not.toThrow();
+  });
+});
