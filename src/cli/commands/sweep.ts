@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TimeseriesMode } from '../../experiment/execute.js';
 import { runSweep, type Shard } from '../../experiment/sweep.js';
-import { parseSweepSpec } from '../../experiment/sweep-spec.js';
+import { parseSweepSpec, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
 import { collect, parseAgentsMode } from './run.js';
@@ -127,6 +127,8 @@ export function registerSweep(program: Command): void {
       const spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
         replications: opts.reps,
       });
+      if (!opts.quiet)
+        for (const w of sweepWarnings(spec)) process.stderr.write(`gvc: warning: ${w}\n`);
       const fixed = new Set(opts.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
       for (const f of spec.factors) {
         if (fixed.has(f.path))
