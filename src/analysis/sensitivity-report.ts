@@ -424,7 +424,10 @@ export async function sensitivityRows(
           value: finite(r.sigma[k]),
           ci95_low: null,
           ci95_high: null,
-          note,
+          note:
+            r.effects[k].length < 2
+              ? [note, 'sigma needs at least two elementary effects'].filter(Boolean).join('; ')
+              : note,
         });
       });
     }
