@@ -1,13 +1,20 @@
 /**
- * `gvc sensitivity`: Sobol first-order and total indices (sobol design) or Morris mu, mu* and
- * sigma (morris design) for the metrics of a finished sweep. Replicates of a cell are averaged
- * first, so the indices describe the expected outcome; the bootstrap intervals come from the
- * estimators in sensitivity/ (Saltelli 2010, Jansen 1999; Morris 1991, Campolongo 2007).
+ * `gvc sensitivity`: Sobol first-order and total indices, and second-order ones when the design
+ * has them (sobol design), or Morris mu, mu* and sigma (morris design) for the metrics of a
+ * finished sweep. Replicates of a cell are averaged first, so the indices describe the
+ * expected outcome; the bootstrap intervals come from the estimators in sensitivity/
+ * (Saltelli 2002, 2010, Jansen 1999; Morris 1991, Campolongo 2007).
+ *
+ * Nothing is dropped without a word: every metric of runs.csv gets either its indices or a row
+ * saying why it has none (constant, runs without a value, zero variance), and
+ * sensitivity-metrics.csv gives per metric the runs without a value, the cells they are in,
+ * and the share of variance that is seed noise (one-way ANOVA over the replicates of a cell).
  */
 import { createReadStream, existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import type { ColumnSpec } from '../engine/observations.js';
+import type { CodebookEntry } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
 import { DESIGN_FILE } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
@@ -15,82 +22,233 @@ import { suggest } from '../scenario/resolve.js';
 import { METRIC_COLUMNS } from '../experiment/sweep-columns.js';
 import type { DesignRecord } from '../experiment/sweep.js';
 import { analyzeMorris } from './sensitivity/morris.js';
-import { analyzeSobol } from './sensitivity/sobol.js';
+import { analyzeSobol, isNegligibleSpread, twoPassMoments } from './sensitivity/sobol.js';
 
 export const SENSITIVITY_FILE = 'sensitivity.csv';
+export const SENSITIVITY_METRICS_FILE = 'sensitivity-metrics.csv';
+
+/** How runs without a value of a metric are treated. */
+export type MissingPolicy = 'refuse' | 'available';
+
+const about = 'Written by gvc sensitivity (sobol and morris sweeps). ';
 
 export const SENSITIVITY_COLUMNS: readonly ColumnSpec[] = [
   {
     name: 'metric',
     type: 'string',
     unit: '',
-    description: 'Metric of runs.csv analysed (cell means over replicates).',
+    description: `${about}Metric of runs.csv analysed (cell means over replicates); every metric has at least one row.`,
   },
   { name: 'method', type: 'string', unit: '', description: 'sobol or morris.' },
-  { name: 'factor', type: 'string', unit: '', description: 'Varied parameter (dotted path).' },
+  {
+    name: 'factor',
+    type: 'string',
+    unit: '',
+    description:
+      'Varied parameter (dotted path); the first of the pair for S2; empty on the row of a metric that was not analysed.',
+  },
+  {
+    name: 'factor_2',
+    type: 'string',
+    unit: '',
+    description: 'Second parameter of the pair for S2 (second-order index); empty otherwise.',
+  },
   {
     name: 'index',
     type: 'string',
     unit: '',
-    description: 'S1 (first order), ST (total order), mu, mu_star or sigma.',
+    description:
+      'S1 (first order, Saltelli et al. 2010), ST (total order, Jansen 1999), S2 (second order, Saltelli 2002), mu, mu_star or sigma (Morris 1991; Campolongo et al. 2007); empty on the row of a metric that was not analysed.',
   },
   {
     name: 'value',
     type: 'number',
     unit: 'as index',
-    description: 'Estimate of the index (empty when the metric does not vary).',
+    description:
+      "Estimate of the index: a share of the variance of cell means (S1, ST, S2) or the metric's change over a full factor range (mu, mu_star, sigma). Empty when the index is undefined; note says why.",
   },
   {
     name: 'ci95_low',
     type: 'number',
     unit: 'as index',
-    description: 'Lower bound of the 95% bootstrap percentile interval (S1, ST, mu_star).',
+    description:
+      'Lower bound of the 95% bootstrap percentile interval (Efron & Tibshirani 1993, §13.3) over base samples (S1, ST, S2) or over trajectories (mu_star); empty otherwise.',
   },
   {
     name: 'ci95_high',
     type: 'number',
     unit: 'as index',
-    description: 'Upper bound of the 95% bootstrap percentile interval (S1, ST, mu_star).',
+    description: 'Upper bound of the 95% bootstrap percentile interval; empty otherwise.',
   },
+  {
+    name: 'note',
+    type: 'string',
+    unit: '',
+    description:
+      'Why a value is missing, or what qualifies it (runs without a value, bootstrap replicates left out, Morris steps that did not move an integer factor); empty when there is nothing to say.',
+  },
+];
+
+export const SENSITIVITY_METRICS_COLUMNS: readonly ColumnSpec[] = [
+  {
+    name: 'metric',
+    type: 'string',
+    unit: '',
+    description: `${about}Metric of runs.csv; one row for every metric.`,
+  },
+  {
+    name: 'analysed',
+    type: 'boolean',
+    unit: '',
+    description: 'Whether sensitivity.csv has indices for the metric.',
+  },
+  {
+    name: 'reason',
+    type: 'string',
+    unit: '',
+    description: 'Why the metric was not analysed, or what qualifies its indices; empty otherwise.',
+  },
+  { name: 'cells', type: 'integer', unit: 'cells', description: 'Design points of the sweep.' },
+  { name: 'runs', type: 'integer', unit: 'runs', description: 'Runs in runs.csv.' },
+  {
+    name: 'runs_missing',
+    type: 'integer',
+    unit: 'runs',
+    description:
+      'Runs with no value of the metric (e.g. no supplier left to average over); summary.csv has the count per cell as replications minus n.',
+  },
+  {
+    name: 'cells_missing',
+    type: 'string',
+    unit: '',
+    description:
+      'cell_id of the cells with at least one such run (space-separated; empty if none).',
+  },
+  {
+    name: 'noise_share',
+    type: 'number',
+    unit: 'share',
+    description:
+      'Share of the variance of single runs that lies between replicates of the same cell, i.e. is seed noise: pooled within-cell variance / total variance over runs (one-way ANOVA), capped at 1; empty with fewer than two replicates in every cell.',
+  },
+  {
+    name: 'noise_share_of_means',
+    type: 'number',
+    unit: 'share',
+    description:
+      'Share of the variance of cell means (what S1, ST, mu* decompose) expected from seed noise alone: mean over cells of (pooled within-cell variance / replicates) / variance of the cell means, capped at 1. Near 1 the indices mostly measure noise: add replications or use sweep.common_random_numbers.',
+  },
+];
+
+/** Codebook entries of the files gvc sensitivity writes (listed by sobol and morris sweeps). */
+export const SENSITIVITY_CODEBOOK: readonly CodebookEntry[] = [
+  { file: SENSITIVITY_FILE, columns: SENSITIVITY_COLUMNS },
+  { file: SENSITIVITY_METRICS_FILE, columns: SENSITIVITY_METRICS_COLUMNS },
 ];
 
 export interface SensitivityRow {
   metric: string;
   method: string;
   factor: string;
+  factor_2: string;
   index: string;
   value: number | null;
   ci95_low: number | null;
   ci95_high: number | null;
+  note: string;
 }
 
-/** Mean of each metric per cell, in cell order. */
-async function cellMeans(
+export interface MetricStatusRow {
+  metric: string;
+  analysed: boolean;
+  reason: string;
+  cells: number;
+  runs: number;
+  runs_missing: number;
+  cells_missing: string;
+  noise_share: number | null;
+  noise_share_of_means: number | null;
+}
+
+/** Every defined value of each metric, per cell: values[metric][cell] (cells in order). */
+async function cellValues(
   runsCsv: string,
   metrics: readonly string[],
   cells: number,
-): Promise<number[][]> {
-  const sums = metrics.map(() => new Array<number>(cells).fill(0));
-  const counts = metrics.map(() => new Array<number>(cells).fill(0));
+): Promise<{ values: number[][][]; runsPerCell: number[] }> {
+  const values = metrics.map(() => Array.from({ length: cells }, (): number[] => []));
+  const runsPerCell = new Array<number>(cells).fill(0);
   const parser = createReadStream(runsCsv).pipe(parse({ columns: true }));
   for await (const r of parser as AsyncIterable<Record<string, string>>) {
     const c = Number(r.cell_id) - 1;
+    runsPerCell[c]++;
     metrics.forEach((m, j) => {
-      if (r[m] !== '' && r[m] !== undefined) {
-        sums[j][c] += Number(r[m]);
-        counts[j][c]++;
-      }
+      if (r[m] !== '' && r[m] !== undefined) values[j][c].push(Number(r[m]));
     });
   }
-  return sums.map((row, j) => row.map((s, c) => (counts[j][c] > 0 ? s / counts[j][c] : NaN)));
+  return { values, runsPerCell };
+}
+
+/**
+ * Share of variance due to replication (seed) noise, from the replicates within cells
+ * (one-way random-effects ANOVA; e.g. Montgomery 2017, ch. 3). Cells with fewer than two
+ * values contribute nothing to the within-cell variance. Null when no cell has two values or
+ * the runs do not vary.
+ */
+export function noiseShares(perCell: readonly (readonly number[])[]): {
+  runs: number | null;
+  means: number | null;
+} {
+  let within = 0;
+  let withinDf = 0;
+  const all: number[] = [];
+  const means: number[] = [];
+  for (const v of perCell) {
+    all.push(...v);
+    if (v.length === 0) continue;
+    const m = twoPassMoments(v);
+    means.push(m.mean);
+    if (v.length > 1) {
+      within += m.variance * v.length;
+      withinDf += v.length - 1;
+    }
+  }
+  if (withinDf === 0 || all.length < 2) return { runs: null, means: null };
+  const sw2 = within / withinDf;
+  const total = twoPassMoments(all);
+  const sT2 = (total.variance * all.length) / (all.length - 1);
+  const runs = isNegligibleSpread(Math.sqrt(sT2), total.maxAbs) ? null : Math.min(1, sw2 / sT2);
+  let meansShare: number | null = null;
+  if (means.length > 1) {
+    const mm = twoPassMoments(means);
+    const varMeans = (mm.variance * means.length) / (means.length - 1);
+    let noise = 0;
+    for (const v of perCell) if (v.length > 0) noise += sw2 / v.length;
+    noise /= means.length;
+    if (!isNegligibleSpread(Math.sqrt(varMeans), mm.maxAbs))
+      meansShare = Math.min(1, noise / varMeans);
+  }
+  return { runs, means: meansShare };
 }
 
 const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
 
+function listCells(ids: readonly number[]): string {
+  return ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 10).join(', ')}, … (${ids.length})`;
+}
+
+export interface SensitivityOutput {
+  rows: SensitivityRow[];
+  metrics: MetricStatusRow[];
+  /** One line per metric that was not analysed or whose indices are qualified (for stderr). */
+  notes: string[];
+}
+
 export async function sensitivityRows(
   sweepDir: string,
   metric?: string,
-): Promise<SensitivityRow[]> {
+  missing: MissingPolicy = 'refuse',
+): Promise<SensitivityOutput> {
   const designPath = join(sweepDir, DESIGN_FILE);
   if (!existsSync(designPath))
     throw new UserError(`${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})`);
@@ -110,90 +268,211 @@ export async function sensitivityRows(
     );
   }
   const metrics = metric ? [metric] : all;
-  const means = await cellMeans(join(sweepDir, 'runs.csv'), metrics, design.cells);
+  const { values, runsPerCell } = await cellValues(
+    join(sweepDir, 'runs.csv'),
+    metrics,
+    design.cells,
+  );
+  const runs = runsPerCell.reduce((a, b) => a + b, 0);
+  const layout = design.layout;
+  const method = layout.kind;
+  const factors = layout.layout.factors;
   const rows: SensitivityRow[] = [];
+  const statuses: MetricStatusRow[] = [];
+  const notes: string[] = [];
+
   metrics.forEach((m, j) => {
-    const y = means[j];
-    const missing = y.findIndex((v) => !Number.isFinite(v));
-    const constant = y.every((v) => v === y[0]);
-    const factors = design.layout!.layout.factors;
-    if (missing >= 0 || constant) {
-      // No defined value in some cell, or nothing to attribute: the indices do not exist.
-      if (metric)
-        throw new UserError(
-          `--metric ${m}: ${missing >= 0 ? `cell ${missing + 1} has no value` : 'the metric does not vary across cells'}`,
-        );
-      return;
-    }
-    if (design.layout!.kind === 'sobol') {
-      const r = analyzeSobol(design.layout!.layout, y);
-      factors.forEach((f, k) => {
-        rows.push({
-          metric: m,
-          method: 'sobol',
-          factor: f,
-          index: 'S1',
-          value: finite(r.S1[k]),
-          ci95_low: finite(r.bootstrap.S1[k].lower),
-          ci95_high: finite(r.bootstrap.S1[k].upper),
-        });
-        rows.push({
-          metric: m,
-          method: 'sobol',
-          factor: f,
-          index: 'ST',
-          value: finite(r.ST[k]),
-          ci95_low: finite(r.bootstrap.ST[k].lower),
-          ci95_high: finite(r.bootstrap.ST[k].upper),
-        });
+    const perCell = values[j];
+    const missingCells: number[] = [];
+    const emptyCells: number[] = [];
+    let runsMissing = 0;
+    perCell.forEach((v, c) => {
+      const lacking = runsPerCell[c] - v.length;
+      if (lacking > 0) {
+        runsMissing += lacking;
+        missingCells.push(c + 1);
+        if (v.length === 0) emptyCells.push(c + 1);
+      }
+    });
+    const noise = noiseShares(perCell);
+    const status: MetricStatusRow = {
+      metric: m,
+      analysed: false,
+      reason: '',
+      cells: design.cells,
+      runs,
+      runs_missing: runsMissing,
+      cells_missing: missingCells.join(' '),
+      noise_share: noise.runs,
+      noise_share_of_means: noise.means,
+    };
+    statuses.push(status);
+    const notAnalysed = (reason: string) => {
+      status.reason = reason;
+      rows.push({
+        metric: m,
+        method,
+        factor: '',
+        factor_2: '',
+        index: '',
+        value: null,
+        ci95_low: null,
+        ci95_high: null,
+        note: reason,
       });
-    } else {
-      const r = analyzeMorris(design.layout!.layout, y);
+      notes.push(`${m}: not analysed: ${reason}`);
+    };
+
+    // Missing values: never averaged away without a word.
+    let qualifier = '';
+    if (runsMissing > 0) {
+      const where = `${runsMissing} of ${runs} runs have no value, in cells ${listCells(missingCells)}`;
+      if (emptyCells.length > 0)
+        return notAnalysed(
+          `${where}; cells ${listCells(emptyCells)} have none at all, so the design is incomplete`,
+        );
+      if (missing === 'refuse')
+        return notAnalysed(
+          `${where}; cell means over unequal replicates would mix noise levels (use --missing available to analyse them anyway)`,
+        );
+      qualifier = `cell means over the available runs: ${where}`;
+    }
+    const y = perCell.map((v) => v.reduce((a, b) => a + b, 0) / v.length);
+    const spread = twoPassMoments(y);
+    if (isNegligibleSpread(Math.sqrt(spread.variance), spread.maxAbs))
+      return notAnalysed(
+        `the cell means do not vary (all ${Number(y[0].toPrecision(6))} to within rounding): no variance to attribute`,
+      );
+
+    const push = (
+      r: Omit<SensitivityRow, 'metric' | 'method' | 'factor_2' | 'note'> & Partial<SensitivityRow>,
+    ) =>
+      rows.push({
+        metric: m,
+        method,
+        factor_2: '',
+        ...r,
+        note: [qualifier, r.note ?? ''].filter(Boolean).join('; '),
+      });
+
+    if (layout.kind === 'sobol') {
+      const r = analyzeSobol(layout.layout, y);
+      if (r.undefinedReason) return notAnalysed(r.undefinedReason);
+      const dropped =
+        r.droppedReplicates > 0
+          ? `${r.droppedReplicates} of ${r.resamples} bootstrap replicates had zero variance in f(A) ∪ f(B) and were left out`
+          : '';
       factors.forEach((f, k) => {
-        rows.push({
-          metric: m,
-          method: 'morris',
+        for (const [index, est, b] of [
+          ['S1', r.S1[k], r.bootstrap.S1[k]],
+          ['ST', r.ST[k], r.bootstrap.ST[k]],
+        ] as const) {
+          push({
+            factor: f,
+            index,
+            value: finite(est),
+            ci95_low: finite(b.lower),
+            ci95_high: finite(b.upper),
+            note: dropped,
+          });
+        }
+      });
+      if (r.S2 && r.bootstrap.S2) {
+        for (let a = 0; a < factors.length; a++) {
+          for (let b = a + 1; b < factors.length; b++) {
+            const boot = r.bootstrap.S2[a][b];
+            push({
+              factor: factors[a],
+              factor_2: factors[b],
+              index: 'S2',
+              value: finite(r.S2[a][b]),
+              ci95_low: finite(boot?.lower),
+              ci95_high: finite(boot?.upper),
+              note: dropped,
+            });
+          }
+        }
+      }
+      if (dropped) qualifier = [qualifier, dropped].filter(Boolean).join('; ');
+    } else {
+      const r = analyzeMorris(layout.layout, y);
+      factors.forEach((f, k) => {
+        const lost = r.trajectories - r.effects[k].length;
+        const note =
+          lost > 0
+            ? `${lost} of ${r.trajectories} steps left the rounded value unchanged and have no effect`
+            : '';
+        push({
           factor: f,
           index: 'mu',
           value: finite(r.mu[k]),
           ci95_low: null,
           ci95_high: null,
+          note,
         });
-        rows.push({
-          metric: m,
-          method: 'morris',
+        push({
           factor: f,
           index: 'mu_star',
           value: finite(r.muStar[k]),
           ci95_low: finite(r.muStarBootstrap[k].lower),
           ci95_high: finite(r.muStarBootstrap[k].upper),
+          note,
         });
-        rows.push({
-          metric: m,
-          method: 'morris',
+        push({
           factor: f,
           index: 'sigma',
           value: finite(r.sigma[k]),
           ci95_low: null,
           ci95_high: null,
+          note:
+            r.effects[k].length < 2
+              ? [note, 'sigma needs at least two elementary effects'].filter(Boolean).join('; ')
+              : note,
         });
       });
     }
+    status.analysed = true;
+    status.reason = qualifier;
+    if (qualifier) notes.push(`${m}: ${qualifier}`);
+    if (noise.means !== null && noise.means > 0.5)
+      notes.push(
+        `${m}: ${Math.round(noise.means * 100)}% of the variance of cell means is seed noise; its indices mostly measure noise (add replications or use sweep.common_random_numbers)`,
+      );
   });
-  return rows;
+  return { rows, metrics: statuses, notes };
 }
 
-/** Write sensitivity.csv into the sweep folder, under a temporary name first. */
+/**
+ * Write sensitivity.csv and sensitivity-metrics.csv into the sweep folder, each under a
+ * temporary name first (an earlier run's files, written by this command, are replaced).
+ */
 export async function writeSensitivity(
   sweepDir: string,
   metric?: string,
-): Promise<{ path: string; rows: number }> {
-  const rows = await sensitivityRows(sweepDir, metric);
-  const path = join(sweepDir, SENSITIVITY_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
-  const writer = new CsvWriter<SensitivityRow>(tmp, SENSITIVITY_COLUMNS);
-  for (const r of rows) writer.write(r);
-  await writer.close();
-  renameSync(tmp, path);
-  return { path, rows: rows.length };
+  missing: MissingPolicy = 'refuse',
+): Promise<{ path: string; rows: number; analysed: number; metrics: number; notes: string[] }> {
+  const out = await sensitivityRows(sweepDir, metric, missing);
+  const write = async <R extends object>(file: string, cols: readonly ColumnSpec[], rows: R[]) => {
+    const path = join(sweepDir, file);
+    const tmp = `${path}.tmp-${process.pid}`;
+    const writer = new CsvWriter<R>(tmp, cols);
+    for (const r of rows) writer.write(r);
+    await writer.close();
+    return () => renameSync(tmp, path);
+  };
+  const commitRows = await write(SENSITIVITY_FILE, SENSITIVITY_COLUMNS, out.rows);
+  const commitMetrics = await write(
+    SENSITIVITY_METRICS_FILE,
+    SENSITIVITY_METRICS_COLUMNS,
+    out.metrics,
+  );
+  commitRows();
+  commitMetrics();
+  return {
+    path: join(sweepDir, SENSITIVITY_FILE),
+    rows: out.rows.filter((r) => r.value !== null).length,
+    analysed: out.metrics.filter((m) => m.analysed).length,
+    metrics: out.metrics.length,
+    notes: out.notes,
+  };
 }

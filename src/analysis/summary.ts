@@ -1,13 +1,14 @@
 /**
  * summary.csv from runs.csv: per cell and metric, n, mean, sd and a 95% t confidence interval
- * over replicates. It reads runs.csv back rather than keeping values in memory, so it needs
+ * over replicates (for a metric with a bounded domain, the score interval of
+ * boundedMeanInterval, which stays inside it). It reads runs.csv back rather than keeping values in memory, so it needs
  * memory for one cell at a time, and a sweep merged from shards (whose runs.csv is the same
  * bytes) gets exactly the same summary as one run in a single process.
  */
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import type { ColumnSpec } from '../engine/observations.js';
-import { meanConfidenceInterval } from './sensitivity/stats.js';
+import { TIMESERIES_COLUMNS, type ColumnSpec } from '../engine/observations.js';
+import { boundedMeanInterval, meanConfidenceInterval } from './sensitivity/stats.js';
 import { parseCsvBoolean } from '../io/csv.js';
 
 /** A cell of runs.csv back to the value it was written from (numbers are already rounded, so this round-trips). */
@@ -29,14 +30,24 @@ export interface SummaryRow {
   [factor: string]: unknown;
 }
 
+/**
+ * n, mean, sd and the 95% interval of the mean of one cell's values of a metric. With a
+ * `domain` the interval is boundedMeanInterval's (Wilson-type score interval with estimated
+ * dispersion), inside the domain; without one, or if a value falls outside it, the t interval.
+ */
 export function summarizeValues(
   values: readonly number[],
+  domain?: readonly [number, number],
 ): Pick<SummaryRow, 'n' | 'mean' | 'sd' | 'ci95_low' | 'ci95_high'> {
   const n = values.length;
   if (n === 0) return { n, mean: null, sd: null, ci95_low: null, ci95_high: null };
   const mean = values.reduce((a, b) => a + b, 0) / n;
   if (n === 1) return { n, mean, sd: null, ci95_low: null, ci95_high: null };
   const ci = meanConfidenceInterval(values, 0.95);
+  if (domain && values.every((v) => v >= domain[0] && v <= domain[1])) {
+    const b = boundedMeanInterval(values, domain, 0.95);
+    return { n, mean, sd: ci.sd, ci95_low: b.lower, ci95_high: b.upper };
+  }
   return { n, mean, sd: ci.sd, ci95_low: ci.lower, ci95_high: ci.upper };
 }
 
@@ -47,13 +58,14 @@ export async function summarizeRuns(
   metrics: readonly string[],
   emit: (row: SummaryRow) => void,
 ): Promise<void> {
+  const domains = metrics.map((m) => TIMESERIES_COLUMNS.find((c) => c.name === m)?.domain);
   let cell: number | null = null;
   let factors: Record<string, unknown> = {};
   let values: number[][] = [];
   const flush = () => {
     if (cell === null) return;
     metrics.forEach((metric, j) =>
-      emit({ cell_id: cell!, ...factors, metric, ...summarizeValues(values[j]) }),
+      emit({ cell_id: cell!, ...factors, metric, ...summarizeValues(values[j], domains[j]) }),
     );
   };
   const parser = createReadStream(runsCsv).pipe(parse({ columns: true }));

@@ -18,15 +18,27 @@ export interface ColumnSpec<K extends string = string, T extends ColumnType = Co
    * passes back to `gvc run --set` to rerun a row.
    */
   exact?: boolean;
+  /**
+   * The values the column can take, [lower, upper] (either may be infinite), when the
+   * definition bounds them: shares and capability indices in [0, 1], counts at least 0.
+   * Confidence intervals of the column's mean stay inside it (summary.csv).
+   */
+  domain?: readonly [number, number];
 }
+
+/** Domain of shares and capability indices. */
+const UNIT_INTERVAL = [0, 1] as const;
+/** Domain of counts and other non-negative quantities. */
+const NON_NEGATIVE = [0, Infinity] as const;
 
 function col<K extends string, T extends ColumnType>(
   name: K,
   type: T,
   unit: string,
   description: string,
+  domain?: readonly [number, number],
 ): ColumnSpec<K, T> {
-  return { name, type, unit, description };
+  return domain ? { name, type, unit, description, domain } : { name, type, unit, description };
 }
 
 export const TIMESERIES_COLUMNS = [
@@ -37,84 +49,131 @@ export const TIMESERIES_COLUMNS = [
     'Run identifier (1 for a single run; the sweep run number in sweeps).',
   ),
   col('step', 'integer', 'step', 'Step number; 0 is the initial state before any process runs.'),
-  col('n_suppliers', 'integer', 'firms', 'Active suppliers.'),
-  col('share_oem', 'number', 'share', 'Share of active suppliers whose current role is OEM.'),
-  col('share_odm', 'number', 'share', 'Share of active suppliers whose current role is ODM.'),
-  col('share_obm', 'number', 'share', 'Share of active suppliers whose current role is OBM.'),
-  col('mean_process', 'number', 'index [0,1]', 'Mean process capability of active suppliers.'),
-  col('mean_product', 'number', 'index [0,1]', 'Mean product capability of active suppliers.'),
-  col('mean_design', 'number', 'index [0,1]', 'Mean design capability of active suppliers.'),
+  col('n_suppliers', 'integer', 'firms', 'Active suppliers.', NON_NEGATIVE),
+  col(
+    'share_oem',
+    'number',
+    'share',
+    'Share of active suppliers whose current role is OEM.',
+    UNIT_INTERVAL,
+  ),
+  col(
+    'share_odm',
+    'number',
+    'share',
+    'Share of active suppliers whose current role is ODM.',
+    UNIT_INTERVAL,
+  ),
+  col(
+    'share_obm',
+    'number',
+    'share',
+    'Share of active suppliers whose current role is OBM.',
+    UNIT_INTERVAL,
+  ),
+  col(
+    'mean_process',
+    'number',
+    'index [0,1]',
+    'Mean process capability of active suppliers.',
+    UNIT_INTERVAL,
+  ),
+  col(
+    'mean_product',
+    'number',
+    'index [0,1]',
+    'Mean product capability of active suppliers.',
+    UNIT_INTERVAL,
+  ),
+  col(
+    'mean_design',
+    'number',
+    'index [0,1]',
+    'Mean design capability of active suppliers.',
+    UNIT_INTERVAL,
+  ),
   col(
     'mean_marketing',
     'number',
     'index [0,1]',
     'Mean marketing (incl. branding) capability of active suppliers.',
+    UNIT_INTERVAL,
   ),
   col(
     'mean_top_buyer_share',
     'number',
     'share of sales',
     'Mean share of sales going to the largest lead-firm customer, over active suppliers with sales.',
+    UNIT_INTERVAL,
   ),
   col(
     'mean_buyer_hhi',
     'number',
     'index [0,1]',
     'Mean Herfindahl concentration of sales over buyers and the domestic channel.',
+    UNIT_INTERVAL,
   ),
   col(
     'lockin_rate',
     'number',
     'share',
     'Among active suppliers that have produced for a lead firm for at least model.lockin.min_tenure_years, the share with process and product above model.lockin.production_threshold that are still OEM.',
+    UNIT_INTERVAL,
   ),
   col(
     'share_rel_market',
     'number',
     'share',
     'Share of active supplier-buyer relationships of market type.',
+    UNIT_INTERVAL,
   ),
   col(
     'share_rel_network',
     'number',
     'share',
     'Share of active supplier-buyer relationships of network (relational) type.',
+    UNIT_INTERVAL,
   ),
   col(
     'share_rel_quasi_hierarchy',
     'number',
     'share',
     'Share of active supplier-buyer relationships of quasi-hierarchy (captive) type.',
+    UNIT_INTERVAL,
   ),
   col(
     'share_rel_hierarchy',
     'number',
     'share',
     'Share of active supplier-buyer relationships of hierarchy type.',
+    UNIT_INTERVAL,
   ),
   col(
     'mean_margin',
     'number',
     'share of revenue',
-    'Mean profit margin (profit / revenue) of active suppliers with revenue this step.',
+    'Mean profit margin (profit / revenue) this step over the suppliers that had revenue in it: those active at its start, including any that exited at its end (process 8c), not its entrants.',
   ),
   col(
     'mean_investment',
     'number',
     'money/capacity/step',
-    'Mean capability investment this step per unit of capacity at the end of the step (after its capacity growth), over active suppliers.',
+    'Mean capability investment this step per unit of capacity at the end of the step (after its capacity growth), over the suppliers that made the investment decision in it: those active at its start, including any that exited at its end (process 8c), not its entrants (empty at step 0).',
+    NON_NEGATIVE,
   ),
   col(
     'mean_design_investment',
     'number',
     'money/capacity/step',
-    'Mean investment in design this step per unit of capacity at the end of the step (after its capacity growth), over active suppliers.',
+    'Mean investment in design this step per unit of capacity at the end of the step, over the same suppliers as mean_investment.',
+    NON_NEGATIVE,
   ),
   col(
     'mean_domestic_share',
     'number',
     'share of sales',
     'Mean share of sales through the domestic/regional channel (incl. extra sectors).',
+    UNIT_INTERVAL,
   ),
   col(
     'price_pressure',
@@ -134,31 +193,47 @@ export const TIMESERIES_COLUMNS = [
     'ratio',
     'Exchange-rate multiplier applied to export revenue this step.',
   ),
-  col('cumulative_exits', 'integer', 'firms', 'Suppliers that have exited since the start.'),
-  col('cumulative_entries', 'integer', 'firms', 'Suppliers that have entered since the start.'),
+  col(
+    'cumulative_exits',
+    'integer',
+    'firms',
+    'Suppliers that have exited since the start.',
+    NON_NEGATIVE,
+  ),
+  col(
+    'cumulative_entries',
+    'integer',
+    'firms',
+    'Suppliers that have entered since the start.',
+    NON_NEGATIVE,
+  ),
   col(
     'cumulative_functional_upgrades',
     'integer',
     'events',
     'Role upgrades (OEM to ODM, ODM to OBM, or OEM to OBM) since the start.',
+    NON_NEGATIVE,
   ),
   col(
     'cumulative_chain_upgrades',
     'integer',
     'events',
     'Sector entries (chain upgrading) since the start.',
+    NON_NEGATIVE,
   ),
   col(
     'cumulative_sanctions',
     'integer',
     'events',
     'Order cuts and drops by guarding buyers since the start.',
+    NON_NEGATIVE,
   ),
   col(
     'mean_network_degree',
     'number',
     'ties',
     'Mean number of strategic network ties of active suppliers.',
+    NON_NEGATIVE,
   ),
 ] as const;
 

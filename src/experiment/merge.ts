@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
+import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
 import { summarizeRuns } from '../analysis/summary.js';
 import { TIMESERIES_COLUMNS } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
@@ -194,6 +195,7 @@ export async function mergeShards(
       target.file(ERRORS_FILE),
     );
     files.push({ file: ERRORS_FILE, columns: errorsColumns(factors) });
+    if (design.layout) files.push(...SENSITIVITY_CODEBOOK);
     await writeCodebook(target.file('codebook.csv'), files);
     const merged: DesignRecord = {
       ...design,

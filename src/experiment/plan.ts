@@ -5,6 +5,13 @@
  *
  * Run numbering: run_id = (cell_id − 1) · replications + replicate, all 1-based, so a cell's
  * replicates are consecutive and outputs in run_id order are grouped by cell.
+ *
+ * Integer factors sampled from a range (lhs, sobol) take floor(lo + u·(hi − lo + 1)), clamped
+ * to hi, of the design's unit coordinate u, so each of the hi − lo + 1 integers has
+ * probability 1/(hi − lo + 1) and an LHS keeps its strata per integer level as far as n
+ * allows; rounding lo + u·(hi − lo) instead gives the two end values half weight. Morris
+ * designs place their p grid levels on the nearest integers (the levels stay equiprobable)
+ * and record the change each step actually made, which the elementary effects divide by.
  */
 import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
@@ -32,6 +39,11 @@ export interface SweepPlan {
   /** What the sensitivity estimators need to read the outputs back (sobol and morris designs). */
   layout:
     { kind: 'sobol'; layout: SaltelliLayout } | { kind: 'morris'; layout: MorrisLayout } | null;
+  /**
+   * Consecutive cells that share a seed per replicate: a Saltelli block or a Morris trajectory
+   * with common random numbers, otherwise 1 (every cell its own seeds).
+   */
+  seedBlock: number;
   totalRuns: number;
   /** Hash of everything that determines the outputs; resume and merge refuse a mismatch. */
   fingerprint: string;
@@ -54,7 +66,9 @@ export function buildPlan(
     spec.factors.map((f) => ({ name: f.path, lower: f.min!, upper: f.max! }));
   const rng = seedrandom.alea(`gvc-abm/design/${spec.seed}`);
   let rows: ParamValue[][];
+  let unit: number[][] | null = null;
   let layout: SweepPlan['layout'] = null;
+  let seedBlock = 1;
   switch (spec.design) {
     case 'grid':
       // No factors (replications of one scenario, as in gvc validate's case checks): one cell.
@@ -78,37 +92,68 @@ export function buildPlan(
         })),
       ).rows as ParamValue[][];
       break;
-    case 'lhs':
-      rows = lhsDesign(bounds(), spec.samples, () => rng()).rows;
-      break;
-    case 'sobol': {
-      const d = saltelliDesign(bounds(), spec.samples);
+    case 'lhs': {
+      const d = lhsDesign(bounds(), spec.samples, () => rng());
       rows = d.rows;
+      unit = d.unit;
+      break;
+    }
+    case 'sobol': {
+      const d = saltelliDesign(bounds(), spec.samples, { calcSecondOrder: spec.secondOrder });
+      rows = d.rows;
+      unit = d.unit;
       layout = {
         kind: 'sobol',
         layout: { factors: d.factors, N: d.N, calcSecondOrder: d.calcSecondOrder },
       };
+      if (spec.commonRandomNumbers) seedBlock = d.blockSize;
       break;
     }
     case 'morris': {
       const d = morrisDesign(bounds(), spec.samples, () => rng(), { levels: spec.levels });
       rows = d.rows;
       layout = { kind: 'morris', layout: { factors: d.factors, delta: d.delta, steps: d.steps } };
+      if (spec.commonRandomNumbers) seedBlock = d.factors.length + 1;
       break;
     }
   }
-  // Integer parameters sampled from a range are rounded; the design's layout keeps the unrounded points.
+  const isInteger = spec.factors.map((f) => f.spec.type === 'integer');
   const cells = rows.map((row, i) => ({
     id: i + 1,
-    values: row.map((v, j) =>
-      spec.factors[j].spec.type === 'integer' && typeof v === 'number' ? Math.round(v) : v,
-    ),
+    values: row.map((v, j) => {
+      if (!isInteger[j] || typeof v !== 'number') return v;
+      const f = spec.factors[j];
+      if (unit) {
+        const lo = Math.ceil(f.min!);
+        const hi = Math.floor(f.max!);
+        return Math.min(hi, Math.floor(lo + unit[i][j] * (hi - lo + 1)));
+      }
+      return Math.round(v);
+    }),
   }));
+  if (layout?.kind === 'morris' && isInteger.some(Boolean)) {
+    // Elementary effects divide by the change the run received, in units of the factor's range.
+    const m = layout.layout;
+    const k = m.factors.length;
+    m.changes = m.steps.map((steps, t) =>
+      steps.map((step, s) => {
+        const j = step.factor;
+        if (!isInteger[j]) return step.direction * m.delta;
+        const f = spec.factors[j];
+        const before = cells[t * (k + 1) + s].values[j] as number;
+        const after = cells[t * (k + 1) + s + 1].values[j] as number;
+        return (after - before) / (f.max! - f.min!);
+      }),
+    );
+  }
   const fingerprint = hashJson({
     base: Object.fromEntries(flattenScenario(base)),
     name: base.name,
     spec: {
       ...spec,
+      // Absent unless set, so sweeps without these options keep their fingerprints.
+      secondOrder: spec.secondOrder || undefined,
+      commonRandomNumbers: spec.commonRandomNumbers || undefined,
       factors: spec.factors.map((f) => ({
         path: f.path,
         values: f.values,
@@ -118,7 +163,26 @@ export function buildPlan(
     },
     ...extra,
   });
-  return { spec, base, cells, layout, totalRuns: cells.length * spec.replications, fingerprint };
+  return {
+    spec,
+    base,
+    cells,
+    layout,
+    seedBlock,
+    totalRuns: cells.length * spec.replications,
+    fingerprint,
+  };
+}
+
+/**
+ * Seed of the runs of a block of cells under common random numbers: every cell of Saltelli
+ * block or Morris trajectory `block` gets this seed in replicate `replicate`.
+ */
+export function blockSeed(masterSeed: number, block: number, replicate: number): number {
+  return createHash('sha256')
+    .update(`gvc-abm/block/${masterSeed}/${block}/${replicate}`)
+    .digest()
+    .readUInt32BE(0);
 }
 
 /** Deterministic per-run seed from (master seed, cell, replicate): the first 32 bits of a SHA-256. */
@@ -137,7 +201,10 @@ export function taskFor(plan: SweepPlan, runId: number): RunTask {
     runId,
     cellId,
     replicate,
-    seed: runSeed(plan.spec.seed, cellId, replicate),
+    seed:
+      plan.seedBlock > 1
+        ? blockSeed(plan.spec.seed, Math.floor((cellId - 1) / plan.seedBlock) + 1, replicate)
+        : runSeed(plan.spec.seed, cellId, replicate),
     values: plan.cells[cellId - 1].values,
   };
 }

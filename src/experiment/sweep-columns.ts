@@ -81,8 +81,11 @@ export function summaryColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
     id('n', 'Replicates with a defined value of the metric.'),
     stat('mean', 'Mean over replicates.'),
     stat('sd', 'Sample standard deviation over replicates (empty if n < 2).'),
-    stat('ci95_low', 'Lower bound of the 95% t confidence interval of the mean (empty if n < 2).'),
-    stat('ci95_high', 'Upper bound of the 95% t confidence interval of the mean (empty if n < 2).'),
+    stat(
+      'ci95_low',
+      "Lower bound of the 95% confidence interval of the mean (empty if n < 2): for a metric confined to a domain (shares and indices in [0, 1], counts and investment >= 0) Wilson's (1927) score interval with the quasi-likelihood dispersion s² / (mean(1 - mean)) (or s² / mean with only a lower bound) and t quantiles, which stays in the domain; otherwise the t interval.",
+    ),
+    stat('ci95_high', 'Upper bound of the same 95% confidence interval (empty if n < 2).'),
   ];
 }
 

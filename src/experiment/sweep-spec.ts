@@ -8,12 +8,15 @@
  *     replications: 30
  *     seed: 2024              # master seed; each run's seed is derived from it
  *     samples: 64             # lhs: points; sobol: base samples N; morris: trajectories
- *     levels: 4               # morris grid levels
+ *     levels: 4               # morris grid levels (even)
+ *     second_order: false     # sobol: also the BA blocks for second-order indices
+ *     common_random_numbers: false  # sobol/morris: one seed per Saltelli block / trajectory
  *     parameters:
  *       buyers.lead_firms.governance: [market, network, quasi_hierarchy]
  *       suppliers.smes.intent.network_ties: { min: 0, max: 6, steps: 4 }
  *       environment.ipr_protection: { min: 0.1, max: 0.9 }
  */
+import { MAX_SOBOL_DIMENSION } from './designs/sobol-sequence.js';
 import { ScenarioError, UserError } from '../scenario/errors.js';
 import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
@@ -30,7 +33,16 @@ const DEFAULT_SAMPLES: Record<DesignName, number> = {
   sobol: 64,
   morris: 10,
 };
-const KEYS = ['design', 'replications', 'seed', 'samples', 'levels', 'parameters'];
+const KEYS = [
+  'design',
+  'replications',
+  'seed',
+  'samples',
+  'levels',
+  'second_order',
+  'common_random_numbers',
+  'parameters',
+];
 /** Names of the leading (identifier) columns of runs.csv, errors.csv and summary.csv: never a factor. */
 export const RESERVED_FACTORS: readonly string[] = ['run_id', 'cell_id', 'replicate', 'seed'];
 
@@ -50,6 +62,14 @@ export interface SweepSpec {
   seed: number;
   samples: number;
   levels: number;
+  /** sobol: also generate the BA_j blocks, for second-order indices (Saltelli 2002). */
+  secondOrder: boolean;
+  /**
+   * sobol/morris: every row of one Saltelli block (A_i, AB_j,i, [BA_j,i,] B_i) or one Morris
+   * trajectory gets the same seed per replicate (common random numbers), so the differences
+   * the estimators take are free of seed noise.
+   */
+  commonRandomNumbers: boolean;
   factors: SweepFactor[];
 }
 
@@ -129,6 +149,23 @@ export function parseSweepSpec(
     );
   const samples = integer('sweep.samples', r.samples, 1, DEFAULT_SAMPLES[design]);
   const levels = integer('sweep.levels', r.levels, 2, 4);
+  // Odd p puts a Morris step x* + Δ off the grid (Morris 1991 takes p even).
+  if (design === 'morris' && levels % 2 !== 0)
+    fail('sweep.levels', 'an even whole number >= 2 (Morris grid levels)', show(r.levels));
+  const flag = (key: string, designs: readonly DesignName[]): boolean => {
+    const v = r[key];
+    if (v === undefined) return false;
+    if (typeof v !== 'boolean') fail(`sweep.${key}`, 'true or false', show(v));
+    if (v && !designs.includes(design))
+      fail(
+        `sweep.${key}`,
+        `false or absent (it applies to ${designs.join(' and ')} designs; this is ${design})`,
+        'true',
+      );
+    return v as boolean;
+  };
+  const secondOrder = flag('second_order', ['sobol']);
+  const commonRandomNumbers = flag('common_random_numbers', ['sobol', 'morris']);
 
   if (!isMap(r.parameters) || Object.keys(r.parameters).length === 0) {
     fail(
@@ -150,7 +187,70 @@ export function parseSweepSpec(
   const factors = Object.entries(r.parameters as Raw).map(([path, v]) =>
     parseFactor(path, v, design, base, file, fail, overrides.maxRuns ?? DEFAULT_LIMITS.maxRuns),
   );
-  return { design, replications, seed, samples, levels, factors };
+  if (design === 'sobol' && 2 * factors.length > MAX_SOBOL_DIMENSION)
+    fail(
+      'sweep.parameters',
+      `at most ${MAX_SOBOL_DIMENSION / 2} parameters (the Sobol' sequence has ${MAX_SOBOL_DIMENSION} dimensions, two per factor)`,
+      `${factors.length} parameters`,
+    );
+  return {
+    design,
+    replications,
+    seed,
+    samples,
+    levels,
+    secondOrder,
+    commonRandomNumbers,
+    factors,
+  };
+}
+
+/** Fewest Sobol' base samples / Morris trajectories for which a bootstrap interval is worth a warning-free run. */
+export const MIN_SOBOL_SAMPLES = 32;
+export const MIN_MORRIS_TRAJECTORIES = 10;
+
+/**
+ * Problems that do not stop a sweep but weaken what its analysis can say: a Sobol' N that is
+ * not a power of two (the sequence is balanced only over blocks of 2^m points: Sobol' 1967;
+ * Owen 2020), N or r too small for a bootstrap interval to mean much (Efron & Tibshirani
+ * 1993; r = 10 is the usual minimum, Campolongo et al. 2007), one replication (no estimate of
+ * seed noise), or an integer factor with fewer values than Morris grid levels.
+ */
+export function sweepWarnings(spec: SweepSpec): string[] {
+  const out: string[] = [];
+  const N = spec.samples;
+  if (spec.design === 'sobol') {
+    if ((N & (N - 1)) !== 0) {
+      let lower = 1;
+      while (lower * 2 < N) lower *= 2;
+      out.push(
+        `sweep.samples: N = ${N} is not a power of two; the Sobol' sequence is balanced only over 2^m points (use ${lower} or ${lower * 2})`,
+      );
+    }
+    if (N < MIN_SOBOL_SAMPLES)
+      out.push(
+        `sweep.samples: N = ${N} base samples is too few for the bootstrap intervals of the indices to mean much (use at least ${MIN_SOBOL_SAMPLES})`,
+      );
+  }
+  if (spec.design === 'morris') {
+    if (N < MIN_MORRIS_TRAJECTORIES)
+      out.push(
+        `sweep.samples: r = ${N} trajectories is too few for the interval of mu* to mean much (use at least ${MIN_MORRIS_TRAJECTORIES})`,
+      );
+    for (const f of spec.factors) {
+      if (f.spec.type !== 'integer' || f.min === undefined || f.max === undefined) continue;
+      const values = Math.floor(f.max) - Math.ceil(f.min) + 1;
+      if (values < spec.levels)
+        out.push(
+          `sweep.parameters.${f.path}: ${values} integer values for ${spec.levels} Morris levels, so some values are visited more often than others (use levels <= ${values})`,
+        );
+    }
+  }
+  if ((spec.design === 'sobol' || spec.design === 'morris') && spec.replications < 2)
+    out.push(
+      'sweep.replications: 1 replication per cell, so gvc sensitivity cannot estimate how much of the variance is seed noise',
+    );
+  return out;
 }
 
 function parseFactor(

@@ -6,6 +6,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
 import { summarizeRuns } from '../analysis/summary.js';
 import { TIMESERIES_COLUMNS, type ColumnSpec } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
@@ -352,6 +353,8 @@ async function finishSweep(
     files.push({ file: SUMMARY_FILE, columns: sumCols });
   }
   files.push({ file: ERRORS_FILE, columns: t.errCols });
+  // The columns of the files gvc sensitivity will add to this folder.
+  if (!o.shard && plan.layout) files.push(...SENSITIVITY_CODEBOOK);
   await writeCodebook(dir.file('codebook.csv'), files);
   writeJson(dir.file('manifest.json'), {
     ...buildManifest({

@@ -164,6 +164,8 @@ export function parseValidationSpec(
       seed: integer('seed', 0),
       samples: 0,
       levels: 4,
+      secondOrder: false,
+      commonRandomNumbers: false,
       factors: [],
     };
   }

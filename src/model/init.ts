@@ -124,6 +124,7 @@ export function createSupplier(
     group,
     active: true,
     entryStep: world.step,
+    exitStep: null,
     cap: FUNCTIONS.map((f) =>
       clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng)),
     ),

@@ -37,7 +37,14 @@ function ownChannelShare(s: Supplier): number | null {
 
 const mean = (sum: number, n: number): number | null => (n > 0 ? sum / n : null);
 
-/** Sums and counts over the active suppliers, which timeseriesRow turns into means. */
+/**
+ * Sums and counts, which timeseriesRow turns into means. Stocks (roles, capabilities, ties,
+ * relationships) are over the suppliers active at the end of the step. Flows (margin,
+ * investment) are over the suppliers that had them: those that ran the step's processes,
+ * i.e. active since before the step, including any that exited in 8c at its end (their losses
+ * are the step's), and excluding entrants of 8c (no flows yet). Averaging flows over the
+ * survivors instead is survivorship bias: it dropped exactly the loss-makers.
+ */
 interface ActiveTotals {
   n: number;
   roles: number[];
@@ -48,6 +55,8 @@ interface ActiveTotals {
   domestic: number;
   withRevenue: number;
   margin: number;
+  /** Suppliers that ran process 5 this step with positive capacity (denominator of the investment means). */
+  investors: number;
   investment: number;
   designInvestment: number;
   eligible: number;
@@ -76,6 +85,7 @@ function activeTotals(world: World): ActiveTotals {
   let domestic = 0;
   let withRevenue = 0;
   let margin = 0;
+  let investors = 0;
   let investment = 0;
   let designInvestment = 0;
   let eligible = 0;
@@ -84,8 +94,23 @@ function activeTotals(world: World): ActiveTotals {
   // By position in RELATIONSHIP_TYPES: market, network, quasi_hierarchy, hierarchy.
   const relCounts = [0, 0, 0, 0];
   let relTotal = 0;
+  const step = world.step;
   for (const s of world.suppliers) {
-    if (!s.active) continue;
+    const exitedNow = s.exitStep === step;
+    if (!s.active && !exitedNow) continue;
+    // Flows of this step: firms present when its processes ran (at step 0 none has run).
+    if (s.entryStep < step) {
+      if (s.margin !== null) {
+        withRevenue++;
+        margin += s.margin;
+      }
+      if (s.size > 0) {
+        investors++;
+        investment += s.investment / s.size;
+        designInvestment += s.investmentByFunction[DESIGN] / s.size;
+      }
+    }
+    if (exitedNow) continue;
     n++;
     roles[s.role]++;
     for (let f = 0; f < 4; f++) cap[f] += s.cap[f];
@@ -95,14 +120,6 @@ function activeTotals(world: World): ActiveTotals {
       top += s.topBuyerShare;
       hhi += s.buyerHhi;
       domestic += own;
-    }
-    if (s.margin !== null) {
-      withRevenue++;
-      margin += s.margin;
-    }
-    if (s.size > 0) {
-      investment += s.investment / s.size;
-      designInvestment += s.investmentByFunction[DESIGN] / s.size;
     }
     if (lockinEligible(s, m, world.dt)) {
       eligible++;
@@ -122,6 +139,7 @@ function activeTotals(world: World): ActiveTotals {
     domestic,
     withRevenue,
     margin,
+    investors,
     investment,
     designInvestment,
     eligible,
@@ -143,6 +161,7 @@ export function timeseriesRow(world: World): TimeseriesRow {
     domestic,
     withRevenue,
     margin,
+    investors,
     investment,
     designInvestment,
     eligible,
@@ -171,8 +190,8 @@ export function timeseriesRow(world: World): TimeseriesRow {
     share_rel_quasi_hierarchy: mean(relCounts[2], relTotal),
     share_rel_hierarchy: mean(relCounts[3], relTotal),
     mean_margin: mean(margin, withRevenue),
-    mean_investment: mean(investment, n),
-    mean_design_investment: mean(designInvestment, n),
+    mean_investment: mean(investment, investors),
+    mean_design_investment: mean(designInvestment, investors),
     mean_domestic_share: mean(domestic, withSales),
     price_pressure: world.env.pricePressure,
     cost_level: world.env.costLevel,

@@ -10,6 +10,7 @@ import type { Supplier, World } from './state.js';
 
 export function exitSupplier(world: World, s: Supplier): void {
   s.active = false;
+  s.exitStep = world.step;
   for (const r of s.relationships.slice()) endRelationship(world, r, 'supplier_exit');
   s.ties = [];
   world.counters.exits++;

@@ -75,6 +75,8 @@ export interface Supplier {
   group: string;
   active: boolean;
   entryStep: number;
+  /** Step at which the supplier exited (process 8c), or null while it is active. */
+  exitStep: number | null;
   /** Capabilities in [0,1] by function. */
   cap: number[];
   /** Capability a partner performs for the supplier, by function (e.g. a sales agent's marketing). */

@@ -19,7 +19,10 @@ import { runReport } from './figures/run.js';
 import {
   influenceRanking,
   readSensitivity,
+  S2_TABLE_COLUMNS,
+  secondOrderRows,
   sensitivityFigures,
+  unanalysedMetrics,
   sensitivityMetrics,
 } from './figures/sensitivity.js';
 import { loadSweep, sweepFigures } from './figures/sweep.js';
@@ -84,6 +87,7 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
       const t = readSensitivity(dir);
       const sm = sensitivityMetrics(t, metrics);
       const data = loadSweep(dir, units, metrics);
+      const s2 = secondOrderRows(t, sm);
       const ranking = influenceRanking(
         t,
         data.runs.columns.includes('lockin_rate') ? 'lockin_rate' : sm[0],
@@ -93,9 +97,20 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
           ...sensitivityFigures(t, sm),
           ...sweepFigures(data, ranking.length >= 2 ? ranking : undefined),
         ],
-        tables: [],
+        tables: s2.length
+          ? [
+              {
+                title: 'Second-order Sobol indices',
+                caption:
+                  'S2 (Saltelli 2002): the share of the variance of cell means due to the interaction of each pair of parameters alone, with its 95% bootstrap percentile interval (sensitivity.csv).',
+                columns: S2_TABLE_COLUMNS,
+                rows: s2,
+              },
+            ]
+          : [],
         notes: [
-          `Sensitivity method: ${t.rows[0].method}; factors: ${[...new Set(t.rows.map((r) => r.factor))].join(', ')}; ${plural(data.runs.rows.length, 'run')}.`,
+          `Sensitivity method: ${t.rows[0].method}; factors: ${[...new Set(t.rows.map((r) => r.factor).filter(Boolean))].join(', ')}; ${plural(data.runs.rows.length, 'run')}.`,
+          ...unanalysedMetrics(t).map((u) => `Not analysed: ${u.metric}: ${u.reason}`),
         ],
       };
     }

@@ -4,7 +4,10 @@
  * For each step of each trajectory the elementary effect of the factor that moved is
  *   EE = (y_after - y_before) / (±Δ)
  * with Δ in unit-hypercube coordinates (Morris 1991), so effects are per full factor range and
- * comparable across factors with different units. Per factor, over the r trajectories:
+ * comparable across factors with different units. For an integer factor the run received a
+ * rounded value, so the denominator is the change it actually received, in units of its range
+ * (`layout.changes`); dividing by the nominal Δ overstated mu* by Δ / change (×1.5 for a factor
+ * in [0, 1] with p = 4). Per factor, over the r trajectories:
  *   mu    = mean EE (Morris 1991): sign tells the direction of a monotonic effect,
  *   mu*   = mean |EE| (Campolongo et al. 2007): overall importance, immune to sign cancellation,
  *   sigma = sample sd of EE (n-1): non-linearity and/or interactions (Morris 1991).
@@ -41,7 +44,7 @@ export interface MorrisResult {
   muStarConf: number[];
   /** Full bootstrap summaries of mu*, including percentile intervals. */
   muStarBootstrap: BootstrapSummary[];
-  /** effects[j] = the r elementary effects of factor j, in trajectory order. */
+  /** effects[j] = the elementary effects of factor j (r, less any step that did not move it), in trajectory order. */
   effects: number[][];
   trajectories: number;
   resamples: number;
@@ -66,12 +69,17 @@ export function elementaryEffects(layout: MorrisLayout, outputs: readonly number
     const first = t * (k + 1);
     steps.forEach((step, s) => {
       const change = outputs[first + s + 1] - outputs[first + s];
-      effects[step.factor].push(change / (step.direction * layout.delta));
+      // The realised input change (integer factors move by less or more than Δ); a step whose
+      // rounded value did not move has no effect to measure and is left out.
+      const dx = layout.changes ? layout.changes[t][s] : step.direction * layout.delta;
+      if (dx !== 0) effects[step.factor].push(change / dx);
     });
   });
-  effects.forEach((e, j) => {
-    if (e.length !== r)
-      throw new Error(`factor ${layout.factors[j]} moved ${e.length} times in ${r} trajectories`);
+  const moves = new Array<number>(k).fill(0);
+  for (const steps of layout.steps) for (const step of steps) moves[step.factor]++;
+  moves.forEach((n, j) => {
+    if (n !== r)
+      throw new Error(`factor ${layout.factors[j]} moved ${n} times in ${r} trajectories`);
   });
   return effects;
 }
@@ -89,22 +97,26 @@ export function analyzeMorris(
   const effects = elementaryEffects(layout, outputs);
   const r = layout.steps.length;
 
-  const muStarBootstrap = effects.map((ee) => {
+  // Per factor over its effects (r of them, fewer if an integer factor's step did not move it).
+  const muStarBootstrap = effects.map((ee): BootstrapSummary => {
+    const n = ee.length;
+    if (n === 0)
+      return { estimate: NaN, se: NaN, conf: NaN, lower: NaN, upper: NaN, level, resamples: 0 };
     const abs = ee.map(Math.abs);
     const replicates = new Array<number>(resamples);
     for (let b = 0; b < resamples; b++) {
       let total = 0;
-      for (let t = 0; t < r; t++) total += abs[randomIndex(rng, r)];
-      replicates[b] = total / r;
+      for (let t = 0; t < n; t++) total += abs[randomIndex(rng, n)];
+      replicates[b] = total / n;
     }
     return summarizeBootstrap(mean(abs), replicates, level);
   });
 
   return {
     factors: [...layout.factors],
-    mu: effects.map((ee) => mean(ee)),
+    mu: effects.map((ee) => (ee.length > 0 ? mean(ee) : NaN)),
     muStar: muStarBootstrap.map((s) => s.estimate),
-    sigma: effects.map((ee) => sd(ee)),
+    sigma: effects.map((ee) => (ee.length > 0 ? sd(ee) : NaN)),
     muStarConf: muStarBootstrap.map((s) => s.conf),
     muStarBootstrap,
     effects,

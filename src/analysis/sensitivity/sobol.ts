@@ -8,7 +8,16 @@
  *
  * with V the (population) variance of the 2N outputs f(A) ∪ f(B). Outputs are first
  * standardised by their overall mean and standard deviation, as SALib does: the indices are
- * ratios, but centring reduces the variance of the products in the estimators.
+ * ratios, but centring reduces the variance of the products in the estimators. Every variance
+ * is computed in two passes (mean first, then squared deviations), never as E[y²] − E[y]²,
+ * whose cancellation turned a constant f(A) ∪ f(B) into V ≈ ±1e-19 and indices of 1e17.
+ *
+ * Undefined indices. When the outputs, or the outputs of A ∪ B that V is taken over, do not
+ * vary (their standard deviation is at most NEGLIGIBLE_SPREAD times their largest absolute
+ * value, i.e. zero to within rounding), every estimator divides by zero and the indices do not
+ * exist: they are NaN and `undefinedReason` says why. The same test is applied to each
+ * bootstrap replicate; replicates in which V vanishes are left out of the intervals and counted
+ * in `droppedReplicates`.
  *
  * Confidence intervals come from a bootstrap over the N base samples (the same resampled
  * indices for every factor, as in SALib). We report SALib's normal-approximation half-width
@@ -55,6 +64,41 @@ export interface SobolResult {
   N: number;
   resamples: number;
   level: number;
+  /** Why the indices are undefined (NaN), or null when they are defined. */
+  undefinedReason: string | null;
+  /** Bootstrap replicates left out because V vanished in the resample (0 normally). */
+  droppedReplicates: number;
+}
+
+/**
+ * A spread (standard deviation) at most this fraction of the values' largest magnitude counts
+ * as zero. Sweep outputs carry 6 significant digits (src/io/csv.ts), so a genuine spread is
+ * never below ~1e-7 of the scale, while rounding noise of a two-pass variance is ~1e-16.
+ */
+export const NEGLIGIBLE_SPREAD = 1e-10;
+
+/** Two-pass population mean and variance (ddof = 0) of xs[idx[t]]; also the largest |x|. */
+export function twoPassMoments(
+  xs: ArrayLike<number>,
+  idx?: ArrayLike<number>,
+): { mean: number; variance: number; maxAbs: number } {
+  const n = idx ? idx.length : xs.length;
+  let sum = 0;
+  let maxAbs = 0;
+  for (let t = 0; t < n; t++) {
+    const v = xs[idx ? idx[t] : t];
+    sum += v;
+    if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+  }
+  const m = sum / n;
+  let ss = 0;
+  for (let t = 0; t < n; t++) ss += (xs[idx ? idx[t] : t] - m) ** 2;
+  return { mean: m, variance: ss / n, maxAbs };
+}
+
+/** Whether a sample with this standard deviation and largest |value| is constant to within rounding. */
+export function isNegligibleSpread(sd: number, maxAbs: number): boolean {
+  return !(sd > NEGLIGIBLE_SPREAD * maxAbs);
 }
 
 /** Outputs split into the Saltelli blocks (SALib's `separate_output_values`). */
@@ -89,21 +133,36 @@ interface Estimates {
   S2: number[][] | null;
 }
 
-/** Point estimates on the base samples listed in `idx` (the identity, or a bootstrap resample). */
-function estimate(o: SaltelliOutputs, idx: ArrayLike<number>): Estimates {
+/**
+ * Point estimates on the base samples listed in `idx` (the identity, or a bootstrap resample).
+ * `scale` = (mean, sd) of the standardisation, so the zero-variance test is made in the
+ * outputs' own units. Returns null when V vanishes in this sample.
+ */
+function estimate(
+  o: SaltelliOutputs,
+  idx: ArrayLike<number>,
+  scale: { mean: number; sd: number },
+): Estimates | null {
   const n = idx.length;
   const k = o.AB.length;
-  // Population variance of f(A) ∪ f(B) (numpy's np.var default, ddof = 0).
+  // Population variance of f(A) ∪ f(B) (numpy's np.var default, ddof = 0), in two passes.
   let sum = 0;
-  let sumSq = 0;
+  let maxAbs = 0;
   for (let t = 0; t < n; t++) {
     const a = o.A[idx[t]];
     const b = o.B[idx[t]];
     sum += a + b;
-    sumSq += a * a + b * b;
+    maxAbs = Math.max(
+      maxAbs,
+      Math.abs(scale.mean + scale.sd * a),
+      Math.abs(scale.mean + scale.sd * b),
+    );
   }
   const m = sum / (2 * n);
-  const V = sumSq / (2 * n) - m * m;
+  let ss = 0;
+  for (let t = 0; t < n; t++) ss += (o.A[idx[t]] - m) ** 2 + (o.B[idx[t]] - m) ** 2;
+  const V = ss / (2 * n);
+  if (isNegligibleSpread(Math.sqrt(V) * scale.sd, maxAbs)) return null;
 
   const S1 = new Array<number>(k);
   const ST = new Array<number>(k);
@@ -144,7 +203,9 @@ function estimate(o: SaltelliOutputs, idx: ArrayLike<number>): Estimates {
  * Sobol' indices from model outputs listed in the Saltelli design's row order
  * (`outputs[i]` is the output of `design.rows[i]`).
  *
- * If the outputs are constant the indices are undefined and returned as NaN.
+ * If the outputs (or those of A ∪ B) are constant to within rounding, the indices are
+ * undefined: NaN, with `undefinedReason` set. Throws when the number of outputs does not match
+ * the layout or an output is not finite.
  */
 export function analyzeSobol(
   layout: SaltelliLayout,
@@ -168,10 +229,58 @@ export function analyzeSobol(
   const level = options.level ?? 0.95;
   const rng = options.rng ?? defaultBootstrapRng('sobol');
 
-  const y = standardize(outputs);
+  const undefinedResult = (reason: string): SobolResult => {
+    const none: BootstrapSummary = {
+      estimate: NaN,
+      se: NaN,
+      conf: NaN,
+      lower: NaN,
+      upper: NaN,
+      level,
+      resamples: 0,
+    };
+    const nan = () => new Array<number>(k).fill(NaN);
+    const s2 = () =>
+      layout.calcSecondOrder
+        ? Array.from({ length: k }, () => new Array<number>(k).fill(NaN))
+        : null;
+    return {
+      factors: [...layout.factors],
+      S1: nan(),
+      S1Conf: nan(),
+      ST: nan(),
+      STConf: nan(),
+      S2: s2(),
+      S2Conf: s2(),
+      bootstrap: {
+        S1: layout.factors.map(() => none),
+        ST: layout.factors.map(() => none),
+        S2: layout.calcSecondOrder
+          ? Array.from({ length: k }, (_, j) =>
+              Array.from({ length: k }, (_, l) => (l > j ? none : null)),
+            )
+          : null,
+      },
+      N,
+      resamples,
+      level,
+      undefinedReason: reason,
+      droppedReplicates: 0,
+    };
+  };
+
+  const moments = twoPassMoments(outputs);
+  const scale = { mean: moments.mean, sd: Math.sqrt(moments.variance) };
+  if (isNegligibleSpread(scale.sd, moments.maxAbs))
+    return undefinedResult('the outputs do not vary (variance zero relative to their scale)');
+  const y = Float64Array.from(outputs, (v) => (v - scale.mean) / scale.sd);
   const o = separateOutputs(layout, y);
   const identity = Uint32Array.from({ length: N }, (_, i) => i);
-  const point = estimate(o, identity);
+  const point = estimate(o, identity, scale);
+  if (!point)
+    return undefinedResult(
+      'the outputs of the A and B samples do not vary (variance zero relative to their scale), and every estimator divides by that variance',
+    );
 
   // Bootstrap: resample base-sample indices with replacement, re-estimate everything.
   const reps = {
@@ -184,18 +293,21 @@ export function analyzeSobol(
       : null,
   };
   const idx = new Uint32Array(N);
+  let dropped = 0;
   for (let r = 0; r < resamples; r++) {
     for (let t = 0; t < N; t++) idx[t] = randomIndex(rng, N);
-    const e = estimate(o, idx);
+    // A resample in which V vanishes has no indices: mark it NaN, leave it out below, count it.
+    const e = estimate(o, idx, scale);
+    if (!e) dropped++;
     for (let j = 0; j < k; j++) {
-      reps.S1[j][r] = e.S1[j];
-      reps.ST[j][r] = e.ST[j];
-      if (reps.S2 && e.S2) for (let l = j + 1; l < k; l++) reps.S2[j][l][r] = e.S2[j][l];
+      reps.S1[j][r] = e ? e.S1[j] : NaN;
+      reps.ST[j][r] = e ? e.ST[j] : NaN;
+      if (reps.S2) for (let l = j + 1; l < k; l++) reps.S2[j][l][r] = e?.S2 ? e.S2[j][l] : NaN;
     }
   }
 
   const summarize = (estimateValue: number, replicates: number[]): BootstrapSummary => {
-    // A resample can have zero output variance (tiny N): drop such replicates.
+    // Replicates whose V vanished are NaN: the interval is taken over the others.
     const finite = replicates.filter(Number.isFinite);
     if (!Number.isFinite(estimateValue) || finite.length < 2) {
       return {
@@ -231,19 +343,9 @@ export function analyzeSobol(
     N,
     resamples,
     level,
+    undefinedReason: null,
+    droppedReplicates: dropped,
   };
-}
-
-/** (y - mean) / sd over all outputs (population sd, as numpy's y.std()); a constant y gives NaN. */
-function standardize(outputs: readonly number[]): Float64Array {
-  const n = outputs.length;
-  let m = 0;
-  for (const v of outputs) m += v;
-  m /= n;
-  let ss = 0;
-  for (const v of outputs) ss += (v - m) ** 2;
-  const s = Math.sqrt(ss / n);
-  return Float64Array.from(outputs, (v) => (v - m) / s);
 }
 
 export interface SobolTableRow {

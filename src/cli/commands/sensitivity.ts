@@ -1,18 +1,34 @@
-/** `gvc sensitivity <sweep-dir> [--metric NAME]`: Sobol or Morris indices of a finished sweep. */
+/** `gvc sensitivity <sweep-dir> [--metric NAME] [--missing POLICY]`: Sobol or Morris indices of a finished sweep. */
 import type { Command } from 'commander';
-import { writeSensitivity } from '../../analysis/sensitivity-report.js';
+import { writeSensitivity, type MissingPolicy } from '../../analysis/sensitivity-report.js';
+import { UserError } from '../../scenario/errors.js';
+
+const POLICIES: readonly MissingPolicy[] = ['refuse', 'available'];
 
 export function registerSensitivity(program: Command): void {
   program
     .command('sensitivity')
     .description(
-      'Sobol S1/ST (sobol design) or Morris mu*/sigma (morris design) with bootstrap CIs; writes sensitivity.csv into the sweep folder.',
+      'Sobol S1/ST (and S2 with sweep.second_order) or Morris mu*/sigma with bootstrap CIs, and the seed-noise share per metric; writes sensitivity.csv and sensitivity-metrics.csv into the sweep folder.',
     )
     .argument('<sweep-dir>', 'folder of a finished sweep (or of merged shards)')
-    .option('--metric <name>', 'analyse one metric (default: every metric that varies)')
+    .option('--metric <name>', 'analyse one metric (default: every metric)')
+    .option(
+      '--missing <policy>',
+      'runs without a value of a metric: refuse (the metric is not analysed) or available (cell means over the runs that have one, flagged)',
+      'refuse',
+    )
     .option('--quiet', 'print nothing on success')
-    .action(async (dir: string, opts: { metric?: string; quiet?: boolean }) => {
-      const { path, rows } = await writeSensitivity(dir, opts.metric);
-      if (!opts.quiet) process.stdout.write(`gvc: wrote ${rows} indices to ${path}\n`);
+    .action(async (dir: string, opts: { metric?: string; missing: string; quiet?: boolean }) => {
+      if (!POLICIES.includes(opts.missing as MissingPolicy))
+        throw new UserError(
+          `--missing: expected one of ${POLICIES.join(', ')}, found "${opts.missing}"`,
+        );
+      const r = await writeSensitivity(dir, opts.metric, opts.missing as MissingPolicy);
+      if (opts.quiet) return;
+      for (const note of r.notes) process.stderr.write(`gvc: ${note}\n`);
+      process.stdout.write(
+        `gvc: wrote ${r.rows} indices for ${r.analysed} of ${r.metrics} metrics to ${r.path}${r.analysed < r.metrics ? ' (the others are listed there with the reason)' : ''}\n`,
+      );
     });
 }

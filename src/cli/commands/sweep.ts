@@ -9,7 +9,7 @@ import type { TimeseriesMode } from '../../experiment/execute.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
 import { runSweep, type Shard } from '../../experiment/sweep.js';
-import { parseSweepSpec } from '../../experiment/sweep-spec.js';
+import { parseSweepSpec, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
 import { collect, parseAgentsMode } from './run.js';
@@ -147,6 +147,8 @@ export function registerSweep(program: Command): void {
         replications: opts.reps,
         maxRuns: limits.maxRuns,
       });
+      if (!opts.quiet)
+        for (const w of sweepWarnings(spec)) process.stderr.write(`gvc: warning: ${w}\n`);
       const fixed = new Set(opts.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
       for (const f of spec.factors) {
         if (fixed.has(f.path))

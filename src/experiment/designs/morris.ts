@@ -51,6 +51,12 @@ export interface MorrisLayout {
    * rows t*(k+1) … t*(k+1)+k.
    */
   steps: MorrisStep[][];
+  /**
+   * changes[t][s]: the signed change the moved factor actually received in step s of
+   * trajectory t, in units of its range, when it differs from direction · delta (integer
+   * factors, whose values are rounded). Absent when every step is the nominal ±Δ.
+   */
+  changes?: number[][];
 }
 
 export interface MorrisDesign extends DesignBase<number>, MorrisLayout {

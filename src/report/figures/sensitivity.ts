@@ -21,6 +21,9 @@ export const SENSITIVITY_COLUMNS = [
   'ci95_high',
 ];
 
+/** Columns of the second-order table in the report. */
+export const S2_TABLE_COLUMNS = ['metric', 'factor', 'factor_2', 'value', 'ci95_low', 'ci95_high'];
+
 const INDEX_LABEL: Record<string, string> = {
   S1: 'S1 (first order)',
   ST: 'ST (total)',
@@ -31,9 +34,26 @@ const INDEX_LABEL: Record<string, string> = {
 export function readSensitivity(dir: string): Table {
   const t = readCsv(join(dir, 'sensitivity.csv'));
   requireColumns(t, SENSITIVITY_COLUMNS);
-  if (t.rows.length === 0)
-    throw new UserError(`${t.file}: no rows (no metric varied across the sweep's cells)`);
+  if (!t.rows.some((r) => r.value !== ''))
+    throw new UserError(
+      `${t.file}: no metric could be analysed (its note column and sensitivity-metrics.csv say why)`,
+    );
   return t;
+}
+
+/** Metrics listed without indices, with the reason (the note of their row). */
+export function unanalysedMetrics(t: Table): { metric: string; reason: string }[] {
+  const analysed = new Set(t.rows.filter((r) => r.value !== '').map((r) => r.metric));
+  return t.rows
+    .filter((r) => r.index === '' && !analysed.has(r.metric))
+    .map((r) => ({ metric: r.metric, reason: r.note ?? '' }));
+}
+
+/** Second-order rows (sobol sweeps with sweep.second_order), for a table of interacting pairs. */
+export function secondOrderRows(t: Table, metrics: readonly string[]): Record<string, string>[] {
+  return t.rows
+    .filter((r) => r.index === 'S2' && metrics.includes(r.metric))
+    .map((r) => Object.fromEntries(S2_TABLE_COLUMNS.map((c) => [c, r[c] ?? ''])));
 }
 
 /** Factors of a metric by decreasing ST (sobol) or mu* (morris): the ranking of influence. */
@@ -48,7 +68,7 @@ export function influenceRanking(t: Table, metric: string): string[] {
 }
 
 export function sensitivityMetrics(t: Table, wanted?: readonly string[]): string[] {
-  const present = [...new Set(t.rows.map((r) => r.metric))];
+  const present = [...new Set(t.rows.filter((r) => r.value !== '').map((r) => r.metric))];
   if (wanted && wanted.length > 0) {
     for (const m of wanted) {
       if (!present.includes(m)) {
@@ -66,11 +86,10 @@ export function sensitivityMetrics(t: Table, wanted?: readonly string[]): string
 
 export function sensitivityFigures(t: Table, metrics: readonly string[]): Figure[] {
   return metrics.map((metric) => {
-    const rows = t.rows.filter((r) => r.metric === metric);
-    const method = rows[0]?.method ?? '';
+    const method = t.rows.find((r) => r.metric === metric)?.method ?? '';
     const indices = method === 'morris' ? ['mu_star', 'sigma'] : ['S1', 'ST'];
+    const rows = t.rows.filter((r) => r.metric === metric && indices.includes(r.index));
     const values = rows
-      .filter((r) => indices.includes(r.index))
       .map((r) => ({
         factor: r.factor,
         index: INDEX_LABEL[r.index] ?? r.index,

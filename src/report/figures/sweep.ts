@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeValues } from '../../analysis/summary.js';
+import { TIMESERIES_COLUMNS } from '../../engine/observations.js';
 import { METRIC_COLUMNS } from '../../experiment/sweep-columns.js';
 import { UserError } from '../../scenario/errors.js';
 import { suggest } from '../../scenario/resolve.js';
@@ -194,7 +195,7 @@ function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[
       const y = num(data.runs, r, metric);
       if (y !== null) ys.push(y);
     }
-    const s = summarizeValues(ys);
+    const s = summarizeValues(ys, TIMESERIES_COLUMNS.find((c) => c.name === metric)?.domain);
     if (s.mean === null) continue;
     out.push({
       metric: withUnit(metric, data.units.get(metric)),
