@@ -4,16 +4,18 @@
  * first, so the indices describe the expected outcome; the bootstrap intervals come from the
  * estimators in sensitivity/ (Saltelli 2010, Jansen 1999; Morris 1991, Campolongo 2007).
  */
-import { createReadStream, existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { osFailure } from '../io/os-errors.js';
+import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
-import { parse } from 'csv-parse';
+import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
+import { readDesignFile } from '../experiment/design-file.js';
 import type { ColumnSpec } from '../engine/observations.js';
-import { CsvWriter } from '../io/csv.js';
+import { CsvWriter, formatRows } from '../io/csv.js';
 import { DESIGN_FILE } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { suggest } from '../scenario/resolve.js';
 import { METRIC_COLUMNS } from '../experiment/sweep-columns.js';
-import type { DesignRecord } from '../experiment/sweep.js';
 import { analyzeMorris } from './sensitivity/morris.js';
 import { analyzeSobol } from './sensitivity/sobol.js';
 
@@ -72,12 +74,18 @@ async function cellMeans(
 ): Promise<number[][]> {
   const sums = metrics.map(() => new Array<number>(cells).fill(0));
   const counts = metrics.map(() => new Array<number>(cells).fill(0));
-  const parser = createReadStream(runsCsv).pipe(parse({ columns: true }));
-  for await (const r of parser as AsyncIterable<Record<string, string>>) {
-    const c = Number(r.cell_id) - 1;
+  if (!existsSync(runsCsv))
+    throw new UserError(`${runsCsv}: missing (not a finished sweep folder)`);
+  for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics])) {
+    const c = intCell(r, runsCsv, 'cell_id', 1) - 1;
+    if (c >= cells)
+      throw new UserError(
+        `${runsCsv}:${r.line}: cell_id: expected at most ${cells} (design.json's cells), found ${c + 1}`,
+      );
     metrics.forEach((m, j) => {
-      if (r[m] !== '' && r[m] !== undefined) {
-        sums[j][c] += Number(r[m]);
+      const x = numberCell(r, runsCsv, m);
+      if (x !== null) {
+        sums[j][c] += x;
         counts[j][c]++;
       }
     });
@@ -94,7 +102,7 @@ export async function sensitivityRows(
   const designPath = join(sweepDir, DESIGN_FILE);
   if (!existsSync(designPath))
     throw new UserError(`${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})`);
-  const design = JSON.parse(readFileSync(designPath, 'utf8')) as DesignRecord;
+  const design = readDesignFile(sweepDir);
   if (design.shard)
     throw new UserError(`${sweepDir}: a single shard; merge the shards first (gvc merge)`);
   if (!design.layout) {
@@ -190,10 +198,36 @@ export async function writeSensitivity(
 ): Promise<{ path: string; rows: number }> {
   const rows = await sensitivityRows(sweepDir, metric);
   const path = join(sweepDir, SENSITIVITY_FILE);
+  removeStaleTempFiles(sweepDir, [SENSITIVITY_FILE]);
+  // Replaces only a sensitivity.csv gvc wrote (recognised by its header): a file of the
+  // user's by that name is never overwritten.
+  if (existsSync(path)) {
+    const header = formatRows(SENSITIVITY_COLUMNS, null);
+    let head = '';
+    try {
+      head = readFileSync(path, 'utf8').slice(0, header.length);
+    } catch (err) {
+      throw osFailure(err, 'read', path);
+    }
+    if (head !== header)
+      throw new UserError(
+        `${path}: exists and was not written by gvc sensitivity (its header differs); move it away first`,
+      );
+  }
   const tmp = `${path}.tmp-${process.pid}`;
   const writer = new CsvWriter<SensitivityRow>(tmp, SENSITIVITY_COLUMNS);
-  for (const r of rows) writer.write(r);
-  await writer.close();
-  renameSync(tmp, path);
+  try {
+    for (const r of rows) writer.write(r);
+    await writer.close();
+    renameSync(tmp, path);
+  } catch (err) {
+    writer.discard();
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Left for the stale-file sweep of the next gvc sensitivity.
+    }
+    throw osFailure(err, 'write', path);
+  }
   return { path, rows: rows.length };
 }

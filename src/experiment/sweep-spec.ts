@@ -14,7 +14,7 @@
  *       suppliers.smes.intent.network_ties: { min: 0, max: 6, steps: 4 }
  *       environment.ipr_protection: { min: 0.1, max: 0.9 }
  */
-import { ScenarioError, UserError } from '../scenario/errors.js';
+import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
 import { applyParams, suggest } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/types.js';
@@ -56,14 +56,7 @@ export interface SweepOverrides {
 
 type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
-const show = (x: unknown) =>
-  typeof x === 'string'
-    ? JSON.stringify(x)
-    : Array.isArray(x)
-      ? 'a list'
-      : isMap(x)
-        ? 'a mapping'
-        : String(x);
+const show = describeValue;
 
 export function parseSweepSpec(
   raw: unknown,
@@ -115,8 +108,8 @@ export function parseSweepSpec(
   if (!isMap(r.parameters) || Object.keys(r.parameters).length === 0) {
     fail(
       'sweep.parameters',
-      'a mapping from parameter paths to a list of values or {min, max}',
-      r.parameters === undefined ? 'nothing' : show(r.parameters),
+      'at least one parameter to vary: a mapping from parameter paths to a list of values or {min, max}',
+      show(r.parameters),
     );
   }
   const factors = Object.entries(r.parameters as Raw).map(([path, v]) =>

@@ -12,7 +12,7 @@ import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
 import { buildManifest, writeJson } from '../io/manifest.js';
 import { openSweepDir } from '../io/sweep-dir.js';
-import { Journal, JournaledTable } from '../io/sweep-files.js';
+import { Journal, JournaledTable, readJournal } from '../io/sweep-files.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { flattenScenario } from '../scenario/resolve.js';
 import { Progress } from '../cli/progress.js';
@@ -134,7 +134,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
   const plan = planSweep(o.loaded, o.spec, o.timeseries);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard);
-  const dir = openSweepDir(o.out, { force: o.force, resume: o.resume, design: record });
+  const dir = openSweepDir(o.out, {
+    force: o.force,
+    resume: o.resume,
+    design: record,
+    inputs: [o.loaded.file, ...(o.loaded.base ? [o.loaded.base.file] : [])],
+  });
   const factors = plan.spec.factors;
   const runCols = runsColumns(factors);
   // A runs.csv line is the run's identifiers and parameters, formatted here, then its final
@@ -146,14 +151,21 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const withTimeseries = o.timeseries.kind !== 'none';
 
   const journalPath = dir.file(JOURNAL_FILE);
-  const last = dir.resumed ? Journal.lastEntry(journalPath) : null;
+  const journalState = dir.resumed
+    ? readJournal(journalPath, [
+        dir.file(RUNS_FILE),
+        dir.file(ERRORS_FILE),
+        withTimeseries ? dir.file(TIMESERIES_FILE) : null,
+      ])
+    : null;
+  const last = journalState?.last ?? null;
   const sizes = last?.sizes;
   const runsTable = new JournaledTable(dir.file(RUNS_FILE), runCols, sizes?.[0]);
   const errorsTable = new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]);
   const tsTable = withTimeseries
     ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2])
     : null;
-  const journal = new Journal(journalPath, last !== null);
+  const journal = new Journal(journalPath, journalState?.bytes ?? null);
 
   // This process's runs, by position (journal entries count positions); first = the next to do.
   const planned = shardRunCount(plan.totalRuns, o.shard);

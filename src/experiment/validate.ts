@@ -212,7 +212,14 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
 export async function runValidation(o: ValidateOptions): Promise<ValidationOutcome> {
   const startTime = new Date();
   const experiments = findValidationFiles(o.inputs);
-  const dir = prepareOutputDir(o.out, o.force);
+  const dir = prepareOutputDir(o.out, {
+    force: o.force,
+    kind: 'validation',
+    inputs: [
+      ...o.inputs,
+      ...experiments.flatMap((e) => (e.loaded.base ? [e.file, e.loaded.base.file] : [e.file])),
+    ],
+  });
   const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
   try {
     const rows: ValidationRow[] = [];

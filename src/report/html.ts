@@ -3,6 +3,7 @@
  * provenance from manifest.json, each figure with its caption, and any tables.
  */
 import type { ManifestSummary } from './data.js';
+import { REPORT_GENERATOR_TAG } from '../io/output-guard.js';
 import type { RenderedFigure } from './render.js';
 
 export function escapeHtml(s: string): string {
@@ -101,6 +102,7 @@ export function buildHtml(page: ReportPage): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${REPORT_GENERATOR_TAG}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style>

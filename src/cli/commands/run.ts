@@ -5,9 +5,9 @@
  * nothing behind.
  */
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import type { AgentsMode, TimeseriesRow } from '../../engine/observations.js';
 import { simulate } from '../../engine/simulation.js';
+import { defaultOutputFolder } from '../../io/output-guard.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
@@ -54,7 +54,7 @@ export function registerRun(program: Command): void {
       const agents = parseAgentsMode(opts.agents);
       const loaded = loadScenario(file, { sets: opts.set, seed: opts.seed, steps: opts.steps });
       const { scenario } = loaded;
-      const outDir = opts.out ?? join('output', scenario.name);
+      const outDir = opts.out ?? defaultOutputFolder(scenario.name, loaded.file);
       let last: TimeseriesRow | null = null;
       const started = Date.now();
       const result = await writeRunOutputs(
@@ -63,6 +63,7 @@ export function registerRun(program: Command): void {
           force: Boolean(opts.force),
           agents,
           runId: 1,
+          inputs: [loaded.file, ...(loaded.base ? [loaded.base.file] : [])],
           manifest: {
             scenarioFile: loaded.file,
             scenarioSha256: loaded.sha256,
