@@ -71,12 +71,14 @@ async function cellMeans(
   runsCsv: string,
   metrics: readonly string[],
   cells: number,
-): Promise<number[][]> {
+): Promise<{ means: number[][]; runs: number }> {
+  let runs = 0;
   const sums = metrics.map(() => new Array<number>(cells).fill(0));
   const counts = metrics.map(() => new Array<number>(cells).fill(0));
   if (!existsSync(runsCsv))
     throw new UserError(`${runsCsv}: missing (not a finished sweep folder)`);
   for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics])) {
+    runs++;
     const c = intCell(r, runsCsv, 'cell_id', 1) - 1;
     if (c >= cells)
       throw new UserError(
@@ -90,7 +92,10 @@ async function cellMeans(
       }
     });
   }
-  return sums.map((row, j) => row.map((s, c) => (counts[j][c] > 0 ? s / counts[j][c] : NaN)));
+  return {
+    means: sums.map((row, j) => row.map((s, c) => (counts[j][c] > 0 ? s / counts[j][c] : NaN))),
+    runs,
+  };
 }
 
 const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
@@ -118,7 +123,17 @@ export async function sensitivityRows(
     );
   }
   const metrics = metric ? [metric] : all;
-  const means = await cellMeans(join(sweepDir, 'runs.csv'), metrics, design.cells);
+  const { means, runs } = await cellMeans(join(sweepDir, 'runs.csv'), metrics, design.cells);
+  // Every run is in runs.csv or (failed) in errors.csv: a file cut at a line boundary still
+  // parses, so only the count shows it.
+  const errorsCsv = join(sweepDir, 'errors.csv');
+  let failed = 0;
+  if (existsSync(errorsCsv))
+    for await (const r of csvRecords(errorsCsv, ['run_id'])) failed += r ? 1 : 0;
+  if (runs + failed !== design.total_runs)
+    throw new UserError(
+      `${join(sweepDir, 'runs.csv')}: ${runs} runs (and ${failed} in errors.csv), but ${DESIGN_FILE} records ${design.total_runs}; the sweep's files are incomplete or damaged`,
+    );
   const rows: SensitivityRow[] = [];
   metrics.forEach((m, j) => {
     const y = means[j];

@@ -275,7 +275,10 @@ export async function mergeShards(
       fingerprint: `${design.design_fingerprint}/all`,
     };
     writeJson(target.file(DESIGN_FILE), merged);
-    const manifest = readJsonObject(join(dirs[0], 'manifest.json'), "a shard's manifest");
+    // Every shard's manifest is read (a damaged one is reported); the first one's is kept.
+    const manifest = dirs
+      .map((d) => readJsonObject(join(d, 'manifest.json'), "a shard's manifest"))
+      .shift()!;
     writeJson(target.file('manifest.json'), {
       ...manifest,
       command_line: process.argv.join(' '),

@@ -30,8 +30,13 @@ export async function* csvRecords(
   path: string,
   required: readonly string[] = [],
 ): AsyncGenerator<CsvRecord> {
+  let header: string[] | null = null;
   const parser = createReadStream(path).pipe(
-    parse({ columns: true, info: true, relax_column_count: false }),
+    parse({
+      columns: (h: string[]) => (header = h),
+      info: true,
+      relax_column_count: false,
+    }),
   );
   let checked = false;
   try {
@@ -48,6 +53,15 @@ export async function* csvRecords(
         checked = true;
       }
       yield { cells: r.record, line: r.info.lines };
+    }
+    if (header === null) throw new UserError(`${path}: empty file (expected a header row)`);
+    if (!checked) {
+      const names: string[] = header;
+      const missing = required.filter((c) => !names.includes(c));
+      if (missing.length > 0)
+        throw new UserError(
+          `${path}:1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+        );
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
