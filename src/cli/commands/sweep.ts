@@ -119,6 +119,7 @@ export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown 
   for (const [path, value] of flags)
     if (value !== undefined && err.path === path) return relabel(`${flagNames[path]} ${value}`, '');
   for (const arg of [...opts.vary].reverse()) {
+    if (arg.indexOf('=') <= 0) continue;
     const p = arg.slice(0, arg.indexOf('=')).trim();
     const path = err.path.startsWith('sweep.parameters.')
       ? err.path.slice('sweep.parameters.'.length)
