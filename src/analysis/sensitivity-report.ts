@@ -15,7 +15,8 @@ import { CsvWriter, formatRows } from '../io/csv.js';
 import { DESIGN_FILE } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { suggest } from '../scenario/resolve.js';
-import { METRIC_COLUMNS } from '../experiment/sweep-columns.js';
+import { errorsColumns, METRIC_COLUMNS, runsColumns } from '../experiment/sweep-columns.js';
+import { specFor, templateOf } from '../scenario/parameters.js';
 import { analyzeMorris } from './sensitivity/morris.js';
 import { analyzeSobol } from './sensitivity/sobol.js';
 
@@ -71,13 +72,14 @@ async function cellMeans(
   runsCsv: string,
   metrics: readonly string[],
   cells: number,
+  header: readonly string[],
 ): Promise<{ means: number[][]; runs: number }> {
   let runs = 0;
   const sums = metrics.map(() => new Array<number>(cells).fill(0));
   const counts = metrics.map(() => new Array<number>(cells).fill(0));
   if (!existsSync(runsCsv))
     throw new UserError(`${runsCsv}: missing (not a finished sweep folder)`);
-  for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics])) {
+  for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics], header)) {
     runs++;
     const c = intCell(r, runsCsv, 'cell_id', 1) - 1;
     if (c >= cells)
@@ -123,13 +125,27 @@ export async function sensitivityRows(
     );
   }
   const metrics = metric ? [metric] : all;
-  const { means, runs } = await cellMeans(join(sweepDir, 'runs.csv'), metrics, design.cells);
+  const factors = design.factors.map((f) => {
+    const spec = specFor(templateOf(f.path));
+    if (!spec)
+      throw new UserError(
+        `${join(sweepDir, DESIGN_FILE)}: factors: unknown parameter path ${JSON.stringify(f.path)} (damaged file)`,
+      );
+    return { path: f.path, spec };
+  });
+  const { means, runs } = await cellMeans(
+    join(sweepDir, 'runs.csv'),
+    metrics,
+    design.cells,
+    runsColumns(factors).map((c) => c.name),
+  );
   // Every run is in runs.csv or (failed) in errors.csv: a file cut at a line boundary still
   // parses, so only the count shows it.
   const errorsCsv = join(sweepDir, 'errors.csv');
   let failed = 0;
+  const errorsHeader = errorsColumns(factors).map((c) => c.name);
   if (existsSync(errorsCsv))
-    for await (const r of csvRecords(errorsCsv, ['run_id'])) failed += r ? 1 : 0;
+    for await (const r of csvRecords(errorsCsv, [], errorsHeader)) failed += r ? 1 : 0;
   if (runs + failed !== design.total_runs)
     throw new UserError(
       `${join(sweepDir, 'runs.csv')}: ${runs} runs (and ${failed} in errors.csv), but ${DESIGN_FILE} records ${design.total_runs}; the sweep's files are incomplete or damaged`,

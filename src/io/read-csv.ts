@@ -29,11 +29,21 @@ export function csvReadError(err: unknown, path: string): unknown {
 export async function* csvRecords(
   path: string,
   required: readonly string[] = [],
+  exactHeader?: readonly string[],
 ): AsyncGenerator<CsvRecord> {
   let header: string[] | null = null;
   const parser = createReadStream(path).pipe(
     parse({
-      columns: (h: string[]) => (header = h),
+      columns: (h: string[]) => {
+        if (
+          exactHeader &&
+          (h.length !== exactHeader.length || h.some((c, i) => c !== exactHeader[i]))
+        )
+          throw new UserError(
+            `${path}:1: expected the columns gvc writes (${exactHeader.slice(0, 4).join(', ')}, …), found ${JSON.stringify(h.join(',').slice(0, 40))}`,
+          );
+        return (header = h);
+      },
       info: true,
       relax_column_count: false,
     }),
