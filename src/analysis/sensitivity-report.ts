@@ -10,17 +10,20 @@
  * sensitivity-metrics.csv gives per metric the runs without a value, the cells they are in,
  * and the share of variance that is seed noise (one-way ANOVA over the replicates of a cell).
  */
-import { createReadStream, existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { osFailure } from '../io/os-errors.js';
+import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
-import { parse } from 'csv-parse';
+import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
+import { readDesignFile } from '../experiment/design-file.js';
 import type { ColumnSpec } from '../engine/observations.js';
 import type { CodebookEntry } from '../io/codebook.js';
-import { CsvWriter } from '../io/csv.js';
+import { CsvWriter, formatRows } from '../io/csv.js';
 import { DESIGN_FILE } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { suggest } from '../scenario/resolve.js';
-import { METRIC_COLUMNS } from '../experiment/sweep-columns.js';
-import type { DesignRecord } from '../experiment/sweep.js';
+import { errorsColumns, METRIC_COLUMNS, runsColumns } from '../experiment/sweep-columns.js';
+import { specFor, templateOf } from '../scenario/parameters.js';
 import { analyzeMorris } from './sensitivity/morris.js';
 import { analyzeSobol, isNegligibleSpread, twoPassMoments } from './sensitivity/sobol.js';
 
@@ -175,15 +178,22 @@ async function cellValues(
   runsCsv: string,
   metrics: readonly string[],
   cells: number,
+  header: readonly string[],
 ): Promise<{ values: number[][][]; runsPerCell: number[] }> {
   const values = metrics.map(() => Array.from({ length: cells }, (): number[] => []));
   const runsPerCell = new Array<number>(cells).fill(0);
-  const parser = createReadStream(runsCsv).pipe(parse({ columns: true }));
-  for await (const r of parser as AsyncIterable<Record<string, string>>) {
-    const c = Number(r.cell_id) - 1;
+  if (!existsSync(runsCsv))
+    throw new UserError(`${runsCsv}: missing (not a finished sweep folder)`);
+  for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics], header)) {
+    const c = intCell(r, runsCsv, 'cell_id', 1) - 1;
+    if (c >= cells)
+      throw new UserError(
+        `${runsCsv}:${r.line}: cell_id: expected at most ${cells} (design.json's cells), found ${c + 1}`,
+      );
     runsPerCell[c]++;
     metrics.forEach((m, j) => {
-      if (r[m] !== '' && r[m] !== undefined) values[j][c].push(Number(r[m]));
+      const x = numberCell(r, runsCsv, m);
+      if (x !== null) values[j][c].push(x);
     });
   }
   return { values, runsPerCell };
@@ -252,7 +262,7 @@ export async function sensitivityRows(
   const designPath = join(sweepDir, DESIGN_FILE);
   if (!existsSync(designPath))
     throw new UserError(`${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})`);
-  const design = JSON.parse(readFileSync(designPath, 'utf8')) as DesignRecord;
+  const design = readDesignFile(sweepDir);
   if (design.shard)
     throw new UserError(`${sweepDir}: a single shard; merge the shards first (gvc merge)`);
   if (!design.layout) {
@@ -268,12 +278,32 @@ export async function sensitivityRows(
     );
   }
   const metrics = metric ? [metric] : all;
+  const factorSpecs = design.factors.map((f) => {
+    const spec = specFor(templateOf(f.path));
+    if (!spec)
+      throw new UserError(
+        `${join(sweepDir, DESIGN_FILE)}: factors: unknown parameter path ${JSON.stringify(f.path)} (damaged file)`,
+      );
+    return { path: f.path, spec };
+  });
   const { values, runsPerCell } = await cellValues(
     join(sweepDir, 'runs.csv'),
     metrics,
     design.cells,
+    runsColumns(factorSpecs).map((c) => c.name),
   );
   const runs = runsPerCell.reduce((a, b) => a + b, 0);
+  // Every run is in runs.csv or (failed) in errors.csv: a file cut at a line boundary still
+  // parses, so only the count shows it.
+  const errorsCsv = join(sweepDir, 'errors.csv');
+  let failed = 0;
+  const errorsHeader = errorsColumns(factorSpecs).map((c) => c.name);
+  if (existsSync(errorsCsv))
+    for await (const r of csvRecords(errorsCsv, [], errorsHeader)) failed += r ? 1 : 0;
+  if (runs + failed !== design.total_runs)
+    throw new UserError(
+      `${join(sweepDir, 'runs.csv')}: ${runs} runs (and ${failed} in errors.csv), but ${DESIGN_FILE} records ${design.total_runs}; the sweep's files are incomplete or damaged`,
+    );
   const layout = design.layout;
   const method = layout.kind;
   const factors = layout.layout.factors;
@@ -452,13 +482,50 @@ export async function writeSensitivity(
   missing: MissingPolicy = 'refuse',
 ): Promise<{ path: string; rows: number; analysed: number; metrics: number; notes: string[] }> {
   const out = await sensitivityRows(sweepDir, metric, missing);
+  removeStaleTempFiles(sweepDir, [SENSITIVITY_FILE, SENSITIVITY_METRICS_FILE]);
+  // Replaces only files gvc sensitivity wrote (recognised by their header): a file of the
+  // user's by either name is never overwritten.
+  for (const [file, cols] of [
+    [SENSITIVITY_FILE, SENSITIVITY_COLUMNS],
+    [SENSITIVITY_METRICS_FILE, SENSITIVITY_METRICS_COLUMNS],
+  ] as const) {
+    const path = join(sweepDir, file);
+    if (!existsSync(path)) continue;
+    const header = formatRows(cols, null);
+    let head = '';
+    try {
+      head = readFileSync(path, 'utf8').slice(0, header.length);
+    } catch (err) {
+      throw osFailure(err, 'read', path);
+    }
+    if (head !== header)
+      throw new UserError(
+        `${path}: exists and was not written by gvc sensitivity (its header differs); move it away first`,
+      );
+  }
   const write = async <R extends object>(file: string, cols: readonly ColumnSpec[], rows: R[]) => {
     const path = join(sweepDir, file);
     const tmp = `${path}.tmp-${process.pid}`;
     const writer = new CsvWriter<R>(tmp, cols);
-    for (const r of rows) writer.write(r);
-    await writer.close();
-    return () => renameSync(tmp, path);
+    try {
+      for (const r of rows) writer.write(r);
+      await writer.close();
+    } catch (err) {
+      writer.discard();
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // Left for the stale-file sweep of the next gvc sensitivity.
+      }
+      throw osFailure(err, 'write', path);
+    }
+    return () => {
+      try {
+        renameSync(tmp, path);
+      } catch (err) {
+        throw osFailure(err, 'write', path);
+      }
+    };
   };
   const commitRows = await write(SENSITIVITY_FILE, SENSITIVITY_COLUMNS, out.rows);
   const commitMetrics = await write(

@@ -5,8 +5,8 @@
  * memory for one cell at a time, and a sweep merged from shards (whose runs.csv is the same
  * bytes) gets exactly the same summary as one run in a single process.
  */
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
+import { UserError } from '../scenario/errors.js';
 import { TIMESERIES_COLUMNS, type ColumnSpec } from '../engine/observations.js';
 import { boundedMeanInterval, meanConfidenceInterval } from './sensitivity/stats.js';
 import { parseCsvBoolean } from '../io/csv.js';
@@ -68,9 +68,13 @@ export async function summarizeRuns(
       emit({ cell_id: cell!, ...factors, metric, ...summarizeValues(values[j], domains[j]) }),
     );
   };
-  const parser = createReadStream(runsCsv).pipe(parse({ columns: true }));
-  for await (const record of parser as AsyncIterable<Record<string, string>>) {
-    const id = Number(record.cell_id);
+  for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics])) {
+    const record = r.cells;
+    const id = intCell(r, runsCsv, 'cell_id', 1);
+    if (cell !== null && id < cell)
+      throw new UserError(
+        `${runsCsv}:${r.line}: cell_id ${id} after ${cell}: rows are out of cell order (damaged file)`,
+      );
     if (id !== cell) {
       flush();
       cell = id;
@@ -78,8 +82,8 @@ export async function summarizeRuns(
       values = metrics.map(() => []);
     }
     metrics.forEach((metric, j) => {
-      const text = record[metric];
-      if (text !== undefined && text !== '') values[j].push(Number(text));
+      const x = numberCell(r, runsCsv, metric);
+      if (x !== null) values[j].push(x);
     });
   }
   flush();

@@ -1,11 +1,14 @@
 /**
  * `gvc` entry point. Each command lives in its own module under commands/ and registers
  * itself on the program; this file only wires them up and turns errors into exit codes:
- * 2 for bad input (a UserError, one line, no stack trace), 1 for anything unexpected.
+ * 2 for bad input (a UserError, one line, no stack trace), 3 when the operating system
+ * refused a file operation (a full disk, a read-only folder …: a SystemError or any error
+ * carrying an errno code), 1 for anything unexpected (a bug).
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../scenario/errors.js';
+import { describeOsError, EXIT_OS_FAILURE, isOsError, SystemError } from '../io/os-errors.js';
 import { registerRun } from './commands/run.js';
 import { registerParams } from './commands/params.js';
 import { registerSchema } from './commands/schema.js';
@@ -31,6 +34,12 @@ export function buildProgram(): Command {
     )
     .version(PROGRAM_VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 success; 1 a check failed (gvc validate), some runs failed (gvc sweep) or an\n' +
+        'internal error (a bug); 2 bad input (nothing written); 3 the operating system refused a file\n' +
+        'operation (disk full, read-only, permission, too many open files); 130 interrupted.',
+    )
     .exitOverride();
   registerRun(program);
   registerSweep(program);
@@ -83,6 +92,14 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UserError) {
       process.stderr.write(`gvc: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof SystemError) {
+      process.stderr.write(`gvc: ${err.message}\n`);
+      return EXIT_OS_FAILURE;
+    }
+    if (isOsError(err)) {
+      process.stderr.write(`gvc: ${describeOsError(err)}\n`);
+      return EXIT_OS_FAILURE;
     }
     const e = err as Error;
     process.stderr.write(`gvc: internal error: ${e?.message ?? String(err)}\n`);

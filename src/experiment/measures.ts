@@ -16,7 +16,7 @@
  * Suppliers that exited count only with `include_exited: true`. A statistic over no suppliers
  * is NaN: the analysis reports it as missing rather than inventing a value.
  */
-import { ScenarioError } from '../scenario/errors.js';
+import { ScenarioError, describeValue } from '../scenario/errors.js';
 import { suggest } from '../scenario/resolve.js';
 import {
   SUPPLIER_COLUMNS,
@@ -83,14 +83,7 @@ const METRICS = TIMESERIES_COLUMNS.map((c) => c.name).filter(
 
 type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
-const show = (x: unknown) =>
-  typeof x === 'string'
-    ? JSON.stringify(x)
-    : Array.isArray(x)
-      ? 'a list'
-      : isMap(x)
-        ? 'a mapping'
-        : String(x);
+const show = describeValue;
 
 /** Parse a measure from a scenario file; `where` is its dotted path for error messages. */
 export function parseMeasure(

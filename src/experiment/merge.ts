@@ -4,14 +4,7 @@
  * the summary is computed by the same code from the merged runs.csv, so the CSVs are
  * byte-identical to an unsharded sweep.
  */
-import {
-  createReadStream,
-  existsSync,
-  readFileSync,
-  writeSync,
-  openSync,
-  closeSync,
-} from 'node:fs';
+import { createReadStream, existsSync, writeSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
@@ -21,6 +14,10 @@ import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
 import { commandArgs, commandLine, writeJson } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
+import { osFailure } from '../io/os-errors.js';
+import { readJsonObject } from '../io/read-json.js';
+import { readDesignFile } from './design-file.js';
+import { shardRunCount } from './plan.js';
 import { DESIGN_FILE } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { specFor, templateOf } from '../scenario/parameters.js';
@@ -49,7 +46,7 @@ function readDesign(dir: string): DesignRecord {
       : '';
     throw new UserError(`${dir}: not a finished sweep folder, no ${DESIGN_FILE}${hint}`);
   }
-  return JSON.parse(readFileSync(path, 'utf8')) as DesignRecord;
+  return readDesignFile(dir);
 }
 
 export function checkShards(
@@ -101,56 +98,124 @@ export function checkShards(
 }
 
 interface Cursor {
-  iterator: AsyncIterator<{ raw: string; record: string[] }>;
-  current: { raw: string; runId: number } | null;
+  path: string;
+  iterator: AsyncIterator<{ raw: string; record: string[]; info: { lines: number } }>;
+  current: { raw: string; runId: number; line: number } | null;
+  /** run_id of the previous record: a shard's records are in run order. */
+  lastRunId: number;
 }
 
-async function advance(c: Cursor): Promise<void> {
-  const next = await c.iterator.next();
-  c.current = next.done ? null : { raw: next.value.raw, runId: Number(next.value.record[0]) };
+/** A CSV problem found while reading `path` (csv-parse names the line). */
+function csvProblem(err: unknown, path: string): unknown {
+  const e = err as { code?: unknown; lines?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && e.code.startsWith('CSV_'))
+    return new UserError(
+      `${path}:${typeof e.lines === 'number' ? e.lines : '?'}: not a valid CSV record: ${String(e.message).split('\n')[0]}`,
+    );
+  return osFailure(err, 'read', path);
 }
 
-/** k-way merge of CSV files sorted by their first column (run_id), copying raw records. */
-async function mergeCsv(inputs: readonly string[], output: string): Promise<void> {
-  const fd = openSync(output, 'w');
+async function advance(c: Cursor, belongs: (runId: number) => boolean): Promise<void> {
+  let next;
+  try {
+    next = await c.iterator.next();
+  } catch (err) {
+    throw csvProblem(err, c.path);
+  }
+  if (next.done) {
+    c.current = null;
+    return;
+  }
+  const line = next.value.info.lines;
+  const text = next.value.record[0];
+  const runId = /^[1-9]\d*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(runId) || !belongs(runId))
+    throw new UserError(
+      `${c.path}:${line}: run_id: expected a run of this shard, found ${JSON.stringify(text.slice(0, 20))}`,
+    );
+  if (runId < c.lastRunId)
+    throw new UserError(
+      `${c.path}:${line}: run_id ${runId} after ${c.lastRunId}: the shard's rows are out of order (damaged file)`,
+    );
+  c.lastRunId = runId;
+  c.current = { raw: next.value.raw, runId, line };
+}
+
+/**
+ * k-way merge of CSV files sorted by their first column (run_id), copying raw records.
+ * `belongs[i]` tells whether a run_id is one of input i's shard. Returns the distinct run_ids
+ * of each input.
+ */
+async function mergeCsv(
+  inputs: readonly string[],
+  output: string,
+  belongs: readonly ((runId: number) => boolean)[],
+): Promise<Set<number>[]> {
+  let fd: number;
+  try {
+    fd = openSync(output, 'w');
+  } catch (err) {
+    throw osFailure(err, 'create', output);
+  }
+  const ids = inputs.map(() => new Set<number>());
   try {
     const cursors: Cursor[] = [];
     let header: string | null = null;
-    for (const path of inputs) {
-      const parser = createReadStream(path).pipe(parse({ raw: true, relax_column_count: false }));
-      const iterator = (parser as unknown as AsyncIterable<{ raw: string; record: string[] }>)[
-        Symbol.asyncIterator
-      ]();
-      const first = await iterator.next();
-      if (first.done) throw new UserError(`${path}: empty file`);
+    for (const [i, path] of inputs.entries()) {
+      if (!existsSync(path))
+        throw new UserError(`${path}: missing (the shard folder is incomplete)`);
+      const parser = createReadStream(path).pipe(
+        parse({ raw: true, info: true, relax_column_count: false }),
+      );
+      const iterator = (
+        parser as unknown as AsyncIterable<{
+          raw: string;
+          record: string[];
+          info: { lines: number };
+        }>
+      )[Symbol.asyncIterator]();
+      let first;
+      try {
+        first = await iterator.next();
+      } catch (err) {
+        throw csvProblem(err, path);
+      }
+      if (first.done) throw new UserError(`${path}: empty file (expected a header row)`);
       if (header === null) header = first.value.raw;
       else if (first.value.raw !== header)
-        throw new UserError(`${path}: its columns differ from the other shards'`);
-      const cursor: Cursor = { iterator, current: null };
-      await advance(cursor);
+        throw new UserError(`${path}:1: its columns differ from the other shards'`);
+      const cursor: Cursor = { path, iterator, current: null, lastRunId: 0 };
+      await advance(cursor, belongs[i]);
       cursors.push(cursor);
     }
     const put = (text: string) => {
       const buf = Buffer.from(text, 'utf8');
       let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      try {
+        while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      } catch (err) {
+        throw osFailure(err, 'write', output);
+      }
     };
     put(header!);
     for (;;) {
-      let best: Cursor | null = null;
-      for (const c of cursors)
-        if (c.current && (!best || c.current.runId < best.current!.runId)) best = c;
-      if (!best) break;
-      const runId = best.current!.runId;
+      let best = -1;
+      for (const [i, c] of cursors.entries())
+        if (c.current && (best < 0 || c.current.runId < cursors[best].current!.runId)) best = i;
+      if (best < 0) break;
+      const c = cursors[best];
+      const runId = c.current!.runId;
+      ids[best].add(runId);
       // All records of one run are consecutive in one shard.
-      while (best.current && best.current.runId === runId) {
-        put(best.current.raw);
-        await advance(best);
+      while (c.current && c.current.runId === runId) {
+        put(c.current.raw);
+        await advance(c, belongs[best]);
       }
     }
   } finally {
     closeSync(fd);
   }
+  return ids;
 }
 
 export async function mergeShards(
@@ -165,18 +230,28 @@ export async function mergeShards(
     path: f.path,
     spec: specFor(templateOf(f.path))!,
   }));
-  const target = prepareOutputDir(out, force);
+  const target = prepareOutputDir(out, { force, kind: 'sweep', inputs: dirs });
   try {
     const files: CodebookEntry[] = [];
-    await mergeCsv(
+    const shards = designs.map((d) => {
+      const [index, count] = d.shard!.split('/').map(Number);
+      return { index, count };
+    });
+    // A run_id belongs to shard i/n when it is i, i+n, i+2n … up to the design's total.
+    const belongs = shards.map(
+      (sh) => (id: number) => id <= design.total_runs && (id - sh.index) % sh.count === 0,
+    );
+    const okIds = await mergeCsv(
       dirs.map((d) => join(d, RUNS_FILE)),
       target.file(RUNS_FILE),
+      belongs,
     );
     files.push({ file: RUNS_FILE, columns: runsColumns(factors) });
     if (design.timeseries !== 'none') {
       await mergeCsv(
         dirs.map((d) => join(d, TIMESERIES_FILE)),
         target.file(TIMESERIES_FILE),
+        belongs,
       );
       files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
     }
@@ -190,10 +265,26 @@ export async function mergeShards(
     );
     await writer.close();
     files.push({ file: SUMMARY_FILE, columns: sumCols });
-    await mergeCsv(
+    const failedIds = await mergeCsv(
       dirs.map((d) => join(d, ERRORS_FILE)),
       target.file(ERRORS_FILE),
+      belongs,
     );
+    // Every run of a shard is in runs.csv or errors.csv, exactly once: a file cut at a line
+    // boundary parses cleanly, so the count is what shows it.
+    shards.forEach((sh, i) => {
+      const expected = shardRunCount(design.total_runs, sh);
+      const found = okIds[i].size + failedIds[i].size;
+      const both = [...okIds[i]].find((id) => failedIds[i].has(id));
+      if (both !== undefined)
+        throw new UserError(
+          `${join(dirs[i], ERRORS_FILE)}: run ${both} is also in ${RUNS_FILE} (damaged shard)`,
+        );
+      if (found !== expected)
+        throw new UserError(
+          `${join(dirs[i], RUNS_FILE)}: ${found} runs (with ${ERRORS_FILE}), but shard ${designs[i].shard} has ${expected}; the shard's files are incomplete or damaged`,
+        );
+    });
     files.push({ file: ERRORS_FILE, columns: errorsColumns(factors) });
     if (design.layout) files.push(...SENSITIVITY_CODEBOOK);
     await writeCodebook(target.file('codebook.csv'), files);
@@ -203,10 +294,10 @@ export async function mergeShards(
       fingerprint: `${design.design_fingerprint}/all`,
     };
     writeJson(target.file(DESIGN_FILE), merged);
-    const manifest = JSON.parse(readFileSync(join(dirs[0], 'manifest.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    // Every shard's manifest is read (a damaged one is reported); the first one's is kept.
+    const manifest = dirs
+      .map((d) => readJsonObject(join(d, 'manifest.json'), "a shard's manifest"))
+      .shift()!;
     writeJson(target.file('manifest.json'), {
       ...manifest,
       command_line: commandLine(process.argv),

@@ -17,7 +17,7 @@
  *       environment.ipr_protection: { min: 0.1, max: 0.9 }
  */
 import { MAX_SOBOL_DIMENSION } from './designs/sobol-sequence.js';
-import { ScenarioError, UserError } from '../scenario/errors.js';
+import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
 import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
 import { applyParams, suggest } from '../scenario/resolve.js';
@@ -81,14 +81,7 @@ export interface SweepOverrides {
 
 type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
-const show = (x: unknown) =>
-  typeof x === 'string'
-    ? JSON.stringify(x)
-    : Array.isArray(x)
-      ? 'a list'
-      : isMap(x)
-        ? 'a mapping'
-        : String(x);
+const show = describeValue;
 
 export function parseSweepSpec(
   raw: unknown,
@@ -170,8 +163,8 @@ export function parseSweepSpec(
   if (!isMap(r.parameters) || Object.keys(r.parameters).length === 0) {
     fail(
       'sweep.parameters',
-      'a mapping from parameter paths to a list of values or {min, max}',
-      r.parameters === undefined ? 'nothing' : show(r.parameters),
+      'at least one parameter to vary: a mapping from parameter paths to a list of values or {min, max}',
+      show(r.parameters),
     );
   }
   for (const path of Object.keys(r.parameters as Raw)) {

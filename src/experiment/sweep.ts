@@ -13,7 +13,7 @@ import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
 import { buildManifest, writeJson } from '../io/manifest.js';
 import { openSweepDir, type SweepDir } from '../io/sweep-dir.js';
-import { Journal, JournaledTable } from '../io/sweep-files.js';
+import { Journal, JournaledTable, readJournal, type JournalEntry } from '../io/sweep-files.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { flattenScenario } from '../scenario/resolve.js';
 import { Progress } from '../cli/progress.js';
@@ -185,6 +185,7 @@ function openSweep(o: SweepOptions, record: DesignRecord): { dir: SweepDir; mixe
     force: o.force,
     resume: o.resume,
     design: record,
+    inputs: [o.loaded.file, ...(o.loaded.base ? [o.loaded.base.file] : [])],
     onResume: (recorded) => {
       mixed = checkSameProgram(
         `cannot resume ${o.out}.partial: its runs so far`,
@@ -208,7 +209,7 @@ interface SweepTables {
   journal: Journal;
   journalPath: string;
   /** The last journal entry of a resumed sweep; null when starting afresh. */
-  last: ReturnType<typeof Journal.lastEntry>;
+  last: JournalEntry | null;
 }
 
 function openTables(
@@ -219,7 +220,14 @@ function openTables(
   const runCols = runsColumns(factors);
   const errCols = errorsColumns(factors);
   const journalPath = dir.file(JOURNAL_FILE);
-  const last = dir.resumed ? Journal.lastEntry(journalPath) : null;
+  const journalState = dir.resumed
+    ? readJournal(journalPath, [
+        dir.file(RUNS_FILE),
+        dir.file(ERRORS_FILE),
+        withTimeseries ? dir.file(TIMESERIES_FILE) : null,
+      ])
+    : null;
+  const last = journalState?.last ?? null;
   const sizes = last?.sizes;
   return {
     runCols,
@@ -229,7 +237,7 @@ function openTables(
     timeseries: withTimeseries
       ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2])
       : null,
-    journal: new Journal(journalPath, last !== null),
+    journal: new Journal(journalPath, journalState?.bytes ?? null),
     journalPath,
     last,
   };

@@ -249,7 +249,14 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     ],
     limits,
   );
-  const dir = prepareOutputDir(o.out, o.force);
+  const dir = prepareOutputDir(o.out, {
+    force: o.force,
+    kind: 'validation',
+    inputs: [
+      ...o.inputs,
+      ...experiments.flatMap((e) => (e.loaded.base ? [e.file, e.loaded.base.file] : [e.file])),
+    ],
+  });
   const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
   try {
     const rows: ValidationRow[] = [];

@@ -21,7 +21,7 @@
  * `gvc sweep` on the same file reproduces the experiment's runs), otherwise from
  * `validation.replications` and `validation.seed`.
  */
-import { ScenarioError, UserError } from '../scenario/errors.js';
+import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
 import { checkText } from '../scenario/text.js';
 import type { ParamValue } from '../scenario/parameters.js';
 import { suggest } from '../scenario/resolve.js';
@@ -66,14 +66,7 @@ export interface ValidationSpec {
 
 type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
-const show = (x: unknown) =>
-  typeof x === 'string'
-    ? JSON.stringify(x)
-    : Array.isArray(x)
-      ? 'a list'
-      : isMap(x)
-        ? 'a mapping'
-        : String(x);
+const show = describeValue;
 const KEYS = [
   'pattern',
   'kind',

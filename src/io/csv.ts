@@ -11,6 +11,7 @@
  * for the disk instead, and memory stays at one batch whatever the run length.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { osFailure } from './os-errors.js';
 import { stringify } from 'csv-stringify/sync';
 import type { ColumnSpec, ColumnType } from '../engine/observations.js';
 
@@ -259,7 +260,11 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
     );
     this.batchRows = Math.max(1, Math.floor(options.batchRows ?? DEFAULT_BATCH_ROWS));
     this.cells = new Array<string>(columns.length);
-    this.fd = openSync(path, 'w');
+    try {
+      this.fd = openSync(path, 'w');
+    } catch (err) {
+      throw osFailure(err, 'create', path);
+    }
     try {
       this.put(formatRows(columns, null));
     } catch (err) {
@@ -333,6 +338,10 @@ export class CsvWriter<R extends object = Record<string, unknown>> {
     const buf = Buffer.from(text, 'utf8');
     let off = 0;
     // writeSync may write fewer bytes than asked (e.g. on pipes or when interrupted).
-    while (off < buf.length) off += writeSync(this.fd as number, buf, off, buf.length - off);
+    try {
+      while (off < buf.length) off += writeSync(this.fd as number, buf, off, buf.length - off);
+    } catch (err) {
+      throw osFailure(err, 'write', this.path);
+    }
   }
 }

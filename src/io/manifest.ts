@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { osFailure } from './os-errors.js';
 
 export interface ManifestInfo {
   /** The scenario file as given on the command line; null when there is none. */
@@ -71,7 +72,7 @@ let programInfoCache: ProgramInfo | undefined;
  * The package folder: the nearest folder above this module whose package.json has a name.
  * Nameless package.json files (`{"type": "module"}` markers in build folders) are skipped.
  */
-function packageDir(): string | null {
+export function packageDir(): string | null {
   let d = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const file = join(d, 'package.json');
@@ -235,7 +236,11 @@ export function writeJson(path: string, obj: unknown): void {
     writeFileSync(tmp, text, 'utf8');
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The stale-file sweep of a later command removes it.
+    }
+    throw osFailure(err, 'write', path);
   }
 }

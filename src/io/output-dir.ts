@@ -1,8 +1,9 @@
 /**
- * Atomic output folders: a run writes into a hidden staging folder next to the target and
- * only a finished run is renamed into place, so an output folder is either complete or
+ * Atomic output folders: a command writes into a hidden staging folder next to the target and
+ * only a finished result is renamed into place, so an output folder is either complete or
  * absent — never half-written by a crash, an error or Ctrl-C. With --force an old folder is
- * replaced only at that final rename, so a failed rerun keeps the previous results.
+ * replaced only at that final rename, so a failed rerun keeps the previous results; and only
+ * a folder gvc itself wrote, of the same kind, is ever replaced (output-guard.ts).
  */
 import {
   mkdirSync,
@@ -14,8 +15,14 @@ import {
   lstatSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../scenario/errors.js';
+import { registerCleanup } from './cleanup.js';
+import { errnoCode, errnoReason, SystemError } from './os-errors.js';
+import { assertReplaceable, type OutputKind } from './output-guard.js';
+import { removeStaleStaging, STAGING_MARKER, stagingName, writeStagingMarker } from './staging.js';
+
+export { registerCleanup } from './cleanup.js';
 
 export interface OutputDir {
   /** The output folder as the user gave it (used in messages). */
@@ -30,109 +37,24 @@ export interface OutputDir {
   abort(): void;
 }
 
-// ---------------------------------------------------------------------------------------
-// Cleanup on interruption
-
-type Cleanup = () => void;
-const cleanups = new Set<Cleanup>();
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const signalHandlers = new Map<NodeJS.Signals, () => void>();
-
-function runCleanups(): void {
-  for (const fn of [...cleanups]) {
-    cleanups.delete(fn);
-    try {
-      fn();
-    } catch {
-      // One failed cleanup must not keep the others from running while the process dies.
-    }
-  }
+export interface OutputOptions {
+  /** Replace a non-empty target (only one gvc wrote, of the same kind). */
+  force: boolean;
+  /** What the command writes; --force replaces only a folder of this kind. */
+  kind: OutputKind;
+  /** The command's input files and folders: a target holding one is never replaced. */
+  inputs?: readonly string[];
 }
 
-function onExit(): void {
-  runCleanups();
-}
-
-function install(): void {
-  if (signalHandlers.size > 0) return;
-  for (const sig of SIGNALS) {
-    const handler = (): void => {
-      runCleanups();
-      uninstall();
-      // Our listener replaced Node's default action (exit); restore it by re-raising, so
-      // the exit status still says "killed by SIGINT" — unless someone else listens too,
-      // in which case the decision is theirs.
-      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
-    };
-    signalHandlers.set(sig, handler);
-    process.on(sig, handler);
-  }
-  process.on('exit', onExit);
-}
-
-function uninstall(): void {
-  for (const [sig, handler] of signalHandlers) process.removeListener(sig, handler);
-  signalHandlers.clear();
-  process.removeListener('exit', onExit);
-}
-
-/**
- * Registers a synchronous cleanup to run if the process is interrupted (SIGINT, SIGTERM,
- * SIGHUP) or exits before the returned function is called to unregister it. The signal
- * listeners exist only while at least one cleanup is registered, so Node's default Ctrl-C
- * behaviour is untouched otherwise.
- *
- * Node runs signal listeners from the event loop, so a long synchronous computation delays
- * them until it returns; prepareOutputDir also removes staging folders left behind by dead
- * processes (e.g. killed with SIGKILL) to cover what no handler can.
- */
-export function registerCleanup(fn: () => void): () => void {
-  cleanups.add(fn);
-  install();
-  return () => {
-    cleanups.delete(fn);
-    if (cleanups.size === 0) uninstall();
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// Helpers
-
-function errnoReason(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOTDIR':
-      return 'not a folder';
-    case 'ENOENT':
-      return 'no such file or folder';
-    case 'ENOSPC':
-      return 'no space left on device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'ENAMETOOLONG':
-      return 'name too long';
-    default:
-      return e?.message ?? String(err);
-  }
-}
-
-function cannotWrite(target: string, reason: string): UserError {
-  return new UserError(`cannot write output folder ${target}: ${reason}`);
-}
-
-function code(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException)?.code;
+function cannotWrite(target: string, reason: string, code?: string): SystemError {
+  return new SystemError(`cannot write output folder ${target}: ${reason}`, code);
 }
 
 /**
  * Creates `dir` and its missing parents one by one, recording what it created so abort()
  * can take it back. Not `mkdirSync(…, {recursive: true})`: in Node 20 that loops forever
  * on paths such as /proc/x/y, where mkdir fails with ENOENT under an existing parent.
+ * Throws a UserError when a part of the path is a file, a SystemError when the OS refuses.
  */
 function ensureDir(dir: string, created: string[], target: string): void {
   const missing: string[] = [];
@@ -141,14 +63,18 @@ function ensureDir(dir: string, created: string[], target: string): void {
     try {
       isDir = statSync(d).isDirectory();
     } catch (err) {
-      if (code(err) !== 'ENOENT') throw cannotWrite(target, `cannot use ${d}: ${errnoReason(err)}`);
+      if (errnoCode(err) === 'ENOTDIR')
+        throw new UserError(`cannot write output folder ${target}: a part of ${d} is a file`);
+      if (errnoCode(err) !== 'ENOENT')
+        throw cannotWrite(target, `cannot use ${d}: ${errnoReason(err)}`, errnoCode(err));
       missing.push(d);
       const up = dirname(d);
       if (up === d) break;
       d = up;
       continue;
     }
-    if (!isDir) throw cannotWrite(target, `${d} is a file, not a folder`);
+    if (!isDir)
+      throw new UserError(`cannot write output folder ${target}: ${d} is a file, not a folder`);
     break;
   }
   for (const d of missing.reverse()) {
@@ -156,75 +82,30 @@ function ensureDir(dir: string, created: string[], target: string): void {
       mkdirSync(d);
       created.push(d);
     } catch (err) {
-      if (code(err) === 'EEXIST' && statSync(d, { throwIfNoEntry: false })?.isDirectory()) continue;
-      throw cannotWrite(target, `cannot create ${d}: ${errnoReason(err)}`);
+      if (errnoCode(err) === 'EEXIST' && statSync(d, { throwIfNoEntry: false })?.isDirectory())
+        continue;
+      removeCreated(created);
+      throw cannotWrite(target, `cannot create ${d}: ${errnoReason(err)}`, errnoCode(err));
     }
   }
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return code(err) !== 'ESRCH';
-  }
-}
-
 /**
- * Removes staging folders for the same target left by processes that no longer exist.
- * Only `.tmp-` folders: a leftover `.old-` folder may be the only copy of earlier results
- * (a crash between the two renames of a forced commit), so it is left for the user.
+ * Checks the target and creates the staging folder. Throws — before any work, which is why
+ * this comes first — a UserError when the target exists and is not empty (unless `force`,
+ * and then unless it is a gvc folder of `kind` holding none of `inputs`), is a file, is or
+ * contains the current folder or gvc's own; a SystemError when the OS refuses to create or
+ * write the folder. Also removes staging folders that killed gvc processes left next to it.
  */
-function sweepStaleStaging(parent: string, name: string): void {
-  const pattern = new RegExp(`^\\.${escapeRegExp(name)}\\.tmp-(\\d+)-[A-Za-z0-9]+$`);
-  let entries: string[];
-  try {
-    entries = readdirSync(parent);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const m = pattern.exec(entry);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || processAlive(pid)) continue;
-    try {
-      rmSync(join(parent, entry), { recursive: true, force: true });
-    } catch {
-      // Best effort: a folder we cannot remove does not stop this run.
-    }
-  }
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-// ---------------------------------------------------------------------------------------
-
-/**
- * Checks the target and creates the staging folder. Throws a UserError — before any
- * simulation work, which is why this comes first — when the target exists and is not
- * empty (unless `force`), is a file, contains the current folder, or when the folder
- * cannot be created or written.
- */
-export function prepareOutputDir(target: string, force: boolean): OutputDir {
+export function prepareOutputDir(target: string, options: OutputOptions): OutputDir {
+  const { force, kind } = options;
+  const inputs = options.inputs ?? [];
   const abs = resolve(target);
   const parent = dirname(abs);
   const name = basename(abs);
-  if (parent === abs || name === '') throw cannotWrite(target, 'it is the root of the file system');
-  // Replacing the folder we run in (or one above it) would pull the ground from under the
-  // user's shell and delete their files; no flag makes that what they meant.
-  if (isInside(process.cwd(), abs)) {
-    throw cannotWrite(target, 'it is (or contains) the current folder; choose a new folder');
-  }
+  if (parent === abs || name === '')
+    throw new UserError(`cannot write output folder ${target}: it is the root of the file system`);
+  assertReplaceable(abs, { kind, inputs, replacing: false });
 
   let exists = false;
   try {
@@ -234,32 +115,40 @@ export function prepareOutputDir(target: string, force: boolean): OutputDir {
       st.isDirectory() ||
       (st.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isDirectory());
     if (!isDir) throw new UserError(`output folder ${target} exists and is not a folder`);
-    if (!force && readdirSync(abs).length > 0) {
-      throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
+    if (readdirSync(abs).length > 0) {
+      if (!force)
+        throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
+      assertReplaceable(abs, { kind, inputs, replacing: true });
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
-    if (code(err) === 'ENOTDIR')
-      throw cannotWrite(target, 'a part of the path is a file, not a folder');
-    if (code(err) !== 'ENOENT') throw cannotWrite(target, errnoReason(err));
+    if (errnoCode(err) === 'ENOTDIR')
+      throw new UserError(
+        `cannot write output folder ${target}: a part of the path is a file, not a folder`,
+      );
+    if (errnoCode(err) !== 'ENOENT') throw cannotWrite(target, errnoReason(err), errnoCode(err));
   }
 
   const created: string[] = [];
   if (!exists) ensureDir(parent, created, target);
-  sweepStaleStaging(parent, name);
+  removeStaleStaging(parent);
 
   let staging = '';
   // Not mkdtemp: it creates the folder with mode 0700, which would become the mode of the
   // final output folder; mkdir honours the user's umask like any other folder they create.
   for (let attempt = 0; staging === ''; attempt++) {
-    const candidate = join(parent, `.${name}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const candidate = join(parent, stagingName(name, randomBytes(6).toString('hex')));
     try {
       mkdirSync(candidate);
       staging = candidate;
     } catch (err) {
-      if (code(err) === 'EEXIST' && attempt < 10) continue;
+      if (errnoCode(err) === 'EEXIST' && attempt < 10) continue;
       removeCreated(created);
-      throw cannotWrite(target, `cannot create a folder in ${parent}: ${errnoReason(err)}`);
+      throw cannotWrite(
+        target,
+        `cannot create a folder in ${parent}: ${errnoReason(err)}`,
+        errnoCode(err),
+      );
     }
   }
 
@@ -272,21 +161,34 @@ export function prepareOutputDir(target: string, force: boolean): OutputDir {
     try {
       rmSync(staging, { recursive: true, force: true });
     } catch {
-      // Nothing more can be done here; the stale sweep of a later run removes it.
+      // Nothing more can be done here; the stale sweep of a later command removes it.
     }
     removeCreated(created);
   };
   const unregister = registerCleanup(abort);
+  try {
+    writeStagingMarker(staging);
+  } catch (err) {
+    abort();
+    throw cannotWrite(target, `cannot write in ${parent}: ${errnoReason(err)}`, errnoCode(err));
+  }
 
   const commit = (): void => {
     if (state !== 'open') throw new Error(`output folder ${target} was already ${state}`);
+    rmSync(join(staging, STAGING_MARKER), { force: true });
     const current = lstatSync(abs, { throwIfNoEntry: false });
-    if (current && force) {
+    if (current && force && readdirSync(abs).length > 0) {
+      // Checked again: the folder may have changed since the run started.
+      assertReplaceable(abs, { kind, inputs, replacing: true });
       const old = join(parent, `.${name}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
       try {
         renameSync(abs, old);
       } catch (err) {
-        throw cannotWrite(target, `cannot move the old folder away: ${errnoReason(err)}`);
+        throw cannotWrite(
+          target,
+          `cannot move the old folder away: ${errnoReason(err)}`,
+          errnoCode(err),
+        );
       }
       try {
         renameSync(staging, abs);
@@ -296,7 +198,7 @@ export function prepareOutputDir(target: string, force: boolean): OutputDir {
         } catch {
           // The old results stay in `old` for the user; the error below names the target.
         }
-        throw cannotWrite(target, errnoReason(err));
+        throw cannotWrite(target, errnoReason(err), errnoCode(err));
       }
       state = 'committed';
       unregister();
@@ -313,13 +215,13 @@ export function prepareOutputDir(target: string, force: boolean): OutputDir {
       if (current) rmdirSync(abs);
       renameSync(staging, abs);
     } catch (err) {
-      const c = code(err);
+      const c = errnoCode(err);
       if (c === 'ENOTEMPTY' || c === 'EEXIST' || c === 'ENOTDIR' || c === 'EISDIR') {
         throw new UserError(
-          `output folder ${target} appeared while the run was going and is not empty; use --force to replace it`,
+          `output folder ${target} appeared while the command was running and is not empty; use --force to replace it`,
         );
       }
-      throw cannotWrite(target, errnoReason(err));
+      throw cannotWrite(target, errnoReason(err), c);
     }
     state = 'committed';
     unregister();

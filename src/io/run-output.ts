@@ -26,6 +26,8 @@ export interface RunOutputOptions {
   agents: AgentsMode;
   manifest: Omit<ManifestInfo, 'startTime' | 'endTime'>;
   runId: number;
+  /** The run's input files (scenario, base): a folder holding one is never replaced. */
+  inputs?: readonly string[];
 }
 
 export interface RunOutputResult {
@@ -48,7 +50,11 @@ export async function writeRunOutputs(
   produce: (sink: ObservationSink) => void | Promise<void>,
 ): Promise<RunOutputResult> {
   const startTime = new Date();
-  const dir = prepareOutputDir(opts.outDir, opts.force);
+  const dir = prepareOutputDir(opts.outDir, {
+    force: opts.force,
+    kind: 'run',
+    inputs: opts.inputs,
+  });
   let timeseries: CsvWriter<TimeseriesRow> | null = null;
   let suppliers: CsvWriter<SupplierRow> | null = null;
   try {

@@ -1,20 +1,19 @@
 /**
  * The folder of a sweep. Runs accumulate in `<out>.partial/`, which survives interruption so
  * `--resume` can continue it; only a complete sweep is renamed to `<out>/`. A sweep that was
- * never finished therefore never looks like a result.
+ * never finished therefore never looks like a result. `--force` deletes an interrupted sweep
+ * or replaces a finished one only when gvc wrote it (design.json in `.partial`, a sweep's
+ * manifest.json in `<out>`) and it holds no input of the command (output-guard.ts).
  */
-import {
-  existsSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../scenario/errors.js';
+import { writeJson } from './manifest.js';
+import { osFailure } from './os-errors.js';
 import { ensureFolder } from './output-dir.js';
+import { assertReplaceable, isInside } from './output-guard.js';
+import { readJsonObject } from './read-json.js';
+import { removeStaleStaging, removeStaleTempFiles } from './staging.js';
 
 export const DESIGN_FILE = 'design.json';
 
@@ -33,6 +32,15 @@ export interface DesignIdentity {
   fingerprint: string;
 }
 
+/** Files of a sweep folder that are written under a temporary name first. */
+const ATOMIC_FILES = ['manifest.json', DESIGN_FILE];
+
+/**
+ * Opens (or, with resume, reopens) the sweep folder `<target>.partial`. Throws a UserError
+ * for anything the user must decide (an interrupted sweep without --resume or --force, a
+ * non-empty target without --force, a folder gvc did not write, a damaged design.json) and a
+ * SystemError when the OS refuses to create the folder.
+ */
 export function openSweepDir(
   target: string,
   opts: {
@@ -41,44 +49,79 @@ export function openSweepDir(
     design: DesignIdentity;
     /** Called with the recorded design before resuming; may throw to refuse. */
     onResume?: (recorded: DesignIdentity) => void;
+    inputs?: readonly string[];
   },
 ): SweepDir {
   const abs = resolve(target);
   const partial = `${abs}.partial`;
   const shown = `${target}.partial`;
-  const nonEmpty = (dir: string) =>
-    existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).length > 0;
+  const inputs = opts.inputs ?? [];
+  const isDir = (dir: string) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  const nonEmpty = (dir: string) => isDir(dir) && readdirSync(dir).length > 0;
+  if (existsSync(abs) && !isDir(abs))
+    throw new UserError(`output folder ${target} exists and is not a folder`);
+  if (lstatSync(partial, { throwIfNoEntry: false }) && !isDir(partial))
+    throw new UserError(`${shown} exists and is not a folder`);
+  // The same containment rules as any output folder: never the working folder, gvc's own
+  // folder, or (when replacing) one that holds the scenario.
+  assertReplaceable(abs, { kind: 'sweep', inputs, replacing: false });
+  for (const input of inputs) {
+    if (isInside(resolve(input), partial))
+      throw new UserError(
+        `${shown}: it contains ${input}, an input of this command; choose another --out`,
+      );
+  }
+  if (nonEmpty(abs) && (opts.force || !opts.resume)) {
+    if (!opts.force)
+      throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
+    assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true });
+  }
+  removeStaleStaging(dirname(abs));
 
   if (opts.resume) {
-    if (!existsSync(join(partial, DESIGN_FILE))) {
+    const designPath = join(partial, DESIGN_FILE);
+    if (!existsSync(designPath)) {
       if (nonEmpty(abs))
         throw new UserError(`nothing to resume: the sweep in ${target} is complete`);
       throw new UserError(
         `nothing to resume: ${shown} does not exist (run without --resume to start the sweep)`,
       );
     }
-    const recorded = JSON.parse(readFileSync(join(partial, DESIGN_FILE), 'utf8')) as DesignIdentity;
+    const recorded = readJsonObject(designPath, "a sweep's design record");
+    if (typeof recorded.fingerprint !== 'string')
+      throw new UserError(
+        `${designPath}: fingerprint: expected a string, found ${JSON.stringify(recorded.fingerprint) ?? 'nothing'} (the file is damaged; start over with --force)`,
+      );
     if (recorded.fingerprint !== opts.design.fingerprint) {
       throw new UserError(
         `cannot resume ${shown}: it was started from a different scenario, design, step count, timeseries mode or shard ` +
           `(recorded fingerprint ${recorded.fingerprint.slice(0, 12)}, now ${opts.design.fingerprint.slice(0, 12)}); use --force to start over`,
       );
     }
-    opts.onResume?.(recorded);
+    opts.onResume?.(recorded as unknown as DesignIdentity);
+    removeStaleTempFiles(partial, ATOMIC_FILES);
   } else {
     if (existsSync(partial)) {
       if (!opts.force)
         throw new UserError(
           `an interrupted sweep is in ${shown}; continue it with --resume or start over with --force`,
         );
-      rmSync(partial, { recursive: true, force: true });
+      if (readdirSync(partial).length > 0 && !existsSync(join(partial, DESIGN_FILE)))
+        throw new UserError(
+          `${shown} is not an interrupted gvc sweep (no ${DESIGN_FILE}); --force will not delete it: remove it yourself or choose another --out`,
+        );
+      try {
+        rmSync(partial, { recursive: true, force: true });
+      } catch (err) {
+        throw osFailure(err, 'remove the interrupted sweep', shown);
+      }
     }
-    if (nonEmpty(abs) && !opts.force)
-      throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-    if (existsSync(abs) && !statSync(abs).isDirectory())
-      throw new UserError(`output folder ${target} exists and is not a folder`);
     ensureFolder(partial, target);
-    writeFileSync(join(partial, DESIGN_FILE), `${JSON.stringify(opts.design, null, 2)}\n`);
+    try {
+      writeJson(join(partial, DESIGN_FILE), opts.design);
+    } catch (err) {
+      throw osFailure(err, 'write', join(shown, DESIGN_FILE));
+    }
   }
 
   return {
@@ -87,17 +130,24 @@ export function openSweepDir(
     resumed: opts.resume,
     file: (name) => join(partial, name),
     commit(force) {
-      if (!existsSync(abs)) {
+      try {
+        if (!existsSync(abs)) {
+          renameSync(partial, abs);
+          return;
+        }
+        if (nonEmpty(abs)) {
+          if (!force)
+            throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
+          assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true });
+        }
+        // Move the old result aside first, so a crash here never leaves neither folder.
+        const old = join(dirname(abs), `.${basename(abs)}.old-${process.pid}`);
+        renameSync(abs, old);
         renameSync(partial, abs);
-        return;
+        rmSync(old, { recursive: true, force: true });
+      } catch (err) {
+        throw osFailure(err, 'move the finished sweep into', target);
       }
-      if (nonEmpty(abs) && !force)
-        throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-      // Move the old result aside first, so a crash here never leaves neither folder.
-      const old = `${abs}.old-${process.pid}`;
-      renameSync(abs, old);
-      renameSync(partial, abs);
-      rmSync(old, { recursive: true, force: true });
     },
   };
 }

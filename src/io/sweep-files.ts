@@ -12,11 +12,31 @@ import {
   ftruncateSync,
   openSync,
   readFileSync,
+  statSync,
   writeSync,
   fstatSync,
 } from 'node:fs';
 import type { ColumnSpec } from '../engine/observations.js';
+import { UserError } from '../scenario/errors.js';
 import { formatRows } from './csv.js';
+import { osFailure } from './os-errors.js';
+
+/** Writes all of `buf` to `fd` (at `position`, when given), naming `path` if the OS refuses. */
+function writeAll(fd: number, buf: Buffer, path: string, position?: number): void {
+  let off = 0;
+  try {
+    while (off < buf.length)
+      off += writeSync(
+        fd,
+        buf,
+        off,
+        buf.length - off,
+        position === undefined ? null : position + off,
+      );
+  } catch (err) {
+    throw osFailure(err, 'write', path);
+  }
+}
 
 export class JournaledTable {
   private fd: number;
@@ -28,13 +48,16 @@ export class JournaledTable {
     readonly columns: readonly ColumnSpec[],
     resumeAt?: number,
   ) {
+    try {
+      this.fd = openSync(path, resumeAt === undefined ? 'w' : 'r+');
+      if (resumeAt !== undefined) ftruncateSync(this.fd, resumeAt);
+    } catch (err) {
+      throw osFailure(err, 'open', path);
+    }
     if (resumeAt === undefined) {
-      this.fd = openSync(path, 'w');
       this.bytes = 0;
       this.put(formatRows(columns, null));
     } else {
-      this.fd = openSync(path, 'r+');
-      ftruncateSync(this.fd, resumeAt);
       this.bytes = resumeAt;
     }
   }
@@ -58,9 +81,7 @@ export class JournaledTable {
 
   private put(text: string): void {
     const buf = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < buf.length)
-      off += writeSync(this.fd, buf, off, buf.length - off, this.bytes + off);
+    writeAll(this.fd, buf, this.path, this.bytes);
     this.bytes += buf.length;
   }
 }
@@ -75,37 +96,108 @@ export interface JournalEntry {
 export class Journal {
   private fd: number;
 
+  /**
+   * Opens the journal: a new, empty one, or (given `keep`, the byte length of its last
+   * complete line as found by readJournal) an existing one cut back to that length, so a line
+   * torn by a kill is not continued by the next entry.
+   */
   constructor(
     readonly path: string,
-    append: boolean,
+    keep: number | null,
   ) {
-    this.fd = openSync(path, append ? 'a' : 'w');
+    try {
+      this.fd = openSync(path, keep === null ? 'w' : 'r+');
+      if (keep !== null) ftruncateSync(this.fd, keep);
+    } catch (err) {
+      throw osFailure(err, 'open', path);
+    }
+    this.offset = keep ?? 0;
   }
+
+  private offset: number;
 
   record(entry: JournalEntry): void {
     const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
-    let off = 0;
-    while (off < line.length) off += writeSync(this.fd, line, off, line.length - off);
+    writeAll(this.fd, line, this.path, this.offset);
+    this.offset += line.length;
   }
 
   close(): void {
     closeSync(this.fd);
   }
+}
 
-  /** The last complete entry of a journal file, or null; a torn last line is ignored. */
-  static lastEntry(path: string): JournalEntry | null {
-    if (!existsSync(path)) return null;
-    const lines = readFileSync(path, 'utf8').split('\n');
-    lines.pop(); // whatever follows the last newline is incomplete (or empty)
-    for (let i = lines.length - 1; i >= 0; i--) {
-      try {
-        return JSON.parse(lines[i]) as JournalEntry;
-      } catch {
-        // a damaged line: look further back
-      }
-    }
-    return null;
+/** What readJournal found: the last complete entry and where the complete lines end. */
+export interface JournalState {
+  last: JournalEntry;
+  /** Byte length of the journal's complete lines. */
+  bytes: number;
+}
+
+/**
+ * Reads a sweep's journal for --resume. Every complete line must be an entry following the
+ * one before (index 0, 1, 2 …, sizes never shrinking); a torn last line (no newline: the
+ * process was killed while writing it) is ignored. The last entry's sizes must not exceed
+ * the tables' sizes (`tables[i]` is the file of sizes[i], or null when not written). Returns
+ * null when there is no journal or no complete line. Throws a UserError naming the file and
+ * line for a damaged journal, or the table that is shorter than the journal says.
+ */
+export function readJournal(path: string, tables: readonly (string | null)[]): JournalState | null {
+  if (!existsSync(path)) return null;
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    throw osFailure(err, 'read', path);
   }
+  const end = buf.lastIndexOf(0x0a) + 1;
+  const lines = buf.subarray(0, end).toString('utf8').split('\n');
+  lines.pop();
+  const damaged = (i: number, why: string): never => {
+    throw new UserError(
+      `${path}:${i + 1}: damaged progress journal: ${why}; start the sweep over with --force`,
+    );
+  };
+  let last: JournalEntry | null = null;
+  lines.forEach((text, i) => {
+    let e: unknown;
+    try {
+      e = JSON.parse(text);
+    } catch {
+      damaged(i, 'not a JSON line');
+    }
+    const entry = e as Partial<JournalEntry> | null;
+    const okSizes =
+      Array.isArray(entry?.sizes) &&
+      entry.sizes.length === tables.length &&
+      entry.sizes.every((n) => Number.isSafeInteger(n) && n >= 0);
+    if (
+      entry === null ||
+      typeof entry !== 'object' ||
+      entry.index !== i ||
+      !Number.isSafeInteger(entry.runId) ||
+      !okSizes
+    )
+      damaged(i, `expected {"index": ${i}, "runId": …, "sizes": [${tables.length} byte counts]}`);
+    const current = entry as JournalEntry;
+    if (last && current.sizes.some((n, k) => n < last!.sizes[k])) damaged(i, 'a table shrinks');
+    last = current;
+  });
+  if (last === null) return null;
+  const entry: JournalEntry = last;
+  tables.forEach((table, k) => {
+    if (table === null) return;
+    const size = statSync(table, { throwIfNoEntry: false })?.size;
+    if (size === undefined)
+      throw new UserError(
+        `${table}: missing, but ${path}:${lines.length} records ${entry.sizes[k]} bytes of it; start the sweep over with --force`,
+      );
+    if (size < entry.sizes[k])
+      throw new UserError(
+        `${table}: ${size} bytes, shorter than the ${entry.sizes[k]} that ${path}:${lines.length} records (the file was truncated); start the sweep over with --force`,
+      );
+  });
+  return { last: entry, bytes: end };
 }
 
 /** Size of a file in bytes (0 if absent). */

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../scenario/errors.js';
+import { readJsonObject } from '../io/read-json.js';
 
 export type Row = Record<string, string>;
 
@@ -85,13 +86,7 @@ export interface ManifestSummary {
 export function readManifest(dir: string): ManifestSummary | null {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) return null;
-  let m: Record<string, unknown>;
-  try {
-    m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (m === null || typeof m !== 'object') throw new UserError(`${path}: expected a JSON object`);
+  const m = readJsonObject(path, 'a manifest');
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const params = (m.parameters ?? {}) as Record<string, unknown>;
   const spy = params['time.steps_per_year'];

@@ -4,6 +4,7 @@
  */
 import type { ManifestSummary } from './data.js';
 import { colourOf, RESULT_PALETTE } from './palettes.js';
+import { REPORT_GENERATOR_TAG } from '../io/output-guard.js';
 import type { RenderedFigure } from './render.js';
 import { formatSignificant, numericColumns } from './table.js';
 
@@ -119,6 +120,7 @@ export function buildHtml(page: ReportPage): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${REPORT_GENERATOR_TAG}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style>

@@ -139,7 +139,11 @@ export async function buildReport(dir: string, opts: ReportOptions): Promise<Rep
   const c = content(dir, kind, opts.metrics);
   // The output folder is checked (and its staging folder made) before the slow part.
   const out = opts.out ?? join(dir, 'report');
-  const target = prepareOutputDir(out, Boolean(opts.force));
+  const target = prepareOutputDir(out, {
+    force: Boolean(opts.force),
+    kind: 'report',
+    inputs: [dir],
+  });
   try {
     // vega is loaded only once the input has been read and checked, so bad input fails fast.
     const { renderFigures } = await import('./render.js');

@@ -4,6 +4,23 @@
  * where the problem is, what was expected and what was found.
  */
 
+/**
+ * A value as an error message's "found" part: strings quoted (and shortened), lists and
+ * mappings by kind, empty ones said to be empty — so a message never reads "expected a
+ * mapping …, found a mapping" when the mapping was merely empty.
+ */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null (an empty value)';
+  if (typeof v === 'string') {
+    const s = JSON.stringify(v);
+    return s.length > 60 ? `${s.slice(0, 57)}..."` : s;
+  }
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
+  if (typeof v === 'object') return Object.keys(v).length === 0 ? 'an empty mapping' : 'a mapping';
+  return String(v);
+}
+
 export class UserError extends Error {
   constructor(message: string) {
     super(message);
@@ -38,6 +55,8 @@ export class ScenarioError extends UserError {
   readonly line?: number;
   readonly column?: number;
   readonly suggestion?: string;
+  /** The free-text description, when the error has one instead of expected/found. */
+  readonly detail: string;
 
   constructor(info: ScenarioErrorInfo) {
     super(formatScenarioError(info));
@@ -49,6 +68,7 @@ export class ScenarioError extends UserError {
     this.line = info.line;
     this.column = info.column;
     this.suggestion = info.suggestion;
+    this.detail = info.detail ?? '';
   }
 }
 

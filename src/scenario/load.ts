@@ -3,8 +3,8 @@
  * parameter registry and resolve. The file's exact bytes are hashed for the run manifest.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve as resolvePath } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, extname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { ScenarioError } from './errors.js';
 import {
   applyCommandLine,
@@ -15,7 +15,7 @@ import {
   suggest,
   type ResolveOptions,
 } from './resolve.js';
-import { parseYaml, positionOfOffset } from './safe-yaml.js';
+import { MAX_NESTING, parseYaml, positionOfOffset, type Locator } from './safe-yaml.js';
 import { decodeUtf8 } from './text.js';
 import type { Scenario } from './types.js';
 
@@ -49,6 +49,8 @@ export interface LoadOptions {
   steps?: number | string;
   /** Parse as this format instead of deciding by the file extension. */
   format?: 'yaml' | 'json';
+  /** Internal: the files whose `base:` led here, outermost first (to report cycles). */
+  chain?: readonly string[];
 }
 
 export interface LoadedScenario {
@@ -113,10 +115,12 @@ export function parseScenarioText(
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   // JSON goes through the YAML parser too (JSON is YAML 1.2 flow syntax), which gives node
   // positions for error messages; JSON.parse then insists the file really is JSON.
-  const { value, locate } = parseYaml(body, fileLabel);
+  // Strict JSON first, so a .json file's own syntax errors are reported as JSON's; the YAML
+  // parser then finds what JSON.parse lets pass (a duplicate key), labelled as JSON too.
   if (format === 'json') assertStrictJson(body, fileLabel);
+  const { value, locate } = parseYaml(body, fileLabel, format === 'json' ? 'JSON' : 'YAML');
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'base' in value) {
-    return deriveScenario(value as Record<string, unknown>, text, fileLabel, opts);
+    return deriveScenario(value as Record<string, unknown>, text, fileLabel, { ...opts, locate });
   }
   const resolveOpts: ResolveOptions = {
     sets: opts.sets,
@@ -158,7 +162,7 @@ function deriveScenario(
   raw: Record<string, unknown>,
   text: string,
   fileLabel: string,
-  opts: LoadOptions,
+  opts: LoadOptions & { locate?: Locator },
 ): LoadedScenario {
   const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
     throw new ScenarioError({ file: fileLabel, path, expected, found, suggestion });
@@ -183,7 +187,32 @@ function deriveScenario(
       Array.isArray(set) ? 'a list' : String(set),
     );
   const baseFile = resolvePath(dirname(fileLabel), raw.base as string);
-  const parent = loadScenario(baseFile);
+  const chain = [...(opts.chain ?? []), fileLabel];
+  const loc = opts.locate?.(['base'], 'value');
+  const failBase = (detail: string): never => {
+    throw new ScenarioError({
+      file: fileLabel,
+      line: loc?.line,
+      column: loc?.column,
+      path: 'base',
+      detail,
+    });
+  };
+  // A file that names itself (or a file naming it back) as its base would be loaded
+  // forever; say which files form the loop instead.
+  const seen = chain.findIndex((f) => sameFile(f, baseFile));
+  if (seen >= 0)
+    failBase(
+      `the base files form a cycle: ${[...chain.slice(seen), baseFile].map(shownPath).join(' → ')}`,
+    );
+  let parent: LoadedScenario;
+  try {
+    parent = loadScenario(baseFile, { chain });
+  } catch (err) {
+    if (err instanceof ScenarioError && err.file === baseFile && /^cannot read/.test(err.detail))
+      failBase(`${raw.base as string} (${baseFile}): ${err.detail}`);
+    throw err;
+  }
   if (parent.base)
     fail(
       'base',
@@ -208,6 +237,11 @@ function assertStrictJson(text: string, file: string): void {
   try {
     JSON.parse(text);
   } catch (err) {
+    if (err instanceof RangeError)
+      throw new ScenarioError({
+        file,
+        detail: `nesting deeper than ${MAX_NESTING} levels (lists or mappings inside each other); a scenario needs a few`,
+      });
     const message = (err as Error).message;
     const at = /at position (\d+)/.exec(message);
     const pos = at ? positionOfOffset(text, Number(at[1])) : undefined;
@@ -218,6 +252,24 @@ function assertStrictJson(text: string, file: string): void {
       detail: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`,
     });
   }
+}
+
+/** A path as messages show it: relative to the working folder when it lies below it. */
+function shownPath(p: string): string {
+  const rel = relative(process.cwd(), resolvePath(p));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolvePath(p);
+}
+
+/** True when two paths name the same file (by real path when both exist). */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolvePath(p);
+    }
+  };
+  return real(a) === real(b);
 }
 
 function readErrorText(err: unknown): string {

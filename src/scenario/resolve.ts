@@ -7,7 +7,7 @@
  * what was expected and what was found.
  */
 import { closest, distance } from 'fastest-levenshtein';
-import { ScenarioError } from './errors.js';
+import { ScenarioError, describeValue } from './errors.js';
 import {
   FUNCTIONS,
   GROUP_SECTIONS,
@@ -63,17 +63,7 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null (an empty value)';
-  if (typeof v === 'string') {
-    const s = JSON.stringify(v);
-    return s.length > 60 ? `${s.slice(0, 57)}..."` : s;
-  }
-  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return String(v);
-}
+const describe = describeValue;
 
 function joinPath(segs: Segs): string {
   let out = '';
@@ -596,11 +586,18 @@ function suggestPath(path: string, scenario: Scenario): string | undefined {
 }
 
 /** Split `path=value` and parse the value as YAML (`0.2`, `[design]`, `quasi_hierarchy`). */
-export function parseSetArg(arg: string): { path: string; value: unknown; text: string } {
-  const source = `--set ${arg}`;
+export function parseSetArg(
+  arg: string,
+  flag: '--set' | '--vary' = '--set',
+): { path: string; value: unknown; text: string } {
+  const source = `${flag} ${arg}`;
   const eq = arg.indexOf('=');
   if (eq <= 0)
-    throw new ScenarioError({ file: '--set', expected: 'path=value', found: describe(arg) });
+    throw new ScenarioError({
+      file: flag,
+      expected: flag === '--vary' ? 'path=values' : 'path=value',
+      found: describe(arg),
+    });
   const path = arg.slice(0, eq).trim();
   const text = arg.slice(eq + 1).trim();
   return { path, value: parseYamlValue(text, source), text };

@@ -53,33 +53,75 @@ export interface ParsedYaml {
  * line and column of the first syntax error. Unknown tags (which yaml only warns about) are
  * errors too: a tag the loader does not understand must not silently become a string.
  */
-export function parseYaml(text: string, file: string): ParsedYaml {
+export function parseYaml(
+  text: string,
+  file: string,
+  format: 'YAML' | 'JSON' = 'YAML',
+): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...OPTIONS, lineCounter });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { ...OPTIONS, lineCounter });
+  } catch (err) {
+    if (err instanceof RangeError) throw nestingError(file);
+    throw err;
+  }
   const problem = doc.errors[0] ?? doc.warnings[0];
+  // yaml reports its own stack overflow on deep nesting as a parse error at some position.
+  if (problem && /call stack/i.test(problem.message)) throw nestingError(file);
   if (problem) {
     const pos = problem.linePos?.[0];
+    const what =
+      problem.code === 'DUPLICATE_KEY'
+        ? 'a key appears twice in the same mapping'
+        : cleanYamlMessage(problem.message);
     throw new ScenarioError({
       file,
       line: pos?.line,
       column: pos?.col,
       detail:
         problem.code === 'TAG_RESOLVE_FAILED'
-          ? `invalid YAML: ${cleanYamlMessage(problem.message)} (tags are not allowed; a scenario is plain data)`
-          : `invalid YAML: ${cleanYamlMessage(problem.message)}`,
+          ? `invalid ${format}: ${what} (tags are not allowed; a scenario is plain data)`
+          : `invalid ${format}: ${what}`,
     });
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
+    if (err instanceof RangeError) throw nestingError(file);
     // toJS throws a ReferenceError on alias bombs; anything else is equally a bad document.
     throw new ScenarioError({
       file,
-      detail: `invalid YAML: ${cleanYamlMessage((err as Error).message)}`,
+      detail: `invalid ${format}: ${cleanYamlMessage((err as Error).message)}`,
     });
   }
+  if (nestingDepth(value) > MAX_NESTING) throw nestingError(file);
   return { value, locate: makeLocator(doc, lineCounter) };
+}
+
+/** Deepest nesting of lists and mappings accepted in a file gvc reads (its own need a few levels). */
+export const MAX_NESTING = 64;
+
+/** Depth of nested lists/mappings in a parsed value (a scalar is 0), counted without recursion. */
+export function nestingDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_NESTING) return max;
+    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function nestingError(file: string): ScenarioError {
+  return new ScenarioError({
+    file,
+    detail: `nesting deeper than ${MAX_NESTING} levels (lists or mappings inside each other); a scenario needs a few`,
+  });
 }
 
 /** Parse a `--set` value as a YAML scalar or flow collection (`0.2`, `[design]`, `market`). */

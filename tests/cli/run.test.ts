@@ -244,7 +244,7 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     expect(r.stderr).toMatch(/cannot write output folder/);
   });
 
-  it('a non-empty output folder is refused without --force and replaced with it', () => {
+  it('a non-empty output folder is refused without --force; --force replaces only a gvc run folder', () => {
     const out = join(tmp, 'occupied');
     mkdirSync(out);
     writeFileSync(join(out, 'keep.txt'), 'mine');
@@ -252,16 +252,16 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--force/);
     expect(readdirSync(out)).toEqual(['keep.txt']);
-    const forced = gvc(
-      'run',
-      'scenarios/firm-i.yaml',
-      '--steps',
-      '2',
-      '--out',
-      out,
-      '--force',
-      '--quiet',
-    );
+    const run = (...extra: string[]) =>
+      gvc('run', 'scenarios/firm-i.yaml', '--steps', '2', '--out', out, '--quiet', ...extra);
+    // Not a folder gvc wrote: --force does not delete it either.
+    const foreign = run('--force');
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toMatch(/not an output folder written by gvc/);
+    expect(readdirSync(out)).toEqual(['keep.txt']);
+    rmSync(join(out, 'keep.txt'));
+    expect(run().code).toBe(0);
+    const forced = run('--force');
     expect(forced.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
       'codebook.csv',

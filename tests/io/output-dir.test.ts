@@ -1,11 +1,25 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { STAGING_MARKER } from '../../src/io/staging.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/scenario/errors.js';
+import { SystemError } from '../../src/io/os-errors.js';
 import { prepareOutputDir, registerCleanup } from '../../src/io/output-dir.js';
 import { cleanupTemp, tempDir } from './helpers.js';
 
 afterAll(cleanupTemp);
+
+const RUN = { force: false, kind: 'run' } as const;
+const RUN_FORCE = { force: true, kind: 'run' } as const;
+
+/** Makes `dir` look like the output of an earlier `gvc run` (its manifest). */
+function markAsRun(dir: string): void {
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ program: 'gvc-abm', scenario_name: 'x', parameters: {} }),
+  );
+}
 
 /** Everything in `parent` except `keep`: staging or old folders left behind would show here. */
 function leftovers(parent: string, ...keep: string[]): string[] {
@@ -16,7 +30,7 @@ describe('prepareOutputDir', () => {
   it('stages next to the target and moves it into place on commit', () => {
     const parent = tempDir();
     const target = join(parent, 'run');
-    const dir = prepareOutputDir(target, false);
+    const dir = prepareOutputDir(target, RUN);
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(parent)).toEqual([
       expect.stringMatching(new RegExp(`^\\.run\\.tmp-${process.pid}-\\w+$`)),
@@ -31,21 +45,21 @@ describe('prepareOutputDir', () => {
   it('gives the output folder the same mode as any folder the user creates (not 0700)', () => {
     const parent = tempDir();
     mkdirSync(join(parent, 'plain'));
-    prepareOutputDir(join(parent, 'run'), false).commit();
+    prepareOutputDir(join(parent, 'run'), RUN).commit();
     expect(statSync(join(parent, 'run')).mode).toBe(statSync(join(parent, 'plain')).mode);
   });
 
   it('creates missing parent folders', () => {
     const parent = tempDir();
     const target = join(parent, 'a', 'b', 'run');
-    const dir = prepareOutputDir(target, false);
+    const dir = prepareOutputDir(target, RUN);
     dir.commit();
     expect(existsSync(target)).toBe(true);
   });
 
   it('removes the staging folder and the parents it created on abort', () => {
     const parent = tempDir();
-    const dir = prepareOutputDir(join(parent, 'a', 'b', 'run'), false);
+    const dir = prepareOutputDir(join(parent, 'a', 'b', 'run'), RUN);
     writeFileSync(dir.file('a.txt'), 'partial');
     dir.abort();
     dir.abort();
@@ -60,7 +74,7 @@ describe('prepareOutputDir', () => {
     writeFileSync(join(target, 'old.txt'), 'old');
     let err: unknown;
     try {
-      prepareOutputDir(target, false);
+      prepareOutputDir(target, RUN);
     } catch (e) {
       err = e;
     }
@@ -76,7 +90,7 @@ describe('prepareOutputDir', () => {
     const parent = tempDir();
     const target = join(parent, 'run');
     mkdirSync(target);
-    const dir = prepareOutputDir(target, false);
+    const dir = prepareOutputDir(target, RUN);
     writeFileSync(dir.file('a.txt'), 'new');
     dir.commit();
     expect(readdirSync(target)).toEqual(['a.txt']);
@@ -88,9 +102,10 @@ describe('prepareOutputDir', () => {
     const target = join(parent, 'run');
     mkdirSync(target);
     writeFileSync(join(target, 'old.txt'), 'old');
-    const dir = prepareOutputDir(target, true);
+    markAsRun(target);
+    const dir = prepareOutputDir(target, RUN_FORCE);
     writeFileSync(dir.file('new.txt'), 'new');
-    expect(readdirSync(target)).toEqual(['old.txt']);
+    expect(readdirSync(target).sort()).toEqual(['manifest.json', 'old.txt']);
     dir.commit();
     expect(readdirSync(target)).toEqual(['new.txt']);
     expect(leftovers(parent, 'run')).toEqual([]);
@@ -101,17 +116,18 @@ describe('prepareOutputDir', () => {
     const target = join(parent, 'run');
     mkdirSync(target);
     writeFileSync(join(target, 'old.txt'), 'old');
-    const dir = prepareOutputDir(target, true);
+    markAsRun(target);
+    const dir = prepareOutputDir(target, RUN_FORCE);
     writeFileSync(dir.file('new.txt'), 'new');
     dir.abort();
-    expect(readdirSync(target)).toEqual(['old.txt']);
+    expect(readdirSync(target).sort()).toEqual(['manifest.json', 'old.txt']);
     expect(leftovers(parent, 'run')).toEqual([]);
   });
 
   it('refuses when the folder was filled by someone else during the run', () => {
     const parent = tempDir();
     const target = join(parent, 'run');
-    const dir = prepareOutputDir(target, false);
+    const dir = prepareOutputDir(target, RUN);
     mkdirSync(target);
     writeFileSync(join(target, 'other.txt'), 'other');
     expect(() => dir.commit()).toThrow(UserError);
@@ -124,45 +140,72 @@ describe('prepareOutputDir', () => {
     const parent = tempDir();
     writeFileSync(join(parent, 'file'), 'x');
     const target = join(parent, 'file', 'run');
-    expect(() => prepareOutputDir(target, true)).toThrow(UserError);
-    expect(() => prepareOutputDir(target, true)).toThrow(`cannot write output folder ${target}: `);
+    expect(() => prepareOutputDir(target, RUN_FORCE)).toThrow(UserError);
+    expect(() => prepareOutputDir(target, RUN_FORCE)).toThrow(
+      `cannot write output folder ${target}: `,
+    );
     expect(leftovers(parent, 'file')).toEqual([]);
   });
 
   it('gives a UserError for a target that is a file', () => {
     const parent = tempDir();
     writeFileSync(join(parent, 'run'), 'x');
-    expect(() => prepareOutputDir(join(parent, 'run'), true)).toThrow(UserError);
+    expect(() => prepareOutputDir(join(parent, 'run'), RUN_FORCE)).toThrow(UserError);
     expect(readFileSync(join(parent, 'run'), 'utf8')).toBe('x');
   });
 
   it.runIf(process.platform === 'linux')(
-    'gives a UserError (and does not hang) for a folder under /proc',
+    'gives a SystemError (and does not hang) for a folder under /proc',
     () => {
-      expect(() => prepareOutputDir('/proc/x', false)).toThrow(
+      expect(() => prepareOutputDir('/proc/x', RUN)).toThrow(
         /^cannot write output folder \/proc\/x: /,
       );
-      expect(() => prepareOutputDir('/proc/gvc-no-such/a/b', false)).toThrow(UserError);
+      expect(() => prepareOutputDir('/proc/gvc-no-such/a/b', RUN)).toThrow(SystemError);
     },
   );
 
   it('refuses to replace the current folder or one above it', () => {
-    expect(() => prepareOutputDir('.', true)).toThrow(/current folder/);
-    expect(() => prepareOutputDir('..', true)).toThrow(UserError);
+    expect(() => prepareOutputDir('.', RUN_FORCE)).toThrow(/current folder/);
+    expect(() => prepareOutputDir('..', RUN_FORCE)).toThrow(UserError);
   });
 
-  it('removes staging folders left by dead processes, but not live ones', () => {
+  it('removes staging folders left by dead gvc processes, but not live ones or foreign ones', () => {
     const parent = tempDir();
     // pid 2^22+1 is above Linux's pid_max limit, so no process can have it.
-    const stale = join(parent, `.run.tmp-${2 ** 22 + 1}-abc123`);
+    const dead = 2 ** 22 + 1;
+    const marker = (pid: number) =>
+      JSON.stringify({ program: 'gvc-abm', pid, host: hostname() }) + '\n';
+    const stale = join(parent, `.run.tmp-${dead}-abc123`);
+    const staleOther = join(parent, `.other.tmp-${dead}-abc123`);
+    const emptyStale = join(parent, `.x.tmp-${dead}-abc123`);
     const live = join(parent, `.run.tmp-${process.ppid}-abc123`);
-    const other = join(parent, `.other.tmp-${2 ** 22 + 1}-abc123`);
-    for (const d of [stale, live, other]) mkdirSync(d);
-    writeFileSync(join(stale, 'partial.csv'), 'x');
-    prepareOutputDir(join(parent, 'run'), false).commit();
-    expect(existsSync(stale)).toBe(false);
-    expect(existsSync(live)).toBe(true);
-    expect(existsSync(other)).toBe(true);
+    const foreign = join(parent, `.mine.tmp-${dead}-abc123`);
+    const wrongPid = join(parent, `.run.tmp-${dead}-def456`);
+    for (const d of [stale, staleOther, emptyStale, live, foreign, wrongPid]) mkdirSync(d);
+    for (const d of [stale, staleOther]) {
+      writeFileSync(join(d, STAGING_MARKER), marker(dead));
+      writeFileSync(join(d, 'partial.csv'), 'x');
+    }
+    writeFileSync(join(live, STAGING_MARKER), marker(process.ppid));
+    writeFileSync(join(foreign, 'notes.txt'), 'a user folder that happens to match the pattern');
+    writeFileSync(join(wrongPid, STAGING_MARKER), marker(dead + 1));
+    prepareOutputDir(join(parent, 'run'), RUN).commit();
+    expect(readdirSync(parent).sort()).toEqual(
+      [
+        'run',
+        `.mine.tmp-${dead}-abc123`,
+        `.run.tmp-${dead}-def456`,
+        `.run.tmp-${process.ppid}-abc123`,
+      ].sort(),
+    );
+  });
+
+  it('leaves no staging marker in the committed folder', () => {
+    const parent = tempDir();
+    const dir = prepareOutputDir(join(parent, 'run'), RUN);
+    expect(existsSync(join(dir.staging, STAGING_MARKER))).toBe(true);
+    dir.commit();
+    expect(readdirSync(join(parent, 'run'))).toEqual([]);
   });
 });
 
@@ -182,7 +225,7 @@ describe('registerCleanup', () => {
     process.on('SIGINT', keepAlive);
     try {
       const parent = tempDir();
-      const dir = prepareOutputDir(join(parent, 'run'), false);
+      const dir = prepareOutputDir(join(parent, 'run'), RUN);
       writeFileSync(dir.file('partial.csv'), 'x');
       registerCleanup(() => ran++);
       process.emit('SIGINT', 'SIGINT');

@@ -148,10 +148,20 @@ describe('writeRunOutputs', () => {
     const out = join(parent, 'run');
     mkdirSync(out);
     writeFileSync(join(out, 'old.txt'), 'old');
+    // A folder gvc did not write is never replaced, forced or not.
+    await expect(
+      writeRunOutputs(opts(out, { kind: 'final' }, true), produce(1, 1)),
+    ).rejects.toThrow(/not an output folder written by gvc/);
+    expect(readdirSync(out)).toEqual(['old.txt']);
+    // An earlier run's folder (its manifest says so) is replaced, but only by a run that succeeds.
+    writeFileSync(
+      join(out, 'manifest.json'),
+      JSON.stringify({ program: 'gvc-abm', scenario_name: 'x', parameters: {} }),
+    );
     await expect(
       writeRunOutputs(opts(out, { kind: 'final' }, true), () => Promise.reject(new Error('boom'))),
     ).rejects.toThrow('boom');
-    expect(readdirSync(out)).toEqual(['old.txt']);
+    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'old.txt']);
     await expect(writeRunOutputs(opts(out), produce(1, 1))).rejects.toThrow(UserError);
     await writeRunOutputs(opts(out, { kind: 'final' }, true), produce(1, 1));
     expect(readdirSync(out).sort()).toEqual([

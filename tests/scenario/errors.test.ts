@@ -80,7 +80,7 @@ describe('scenario errors are one line: where, path, expected, found', () => {
       /^x\.yaml:\d+:\d+: invalid YAML: \S/,
     );
     expect(errorOf(parse('suppliers:\n  sme: {}\n  sme: {}\n'))).toBe(
-      'x.yaml:3:3: invalid YAML: Map keys must be unique',
+      'x.yaml:3:3: invalid YAML: a key appears twice in the same mapping',
     );
   });
 

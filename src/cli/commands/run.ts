@@ -5,11 +5,11 @@
  * nothing behind.
  */
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import type { AgentsMode, TimeseriesRow } from '../../engine/observations.js';
 import { simulate } from '../../engine/simulation.js';
 import { checkRunBounds, DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
+import { defaultOutputFolder } from '../../io/output-guard.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
@@ -65,7 +65,7 @@ export function registerRun(program: Command): void {
       checkFileSections(loaded);
       const { scenario } = loaded;
       checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput });
-      const outDir = opts.out ?? join('output', scenario.name);
+      const outDir = opts.out ?? defaultOutputFolder(scenario.name, loaded.file);
       let last: TimeseriesRow | null = null;
       const started = Date.now();
       const result = await writeRunOutputs(
@@ -74,6 +74,7 @@ export function registerRun(program: Command): void {
           force: Boolean(opts.force),
           agents,
           runId: 1,
+          inputs: [loaded.file, ...(loaded.base ? [loaded.base.file] : [])],
           manifest: {
             scenarioFile: loaded.file,
             scenarioSha256: loaded.sha256,

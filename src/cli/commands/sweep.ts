@@ -4,13 +4,13 @@
  */
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { defaultOutputFolder } from '../../io/output-guard.js';
 import type { TimeseriesMode } from '../../experiment/execute.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
 import { runSweep, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec, sweepWarnings } from '../../experiment/sweep-spec.js';
-import { UserError } from '../../scenario/errors.js';
+import { ScenarioError, UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
 import { collect, parseAgentsMode } from './run.js';
 
@@ -87,12 +87,51 @@ export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown 
   if (opts.vary.length > 0) {
     const parameters = { ...((raw.parameters as Record<string, unknown> | undefined) ?? {}) };
     for (const arg of opts.vary) {
-      const { path, value } = parseSetArg(arg);
+      const { path, value } = parseSetArg(arg, '--vary');
       parameters[path] = value;
     }
     raw.parameters = parameters;
   }
   return raw;
+}
+
+/**
+ * An error in a sweep section built partly from flags names the flag, not the file: a bad
+ * `--vary` value is reported as `--vary path=…`, a bad `--design` as `--design`, and so on.
+ */
+export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown {
+  if (!(err instanceof ScenarioError)) return err;
+  const relabel = (file: string, path: string) =>
+    new ScenarioError({
+      file,
+      path,
+      expected: err.expected || undefined,
+      found: err.found,
+      suggestion: err.suggestion,
+      detail: err.detail || undefined,
+    });
+  if (err.path === '--reps') return relabel(`--reps ${opts.reps ?? ''}`.trim(), '');
+  const flags: [string, string | undefined][] = [
+    ['sweep.design', opts.design],
+    ['sweep.samples', opts.samples],
+    ['sweep.seed', opts.sweepSeed],
+  ];
+  const flagNames: Record<string, string> = {
+    'sweep.design': '--design',
+    'sweep.samples': '--samples',
+    'sweep.seed': '--sweep-seed',
+  };
+  for (const [path, value] of flags)
+    if (value !== undefined && err.path === path) return relabel(`${flagNames[path]} ${value}`, '');
+  for (const arg of [...opts.vary].reverse()) {
+    if (arg.indexOf('=') <= 0) continue;
+    const p = arg.slice(0, arg.indexOf('=')).trim();
+    const path = err.path.startsWith('sweep.parameters.')
+      ? err.path.slice('sweep.parameters.'.length)
+      : err.path;
+    if (path === p || path.startsWith(`${p}.`)) return relabel(`--vary ${arg}`, path);
+  }
+  return err;
 }
 
 export function registerSweep(program: Command): void {
@@ -143,10 +182,15 @@ export function registerSweep(program: Command): void {
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
       const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
       checkFileSections(loaded, { sweep: true });
-      const spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
-        replications: opts.reps,
-        maxRuns: limits.maxRuns,
-      });
+      let spec;
+      try {
+        spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
+          replications: opts.reps,
+          maxRuns: limits.maxRuns,
+        });
+      } catch (err) {
+        throw relabelSweepError(err, opts);
+      }
       if (!opts.quiet)
         for (const w of sweepWarnings(spec)) process.stderr.write(`gvc: warning: ${w}\n`);
       const fixed = new Set(opts.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
@@ -159,7 +203,7 @@ export function registerSweep(program: Command): void {
       const result = await runSweep({
         loaded,
         spec,
-        out: opts.out ?? join('output', loaded.scenario.name),
+        out: opts.out ?? defaultOutputFolder(loaded.scenario.name, loaded.file),
         workers,
         timeseries,
         shard,

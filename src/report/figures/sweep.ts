@@ -8,7 +8,8 @@
  * parameters of the design; for an OFAT design only the runs with the other parameters at
  * their base values), with a t interval over those runs — the same estimator as summary.csv.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonObject } from '../../io/read-json.js';
 import { join } from 'node:path';
 import { summarizeValues } from '../../analysis/summary.js';
 import { TIMESERIES_COLUMNS } from '../../engine/observations.js';
@@ -103,11 +104,12 @@ export function loadSweep(
   let design: string | undefined;
   const designPath = join(dir, 'design.json');
   if (existsSync(designPath)) {
-    try {
-      design = (JSON.parse(readFileSync(designPath, 'utf8')) as { design?: string }).design;
-    } catch {
-      design = undefined;
-    }
+    const d = readJsonObject(designPath, "a sweep's design record").design;
+    if (typeof d !== 'string')
+      throw new UserError(
+        `${designPath}: design: expected a design name, found ${JSON.stringify(d) ?? 'nothing'}`,
+      );
+    design = d;
   }
   return { runs, factors, metrics, units: units.get('runs.csv') ?? new Map(), design };
 }

@@ -1,0 +1,86 @@
+/**
+ * design.json read back (by gvc merge, gvc sensitivity, gvc report and gvc sweep --resume).
+ * It is gvc's own file, but it may have been truncated by a full disk, edited or replaced;
+ * every field later code relies on is checked here, so a damaged file is a one-line UserError
+ * naming the file and the field, never an internal error further on.
+ */
+import { join } from 'node:path';
+import { DESIGN_FILE } from '../io/sweep-dir.js';
+import { readJsonObject } from '../io/read-json.js';
+import { UserError } from '../scenario/errors.js';
+import type { DesignRecord } from './sweep.js';
+
+const isInt = (v: unknown, min: number): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+const isStr = (v: unknown): v is string => typeof v === 'string';
+
+/** Checks the shape of a parsed design record; throws a UserError naming `file` and the field. */
+export function checkDesignRecord(raw: Record<string, unknown>, file: string): DesignRecord {
+  const bad = (field: string, expected: string): never => {
+    const found = raw[field.split('.')[0]];
+    throw new UserError(
+      `${file}: ${field}: expected ${expected}${field.includes('.') ? '' : `, found ${found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 40)}`} (the file is damaged or not gvc's; rerun the sweep)`,
+    );
+  };
+  if (!isStr(raw.fingerprint)) bad('fingerprint', 'a string');
+  if (!isStr(raw.design_fingerprint)) bad('design_fingerprint', 'a string');
+  if (!isStr(raw.design)) bad('design', 'a design name');
+  if (!isInt(raw.cells, 1)) bad('cells', 'a whole number >= 1');
+  if (!isInt(raw.total_runs, 0)) bad('total_runs', 'a whole number >= 0');
+  if (!isStr(raw.timeseries)) bad('timeseries', 'final, none or every:K');
+  if (
+    !Array.isArray(raw.factors) ||
+    raw.factors.some((f) => !isStr((f as { path?: unknown })?.path))
+  )
+    bad('factors', 'a list of {path: …}');
+  if (raw.shard !== null) {
+    const m = isStr(raw.shard) ? /^(\d+)\/(\d+)$/.exec(raw.shard) : null;
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) bad('shard', 'null or "i/n"');
+  }
+  const layout = raw.layout as { kind?: unknown; layout?: Record<string, unknown> } | null;
+  if (layout !== null && layout !== undefined) {
+    const l = layout.layout;
+    const factorsOk =
+      l !== null &&
+      typeof l === 'object' &&
+      Array.isArray(l.factors) &&
+      l.factors.length >= 1 &&
+      l.factors.every(isStr);
+    if (!factorsOk) bad('layout.layout.factors', 'a list of parameter paths');
+    const k = (l!.factors as string[]).length;
+    if (layout.kind === 'sobol') {
+      if (!isInt(l!.N, 1)) bad('layout.layout.N', 'a whole number >= 1');
+      if (typeof l!.calcSecondOrder !== 'boolean')
+        bad('layout.layout.calcSecondOrder', 'true or false');
+      const block = l!.calcSecondOrder ? 2 * k + 2 : k + 2;
+      if ((l!.N as number) * block !== raw.cells)
+        bad('layout.layout.N', `N × ${block} = cells (${String(raw.cells)})`);
+    } else if (layout.kind === 'morris') {
+      if (typeof l!.delta !== 'number' || !Number.isFinite(l!.delta))
+        bad('layout.layout.delta', 'a number');
+      const steps = l!.steps;
+      const ok =
+        Array.isArray(steps) &&
+        steps.length * (k + 1) === raw.cells &&
+        steps.every(
+          (t) =>
+            Array.isArray(t) &&
+            t.length === k &&
+            t.every(
+              (s: { factor?: unknown; direction?: unknown }) =>
+                isInt(s?.factor, 0) &&
+                (s.factor as number) < k &&
+                (s.direction === 1 || s.direction === -1),
+            ),
+        );
+      if (!ok) bad('layout.layout.steps', `one list of ${k} moves per trajectory, matching cells`);
+    } else bad('layout.kind', 'sobol or morris');
+  }
+  return raw as unknown as DesignRecord;
+}
+
+/** Reads and checks `<dir>/design.json`. */
+export function readDesignFile(dir: string): DesignRecord {
+  const file = join(dir, DESIGN_FILE);
+  return checkDesignRecord(readJsonObject(file, "a sweep's design record"), file);
+}

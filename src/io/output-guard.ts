@@ -1,0 +1,149 @@
+/**
+ * What gvc may write to and what `--force` may replace. Output folders are named after
+ * scenarios, and `--force` deletes a folder, so both are checked here before any work:
+ *
+ * - a scenario name becomes a folder name only if it is one safe path segment;
+ * - `--force` replaces only a folder gvc itself wrote, of the same kind (a run's folder by a
+ *   run, a sweep's by a sweep …), recognised by its manifest.json (a report by report.html's
+ *   generator tag);
+ * - never a folder that holds one of the command's inputs, the working folder or one above
+ *   it, or the program's own folder.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ScenarioError, UserError } from '../scenario/errors.js';
+import { packageDir } from './manifest.js';
+
+/** The kinds of folder gvc writes. A merged sweep is a sweep. */
+export type OutputKind = 'run' | 'sweep' | 'validation' | 'report';
+
+/** Longest scenario name used as a folder name (staging and `.partial` suffixes come on top). */
+export const MAX_FOLDER_NAME_LENGTH = 100;
+
+/** Names Windows reserves for devices, with or without an extension. */
+const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\..*)?$/i;
+
+/** The rule a scenario name must follow to name a folder, as stated in error messages. */
+export const FOLDER_NAME_RULE =
+  `a name that is one safe folder name: 1 to ${MAX_FOLDER_NAME_LENGTH} letters, digits, '.', '_' or '-', ` +
+  `starting with a letter or digit, not ending with '.', not a reserved device name (con, nul, com1 …)`;
+
+/** Why `name` cannot be a folder name, or null when it can. */
+export function folderNameProblem(name: string): string | null {
+  if (name === '') return 'an empty name';
+  if ([...name].length > MAX_FOLDER_NAME_LENGTH) return `a name of ${[...name].length} characters`;
+  const bad = [...name].find((ch) => !/^[\p{L}\p{N}._-]$/u.test(ch));
+  if (bad !== undefined) {
+    const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(bad)
+      ? `"${bad}"`
+      : `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return `${JSON.stringify(name)}, which contains ${shown}`;
+  }
+  if (!/^[\p{L}\p{N}]/u.test(name))
+    return `${JSON.stringify(name)}, which starts with "${name[0]}"`;
+  if (name.endsWith('.')) return `${JSON.stringify(name)}, which ends with "."`;
+  if (RESERVED.test(name)) return `${JSON.stringify(name)}, a reserved device name`;
+  return null;
+}
+
+/**
+ * The default output folder of a scenario, `output/<name>`. Throws a ScenarioError naming
+ * the file, the key `name` and the rule when the name is not one safe folder name (such as
+ * "../x", "", "a/b"): such a name would write outside output/ or onto output/ itself.
+ */
+export function defaultOutputFolder(name: string, file: string): string {
+  const problem = folderNameProblem(name);
+  if (problem !== null) {
+    throw new ScenarioError({
+      file,
+      path: 'name',
+      expected: `${FOLDER_NAME_RULE} (it names the output folder; or give --out)`,
+      found: problem,
+    });
+  }
+  return join('output', name);
+}
+
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** True when `child` is `parent` or lies inside it (both already absolute). */
+export function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The kind of gvc output folder `dir` is, or null when it is not one gvc wrote. A run,
+ * sweep (also merged) or validation folder has a manifest.json written by this program; a
+ * report folder has a report.html with gvc's generator tag.
+ */
+export function recogniseOutput(dir: string): OutputKind | null {
+  try {
+    const manifestPath = join(dir, 'manifest.json');
+    if (existsSync(manifestPath)) {
+      const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown> | null;
+      if (m === null || typeof m !== 'object' || Array.isArray(m)) return null;
+      if (m.program !== PROGRAM_NAME) return null;
+      if (m.sweep !== null && typeof m.sweep === 'object') return 'sweep';
+      if (Array.isArray(m.experiments)) return 'validation';
+      if (typeof m.parameters === 'object' && m.parameters !== null) return 'run';
+      return null;
+    }
+    const html = join(dir, 'report.html');
+    if (existsSync(html) && readFileSync(html, 'utf8').includes(REPORT_GENERATOR_TAG))
+      return 'report';
+  } catch {
+    // Unreadable or not JSON: not recognisably gvc's.
+  }
+  return null;
+}
+
+/** The program name manifests record (package.json's name). */
+export const PROGRAM_NAME = 'gvc-abm';
+/** The tag report.html carries so that `gvc report --force` can recognise its own folder. */
+export const REPORT_GENERATOR_TAG = `<meta name="generator" content="${PROGRAM_NAME}">`;
+
+const KIND_COMMAND: Record<OutputKind, string> = {
+  run: 'gvc run',
+  sweep: 'gvc sweep or gvc merge',
+  validation: 'gvc validate',
+  report: 'gvc report',
+};
+
+/**
+ * Throws a UserError unless the folder `target` (which exists) may be created or replaced
+ * by a command writing `kind` output: it must not be (or contain) the working folder or the
+ * program's folder, nor hold any of `inputs`; when `replacing` (a non-empty folder under
+ * --force) it must also be a folder gvc wrote, of the same kind.
+ */
+export function assertReplaceable(
+  target: string,
+  opts: { kind: OutputKind; inputs: readonly string[]; replacing: boolean },
+): void {
+  const abs = real(target);
+  const refuse = (why: string) => new UserError(`output folder ${target}: ${why}`);
+  if (isInside(real(process.cwd()), abs))
+    throw refuse('it is (or contains) the current folder; choose a new folder');
+  const own = packageDir();
+  if (own !== null && isInside(real(own), abs))
+    throw refuse("it is (or contains) gvc's own folder; choose a new folder");
+  if (!opts.replacing) return;
+  for (const input of opts.inputs) {
+    if (isInside(real(input), abs))
+      throw refuse(`it contains ${input}, an input of this command; --force would delete it`);
+  }
+  const kind = recogniseOutput(abs);
+  if (kind !== opts.kind) {
+    throw refuse(
+      kind === null
+        ? `not an output folder written by gvc (no gvc manifest.json); --force replaces only ${KIND_COMMAND[opts.kind]}'s own folders: choose another folder or remove it yourself`
+        : `it holds the output of ${KIND_COMMAND[kind]}, not of ${KIND_COMMAND[opts.kind]}; --force will not replace it: choose another folder`,
+    );
+  }
+}

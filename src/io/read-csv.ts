@@ -1,0 +1,105 @@
+/**
+ * Streaming a CSV file gvc wrote earlier (runs.csv of a sweep or of shards) back defensively:
+ * a record csv-parse rejects, or a cell that is not what its column holds, is a UserError
+ * naming the file and line — never an internal error or a silent NaN.
+ */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { UserError } from '../scenario/errors.js';
+import { osFailure } from './os-errors.js';
+
+export interface CsvRecord {
+  /** Cells by column name. */
+  cells: Record<string, string>;
+  /** Line of the record's end in the file (1-based; the header is line 1). */
+  line: number;
+}
+
+/** Converts a csv-parse error into a UserError naming `path` and the line; OS errors into SystemErrors. */
+export function csvReadError(err: unknown, path: string): unknown {
+  const e = err as { code?: unknown; lines?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && e.code.startsWith('CSV_'))
+    return new UserError(
+      `${path}:${typeof e.lines === 'number' ? e.lines : '?'}: not a valid CSV record: ${String(e.message).split('\n')[0]}`,
+    );
+  return osFailure(err, 'read', path);
+}
+
+/** The records of a CSV file with a header row, as an async iterable; errors as csvReadError. */
+export async function* csvRecords(
+  path: string,
+  required: readonly string[] = [],
+  exactHeader?: readonly string[],
+): AsyncGenerator<CsvRecord> {
+  let header: string[] | null = null;
+  const parser = createReadStream(path).pipe(
+    parse({
+      columns: (h: string[]) => {
+        if (
+          exactHeader &&
+          (h.length !== exactHeader.length || h.some((c, i) => c !== exactHeader[i]))
+        )
+          throw new UserError(
+            `${path}:1: expected the columns gvc writes (${exactHeader.slice(0, 4).join(', ')}, …), found ${JSON.stringify(h.join(',').slice(0, 40))}`,
+          );
+        return (header = h);
+      },
+      info: true,
+      relax_column_count: false,
+    }),
+  );
+  let checked = false;
+  try {
+    for await (const r of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      if (!checked) {
+        const missing = required.filter((c) => !(c in r.record));
+        if (missing.length > 0)
+          throw new UserError(
+            `${path}:1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+          );
+        checked = true;
+      }
+      yield { cells: r.record, line: r.info.lines };
+    }
+    if (header === null) throw new UserError(`${path}: empty file (expected a header row)`);
+    if (!checked) {
+      const names: string[] = header;
+      const missing = required.filter((c) => !names.includes(c));
+      if (missing.length > 0)
+        throw new UserError(
+          `${path}:1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+        );
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw csvReadError(err, path);
+  } finally {
+    parser.destroy();
+  }
+}
+
+/** A whole number >= min in a cell, or a UserError naming file, line and column. */
+export function intCell(r: CsvRecord, path: string, column: string, min: number): number {
+  const text = r.cells[column] ?? '';
+  const x = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(x) || x < min)
+    throw new UserError(
+      `${path}:${r.line}: ${column}: expected a whole number >= ${min}, found ${JSON.stringify(text.slice(0, 30))}`,
+    );
+  return x;
+}
+
+/** A number in a cell (null when empty), or a UserError naming file, line and column. */
+export function numberCell(r: CsvRecord, path: string, column: string): number | null {
+  const text = r.cells[column];
+  if (text === undefined || text === '') return null;
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x))
+    throw new UserError(
+      `${path}:${r.line}: ${column}: expected a number, found ${JSON.stringify(text.slice(0, 30))}`,
+    );
+  return x;
+}

@@ -1,0 +1,121 @@
+/**
+ * Staging folders and temporary files, and removing those a killed process left behind.
+ *
+ * A staging folder is `.<name>.tmp-<pid>-<hex>` next to its target and holds a marker file,
+ * STAGING_MARKER, recording the owning process's pid and host. A later command removes such
+ * a folder only when it is recognisably gvc's (the name pattern and a marker naming the same
+ * pid and this host — or an empty folder, when the process died before writing the marker)
+ * and that process no longer exists. A temporary file `<file>.tmp-<pid>` (manifest.json,
+ * sensitivity.csv) is removed on the same condition, by the command that writes `<file>`.
+ */
+import { hostname } from 'node:os';
+import { lstatSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errnoCode } from './os-errors.js';
+
+/** The marker file inside a staging folder; removed just before the folder is committed. */
+export const STAGING_MARKER = '.gvc-staging';
+
+const STAGING_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]+$/;
+
+/** The name of a new staging folder for a target named `name`. */
+export function stagingName(name: string, hex: string): string {
+  return `.${name}.tmp-${process.pid}-${hex}`;
+}
+
+/** Writes the marker naming this process into a staging folder gvc has just created. */
+export function writeStagingMarker(dir: string): void {
+  writeFileSync(
+    join(dir, STAGING_MARKER),
+    `${JSON.stringify({ program: 'gvc-abm', pid: process.pid, host: hostname() })}\n`,
+  );
+}
+
+/** True while a process with this pid exists (EPERM: it exists but is someone else's). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoCode(err) !== 'ESRCH';
+  }
+}
+
+function markerPid(dir: string): number | 'empty' | null {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return null;
+  }
+  if (entries.length === 0) return 'empty';
+  try {
+    const m = JSON.parse(readFileSync(join(dir, STAGING_MARKER), 'utf8')) as {
+      program?: unknown;
+      pid?: unknown;
+      host?: unknown;
+    };
+    if (m.program !== 'gvc-abm' || m.host !== hostname() || typeof m.pid !== 'number') return null;
+    return m.pid;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Removes, from folder `parent`, the staging folders of gvc processes that no longer exist.
+ * Returns the names removed. Never throws: a folder that cannot be removed stays for later.
+ * Only `.tmp-` folders: a leftover `.old-` folder may be the only copy of earlier results
+ * (a kill between the two renames of a forced commit), so it is left for the user.
+ */
+export function removeStaleStaging(parent: string): string[] {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const m = STAGING_NAME.exec(entry);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (processAlive(pid)) continue;
+    const dir = join(parent, entry);
+    try {
+      if (!lstatSync(dir).isDirectory()) continue;
+      const owner = markerPid(dir);
+      if (owner === 'empty') rmdirSync(dir);
+      else if (owner === pid) rmSync(dir, { recursive: true, force: true });
+      else continue;
+      removed.push(entry);
+    } catch {
+      // Best effort: a folder we cannot remove does not stop this command.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Removes `<file>.tmp-<pid>` files in `dir` whose process no longer exists, for the files
+ * named in `files` (the temporary names gvc gives a file it writes atomically).
+ */
+export function removeStaleTempFiles(dir: string, files: readonly string[]): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = /^(.+)\.tmp-(\d+)$/.exec(entry);
+    if (!m || !files.includes(m[1]) || processAlive(Number(m[2]))) continue;
+    try {
+      if (lstatSync(join(dir, entry)).isFile()) rmSync(join(dir, entry));
+    } catch {
+      // Best effort, as above.
+    }
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Kind 1 (output paths contained, --force safe) across commands, and kind 10 (what a killed
+ * run leaves is cleaned by the next command). Bad-input cases run in-process; the sweeps
+ * that make shard folders and the killed run use the built CLI.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gvcInProcess } from '../report/cli.js';
+import { STAGING_MARKER } from '../../src/io/staging.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gvc.js');
+const root = mkdtempSync(join(tmpdir(), 'gvc-safety-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const WORLD = `time: {steps: 2}
+suppliers:
+  sme: {count: 3}
+buyers:
+  us: {count: 1}
+`;
+const RUN_MANIFEST = JSON.stringify({ program: 'gvc-abm', scenario_name: 'x', parameters: {} });
+
+function write(path: string, text: string): string {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+async function refused(...args: string[]): Promise<string> {
+  const r = await gvcInProcess(...args, '--quiet');
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).toMatch(/^gvc: [^\n]+\n$/);
+  return r.stderr;
+}
+
+describe('scenario names never write outside output/ (kind 1)', () => {
+  it.each([['../x'], [''], ['a/b'], ['.'], ['-x'], ['con']])(
+    'name %j: exit 2 stating the rule, nothing written',
+    async (name) => {
+      const d = mkdtempSync(join(root, 'name-'));
+      const s = write(join(d, 'sub', 's.yaml'), `name: ${JSON.stringify(name)}\n${WORLD}`);
+      const before = readdirSync(process.cwd()).sort();
+      const msg = await refused('run', s);
+      expect(msg).toContain('name: expected a name that is one safe folder name');
+      expect(readdirSync(d)).toEqual(['sub']);
+      expect(readdirSync(process.cwd()).sort()).toEqual(before);
+      // --out takes the place of the name.
+      expect((await gvcInProcess('run', s, '--out', join(d, 'o'), '--quiet')).code).toBe(0);
+    },
+  );
+});
+
+describe('--force replaces only what gvc wrote, never an input (kind 1)', () => {
+  it('gvc run --out <folder of the scenario> --force keeps the scenario', async () => {
+    const d = join(root, 'runin');
+    const s = write(join(d, 's.yaml'), `name: s\n${WORLD}`);
+    writeFileSync(join(d, 'manifest.json'), RUN_MANIFEST);
+    expect(await refused('run', s, '--out', d, '--force')).toMatch(
+      /contains .*s\.yaml, an input of this command/,
+    );
+    expect(readFileSync(s, 'utf8')).toContain('name: s');
+  });
+
+  it('a base file inside the target is an input too', async () => {
+    const d = join(root, 'basein');
+    write(join(d, 'out', 'world.yaml'), `name: w\n${WORLD}`);
+    writeFileSync(join(d, 'out', 'manifest.json'), RUN_MANIFEST);
+    const s = write(join(d, 's.yaml'), 'base: out/world.yaml\n');
+    expect(await refused('run', s, '--out', join(d, 'out'), '--force')).toMatch(
+      /world\.yaml, an input/,
+    );
+    expect(existsSync(join(d, 'out', 'world.yaml'))).toBe(true);
+  });
+
+  it('the working folder, one above it, and a foreign folder are never replaced', async () => {
+    const s = write(join(root, 'cw', 's.yaml'), `name: s\n${WORLD}`);
+    expect(await refused('run', s, '--out', '.', '--force')).toMatch(/current folder/);
+    expect(await refused('run', s, '--out', '..', '--force')).toMatch(/current folder/);
+    const foreign = join(root, 'cw', 'mine');
+    write(join(foreign, 'thesis.tex'), 'x');
+    expect(await refused('run', s, '--out', foreign, '--force')).toMatch(
+      /not an output folder written by gvc/,
+    );
+    expect(readdirSync(foreign)).toEqual(['thesis.tex']);
+  });
+
+  it('gvc validate --out <folder of its inputs> --force keeps them', async () => {
+    const d = join(root, 'val');
+    const shipped = join(import.meta.dirname, '..', '..', 'scenarios', 'validation');
+    const text = readFileSync(join(shipped, 'case-firm-i.yaml'), 'utf8').replace(
+      /^base: (.*)$/m,
+      (_, b: string) => `base: ${join(shipped, b.trim())}`,
+    );
+    const v = write(join(d, 'exp.yaml'), text);
+    writeFileSync(
+      join(d, 'manifest.json'),
+      JSON.stringify({ program: 'gvc-abm', experiments: [] }),
+    );
+    const msg = await refused('validate', v, '--out', d, '--force', '--reps', '2');
+    expect(msg).toMatch(/contains .*exp\.yaml, an input of this command/);
+    expect(existsSync(v)).toBe(true);
+  });
+
+  describe('with shard folders', () => {
+    const d = join(root, 'shards');
+    beforeAll(() => {
+      write(
+        join(d, 's.yaml'),
+        `name: s\n${WORLD}sweep:\n  parameters:\n    suppliers.sme.intent.network_ties: [0, 3]\n`,
+      );
+      for (const i of [1, 2])
+        execFileSync(
+          process.execPath,
+          [
+            BIN,
+            'sweep',
+            's.yaml',
+            '--workers',
+            '1',
+            '--quiet',
+            '--shard',
+            `${i}/2`,
+            '--out',
+            `all/s${i}`,
+          ],
+          { cwd: d },
+        );
+    }, 120_000);
+
+    it('gvc merge --out <folder holding the shards> --force keeps the shards', async () => {
+      writeFileSync(
+        join(d, 'all', 'manifest.json'),
+        JSON.stringify({ program: 'gvc-abm', sweep: {} }),
+      );
+      const msg = await refused(
+        'merge',
+        join(d, 'all', 's1'),
+        join(d, 'all', 's2'),
+        '--out',
+        join(d, 'all'),
+        '--force',
+      );
+      expect(msg).toMatch(/contains .*s1, an input/);
+      expect(readdirSync(join(d, 'all')).sort()).toEqual(['manifest.json', 's1', 's2']);
+    });
+
+    it('gvc report --out <the folder reported on> --force keeps it', async () => {
+      const msg = await refused(
+        'report',
+        join(d, 'all', 's1'),
+        '--out',
+        join(d, 'all', 's1'),
+        '--force',
+      );
+      expect(msg).toMatch(/an input of this command|not of gvc report/);
+      expect(existsSync(join(d, 'all', 's1', 'runs.csv'))).toBe(true);
+    });
+
+    it('gvc sweep --force does not delete a foreign folder or a foreign .partial', async () => {
+      const s = join(d, 's.yaml');
+      write(join(d, 'f', 'notes.txt'), 'mine');
+      expect(await refused('sweep', s, '--out', join(d, 'f'), '--force')).toMatch(
+        /not an output folder written by gvc/,
+      );
+      write(join(d, 'g.partial', 'notes.txt'), 'mine');
+      expect(await refused('sweep', s, '--out', join(d, 'g'), '--force')).toMatch(
+        /not an interrupted gvc sweep/,
+      );
+      expect(readFileSync(join(d, 'f', 'notes.txt'), 'utf8')).toBe('mine');
+      expect(readFileSync(join(d, 'g.partial', 'notes.txt'), 'utf8')).toBe('mine');
+      // Replacing a shard of another kind: a sweep folder is replaced only by a sweep.
+      expect(await refused('run', s, '--out', join(d, 'all', 's1'), '--force')).toMatch(
+        /holds the output of gvc sweep or gvc merge, not of gvc run/,
+      );
+    });
+  });
+});
+
+describe('a killed run leaves nothing the next command does not clean (kind 10)', () => {
+  it('kill -9 during gvc run: its staging folder is removed by the next command', async () => {
+    const d = join(root, 'killed');
+    // Long enough that it is still simulating whenever we look; it is killed long before the end.
+    write(
+      join(d, 's.yaml'),
+      `name: s\ntime: {steps: 100000}\nsuppliers:\n  sme: {count: 300}\nbuyers:\n  us: {count: 5}\n`,
+    );
+    const p = spawn(process.execPath, [BIN, 'run', 's.yaml', '--out', 'o', '--quiet'], { cwd: d });
+    const exited = new Promise((r) => p.on('exit', r));
+    // Wait for the condition (the staging folder with its marker), not for a time.
+    const staged = () =>
+      readdirSync(d).find((e) => e.startsWith('.o.tmp-') && existsSync(join(d, e, STAGING_MARKER)));
+    while (!staged()) {
+      if (p.exitCode !== null) throw new Error('gvc run ended before its staging folder was seen');
+      await new Promise((r) => setTimeout(r, 25)); // a poll interval, not a deadline
+    }
+    p.kill('SIGKILL');
+    await exited;
+    const left = staged()!;
+    expect(left).toMatch(new RegExp(`^\\.o\\.tmp-${p.pid}-[0-9a-f]+$`));
+    // Any later command writing next to it cleans it, whatever its target.
+    write(join(d, 'small.yaml'), `name: small\n${WORLD}`);
+    expect(
+      (await gvcInProcess('run', join(d, 'small.yaml'), '--out', join(d, 'other'), '--quiet')).code,
+    ).toBe(0);
+    expect(readdirSync(d).sort()).toEqual(['other', 's.yaml', 'small.yaml']);
+  }, 120_000);
+});

@@ -1,0 +1,133 @@
+/**
+ * Kind 2: failures of the operating system are reported as such (exit 3, one line naming the
+ * path and the cause), leave nothing the next command cannot clean up, and an interrupted
+ * sweep resumes once the cause is gone. Failures are injected into node:fs, since tests run
+ * as root (chmod does not stop root) and a full disk cannot be arranged.
+ */
+import * as realFs from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { gvcInProcess } from '../report/cli.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
+import { runSweep } from '../../src/experiment/sweep.js';
+import { SystemError } from '../../src/io/os-errors.js';
+import { cleanupTemp, tempDir } from './helpers.js';
+
+/** The next `after` calls of a mocked function succeed, then it fails with `code`. */
+const inject = { code: '', fn: '', after: 0 };
+
+function osError(code: string, syscall: string): NodeJS.ErrnoException {
+  const e = new Error(`${code}: simulated, ${syscall}`) as NodeJS.ErrnoException;
+  e.code = code;
+  e.errno = -28;
+  e.syscall = syscall;
+  return e;
+}
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const wrap =
+    <A extends unknown[], R>(name: string, f: (...a: A) => R) =>
+    (...args: A): R => {
+      if (inject.fn === name) {
+        if (inject.after <= 0) throw osError(inject.code, name.replace(/Sync$/, ''));
+        inject.after--;
+      }
+      return f(...args);
+    };
+  const mocked = {
+    ...fs,
+    writeSync: wrap('writeSync', fs.writeSync),
+    openSync: wrap('openSync', fs.openSync),
+    mkdirSync: wrap('mkdirSync', fs.mkdirSync),
+    renameSync: wrap('renameSync', fs.renameSync),
+  };
+  return { ...mocked, default: mocked };
+});
+
+afterEach(() => {
+  inject.fn = '';
+});
+afterAll(cleanupTemp);
+
+const SCENARIO = `name: t
+seed: 3
+time: {steps: 4, steps_per_year: 4}
+suppliers:
+  sme: {count: 6}
+buyers:
+  us: {count: 2}
+sweep:
+  design: grid
+  replications: 3
+  parameters:
+    suppliers.sme.intent.network_ties: [0, 3]
+`;
+
+describe('OS failures: exit 3, one line naming path and cause (kind 2)', () => {
+  it.each([
+    ['ENOSPC', 'writeSync', 'no space left on device'],
+    ['EROFS', 'mkdirSync', 'read-only file system'],
+    ['EACCES', 'openSync', 'permission denied'],
+    ['EMFILE', 'openSync', 'too many open files in this process'],
+    ['EBUSY', 'renameSync', 'busy'],
+    ['EIO', 'writeSync', 'input/output error'],
+  ])('%s in %s during gvc run', async (code, fn, words) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 's.yaml'), SCENARIO);
+    const out = join(dir, 'out');
+    Object.assign(inject, { code, fn, after: fn === 'writeSync' ? 3 : 0 });
+    const r = await gvcInProcess('run', join(dir, 's.yaml'), '--out', out, '--quiet');
+    inject.fn = '';
+    expect(r.code).toBe(3);
+    expect(r.stderr).not.toMatch(/internal error|bug/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(words);
+    expect(r.stderr).toContain(dir);
+    // Nothing partial: no output folder and no staging folder.
+    expect(readdirSync(dir)).toEqual(['s.yaml']);
+    // The next command succeeds once the cause is gone.
+    expect((await gvcInProcess('run', join(dir, 's.yaml'), '--out', out, '--quiet')).code).toBe(0);
+  });
+
+  it('ENFILE at the final rename: exit 3 naming the output folder', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 's.yaml'), SCENARIO);
+    Object.assign(inject, { code: 'ENFILE', fn: 'renameSync', after: 0 });
+    const r = await gvcInProcess('run', join(dir, 's.yaml'), '--out', join(dir, 'o'), '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^gvc: cannot .*too many open files on this system\n$/);
+  });
+
+  it('a sweep stopped by a full disk resumes to the same bytes once space is free', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 's.yaml'), SCENARIO);
+    const loaded = loadScenario(join(dir, 's.yaml'));
+    const spec = parseSweepSpec(loaded.sweep, 's.yaml', loaded.scenario);
+    const sweep = (out: string, resume: boolean) =>
+      runSweep({
+        loaded,
+        spec,
+        out: join(dir, out),
+        workers: 0,
+        timeseries: { kind: 'every', k: 2 },
+        shard: null,
+        force: false,
+        resume,
+        quiet: true,
+      });
+    await sweep('full', false);
+    // Fail a write in the middle of the sweep (after the headers and a few runs' rows).
+    Object.assign(inject, { code: 'ENOSPC', fn: 'writeSync', after: 9 });
+    await expect(sweep('cut', false)).rejects.toThrow(SystemError);
+    inject.fn = '';
+    expect(realFs.existsSync(join(dir, 'cut.partial'))).toBe(true);
+    await sweep('cut', true);
+    for (const f of ['runs.csv', 'timeseries.csv', 'summary.csv', 'errors.csv'])
+      expect(readFileSync(join(dir, 'cut', f)).equals(readFileSync(join(dir, 'full', f)))).toBe(
+        true,
+      );
+  });
+});
