@@ -393,6 +393,29 @@ export const RELATIONSHIP_COLUMNS = [
   ),
 ] as const;
 
+/**
+ * The column that --by-group adds to timeseries.csv, third after run_id and step: the supplier
+ * group a row describes, or GROUP_ALL for the whole population.
+ */
+export const GROUP_ALL = 'all';
+export const GROUP_COLUMN = col(
+  'group',
+  'string',
+  '',
+  'Supplier group the row describes (scenario key under suppliers), or "all" for the whole population; written only with --by-group, which adds a row per group after each step\'s "all" row. In group rows every column is computed over that group\'s suppliers and their relationships; price_pressure, cost_level and exchange_rate are the common environment, and the cumulative counters count the group\'s exits, entries, functional and chain upgrades and sanctions.',
+);
+
+/** timeseries.csv's columns: with the group column after run_id and step when by group. */
+export function timeseriesColumns(byGroup: boolean): readonly ColumnSpec[] {
+  if (!byGroup) return TIMESERIES_COLUMNS;
+  return [
+    TIMESERIES_COLUMNS[0],
+    TIMESERIES_COLUMNS[1],
+    GROUP_COLUMN,
+    ...TIMESERIES_COLUMNS.slice(2),
+  ];
+}
+
 type Names<C extends readonly ColumnSpec[]> = C[number]['name'];
 type CellOf<T extends ColumnType> = T extends 'integer' | 'number'
   ? number
@@ -403,7 +426,8 @@ type RowOf<C extends readonly ColumnSpec[]> = {
   [K in Names<C>]: CellOf<Extract<C[number], { name: K }>['type']> | null;
 };
 
-export type TimeseriesRow = RowOf<typeof TIMESERIES_COLUMNS>;
+/** `group` is set only in rows by group (--by-group); writers without the column ignore it. */
+export type TimeseriesRow = RowOf<typeof TIMESERIES_COLUMNS> & { group?: string };
 export type SupplierRow = RowOf<typeof SUPPLIER_COLUMNS>;
 export type RelationshipRow = RowOf<typeof RELATIONSHIP_COLUMNS>;
 

@@ -8,17 +8,20 @@ import { supplierRow, timeseriesRow } from '../model/metrics.js';
 import { activeSpells, relationshipRow, SpellObserver } from '../model/spells.js';
 import type { World } from '../model/state.js';
 import type { Scenario } from '../scenario/types.js';
-import type {
-  AgentsMode,
-  ObservationSink,
-  RelationshipRow,
-  SupplierRow,
-  TimeseriesRow,
+import {
+  GROUP_ALL,
+  type AgentsMode,
+  type ObservationSink,
+  type RelationshipRow,
+  type SupplierRow,
+  type TimeseriesRow,
 } from './observations.js';
 import { SCHEDULE } from './schedule.js';
 
 export interface SimulateOptions {
   agents?: AgentsMode;
+  /** After each step's whole-population timeseries row, one row per supplier group (group set). */
+  byGroup?: boolean;
 }
 
 export function simulate(
@@ -28,14 +31,23 @@ export function simulate(
 ): World {
   const agents = options.agents ?? { kind: 'final' };
   const world = createWorld(scenario);
-  const spells = new SpellObserver(scenario.time.steps_per_year);
+  const groups = options.byGroup ? Object.keys(scenario.suppliers) : [];
+  const spells = new SpellObserver(scenario.time.steps_per_year, groups);
   const relationships = sink.relationships?.bind(sink);
-  sink.timeseries(timeseriesRow(world, spells.observe(world)));
+  const observe = () => {
+    const retention = spells.observe(world);
+    if (groups.length === 0) sink.timeseries(timeseriesRow(world, retention));
+    else {
+      sink.timeseries({ ...timeseriesRow(world, retention), group: GROUP_ALL });
+      groups.forEach((g, k) => sink.timeseries(timeseriesRow(world, spells.groupRetention(k), g)));
+    }
+  };
+  observe();
   const steps = scenario.time.steps;
   for (let t = 1; t <= steps; t++) {
     world.step = t;
     for (const p of SCHEDULE) p.run(world);
-    sink.timeseries(timeseriesRow(world, spells.observe(world)));
+    observe();
     if (relationships && world.endedSpells.length > 0)
       relationships(world.endedSpells.map(relationshipRow));
     world.endedSpells.length = 0;

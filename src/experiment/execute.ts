@@ -8,7 +8,8 @@
 import {
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
-  TIMESERIES_COLUMNS,
+  GROUP_ALL,
+  timeseriesColumns,
   type AgentsMode,
   type RelationshipRow,
   type SupplierRow,
@@ -58,6 +59,8 @@ export interface RunContext {
   agents?: AgentsMode;
   /** Whether to keep the spell rows for relationships.csv (default false). */
   relationships?: boolean;
+  /** Timeseries rows by supplier group as well (default false); measures read the whole population's. */
+  byGroup?: boolean;
   /** Run-level measures to compute in the worker (gvc validate); their values come back in order. */
   measures?: Measure[];
 }
@@ -99,9 +102,10 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       {
         timeseries(row) {
           const step = row.step ?? -1;
+          if (isDue(mode, step, last)) rows.push(row);
+          if (row.group !== undefined && row.group !== GROUP_ALL) return;
           if (step === last) final = row;
           if (keepSteps.has(step)) kept.set(step, row);
-          if (isDue(mode, step, last)) rows.push(row);
         },
         suppliers(batch) {
           const step = batch[0]?.step;
@@ -116,7 +120,7 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
             }
           : undefined,
       },
-      { agents: recording },
+      { agents: recording, byGroup: ctx.byGroup ?? false },
     );
     if (!final) throw new Error('the run produced no final observation');
     if (measures.length > 0) {
@@ -139,7 +143,7 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
     runId: req.runId,
     ok: true,
     finalCsv: formatRows(METRIC_COLUMNS, [final as TimeseriesRow]),
-    timeseriesCsv: formatRows(TIMESERIES_COLUMNS, rows),
+    timeseriesCsv: formatRows(timeseriesColumns(ctx.byGroup ?? false), rows),
     suppliersCsv: formatRows(SUPPLIER_COLUMNS, keptSuppliers),
     relationshipsCsv: formatRows(RELATIONSHIP_COLUMNS, spells),
   };

@@ -18,7 +18,7 @@ import { summarizeRuns } from '../analysis/summary.js';
 import {
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
-  TIMESERIES_COLUMNS,
+  timeseriesColumns,
 } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
@@ -166,7 +166,7 @@ export async function mergeShards(
         dirs.map((d) => join(d, TIMESERIES_FILE)),
         target.file(TIMESERIES_FILE),
       );
-      files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+      files.push({ file: TIMESERIES_FILE, columns: timeseriesColumns(design.by_group ?? false) });
     }
     if (design.agents !== undefined && design.agents !== 'none') {
       await mergeCsv(

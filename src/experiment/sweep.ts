@@ -10,7 +10,7 @@ import { summarizeRuns } from '../analysis/summary.js';
 import {
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
-  TIMESERIES_COLUMNS,
+  timeseriesColumns,
   type AgentsMode,
 } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
@@ -58,6 +58,8 @@ export interface SweepOptions {
   agents?: AgentsMode;
   /** Whether to write relationships.csv (default false). */
   relationships?: boolean;
+  /** Timeseries rows by supplier group as well (default false). */
+  byGroup?: boolean;
   shard: Shard | null;
   force: boolean;
   resume: boolean;
@@ -94,6 +96,8 @@ export interface DesignRecord {
   agents?: string;
   /** Whether relationships.csv was written; absent in older records means no. */
   relationships?: boolean;
+  /** Whether timeseries.csv has rows by supplier group; absent in older records means no. */
+  by_group?: boolean;
   shard: string | null;
   /** How to read the outputs back for sensitivity analysis (sobol and morris designs). */
   layout: SweepPlan['layout'];
@@ -107,9 +111,14 @@ export function describeMode(mode: TimeseriesMode): string {
 export interface SweepOutputs {
   agents: AgentsMode;
   relationships: boolean;
+  byGroup: boolean;
 }
 
-const NO_EXTRA_OUTPUTS: SweepOutputs = { agents: { kind: 'none' }, relationships: false };
+const NO_EXTRA_OUTPUTS: SweepOutputs = {
+  agents: { kind: 'none' },
+  relationships: false,
+  byGroup: false,
+};
 
 export function designRecord(
   plan: SweepPlan,
@@ -140,6 +149,7 @@ export function designRecord(
     timeseries: describeMode(mode),
     agents: describeMode(outputs.agents),
     relationships: outputs.relationships,
+    by_group: outputs.byGroup,
     shard: shardText,
     layout: plan.layout,
   };
@@ -158,6 +168,7 @@ export function planSweep(
     timeseries: describeMode(mode),
     ...(outputs.agents.kind !== 'none' ? { agents: describeMode(outputs.agents) } : {}),
     ...(outputs.relationships ? { relationships: true } : {}),
+    ...(outputs.byGroup ? { by_group: true } : {}),
   });
 }
 
@@ -166,7 +177,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const outputs: SweepOutputs = {
     agents: o.agents ?? { kind: 'none' },
     relationships: o.relationships ?? false,
+    byGroup: o.byGroup ?? false,
   };
+  const tsColumns = timeseriesColumns(outputs.byGroup);
   const plan = planSweep(o.loaded, o.spec, o.timeseries, outputs);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs);
   const dir = openSweepDir(o.out, { force: o.force, resume: o.resume, design: record });
@@ -186,7 +199,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const runsTable = new JournaledTable(dir.file(RUNS_FILE), runCols, sizes?.[0]);
   const errorsTable = new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]);
   const tsTable = withTimeseries
-    ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2])
+    ? new JournaledTable(dir.file(TIMESERIES_FILE), tsColumns, sizes?.[2])
     : null;
   const supTable =
     outputs.agents.kind !== 'none'
@@ -261,6 +274,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
         timeseries: o.timeseries,
         agents: outputs.agents,
         relationships: outputs.relationships,
+        byGroup: outputs.byGroup,
       },
       count: Math.max(0, planned - first),
       request: (i): RunRequest => {
@@ -298,7 +312,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   // A resumed sweep also counts the failures recorded before the interruption.
   failed = countRows(dir.file(ERRORS_FILE));
   const files: CodebookEntry[] = [{ file: RUNS_FILE, columns: runCols }];
-  if (withTimeseries) files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+  if (withTimeseries) files.push({ file: TIMESERIES_FILE, columns: tsColumns });
   if (supTable) files.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
   if (relTable) files.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
   if (!o.shard) {

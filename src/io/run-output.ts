@@ -5,7 +5,7 @@
 import {
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
-  TIMESERIES_COLUMNS,
+  timeseriesColumns,
   type AgentsMode,
   type ObservationSink,
   type RelationshipRow,
@@ -29,6 +29,8 @@ export interface RunOutputOptions {
   agents: AgentsMode;
   /** Whether to write relationships.csv (one row per relationship spell). */
   relationships: boolean;
+  /** Whether timeseries rows come by supplier group too (the group column is written). */
+  byGroup?: boolean;
   manifest: Omit<ManifestInfo, 'startTime' | 'endTime'>;
   runId: number;
 }
@@ -61,9 +63,8 @@ export async function writeRunOutputs(
     // run_id as a writer constant rather than a field set on each row: no copy and no
     // mutation of the engine's objects on a path that sees up to 100k rows.
     const constants = { run_id: opts.runId };
-    const ts = new CsvWriter<TimeseriesRow>(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, {
-      constants,
-    });
+    const tsColumns = timeseriesColumns(opts.byGroup ?? false);
+    const ts = new CsvWriter<TimeseriesRow>(dir.file(TIMESERIES_FILE), tsColumns, { constants });
     timeseries = ts;
     const sup =
       opts.agents.kind === 'none'
@@ -101,7 +102,7 @@ export async function writeRunOutputs(
     const codebook: CodebookEntry[] = [];
     await ts.close();
     files.push(TIMESERIES_FILE);
-    codebook.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+    codebook.push({ file: TIMESERIES_FILE, columns: tsColumns });
     if (sup) {
       await sup.close();
       files.push(SUPPLIERS_FILE);

@@ -170,6 +170,8 @@ export function createSupplier(
     stepObm: null,
     initialCap: cap.slice(),
     initialSize: size,
+    functionalUpgrades: 0,
+    sanctionsSuffered: 0,
     exitStep: null,
     exitCause: null,
   };

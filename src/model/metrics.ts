@@ -69,7 +69,7 @@ interface ActiveTotals {
  * 60-440 bailouts per run of the reference, each ~0.3 ms plus the rest of the call in the
  * interpreter. Here nothing follows the loop that could bail out.
  */
-function activeTotals(world: World): ActiveTotals {
+function activeTotals(world: World, group: string | null): ActiveTotals {
   const m = world.scenario.model;
   let n = 0;
   const roles = [0, 0, 0];
@@ -90,7 +90,7 @@ function activeTotals(world: World): ActiveTotals {
   const relCounts = [0, 0, 0, 0];
   let relTotal = 0;
   for (const s of world.suppliers) {
-    if (!s.active) continue;
+    if (!s.active || (group !== null && s.group !== group)) continue;
     n++;
     roles[s.role]++;
     const work = workVolumes(s, m);
@@ -142,11 +142,31 @@ function activeTotals(world: World): ActiveTotals {
   };
 }
 
+/** The cumulative counters of one supplier group, from its members' records. */
+function groupCounters(world: World, group: string): World['counters'] {
+  const c = { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 };
+  for (const s of world.suppliers) {
+    if (s.group !== group) continue;
+    if (!s.active) c.exits++;
+    if (s.entryStep > 0) c.entries++;
+    c.functionalUpgrades += s.functionalUpgrades;
+    c.chainUpgrades += s.sectors.length - 1;
+    c.sanctions += s.sanctionsSuffered;
+  }
+  return c;
+}
+
 /**
- * The timeseries row of the current step. `retention`: year-on-year tie retention by type
- * (SpellObserver.observe), which needs the history this function does not keep.
+ * The timeseries row of the current step, over the whole population or (given `group`) over
+ * one supplier group's suppliers, their relationships and their counters. `retention`:
+ * year-on-year tie retention by type of the same population (SpellObserver), which needs the
+ * history this function does not keep.
  */
-export function timeseriesRow(world: World, retention: readonly (number | null)[]): TimeseriesRow {
+export function timeseriesRow(
+  world: World,
+  retention: readonly (number | null)[],
+  group?: string,
+): TimeseriesRow {
   const {
     n,
     roles,
@@ -165,9 +185,9 @@ export function timeseriesRow(world: World, retention: readonly (number | null)[
     degree,
     relCounts,
     relTotal,
-  } = activeTotals(world);
-  const c = world.counters;
-  return {
+  } = activeTotals(world, group ?? null);
+  const c = group === undefined ? world.counters : groupCounters(world, group);
+  const row: TimeseriesRow = {
     run_id: null,
     step: world.step,
     n_suppliers: n,
@@ -203,6 +223,8 @@ export function timeseriesRow(world: World, retention: readonly (number | null)[
     cumulative_sanctions: c.sanctions,
     mean_network_degree: mean(degree, n),
   };
+  if (group !== undefined) row.group = group;
+  return row;
 }
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {

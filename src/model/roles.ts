@@ -69,6 +69,7 @@ export function updateRoles(world: World): void {
     if (obm && s.stepObm === null) s.stepObm = world.step;
     if (s.role > s.highestRole) {
       world.counters.functionalUpgrades++;
+      s.functionalUpgrades++;
       s.highestRole = s.role;
     }
   }

@@ -18,12 +18,23 @@ export class SpellObserver {
   private readonly lag: number;
   private readonly spells: Relationship[][];
   private readonly types: number[][];
+  private readonly groups: readonly string[];
+  private byGroup: (number | null)[][] = [];
 
-  /** `lag`: observations per year (time.steps_per_year), >= 1. */
-  constructor(lag: number) {
+  /**
+   * `lag`: observations per year (time.steps_per_year), >= 1; `groups`: supplier groups whose
+   * retention groupRetention reports as well (none by default).
+   */
+  constructor(lag: number, groups: readonly string[] = []) {
     this.lag = lag;
     this.spells = Array.from({ length: lag }, () => []);
     this.types = Array.from({ length: lag }, () => []);
+    this.groups = groups;
+  }
+
+  /** Retention by type among group `groups[k]`'s suppliers' spells, as of the last observe. */
+  groupRetention(k: number): (number | null)[] {
+    return this.byGroup[k];
   }
 
   /**
@@ -43,6 +54,16 @@ export class SpellObserver {
       before[oldTypes[i]]++;
       if (!oldSpells[i].ended) kept[oldTypes[i]]++;
     }
+    this.byGroup = this.groups.map((g) => {
+      const b = [0, 0, 0, 0];
+      const k = [0, 0, 0, 0];
+      for (let i = 0; i < oldSpells.length; i++) {
+        if (oldSpells[i].supplier.group !== g) continue;
+        b[oldTypes[i]]++;
+        if (!oldSpells[i].ended) k[oldTypes[i]]++;
+      }
+      return b.map((n, j) => (n > 0 ? k[j] / n : null));
+    });
     // Reuse the slot's arrays for this step's spells.
     oldSpells.length = 0;
     oldTypes.length = 0;

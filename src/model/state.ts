@@ -145,6 +145,9 @@ export interface Supplier {
   initialCap: number[];
   /** Capacity when the supplier was created. */
   initialSize: number;
+  /** Its own functional upgrades and sanctions (order cuts and drops), for per-group counters. */
+  functionalUpgrades: number;
+  sanctionsSuffered: number;
   /** Step at which the supplier exited (null while active). */
   exitStep: number | null;
   /** Why it exited (null while active); see SUPPLIER_EXIT_CAUSES. */

@@ -205,6 +205,19 @@ describe('a run is a pure function of (scenario, seed)', () => {
       expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(withRel, f), 'utf8'));
   });
 
+  it('--by-group adds the group column and rows per supplier group, documented in the codebook', () => {
+    const out = join(tmp, 'by-group');
+    const args = ['run', 'scenarios/baseline.yaml', '--steps', '3', '--quiet', '--out', out];
+    expect(gvc(...args, '--by-group').code).toBe(0);
+    const ts = header(join(out, 'timeseries.csv'));
+    expect(ts.slice(0, 3)).toEqual(['run_id', 'step', 'group']);
+    const rows = readCsv(join(out, 'timeseries.csv'));
+    expect(rows.slice(0, 3).map((r) => r.group)).toEqual(['all', 'smes', 'established']);
+    expect(rows).toHaveLength(4 * 3);
+    const codebook = readCsv(join(out, 'codebook.csv'));
+    expect(codebook.filter((c) => c.file === 'timeseries.csv').map((c) => c.column)).toEqual(ts);
+  });
+
   it('--set and --steps reach the model and are recorded in the manifest', () => {
     const out = join(tmp, 'set');
     const r = gvc(

@@ -136,6 +136,33 @@ describe('sweep outputs are independent of how the work is split', () => {
     }
   });
 
+  it('--by-group adds group rows to timeseries.csv and leaves runs.csv as it was', () => {
+    const r = gvc(
+      'sweep',
+      's.yaml',
+      '--workers',
+      '2',
+      '--out',
+      'bg',
+      '--timeseries',
+      'every:4',
+      '--by-group',
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    expect(read('bg', 'runs.csv').equals(read('w1', 'runs.csv'))).toBe(true);
+    const ts = parse(read('bg', 'timeseries.csv'), { columns: true }) as Record<string, string>[];
+    const plain = parse(read('w1', 'timeseries.csv'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    // One group (smes): each row of the whole population, then the group's.
+    expect(ts.map((x) => x.group)).toEqual(plain.flatMap(() => ['all', 'smes']));
+    expect(ts.filter((x) => x.group === 'all').map(({ group: _g, ...rest }) => rest)).toEqual(
+      plain,
+    );
+  });
+
   it('three shards run as separate processes and merged equal one process', async () => {
     await Promise.all(
       [1, 2, 3].map(

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import type { AgentsMode, TimeseriesRow } from '../../engine/observations.js';
+import { GROUP_ALL, type AgentsMode, type TimeseriesRow } from '../../engine/observations.js';
 import { simulate } from '../../engine/simulation.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
@@ -47,6 +47,7 @@ interface RunOptions {
   out?: string;
   agents: string;
   relationships?: string | boolean;
+  byGroup?: boolean;
   force?: boolean;
   quiet?: boolean;
 }
@@ -67,6 +68,10 @@ export function registerRun(program: Command): void {
       '--relationships [mode]',
       'relationship-spell rows (relationships.csv): all or none (default: all)',
     )
+    .option(
+      '--by-group',
+      'timeseries rows per supplier group after each whole-population row (adds a group column)',
+    )
     .option('--force', 'replace a non-empty output folder')
     .option('--quiet', 'print nothing on success')
     .action(async (file: string, opts: RunOptions) => {
@@ -75,6 +80,7 @@ export function registerRun(program: Command): void {
       const loaded = loadScenario(file, { sets: opts.set, seed: opts.seed, steps: opts.steps });
       const { scenario } = loaded;
       const outDir = opts.out ?? join('output', scenario.name);
+      const byGroup = Boolean(opts.byGroup);
       let last: TimeseriesRow | null = null;
       const started = Date.now();
       const result = await writeRunOutputs(
@@ -83,6 +89,7 @@ export function registerRun(program: Command): void {
           force: Boolean(opts.force),
           agents,
           relationships,
+          byGroup: Boolean(opts.byGroup),
           runId: 1,
           manifest: {
             scenarioFile: loaded.file,
@@ -98,13 +105,14 @@ export function registerRun(program: Command): void {
             scenario,
             {
               timeseries: (row) => {
-                last = row;
+                // The summary is of the whole population, not of the last group's row.
+                if (row.group === undefined || row.group === GROUP_ALL) last = row;
                 sink.timeseries(row);
               },
               suppliers: (rows) => sink.suppliers(rows),
               relationships: sink.relationships?.bind(sink),
             },
-            { agents },
+            { agents, byGroup },
           );
         },
       );

@@ -25,6 +25,7 @@ interface SweepCliOptions {
   timeseries: string;
   agents: string;
   relationships?: string | boolean;
+  byGroup?: boolean;
   shard?: string;
   resume?: boolean;
   quiet?: boolean;
@@ -126,6 +127,10 @@ export function registerSweep(program: Command): void {
       '--relationships [mode]',
       'relationship-spell rows per run in relationships.csv: all or none (default: none; the bare flag: all)',
     )
+    .option(
+      '--by-group',
+      'timeseries rows per supplier group after each whole-population row (adds a group column)',
+    )
     .option('--shard <i/n>', 'run only part i of n of the design (combine with gvc merge)')
     .option('--resume', 'continue an interrupted sweep in <out>.partial')
     .option('--quiet', 'no progress output')
@@ -155,6 +160,7 @@ export function registerSweep(program: Command): void {
         timeseries,
         agents,
         relationships,
+        byGroup: Boolean(opts.byGroup),
         shard,
         force: Boolean(opts.force),
         resume: Boolean(opts.resume),
