@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Figure, stepTitle, withTheme } from '../figure.js';
 import { isFile, type ManifestSummary, num, readCsv, requireColumns, type Table } from '../data.js';
 import { UserError } from '../../scenario/errors.js';
+import { populationRows, relationshipFigures } from './relationships.js';
 
 const CAPABILITIES = [
   ['mean_process', 'process'],
@@ -364,7 +365,7 @@ export function runReport(
   dir: string,
   manifest: ManifestSummary | null,
 ): { figures: Figure[]; notes: string[] } {
-  const ts = readCsv(join(dir, 'timeseries.csv'));
+  const ts = populationRows(readCsv(join(dir, 'timeseries.csv')));
   requireColumns(ts, [
     'step',
     ...CAPABILITIES.map((c) => c[0]),
@@ -421,7 +422,8 @@ export function runReport(
     eventsFigure(ts, spy),
     ...supplierFigures,
   ];
-  return { figures, notes };
+  const rel = relationshipFigures(dir, ts, spy);
+  return { figures: [...figures, ...rel.figures], notes: [...notes, ...rel.notes] };
 }
 
 export function runFigures(dir: string, manifest: ManifestSummary | null): Figure[] {
