@@ -5,13 +5,23 @@
  */
 import { createWorld } from '../model/init.js';
 import { supplierRow, timeseriesRow } from '../model/metrics.js';
+import { activeSpells, relationshipRow, SpellObserver } from '../model/spells.js';
 import type { World } from '../model/state.js';
 import type { Scenario } from '../scenario/types.js';
-import type { AgentsMode, ObservationSink } from './observations.js';
+import {
+  GROUP_ALL,
+  type AgentsMode,
+  type ObservationSink,
+  type RelationshipRow,
+  type SupplierRow,
+  type TimeseriesRow,
+} from './observations.js';
 import { SCHEDULE } from './schedule.js';
 
 export interface SimulateOptions {
   agents?: AgentsMode;
+  /** After each step's whole-population timeseries row, one row per supplier group (group set). */
+  byGroup?: boolean;
 }
 
 export function simulate(
@@ -21,7 +31,18 @@ export function simulate(
 ): World {
   const agents = options.agents ?? { kind: 'final' };
   const world = createWorld(scenario);
-  sink.timeseries(timeseriesRow(world));
+  const groups = options.byGroup ? Object.keys(scenario.suppliers) : [];
+  const spells = new SpellObserver(scenario.time.steps_per_year, groups);
+  const relationships = sink.relationships?.bind(sink);
+  const observe = () => {
+    const retention = spells.observe(world);
+    if (groups.length === 0) sink.timeseries(timeseriesRow(world, retention));
+    else {
+      sink.timeseries({ ...timeseriesRow(world, retention), group: GROUP_ALL });
+      groups.forEach((g, k) => sink.timeseries(timeseriesRow(world, spells.groupRetention(k), g)));
+    }
+  };
+  observe();
   // The initial state is observed whenever a schedule is: step 0 is a multiple of every k
   // (a validation measure or an analysis of change since the start needs it).
   if (agents.kind === 'every') sink.suppliers(world.suppliers.map((s) => supplierRow(s, world)));
@@ -29,24 +50,36 @@ export function simulate(
   for (let t = 1; t <= steps; t++) {
     world.step = t;
     for (const p of SCHEDULE) p.run(world);
-    sink.timeseries(timeseriesRow(world));
+    observe();
+    if (relationships && world.endedSpells.length > 0)
+      relationships(world.endedSpells.map(relationshipRow));
+    world.endedSpells.length = 0;
     const due =
       agents.kind === 'every'
         ? t % agents.k === 0 || t === steps
         : agents.kind === 'final' && t === steps;
     if (due) sink.suppliers(world.suppliers.map((s) => supplierRow(s, world)));
   }
+  if (relationships) relationships(activeSpells(world).map(relationshipRow));
   return world;
 }
 
-/** Run without output (tests, validation): collects the timeseries and the final supplier rows. */
+/**
+ * Run without output (tests, validation): collects the timeseries, the supplier rows and the
+ * relationship-spell rows.
+ */
 export function simulateToMemory(scenario: Scenario, options: SimulateOptions = {}) {
-  const timeseries: ReturnType<typeof timeseriesRow>[] = [];
-  const suppliers: ReturnType<typeof supplierRow>[] = [];
+  const timeseries: TimeseriesRow[] = [];
+  const suppliers: SupplierRow[] = [];
+  const relationships: RelationshipRow[] = [];
   const world = simulate(
     scenario,
-    { timeseries: (r) => timeseries.push(r), suppliers: (rows) => suppliers.push(...rows) },
+    {
+      timeseries: (r) => timeseries.push(r),
+      suppliers: (rows) => suppliers.push(...rows),
+      relationships: (rows) => relationships.push(...rows),
+    },
     options,
   );
-  return { world, timeseries, suppliers };
+  return { world, timeseries, suppliers, relationships };
 }

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
 import { summarizeRuns } from '../analysis/summary.js';
-import { TIMESERIES_COLUMNS } from '../engine/observations.js';
+import {
+  RELATIONSHIP_COLUMNS,
+  SUPPLIER_COLUMNS,
+  timeseriesColumns,
+} from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
 import { commandArgs, commandLine, writeJson } from '../io/manifest.js';
@@ -32,8 +36,10 @@ import { ALLOW_MIXED_FLAG, checkSameProgram } from './provenance.js';
 import type { SweepFactor } from './sweep-spec.js';
 import {
   ERRORS_FILE,
+  RELATIONSHIPS_FILE,
   RUNS_FILE,
   SUMMARY_FILE,
+  SUPPLIERS_FILE,
   TIMESERIES_FILE,
   type DesignRecord,
 } from './sweep.js';
@@ -253,7 +259,23 @@ export async function mergeShards(
         target.file(TIMESERIES_FILE),
         belongs,
       );
-      files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+      files.push({ file: TIMESERIES_FILE, columns: timeseriesColumns(design.by_group ?? false) });
+    }
+    if (design.agents !== undefined && design.agents !== 'none') {
+      await mergeCsv(
+        dirs.map((d) => join(d, SUPPLIERS_FILE)),
+        target.file(SUPPLIERS_FILE),
+        belongs,
+      );
+      files.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
+    }
+    if (design.relationships) {
+      await mergeCsv(
+        dirs.map((d) => join(d, RELATIONSHIPS_FILE)),
+        target.file(RELATIONSHIPS_FILE),
+        belongs,
+      );
+      files.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
     }
     const sumCols = summaryColumns(factors);
     const writer = new CsvWriter(target.file(SUMMARY_FILE), sumCols);

@@ -8,7 +8,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
 import { summarizeRuns } from '../analysis/summary.js';
-import { TIMESERIES_COLUMNS, type ColumnSpec } from '../engine/observations.js';
+import {
+  RELATIONSHIP_COLUMNS,
+  SUPPLIER_COLUMNS,
+  timeseriesColumns,
+  type AgentsMode,
+  type ColumnSpec,
+} from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
 import { buildManifest, writeJson } from '../io/manifest.js';
@@ -42,6 +48,8 @@ export const RUNS_FILE = 'runs.csv';
 export const TIMESERIES_FILE = 'timeseries.csv';
 export const SUMMARY_FILE = 'summary.csv';
 export const ERRORS_FILE = 'errors.csv';
+export const SUPPLIERS_FILE = 'suppliers.csv';
+export const RELATIONSHIPS_FILE = 'relationships.csv';
 export const JOURNAL_FILE = 'progress.jsonl';
 
 export interface Shard {
@@ -55,6 +63,12 @@ export interface SweepOptions {
   out: string;
   workers: number;
   timeseries: TimeseriesMode;
+  /** Supplier rows per run for suppliers.csv (default none). */
+  agents?: AgentsMode;
+  /** Whether to write relationships.csv (default false). */
+  relationships?: boolean;
+  /** Timeseries rows by supplier group as well (default false). */
+  byGroup?: boolean;
   shard: Shard | null;
   force: boolean;
   resume: boolean;
@@ -91,6 +105,12 @@ export interface DesignRecord {
   cells: number;
   total_runs: number;
   timeseries: string;
+  /** Supplier rows per run (suppliers.csv): none, final or every:K; absent in older records means none. */
+  agents?: string;
+  /** Whether relationships.csv was written; absent in older records means no. */
+  relationships?: boolean;
+  /** Whether timeseries.csv has rows by supplier group; absent in older records means no. */
+  by_group?: boolean;
   shard: string | null;
   /** How to read the outputs back for sensitivity analysis (sobol and morris designs). */
   layout: SweepPlan['layout'];
@@ -102,11 +122,25 @@ export function describeMode(mode: TimeseriesMode): string {
   return mode.kind === 'every' ? `every:${mode.k}` : mode.kind;
 }
 
+/** The optional outputs of a sweep, as recorded in its design and fingerprint. */
+export interface SweepOutputs {
+  agents: AgentsMode;
+  relationships: boolean;
+  byGroup: boolean;
+}
+
+const NO_EXTRA_OUTPUTS: SweepOutputs = {
+  agents: { kind: 'none' },
+  relationships: false,
+  byGroup: false,
+};
+
 export function designRecord(
   plan: SweepPlan,
   loaded: LoadedScenario,
   mode: TimeseriesMode,
   shard: Shard | null,
+  outputs: SweepOutputs = NO_EXTRA_OUTPUTS,
 ): DesignRecord {
   const shardText = shard ? `${shard.index}/${shard.count}` : null;
   return {
@@ -128,6 +162,9 @@ export function designRecord(
     cells: plan.cells.length,
     total_runs: plan.totalRuns,
     timeseries: describeMode(mode),
+    agents: describeMode(outputs.agents),
+    relationships: outputs.relationships,
+    by_group: outputs.byGroup,
     shard: shardText,
     layout: plan.layout,
     program: currentProgram(),
@@ -138,10 +175,16 @@ export function planSweep(
   loaded: LoadedScenario,
   spec: SweepSpec,
   mode: TimeseriesMode,
+  outputs: SweepOutputs = NO_EXTRA_OUTPUTS,
 ): SweepPlan {
+  // The extra outputs enter the fingerprint only when asked for, so a sweep without them keeps
+  // the fingerprint it had before they existed (and resumes across the upgrade).
   return buildPlan(loaded.scenario, spec, {
     steps: loaded.scenario.time.steps,
     timeseries: describeMode(mode),
+    ...(outputs.agents.kind !== 'none' ? { agents: describeMode(outputs.agents) } : {}),
+    ...(outputs.relationships ? { relationships: true } : {}),
+    ...(outputs.byGroup ? { by_group: true } : {}),
   });
 }
 
@@ -153,12 +196,17 @@ export function planSweep(
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
   checkSweepBounds(o.spec, o.loaded.scenario.time.steps, o.timeseries, o.limits ?? DEFAULT_LIMITS);
-  const plan = planSweep(o.loaded, o.spec, o.timeseries);
-  const record = designRecord(plan, o.loaded, o.timeseries, o.shard);
+  const outputs: SweepOutputs = {
+    agents: o.agents ?? { kind: 'none' },
+    relationships: o.relationships ?? false,
+    byGroup: o.byGroup ?? false,
+  };
+  const plan = planSweep(o.loaded, o.spec, o.timeseries, outputs);
+  const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs);
   const { dir, mixed } = openSweep(o, record);
-  const tables = openTables(dir, plan.spec.factors, o.timeseries.kind !== 'none');
+  const tables = openTables(dir, plan.spec.factors, o.timeseries.kind !== 'none', outputs);
   const planned = shardRunCount(plan.totalRuns, o.shard);
-  const outcome = await executeRuns(o, plan, tables, planned);
+  const outcome = await executeRuns(o, plan, tables, planned, outputs);
   const seconds = (Date.now() - started.getTime()) / 1000;
   const result = { outDir: o.out, plannedRuns: planned, completedRuns: outcome.completed, seconds };
   if (outcome.status === 'stopped') {
@@ -206,6 +254,10 @@ interface SweepTables {
   runs: JournaledTable;
   errors: JournaledTable;
   timeseries: JournaledTable | null;
+  tsColumns: readonly ColumnSpec[];
+  /** suppliers.csv (with --agents) and relationships.csv (with --relationships), per run. */
+  suppliers: JournaledTable | null;
+  relationships: JournaledTable | null;
   journal: Journal;
   journalPath: string;
   /** The last journal entry of a resumed sweep; null when starting afresh. */
@@ -216,6 +268,7 @@ function openTables(
   dir: SweepDir,
   factors: SweepSpec['factors'],
   withTimeseries: boolean,
+  outputs: SweepOutputs,
 ): SweepTables {
   const runCols = runsColumns(factors);
   const errCols = errorsColumns(factors);
@@ -225,17 +278,28 @@ function openTables(
         dir.file(RUNS_FILE),
         dir.file(ERRORS_FILE),
         withTimeseries ? dir.file(TIMESERIES_FILE) : null,
+        outputs.agents.kind !== 'none' ? dir.file(SUPPLIERS_FILE) : null,
+        outputs.relationships ? dir.file(RELATIONSHIPS_FILE) : null,
       ])
     : null;
   const last = journalState?.last ?? null;
   const sizes = last?.sizes;
+  const tsColumns = timeseriesColumns(outputs.byGroup);
   return {
     runCols,
     errCols,
     runs: new JournaledTable(dir.file(RUNS_FILE), runCols, sizes?.[0]),
     errors: new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]),
     timeseries: withTimeseries
-      ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2])
+      ? new JournaledTable(dir.file(TIMESERIES_FILE), tsColumns, sizes?.[2])
+      : null,
+    tsColumns,
+    suppliers:
+      outputs.agents.kind !== 'none'
+        ? new JournaledTable(dir.file(SUPPLIERS_FILE), SUPPLIER_COLUMNS, sizes?.[3])
+        : null,
+    relationships: outputs.relationships
+      ? new JournaledTable(dir.file(RELATIONSHIPS_FILE), RELATIONSHIP_COLUMNS, sizes?.[4])
       : null,
     journal: new Journal(journalPath, journalState?.bytes ?? null),
     journalPath,
@@ -253,6 +317,7 @@ async function executeRuns(
   plan: SweepPlan,
   t: SweepTables,
   planned: number,
+  outputs: SweepOutputs,
 ): Promise<{ status: 'done' | 'stopped'; completed: number; failed: number; progress: Progress }> {
   const factors = plan.spec.factors;
   // A runs.csv line is the run's identifiers and parameters, formatted here, then its final
@@ -295,6 +360,8 @@ async function executeRuns(
         formatRows(runHeadCols, [{ ...ids, ...params }]).slice(0, -1) + ',' + outcome.finalCsv,
       );
       t.timeseries?.appendText(outcome.timeseriesCsv);
+      t.suppliers?.appendText(outcome.suppliersCsv);
+      t.relationships?.appendText(outcome.relationshipsCsv);
     } else {
       failed++;
       t.errors.append([{ ...ids, ...params, message: outcome.message }]);
@@ -302,7 +369,13 @@ async function executeRuns(
     t.journal.record({
       index: completed,
       runId: task.runId,
-      sizes: [t.runs.size, t.errors.size, t.timeseries?.size ?? 0],
+      sizes: [
+        t.runs.size,
+        t.errors.size,
+        t.timeseries?.size ?? 0,
+        t.suppliers?.size ?? 0,
+        t.relationships?.size ?? 0,
+      ],
     });
     completed++;
     progress.tick();
@@ -311,7 +384,14 @@ async function executeRuns(
   let status: 'done' | 'stopped';
   try {
     status = await runList({
-      ctx: { base: plan.base, factorPaths: factors.map((f) => f.path), timeseries: o.timeseries },
+      ctx: {
+        base: plan.base,
+        factorPaths: factors.map((f) => f.path),
+        timeseries: o.timeseries,
+        agents: outputs.agents,
+        relationships: outputs.relationships,
+        byGroup: outputs.byGroup,
+      },
       count: Math.max(0, planned - first),
       request: (i): RunRequest => {
         const task = taskAt(first + i);
@@ -326,6 +406,8 @@ async function executeRuns(
     t.runs.close();
     t.errors.close();
     t.timeseries?.close();
+    t.suppliers?.close();
+    t.relationships?.close();
     t.journal.close();
   }
   return { status, completed, failed, progress };
@@ -347,7 +429,9 @@ async function finishSweep(
   const factors = plan.spec.factors;
   const failed = countRows(dir.file(ERRORS_FILE));
   const files: CodebookEntry[] = [{ file: RUNS_FILE, columns: t.runCols }];
-  if (t.timeseries) files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+  if (t.timeseries) files.push({ file: TIMESERIES_FILE, columns: t.tsColumns });
+  if (t.suppliers) files.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
+  if (t.relationships) files.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
   if (!o.shard) {
     const sumCols = summaryColumns(factors);
     const writer = new CsvWriter(dir.file(SUMMARY_FILE), sumCols);

@@ -5,6 +5,8 @@
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import type { ModelParams } from '../scenario/types.js';
 import { typeIndex } from './learning.js';
+import { workVolumes } from './roles.js';
+import { retentionColumns } from './spells.js';
 import {
   DESIGN,
   MARKETING,
@@ -48,6 +50,8 @@ const mean = (sum: number, n: number): number | null => (n > 0 ? sum / n : null)
 interface ActiveTotals {
   n: number;
   roles: number[];
+  /** Suppliers doing any OEM, ODM, OBM work this step. */
+  doing: number[];
   cap: number[];
   withSales: number;
   top: number;
@@ -74,10 +78,11 @@ interface ActiveTotals {
  * 60-440 bailouts per run of the reference, each ~0.3 ms plus the rest of the call in the
  * interpreter. Here nothing follows the loop that could bail out.
  */
-function activeTotals(world: World): ActiveTotals {
+function activeTotals(world: World, group: string | null): ActiveTotals {
   const m = world.scenario.model;
   let n = 0;
   const roles = [0, 0, 0];
+  const doing = [0, 0, 0];
   const cap = [0, 0, 0, 0];
   let withSales = 0;
   let top = 0;
@@ -97,7 +102,7 @@ function activeTotals(world: World): ActiveTotals {
   const step = world.step;
   for (const s of world.suppliers) {
     const exitedNow = s.exitStep === step;
-    if (!s.active && !exitedNow) continue;
+    if ((!s.active && !exitedNow) || (group !== null && s.group !== group)) continue;
     // Flows of this step: firms present when its processes ran (at step 0 none has run).
     if (s.entryStep < step) {
       if (s.margin !== null) {
@@ -113,6 +118,10 @@ function activeTotals(world: World): ActiveTotals {
     if (exitedNow) continue;
     n++;
     roles[s.role]++;
+    const work = workVolumes(s, m);
+    if (work.oem > 0) doing[0]++;
+    if (work.odm > 0) doing[1]++;
+    if (work.obm > 0) doing[2]++;
     for (let f = 0; f < 4; f++) cap[f] += s.cap[f];
     const own = ownChannelShare(s);
     if (own !== null) {
@@ -132,6 +141,7 @@ function activeTotals(world: World): ActiveTotals {
   return {
     n,
     roles,
+    doing,
     cap,
     withSales,
     top,
@@ -150,10 +160,35 @@ function activeTotals(world: World): ActiveTotals {
   };
 }
 
-export function timeseriesRow(world: World): TimeseriesRow {
+/** The cumulative counters of one supplier group, from its members' records. */
+function groupCounters(world: World, group: string): World['counters'] {
+  const c = { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 };
+  for (const s of world.suppliers) {
+    if (s.group !== group) continue;
+    if (!s.active) c.exits++;
+    if (s.entryStep > 0) c.entries++;
+    c.functionalUpgrades += s.functionalUpgrades;
+    c.chainUpgrades += s.sectors.length - 1;
+    c.sanctions += s.sanctionsSuffered;
+  }
+  return c;
+}
+
+/**
+ * The timeseries row of the current step, over the whole population or (given `group`) over
+ * one supplier group's suppliers, their relationships and their counters. `retention`:
+ * year-on-year tie retention by type of the same population (SpellObserver), which needs the
+ * history this function does not keep.
+ */
+export function timeseriesRow(
+  world: World,
+  retention: readonly (number | null)[],
+  group?: string,
+): TimeseriesRow {
   const {
     n,
     roles,
+    doing,
     cap,
     withSales,
     top,
@@ -169,15 +204,18 @@ export function timeseriesRow(world: World): TimeseriesRow {
     degree,
     relCounts,
     relTotal,
-  } = activeTotals(world);
-  const c = world.counters;
-  return {
+  } = activeTotals(world, group ?? null);
+  const c = group === undefined ? world.counters : groupCounters(world, group);
+  const row: TimeseriesRow = {
     run_id: null,
     step: world.step,
     n_suppliers: n,
     share_oem: mean(roles[0], n),
     share_odm: mean(roles[1], n),
     share_obm: mean(roles[2], n),
+    share_doing_oem: mean(doing[0], n),
+    share_doing_odm: mean(doing[1], n),
+    share_doing_obm: mean(doing[2], n),
     mean_process: mean(cap[PROCESS], n),
     mean_product: mean(cap[PRODUCT], n),
     mean_design: mean(cap[DESIGN], n),
@@ -189,6 +227,7 @@ export function timeseriesRow(world: World): TimeseriesRow {
     share_rel_network: mean(relCounts[1], relTotal),
     share_rel_quasi_hierarchy: mean(relCounts[2], relTotal),
     share_rel_hierarchy: mean(relCounts[3], relTotal),
+    ...retentionColumns(retention),
     mean_margin: mean(margin, withRevenue),
     mean_investment: mean(investment, investors),
     mean_design_investment: mean(designInvestment, investors),
@@ -203,18 +242,24 @@ export function timeseriesRow(world: World): TimeseriesRow {
     cumulative_sanctions: c.sanctions,
     mean_network_degree: mean(degree, n),
   };
+  if (group !== undefined) row.group = group;
+  return row;
 }
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {
   let main = null as null | (typeof s.relationships)[number];
   for (const r of s.relationships) if (!main || r.salesShare > main.salesShare) main = r;
   const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
+  const work = s.active && sales > 0 ? workVolumes(s, world.scenario.model) : null;
   return {
     run_id: null,
     step: world.step,
     supplier_id: s.id,
     group: s.group,
     role: ROLE_NAMES[s.role],
+    oem_share: work ? work.oem / sales : null,
+    odm_share: work ? work.odm / sales : null,
+    obm_share: work ? work.obm / sales : null,
     process: s.cap[PROCESS],
     product: s.cap[PRODUCT],
     design: s.cap[DESIGN],
@@ -233,7 +278,14 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     network_degree: s.ties.length,
     n_sectors: s.sectors.length,
     active: s.active,
+    exit_step: s.exitStep,
+    exit_cause: s.exitCause,
     step_odm: s.stepOdm,
     step_obm: s.stepObm,
+    initial_process: s.initialCap[PROCESS],
+    initial_product: s.initialCap[PRODUCT],
+    initial_design: s.initialCap[DESIGN],
+    initial_marketing: s.initialCap[MARKETING],
+    initial_size: s.initialSize,
   };
 }

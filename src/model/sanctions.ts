@@ -88,6 +88,7 @@ export function respondToEncroachment(world: World): void {
       const hazard = sanctionHazard(r, world, backing);
       if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;
       world.counters.sanctions++;
+      s.sanctionsSuffered++;
       if (world.step - r.lastSanctionStep <= memorySteps) {
         endRelationship(world, r, 'sanctioned');
         i--;

@@ -23,7 +23,7 @@ describe('flow means with entry and exit', () => {
       'test',
     );
     const world = createWorld(scenario);
-    const row0 = timeseriesRow(world);
+    const row0 = timeseriesRow(world, [null, null, null, null]);
     expect(row0.mean_margin).toBeNull();
     expect(row0.mean_investment).toBeNull(); // no step has run
     let sawExit = false;
@@ -36,7 +36,7 @@ describe('flow means with entry and exit', () => {
       const had = world.suppliers.filter((s) => before.has(s));
       const margins = had.filter((s) => s.margin !== null).map((s) => s.margin!);
       const inv = had.filter((s) => s.size > 0);
-      const row = timeseriesRow(world);
+      const row = timeseriesRow(world, [null, null, null, null]);
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       expect(row.mean_margin).toBeCloseTo(mean(margins), 12);
       expect(row.mean_investment).toBeCloseTo(mean(inv.map((s) => s.investment / s.size)), 12);

@@ -60,7 +60,8 @@ describe('reports on real outputs', () => {
     gvc('run', 's.yaml', '--out', 'run', '--quiet');
     const r = await buildReport(join(tmp, 'run'), { programVersion: 'test' });
     expect(r.warnings).toEqual([]);
-    expect(svgCount(join(tmp, 'run'))).toBe(5);
+    // 5 run figures and 4 relationship figures (retention, spell survival, markups, end causes).
+    expect(svgCount(join(tmp, 'run'))).toBe(9);
     expect(readFileSync(join(tmp, 'run', 'report', 'report.html'), 'utf8')).toContain(
       '<dt>scenario</dt><dd>tiny</dd>',
     );

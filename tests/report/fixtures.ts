@@ -75,6 +75,11 @@ export function makeRun(dir: string): string {
       share_rel_network: 0.1 * t,
       share_rel_quasi_hierarchy: 0.7 - 0.1 * t,
       share_rel_hierarchy: 0.1,
+      // No retention: the relationship figures are tested on their own (relationships.test.ts).
+      retention_market: null,
+      retention_network: null,
+      retention_quasi_hierarchy: null,
+      retention_hierarchy: null,
     });
     rows.push(row);
   }

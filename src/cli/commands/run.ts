@@ -5,7 +5,7 @@
  * nothing behind.
  */
 import type { Command } from 'commander';
-import type { AgentsMode, TimeseriesRow } from '../../engine/observations.js';
+import { GROUP_ALL, type AgentsMode, type TimeseriesRow } from '../../engine/observations.js';
 import { simulate } from '../../engine/simulation.js';
 import { checkRunBounds, DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
@@ -25,6 +25,20 @@ export function parseAgentsMode(text: string): AgentsMode {
   );
 }
 
+/**
+ * --relationships: `all` (or the bare flag) writes relationships.csv, `none` skips it;
+ * undefined (flag absent) takes the command's default.
+ */
+export function parseRelationshipsMode(
+  value: string | boolean | undefined,
+  fallback: boolean,
+): boolean {
+  if (value === undefined) return fallback;
+  if (value === true || value === 'all') return true;
+  if (value === 'none') return false;
+  throw new UserError(`--relationships: expected all or none, found "${String(value)}"`);
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -35,6 +49,8 @@ interface RunOptions {
   set: string[];
   out?: string;
   agents: string;
+  relationships?: string | boolean;
+  byGroup?: boolean;
   force?: boolean;
   quiet?: boolean;
   maxOutput?: string;
@@ -44,7 +60,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
-      'Run one scenario; writes timeseries.csv, suppliers.csv, manifest.json and codebook.csv.',
+      'Run one scenario; writes timeseries.csv, suppliers.csv, relationships.csv, manifest.json and codebook.csv.',
     )
     .argument('<file>', 'scenario file (.yaml, .yml or .json)')
     .option('--seed <n>', "seed of the run (overrides the scenario's seed)")
@@ -52,6 +68,14 @@ export function registerRun(program: Command): void {
     .option('--set <path=value>', 'set a parameter by its dotted path (repeatable)', collect, [])
     .option('--out <dir>', 'output folder (default: output/<scenario name>)')
     .option('--agents <mode>', 'supplier rows: final, every:K or none', 'final')
+    .option(
+      '--relationships [mode]',
+      'relationship-spell rows (relationships.csv): all or none (default: all)',
+    )
+    .option(
+      '--by-group',
+      'timeseries rows per supplier group after each whole-population row (adds a group column)',
+    )
     .option('--force', 'replace a non-empty output folder')
     .option('--quiet', 'print nothing on success')
     .option(
@@ -61,11 +85,13 @@ export function registerRun(program: Command): void {
     .action(async (file: string, opts: RunOptions) => {
       const agents = parseAgentsMode(opts.agents);
       const maxOutput = parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput);
+      const relationships = parseRelationshipsMode(opts.relationships, true);
       const loaded = loadScenario(file, { sets: opts.set, seed: opts.seed, steps: opts.steps });
       checkFileSections(loaded);
       const { scenario } = loaded;
       checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput });
       const outDir = opts.out ?? defaultOutputFolder(scenario.name, loaded.file);
+      const byGroup = Boolean(opts.byGroup);
       let last: TimeseriesRow | null = null;
       const started = Date.now();
       const result = await writeRunOutputs(
@@ -73,6 +99,8 @@ export function registerRun(program: Command): void {
           outDir,
           force: Boolean(opts.force),
           agents,
+          relationships,
+          byGroup: Boolean(opts.byGroup),
           runId: 1,
           inputs: [loaded.file, ...(loaded.base ? [loaded.base.file] : [])],
           manifest: {
@@ -94,13 +122,15 @@ export function registerRun(program: Command): void {
             scenario,
             {
               timeseries: (row) => {
-                last = row;
+                // The summary is of the whole population, not of the last group's row.
+                if (row.group === undefined || row.group === GROUP_ALL) last = row;
                 sink.timeseries(row);
                 if ((row.step ?? 0) > 0) progress.tick();
               },
               suppliers: (rows) => sink.suppliers(rows),
+              relationships: sink.relationships?.bind(sink),
             },
-            { agents },
+            { agents, byGroup },
           );
           progress.clear();
         },

@@ -12,7 +12,7 @@ import { runSweep, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { ScenarioError, UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
-import { collect, parseAgentsMode } from './run.js';
+import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
 
 interface SweepCliOptions {
   design?: string;
@@ -25,6 +25,9 @@ interface SweepCliOptions {
   set: string[];
   out?: string;
   timeseries: string;
+  agents: string;
+  relationships?: string | boolean;
+  byGroup?: boolean;
   shard?: string;
   resume?: boolean;
   quiet?: boolean;
@@ -159,6 +162,19 @@ export function registerSweep(program: Command): void {
     .option('--set <path=value>', 'fix a parameter for every run (repeatable)', collect, [])
     .option('--out <dir>', 'output folder (default: output/<scenario name>)')
     .option('--timeseries <mode>', 'timeseries rows per run: final, every:K or none', 'final')
+    .option(
+      '--agents <mode>',
+      'supplier rows per run in suppliers.csv: final, every:K or none',
+      'none',
+    )
+    .option(
+      '--relationships [mode]',
+      'relationship-spell rows per run in relationships.csv: all or none (default: none; the bare flag: all)',
+    )
+    .option(
+      '--by-group',
+      'timeseries rows per supplier group after each whole-population row (adds a group column)',
+    )
     .option('--shard <i/n>', 'run only part i of n of the design (combine with gvc merge)')
     .option('--resume', 'continue an interrupted sweep in <out>.partial')
     .option('--quiet', 'no progress output')
@@ -179,6 +195,8 @@ export function registerSweep(program: Command): void {
       };
       const workers = parseWorkers(opts.workers);
       const timeseries = parseTimeseriesMode(opts.timeseries);
+      const agents = parseAgentsMode(opts.agents);
+      const relationships = parseRelationshipsMode(opts.relationships, false);
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
       const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
       checkFileSections(loaded, { sweep: true });
@@ -206,6 +224,9 @@ export function registerSweep(program: Command): void {
         out: opts.out ?? defaultOutputFolder(loaded.scenario.name, loaded.file),
         workers,
         timeseries,
+        agents,
+        relationships,
+        byGroup: Boolean(opts.byGroup),
         shard,
         force: Boolean(opts.force),
         resume: Boolean(opts.resume),

@@ -20,6 +20,7 @@ import {
 import { isFile, type ManifestSummary, num, readCsv, requireColumns, type Table } from '../data.js';
 import { UserError } from '../../scenario/errors.js';
 import { parseCsvBoolean } from '../../io/csv.js';
+import { populationRows, relationshipFigures } from './relationships.js';
 
 const CAPABILITIES = [
   ['mean_process', 'process'],
@@ -405,7 +406,7 @@ export function runReport(
   dir: string,
   manifest: ManifestSummary | null,
 ): { figures: Figure[]; notes: string[] } {
-  const ts = readCsv(join(dir, 'timeseries.csv'));
+  const ts = populationRows(readCsv(join(dir, 'timeseries.csv')));
   requireColumns(ts, [
     'step',
     ...CAPABILITIES.map((c) => c[0]),
@@ -462,7 +463,8 @@ export function runReport(
     eventsFigure(ts, spy),
     ...supplierFigures,
   ];
-  return { figures, notes };
+  const rel = relationshipFigures(dir, ts, spy);
+  return { figures: [...figures, ...rel.figures], notes: [...notes, ...rel.notes] };
 }
 
 export function runFigures(dir: string, manifest: ManifestSummary | null): Figure[] {
