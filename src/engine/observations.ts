@@ -34,6 +34,24 @@ export const TIMESERIES_COLUMNS = [
   col('share_oem', 'number', 'share', 'Share of active suppliers whose highest role is OEM.'),
   col('share_odm', 'number', 'share', 'Share of active suppliers whose highest role is ODM.'),
   col('share_obm', 'number', 'share', 'Share of active suppliers whose highest role is OBM.'),
+  col(
+    'share_doing_oem',
+    'number',
+    'share',
+    "Share of active suppliers doing any OEM work this step (oem_share > 0 in suppliers.csv: production to a lead firm's design, or without design capability of its own); roles overlap, so the three share_doing columns can sum to more than 1.",
+  ),
+  col(
+    'share_doing_odm',
+    'number',
+    'share',
+    'Share of active suppliers doing any ODM work this step (odm_share > 0: selling products of their own design, with design capability of at least model.roles.odm_design).',
+  ),
+  col(
+    'share_doing_obm',
+    'number',
+    'share',
+    'Share of active suppliers doing any OBM work this step (obm_share > 0: selling under their own brand, with design of at least model.roles.obm_design and not a hierarchy affiliate).',
+  ),
   col('mean_process', 'number', 'index [0,1]', 'Mean process capability of active suppliers.'),
   col('mean_product', 'number', 'index [0,1]', 'Mean product capability of active suppliers.'),
   col('mean_design', 'number', 'index [0,1]', 'Mean design capability of active suppliers.'),
@@ -84,6 +102,30 @@ export const TIMESERIES_COLUMNS = [
     'number',
     'share',
     'Share of active supplier-buyer relationships of hierarchy type.',
+  ),
+  col(
+    'retention_market',
+    'number',
+    'share',
+    "Year-on-year retention of market-type (arm's-length) ties: of the supplier-lead-firm relationship spells that were active and of market type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.",
+  ),
+  col(
+    'retention_network',
+    'number',
+    'share',
+    'Year-on-year retention of network-type (relational) ties: of the supplier-lead-firm relationship spells that were active and of network type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.',
+  ),
+  col(
+    'retention_quasi_hierarchy',
+    'number',
+    'share',
+    'Year-on-year retention of quasi-hierarchy (captive) ties: of the supplier-lead-firm relationship spells that were active and of quasi_hierarchy type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.',
+  ),
+  col(
+    'retention_hierarchy',
+    'number',
+    'share',
+    'Year-on-year retention of hierarchy-type ties: of the supplier-lead-firm relationship spells that were active and of hierarchy type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.',
   ),
   col(
     'mean_margin',
@@ -171,6 +213,24 @@ export const SUPPLIER_COLUMNS = [
   ),
   col('group', 'string', '', 'Supplier group the firm belongs to (scenario key under suppliers).'),
   col('role', 'string', 'OEM|ODM|OBM', 'Highest role held at this step.'),
+  col(
+    'oem_share',
+    'number',
+    'share of sales',
+    "Share of this step's sales that is OEM work: made to a lead firm's design (quasi-hierarchy and hierarchy ties), or sold without design capability of the supplier's own (design below model.roles.odm_design). oem_share + odm_share + obm_share = 1; empty if inactive or no sales.",
+  ),
+  col(
+    'odm_share',
+    'number',
+    'share of sales',
+    "Share of this step's sales that is ODM work: sold with the supplier's own design (to market and network buyers, in its own channels) but not under its own brand, when its design capability is at least model.roles.odm_design; empty if inactive or no sales.",
+  ),
+  col(
+    'obm_share',
+    'number',
+    'share of sales',
+    "Share of this step's sales that is OBM work: sold under the supplier's own brand, when its design is at least model.roles.obm_design and it is not a hierarchy affiliate (half its sales to one hierarchy buyer); empty if inactive or no sales.",
+  ),
   col('process', 'number', 'index [0,1]', 'Process capability.'),
   col('product', 'number', 'index [0,1]', 'Product capability.'),
   col('design', 'number', 'index [0,1]', 'Design capability.'),
@@ -224,6 +284,13 @@ export const SUPPLIER_COLUMNS = [
     'Sectors the supplier operates in (1 = home sector only).',
   ),
   col('active', 'boolean', '', 'Whether the supplier is still in business.'),
+  col('exit_step', 'integer', 'step', 'Step at which the supplier exited (empty while active).'),
+  col(
+    'exit_cause',
+    'string',
+    'losses|cash',
+    'Why the supplier exited: losses (model.exit.loss_steps loss-making steps in a row) or cash (cash below model.exit.cash_floor x capacity); empty while active.',
+  ),
   col(
     'step_odm',
     'integer',
@@ -235,6 +302,94 @@ export const SUPPLIER_COLUMNS = [
     'integer',
     'step',
     'Step at which the supplier first became OBM (empty if never).',
+  ),
+  col(
+    'initial_process',
+    'number',
+    'index [0,1]',
+    'Process capability when the supplier was created (step 0, or its entry step for entrants).',
+  ),
+  col(
+    'initial_product',
+    'number',
+    'index [0,1]',
+    'Product capability when the supplier was created.',
+  ),
+  col(
+    'initial_design',
+    'number',
+    'index [0,1]',
+    'Design capability when the supplier was created.',
+  ),
+  col(
+    'initial_marketing',
+    'number',
+    'index [0,1]',
+    'Marketing capability when the supplier was created.',
+  ),
+  col('initial_size', 'number', 'units/step', 'Production capacity when the supplier was created.'),
+] as const;
+
+/**
+ * relationships.csv: one row per supplier-lead-firm relationship spell (a spell runs from the
+ * step a tie is formed to the step it ends; the same pair tied again is a new spell). Rows are
+ * written at the observation of the step in which the spell ended, in the order spells ended,
+ * then, after the last step, one row for every spell still active (by supplier id, then in the
+ * order the supplier's ties were formed).
+ */
+export const RELATIONSHIP_COLUMNS = [
+  col(
+    'run_id',
+    'integer',
+    '',
+    'Run identifier (1 for a single run; the sweep run number in sweeps).',
+  ),
+  col('supplier_id', 'integer', '', 'Supplier of the tie (supplier_id in suppliers.csv).'),
+  col('supplier_group', 'string', '', 'Supplier group (scenario key under suppliers).'),
+  col('buyer_id', 'integer', '', 'Lead firm of the tie (numbered from 0 across buyer groups).'),
+  col('buyer_group', 'string', '', 'Lead-firm group (scenario key under buyers).'),
+  col(
+    'type_start',
+    'string',
+    'market|network|quasi_hierarchy|hierarchy',
+    'Relationship type when the spell began.',
+  ),
+  col(
+    'type_end',
+    'string',
+    'market|network|quasi_hierarchy|hierarchy',
+    'Relationship type when the spell ended, or at the last step for a spell still active.',
+  ),
+  col(
+    'start_step',
+    'integer',
+    'step',
+    'Step at which the tie was formed (0: tie of the initial world).',
+  ),
+  col('end_step', 'integer', 'step', 'Step at which the spell ended (empty while active).'),
+  col(
+    'end_cause',
+    'string',
+    '',
+    'Why the spell ended (empty while active): dropped_requirements (the buyer dropped a supplier below its requirements beyond the grace period), sanctioned (a guarding buyer ended the tie over encroachment), succession (the supplier left its least sophisticated buyer for a better one), supplier_exit (the supplier exited), re_sourced (the buyer replaced the supplier by one offering more capability per unit of price, net of the switching cost of the tie type); docs/ODD.md section 7.16 lists the vocabulary.',
+  ),
+  col(
+    'n_type_changes',
+    'integer',
+    'changes',
+    'Times the relationship type changed over the spell (counted between consecutive steps).',
+  ),
+  col(
+    'volume',
+    'number',
+    'units',
+    'Volume the supplier delivered to the lead firm over the spell.',
+  ),
+  col(
+    'mean_markup',
+    'number',
+    'ratio',
+    "Volume-weighted mean markup over the spell: the sum over steps of volume x (price / variable unit cost - 1), divided by the volume (steps at zero unit cost left out). Variable unit cost is model.prices.unit_cost x the cost level x (1 - model.prices.process_cost_saving x process capability), the supplier's marginal cost without the fixed cost of capacity. Empty if nothing was delivered.",
   ),
 ] as const;
 
@@ -250,11 +405,14 @@ type RowOf<C extends readonly ColumnSpec[]> = {
 
 export type TimeseriesRow = RowOf<typeof TIMESERIES_COLUMNS>;
 export type SupplierRow = RowOf<typeof SUPPLIER_COLUMNS>;
+export type RelationshipRow = RowOf<typeof RELATIONSHIP_COLUMNS>;
 
 /** Where a running simulation sends what it observes; io writers and tests implement it. */
 export interface ObservationSink {
   timeseries(row: TimeseriesRow): void;
   suppliers(rows: SupplierRow[]): void;
+  /** Spell rows (relationships.csv); a sink without it records none and the engine builds none. */
+  relationships?(rows: RelationshipRow[]): void;
 }
 
 /** When supplier rows are recorded: the final state only, every k steps (and the last), or never. */

@@ -5,9 +5,16 @@
  */
 import { createWorld } from '../model/init.js';
 import { supplierRow, timeseriesRow } from '../model/metrics.js';
+import { activeSpells, relationshipRow, SpellObserver } from '../model/spells.js';
 import type { World } from '../model/state.js';
 import type { Scenario } from '../scenario/types.js';
-import type { AgentsMode, ObservationSink } from './observations.js';
+import type {
+  AgentsMode,
+  ObservationSink,
+  RelationshipRow,
+  SupplierRow,
+  TimeseriesRow,
+} from './observations.js';
 import { SCHEDULE } from './schedule.js';
 
 export interface SimulateOptions {
@@ -21,29 +28,43 @@ export function simulate(
 ): World {
   const agents = options.agents ?? { kind: 'final' };
   const world = createWorld(scenario);
-  sink.timeseries(timeseriesRow(world));
+  const spells = new SpellObserver(scenario.time.steps_per_year);
+  const relationships = sink.relationships?.bind(sink);
+  sink.timeseries(timeseriesRow(world, spells.observe(world)));
   const steps = scenario.time.steps;
   for (let t = 1; t <= steps; t++) {
     world.step = t;
     for (const p of SCHEDULE) p.run(world);
-    sink.timeseries(timeseriesRow(world));
+    sink.timeseries(timeseriesRow(world, spells.observe(world)));
+    if (relationships && world.endedSpells.length > 0)
+      relationships(world.endedSpells.map(relationshipRow));
+    world.endedSpells.length = 0;
     const due =
       agents.kind === 'every'
         ? t % agents.k === 0 || t === steps
         : agents.kind === 'final' && t === steps;
     if (due) sink.suppliers(world.suppliers.map((s) => supplierRow(s, world)));
   }
+  if (relationships) relationships(activeSpells(world).map(relationshipRow));
   return world;
 }
 
-/** Run without output (tests, validation): collects the timeseries and the final supplier rows. */
+/**
+ * Run without output (tests, validation): collects the timeseries, the supplier rows and the
+ * relationship-spell rows.
+ */
 export function simulateToMemory(scenario: Scenario, options: SimulateOptions = {}) {
-  const timeseries: ReturnType<typeof timeseriesRow>[] = [];
-  const suppliers: ReturnType<typeof supplierRow>[] = [];
+  const timeseries: TimeseriesRow[] = [];
+  const suppliers: SupplierRow[] = [];
+  const relationships: RelationshipRow[] = [];
   const world = simulate(
     scenario,
-    { timeseries: (r) => timeseries.push(r), suppliers: (rows) => suppliers.push(...rows) },
+    {
+      timeseries: (r) => timeseries.push(r),
+      suppliers: (rows) => suppliers.push(...rows),
+      relationships: (rows) => relationships.push(...rows),
+    },
     options,
   );
-  return { world, timeseries, suppliers };
+  return { world, timeseries, suppliers, relationships };
 }

@@ -6,8 +6,11 @@
  * worker's core instead of the main thread's, which on a busy machine shares one with a worker.
  */
 import {
+  RELATIONSHIP_COLUMNS,
+  SUPPLIER_COLUMNS,
   TIMESERIES_COLUMNS,
   type AgentsMode,
+  type RelationshipRow,
   type SupplierRow,
   type TimeseriesRow,
 } from '../engine/observations.js';
@@ -32,21 +35,44 @@ export type RunOutcome =
   /**
    * `finalCsv`: the final row's metric cells (METRIC_COLUMNS) as one CSV line, the tail of
    * the run's runs.csv line; `timeseriesCsv`: the kept timeseries rows (run_id set) as
-   * timeseries.csv lines; `measures`: the context's measures, in order.
+   * timeseries.csv lines; `suppliersCsv`, `relationshipsCsv`: the supplier rows the context's
+   * `agents` mode asks for and the spell rows (if `relationships`), as lines of suppliers.csv
+   * and relationships.csv ('' when not asked for); `measures`: the context's measures, in order.
    */
-  | { runId: number; ok: true; finalCsv: string; timeseriesCsv: string; measures?: number[] }
+  | {
+      runId: number;
+      ok: true;
+      finalCsv: string;
+      timeseriesCsv: string;
+      suppliersCsv: string;
+      relationshipsCsv: string;
+      measures?: number[];
+    }
   | { runId: number; ok: false; message: string };
 
 export interface RunContext {
   base: Scenario;
   factorPaths: string[];
   timeseries: TimeseriesMode;
+  /** Supplier rows to keep for suppliers.csv (default none). */
+  agents?: AgentsMode;
+  /** Whether to keep the spell rows for relationships.csv (default false). */
+  relationships?: boolean;
   /** Run-level measures to compute in the worker (gvc validate); their values come back in order. */
   measures?: Measure[];
 }
 
+/** Whether step `step` of a run of `last` steps is recorded in `mode`. */
+function isDue(mode: AgentsMode, step: number, last: number): boolean {
+  return mode.kind === 'every'
+    ? step % mode.k === 0 || step === last
+    : mode.kind === 'final' && step === last;
+}
+
 export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
   const rows: TimeseriesRow[] = [];
+  const keptSuppliers: SupplierRow[] = [];
+  const spells: RelationshipRow[] = [];
   let final: TimeseriesRow | null = null;
   let values: number[] | undefined;
   try {
@@ -57,6 +83,15 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
     const mode = ctx.timeseries;
     const measures = ctx.measures ?? [];
     const keepSteps = new Set(stepsNeeded(measures));
+    const agents = ctx.agents ?? { kind: 'none' };
+    const forMeasures = supplierRecording(measures, last);
+    // Both the user and the measures want supplier rows: record every step, keep what each asks for.
+    const recording: AgentsMode =
+      agents.kind === 'none'
+        ? forMeasures
+        : forMeasures.kind === 'none'
+          ? agents
+          : { kind: 'every', k: 1 };
     const kept = new Map<number | 'final', TimeseriesRow>();
     const supplierRows = new Map<number | 'final', SupplierRow[]>();
     simulate(
@@ -66,19 +101,22 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
           const step = row.step ?? -1;
           if (step === last) final = row;
           if (keepSteps.has(step)) kept.set(step, row);
-          if (
-            mode.kind === 'every'
-              ? step % mode.k === 0 || step === last
-              : mode.kind === 'final' && step === last
-          )
-            rows.push(row);
+          if (isDue(mode, step, last)) rows.push(row);
         },
         suppliers(batch) {
           const step = batch[0]?.step;
-          if (typeof step === 'number') supplierRows.set(step === last ? 'final' : step, batch);
+          if (typeof step !== 'number') return;
+          if (isDue(forMeasures, step, last))
+            supplierRows.set(step === last ? 'final' : step, batch);
+          if (isDue(agents, step, last)) for (const r of batch) keptSuppliers.push(r);
         },
+        relationships: ctx.relationships
+          ? (batch) => {
+              for (const r of batch) spells.push(r);
+            }
+          : undefined,
       },
-      { agents: supplierRecording(measures, last) },
+      { agents: recording },
     );
     if (!final) throw new Error('the run produced no final observation');
     if (measures.length > 0) {
@@ -95,11 +133,15 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
   // Outside the try: a value the CSV writer rejects is a defect that stops the sweep (as it
   // did when the main thread formatted), not a failed run.
   for (const row of rows) row.run_id = req.runId;
+  for (const row of keptSuppliers) row.run_id = req.runId;
+  for (const row of spells) row.run_id = req.runId;
   const outcome: RunOutcome = {
     runId: req.runId,
     ok: true,
     finalCsv: formatRows(METRIC_COLUMNS, [final as TimeseriesRow]),
     timeseriesCsv: formatRows(TIMESERIES_COLUMNS, rows),
+    suppliersCsv: formatRows(SUPPLIER_COLUMNS, keptSuppliers),
+    relationshipsCsv: formatRows(RELATIONSHIP_COLUMNS, spells),
   };
   if (values) outcome.measures = values;
   return outcome;

@@ -15,7 +15,11 @@ import {
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { summarizeRuns } from '../analysis/summary.js';
-import { TIMESERIES_COLUMNS } from '../engine/observations.js';
+import {
+  RELATIONSHIP_COLUMNS,
+  SUPPLIER_COLUMNS,
+  TIMESERIES_COLUMNS,
+} from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
 import { writeJson } from '../io/manifest.js';
@@ -33,8 +37,10 @@ import {
 import type { SweepFactor } from './sweep-spec.js';
 import {
   ERRORS_FILE,
+  RELATIONSHIPS_FILE,
   RUNS_FILE,
   SUMMARY_FILE,
+  SUPPLIERS_FILE,
   TIMESERIES_FILE,
   type DesignRecord,
 } from './sweep.js';
@@ -161,6 +167,20 @@ export async function mergeShards(
         target.file(TIMESERIES_FILE),
       );
       files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+    }
+    if (design.agents !== undefined && design.agents !== 'none') {
+      await mergeCsv(
+        dirs.map((d) => join(d, SUPPLIERS_FILE)),
+        target.file(SUPPLIERS_FILE),
+      );
+      files.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
+    }
+    if (design.relationships) {
+      await mergeCsv(
+        dirs.map((d) => join(d, RELATIONSHIPS_FILE)),
+        target.file(RELATIONSHIPS_FILE),
+      );
+      files.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
     }
     const sumCols = summaryColumns(factors);
     const writer = new CsvWriter(target.file(SUMMARY_FILE), sumCols);

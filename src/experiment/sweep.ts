@@ -7,7 +7,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { summarizeRuns } from '../analysis/summary.js';
-import { TIMESERIES_COLUMNS } from '../engine/observations.js';
+import {
+  RELATIONSHIP_COLUMNS,
+  SUPPLIER_COLUMNS,
+  TIMESERIES_COLUMNS,
+  type AgentsMode,
+} from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
 import { buildManifest, writeJson } from '../io/manifest.js';
@@ -34,6 +39,8 @@ export const RUNS_FILE = 'runs.csv';
 export const TIMESERIES_FILE = 'timeseries.csv';
 export const SUMMARY_FILE = 'summary.csv';
 export const ERRORS_FILE = 'errors.csv';
+export const SUPPLIERS_FILE = 'suppliers.csv';
+export const RELATIONSHIPS_FILE = 'relationships.csv';
 export const JOURNAL_FILE = 'progress.jsonl';
 
 export interface Shard {
@@ -47,6 +54,10 @@ export interface SweepOptions {
   out: string;
   workers: number;
   timeseries: TimeseriesMode;
+  /** Supplier rows per run for suppliers.csv (default none). */
+  agents?: AgentsMode;
+  /** Whether to write relationships.csv (default false). */
+  relationships?: boolean;
   shard: Shard | null;
   force: boolean;
   resume: boolean;
@@ -79,6 +90,10 @@ export interface DesignRecord {
   cells: number;
   total_runs: number;
   timeseries: string;
+  /** Supplier rows per run (suppliers.csv): none, final or every:K; absent in older records means none. */
+  agents?: string;
+  /** Whether relationships.csv was written; absent in older records means no. */
+  relationships?: boolean;
   shard: string | null;
   /** How to read the outputs back for sensitivity analysis (sobol and morris designs). */
   layout: SweepPlan['layout'];
@@ -88,11 +103,20 @@ export function describeMode(mode: TimeseriesMode): string {
   return mode.kind === 'every' ? `every:${mode.k}` : mode.kind;
 }
 
+/** The optional outputs of a sweep, as recorded in its design and fingerprint. */
+export interface SweepOutputs {
+  agents: AgentsMode;
+  relationships: boolean;
+}
+
+const NO_EXTRA_OUTPUTS: SweepOutputs = { agents: { kind: 'none' }, relationships: false };
+
 export function designRecord(
   plan: SweepPlan,
   loaded: LoadedScenario,
   mode: TimeseriesMode,
   shard: Shard | null,
+  outputs: SweepOutputs = NO_EXTRA_OUTPUTS,
 ): DesignRecord {
   const shardText = shard ? `${shard.index}/${shard.count}` : null;
   return {
@@ -114,6 +138,8 @@ export function designRecord(
     cells: plan.cells.length,
     total_runs: plan.totalRuns,
     timeseries: describeMode(mode),
+    agents: describeMode(outputs.agents),
+    relationships: outputs.relationships,
     shard: shardText,
     layout: plan.layout,
   };
@@ -123,17 +149,26 @@ export function planSweep(
   loaded: LoadedScenario,
   spec: SweepSpec,
   mode: TimeseriesMode,
+  outputs: SweepOutputs = NO_EXTRA_OUTPUTS,
 ): SweepPlan {
+  // The extra outputs enter the fingerprint only when asked for, so a sweep without them keeps
+  // the fingerprint it had before they existed (and resumes across the upgrade).
   return buildPlan(loaded.scenario, spec, {
     steps: loaded.scenario.time.steps,
     timeseries: describeMode(mode),
+    ...(outputs.agents.kind !== 'none' ? { agents: describeMode(outputs.agents) } : {}),
+    ...(outputs.relationships ? { relationships: true } : {}),
   });
 }
 
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
-  const plan = planSweep(o.loaded, o.spec, o.timeseries);
-  const record = designRecord(plan, o.loaded, o.timeseries, o.shard);
+  const outputs: SweepOutputs = {
+    agents: o.agents ?? { kind: 'none' },
+    relationships: o.relationships ?? false,
+  };
+  const plan = planSweep(o.loaded, o.spec, o.timeseries, outputs);
+  const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs);
   const dir = openSweepDir(o.out, { force: o.force, resume: o.resume, design: record });
   const factors = plan.spec.factors;
   const runCols = runsColumns(factors);
@@ -152,6 +187,13 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const errorsTable = new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]);
   const tsTable = withTimeseries
     ? new JournaledTable(dir.file(TIMESERIES_FILE), TIMESERIES_COLUMNS, sizes?.[2])
+    : null;
+  const supTable =
+    outputs.agents.kind !== 'none'
+      ? new JournaledTable(dir.file(SUPPLIERS_FILE), SUPPLIER_COLUMNS, sizes?.[3])
+      : null;
+  const relTable = outputs.relationships
+    ? new JournaledTable(dir.file(RELATIONSHIPS_FILE), RELATIONSHIP_COLUMNS, sizes?.[4])
     : null;
   const journal = new Journal(journalPath, last !== null);
 
@@ -189,6 +231,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
         formatRows(runHeadCols, [{ ...ids, ...params }]).slice(0, -1) + ',' + outcome.finalCsv,
       );
       tsTable?.appendText(outcome.timeseriesCsv);
+      supTable?.appendText(outcome.suppliersCsv);
+      relTable?.appendText(outcome.relationshipsCsv);
     } else {
       failed++;
       errorsTable.append([{ ...ids, ...params, message: outcome.message }]);
@@ -196,7 +240,13 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     journal.record({
       index: completed,
       runId: task.runId,
-      sizes: [runsTable.size, errorsTable.size, tsTable?.size ?? 0],
+      sizes: [
+        runsTable.size,
+        errorsTable.size,
+        tsTable?.size ?? 0,
+        supTable?.size ?? 0,
+        relTable?.size ?? 0,
+      ],
     });
     completed++;
     progress.tick();
@@ -205,7 +255,13 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   let status: 'done' | 'stopped';
   try {
     status = await runList({
-      ctx: { base: plan.base, factorPaths: factors.map((f) => f.path), timeseries: o.timeseries },
+      ctx: {
+        base: plan.base,
+        factorPaths: factors.map((f) => f.path),
+        timeseries: o.timeseries,
+        agents: outputs.agents,
+        relationships: outputs.relationships,
+      },
       count: Math.max(0, planned - first),
       request: (i): RunRequest => {
         const t = taskAt(first + i);
@@ -220,6 +276,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     runsTable.close();
     errorsTable.close();
     tsTable?.close();
+    supTable?.close();
+    relTable?.close();
     journal.close();
   }
   const seconds = (Date.now() - started.getTime()) / 1000;
@@ -241,6 +299,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   failed = countRows(dir.file(ERRORS_FILE));
   const files: CodebookEntry[] = [{ file: RUNS_FILE, columns: runCols }];
   if (withTimeseries) files.push({ file: TIMESERIES_FILE, columns: TIMESERIES_COLUMNS });
+  if (supTable) files.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
+  if (relTable) files.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
   if (!o.shard) {
     const sumCols = summaryColumns(factors);
     const writer = new CsvWriter(dir.file(SUMMARY_FILE), sumCols);

@@ -3,10 +3,12 @@
  * manifest and codebook, then the atomic commit — or, on any error, no folder at all.
  */
 import {
+  RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
   TIMESERIES_COLUMNS,
   type AgentsMode,
   type ObservationSink,
+  type RelationshipRow,
   type SupplierRow,
   type TimeseriesRow,
 } from '../engine/observations.js';
@@ -17,6 +19,7 @@ import { prepareOutputDir } from './output-dir.js';
 
 export const TIMESERIES_FILE = 'timeseries.csv';
 export const SUPPLIERS_FILE = 'suppliers.csv';
+export const RELATIONSHIPS_FILE = 'relationships.csv';
 export const MANIFEST_FILE = 'manifest.json';
 export const CODEBOOK_FILE = 'codebook.csv';
 
@@ -24,6 +27,8 @@ export interface RunOutputOptions {
   outDir: string;
   force: boolean;
   agents: AgentsMode;
+  /** Whether to write relationships.csv (one row per relationship spell). */
+  relationships: boolean;
   manifest: Omit<ManifestInfo, 'startTime' | 'endTime'>;
   runId: number;
 }
@@ -37,8 +42,8 @@ export interface RunOutputResult {
 
 /**
  * Runs `produce` with a sink that writes its rows (with run_id set to opts.runId; the
- * engine leaves it null) to timeseries.csv and — unless agents.kind is 'none' —
- * suppliers.csv, then writes manifest.json and codebook.csv and moves the folder into
+ * engine leaves it null) to timeseries.csv, — unless agents.kind is 'none' — suppliers.csv
+ * and — if opts.relationships — relationships.csv, then writes manifest.json and codebook.csv and moves the folder into
  * place. The output folder is checked and the staging folder created before `produce` is
  * called, so a bad --out fails (UserError) before any simulation work. If anything throws,
  * the staging folder is removed and the error rethrown; the target is left as it was.
@@ -51,6 +56,7 @@ export async function writeRunOutputs(
   const dir = prepareOutputDir(opts.outDir, opts.force);
   let timeseries: CsvWriter<TimeseriesRow> | null = null;
   let suppliers: CsvWriter<SupplierRow> | null = null;
+  let spells: CsvWriter<RelationshipRow> | null = null;
   try {
     // run_id as a writer constant rather than a field set on each row: no copy and no
     // mutation of the engine's objects on a path that sees up to 100k rows.
@@ -64,6 +70,12 @@ export async function writeRunOutputs(
         ? null
         : new CsvWriter<SupplierRow>(dir.file(SUPPLIERS_FILE), SUPPLIER_COLUMNS, { constants });
     suppliers = sup;
+    const rel = opts.relationships
+      ? new CsvWriter<RelationshipRow>(dir.file(RELATIONSHIPS_FILE), RELATIONSHIP_COLUMNS, {
+          constants,
+        })
+      : null;
+    spells = rel;
 
     const sink: ObservationSink = {
       timeseries(row) {
@@ -77,6 +89,11 @@ export async function writeRunOutputs(
             // agents: none — the engine need not know; the rows are simply not recorded.
           },
     };
+    // Without the method the engine does not build spell rows at all.
+    if (rel)
+      sink.relationships = (rows) => {
+        for (let i = 0; i < rows.length; i++) rel.write(rows[i]);
+      };
 
     await produce(sink);
 
@@ -89,6 +106,11 @@ export async function writeRunOutputs(
       await sup.close();
       files.push(SUPPLIERS_FILE);
       codebook.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
+    }
+    if (rel) {
+      await rel.close();
+      files.push(RELATIONSHIPS_FILE);
+      codebook.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
     }
 
     const manifest = buildManifest({
@@ -107,6 +129,7 @@ export async function writeRunOutputs(
   } catch (err) {
     timeseries?.discard();
     suppliers?.discard();
+    spells?.discard();
     dir.abort();
     throw err;
   }

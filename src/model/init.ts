@@ -39,6 +39,7 @@ export function createWorld(scenario: Scenario): World {
     counters: { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 },
     streams,
     nextSupplierId: 0,
+    endedSpells: [],
   };
   for (const [group, config] of Object.entries(scenario.suppliers)) {
     for (let i = 0; i < config.count; i++) {
@@ -119,14 +120,15 @@ export function createSupplier(
     m.learning.absorptive_half_stock,
   );
   const size = config.size.mean * Math.exp(config.size.sd_log * normal(rng));
+  const cap = FUNCTIONS.map((f) =>
+    clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng)),
+  );
   return {
     id: world.nextSupplierId++,
     group,
     active: true,
     entryStep: world.step,
-    cap: FUNCTIONS.map((f) =>
-      clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng)),
-    ),
+    cap,
     coverage: [ZERO, ZERO, ZERO, ZERO],
     rdStock,
     absorptive: absorptiveCapacity(rdStock, m.learning),
@@ -167,6 +169,10 @@ export function createSupplier(
     highestRole: OEM,
     stepOdm: null,
     stepObm: null,
+    initialCap: cap.slice(),
+    initialSize: size,
+    exitStep: null,
+    exitCause: null,
   };
 }
 

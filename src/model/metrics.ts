@@ -5,6 +5,8 @@
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import type { ModelParams } from '../scenario/types.js';
 import { typeIndex } from './learning.js';
+import { workVolumes } from './roles.js';
+import { retentionColumns } from './spells.js';
 import {
   DESIGN,
   MARKETING,
@@ -41,6 +43,8 @@ const mean = (sum: number, n: number): number | null => (n > 0 ? sum / n : null)
 interface ActiveTotals {
   n: number;
   roles: number[];
+  /** Suppliers doing any OEM, ODM, OBM work this step. */
+  doing: number[];
   cap: number[];
   withSales: number;
   top: number;
@@ -69,6 +73,7 @@ function activeTotals(world: World): ActiveTotals {
   const m = world.scenario.model;
   let n = 0;
   const roles = [0, 0, 0];
+  const doing = [0, 0, 0];
   const cap = [0, 0, 0, 0];
   let withSales = 0;
   let top = 0;
@@ -88,6 +93,10 @@ function activeTotals(world: World): ActiveTotals {
     if (!s.active) continue;
     n++;
     roles[s.role]++;
+    const work = workVolumes(s, m);
+    if (work.oem > 0) doing[0]++;
+    if (work.odm > 0) doing[1]++;
+    if (work.obm > 0) doing[2]++;
     for (let f = 0; f < 4; f++) cap[f] += s.cap[f];
     const own = ownChannelShare(s);
     if (own !== null) {
@@ -115,6 +124,7 @@ function activeTotals(world: World): ActiveTotals {
   return {
     n,
     roles,
+    doing,
     cap,
     withSales,
     top,
@@ -132,10 +142,15 @@ function activeTotals(world: World): ActiveTotals {
   };
 }
 
-export function timeseriesRow(world: World): TimeseriesRow {
+/**
+ * The timeseries row of the current step. `retention`: year-on-year tie retention by type
+ * (SpellObserver.observe), which needs the history this function does not keep.
+ */
+export function timeseriesRow(world: World, retention: readonly (number | null)[]): TimeseriesRow {
   const {
     n,
     roles,
+    doing,
     cap,
     withSales,
     top,
@@ -159,6 +174,9 @@ export function timeseriesRow(world: World): TimeseriesRow {
     share_oem: mean(roles[0], n),
     share_odm: mean(roles[1], n),
     share_obm: mean(roles[2], n),
+    share_doing_oem: mean(doing[0], n),
+    share_doing_odm: mean(doing[1], n),
+    share_doing_obm: mean(doing[2], n),
     mean_process: mean(cap[PROCESS], n),
     mean_product: mean(cap[PRODUCT], n),
     mean_design: mean(cap[DESIGN], n),
@@ -170,6 +188,7 @@ export function timeseriesRow(world: World): TimeseriesRow {
     share_rel_network: mean(relCounts[1], relTotal),
     share_rel_quasi_hierarchy: mean(relCounts[2], relTotal),
     share_rel_hierarchy: mean(relCounts[3], relTotal),
+    ...retentionColumns(retention),
     mean_margin: mean(margin, withRevenue),
     mean_investment: mean(investment, n),
     mean_design_investment: mean(designInvestment, n),
@@ -190,12 +209,16 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
   let main = null as null | (typeof s.relationships)[number];
   for (const r of s.relationships) if (!main || r.salesShare > main.salesShare) main = r;
   const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
+  const work = s.active && sales > 0 ? workVolumes(s, world.scenario.model) : null;
   return {
     run_id: null,
     step: world.step,
     supplier_id: s.id,
     group: s.group,
     role: ROLE_NAMES[s.role],
+    oem_share: work ? work.oem / sales : null,
+    odm_share: work ? work.odm / sales : null,
+    obm_share: work ? work.obm / sales : null,
     process: s.cap[PROCESS],
     product: s.cap[PRODUCT],
     design: s.cap[DESIGN],
@@ -214,7 +237,14 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     network_degree: s.ties.length,
     n_sectors: s.sectors.length,
     active: s.active,
+    exit_step: s.exitStep,
+    exit_cause: s.exitCause,
     step_odm: s.stepOdm,
     step_obm: s.stepObm,
+    initial_process: s.initialCap[PROCESS],
+    initial_product: s.initialCap[PRODUCT],
+    initial_design: s.initialCap[DESIGN],
+    initial_marketing: s.initialCap[MARKETING],
+    initial_size: s.initialSize,
   };
 }

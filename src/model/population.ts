@@ -6,10 +6,12 @@
  */
 import { createSupplier } from './init.js';
 import { endRelationship } from './relationships.js';
-import type { Supplier, World } from './state.js';
+import type { Supplier, SupplierExitCause, World } from './state.js';
 
-export function exitSupplier(world: World, s: Supplier): void {
+export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause): void {
   s.active = false;
+  s.exitStep = world.step;
+  s.exitCause = cause;
   for (const r of s.relationships.slice()) endRelationship(world, r, 'supplier_exit');
   s.ties = [];
   world.counters.exits++;
@@ -20,7 +22,8 @@ export function exitLossMakers(world: World): void {
   for (const s of world.suppliers) {
     if (!s.active) continue;
     s.lossStreak = s.profit < 0 ? s.lossStreak + 1 : 0;
-    if (s.lossStreak >= x.loss_steps || s.cash < x.cash_floor * s.size) exitSupplier(world, s);
+    if (s.lossStreak >= x.loss_steps) exitSupplier(world, s, 'losses');
+    else if (s.cash < x.cash_floor * s.size) exitSupplier(world, s, 'cash');
   }
 }
 

@@ -77,16 +77,22 @@ export function settlePricesAndMargins(world: World): void {
   const m = world.scenario.model;
   for (const s of world.suppliers) {
     if (!s.active) continue;
+    const variableCost = unitCost(s, m, world.env.costLevel);
     let revenue = 0;
     for (const r of s.relationships) {
       r.price = exportPrice(r, world);
       revenue += r.price * r.volume;
+      // Spell records for relationships.csv (the markup over the variable unit cost).
+      r.totalVolume += r.volume;
+      if (variableCost > 0) {
+        r.costedVolume += r.volume;
+        r.markupVolume += r.volume * (r.price / variableCost - 1);
+      }
     }
     const own = s.domesticVolume + s.sectorVolume;
     s.domesticPrice = ownChannelPrice(s, world);
     revenue += s.domesticPrice * own;
-    const cost =
-      unitCost(s, m, world.env.costLevel) * (s.exportVolume + own) + m.prices.fixed_cost * s.size;
+    const cost = variableCost * (s.exportVolume + own) + m.prices.fixed_cost * s.size;
     const profit = revenue - cost;
     s.revenue = revenue;
     s.profit = profit - Math.max(0, profit) * m.prices.tax_rate;

@@ -27,6 +27,12 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
     ended: false,
     endCause: null,
     endStep: null,
+    typeStart: type,
+    typeSeen: type,
+    typeChanges: 0,
+    totalVolume: ZERO,
+    costedVolume: ZERO,
+    markupVolume: ZERO,
   };
   s.relationships.push(r);
   b.relationships.push(r);
@@ -36,11 +42,25 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
 /** End a relationship spell at the current step, recording why; a no-op if it has ended. */
 export function endRelationship(world: World, r: Relationship, cause: RelationshipEndCause): void {
   if (r.ended) return;
+  noteTypeChange(r);
   r.ended = true;
   r.endCause = cause;
   r.endStep = world.step;
   removeItem(r.supplier.relationships, r);
   removeItem(r.buyer.relationships, r);
+  world.endedSpells.push(r);
+}
+
+/**
+ * Count a change of the spell's type since it was last observed. Called at every observation
+ * and when the spell ends, so a change made by any submodel is counted once, wherever it is
+ * made (types move at most once a step).
+ */
+export function noteTypeChange(r: Relationship): void {
+  if (r.type !== r.typeSeen) {
+    r.typeChanges++;
+    r.typeSeen = r.type;
+  }
 }
 
 export function isRelated(s: Supplier, b: Buyer): boolean {

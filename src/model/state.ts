@@ -45,6 +45,20 @@ export interface Relationship {
   endCause: RelationshipEndCause | null;
   /** Step at which the spell ended (null while active). */
   endStep: number | null;
+
+  // Spell bookkeeping for relationships.csv; no submodel reads these.
+  /** Type when the spell began. */
+  typeStart: RelationshipType;
+  /** Type when last observed (end of a step, or the spell's end); see noteTypeChange. */
+  typeSeen: RelationshipType;
+  /** Changes of type between consecutive observations over the spell. */
+  typeChanges: number;
+  /** Volume delivered over the spell (units). */
+  totalVolume: number;
+  /** Volume delivered at a positive unit cost (the markup is undefined at zero cost). */
+  costedVolume: number;
+  /** Sum over steps of volume x (price / unit cost - 1), for the volume-weighted mean markup. */
+  markupVolume: number;
 }
 
 /**
@@ -130,7 +144,26 @@ export interface Supplier {
   highestRole: Role;
   stepOdm: number | null;
   stepObm: number | null;
+
+  // Records for suppliers.csv; no submodel reads these.
+  /** Capabilities by function when the supplier was created (step 0, or its entry step). */
+  initialCap: number[];
+  /** Capacity when the supplier was created. */
+  initialSize: number;
+  /** Step at which the supplier exited (null while active). */
+  exitStep: number | null;
+  /** Why it exited (null while active); see SUPPLIER_EXIT_CAUSES. */
+  exitCause: SupplierExitCause | null;
 }
+
+/**
+ * Why a supplier exited, the vocabulary of suppliers.csv's `exit_cause` (process 8c):
+ * - `losses`: it made losses for model.exit.loss_steps steps in a row;
+ * - `cash`: its cash fell below model.exit.cash_floor times its capacity (while its run of
+ *   losses was still shorter than that).
+ */
+export const SUPPLIER_EXIT_CAUSES = ['losses', 'cash'] as const;
+export type SupplierExitCause = (typeof SUPPLIER_EXIT_CAUSES)[number];
 
 export interface Buyer {
   id: number;
@@ -184,6 +217,11 @@ export interface World {
   counters: Counters;
   streams: Streams;
   nextSupplierId: number;
+  /**
+   * Spells ended since the last observation, in the order they ended; the engine writes them
+   * to relationships.csv and empties the list at each observation, so it holds one step's worth.
+   */
+  endedSpells: Relationship[];
 }
 
 /**

@@ -17,7 +17,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS } from '../../src/engine/observations.js';
+import {
+  RELATIONSHIP_COLUMNS,
+  SUPPLIER_COLUMNS,
+  TIMESERIES_COLUMNS,
+} from '../../src/engine/observations.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'gvc-run-'));
@@ -78,6 +82,7 @@ describe('every shipped scenario runs and honours the output contract', () => {
     expect(readdirSync(out).sort()).toEqual([
       'codebook.csv',
       'manifest.json',
+      'relationships.csv',
       'suppliers.csv',
       'timeseries.csv',
     ]);
@@ -99,6 +104,11 @@ describe('every shipped scenario runs and honours the output contract', () => {
     const codebook = readCsv(join(out, 'codebook.csv'));
     expect(codebook.filter((c) => c.file === 'timeseries.csv').map((c) => c.column)).toEqual(ts);
     expect(codebook.filter((c) => c.file === 'suppliers.csv').map((c) => c.column)).toEqual(sup);
+    const rel = header(join(out, 'relationships.csv'));
+    expect(rel).toEqual(RELATIONSHIP_COLUMNS.map((c) => c.name));
+    expect(codebook.filter((c) => c.file === 'relationships.csv').map((c) => c.column)).toEqual(
+      rel,
+    );
     for (const c of codebook) expect(c.description.length).toBeGreaterThan(10);
 
     for (const key of [
@@ -179,6 +189,22 @@ describe('a run is a pure function of (scenario, seed)', () => {
     expect(readCsv(join(out, 'codebook.csv')).every((c) => c.file !== 'suppliers.csv')).toBe(true);
   });
 
+  it('--relationships none writes no relationships.csv and the codebook does not list it', () => {
+    const out = join(tmp, 'no-relationships');
+    const args = ['run', 'scenarios/firm-i.yaml', '--steps', '5', '--quiet'];
+    expect(gvc(...args, '--relationships', 'none', '--out', out).code).toBe(0);
+    expect(existsSync(join(out, 'relationships.csv'))).toBe(false);
+    expect(readCsv(join(out, 'codebook.csv')).every((c) => c.file !== 'relationships.csv')).toBe(
+      true,
+    );
+    // The other files are those of a run with relationships.csv, byte for byte.
+    const withRel = join(tmp, 'with-relationships');
+    expect(gvc(...args, '--relationships', '--out', withRel).code).toBe(0);
+    expect(existsSync(join(withRel, 'relationships.csv'))).toBe(true);
+    for (const f of ['timeseries.csv', 'suppliers.csv'])
+      expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(withRel, f), 'utf8'));
+  });
+
   it('--set and --steps reach the model and are recorded in the manifest', () => {
     const out = join(tmp, 'set');
     const r = gvc(
@@ -216,6 +242,11 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     ['bad seed', ['scenarios/baseline.yaml', '--seed', '-3'], /seed/],
     ['bad steps', ['scenarios/baseline.yaml', '--steps', '0'], /time\.steps/],
     ['bad agents mode', ['scenarios/baseline.yaml', '--agents', 'sometimes'], /--agents/],
+    [
+      'bad relationships mode',
+      ['scenarios/baseline.yaml', '--relationships', 'some'],
+      /--relationships: expected all or none, found "some"/,
+    ],
   ];
   it.each(cases)('%s', (_name, args, message) => {
     const out = join(tmp, `bad-${_name.replace(/\W+/g, '-')}`);
@@ -266,6 +297,7 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     expect(readdirSync(out).sort()).toEqual([
       'codebook.csv',
       'manifest.json',
+      'relationships.csv',
       'suppliers.csv',
       'timeseries.csv',
     ]);

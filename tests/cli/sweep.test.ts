@@ -41,7 +41,16 @@ sweep:
     suppliers.smes.intent.network_ties: [0, 3]
 `;
 writeFileSync(join(tmp, 's.yaml'), SCENARIO);
-const FILES = ['runs.csv', 'timeseries.csv', 'summary.csv', 'errors.csv'];
+const FILES = [
+  'runs.csv',
+  'timeseries.csv',
+  'summary.csv',
+  'errors.csv',
+  'suppliers.csv',
+  'relationships.csv',
+];
+/** The optional per-run outputs, asked for in the runs that compare worker counts and shards. */
+const EXTRA = ['--agents', 'final', '--relationships'];
 const read = (dir: string, f: string) => readFileSync(join(tmp, dir, f));
 
 describe('sweep outputs are independent of how the work is split', () => {
@@ -55,6 +64,7 @@ describe('sweep outputs are independent of how the work is split', () => {
       'w1',
       '--timeseries',
       'every:4',
+      ...EXTRA,
       '--quiet',
     );
     expect(r.stderr).toBe('');
@@ -83,6 +93,27 @@ describe('sweep outputs are independent of how the work is split', () => {
     }
     expect(existsSync(join(tmp, 'w1', 'manifest.json'))).toBe(true);
     expect(existsSync(join(tmp, 'w1.partial'))).toBe(false);
+    // --agents final: every run's suppliers at its last step, in run order.
+    const sup = parse(read('w1', 'suppliers.csv'), { columns: true }) as Record<string, string>[];
+    expect(sup).toHaveLength(16 * 25);
+    expect(sup.map((r) => Number(r.run_id))).toEqual(
+      Array.from({ length: 16 * 25 }, (_, i) => Math.floor(i / 25) + 1),
+    );
+    expect(new Set(sup.map((r) => r.step))).toEqual(new Set(['16']));
+    // --relationships: every run's spells, in run order.
+    const rel = parse(read('w1', 'relationships.csv'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const relRuns = rel.map((r) => Number(r.run_id));
+    expect(new Set(relRuns).size).toBe(16);
+    expect(relRuns).toEqual([...relRuns].sort((a, b) => a - b));
+    const codebook = parse(read('w1', 'codebook.csv'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    for (const f of ['suppliers.csv', 'relationships.csv'])
+      expect(codebook.some((c) => c.file === f)).toBe(true);
   });
 
   it('1, 2 and 4 workers give byte-identical CSVs', () => {
@@ -97,6 +128,7 @@ describe('sweep outputs are independent of how the work is split', () => {
           `w${w}`,
           '--timeseries',
           'every:4',
+          ...EXTRA,
           '--quiet',
         ).code,
       ).toBe(0);
@@ -123,6 +155,7 @@ describe('sweep outputs are independent of how the work is split', () => {
                 `sh${i}`,
                 '--timeseries',
                 'every:4',
+                ...EXTRA,
                 '--quiet',
               ],
               { cwd: tmp },
@@ -179,6 +212,8 @@ describe('sweep outputs are independent of how the work is split', () => {
       out: join(tmp, 'r'),
       workers: 0,
       timeseries: { kind: 'every', k: 4 },
+      agents: { kind: 'final' },
+      relationships: true,
       shard: null,
       force: false,
       resume: false,
@@ -190,6 +225,10 @@ describe('sweep outputs are independent of how the work is split', () => {
     const other = gvc('sweep', 'r2.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/cannot resume.*different/);
+    // Without the extra outputs it started with, it is another sweep too.
+    const fewer = gvc('sweep', 'r.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
+    expect(fewer.code).toBe(2);
+    expect(fewer.stderr).toMatch(/cannot resume.*different/);
     expect(
       gvc(
         'sweep',
@@ -198,6 +237,7 @@ describe('sweep outputs are independent of how the work is split', () => {
         'r',
         '--timeseries',
         'every:4',
+        ...EXTRA,
         '--resume',
         '--workers',
         '2',

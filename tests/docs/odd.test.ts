@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { PARAMETERS, specFor, templateOf, type ParamSpec } from '../../src/scenario/parameters.js';
 import { SCHEDULE } from '../../src/engine/schedule.js';
 import { STREAM_NAMES } from '../../src/engine/rng.js';
-import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS } from '../../src/engine/observations.js';
+import {
+  RELATIONSHIP_COLUMNS,
+  SUPPLIER_COLUMNS,
+  TIMESERIES_COLUMNS,
+} from '../../src/engine/observations.js';
 
 const ODD_URL = new URL('../../docs/ODD.md', import.meta.url);
 const MODEL_DIR = new URL('../../src/model/', import.meta.url);
@@ -119,7 +123,7 @@ describe('docs/ODD.md', () => {
   it('names every random stream and every output column', () => {
     const streams = STREAM_NAMES.filter((n) => !odd.includes(`\`${n}\``));
     expect(streams, 'random streams of src/engine/rng.ts not named in docs/ODD.md').toEqual([]);
-    const columns = [...TIMESERIES_COLUMNS, ...SUPPLIER_COLUMNS]
+    const columns = [...TIMESERIES_COLUMNS, ...SUPPLIER_COLUMNS, ...RELATIONSHIP_COLUMNS]
       .map((c) => c.name)
       .filter((n) => !odd.includes(`\`${n}\``));
     expect([...new Set(columns)], 'output columns of src/engine/observations.ts not named in docs/ODD.md').toEqual([]);

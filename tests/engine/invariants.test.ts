@@ -192,7 +192,7 @@ function checkStructure(world: World, where: string): void {
 }
 
 function checkObservation(world: World, where: string): void {
-  const row = timeseriesRow(world);
+  const row = timeseriesRow(world, [null, null, null, null]);
   for (const [k, v] of Object.entries(row))
     check(finite(v), () => `${where}: timeseries ${k} = ${v}`);
   if (row.n_suppliers! > 0) {

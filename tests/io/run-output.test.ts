@@ -42,11 +42,13 @@ function opts(
   outDir: string,
   agents: AgentsMode = { kind: 'final' },
   force = false,
+  relationships = false,
 ): RunOutputOptions {
   return {
     outDir,
     force,
     agents,
+    relationships,
     runId: 3,
     manifest: { scenarioFile: null, scenarioName: 'unit', parameters: { a: 1 }, seeds: [11] },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isObm, isOdm, roleOf, updateRoles } from '../../src/model/roles.js';
+import { isObm, isOdm, roleOf, updateRoles, workVolumes } from '../../src/model/roles.js';
 import { OBM, ODM, OEM, type Supplier, type World } from '../../src/model/state.js';
 import { link, setCaps, tinyWorld } from './helpers.js';
 
@@ -126,5 +126,48 @@ describe('roles (process 8a)', () => {
     updateRoles(w);
     expect(x.role).toBe(OEM);
     expect(w.counters.functionalUpgrades).toBe(0);
+  });
+});
+
+describe('work done: OEM, ODM and OBM volumes at once (workVolumes)', () => {
+  // HKTDC (2008): a firm can do OEM, ODM and OBM work together; the split partitions its sales.
+  it('splits sales into work to the buyer design, own design and own brand', () => {
+    const w = tinyWorld({ buyers: { q: { governance: 'quasi_hierarchy' } } });
+    const x = w.suppliers[0];
+    const m = w.scenario.model;
+    setCaps(x, [0.5, 0.5, 0.8, 0.8]);
+    // 2 units on a captive tie (buyer's design), 1 to a market buyer, 1 in its own channel of
+    // which 0.4 under its own brand.
+    flows(x, { exp: 3, dom: 1, ownDesign: 2, ownBrand: 0.4 });
+    const v = workVolumes(x, m);
+    expect(v.oem).toBeCloseTo(2, 12);
+    expect(v.odm).toBeCloseTo(1.6, 12);
+    expect(v.obm).toBeCloseTo(0.4, 12);
+    // Design below the ODM level: own-design volume without a brand counts as OEM work.
+    setCaps(x, [0.5, 0.5, m.roles.obm_design, 0.8]);
+    expect(m.roles.obm_design).toBeLessThan(m.roles.odm_design);
+    const low = workVolumes(x, m);
+    expect([low.odm, low.obm]).toEqual([0, 0.4]);
+    expect(low.oem).toBeCloseTo(3.6, 12);
+    // A hierarchy affiliate (half its sales to one hierarchy buyer) runs no brand of its own.
+    const h = tinyWorld({ buyers: { h: { governance: 'hierarchy' } } });
+    const y = h.suppliers[0];
+    setCaps(y, [0.5, 0.5, 0.8, 0.8]);
+    link(h, y, h.buyers[0], 'hierarchy', 0.6);
+    flows(y, { exp: 0.6, dom: 0.4, ownDesign: 0.4, ownBrand: 0.2 });
+    expect(workVolumes(y, h.scenario.model)).toEqual({ oem: 0.6, odm: 0.4, obm: 0 });
+  });
+
+  it('a pure ODM supplier does no OEM work despite rounding', () => {
+    const w = tinyWorld();
+    const x = w.suppliers[0];
+    setCaps(x, [0.5, 0.5, 0.8, 0]);
+    // Sales are summed as (0.1 + 0.2) + 0.3, the own-design volume in another order.
+    flows(x, { exp: 0.1, dom: 0.2, ownDesign: 0.3 + 0.2 + 0.1 });
+    x.sectorVolume = 0.3;
+    expect(0.1 + 0.2 + 0.3 - (0.3 + 0.2 + 0.1)).toBeGreaterThan(0);
+    const v = workVolumes(x, w.scenario.model);
+    expect(v.oem).toBe(0);
+    expect(v.odm).toBeCloseTo(0.6, 12);
   });
 });

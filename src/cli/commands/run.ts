@@ -22,6 +22,20 @@ export function parseAgentsMode(text: string): AgentsMode {
   );
 }
 
+/**
+ * --relationships: `all` (or the bare flag) writes relationships.csv, `none` skips it;
+ * undefined (flag absent) takes the command's default.
+ */
+export function parseRelationshipsMode(
+  value: string | boolean | undefined,
+  fallback: boolean,
+): boolean {
+  if (value === undefined) return fallback;
+  if (value === true || value === 'all') return true;
+  if (value === 'none') return false;
+  throw new UserError(`--relationships: expected all or none, found "${String(value)}"`);
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -32,6 +46,7 @@ interface RunOptions {
   set: string[];
   out?: string;
   agents: string;
+  relationships?: string | boolean;
   force?: boolean;
   quiet?: boolean;
 }
@@ -40,7 +55,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
-      'Run one scenario; writes timeseries.csv, suppliers.csv, manifest.json and codebook.csv.',
+      'Run one scenario; writes timeseries.csv, suppliers.csv, relationships.csv, manifest.json and codebook.csv.',
     )
     .argument('<file>', 'scenario file (.yaml, .yml or .json)')
     .option('--seed <n>', "seed of the run (overrides the scenario's seed)")
@@ -48,10 +63,15 @@ export function registerRun(program: Command): void {
     .option('--set <path=value>', 'set a parameter by its dotted path (repeatable)', collect, [])
     .option('--out <dir>', 'output folder (default: output/<scenario name>)')
     .option('--agents <mode>', 'supplier rows: final, every:K or none', 'final')
+    .option(
+      '--relationships [mode]',
+      'relationship-spell rows (relationships.csv): all or none (default: all)',
+    )
     .option('--force', 'replace a non-empty output folder')
     .option('--quiet', 'print nothing on success')
     .action(async (file: string, opts: RunOptions) => {
       const agents = parseAgentsMode(opts.agents);
+      const relationships = parseRelationshipsMode(opts.relationships, true);
       const loaded = loadScenario(file, { sets: opts.set, seed: opts.seed, steps: opts.steps });
       const { scenario } = loaded;
       const outDir = opts.out ?? join('output', scenario.name);
@@ -62,6 +82,7 @@ export function registerRun(program: Command): void {
           outDir,
           force: Boolean(opts.force),
           agents,
+          relationships,
           runId: 1,
           manifest: {
             scenarioFile: loaded.file,
@@ -81,6 +102,7 @@ export function registerRun(program: Command): void {
                 sink.timeseries(row);
               },
               suppliers: (rows) => sink.suppliers(rows),
+              relationships: sink.relationships?.bind(sink),
             },
             { agents },
           );

@@ -10,7 +10,7 @@ import { runSweep, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec } from '../../experiment/sweep-spec.js';
 import { UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
-import { collect, parseAgentsMode } from './run.js';
+import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
 
 interface SweepCliOptions {
   design?: string;
@@ -23,6 +23,8 @@ interface SweepCliOptions {
   set: string[];
   out?: string;
   timeseries: string;
+  agents: string;
+  relationships?: string | boolean;
   shard?: string;
   resume?: boolean;
   quiet?: boolean;
@@ -115,6 +117,15 @@ export function registerSweep(program: Command): void {
     .option('--set <path=value>', 'fix a parameter for every run (repeatable)', collect, [])
     .option('--out <dir>', 'output folder (default: output/<scenario name>)')
     .option('--timeseries <mode>', 'timeseries rows per run: final, every:K or none', 'final')
+    .option(
+      '--agents <mode>',
+      'supplier rows per run in suppliers.csv: final, every:K or none',
+      'none',
+    )
+    .option(
+      '--relationships [mode]',
+      'relationship-spell rows per run in relationships.csv: all or none (default: none; the bare flag: all)',
+    )
     .option('--shard <i/n>', 'run only part i of n of the design (combine with gvc merge)')
     .option('--resume', 'continue an interrupted sweep in <out>.partial')
     .option('--quiet', 'no progress output')
@@ -122,6 +133,8 @@ export function registerSweep(program: Command): void {
     .action(async (file: string, opts: SweepCliOptions) => {
       const workers = parseWorkers(opts.workers);
       const timeseries = parseTimeseriesMode(opts.timeseries);
+      const agents = parseAgentsMode(opts.agents);
+      const relationships = parseRelationshipsMode(opts.relationships, false);
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
       const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
       const spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
@@ -140,6 +153,8 @@ export function registerSweep(program: Command): void {
         out: opts.out ?? join('output', loaded.scenario.name),
         workers,
         timeseries,
+        agents,
+        relationships,
         shard,
         force: Boolean(opts.force),
         resume: Boolean(opts.resume),

@@ -1,0 +1,98 @@
+/**
+ * Process 9 — observation of relationship spells: year-on-year retention of ties by type
+ * (timeseries.csv) and the rows of relationships.csv. Retention follows the tie-survival
+ * measure of customs-data studies of importer–exporter relationships (Monarch 2016: the share
+ * of partners an importer keeps from one year to the next), taken per relationship type.
+ */
+import type { RelationshipRow } from '../engine/observations.js';
+import { typeIndex } from './learning.js';
+import { noteTypeChange } from './relationships.js';
+import type { Relationship, World } from './state.js';
+
+/**
+ * Remembers, for the last `lag` observations, which spells were active and of which type, so
+ * that each observation can say how many of the spells of a year ago are still running. Holds
+ * `lag` lists of the active spells (lag = time.steps_per_year), never more.
+ */
+export class SpellObserver {
+  private readonly lag: number;
+  private readonly spells: Relationship[][];
+  private readonly types: number[][];
+
+  /** `lag`: observations per year (time.steps_per_year), >= 1. */
+  constructor(lag: number) {
+    this.lag = lag;
+    this.spells = Array.from({ length: lag }, () => []);
+    this.types = Array.from({ length: lag }, () => []);
+  }
+
+  /**
+   * Observe the world at the end of step world.step (step 0: the initial state; steps must come
+   * in order 0, 1, 2, ...). Counts type changes of active spells (see noteTypeChange) and
+   * returns the retention by type, in RELATIONSHIP_TYPES order: of the spells active `lag`
+   * steps earlier with that type then, the share not ended since (null when there were none,
+   * or before step `lag`).
+   */
+  observe(world: World): (number | null)[] {
+    const slot = world.step % this.lag;
+    const oldSpells = this.spells[slot];
+    const oldTypes = this.types[slot];
+    const before = [0, 0, 0, 0];
+    const kept = [0, 0, 0, 0];
+    for (let i = 0; i < oldSpells.length; i++) {
+      before[oldTypes[i]]++;
+      if (!oldSpells[i].ended) kept[oldTypes[i]]++;
+    }
+    // Reuse the slot's arrays for this step's spells.
+    oldSpells.length = 0;
+    oldTypes.length = 0;
+    for (const s of world.suppliers) {
+      if (!s.active) continue;
+      for (const r of s.relationships) {
+        noteTypeChange(r);
+        oldSpells.push(r);
+        oldTypes.push(typeIndex(r.type));
+      }
+    }
+    return before.map((n, k) => (n > 0 ? kept[k] / n : null));
+  }
+}
+
+/** Retention columns of a timeseries row from retention by typeIndex (market, network, quasi_hierarchy, hierarchy). */
+export function retentionColumns(retention: readonly (number | null)[]) {
+  return {
+    retention_market: retention[0],
+    retention_network: retention[1],
+    retention_quasi_hierarchy: retention[2],
+    retention_hierarchy: retention[3],
+  };
+}
+
+/** A relationships.csv row for a spell (ended, or still active at the last step). */
+export function relationshipRow(r: Relationship): RelationshipRow {
+  return {
+    run_id: null,
+    supplier_id: r.supplier.id,
+    supplier_group: r.supplier.group,
+    buyer_id: r.buyer.id,
+    buyer_group: r.buyer.group,
+    type_start: r.typeStart,
+    type_end: r.type,
+    start_step: r.startStep,
+    end_step: r.endStep,
+    end_cause: r.endCause,
+    n_type_changes: r.typeChanges,
+    volume: r.totalVolume,
+    mean_markup: r.costedVolume > 0 ? r.markupVolume / r.costedVolume : null,
+  };
+}
+
+/** Spells still active, by supplier id and then in the order each supplier's ties were formed. */
+export function activeSpells(world: World): Relationship[] {
+  const out: Relationship[] = [];
+  for (const s of world.suppliers) {
+    if (!s.active) continue;
+    for (const r of s.relationships) out.push(r);
+  }
+  return out;
+}
