@@ -194,6 +194,12 @@ export const TIMESERIES_COLUMNS = [
     'Year-on-year retention of hierarchy-type ties: of the supplier-lead-firm relationship spells that were active and of hierarchy type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.',
   ),
   col(
+    'relational_markup_premium',
+    'number',
+    'markup points',
+    'Within-supplier relational markup premium this step: over active suppliers selling to at least one network-type and one market-type lead firm, the mean of (volume-weighted mean markup on network ties - that on market ties), markup = price / variable unit cost - 1 (the contrast of Cajal-Grossi, Macchiavello & Noguera 2023). Empty when no supplier sells to both types.',
+  ),
+  col(
     'mean_margin',
     'number',
     'share of revenue',
@@ -456,7 +462,7 @@ export const RELATIONSHIP_COLUMNS = [
     'end_cause',
     'string',
     '',
-    'Why the spell ended (empty while active): dropped_requirements (the buyer dropped a supplier below its requirements beyond the grace period), sanctioned (a guarding buyer ended the tie over encroachment), succession (the supplier left its least sophisticated buyer for a better one), supplier_exit (the supplier exited); docs/ODD.md section 7.16 lists the vocabulary.',
+    'Why the spell ended (empty while active): dropped_requirements (the buyer dropped a supplier below its requirements beyond the grace period), sanctioned (a guarding buyer ended the tie over encroachment), succession (the supplier left its least sophisticated buyer for a better one), supplier_exit (the supplier exited), re_sourced (the buyer replaced the supplier by one offering more capability per unit of price, net of the switching cost of the tie type); docs/ODD.md section 7.16 lists the vocabulary.',
   ),
   col(
     'n_type_changes',

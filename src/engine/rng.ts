@@ -15,6 +15,7 @@ export const STREAM_NAMES = [
   'networks',
   'sectors',
   'entry',
+  'resourcing',
 ] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 

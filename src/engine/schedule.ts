@@ -13,6 +13,7 @@ import { allocateOrders } from '../model/orders.js';
 import { enterSuppliers, exitLossMakers } from '../model/population.js';
 import { settlePricesAndMargins } from '../model/prices.js';
 import { updateRoles } from '../model/roles.js';
+import { resourceTies } from '../model/resourcing.js';
 import { respondToEncroachment } from '../model/sanctions.js';
 import { adjustDomesticReserve, dropAndRecruit, searchForBuyers } from '../model/search.js';
 import { enterSectors } from '../model/sectors.js';
@@ -37,6 +38,7 @@ export const SCHEDULE: readonly ScheduledProcess[] = [
   { name: '6b relationship types', run: updateRelationshipTypes },
   { name: '7a buyer search and succession', run: searchForBuyers },
   { name: '7b buyers drop and recruit', run: dropAndRecruit },
+  { name: '7e re-sourcing', run: resourceTies },
   { name: '7c domestic channel', run: adjustDomesticReserve },
   { name: '7d network ties', run: updateTies },
   { name: '8b sectors', run: enterSectors },

@@ -5,8 +5,10 @@
  * competence, into a market tie if it has other customers to turn to; branding buyers let go
  * faster than sourcing buyers. An `emergent` buyer derives each tie's type from the three
  * Gereffi–Humphrey–Sturgeon (2005) determinants, with hysteresis on supplier capability so a
- * tie does not flip back and forth around the threshold; it turns a tie relational (network)
- * only at its relaxation rate, because relational linkages need trust built over time.
+ * tie does not flip back and forth around the threshold; every move that hands the supplier
+ * control (out of a captive or hierarchical tie, or into a relational one) happens at the
+ * buyer type's relaxation rate, so branding buyers relax faster than sourcing buyers under
+ * emergent governance too.
  */
 import type { RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
@@ -67,6 +69,15 @@ export function initialType(
   };
 }
 
+/**
+ * Whether moving a tie from `from` to `to` hands control to the supplier: leaving a captive
+ * (quasi-hierarchy) or hierarchical tie, or becoming relational (network).
+ */
+export function loosens(from: RelationshipType, to: RelationshipType): boolean {
+  if (to === 'network') return true;
+  return (from === 'quasi_hierarchy' || from === 'hierarchy') && to === 'market';
+}
+
 /** Process 6b: relationship types move as supplier capability changes. */
 export function updateRelationshipTypes(world: World): void {
   const m = world.scenario.model;
@@ -84,9 +95,12 @@ function updateType(r: Relationship, m: ModelParams, dt: number, rng: () => numb
   const complementary = s.cap[DESIGN] >= m.governance.network_competence;
   if (b.config.governance === 'emergent') {
     const type = ghsType(b.config.complexity, b.config.codifiability, r.capable, complementary);
-    // Relational ties rest on trust and reputation that take time to build (GHS 2005), so the
-    // buyer turns a tie relational at its relaxation rate; every other move is immediate.
-    if (type !== 'network' || r.type === 'network') r.type = type;
+    if (type === r.type) return;
+    // A buyer lets go of control only at its relaxation rate: relational ties rest on trust
+    // built over time (GHS 2005), and leaving a captive or hierarchical tie means the buyer
+    // giving up control it exercised, which branding buyers do readily and sourcing buyers
+    // reluctantly (Humphrey & Schmitz 2002, proposition 4). Tightening is immediate.
+    if (!loosens(r.type, type)) r.type = type;
     else if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt)) r.type = type;
     return;
   }

@@ -149,6 +149,7 @@ export function createSupplier(
     initialBuyerPool: pools.buyers,
     partnerPool: pools.partners,
     orderAppeal: ZERO,
+    buyerLimit: ZERO,
     exportVolume: ZERO,
     saturated: false,
     domesticVolume: ZERO,

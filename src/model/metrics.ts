@@ -5,6 +5,7 @@
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import type { ModelParams } from '../scenario/types.js';
 import { typeIndex } from './learning.js';
+import { unitCost } from './prices.js';
 import { workVolumes } from './roles.js';
 import { retentionColumns } from './spells.js';
 import {
@@ -228,6 +229,7 @@ export function timeseriesRow(
     share_rel_quasi_hierarchy: mean(relCounts[2], relTotal),
     share_rel_hierarchy: mean(relCounts[3], relTotal),
     ...retentionColumns(retention),
+    relational_markup_premium: relationalMarkupPremium(world),
     mean_margin: mean(margin, withRevenue),
     mean_investment: mean(investment, investors),
     mean_design_investment: mean(designInvestment, investors),
@@ -244,6 +246,44 @@ export function timeseriesRow(
   };
   if (group !== undefined) row.group = group;
   return row;
+}
+
+/**
+ * Within-supplier relational markup premium (markup points, or null when no active supplier
+ * sold to both a network-type and a market-type lead firm this step): the mean over such
+ * suppliers of the volume-weighted mean markup p / c - 1 on their network ties minus that on
+ * their market ties, c the variable unit cost. The comparison holds the supplier fixed, as
+ * Cajal-Grossi, Macchiavello & Noguera (2023) hold exporter-product-time fixed.
+ */
+export function relationalMarkupPremium(world: World): number | null {
+  const m = world.scenario.model;
+  let sum = 0;
+  let count = 0;
+  for (const s of world.suppliers) {
+    if (!s.active || s.relationships.length < 2) continue;
+    const c = unitCost(s, m, world.env.costLevel);
+    if (c <= 0) continue;
+    let netV = 0;
+    let netM = 0;
+    let mktV = 0;
+    let mktM = 0;
+    for (const r of s.relationships) {
+      if (r.volume <= 0) continue;
+      const markup = r.volume * (r.price / c - 1);
+      if (r.type === 'network') {
+        netV += r.volume;
+        netM += markup;
+      } else if (r.type === 'market') {
+        mktV += r.volume;
+        mktM += markup;
+      }
+    }
+    if (netV > 0 && mktV > 0) {
+      sum += netM / netV - mktM / mktV;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : null;
 }
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {

@@ -7,6 +7,7 @@
  * and in any extra sector it has entered. Dependence (sales shares, top-buyer share, HHI)
  * follows from these volumes.
  */
+import type { RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
   DESIGN,
@@ -21,8 +22,8 @@ import {
 } from './state.js';
 
 /** Network and market buyers buy the supplier's (or a joint) design; captive and owned ties use the buyer's. */
-export function carriesSupplierDesign(r: Relationship): boolean {
-  return r.type === 'market' || r.type === 'network';
+export function carriesSupplierDesign(type: RelationshipType): boolean {
+  return type === 'market' || type === 'network';
 }
 
 export function effectiveMarketing(s: Supplier): number {
@@ -63,6 +64,18 @@ function exportCapacity(s: Supplier): number {
 }
 
 /**
+ * Most a supplier lets any one lead firm take (units/step): its capacity times
+ * 1 - diversify x (1 - model.orders.buyer_share_floor). A supplier that means to diversify
+ * keeps capacity free for other customers instead of filling its main buyer's orders (Firm Y
+ * against the Sinos exporters, Humphrey & Schmitz 2002); intent 0 sets no limit. What it turns
+ * away is lost unless another buyer or its own channels take the capacity, so the realised
+ * dependence still depends on the buyers it finds.
+ */
+export function perBuyerLimit(s: Supplier, m: ModelParams): number {
+  return s.size * (1 - s.intent.diversify * (1 - m.orders.buyer_share_floor));
+}
+
+/**
  * Lead-firm orders in two passes: (1) each buyer requests volumes in proportion to
  * allocation scores, and a supplier asked for more than its export capacity rations every
  * buyer in proportion (so no buyer gets priority); (2) each buyer, in id order, re-offers
@@ -75,7 +88,10 @@ function placeLeadFirmOrders(world: World): void {
     s.saturated = false;
     s.exportVolume = 0;
     // Once per supplier rather than once per relationship and pass (Math.pow is the costly part).
-    if (s.relationships.length > 0) s.orderAppeal = supplierAppeal(s, m);
+    if (s.relationships.length > 0) {
+      s.orderAppeal = supplierAppeal(s, m);
+      s.buyerLimit = perBuyerLimit(s, m);
+    }
   }
   for (const b of world.buyers) {
     let total = 0;
@@ -90,12 +106,19 @@ function placeLeadFirmOrders(world: World): void {
   }
   for (const s of world.suppliers) {
     const cap = exportCapacity(s);
-    if (s.exportVolume <= cap) continue;
-    // A supplier that keeps all its capacity for its own channels has not turned buyers away.
-    s.saturated = cap > 0;
-    const scale = cap / s.exportVolume;
-    for (const r of s.relationships) r.volume *= scale;
-    s.exportVolume = cap;
+    if (s.exportVolume > cap) {
+      // A supplier that keeps all its capacity for its own channels has not turned buyers away.
+      s.saturated = cap > 0;
+      const scale = cap / s.exportVolume;
+      for (const r of s.relationships) r.volume *= scale;
+      s.exportVolume = cap;
+    }
+    // After rationing, so rationing stays proportional; what the limit turns away is re-offered.
+    if (s.buyerLimit < cap) {
+      let placed = 0;
+      for (const r of s.relationships) placed += r.volume = Math.min(r.volume, s.buyerLimit);
+      s.exportVolume = placed;
+    }
   }
   for (const b of world.buyers) placeUnmetDemand(b);
 }
@@ -107,9 +130,11 @@ function placeUnmetDemand(b: Buyer): void {
   const rels = b.relationships;
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
     let total = 0;
-    for (let i = 0; i < rels.length; i++)
-      if (exportCapacity(rels[i].supplier) - rels[i].supplier.exportVolume > 1e-12)
+    for (let i = 0; i < rels.length; i++) {
+      const s = rels[i].supplier;
+      if (exportCapacity(s) - s.exportVolume > 1e-12 && s.buyerLimit - rels[i].volume > 1e-12)
         total += rels[i].score;
+    }
     if (total <= 0) return;
     let placed = 0;
     for (let i = 0; i < rels.length; i++) {
@@ -118,8 +143,9 @@ function placeUnmetDemand(b: Buyer): void {
       const spare = exportCapacity(s) - s.exportVolume;
       if (spare <= 1e-12) continue;
       const wanted = (unmet * r.score) / total;
-      const take = Math.min(spare, wanted);
+      // Saturated means short of capacity; what the per-buyer limit turns away is the supplier's choice.
       if (wanted > spare) s.saturated = true;
+      const take = Math.max(0, Math.min(spare, wanted, s.buyerLimit - r.volume));
       r.volume += take;
       s.exportVolume += take;
       placed += take;
@@ -149,7 +175,8 @@ export function allocateOrders(world: World): void {
     const ownChannels = s.domesticVolume + s.sectorVolume;
     s.ownBrandVolume = ownChannels * ownBrandFraction(s, m);
     s.ownDesignVolume = ownChannels;
-    for (const r of s.relationships) if (carriesSupplierDesign(r)) s.ownDesignVolume += r.volume;
+    for (const r of s.relationships)
+      if (carriesSupplierDesign(r.type)) s.ownDesignVolume += r.volume;
     recordDependence(s);
   }
 }

@@ -68,13 +68,16 @@ export interface Relationship {
  *   beyond the grace period (process 7b);
  * - `sanctioned`: a guarding buyer ended the tie after repeated encroachment (process 6);
  * - `succession`: the supplier left its least sophisticated buyer for a better one (process 7a);
- * - `supplier_exit`: the supplier exited (process 8c).
+ * - `supplier_exit`: the supplier exited (process 8c);
+ * - `re_sourced`: the buyer replaced the supplier by one offering more capability per unit of
+ *   price, net of the tie type's switching cost (process 7e).
  */
 export const RELATIONSHIP_END_CAUSES = [
   'dropped_requirements',
   'sanctioned',
   'succession',
   'supplier_exit',
+  're_sourced',
 ] as const;
 export type RelationshipEndCause = (typeof RELATIONSHIP_END_CAUSES)[number];
 
@@ -113,6 +116,8 @@ export interface Supplier {
   // Flows of the current step.
   /** Capacity times capability to the buyers' concentration power: the supplier's factor of every allocation score this step. */
   orderAppeal: number;
+  /** Most any one lead firm may take from the supplier this step (orders.ts perBuyerLimit), units/step. */
+  buyerLimit: number;
   exportVolume: number;
   /** Whether buyers wanted more than the supplier's export capacity this step (capacity grows only then). */
   saturated: boolean;

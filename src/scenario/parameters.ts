@@ -512,6 +512,14 @@ num(
   'Extra allocation weight of a long relationship (reliability proven over time).',
 );
 num(
+  'model.orders.buyer_share_floor',
+  0.3,
+  0,
+  1,
+  'share of capacity',
+  'Share of its capacity a supplier with diversification intent 1 lets any one lead firm take; with intent d the limit is 1 - d x (1 - this), so intent 0 sets no limit.',
+);
+num(
   'model.prices.base_price',
   1,
   0.01,
@@ -582,6 +590,14 @@ num(
   1,
   'share of price',
   'Price cut from a buyer with power 1 on a supplier fully dependent on it.',
+);
+num(
+  'model.prices.relational_premium',
+  0.1,
+  0,
+  1,
+  'share of price',
+  'Price premium a lead firm pays on a network (relational) tie as the rent that rewards non-contractible effort (Cajal-Grossi, Macchiavello & Noguera 2023).',
 );
 num(
   'model.prices.imitation',
@@ -808,6 +824,40 @@ num(
   'index',
   'Band around each GHS threshold that a determinant must cross before an emergent tie changes type.',
 );
+
+// ---------------------------------------------------------------- re-sourcing (process 7b)
+num(
+  'model.resourcing.review_rate',
+  2,
+  0,
+  50,
+  'per year',
+  'Rate at which a lead firm reviews each of its supplier ties against an outside offer (order rounds: two fashion seasons a year).',
+);
+num(
+  'model.resourcing.quote_dispersion',
+  0.1,
+  0,
+  2,
+  'log points',
+  'Standard deviation of the transient, offer-specific shock on the log of each quote at a review (random-utility choice; Monarch 2016).',
+);
+const switching: Record<RelationshipType, number> = {
+  market: 0.05,
+  network: 0.3,
+  quasi_hierarchy: 0.4,
+  hierarchy: 10,
+};
+for (const g of RELATIONSHIP_TYPES) {
+  num(
+    `model.resourcing.switching_cost.${g}`,
+    switching[g],
+    0,
+    10,
+    'share of price',
+    `Cost of replacing the supplier of a ${g} tie, as a share of the incumbent's price: an outside supplier must offer that much more capability per unit of price (Gereffi, Humphrey & Sturgeon 2005).`,
+  );
+}
 
 // ---------------------------------------------------------------- search and networks
 num(

@@ -61,7 +61,7 @@ export interface PartnerProfile extends PerFunction {
 
 export interface ModelParams {
   partner_profiles: Record<PartnerKind, PartnerProfile>;
-  orders: { capability_weight: number; tenure_weight: number };
+  orders: { capability_weight: number; tenure_weight: number; buyer_share_floor: number };
   prices: {
     base_price: number;
     unit_cost: number;
@@ -73,6 +73,7 @@ export interface ModelParams {
     sophistication_premium: number;
     buyer_squeeze: number;
     imitation: number;
+    relational_premium: number;
     tax_rate: number;
   };
   learning: {
@@ -101,6 +102,11 @@ export interface ModelParams {
     capable_threshold: number;
     network_competence: number;
     hysteresis: number;
+  };
+  resourcing: {
+    review_rate: number;
+    quote_dispersion: number;
+    switching_cost: Record<RelationshipType, number>;
   };
   search: {
     rate: number;

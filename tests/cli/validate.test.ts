@@ -20,6 +20,8 @@ const gvc = (...args: string[]) => {
 };
 
 const PATTERNS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8'];
+/** Relationship facts (issue 13): R1 market churn, relational premium, role co-occurrence; R2 buyer type under emergent governance. */
+const RELATIONSHIP_FACTS = ['R1', 'R2'];
 const CASES = ['sinos-valley', 'firm-y', 'firm-i', 'chinese-oem-cluster', 'vicious-circle'];
 
 describe('gvc validate --fast on the shipped experiments', () => {
@@ -34,10 +36,10 @@ describe('gvc validate --fast on the shipped experiments', () => {
     >[];
   }, 240_000);
 
-  it('covers the eight patterns of docs/ODD.md §1.2 and the five cases, each with a source and a CI', () => {
+  it('covers the eight patterns of docs/ODD.md §1.2, the relationship facts and the five cases, each with a source and a CI', () => {
     expect(
       [...new Set(rows.filter((r) => r.kind === 'pattern').map((r) => r.pattern))].sort(),
-    ).toEqual(PATTERNS);
+    ).toEqual([...PATTERNS, ...RELATIONSHIP_FACTS].sort());
     expect(
       [...new Set(rows.filter((r) => r.kind === 'case').map((r) => r.pattern))].sort(),
     ).toEqual([...CASES].sort());
@@ -62,14 +64,17 @@ describe('gvc validate --fast on the shipped experiments', () => {
 
   it("writes the table for people, every run's values, a manifest and a codebook", () => {
     const md = readFileSync(join(out, 'validation.md'), 'utf8');
-    for (const id of [...PATTERNS, ...CASES]) expect(md).toContain(`| ${id} |`);
+    for (const id of [...PATTERNS, ...RELATIONSHIP_FACTS, ...CASES])
+      expect(md).toContain(`| ${id} |`);
     const measures = parse(readFileSync(join(out, 'measures.csv'), 'utf8'), {
       columns: true,
     }) as Record<string, string>[];
     expect(measures.length).toBeGreaterThan(rows.length * 4);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.mode).toBe('fast');
-    expect(manifest.experiments).toHaveLength(PATTERNS.length + CASES.length);
+    expect(manifest.experiments).toHaveLength(
+      PATTERNS.length + RELATIONSHIP_FACTS.length + CASES.length,
+    );
     expect(
       manifest.experiments.every((e: { scenario_sha256: string }) =>
         /^[0-9a-f]{64}$/.test(e.scenario_sha256),

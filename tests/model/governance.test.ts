@@ -3,6 +3,7 @@ import {
   ghsType,
   initialType,
   judgeCapable,
+  loosens,
   updateRelationshipTypes,
 } from '../../src/model/governance.js';
 import type { World } from '../../src/model/state.js';
@@ -62,9 +63,10 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
       buyers: { e: { governance: 'emergent', complexity: 0.8, codifiability: 0.8 } },
     });
     const s = w.suppliers[0];
-    const r = link(w, s, w.buyers[0]);
     const setProd = (x: number) => setCaps(s, [x, x, 0, 0]);
+    // Linked when already capable, so the tie starts market (modular) without a paced relaxation.
     setProd(t + 1.5 * h);
+    const r = link(w, s, w.buyers[0]);
     updateRelationshipTypes(w);
     expect(r.type).toBe('market');
     for (const x of [t - 0.5 * h, t + 0.5 * h, t - 0.9 * h]) {
@@ -153,6 +155,59 @@ describe('emergent ties turn relational over time (process 6b)', () => {
       expect(Math.abs(shares[type] - expected)).toBeLessThan(0.04);
     }
     expect(shares.branding).toBeGreaterThan(2 * shares.sourcing);
+  });
+
+  // Humphrey & Schmitz 2002 (proposition 4) under emergent governance too: a captive tie whose
+  // supplier becomes capable turns modular (market) at the buyer type's relaxation rate.
+  it('captive ties of capable suppliers turn market at the relaxation rate, branding faster than sourcing', () => {
+    const shares: Record<string, number> = {};
+    for (const type of ['branding', 'sourcing'] as const) {
+      const w = tinyWorld({
+        seed: 4,
+        suppliers: 2000,
+        buyers: { e: { governance: 'emergent', type, complexity: 0.8, codifiability: 0.8 } },
+      });
+      w.step = 1;
+      for (const s of w.suppliers) {
+        setCaps(s, [0.3, 0.3, 0.1, 0]);
+        expect(link(w, s, w.buyers[0]).type).toBe('quasi_hierarchy');
+        setCaps(s, [0.9, 0.9, 0.1, 0]);
+      }
+      for (let t = 0; t < w.scenario.time.steps_per_year; t++) {
+        w.step++;
+        updateRelationshipTypes(w);
+      }
+      const rels = w.buyers[0].relationships;
+      shares[type] = rels.filter((r) => r.type === 'market').length / rels.length;
+      const expected = 1 - Math.exp(-w.scenario.model.governance.relax_rate[type]);
+      expect(Math.abs(shares[type] - expected)).toBeLessThan(0.04);
+    }
+    expect(shares.branding).toBeGreaterThan(2 * shares.sourcing);
+  });
+
+  // Tightening is immediate: a market tie whose supplier falls below capability turns captive at once.
+  it('a market tie whose supplier loses capability turns captive at once', () => {
+    const w = tinyWorld({
+      buyers: {
+        e: { governance: 'emergent', type: 'sourcing', complexity: 0.8, codifiability: 0.8 },
+      },
+    });
+    const s = w.suppliers[0];
+    setCaps(s, [0.9, 0.9, 0.1, 0]);
+    const r = link(w, s, w.buyers[0]);
+    expect(r.type).toBe('market');
+    setCaps(s, [0.3, 0.3, 0.1, 0]);
+    updateRelationshipTypes(w);
+    expect(r.type).toBe('quasi_hierarchy');
+  });
+
+  it('loosens: out of captive or hierarchy, or into network', () => {
+    expect(loosens('quasi_hierarchy', 'market')).toBe(true);
+    expect(loosens('hierarchy', 'market')).toBe(true);
+    expect(loosens('quasi_hierarchy', 'network')).toBe(true);
+    expect(loosens('market', 'quasi_hierarchy')).toBe(false);
+    expect(loosens('network', 'quasi_hierarchy')).toBe(false);
+    expect(loosens('quasi_hierarchy', 'hierarchy')).toBe(false);
   });
 
   // Only the move into network is paced; losing the capability ends a relational tie at once.

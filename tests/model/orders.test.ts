@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateOrders, allocationScore, recordDependence } from '../../src/model/orders.js';
+import {
+  allocateOrders,
+  allocationScore,
+  perBuyerLimit,
+  recordDependence,
+} from '../../src/model/orders.js';
 import type { Supplier, World } from '../../src/model/state.js';
 import { link, setCaps, tinyWorld } from './helpers.js';
 
@@ -8,10 +13,14 @@ const exportCapacity = (s: Supplier) => s.size * (1 - s.domesticReserve);
 const placedBy = (world: World, i: number) =>
   world.buyers[i].relationships.reduce((a, r) => a + r.volume, 0);
 
+/** No per-buyer limit (diversification intent 0), so capacity alone bounds the orders. */
+const NO_LIMIT = { intent: { diversify: 0 } };
+
 /** Two suppliers of capacity 1 selling only to one buyer: A excellent, B weak. */
 function twoSupplierWorld(demand: number): World {
   const world = tinyWorld({
     suppliers: 2,
+    supplier: NO_LIMIT,
     buyers: { b: { governance: 'market' } },
     environment: { domestic_market: { size: 0 } },
   });
@@ -67,6 +76,7 @@ describe('lead-firm orders (process 1)', () => {
   // Rationing by an overbooked supplier gives no buyer priority.
   it('a supplier asked for more than it can make rations its buyers in proportion', () => {
     const world = tinyWorld({
+      supplier: NO_LIMIT,
       buyers: { x: { governance: 'market' }, y: { governance: 'market' } },
       environment: { domestic_market: { size: 0 } },
     });
@@ -81,7 +91,7 @@ describe('lead-firm orders (process 1)', () => {
   });
 
   // Invariant of process 1 over random small worlds.
-  it('random worlds: placed ≤ demand, export ≤ capacity, and unmet demand only when all the buyer’s suppliers are full', () => {
+  it('random worlds: placed ≤ demand, export ≤ capacity and the per-buyer limit, and unmet demand only when all the buyer’s suppliers are full or at their limit', () => {
     const link01 = fc.array(fc.boolean(), { minLength: 6, maxLength: 6 });
     fc.assert(
       fc.property(
@@ -91,6 +101,7 @@ describe('lead-firm orders (process 1)', () => {
             size: fc.double({ min: 0.05, max: 3, noNaN: true }),
             q: fc.double({ min: 0, max: 1, noNaN: true }),
             reserve: fc.double({ min: 0, max: 1, noNaN: true }),
+            diversify: fc.double({ min: 0, max: 1, noNaN: true }),
           }),
           { minLength: 6, maxLength: 6 },
         ),
@@ -111,6 +122,7 @@ describe('lead-firm orders (process 1)', () => {
           world.suppliers.forEach((s, i) => {
             s.size = supplierSpecs[i].size;
             s.domesticReserve = supplierSpecs[i].reserve;
+            s.intent.diversify = supplierSpecs[i].diversify;
             setCaps(s, [supplierSpecs[i].q, supplierSpecs[i].q, 0.5, 0.5]);
           });
           world.env.domesticDemand = domestic * n;
@@ -130,7 +142,10 @@ describe('lead-firm orders (process 1)', () => {
             const fromRels = s.relationships.reduce((a, r) => a + r.volume, 0);
             expect(s.exportVolume).toBeCloseTo(fromRels, 9);
             expect(s.exportVolume).toBeLessThanOrEqual(exportCapacity(s) + 1e-9);
-            for (const r of s.relationships) expect(r.volume).toBeGreaterThanOrEqual(0);
+            for (const r of s.relationships) {
+              expect(r.volume).toBeGreaterThanOrEqual(0);
+              expect(r.volume).toBeLessThanOrEqual(perBuyerLimit(s, world.scenario.model) + 1e-9);
+            }
             expect(s.domesticVolume).toBeGreaterThanOrEqual(0);
             expect(s.exportVolume + s.domesticVolume + s.sectorVolume).toBeLessThanOrEqual(
               s.size + 1e-9,
@@ -141,8 +156,12 @@ describe('lead-firm orders (process 1)', () => {
             const placed = placedBy(world, j);
             expect(placed).toBeLessThanOrEqual(b.demand + 1e-9);
             if (placed < b.demand - 1e-9) {
-              for (const r of b.relationships)
-                expect(exportCapacity(r.supplier) - r.supplier.exportVolume).toBeLessThan(1e-9);
+              for (const r of b.relationships) {
+                const limit = perBuyerLimit(r.supplier, world.scenario.model);
+                expect(
+                  Math.min(exportCapacity(r.supplier) - r.supplier.exportVolume, limit - r.volume),
+                ).toBeLessThan(1e-9);
+              }
             }
           });
           // Domestic demand is never oversold.
@@ -152,6 +171,60 @@ describe('lead-firm orders (process 1)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('per-buyer limit from diversification intent (process 1)', () => {
+  // A supplier that means to diversify lets no one buyer take more than 1 - d x (1 - floor) of its capacity.
+  it('caps what one buyer takes at the limit its intent sets; intent 0 sets none', () => {
+    for (const d of [0, 0.5, 1]) {
+      const world = tinyWorld({
+        supplier: { intent: { diversify: d } },
+        buyers: { b: { governance: 'market' } },
+        environment: { domestic_market: { size: 0 } },
+      });
+      const s = world.suppliers[0];
+      const r = link(world, s, world.buyers[0]);
+      world.buyers[0].demand = 5;
+      allocateOrders(world);
+      const floor = world.scenario.model.orders.buyer_share_floor;
+      expect(r.volume).toBeCloseTo(s.size * (1 - d * (1 - floor)), 12);
+      expect(s.saturated).toBe(true);
+    }
+  });
+
+  // Turning a buyer away by choice is not a shortage of capacity (capacity grows only with one).
+  it('a supplier at its per-buyer limit but under capacity is not saturated', () => {
+    const world = tinyWorld({
+      supplier: { intent: { diversify: 1 } },
+      buyers: { b: { governance: 'market' } },
+      environment: { domestic_market: { size: 0 } },
+    });
+    const s = world.suppliers[0];
+    const r = link(world, s, world.buyers[0]);
+    world.buyers[0].demand = 0.8;
+    allocateOrders(world);
+    expect(r.volume).toBeCloseTo(s.size * world.scenario.model.orders.buyer_share_floor, 12);
+    expect(s.saturated).toBe(false);
+  });
+
+  // What the limit turns away goes to the buyer's other suppliers; the capacity it frees goes to other buyers.
+  it('the capacity one buyer may not take goes to a second buyer', () => {
+    const world = tinyWorld({
+      supplier: { intent: { diversify: 1 } },
+      buyers: { x: { governance: 'market' }, y: { governance: 'market' } },
+      environment: { domestic_market: { size: 0 } },
+    });
+    const s = world.suppliers[0];
+    const rx = link(world, s, world.buyers[0]);
+    const ry = link(world, s, world.buyers[1]);
+    world.buyers[0].demand = 5;
+    world.buyers[1].demand = 5;
+    allocateOrders(world);
+    const floor = world.scenario.model.orders.buyer_share_floor;
+    expect(rx.volume).toBeCloseTo(s.size * floor, 12);
+    expect(ry.volume).toBeCloseTo(s.size * floor, 12);
+    expect(s.topBuyerShare).toBeCloseTo(0.5, 12);
   });
 });
 

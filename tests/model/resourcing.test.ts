@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { listPrice } from '../../src/model/prices.js';
+import { offerValue, outbids, resourceTies } from '../../src/model/resourcing.js';
+import type { Relationship, World } from '../../src/model/state.js';
+import type { RelationshipType } from '../../src/scenario/parameters.js';
+import { buyerOf, link, setCaps, tinyWorld } from './helpers.js';
+
+/**
+ * One buyer per listed governance style, each with `incumbents` suppliers tied to it, plus
+ * `idle` suppliers with no buyer and capacity to spare. Every supplier has the same
+ * capabilities and takes any buyer that approaches it (diversification intent 1).
+ */
+function market(
+  styles: RelationshipType[],
+  incumbents: number,
+  idle: number,
+  seed = 1,
+  diversify = 1,
+): World {
+  const buyers = Object.fromEntries(
+    styles.map((g) => [g, { governance: g, suppliers_target: incumbents + idle }]),
+  );
+  const world = tinyWorld({
+    seed,
+    suppliers: styles.length * incumbents + idle,
+    supplier: { intent: { diversify } },
+    buyers,
+  });
+  for (const s of world.suppliers) setCaps(s, [0.5, 0.5, 0.1, 0]);
+  styles.forEach((g, j) => {
+    for (let i = 0; i < incumbents; i++)
+      link(world, world.suppliers[j * incumbents + i], buyerOf(world, g));
+  });
+  return world;
+}
+
+/** Run the re-sourcing process for one year and return the share of the given ties it ended. */
+function replacedWithinAYear(world: World, ties: Relationship[]): number {
+  for (let t = 0; t < world.scenario.time.steps_per_year; t++) {
+    world.step++;
+    resourceTies(world);
+  }
+  for (const r of ties) if (r.ended) expect(r.endCause).toBe('re_sourced');
+  return ties.filter((r) => r.ended).length / ties.length;
+}
+
+describe('re-sourcing (process 7e)', () => {
+  // Gereffi, Humphrey & Sturgeon 2005: low switching costs at arm's length, high in captive
+  // ties (transaction-specific investment), prohibitive in a hierarchy.
+  it('market ties are re-sourced far more often than captive or relational ties, hierarchical ones never', () => {
+    const world = market(['market', 'network', 'quasi_hierarchy', 'hierarchy'], 300, 600);
+    const byType = (g: RelationshipType) => buyerOf(world, g).relationships.slice();
+    const ties = Object.fromEntries(
+      (['market', 'network', 'quasi_hierarchy', 'hierarchy'] as const).map((g) => [g, byType(g)]),
+    );
+    const replaced: Record<string, number> = {};
+    // All four buyers are reviewed over the same year, from the same idle pool.
+    for (let t = 0; t < world.scenario.time.steps_per_year; t++) {
+      world.step++;
+      resourceTies(world);
+    }
+    for (const [g, rels] of Object.entries(ties))
+      replaced[g] = rels.filter((r) => r.ended).length / rels.length;
+    expect(replaced.market).toBeGreaterThan(0.3);
+    expect(replaced.market).toBeGreaterThan(4 * replaced.network);
+    expect(replaced.market).toBeGreaterThan(4 * replaced.quasi_hierarchy);
+    expect(replaced.quasi_hierarchy).toBeLessThan(0.15);
+    expect(replaced.hierarchy).toBe(0);
+    // A buyer keeps as many suppliers as it had: every tie ended was replaced.
+    for (const g of Object.keys(ties)) expect(buyerOf(world, g).relationships).toHaveLength(300);
+  });
+
+  // Monarch 2016: importers paying the highest prices are the most likely to switch.
+  it('an incumbent charging more for the same capability is the likelier to be replaced', () => {
+    const world = tinyWorld({
+      seed: 2,
+      suppliers: 1200,
+      supplier: { intent: { diversify: 1 } },
+      buyers: {
+        cheap: { governance: 'market', suppliers_target: 1000 },
+        dear: { governance: 'market', suppliers_target: 1000 },
+      },
+    });
+    for (const s of world.suppliers) setCaps(s, [0.5, 0.5, 0.1, 0]);
+    const cheap: Relationship[] = [];
+    const dear: Relationship[] = [];
+    for (let i = 0; i < 300; i++) {
+      cheap.push(link(world, world.suppliers[i], buyerOf(world, 'cheap')));
+      const s = world.suppliers[300 + i];
+      // Design capability the market buyer pays for raises the price, not the production capability.
+      setCaps(s, [0.5, 0.5, 0.9, 0]);
+      dear.push(link(world, s, buyerOf(world, 'dear')));
+    }
+    const b = buyerOf(world, 'dear');
+    expect(listPrice(dear[0].supplier, b, 'market', world)).toBeGreaterThan(
+      1.05 * listPrice(cheap[0].supplier, b, 'market', world),
+    );
+    for (let t = 0; t < world.scenario.time.steps_per_year; t++) {
+      world.step++;
+      resourceTies(world);
+    }
+    const share = (rels: Relationship[]) => rels.filter((r) => r.ended).length / rels.length;
+    expect(share(dear)).toBeGreaterThan(share(cheap) + 0.15);
+  });
+
+  // Consent: a supplier takes a buyer on as readily as it looks for one (its diversification intent).
+  it('no tie is replaced when no outside supplier will take the buyer on (intent 0)', () => {
+    const world = market(['market'], 100, 300, 3, 0);
+    expect(replacedWithinAYear(world, buyerOf(world, 'market').relationships.slice())).toBe(0);
+  });
+
+  // A buyer re-sources only to suppliers with capacity to spare.
+  it('no tie is replaced when every outside supplier is saturated', () => {
+    const world = market(['market'], 100, 300, 4);
+    for (const s of world.suppliers) s.saturated = true;
+    expect(replacedWithinAYear(world, buyerOf(world, 'market').relationships.slice())).toBe(0);
+  });
+
+  it('no review at review rate 0, and the stream is not drawn', () => {
+    const world = tinyWorld({
+      suppliers: 20,
+      supplier: { intent: { diversify: 1 } },
+      buyers: { m: { governance: 'market', suppliers_target: 20 } },
+      sets: ['model.resourcing.review_rate=0'],
+    });
+    const r = link(world, world.suppliers[0], world.buyers[0]);
+    world.step = 1;
+    resourceTies(world);
+    expect(r.ended).toBe(false);
+    const fresh = tinyWorld({ suppliers: 20 }).streams.resourcing;
+    expect(world.streams.resourcing()).toBe(fresh());
+  });
+
+  it('outbids: the outside quote must beat the incumbent by more than the switching cost', () => {
+    const world = market(['market', 'quasi_hierarchy'], 1, 0);
+    const rm = buyerOf(world, 'market').relationships[0];
+    const rq = buyerOf(world, 'quasi_hierarchy').relationships[0];
+    const cost = world.scenario.model.resourcing.switching_cost;
+    const v = offerValue(rm.supplier, rm.buyer, 'market', world);
+    expect(v).toBeGreaterThan(0);
+    expect(outbids(rm, v, v * (1 + cost.market) * 0.999, world)).toBe(false);
+    expect(outbids(rm, v, v * (1 + cost.market) * 1.001, world)).toBe(true);
+    expect(outbids(rq, v, v * (1 + cost.market) * 1.001, world)).toBe(false);
+  });
+});
+
+describe('relational premium (process 2)', () => {
+  // Cajal-Grossi, Macchiavello & Noguera 2023: relational buyers pay more for the same product.
+  it('a network tie pays the relational premium over a market tie of the same supplier and buyer', () => {
+    const world = market(['market'], 1, 0);
+    const s = world.suppliers[0];
+    const b = world.buyers[0];
+    const premium = world.scenario.model.prices.relational_premium;
+    expect(premium).toBeGreaterThan(0);
+    expect(listPrice(s, b, 'network', world) / listPrice(s, b, 'market', world)).toBeCloseTo(
+      1 + premium,
+      12,
+    );
+  });
+});
