@@ -19,6 +19,7 @@ import { CsvWriter } from '../io/csv.js';
 import { commandArgs, commandLine, writeJson } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { osFailure } from '../io/os-errors.js';
+import { csvReadError } from '../io/read-csv.js';
 import { readJsonObject } from '../io/read-json.js';
 import { readDesignFile } from './design-file.js';
 import { shardRunCount } from './plan.js';
@@ -111,22 +112,12 @@ interface Cursor {
   lastRunId: number;
 }
 
-/** A CSV problem found while reading `path` (csv-parse names the line). */
-function csvProblem(err: unknown, path: string): unknown {
-  const e = err as { code?: unknown; lines?: unknown; message?: unknown };
-  if (typeof e?.code === 'string' && e.code.startsWith('CSV_'))
-    return new UserError(
-      `${path}:${typeof e.lines === 'number' ? e.lines : '?'}: not a valid CSV record: ${String(e.message).split('\n')[0]}`,
-    );
-  return osFailure(err, 'read', path);
-}
-
 async function advance(c: Cursor, belongs: (runId: number) => boolean): Promise<void> {
   let next;
   try {
     next = await c.iterator.next();
   } catch (err) {
-    throw csvProblem(err, c.path);
+    throw csvReadError(err, c.path);
   }
   if (next.done) {
     c.current = null;
@@ -184,7 +175,7 @@ async function mergeCsv(
       try {
         first = await iterator.next();
       } catch (err) {
-        throw csvProblem(err, path);
+        throw csvReadError(err, path);
       }
       if (first.done) throw new UserError(`${path}: empty file (expected a header row)`);
       if (header === null) header = first.value.raw;

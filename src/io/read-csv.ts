@@ -4,7 +4,7 @@
  * naming the file and line — never an internal error or a silent NaN.
  */
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { UserError } from '../scenario/errors.js';
 import { osFailure } from './os-errors.js';
 
@@ -17,11 +17,14 @@ export interface CsvRecord {
 
 /** Converts a csv-parse error into a UserError naming `path` and the line; OS errors into SystemErrors. */
 export function csvReadError(err: unknown, path: string): unknown {
-  const e = err as { code?: unknown; lines?: unknown; message?: unknown } | null;
-  if (typeof e?.code === 'string' && e.code.startsWith('CSV_'))
+  // Every csv-parse error is a CsvError; not all of their codes start with CSV_
+  // (INVALID_OPENING_QUOTE does not), so the class, not the code, tells them apart.
+  if (err instanceof CsvError) {
+    const lines = (err as CsvError & { lines?: unknown }).lines;
     return new UserError(
-      `${path}:${typeof e.lines === 'number' ? e.lines : '?'}: not a valid CSV record: ${String(e.message).split('\n')[0]}`,
+      `${path}:${typeof lines === 'number' ? lines : '?'}: not a valid CSV record: ${err.message.split('\n')[0]}`,
     );
+  }
   return osFailure(err, 'read', path);
 }
 

@@ -64,7 +64,7 @@ describe('gvc sensitivity on a small sobol sweep with second order', () => {
     expect(new Set(rows.map((x) => x.metric))).toEqual(new Set(METRICS));
     for (const s of status) {
       const mine = rows.filter((x) => x.metric === s.metric);
-      if (s.analysed === 'true') {
+      if (s.analysed === 'TRUE') {
         expect(mine.filter((x) => x.index === 'ST')).toHaveLength(3);
         expect(
           mine.filter((x) => x.index === 'S2').map((x) => `${x.factor}|${x.factor_2}`),
@@ -87,7 +87,7 @@ describe('gvc sensitivity on a small sobol sweep with second order', () => {
     }
     // A constant metric (no chain upgrading in 12 steps) is listed, not dropped.
     const chain = status.find((s) => s.metric === 'cumulative_chain_upgrades')!;
-    expect(chain.analysed).toBe('false');
+    expect(chain.analysed).toBe('FALSE');
     expect(chain.reason).toMatch(/do not vary/);
     // The exchange rate depends on the seed alone: its cell means are all noise.
     const fx = status.find((s) => s.metric === 'exchange_rate')!;
@@ -120,7 +120,7 @@ describe('gvc sensitivity on a small sobol sweep with second order', () => {
       /mean_process: not analysed: 1 of \d+ runs have no value, in cells 3;/,
     );
     const s = csv('gap', 'sensitivity-metrics.csv').find((x) => x.metric === 'mean_process')!;
-    expect(s).toMatchObject({ analysed: 'false', runs_missing: '1', cells_missing: '3' });
+    expect(s).toMatchObject({ analysed: 'FALSE', runs_missing: '1', cells_missing: '3' });
     const lenient = gvc('sensitivity', 'gap', '--missing', 'available');
     expect(lenient.stderr).toMatch(/mean_process: cell means over the available runs: 1 of/);
     const rows = csv('gap', 'sensitivity.csv').filter((x) => x.metric === 'mean_process');

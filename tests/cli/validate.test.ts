@@ -44,7 +44,7 @@ describe('gvc validate --fast on the shipped experiments', () => {
       [...new Set(rows.filter((r) => r.kind === 'case').map((r) => r.pattern))].sort(),
     ).toEqual([...CASES].sort());
     for (const r of rows) {
-      expect(r.source, `${r.pattern} ${r.check}`).toMatch(/\d{4}|EVIDENCE/);
+      expect(r.source, `${r.pattern} ${r.check}`).toMatch(/\d{4}|evidence\.md/);
       expect(Number(r.ci95_low), `${r.pattern} ${r.check}`).toBeLessThanOrEqual(Number(r.effect));
       expect(Number(r.ci95_high), `${r.pattern} ${r.check}`).toBeGreaterThanOrEqual(
         Number(r.effect),
