@@ -50,9 +50,12 @@ export function createWorld(scenario: Scenario): World {
     }
   }
   world.env.initialCapacity = world.suppliers.reduce((sum, s) => sum + s.size, 0);
-  const e = scenario.environment;
-  world.env.pricePressure = Math.min(e.price_pressure.max, e.price_pressure.initial);
-  world.env.domesticDemand = e.domestic_market.size * world.env.initialCapacity;
+  const environment = scenario.environment;
+  world.env.pricePressure = Math.min(
+    environment.price_pressure.max,
+    environment.price_pressure.initial,
+  );
+  world.env.domesticDemand = environment.domestic_market.size * world.env.initialCapacity;
   for (const b of world.buyers) b.demand = b.config.demand_per_supplier * b.config.suppliers_target;
   return world;
 }
@@ -233,15 +236,15 @@ function demandPerSupplier(b: Buyer): number {
  */
 function formInitialTies(world: World, s: Supplier, rng: Rng): void {
   const pool = s.partnerPool;
-  const env = world.scenario.environment;
+  const environment = world.scenario.environment;
   const wanted = Math.min(s.intent.networkTies, pool.length);
   const trust = world.scenario.model.networks.initial_trust;
   for (let attempt = 0; attempt < 3 * wanted && s.ties.length < wanted; attempt++) {
     const p = pool[randomIndex(rng, pool.length)];
-    if (rng() >= accessProbability(p, env) || s.ties.some((t) => t.partner === p)) continue;
+    if (rng() >= accessProbability(p, environment) || s.ties.some((t) => t.partner === p)) continue;
     s.ties.push({
       partner: p,
-      trust: Math.min(trust, trustCeiling(p, env)),
+      trust: Math.min(trust, trustCeiling(p, environment)),
       startStep: world.step,
     });
   }

@@ -36,10 +36,11 @@ export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0,
 
 /** Investment productivity: a strong home innovation system (design schools, test labs, export promotion) makes upgrading cheaper. */
 export function investmentEfficiency(world: World): number {
-  const { model: m, environment: env } = world.scenario;
+  const { model: m, environment } = world.scenario;
   return Math.max(
     0,
-    m.investment.efficiency * (1 + m.investment.institution_support * (env.institutions - 0.5)),
+    m.investment.efficiency *
+      (1 + m.investment.institution_support * (environment.institutions - 0.5)),
   );
 }
 
@@ -47,8 +48,8 @@ export function investmentEfficiency(world: World): number {
 const riskScratch = [0, 0, 0, 0];
 
 export function investmentWeights(s: Supplier, world: World): number[] {
-  const { model: m, environment: env } = world.scenario;
-  const retention = ipRetention(env, m);
+  const { model: m, environment } = world.scenario;
+  const retention = ipRetention(environment, m);
   const w = s.intent.split.slice();
   w[DESIGN] *= retention;
   w[MARKETING] *= retention;

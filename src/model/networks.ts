@@ -19,20 +19,24 @@ import {
   type World,
 } from './state.js';
 
-export function spilloverDamping(p: Partner, env: EnvironmentParams, m: ModelParams): number {
+export function spilloverDamping(
+  p: Partner,
+  environment: EnvironmentParams,
+  m: ModelParams,
+): number {
   return p.kind === 'peer_supplier'
-    ? 1 - m.learning.peer_imitation_damping * (1 - env.ipr_protection)
+    ? 1 - m.learning.peer_imitation_damping * (1 - environment.ipr_protection)
     : 1;
 }
 
-export function trustCeiling(p: Partner, env: EnvironmentParams): number {
-  return p.kind === 'peer_supplier' ? env.peer_trust : 1;
+export function trustCeiling(p: Partner, environment: EnvironmentParams): number {
+  return p.kind === 'peer_supplier' ? environment.peer_trust : 1;
 }
 
 /** Whether a supplier can get a tie with this kind of partner: universities and associations need institutions. */
-export function accessProbability(p: Partner, env: EnvironmentParams): number {
-  if (p.kind === 'university' || p.kind === 'association') return env.institutions;
-  if (p.kind === 'peer_supplier') return env.peer_trust;
+export function accessProbability(p: Partner, environment: EnvironmentParams): number {
+  if (p.kind === 'university' || p.kind === 'association') return environment.institutions;
+  if (p.kind === 'peer_supplier') return environment.peer_trust;
   return 1;
 }
 
@@ -47,7 +51,7 @@ export function networkBacking(s: Supplier): number {
 }
 
 export function learnFromNetwork(world: World): void {
-  const { model: m, environment: env } = world.scenario;
+  const { model: m, environment } = world.scenario;
   const rate = m.learning.network_rate * world.dt;
   const gain = [0, 0, 0, 0];
   for (const s of world.suppliers) {
@@ -56,7 +60,7 @@ export function learnFromNetwork(world: World): void {
     s.coverage.fill(0);
     for (const t of s.ties) {
       const p = t.partner;
-      const w = rate * t.trust * s.absorptive * spilloverDamping(p, env, m);
+      const w = rate * t.trust * s.absorptive * spilloverDamping(p, environment, m);
       // closeGap(w, gap) for every function, with the one exponential it takes computed once.
       const share = gapShare(w);
       for (let f = 0; f < N_FUNCTIONS; f++) {
@@ -71,7 +75,7 @@ export function learnFromNetwork(world: World): void {
 
 /** Process 7c — trust grows toward its ceiling; weak ties dissolve; suppliers below their target seek new ties. */
 export function updateTies(world: World): void {
-  const { model: m, environment: env } = world.scenario;
+  const { model: m, environment } = world.scenario;
   const n = m.networks;
   const rng = world.streams.networks;
   const growth = 1 - Math.exp(-n.trust_growth * world.dt);
@@ -81,7 +85,7 @@ export function updateTies(world: World): void {
     let kept: Tie[] | null = null;
     for (let i = 0; i < s.ties.length; i++) {
       const t = s.ties[i];
-      t.trust += (trustCeiling(t.partner, env) - t.trust) * growth;
+      t.trust += (trustCeiling(t.partner, environment) - t.trust) * growth;
       const dissolves = rng() < stepProbability(n.decay_rate * (1 - t.trust), world.dt);
       if (dissolves && !kept) kept = s.ties.slice(0, i);
       else if (!dissolves && kept) kept.push(t);
@@ -90,10 +94,10 @@ export function updateTies(world: World): void {
     const pool = s.partnerPool;
     if (s.ties.length < s.intent.networkTies && pool.length > 0 && rng() < formation) {
       const p = pool[randomIndex(rng, pool.length)];
-      if (rng() < accessProbability(p, env) && !s.ties.some((t) => t.partner === p)) {
+      if (rng() < accessProbability(p, environment) && !s.ties.some((t) => t.partner === p)) {
         s.ties.push({
           partner: p,
-          trust: Math.min(n.initial_trust, trustCeiling(p, env)),
+          trust: Math.min(n.initial_trust, trustCeiling(p, environment)),
           startStep: world.step,
         });
       }

@@ -53,9 +53,9 @@ export function supplierAppeal(s: Supplier, m: ModelParams): number {
 
 /** Allocation score of a relationship given its supplier's appeal: appeal x reliability (tenure) x sanction weight. */
 function relationshipScore(r: Relationship, appeal: number, world: World): number {
-  const m = world.scenario.model.orders;
+  const orderParams = world.scenario.model.orders;
   const tenureYears = (world.step - r.startStep) * world.dt;
-  return appeal * (1 + m.tenure_weight * Math.min(1, tenureYears / 5)) * r.weight;
+  return appeal * (1 + orderParams.tenure_weight * Math.min(1, tenureYears / 5)) * r.weight;
 }
 
 /** Export capacity: what the supplier does not reserve for its own channels. */

@@ -22,8 +22,8 @@ import {
 } from './state.js';
 
 /** Share of design and brand premiums that survives imitation. */
-export function ipRetention(env: EnvironmentParams, m: ModelParams): number {
-  return 1 - m.prices.imitation * (1 - env.ipr_protection);
+export function ipRetention(environment: EnvironmentParams, m: ModelParams): number {
+  return 1 - m.prices.imitation * (1 - environment.ipr_protection);
 }
 
 /**
@@ -59,13 +59,13 @@ export function listPrice(s: Supplier, b: Buyer, type: RelationshipType, world: 
 
 /** Revenue per unit sold through the supplier's own channels (domestic and extra sectors). */
 export function ownChannelPrice(s: Supplier, world: World): number {
-  const { model: m, environment: e } = world.scenario;
+  const { model: m, environment } = world.scenario;
   const p = m.prices;
-  const retention = ipRetention(e, m);
+  const retention = ipRetention(environment, m);
   const unbranded =
     1 + p.product_premium * s.cap[PRODUCT] + p.design_premium * s.cap[DESIGN] * retention;
   const brand = p.brand_premium * effectiveMarketing(s) * retention * ownBrandFraction(s, m);
-  return p.base_price * e.domestic_market.price * (unbranded + brand);
+  return p.base_price * environment.domestic_market.price * (unbranded + brand);
 }
 
 /** `costLevel`: the environment's input-cost level this step (1 at the start). */

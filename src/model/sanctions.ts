@@ -25,15 +25,15 @@ import {
 
 export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
   const t = m.sanctions.encroach_threshold;
-  let e = 0;
+  let level = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
-    if (b.guards[f] && t < 1) e = Math.max(e, clamp01((s.cap[f] - t) / (1 - t)));
+    if (b.guards[f] && t < 1) level = Math.max(level, clamp01((s.cap[f] - t) / (1 - t)));
   }
   if (b.guards[MARKETING]) {
     const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
-    if (sales > 0) e = Math.max(e, clamp01((s.ownBrandVolume / sales) * 4));
+    if (sales > 0) level = Math.max(level, clamp01((s.ownBrandVolume / sales) * 4));
   }
-  return e;
+  return level;
 }
 
 /**
@@ -59,10 +59,10 @@ export function irreplaceability(
 /** `backing`: networkBacking(r.supplier), for a caller that evaluates several of the supplier's relationships. */
 export function sanctionHazard(r: Relationship, world: World, backing?: number): number {
   const m = world.scenario.model;
-  const e = encroachment(r.supplier, r.buyer, m);
-  if (e <= 0) return 0;
+  const level = encroachment(r.supplier, r.buyer, m);
+  if (level <= 0) return 0;
   return (
-    m.sanctions.rate * r.buyer.config.monitoring * e * (1 - irreplaceability(r, world, backing))
+    m.sanctions.rate * r.buyer.config.monitoring * level * (1 - irreplaceability(r, world, backing))
   );
 }
 

@@ -74,12 +74,12 @@ function bestCandidate(
 }
 
 export function searchForBuyers(world: World): void {
-  const m = world.scenario.model.search;
+  const searchParams = world.scenario.model.search;
   const rng = world.streams.search;
-  const succession = stepProbability(m.succession_rate, world.dt);
+  const succession = stepProbability(searchParams.succession_rate, world.dt);
   for (const s of world.suppliers) {
     if (!s.active) continue;
-    if (rng() < stepProbability(m.rate * s.intent.diversify, world.dt)) {
+    if (rng() < stepProbability(searchParams.rate * s.intent.diversify, world.dt)) {
       const b = bestCandidate(world, s, rng, -1);
       if (b && rng() < acceptanceProbability(s, world)) linkSupplierToBuyer(world, s, b);
     }

@@ -11,7 +11,7 @@ export function transferableCapability(s: Supplier): number {
 }
 
 export function enterSectors(world: World): void {
-  const { model: m, environment: env } = world.scenario;
+  const { model: m, environment } = world.scenario;
   const threshold = m.sectors.capability_threshold;
   const rng = world.streams.sectors;
   for (const s of world.suppliers) {
@@ -22,7 +22,7 @@ export function enterSectors(world: World): void {
     for (const t of s.ties) {
       const sector = t.partner.sector;
       if (s.sectors.includes(sector)) continue;
-      const rate = m.sectors.entry_rate * t.trust * env.institutions * readiness;
+      const rate = m.sectors.entry_rate * t.trust * environment.institutions * readiness;
       if (rng() < stepProbability(rate, world.dt)) {
         s.sectors.push(sector);
         world.counters.chainUpgrades++;

@@ -3,6 +3,11 @@
  * Capabilities are arrays indexed by function (0 process, 1 product, 2 design, 3 marketing)
  * so the learning and investment submodels can loop over functions instead of repeating
  * themselves four times.
+ *
+ * Names mean one thing across src/model: `m` is all model parameters (`scenario.model`), a
+ * section of them is named after it (`searchParams`, `orderParams`); `environment` is the
+ * environment's parameters (`scenario.environment`) and `env` its state (`world.env`,
+ * Environment below); `s` a supplier, `b` a buyer, `r` a relationship, `t` a tie, `f` a function.
  */
 import type { BuyerGroupConfig, Scenario } from '../scenario/types.js';
 import type { PartnerKind, RelationshipType } from '../scenario/parameters.js';
