@@ -7,7 +7,7 @@
  * Names mean one thing across src/model: `m` is all model parameters (`scenario.model`), a
  * section of them is named after it (`searchParams`, `orderParams`); `environment` is the
  * environment's parameters (`scenario.environment`) and `env` its state (`world.env`,
- * Environment below); `s` a supplier, `b` a buyer, `r` a relationship, `t` a tie, `f` a function.
+ * Environment below); `s` a supplier, `b` a buyer, `r` a relationship, `f` a function.
  */
 import type { BuyerGroupConfig, Scenario } from '../scenario/types.js';
 import type { PartnerKind, RelationshipType } from '../scenario/parameters.js';
