@@ -21,7 +21,7 @@ import type { CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
 import { DESIGN_FILE } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
-import { suggest } from '../scenario/resolve.js';
+import { suggest } from '../scenario/paths.js';
 import { errorsColumns, METRIC_COLUMNS, runsColumns } from '../experiment/sweep-columns.js';
 import { specFor, templateOf } from '../scenario/parameters.js';
 import { analyzeMorris } from './sensitivity/morris.js';

@@ -17,7 +17,7 @@
  * is NaN: the analysis reports it as missing rather than inventing a value.
  */
 import { ScenarioError, describeValue } from '../scenario/errors.js';
-import { suggest } from '../scenario/resolve.js';
+import { suggest } from '../scenario/paths.js';
 import {
   SUPPLIER_COLUMNS,
   TIMESERIES_COLUMNS,

@@ -22,7 +22,8 @@ import { ofatDesign } from './designs/ofat.js';
 import { saltelliDesign, type SaltelliLayout } from './designs/saltelli.js';
 import type { FactorBounds } from './designs/types.js';
 import type { ParamValue } from '../scenario/parameters.js';
-import { flattenScenario, getPath } from '../scenario/resolve.js';
+import { flattenScenario } from '../scenario/resolve.js';
+import { getPath } from '../scenario/paths.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SweepSpec } from './sweep-spec.js';
 

@@ -20,7 +20,8 @@ import { MAX_SOBOL_DIMENSION } from './designs/sobol-sequence.js';
 import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
 import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
-import { applyParams, suggest } from '../scenario/resolve.js';
+import { applyParams } from '../scenario/resolve.js';
+import { suggest } from '../scenario/paths.js';
 import type { Scenario } from '../scenario/types.js';
 
 export const DESIGNS = ['grid', 'ofat', 'lhs', 'sobol', 'morris'] as const;

@@ -24,7 +24,7 @@
 import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
 import { checkText } from '../scenario/text.js';
 import type { ParamValue } from '../scenario/parameters.js';
-import { suggest } from '../scenario/resolve.js';
+import { suggest } from '../scenario/paths.js';
 import type { Scenario } from '../scenario/types.js';
 import { parseMeasure, type Measure } from './measures.js';
 import { parseSweepSpec, type SweepSpec } from './sweep-spec.js';

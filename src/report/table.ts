@@ -4,7 +4,7 @@
  * rows filtered; numbers are rounded to a fixed number of decimals and right-aligned.
  */
 import { UserError } from '../scenario/errors.js';
-import { suggest } from '../scenario/resolve.js';
+import { suggest } from '../scenario/paths.js';
 import type { Table } from './data.js';
 
 export type TableFormat = 'latex' | 'markdown';

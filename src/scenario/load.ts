@@ -12,9 +12,9 @@ import {
   checkConsistency,
   resolveScenario,
   defaultNameOf,
-  suggest,
   type ResolveOptions,
 } from './resolve.js';
+import { suggest } from './paths.js';
 import { MAX_NESTING, parseYaml, positionOfOffset, type Locator } from './safe-yaml.js';
 import { decodeUtf8 } from './text.js';
 import type { Scenario } from './types.js';
@@ -22,23 +22,15 @@ import type { Scenario } from './types.js';
 export {
   applyCommandLine,
   applyParams,
-  checkValue,
   concreteParams,
   flattenScenario,
-  getPath,
   parseSetArg,
   resolveScenario,
-  setPath,
-  suggest,
-  validateRawScenario,
 } from './resolve.js';
-export type {
-  ConcreteParam,
-  Locator,
-  ResolveOptions,
-  ResolvedScenario,
-  ValueProblem,
-} from './resolve.js';
+export { getPath, setPath, suggest } from './paths.js';
+export { checkValue, validateRawScenario } from './check-raw.js';
+export type { ConcreteParam, Locator, ResolveOptions, ResolvedScenario } from './resolve.js';
+export type { ValueProblem } from './check-raw.js';
 
 export interface LoadOptions {
   /** `path=value` overrides, applied in order after the file's values. */

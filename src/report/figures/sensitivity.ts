@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { UserError } from '../../scenario/errors.js';
-import { suggest } from '../../scenario/resolve.js';
+import { suggest } from '../../scenario/paths.js';
 import { num, readCsv, requireColumns, type Table } from '../data.js';
 import { type Figure, slug, withTheme } from '../figure.js';
 import { colourOf, INDEX_PALETTE } from '../palettes.js';

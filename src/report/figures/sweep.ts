@@ -15,7 +15,7 @@ import { summarizeValues } from '../../analysis/summary.js';
 import { TIMESERIES_COLUMNS } from '../../engine/observations.js';
 import { METRIC_COLUMNS } from '../../experiment/sweep-columns.js';
 import { UserError } from '../../scenario/errors.js';
-import { suggest } from '../../scenario/resolve.js';
+import { suggest } from '../../scenario/paths.js';
 import { num, readCsv, requireColumns, type Row, type Table } from '../data.js';
 import { type Figure, slug, withTheme, withUnit } from '../figure.js';
 import { SINGLE_COLOUR } from '../palettes.js';
