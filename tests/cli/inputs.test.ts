@@ -3,27 +3,16 @@
  * scenario file is validated whatever the command; all-zero reinvestment weights are refused;
  * a flag that takes one value may not be repeated.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../../src/cli/main.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
+import { cliInTempDir, ROOT } from './spawn.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'gvc-inputs-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const gvc = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'gvc.js'), ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const { tmp, gvc } = cliInTempDir('gvc-inputs-');
 
 const WORLD = `
 time: { steps: 4 }

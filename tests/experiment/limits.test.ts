@@ -3,28 +3,17 @@
  * the spec without building the design, and agrees with the plan; plans and runs beyond the
  * limits are refused with the numbers and the flag that raises them.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { designCells, recordedSteps } from '../../src/experiment/limits.js';
 import { buildPlan } from '../../src/experiment/plan.js';
 import { DESIGNS, parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
+import { cliInTempDir, ROOT } from '../cli/spawn.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'gvc-limits-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const gvc = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'gvc.js'), ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const { tmp, gvc } = cliInTempDir('gvc-limits-');
 
 const WORLD = `
 time: { steps: 4 }

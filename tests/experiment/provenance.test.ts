@@ -3,27 +3,16 @@
  * shards made by different programs, are refused with the difference named, unless the user
  * allows it, which the manifest then records.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { currentProgram, programDifference } from '../../src/experiment/provenance.js';
 import { runSweep, type Shard } from '../../src/experiment/sweep.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { cliInTempDir } from '../cli/spawn.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'gvc-provenance-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const gvc = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'gvc.js'), ...args], {
-    cwd: tmp,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const { tmp, gvc } = cliInTempDir('gvc-provenance-');
 
 writeFileSync(
   join(tmp, 's.yaml'),
