@@ -3,7 +3,7 @@
 # commands the tutorials show, called as `node bin/gvc.js` rather than `npx gvc` (npx adds about
 # 1.5 CPU-s to every call; README, "Commands"); only the reports' --out differs, since the
 # tutorials write their reports under output/ and leave the clone unchanged. Run from the
-# repository root after `npm install`. Took 2 min 41 s on two cores shared with other jobs (most of
+# repository root after `npm install`. Takes 1.5 to 3 minutes on two cores shared with other jobs (most of
 # it the two sweeps).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
