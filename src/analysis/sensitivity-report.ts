@@ -258,6 +258,7 @@ export async function sensitivityRows(
   sweepDir: string,
   metric?: string,
   missing: MissingPolicy = 'refuse',
+  onMetric?: (done: number, total: number) => void,
 ): Promise<SensitivityOutput> {
   const designPath = join(sweepDir, DESIGN_FILE);
   if (!existsSync(designPath))
@@ -312,6 +313,7 @@ export async function sensitivityRows(
   const notes: string[] = [];
 
   metrics.forEach((m, j) => {
+    onMetric?.(j, metrics.length);
     const perCell = values[j];
     const missingCells: number[] = [];
     const emptyCells: number[] = [];
@@ -469,6 +471,7 @@ export async function sensitivityRows(
         `${m}: ${Math.round(noise.means * 100)}% of the variance of cell means is seed noise; its indices mostly measure noise (add replications or use sweep.common_random_numbers)`,
       );
   });
+  onMetric?.(metrics.length, metrics.length);
   return { rows, metrics: statuses, notes };
 }
 
@@ -480,8 +483,9 @@ export async function writeSensitivity(
   sweepDir: string,
   metric?: string,
   missing: MissingPolicy = 'refuse',
+  onMetric?: (done: number, total: number) => void,
 ): Promise<{ path: string; rows: number; analysed: number; metrics: number; notes: string[] }> {
-  const out = await sensitivityRows(sweepDir, metric, missing);
+  const out = await sensitivityRows(sweepDir, metric, missing, onMetric);
   removeStaleTempFiles(sweepDir, [SENSITIVITY_FILE, SENSITIVITY_METRICS_FILE]);
   // Replaces only files gvc sensitivity wrote (recognised by their header): a file of the
   // user's by either name is never overwritten.

@@ -4,7 +4,7 @@
  * the summary is computed by the same code from the merged runs.csv, so the CSVs are
  * byte-identical to an unsharded sweep.
  */
-import { createReadStream, existsSync, writeSync, openSync, closeSync } from 'node:fs';
+import { createReadStream, existsSync, writeSync, openSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
@@ -147,6 +147,7 @@ async function mergeCsv(
   inputs: readonly string[],
   output: string,
   belongs: readonly ((runId: number) => boolean)[],
+  written?: (bytes: number) => void,
 ): Promise<Set<number>[]> {
   let fd: number;
   try {
@@ -181,6 +182,8 @@ async function mergeCsv(
       if (header === null) header = first.value.raw;
       else if (first.value.raw !== header)
         throw new UserError(`${path}:1: its columns differ from the other shards'`);
+      // Written once for all shards; counted as done for each, so progress ends at the total.
+      else written?.(Buffer.byteLength(header, 'utf8'));
       const cursor: Cursor = { path, iterator, current: null, lastRunId: 0 };
       await advance(cursor, belongs[i]);
       cursors.push(cursor);
@@ -193,6 +196,7 @@ async function mergeCsv(
       } catch (err) {
         throw osFailure(err, 'write', output);
       }
+      written?.(buf.length);
     };
     put(header!);
     for (;;) {
@@ -215,11 +219,17 @@ async function mergeCsv(
   return ids;
 }
 
+/**
+ * Merges shard folders `dirs` into `out`. `onProgress(done, total)` is called as records are
+ * written, in bytes of the shards' tables. Throws a UserError for shards that do not belong
+ * together or are damaged, a SystemError when the operating system refuses a file operation.
+ */
 export async function mergeShards(
   dirs: readonly string[],
   out: string,
   force: boolean,
   allowMixedProvenance = false,
+  onProgress?: (bytesDone: number, bytesTotal: number) => void,
 ): Promise<DesignRecord> {
   const { designs, mixed } = checkShards(dirs, allowMixedProvenance);
   const design = designs[0];
@@ -238,35 +248,28 @@ export async function mergeShards(
     const belongs = shards.map(
       (sh) => (id: number) => id <= design.total_runs && (id - sh.index) % sh.count === 0,
     );
-    const okIds = await mergeCsv(
-      dirs.map((d) => join(d, RUNS_FILE)),
-      target.file(RUNS_FILE),
-      belongs,
-    );
-    files.push({ file: RUNS_FILE, columns: runsColumns(factors) });
-    if (design.timeseries !== 'none') {
-      await mergeCsv(
-        dirs.map((d) => join(d, TIMESERIES_FILE)),
-        target.file(TIMESERIES_FILE),
-        belongs,
-      );
-      files.push({ file: TIMESERIES_FILE, columns: timeseriesColumns(design.by_group ?? false) });
-    }
-    if (design.agents !== undefined && design.agents !== 'none') {
-      await mergeCsv(
-        dirs.map((d) => join(d, SUPPLIERS_FILE)),
-        target.file(SUPPLIERS_FILE),
-        belongs,
-      );
-      files.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
-    }
-    if (design.relationships) {
-      await mergeCsv(
-        dirs.map((d) => join(d, RELATIONSHIPS_FILE)),
-        target.file(RELATIONSHIPS_FILE),
-        belongs,
-      );
-      files.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
+    // The tables of every run, merged in run order; runs.csv first (its run ids are checked below).
+    const tables: CodebookEntry[] = [{ file: RUNS_FILE, columns: runsColumns(factors) }];
+    if (design.timeseries !== 'none')
+      tables.push({ file: TIMESERIES_FILE, columns: timeseriesColumns(design.by_group ?? false) });
+    if (design.agents !== undefined && design.agents !== 'none')
+      tables.push({ file: SUPPLIERS_FILE, columns: SUPPLIER_COLUMNS });
+    if (design.relationships)
+      tables.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
+    const inputsOf = (file: string) => dirs.map((d) => join(d, file));
+    const bytes = { done: 0, total: 0 };
+    for (const t of tables)
+      for (const path of inputsOf(t.file))
+        bytes.total += statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+    const written = (n: number) => {
+      bytes.done += n;
+      onProgress?.(bytes.done, bytes.total);
+    };
+    let okIds: Set<number>[] = [];
+    for (const [k, t] of tables.entries()) {
+      const ids = await mergeCsv(inputsOf(t.file), target.file(t.file), belongs, written);
+      if (k === 0) okIds = ids;
+      files.push(t);
     }
     const sumCols = summaryColumns(factors);
     const writer = new CsvWriter(target.file(SUMMARY_FILE), sumCols);

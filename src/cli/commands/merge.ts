@@ -1,6 +1,7 @@
 /** `gvc merge <dir>... --out DIR`: combine the shards of a sweep. */
 import type { Command } from 'commander';
 import { mergeShards } from '../../experiment/merge.js';
+import { Progress } from '../progress.js';
 import { UserError } from '../../scenario/errors.js';
 
 interface MergeCliOptions {
@@ -26,12 +27,24 @@ export function registerMerge(program: Command): void {
     )
     .action(async (dirs: string[], opts: MergeCliOptions) => {
       if (!opts.out) throw new UserError('merge: --out DIR is required');
+      // Progress in megabytes of the shards' tables (a merge copies records, so bytes are its work).
+      let progress: Progress | undefined;
+      let shownMb = 0;
       const merged = await mergeShards(
         dirs,
         opts.out,
         Boolean(opts.force),
         Boolean(opts.allowMixedProvenance),
+        (done, total) => {
+          progress ??= new Progress(Math.ceil(total / 1e6), 'merge', Boolean(opts.quiet), {
+            unit: 'MB',
+          });
+          const mb = Math.floor(done / 1e6);
+          if (mb > shownMb) progress.tick(mb - shownMb);
+          shownMb = Math.max(shownMb, mb);
+        },
       );
+      progress?.clear();
       if (!opts.quiet)
         process.stdout.write(
           `gvc: merged ${dirs.length} shards (${merged.total_runs} runs) into ${opts.out}/\n`,

@@ -1,6 +1,7 @@
 /** `gvc sensitivity <sweep-dir> [--metric NAME] [--missing POLICY]`: Sobol or Morris indices of a finished sweep. */
 import type { Command } from 'commander';
 import { writeSensitivity, type MissingPolicy } from '../../analysis/sensitivity-report.js';
+import { Progress } from '../progress.js';
 import { UserError } from '../../scenario/errors.js';
 
 const POLICIES: readonly MissingPolicy[] = ['refuse', 'available'];
@@ -24,7 +25,22 @@ export function registerSensitivity(program: Command): void {
         throw new UserError(
           `--missing: expected one of ${POLICIES.join(', ')}, found "${opts.missing}"`,
         );
-      const r = await writeSensitivity(dir, opts.metric, opts.missing as MissingPolicy);
+      // Progress by metric: each metric's indices and bootstrap intervals are the work.
+      let progress: Progress | undefined;
+      let shown = 0;
+      const r = await writeSensitivity(
+        dir,
+        opts.metric,
+        opts.missing as MissingPolicy,
+        (done, total) => {
+          progress ??= new Progress(total, 'sensitivity', Boolean(opts.quiet), {
+            unit: 'metrics',
+          });
+          if (done > shown) progress.tick(done - shown);
+          shown = Math.max(shown, done);
+        },
+      );
+      progress?.clear();
       if (opts.quiet) return;
       for (const note of r.notes) process.stderr.write(`gvc: ${note}\n`);
       process.stdout.write(
