@@ -51,7 +51,11 @@ sweep:
     buyers.lead.governance: [market, quasi_hierarchy]
 `;
 
-/** An ssh stand-in: "host" is the folder $FAKE_HOSTS/host, which is also its home. */
+/**
+ * An ssh stand-in: "host" is the folder $FAKE_HOSTS/host, which is also its home. Like a real
+ * ssh login it sets SHELL (GNU parallel's remote worker runs the job with $SHELL, and prints
+ * nothing when it is unset, as it is in a CI container).
+ */
 const FAKE_SSH = `#!/bin/sh
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -63,7 +67,7 @@ while [ $# -gt 0 ]; do
 done
 host=$1; shift
 [ "$1" = "--" ] && shift
-export HOME="$FAKE_HOSTS/$host"
+export HOME="$FAKE_HOSTS/$host" SHELL=/bin/sh
 cd "$HOME" || exit 255
 exec sh -c "$*"
 `;
