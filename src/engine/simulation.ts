@@ -22,6 +22,14 @@ export interface SimulateOptions {
   agents?: AgentsMode;
   /** After each step's whole-population timeseries row, one row per supplier group (group set). */
   byGroup?: boolean;
+  /**
+   * Whether the timeseries rows of step `step` (0 to time.steps) are wanted (default: every
+   * step's). Rows of other steps are neither built nor sent to the sink, so a sweep that keeps
+   * only the final row does not build the others; the observation's bookkeeping that later
+   * rows depend on (type changes of spells, the tie sets that retention a year later compares
+   * with) runs at every step all the same, so the rows that are built do not depend on it.
+   */
+  timeseriesAt?: (step: number) => boolean;
 }
 
 export function simulate(
@@ -34,7 +42,12 @@ export function simulate(
   const groups = options.byGroup ? Object.keys(scenario.suppliers) : [];
   const spells = new SpellObserver(scenario.time.steps_per_year, groups);
   const relationships = sink.relationships?.bind(sink);
+  const wanted = options.timeseriesAt;
   const observe = () => {
+    if (wanted && !wanted(world.step)) {
+      spells.record(world);
+      return;
+    }
     const retention = spells.observe(world);
     if (groups.length === 0) sink.timeseries(timeseriesRow(world, retention));
     else {

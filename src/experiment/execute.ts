@@ -120,7 +120,12 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
             }
           : undefined,
       },
-      { agents: recording, byGroup: ctx.byGroup ?? false },
+      {
+        agents: recording,
+        byGroup: ctx.byGroup ?? false,
+        // Only the rows this function keeps are built (with --timeseries final, 1 of 121).
+        timeseriesAt: (step) => step === last || isDue(mode, step, last) || keepSteps.has(step),
+      },
     );
     if (!final) throw new Error('the run produced no final observation');
     if (measures.length > 0) {

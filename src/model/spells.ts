@@ -64,18 +64,31 @@ export class SpellObserver {
       }
       return b.map((n, j) => (n > 0 ? k[j] / n : null));
     });
+    this.record(world);
+    return before.map((n, k) => (n > 0 ? kept[k] / n : null));
+  }
+
+  /**
+   * What observe does without measuring retention, for a step whose timeseries rows nobody
+   * reads: the type changes must still be counted (relationships.csv's n_type_changes) and
+   * the step's spells remembered (the retention of the step a year later). groupRetention is
+   * left as of the last observe.
+   */
+  record(world: World): void {
+    const slot = world.step % this.lag;
     // Reuse the slot's arrays for this step's spells.
-    oldSpells.length = 0;
-    oldTypes.length = 0;
+    const spells = this.spells[slot];
+    const types = this.types[slot];
+    spells.length = 0;
+    types.length = 0;
     for (const s of world.suppliers) {
       if (!s.active) continue;
       for (const r of s.relationships) {
         noteTypeChange(r);
-        oldSpells.push(r);
-        oldTypes.push(typeIndex(r.type));
+        spells.push(r);
+        types.push(typeIndex(r.type));
       }
     }
-    return before.map((n, k) => (n > 0 ? kept[k] / n : null));
   }
 }
 
