@@ -10,6 +10,7 @@
  * buyer type's relaxation rate, so branding buyers relax faster than sourcing buyers under
  * emergent governance too.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import type { RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
@@ -82,10 +83,9 @@ export function loosens(from: RelationshipType, to: RelationshipType): boolean {
 export function updateRelationshipTypes(world: World): void {
   const m = world.scenario.model;
   const rng = world.streams.governance;
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     for (const r of s.relationships) updateType(r, m, world.dt, rng);
-  }
+  });
 }
 
 function updateType(r: Relationship, m: ModelParams, dt: number, rng: () => number): void {

@@ -3,21 +3,14 @@
  * follow that order), give each supplier its initial buyers and strategic ties, and set the
  * environment to its first-step values. All draws come from the `init` stream.
  */
+import { ZERO } from '../engine/kernel.js';
 import { makeStreams, normal, randomIndex, type Rng } from '../engine/rng.js';
 import { FUNCTIONS } from '../scenario/parameters.js';
 import type { Scenario, SupplierGroupConfig } from '../scenario/types.js';
 import { accessProbability, trustCeiling } from './networks.js';
 import { isRelated, linkSupplierToBuyer } from './relationships.js';
 import { absorptiveCapacity } from './learning.js';
-import {
-  OEM,
-  ZERO,
-  clamp01,
-  type Buyer,
-  type Partner,
-  type Supplier,
-  type World,
-} from './state.js';
+import { OEM, clamp01, type Buyer, type Partner, type Supplier, type World } from './state.js';
 
 export function createWorld(scenario: Scenario): World {
   const streams = makeStreams(scenario.seed);

@@ -9,6 +9,7 @@
  * strong and, in design and brand, where trusted peers pool their investment; it builds the
  * R&D stock that sets absorptive capacity.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
 import { networkBacking } from './networks.js';
@@ -89,8 +90,7 @@ export function invest(world: World): void {
   const dt = world.dt;
   const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
   const efficiency = investmentEfficiency(world);
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     const wanted = Math.max(0, s.profit) * s.intent.reinvest;
     const amount = Math.min(wanted, Math.max(0, s.cash - inv.cash_buffer * s.size));
     s.investment = amount;
@@ -112,5 +112,5 @@ export function invest(world: World): void {
     s.absorptive = absorptiveCapacity(s.rdStock, m.learning);
     // Expand only into demand that exists: when buyers asked for more than the supplier could make.
     if (s.profit > 0 && s.saturated) s.size *= 1 + inv.capacity_growth * dt;
-  }
+  });
 }

@@ -9,6 +9,7 @@
  * relationship's share of the supplier's sales (how intense the relationship is); the gap
  * to the buyer's know-how K bounds what can be learnt.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import { N_FUNCTIONS, PRODUCT, type Relationship, type Supplier, type World } from './state.js';
@@ -68,8 +69,7 @@ export function learnFromBuyers(world: World): void {
   const dt = world.dt;
   const rates = transferRates(world);
   const gain = [0, 0, 0, 0];
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     gain.fill(0);
     for (const r of s.relationships) {
       const weight = dt * s.absorptive * r.salesShare;
@@ -81,7 +81,7 @@ export function learnFromBuyers(world: World): void {
       }
     }
     applyGains(s, gain);
-  }
+  });
 }
 
 /**
@@ -129,9 +129,8 @@ function usedShare(x: number, inv: number): number {
 export function depreciateUnused(world: World): void {
   const rate = world.scenario.model.learning.depreciation * world.dt;
   const used = [0, 0, 0, 0];
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     exercised(s, used);
     for (let f = 0; f < N_FUNCTIONS; f++) s.cap[f] *= Math.exp(-rate * (1 - used[f]));
-  }
+  });
 }

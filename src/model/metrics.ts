@@ -2,6 +2,7 @@
  * Process 9 — observation: the metrics of the output contract, computed from state. The
  * lock-in definition lives here and only here (thresholds: model.lockin.*).
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import type { ModelParams } from '../scenario/types.js';
 import { typeIndex } from './learning.js';
@@ -259,10 +260,10 @@ export function relationalMarkupPremium(world: World): number | null {
   const m = world.scenario.model;
   let sum = 0;
   let count = 0;
-  for (const s of world.suppliers) {
-    if (!s.active || s.relationships.length < 2) continue;
+  eachActiveSupplier(world, (s) => {
+    if (s.relationships.length < 2) return;
     const c = unitCost(s, m, world.env.costLevel);
-    if (c <= 0) continue;
+    if (c <= 0) return;
     let netV = 0;
     let netM = 0;
     let mktV = 0;
@@ -282,7 +283,7 @@ export function relationalMarkupPremium(world: World): number | null {
       sum += netM / netV - mktM / mktV;
       count++;
     }
-  }
+  });
   return count > 0 ? sum / count : null;
 }
 

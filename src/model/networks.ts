@@ -7,6 +7,7 @@
  * perform a function for the supplier (a sales agent selling its products): coverage_f is the
  * best such partner's know-how times trust, and it stands in for the supplier's own marketing.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { applyGains, gapShare } from './learning.js';
@@ -54,8 +55,7 @@ export function learnFromNetwork(world: World): void {
   const { model: m, environment } = world.scenario;
   const rate = m.learning.network_rate * world.dt;
   const gain = [0, 0, 0, 0];
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     gain.fill(0);
     s.coverage.fill(0);
     for (const t of s.ties) {
@@ -70,7 +70,7 @@ export function learnFromNetwork(world: World): void {
       }
     }
     applyGains(s, gain);
-  }
+  });
 }
 
 /** Process 7c — trust grows toward its ceiling; weak ties dissolve; suppliers below their target seek new ties. */
@@ -80,8 +80,7 @@ export function updateTies(world: World): void {
   const rng = world.streams.networks;
   const growth = 1 - Math.exp(-n.trust_growth * world.dt);
   const formation = stepProbability(n.formation_rate, world.dt);
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     let kept: Tie[] | null = null;
     for (let i = 0; i < s.ties.length; i++) {
       const t = s.ties[i];
@@ -102,5 +101,5 @@ export function updateTies(world: World): void {
         });
       }
     }
-  }
+  });
 }

@@ -7,6 +7,7 @@
  * and in any extra sector it has entered. Dependence (sales shares, top-buyer share, HHI)
  * follows from these volumes.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import type { RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
@@ -164,8 +165,7 @@ export function allocateOrders(world: World): void {
   }
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     const spare = s.size - s.exportVolume;
     s.domesticVolume = Math.min(spare, spare * domesticAppeal(s) * domesticPerAppeal);
     s.sectorVolume = Math.min(
@@ -178,7 +178,7 @@ export function allocateOrders(world: World): void {
     for (const r of s.relationships)
       if (carriesSupplierDesign(r.type)) s.ownDesignVolume += r.volume;
     recordDependence(s);
-  }
+  });
 }
 
 /** Sales shares by customer: each lead firm, plus the own channels counted as one. */

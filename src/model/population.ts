@@ -4,6 +4,7 @@
  * proportional to the active population and are drawn like the first supplier group, without
  * buyers (they must find them through search or recruitment).
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import { createSupplier } from './init.js';
 import { endRelationship } from './relationships.js';
 import type { Supplier, SupplierExitCause, World } from './state.js';
@@ -19,12 +20,11 @@ export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause
 
 export function exitLossMakers(world: World): void {
   const x = world.scenario.model.exit;
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     s.lossStreak = s.profit < 0 ? s.lossStreak + 1 : 0;
     if (s.lossStreak >= x.loss_steps) exitSupplier(world, s, 'losses');
     else if (s.cash < x.cash_floor * s.size) exitSupplier(world, s, 'cash');
-  }
+  });
 }
 
 export function enterSuppliers(world: World): void {

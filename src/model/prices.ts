@@ -8,6 +8,7 @@
  * lowers unit cost, rising wages and materials raise it; capacity carries a fixed cost whether
  * used or not.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { carriesSupplierDesign, effectiveMarketing, ownBrandFraction } from './orders.js';
 import type { RelationshipType } from '../scenario/parameters.js';
@@ -75,8 +76,7 @@ export function unitCost(s: Supplier, m: ModelParams, costLevel: number): number
 
 export function settlePricesAndMargins(world: World): void {
   const m = world.scenario.model;
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     const variableCost = unitCost(s, m, world.env.costLevel);
     let revenue = 0;
     for (const r of s.relationships) {
@@ -99,5 +99,5 @@ export function settlePricesAndMargins(world: World): void {
     // Below a millionth of capacity in revenue a margin is noise (and can overflow), so it is undefined.
     s.margin = revenue > 1e-6 * s.size ? profit / revenue : null;
     s.cash += s.profit;
-  }
+  });
 }

@@ -1,7 +1,7 @@
 /** Creating and ending supplier–buyer relationships; both parties' lists stay in step. */
+import { ZERO } from '../engine/kernel.js';
 import { initialType } from './governance.js';
 import {
-  ZERO,
   type Buyer,
   type Relationship,
   type RelationshipEndCause,

@@ -6,6 +6,7 @@
  * roles at once; the highest is recorded. Each first rise of a supplier's highest role counts
  * as one functional upgrade.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
 import { DESIGN, OBM, ODM, OEM, type Role, type Supplier, type World } from './state.js';
 
@@ -60,8 +61,7 @@ export function roleOf(s: Supplier, m: ModelParams): Role {
 
 export function updateRoles(world: World): void {
   const m = world.scenario.model;
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     const odm = isOdm(s, m);
     const obm = isObm(s, m);
     s.role = obm ? OBM : odm ? ODM : OEM;
@@ -72,5 +72,5 @@ export function updateRoles(world: World): void {
       s.functionalUpgrades++;
       s.highestRole = s.role;
     }
-  }
+  });
 }

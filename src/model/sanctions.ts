@@ -8,6 +8,7 @@
  * Only captive (quasi-hierarchical) ties are policed: a market buyer neither monitors nor
  * depends on the supplier, a network buyer wants its design, and an owner needs no sanction.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
 import { networkBacking } from './networks.js';
 import { endRelationship } from './relationships.js';
@@ -72,8 +73,7 @@ export function respondToEncroachment(world: World): void {
   const memorySteps = m.sanctions.memory_years / world.dt;
   const recovery =
     m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     // A sanction may end the relationship at i, which removes it from the list: the next one
     // then sits at i. (Cheaper than iterating over a copy of every supplier's list.)
     const rels = s.relationships;
@@ -97,5 +97,5 @@ export function respondToEncroachment(world: World): void {
         r.lastSanctionStep = world.step;
       }
     }
-  }
+  });
 }

@@ -4,6 +4,7 @@
  * already in that sector; big leaps also need a strong home innovation system, so the hazard
  * scales with institutions (Humphrey & Schmitz 2002, way out (d); Firm I, Kang & Kim 2023).
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import { DESIGN, PROCESS, PRODUCT, stepProbability, type Supplier, type World } from './state.js';
 
 export function transferableCapability(s: Supplier): number {
@@ -14,10 +15,9 @@ export function enterSectors(world: World): void {
   const { model: m, environment } = world.scenario;
   const threshold = m.sectors.capability_threshold;
   const rng = world.streams.sectors;
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     const x = transferableCapability(s);
-    if (x < threshold || threshold >= 1) continue;
+    if (x < threshold || threshold >= 1) return;
     const readiness = (x - threshold) / (1 - threshold);
     for (const t of s.ties) {
       const sector = t.partner.sector;
@@ -28,5 +28,5 @@ export function enterSectors(world: World): void {
         world.counters.chainUpgrades++;
       }
     }
-  }
+  });
 }

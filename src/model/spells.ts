@@ -4,6 +4,7 @@
  * measure of customs-data studies of importer–exporter relationships (Monarch 2016: the share
  * of partners an importer keeps from one year to the next), taken per relationship type.
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import type { RelationshipRow } from '../engine/observations.js';
 import { typeIndex } from './learning.js';
 import { noteTypeChange } from './relationships.js';
@@ -81,14 +82,13 @@ export class SpellObserver {
     const types = this.types[slot];
     spells.length = 0;
     types.length = 0;
-    for (const s of world.suppliers) {
-      if (!s.active) continue;
+    eachActiveSupplier(world, (s) => {
       for (const r of s.relationships) {
         noteTypeChange(r);
         spells.push(r);
         types.push(typeIndex(r.type));
       }
-    }
+    });
   }
 }
 
@@ -124,9 +124,8 @@ export function relationshipRow(r: Relationship): RelationshipRow {
 /** Spells still active, by supplier id and then in the order each supplier's ties were formed. */
 export function activeSpells(world: World): Relationship[] {
   const out: Relationship[] = [];
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     for (const r of s.relationships) out.push(r);
-  }
+  });
   return out;
 }

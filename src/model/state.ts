@@ -233,18 +233,6 @@ export interface World {
   endedSpells: Relationship[];
 }
 
-/**
- * Zero for the numeric fields of agents that later hold fractions (flows, shares). V8 gives an
- * object field the representation of the first value stored in it: an integer 0 makes a
- * small-integer field, and the first fraction stored there (the first own-brand sale, dozens
- * of steps into a run) then changes the hidden class of every Supplier at once and throws
- * away the optimised code of every submodel that touches one (a 5-10x slowdown for several
- * steps). -0 is stored as a double, so the field is a double field from the start. It is
- * equal to 0 in every comparison, adding it changes nothing (-0 + x === x), and the CSV
- * writer prints it as 0; the model overwrites these fields before it reads them.
- */
-export const ZERO = -0;
-
 /** Mean production capability, the quantity buyers screen and allocate on. */
 export function productionCapability(s: Supplier): number {
   return 0.5 * (s.cap[PROCESS] + s.cap[PRODUCT]);
