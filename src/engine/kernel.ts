@@ -8,15 +8,15 @@ import type { Supplier, World } from '../model/state.js';
 
 /**
  * Runs `body` for each active supplier, in the order of world.suppliers (creation order: ids
- * ascending), which is the order a submodel's random draws are taken in. A supplier that
- * `body` makes inactive stays visited (it was active when reached); one appended during the
- * loop is visited too if active, as a `for…of` over the live array would. `body` returns
- * nothing: a submodel that stops early keeps its own loop.
+ * ascending), which is the order a submodel's random draws are taken in. `active` is read when
+ * a supplier is reached, as in a `for…of` over the live array: one that an earlier call of
+ * `body` made inactive is skipped, one appended during the loop is visited if active. `body`
+ * returns nothing: a submodel that stops early keeps its own loop.
  *
  * Cost: V8 compiles this loop once for all submodels, so `body` is a call it does not
  * inline, about 3 ns per active supplier and submodel (about 0.04 µs per supplier-step over
  * the 15 loops that use it, against 8 µs for the step; measured in docs/performance.md,
- * "Engine helpers").
+ * section "2026-11-30, branch perf").
  */
 export function eachActiveSupplier(world: World, body: (s: Supplier) => void): void {
   const suppliers = world.suppliers;

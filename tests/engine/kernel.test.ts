@@ -13,12 +13,12 @@ describe('eachActiveSupplier: the loop of the per-supplier submodels', () => {
     expect(seen).toEqual([0, 2, 3]);
   });
 
-  it('as a for…of over the live list: a supplier exited on the way stays visited, one added is visited', () => {
+  it('reads active on reaching a supplier: one deactivated earlier is skipped, one appended visited', () => {
     const w = world([true, true, true]);
     const seen: number[] = [];
     eachActiveSupplier(w, (s) => {
       seen.push(s.id);
-      // Exits the next supplier before it is reached, and the visited one after it is visited.
+      // Deactivates supplier 1 before it is reached, and supplier 2 once it has been visited.
       if (s.id === 0) w.suppliers[1].active = false;
       s.active = s.id !== 2;
       if (s.id === 2) w.suppliers.push({ id: 3, active: true } as Supplier);
