@@ -462,7 +462,7 @@ export const RELATIONSHIP_COLUMNS = [
     'end_cause',
     'string',
     '',
-    'Why the spell ended (empty while active): dropped_requirements (the buyer dropped a supplier below its requirements beyond the grace period), sanctioned (a guarding buyer ended the tie over encroachment), succession (the supplier left its least sophisticated buyer for a better one), supplier_exit (the supplier exited), re_sourced (the buyer replaced the supplier by one offering more capability per unit of price, net of the switching cost of the tie type); docs/ODD.md section 7.16 lists the vocabulary.',
+    "Why the spell ended (empty while active): dropped_requirements (the buyer dropped a supplier below its requirements beyond the grace period), sanctioned (a guarding buyer ended the tie over encroachment), succession (the supplier left its least sophisticated buyer for a better one), supplier_exit (the supplier exited), re_sourced (the buyer replaced the supplier by one offering more capability per unit of price, net of the switching cost of the tie type), displaced (a fully booked supplier gave up its lowest-paying arm's-length customer to take on a lead firm that re-sourced to it); docs/ODD.md section 7.16 lists the vocabulary.",
   ),
   col(
     'n_type_changes',

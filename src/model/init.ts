@@ -153,6 +153,7 @@ export function createSupplier(
     ownBrandVolume: ZERO,
     ownDesignVolume: ZERO,
     revenue: ZERO,
+    exportRevenue: ZERO,
     profit: ZERO,
     margin: null,
     investment: ZERO,

@@ -89,6 +89,7 @@ export function settlePricesAndMargins(world: World): void {
         r.markupVolume += r.volume * (r.price / variableCost - 1);
       }
     }
+    s.exportRevenue = revenue;
     const own = s.domesticVolume + s.sectorVolume;
     s.domesticPrice = ownChannelPrice(s, world);
     revenue += s.domesticPrice * own;

@@ -1,14 +1,21 @@
 /**
  * Process 7e — re-sourcing. A lead firm reviews each of its supplier ties from time to time
- * against outside offers: it samples a few suppliers that meet its requirements and have capacity to spare, takes the one
- * whose quote offers the most production capability per unit of price, and replaces the
- * incumbent if that quote beats the incumbent's by more than the cost of switching, provided the
- * newcomer takes the buyer on (as readily as it would look for a buyer itself: its
- * diversification intent). Every quote of an order round carries a transient, offer-specific
- * shock (lognormal, `model.resourcing.quote_dispersion`): inputs, loads and exchange of the
- * moment make the same supplier cheaper one season and dearer the next. This is the random-
- * utility choice with switching costs of Monarch's (2016) structural model of importer
- * switching.
+ * against outside offers: it samples a few suppliers that meet its requirements and could take
+ * it on, takes the one whose quote offers the most production capability per unit of price,
+ * and replaces the incumbent if that quote beats the incumbent's by more than the cost of
+ * switching. Every quote of an order round carries a transient, offer-specific shock
+ * (lognormal, `model.resourcing.quote_dispersion`): inputs, loads and exchange of the moment
+ * make the same supplier cheaper one season and dearer the next. This is the random-utility
+ * choice with switching costs of Monarch's (2016) structural model of importer switching.
+ *
+ * A supplier could take the buyer on if it has capacity to spare and wants another buyer
+ * (search.ts, wantsAnotherBuyer), or, for an arm's-length (market) tie, if it is fully booked
+ * but sells at arm's length to a customer that pays no more than this buyer would: an
+ * arm's-length order carries no commitment, so a fully booked supplier serves the customers
+ * that pay best and gives up its lowest-paying arm's-length customer (end cause `displaced`),
+ * which must then look elsewhere. Without this, a buyer could re-source only to the few
+ * suppliers with idle capacity, and in a world where lead firms' demand exceeds the cluster's
+ * capacity arm's-length ties would hardly ever turn over.
  *
  * The cost of switching depends on the tie's type (Gereffi, Humphrey & Sturgeon 2005): low at
  * arm's length, where products are standard and no transaction-specific investment is made,
@@ -22,7 +29,7 @@ import { normal, randomIndex, type Rng } from '../engine/rng.js';
 import { initialType } from './governance.js';
 import { listPrice } from './prices.js';
 import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
-import { meetsRequirements } from './search.js';
+import { meetsRequirements, takesOnBuyer } from './search.js';
 import {
   productionCapability,
   stepProbability,
@@ -77,38 +84,73 @@ export function resourceTies(world: World): void {
   if (review <= 0) return;
   const rng = world.streams.resourcing;
   for (const b of world.buyers) {
-    // Ties formed in this process are not reviewed in the same step: review a copy of the list.
+    // A tie formed this step (by search, recruitment, or a re-sourcing or swap of this process)
+    // is not reviewed until the next: review a copy of the list and skip the new ties.
     for (const r of b.relationships.slice()) {
-      if (r.ended || rng() >= review) continue;
+      if (r.ended || r.startStep === world.step || rng() >= review) continue;
       const best = bestOutsideOffer(world, b, rng);
       if (!best) continue;
       const incumbent = offerValue(r.supplier, b, r.type, world) * quoteShock(world, rng);
       if (!outbids(r, incumbent, best.value, world)) continue;
-      if (rng() < best.supplier.intent.diversify) {
-        endRelationship(world, r, 're_sourced');
-        linkSupplierToBuyer(world, best.supplier, b);
+      const incumbentSupplier = r.supplier;
+      endRelationship(world, r, 're_sourced');
+      linkSupplierToBuyer(world, best.supplier, b);
+      if (best.displaces) {
+        // The displaced customer takes on the capacity just freed, if that supplier qualifies:
+        // in a thick arm's-length market the two buyers have, in effect, swapped suppliers.
+        const displacedBuyer = best.displaces.buyer;
+        endRelationship(world, best.displaces, 'displaced');
+        if (
+          meetsRequirements(incumbentSupplier, displacedBuyer) &&
+          !isRelated(incumbentSupplier, displacedBuyer)
+        )
+          linkSupplierToBuyer(world, incumbentSupplier, displacedBuyer);
       }
     }
   }
 }
 
-/** The best quote among a few sampled suppliers that qualify and have capacity to spare, or null. */
+/**
+ * The arm's-length tie a fully booked supplier `s` would give up to take on buyer `b` at
+ * arm's length: its market tie with the lowest price this step (ties formed this step, not yet
+ * priced, excluded), if `b` would pay at least that price
+ * (list price; `b` would have no sales share yet, so no squeeze); null if there is none.
+ */
+export function displaceableTie(s: Supplier, b: Buyer, world: World): Relationship | null {
+  let lowest: Relationship | null = null;
+  for (const q of s.relationships) {
+    // A tie formed this step has no price yet (process 2 sets it) and is not given up unserved.
+    if (q.type !== 'market' || q.startStep === world.step) continue;
+    if (!lowest || q.price < lowest.price) lowest = q;
+  }
+  return lowest && listPrice(s, b, 'market', world) >= lowest.price ? lowest : null;
+}
+
+/**
+ * The best quote among a few sampled suppliers that qualify and could take the buyer on (see
+ * the file comment), with the tie the winner would give up for it, or null.
+ */
 function bestOutsideOffer(
   world: World,
   b: Buyer,
   rng: Rng,
-): { supplier: Supplier; value: number } | null {
+): { supplier: Supplier; value: number; displaces: Relationship | null } | null {
   const n = world.suppliers.length;
   if (n === 0) return null;
   const m = world.scenario.model;
-  let best: { supplier: Supplier; value: number } | null = null;
+  let best: { supplier: Supplier; value: number; displaces: Relationship | null } | null = null;
   for (let i = 0; i < CANDIDATES; i++) {
     const s = world.suppliers[randomIndex(rng, n)];
-    // A supplier whose buyers already want more than it can make has no capacity to offer.
-    if (!s.active || s.saturated || !meetsRequirements(s, b) || isRelated(s, b)) continue;
-    const value =
-      offerValue(s, b, initialType(b, s, m, false).type, world) * quoteShock(world, rng);
-    if (!best || value > best.value) best = { supplier: s, value };
+    if (!s.active || !meetsRequirements(s, b) || isRelated(s, b)) continue;
+    const type = initialType(b, s, m, false).type;
+    let displaces: Relationship | null = null;
+    if (s.saturated) {
+      if (type !== 'market') continue;
+      displaces = displaceableTie(s, b, world);
+      if (!displaces) continue;
+    } else if (!takesOnBuyer(s, m, rng)) continue;
+    const value = offerValue(s, b, type, world) * quoteShock(world, rng);
+    if (!best || value > best.value) best = { supplier: s, value, displaces };
   }
   return best;
 }

@@ -12,6 +12,7 @@
  *    the faster the more marketing they can command (and back, down to their intended reserve).
  */
 import { randomIndex, type Rng } from '../engine/rng.js';
+import type { ModelParams } from '../scenario/types.js';
 import { effectiveMarketing } from './orders.js';
 import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
 import {
@@ -79,12 +80,23 @@ export function searchForBuyers(world: World): void {
   const succession = stepProbability(searchParams.succession_rate, world.dt);
   for (const s of world.suppliers) {
     if (!s.active) continue;
-    if (rng() < stepProbability(searchParams.rate * s.intent.diversify, world.dt)) {
+    if (rng() < stepProbability(searchRate(s, world.scenario.model), world.dt)) {
       const b = bestCandidate(world, s, rng, -1);
       if (b && rng() < acceptanceProbability(s, world)) linkSupplierToBuyer(world, s, b);
     }
     if (s.relationships.length > 0 && rng() < succession) moveUp(world, s, rng);
   }
+}
+
+/**
+ * Buyer-search rate of supplier `s` (per year): model.search.rate x diversify while the supplier
+ * wants another buyer (wantsAnotherBuyer), and that times diversify again once it does not: a
+ * diversifier such as Firm Y goes on looking for buyers, which is how it came to sell to many
+ * (Humphrey & Schmitz 2002), while a loyal supplier whose one buyer suits it hardly looks.
+ */
+export function searchRate(s: Supplier, m: ModelParams): number {
+  const d = s.intent.diversify;
+  return m.search.rate * d * (wantsAnotherBuyer(s, m) ? 1 : d);
 }
 
 function moveUp(world: World, s: Supplier, rng: Rng): void {
@@ -118,29 +130,68 @@ export function dropAndRecruit(world: World): void {
 }
 
 /**
- * A buyer below its target looks at a few suppliers and approaches the most capable one that
- * qualifies; the supplier takes it on as readily as it would have searched (its diversification
- * intent): Sinos exporters loyal to one buyer turned others away.
+ * A buyer below its target looks at a few suppliers and takes on the most capable one that
+ * qualifies and wants another buyer (wantsAnotherBuyer): Sinos exporters loyal to one buyer
+ * turned others away (Schmitz 1999), so the buyer goes on to the next supplier it looked at.
  */
 function recruit(world: World, b: Buyer, rng: Rng): void {
   const n = world.suppliers.length;
   if (n === 0) return;
+  const m = world.scenario.model;
   let best: Supplier | null = null;
   for (let i = 0; i < CANDIDATES; i++) {
     const s = world.suppliers[randomIndex(rng, n)];
-    if (!s.active || !meetsRequirements(s, b) || isRelated(s, b)) continue;
+    if (!s.active || !meetsRequirements(s, b) || isRelated(s, b) || !takesOnBuyer(s, m, rng))
+      continue;
     if (!best || productionCapability(s) > productionCapability(best)) best = s;
   }
-  if (best && rng() < best.intent.diversify) linkSupplierToBuyer(world, best, b);
+  if (best) linkSupplierToBuyer(world, best, b);
+}
+
+/**
+ * The top-buyer share a supplier aims not to exceed (share of its sales): 1 - diversify x
+ * (1 - model.orders.buyer_share_floor), the same bound that its per-buyer limit puts on any one
+ * buyer's share of its capacity (orders.ts, perBuyerLimit). Intent 0 sets no aim (1).
+ */
+export function dependenceTarget(s: Supplier, m: ModelParams): number {
+  return 1 - s.intent.diversify * (1 - m.orders.buyer_share_floor);
+}
+
+/**
+ * Whether a supplier approached by a lead firm takes it on: always when it wants another buyer
+ * (wantsAnotherBuyer); once its target is met, with probability diversify if it has capacity its
+ * buyers leave idle (it is not saturated: orders to fill) and diversify² if it is fully booked,
+ * as its search goes on at diversify² of the full rate (searchRate). Draws once from `rng` only
+ * when the supplier does not want another buyer and intends to diversify at all.
+ */
+export function takesOnBuyer(s: Supplier, m: ModelParams, rng: Rng): boolean {
+  if (wantsAnotherBuyer(s, m)) return true;
+  const d = s.intent.diversify;
+  return d > 0 && rng() < (s.saturated ? d * d : d);
+}
+
+/**
+ * Whether a supplier wants another lead firm: it intends to diversify at all, and it has no
+ * lead firm or its top-buyer share (last allocation) is above its dependence target. The intent
+ * thus works as a ceiling on dependence that the supplier pursues, not as a propensity that
+ * repeated approaches wear down: a loyal supplier (the Sinos exporters, Schmitz 1999) stays
+ * with its one buyer however often others ask, while a diversifier (Firm Y, Humphrey & Schmitz
+ * 2002) takes on buyers until none of them has more than the target share of its sales.
+ */
+export function wantsAnotherBuyer(s: Supplier, m: ModelParams): boolean {
+  if (s.intent.diversify <= 0) return false;
+  return s.relationships.length === 0 || s.topBuyerShare > dependenceTarget(s, m);
 }
 
 export function adjustDomesticReserve(world: World): void {
   const k = world.scenario.model.search.domestic_adjust * world.dt;
   for (const s of world.suppliers) {
     if (!s.active || s.exportVolume <= 0 || s.domesticPrice <= 0) continue;
-    let exportRevenue = 0;
-    for (const r of s.relationships) exportRevenue += r.price * r.volume;
-    const exportPrice = exportRevenue / s.exportVolume;
+    // This step's export revenue over this step's export volume. Summing over the ties the
+    // supplier still holds would leave out what ties ended since the orders (succession, drops,
+    // re-sourcing) delivered, while their volume stays in X_s: the export price would look lower
+    // than it was, by the share of the ended ties, and push capacity into the domestic channel.
+    const exportPrice = s.exportRevenue / s.exportVolume;
     if (exportPrice <= 0) continue;
     const advantage = (s.domesticPrice - exportPrice) / exportPrice;
     const room = advantage > 0 ? 1 - s.domesticReserve : s.domesticReserve - s.domesticReserveFloor;

@@ -75,7 +75,9 @@ export interface Relationship {
  * - `succession`: the supplier left its least sophisticated buyer for a better one (process 7a);
  * - `supplier_exit`: the supplier exited (process 8c);
  * - `re_sourced`: the buyer replaced the supplier by one offering more capability per unit of
- *   price, net of the tie type's switching cost (process 7e).
+ *   price, net of the tie type's switching cost (process 7e);
+ * - `displaced`: a fully booked supplier gave up its lowest-paying arm's-length customer to take
+ *   on a lead firm that re-sourced to it (process 7e).
  */
 export const RELATIONSHIP_END_CAUSES = [
   'dropped_requirements',
@@ -83,6 +85,7 @@ export const RELATIONSHIP_END_CAUSES = [
   'succession',
   'supplier_exit',
   're_sourced',
+  'displaced',
 ] as const;
 export type RelationshipEndCause = (typeof RELATIONSHIP_END_CAUSES)[number];
 
@@ -132,6 +135,11 @@ export interface Supplier {
   /** Volume the supplier sells with its own design (to market/network buyers or in its own channels). */
   ownDesignVolume: number;
   revenue: number;
+  /**
+   * Revenue from lead firms this step (money/step): price x volume over every tie that
+   * delivered in it, including ties that have ended since the orders were placed.
+   */
+  exportRevenue: number;
   profit: number;
   margin: number | null;
   investment: number;

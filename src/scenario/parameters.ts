@@ -828,11 +828,11 @@ num(
 // ---------------------------------------------------------------- re-sourcing (process 7b)
 num(
   'model.resourcing.review_rate',
-  2,
+  1,
   0,
   50,
   'per year',
-  'Rate at which a lead firm reviews each of its supplier ties against an outside offer (order rounds: two fashion seasons a year).',
+  "Rate at which a lead firm reviews each of its supplier ties against an outside offer (a yearly sourcing decision, as in Monarch's 2016 model of importer switching).",
 );
 num(
   'model.resourcing.quote_dispersion',

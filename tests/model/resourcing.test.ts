@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listPrice } from '../../src/model/prices.js';
-import { offerValue, outbids, resourceTies } from '../../src/model/resourcing.js';
+import { displaceableTie, offerValue, outbids, resourceTies } from '../../src/model/resourcing.js';
 import type { Relationship, World } from '../../src/model/state.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
 import { buyerOf, link, setCaps, tinyWorld } from './helpers.js';
@@ -109,11 +109,76 @@ describe('re-sourcing (process 7e)', () => {
     expect(replacedWithinAYear(world, buyerOf(world, 'market').relationships.slice())).toBe(0);
   });
 
-  // A buyer re-sources only to suppliers with capacity to spare.
-  it('no tie is replaced when every outside supplier is saturated', () => {
+  // A fully booked supplier can take on a buyer only by giving up an arm's-length customer;
+  // these outside suppliers have none, so nothing is replaced.
+  it('no tie is replaced when every outside supplier is saturated and has no market tie to give up', () => {
     const world = market(['market'], 100, 300, 4);
     for (const s of world.suppliers) s.saturated = true;
     expect(replacedWithinAYear(world, buyerOf(world, 'market').relationships.slice())).toBe(0);
+  });
+
+  // Arm's-length orders carry no commitment: a fully booked supplier serves the customers that
+  // pay best, giving up its lowest-paying market tie; the customer it gives up takes on the
+  // supplier just let go (the two buyers swap suppliers), so no supplier is left without a buyer.
+  it('a fully booked supplier wins a market buyer by giving up its lowest-paying market tie, and the two buyers swap suppliers', () => {
+    const world = tinyWorld({
+      suppliers: 2,
+      supplier: { intent: { diversify: 1 } },
+      buyers: {
+        reviewer: { governance: 'market', suppliers_target: 1 },
+        other: { governance: 'market', suppliers_target: 1 },
+      },
+      sets: ['model.resourcing.review_rate=50', 'model.resourcing.quote_dispersion=0'],
+    });
+    const [incumbent, newcomer] = world.suppliers;
+    setCaps(incumbent, [0.3, 0.3, 0.1, 0]);
+    setCaps(newcomer, [0.9, 0.9, 0.1, 0]);
+    const reviewer = buyerOf(world, 'reviewer');
+    const other = buyerOf(world, 'other');
+    const old = link(world, incumbent, reviewer);
+    const given = link(world, newcomer, other);
+    given.price = 0.5 * listPrice(newcomer, reviewer, 'market', world);
+    newcomer.saturated = true;
+    world.step = 1;
+    expect(displaceableTie(newcomer, reviewer, world)).toBe(given);
+    resourceTies(world);
+    expect(old.endCause).toBe('re_sourced');
+    expect(given.endCause).toBe('displaced');
+    expect(reviewer.relationships.map((r) => r.supplier)).toEqual([newcomer]);
+    expect(other.relationships.map((r) => r.supplier)).toEqual([incumbent]);
+    // Both are new spells of this step; reviewing again now would end them at once (review rate
+    // 50 per year reviews every tie), so a second pass in the same step must leave them alone.
+    resourceTies(world);
+    for (const r of [...reviewer.relationships, ...other.relationships]) {
+      expect(r.startStep).toBe(1);
+      expect(r.ended).toBe(false);
+    }
+  });
+
+  it('a fully booked supplier gives up no tie for a buyer paying less, nor a captive one, nor one formed this step', () => {
+    const world = tinyWorld({
+      suppliers: 1,
+      supplier: { intent: { diversify: 1 } },
+      buyers: {
+        b: { governance: 'market', suppliers_target: 5 },
+        captive: { governance: 'quasi_hierarchy', suppliers_target: 5 },
+        fresh: { governance: 'market', suppliers_target: 5 },
+      },
+    });
+    const s = world.suppliers[0];
+    const b = buyerOf(world, 'b');
+    world.step = 1;
+    const q = link(world, s, buyerOf(world, 'captive'), 'quasi_hierarchy');
+    q.price = 0.01;
+    world.step = 2;
+    link(world, s, buyerOf(world, 'fresh')); // formed this step: price not yet set
+    expect(displaceableTie(s, b, world)).toBeNull();
+    world.step = 3;
+    const dear = s.relationships.find((r) => r.buyer.group === 'fresh')!;
+    dear.price = 2 * listPrice(s, b, 'market', world);
+    expect(displaceableTie(s, b, world)).toBeNull();
+    dear.price = listPrice(s, b, 'market', world);
+    expect(displaceableTie(s, b, world)).toBe(dear);
   });
 
   it('no review at review rate 0, and the stream is not drawn', () => {
