@@ -4,6 +4,8 @@
  * codebook is generated from here, so a column cannot be written without being documented.
  */
 
+import { RELATIONSHIP_END_CAUSES } from '../model/state.js';
+
 export type ColumnType = 'integer' | 'number' | 'string' | 'boolean';
 
 export interface ColumnSpec<K extends string = string, T extends ColumnType = ColumnType> {
@@ -461,7 +463,7 @@ export const RELATIONSHIP_COLUMNS = [
   col(
     'end_cause',
     'string',
-    '',
+    RELATIONSHIP_END_CAUSES.join('|'),
     "Why the spell ended (empty while active): dropped_requirements (the buyer dropped a supplier below its requirements beyond the grace period), sanctioned (a guarding buyer ended the tie over encroachment), succession (the supplier left its least sophisticated buyer for a better one), supplier_exit (the supplier exited), re_sourced (the buyer replaced the supplier by one offering more capability per unit of price, net of the switching cost of the tie type), displaced (a fully booked supplier gave up its lowest-paying arm's-length customer to take on a lead firm that re-sourced to it); docs/ODD.md section 7.16 lists the vocabulary.",
   ),
   col(
