@@ -8,14 +8,16 @@
  * make the same supplier cheaper one season and dearer the next. This is the random-utility
  * choice with switching costs of Monarch's (2016) structural model of importer switching.
  *
- * A supplier could take the buyer on if it has capacity to spare and wants another buyer
- * (search.ts, wantsAnotherBuyer), or, for an arm's-length (market) tie, if it is fully booked
- * but sells at arm's length to a customer that pays no more than this buyer would: an
- * arm's-length order carries no commitment, so a fully booked supplier serves the customers
- * that pay best and gives up its lowest-paying arm's-length customer (end cause `displaced`),
- * which must then look elsewhere. Without this, a buyer could re-source only to the few
- * suppliers with idle capacity, and in a world where lead firms' demand exceeds the cluster's
- * capacity arm's-length ties would hardly ever turn over.
+ * A supplier could take the buyer on if it has capacity to spare and consents (search.ts,
+ * takesOnBuyer: always while it wants another buyer), or, for an arm's-length (market) tie, if
+ * it is fully booked but sells at arm's length to a customer that pays no more than this buyer
+ * would: an arm's-length order carries no commitment, so a fully booked supplier serves the
+ * customers that pay best and gives up its lowest-paying arm's-length customer (end cause
+ * `displaced`), which takes on the supplier just replaced if it qualifies (the two buyers swap
+ * suppliers). Without displacement, a buyer could re-source only to the few suppliers with idle
+ * capacity, and in a world where lead firms' demand exceeds the cluster's capacity arm's-length
+ * ties would hardly ever turn over; without the swap, ties pile up on the most capable suppliers
+ * and the others, left without a buyer, exit.
  *
  * The cost of switching depends on the tie's type (Gereffi, Humphrey & Sturgeon 2005): low at
  * arm's length, where products are standard and no transaction-specific investment is made,
