@@ -73,7 +73,17 @@ function exportCapacity(s: Supplier): number {
  * dependence still depends on the buyers it finds.
  */
 export function perBuyerLimit(s: Supplier, m: ModelParams): number {
-  return s.size * (1 - s.intent.diversify * (1 - m.orders.buyer_share_floor));
+  return s.size * dependenceTarget(s, m);
+}
+
+/**
+ * The most of its output a supplier means any one lead firm to take (share, in [floor, 1]):
+ * 1 - diversify x (1 - model.orders.buyer_share_floor). It bounds one buyer's share of the
+ * supplier's capacity here (perBuyerLimit) and is the top-buyer share of its sales above which
+ * the supplier wants another buyer (search.ts, wantsAnotherBuyer). Intent 0 sets no aim (1).
+ */
+export function dependenceTarget(s: Supplier, m: ModelParams): number {
+  return 1 - s.intent.diversify * (1 - m.orders.buyer_share_floor);
 }
 
 /**

@@ -11,9 +11,10 @@
  * d) Suppliers shift capacity toward the domestic channel when it pays better than exports,
  *    the faster the more marketing they can command (and back, down to their intended reserve).
  */
+import { eachActiveSupplier } from '../engine/kernel.js';
 import { randomIndex, type Rng } from '../engine/rng.js';
 import type { ModelParams } from '../scenario/types.js';
-import { effectiveMarketing } from './orders.js';
+import { dependenceTarget, effectiveMarketing } from './orders.js';
 import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
 import {
   PROCESS,
@@ -78,14 +79,13 @@ export function searchForBuyers(world: World): void {
   const searchParams = world.scenario.model.search;
   const rng = world.streams.search;
   const succession = stepProbability(searchParams.succession_rate, world.dt);
-  for (const s of world.suppliers) {
-    if (!s.active) continue;
+  eachActiveSupplier(world, (s) => {
     if (rng() < stepProbability(searchRate(s, world.scenario.model), world.dt)) {
       const b = bestCandidate(world, s, rng, -1);
       if (b && rng() < acceptanceProbability(s, world)) linkSupplierToBuyer(world, s, b);
     }
     if (s.relationships.length > 0 && rng() < succession) moveUp(world, s, rng);
-  }
+  });
 }
 
 /**
@@ -149,15 +149,6 @@ function recruit(world: World, b: Buyer, rng: Rng): void {
 }
 
 /**
- * The top-buyer share a supplier aims not to exceed (share of its sales): 1 - diversify x
- * (1 - model.orders.buyer_share_floor), the same bound that its per-buyer limit puts on any one
- * buyer's share of its capacity (orders.ts, perBuyerLimit). Intent 0 sets no aim (1).
- */
-export function dependenceTarget(s: Supplier, m: ModelParams): number {
-  return 1 - s.intent.diversify * (1 - m.orders.buyer_share_floor);
-}
-
-/**
  * Whether a supplier approached by a lead firm takes it on: always when it wants another buyer
  * (wantsAnotherBuyer); once its target is met, with probability diversify if it has capacity its
  * buyers leave idle (it is not saturated: orders to fill) and diversify² if it is fully booked,
@@ -185,14 +176,14 @@ export function wantsAnotherBuyer(s: Supplier, m: ModelParams): boolean {
 
 export function adjustDomesticReserve(world: World): void {
   const k = world.scenario.model.search.domestic_adjust * world.dt;
-  for (const s of world.suppliers) {
-    if (!s.active || s.exportVolume <= 0 || s.domesticPrice <= 0) continue;
+  eachActiveSupplier(world, (s) => {
+    if (s.exportVolume <= 0 || s.domesticPrice <= 0) return;
     // This step's export revenue over this step's export volume. Summing over the ties the
     // supplier still holds would leave out what ties ended since the orders (succession, drops,
     // re-sourcing) delivered, while their volume stays in X_s: the export price would look lower
     // than it was, by the share of the ended ties, and push capacity into the domestic channel.
     const exportPrice = s.exportRevenue / s.exportVolume;
-    if (exportPrice <= 0) continue;
+    if (exportPrice <= 0) return;
     const advantage = (s.domesticPrice - exportPrice) / exportPrice;
     const room = advantage > 0 ? 1 - s.domesticReserve : s.domesticReserve - s.domesticReserveFloor;
     // Selling to many small domestic customers takes marketing the buyer used to do.
@@ -201,5 +192,5 @@ export function adjustDomesticReserve(world: World): void {
       s.domesticReserveFloor,
       Math.min(1, s.domesticReserve + k * advantage * room * reach),
     );
-  }
+  });
 }

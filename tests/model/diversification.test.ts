@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { alea } from 'seedrandom';
+import { dependenceTarget } from '../../src/model/orders.js';
 import {
-  dependenceTarget,
   dropAndRecruit,
   searchRate,
   takesOnBuyer,
