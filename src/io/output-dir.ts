@@ -289,7 +289,10 @@ function removeCreated(created: string[]): void {
   }
 }
 
-/** Creates a folder and its missing parents, with the same errors as prepareOutputDir (for the sweep's resumable folder). */
+/**
+ * Creates a folder and its missing parents, with the same errors as prepareOutputDir (for the
+ * sweep's resumable folder).
+ */
 export function ensureFolder(dir: string, target: string): void {
   ensureDir(resolve(dir), [], target);
 }

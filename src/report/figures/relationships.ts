@@ -160,7 +160,8 @@ function markupFigure(rel: Table): Figure {
     spec: withTheme({
       title: 'Markups by relationship type',
       data: { values },
-      // Whiskers to the extremes: Tukey whiskers draw an outlier layer that is empty (and warns) when no spell lies beyond them.
+      // Whiskers to the extremes: Tukey whiskers draw an outlier layer that is empty (and warns)
+      // when no spell lies beyond them.
       mark: { type: 'boxplot', extent: 'min-max', size: 28 },
       // One 80-pixel band per type, so the 28-pixel boxes and horizontal labels fit.
       width: { step: 80 },
