@@ -2,7 +2,8 @@
  * Preloaded into a `gvc` child by bench/run.mjs (`node --import ./bench/report-rss.mjs
  * bin/gvc.js ...`): samples the process's RSS every 250 ms and, at exit, writes the peak RSS,
  * the CPU time (user and system seconds since the process started; worker threads included for
- * both: they live in the same process) and the samples to the file named by GVC_BENCH_REPORT. The samples show whether memory grows with the runs done or levels off.
+ * both: they live in the same process) and the samples to the file named by GVC_BENCH_REPORT.
+ * The samples show whether memory grows with the runs done or levels off.
  * Changes nothing else (the timer is unref'd, so it never keeps the process alive).
  */
 import { writeFileSync } from 'node:fs';

@@ -26,6 +26,8 @@ import { errorsColumns, METRIC_COLUMNS, runsColumns } from '../experiment/sweep-
 import { specFor, templateOf } from '../scenario/parameters.js';
 import { analyzeMorris } from './sensitivity/morris.js';
 import { analyzeSobol, isNegligibleSpread, twoPassMoments } from './sensitivity/sobol.js';
+import type { MorrisLayout } from '../experiment/designs/morris.js';
+import type { SaltelliLayout } from '../experiment/designs/saltelli.js';
 
 export const SENSITIVITY_FILE = 'sensitivity.csv';
 export const SENSITIVITY_METRICS_FILE = 'sensitivity-metrics.csv';
@@ -254,12 +256,18 @@ export interface SensitivityOutput {
   notes: string[];
 }
 
-export async function sensitivityRows(
-  sweepDir: string,
-  metric?: string,
-  missing: MissingPolicy = 'refuse',
-  onMetric?: (done: number, total: number) => void,
-): Promise<SensitivityOutput> {
+/** A row of indices of one factor (or pair), before the metric, method and qualifier. */
+type IndexRow = Omit<SensitivityRow, 'metric' | 'method' | 'factor_2' | 'note'> &
+  Partial<SensitivityRow>;
+
+/**
+ * Opens a finished sobol or morris sweep folder for sensitivity analysis: its design.json,
+ * the metrics to analyse (`metric`, or every metric of runs.csv), and per metric and cell the
+ * values of runs.csv. Throws a UserError naming the file when the folder is not a finished
+ * sweep, is a shard, has another design, names an unknown parameter, or when runs.csv and
+ * errors.csv together do not hold every run that design.json records.
+ */
+async function openSweep(sweepDir: string, metric: string | undefined) {
   const designPath = join(sweepDir, DESIGN_FILE);
   if (!existsSync(designPath))
     throw new UserError(`${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})`);
@@ -305,9 +313,116 @@ export async function sensitivityRows(
     throw new UserError(
       `${join(sweepDir, 'runs.csv')}: ${runs} runs (and ${failed} in errors.csv), but ${DESIGN_FILE} records ${design.total_runs}; the sweep's files are incomplete or damaged`,
     );
-  const layout = design.layout;
+  return { design, layout: design.layout, metrics, values, runsPerCell, runs };
+}
+
+/**
+ * Sobol' S1 and ST (and S2 when the design has them) of every factor from the cell means `y`
+ * in the Saltelli design's order, with bootstrap 95% CIs; or why they are undefined. The
+ * qualifier says how many bootstrap replicates were left out (zero variance), if any.
+ */
+function sobolIndices(
+  layout: SaltelliLayout,
+  y: readonly number[],
+): { rows: IndexRow[]; qualifier: string } | { undefinedReason: string } {
+  const r = analyzeSobol(layout, y);
+  if (r.undefinedReason) return { undefinedReason: r.undefinedReason };
+  const factors = layout.factors;
+  const rows: IndexRow[] = [];
+  const dropped =
+    r.droppedReplicates > 0
+      ? `${r.droppedReplicates} of ${r.resamples} bootstrap replicates had zero variance in f(A) ∪ f(B) and were left out`
+      : '';
+  factors.forEach((f, k) => {
+    for (const [index, est, b] of [
+      ['S1', r.S1[k], r.bootstrap.S1[k]],
+      ['ST', r.ST[k], r.bootstrap.ST[k]],
+    ] as const) {
+      rows.push({
+        factor: f,
+        index,
+        value: finite(est),
+        ci95_low: finite(b.lower),
+        ci95_high: finite(b.upper),
+        note: dropped,
+      });
+    }
+  });
+  if (r.S2 && r.bootstrap.S2) {
+    for (let a = 0; a < factors.length; a++) {
+      for (let b = a + 1; b < factors.length; b++) {
+        const boot = r.bootstrap.S2[a][b];
+        rows.push({
+          factor: factors[a],
+          factor_2: factors[b],
+          index: 'S2',
+          value: finite(r.S2[a][b]),
+          ci95_low: finite(boot?.lower),
+          ci95_high: finite(boot?.upper),
+          note: dropped,
+        });
+      }
+    }
+  }
+  return { rows, qualifier: dropped };
+}
+
+/**
+ * Morris mu, mu* (with a bootstrap 95% CI) and sigma of every factor from the cell means `y`
+ * in the trajectories' order (Morris 1991; Campolongo, Cariboni & Saltelli 2007), each noting
+ * steps that left a rounded factor unchanged.
+ */
+function morrisIndices(
+  layout: MorrisLayout,
+  y: readonly number[],
+): { rows: IndexRow[]; qualifier: string } {
+  const r = analyzeMorris(layout, y);
+  const rows: IndexRow[] = [];
+  layout.factors.forEach((f, k) => {
+    const lost = r.trajectories - r.effects[k].length;
+    const note =
+      lost > 0
+        ? `${lost} of ${r.trajectories} steps left the rounded value unchanged and have no effect`
+        : '';
+    rows.push({
+      factor: f,
+      index: 'mu',
+      value: finite(r.mu[k]),
+      ci95_low: null,
+      ci95_high: null,
+      note,
+    });
+    rows.push({
+      factor: f,
+      index: 'mu_star',
+      value: finite(r.muStar[k]),
+      ci95_low: finite(r.muStarBootstrap[k].lower),
+      ci95_high: finite(r.muStarBootstrap[k].upper),
+      note,
+    });
+    rows.push({
+      factor: f,
+      index: 'sigma',
+      value: finite(r.sigma[k]),
+      ci95_low: null,
+      ci95_high: null,
+      note:
+        r.effects[k].length < 2
+          ? [note, 'sigma needs at least two elementary effects'].filter(Boolean).join('; ')
+          : note,
+    });
+  });
+  return { rows, qualifier: '' };
+}
+
+export async function sensitivityRows(
+  sweepDir: string,
+  metric?: string,
+  missing: MissingPolicy = 'refuse',
+  onMetric?: (done: number, total: number) => void,
+): Promise<SensitivityOutput> {
+  const { design, layout, metrics, values, runsPerCell, runs } = await openSweep(sweepDir, metric);
   const method = layout.kind;
-  const factors = layout.layout.factors;
   const rows: SensitivityRow[] = [];
   const statuses: MetricStatusRow[] = [];
   const notes: string[] = [];
@@ -376,9 +491,7 @@ export async function sensitivityRows(
         `the cell means do not vary (all ${Number(y[0].toPrecision(6))} to within rounding): no variance to attribute`,
       );
 
-    const push = (
-      r: Omit<SensitivityRow, 'metric' | 'method' | 'factor_2' | 'note'> & Partial<SensitivityRow>,
-    ) =>
+    const push = (r: IndexRow) =>
       rows.push({
         metric: m,
         method,
@@ -387,82 +500,11 @@ export async function sensitivityRows(
         note: [qualifier, r.note ?? ''].filter(Boolean).join('; '),
       });
 
-    if (layout.kind === 'sobol') {
-      const r = analyzeSobol(layout.layout, y);
-      if (r.undefinedReason) return notAnalysed(r.undefinedReason);
-      const dropped =
-        r.droppedReplicates > 0
-          ? `${r.droppedReplicates} of ${r.resamples} bootstrap replicates had zero variance in f(A) ∪ f(B) and were left out`
-          : '';
-      factors.forEach((f, k) => {
-        for (const [index, est, b] of [
-          ['S1', r.S1[k], r.bootstrap.S1[k]],
-          ['ST', r.ST[k], r.bootstrap.ST[k]],
-        ] as const) {
-          push({
-            factor: f,
-            index,
-            value: finite(est),
-            ci95_low: finite(b.lower),
-            ci95_high: finite(b.upper),
-            note: dropped,
-          });
-        }
-      });
-      if (r.S2 && r.bootstrap.S2) {
-        for (let a = 0; a < factors.length; a++) {
-          for (let b = a + 1; b < factors.length; b++) {
-            const boot = r.bootstrap.S2[a][b];
-            push({
-              factor: factors[a],
-              factor_2: factors[b],
-              index: 'S2',
-              value: finite(r.S2[a][b]),
-              ci95_low: finite(boot?.lower),
-              ci95_high: finite(boot?.upper),
-              note: dropped,
-            });
-          }
-        }
-      }
-      if (dropped) qualifier = [qualifier, dropped].filter(Boolean).join('; ');
-    } else {
-      const r = analyzeMorris(layout.layout, y);
-      factors.forEach((f, k) => {
-        const lost = r.trajectories - r.effects[k].length;
-        const note =
-          lost > 0
-            ? `${lost} of ${r.trajectories} steps left the rounded value unchanged and have no effect`
-            : '';
-        push({
-          factor: f,
-          index: 'mu',
-          value: finite(r.mu[k]),
-          ci95_low: null,
-          ci95_high: null,
-          note,
-        });
-        push({
-          factor: f,
-          index: 'mu_star',
-          value: finite(r.muStar[k]),
-          ci95_low: finite(r.muStarBootstrap[k].lower),
-          ci95_high: finite(r.muStarBootstrap[k].upper),
-          note,
-        });
-        push({
-          factor: f,
-          index: 'sigma',
-          value: finite(r.sigma[k]),
-          ci95_low: null,
-          ci95_high: null,
-          note:
-            r.effects[k].length < 2
-              ? [note, 'sigma needs at least two elementary effects'].filter(Boolean).join('; ')
-              : note,
-        });
-      });
-    }
+    const indices =
+      layout.kind === 'sobol' ? sobolIndices(layout.layout, y) : morrisIndices(layout.layout, y);
+    if ('undefinedReason' in indices) return notAnalysed(indices.undefinedReason);
+    for (const r of indices.rows) push(r);
+    if (indices.qualifier) qualifier = [qualifier, indices.qualifier].filter(Boolean).join('; ');
     status.analysed = true;
     status.reason = qualifier;
     if (qualifier) notes.push(`${m}: ${qualifier}`);

@@ -16,26 +16,38 @@ export type Clock = () => number;
  * the steady pace, which made the first ETA of a 20 s sweep read 4 minutes. So the rate is
  * measured from the first unit completed in this process, over the last `windowMs` of
  * completions (the pace changes, e.g. when a validation moves to an experiment with longer
- * runs), and there is no estimate until two units have completed after that first one.
+ * runs), and there is no estimate until two units have completed after that first one (or
+ * after the `warmup`-th, see the constructor).
  */
 export class EtaEstimator {
   /** (time, units done) at completions in this process, oldest first; [0] is the rate's anchor. */
   private readonly samples: { t: number; done: number }[] = [];
+  /** Units completed in this process up to and including the rate's anchor. */
+  private readonly anchorAfter: number;
 
   /**
    * @param total units of the whole job (including any done before this process).
    * @param alreadyDone units done before this process started (they do not count in the rate).
    * @param windowMs length of the sliding window over which the rate is measured.
+   * @param warmup units completed in this process before the rate's anchor (at least 1): the
+   *   first runs of each worker thread are slow while V8 compiles the model (CPU time of
+   *   successive 200-supplier runs in one thread: about 940, 510, 220, then 150 ms), so a
+   *   sweep on k workers anchors at its 2k-th run and its first ETA does not read 3 times the
+   *   time the sweep then takes. At most half the units left, so a short job on many
+   *   workers still gets an estimate in its second half.
    */
   constructor(
     private readonly total: number,
     private readonly alreadyDone = 0,
     private readonly windowMs = 20_000,
-  ) {}
+    warmup = 1,
+  ) {
+    this.anchorAfter = Math.max(1, Math.min(warmup, Math.floor((total - alreadyDone) / 2)));
+  }
 
   /** Records that `done` units (including alreadyDone) are finished at time `t` (ms). */
   observe(t: number, done: number): void {
-    if (done <= this.alreadyDone) return;
+    if (done < this.alreadyDone + this.anchorAfter) return;
     this.samples.push({ t, done });
     // Keep one sample at or before the window's start as its anchor.
     while (this.samples.length > 3 && this.samples[1].t <= t - this.windowMs) this.samples.shift();
@@ -73,6 +85,8 @@ export interface ProgressOptions {
   showAfterMs?: number;
   /** Units done before this process started (a resumed sweep). */
   alreadyDone?: number;
+  /** Units done in this process before the rate is measured (see EtaEstimator); default 1. */
+  warmup?: number;
   clock?: Clock;
 }
 
@@ -106,7 +120,7 @@ export class Progress {
     this.started = this.clock();
     this.lastDraw = this.started;
     this.tty = Boolean(this.stream.isTTY);
-    this.eta = new EtaEstimator(total, this.done);
+    this.eta = new EtaEstimator(total, this.done, undefined, options.warmup);
   }
 
   tick(n = 1): void {

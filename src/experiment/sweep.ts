@@ -329,9 +329,11 @@ async function executeRuns(
   const taskAt = (k: number) => taskFor(plan, shardRunId(k, o.shard));
   const first = t.last ? t.last.index + 1 : 0;
 
-  // Runs done before a --resume count as done but not in the rate or ETA.
+  // Runs done before a --resume count as done but not in the rate or ETA, nor do each
+  // worker's first two runs in this process, slowed by compilation (EtaEstimator).
   const progress = new Progress(planned, `sweep ${plan.base.name}`, o.quiet, {
     alreadyDone: first,
+    warmup: 2 * Math.max(1, o.workers),
   });
   let failed = 0;
   let completed = first;

@@ -261,7 +261,10 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
   try {
     const rows: ValidationRow[] = [];
     const used: ValidationOutcome['experiments'] = [];
-    const progress = new Progress(totalRuns, 'validate', o.quiet);
+    // Each worker's first two runs, slowed by compilation, are not in the rate (EtaEstimator).
+    const progress = new Progress(totalRuns, 'validate', o.quiet, {
+      warmup: 2 * Math.max(1, o.workers),
+    });
     for (const e of experiments) {
       const replications = replicationsOf(e.spec, o);
       used.push({ file: e.file, spec: e.spec, replications });

@@ -103,54 +103,12 @@ export function prepareOutputDir(target: string, options: OutputOptions): Output
   const abs = resolve(target);
   const parent = dirname(abs);
   const name = basename(abs);
-  if (parent === abs || name === '')
-    throw new UserError(`cannot write output folder ${target}: it is the root of the file system`);
-  assertReplaceable(abs, { kind, inputs, replacing: false });
-
-  let exists = false;
-  try {
-    const st = lstatSync(abs);
-    exists = true;
-    const isDir =
-      st.isDirectory() ||
-      (st.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isDirectory());
-    if (!isDir) throw new UserError(`output folder ${target} exists and is not a folder`);
-    if (readdirSync(abs).length > 0) {
-      if (!force)
-        throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-      assertReplaceable(abs, { kind, inputs, replacing: true });
-    }
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    if (errnoCode(err) === 'ENOTDIR')
-      throw new UserError(
-        `cannot write output folder ${target}: a part of the path is a file, not a folder`,
-      );
-    if (errnoCode(err) !== 'ENOENT') throw cannotWrite(target, errnoReason(err), errnoCode(err));
-  }
+  const exists = checkTarget(target, abs, { force, kind, inputs });
 
   const created: string[] = [];
   if (!exists) ensureDir(parent, created, target);
   removeStaleStaging(parent);
-
-  let staging = '';
-  // Not mkdtemp: it creates the folder with mode 0700, which would become the mode of the
-  // final output folder; mkdir honours the user's umask like any other folder they create.
-  for (let attempt = 0; staging === ''; attempt++) {
-    const candidate = join(parent, stagingName(name, randomBytes(6).toString('hex')));
-    try {
-      mkdirSync(candidate);
-      staging = candidate;
-    } catch (err) {
-      if (errnoCode(err) === 'EEXIST' && attempt < 10) continue;
-      removeCreated(created);
-      throw cannotWrite(
-        target,
-        `cannot create a folder in ${parent}: ${errnoReason(err)}`,
-        errnoCode(err),
-      );
-    }
-  }
+  const staging = createStaging(target, parent, name, created);
 
   let state: 'open' | 'committed' | 'aborted' = 'open';
 
@@ -180,26 +138,7 @@ export function prepareOutputDir(target: string, options: OutputOptions): Output
     if (current && force && readdirSync(abs).length > 0) {
       // Checked again: the folder may have changed since the run started.
       assertReplaceable(abs, { kind, inputs, replacing: true });
-      const old = join(parent, `.${name}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
-      try {
-        renameSync(abs, old);
-      } catch (err) {
-        throw cannotWrite(
-          target,
-          `cannot move the old folder away: ${errnoReason(err)}`,
-          errnoCode(err),
-        );
-      }
-      try {
-        renameSync(staging, abs);
-      } catch (err) {
-        try {
-          renameSync(old, abs);
-        } catch {
-          // The old results stay in `old` for the user; the error below names the target.
-        }
-        throw cannotWrite(target, errnoReason(err), errnoCode(err));
-      }
+      const old = swapIntoPlace(target, abs, staging);
       state = 'committed';
       unregister();
       try {
@@ -209,20 +148,7 @@ export function prepareOutputDir(target: string, options: OutputOptions): Output
       }
       return;
     }
-    try {
-      // An empty target may be replaced without --force; rmdir first because rename onto
-      // an existing folder fails on Windows. rmdir refuses if it has been filled meanwhile.
-      if (current) rmdirSync(abs);
-      renameSync(staging, abs);
-    } catch (err) {
-      const c = errnoCode(err);
-      if (c === 'ENOTEMPTY' || c === 'EEXIST' || c === 'ENOTDIR' || c === 'EISDIR') {
-        throw new UserError(
-          `output folder ${target} appeared while the command was running and is not empty; use --force to replace it`,
-        );
-      }
-      throw cannotWrite(target, errnoReason(err), c);
-    }
+    moveIntoPlace(target, abs, staging, current !== undefined);
     state = 'committed';
     unregister();
   };
@@ -236,6 +162,123 @@ export function prepareOutputDir(target: string, options: OutputOptions): Output
   };
 }
 
+/**
+ * Whether the target `abs` (given by the user as `target`) exists, after checking that a
+ * command may write there: not the file system's root, not a folder assertReplaceable
+ * protects, a folder if it exists, and empty unless `force` (and then a gvc folder of `kind`
+ * holding none of `inputs`). Throws a UserError for each of these, a SystemError when the OS
+ * refuses to look.
+ */
+function checkTarget(
+  target: string,
+  abs: string,
+  options: { force: boolean; kind: OutputKind; inputs: readonly string[] },
+): boolean {
+  const { force, kind, inputs } = options;
+  if (dirname(abs) === abs || basename(abs) === '')
+    throw new UserError(`cannot write output folder ${target}: it is the root of the file system`);
+  assertReplaceable(abs, { kind, inputs, replacing: false });
+  try {
+    const st = lstatSync(abs);
+    const isDir =
+      st.isDirectory() ||
+      (st.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isDirectory());
+    if (!isDir) throw new UserError(`output folder ${target} exists and is not a folder`);
+    if (readdirSync(abs).length > 0) {
+      if (!force)
+        throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
+      assertReplaceable(abs, { kind, inputs, replacing: true });
+    }
+    return true;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    if (errnoCode(err) === 'ENOTDIR')
+      throw new UserError(
+        `cannot write output folder ${target}: a part of the path is a file, not a folder`,
+      );
+    if (errnoCode(err) !== 'ENOENT') throw cannotWrite(target, errnoReason(err), errnoCode(err));
+    return false;
+  }
+}
+
+/**
+ * Creates the hidden staging folder for `name` in `parent` and returns its path; on failure
+ * removes the parent folders recorded in `created` and throws a SystemError.
+ */
+function createStaging(target: string, parent: string, name: string, created: string[]): string {
+  // Not mkdtemp: it creates the folder with mode 0700, which would become the mode of the
+  // final output folder; mkdir honours the user's umask like any other folder they create.
+  for (let attempt = 0; ; attempt++) {
+    const candidate = join(parent, stagingName(name, randomBytes(6).toString('hex')));
+    try {
+      mkdirSync(candidate);
+      return candidate;
+    } catch (err) {
+      if (errnoCode(err) === 'EEXIST' && attempt < 10) continue;
+      removeCreated(created);
+      throw cannotWrite(
+        target,
+        `cannot create a folder in ${parent}: ${errnoReason(err)}`,
+        errnoCode(err),
+      );
+    }
+  }
+}
+
+/**
+ * Replaces the non-empty folder `abs` by `staging` (--force): the old folder is renamed to a
+ * hidden `.<name>.old-<pid>-<hex>` next to it first, and renamed back if the second rename
+ * fails. Returns the old folder's new path, for the caller to remove once committed. Throws
+ * a SystemError naming `target` when a rename fails.
+ */
+function swapIntoPlace(target: string, abs: string, staging: string): string {
+  const old = join(
+    dirname(abs),
+    `.${basename(abs)}.old-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
+  try {
+    renameSync(abs, old);
+  } catch (err) {
+    throw cannotWrite(
+      target,
+      `cannot move the old folder away: ${errnoReason(err)}`,
+      errnoCode(err),
+    );
+  }
+  try {
+    renameSync(staging, abs);
+  } catch (err) {
+    try {
+      renameSync(old, abs);
+    } catch {
+      // The old results stay in `old` for the user; the error below names the target.
+    }
+    throw cannotWrite(target, errnoReason(err), errnoCode(err));
+  }
+  return old;
+}
+
+/**
+ * Renames `staging` to `abs`, which is absent or (`exists`) an empty folder. Throws a
+ * UserError when the target was filled while the command ran, a SystemError otherwise.
+ */
+function moveIntoPlace(target: string, abs: string, staging: string, exists: boolean): void {
+  try {
+    // An empty target may be replaced without --force; rmdir first because rename onto
+    // an existing folder fails on Windows. rmdir refuses if it has been filled meanwhile.
+    if (exists) rmdirSync(abs);
+    renameSync(staging, abs);
+  } catch (err) {
+    const c = errnoCode(err);
+    if (c === 'ENOTEMPTY' || c === 'EEXIST' || c === 'ENOTDIR' || c === 'EISDIR') {
+      throw new UserError(
+        `output folder ${target} appeared while the command was running and is not empty; use --force to replace it`,
+      );
+    }
+    throw cannotWrite(target, errnoReason(err), c);
+  }
+}
+
 function removeCreated(created: string[]): void {
   for (let i = created.length - 1; i >= 0; i--) {
     try {
@@ -246,7 +289,10 @@ function removeCreated(created: string[]): void {
   }
 }
 
-/** Creates a folder and its missing parents, with the same errors as prepareOutputDir (for the sweep's resumable folder). */
+/**
+ * Creates a folder and its missing parents, with the same errors as prepareOutputDir (for the
+ * sweep's resumable folder).
+ */
 export function ensureFolder(dir: string, target: string): void {
   ensureDir(resolve(dir), [], target);
 }

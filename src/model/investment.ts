@@ -16,7 +16,10 @@ import { networkBacking } from './networks.js';
 import { irreplaceability } from './sanctions.js';
 import { DESIGN, MARKETING, N_FUNCTIONS, type Supplier, type World } from './state.js';
 
-/** Sanction risk the supplier perceives in function f: its sales in captive ties with buyers guarding f, weighted by replaceability. */
+/**
+ * Sanction risk the supplier perceives in function f: its sales in captive ties with buyers
+ * guarding f, weighted by replaceability.
+ */
 export function sanctionRisk(s: Supplier, f: number, world: World): number {
   return sanctionRisks(s, world)[f];
 }
@@ -35,7 +38,10 @@ export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0,
   return risk;
 }
 
-/** Investment productivity: a strong home innovation system (design schools, test labs, export promotion) makes upgrading cheaper. */
+/**
+ * Investment productivity: a strong home innovation system (design schools, test labs, export
+ * promotion) makes upgrading cheaper.
+ */
 export function investmentEfficiency(world: World): number {
   const { model: m, environment } = world.scenario;
   return Math.max(

@@ -32,7 +32,10 @@ export function transferIntensity(r: Relationship, f: number, m: ModelParams): n
   return rate;
 }
 
-/** Position of a relationship type in RELATIONSHIP_TYPES (a switch: cheaper than a string-keyed lookup in a hot loop). */
+/**
+ * Position of a relationship type in RELATIONSHIP_TYPES (a switch: cheaper than a string-keyed
+ * lookup in a hot loop).
+ */
 export function typeIndex(type: RelationshipType): number {
   switch (type) {
     case 'market':

@@ -20,7 +20,10 @@ import {
   type World,
 } from './state.js';
 
-/** Capable producer (process and product above the threshold) that has supplied lead firms long enough, yet still OEM. */
+/**
+ * Capable producer (process and product above the threshold) that has supplied lead firms long
+ * enough, yet still OEM.
+ */
 export function isLockedIn(s: Supplier, m: ModelParams, dt: number): boolean {
   return lockinEligible(s, m, dt) && isCapableProducer(s, m) && s.role === OEM;
 }

@@ -122,7 +122,10 @@ export interface Supplier {
   partnerPool: Partner[];
 
   // Flows of the current step.
-  /** Capacity times capability to the buyers' concentration power: the supplier's factor of every allocation score this step. */
+  /**
+   * Capacity times capability to the buyers' concentration power: the supplier's factor of every
+   * allocation score this step.
+   */
   orderAppeal: number;
   /** Most any one lead firm may take from the supplier this step (orders.ts perBuyerLimit), units/step. */
   buyerLimit: number;

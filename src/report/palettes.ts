@@ -1,7 +1,8 @@
 /**
  * Colours of the report, declared once per meaning so that a colour means one thing across all
  * figures of a report: supplier functions, roles, relationship governance types, supplier
- * groups, events, sensitivity indices and validation results each have their own palette, and
+ * groups, events, relationship end causes, sensitivity indices and validation results each have
+ * their own palette, and
  * no colour appears in two palettes (a test checks both).
  *
  * Ordered categories (roles OEM → ODM → OBM, governance from market to hierarchy) use light-to-
@@ -40,10 +41,11 @@ export const ROLE_PALETTE = palette([
 
 /**
  * Relationship governance, ordered by the lead firm's control from market to hierarchy
- * (Humphrey & Schmitz, 2002; ColorBrewer Greens).
+ * (Humphrey & Schmitz, 2002; ColorBrewer Greens). Used for stacked areas and for lines
+ * (retention, spell survival), so its lightest green is still visible as a line on white.
  */
 export const GOVERNANCE_PALETTE = palette([
-  ['market', '#bae4b3'],
+  ['market', '#a1d99b'],
   ['network', '#74c476'],
   ['quasi-hierarchy', '#31a354'],
   ['hierarchy', '#006d2c'],
@@ -76,6 +78,20 @@ export const EVENT_PALETTE = palette([
 ]);
 
 /**
+ * Causes that ended a relationship spell (RELATIONSHIP_END_CAUSES in src/model/state.ts), and
+ * spells still active at the last step in light grey (ColorBrewer Dark2, unordered).
+ */
+export const END_CAUSE_PALETTE = palette([
+  ['dropped_requirements', '#1b9e77'],
+  ['sanctioned', '#d95f02'],
+  ['succession', '#7570b3'],
+  ['supplier_exit', '#e7298a'],
+  ['re_sourced', '#66a61e'],
+  ['displaced', '#e6ab02'],
+  ['still active', '#bdbdbd'],
+]);
+
+/**
  * Sensitivity indices: the main index (S1, mu*) mid grey, its companion (ST, sigma) light grey;
  * a figure shows one pair, and the black whiskers stay visible on both.
  */
@@ -99,6 +115,7 @@ export const PALETTES = {
   governance: GOVERNANCE_PALETTE,
   group: { domain: [], range: GROUP_COLOURS } as Palette,
   event: EVENT_PALETTE,
+  endCause: END_CAUSE_PALETTE,
   index: INDEX_PALETTE,
   result: RESULT_PALETTE,
   single: { domain: [], range: [SINGLE_COLOUR] } as Palette,

@@ -1,9 +1,10 @@
 /**
  * Resolution of scenarios, derived from the parameter registry.
  *
- * A raw scenario (the parsed file) is checked by check-raw.ts, then resolved in this order: registry defaults, file values, `--set` overrides, `--seed` /
- * `--steps`. Every error is a one-line ScenarioError naming the source, position, dotted path,
- * what was expected and what was found.
+ * A raw scenario (the parsed file) is checked by check-raw.ts, then resolved in this order:
+ * registry defaults, file values, `--set` overrides, `--seed` / `--steps`. Every error is a
+ * one-line ScenarioError naming the source, position, dotted path, what was expected and what
+ * was found.
  */
 import { closest, distance } from 'fastest-levenshtein';
 import { ScenarioError } from './errors.js';

@@ -45,6 +45,41 @@ describe('EtaEstimator', () => {
     expect(e.etaSeconds(3)).toBeCloseTo(7, 6);
   });
 
+  it("anchors after the workers' compile-slowed first runs (warmup)", () => {
+    // 100 runs on 2 workers; each worker's first two runs take 2 s and 1 s, later runs 0.4 s
+    // (the shape of V8's compilation in a fresh worker thread), so the steady pace is 5 runs/s.
+    const finishes: number[] = [];
+    for (let w = 0; w < 2; w++) {
+      let t = 1000 + w * 50;
+      for (const d of [2000, 1000, ...Array<number>(48).fill(400)]) finishes.push((t += d));
+    }
+    finishes.sort((a, b) => a - b);
+    const cold = new EtaEstimator(100);
+    const warm = new EtaEstimator(100, 0, 20_000, 4);
+    let done = 0;
+    for (const t of finishes.slice(0, 8)) {
+      done++;
+      cold.observe(t, done);
+      warm.observe(t, done);
+    }
+    // Anchored at the first run, the rate mixes in the slow second runs: 7 runs in 1.85 s.
+    expect(cold.rate()).toBeCloseTo(7 / 1.85, 6);
+    expect(warm.rate()).toBeCloseTo(5, 6);
+    expect(warm.etaSeconds(8)).toBeCloseTo(92 / 5, 6);
+  });
+
+  it('needs two completions after the warmup anchor, and caps the warmup at half the work left', () => {
+    const e = new EtaEstimator(100, 0, 20_000, 4);
+    for (let done = 1; done <= 5; done++) e.observe(done * 1000, done);
+    expect(e.rate()).toBeNull();
+    e.observe(6000, 6);
+    expect(e.rate()).toBeCloseTo(1, 6);
+    // 10 runs left on 64 workers: the anchor is the 5th run of this process, not the 128th.
+    const short = new EtaEstimator(30, 20, 20_000, 128);
+    for (let done = 21; done <= 27; done++) short.observe(done * 1000, done);
+    expect(short.rate()).toBeCloseTo(1, 6);
+  });
+
   it('follows a change of pace within its window', () => {
     // Validation: quick experiments first (10 runs/s), then slow ones (1 run/s).
     const e = new EtaEstimator(1000, 0, 20_000);

@@ -184,7 +184,8 @@ describe('investment (process 5)', () => {
     return { world, s };
   }
 
-  // Process 5 (docs/ODD.md §7.6): a dependent supplier weighs the risk that upgrading into its buyer's core triggers sanction.
+  // Process 5 (docs/ODD.md §7.6): a dependent supplier weighs the risk that upgrading into its
+  // buyer's core triggers sanction.
   it('a supplier selling most to a design-guarding quasi tie gets a lower design weight than a diversified one', () => {
     const dep = dependentWorld(0.9);
     const div = dependentWorld(0.15);

@@ -5,13 +5,14 @@
  * criteria, shared y axes for shares in sweep figures, the Morris axis's unit, rounding and
  * alignment of numbers in report.html, and counts with the right plural.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Figure, plural, timeAxis, yearTitle } from '../../src/report/figure.js';
-import { readManifest, readUnits } from '../../src/report/data.js';
+import { readCsv, readManifest, readUnits } from '../../src/report/data.js';
+import { relationshipFigures } from '../../src/report/figures/relationships.js';
 import { runFigures } from '../../src/report/figures/run.js';
 import { readSensitivity, sensitivityFigures } from '../../src/report/figures/sensitivity.js';
 import { isBoundedMetric, loadSweep, sweepFigures } from '../../src/report/figures/sweep.js';
@@ -22,7 +23,9 @@ import {
   scaleBound,
 } from '../../src/report/figures/validation.js';
 import { buildHtml } from '../../src/report/html.js';
+import { RELATIONSHIP_END_CAUSES } from '../../src/model/state.js';
 import {
+  END_CAUSE_PALETTE,
   FUNCTION_PALETTE,
   GOVERNANCE_PALETTE,
   GROUP_COLOURS,
@@ -72,8 +75,38 @@ function colourPairs(f: Figure): [string, string][] {
   return pairs;
 }
 
+/**
+ * A run folder for the relationship figures: retention of every type over two years
+ * (timeseries.csv) and one spell of every type ended by every cause, plus active spells
+ * (relationships.csv).
+ */
+function makeRelationshipRun(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const types = ['market', 'network', 'quasi_hierarchy', 'hierarchy'];
+  writeFileSync(
+    join(dir, 'timeseries.csv'),
+    stringify([
+      ['step', ...types.map((t) => `retention_${t}`)],
+      ...Array.from({ length: 9 }, (_, step) => [
+        step,
+        ...types.map((_, i) => (step < 4 ? '' : 0.5 + i / 10)),
+      ]),
+    ]),
+  );
+  const causes = [...RELATIONSHIP_END_CAUSES, ''];
+  writeFileSync(
+    join(dir, 'relationships.csv'),
+    stringify([
+      ['type_start', 'type_end', 'start_step', 'end_step', 'end_cause', 'volume', 'mean_markup'],
+      ...types.flatMap((t) => causes.map((c) => [t, t, 0, c === '' ? '' : 6, c, 3, 0.2])),
+    ]),
+  );
+  return dir;
+}
+
 let root: string;
 let run: string, grouped: string, sweep: string, morris: string, validation: string;
+let relationships: string;
 beforeAll(() => {
   root = tempDir('gvc-figures-');
   run = makeRun(join(root, 'run'));
@@ -81,6 +114,7 @@ beforeAll(() => {
   sweep = makeSweep(join(root, 'sweep'));
   morris = makeSensitivity(join(root, 'morris'), 'morris');
   validation = makeValidation(join(root, 'validation'));
+  relationships = makeRelationshipRun(join(root, 'relationships'));
 });
 afterAll(cleanupTemp);
 
@@ -97,8 +131,15 @@ describe('palettes', () => {
   });
 
   it('are the ones every figure uses: a category has one colour in all figures', () => {
+    const rel = relationshipFigures(
+      relationships,
+      readCsv(join(relationships, 'timeseries.csv')),
+      4,
+    ).figures;
+    expect(rel.map((f) => f.id)).toEqual(['retention', 'spell-survival', 'markups', 'end-causes']);
     const figures = [
       ...runFigures(grouped, readManifest(grouped)),
+      ...rel,
       ...sensitivityFigures(readSensitivity(morris), ['share_oem']),
       forestFigure(readValidation(validation)),
     ];
@@ -124,10 +165,22 @@ describe('palettes', () => {
         seen.set(category, c);
       }
     }
-    // Functions (two figures), roles (two), governance, events, groups, indices, results.
-    for (const c of [...FUNCTION_PALETTE.domain, ...ROLE_PALETTE.domain, 'exporters', 'PASS'])
+    // Functions (two figures), roles (two), governance (the stack, retention, survival,
+    // markups), events, end causes, groups, indices, results.
+    for (const c of [
+      ...FUNCTION_PALETTE.domain,
+      ...ROLE_PALETTE.domain,
+      ...GOVERNANCE_PALETTE.domain,
+      ...END_CAUSE_PALETTE.domain,
+      'exporters',
+      'PASS',
+    ])
       expect(seen.has(c), c).toBe(true);
     expect(n).toBeGreaterThan(20);
+  });
+
+  it('name every cause that can end a spell, so that none is drawn without its colour', () => {
+    expect(END_CAUSE_PALETTE.domain).toEqual([...RELATIONSHIP_END_CAUSES, 'still active']);
   });
 
   it('list the stacked categories in the order of the stack, from the top', () => {
@@ -178,8 +231,15 @@ describe('time axes', () => {
 
 describe('captions', () => {
   it('describe what is plotted and draw no conclusion the data did not give', () => {
+    const rel = relationshipFigures(
+      relationships,
+      readCsv(join(relationships, 'timeseries.csv')),
+      4,
+    ).figures;
+    expect(rel.map((f) => f.id)).toEqual(['retention', 'spell-survival', 'markups', 'end-causes']);
     const figures = [
       ...runFigures(grouped, readManifest(grouped)),
+      ...rel,
       ...sensitivityFigures(readSensitivity(morris), ['share_oem']),
       forestFigure(readValidation(validation)),
     ];

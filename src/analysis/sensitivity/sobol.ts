@@ -3,7 +3,8 @@
  * `SALib.analyze.sobol.analyze` (estimators, output standardisation and bootstrap):
  *
  *   first order  S_j  = mean( f(B) (f(AB_j) - f(A)) ) / V            Saltelli et al. (2010), Table 2 (b)
- *   total order  ST_j = mean( (f(A) - f(AB_j))^2 ) / (2V)             Jansen (1999); Saltelli et al. (2010), Table 2 (f)
+ *   total order  ST_j = mean( (f(A) - f(AB_j))^2 ) / (2V)            Jansen (1999);
+ *                                                                     Saltelli et al. (2010), Table 2 (f)
  *   second order S_jl = mean( f(BA_j) f(AB_l) - f(A) f(B) ) / V - S_j - S_l    Saltelli (2002)
  *
  * with V the (population) variance of the 2N outputs f(A) ∪ f(B). Outputs are first

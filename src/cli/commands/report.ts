@@ -1,4 +1,7 @@
-/** `gvc report <dir>`: figures (SVG) and a self-contained report.html for a run, sweep, sensitivity or validation folder. */
+/**
+ * `gvc report <dir>`: figures (SVG) and a self-contained report.html for a run, sweep,
+ * sensitivity or validation folder.
+ */
 import type { Command } from 'commander';
 import { plural } from '../../report/figure.js';
 

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { type Figure, timeAxis, withTheme } from '../figure.js';
 import { isFile, num, readCsv, requireColumns, type Row, type Table } from '../data.js';
+import { colourScale, END_CAUSE_PALETTE, GOVERNANCE_PALETTE } from '../palettes.js';
 
 const TYPES = [
   ['market', 'market'],
@@ -17,6 +18,23 @@ const TYPES = [
 ] as const;
 const LABEL = new Map<string, string>(TYPES);
 const TYPE_ORDER = TYPES.map((t) => t[1]);
+
+/**
+ * Colour and dash of a line per relationship type: the governance palette of the stacked
+ * governance figure (a type has one colour in every figure), and a dash so that lines do not
+ * depend on colour alone.
+ */
+function typeLines(field: string, title: string) {
+  return {
+    color: { field, type: 'nominal', title, scale: colourScale(GOVERNANCE_PALETTE) },
+    strokeDash: {
+      field,
+      type: 'nominal',
+      title,
+      scale: { domain: [...GOVERNANCE_PALETTE.domain] },
+    },
+  } as const;
+}
 const RELATIONSHIP_COLUMNS = [
   'type_start',
   'type_end',
@@ -66,7 +84,7 @@ function retentionFigure(ts: Table, stepsPerYear: number | undefined): Figure | 
           title: 'share of ties kept one year later',
           scale: { domain: [0, 1] },
         },
-        color: { field: 'type', type: 'nominal', title: 'type a year earlier', sort: TYPE_ORDER },
+        ...typeLines('type', 'type a year earlier'),
       },
     }),
   };
@@ -122,7 +140,7 @@ function survivalFigure(rel: Table, lastStep: number, stepsPerYear: number): Fig
           title: 'share of spells lasting that long',
           scale: { domain: [0, 1] },
         },
-        color: { field: 'type', type: 'nominal', title: 'type at the start', sort: TYPE_ORDER },
+        ...typeLines('type', 'type at the start'),
         tooltip: [{ field: 'at_risk', type: 'quantitative', title: 'spells at risk' }],
       },
     }),
@@ -142,11 +160,26 @@ function markupFigure(rel: Table): Figure {
     spec: withTheme({
       title: 'Markups by relationship type',
       data: { values },
-      // Whiskers to the extremes: Tukey whiskers draw an outlier layer that is empty (and warns) when no spell lies beyond them.
+      // Whiskers to the extremes: Tukey whiskers draw an outlier layer that is empty (and warns)
+      // when no spell lies beyond them.
       mark: { type: 'boxplot', extent: 'min-max', size: 28 },
+      // One 80-pixel band per type, so the 28-pixel boxes and horizontal labels fit.
+      width: { step: 80 },
       encoding: {
-        x: { field: 'type', type: 'nominal', title: 'type at the end', sort: TYPE_ORDER },
+        x: {
+          field: 'type',
+          type: 'nominal',
+          title: 'type at the end',
+          sort: TYPE_ORDER,
+          axis: { labelAngle: 0 },
+        },
         y: { field: 'mean_markup', type: 'quantitative', title: 'mean markup (price / cost − 1)' },
+        color: {
+          field: 'type',
+          type: 'nominal',
+          scale: colourScale(GOVERNANCE_PALETTE),
+          legend: null,
+        },
       },
     }),
   };
@@ -174,7 +207,12 @@ function endCauseFigure(rel: Table): Figure {
       encoding: {
         y: { field: 'type', type: 'nominal', title: 'type at the end', sort: TYPE_ORDER },
         x: { field: 'spells', type: 'quantitative', aggregate: 'sum', title: 'spells (count)' },
-        color: { field: 'cause', type: 'nominal', title: 'end cause' },
+        color: {
+          field: 'cause',
+          type: 'nominal',
+          title: 'end cause',
+          scale: colourScale(END_CAUSE_PALETTE),
+        },
       },
     }),
   };
