@@ -74,6 +74,22 @@ export function checkDesignRecord(raw: Record<string, unknown>, file: string): D
             ),
         );
       if (!ok) bad('layout.layout.steps', `one list of ${k} moves per trajectory, matching cells`);
+      // The realised changes of integer factors, which the elementary effects divide by.
+      const changes = l!.changes;
+      if (
+        changes !== undefined &&
+        !(
+          Array.isArray(changes) &&
+          changes.length === (steps as unknown[]).length &&
+          changes.every(
+            (t) =>
+              Array.isArray(t) &&
+              t.length === k &&
+              t.every((c) => typeof c === 'number' && Number.isFinite(c)),
+          )
+        )
+      )
+        bad('layout.layout.changes', `one list of ${k} numbers per trajectory`);
     } else bad('layout.kind', 'sobol or morris');
   }
   return raw as unknown as DesignRecord;
