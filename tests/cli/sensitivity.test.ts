@@ -224,7 +224,9 @@ describe('design options are checked when the file is read', () => {
     const r = gvc('sweep', 'odd.yaml', '--out', 'odd', '--quiet');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/sweep\.levels/);
+    expect(r.stderr).toMatch(
+      /sweep\.levels: expected an even whole number.*found 5\. Did you mean "4"\?/,
+    );
     expect(existsSync(join(tmp, 'odd'))).toBe(false);
     expect(existsSync(join(tmp, 'odd.partial'))).toBe(false);
   });
