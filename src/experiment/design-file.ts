@@ -37,6 +37,8 @@ export function checkDesignRecord(raw: Record<string, unknown>, file: string): D
     const m = isStr(raw.shard) ? /^(\d+)\/(\d+)$/.exec(raw.shard) : null;
     if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) bad('shard', 'null or "i/n"');
   }
+  if (raw.common_random_numbers !== undefined && typeof raw.common_random_numbers !== 'boolean')
+    bad('common_random_numbers', 'true, false or absent');
   const layout = raw.layout as { kind?: unknown; layout?: Record<string, unknown> } | null;
   if (layout !== null && layout !== undefined) {
     const l = layout.layout;

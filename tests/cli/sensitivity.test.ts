@@ -201,9 +201,12 @@ describe('common random numbers', () => {
   it('remove seed noise from the Saltelli differences: a seed-only metric gets ST = 0', () => {
     writeFileSync(join(tmp, 'crn.yaml'), scenario('crn', '  common_random_numbers: true'));
     writeFileSync(join(tmp, 'plain.yaml'), scenario('plain', ''));
+    const notes: Record<string, string> = {};
     for (const n of ['crn', 'plain']) {
-      expect(gvc('sweep', `${n}.yaml`, '--out', n, '--reps', '1', '--quiet').code).toBe(0);
-      expect(gvc('sensitivity', n, '--metric', 'exchange_rate', '--quiet').code).toBe(0);
+      expect(gvc('sweep', `${n}.yaml`, '--out', n, '--quiet').code).toBe(0);
+      const r = gvc('sensitivity', n, '--metric', 'exchange_rate');
+      expect(r.code).toBe(0);
+      notes[n] = r.stderr;
     }
     const st = (n: string) =>
       csv(n, 'sensitivity.csv')
@@ -212,6 +215,15 @@ describe('common random numbers', () => {
     // Without CRN the noise is attributed to the factors (ST well above 0 for each).
     for (const v of st('plain')) expect(v).toBeGreaterThan(0.1);
     expect(st('crn')).toEqual([0, 0, 0]);
+    // The folder records the option, and the noise note does not recommend what is in use.
+    const design = (n: string) => JSON.parse(readFileSync(join(tmp, n, 'design.json'), 'utf8'));
+    expect(design('crn').common_random_numbers).toBe(true);
+    expect('common_random_numbers' in design('plain')).toBe(false);
+    expect(notes.plain).toMatch(/exchange_rate: \d+% .* use sweep\.common_random_numbers/);
+    expect(notes.crn).toMatch(
+      /exchange_rate: \d+% of the variance of cell means is seed noise; with common random numbers/,
+    );
+    expect(notes.crn).not.toMatch(/use sweep\.common_random_numbers/);
   });
 });
 
