@@ -141,7 +141,7 @@ export const SENSITIVITY_METRICS_COLUMNS: readonly ColumnSpec[] = [
     type: 'number',
     unit: 'share',
     description:
-      'Share of the variance of cell means (what S1, ST, mu* decompose) expected from seed noise alone: mean over cells of (pooled within-cell variance / replicates) / variance of the cell means, capped at 1. Near 1 the indices mostly measure noise: add replications or use sweep.common_random_numbers.',
+      "Share of the variance of cell means (what S1, ST, mu* decompose) expected from seed noise alone: mean over cells of (pooled within-cell variance / replicates) / variance of the cell means, capped at 1. Near 1 the indices mostly measure noise: add replications or use sweep.common_random_numbers (under which the noise the runs of a block share cancels from the estimators' differences, though not from the variance Sobol' indices divide by).",
   },
 ];
 
@@ -508,10 +508,20 @@ export async function sensitivityRows(
     status.analysed = true;
     status.reason = qualifier;
     if (qualifier) notes.push(`${m}: ${qualifier}`);
-    if (noise.means !== null && noise.means > 0.5)
+    if (noise.means !== null && noise.means > 0.5) {
+      const pct = `${m}: ${Math.round(noise.means * 100)}% of the variance of cell means is seed noise`;
+      // Under common random numbers the noise a block's runs share cancels from the
+      // differences the estimators take, so recommending them would be wrong; what is left
+      // is the noise in the variance Sobol' indices divide by, and any noise that differs
+      // between the runs of a block.
       notes.push(
-        `${m}: ${Math.round(noise.means * 100)}% of the variance of cell means is seed noise; its indices mostly measure noise (add replications or use sweep.common_random_numbers)`,
+        !design.common_random_numbers
+          ? `${pct}; its indices mostly measure noise (add replications or use sweep.common_random_numbers)`
+          : method === 'sobol'
+            ? `${pct}; with common random numbers it largely cancels from the estimators' differences but not from the variance they divide by, so the indices are shares of a variance that is mostly noise (add replications)`
+            : `${pct}; with common random numbers it largely cancels from the elementary effects, which are differences within a trajectory (add replications to check)`,
       );
+    }
   });
   onMetric?.(metrics.length, metrics.length);
   return { rows, metrics: statuses, notes };

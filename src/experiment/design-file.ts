@@ -37,6 +37,8 @@ export function checkDesignRecord(raw: Record<string, unknown>, file: string): D
     const m = isStr(raw.shard) ? /^(\d+)\/(\d+)$/.exec(raw.shard) : null;
     if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) bad('shard', 'null or "i/n"');
   }
+  if (raw.common_random_numbers !== undefined && typeof raw.common_random_numbers !== 'boolean')
+    bad('common_random_numbers', 'true, false or absent');
   const layout = raw.layout as { kind?: unknown; layout?: Record<string, unknown> } | null;
   if (layout !== null && layout !== undefined) {
     const l = layout.layout;
@@ -74,6 +76,22 @@ export function checkDesignRecord(raw: Record<string, unknown>, file: string): D
             ),
         );
       if (!ok) bad('layout.layout.steps', `one list of ${k} moves per trajectory, matching cells`);
+      // The realised changes of integer factors, which the elementary effects divide by.
+      const changes = l!.changes;
+      if (
+        changes !== undefined &&
+        !(
+          Array.isArray(changes) &&
+          changes.length === (steps as unknown[]).length &&
+          changes.every(
+            (t) =>
+              Array.isArray(t) &&
+              t.length === k &&
+              t.every((c) => typeof c === 'number' && Number.isFinite(c)),
+          )
+        )
+      )
+        bad('layout.layout.changes', `one list of ${k} numbers per trajectory`);
     } else bad('layout.kind', 'sobol or morris');
   }
   return raw as unknown as DesignRecord;

@@ -145,7 +145,12 @@ export function parseSweepSpec(
   const levels = integer('sweep.levels', r.levels, 2, 4);
   // Odd p puts a Morris step x* + Δ off the grid (Morris 1991 takes p even).
   if (design === 'morris' && levels % 2 !== 0)
-    fail('sweep.levels', 'an even whole number >= 2 (Morris grid levels)', show(r.levels));
+    fail(
+      'sweep.levels',
+      'an even whole number >= 2 (Morris grid levels)',
+      show(r.levels),
+      String(levels - 1),
+    );
   const flag = (key: string, designs: readonly DesignName[]): boolean => {
     const v = r[key];
     if (v === undefined) return false;

@@ -114,6 +114,11 @@ export interface DesignRecord {
   shard: string | null;
   /** How to read the outputs back for sensitivity analysis (sobol and morris designs). */
   layout: SweepPlan['layout'];
+  /**
+   * true when the runs of one Saltelli block / Morris trajectory share their seeds
+   * (sweep.common_random_numbers); absent otherwise, as in older records.
+   */
+  common_random_numbers?: boolean;
   /** The program that made the runs; resume and merge refuse another (see provenance.ts). */
   program?: ProgramIdentity;
 }
@@ -167,6 +172,8 @@ export function designRecord(
     by_group: outputs.byGroup,
     shard: shardText,
     layout: plan.layout,
+    // Written only when set, so the records of other sweeps stay as they were.
+    ...(plan.seedBlock > 1 ? { common_random_numbers: true } : {}),
     program: currentProgram(),
   };
 }

@@ -85,6 +85,29 @@ describe('Morris screening', () => {
     expect(large.muStarConf[0]).toBeLessThan(small.muStarConf[0] / 2);
   });
 
+  it('k = 1: one factor, one step per trajectory; mu* is the slope per full range', () => {
+    const design = morrisDesign([{ name: 'x', lower: 2, upper: 4 }], 6, seedrandom('k1'));
+    expect(design.rows).toHaveLength(12);
+    // y = 1.5 x on [2, 4]: a full-range change moves y by 3; sigma 0 (linear).
+    const res = analyzeMorris(
+      design,
+      design.rows.map(([x]) => 1.5 * x),
+    );
+    expect(res.muStar[0]).toBeCloseTo(3, 12);
+    expect(res.sigma[0]).toBeCloseTo(0, 12);
+    expect(res.muStarBootstrap[0].lower).toBeCloseTo(3, 12);
+  });
+
+  it('zero variance: a constant output gives mu = mu* = sigma = 0 (as SALib), never NaN', () => {
+    const design = morrisDesign(unitBounds(3), 5, seedrandom('const'));
+    const res = analyzeMorris(
+      design,
+      design.rows.map(() => 0.333333),
+    );
+    for (const v of [...res.mu, ...res.muStar, ...res.sigma]) expect(v).toBe(0);
+    for (const b of res.muStarBootstrap) expect([b.lower, b.upper]).toEqual([0, 0]);
+  });
+
   it('elementary effects follow the step metadata, not row differences of other factors', () => {
     const design = morrisDesign(unitBounds(3), 3, seedrandom('ee'));
     const y = design.rows.map(([x1, x2, x3]) => x1 + 10 * x2 + 100 * x3);

@@ -108,6 +108,32 @@ describe('gvc sensitivity on a small sobol sweep with second order', () => {
     ).not.toMatch(/empty when the metric does not vary/);
   });
 
+  it('A and B constant but one AB cell not: the indices are undefined, said in the file and on stderr (kind 1)', () => {
+    // The sweep that showed the bug: a share constant in the A and B blocks and different in
+    // one AB block. Every Sobol' estimator divides by Var(f(A) ∪ f(B)) = 0; the one-pass
+    // variance made that ±1e-19 and wrote S1 = 8.6e14, ST = −3.3e17.
+    cpSync(join(tmp, 'so'), join(tmp, 'flat'), { recursive: true });
+    const runs = csv('flat', 'runs.csv');
+    // Blocks of 2k + 2 = 8 cells (A, AB_1..AB_3, BA_1..BA_3, B): cell 18 is AB_1 of block 3.
+    for (const r of runs) r.share_rel_network = r.cell_id === '18' ? '0.5' : '0.333333';
+    writeFileSync(
+      join(tmp, 'flat', 'runs.csv'),
+      stringify(runs, { header: true, columns: Object.keys(runs[0]) }),
+    );
+    const r = gvc('sensitivity', 'flat', '--metric', 'share_rel_network');
+    expect(r.code).toBe(0);
+    const rows = csv('flat', 'sensitivity.csv');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ metric: 'share_rel_network', value: '', ci95_low: '' });
+    expect(rows[0].note).toMatch(/A and B samples do not vary/);
+    expect(csv('flat', 'sensitivity-metrics.csv')[0]).toMatchObject({
+      analysed: 'FALSE',
+      reason: rows[0].note,
+    });
+    expect(r.stderr).toContain(`share_rel_network: not analysed: ${rows[0].note}`);
+    expect(r.stdout).toMatch(/wrote 0 indices for 0 of 1 metrics/);
+  });
+
   it('a run without a value: the metric is not analysed by default, flagged with --missing available', () => {
     cpSync(join(tmp, 'so'), join(tmp, 'gap'), { recursive: true });
     const runs = csv('gap', 'runs.csv');
@@ -130,13 +156,57 @@ describe('gvc sensitivity on a small sobol sweep with second order', () => {
   });
 });
 
+describe('Morris effects of an integer factor, read back from design.json (kind 3)', () => {
+  it('divide by the change the runs received: y = ties + 3 ipr gives mu* = 2 and 3 exactly', () => {
+    // network_ties in [0, 2] with p = 4 levels: the grid values 0, 1/3, 2/3, 1 become 0, 1, 1,
+    // 2, so every step of Δ = 2/3 moves the factor by 1 (half its range). Dividing by Δ gave
+    // mu* = 1 / (2/3) = 1.5 per full range; the realised change gives 1 / 0.5 = 2.
+    writeFileSync(
+      join(tmp, 'mi.yaml'),
+      scenario('mi', '').replace('design: sobol', 'design: morris'),
+    );
+    expect(gvc('sweep', 'mi.yaml', '--out', 'mi', '--workers', '1', '--quiet').code).toBe(0);
+    const runs = csv('mi', 'runs.csv');
+    for (const r of runs)
+      r.mean_process = String(
+        Number(r['suppliers.smes.intent.network_ties']) +
+          3 * Number(r['environment.ipr_protection']),
+      );
+    writeFileSync(
+      join(tmp, 'mi', 'runs.csv'),
+      stringify(runs, { header: true, columns: Object.keys(runs[0]) }),
+    );
+    expect(gvc('sensitivity', 'mi', '--metric', 'mean_process', '--quiet').code).toBe(0);
+    const muStar = Object.fromEntries(
+      csv('mi', 'sensitivity.csv')
+        .filter((x) => x.index === 'mu_star')
+        .map((x) => [x.factor, Number(x.value)]),
+    );
+    expect(muStar).toEqual({
+      'model.prices.unit_cost': 0,
+      'environment.ipr_protection': 3,
+      'suppliers.smes.intent.network_ties': 2,
+    });
+    // The changes are read back checked: a damaged list is a one-line error, not NaN indices.
+    const design = JSON.parse(readFileSync(join(tmp, 'mi', 'design.json'), 'utf8'));
+    design.layout.layout.changes[0] = [0.5];
+    writeFileSync(join(tmp, 'mi', 'design.json'), JSON.stringify(design));
+    const bad = gvc('sensitivity', 'mi', '--metric', 'mean_process');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/design\.json: layout\.layout\.changes: expected one list of 3/);
+  });
+});
+
 describe('common random numbers', () => {
   it('remove seed noise from the Saltelli differences: a seed-only metric gets ST = 0', () => {
     writeFileSync(join(tmp, 'crn.yaml'), scenario('crn', '  common_random_numbers: true'));
     writeFileSync(join(tmp, 'plain.yaml'), scenario('plain', ''));
+    const notes: Record<string, string> = {};
     for (const n of ['crn', 'plain']) {
-      expect(gvc('sweep', `${n}.yaml`, '--out', n, '--reps', '1', '--quiet').code).toBe(0);
-      expect(gvc('sensitivity', n, '--metric', 'exchange_rate', '--quiet').code).toBe(0);
+      expect(gvc('sweep', `${n}.yaml`, '--out', n, '--quiet').code).toBe(0);
+      const r = gvc('sensitivity', n, '--metric', 'exchange_rate');
+      expect(r.code).toBe(0);
+      notes[n] = r.stderr;
     }
     const st = (n: string) =>
       csv(n, 'sensitivity.csv')
@@ -145,6 +215,15 @@ describe('common random numbers', () => {
     // Without CRN the noise is attributed to the factors (ST well above 0 for each).
     for (const v of st('plain')) expect(v).toBeGreaterThan(0.1);
     expect(st('crn')).toEqual([0, 0, 0]);
+    // The folder records the option, and the noise note does not recommend what is in use.
+    const design = (n: string) => JSON.parse(readFileSync(join(tmp, n, 'design.json'), 'utf8'));
+    expect(design('crn').common_random_numbers).toBe(true);
+    expect('common_random_numbers' in design('plain')).toBe(false);
+    expect(notes.plain).toMatch(/exchange_rate: \d+% .* use sweep\.common_random_numbers/);
+    expect(notes.crn).toMatch(
+      /exchange_rate: \d+% of the variance of cell means is seed noise; with common random numbers/,
+    );
+    expect(notes.crn).not.toMatch(/use sweep\.common_random_numbers/);
   });
 });
 
@@ -157,7 +236,9 @@ describe('design options are checked when the file is read', () => {
     const r = gvc('sweep', 'odd.yaml', '--out', 'odd', '--quiet');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/sweep\.levels/);
+    expect(r.stderr).toMatch(
+      /sweep\.levels: expected an even whole number.*found 5\. Did you mean "4"\?/,
+    );
     expect(existsSync(join(tmp, 'odd'))).toBe(false);
     expect(existsSync(join(tmp, 'odd.partial'))).toBe(false);
   });

@@ -80,6 +80,42 @@ describe('reports on real outputs', () => {
     expect(svgCount(join(tmp, 'sweep'))).toBe(3);
   });
 
+  it('sobol sweep with second_order: the report tables S2 for each pair (issue 12, kind 10)', async () => {
+    writeFileSync(
+      join(tmp, 's2.yaml'),
+      `${readFileSync(join(tmp, 'plain.yaml'), 'utf8').replace('name: tiny', 'name: s2')}
+sweep:
+  design: sobol
+  samples: 4
+  replications: 2
+  second_order: true
+  seed: 7
+  parameters:
+    environment.ipr_protection: { min: 0.1, max: 0.9 }
+    suppliers.smes.intent.network_ties: { min: 0, max: 3 }
+`,
+    );
+    gvc('sweep', 's2.yaml', '--workers', '1', '--out', 's2', '--quiet');
+    gvc('sensitivity', 's2', '--quiet', '--metric', 'mean_process');
+    const r = await buildReport(join(tmp, 's2'), {
+      programVersion: 'test',
+      metrics: ['mean_process'],
+    });
+    expect(r.kind).toBe('sensitivity');
+    const s2 = readFileSync(join(tmp, 's2', 'sensitivity.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(',S2,'));
+    expect(s2).toHaveLength(1);
+    const [metric, , factor, factor2, , value] = s2[0].split(',');
+    const html = readFileSync(join(tmp, 's2', 'report', 'report.html'), 'utf8');
+    expect(html).toContain('Second-order Sobol indices');
+    // The table row holds the pair and the estimate as sensitivity.csv has them.
+    const row = html.split('<tr>').find((x) => x.includes(`<td>${factor2}</td>`))!;
+    expect(row).toContain(`<td>${metric}</td><td>${factor}</td>`);
+    const shown = Number(/<td class="num">([^<]+)<\/td>/.exec(row)![1]);
+    expect(Math.abs(shown - Number(value))).toBeLessThanOrEqual(5e-3 * Math.abs(Number(value)));
+  });
+
   it('morris sweep with sensitivity indices', async () => {
     gvc(
       'sweep',
