@@ -169,24 +169,25 @@ export function allocateOrders(world: World): void {
   const m = world.scenario.model;
   placeLeadFirmOrders(world);
 
+  const S = world.supplierTable.cols;
   let offeredAppeal = 0;
-  for (const s of world.suppliers) {
-    if (s.active) offeredAppeal += (s.size - s.exportVolume) * domesticAppeal(s);
-  }
+  eachActiveSupplier(world, (s, i) => {
+    offeredAppeal += (S.size[i] - S.exportVolume[i]) * domesticAppeal(s);
+  });
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
-  eachActiveSupplier(world, (s) => {
-    const spare = s.size - s.exportVolume;
-    s.domesticVolume = Math.min(spare, spare * domesticAppeal(s) * domesticPerAppeal);
-    s.sectorVolume = Math.min(
-      spare - s.domesticVolume,
-      (s.sectors.length - 1) * m.sectors.market_size * s.size,
+  eachActiveSupplier(world, (s, i) => {
+    const spare = S.size[i] - S.exportVolume[i];
+    S.domesticVolume[i] = Math.min(spare, spare * domesticAppeal(s) * domesticPerAppeal);
+    S.sectorVolume[i] = Math.min(
+      spare - S.domesticVolume[i],
+      (s.sectors.length - 1) * m.sectors.market_size * S.size[i],
     );
-    const ownChannels = s.domesticVolume + s.sectorVolume;
-    s.ownBrandVolume = ownChannels * ownBrandFraction(s, m);
-    s.ownDesignVolume = ownChannels;
-    for (const r of s.relationships)
-      if (carriesSupplierDesign(r.type)) s.ownDesignVolume += r.volume;
+    const ownChannels = S.domesticVolume[i] + S.sectorVolume[i];
+    S.ownBrandVolume[i] = ownChannels * ownBrandFraction(s, m);
+    let ownDesign = ownChannels;
+    for (const r of s.relationships) if (carriesSupplierDesign(r.type)) ownDesign += r.volume;
+    S.ownDesignVolume[i] = ownDesign;
     recordDependence(s);
   });
 }
