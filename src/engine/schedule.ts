@@ -6,34 +6,54 @@
  */
 import { advanceEnvironment } from '../model/environment.js';
 import { updateRelationshipTypes } from '../model/governance.js';
-import { depreciateUnused, learnFromBuyers } from '../model/learning.js';
-import { invest } from '../model/investment.js';
-import { learnFromNetwork, updateTies } from '../model/networks.js';
+import {
+  depreciateUnused,
+  depreciateUnusedBody,
+  learnFromBuyers,
+  learnFromBuyersBody,
+} from '../model/learning.js';
+import { invest, investBody } from '../model/investment.js';
+import { learnFromNetwork, learnFromNetworkBody, updateTies } from '../model/networks.js';
 import { allocateOrders } from '../model/orders.js';
 import { enterSuppliers, exitLossMakers } from '../model/population.js';
-import { settlePricesAndMargins } from '../model/prices.js';
-import { updateRoles } from '../model/roles.js';
+import { settlePricesAndMargins, settlePricesAndMarginsBody } from '../model/prices.js';
+import { updateRoles, updateRolesBody } from '../model/roles.js';
 import { resourceTies } from '../model/resourcing.js';
 import { respondToEncroachment } from '../model/sanctions.js';
 import { adjustDomesticReserve, dropAndRecruit, searchForBuyers } from '../model/search.js';
 import { enterSectors } from '../model/sectors.js';
 import type { World } from '../model/state.js';
+import { runTiled, type SupplierBody } from './kernel.js';
 
 export interface ScheduledProcess {
   /** Conceptual process number (docs/ODD.md §3) and a short name, e.g. "1a environment". */
   name: string;
   run: (world: World) => void;
+  /**
+   * For a process that ODD §3 lists as a loop whose order does not matter and that draws no
+   * random numbers: its per-supplier body for the step (run = eachActiveSupplier over it).
+   * Consecutive such processes run tile by tile (kernel.ts, runTiled), same results.
+   */
+  perSupplier?: (world: World) => SupplierBody;
 }
 
 export const SCHEDULE: readonly ScheduledProcess[] = [
   { name: '1a environment', run: advanceEnvironment },
   { name: '1b orders', run: allocateOrders },
-  { name: '2 prices and margins', run: settlePricesAndMargins },
-  { name: '3a learning from buyers', run: learnFromBuyers },
-  { name: '4 learning from the network', run: learnFromNetwork },
-  { name: '5 investment', run: invest },
-  { name: '3b decay of unused capabilities', run: depreciateUnused },
-  { name: '8a roles', run: updateRoles },
+  {
+    name: '2 prices and margins',
+    run: settlePricesAndMargins,
+    perSupplier: settlePricesAndMarginsBody,
+  },
+  { name: '3a learning from buyers', run: learnFromBuyers, perSupplier: learnFromBuyersBody },
+  { name: '4 learning from the network', run: learnFromNetwork, perSupplier: learnFromNetworkBody },
+  { name: '5 investment', run: invest, perSupplier: investBody },
+  {
+    name: '3b decay of unused capabilities',
+    run: depreciateUnused,
+    perSupplier: depreciateUnusedBody,
+  },
+  { name: '8a roles', run: updateRoles, perSupplier: updateRolesBody },
   { name: '6a sanctions', run: respondToEncroachment },
   { name: '6b relationship types', run: updateRelationshipTypes },
   { name: '7a buyer search and succession', run: searchForBuyers },
@@ -44,3 +64,30 @@ export const SCHEDULE: readonly ScheduledProcess[] = [
   { name: '8b sectors', run: enterSectors },
   { name: '8c exit and entry', run: (w) => (exitLossMakers(w), enterSuppliers(w)) },
 ];
+
+/**
+ * SCHEDULE as the engine runs it: each run of consecutive processes with a per-supplier body
+ * becomes one stage that runs their bodies tile by tile (runTiled), the others run as they
+ * are. Same results as running SCHEDULE process by process (see runTiled for why).
+ */
+export function stages(schedule: readonly ScheduledProcess[]): ((world: World) => void)[] {
+  const out: ((world: World) => void)[] = [];
+  let k = 0;
+  while (k < schedule.length) {
+    const makers: ((world: World) => SupplierBody)[] = [];
+    for (let make = schedule[k].perSupplier; make; make = schedule[k]?.perSupplier) {
+      makers.push(make);
+      k++;
+    }
+    if (makers.length > 1)
+      out.push((world) =>
+        runTiled(
+          world,
+          makers.map((make) => make(world)),
+        ),
+      );
+    else if (makers.length === 1) out.push(schedule[k - 1].run);
+    else out.push(schedule[k++].run);
+  }
+  return out;
+}

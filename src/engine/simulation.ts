@@ -16,7 +16,7 @@ import {
   type SupplierRow,
   type TimeseriesRow,
 } from './observations.js';
-import { SCHEDULE } from './schedule.js';
+import { SCHEDULE, stages } from './schedule.js';
 
 export interface SimulateOptions {
   agents?: AgentsMode;
@@ -60,9 +60,10 @@ export function simulate(
   // (a validation measure or an analysis of change since the start needs it).
   if (agents.kind === 'every') sink.suppliers(world.suppliers.map((s) => supplierRow(s, world)));
   const steps = scenario.time.steps;
+  const schedule = stages(SCHEDULE);
   for (let t = 1; t <= steps; t++) {
     world.step = t;
-    for (const p of SCHEDULE) p.run(world);
+    for (const run of schedule) run(world);
     observe();
     if (relationships && world.endedSpells.length > 0)
       relationships(world.endedSpells.map(relationshipRow));

@@ -3,14 +3,22 @@
  * follow that order), give each supplier its initial buyers and strategic ties, and set the
  * environment to its first-step values. All draws come from the `init` stream.
  */
-import { ZERO } from '../engine/kernel.js';
+import { Table } from '../engine/columns.js';
 import { makeStreams, normal, randomIndex, type Rng } from '../engine/rng.js';
 import { FUNCTIONS } from '../scenario/parameters.js';
 import type { Scenario, SupplierGroupConfig } from '../scenario/types.js';
 import { accessProbability, trustCeiling } from './networks.js';
 import { isRelated, linkSupplierToBuyer } from './relationships.js';
 import { absorptiveCapacity } from './learning.js';
-import { OEM, clamp01, type Buyer, type Partner, type Supplier, type World } from './state.js';
+import {
+  OEM,
+  SUPPLIER_COLUMNS,
+  Supplier,
+  clamp01,
+  type Buyer,
+  type Partner,
+  type World,
+} from './state.js';
 
 export function createWorld(scenario: Scenario): World {
   const streams = makeStreams(scenario.seed);
@@ -19,6 +27,10 @@ export function createWorld(scenario: Scenario): World {
     dt: 1 / scenario.time.steps_per_year,
     step: 0,
     suppliers: [],
+    supplierTable: new Table(
+      SUPPLIER_COLUMNS,
+      Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
+    ),
     buyers: createBuyers(scenario),
     partners: createPartners(scenario),
     env: {
@@ -119,61 +131,40 @@ export function createSupplier(
   const cap = FUNCTIONS.map((f) =>
     clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng)),
   );
-  return {
-    id: world.nextSupplierId++,
+  const table = world.supplierTable;
+  const generation = table.generation;
+  const ix = table.add();
+  // Rows follow creation order, so a supplier's row is its id (and its place in world.suppliers).
+  if (ix !== world.nextSupplierId++) throw new Error('supplier rows out of step with ids');
+  // The table grew: the other suppliers' four-element views still point at the old arrays.
+  if (table.generation !== generation) for (const other of world.suppliers) other.bindViews();
+  const s = new Supplier(
+    table,
+    ix,
     group,
-    active: true,
-    entryStep: world.step,
-    cap,
-    coverage: [ZERO, ZERO, ZERO, ZERO],
-    rdStock,
-    absorptive: absorptiveCapacity(rdStock, m.learning),
-    cash: config.cash * size,
-    size,
-    intent: {
+    world.step,
+    {
       reinvest: config.intent.reinvest,
       // Validation refuses all-zero weights (checkConsistency), so the total is positive.
       split: FUNCTIONS.map((f) => config.intent.split[f] / splitTotal),
       networkTies: config.intent.network_ties,
       diversify: config.intent.diversify,
     },
-    domesticReserve: config.intent.domestic,
-    domesticReserveFloor: config.intent.domestic,
-    relationships: [],
-    ties: [],
-    sectors: [0],
-    initialBuyerPool: pools.buyers,
-    partnerPool: pools.partners,
-    orderAppeal: ZERO,
-    buyerLimit: ZERO,
-    exportVolume: ZERO,
-    saturated: false,
-    domesticVolume: ZERO,
-    sectorVolume: ZERO,
-    ownBrandVolume: ZERO,
-    ownDesignVolume: ZERO,
-    revenue: ZERO,
-    exportRevenue: ZERO,
-    profit: ZERO,
-    margin: null,
-    investment: ZERO,
-    investmentByFunction: [ZERO, ZERO, ZERO, ZERO],
-    domesticPrice: ZERO,
-    topBuyerShare: ZERO,
-    buyerHhi: ZERO,
-    lossStreak: 0,
-    leadFirmSteps: 0,
-    role: OEM,
-    highestRole: OEM,
-    stepOdm: null,
-    stepObm: null,
-    initialCap: cap.slice(),
-    initialSize: size,
-    functionalUpgrades: 0,
-    sanctionsSuffered: 0,
-    exitStep: null,
-    exitCause: null,
-  };
+    pools,
+  );
+  s.active = true;
+  s.cap.set(cap);
+  s.initialCap.set(cap);
+  s.rdStock = rdStock;
+  s.absorptive = absorptiveCapacity(rdStock, m.learning);
+  s.cash = config.cash * size;
+  s.size = size;
+  s.initialSize = size;
+  s.domesticReserve = config.intent.domestic;
+  s.domesticReserveFloor = config.intent.domestic;
+  s.role = OEM;
+  s.highestRole = OEM;
+  return s;
 }
 
 const poolCache = new WeakMap<

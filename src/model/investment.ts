@@ -9,7 +9,7 @@
  * strong and, in design and brand, where trusted peers pool their investment; it builds the
  * R&D stock that sets absorptive capacity.
  */
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
 import { networkBacking } from './networks.js';
@@ -91,32 +91,44 @@ export function peerCooperation(s: Supplier): number {
 }
 
 export function invest(world: World): void {
+  eachActiveSupplier(world, investBody(world));
+}
+
+/**
+ * invest for one supplier, with its per-step preparation done once: the body the
+ * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * the other order-independent processes, runTiled).
+ */
+export function investBody(world: World): SupplierBody {
   const m = world.scenario.model;
   const inv = m.investment;
   const dt = world.dt;
   const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
   const efficiency = investmentEfficiency(world);
-  eachActiveSupplier(world, (s) => {
-    const wanted = Math.max(0, s.profit) * s.intent.reinvest;
-    const amount = Math.min(wanted, Math.max(0, s.cash - inv.cash_buffer * s.size));
-    s.investment = amount;
-    const perCapacity = s.size > 0 ? amount / s.size : 0;
+  const S = world.supplierTable.cols;
+  return (s, i) => {
+    const wanted = Math.max(0, S.profit[i]) * s.intent.reinvest;
+    const amount = Math.min(wanted, Math.max(0, S.cash[i] - inv.cash_buffer * S.size[i]));
+    S.investment[i] = amount;
+    const perCapacity = S.size[i] > 0 ? amount / S.size[i] : 0;
+    const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
     if (amount > 0) {
       const w = investmentWeights(s, world);
       const pooling = 1 + inv.collective_pooling * peerCooperation(s);
       for (let f = 0; f < N_FUNCTIONS; f++) {
-        s.investmentByFunction[f] = amount * w[f];
+        S.investmentByFunction[at + f] = amount * w[f];
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;
-        s.cap[f] +=
-          Math.min(1, efficiency * reach * s.absorptive * perCapacity * w[f]) * (1 - s.cap[f]);
+        S.cap[at + f] +=
+          Math.min(1, efficiency * reach * S.absorptive[i] * perCapacity * w[f]) *
+          (1 - S.cap[at + f]);
       }
-      s.cash -= amount;
+      S.cash[i] -= amount;
     } else {
-      s.investmentByFunction.fill(0);
+      S.investmentByFunction.fill(0, at, at + N_FUNCTIONS);
     }
-    s.rdStock = s.rdStock * rdKeep + perCapacity;
-    s.absorptive = absorptiveCapacity(s.rdStock, m.learning);
+    S.rdStock[i] = S.rdStock[i] * rdKeep + perCapacity;
+    S.absorptive[i] = absorptiveCapacity(S.rdStock[i], m.learning);
     // Expand only into demand that exists: when buyers asked for more than the supplier could make.
-    if (s.profit > 0 && s.saturated) s.size *= 1 + inv.capacity_growth * dt;
-  });
+    if (S.profit[i] > 0 && S.saturated[i] === 1) S.size[i] *= 1 + inv.capacity_growth * dt;
+  };
 }

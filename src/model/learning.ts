@@ -9,10 +9,18 @@
  * relationship's share of the supplier's sales (how intense the relationship is); the gap
  * to the buyer's know-how K bounds what can be learnt.
  */
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
-import { N_FUNCTIONS, PRODUCT, type Relationship, type Supplier, type World } from './state.js';
+import type { SupplierIx } from '../engine/columns.js';
+import {
+  N_FUNCTIONS,
+  PRODUCT,
+  type Relationship,
+  type Supplier,
+  type SupplierColumns,
+  type World,
+} from './state.js';
 
 export function absorptiveCapacity(rdStock: number, l: ModelParams['learning']): number {
   return (
@@ -68,23 +76,34 @@ function rateRow(rates: Float64Array, r: Relationship, m: ModelParams): number {
 }
 
 export function learnFromBuyers(world: World): void {
+  eachActiveSupplier(world, learnFromBuyersBody(world));
+}
+
+/**
+ * learnFromBuyers for one supplier, with its per-step preparation done once: the body the
+ * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * the other order-independent processes, runTiled).
+ */
+export function learnFromBuyersBody(world: World): SupplierBody {
   const m = world.scenario.model;
   const dt = world.dt;
   const rates = transferRates(world);
+  const S = world.supplierTable.cols;
   const gain = [0, 0, 0, 0];
-  eachActiveSupplier(world, (s) => {
+  return (s, i) => {
+    const cap = 4 * i; // S.cap[cap + f]: capability in function f
     gain.fill(0);
     for (const r of s.relationships) {
-      const weight = dt * s.absorptive * r.salesShare;
+      const weight = dt * S.absorptive[i] * r.salesShare;
       if (weight <= 0) continue;
       const row = rateRow(rates, r, m);
       for (let f = 0; f < N_FUNCTIONS; f++) {
-        const gap = r.buyer.knowHow[f] - s.cap[f];
+        const gap = r.buyer.knowHow[f] - S.cap[cap + f];
         if (gap > 0) gain[f] += closeGap(weight * rates[row + f], gap);
       }
     }
-    applyGains(s, gain);
-  });
+    addGains(S.cap, cap, gain);
+  };
 }
 
 /**
@@ -102,9 +121,14 @@ export function gapShare(x: number): number {
 
 /** Add gains, never beyond 1 (each gain is already bounded by a gap, but several sources add up). */
 export function applyGains(s: Supplier, gain: number[]): void {
+  addGains(s.cap, 0, gain);
+}
+
+/** applyGains on the four capabilities at cap[at..at+3] (a supplier's block of the cap column). */
+export function addGains(cap: Float64Array, at: number, gain: number[]): void {
   for (let f = 0; f < N_FUNCTIONS; f++) {
-    const c = s.cap[f] + gain[f];
-    s.cap[f] = c > 1 ? 1 : c;
+    const c = cap[at + f] + gain[f];
+    cap[at + f] = c > 1 ? 1 : c;
   }
 }
 
@@ -113,13 +137,17 @@ export function applyGains(s: Supplier, gain: number[]): void {
  * and product, sales carrying its own design exercise design, selling through its own
  * channels exercises marketing.
  */
-export function exercised(s: Supplier, out: number[] = [0, 0, 0, 0]): number[] {
-  const own = s.domesticVolume + s.sectorVolume;
-  const produced = s.exportVolume + own;
-  const inv = s.size > 0 ? 1 / s.size : 0;
+export function exercised(
+  S: SupplierColumns,
+  i: SupplierIx,
+  out: number[] = [0, 0, 0, 0],
+): number[] {
+  const own = S.domesticVolume[i] + S.sectorVolume[i];
+  const produced = S.exportVolume[i] + own;
+  const inv = S.size[i] > 0 ? 1 / S.size[i] : 0;
   out[0] = usedShare(produced, inv);
   out[1] = usedShare(produced, inv);
-  out[2] = usedShare(s.ownDesignVolume, inv);
+  out[2] = usedShare(S.ownDesignVolume[i], inv);
   out[3] = usedShare(own, inv);
   return out;
 }
@@ -130,10 +158,20 @@ function usedShare(x: number, inv: number): number {
 
 /** Unused capabilities decay: c ← c · exp(−dt · δ · (1 − exercised)), never below 0. */
 export function depreciateUnused(world: World): void {
+  eachActiveSupplier(world, depreciateUnusedBody(world));
+}
+
+/**
+ * depreciateUnused for one supplier, with its per-step preparation done once: the body the
+ * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * the other order-independent processes, runTiled).
+ */
+export function depreciateUnusedBody(world: World): SupplierBody {
   const rate = world.scenario.model.learning.depreciation * world.dt;
+  const S = world.supplierTable.cols;
   const used = [0, 0, 0, 0];
-  eachActiveSupplier(world, (s) => {
-    exercised(s, used);
-    for (let f = 0; f < N_FUNCTIONS; f++) s.cap[f] *= Math.exp(-rate * (1 - used[f]));
-  });
+  return (_, i) => {
+    exercised(S, i, used);
+    for (let f = 0; f < N_FUNCTIONS; f++) S.cap[4 * i + f] *= Math.exp(-rate * (1 - used[f]));
+  };
 }

@@ -105,39 +105,42 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
   const relCounts = [0, 0, 0, 0];
   let relTotal = 0;
   const step = world.step;
-  for (const s of world.suppliers) {
+  const S = world.supplierTable.cols;
+  const suppliers = world.suppliers;
+  for (let i = 0; i < suppliers.length; i++) {
+    const s = suppliers[i];
     const exitedNow = s.exitStep === step;
-    if ((!s.active && !exitedNow) || (group !== null && s.group !== group)) continue;
+    if ((S.active[i] === 0 && !exitedNow) || (group !== null && s.group !== group)) continue;
     // Flows of this step: firms present when its processes ran (at step 0 none has run).
     if (s.entryStep < step) {
       if (s.margin !== null) {
         withRevenue++;
         margin += s.margin;
       }
-      if (s.size > 0) {
+      if (S.size[i] > 0) {
         investors++;
-        investment += s.investment / s.size;
-        designInvestment += s.investmentByFunction[DESIGN] / s.size;
+        investment += S.investment[i] / S.size[i];
+        designInvestment += S.investmentByFunction[4 * i + DESIGN] / S.size[i];
       }
     }
     if (exitedNow) continue;
     n++;
-    roles[s.role]++;
+    roles[S.role[i]]++;
     const work = workVolumes(s, m);
     if (work.oem > 0) doing[0]++;
     if (work.odm > 0) doing[1]++;
     if (work.obm > 0) doing[2]++;
-    for (let f = 0; f < 4; f++) cap[f] += s.cap[f];
+    for (let f = 0; f < 4; f++) cap[f] += S.cap[4 * i + f];
     const own = ownChannelShare(s);
     if (own !== null) {
       withSales++;
-      top += s.topBuyerShare;
-      hhi += s.buyerHhi;
+      top += S.topBuyerShare[i];
+      hhi += S.buyerHhi[i];
       domestic += own;
     }
     if (lockinEligible(s, m, world.dt)) {
       eligible++;
-      if (isCapableProducer(s, m) && s.role === OEM) locked++;
+      if (isCapableProducer(s, m) && S.role[i] === OEM) locked++;
     }
     degree += s.ties.length;
     for (const r of s.relationships) relCounts[typeIndex(r.type)]++;

@@ -7,10 +7,10 @@
  * perform a function for the supplier (a sales agent selling its products): coverage_f is the
  * best such partner's know-how times trust, and it stands in for the supplier's own marketing.
  */
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
-import { applyGains, gapShare } from './learning.js';
+import { addGains, gapShare } from './learning.js';
 import {
   N_FUNCTIONS,
   stepProbability,
@@ -52,25 +52,36 @@ export function networkBacking(s: Supplier): number {
 }
 
 export function learnFromNetwork(world: World): void {
+  eachActiveSupplier(world, learnFromNetworkBody(world));
+}
+
+/**
+ * learnFromNetwork for one supplier, with its per-step preparation done once: the body the
+ * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * the other order-independent processes, runTiled).
+ */
+export function learnFromNetworkBody(world: World): SupplierBody {
   const { model: m, environment } = world.scenario;
   const rate = m.learning.network_rate * world.dt;
+  const S = world.supplierTable.cols;
   const gain = [0, 0, 0, 0];
-  eachActiveSupplier(world, (s) => {
+  return (s, i) => {
+    const at = 4 * i; // S.cap[at + f], S.coverage[at + f]: function f
     gain.fill(0);
-    s.coverage.fill(0);
+    S.coverage.fill(0, at, at + N_FUNCTIONS);
     for (const t of s.ties) {
       const p = t.partner;
-      const w = rate * t.trust * s.absorptive * spilloverDamping(p, environment, m);
+      const w = rate * t.trust * S.absorptive[i] * spilloverDamping(p, environment, m);
       // closeGap(w, gap) for every function, with the one exponential it takes computed once.
       const share = gapShare(w);
       for (let f = 0; f < N_FUNCTIONS; f++) {
-        const gap = p.knowHow[f] - s.cap[f];
+        const gap = p.knowHow[f] - S.cap[at + f];
         if (gap > 0) gain[f] += gap * share;
-        if (p.covers[f]) s.coverage[f] = Math.max(s.coverage[f], p.knowHow[f] * t.trust);
+        if (p.covers[f]) S.coverage[at + f] = Math.max(S.coverage[at + f], p.knowHow[f] * t.trust);
       }
     }
-    applyGains(s, gain);
-  });
+    addGains(S.cap, at, gain);
+  };
 }
 
 /** Process 7c — trust grows toward its ceiling; weak ties dissolve; suppliers below their target seek new ties. */

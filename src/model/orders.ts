@@ -95,13 +95,16 @@ export function dependenceTarget(s: Supplier, m: ModelParams): number {
  */
 function placeLeadFirmOrders(world: World): void {
   const m = world.scenario.model;
-  for (const s of world.suppliers) {
-    s.saturated = false;
-    s.exportVolume = 0;
+  const S = world.supplierTable.cols;
+  const suppliers = world.suppliers;
+  for (let i = 0; i < suppliers.length; i++) {
+    const s = suppliers[i];
+    S.saturated[i] = 0;
+    S.exportVolume[i] = 0;
     // Once per supplier rather than once per relationship and pass (Math.pow is the costly part).
     if (s.relationships.length > 0) {
-      s.orderAppeal = supplierAppeal(s, m);
-      s.buyerLimit = perBuyerLimit(s, m);
+      S.orderAppeal[i] = supplierAppeal(s, m);
+      S.buyerLimit[i] = perBuyerLimit(s, m);
     }
   }
   for (const b of world.buyers) {
@@ -115,20 +118,21 @@ function placeLeadFirmOrders(world: World): void {
       r.supplier.exportVolume += r.volume;
     }
   }
-  for (const s of world.suppliers) {
+  for (let i = 0; i < suppliers.length; i++) {
+    const s = suppliers[i];
     const cap = exportCapacity(s);
-    if (s.exportVolume > cap) {
+    if (S.exportVolume[i] > cap) {
       // A supplier that keeps all its capacity for its own channels has not turned buyers away.
-      s.saturated = cap > 0;
-      const scale = cap / s.exportVolume;
+      S.saturated[i] = cap > 0 ? 1 : 0;
+      const scale = cap / S.exportVolume[i];
       for (const r of s.relationships) r.volume *= scale;
-      s.exportVolume = cap;
+      S.exportVolume[i] = cap;
     }
     // After rationing, so rationing stays proportional; what the limit turns away is re-offered.
-    if (s.buyerLimit < cap) {
+    if (S.buyerLimit[i] < cap) {
       let placed = 0;
-      for (const r of s.relationships) placed += r.volume = Math.min(r.volume, s.buyerLimit);
-      s.exportVolume = placed;
+      for (const r of s.relationships) placed += r.volume = Math.min(r.volume, S.buyerLimit[i]);
+      S.exportVolume[i] = placed;
     }
   }
   for (const b of world.buyers) placeUnmetDemand(b);
@@ -169,24 +173,25 @@ export function allocateOrders(world: World): void {
   const m = world.scenario.model;
   placeLeadFirmOrders(world);
 
+  const S = world.supplierTable.cols;
   let offeredAppeal = 0;
-  for (const s of world.suppliers) {
-    if (s.active) offeredAppeal += (s.size - s.exportVolume) * domesticAppeal(s);
-  }
+  eachActiveSupplier(world, (s, i) => {
+    offeredAppeal += (S.size[i] - S.exportVolume[i]) * domesticAppeal(s);
+  });
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
-  eachActiveSupplier(world, (s) => {
-    const spare = s.size - s.exportVolume;
-    s.domesticVolume = Math.min(spare, spare * domesticAppeal(s) * domesticPerAppeal);
-    s.sectorVolume = Math.min(
-      spare - s.domesticVolume,
-      (s.sectors.length - 1) * m.sectors.market_size * s.size,
+  eachActiveSupplier(world, (s, i) => {
+    const spare = S.size[i] - S.exportVolume[i];
+    S.domesticVolume[i] = Math.min(spare, spare * domesticAppeal(s) * domesticPerAppeal);
+    S.sectorVolume[i] = Math.min(
+      spare - S.domesticVolume[i],
+      (s.sectors.length - 1) * m.sectors.market_size * S.size[i],
     );
-    const ownChannels = s.domesticVolume + s.sectorVolume;
-    s.ownBrandVolume = ownChannels * ownBrandFraction(s, m);
-    s.ownDesignVolume = ownChannels;
-    for (const r of s.relationships)
-      if (carriesSupplierDesign(r.type)) s.ownDesignVolume += r.volume;
+    const ownChannels = S.domesticVolume[i] + S.sectorVolume[i];
+    S.ownBrandVolume[i] = ownChannels * ownBrandFraction(s, m);
+    let ownDesign = ownChannels;
+    for (const r of s.relationships) if (carriesSupplierDesign(r.type)) ownDesign += r.volume;
+    S.ownDesignVolume[i] = ownDesign;
     recordDependence(s);
   });
 }

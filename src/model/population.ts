@@ -20,10 +20,11 @@ export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause
 
 export function exitLossMakers(world: World): void {
   const x = world.scenario.model.exit;
-  eachActiveSupplier(world, (s) => {
-    s.lossStreak = s.profit < 0 ? s.lossStreak + 1 : 0;
-    if (s.lossStreak >= x.loss_steps) exitSupplier(world, s, 'losses');
-    else if (s.cash < x.cash_floor * s.size) exitSupplier(world, s, 'cash');
+  const S = world.supplierTable.cols;
+  eachActiveSupplier(world, (s, i) => {
+    S.lossStreak[i] = S.profit[i] < 0 ? S.lossStreak[i] + 1 : 0;
+    if (S.lossStreak[i] >= x.loss_steps) exitSupplier(world, s, 'losses');
+    else if (S.cash[i] < x.cash_floor * S.size[i]) exitSupplier(world, s, 'cash');
   });
 }
 
@@ -34,7 +35,7 @@ export function enterSuppliers(world: World): void {
   if (groups.length === 0) return;
   const [group, config] = groups[0];
   let active = 0;
-  for (const s of world.suppliers) if (s.active) active++;
+  eachActiveSupplier(world, () => active++);
   const expected = rate * world.dt * active;
   const rng = world.streams.entry;
   const n = Math.floor(expected) + (rng() < expected - Math.floor(expected) ? 1 : 0);

@@ -8,7 +8,7 @@
  * lowers unit cost, rising wages and materials raise it; capacity carries a fixed cost whether
  * used or not.
  */
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { carriesSupplierDesign, effectiveMarketing, ownBrandFraction } from './orders.js';
 import type { RelationshipType } from '../scenario/parameters.js';
@@ -75,8 +75,18 @@ export function unitCost(s: Supplier, m: ModelParams, costLevel: number): number
 }
 
 export function settlePricesAndMargins(world: World): void {
+  eachActiveSupplier(world, settlePricesAndMarginsBody(world));
+}
+
+/**
+ * settlePricesAndMargins for one supplier, with its per-step preparation done once: the body the
+ * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * the other order-independent processes, runTiled).
+ */
+export function settlePricesAndMarginsBody(world: World): SupplierBody {
   const m = world.scenario.model;
-  eachActiveSupplier(world, (s) => {
+  const S = world.supplierTable.cols;
+  return (s, i) => {
     const variableCost = unitCost(s, m, world.env.costLevel);
     let revenue = 0;
     for (const r of s.relationships) {
@@ -89,16 +99,16 @@ export function settlePricesAndMargins(world: World): void {
         r.markupVolume += r.volume * (r.price / variableCost - 1);
       }
     }
-    s.exportRevenue = revenue;
-    const own = s.domesticVolume + s.sectorVolume;
-    s.domesticPrice = ownChannelPrice(s, world);
-    revenue += s.domesticPrice * own;
-    const cost = variableCost * (s.exportVolume + own) + m.prices.fixed_cost * s.size;
+    S.exportRevenue[i] = revenue;
+    const own = S.domesticVolume[i] + S.sectorVolume[i];
+    S.domesticPrice[i] = ownChannelPrice(s, world);
+    revenue += S.domesticPrice[i] * own;
+    const cost = variableCost * (S.exportVolume[i] + own) + m.prices.fixed_cost * S.size[i];
     const profit = revenue - cost;
-    s.revenue = revenue;
-    s.profit = profit - Math.max(0, profit) * m.prices.tax_rate;
+    S.revenue[i] = revenue;
+    S.profit[i] = profit - Math.max(0, profit) * m.prices.tax_rate;
     // Below a millionth of capacity in revenue a margin is noise (and can overflow), so it is undefined.
-    s.margin = revenue > 1e-6 * s.size ? profit / revenue : null;
-    s.cash += s.profit;
-  });
+    s.margin = revenue > 1e-6 * S.size[i] ? profit / revenue : null;
+    S.cash[i] += S.profit[i];
+  };
 }

@@ -6,7 +6,7 @@
  * roles at once; the highest is recorded. Each first rise of a supplier's highest role counts
  * as one functional upgrade.
  */
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
 import { DESIGN, OBM, ODM, OEM, type Role, type Supplier, type World } from './state.js';
 
@@ -60,17 +60,28 @@ export function roleOf(s: Supplier, m: ModelParams): Role {
 }
 
 export function updateRoles(world: World): void {
+  eachActiveSupplier(world, updateRolesBody(world));
+}
+
+/**
+ * updateRoles for one supplier, with its per-step preparation done once: the body the
+ * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * the other order-independent processes, runTiled).
+ */
+export function updateRolesBody(world: World): SupplierBody {
   const m = world.scenario.model;
-  eachActiveSupplier(world, (s) => {
+  const S = world.supplierTable.cols;
+  return (s, i) => {
     const odm = isOdm(s, m);
     const obm = isObm(s, m);
-    s.role = obm ? OBM : odm ? ODM : OEM;
+    const role = obm ? OBM : odm ? ODM : OEM;
+    S.role[i] = role;
     if (odm && s.stepOdm === null) s.stepOdm = world.step;
     if (obm && s.stepObm === null) s.stepObm = world.step;
-    if (s.role > s.highestRole) {
+    if (role > S.highestRole[i]) {
       world.counters.functionalUpgrades++;
-      s.functionalUpgrades++;
-      s.highestRole = s.role;
+      S.functionalUpgrades[i]++;
+      S.highestRole[i] = role;
     }
-  });
+  };
 }

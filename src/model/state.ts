@@ -1,8 +1,10 @@
 /**
- * The model's state: plain data, no behaviour. Submodels are functions over a `World`.
- * Capabilities are arrays indexed by function (0 process, 1 product, 2 design, 3 marketing)
- * so the learning and investment submodels can loop over functions instead of repeating
- * themselves four times.
+ * The model's state: data, no model behaviour. Submodels are functions over a `World`.
+ * A supplier's numeric fields live in the supplier table (SUPPLIER_COLUMNS below, typed-array
+ * columns: src/engine/columns.ts); a Supplier object reads and writes its row through accessors,
+ * and a loop over suppliers may read the columns by row directly. Capabilities are indexed by
+ * function (0 process, 1 product, 2 design, 3 marketing) so the learning and investment
+ * submodels can loop over functions instead of repeating themselves four times.
  *
  * Names mean one thing across src/model: `m` is all model parameters (`scenario.model`), a
  * section of them is named after it (`searchParams`, `orderParams`); `environment` is the
@@ -11,6 +13,7 @@
  */
 import type { BuyerGroupConfig, Scenario } from '../scenario/types.js';
 import type { PartnerKind, RelationshipType } from '../scenario/parameters.js';
+import type { Columns, ColumnSpec, SupplierIx, Table } from '../engine/columns.js';
 import type { Streams } from '../engine/rng.js';
 
 export const PROCESS = 0;
@@ -95,85 +98,323 @@ export interface Tie {
   startStep: number;
 }
 
-export interface Supplier {
-  id: number;
-  group: string;
-  active: boolean;
-  entryStep: number;
+/**
+ * The supplier table's columns, declared once (src/engine/columns.ts): every numeric field of a
+ * supplier, one row per supplier in creation order (row = id = position in world.suppliers).
+ * A submodel reads them through a Supplier (`s.cash`) or, in a loop over suppliers, by row
+ * (`S.cash[i]`, S = world.supplierTable.cols); the two are the same storage.
+ */
+export const SUPPLIER_COLUMNS = {
+  active: 'u8',
   /** Capabilities in [0,1] by function. */
-  cap: number[];
+  cap: 'f64x4',
   /** Capability a partner performs for the supplier, by function (e.g. a sales agent's marketing). */
-  coverage: number[];
+  coverage: 'f64x4',
   /** R&D stock per unit of capacity; absorptive capacity follows from it. */
-  rdStock: number;
-  absorptive: number;
-  cash: number;
-  size: number;
-  intent: { reinvest: number; split: number[]; networkTies: number; diversify: number };
+  rdStock: 'f64',
+  absorptive: 'f64',
+  cash: 'f64',
+  size: 'f64',
   /** Share of capacity kept for the domestic channel whatever the lead firms order. */
-  domesticReserve: number;
-  domesticReserveFloor: number;
-  relationships: Relationship[];
-  ties: Tie[];
-  /** Sector ids the supplier operates in; the first is its home sector. */
-  sectors: number[];
-  /** Lead firms its initial customers come from, and partners it may tie to (shared per group). */
-  initialBuyerPool: Buyer[];
-  partnerPool: Partner[];
+  domesticReserve: 'f64',
+  domesticReserveFloor: 'f64',
 
   // Flows of the current step.
   /**
    * Capacity times capability to the buyers' concentration power: the supplier's factor of every
    * allocation score this step.
    */
-  orderAppeal: number;
+  orderAppeal: 'f64',
   /** Most any one lead firm may take from the supplier this step (orders.ts perBuyerLimit), units/step. */
-  buyerLimit: number;
-  exportVolume: number;
+  buyerLimit: 'f64',
+  exportVolume: 'f64',
   /** Whether buyers wanted more than the supplier's export capacity this step (capacity grows only then). */
-  saturated: boolean;
-  domesticVolume: number;
-  sectorVolume: number;
-  ownBrandVolume: number;
+  saturated: 'u8',
+  domesticVolume: 'f64',
+  sectorVolume: 'f64',
+  ownBrandVolume: 'f64',
   /** Volume the supplier sells with its own design (to market/network buyers or in its own channels). */
-  ownDesignVolume: number;
-  revenue: number;
+  ownDesignVolume: 'f64',
+  revenue: 'f64',
   /**
    * Revenue from lead firms this step (money/step): price x volume over every tie that
    * delivered in it, including ties that have ended since the orders were placed.
    */
-  exportRevenue: number;
-  profit: number;
-  margin: number | null;
-  investment: number;
-  investmentByFunction: number[];
-  domesticPrice: number;
+  exportRevenue: 'f64',
+  profit: 'f64',
+  investment: 'f64',
+  investmentByFunction: 'f64x4',
+  domesticPrice: 'f64',
 
   // Derived dependence measures of the current step.
-  topBuyerShare: number;
-  buyerHhi: number;
+  topBuyerShare: 'f64',
+  buyerHhi: 'f64',
 
-  lossStreak: number;
+  lossStreak: 'i32',
   /** Steps with lead-firm sales so far (tenure for the lock-in metric). */
-  leadFirmSteps: number;
-  role: Role;
-  highestRole: Role;
-  stepOdm: number | null;
-  stepObm: number | null;
+  leadFirmSteps: 'i32',
+  /** A Role. */
+  role: 'u8',
+  highestRole: 'u8',
 
+  // Records for the outputs; no submodel reads these.
+  /** Capabilities by function when the supplier was created (step 0, or its entry step). */
+  initialCap: 'f64x4',
+  /** Capacity when the supplier was created. */
+  initialSize: 'f64',
+  /** Its own functional upgrades and sanctions (order cuts and drops), for per-group counters. */
+  functionalUpgrades: 'i32',
+  sanctionsSuffered: 'i32',
+} as const satisfies ColumnSpec;
+
+export type SupplierTable = Table<typeof SUPPLIER_COLUMNS, SupplierIx>;
+export type SupplierColumns = Columns<typeof SUPPLIER_COLUMNS>;
+
+export interface SupplierIntent {
+  reinvest: number;
+  split: number[];
+  networkTies: number;
+  diversify: number;
+}
+
+/**
+ * A supplier: its row of the supplier table (numeric fields, as accessors over the columns) and
+ * the fields that are lists or may be null. `cap`, `coverage`, `investmentByFunction` and
+ * `initialCap` are views of the supplier's four elements of those columns (rebuilt by
+ * bindViews when the table grows).
+ */
+export class Supplier {
+  /** The supplier's row in world.supplierTable (equal to id). */
+  readonly ix: SupplierIx;
+  readonly id: number;
+  readonly group: string;
+  readonly entryStep: number;
+  intent: SupplierIntent;
+  relationships: Relationship[] = [];
+  ties: Tie[] = [];
+  /** Sector ids the supplier operates in; the first is its home sector. */
+  sectors: number[] = [0];
+  /** Lead firms its initial customers come from, and partners it may tie to (shared per group). */
+  readonly initialBuyerPool: Buyer[];
+  readonly partnerPool: Partner[];
+  margin: number | null = null;
+  stepOdm: number | null = null;
+  stepObm: number | null = null;
   // Records for the outputs; no submodel reads these (the observation of flow means reads
   // exitStep, to count a firm that exits at the end of a step in that step's flows).
-  /** Capabilities by function when the supplier was created (step 0, or its entry step). */
-  initialCap: number[];
-  /** Capacity when the supplier was created. */
-  initialSize: number;
-  /** Its own functional upgrades and sanctions (order cuts and drops), for per-group counters. */
-  functionalUpgrades: number;
-  sanctionsSuffered: number;
   /** Step at which the supplier exited (null while active). */
-  exitStep: number | null;
+  exitStep: number | null = null;
   /** Why it exited (null while active); see SUPPLIER_EXIT_CAUSES. */
-  exitCause: SupplierExitCause | null;
+  exitCause: SupplierExitCause | null = null;
+
+  private readonly c: SupplierColumns;
+  cap!: Float64Array;
+  coverage!: Float64Array;
+  investmentByFunction!: Float64Array;
+  initialCap!: Float64Array;
+
+  constructor(
+    table: SupplierTable,
+    ix: SupplierIx,
+    group: string,
+    entryStep: number,
+    intent: SupplierIntent,
+    pools: { buyers: Buyer[]; partners: Partner[] },
+  ) {
+    this.c = table.cols;
+    this.ix = ix;
+    this.id = ix;
+    this.group = group;
+    this.entryStep = entryStep;
+    this.intent = intent;
+    this.initialBuyerPool = pools.buyers;
+    this.partnerPool = pools.partners;
+    this.bindViews();
+  }
+
+  /** Point the four-element views at the current column arrays (after the table grew). */
+  bindViews(): void {
+    const o = 4 * this.ix;
+    this.cap = this.c.cap.subarray(o, o + 4);
+    this.coverage = this.c.coverage.subarray(o, o + 4);
+    this.investmentByFunction = this.c.investmentByFunction.subarray(o, o + 4);
+    this.initialCap = this.c.initialCap.subarray(o, o + 4);
+  }
+
+  get active(): boolean {
+    return this.c.active[this.ix] === 1;
+  }
+  set active(v: boolean) {
+    this.c.active[this.ix] = v ? 1 : 0;
+  }
+  get rdStock(): number {
+    return this.c.rdStock[this.ix];
+  }
+  set rdStock(v: number) {
+    this.c.rdStock[this.ix] = v;
+  }
+  get absorptive(): number {
+    return this.c.absorptive[this.ix];
+  }
+  set absorptive(v: number) {
+    this.c.absorptive[this.ix] = v;
+  }
+  get cash(): number {
+    return this.c.cash[this.ix];
+  }
+  set cash(v: number) {
+    this.c.cash[this.ix] = v;
+  }
+  get size(): number {
+    return this.c.size[this.ix];
+  }
+  set size(v: number) {
+    this.c.size[this.ix] = v;
+  }
+  get domesticReserve(): number {
+    return this.c.domesticReserve[this.ix];
+  }
+  set domesticReserve(v: number) {
+    this.c.domesticReserve[this.ix] = v;
+  }
+  get domesticReserveFloor(): number {
+    return this.c.domesticReserveFloor[this.ix];
+  }
+  set domesticReserveFloor(v: number) {
+    this.c.domesticReserveFloor[this.ix] = v;
+  }
+  get orderAppeal(): number {
+    return this.c.orderAppeal[this.ix];
+  }
+  set orderAppeal(v: number) {
+    this.c.orderAppeal[this.ix] = v;
+  }
+  get buyerLimit(): number {
+    return this.c.buyerLimit[this.ix];
+  }
+  set buyerLimit(v: number) {
+    this.c.buyerLimit[this.ix] = v;
+  }
+  get exportVolume(): number {
+    return this.c.exportVolume[this.ix];
+  }
+  set exportVolume(v: number) {
+    this.c.exportVolume[this.ix] = v;
+  }
+  get saturated(): boolean {
+    return this.c.saturated[this.ix] === 1;
+  }
+  set saturated(v: boolean) {
+    this.c.saturated[this.ix] = v ? 1 : 0;
+  }
+  get domesticVolume(): number {
+    return this.c.domesticVolume[this.ix];
+  }
+  set domesticVolume(v: number) {
+    this.c.domesticVolume[this.ix] = v;
+  }
+  get sectorVolume(): number {
+    return this.c.sectorVolume[this.ix];
+  }
+  set sectorVolume(v: number) {
+    this.c.sectorVolume[this.ix] = v;
+  }
+  get ownBrandVolume(): number {
+    return this.c.ownBrandVolume[this.ix];
+  }
+  set ownBrandVolume(v: number) {
+    this.c.ownBrandVolume[this.ix] = v;
+  }
+  get ownDesignVolume(): number {
+    return this.c.ownDesignVolume[this.ix];
+  }
+  set ownDesignVolume(v: number) {
+    this.c.ownDesignVolume[this.ix] = v;
+  }
+  get revenue(): number {
+    return this.c.revenue[this.ix];
+  }
+  set revenue(v: number) {
+    this.c.revenue[this.ix] = v;
+  }
+  get exportRevenue(): number {
+    return this.c.exportRevenue[this.ix];
+  }
+  set exportRevenue(v: number) {
+    this.c.exportRevenue[this.ix] = v;
+  }
+  get profit(): number {
+    return this.c.profit[this.ix];
+  }
+  set profit(v: number) {
+    this.c.profit[this.ix] = v;
+  }
+  get investment(): number {
+    return this.c.investment[this.ix];
+  }
+  set investment(v: number) {
+    this.c.investment[this.ix] = v;
+  }
+  get domesticPrice(): number {
+    return this.c.domesticPrice[this.ix];
+  }
+  set domesticPrice(v: number) {
+    this.c.domesticPrice[this.ix] = v;
+  }
+  get topBuyerShare(): number {
+    return this.c.topBuyerShare[this.ix];
+  }
+  set topBuyerShare(v: number) {
+    this.c.topBuyerShare[this.ix] = v;
+  }
+  get buyerHhi(): number {
+    return this.c.buyerHhi[this.ix];
+  }
+  set buyerHhi(v: number) {
+    this.c.buyerHhi[this.ix] = v;
+  }
+  get lossStreak(): number {
+    return this.c.lossStreak[this.ix];
+  }
+  set lossStreak(v: number) {
+    this.c.lossStreak[this.ix] = v;
+  }
+  get leadFirmSteps(): number {
+    return this.c.leadFirmSteps[this.ix];
+  }
+  set leadFirmSteps(v: number) {
+    this.c.leadFirmSteps[this.ix] = v;
+  }
+  get role(): Role {
+    return this.c.role[this.ix] as Role;
+  }
+  set role(v: Role) {
+    this.c.role[this.ix] = v;
+  }
+  get highestRole(): Role {
+    return this.c.highestRole[this.ix] as Role;
+  }
+  set highestRole(v: Role) {
+    this.c.highestRole[this.ix] = v;
+  }
+  get initialSize(): number {
+    return this.c.initialSize[this.ix];
+  }
+  set initialSize(v: number) {
+    this.c.initialSize[this.ix] = v;
+  }
+  get functionalUpgrades(): number {
+    return this.c.functionalUpgrades[this.ix];
+  }
+  set functionalUpgrades(v: number) {
+    this.c.functionalUpgrades[this.ix] = v;
+  }
+  get sanctionsSuffered(): number {
+    return this.c.sanctionsSuffered[this.ix];
+  }
+  set sanctionsSuffered(v: number) {
+    this.c.sanctionsSuffered[this.ix] = v;
+  }
 }
 
 /**
@@ -231,6 +472,8 @@ export interface World {
   dt: number;
   step: number;
   suppliers: Supplier[];
+  /** The suppliers' numeric fields, one row per entry of `suppliers`. */
+  supplierTable: SupplierTable;
   buyers: Buyer[];
   partners: Partner[];
   env: Environment;

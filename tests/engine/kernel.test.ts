@@ -1,16 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { eachActiveSupplier, ZERO } from '../../src/engine/kernel.js';
-import type { Supplier, World } from '../../src/model/state.js';
+import { eachActiveSupplier, runTiled, ZERO, type SupplierBody } from '../../src/engine/kernel.js';
+import { SCHEDULE, stages } from '../../src/engine/schedule.js';
+import { supplierRow } from '../../src/model/metrics.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { applyParams } from '../../src/scenario/resolve.js';
+import { createSupplier, createWorld } from '../../src/model/init.js';
+import { tinyWorld } from '../model/helpers.js';
 
-const world = (active: boolean[]) =>
-  ({ suppliers: active.map((a, id) => ({ id, active: a }) as Supplier) }) as World;
+const world = (active: boolean[]) => {
+  const w = tinyWorld({ suppliers: active.length });
+  w.suppliers.forEach((s, i) => (s.active = active[i]));
+  return w;
+};
 
 describe('eachActiveSupplier: the loop of the per-supplier submodels', () => {
   it('visits the active suppliers in list order and skips the others', () => {
     const w = world([true, false, true, true, false]);
     const seen: number[] = [];
-    eachActiveSupplier(w, (s) => seen.push(s.id));
+    const rows: number[] = [];
+    eachActiveSupplier(w, (s, i) => (seen.push(s.id), rows.push(i)));
     expect(seen).toEqual([0, 2, 3]);
+    expect(rows).toEqual(seen);
   });
 
   it('reads active on reaching a supplier: one deactivated earlier is skipped, one appended visited', () => {
@@ -21,9 +31,61 @@ describe('eachActiveSupplier: the loop of the per-supplier submodels', () => {
       // Deactivates supplier 1 before it is reached, and supplier 2 once it has been visited.
       if (s.id === 0) w.suppliers[1].active = false;
       s.active = s.id !== 2;
-      if (s.id === 2) w.suppliers.push({ id: 3, active: true } as Supplier);
+      if (s.id === 2)
+        w.suppliers.push(createSupplier(w, 's', w.scenario.suppliers.s, w.streams.init));
     });
     expect(seen).toEqual([0, 2, 3]);
+  });
+});
+
+describe('runTiled: order-independent bodies tile by tile', () => {
+  it('runs every body over each tile in body order, suppliers ascending, inactive skipped', () => {
+    const w = world([true, false, true, true, true]);
+    const seen: string[] = [];
+    const body =
+      (name: string): SupplierBody =>
+      (s) =>
+        seen.push(`${name}${s.id}`);
+    runTiled(w, [body('a'), body('b')], 2);
+    expect(seen).toEqual(['a0', 'b0', 'a2', 'a3', 'b2', 'b3', 'a4', 'b4']);
+  });
+
+  it('stages fuses the consecutive per-supplier processes of SCHEDULE and keeps the rest', () => {
+    const fused = SCHEDULE.filter((p) => p.perSupplier).map((p) => p.name);
+    expect(fused).toEqual([
+      '2 prices and margins',
+      '3a learning from buyers',
+      '4 learning from the network',
+      '5 investment',
+      '3b decay of unused capabilities',
+      '8a roles',
+    ]);
+    expect(stages(SCHEDULE)).toHaveLength(SCHEDULE.length - fused.length + 1);
+  });
+
+  it('gives the same world to the bit as running SCHEDULE process by process', () => {
+    // Entry and exit on, so entrants grow the supplier table mid-run and exits leave gaps.
+    const scenario = applyParams(
+      loadScenario('scenarios/vicious-circle.yaml').scenario,
+      [
+        ['model.entry.rate', 0.8],
+        ['model.exit.loss_steps', 2],
+      ],
+      'test',
+    );
+    const byProcess = createWorld(scenario);
+    const byStage = createWorld(scenario);
+    const schedule = stages(SCHEDULE);
+    for (let t = 1; t <= scenario.time.steps; t++) {
+      byProcess.step = byStage.step = t;
+      for (const p of SCHEDULE) p.run(byProcess);
+      for (const run of schedule) run(byStage);
+    }
+    expect(byStage.suppliers.length).toBeGreaterThan(scenario.suppliers.smes.count);
+    expect(byStage.suppliers.some((s) => !s.active)).toBe(true);
+    const rows = (w: typeof byStage) => JSON.stringify(w.suppliers.map((s) => supplierRow(s, w)));
+    expect(rows(byStage)).toBe(rows(byProcess));
+    expect(byStage.counters).toEqual(byProcess.counters);
   });
 });
 

@@ -134,7 +134,7 @@ export function addTie(world: World, s: Supplier, p: Partner, trust: number): vo
 
 /** Capabilities before and after running `fn`, as the per-function gain. */
 export function gainOf(s: Supplier, fn: () => void): number[] {
-  const before = s.cap.slice();
+  const before = Array.from(s.cap);
   fn();
-  return s.cap.map((c, f) => c - before[f]);
+  return Array.from(s.cap, (c, f) => c - before[f]);
 }

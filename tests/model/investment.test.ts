@@ -34,7 +34,7 @@ import {
   type TinyOptions,
 } from './helpers.js';
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const sum = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0);
 
 function iprWorld(ipr: number, extra: TinyOptions = {}): World {
   return tinyWorld({ environment: { ipr_protection: ipr }, ...extra });

@@ -241,7 +241,7 @@ describe('decay of unused capabilities (process 3b)', () => {
     s.domesticVolume = s.size;
     s.ownDesignVolume = s.size;
     depreciateUnused(world);
-    expect(s.cap).toEqual([0.6, 0.6, 0.6, 0.6]);
+    expect(Array.from(s.cap)).toEqual([0.6, 0.6, 0.6, 0.6]);
   });
 
   // Decay scales with the unexercised share of capacity.

@@ -52,7 +52,7 @@ describe('strategic network (processes 4 and 7c)', () => {
     expect(s.coverage[MARKETING]).toBeCloseTo(0.7 * 0.9, 15);
     s.ties = [];
     learnFromNetwork(world);
-    expect(s.coverage).toEqual([0, 0, 0, 0]);
+    expect(Array.from(s.coverage)).toEqual([0, 0, 0, 0]);
   });
 
   // Process 4 (docs/ODD.md §7.5): peer mistrust and imitation fears damp peer ties under weak IPR.

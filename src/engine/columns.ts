@@ -1,0 +1,94 @@
+/**
+ * Column tables: an entity's numeric fields as typed arrays, one element (or a block of four)
+ * per entity, instead of one object per entity (issue 14, item 1). A pass over all suppliers
+ * then streams through a few contiguous arrays, which the processor prefetches, instead of
+ * loading one scattered object of some kilobytes per supplier (docs/performance.md: the run is
+ * bound by memory latency, not arithmetic).
+ *
+ * A table's columns are declared once, as a spec mapping each name to its kind:
+ * - `f64`: a Float64Array, one double per row (every JavaScript number is a double, so storing
+ *   a value and reading it back gives the same bits: outputs cannot change by moving a field);
+ * - `f64x4`: a Float64Array with four doubles per row, at [4 x row + k] (by function: process,
+ *   product, design, marketing);
+ * - `i32`: an Int32Array (counters and steps: integers well inside 32 bits);
+ * - `u8`: a Uint8Array (flags and small codes such as a role).
+ *
+ * Rows are added at the end and never removed (an exited supplier keeps its row: its record is
+ * still written), so a row index is stable for the whole run and equals the entity's position in
+ * its list. Capacity doubles when full; the column arrays are then replaced by larger copies
+ * inside the same `cols` object, so a holder of `cols` sees the new arrays, while a holder of one
+ * array (a loop that cached `cols.cash`) must not add rows while it holds it.
+ */
+
+/** Index of a supplier row (its position in world.suppliers and its id). */
+export type SupplierIx = number & { readonly __brand: 'Supplier' };
+/** Index of a buyer (lead firm) row: its position in world.buyers and its id. */
+export type BuyerIx = number & { readonly __brand: 'Buyer' };
+/** Index of a partner row: its position in world.partners and its id. */
+export type PartnerIx = number & { readonly __brand: 'Partner' };
+/** Index of a relationship row. */
+export type RelIx = number & { readonly __brand: 'Relationship' };
+
+export type ColumnKind = 'f64' | 'f64x4' | 'i32' | 'u8';
+export type ColumnSpec = Readonly<Record<string, ColumnKind>>;
+
+type ArrayOf<K extends ColumnKind> = K extends 'f64' | 'f64x4'
+  ? Float64Array
+  : K extends 'i32'
+    ? Int32Array
+    : Uint8Array;
+
+/** The column arrays of a table with spec S, by name. */
+export type Columns<S extends ColumnSpec> = { [K in keyof S]: ArrayOf<S[K]> };
+
+function width(kind: ColumnKind): number {
+  return kind === 'f64x4' ? 4 : 1;
+}
+
+function allocate(kind: ColumnKind, rows: number): Float64Array | Int32Array | Uint8Array {
+  const n = rows * width(kind);
+  if (kind === 'i32') return new Int32Array(n);
+  if (kind === 'u8') return new Uint8Array(n);
+  return new Float64Array(n);
+}
+
+/**
+ * A growable column table. `length`: rows in use; `cols`: the arrays (longer than `length`
+ * rows; rows past `length` are zero). `Ix` is the branded index type of its rows.
+ */
+export class Table<S extends ColumnSpec, Ix extends number> {
+  readonly spec: S;
+  readonly cols: Columns<S>;
+  length = 0;
+  capacity: number;
+  /** How many times the arrays have been replaced (views over them must then be rebuilt). */
+  generation = 0;
+
+  /** `capacity`: rows to allocate at first (grows by doubling; at least 1). */
+  constructor(spec: S, capacity = 16) {
+    this.spec = spec;
+    this.capacity = Math.max(1, capacity);
+    // Built in one go: an object given this many properties one by one through computed
+    // names goes into V8's slow dictionary mode, and every column read would be a hash lookup.
+    this.cols = Object.fromEntries(
+      Object.keys(spec).map((name) => [name, allocate(spec[name], this.capacity)]),
+    ) as Columns<S>;
+  }
+
+  /** Append a zeroed row and return its index; doubles the capacity when full. */
+  add(): Ix {
+    if (this.length === this.capacity) this.grow(2 * this.capacity);
+    return this.length++ as Ix;
+  }
+
+  private grow(capacity: number): void {
+    const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
+    for (const name of Object.keys(this.spec)) {
+      const next = allocate(this.spec[name], capacity);
+      next.set(cols[name]);
+      cols[name] = next;
+    }
+    this.capacity = capacity;
+    this.generation++;
+  }
+}
