@@ -10,8 +10,9 @@
  * sensitivity-metrics.csv gives per metric the runs without a value, the cells they are in,
  * and the share of variance that is seed noise (one-way ANOVA over the replicates of a cell).
  */
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { osFailure } from '../io/os-errors.js';
+import { readHead } from '../io/read-file.js';
 import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
@@ -498,7 +499,7 @@ export async function writeSensitivity(
     const header = formatRows(cols, null);
     let head = '';
     try {
-      head = readFileSync(path, 'utf8').slice(0, header.length);
+      head = readHead(path, 'a sensitivity table', Buffer.byteLength(header));
     } catch (err) {
       throw osFailure(err, 'read', path);
     }

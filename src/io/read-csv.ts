@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { UserError } from '../scenario/errors.js';
 import { osFailure } from './os-errors.js';
+import { assertReadableFile } from './read-file.js';
 
 export interface CsvRecord {
   /** Cells by column name. */
@@ -35,6 +36,11 @@ export async function* csvRecords(
   exactHeader?: readonly string[],
 ): AsyncGenerator<CsvRecord> {
   let header: string[] | null = null;
+  try {
+    assertReadableFile(path, 'a CSV file', Number.POSITIVE_INFINITY);
+  } catch (err) {
+    throw osFailure(err, 'read', path);
+  }
   const parser = createReadStream(path).pipe(
     parse({
       columns: (h: string[]) => {

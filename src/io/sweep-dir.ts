@@ -11,7 +11,7 @@ import { UserError } from '../scenario/errors.js';
 import { writeJson } from './manifest.js';
 import { osFailure } from './os-errors.js';
 import { ensureFolder } from './output-dir.js';
-import { assertReplaceable, isInside } from './output-guard.js';
+import { assertReplaceable, foreignEntry, isInside } from './output-guard.js';
 import { readJsonObject } from './read-json.js';
 import { removeStaleStaging, removeStaleTempFiles } from './staging.js';
 
@@ -109,6 +109,11 @@ export function openSweepDir(
       if (readdirSync(partial).length > 0 && !existsSync(join(partial, DESIGN_FILE)))
         throw new UserError(
           `${shown} is not an interrupted gvc sweep (no ${DESIGN_FILE}); --force will not delete it: remove it yourself or choose another --out`,
+        );
+      const foreign = foreignEntry(partial, 'sweep');
+      if (foreign !== null)
+        throw new UserError(
+          `${shown} holds ${foreign}, which gvc did not write there; --force will not delete it: move it out or choose another --out`,
         );
       try {
         rmSync(partial, { recursive: true, force: true });

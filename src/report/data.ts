@@ -3,11 +3,13 @@
  * user can cause (a missing file, a missing column, a value that is not a number) becomes a
  * one-line UserError naming the file and the column.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../scenario/errors.js';
 import { readJsonObject } from '../io/read-json.js';
+import { readInputFile } from '../io/read-file.js';
+import { decodeUtf8 } from '../scenario/text.js';
 
 export type Row = Record<string, string>;
 
@@ -22,8 +24,9 @@ export interface Table {
 export function readCsv(path: string): Table {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = decodeUtf8(readInputFile(path, 'a CSV file'), path);
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
       `${path}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message})`,

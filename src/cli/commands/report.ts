@@ -1,6 +1,7 @@
 /** `gvc report <dir>`: figures (SVG) and a self-contained report.html for a run, sweep, sensitivity or validation folder. */
 import type { Command } from 'commander';
 import { plural } from '../../report/figure.js';
+import { parseListFlag } from '../list-flag.js';
 
 export function registerReport(program: Command, version: string): void {
   program
@@ -24,10 +25,8 @@ export function registerReport(program: Command, version: string): void {
         dir: string,
         opts: { out?: string; metrics?: string; force?: boolean; quiet?: boolean },
       ) => {
-        const metrics = opts.metrics
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '');
+        const metrics =
+          opts.metrics === undefined ? undefined : parseListFlag('--metrics', opts.metrics);
         // Loaded on use: vega and vega-lite take a while to import, and the other commands never need them.
         const { buildReport } = await import('../../report/report.js');
         const r = await buildReport(dir, {
