@@ -25,7 +25,7 @@ export function parseJsonText(text: string, file: string): unknown {
     const pos = at ? positionOfOffset(text, Number(at[1])) : undefined;
     const where = pos ? `${file}:${pos.line}:${pos.column}` : file;
     const what = message
-      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/( in JSON)? at position \d+.*$/, '')
       .replace(/\s*\(line \d+ column \d+\)$/, '')
       .split('\n')[0];
     throw new UserError(`${where}: invalid JSON: ${what}`);

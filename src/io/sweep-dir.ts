@@ -9,7 +9,7 @@ import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { writeJson } from './manifest.js';
-import { osFailure } from './os-errors.js';
+import { errnoCode, osFailure } from './os-errors.js';
 import { ensureFolder } from './output-dir.js';
 import { assertReplaceable, foreignEntry, isInside } from './output-guard.js';
 import { readJsonObject } from './read-json.js';
@@ -58,6 +58,16 @@ export function openSweepDir(
   const inputs = opts.inputs ?? [];
   const isDir = (dir: string) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
   const nonEmpty = (dir: string) => isDir(dir) && readdirSync(dir).length > 0;
+  // A file where a folder of the path should be: bad input, worded as for every output folder.
+  try {
+    lstatSync(partial, { throwIfNoEntry: false });
+  } catch (err) {
+    if (errnoCode(err) === 'ENOTDIR')
+      throw new UserError(
+        `cannot write output folder ${target}: a part of the path is a file, not a folder`,
+      );
+    throw osFailure(err, 'read', dirname(partial));
+  }
   if (existsSync(abs) && !isDir(abs))
     throw new UserError(`output folder ${target} exists and is not a folder`);
   if (lstatSync(partial, { throwIfNoEntry: false }) && !isDir(partial))

@@ -243,7 +243,7 @@ function assertStrictJson(text: string, file: string): void {
       file,
       line: pos?.line,
       column: pos?.column,
-      detail: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`,
+      detail: `invalid JSON: ${message.replace(/( in JSON)? at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`,
     });
   }
 }

@@ -214,3 +214,58 @@ describe('--force keeps what a user put into a gvc folder (kind 1)', () => {
     expect(readdirSync(sw)).toContain('analysis.R');
   });
 });
+
+describe('found by the audit: internal errors and library wording (kinds 2, 11)', () => {
+  // A group called "constructor" or "prototype" passed the name pattern and then reached
+  // setPath's guard: "internal error: setPath: refusing path segment constructor".
+  it.each([
+    ['suppliers: {constructor: {count: 3}}\nbuyers: {us: {count: 1}}\n', 'suppliers.constructor'],
+    ['suppliers: {sme: {count: 3}}\nbuyers: {prototype: {count: 1}}\n', 'buyers.prototype'],
+    [
+      'suppliers: {sme: {count: 3, buyer_groups: [constructor]}}\nbuyers: {us: {count: 1}}\n',
+      'suppliers.sme.buyer_groups[0]',
+    ],
+  ])('a reserved group name is bad input: %j', async (text, path) => {
+    const f = write(join(root, `reserved-${path}.yaml`), `name: r\n${text}`);
+    const msg = await refused('run', f, '--out', join(root, 'never-reserved'));
+    expect(msg).toContain(`${path}: expected a`);
+    expect(msg).not.toMatch(/internal error|setPath/);
+  });
+
+  it.each([
+    [
+      'two.yaml',
+      'name: a\n---\nname: b\n',
+      /two\.yaml:2:1: invalid YAML: a second document starts here/,
+    ],
+    [
+      'two.json',
+      '{"name": "a"}\n{"name": "b"}\n',
+      /two\.json:2:1: invalid JSON: Unexpected non-whitespace character after JSON$/m,
+    ],
+  ])('%s: the message names the problem, not the parser library', async (name, text, msg) => {
+    const out = await refused('run', write(join(root, name), text), '--out', join(root, 'n'));
+    expect(out).toMatch(msg);
+    expect(out).not.toMatch(/parseAllDocuments|at position/);
+  });
+
+  it.each([
+    ['run', scenarioArg],
+    ['sweep', sweepArg],
+    ['report', () => runDir],
+  ] as const)(
+    'gvc %s --out <a file>/x: bad input, exit 2, as for every output folder',
+    async (cmd, arg) => {
+      expect(await refused(cmd, arg(), '--out', join(scenario, 'x'))).toMatch(
+        /cannot write output folder .*: a part of the path is a file, not a folder/,
+      );
+    },
+  );
+});
+
+function scenarioArg(): string {
+  return scenario;
+}
+function sweepArg(): string {
+  return sweep;
+}
