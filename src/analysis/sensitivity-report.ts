@@ -185,7 +185,16 @@ async function cellValues(
   const runsPerCell = new Array<number>(cells).fill(0);
   if (!existsSync(runsCsv))
     throw new UserError(`${runsCsv}: missing (not a finished sweep folder)`);
-  for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics], header)) {
+  const seen = new Map<number, number>();
+  for await (const r of csvRecords(runsCsv, ['run_id', 'cell_id', ...metrics], header)) {
+    // A run listed twice (a row copied, files concatenated) would count twice in its cell.
+    const id = intCell(r, runsCsv, 'run_id', 1);
+    const first = seen.get(id);
+    if (first !== undefined)
+      throw new UserError(
+        `${runsCsv}:${r.line}: run_id: expected each run once, found run ${id} again (also line ${first})`,
+      );
+    seen.set(id, r.line);
     const c = intCell(r, runsCsv, 'cell_id', 1) - 1;
     if (c >= cells)
       throw new UserError(

@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { UserError } from '../scenario/errors.js';
 import { readJsonObject } from '../io/read-json.js';
 import { readInputFile } from '../io/read-file.js';
+import { decimalNumber } from '../io/read-csv.js';
 import { decodeUtf8 } from '../scenario/text.js';
 
 export type Row = Record<string, string>;
@@ -59,8 +60,8 @@ export function requireColumns(table: Table, needed: readonly string[]): void {
 /** A numeric cell: null when empty; a UserError when it is not a number. */
 export function num(table: Table, row: Row, column: string): number | null {
   const text = row[column];
-  if (text === undefined || text.trim() === '') return null;
-  const x = Number(text);
+  if (text === undefined || text === '') return null;
+  const x = decimalNumber(text);
   if (!Number.isFinite(x))
     throw new UserError(
       `${table.file}: column ${column}: expected a number, found "${text.length > 30 ? text.slice(0, 30) + '…' : text}"`,

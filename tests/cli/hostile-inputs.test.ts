@@ -269,3 +269,54 @@ function scenarioArg(): string {
 function sweepArg(): string {
   return sweep;
 }
+
+describe('runs.csv given to gvc sensitivity is read exactly as gvc writes it (kind 3)', () => {
+  const SOBOL = `name: sob\n${WORLD}sweep:
+  design: sobol
+  samples: 4
+  replications: 1
+  parameters:
+    environment.ipr_protection: {min: 0, max: 1}
+    environment.institutions: {min: 0, max: 1}
+`;
+  let sob = '';
+  beforeAll(() => {
+    sob = join(root, 'sob');
+    const f = write(join(root, 'sob.yaml'), SOBOL);
+    execFileSync(process.execPath, [BIN, 'sweep', f, '--out', sob, '--workers', '1', '--quiet']);
+  });
+
+  /** A copy of the sweep whose runs.csv has `edit` applied to its rows (header first). */
+  function damaged(name: string, edit: (rows: string[][]) => void): string {
+    const d = join(root, name);
+    execFileSync('cp', ['-r', sob, d]);
+    const rows = readFileSync(join(d, 'runs.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
+    edit(rows);
+    writeFileSync(join(d, 'runs.csv'), rows.map((r) => r.join(',')).join('\n') + '\n');
+    return d;
+  }
+
+  it.each([[' 1'], ['0x1'], ['0b1'], ['1_0'], ['Infinity'], ['NaN'], ['1e999']])(
+    'a metric cell %j is refused with file, line and column (Number() would take some)',
+    async (cell) => {
+      const d = damaged(`sob-cell-${cell.trim()}`, (rows) => {
+        rows[2][rows[0].indexOf('mean_design')] = cell;
+      });
+      expect(await refused('sensitivity', d, '--metric', 'mean_design')).toContain(
+        `runs.csv:3: mean_design: expected a number, found ${JSON.stringify(cell)}`,
+      );
+    },
+  );
+
+  it('a run listed twice is refused, even when the run count still matches', async () => {
+    const d = damaged('sob-dup', (rows) => {
+      rows[3][0] = rows[2][0];
+    });
+    expect(await refused('sensitivity', d)).toMatch(
+      /runs\.csv:4: run_id: expected each run once, found run 2 again \(also line 3\)/,
+    );
+  });
+});
