@@ -10,8 +10,9 @@
  * sensitivity-metrics.csv gives per metric the runs without a value, the cells they are in,
  * and the share of variance that is seed noise (one-way ANOVA over the replicates of a cell).
  */
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { osFailure } from '../io/os-errors.js';
+import { readHead } from '../io/read-file.js';
 import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
@@ -186,7 +187,16 @@ async function cellValues(
   const runsPerCell = new Array<number>(cells).fill(0);
   if (!existsSync(runsCsv))
     throw new UserError(`${runsCsv}: missing (not a finished sweep folder)`);
-  for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics], header)) {
+  const seen = new Map<number, number>();
+  for await (const r of csvRecords(runsCsv, ['run_id', 'cell_id', ...metrics], header)) {
+    // A run listed twice (a row copied, files concatenated) would count twice in its cell.
+    const id = intCell(r, runsCsv, 'run_id', 1);
+    const first = seen.get(id);
+    if (first !== undefined)
+      throw new UserError(
+        `${runsCsv}:${r.line}: run_id: expected each run once, found run ${id} again (also line ${first})`,
+      );
+    seen.set(id, r.line);
     const c = intCell(r, runsCsv, 'cell_id', 1) - 1;
     if (c >= cells)
       throw new UserError(
@@ -550,7 +560,7 @@ export async function writeSensitivity(
     const header = formatRows(cols, null);
     let head = '';
     try {
-      head = readFileSync(path, 'utf8').slice(0, header.length);
+      head = readHead(path, 'a sensitivity table', Buffer.byteLength(header));
     } catch (err) {
       throw osFailure(err, 'read', path);
     }

@@ -19,6 +19,7 @@ import { CsvWriter } from '../io/csv.js';
 import { commandArgs, commandLine, writeJson } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { osFailure } from '../io/os-errors.js';
+import { assertReadableFile } from '../io/read-file.js';
 import { csvReadError } from '../io/read-csv.js';
 import { readJsonObject } from '../io/read-json.js';
 import { readDesignFile } from './design-file.js';
@@ -162,6 +163,7 @@ async function mergeCsv(
     for (const [i, path] of inputs.entries()) {
       if (!existsSync(path))
         throw new UserError(`${path}: missing (the shard folder is incomplete)`);
+      assertReadableFile(path, "a shard's table", Number.POSITIVE_INFINITY);
       const parser = createReadStream(path).pipe(
         parse({ raw: true, info: true, relax_column_count: false }),
       );

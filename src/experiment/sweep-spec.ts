@@ -276,6 +276,20 @@ function parseFactor(
       fail(where, `bounds {min, max} (the ${design} design samples a range)`, 'a list of values');
     if (raw.length === 0) fail(where, 'a non-empty list of values', 'an empty list');
     for (const v of raw) check(v);
+    // A value listed twice makes two cells of the same parameters: a grid would run them
+    // twice over and summary.csv would show one condition as two.
+    const seen = new Map<string, number>();
+    raw.forEach((v, i) => {
+      const key = JSON.stringify(v);
+      const first = seen.get(key);
+      if (first !== undefined)
+        fail(
+          `${where}[${i}]`,
+          'each value once (replications repeat a cell)',
+          `${show(v)} again (also item ${first})`,
+        );
+      seen.set(key, i);
+    });
     return { path, spec: param, values: raw as ParamValue[] };
   }
   if (!isMap(raw)) fail(where, 'a list of values or {min, max}', show(raw));

@@ -6,6 +6,8 @@
 
 type Cleanup = () => void;
 const cleanups = new Set<Cleanup>();
+/** The cleanups that also run on a signal (the others run only at a normal exit). */
+const onSignal = new Set<Cleanup>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const signalHandlers = new Map<NodeJS.Signals, () => void>();
 
@@ -24,8 +26,9 @@ function onExit(): void {
   runCleanups();
 }
 
-function install(): void {
-  if (signalHandlers.size > 0) return;
+function install(signals: boolean): void {
+  if (!process.listeners('exit').includes(onExit)) process.on('exit', onExit);
+  if (!signals || signalHandlers.size > 0) return;
   for (const sig of SIGNALS) {
     const handler = (): void => {
       runCleanups();
@@ -38,12 +41,15 @@ function install(): void {
     signalHandlers.set(sig, handler);
     process.on(sig, handler);
   }
-  process.on('exit', onExit);
+}
+
+function uninstallSignals(): void {
+  for (const [sig, handler] of signalHandlers) process.removeListener(sig, handler);
+  signalHandlers.clear();
 }
 
 function uninstall(): void {
-  for (const [sig, handler] of signalHandlers) process.removeListener(sig, handler);
-  signalHandlers.clear();
+  uninstallSignals();
   process.removeListener('exit', onExit);
 }
 
@@ -54,14 +60,21 @@ function uninstall(): void {
  * behaviour is untouched otherwise.
  *
  * Node runs signal listeners from the event loop, so a long synchronous computation delays
- * them until it returns; prepareOutputDir also removes staging folders left behind by dead
- * processes (e.g. killed with SIGKILL) to cover what no handler can.
+ * them until it returns: a listener would make Ctrl-C during `gvc run`'s simulation do
+ * nothing until the run had finished and been written. Such work registers with
+ * `signals: false`: a signal then ends the process at once (Node's default), and what it
+ * leaves is removed like what SIGKILL leaves — prepareOutputDir removes staging folders of
+ * dead processes.
  */
-export function registerCleanup(fn: () => void): () => void {
+export function registerCleanup(fn: () => void, opts: { signals?: boolean } = {}): () => void {
+  const signals = opts.signals ?? true;
   cleanups.add(fn);
-  install();
+  if (signals) onSignal.add(fn);
+  install(signals);
   return () => {
     cleanups.delete(fn);
+    onSignal.delete(fn);
     if (cleanups.size === 0) uninstall();
+    else if (onSignal.size === 0) uninstallSignals();
   };
 }

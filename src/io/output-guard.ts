@@ -5,13 +5,15 @@
  * - a scenario name becomes a folder name only if it is one safe path segment;
  * - `--force` replaces only a folder gvc itself wrote, of the same kind (a run's folder by a
  *   run, a sweep's by a sweep …), recognised by its manifest.json (a report by report.html's
- *   generator tag);
+ *   generator tag), and holding nothing but what gvc writes there: a user's notes or a
+ *   copied-in manifest.json do not make a folder gvc's to delete;
  * - never a folder that holds one of the command's inputs, the working folder or one above
  *   it, or the program's own folder.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ScenarioError, UserError } from '../scenario/errors.js';
+import { readHead, readInputFile } from './read-file.js';
 import { packageDir } from './manifest.js';
 
 /** The kinds of folder gvc writes. A merged sweep is a sweep. */
@@ -87,7 +89,10 @@ export function recogniseOutput(dir: string): OutputKind | null {
   try {
     const manifestPath = join(dir, 'manifest.json');
     if (existsSync(manifestPath)) {
-      const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown> | null;
+      const m = JSON.parse(readInputFile(manifestPath, 'a manifest').toString('utf8')) as Record<
+        string,
+        unknown
+      > | null;
       if (m === null || typeof m !== 'object' || Array.isArray(m)) return null;
       if (m.program !== PROGRAM_NAME) return null;
       if (m.sweep !== null && typeof m.sweep === 'object') return 'sweep';
@@ -96,7 +101,7 @@ export function recogniseOutput(dir: string): OutputKind | null {
       return null;
     }
     const html = join(dir, 'report.html');
-    if (existsSync(html) && readFileSync(html, 'utf8').includes(REPORT_GENERATOR_TAG))
+    if (existsSync(html) && readHead(html, 'a report', 4096).includes(REPORT_GENERATOR_TAG))
       return 'report';
   } catch {
     // Unreadable or not JSON: not recognisably gvc's.
@@ -108,6 +113,49 @@ export function recogniseOutput(dir: string): OutputKind | null {
 export const PROGRAM_NAME = 'gvc-abm';
 /** The tag report.html carries so that `gvc report --force` can recognise its own folder. */
 export const REPORT_GENERATOR_TAG = `<meta name="generator" content="${PROGRAM_NAME}">`;
+
+/**
+ * The entries each kind of folder holds when gvc wrote it: its own files, what other gvc
+ * commands add to it (gvc sensitivity's tables in a sweep folder), temporary `<file>.tmp-<pid>`
+ * files a killed process left, and the metadata files that file browsers drop into any folder
+ * they show. Reports (gvc report's default is `<dir>/report`) are recognised as folders.
+ */
+const OWN_ENTRIES: Record<OutputKind, RegExp> = {
+  run: /^((timeseries|suppliers|relationships|codebook)\.csv|manifest\.json)$/,
+  sweep:
+    /^((runs|errors|summary|timeseries|suppliers|relationships|codebook|sensitivity|sensitivity-metrics)\.csv|(manifest|design)\.json|progress\.jsonl)$/,
+  validation: /^((validation|measures|codebook)\.csv|validation\.md|manifest\.json)$/,
+  report: /^(report\.html|[a-z0-9][a-z0-9._-]*\.(svg|vl\.json))$/,
+};
+const BROWSER_METADATA = /^(\.DS_Store|Thumbs\.db|desktop\.ini)$/;
+
+/**
+ * The first entry of the gvc folder `dir` (of `kind`) that gvc does not write there, or null.
+ * A subfolder counts as gvc's only when it is a report gvc wrote (recursively held to the
+ * same rule); anything else — a user's notes, a thesis, another command's run — is foreign,
+ * and --force must not delete it with the folder.
+ */
+export function foreignEntry(dir: string, kind: OutputKind): string | null {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return null;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry);
+    const isDir = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    if (isDir) {
+      if (recogniseOutput(path) !== 'report') return entry;
+      const inner = foreignEntry(path, 'report');
+      if (inner !== null) return join(entry, inner);
+      continue;
+    }
+    const own = entry.replace(/\.tmp-\d+$/, '');
+    if (!OWN_ENTRIES[kind].test(own) && !BROWSER_METADATA.test(entry)) return entry;
+  }
+  return null;
+}
 
 const KIND_COMMAND: Record<OutputKind, string> = {
   run: 'gvc run',
@@ -146,4 +194,9 @@ export function assertReplaceable(
         : `it holds the output of ${KIND_COMMAND[kind]}, not of ${KIND_COMMAND[opts.kind]}; --force will not replace it: choose another folder`,
     );
   }
+  const foreign = foreignEntry(abs, kind);
+  if (foreign !== null)
+    throw refuse(
+      `it holds ${foreign}, which gvc did not write there; --force replaces only a folder holding nothing but gvc's output: move it out or choose another folder`,
+    );
 }

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { UserError } from '../scenario/errors.js';
 import { osFailure } from './os-errors.js';
+import { assertReadableFile } from './read-file.js';
 
 export interface CsvRecord {
   /** Cells by column name. */
@@ -35,6 +36,11 @@ export async function* csvRecords(
   exactHeader?: readonly string[],
 ): AsyncGenerator<CsvRecord> {
   let header: string[] | null = null;
+  try {
+    assertReadableFile(path, 'a CSV file', Number.POSITIVE_INFINITY);
+  } catch (err) {
+    throw osFailure(err, 'read', path);
+  }
   const parser = createReadStream(path).pipe(
     parse({
       columns: (h: string[]) => {
@@ -95,12 +101,21 @@ export function intCell(r: CsvRecord, path: string, column: string, min: number)
   return x;
 }
 
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The number a CSV cell holds in plain decimal notation, or NaN for anything else. */
+export function decimalNumber(text: string): number {
+  return DECIMAL.test(text) ? Number(text) : NaN;
+}
+
 /** A number in a cell (null when empty), or a UserError naming file, line and column. */
 export function numberCell(r: CsvRecord, path: string, column: string): number | null {
   const text = r.cells[column];
   if (text === undefined || text === '') return null;
-  const x = Number(text);
-  if (text.trim() === '' || !Number.isFinite(x))
+  // Number() also takes ' 1', '0x1' and '1_0'-free oddities such as '0b1'; gvc writes plain
+  // decimal numbers, so anything else is a damaged or hand-edited cell.
+  const x = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(x))
     throw new UserError(
       `${path}:${r.line}: ${column}: expected a number, found ${JSON.stringify(text.slice(0, 30))}`,
     );

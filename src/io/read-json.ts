@@ -3,10 +3,11 @@
  * file that is truncated, corrupt, nested absurdly deep or of the wrong shape is bad input
  * (a UserError naming the file and, for a syntax error, its line), never an internal error.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../scenario/errors.js';
 import { MAX_NESTING, nestingDepth, positionOfOffset } from '../scenario/safe-yaml.js';
 import { osFailure } from './os-errors.js';
+import { readInputFile } from './read-file.js';
+import { decodeUtf8 } from '../scenario/text.js';
 
 /**
  * Parses JSON text from `file`. Throws a UserError `file:line:column: invalid JSON: …` for a
@@ -24,7 +25,7 @@ export function parseJsonText(text: string, file: string): unknown {
     const pos = at ? positionOfOffset(text, Number(at[1])) : undefined;
     const where = pos ? `${file}:${pos.line}:${pos.column}` : file;
     const what = message
-      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/( in JSON)? at position \d+.*$/, '')
       .replace(/\s*\(line \d+ column \d+\)$/, '')
       .split('\n')[0];
     throw new UserError(`${where}: invalid JSON: ${what}`);
@@ -41,12 +42,13 @@ export function nestingError(file: string): UserError {
 
 /** Reads `file` as a JSON object; `what` names it in messages ("the sweep's design record"). */
 export function readJsonObject(file: string, what: string): Record<string, unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readInputFile(file, what);
   } catch (err) {
     throw osFailure(err, `read ${what}`, file);
   }
+  const text = decodeUtf8(bytes, file);
   const value = parseJsonText(text, file);
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new UserError(

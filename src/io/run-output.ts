@@ -61,6 +61,8 @@ export async function writeRunOutputs(
     force: opts.force,
     kind: 'run',
     inputs: opts.inputs,
+    // The simulation runs synchronously: a signal listener would defer Ctrl-C to its end.
+    signals: false,
   });
   let timeseries: CsvWriter<TimeseriesRow> | null = null;
   let suppliers: CsvWriter<SupplierRow> | null = null;

@@ -9,9 +9,10 @@
  * sensitivity.csv) is removed on the same condition, by the command that writes `<file>`.
  */
 import { hostname } from 'node:os';
-import { lstatSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from './os-errors.js';
+import { readHead } from './read-file.js';
 
 /** The marker file inside a staging folder; removed just before the folder is committed. */
 export const STAGING_MARKER = '.gvc-staging';
@@ -52,7 +53,7 @@ function markerPid(dir: string): number | 'empty' | null {
   }
   if (entries.length === 0) return 'empty';
   try {
-    const m = JSON.parse(readFileSync(join(dir, STAGING_MARKER), 'utf8')) as {
+    const m = JSON.parse(readHead(join(dir, STAGING_MARKER), 'a staging marker', 4096)) as {
       program?: unknown;
       pid?: unknown;
       host?: unknown;

@@ -9,9 +9,9 @@ import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { writeJson } from './manifest.js';
-import { osFailure } from './os-errors.js';
+import { errnoCode, osFailure } from './os-errors.js';
 import { ensureFolder } from './output-dir.js';
-import { assertReplaceable, isInside } from './output-guard.js';
+import { assertReplaceable, foreignEntry, isInside } from './output-guard.js';
 import { readJsonObject } from './read-json.js';
 import { removeStaleStaging, removeStaleTempFiles } from './staging.js';
 
@@ -58,6 +58,16 @@ export function openSweepDir(
   const inputs = opts.inputs ?? [];
   const isDir = (dir: string) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
   const nonEmpty = (dir: string) => isDir(dir) && readdirSync(dir).length > 0;
+  // A file where a folder of the path should be: bad input, worded as for every output folder.
+  try {
+    lstatSync(partial, { throwIfNoEntry: false });
+  } catch (err) {
+    if (errnoCode(err) === 'ENOTDIR')
+      throw new UserError(
+        `cannot write output folder ${target}: a part of the path is a file, not a folder`,
+      );
+    throw osFailure(err, 'read', dirname(partial));
+  }
   if (existsSync(abs) && !isDir(abs))
     throw new UserError(`output folder ${target} exists and is not a folder`);
   if (lstatSync(partial, { throwIfNoEntry: false }) && !isDir(partial))
@@ -109,6 +119,11 @@ export function openSweepDir(
       if (readdirSync(partial).length > 0 && !existsSync(join(partial, DESIGN_FILE)))
         throw new UserError(
           `${shown} is not an interrupted gvc sweep (no ${DESIGN_FILE}); --force will not delete it: remove it yourself or choose another --out`,
+        );
+      const foreign = foreignEntry(partial, 'sweep');
+      if (foreign !== null)
+        throw new UserError(
+          `${shown} holds ${foreign}, which gvc did not write there; --force will not delete it: move it out or choose another --out`,
         );
       try {
         rmSync(partial, { recursive: true, force: true });

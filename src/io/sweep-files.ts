@@ -11,7 +11,6 @@ import {
   existsSync,
   ftruncateSync,
   openSync,
-  readFileSync,
   statSync,
   writeSync,
   fstatSync,
@@ -20,6 +19,7 @@ import type { ColumnSpec } from '../engine/observations.js';
 import { UserError } from '../scenario/errors.js';
 import { formatRows } from './csv.js';
 import { osFailure } from './os-errors.js';
+import { readInputFile } from './read-file.js';
 
 /** Writes all of `buf` to `fd` (at `position`, when given), naming `path` if the OS refuses. */
 function writeAll(fd: number, buf: Buffer, path: string, position?: number): void {
@@ -146,7 +146,7 @@ export function readJournal(path: string, tables: readonly (string | null)[]): J
   if (!existsSync(path)) return null;
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = readInputFile(path, "a sweep's progress journal");
   } catch (err) {
     throw osFailure(err, 'read', path);
   }

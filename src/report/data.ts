@@ -3,11 +3,14 @@
  * user can cause (a missing file, a missing column, a value that is not a number) becomes a
  * one-line UserError naming the file and the column.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../scenario/errors.js';
 import { readJsonObject } from '../io/read-json.js';
+import { readInputFile } from '../io/read-file.js';
+import { decimalNumber } from '../io/read-csv.js';
+import { decodeUtf8 } from '../scenario/text.js';
 
 export type Row = Record<string, string>;
 
@@ -22,8 +25,9 @@ export interface Table {
 export function readCsv(path: string): Table {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = decodeUtf8(readInputFile(path, 'a CSV file'), path);
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
       `${path}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message})`,
@@ -56,8 +60,8 @@ export function requireColumns(table: Table, needed: readonly string[]): void {
 /** A numeric cell: null when empty; a UserError when it is not a number. */
 export function num(table: Table, row: Row, column: string): number | null {
   const text = row[column];
-  if (text === undefined || text.trim() === '') return null;
-  const x = Number(text);
+  if (text === undefined || text === '') return null;
+  const x = decimalNumber(text);
   if (!Number.isFinite(x))
     throw new UserError(
       `${table.file}: column ${column}: expected a number, found "${text.length > 30 ? text.slice(0, 30) + '…' : text}"`,

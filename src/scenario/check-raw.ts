@@ -11,7 +11,8 @@ import { describe, isMapping, joinPath, suggest, type Segs } from './paths.js';
 import type { Locator, Position } from './safe-yaml.js';
 import { forbiddenCharacter } from './text.js';
 import {
-  GROUP_NAME_PATTERN,
+  GROUP_NAME_RULE,
+  isGroupName,
   META_KEYS,
   PARAMETER_TREE,
   type BranchNode,
@@ -83,7 +84,7 @@ export function checkValue(
         return { expected: `a list of ${spec.refersTo} group names`, found: describe(value) };
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
-        if (typeof item !== 'string' || !GROUP_NAME_PATTERN.test(item)) {
+        if (!isGroupName(item)) {
           return { expected: `a ${spec.refersTo} group name`, found: describe(item), index: i };
         }
       }
@@ -243,9 +244,9 @@ class Validator {
     }
     if (node.kind === 'groups') {
       for (const [name, group] of Object.entries(value)) {
-        if (!GROUP_NAME_PATTERN.test(name)) {
+        if (!isGroupName(name)) {
           this.fail([...segs, name], 'key', {
-            expected: `a group name matching ${GROUP_NAME_PATTERN.source}`,
+            expected: GROUP_NAME_RULE,
             found: describe(name),
           });
         }

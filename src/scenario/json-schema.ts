@@ -9,7 +9,13 @@
  * derived one (`base:` another file, `set:` dotted parameter paths, no parameter sections).
  */
 import { PARAMETERS, type ParamSpec } from './parameters.js';
-import { GROUP_NAME_PATTERN, PARAMETER_TREE, type BranchNode, type TreeNode } from './tree.js';
+import {
+  GROUP_NAME_PATTERN,
+  RESERVED_GROUP_NAMES,
+  PARAMETER_TREE,
+  type BranchNode,
+  type TreeNode,
+} from './tree.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -46,7 +52,11 @@ function leafSchema(spec: ParamSpec): JsonSchema {
         type: 'array',
         description: `${description} Names of ${spec.refersTo} groups.`,
         default: [...spec.default],
-        items: { type: 'string', pattern: GROUP_NAME_PATTERN.source },
+        items: {
+          type: 'string',
+          pattern: GROUP_NAME_PATTERN.source,
+          not: { enum: [...RESERVED_GROUP_NAMES] },
+        },
         uniqueItems: true,
       };
   }
@@ -67,7 +77,7 @@ function nodeSchema(key: string, node: TreeNode, defs: Record<string, JsonSchema
   return {
     type: 'object',
     description: `${key} groups by name; the order of the groups fixes agent ids.`,
-    propertyNames: { pattern: GROUP_NAME_PATTERN.source },
+    propertyNames: { pattern: GROUP_NAME_PATTERN.source, not: { enum: [...RESERVED_GROUP_NAMES] } },
     additionalProperties: { $ref: `#/$defs/${defName}` },
     ...(key === 'suppliers' ? { minProperties: 1 } : {}),
   };

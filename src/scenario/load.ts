@@ -3,9 +3,10 @@
  * parameter registry and resolve. The file's exact bytes are hashed for the run manifest.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname, extname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
-import { ScenarioError } from './errors.js';
+import { ScenarioError, UserError } from './errors.js';
+import { MAX_SCENARIO_BYTES, readInputFile } from '../io/read-file.js';
 import {
   applyCommandLine,
   applyParams,
@@ -84,8 +85,9 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
   }
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readInputFile(file, 'a scenario file', MAX_SCENARIO_BYTES);
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new ScenarioError({ file, detail: `cannot read scenario file: ${readErrorText(err)}` });
   }
   const loaded = parseScenarioText(decodeUtf8(bytes, file), file, { ...opts, format });
@@ -241,7 +243,7 @@ function assertStrictJson(text: string, file: string): void {
       file,
       line: pos?.line,
       column: pos?.column,
-      detail: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`,
+      detail: `invalid JSON: ${message.replace(/( in JSON)? at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`,
     });
   }
 }

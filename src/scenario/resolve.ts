@@ -7,7 +7,7 @@
  * was found.
  */
 import { closest, distance } from 'fastest-levenshtein';
-import { ScenarioError } from './errors.js';
+import { ScenarioError, UserError } from './errors.js';
 import {
   FUNCTIONS,
   GROUP_SECTIONS,
@@ -260,11 +260,26 @@ export function applyCommandLine(
   opts: Pick<ResolveOptions, 'sets' | 'seed' | 'steps'>,
 ): string[] {
   const overrides: string[] = [];
+  // Two values for one parameter on one command line are a contradiction, not an order of
+  // precedence: refuse them rather than let the last silently decide the run.
+  const setBy = new Map<string, string>();
+  const conflict = (path: string, first: string, second: string): never => {
+    throw new UserError(
+      `${second}: ${path} is also given by ${first}; give each parameter one value`,
+    );
+  };
   for (const arg of opts.sets ?? []) {
     const { path, value, text } = parseSetArg(arg);
+    const earlier = setBy.get(path);
+    if (earlier !== undefined) conflict(path, earlier, `--set ${arg}`);
+    setBy.set(path, `--set ${arg}`);
     applyParam(scenario, path, value, `--set ${arg}`);
     overrides.push(`${path}=${text}`);
   }
+  if (opts.seed !== undefined && setBy.has('seed'))
+    conflict('seed', setBy.get('seed')!, `--seed ${String(opts.seed)}`);
+  if (opts.steps !== undefined && setBy.has('time.steps'))
+    conflict('time.steps', setBy.get('time.steps')!, `--steps ${String(opts.steps)}`);
   if (opts.seed !== undefined) {
     applyParam(scenario, 'seed', commandLineNumber(opts.seed), '--seed');
     overrides.push(`seed=${scenario.seed}`);

@@ -74,7 +74,10 @@ export function parseYaml(
     const what =
       problem.code === 'DUPLICATE_KEY'
         ? 'a key appears twice in the same mapping'
-        : cleanYamlMessage(problem.message);
+        : problem.code === 'MULTIPLE_DOCS'
+          ? // The library's text names one of its own functions, which means nothing to a user.
+            'a second document starts here (a "---" line); a file holds one document'
+          : cleanYamlMessage(problem.message);
     throw new ScenarioError({
       file,
       line: pos?.line,

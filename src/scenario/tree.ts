@@ -24,6 +24,24 @@ export type TreeNode = LeafNode | BranchNode | GroupsNode;
 
 export const GROUP_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 
+/**
+ * Names that match GROUP_NAME_PATTERN but name a property every JavaScript object has:
+ * a group by such a name could reach an object's prototype, so it is refused.
+ */
+export const RESERVED_GROUP_NAMES: readonly string[] = ['constructor', 'prototype'];
+
+/** True when `name` may name a group: GROUP_NAME_PATTERN and not a reserved name. */
+export function isGroupName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    GROUP_NAME_PATTERN.test(name) &&
+    !RESERVED_GROUP_NAMES.includes(name)
+  );
+}
+
+/** The rule for group names as error messages state it. */
+export const GROUP_NAME_RULE = `a group name matching ${GROUP_NAME_PATTERN.source}, other than ${RESERVED_GROUP_NAMES.join(' or ')}`;
+
 /** Top-level keys that are scenario metadata rather than parameters. */
 export const META_KEYS = ['name', 'description', 'sweep'] as const;
 

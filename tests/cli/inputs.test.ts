@@ -144,10 +144,11 @@ describe('a flag that takes one value', () => {
       '--set',
       'seed=3',
       '--set',
-      'seed=4',
+      'time.steps=7',
     );
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^seed\s+.*\b4\b/m);
+    expect(r.stdout).toMatch(/^seed\s+.*\b3\b/m);
+    expect(r.stdout).toMatch(/^time\.steps\s+.*\b7\b/m);
   });
 });
 

@@ -215,4 +215,33 @@ describe('a killed run leaves nothing the next command does not clean (kind 10)'
     ).toBe(0);
     expect(readdirSync(d).sort()).toEqual(['other', 's.yaml', 'small.yaml']);
   }, 120_000);
+
+  it('Ctrl-C (SIGINT) stops gvc run at once: no output folder, the staging folder is cleaned next', async () => {
+    // A signal listener would run only after the synchronous simulation, so the run used to
+    // go on, write its folder and exit 0. The run below takes far longer than the test.
+    const d = join(root, 'interrupted');
+    write(
+      join(d, 's.yaml'),
+      `name: s\ntime: {steps: 100000}\nsuppliers:\n  sme: {count: 300}\nbuyers:\n  us: {count: 5}\n`,
+    );
+    const p = spawn(process.execPath, [BIN, 'run', 's.yaml', '--out', 'o', '--quiet'], { cwd: d });
+    const exited = new Promise<[number | null, string | null]>((r) =>
+      p.on('exit', (code, signal) => r([code, signal])),
+    );
+    const staged = () =>
+      readdirSync(d).find((e) => e.startsWith('.o.tmp-') && existsSync(join(d, e, STAGING_MARKER)));
+    while (!staged()) {
+      if (p.exitCode !== null) throw new Error('gvc run ended before its staging folder was seen');
+      await new Promise((r) => setTimeout(r, 25)); // a poll interval, not a deadline
+    }
+    p.kill('SIGINT');
+    // Killed by the signal (the shell shows exit status 130), not a finished run.
+    expect(await exited).toEqual([null, 'SIGINT']);
+    expect(existsSync(join(d, 'o'))).toBe(false);
+    write(join(d, 'small.yaml'), `name: small\n${WORLD}`);
+    expect(
+      (await gvcInProcess('run', join(d, 'small.yaml'), '--out', join(d, 'other'), '--quiet')).code,
+    ).toBe(0);
+    expect(readdirSync(d).sort()).toEqual(['other', 's.yaml', 'small.yaml']);
+  }, 120_000);
 });

@@ -101,11 +101,11 @@ describe('prepareOutputDir', () => {
     const parent = tempDir();
     const target = join(parent, 'run');
     mkdirSync(target);
-    writeFileSync(join(target, 'old.txt'), 'old');
+    writeFileSync(join(target, 'timeseries.csv'), 'old');
     markAsRun(target);
     const dir = prepareOutputDir(target, RUN_FORCE);
     writeFileSync(dir.file('new.txt'), 'new');
-    expect(readdirSync(target).sort()).toEqual(['manifest.json', 'old.txt']);
+    expect(readdirSync(target).sort()).toEqual(['manifest.json', 'timeseries.csv']);
     dir.commit();
     expect(readdirSync(target)).toEqual(['new.txt']);
     expect(leftovers(parent, 'run')).toEqual([]);
@@ -115,12 +115,12 @@ describe('prepareOutputDir', () => {
     const parent = tempDir();
     const target = join(parent, 'run');
     mkdirSync(target);
-    writeFileSync(join(target, 'old.txt'), 'old');
+    writeFileSync(join(target, 'timeseries.csv'), 'old');
     markAsRun(target);
     const dir = prepareOutputDir(target, RUN_FORCE);
     writeFileSync(dir.file('new.txt'), 'new');
     dir.abort();
-    expect(readdirSync(target).sort()).toEqual(['manifest.json', 'old.txt']);
+    expect(readdirSync(target).sort()).toEqual(['manifest.json', 'timeseries.csv']);
     expect(leftovers(parent, 'run')).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -115,10 +115,65 @@ describe('what --force may replace (kind 1)', () => {
       assertReplaceable(target, { kind, inputs, replacing: true });
     expect(check(out, 'run', [join(out, 's.yaml')])).toThrow(/contains .*s\.yaml, an input/);
     expect(check(out, 'sweep', [])).toThrow(/holds the output of gvc run, not of gvc sweep/);
+    // A file gvc does not write there (the scenario, a user's notes) makes the folder not
+    // wholly gvc's: --force would delete it (kind 1).
+    expect(check(out, 'run', [])).toThrow(/holds s\.yaml, which gvc did not write there/);
+    rmSync(join(out, 's.yaml'));
     expect(check(out, 'run', [])).not.toThrow();
     expect(check(root, 'run', [])).toThrow(/not an output folder written by gvc/);
     expect(check(process.cwd(), 'run', [])).toThrow(/current folder/);
     expect(check(dirname(process.cwd()), 'run', [])).toThrow(/current folder/);
     expect(check('/', 'run', [])).toThrow(UserError);
+  });
+});
+
+describe('--force never deletes what gvc did not write into its folder (kind 1)', () => {
+  const RUN_FILES = ['timeseries.csv', 'suppliers.csv', 'relationships.csv', 'codebook.csv'];
+
+  it('a gvc run folder with any other entry is refused; with only its own files it is replaceable', () => {
+    // Random names (printable and not) of files and folders a user might leave in the folder.
+    const name = fc
+      .string({ minLength: 1, maxLength: 24, unit: 'grapheme-ascii' })
+      .filter((s) => !s.includes('/') && s !== '.' && s !== '..' && !s.includes('\0'));
+    let n = 0;
+    fc.assert(
+      fc.property(name, fc.boolean(), (entry, asFolder) => {
+        fc.pre(!RUN_FILES.includes(entry) && entry !== 'manifest.json');
+        fc.pre(!/^(\.DS_Store|Thumbs\.db|desktop\.ini)$/.test(entry));
+        fc.pre(
+          !/^((timeseries|suppliers|relationships|codebook)\.csv|manifest\.json)\.tmp-\d+$/.test(
+            entry,
+          ),
+        );
+        const out = join(tempDir(), `run${n++}`);
+        mkdirSync(out);
+        writeFileSync(join(out, 'manifest.json'), manifest({}));
+        for (const f of RUN_FILES) writeFileSync(join(out, f), 'x');
+        const check = () => assertReplaceable(out, { kind: 'run', inputs: [], replacing: true });
+        expect(check).not.toThrow();
+        if (asFolder) mkdirSync(join(out, entry));
+        else writeFileSync(join(out, entry), 'mine');
+        expect(check).toThrow(/which gvc did not write there/);
+        expect(readdirSync(out)).toContain(entry);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a report gvc wrote inside the folder is its own; a folder of the user is not', () => {
+    const out = join(tempDir(), 'sweep');
+    mkdirSync(join(out, 'report'), { recursive: true });
+    writeFileSync(join(out, 'manifest.json'), manifest({ sweep: {} }));
+    writeFileSync(join(out, 'runs.csv'), 'x');
+    writeFileSync(join(out, 'sensitivity.csv'), 'x');
+    writeFileSync(join(out, 'report', 'report.html'), `<html>${REPORT_GENERATOR_TAG}</html>`);
+    writeFileSync(join(out, 'report', 'lockin-rate.svg'), '<svg/>');
+    const check = () => assertReplaceable(out, { kind: 'sweep', inputs: [], replacing: true });
+    expect(check).not.toThrow();
+    writeFileSync(join(out, 'report', 'notes.txt'), 'mine');
+    expect(check).toThrow(/holds report\/notes\.txt, which gvc did not write there/);
+    rmSync(join(out, 'report', 'notes.txt'));
+    mkdirSync(join(out, 'thesis'));
+    expect(check).toThrow(/holds thesis, which gvc did not write there/);
   });
 });

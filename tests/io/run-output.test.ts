@@ -149,12 +149,12 @@ describe('writeRunOutputs', () => {
     const parent = tempDir();
     const out = join(parent, 'run');
     mkdirSync(out);
-    writeFileSync(join(out, 'old.txt'), 'old');
+    writeFileSync(join(out, 'timeseries.csv'), 'old');
     // A folder gvc did not write is never replaced, forced or not.
     await expect(
       writeRunOutputs(opts(out, { kind: 'final' }, true), produce(1, 1)),
     ).rejects.toThrow(/not an output folder written by gvc/);
-    expect(readdirSync(out)).toEqual(['old.txt']);
+    expect(readdirSync(out)).toEqual(['timeseries.csv']);
     // An earlier run's folder (its manifest says so) is replaced, but only by a run that succeeds.
     writeFileSync(
       join(out, 'manifest.json'),
@@ -163,7 +163,7 @@ describe('writeRunOutputs', () => {
     await expect(
       writeRunOutputs(opts(out, { kind: 'final' }, true), () => Promise.reject(new Error('boom'))),
     ).rejects.toThrow('boom');
-    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'old.txt']);
+    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'timeseries.csv']);
     await expect(writeRunOutputs(opts(out), produce(1, 1))).rejects.toThrow(UserError);
     await writeRunOutputs(opts(out, { kind: 'final' }, true), produce(1, 1));
     expect(readdirSync(out).sort()).toEqual([

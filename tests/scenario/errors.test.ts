@@ -149,7 +149,7 @@ describe('scenario errors are one line: where, path, expected, found', () => {
 
   it('bad group names', () => {
     expect(errorOf(parse('suppliers:\n  SME: {}\n'))).toBe(
-      'x.yaml:2:3: suppliers.SME: expected a group name matching ^[a-z][a-z0-9_]*$, found "SME"',
+      'x.yaml:2:3: suppliers.SME: expected a group name matching ^[a-z][a-z0-9_]*$, other than constructor or prototype, found "SME"',
     );
   });
 

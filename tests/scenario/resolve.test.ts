@@ -107,12 +107,9 @@ describe('resolution', () => {
     const loaded = parseScenarioText(YAML_TEXT, 'demo.yaml', {
       sets: [
         'buyers.us.guards=[design, marketing]',
-        'environment.ipr_protection=0.9',
         'environment.ipr_protection=0.3',
         'buyers.us.governance=market',
         'buyers.us.developmental=false',
-        'seed=5',
-        'time.steps=12',
         'suppliers.large.buyer_groups=[us]',
         'name=renamed',
       ],
@@ -130,17 +127,23 @@ describe('resolution', () => {
     expect(s.time.steps).toBe(20);
     expect(loaded.overrides).toEqual([
       'buyers.us.guards=[design, marketing]',
-      'environment.ipr_protection=0.9',
       'environment.ipr_protection=0.3',
       'buyers.us.governance=market',
       'buyers.us.developmental=false',
-      'seed=5',
-      'time.steps=12',
       'suppliers.large.buyer_groups=[us]',
       'name=renamed',
       'seed=9',
       'time.steps=20',
     ]);
+  });
+
+  it.each([
+    [{ sets: ['seed=5', 'seed=6'] }, /--set seed=6: seed is also given by --set seed=5/],
+    [{ sets: ['seed=5'], seed: '9' }, /--seed 9: seed is also given by --set seed=5/],
+    [{ sets: ['time.steps=12'], steps: 20 }, /--steps 20: time.steps is also given by --set/],
+    [{ sets: [' seed =5', 'seed=6'] }, /seed is also given by --set {2}seed =5/],
+  ])('two values for one parameter on the command line are refused (kind 5): %j', (opts, msg) => {
+    expect(() => parseScenarioText(YAML_TEXT, 'demo.yaml', opts)).toThrow(msg);
   });
 
   it('returns the sweep key untouched, and none when absent', () => {

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { plural } from '../../report/figure.js';
+import { parseListFlag } from '../list-flag.js';
 
 export function registerReport(program: Command, version: string): void {
   program
@@ -27,10 +28,8 @@ export function registerReport(program: Command, version: string): void {
         dir: string,
         opts: { out?: string; metrics?: string; force?: boolean; quiet?: boolean },
       ) => {
-        const metrics = opts.metrics
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '');
+        const metrics =
+          opts.metrics === undefined ? undefined : parseListFlag('--metrics', opts.metrics);
         // Loaded on use: vega and vega-lite take a while to import, and the other commands never need them.
         const { buildReport } = await import('../../report/report.js');
         const r = await buildReport(dir, {

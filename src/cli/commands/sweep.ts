@@ -89,8 +89,17 @@ export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown 
   if (opts.sweepSeed !== undefined) raw.seed = number('--sweep-seed', opts.sweepSeed);
   if (opts.vary.length > 0) {
     const parameters = { ...((raw.parameters as Record<string, unknown> | undefined) ?? {}) };
+    const fromFlag = new Map<string, string>();
     for (const arg of opts.vary) {
       const { path, value } = parseSetArg(arg, '--vary');
+      // The same path twice on the command line is a contradiction (the file's entry for a
+      // path is what --vary replaces, as --set replaces a file's value).
+      const earlier = fromFlag.get(path);
+      if (earlier !== undefined)
+        throw new UserError(
+          `--vary ${arg}: ${path} is also varied by --vary ${earlier}; give each parameter one --vary`,
+        );
+      fromFlag.set(path, arg);
       parameters[path] = value;
     }
     raw.parameters = parameters;
@@ -132,7 +141,8 @@ export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown 
     const path = err.path.startsWith('sweep.parameters.')
       ? err.path.slice('sweep.parameters.'.length)
       : err.path;
-    if (path === p || path.startsWith(`${p}.`)) return relabel(`--vary ${arg}`, path);
+    if (path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`))
+      return relabel(`--vary ${arg}`, path);
   }
   return err;
 }
@@ -147,7 +157,7 @@ export function registerSweep(program: Command): void {
     .option('--design <name>', 'grid, ofat, lhs, sobol or morris (overrides sweep.design)')
     .option(
       '--vary <path=values>',
-      'vary a parameter: a list [a, b] or bounds {min: 0, max: 1, steps: 3} (repeatable; adds to sweep.parameters)',
+      'vary a parameter: a list [a, b] or bounds {min: 0, max: 1, steps: 3} (repeatable; adds to sweep.parameters, replacing its entry for the same path)',
       collect,
       [],
     )
@@ -198,6 +208,17 @@ export function registerSweep(program: Command): void {
       const agents = parseAgentsMode(opts.agents);
       const relationships = parseRelationshipsMode(opts.relationships, false);
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
+      if (opts.allowMixedProvenance && !opts.resume)
+        throw new UserError(
+          '--allow-mixed-provenance: only with --resume (it lets a resumed sweep continue runs of another program version)',
+        );
+      // Each run of a sweep has its own seed, drawn from the sweep's seed: a fixed seed
+      // would be silently replaced in every run.
+      for (const arg of opts.set)
+        if (arg.slice(0, Math.max(0, arg.indexOf('='))).trim() === 'seed')
+          throw new UserError(
+            `--set ${arg}: each run of a sweep gets its own seed from the sweep's seed; use --sweep-seed (or sweep.seed) instead`,
+          );
       const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
       checkFileSections(loaded, { sweep: true });
       let spec;

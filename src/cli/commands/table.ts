@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readCsv } from '../../report/data.js';
 import { formatTable, type TableFormat } from '../../report/table.js';
 import { UserError } from '../../scenario/errors.js';
+import { parseListFlag } from '../list-flag.js';
 
 export function registerTable(program: Command): void {
   program
@@ -36,10 +37,8 @@ export function registerTable(program: Command): void {
           if (i <= 0) throw new UserError(`--where: expected column=value, found "${w}"`);
           return [w.slice(0, i), w.slice(i + 1)] as const;
         });
-        const columns = opts.columns
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '');
+        const columns =
+          opts.columns === undefined ? undefined : parseListFlag('--columns', opts.columns);
         const text = formatTable(readCsv(csv), {
           format: opts.format as TableFormat,
           columns,
