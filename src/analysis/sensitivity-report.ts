@@ -255,8 +255,12 @@ export function noiseShares(perCell: readonly (readonly number[])[]): {
 
 const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
 
+/** "cell 3", "cells 3, 7" or "cells 1, 2, …, 10, … (14)": at most ten ids, then the count. */
 function listCells(ids: readonly number[]): string {
-  return ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 10).join(', ')}, … (${ids.length})`;
+  const noun = ids.length === 1 ? 'cell' : 'cells';
+  const shown =
+    ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 10).join(', ')}, … (${ids.length})`;
+  return `${noun} ${shown}`;
 }
 
 export interface SensitivityOutput {
@@ -483,10 +487,10 @@ export async function sensitivityRows(
     // Missing values: never averaged away without a word.
     let qualifier = '';
     if (runsMissing > 0) {
-      const where = `${runsMissing} of ${runs} runs have no value, in cells ${listCells(missingCells)}`;
+      const where = `${runsMissing} of ${runs} runs ${runsMissing === 1 ? 'has' : 'have'} no value, in ${listCells(missingCells)}`;
       if (emptyCells.length > 0)
         return notAnalysed(
-          `${where}; cells ${listCells(emptyCells)} have none at all, so the design is incomplete`,
+          `${where}; ${listCells(emptyCells)} ${emptyCells.length === 1 ? 'has' : 'have'} none at all, so the design is incomplete`,
         );
       if (missing === 'refuse')
         return notAnalysed(

@@ -19,7 +19,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { registerCleanup } from './cleanup.js';
 import { errnoCode, errnoReason, SystemError } from './os-errors.js';
-import { assertReplaceable, type OutputKind } from './output-guard.js';
+import { assertNotLink, assertReplaceable, type OutputKind } from './output-guard.js';
 import { removeStaleStaging, STAGING_MARKER, stagingName, writeStagingMarker } from './staging.js';
 
 export { registerCleanup } from './cleanup.js';
@@ -186,10 +186,11 @@ function checkTarget(
   assertReplaceable(abs, { kind, inputs, replacing: false });
   try {
     const st = lstatSync(abs);
-    const isDir =
-      st.isDirectory() ||
-      (st.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isDirectory());
-    if (!isDir) throw new UserError(`output folder ${target} exists and is not a folder`);
+    // The output folder is put in place by renaming the staging folder onto the target, which
+    // would replace a link by a folder: the user's link would be gone. Refuse it instead.
+    if (st.isSymbolicLink()) assertNotLink(abs, target);
+    if (!st.isDirectory())
+      throw new UserError(`output folder ${target} exists and is not a folder`);
     if (readdirSync(abs).length > 0) {
       if (!force)
         throw new UserError(`output folder ${target} is not empty; use --force to replace it`);

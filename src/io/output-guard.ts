@@ -10,7 +10,7 @@
  * - never a folder that holds one of the command's inputs, the working folder or one above
  *   it, or the program's own folder.
  */
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ScenarioError, UserError } from '../scenario/errors.js';
 import { readHead, readInputFile } from './read-file.js';
@@ -163,6 +163,31 @@ const KIND_COMMAND: Record<OutputKind, string> = {
   validation: 'gvc validate',
   report: 'gvc report',
 };
+
+/**
+ * Refuses an output path (`abs`, shown as `shown`) that is a symbolic link. An output folder is
+ * put in place by renaming a finished staging folder onto its path, which replaces a link by a
+ * folder: the user's link would be gone (its target is untouched). Throws a UserError naming
+ * where the link leads, so the user can give that path instead.
+ */
+export function assertNotLink(abs: string, shown: string): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+  } catch {
+    return; // not readable as a path: the caller's own checks word that
+  }
+  if (!isLink) return;
+  let leadsTo: string;
+  try {
+    leadsTo = realpathSync(abs);
+  } catch {
+    leadsTo = readlinkSync(abs);
+  }
+  throw new UserError(
+    `output folder ${shown} is a symbolic link; gvc does not replace links: give the folder it points to (${leadsTo}) or another path`,
+  );
+}
 
 /**
  * Throws a UserError unless the folder `target` (which exists) may be created or replaced

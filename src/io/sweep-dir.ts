@@ -11,7 +11,7 @@ import { UserError } from '../scenario/errors.js';
 import { writeJson } from './manifest.js';
 import { errnoCode, osFailure } from './os-errors.js';
 import { ensureFolder } from './output-dir.js';
-import { assertReplaceable, foreignEntry, isInside } from './output-guard.js';
+import { assertNotLink, assertReplaceable, foreignEntry, isInside } from './output-guard.js';
 import { readJsonObject } from './read-json.js';
 import { removeStaleStaging, removeStaleTempFiles } from './staging.js';
 
@@ -68,6 +68,8 @@ export function openSweepDir(
       );
     throw osFailure(err, 'read', dirname(partial));
   }
+  assertNotLink(abs, target);
+  assertNotLink(partial, shown);
   if (existsSync(abs) && !isDir(abs))
     throw new UserError(`output folder ${target} exists and is not a folder`);
   if (lstatSync(partial, { throwIfNoEntry: false }) && !isDir(partial))

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -261,6 +262,36 @@ describe('found by the audit: internal errors and library wording (kinds 2, 11)'
       );
     },
   );
+});
+
+describe('an output path that is a symbolic link (kind 1)', () => {
+  // Putting a finished folder in place renames it onto the path, which would replace the
+  // user's link by a folder: refused, with the link and what it leads to left as they were.
+  const input: Record<string, () => string> = {
+    run: scenarioArg,
+    sweep: sweepArg,
+    report: () => runDir,
+    validate: () => '--fast',
+  };
+  it.each([
+    ['run', ''],
+    ['run', '--force'],
+    ['sweep', '--force'],
+    ['report', '--force'],
+    ['validate', '--force'],
+  ])('gvc %s --out <a link> %s: exit 2, the link and its folder kept', async (cmd, flag) => {
+    const dir = mkdtempSync(join(root, 'linked-'));
+    const kept = write(join(dir, 'target', 'notes.txt'), 'mine');
+    const link = join(dir, 'out');
+    symlinkSync(join(dir, 'target'), link);
+    const extra = flag === '' ? [] : [flag];
+    expect(await refused(cmd, input[cmd](), '--out', link, ...extra)).toMatch(
+      /output folder .*out is a symbolic link; gvc does not replace links: give the folder it points to \(.*target\)/,
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(join(dir, 'target'))).toEqual(['notes.txt']);
+    expect(readFileSync(kept, 'utf8')).toBe('mine');
+  });
 });
 
 function scenarioArg(): string {

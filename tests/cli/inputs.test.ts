@@ -171,3 +171,19 @@ describe('sweep keys the design does not use', () => {
     expect(parse({ design: 'lhs', samples: 5, parameters: bounded })).not.toThrow();
   });
 });
+
+describe('sweep warnings about a value set by a flag', () => {
+  it('name the flag, as errors do, and keep the file path otherwise', async () => {
+    const { relabelSweepWarning } = await import('../../src/cli/commands/sweep.js');
+    const opts = { set: [], vary: [] } as unknown as Parameters<typeof relabelSweepWarning>[1];
+    const w = "sweep.samples: N = 100 is not a power of two; the Sobol' sequence is balanced";
+    expect(relabelSweepWarning(w, { ...opts, samples: '100' })).toBe(
+      "--samples 100: N = 100 is not a power of two; the Sobol' sequence is balanced",
+    );
+    expect(relabelSweepWarning(w, opts)).toBe(w);
+    const r = 'sweep.replications: 1 replication per cell, so gvc sensitivity cannot estimate';
+    expect(relabelSweepWarning(r, { ...opts, reps: '1' })).toBe(
+      '--reps 1: 1 replication per cell, so gvc sensitivity cannot estimate',
+    );
+  });
+});

@@ -143,7 +143,7 @@ describe('gvc sensitivity on a small sobol sweep with second order', () => {
     const strict = gvc('sensitivity', 'gap');
     expect(strict.code).toBe(0);
     expect(strict.stderr).toMatch(
-      /mean_process: not analysed: 1 of \d+ runs have no value, in cells 3;/,
+      /mean_process: not analysed: 1 of \d+ runs has no value, in cell 3;/,
     );
     const s = csv('gap', 'sensitivity-metrics.csv').find((x) => x.metric === 'mean_process')!;
     expect(s).toMatchObject({ analysed: 'FALSE', runs_missing: '1', cells_missing: '3' });
@@ -151,7 +151,7 @@ describe('gvc sensitivity on a small sobol sweep with second order', () => {
     expect(lenient.stderr).toMatch(/mean_process: cell means over the available runs: 1 of/);
     const rows = csv('gap', 'sensitivity.csv').filter((x) => x.metric === 'mean_process');
     expect(rows.filter((x) => x.value !== '').length).toBeGreaterThan(0);
-    for (const x of rows) expect(x.note).toMatch(/1 of \d+ runs have no value, in cells 3/);
+    for (const x of rows) expect(x.note).toMatch(/1 of \d+ runs has no value, in cell 3/);
     expect(gvc('sensitivity', 'gap', '--missing', 'drop').code).toBe(2);
   });
 });

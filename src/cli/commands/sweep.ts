@@ -147,6 +147,21 @@ export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown 
   return err;
 }
 
+/**
+ * A warning about a value that came from a flag names the flag, as errors do
+ * (relabelSweepError): `--samples 100: N = 100 is not a power of two…`, not `sweep.samples: …`.
+ */
+export function relabelSweepWarning(warning: string, opts: SweepCliOptions): string {
+  const fromFlag: [string, string, string | undefined][] = [
+    ['sweep.samples: ', '--samples', opts.samples],
+    ['sweep.replications: ', '--reps', opts.reps],
+  ];
+  for (const [prefix, flag, value] of fromFlag)
+    if (value !== undefined && warning.startsWith(prefix))
+      return `${flag} ${value}: ${warning.slice(prefix.length)}`;
+  return warning;
+}
+
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
@@ -231,7 +246,8 @@ export function registerSweep(program: Command): void {
         throw relabelSweepError(err, opts);
       }
       if (!opts.quiet)
-        for (const w of sweepWarnings(spec)) process.stderr.write(`gvc: warning: ${w}\n`);
+        for (const w of sweepWarnings(spec))
+          process.stderr.write(`gvc: warning: ${relabelSweepWarning(w, opts)}\n`);
       const fixed = new Set(opts.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
       for (const f of spec.factors) {
         if (fixed.has(f.path))
