@@ -13,11 +13,14 @@
  * - `i32`: an Int32Array (counters and steps: integers well inside 32 bits);
  * - `u8`: a Uint8Array (flags and small codes such as a role).
  *
- * Rows are added at the end and never removed (an exited supplier keeps its row: its record is
- * still written), so a row index is stable for the whole run and equals the entity's position in
- * its list. Capacity doubles when full; the column arrays are then replaced by larger copies
- * inside the same `cols` object, so a holder of `cols` sees the new arrays, while a holder of one
- * array (a loop that cached `cols.cash`) must not add rows while it holds it.
+ * Rows are added at the end. A supplier's row is never removed (an exited supplier's record is
+ * still written), so its index is stable for the whole run and equals its position in
+ * world.suppliers. A relationship's row is given back (`release`) once its ended spell has been
+ * written, and `add` reuses given-back rows first, so the table stays the size of the live
+ * relationships over a run with much churn. Capacity doubles when full; the column arrays are
+ * then replaced by larger copies inside the same `cols` object, so a holder of `cols` sees the
+ * new arrays, while a holder of one array (a loop that cached `cols.cash`) must not add rows
+ * while it holds it.
  */
 
 /** Index of a supplier row (its position in world.suppliers and its id). */
@@ -53,8 +56,8 @@ function allocate(kind: ColumnKind, rows: number): Float64Array | Int32Array | U
 }
 
 /**
- * A growable column table. `length`: rows in use; `cols`: the arrays (longer than `length`
- * rows; rows past `length` are zero). `Ix` is the branded index type of its rows.
+ * A growable column table. `length`: rows taken so far (given-back rows included); `cols`: the
+ * arrays (longer than `length` rows; rows past `length` are zero). `Ix` is the branded index type of its rows.
  */
 export class Table<S extends ColumnSpec, Ix extends number> {
   readonly spec: S;
@@ -75,10 +78,30 @@ export class Table<S extends ColumnSpec, Ix extends number> {
     ) as Columns<S>;
   }
 
-  /** Append a zeroed row and return its index; doubles the capacity when full. */
+  /** Rows given back by `release`, reused last-in first-out by `add`. */
+  private readonly released: Ix[] = [];
+
+  /**
+   * A zeroed row: a given-back one if any, else a new one at the end (doubling the capacity
+   * when full). Returns its index.
+   */
   add(): Ix {
+    const reused = this.released.pop();
+    if (reused !== undefined) {
+      const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
+      for (const name of Object.keys(this.spec)) {
+        const w = width(this.spec[name]);
+        cols[name].fill(0, reused * w, (reused + 1) * w);
+      }
+      return reused;
+    }
     if (this.length === this.capacity) this.grow(2 * this.capacity);
     return this.length++ as Ix;
+  }
+
+  /** Give row `ix` back for reuse; nothing may read or write it through its old holder after. */
+  release(ix: Ix): void {
+    this.released.push(ix);
   }
 
   private grow(capacity: number): void {

@@ -67,6 +67,8 @@ export function simulate(
     observe();
     if (relationships && world.endedSpells.length > 0)
       relationships(world.endedSpells.map(relationshipRow));
+    // Written (or not wanted): their rows can be reused by spells that begin later.
+    for (const r of world.endedSpells) world.relationshipTable.release(r.ix);
     world.endedSpells.length = 0;
     const due =
       agents.kind === 'every'

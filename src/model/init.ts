@@ -12,6 +12,7 @@ import { isRelated, linkSupplierToBuyer } from './relationships.js';
 import { absorptiveCapacity } from './learning.js';
 import {
   OEM,
+  RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
   Supplier,
   clamp01,
@@ -30,6 +31,10 @@ export function createWorld(scenario: Scenario): World {
     supplierTable: new Table(
       SUPPLIER_COLUMNS,
       Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
+    ),
+    relationshipTable: new Table(
+      RELATIONSHIP_COLUMNS,
+      2 * Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
     ),
     buyers: createBuyers(scenario),
     partners: createPartners(scenario),

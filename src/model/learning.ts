@@ -10,13 +10,14 @@
  * to the buyer's know-how K bounds what can be learnt.
  */
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
-import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
+import { FUNCTIONS, RELATIONSHIP_TYPES } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import type { SupplierIx } from '../engine/columns.js';
 import {
   N_FUNCTIONS,
   PRODUCT,
   type Relationship,
+  type RelationshipColumns,
   type Supplier,
   type SupplierColumns,
   type World,
@@ -41,23 +42,6 @@ export function transferIntensity(r: Relationship, f: number, m: ModelParams): n
 }
 
 /**
- * Position of a relationship type in RELATIONSHIP_TYPES (a switch: cheaper than a string-keyed
- * lookup in a hot loop).
- */
-export function typeIndex(type: RelationshipType): number {
-  switch (type) {
-    case 'market':
-      return 0;
-    case 'network':
-      return 1;
-    case 'quasi_hierarchy':
-      return 2;
-    default:
-      return 3;
-  }
-}
-
-/**
  * transferIntensity by buyer, relationship type and function, at [(buyer index x types + type)
  * x functions + function], filled on first use within a step (NaN: not yet computed). The
  * intensity depends on nothing else, so learnFromBuyers evaluates it (two string-keyed
@@ -67,9 +51,14 @@ function transferRates(world: World): Float64Array {
   return new Float64Array(world.buyers.length * RELATIONSHIP_TYPES.length * N_FUNCTIONS).fill(NaN);
 }
 
-function rateRow(rates: Float64Array, r: Relationship, m: ModelParams): number {
-  // Buyer ids are their positions in world.buyers (init.ts).
-  const row = (r.buyer.id * RELATIONSHIP_TYPES.length + typeIndex(r.type)) * N_FUNCTIONS;
+function rateRow(
+  rates: Float64Array,
+  r: Relationship,
+  R: RelationshipColumns,
+  m: ModelParams,
+): number {
+  // Buyer ids are their positions in world.buyers (init.ts); a type's code is its position in RELATIONSHIP_TYPES.
+  const row = (R.buyer[r.ix] * RELATIONSHIP_TYPES.length + R.type[r.ix]) * N_FUNCTIONS;
   if (Number.isNaN(rates[row]))
     for (let f = 0; f < N_FUNCTIONS; f++) rates[row + f] = transferIntensity(r, f, m);
   return row;
@@ -89,14 +78,15 @@ export function learnFromBuyersBody(world: World): SupplierBody {
   const dt = world.dt;
   const rates = transferRates(world);
   const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
   const gain = [0, 0, 0, 0];
   return (s, i) => {
     const cap = 4 * i; // S.cap[cap + f]: capability in function f
     gain.fill(0);
     for (const r of s.relationships) {
-      const weight = dt * S.absorptive[i] * r.salesShare;
+      const weight = dt * S.absorptive[i] * R.salesShare[r.ix];
       if (weight <= 0) continue;
-      const row = rateRow(rates, r, m);
+      const row = rateRow(rates, r, R, m);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = r.buyer.knowHow[f] - S.cap[cap + f];
         if (gap > 0) gain[f] += closeGap(weight * rates[row + f], gap);

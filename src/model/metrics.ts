@@ -5,7 +5,6 @@
 import { eachActiveSupplier } from '../engine/kernel.js';
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import type { ModelParams } from '../scenario/types.js';
-import { typeIndex } from './learning.js';
 import { unitCost } from './prices.js';
 import { workVolumes } from './roles.js';
 import { retentionColumns } from './spells.js';
@@ -106,6 +105,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
   let relTotal = 0;
   const step = world.step;
   const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
   const suppliers = world.suppliers;
   for (let i = 0; i < suppliers.length; i++) {
     const s = suppliers[i];
@@ -143,7 +143,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
       if (isCapableProducer(s, m) && S.role[i] === OEM) locked++;
     }
     degree += s.ties.length;
-    for (const r of s.relationships) relCounts[typeIndex(r.type)]++;
+    for (const r of s.relationships) relCounts[R.type[r.ix]]++; // a type's code is its position in RELATIONSHIP_TYPES
     relTotal += s.relationships.length;
   }
   return {

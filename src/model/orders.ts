@@ -19,6 +19,7 @@ import {
   type Buyer,
   type Relationship,
   type Supplier,
+  type SupplierColumns,
   type World,
 } from './state.js';
 
@@ -43,7 +44,8 @@ export function domesticAppeal(s: Supplier): number {
 }
 
 export function allocationScore(r: Relationship, world: World): number {
-  return relationshipScore(r, supplierAppeal(r.supplier, world.scenario.model), world);
+  const appeal = supplierAppeal(r.supplier, world.scenario.model);
+  return relationshipScore(r.startStep, r.weight, appeal, world);
 }
 
 /** The supplier's factor of its allocation scores: capacity times capability to the buyers' concentration power. */
@@ -52,11 +54,19 @@ export function supplierAppeal(s: Supplier, m: ModelParams): number {
   return s.size * Math.pow(q, m.orders.capability_weight);
 }
 
-/** Allocation score of a relationship given its supplier's appeal: appeal x reliability (tenure) x sanction weight. */
-function relationshipScore(r: Relationship, appeal: number, world: World): number {
+/**
+ * Allocation score of a relationship begun at `startStep` with sanction weight `weight`, given
+ * its supplier's appeal: appeal x reliability (tenure) x sanction weight.
+ */
+function relationshipScore(
+  startStep: number,
+  weight: number,
+  appeal: number,
+  world: World,
+): number {
   const orderParams = world.scenario.model.orders;
-  const tenureYears = (world.step - r.startStep) * world.dt;
-  return appeal * (1 + orderParams.tenure_weight * Math.min(1, tenureYears / 5)) * r.weight;
+  const tenureYears = (world.step - startStep) * world.dt;
+  return appeal * (1 + orderParams.tenure_weight * Math.min(1, tenureYears / 5)) * weight;
 }
 
 /** Export capacity: what the supplier does not reserve for its own channels. */
@@ -96,6 +106,7 @@ export function dependenceTarget(s: Supplier, m: ModelParams): number {
 function placeLeadFirmOrders(world: World): void {
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
   const suppliers = world.suppliers;
   for (let i = 0; i < suppliers.length; i++) {
     const s = suppliers[i];
@@ -110,12 +121,20 @@ function placeLeadFirmOrders(world: World): void {
   for (const b of world.buyers) {
     let total = 0;
     // The score is kept on the relationship for the re-offer pass: nothing it depends on changes in between.
-    for (const r of b.relationships)
-      total += r.volume = r.score = relationshipScore(r, r.supplier.orderAppeal, world);
+    for (const r of b.relationships) {
+      const k = r.ix;
+      const score = relationshipScore(
+        R.startStep[k],
+        R.weight[k],
+        S.orderAppeal[R.supplier[k]],
+        world,
+      );
+      total += R.volume[k] = R.score[k] = score;
+    }
     const perScore = total > 0 ? b.demand / total : 0;
     for (const r of b.relationships) {
-      r.volume *= perScore;
-      r.supplier.exportVolume += r.volume;
+      const k = r.ix;
+      S.exportVolume[R.supplier[k]] += R.volume[k] *= perScore;
     }
   }
   for (let i = 0; i < suppliers.length; i++) {
@@ -125,48 +144,56 @@ function placeLeadFirmOrders(world: World): void {
       // A supplier that keeps all its capacity for its own channels has not turned buyers away.
       S.saturated[i] = cap > 0 ? 1 : 0;
       const scale = cap / S.exportVolume[i];
-      for (const r of s.relationships) r.volume *= scale;
+      for (const r of s.relationships) R.volume[r.ix] *= scale;
       S.exportVolume[i] = cap;
     }
     // After rationing, so rationing stays proportional; what the limit turns away is re-offered.
     if (S.buyerLimit[i] < cap) {
       let placed = 0;
-      for (const r of s.relationships) placed += r.volume = Math.min(r.volume, S.buyerLimit[i]);
+      for (const r of s.relationships)
+        placed += R.volume[r.ix] = Math.min(R.volume[r.ix], S.buyerLimit[i]);
       S.exportVolume[i] = placed;
     }
   }
-  for (const b of world.buyers) placeUnmetDemand(b);
+  for (const b of world.buyers) placeUnmetDemand(world, b);
 }
 
-function placeUnmetDemand(b: Buyer): void {
+function placeUnmetDemand(world: World, b: Buyer): void {
+  const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
   let unmet = b.demand;
-  for (const r of b.relationships) unmet -= r.volume;
+  for (const r of b.relationships) unmet -= R.volume[r.ix];
   if (unmet <= 1e-9) return;
   const rels = b.relationships;
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
     let total = 0;
-    for (let i = 0; i < rels.length; i++) {
-      const s = rels[i].supplier;
-      if (exportCapacity(s) - s.exportVolume > 1e-12 && s.buyerLimit - rels[i].volume > 1e-12)
-        total += rels[i].score;
+    for (let j = 0; j < rels.length; j++) {
+      const k = rels[j].ix;
+      const i = R.supplier[k];
+      if (spareCapacity(S, i) > 1e-12 && S.buyerLimit[i] - R.volume[k] > 1e-12) total += R.score[k];
     }
     if (total <= 0) return;
     let placed = 0;
-    for (let i = 0; i < rels.length; i++) {
-      const r = rels[i];
-      const s = r.supplier;
-      const spare = exportCapacity(s) - s.exportVolume;
+    for (let j = 0; j < rels.length; j++) {
+      const k = rels[j].ix;
+      const i = R.supplier[k];
+      const spare = spareCapacity(S, i);
       if (spare <= 1e-12) continue;
-      const wanted = (unmet * r.score) / total;
+      const wanted = (unmet * R.score[k]) / total;
       // Saturated means short of capacity; what the per-buyer limit turns away is the supplier's choice.
-      if (wanted > spare) s.saturated = true;
-      const take = Math.max(0, Math.min(spare, wanted, s.buyerLimit - r.volume));
-      r.volume += take;
-      s.exportVolume += take;
+      if (wanted > spare) S.saturated[i] = 1;
+      const take = Math.max(0, Math.min(spare, wanted, S.buyerLimit[i] - R.volume[k]));
+      R.volume[k] += take;
+      S.exportVolume[i] += take;
       placed += take;
     }
     unmet -= placed;
   }
+}
+
+/** Export capacity supplier row `i` has not yet filled this step (exportCapacity - exportVolume). */
+function spareCapacity(S: SupplierColumns, i: number): number {
+  return S.size[i] * (1 - S.domesticReserve[i]) - S.exportVolume[i];
 }
 
 export function allocateOrders(world: World): void {

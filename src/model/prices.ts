@@ -86,17 +86,20 @@ export function settlePricesAndMargins(world: World): void {
 export function settlePricesAndMarginsBody(world: World): SupplierBody {
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
   return (s, i) => {
     const variableCost = unitCost(s, m, world.env.costLevel);
     let revenue = 0;
     for (const r of s.relationships) {
-      r.price = exportPrice(r, world);
-      revenue += r.price * r.volume;
+      const k = r.ix;
+      const price = (R.price[k] = exportPrice(r, world));
+      const volume = R.volume[k];
+      revenue += price * volume;
       // Spell records for relationships.csv (the markup over the variable unit cost).
-      r.totalVolume += r.volume;
+      R.totalVolume[k] += volume;
       if (variableCost > 0) {
-        r.costedVolume += r.volume;
-        r.markupVolume += r.volume * (r.price / variableCost - 1);
+        R.costedVolume[k] += volume;
+        R.markupVolume[k] += volume * (price / variableCost - 1);
       }
     }
     S.exportRevenue[i] = revenue;

@@ -1,9 +1,8 @@
 /** Creating and ending supplier–buyer relationships; both parties' lists stay in step. */
-import { ZERO } from '../engine/kernel.js';
 import { initialType } from './governance.js';
 import {
+  Relationship,
   type Buyer,
-  type Relationship,
   type RelationshipEndCause,
   type Supplier,
   type World,
@@ -11,29 +10,19 @@ import {
 
 export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
   const { type, capable } = initialType(b, s, world.scenario.model, world.step === 0);
-  const r: Relationship = {
-    supplier: s,
-    buyer: b,
-    type,
-    startStep: world.step,
-    weight: 1,
-    lastSanctionStep: Number.NEGATIVE_INFINITY,
-    belowSince: -1,
-    capable,
-    score: ZERO,
-    volume: ZERO,
-    price: ZERO,
-    salesShare: ZERO,
-    ended: false,
-    endCause: null,
-    endStep: null,
-    typeStart: type,
-    typeSeen: type,
-    typeChanges: 0,
-    totalVolume: ZERO,
-    costedVolume: ZERO,
-    markupVolume: ZERO,
-  };
+  const r = new Relationship(world.relationshipTable, world.relationshipTable.add(), s, b);
+  const R = world.relationshipTable.cols;
+  R.supplier[r.ix] = s.ix;
+  R.buyer[r.ix] = b.id;
+  r.type = type;
+  r.startStep = world.step;
+  r.weight = 1;
+  r.lastSanctionStep = Number.NEGATIVE_INFINITY;
+  r.belowSince = -1;
+  r.capable = capable;
+  r.typeStart = type;
+  r.typeSeen = type;
+  // The flows and spell totals start at 0 (a new row is zeroed).
   s.relationships.push(r);
   b.relationships.push(r);
   return r;

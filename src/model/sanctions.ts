@@ -15,6 +15,7 @@ import { endRelationship } from './relationships.js';
 import {
   N_FUNCTIONS,
   clamp01,
+  typeCode,
   productionCapability,
   stepProbability,
   type Buyer,
@@ -23,6 +24,8 @@ import {
   type World,
   MARKETING,
 } from './state.js';
+
+const QUASI_HIERARCHY = typeCode('quasi_hierarchy');
 
 export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
   const t = m.sanctions.encroach_threshold;
@@ -73,6 +76,7 @@ export function respondToEncroachment(world: World): void {
   const memorySteps = m.sanctions.memory_years / world.dt;
   const recovery =
     m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
+  const R = world.relationshipTable.cols;
   eachActiveSupplier(world, (s) => {
     // A sanction may end the relationship at i, which removes it from the list: the next one
     // then sits at i. (Cheaper than iterating over a copy of every supplier's list.)
@@ -81,9 +85,9 @@ export function respondToEncroachment(world: World): void {
     let backing: number | undefined;
     for (let i = 0; i < rels.length;) {
       const r = rels[i];
-      r.weight += (1 - r.weight) * recovery;
+      R.weight[r.ix] += (1 - R.weight[r.ix]) * recovery;
       i++;
-      if (r.type !== 'quasi_hierarchy') continue;
+      if (R.type[r.ix] !== QUASI_HIERARCHY) continue;
       if (backing === undefined) backing = networkBacking(s);
       const hazard = sanctionHazard(r, world, backing);
       if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;

@@ -6,7 +6,6 @@
  */
 import { eachActiveSupplier } from '../engine/kernel.js';
 import type { RelationshipRow } from '../engine/observations.js';
-import { typeIndex } from './learning.js';
 import { noteTypeChange } from './relationships.js';
 import type { Relationship, World } from './state.js';
 
@@ -82,17 +81,18 @@ export class SpellObserver {
     const types = this.types[slot];
     spells.length = 0;
     types.length = 0;
+    const R = world.relationshipTable.cols;
     eachActiveSupplier(world, (s) => {
       for (const r of s.relationships) {
         noteTypeChange(r);
         spells.push(r);
-        types.push(typeIndex(r.type));
+        types.push(R.type[r.ix]); // a type's code is its position in RELATIONSHIP_TYPES
       }
     });
   }
 }
 
-/** Retention columns of a timeseries row from retention by typeIndex (market, network, quasi_hierarchy, hierarchy). */
+/** Retention columns of a timeseries row from retention by type (market, network, quasi_hierarchy, hierarchy). */
 export function retentionColumns(retention: readonly (number | null)[]) {
   return {
     retention_market: retention[0],

@@ -12,8 +12,12 @@
  * Environment below); `s` a supplier, `b` a buyer, `r` a relationship, `f` a function.
  */
 import type { BuyerGroupConfig, Scenario } from '../scenario/types.js';
-import type { PartnerKind, RelationshipType } from '../scenario/parameters.js';
-import type { Columns, ColumnSpec, SupplierIx, Table } from '../engine/columns.js';
+import {
+  RELATIONSHIP_TYPES,
+  type PartnerKind,
+  type RelationshipType,
+} from '../scenario/parameters.js';
+import type { Columns, ColumnSpec, RelIx, SupplierIx, Table } from '../engine/columns.js';
 import type { Streams } from '../engine/rng.js';
 
 export const PROCESS = 0;
@@ -28,45 +32,195 @@ export const OBM = 2;
 export type Role = typeof OEM | typeof ODM | typeof OBM;
 export const ROLE_NAMES = ['OEM', 'ODM', 'OBM'] as const;
 
-/** A supplier–lead-firm relationship; the same object sits in both parties' lists. */
-export interface Relationship {
-  supplier: Supplier;
-  buyer: Buyer;
-  type: RelationshipType;
-  startStep: number;
+/**
+ * The relationship table's columns, declared once (src/engine/columns.ts): every numeric field
+ * of a supplier–lead-firm relationship, one row per relationship spell. A row is taken when the
+ * spell begins and given back once the ended spell has been written (relationships.csv), so
+ * rows are reused and the table holds about the live relationships, not every spell of the run.
+ * A submodel reads them through a Relationship (`r.weight`) or, in a hot loop, by row
+ * (`R.weight[r.ix]`, R = world.relationshipTable.cols); the two are the same storage.
+ */
+export const RELATIONSHIP_COLUMNS = {
+  /** Row of the supplier and id of the buyer (for loops that read by row). */
+  supplier: 'i32',
+  buyer: 'i32',
+  /** The tie's type, as its index in RELATIONSHIP_TYPES. */
+  type: 'u8',
+  startStep: 'i32',
   /** Allocation weight; sanctions cut it, it recovers over the sanction memory. */
-  weight: number;
-  lastSanctionStep: number;
+  weight: 'f64',
+  /** Step of the last sanction (-Infinity before the first: a double column). */
+  lastSanctionStep: 'f64',
   /** Step since which the supplier has been below the buyer's requirements (-1: it is not). */
-  belowSince: number;
+  belowSince: 'i32',
   /** Emergent governance: whether the supplier currently counts as capable (hysteresis state). */
-  capable: boolean;
-  /** Flows of the current step. */
+  capable: 'u8',
+  // Flows of the current step.
   /** Allocation score this step (orders.ts). */
-  score: number;
-  volume: number;
-  price: number;
+  score: 'f64',
+  volume: 'f64',
+  price: 'f64',
   /** Share of the supplier's sales going to this buyer this step. */
-  salesShare: number;
-  ended: boolean;
-  /** Why the spell ended (null while active); see RELATIONSHIP_END_CAUSES. */
-  endCause: RelationshipEndCause | null;
-  /** Step at which the spell ended (null while active). */
-  endStep: number | null;
+  salesShare: 'f64',
 
   // Spell bookkeeping for relationships.csv; no submodel reads these.
-  /** Type when the spell began. */
-  typeStart: RelationshipType;
-  /** Type when last observed (end of a step, or the spell's end); see noteTypeChange. */
-  typeSeen: RelationshipType;
+  /** Type when the spell began, and when last observed (see noteTypeChange), as type codes. */
+  typeStart: 'u8',
+  typeSeen: 'u8',
   /** Changes of type between consecutive observations over the spell. */
-  typeChanges: number;
+  typeChanges: 'i32',
   /** Volume delivered over the spell (units). */
-  totalVolume: number;
+  totalVolume: 'f64',
   /** Volume delivered at a positive unit cost (the markup is undefined at zero cost). */
-  costedVolume: number;
+  costedVolume: 'f64',
   /** Sum over steps of volume x (price / unit cost - 1), for the volume-weighted mean markup. */
-  markupVolume: number;
+  markupVolume: 'f64',
+} as const satisfies ColumnSpec;
+
+export type RelationshipTable = Table<typeof RELATIONSHIP_COLUMNS, RelIx>;
+export type RelationshipColumns = Columns<typeof RELATIONSHIP_COLUMNS>;
+
+/**
+ * Code of a relationship type in the relationship table: its position in RELATIONSHIP_TYPES
+ * (a switch: cheaper than a search or a string-keyed lookup in a hot loop).
+ */
+export function typeCode(type: RelationshipType): number {
+  switch (type) {
+    case 'market':
+      return 0;
+    case 'network':
+      return 1;
+    case 'quasi_hierarchy':
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+/**
+ * A supplier–lead-firm relationship; the same object sits in both parties' lists. Its numeric
+ * fields are accessors over its row of world.relationshipTable; the parties and the end records
+ * are fields of the object (they outlive the row).
+ */
+export class Relationship {
+  /** The relationship's row in world.relationshipTable (given back after the spell is written). */
+  readonly ix: RelIx;
+  readonly supplier: Supplier;
+  readonly buyer: Buyer;
+  /**
+   * Whether the spell has ended. A field of the object, not a column: the retention measure
+   * (spells.ts) reads it a year after the spell was written and its row given back.
+   */
+  ended = false;
+  /** Why the spell ended (null while active); see RELATIONSHIP_END_CAUSES. */
+  endCause: RelationshipEndCause | null = null;
+  /** Step at which the spell ended (null while active). */
+  endStep: number | null = null;
+  private readonly c: RelationshipColumns;
+
+  constructor(table: RelationshipTable, ix: RelIx, supplier: Supplier, buyer: Buyer) {
+    this.c = table.cols;
+    this.ix = ix;
+    this.supplier = supplier;
+    this.buyer = buyer;
+  }
+
+  get type(): RelationshipType {
+    return RELATIONSHIP_TYPES[this.c.type[this.ix]];
+  }
+  set type(v: RelationshipType) {
+    this.c.type[this.ix] = typeCode(v);
+  }
+  get typeStart(): RelationshipType {
+    return RELATIONSHIP_TYPES[this.c.typeStart[this.ix]];
+  }
+  set typeStart(v: RelationshipType) {
+    this.c.typeStart[this.ix] = typeCode(v);
+  }
+  get typeSeen(): RelationshipType {
+    return RELATIONSHIP_TYPES[this.c.typeSeen[this.ix]];
+  }
+  set typeSeen(v: RelationshipType) {
+    this.c.typeSeen[this.ix] = typeCode(v);
+  }
+  get startStep(): number {
+    return this.c.startStep[this.ix];
+  }
+  set startStep(v: number) {
+    this.c.startStep[this.ix] = v;
+  }
+  get weight(): number {
+    return this.c.weight[this.ix];
+  }
+  set weight(v: number) {
+    this.c.weight[this.ix] = v;
+  }
+  get lastSanctionStep(): number {
+    return this.c.lastSanctionStep[this.ix];
+  }
+  set lastSanctionStep(v: number) {
+    this.c.lastSanctionStep[this.ix] = v;
+  }
+  get belowSince(): number {
+    return this.c.belowSince[this.ix];
+  }
+  set belowSince(v: number) {
+    this.c.belowSince[this.ix] = v;
+  }
+  get capable(): boolean {
+    return this.c.capable[this.ix] === 1;
+  }
+  set capable(v: boolean) {
+    this.c.capable[this.ix] = v ? 1 : 0;
+  }
+  get score(): number {
+    return this.c.score[this.ix];
+  }
+  set score(v: number) {
+    this.c.score[this.ix] = v;
+  }
+  get volume(): number {
+    return this.c.volume[this.ix];
+  }
+  set volume(v: number) {
+    this.c.volume[this.ix] = v;
+  }
+  get price(): number {
+    return this.c.price[this.ix];
+  }
+  set price(v: number) {
+    this.c.price[this.ix] = v;
+  }
+  get salesShare(): number {
+    return this.c.salesShare[this.ix];
+  }
+  set salesShare(v: number) {
+    this.c.salesShare[this.ix] = v;
+  }
+  get typeChanges(): number {
+    return this.c.typeChanges[this.ix];
+  }
+  set typeChanges(v: number) {
+    this.c.typeChanges[this.ix] = v;
+  }
+  get totalVolume(): number {
+    return this.c.totalVolume[this.ix];
+  }
+  set totalVolume(v: number) {
+    this.c.totalVolume[this.ix] = v;
+  }
+  get costedVolume(): number {
+    return this.c.costedVolume[this.ix];
+  }
+  set costedVolume(v: number) {
+    this.c.costedVolume[this.ix] = v;
+  }
+  get markupVolume(): number {
+    return this.c.markupVolume[this.ix];
+  }
+  set markupVolume(v: number) {
+    this.c.markupVolume[this.ix] = v;
+  }
 }
 
 /**
@@ -474,6 +628,8 @@ export interface World {
   suppliers: Supplier[];
   /** The suppliers' numeric fields, one row per entry of `suppliers`. */
   supplierTable: SupplierTable;
+  /** The relationships' numeric fields, one row per live (or ended, not yet written) spell. */
+  relationshipTable: RelationshipTable;
   buyers: Buyer[];
   partners: Partner[];
   env: Environment;
