@@ -203,8 +203,8 @@ async function cellValues(
         `${runsCsv}:${r.line}: cell_id: expected at most ${cells} (design.json's cells), found ${c + 1}`,
       );
     runsPerCell[c]++;
-    metrics.forEach((m, j) => {
-      const x = numberCell(r, runsCsv, m);
+    metrics.forEach((metric, j) => {
+      const x = numberCell(r, runsCsv, metric);
       if (x !== null) values[j][c].push(x);
     });
   }
@@ -228,10 +228,10 @@ export function noiseShares(perCell: readonly (readonly number[])[]): {
   for (const v of perCell) {
     all.push(...v);
     if (v.length === 0) continue;
-    const m = twoPassMoments(v);
-    means.push(m.mean);
+    const moments = twoPassMoments(v);
+    means.push(moments.mean);
     if (v.length > 1) {
-      within += m.variance * v.length;
+      within += moments.variance * v.length;
       withinDf += v.length - 1;
     }
   }
@@ -441,7 +441,7 @@ export async function sensitivityRows(
   const statuses: MetricStatusRow[] = [];
   const notes: string[] = [];
 
-  metrics.forEach((m, j) => {
+  metrics.forEach((metric, j) => {
     onMetric?.(j, metrics.length);
     const perCell = values[j];
     const missingCells: number[] = [];
@@ -457,7 +457,7 @@ export async function sensitivityRows(
     });
     const noise = noiseShares(perCell);
     const status: MetricStatusRow = {
-      metric: m,
+      metric: metric,
       analysed: false,
       reason: '',
       cells: design.cells,
@@ -471,7 +471,7 @@ export async function sensitivityRows(
     const notAnalysed = (reason: string) => {
       status.reason = reason;
       rows.push({
-        metric: m,
+        metric: metric,
         method,
         factor: '',
         factor_2: '',
@@ -481,7 +481,7 @@ export async function sensitivityRows(
         ci95_high: null,
         note: reason,
       });
-      notes.push(`${m}: not analysed: ${reason}`);
+      notes.push(`${metric}: not analysed: ${reason}`);
     };
 
     // Missing values: never averaged away without a word.
@@ -507,7 +507,7 @@ export async function sensitivityRows(
 
     const push = (r: IndexRow) =>
       rows.push({
-        metric: m,
+        metric: metric,
         method,
         factor_2: '',
         ...r,
@@ -521,9 +521,9 @@ export async function sensitivityRows(
     if (indices.qualifier) qualifier = [qualifier, indices.qualifier].filter(Boolean).join('; ');
     status.analysed = true;
     status.reason = qualifier;
-    if (qualifier) notes.push(`${m}: ${qualifier}`);
+    if (qualifier) notes.push(`${metric}: ${qualifier}`);
     if (noise.means !== null && noise.means > 0.5) {
-      const pct = `${m}: ${Math.round(noise.means * 100)}% of the variance of cell means is seed noise`;
+      const pct = `${metric}: ${Math.round(noise.means * 100)}% of the variance of cell means is seed noise`;
       // Under common random numbers the noise a block's runs share cancels from the
       // differences the estimators take, so recommending them would be wrong; what is left
       // is the noise in the variance Sobol' indices divide by, and any noise that differs
@@ -608,7 +608,7 @@ export async function writeSensitivity(
   return {
     path: join(sweepDir, SENSITIVITY_FILE),
     rows: out.rows.filter((r) => r.value !== null).length,
-    analysed: out.metrics.filter((m) => m.analysed).length,
+    analysed: out.metrics.filter((metric) => metric.analysed).length,
     metrics: out.metrics.length,
     notes: out.notes,
   };

@@ -58,7 +58,9 @@ export async function summarizeRuns(
   metrics: readonly string[],
   emit: (row: SummaryRow) => void,
 ): Promise<void> {
-  const domains = metrics.map((m) => TIMESERIES_COLUMNS.find((c) => c.name === m)?.domain);
+  const domains = metrics.map(
+    (metric) => TIMESERIES_COLUMNS.find((c) => c.name === metric)?.domain,
+  );
   let cell: number | null = null;
   let factors: Record<string, unknown> = {};
   let values: number[][] = [];

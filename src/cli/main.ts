@@ -101,9 +101,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`gvc: ${describeOsError(err)}\n`);
       return EXIT_OS_FAILURE;
     }
-    const e = err as Error;
-    process.stderr.write(`gvc: internal error: ${e?.message ?? String(err)}\n`);
-    if (process.env.GVC_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    const error = err as Error;
+    process.stderr.write(`gvc: internal error: ${error?.message ?? String(err)}\n`);
+    if (process.env.GVC_DEBUG) process.stderr.write(`${error?.stack ?? ''}\n`);
     else process.stderr.write('gvc: this is a bug; rerun with GVC_DEBUG=1 for details.\n');
     return 1;
   }

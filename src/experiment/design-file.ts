@@ -34,8 +34,9 @@ export function checkDesignRecord(raw: Record<string, unknown>, file: string): D
   )
     bad('factors', 'a list of {path: …}');
   if (raw.shard !== null) {
-    const m = isStr(raw.shard) ? /^(\d+)\/(\d+)$/.exec(raw.shard) : null;
-    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) bad('shard', 'null or "i/n"');
+    const match = isStr(raw.shard) ? /^(\d+)\/(\d+)$/.exec(raw.shard) : null;
+    if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2]))
+      bad('shard', 'null or "i/n"');
   }
   if (raw.common_random_numbers !== undefined && typeof raw.common_random_numbers !== 'boolean')
     bad('common_random_numbers', 'true, false or absent');

@@ -132,8 +132,8 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       kept.set('final', final);
       // A measure may name the last step by number.
       if (supplierRows.has('final')) supplierRows.set(last, supplierRows.get('final')!);
-      values = measures.map((m) =>
-        evaluateMeasure(m, { timeseries: kept, suppliers: supplierRows }),
+      values = measures.map((measure) =>
+        evaluateMeasure(measure, { timeseries: kept, suppliers: supplierRows }),
       );
     }
   } catch (err) {

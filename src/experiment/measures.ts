@@ -247,11 +247,14 @@ function parseCondition(
 
 /** The timeseries steps a set of measures needs kept ('final' is always kept). */
 export function stepsNeeded(measures: readonly Measure[]): number[] {
-  const steps = measures.flatMap((m) => {
-    if (m.kind !== 'metric') return [];
-    if (m.window)
-      return Array.from({ length: m.window[1] - m.window[0] + 1 }, (_, i) => m.window![0] + i);
-    return m.step === 'final' ? [] : [m.step];
+  const steps = measures.flatMap((measure) => {
+    if (measure.kind !== 'metric') return [];
+    if (measure.window)
+      return Array.from(
+        { length: measure.window[1] - measure.window[0] + 1 },
+        (_, i) => measure.window![0] + i,
+      );
+    return measure.step === 'final' ? [] : [measure.step];
   });
   return [...new Set(steps)];
 }
@@ -262,10 +265,10 @@ export function stepsNeeded(measures: readonly Measure[]): number[] {
  * and the last one (so every step needed is among those recorded).
  */
 export function supplierRecording(measures: readonly Measure[], lastStep: number): AgentsMode {
-  const supplierMeasures = measures.filter((m) => m.kind !== 'metric');
+  const supplierMeasures = measures.filter((measure) => measure.kind !== 'metric');
   if (supplierMeasures.length === 0) return { kind: 'none' };
-  const steps = supplierMeasures.flatMap((m) =>
-    m.step === 'final' || m.step === lastStep ? [] : [m.step],
+  const steps = supplierMeasures.flatMap((measure) =>
+    measure.step === 'final' || measure.step === lastStep ? [] : [measure.step],
   );
   if (steps.length === 0) return { kind: 'final' };
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -278,27 +281,32 @@ export interface RunObservations {
   suppliers: Map<number | 'final', readonly SupplierRow[]>;
 }
 
-export function evaluateMeasure(m: Measure, obs: RunObservations): number {
-  if (m.kind === 'metric') {
+export function evaluateMeasure(measure: Measure, obs: RunObservations): number {
+  if (measure.kind === 'metric') {
     const at = (step: number | 'final') => {
-      const v = obs.timeseries.get(step)?.[m.metric];
+      const v = obs.timeseries.get(step)?.[measure.metric];
       return typeof v === 'number' ? v : NaN;
     };
-    if (!m.window) return at(m.step);
+    if (!measure.window) return at(measure.step);
     // Steps where the metric is undefined (e.g. no firm had revenue) are left out of the average.
     const values: number[] = [];
-    for (let t = m.window[0]; t <= m.window[1]; t++) if (Number.isFinite(at(t))) values.push(at(t));
+    for (let t = measure.window[0]; t <= measure.window[1]; t++)
+      if (Number.isFinite(at(t))) values.push(at(t));
     return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
   }
-  const pool = (obs.suppliers.get(m.step) ?? []).filter(
-    (s) => (m.group === null || s.group === m.group) && (m.includeExited || s.active === true),
+  const pool = (obs.suppliers.get(measure.step) ?? []).filter(
+    (s) =>
+      (measure.group === null || s.group === measure.group) &&
+      (measure.includeExited || s.active === true),
   );
-  if (m.kind === 'mean') {
-    const values = pool.map((s) => s[m.column]).filter((v): v is number => typeof v === 'number');
+  if (measure.kind === 'mean') {
+    const values = pool
+      .map((s) => s[measure.column])
+      .filter((v): v is number => typeof v === 'number');
     return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
   }
   if (pool.length === 0) return NaN;
-  const test = conditionTest(m.condition);
+  const test = conditionTest(measure.condition);
   return pool.filter(test).length / pool.length;
 }
 

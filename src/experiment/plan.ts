@@ -134,12 +134,12 @@ export function buildPlan(
   }));
   if (layout?.kind === 'morris' && isInteger.some(Boolean)) {
     // Elementary effects divide by the change the run received, in units of the factor's range.
-    const m = layout.layout;
-    const k = m.factors.length;
-    m.changes = m.steps.map((steps, t) =>
+    const morris = layout.layout;
+    const k = morris.factors.length;
+    morris.changes = morris.steps.map((steps, t) =>
       steps.map((step, s) => {
         const j = step.factor;
-        if (!isInteger[j]) return step.direction * m.delta;
+        if (!isInteger[j]) return step.direction * morris.delta;
         const f = spec.factors[j];
         const before = cells[t * (k + 1) + s].values[j] as number;
         const after = cells[t * (k + 1) + s + 1].values[j] as number;

@@ -293,8 +293,8 @@ function parseFactor(
     return { path, spec: param, values: raw as ParamValue[] };
   }
   if (!isMap(raw)) fail(where, 'a list of values or {min, max}', show(raw));
-  const m = raw as Raw;
-  for (const key of Object.keys(m))
+  const range = raw as Raw;
+  for (const key of Object.keys(range))
     if (!['min', 'max', 'steps'].includes(key))
       fail(
         `${where}.${key}`,
@@ -303,7 +303,7 @@ function parseFactor(
         suggest(key, ['min', 'max', 'steps']),
       );
   if (!numeric) fail(where, `a list of values (${path} is not numeric)`, 'a range');
-  const { min, max } = m;
+  const { min, max } = range;
   if (typeof min !== 'number' || typeof max !== 'number')
     fail(where, 'numbers min and max', `min ${show(min)}, max ${show(max)}`);
   if ((min as number) >= (max as number))
@@ -311,19 +311,19 @@ function parseFactor(
   check(min);
   check(max);
   const factor: SweepFactor = { path, spec: param, min: min as number, max: max as number };
-  if (m.steps !== undefined) {
-    if (typeof m.steps !== 'number' || !Number.isInteger(m.steps) || m.steps < 2)
-      fail(`${where}.steps`, 'a whole number >= 2', show(m.steps));
+  if (range.steps !== undefined) {
+    if (typeof range.steps !== 'number' || !Number.isInteger(range.steps) || range.steps < 2)
+      fail(`${where}.steps`, 'a whole number >= 2', show(range.steps));
     // Every level is at least one run: refuse before the levels are built (steps: 1e9 would
     // fill the memory here).
-    checkRunCount(`${file}: ${where}.steps`, m.steps as number, `at least one run per level`, {
+    checkRunCount(`${file}: ${where}.steps`, range.steps as number, `at least one run per level`, {
       ...DEFAULT_LIMITS,
       maxRuns,
     });
     factor.values = evenlySpaced(
       min as number,
       max as number,
-      m.steps as number,
+      range.steps as number,
       param.type === 'integer',
     );
   } else if (!NEEDS_BOUNDS.includes(design)) {

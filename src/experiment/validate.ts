@@ -213,13 +213,13 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
     if (found === 0)
       throw new UserError(`${input}: no scenario file with a validation section in this folder`);
   }
-  const ids = experiments.map((e) => e.spec.pattern);
+  const ids = experiments.map((experiment) => experiment.spec.pattern);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup)
     throw new UserError(
       `validation: pattern "${dup}" is defined by more than one file (${experiments
-        .filter((e) => e.spec.pattern === dup)
-        .map((e) => e.file)
+        .filter((experiment) => experiment.spec.pattern === dup)
+        .map((experiment) => experiment.file)
         .join(', ')})`,
     );
   return experiments;
@@ -229,7 +229,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
   const startTime = new Date();
   const experiments = findValidationFiles(o.inputs);
   const totalRuns = experiments.reduce(
-    (n, e) => n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)),
+    (n, experiment) =>
+      n + replicationsOf(experiment.spec, o) * Math.max(1, cellCount(experiment.spec)),
     0,
   );
   const limits = o.limits ?? DEFAULT_LIMITS;
@@ -240,8 +241,11 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
       {
         file: MEASURES_FILE,
         rows: experiments.reduce(
-          (n, e) =>
-            n + replicationsOf(e.spec, o) * Math.max(1, cellCount(e.spec)) * e.spec.checks.length,
+          (n, experiment) =>
+            n +
+            replicationsOf(experiment.spec, o) *
+              Math.max(1, cellCount(experiment.spec)) *
+              experiment.spec.checks.length,
           0,
         ),
         columns: MEASURES_COLUMNS.length,
@@ -254,7 +258,9 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     kind: 'validation',
     inputs: [
       ...o.inputs,
-      ...experiments.flatMap((e) => (e.loaded.base ? [e.file, e.loaded.base.file] : [e.file])),
+      ...experiments.flatMap((experiment) =>
+        experiment.loaded.base ? [experiment.file, experiment.loaded.base.file] : [experiment.file],
+      ),
     ],
   });
   const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
@@ -265,14 +271,14 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     const progress = new Progress(totalRuns, 'validate', o.quiet, {
       warmup: 2 * Math.max(1, o.workers),
     });
-    for (const e of experiments) {
-      const replications = replicationsOf(e.spec, o);
-      used.push({ file: e.file, spec: e.spec, replications });
-      const runs = await runExperiment(e, replications, o.workers, (run, values) => {
+    for (const experiment of experiments) {
+      const replications = replicationsOf(experiment.spec, o);
+      used.push({ file: experiment.file, spec: experiment.spec, replications });
+      const runs = await runExperiment(experiment, replications, o.workers, (run, values) => {
         const cell = run.cellLabel;
-        e.spec.checks.forEach((check, i) =>
+        experiment.spec.checks.forEach((check, i) =>
           measuresOut.write({
-            pattern: e.spec.pattern,
+            pattern: experiment.spec.pattern,
             run_id: run.runId,
             cell_id: run.cellId,
             replicate: run.replicate,
@@ -284,8 +290,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
         );
         progress.tick();
       });
-      e.spec.checks.forEach((check, i) =>
-        rows.push(resultRow(e.spec, check, analyzeCheck(check, i, runs))),
+      experiment.spec.checks.forEach((check, i) =>
+        rows.push(resultRow(experiment.spec, check, analyzeCheck(check, i, runs))),
       );
     }
     progress.finish(`validate: ${totalRuns} runs done`);
@@ -313,14 +319,16 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
       git_dirty: program.gitDirty,
       mode: o.reps !== undefined ? `reps:${o.reps}` : o.fast ? 'fast' : 'full',
       experiments: used.map((u) => {
-        const e = experiments.find((x) => x.file === u.file)!;
+        const experiment = experiments.find((x) => x.file === u.file)!;
         return {
           pattern: u.spec.pattern,
           kind: u.spec.kind,
           scenario_file: u.file,
-          scenario_sha256: e.loaded.sha256,
-          base_file: e.loaded.base ? relative(process.cwd(), e.loaded.base.file) : null,
-          base_sha256: e.loaded.base?.sha256 ?? null,
+          scenario_sha256: experiment.loaded.sha256,
+          base_file: experiment.loaded.base
+            ? relative(process.cwd(), experiment.loaded.base.file)
+            : null,
+          base_sha256: experiment.loaded.base?.sha256 ?? null,
           replications: u.replications,
           master_seed: u.spec.sweep.seed,
           cells: cellCount(u.spec),
@@ -370,14 +378,14 @@ interface RunInfo {
 
 /** Every run of one experiment; returns what the analysis needs and streams each run to `onRun`. */
 async function runExperiment(
-  e: Experiment,
+  experiment: Experiment,
   replications: number,
   workers: number,
   onRun: (run: RunInfo, values: number[]) => void,
 ): Promise<ValidationRun[]> {
-  const sweep = { ...e.spec.sweep, replications };
-  const plan = buildPlan(e.loaded.scenario, sweep);
-  const measures: Measure[] = e.spec.checks.flatMap((c) =>
+  const sweep = { ...experiment.spec.sweep, replications };
+  const plan = buildPlan(experiment.loaded.scenario, sweep);
+  const measures: Measure[] = experiment.spec.checks.flatMap((c) =>
     c.minus ? [c.measure, c.minus] : [c.measure],
   );
   const factorPaths = sweep.factors.map((f) => f.path);
@@ -394,10 +402,10 @@ async function runExperiment(
     onOutcome(outcome) {
       const task = taskFor(plan, ++next);
       if (!outcome.ok)
-        throw new Error(`${e.file}: run ${outcome.runId} failed: ${outcome.message}`);
+        throw new Error(`${experiment.file}: run ${outcome.runId} failed: ${outcome.message}`);
       const raw = outcome.measures!;
       let k = 0;
-      const values = e.spec.checks.map((c) => {
+      const values = experiment.spec.checks.map((c) => {
         const v = raw[k++];
         return c.minus ? v - raw[k++] : v;
       });

@@ -33,7 +33,9 @@ export function validationMarkdown(
   const passedChecks = rows.filter((r) => r.result === 'PASS').length;
   const verdict = (pattern: string) =>
     rows.filter((r) => r.pattern === pattern).every((r) => r.result === 'PASS') ? 'PASS' : 'FAIL';
-  const passedExperiments = experiments.filter((e) => verdict(e.spec.pattern) === 'PASS').length;
+  const passedExperiments = experiments.filter(
+    (experiment) => verdict(experiment.spec.pattern) === 'PASS',
+  ).length;
   const lines = [
     '# Validation',
     '',
@@ -44,14 +46,14 @@ export function validationMarkdown(
     '',
     table(
       ['id', 'kind', 'proposition', 'source', 'scenario', 'runs', 'result'],
-      experiments.map((e) => [
-        e.spec.pattern,
-        e.spec.kind,
-        e.spec.title,
-        e.spec.source,
-        `\`${e.file}\``,
-        `${e.replications} × ${e.spec.sweep.factors.reduce((n, f) => n * (f.values?.length ?? 1), 1)} cells`,
-        verdict(e.spec.pattern),
+      experiments.map((experiment) => [
+        experiment.spec.pattern,
+        experiment.spec.kind,
+        experiment.spec.title,
+        experiment.spec.source,
+        `\`${experiment.file}\``,
+        `${experiment.replications} × ${experiment.spec.sweep.factors.reduce((n, f) => n * (f.values?.length ?? 1), 1)} cells`,
+        verdict(experiment.spec.pattern),
       ]),
     ),
     '',

@@ -261,10 +261,10 @@ function parseCheck(
       fail(`${at}`, `one of the swept values ${factor.values.map(String).join(', ')}`, show(value));
     return match as ParamValue;
   };
-  const pair = (m: unknown, at: string): { path: string; a: ParamValue; b: ParamValue } => {
-    if (!isMap(m) || Object.keys(m).length !== 1)
-      return fail(at, 'one swept parameter with two values [a, b] (a minus b)', show(m));
-    const [path, values] = Object.entries(m)[0];
+  const pair = (swept: unknown, at: string): { path: string; a: ParamValue; b: ParamValue } => {
+    if (!isMap(swept) || Object.keys(swept).length !== 1)
+      return fail(at, 'one swept parameter with two values [a, b] (a minus b)', show(swept));
+    const [path, values] = Object.entries(swept)[0];
     if (!Array.isArray(values) || values.length !== 2)
       return fail(`${at}.${path}`, 'two values [a, b]: the contrast is a minus b', show(values));
     return {
@@ -291,14 +291,14 @@ function parseCheck(
   if (raw.compare !== undefined)
     comparison = { kind: 'difference', ...pair(raw.compare, `${where}.compare`) };
   if (raw.interaction !== undefined) {
-    const m = raw.interaction;
-    if (!isMap(m))
+    const interaction = raw.interaction;
+    if (!isMap(interaction))
       return fail(
         `${where}.interaction`,
         '{effect: {path: [a, b]}, across: {path: [c, d]}}',
-        show(m),
+        show(interaction),
       );
-    for (const key of Object.keys(m))
+    for (const key of Object.keys(interaction))
       if (key !== 'effect' && key !== 'across')
         fail(
           `${where}.interaction.${key}`,
@@ -306,8 +306,8 @@ function parseCheck(
           `unknown key "${key}"`,
           suggest(key, ['effect', 'across']),
         );
-    const effect = pair(m.effect, `${where}.interaction.effect`);
-    const across = pair(m.across, `${where}.interaction.across`);
+    const effect = pair(interaction.effect, `${where}.interaction.effect`);
+    const across = pair(interaction.across, `${where}.interaction.across`);
     if (effect.path === across.path)
       fail(`${where}.interaction`, 'two different swept parameters', `${effect.path} twice`);
     comparison = { kind: 'interaction', effect, across };

@@ -80,10 +80,10 @@ export function formatNumber(x: number): string {
   }
   // Otherwise move the point of the exponent form by hand.
   const s = x.toExponential(5);
-  const e = s.indexOf('e');
-  const exp = Number(s.slice(e + 1));
+  const exponentAt = s.indexOf('e');
+  const exp = Number(s.slice(exponentAt + 1));
   const negative = s.charCodeAt(0) === 45; /* '-' */
-  let digits = s.slice(negative ? 1 : 0, e).replace('.', '');
+  let digits = s.slice(negative ? 1 : 0, exponentAt).replace('.', '');
   let end = digits.length;
   while (end > 1 && digits.charCodeAt(end - 1) === 48 /* '0' */) end--;
   digits = digits.slice(0, end);
@@ -160,16 +160,16 @@ const escapedCells = new Map<string, string>();
 const MAX_ESCAPED_CELLS = 10_000;
 
 export function escapeCell(value: string): string {
-  let e = escapedCells.get(value);
-  if (e === undefined) {
+  let escaped = escapedCells.get(value);
+  if (escaped === undefined) {
     // A two-field record, so the field is never alone on its line; drop the `,` and `\n` after it.
     const text = stringify([[value, '']], STRINGIFY_OPTIONS);
-    e = text.slice(0, text.length - 2);
+    escaped = text.slice(0, text.length - 2);
     // Error messages are all different: keep the memo bounded.
     if (escapedCells.size >= MAX_ESCAPED_CELLS) escapedCells.clear();
-    escapedCells.set(value, e);
+    escapedCells.set(value, escaped);
   }
-  return e;
+  return escaped;
 }
 
 /** One record as a CSV line without its line end: formatted cells, string cells escaped by csv-stringify. */

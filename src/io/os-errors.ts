@@ -51,12 +51,12 @@ export function errnoCode(err: unknown): string | undefined {
 
 /** True for an error raised by a failed system call (it carries an errno code and a syscall). */
 export function isOsError(err: unknown): err is NodeJS.ErrnoException {
-  const e = err as NodeJS.ErrnoException | null;
+  const error = err as NodeJS.ErrnoException | null;
   return (
-    e instanceof Error &&
-    typeof e.code === 'string' &&
-    /^E[A-Z0-9]+$/.test(e.code) &&
-    (typeof e.syscall === 'string' || typeof e.errno === 'number')
+    error instanceof Error &&
+    typeof error.code === 'string' &&
+    /^E[A-Z0-9]+$/.test(error.code) &&
+    (typeof error.syscall === 'string' || typeof error.errno === 'number')
   );
 }
 

@@ -89,15 +89,14 @@ export function recogniseOutput(dir: string): OutputKind | null {
   try {
     const manifestPath = join(dir, 'manifest.json');
     if (existsSync(manifestPath)) {
-      const m = JSON.parse(readInputFile(manifestPath, 'a manifest').toString('utf8')) as Record<
-        string,
-        unknown
-      > | null;
-      if (m === null || typeof m !== 'object' || Array.isArray(m)) return null;
-      if (m.program !== PROGRAM_NAME) return null;
-      if (m.sweep !== null && typeof m.sweep === 'object') return 'sweep';
-      if (Array.isArray(m.experiments)) return 'validation';
-      if (typeof m.parameters === 'object' && m.parameters !== null) return 'run';
+      const manifest = JSON.parse(
+        readInputFile(manifestPath, 'a manifest').toString('utf8'),
+      ) as Record<string, unknown> | null;
+      if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) return null;
+      if (manifest.program !== PROGRAM_NAME) return null;
+      if (manifest.sweep !== null && typeof manifest.sweep === 'object') return 'sweep';
+      if (Array.isArray(manifest.experiments)) return 'validation';
+      if (typeof manifest.parameters === 'object' && manifest.parameters !== null) return 'run';
       return null;
     }
     const html = join(dir, 'report.html');

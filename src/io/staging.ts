@@ -53,13 +53,18 @@ function markerPid(dir: string): number | 'empty' | null {
   }
   if (entries.length === 0) return 'empty';
   try {
-    const m = JSON.parse(readHead(join(dir, STAGING_MARKER), 'a staging marker', 4096)) as {
+    const marker = JSON.parse(readHead(join(dir, STAGING_MARKER), 'a staging marker', 4096)) as {
       program?: unknown;
       pid?: unknown;
       host?: unknown;
     };
-    if (m.program !== 'gvc-abm' || m.host !== hostname() || typeof m.pid !== 'number') return null;
-    return m.pid;
+    if (
+      marker.program !== 'gvc-abm' ||
+      marker.host !== hostname() ||
+      typeof marker.pid !== 'number'
+    )
+      return null;
+    return marker.pid;
   } catch {
     return null;
   }
@@ -80,9 +85,9 @@ export function removeStaleStaging(parent: string): string[] {
     return removed;
   }
   for (const entry of entries) {
-    const m = STAGING_NAME.exec(entry);
-    if (!m) continue;
-    const pid = Number(m[1]);
+    const match = STAGING_NAME.exec(entry);
+    if (!match) continue;
+    const pid = Number(match[1]);
     if (processAlive(pid)) continue;
     const dir = join(parent, entry);
     try {
@@ -111,8 +116,8 @@ export function removeStaleTempFiles(dir: string, files: readonly string[]): voi
     return;
   }
   for (const entry of entries) {
-    const m = /^(.+)\.tmp-(\d+)$/.exec(entry);
-    if (!m || !files.includes(m[1]) || processAlive(Number(m[2]))) continue;
+    const match = /^(.+)\.tmp-(\d+)$/.exec(entry);
+    if (!match || !files.includes(match[1]) || processAlive(Number(match[2]))) continue;
     try {
       if (lstatSync(join(dir, entry)).isFile()) rmSync(join(dir, entry));
     } catch {

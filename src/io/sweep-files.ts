@@ -160,13 +160,13 @@ export function readJournal(path: string, tables: readonly (string | null)[]): J
   };
   let last: JournalEntry | null = null;
   lines.forEach((text, i) => {
-    let e: unknown;
+    let parsed: unknown;
     try {
-      e = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       damaged(i, 'not a JSON line');
     }
-    const entry = e as Partial<JournalEntry> | null;
+    const entry = parsed as Partial<JournalEntry> | null;
     const okSizes =
       Array.isArray(entry?.sizes) &&
       entry.sizes.length === tables.length &&

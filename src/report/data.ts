@@ -90,25 +90,25 @@ export interface ManifestSummary {
 export function readManifest(dir: string): ManifestSummary | null {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) return null;
-  const m = readJsonObject(path, 'a manifest');
+  const manifest = readJsonObject(path, 'a manifest');
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const params = (m.parameters ?? {}) as Record<string, unknown>;
+  const params = (manifest.parameters ?? {}) as Record<string, unknown>;
   const spy = params['time.steps_per_year'];
-  const seeds = Array.isArray(m.seeds)
-    ? m.seeds.filter((s): s is number => typeof s === 'number')
-    : typeof m.seed === 'number'
-      ? [m.seed]
+  const seeds = Array.isArray(manifest.seeds)
+    ? manifest.seeds.filter((s): s is number => typeof s === 'number')
+    : typeof manifest.seed === 'number'
+      ? [manifest.seed]
       : undefined;
   return {
-    scenario_name: str(m.scenario_name),
-    scenario_file: str(m.scenario_file) ?? null,
+    scenario_name: str(manifest.scenario_name),
+    scenario_file: str(manifest.scenario_file) ?? null,
     seeds,
-    version: str(m.version),
-    program: str(m.program),
-    git_commit: str(m.git_commit) ?? null,
-    git_dirty: typeof m.git_dirty === 'boolean' ? m.git_dirty : null,
+    version: str(manifest.version),
+    program: str(manifest.program),
+    git_commit: str(manifest.git_commit) ?? null,
+    git_dirty: typeof manifest.git_dirty === 'boolean' ? manifest.git_dirty : null,
     steps_per_year: typeof spy === 'number' ? spy : undefined,
-    command_line: str(m.command_line),
+    command_line: str(manifest.command_line),
   };
 }
 

@@ -59,20 +59,24 @@ tr.FAIL td.result { color: ${colourOf(RESULT_PALETTE, 'FAIL')}; font-weight: bol
 `;
 
 function meta(page: ReportPage): string {
-  const m = page.manifest;
+  const manifest = page.manifest;
   const items: [string, string][] = [
     ['folder', page.folder],
     ['kind', page.kind],
   ];
-  if (m) {
-    if (m.scenario_name) items.push(['scenario', m.scenario_name]);
-    if (m.scenario_file) items.push(['scenario file', m.scenario_file]);
-    if (m.seeds && m.seeds.length > 0)
-      items.push([m.seeds.length > 1 ? 'seeds' : 'seed', m.seeds.join(', ')]);
-    if (m.version) items.push(['model version', `${m.program ?? 'gvc-abm'} ${m.version}`]);
-    if (m.git_commit)
-      items.push(['git commit', m.git_commit + (m.git_dirty ? ' (with uncommitted changes)' : '')]);
-    if (m.command_line) items.push(['command', m.command_line]);
+  if (manifest) {
+    if (manifest.scenario_name) items.push(['scenario', manifest.scenario_name]);
+    if (manifest.scenario_file) items.push(['scenario file', manifest.scenario_file]);
+    if (manifest.seeds && manifest.seeds.length > 0)
+      items.push([manifest.seeds.length > 1 ? 'seeds' : 'seed', manifest.seeds.join(', ')]);
+    if (manifest.version)
+      items.push(['model version', `${manifest.program ?? 'gvc-abm'} ${manifest.version}`]);
+    if (manifest.git_commit)
+      items.push([
+        'git commit',
+        manifest.git_commit + (manifest.git_dirty ? ' (with uncommitted changes)' : ''),
+      ]);
+    if (manifest.command_line) items.push(['command', manifest.command_line]);
   } else {
     items.push(['manifest', 'no manifest.json in this folder']);
   }

@@ -91,10 +91,10 @@ export function twoPassMoments(
     sum += v;
     if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
   }
-  const m = sum / n;
+  const sampleMean = sum / n;
   let ss = 0;
-  for (let t = 0; t < n; t++) ss += (xs[idx ? idx[t] : t] - m) ** 2;
-  return { mean: m, variance: ss / n, maxAbs };
+  for (let t = 0; t < n; t++) ss += (xs[idx ? idx[t] : t] - sampleMean) ** 2;
+  return { mean: sampleMean, variance: ss / n, maxAbs };
 }
 
 /** Whether a sample with this standard deviation and largest |value| is constant to within rounding. */
@@ -159,9 +159,10 @@ function estimate(
       Math.abs(scale.mean + scale.sd * b),
     );
   }
-  const m = sum / (2 * n);
+  const sampleMean = sum / (2 * n);
   let ss = 0;
-  for (let t = 0; t < n; t++) ss += (o.A[idx[t]] - m) ** 2 + (o.B[idx[t]] - m) ** 2;
+  for (let t = 0; t < n; t++)
+    ss += (o.A[idx[t]] - sampleMean) ** 2 + (o.B[idx[t]] - sampleMean) ** 2;
   const V = ss / (2 * n);
   if (isNegligibleSpread(Math.sqrt(V) * scale.sd, maxAbs)) return null;
 
@@ -298,12 +299,13 @@ export function analyzeSobol(
   for (let r = 0; r < resamples; r++) {
     for (let t = 0; t < N; t++) idx[t] = randomIndex(rng, N);
     // A resample in which V vanishes has no indices: mark it NaN, leave it out below, count it.
-    const e = estimate(o, idx, scale);
-    if (!e) dropped++;
+    const resampled = estimate(o, idx, scale);
+    if (!resampled) dropped++;
     for (let j = 0; j < k; j++) {
-      reps.S1[j][r] = e ? e.S1[j] : NaN;
-      reps.ST[j][r] = e ? e.ST[j] : NaN;
-      if (reps.S2) for (let l = j + 1; l < k; l++) reps.S2[j][l][r] = e?.S2 ? e.S2[j][l] : NaN;
+      reps.S1[j][r] = resampled ? resampled.S1[j] : NaN;
+      reps.ST[j][r] = resampled ? resampled.ST[j] : NaN;
+      if (reps.S2)
+        for (let l = j + 1; l < k; l++) reps.S2[j][l][r] = resampled?.S2 ? resampled.S2[j][l] : NaN;
     }
   }
 

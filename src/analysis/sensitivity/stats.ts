@@ -158,16 +158,16 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   if (Math.abs(d) < tiny) d = tiny;
   d = 1 / d;
   let h = d;
-  for (let m = 1; m <= 10_000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+  for (let term = 1; term <= 10_000; term++) {
+    const twiceTerm = 2 * term;
+    let aa = (term * (b - term) * x) / ((qam + twiceTerm) * (a + twiceTerm));
     d = 1 + aa * d;
     if (Math.abs(d) < tiny) d = tiny;
     c = 1 + aa / c;
     if (Math.abs(c) < tiny) c = tiny;
     d = 1 / d;
     h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    aa = (-(a + term) * (qab + term) * x) / ((a + twiceTerm) * (qap + twiceTerm));
     d = 1 + aa * d;
     if (Math.abs(d) < tiny) d = tiny;
     c = 1 + aa / c;
@@ -291,22 +291,22 @@ export function meanConfidenceInterval(
   assertLevel(level);
   if (xs.length < 2) throw new Error('a t confidence interval needs at least two observations');
   const n = xs.length;
-  const m = mean(xs);
+  const sampleMean = mean(xs);
   const s = sd(xs);
   const se = s / Math.sqrt(n);
   const tCritical = studentTQuantile(0.5 + level / 2, n - 1);
   const halfWidth = tCritical * se;
   return {
     n,
-    mean: m,
+    mean: sampleMean,
     sd: s,
     se,
     df: n - 1,
     level,
     tCritical,
     halfWidth,
-    lower: m - halfWidth,
-    upper: m + halfWidth,
+    lower: sampleMean - halfWidth,
+    upper: sampleMean + halfWidth,
   };
 }
 
@@ -352,10 +352,10 @@ export function boundedMeanInterval(
   const ci = meanConfidenceInterval(xs, level);
   const n = xs.length;
   const width = hasHi ? hi - lo : 1;
-  const m = (ci.mean - lo) / width;
+  const scaledMean = (ci.mean - lo) / width;
   const s2 = (ci.sd / width) ** 2;
   const clamp = (v: number) => Math.min(hasHi ? hi : Infinity, Math.max(lo, v));
-  const varianceShape = hasHi ? m * (1 - m) : m;
+  const varianceShape = hasHi ? scaledMean * (1 - scaledMean) : scaledMean;
   if (s2 === 0 || !(varianceShape > 0)) return { lower: clamp(ci.mean), upper: clamp(ci.mean) };
   const t2 = ci.tCritical ** 2;
   const w = (t2 * (s2 / varianceShape)) / n;
@@ -363,15 +363,15 @@ export function boundedMeanInterval(
   let b: number;
   if (hasHi) {
     // (m − μ)² = w μ(1 − μ)  ⇒  μ = (m + w/2 ± √(w m(1 − m) + w²/4)) / (1 + w)
-    const centre = (m + w / 2) / (1 + w);
-    const half = Math.sqrt(w * m * (1 - m) + (w * w) / 4) / (1 + w);
+    const centre = (scaledMean + w / 2) / (1 + w);
+    const half = Math.sqrt(w * scaledMean * (1 - scaledMean) + (w * w) / 4) / (1 + w);
     a = centre - half;
     b = centre + half;
   } else {
     // (m − μ)² = w μ  ⇒  μ = m + w/2 ± √(w m + w²/4)
-    const half = Math.sqrt(w * m + (w * w) / 4);
-    a = m + w / 2 - half;
-    b = m + w / 2 + half;
+    const half = Math.sqrt(w * scaledMean + (w * w) / 4);
+    a = scaledMean + w / 2 - half;
+    b = scaledMean + w / 2 + half;
   }
   // The roots lie in the domain mathematically; clamping only removes rounding.
   return { lower: clamp(lo + a * width), upper: clamp(lo + b * width) };

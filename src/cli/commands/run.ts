@@ -18,8 +18,8 @@ import { Progress } from '../progress.js';
 export function parseAgentsMode(text: string): AgentsMode {
   if (text === 'final') return { kind: 'final' };
   if (text === 'none') return { kind: 'none' };
-  const m = /^every:(\d+)$/.exec(text);
-  if (m && Number(m[1]) >= 1) return { kind: 'every', k: Number(m[1]) };
+  const match = /^every:(\d+)$/.exec(text);
+  if (match && Number(match[1]) >= 1) return { kind: 'every', k: Number(match[1]) };
   throw new UserError(
     `--agents: expected final, none or every:K with K a whole number >= 1, found "${text}"`,
   );

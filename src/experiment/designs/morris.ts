@@ -113,29 +113,30 @@ function trajectoryDistance(a: Trajectory, b: Trajectory): number {
  * of the selected set. Returns indices in ascending order so the design keeps generation order.
  */
 function selectSpreadTrajectories(candidates: Trajectory[], r: number): number[] {
-  const m = candidates.length;
-  const dist = Array.from({ length: m }, () => new Float64Array(m));
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++)
+  const candidateCount = candidates.length;
+  const dist = Array.from({ length: candidateCount }, () => new Float64Array(candidateCount));
+  for (let i = 0; i < candidateCount; i++) {
+    for (let j = i + 1; j < candidateCount; j++)
       dist[i][j] = dist[j][i] = trajectoryDistance(candidates[i], candidates[j]);
   }
   let bestPair: [number, number] = [0, 1];
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++)
+  for (let i = 0; i < candidateCount; i++) {
+    for (let j = i + 1; j < candidateCount; j++)
       if (dist[i][j] > dist[bestPair[0]][bestPair[1]]) bestPair = [i, j];
   }
   const chosen = r === 1 ? [bestPair[0]] : [...bestPair];
   // gain[c] = sum of squared distances from candidate c to the chosen set.
-  const gain = new Float64Array(m);
-  for (const c of chosen) for (let i = 0; i < m; i++) gain[i] += dist[i][c] ** 2;
-  const isChosen = new Array<boolean>(m).fill(false);
+  const gain = new Float64Array(candidateCount);
+  for (const c of chosen) for (let i = 0; i < candidateCount; i++) gain[i] += dist[i][c] ** 2;
+  const isChosen = new Array<boolean>(candidateCount).fill(false);
   for (const c of chosen) isChosen[c] = true;
   while (chosen.length < r) {
     let best = -1;
-    for (let i = 0; i < m; i++) if (!isChosen[i] && (best < 0 || gain[i] > gain[best])) best = i;
+    for (let i = 0; i < candidateCount; i++)
+      if (!isChosen[i] && (best < 0 || gain[i] > gain[best])) best = i;
     chosen.push(best);
     isChosen[best] = true;
-    for (let i = 0; i < m; i++) gain[i] += dist[i][best] ** 2;
+    for (let i = 0; i < candidateCount; i++) gain[i] += dist[i][best] ** 2;
   }
   return chosen.sort((x, y) => x - y);
 }

@@ -150,8 +150,9 @@ function survivalFigure(rel: Table, lastStep: number, stepsPerYear: number): Fig
 function markupFigure(rel: Table): Figure {
   const values: { type: string; mean_markup: number }[] = [];
   for (const r of rel.rows) {
-    const m = num(rel, r, 'mean_markup');
-    if (m !== null) values.push({ type: LABEL.get(r.type_end) ?? r.type_end, mean_markup: m });
+    const markup = num(rel, r, 'mean_markup');
+    if (markup !== null)
+      values.push({ type: LABEL.get(r.type_end) ?? r.type_end, mean_markup: markup });
   }
   return {
     id: 'markups',

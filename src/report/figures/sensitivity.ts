@@ -70,17 +70,17 @@ export function influenceRanking(t: Table, metric: string): string[] {
 export function sensitivityMetrics(t: Table, wanted?: readonly string[]): string[] {
   const present = [...new Set(t.rows.filter((r) => r.value !== '').map((r) => r.metric))];
   if (wanted && wanted.length > 0) {
-    for (const m of wanted) {
-      if (!present.includes(m)) {
-        const hint = suggest(m, present);
+    for (const metric of wanted) {
+      if (!present.includes(metric)) {
+        const hint = suggest(metric, present);
         throw new UserError(
-          `--metrics: ${t.file} has no indices for "${m}"${hint ? `; did you mean "${hint}"?` : ''}`,
+          `--metrics: ${t.file} has no indices for "${metric}"${hint ? `; did you mean "${hint}"?` : ''}`,
         );
       }
     }
     return [...wanted];
   }
-  const key = DEFAULT_SWEEP_METRICS.filter((m) => present.includes(m));
+  const key = DEFAULT_SWEEP_METRICS.filter((metric) => present.includes(metric));
   return key.length > 0 ? key : present.slice(0, 8);
 }
 

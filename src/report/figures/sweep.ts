@@ -87,18 +87,18 @@ export function loadSweep(
   const present = runs.columns.filter((c) => METRICS.has(c));
   let metrics: string[];
   if (wanted && wanted.length > 0) {
-    for (const m of wanted) {
-      if (!present.includes(m)) {
-        const hint = suggest(m, present);
+    for (const metric of wanted) {
+      if (!present.includes(metric)) {
+        const hint = suggest(metric, present);
         throw new UserError(
-          `--metrics: ${runs.file} has no metric "${m}"${hint ? `; did you mean "${hint}"?` : ''}`,
+          `--metrics: ${runs.file} has no metric "${metric}"${hint ? `; did you mean "${hint}"?` : ''}`,
         );
       }
     }
     metrics = [...wanted];
   } else {
     metrics = DEFAULT_SWEEP_METRICS.filter(
-      (m) => present.includes(m) && runs.rows.some((r) => r[m] !== ''),
+      (metric) => present.includes(metric) && runs.rows.some((r) => r[metric] !== ''),
     );
   }
   let design: string | undefined;
@@ -241,9 +241,9 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
         sort: fl.levels.map((l) => l.key),
         axis: { labelAngle: fl.levels.some((l) => l.label.length > 8) ? -30 : 0 },
       };
-  const bounded = data.metrics.filter((m) => isBoundedMetric(data, m));
-  const other = data.metrics.filter((m) => !isBoundedMetric(data, m));
-  const boundedPoints = bounded.flatMap((m) => metricPoints(data, fl, m));
+  const bounded = data.metrics.filter((metric) => isBoundedMetric(data, metric));
+  const other = data.metrics.filter((metric) => !isBoundedMetric(data, metric));
+  const boundedPoints = bounded.flatMap((metric) => metricPoints(data, fl, metric));
   // One y axis for every share and index: [0, 1], widened only if a CI reaches beyond it.
   const lows = boundedPoints.map((p) => p.lo ?? p.mean);
   const highs = boundedPoints.map((p) => p.hi ?? p.mean);
@@ -278,7 +278,7 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
         field: 'metric',
         type: 'nominal',
         title: null,
-        sort: metrics.map((m) => withUnit(m, data.units.get(m))),
+        sort: metrics.map((metric) => withUnit(metric, data.units.get(metric))),
       },
       columns: Math.min(4, Math.max(1, metrics.length)),
       spec: { width: 200, height: 140, layer: layers },
@@ -296,7 +296,7 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
     parts.push(
       panels(
         other,
-        other.flatMap((m) => metricPoints(data, fl, m)),
+        other.flatMap((metric) => metricPoints(data, fl, metric)),
         { zero: true },
         false,
       ),

@@ -52,12 +52,12 @@ const WITHIN = new RegExp(`^95% CI within \\(${NUMBER}, ${NUMBER}\\)$`);
  */
 export function parseCriterion(text: string): Criterion | null {
   const t = text.trim();
-  let m = ABOVE.exec(t);
-  if (m) return { above: Number(m[1]), below: null };
-  m = BELOW.exec(t);
-  if (m) return { above: null, below: Number(m[1]) };
-  m = WITHIN.exec(t);
-  if (m) return { above: Number(m[1]), below: Number(m[2]) };
+  let match = ABOVE.exec(t);
+  if (match) return { above: Number(match[1]), below: null };
+  match = BELOW.exec(t);
+  if (match) return { above: null, below: Number(match[1]) };
+  match = WITHIN.exec(t);
+  if (match) return { above: Number(match[1]), below: Number(match[2]) };
   return null;
 }
 
@@ -67,10 +67,10 @@ export function parseCriterion(text: string): Criterion | null {
  * are grouped by it so that each group gets an x axis that fits its intervals.
  */
 export function scaleBound(values: readonly (number | null)[]): number {
-  const m = Math.max(0, ...values.filter((v): v is number => v !== null).map(Math.abs));
-  if (m === 0) return 1;
+  const largest = Math.max(0, ...values.filter((v): v is number => v !== null).map(Math.abs));
+  if (largest === 0) return 1;
   // 1e-9 absorbs rounding in log10, so that exactly 0.1, 1 or 10 stay in their own decade.
-  return 10 ** Math.ceil(Math.log10(m) - 1e-9);
+  return 10 ** Math.ceil(Math.log10(largest) - 1e-9);
 }
 
 function bound(x: number): string {
