@@ -8,7 +8,14 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../scenario/errors.js';
-import { describeOsError, EXIT_OS_FAILURE, isOsError, SystemError } from '../io/os-errors.js';
+import {
+  describeOsError,
+  errnoCode,
+  errnoReason,
+  EXIT_OS_FAILURE,
+  isOsError,
+  SystemError,
+} from '../io/os-errors.js';
 import { registerRun } from './commands/run.js';
 import { registerParams } from './commands/params.js';
 import { registerSchema } from './commands/schema.js';
@@ -79,7 +86,24 @@ function refuseRepeatedFlags(command: Command): void {
   for (const sub of command.commands) refuseRepeatedFlags(sub);
 }
 
+/**
+ * Standard output that cannot be written (`gvc table … > file` on a full disk, `> /dev/full`)
+ * is an operating-system failure like any other: one line and exit code 3, not Node's
+ * unhandled-'error' stack trace. A reader that closed the pipe early (`gvc params | head`)
+ * has what it wanted: exit quietly. Writes to stdout complete asynchronously, so the failure
+ * arrives as an event, possibly after the command has returned.
+ */
+function reportStdoutFailures(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (err) => {
+    if (errnoCode(err) === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`gvc: cannot write standard output: ${errnoReason(err)}\n`);
+    process.exit(EXIT_OS_FAILURE);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  reportStdoutFailures();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

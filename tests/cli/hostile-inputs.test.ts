@@ -6,12 +6,14 @@
  * files (kind 1). Each case is a one-line message and exit status 2, with nothing written.
  */
 import fc from 'fast-check';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
+  closeSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -291,6 +293,38 @@ describe('an output path that is a symbolic link (kind 1)', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readdirSync(join(dir, 'target'))).toEqual(['notes.txt']);
     expect(readFileSync(kept, 'utf8')).toBe('mine');
+  });
+});
+
+describe('standard output that cannot be written (kind 2)', () => {
+  // /dev/full fails every write with ENOSPC, as a full disk does for `gvc table … > t.tex`.
+  it.each([['schema'], ['params'], ['--help'], ['table', '__runs__']])(
+    'gvc %s > /dev/full: one line naming the cause, exit 3, no stack trace',
+    (cmd, arg) => {
+      const fd = openSync('/dev/full', 'w');
+      try {
+        const args =
+          arg === '__runs__'
+            ? [cmd, join(runDir, 'timeseries.csv'), '--format', 'markdown']
+            : [cmd];
+        const r = spawnSync(process.execPath, [BIN, ...args], {
+          stdio: ['ignore', fd, 'pipe'],
+          encoding: 'utf8',
+        });
+        expect(r.status, r.stderr).toBe(3);
+        expect(r.stderr).toBe('gvc: cannot write standard output: no space left on device\n');
+      } finally {
+        closeSync(fd);
+      }
+    },
+  );
+
+  it('a reader that stops early (gvc params | head -1) ends it quietly', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" params | head -c 10`], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
   });
 });
 
