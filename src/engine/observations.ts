@@ -176,24 +176,28 @@ export const TIMESERIES_COLUMNS = [
     'number',
     'share',
     "Year-on-year retention of market-type (arm's-length) ties: of the supplier-lead-firm relationship spells that were active and of market type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.",
+    UNIT_INTERVAL,
   ),
   col(
     'retention_network',
     'number',
     'share',
     'Year-on-year retention of network-type (relational) ties: of the supplier-lead-firm relationship spells that were active and of network type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.',
+    UNIT_INTERVAL,
   ),
   col(
     'retention_quasi_hierarchy',
     'number',
     'share',
     'Year-on-year retention of quasi-hierarchy (captive) ties: of the supplier-lead-firm relationship spells that were active and of quasi_hierarchy type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.',
+    UNIT_INTERVAL,
   ),
   col(
     'retention_hierarchy',
     'number',
     'share',
     'Year-on-year retention of hierarchy-type ties: of the supplier-lead-firm relationship spells that were active and of hierarchy type one year earlier (time.steps_per_year steps before this one), the share still active in the same spell now, whatever their type now (a tie ended and formed again is a new spell). Empty when there were none, and in the first year.',
+    UNIT_INTERVAL,
   ),
   col(
     'relational_markup_premium',

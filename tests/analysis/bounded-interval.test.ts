@@ -109,6 +109,17 @@ describe('bounded intervals', () => {
     expect(up.upper).toBeLessThanOrEqual(0);
   });
 
+  it('every timeseries column measured as a share declares the domain [0, 1]', () => {
+    // A share without a domain gets the t interval, which leaves [0, 1] near the bounds (the
+    // retention columns, added later, had none: a new user found ci95_high = 1.02).
+    const shares = TIMESERIES_COLUMNS.filter((c) => c.unit === 'share');
+    expect(shares.map((c) => c.name)).toContain('retention_network');
+    for (const c of shares) expect(c.domain, c.name).toEqual([0, 1]);
+    const retention = summarizeValues([1, 1, 1, 0.92, 1], [0, 1]);
+    expect(meanConfidenceInterval([1, 1, 1, 0.92, 1]).upper).toBeGreaterThan(1);
+    expect(retention.ci95_high).toBeLessThanOrEqual(1);
+  });
+
   it('summary.csv: lockin_rate = 0, 0, 0.2 no longer gives ci95_low < 0', () => {
     const lockin = TIMESERIES_COLUMNS.find((c) => c.name === 'lockin_rate')!;
     expect(lockin.domain).toEqual([0, 1]);
