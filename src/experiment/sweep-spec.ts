@@ -311,6 +311,12 @@ function parseFactor(
   check(min);
   check(max);
   const factor: SweepFactor = { path, spec: param, min: min as number, max: max as number };
+  if (range.steps !== undefined && NEEDS_BOUNDS.includes(design))
+    fail(
+      `${where}.steps`,
+      `no steps (the ${design} design samples the range; steps would be ignored)`,
+      `steps ${show(range.steps)}`,
+    );
   if (range.steps !== undefined) {
     if (typeof range.steps !== 'number' || !Number.isInteger(range.steps) || range.steps < 2)
       fail(`${where}.steps`, 'a whole number >= 2', show(range.steps));
@@ -326,6 +332,17 @@ function parseFactor(
       range.steps as number,
       param.type === 'integer',
     );
+    // Rounded levels of an integer parameter would be unevenly spaced or repeat (min 0, max 5,
+    // steps 4 gives 0, 1.67, 3.33, 5): refused rather than silently changed.
+    if (param.type === 'integer') {
+      const exact = evenlySpaced(min as number, max as number, range.steps as number, false);
+      if (exact.some((v) => !Number.isInteger(v)))
+        fail(
+          `${where}.steps`,
+          `steps that give whole-number levels (${path} is an integer; max - min must be a multiple of steps - 1), or a list of values`,
+          `steps ${range.steps}: levels ${exact.map((v) => Number(v.toPrecision(3))).join(', ')}`,
+        );
+    }
   } else if (!NEEDS_BOUNDS.includes(design)) {
     fail(
       where,
@@ -336,7 +353,10 @@ function parseFactor(
   return factor;
 }
 
-/** `steps` evenly spaced values from min to max inclusive; integer parameters are rounded and de-duplicated. */
+/**
+ * `steps` evenly spaced values from min to max inclusive; integer parameters are rounded and
+ * de-duplicated (parseFactor refuses ranges whose levels are not whole numbers before this matters).
+ */
 export function evenlySpaced(min: number, max: number, steps: number, integer: boolean): number[] {
   const values = Array.from({ length: steps }, (_, i) => min + ((max - min) * i) / (steps - 1));
   if (!integer) return values.map((v) => Number(v.toPrecision(12)));

@@ -298,26 +298,26 @@ describe('an output path that is a symbolic link (kind 1)', () => {
 
 describe('standard output that cannot be written (kind 2)', () => {
   // /dev/full fails every write with ENOSPC, as a full disk does for `gvc table … > t.tex`.
-  it.each([['schema'], ['params'], ['--help'], ['table', '__runs__']])(
-    'gvc %s > /dev/full: one line naming the cause, exit 3, no stack trace',
-    (cmd, arg) => {
-      const fd = openSync('/dev/full', 'w');
-      try {
-        const args =
-          arg === '__runs__'
-            ? [cmd, join(runDir, 'timeseries.csv'), '--format', 'markdown']
-            : [cmd];
-        const r = spawnSync(process.execPath, [BIN, ...args], {
-          stdio: ['ignore', fd, 'pipe'],
-          encoding: 'utf8',
-        });
-        expect(r.status, r.stderr).toBe(3);
-        expect(r.stderr).toBe('gvc: cannot write standard output: no space left on device\n');
-      } finally {
-        closeSync(fd);
-      }
-    },
-  );
+  it.each([
+    ['schema', ''],
+    ['params', ''],
+    ['--help', ''],
+    ['table', '__runs__'],
+  ])('gvc %s > /dev/full: one line naming the cause, exit 3, no stack trace', (cmd, arg) => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const args =
+        arg === '__runs__' ? [cmd, join(runDir, 'timeseries.csv'), '--format', 'markdown'] : [cmd];
+      const r = spawnSync(process.execPath, [BIN, ...args], {
+        stdio: ['ignore', fd, 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(3);
+      expect(r.stderr).toBe('gvc: cannot write standard output: no space left on device\n');
+    } finally {
+      closeSync(fd);
+    }
+  });
 
   it('a reader that stops early (gvc params | head -1) ends it quietly', () => {
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" params | head -c 10`], {

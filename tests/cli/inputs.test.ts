@@ -168,6 +168,50 @@ describe('sweep keys the design does not use', () => {
         parse({ design, levels: 4, parameters: design === 'grid' ? listed : bounded }),
       ).toThrow(new RegExp(`sweep\\.levels: expected no levels for the ${design} design`));
     expect(parse({ design: 'morris', samples: 2, levels: 4, parameters: bounded })).not.toThrow();
+    for (const design of ['lhs', 'sobol', 'morris'])
+      expect(
+        parse({
+          design,
+          parameters: { 'environment.ipr_protection': { min: 0.1, max: 0.9, steps: 3 } },
+        }),
+      ).toThrow(new RegExp(`ipr_protection\\.steps: expected no steps \\(the ${design} design`));
+  });
+
+  it('integer levels from {min, max, steps} are whole numbers, not silently rounded', () => {
+    const ties = (range: Record<string, number>) =>
+      parse({ design: 'grid', parameters: { 'suppliers.smes.count': range } });
+    expect(ties({ min: 10, max: 11, steps: 3 })).toThrow(
+      /count\.steps: expected steps that give whole-number levels .* found steps 3: levels 10, 10\.5, 11/,
+    );
+    expect(ties({ min: 0, max: 5, steps: 4 })).toThrow(/levels 0, 1\.67, 3\.33, 5/);
+    const ok = parseSweepSpec(
+      { design: 'grid', parameters: { 'suppliers.smes.count': { min: 2, max: 8, steps: 4 } } },
+      's.yaml',
+      world,
+    );
+    expect(ok.factors[0].values).toEqual([2, 4, 6, 8]);
+  });
+
+  it('--steps is refused when the sweep varies time.steps (one value per parameter)', () => {
+    writeFileSync(join(tmp, 'w.yaml'), WORLD);
+    const r = gvc(
+      'sweep',
+      'w.yaml',
+      '--design',
+      'lhs',
+      '--samples',
+      '2',
+      '--vary',
+      'time.steps={min: 1, max: 3}',
+      '--steps',
+      '2',
+      '--out',
+      'steps-x',
+      '--quiet',
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^gvc: --steps 2: the sweep varies time\.steps/);
+    expect(existsSync(join(tmp, 'steps-x'))).toBe(false);
     expect(parse({ design: 'lhs', samples: 5, parameters: bounded })).not.toThrow();
   });
 });

@@ -254,6 +254,10 @@ export function registerSweep(program: Command): void {
           throw new UserError(
             `--set ${f.path}: the sweep varies this parameter; remove it from --set or from sweep.parameters`,
           );
+        if (f.path === 'time.steps' && opts.steps !== undefined)
+          throw new UserError(
+            `--steps ${opts.steps}: the sweep varies time.steps; remove --steps or time.steps from sweep.parameters`,
+          );
       }
       const result = await runSweep({
         loaded,
