@@ -136,6 +136,11 @@ function content(dir: string, kind: FolderKind, metrics: string[] | undefined): 
 
 export async function buildReport(dir: string, opts: ReportOptions): Promise<ReportResult> {
   const kind = detectKind(dir);
+  // A run's and a validation's figures are fixed; a metric list would be ignored there.
+  if (opts.metrics !== undefined && (kind === 'run' || kind === 'validation'))
+    throw new UserError(
+      `--metrics: only for sweep and sensitivity folders; ${dir} is a ${kind} folder, whose figures are fixed`,
+    );
   const c = content(dir, kind, opts.metrics);
   // The output folder is checked (and its staging folder made) before the slow part.
   const out = opts.out ?? join(dir, 'report');

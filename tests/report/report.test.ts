@@ -244,6 +244,15 @@ describe('sweep figures', () => {
     );
   });
 
+  it('refuses --metrics for a run or validation folder, whose figures are fixed', async () => {
+    for (const dir of [run, validation])
+      await expect(
+        buildReport(dir, { programVersion: 'test', metrics: ['lockin_rate'] }),
+      ).rejects.toThrow(
+        /--metrics: only for sweep and sensitivity folders; .* is a (run|validation) folder/,
+      );
+  });
+
   it('bins sampled parameters and picks the most influential pair for the heatmap', async () => {
     const data = loadSweep(sobol, new Map(), ['lockin_rate']);
     const figs = await renderFigures(sweepFigures(data));
@@ -377,7 +386,8 @@ describe('gvc report', () => {
     ] as const) {
       const r = await buildReport(dir, {
         programVersion: 'test',
-        metrics: ['lockin_rate', 'share_oem'],
+        // a run's figures are fixed, so --metrics is refused there
+        metrics: dir === run ? undefined : ['lockin_rate', 'share_oem'],
       });
       expect(r.figures).toHaveLength(figures);
       expect(r.warnings).toEqual([]);
