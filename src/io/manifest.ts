@@ -90,9 +90,16 @@ export function packageDir(): string | null {
   }
 }
 
+/**
+ * Runs a read-only git query in `cwd`; null if git is missing or fails. `safe.directory=*`:
+ * a clone owned by another user (a shared installation, a container's mounted checkout) is
+ * otherwise refused by git's ownership check, and the manifest would record no commit, after
+ * which --resume refuses the same program as "another". The user already runs this folder's
+ * code; `core.fsmonitor=false` keeps git from running any command the repository configures.
+ */
 function git(cwd: string, args: string[]): string | null {
   try {
-    return execFileSync('git', args, {
+    return execFileSync('git', ['-c', 'safe.directory=*', '-c', 'core.fsmonitor=false', ...args], {
       cwd,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
