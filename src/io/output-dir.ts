@@ -147,11 +147,7 @@ export function prepareOutputDir(target: string, options: OutputOptions): Output
       const old = swapIntoPlace(target, abs, staging);
       state = 'committed';
       unregister();
-      try {
-        rmSync(old, { recursive: true, force: true });
-      } catch {
-        // The new results are in place; a leftover hidden copy of the old ones is harmless.
-      }
+      removeReplaced(old, target);
       return;
     }
     moveIntoPlace(target, abs, staging, current !== undefined);
@@ -302,4 +298,19 @@ function removeCreated(created: string[]): void {
  */
 export function ensureFolder(dir: string, target: string): void {
   ensureDir(resolve(dir), [], target);
+}
+
+/**
+ * Removes the previous results that a forced replacement moved aside (`old`). The new results
+ * are already in place, so a failure (a read-only file inside, another user's folder) is a
+ * warning, not an error; but it is said, with the path, so the hidden copy is not a surprise.
+ */
+export function removeReplaced(old: string, target: string): void {
+  try {
+    rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    process.stderr.write(
+      `gvc: warning: the new ${target} is in place, but its previous contents could not be removed and are kept in ${old}: ${errnoReason(err)}\n`,
+    );
+  }
 }

@@ -11,6 +11,7 @@ import { UserError } from '../scenario/errors.js';
 import { writeJson } from './manifest.js';
 import { errnoCode, osFailure } from './os-errors.js';
 import { ensureFolder } from './output-dir.js';
+import { removeReplaced } from './output-dir.js';
 import { assertNotLink, assertReplaceable, foreignEntry, isInside } from './output-guard.js';
 import { readJsonObject } from './read-json.js';
 import { removeStaleStaging, removeStaleTempFiles } from './staging.js';
@@ -147,6 +148,8 @@ export function openSweepDir(
     resumed: opts.resume,
     file: (name) => join(partial, name),
     commit(force) {
+      // Where a forced replacement moves the old result first, so a crash never leaves neither.
+      const old = join(dirname(abs), `.${basename(abs)}.old-${process.pid}`);
       try {
         if (!existsSync(abs)) {
           renameSync(partial, abs);
@@ -157,14 +160,12 @@ export function openSweepDir(
             throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
           assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true });
         }
-        // Move the old result aside first, so a crash here never leaves neither folder.
-        const old = join(dirname(abs), `.${basename(abs)}.old-${process.pid}`);
         renameSync(abs, old);
         renameSync(partial, abs);
-        rmSync(old, { recursive: true, force: true });
       } catch (err) {
         throw osFailure(err, 'move the finished sweep into', target);
       }
+      removeReplaced(old, target);
     },
   };
 }

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { STAGING_MARKER } from '../../src/io/staging.js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/scenario/errors.js';
 import { SystemError } from '../../src/io/os-errors.js';
-import { prepareOutputDir, registerCleanup } from '../../src/io/output-dir.js';
+import { prepareOutputDir, registerCleanup, removeReplaced } from '../../src/io/output-dir.js';
 import { cleanupTemp, tempDir } from './helpers.js';
 
 afterAll(cleanupTemp);
@@ -234,6 +234,26 @@ describe('registerCleanup', () => {
       expect(process.listenerCount('SIGINT')).toBe(before + 1);
     } finally {
       process.removeListener('SIGINT', keepAlive);
+    }
+  });
+});
+
+describe('previous results a forced replacement could not remove', () => {
+  it('are reported with their path and cause, not kept silently', () => {
+    const dir = tempDir();
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    // Below a file: rmSync fails (ENOTDIR), as it does on a folder another user owns.
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      removeReplaced(join(file, '.out.old-1'), 'out');
+      expect(write).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^gvc: warning: the new out is in place, but its previous contents could not be removed and are kept in .*\.out\.old-1: /,
+        ),
+      );
+    } finally {
+      write.mockRestore();
     }
   });
 });
