@@ -96,6 +96,10 @@ export function openSweepDir(
     if (!existsSync(designPath)) {
       if (nonEmpty(abs))
         throw new UserError(`nothing to resume: the sweep in ${target} is complete`);
+      if (existsSync(partial))
+        throw new UserError(
+          `nothing to resume: ${shown} is not an interrupted gvc sweep (no ${DESIGN_FILE}); move it away or choose another --out`,
+        );
       throw new UserError(
         `nothing to resume: ${shown} does not exist (run without --resume to start the sweep)`,
       );

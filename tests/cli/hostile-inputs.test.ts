@@ -328,6 +328,16 @@ describe('standard output that cannot be written (kind 2)', () => {
   });
 });
 
+describe('--resume of a folder that is not an interrupted sweep (kind 11)', () => {
+  it('says what the folder is, and leaves it alone', async () => {
+    const dir = mkdtempSync(join(root, 'resume-'));
+    const kept = write(join(dir, 'mywork.partial', 'data.txt'), 'mine');
+    const out = await refused('sweep', sweep, '--out', join(dir, 'mywork'), '--resume');
+    expect(out).toMatch(/nothing to resume: .*mywork\.partial is not an interrupted gvc sweep/);
+    expect(readFileSync(kept, 'utf8')).toBe('mine');
+  });
+});
+
 function scenarioArg(): string {
   return scenario;
 }
