@@ -4,7 +4,7 @@
  * (one line, exit code 2, nothing written).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildReport, detectKind } from '../../src/report/report.js';
@@ -241,6 +241,21 @@ describe('sweep figures', () => {
     ]);
     expect(() => loadSweep(sweep, new Map(), ['lockin_rat'])).toThrow(
       /no metric "lockin_rat"; did you mean "lockin_rate"/,
+    );
+  });
+
+  it('refuses a sweep whose runs.csv lacks a run that design.json records', async () => {
+    const copy = join(tempDir(), 'cut');
+    cpSync(sweep, copy, { recursive: true });
+    const lines = readFileSync(join(copy, 'runs.csv'), 'utf8').split('\n');
+    const total = lines.filter((l) => l !== '').length - 1;
+    const design = { design: 'grid', total_runs: total, shard: null };
+    writeFileSync(join(copy, 'design.json'), JSON.stringify(design));
+    expect((await buildReport(copy, { programVersion: 'test' })).kind).toBe('sweep');
+    rmSync(join(copy, 'report'), { recursive: true });
+    writeFileSync(join(copy, 'runs.csv'), [...lines.slice(0, 2), ...lines.slice(3)].join('\n'));
+    await expect(buildReport(copy, { programVersion: 'test' })).rejects.toThrow(
+      /runs\.csv: \d+ runs \(and 0 in errors\.csv\), but design\.json records \d+; the sweep's files are incomplete or damaged/,
     );
   });
 

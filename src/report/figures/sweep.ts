@@ -104,12 +104,23 @@ export function loadSweep(
   let design: string | undefined;
   const designPath = join(dir, 'design.json');
   if (existsSync(designPath)) {
-    const d = readJsonObject(designPath, "a sweep's design record").design;
+    const record = readJsonObject(designPath, "a sweep's design record");
+    const d = record.design;
     if (typeof d !== 'string')
       throw new UserError(
         `${designPath}: design: expected a design name, found ${JSON.stringify(d) ?? 'nothing'}`,
       );
     design = d;
+    // Every run of a whole sweep is in runs.csv or (failed) in errors.csv: a file cut at a
+    // line boundary still parses, so only the count shows it (as gvc sensitivity checks).
+    if (typeof record.total_runs === 'number' && !record.shard) {
+      const errorsPath = join(dir, 'errors.csv');
+      const failed = existsSync(errorsPath) ? readCsv(errorsPath).rows.length : 0;
+      if (runs.rows.length + failed !== record.total_runs)
+        throw new UserError(
+          `${runs.file}: ${runs.rows.length} runs (and ${failed} in errors.csv), but design.json records ${record.total_runs}; the sweep's files are incomplete or damaged`,
+        );
+    }
   }
   return { runs, factors, metrics, units: units.get('runs.csv') ?? new Map(), design };
 }
