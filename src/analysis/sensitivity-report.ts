@@ -187,6 +187,7 @@ async function cellValues(
   const runsPerCell = new Array<number>(cells).fill(0);
   if (!existsSync(runsCsv))
     throw new UserError(`${runsCsv}: missing (not a finished sweep folder)`);
+  const domains = metrics.map((metric) => METRIC_COLUMNS.find((c) => c.name === metric)?.domain);
   const seen = new Map<number, number>();
   for await (const r of csvRecords(runsCsv, ['run_id', 'cell_id', ...metrics], header)) {
     // A run listed twice (a row copied, files concatenated) would count twice in its cell.
@@ -205,7 +206,14 @@ async function cellValues(
     runsPerCell[c]++;
     metrics.forEach((metric, j) => {
       const x = numberCell(r, runsCsv, metric);
-      if (x !== null) values[j][c].push(x);
+      if (x === null) return;
+      // A value no run can produce (a share of 5) is a damaged file, not data to analyse.
+      const domain = domains[j];
+      if (domain && !(x >= domain[0] && x <= domain[1]))
+        throw new UserError(
+          `${runsCsv}:${r.line}: ${metric}: expected a value in [${domain[0]}, ${domain[1]}], found ${x} (the file is damaged)`,
+        );
+      values[j][c].push(x);
     });
   }
   return { values, runsPerCell };

@@ -386,6 +386,21 @@ describe('runs.csv given to gvc sensitivity is read exactly as gvc writes it (ki
     },
   );
 
+  it.each([
+    ['lockin_rate', '5'],
+    ['share_obm', '-1'],
+    ['n_suppliers', '-3'],
+  ])('a %s of %s, outside what any run can produce, is refused as damage', async (metric, cell) => {
+    const d = damaged(`sob-domain-${metric}`, (rows) => {
+      rows[2][rows[0].indexOf(metric)] = cell;
+    });
+    expect(await refused('sensitivity', d, '--metric', metric)).toMatch(
+      new RegExp(
+        `runs\\.csv:3: ${metric}: expected a value in \\[0, (1|Infinity)\\], found ${cell}`,
+      ),
+    );
+  });
+
   it('a run listed twice is refused, even when the run count still matches', async () => {
     const d = damaged('sob-dup', (rows) => {
       rows[3][0] = rows[2][0];
