@@ -166,9 +166,10 @@ describe('Morris effects of an integer factor, read back from design.json (kind 
       scenario('mi', '').replace('design: sobol', 'design: morris'),
     );
     expect(gvc('sweep', 'mi.yaml', '--out', 'mi', '--workers', '1', '--quiet').code).toBe(0);
+    // mean_margin: a metric without bounds, so a synthetic y beyond [0, 1] is not damage.
     const runs = csv('mi', 'runs.csv');
     for (const r of runs)
-      r.mean_process = String(
+      r.mean_margin = String(
         Number(r['suppliers.smes.intent.network_ties']) +
           3 * Number(r['environment.ipr_protection']),
       );
@@ -176,7 +177,7 @@ describe('Morris effects of an integer factor, read back from design.json (kind 
       join(tmp, 'mi', 'runs.csv'),
       stringify(runs, { header: true, columns: Object.keys(runs[0]) }),
     );
-    expect(gvc('sensitivity', 'mi', '--metric', 'mean_process', '--quiet').code).toBe(0);
+    expect(gvc('sensitivity', 'mi', '--metric', 'mean_margin', '--quiet').code).toBe(0);
     const muStar = Object.fromEntries(
       csv('mi', 'sensitivity.csv')
         .filter((x) => x.index === 'mu_star')
@@ -191,7 +192,7 @@ describe('Morris effects of an integer factor, read back from design.json (kind 
     const design = JSON.parse(readFileSync(join(tmp, 'mi', 'design.json'), 'utf8'));
     design.layout.layout.changes[0] = [0.5];
     writeFileSync(join(tmp, 'mi', 'design.json'), JSON.stringify(design));
-    const bad = gvc('sensitivity', 'mi', '--metric', 'mean_process');
+    const bad = gvc('sensitivity', 'mi', '--metric', 'mean_margin');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/design\.json: layout\.layout\.changes: expected one list of 3/);
   });
