@@ -16,7 +16,7 @@ import { readHead } from '../io/read-file.js';
 import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
-import { readDesignFile } from '../experiment/design-file.js';
+import { assertEveryRun, readDesignFile } from '../experiment/design-file.js';
 import type { ColumnSpec } from '../engine/observations.js';
 import type { CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
@@ -331,10 +331,7 @@ async function openSweep(sweepDir: string, metric: string | undefined) {
   const errorsHeader = errorsColumns(factorSpecs).map((c) => c.name);
   if (existsSync(errorsCsv))
     for await (const r of csvRecords(errorsCsv, [], errorsHeader)) failed += r ? 1 : 0;
-  if (runs + failed !== design.total_runs)
-    throw new UserError(
-      `${join(sweepDir, 'runs.csv')}: ${runs} runs (and ${failed} in errors.csv), but ${DESIGN_FILE} records ${design.total_runs}; the sweep's files are incomplete or damaged`,
-    );
+  assertEveryRun(join(sweepDir, 'runs.csv'), runs, failed, design.total_runs);
   return { design, layout: design.layout, metrics, values, runsPerCell, runs };
 }
 

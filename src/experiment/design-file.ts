@@ -103,3 +103,20 @@ export function readDesignFile(dir: string): DesignRecord {
   const file = join(dir, DESIGN_FILE);
   return checkDesignRecord(readJsonObject(file, "a sweep's design record"), file);
 }
+
+/**
+ * Throws a UserError unless a whole sweep's runs.csv (`runs` rows) and errors.csv (`failed`
+ * rows) together hold every run its design.json records (`totalRuns`). A file cut at a line
+ * boundary still parses, so only the count shows it. `runsFile` names the file in the message.
+ */
+export function assertEveryRun(
+  runsFile: string,
+  runs: number,
+  failed: number,
+  totalRuns: number,
+): void {
+  if (runs + failed !== totalRuns)
+    throw new UserError(
+      `${runsFile}: ${runs} runs (and ${failed} in errors.csv), but ${DESIGN_FILE} records ${totalRuns}; the sweep's files are incomplete or damaged`,
+    );
+}

@@ -187,61 +187,58 @@ describe('--force replaces only what gvc wrote, never an input (kind 1)', () => 
   });
 });
 
+/**
+ * Starts `gvc run` on a scenario that runs far longer than any test, in a new folder `name`,
+ * and resolves once its staging folder (with gvc's marker) exists: a condition, not a time.
+ * Returns the folder, the process, how it exited, and a finder for the staging folder.
+ */
+async function runUntilStaged(name: string) {
+  const d = join(root, name);
+  write(
+    join(d, 's.yaml'),
+    `name: s\ntime: {steps: 100000}\nsuppliers:\n  sme: {count: 300}\nbuyers:\n  us: {count: 5}\n`,
+  );
+  const p = spawn(process.execPath, [BIN, 'run', 's.yaml', '--out', 'o', '--quiet'], { cwd: d });
+  const exited = new Promise<[number | null, string | null]>((r) =>
+    p.on('exit', (code, signal) => r([code, signal])),
+  );
+  const staged = () =>
+    readdirSync(d).find((e) => e.startsWith('.o.tmp-') && existsSync(join(d, e, STAGING_MARKER)));
+  while (!staged()) {
+    if (p.exitCode !== null) throw new Error('gvc run ended before its staging folder was seen');
+    await new Promise((r) => setTimeout(r, 25)); // a poll interval, not a deadline
+  }
+  return { d, p, exited, staged };
+}
+
+/** Any later command writing an output folder in `d` removes the dead run's staging folder. */
+async function expectCleanedByNextCommand(d: string): Promise<void> {
+  write(join(d, 'small.yaml'), `name: small\n${WORLD}`);
+  expect(
+    (await gvcInProcess('run', join(d, 'small.yaml'), '--out', join(d, 'other'), '--quiet')).code,
+  ).toBe(0);
+  expect(readdirSync(d).sort()).toEqual(['other', 's.yaml', 'small.yaml']);
+}
+
 describe('a killed run leaves nothing the next command does not clean (kind 10)', () => {
   it('kill -9 during gvc run: its staging folder is removed by the next command', async () => {
-    const d = join(root, 'killed');
-    // Long enough that it is still simulating whenever we look; it is killed long before the end.
-    write(
-      join(d, 's.yaml'),
-      `name: s\ntime: {steps: 100000}\nsuppliers:\n  sme: {count: 300}\nbuyers:\n  us: {count: 5}\n`,
-    );
-    const p = spawn(process.execPath, [BIN, 'run', 's.yaml', '--out', 'o', '--quiet'], { cwd: d });
-    const exited = new Promise((r) => p.on('exit', r));
-    // Wait for the condition (the staging folder with its marker), not for a time.
-    const staged = () =>
-      readdirSync(d).find((e) => e.startsWith('.o.tmp-') && existsSync(join(d, e, STAGING_MARKER)));
-    while (!staged()) {
-      if (p.exitCode !== null) throw new Error('gvc run ended before its staging folder was seen');
-      await new Promise((r) => setTimeout(r, 25)); // a poll interval, not a deadline
-    }
+    const { d, p, exited, staged } = await runUntilStaged('killed');
     p.kill('SIGKILL');
     await exited;
     const left = staged()!;
     expect(left).toMatch(new RegExp(`^\\.o\\.tmp-${p.pid}-[0-9a-f]+$`));
     // Any later command writing next to it cleans it, whatever its target.
-    write(join(d, 'small.yaml'), `name: small\n${WORLD}`);
-    expect(
-      (await gvcInProcess('run', join(d, 'small.yaml'), '--out', join(d, 'other'), '--quiet')).code,
-    ).toBe(0);
-    expect(readdirSync(d).sort()).toEqual(['other', 's.yaml', 'small.yaml']);
+    await expectCleanedByNextCommand(d);
   }, 120_000);
 
   it('Ctrl-C (SIGINT) stops gvc run at once: no output folder, the staging folder is cleaned next', async () => {
     // A signal listener would run only after the synchronous simulation, so the run used to
     // go on, write its folder and exit 0. The run below takes far longer than the test.
-    const d = join(root, 'interrupted');
-    write(
-      join(d, 's.yaml'),
-      `name: s\ntime: {steps: 100000}\nsuppliers:\n  sme: {count: 300}\nbuyers:\n  us: {count: 5}\n`,
-    );
-    const p = spawn(process.execPath, [BIN, 'run', 's.yaml', '--out', 'o', '--quiet'], { cwd: d });
-    const exited = new Promise<[number | null, string | null]>((r) =>
-      p.on('exit', (code, signal) => r([code, signal])),
-    );
-    const staged = () =>
-      readdirSync(d).find((e) => e.startsWith('.o.tmp-') && existsSync(join(d, e, STAGING_MARKER)));
-    while (!staged()) {
-      if (p.exitCode !== null) throw new Error('gvc run ended before its staging folder was seen');
-      await new Promise((r) => setTimeout(r, 25)); // a poll interval, not a deadline
-    }
+    const { d, p, exited } = await runUntilStaged('interrupted');
     p.kill('SIGINT');
     // Killed by the signal (the shell shows exit status 130), not a finished run.
     expect(await exited).toEqual([null, 'SIGINT']);
     expect(existsSync(join(d, 'o'))).toBe(false);
-    write(join(d, 'small.yaml'), `name: small\n${WORLD}`);
-    expect(
-      (await gvcInProcess('run', join(d, 'small.yaml'), '--out', join(d, 'other'), '--quiet')).code,
-    ).toBe(0);
-    expect(readdirSync(d).sort()).toEqual(['other', 's.yaml', 'small.yaml']);
+    await expectCleanedByNextCommand(d);
   }, 120_000);
 });

@@ -107,6 +107,16 @@ export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown 
   return raw;
 }
 
+/** The sweep-section keys a flag can set, with the flag and its value on this command line. */
+function flagsOfSweepKeys(opts: SweepCliOptions): [string, string, string | undefined][] {
+  return [
+    ['sweep.design', '--design', opts.design],
+    ['sweep.samples', '--samples', opts.samples],
+    ['sweep.seed', '--sweep-seed', opts.sweepSeed],
+    ['sweep.replications', '--reps', opts.reps],
+  ];
+}
+
 /**
  * An error in a sweep section built partly from flags names the flag, not the file: a bad
  * `--vary` value is reported as `--vary path=…`, a bad `--design` as `--design`, and so on.
@@ -123,18 +133,8 @@ export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown 
       detail: err.detail || undefined,
     });
   if (err.path === '--reps') return relabel(`--reps ${opts.reps ?? ''}`.trim(), '');
-  const flags: [string, string | undefined][] = [
-    ['sweep.design', opts.design],
-    ['sweep.samples', opts.samples],
-    ['sweep.seed', opts.sweepSeed],
-  ];
-  const flagNames: Record<string, string> = {
-    'sweep.design': '--design',
-    'sweep.samples': '--samples',
-    'sweep.seed': '--sweep-seed',
-  };
-  for (const [path, value] of flags)
-    if (value !== undefined && err.path === path) return relabel(`${flagNames[path]} ${value}`, '');
+  for (const [path, flag, value] of flagsOfSweepKeys(opts))
+    if (value !== undefined && err.path === path) return relabel(`${flag} ${value}`, '');
   for (const arg of [...opts.vary].reverse()) {
     if (arg.indexOf('=') <= 0) continue;
     const p = arg.slice(0, arg.indexOf('=')).trim();
@@ -152,13 +152,9 @@ export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown 
  * (relabelSweepError): `--samples 100: N = 100 is not a power of two…`, not `sweep.samples: …`.
  */
 export function relabelSweepWarning(warning: string, opts: SweepCliOptions): string {
-  const fromFlag: [string, string, string | undefined][] = [
-    ['sweep.samples: ', '--samples', opts.samples],
-    ['sweep.replications: ', '--reps', opts.reps],
-  ];
-  for (const [prefix, flag, value] of fromFlag)
-    if (value !== undefined && warning.startsWith(prefix))
-      return `${flag} ${value}: ${warning.slice(prefix.length)}`;
+  for (const [path, flag, value] of flagsOfSweepKeys(opts))
+    if (value !== undefined && warning.startsWith(`${path}: `))
+      return `${flag} ${value}: ${warning.slice(path.length + 2)}`;
   return warning;
 }
 

@@ -13,6 +13,7 @@ import { readJsonObject } from '../../io/read-json.js';
 import { join } from 'node:path';
 import { summarizeValues } from '../../analysis/summary.js';
 import { TIMESERIES_COLUMNS } from '../../engine/observations.js';
+import { assertEveryRun } from '../../experiment/design-file.js';
 import { METRIC_COLUMNS } from '../../experiment/sweep-columns.js';
 import { UserError } from '../../scenario/errors.js';
 import { suggest } from '../../scenario/paths.js';
@@ -111,15 +112,11 @@ export function loadSweep(
         `${designPath}: design: expected a design name, found ${JSON.stringify(d) ?? 'nothing'}`,
       );
     design = d;
-    // Every run of a whole sweep is in runs.csv or (failed) in errors.csv: a file cut at a
-    // line boundary still parses, so only the count shows it (as gvc sensitivity checks).
+    // A whole sweep must hold every run it records, as gvc sensitivity checks.
     if (typeof record.total_runs === 'number' && !record.shard) {
       const errorsPath = join(dir, 'errors.csv');
       const failed = existsSync(errorsPath) ? readCsv(errorsPath).rows.length : 0;
-      if (runs.rows.length + failed !== record.total_runs)
-        throw new UserError(
-          `${runs.file}: ${runs.rows.length} runs (and ${failed} in errors.csv), but design.json records ${record.total_runs}; the sweep's files are incomplete or damaged`,
-        );
+      assertEveryRun(runs.file, runs.rows.length, failed, record.total_runs);
     }
   }
   return { runs, factors, metrics, units: units.get('runs.csv') ?? new Map(), design };
