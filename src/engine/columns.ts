@@ -11,7 +11,9 @@
  * - `f64x4`: a Float64Array with four doubles per row, at [4 x row + k] (by function: process,
  *   product, design, marketing);
  * - `i32`: an Int32Array (counters and steps: integers well inside 32 bits);
- * - `u8`: a Uint8Array (flags and small codes such as a role).
+ * - `u8`: a Uint8Array (flags and small codes such as a role);
+ * - `ref`: an Int32Array holding a row of some table, or NONE (-1) for none (the links of the
+ *   lists in src/engine/lists.ts). A new or reused row starts at NONE, not 0: row 0 is a row.
  *
  * Rows are added at the end. A supplier's row is never removed (an exited supplier's record is
  * still written), so its index is stable for the whole run and equals its position in
@@ -32,12 +34,15 @@ export type PartnerIx = number & { readonly __brand: 'Partner' };
 /** Index of a relationship row. */
 export type RelIx = number & { readonly __brand: 'Relationship' };
 
-export type ColumnKind = 'f64' | 'f64x4' | 'i32' | 'u8';
+export type ColumnKind = 'f64' | 'f64x4' | 'i32' | 'u8' | 'ref';
+
+/** The value of a `ref` column that refers to no row. */
+export const NONE = -1;
 export type ColumnSpec = Readonly<Record<string, ColumnKind>>;
 
 type ArrayOf<K extends ColumnKind> = K extends 'f64' | 'f64x4'
   ? Float64Array
-  : K extends 'i32'
+  : K extends 'i32' | 'ref'
     ? Int32Array
     : Uint8Array;
 
@@ -51,13 +56,15 @@ function width(kind: ColumnKind): number {
 function allocate(kind: ColumnKind, rows: number): Float64Array | Int32Array | Uint8Array {
   const n = rows * width(kind);
   if (kind === 'i32') return new Int32Array(n);
+  if (kind === 'ref') return new Int32Array(n).fill(NONE);
   if (kind === 'u8') return new Uint8Array(n);
   return new Float64Array(n);
 }
 
 /**
  * A growable column table. `length`: rows taken so far (given-back rows included); `cols`: the
- * arrays (longer than `length` rows; rows past `length` are zero). `Ix` is the branded index type of its rows.
+ * arrays (longer than `length` rows; rows past `length` are zero, NONE in `ref` columns). `Ix`
+ * is the branded index type of its rows.
  */
 export class Table<S extends ColumnSpec, Ix extends number> {
   readonly spec: S;
@@ -82,7 +89,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   private readonly released: Ix[] = [];
 
   /**
-   * A zeroed row: a given-back one if any, else a new one at the end (doubling the capacity
+   * A zeroed row (`ref` columns at NONE): a given-back one if any, else a new one at the end (doubling the capacity
    * when full). Returns its index.
    */
   add(): Ix {
@@ -91,7 +98,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
       const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
       for (const name of Object.keys(this.spec)) {
         const w = width(this.spec[name]);
-        cols[name].fill(0, reused * w, (reused + 1) * w);
+        cols[name].fill(this.spec[name] === 'ref' ? NONE : 0, reused * w, (reused + 1) * w);
       }
       return reused;
     }

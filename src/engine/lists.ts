@@ -1,0 +1,62 @@
+/**
+ * Lists of rows kept inside column tables (issue 14, item 1): each owner row (a supplier, a
+ * buyer) holds the first and last row of its list and their count, and each member row (a
+ * relationship, a tie) the next and previous member of its owner's list. A pass over a
+ * supplier's relationships then reads a few integer columns instead of loading the supplier's
+ * array and one scattered object per relationship, and a relationship can sit in two lists at
+ * once (its supplier's and its buyer's) with no array to splice.
+ *
+ * Order: `append` adds at the end and `unlink` takes a member out where it is, so a list holds
+ * its members in the order they were added, less those taken out — the order an array kept by
+ * `push` and `splice` would hold. Submodels draw random numbers in list order, so this is what
+ * keeps outputs identical to the arrays these lists replace.
+ *
+ * Walking a list while changing it: a loop that reads `next[k]` after its body has run sees a
+ * member appended during the body (as `for…of` over an array does); a body that may unlink its
+ * own member `k` must read `next[k]` first (unlink sets it to NONE).
+ */
+import { NONE } from './columns.js';
+
+/** The owner side of a list: first and last member row (NONE when empty) and the count, by owner row. */
+export interface ListHeads {
+  first: Int32Array;
+  last: Int32Array;
+  count: Int32Array;
+}
+
+/** The member side: next and previous member row within the owner's list (NONE at the ends), by member row. */
+export interface ListLinks {
+  next: Int32Array;
+  prev: Int32Array;
+}
+
+/** Add member row `m` at the end of owner row `owner`'s list. `m` must be in no list of these links. */
+export function append(heads: ListHeads, links: ListLinks, owner: number, m: number): void {
+  const tail = heads.last[owner];
+  links.prev[m] = tail;
+  links.next[m] = NONE;
+  if (tail === NONE) heads.first[owner] = m;
+  else links.next[tail] = m;
+  heads.last[owner] = m;
+  heads.count[owner]++;
+}
+
+/** Take member row `m` out of owner row `owner`'s list; the others keep their order. */
+export function unlink(heads: ListHeads, links: ListLinks, owner: number, m: number): void {
+  const before = links.prev[m];
+  const after = links.next[m];
+  if (before === NONE) heads.first[owner] = after;
+  else links.next[before] = after;
+  if (after === NONE) heads.last[owner] = before;
+  else links.prev[after] = before;
+  heads.count[owner]--;
+  links.next[m] = NONE;
+  links.prev[m] = NONE;
+}
+
+/** The member rows of owner row `owner`'s list, in order (a copy: for code off the hot paths and for tests). */
+export function members(heads: ListHeads, links: ListLinks, owner: number): number[] {
+  const out: number[] = [];
+  for (let k = heads.first[owner]; k !== NONE; k = links.next[k]) out.push(k);
+  return out;
+}
