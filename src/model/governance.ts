@@ -10,15 +10,17 @@
  * buyer type's relaxation rate, so branding buyers relax faster than sourcing buyers under
  * emergent governance too.
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
-import type { RelationshipType } from '../scenario/parameters.js';
+import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
   DESIGN,
   productionCapability,
   stepProbability,
+  typeCode,
   type Buyer,
-  type Relationship,
+  type RelationshipColumns,
   type Supplier,
   type World,
 } from './state.js';
@@ -83,32 +85,45 @@ export function loosens(from: RelationshipType, to: RelationshipType): boolean {
 export function updateRelationshipTypes(world: World): void {
   const m = world.scenario.model;
   const rng = world.streams.governance;
-  eachActiveSupplier(world, (s) => {
-    for (const r of s.relationships) updateType(r, m, world.dt, rng);
+  const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
+  eachActiveSupplier(world, (s, i) => {
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
+      updateType(s, world.buyers[R.buyer[k]], R, k, m, world.dt, rng);
   });
 }
 
-function updateType(r: Relationship, m: ModelParams, dt: number, rng: () => number): void {
-  const s = r.supplier;
-  const b = r.buyer;
-  r.capable = judgeCapable(productionCapability(s), r.capable, m);
+/** Process 6b for relationship row `k` of supplier `s` with buyer `b`. */
+function updateType(
+  s: Supplier,
+  b: Buyer,
+  R: RelationshipColumns,
+  k: number,
+  m: ModelParams,
+  dt: number,
+  rng: () => number,
+): void {
+  const capable = judgeCapable(productionCapability(s), R.capable[k] === 1, m);
+  R.capable[k] = capable ? 1 : 0;
   const complementary = s.cap[DESIGN] >= m.governance.network_competence;
+  const current = RELATIONSHIP_TYPES[R.type[k]];
   if (b.config.governance === 'emergent') {
-    const type = ghsType(b.config.complexity, b.config.codifiability, r.capable, complementary);
-    if (type === r.type) return;
+    const type = ghsType(b.config.complexity, b.config.codifiability, capable, complementary);
+    if (type === current) return;
     // A buyer lets go of control only at its relaxation rate: relational ties rest on trust
     // built over time (GHS 2005), and leaving a captive or hierarchical tie means the buyer
     // giving up control it exercised, which branding buyers do readily and sourcing buyers
     // reluctantly (Humphrey & Schmitz 2002, proposition 4). Tightening is immediate.
-    if (!loosens(r.type, type)) r.type = type;
-    else if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt)) r.type = type;
+    if (!loosens(current, type)) R.type[k] = typeCode(type);
+    else if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt))
+      R.type[k] = typeCode(type);
     return;
   }
-  if (r.type !== 'quasi_hierarchy' || !r.capable) return;
+  if (current !== 'quasi_hierarchy' || !capable) return;
   const hasExitOptions = s.topBuyerShare < 0.5;
   if (!complementary && !hasExitOptions) return;
   // Draw only when a move is possible, so the governance stream is not consumed otherwise.
   if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt)) {
-    r.type = complementary ? 'network' : 'market';
+    R.type[k] = typeCode(complementary ? 'network' : 'market');
   }
 }

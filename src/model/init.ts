@@ -11,18 +11,31 @@ import { accessProbability, trustCeiling } from './networks.js';
 import { isRelated, linkSupplierToBuyer } from './relationships.js';
 import { absorptiveCapacity } from './learning.js';
 import {
+  BUYER_COLUMNS,
+  Buyer,
   OEM,
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
   Supplier,
   clamp01,
-  type Buyer,
+  type BuyerTable,
   type Partner,
+  type RelationshipStore,
+  type RelationshipTable,
   type World,
 } from './state.js';
 
 export function createWorld(scenario: Scenario): World {
   const streams = makeStreams(scenario.seed);
+  const relationshipTable: RelationshipTable = new Table(
+    RELATIONSHIP_COLUMNS,
+    2 * Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
+  );
+  const relationships = { table: relationshipTable, byRow: [] };
+  const buyerTable: BuyerTable = new Table(
+    BUYER_COLUMNS,
+    Object.values(scenario.buyers).reduce((n, g) => n + g.count, 0),
+  );
   const world: World = {
     scenario,
     dt: 1 / scenario.time.steps_per_year,
@@ -32,11 +45,10 @@ export function createWorld(scenario: Scenario): World {
       SUPPLIER_COLUMNS,
       Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
     ),
-    relationshipTable: new Table(
-      RELATIONSHIP_COLUMNS,
-      2 * Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
-    ),
-    buyers: createBuyers(scenario),
+    relationshipTable,
+    relationships,
+    buyers: createBuyers(scenario, buyerTable, relationships),
+    buyerTable,
     partners: createPartners(scenario),
     env: {
       pricePressure: 0,
@@ -70,21 +82,15 @@ export function createWorld(scenario: Scenario): World {
   return world;
 }
 
-function createBuyers(scenario: Scenario): Buyer[] {
+function createBuyers(
+  scenario: Scenario,
+  table: BuyerTable,
+  relationships: RelationshipStore,
+): Buyer[] {
   const buyers: Buyer[] = [];
   for (const [group, config] of Object.entries(scenario.buyers)) {
-    for (let i = 0; i < config.count; i++) {
-      buyers.push({
-        id: buyers.length,
-        group,
-        config,
-        guards: FUNCTIONS.map((f) => config.guards.includes(f)),
-        knowHow: FUNCTIONS.map((f) => config.know_how[f]),
-        requirements: { ...config.requirements },
-        demand: 0,
-        relationships: [],
-      });
-    }
+    for (let i = 0; i < config.count; i++)
+      buyers.push(new Buyer(table, table.add(), group, config, relationships));
   }
   return buyers;
 }
@@ -156,6 +162,7 @@ export function createSupplier(
       diversify: config.intent.diversify,
     },
     pools,
+    world.relationships,
   );
   s.active = true;
   s.cap.set(cap);
@@ -205,17 +212,17 @@ function assignInitialBuyers(world: World, s: Supplier, n: number, rng: Rng): vo
   const pool = s.initialBuyerPool;
   const wanted = Math.min(n, pool.length);
   let guard = 0;
-  while (s.relationships.length < wanted && guard++ < 50 * wanted) {
+  while (s.relationshipCount < wanted && guard++ < 50 * wanted) {
     const a = pool[randomIndex(rng, pool.length)];
     const b = pool[randomIndex(rng, pool.length)];
     const pick = demandPerSupplier(b) > demandPerSupplier(a) ? b : a;
-    if (isRelated(s, pick)) continue;
+    if (isRelated(world, s, pick)) continue;
     linkSupplierToBuyer(world, s, pick);
   }
 }
 
 function demandPerSupplier(b: Buyer): number {
-  return (b.config.demand_per_supplier * b.config.suppliers_target) / (b.relationships.length + 1);
+  return (b.config.demand_per_supplier * b.config.suppliers_target) / (b.relationshipCount + 1);
 }
 
 /**

@@ -9,12 +9,15 @@
  * strong and, in design and brand, where trusted peers pool their investment; it builds the
  * R&D stock that sets absorptive capacity.
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
 import { networkBacking } from './networks.js';
-import { irreplaceability } from './sanctions.js';
-import { DESIGN, MARKETING, N_FUNCTIONS, type Supplier, type World } from './state.js';
+import { tieIrreplaceability } from './sanctions.js';
+import { DESIGN, MARKETING, N_FUNCTIONS, typeCode, type Supplier, type World } from './state.js';
+
+const QUASI_HIERARCHY = typeCode('quasi_hierarchy');
 
 /**
  * Sanction risk the supplier perceives in function f: its sales in captive ties with buyers
@@ -28,11 +31,14 @@ export function sanctionRisk(s: Supplier, f: number, world: World): number {
 export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0, 0, 0]): number[] {
   risk.fill(0);
   let backing: number | undefined; // networkBacking(s), computed once and only if needed
-  for (const r of s.relationships) {
-    if (r.type !== 'quasi_hierarchy') continue;
+  const R = world.relationshipTable.cols;
+  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
+    if (R.type[k] !== QUASI_HIERARCHY) continue;
     if (backing === undefined) backing = networkBacking(s);
-    const exposure = r.salesShare * (1 - irreplaceability(r, world, backing));
-    for (let f = 0; f < N_FUNCTIONS; f++) if (r.buyer.guards[f]) risk[f] += exposure;
+    const b = world.buyers[R.buyer[k]];
+    const exposure =
+      R.salesShare[k] * (1 - tieIrreplaceability(s, b, R.startStep[k], world, backing));
+    for (let f = 0; f < N_FUNCTIONS; f++) if (b.guards[f]) risk[f] += exposure;
   }
   for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = Math.min(1, risk[f]);
   return risk;

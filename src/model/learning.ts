@@ -10,14 +10,14 @@
  * to the buyer's know-how K bounds what can be learnt.
  */
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
-import { FUNCTIONS, RELATIONSHIP_TYPES } from '../scenario/parameters.js';
+import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
-import type { SupplierIx } from '../engine/columns.js';
+import { NONE, type SupplierIx } from '../engine/columns.js';
 import {
   N_FUNCTIONS,
   PRODUCT,
+  type Buyer,
   type Relationship,
-  type RelationshipColumns,
   type Supplier,
   type SupplierColumns,
   type World,
@@ -31,12 +31,21 @@ export function absorptiveCapacity(rdStock: number, l: ModelParams['learning']):
 
 /** Annual transfer intensity of function f in relationship r, after guarding, training and monitoring. */
 export function transferIntensity(r: Relationship, f: number, m: ModelParams): number {
+  return typeTransferIntensity(r.buyer, r.type, f, m);
+}
+
+/** transferIntensity for a tie of type `type` with buyer `b` (all it depends on). */
+function typeTransferIntensity(
+  b: Buyer,
+  type: RelationshipType,
+  f: number,
+  m: ModelParams,
+): number {
   const l = m.learning;
-  const b = r.buyer;
-  let rate = l.transfer[r.type][FUNCTIONS[f]];
-  if (r.type === 'quasi_hierarchy' && b.guards[f]) rate *= l.guard_leak;
+  let rate = l.transfer[type][FUNCTIONS[f]];
+  if (type === 'quasi_hierarchy' && b.guards[f]) rate *= l.guard_leak;
   else if (b.config.developmental) rate *= 1 + l.developmental_boost;
-  if (r.type === 'quasi_hierarchy' && f <= PRODUCT)
+  if (type === 'quasi_hierarchy' && f <= PRODUCT)
     rate *= 1 + l.monitoring_boost * b.config.monitoring;
   return rate;
 }
@@ -51,16 +60,16 @@ function transferRates(world: World): Float64Array {
   return new Float64Array(world.buyers.length * RELATIONSHIP_TYPES.length * N_FUNCTIONS).fill(NaN);
 }
 
-function rateRow(
-  rates: Float64Array,
-  r: Relationship,
-  R: RelationshipColumns,
-  m: ModelParams,
-): number {
+/** The row of `rates` for relationship row `k` (filled if not yet). */
+function rateRow(rates: Float64Array, world: World, k: number, m: ModelParams): number {
+  const R = world.relationshipTable.cols;
   // Buyer ids are their positions in world.buyers (init.ts); a type's code is its position in RELATIONSHIP_TYPES.
-  const row = (R.buyer[r.ix] * RELATIONSHIP_TYPES.length + R.type[r.ix]) * N_FUNCTIONS;
-  if (Number.isNaN(rates[row]))
-    for (let f = 0; f < N_FUNCTIONS; f++) rates[row + f] = transferIntensity(r, f, m);
+  const row = (R.buyer[k] * RELATIONSHIP_TYPES.length + R.type[k]) * N_FUNCTIONS;
+  if (Number.isNaN(rates[row])) {
+    const b = world.buyers[R.buyer[k]];
+    const type = RELATIONSHIP_TYPES[R.type[k]];
+    for (let f = 0; f < N_FUNCTIONS; f++) rates[row + f] = typeTransferIntensity(b, type, f, m);
+  }
   return row;
 }
 
@@ -83,12 +92,13 @@ export function learnFromBuyersBody(world: World): SupplierBody {
   return (s, i) => {
     const cap = 4 * i; // S.cap[cap + f]: capability in function f
     gain.fill(0);
-    for (const r of s.relationships) {
-      const weight = dt * S.absorptive[i] * R.salesShare[r.ix];
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
+      const weight = dt * S.absorptive[i] * R.salesShare[k];
       if (weight <= 0) continue;
-      const row = rateRow(rates, r, R, m);
+      const row = rateRow(rates, world, k, m);
+      const knowHow = world.buyers[R.buyer[k]].knowHow;
       for (let f = 0; f < N_FUNCTIONS; f++) {
-        const gap = r.buyer.knowHow[f] - S.cap[cap + f];
+        const gap = knowHow[f] - S.cap[cap + f];
         if (gap > 0) gain[f] += closeGap(weight * rates[row + f], gap);
       }
     }

@@ -7,8 +7,9 @@
  * and in any extra sector it has entered. Dependence (sales shares, top-buyer share, HHI)
  * follows from these volumes.
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
-import type { RelationshipType } from '../scenario/parameters.js';
+import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
   DESIGN,
@@ -70,8 +71,8 @@ function relationshipScore(
 }
 
 /** Export capacity: what the supplier does not reserve for its own channels. */
-function exportCapacity(s: Supplier): number {
-  return s.size * (1 - s.domesticReserve);
+function exportCapacity(S: SupplierColumns, i: number): number {
+  return S.size[i] * (1 - S.domesticReserve[i]);
 }
 
 /**
@@ -113,16 +114,16 @@ function placeLeadFirmOrders(world: World): void {
     S.saturated[i] = 0;
     S.exportVolume[i] = 0;
     // Once per supplier rather than once per relationship and pass (Math.pow is the costly part).
-    if (s.relationships.length > 0) {
+    if (S.relCount[i] > 0) {
       S.orderAppeal[i] = supplierAppeal(s, m);
       S.buyerLimit[i] = perBuyerLimit(s, m);
     }
   }
+  const B = world.buyerTable.cols;
   for (const b of world.buyers) {
     let total = 0;
     // The score is kept on the relationship for the re-offer pass: nothing it depends on changes in between.
-    for (const r of b.relationships) {
-      const k = r.ix;
+    for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k]) {
       const score = relationshipScore(
         R.startStep[k],
         R.weight[k],
@@ -132,26 +133,24 @@ function placeLeadFirmOrders(world: World): void {
       total += R.volume[k] = R.score[k] = score;
     }
     const perScore = total > 0 ? b.demand / total : 0;
-    for (const r of b.relationships) {
-      const k = r.ix;
+    for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k]) {
       S.exportVolume[R.supplier[k]] += R.volume[k] *= perScore;
     }
   }
   for (let i = 0; i < suppliers.length; i++) {
-    const s = suppliers[i];
-    const cap = exportCapacity(s);
+    const cap = exportCapacity(S, i);
     if (S.exportVolume[i] > cap) {
       // A supplier that keeps all its capacity for its own channels has not turned buyers away.
       S.saturated[i] = cap > 0 ? 1 : 0;
       const scale = cap / S.exportVolume[i];
-      for (const r of s.relationships) R.volume[r.ix] *= scale;
+      for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) R.volume[k] *= scale;
       S.exportVolume[i] = cap;
     }
     // After rationing, so rationing stays proportional; what the limit turns away is re-offered.
     if (S.buyerLimit[i] < cap) {
       let placed = 0;
-      for (const r of s.relationships)
-        placed += R.volume[r.ix] = Math.min(R.volume[r.ix], S.buyerLimit[i]);
+      for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
+        placed += R.volume[k] = Math.min(R.volume[k], S.buyerLimit[i]);
       S.exportVolume[i] = placed;
     }
   }
@@ -161,21 +160,19 @@ function placeLeadFirmOrders(world: World): void {
 function placeUnmetDemand(world: World, b: Buyer): void {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
+  const first = world.buyerTable.cols.relFirst[b.id];
   let unmet = b.demand;
-  for (const r of b.relationships) unmet -= R.volume[r.ix];
+  for (let k = first; k !== NONE; k = R.nextOfBuyer[k]) unmet -= R.volume[k];
   if (unmet <= 1e-9) return;
-  const rels = b.relationships;
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
     let total = 0;
-    for (let j = 0; j < rels.length; j++) {
-      const k = rels[j].ix;
+    for (let k = first; k !== NONE; k = R.nextOfBuyer[k]) {
       const i = R.supplier[k];
       if (spareCapacity(S, i) > 1e-12 && S.buyerLimit[i] - R.volume[k] > 1e-12) total += R.score[k];
     }
     if (total <= 0) return;
     let placed = 0;
-    for (let j = 0; j < rels.length; j++) {
-      const k = rels[j].ix;
+    for (let k = first; k !== NONE; k = R.nextOfBuyer[k]) {
       const i = R.supplier[k];
       const spare = spareCapacity(S, i);
       if (spare <= 1e-12) continue;
@@ -193,7 +190,7 @@ function placeUnmetDemand(world: World, b: Buyer): void {
 
 /** Export capacity supplier row `i` has not yet filled this step (exportCapacity - exportVolume). */
 function spareCapacity(S: SupplierColumns, i: number): number {
-  return S.size[i] * (1 - S.domesticReserve[i]) - S.exportVolume[i];
+  return exportCapacity(S, i) - S.exportVolume[i];
 }
 
 export function allocateOrders(world: World): void {
@@ -201,6 +198,7 @@ export function allocateOrders(world: World): void {
   placeLeadFirmOrders(world);
 
   const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
   let offeredAppeal = 0;
   eachActiveSupplier(world, (s, i) => {
     offeredAppeal += (S.size[i] - S.exportVolume[i]) * domesticAppeal(s);
@@ -217,21 +215,23 @@ export function allocateOrders(world: World): void {
     const ownChannels = S.domesticVolume[i] + S.sectorVolume[i];
     S.ownBrandVolume[i] = ownChannels * ownBrandFraction(s, m);
     let ownDesign = ownChannels;
-    for (const r of s.relationships) if (carriesSupplierDesign(r.type)) ownDesign += r.volume;
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
+      if (carriesSupplierDesign(RELATIONSHIP_TYPES[R.type[k]])) ownDesign += R.volume[k];
     S.ownDesignVolume[i] = ownDesign;
-    recordDependence(s);
+    recordDependence(world, s);
   });
 }
 
 /** Sales shares by customer: each lead firm, plus the own channels counted as one. */
-export function recordDependence(s: Supplier): void {
+export function recordDependence(world: World, s: Supplier): void {
+  const R = world.relationshipTable.cols;
   const total = s.exportVolume + s.domesticVolume + s.sectorVolume;
   let top = 0;
   let hhi = 0;
-  for (const r of s.relationships) {
-    r.salesShare = total > 0 ? r.volume / total : 0;
-    if (r.salesShare > top) top = r.salesShare;
-    hhi += r.salesShare * r.salesShare;
+  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
+    const share = (R.salesShare[k] = total > 0 ? R.volume[k] / total : 0);
+    if (share > top) top = share;
+    hhi += share * share;
   }
   const own = total > 0 ? (s.domesticVolume + s.sectorVolume) / total : 0;
   s.topBuyerShare = top;

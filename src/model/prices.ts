@@ -8,10 +8,11 @@
  * lowers unit cost, rising wages and materials raise it; capacity carries a fixed cost whether
  * used or not.
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { carriesSupplierDesign, effectiveMarketing, ownBrandFraction } from './orders.js';
-import type { RelationshipType } from '../scenario/parameters.js';
+import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import {
   DESIGN,
   PROCESS,
@@ -33,9 +34,16 @@ export function ipRetention(environment: EnvironmentParams, m: ModelParams): num
  * a supplier dependent on it (in proportion to the tie's sales share).
  */
 export function exportPrice(r: Relationship, world: World): number {
+  return exportPriceAt(world, r.supplier, r.ix);
+}
+
+/** exportPrice of the relationship in row `k` of world.relationshipTable, whose supplier is `s`. */
+function exportPriceAt(world: World, s: Supplier, k: number): number {
   const p = world.scenario.model.prices;
-  const squeeze = 1 - p.buyer_squeeze * r.buyer.config.bargaining_power * r.salesShare;
-  return listPrice(r.supplier, r.buyer, r.type, world) * squeeze;
+  const R = world.relationshipTable.cols;
+  const b = world.buyers[R.buyer[k]];
+  const squeeze = 1 - p.buyer_squeeze * b.config.bargaining_power * R.salesShare[k];
+  return listPrice(s, b, RELATIONSHIP_TYPES[R.type[k]], world) * squeeze;
 }
 
 /**
@@ -90,9 +98,8 @@ export function settlePricesAndMarginsBody(world: World): SupplierBody {
   return (s, i) => {
     const variableCost = unitCost(s, m, world.env.costLevel);
     let revenue = 0;
-    for (const r of s.relationships) {
-      const k = r.ix;
-      const price = (R.price[k] = exportPrice(r, world));
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
+      const price = (R.price[k] = exportPriceAt(world, s, k));
       const volume = R.volume[k];
       revenue += price * volume;
       // Spell records for relationships.csv (the markup over the variable unit cost).

@@ -1,4 +1,12 @@
-/** Creating and ending supplier–buyer relationships; both parties' lists stay in step. */
+/**
+ * Creating and ending supplier–buyer relationships; both parties' lists stay in step. A
+ * relationship sits in its supplier's list and its buyer's list (src/engine/lists.ts), both in
+ * the order relationships were formed; a submodel walks them by row:
+ * `for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])` for supplier row i,
+ * `for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k])` for a buyer.
+ */
+import { NONE, type BuyerIx, type SupplierIx } from '../engine/columns.js';
+import { append, members, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { initialType } from './governance.js';
 import {
   Relationship,
@@ -23,8 +31,10 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
   r.typeStart = type;
   r.typeSeen = type;
   // The flows and spell totals start at 0 (a new row is zeroed).
-  s.relationships.push(r);
-  b.relationships.push(r);
+  world.relationships.byRow[r.ix] = r;
+  const [supplierHeads, supplierLinks, buyerHeads, buyerLinks] = lists(world);
+  append(supplierHeads, supplierLinks, s.ix, r.ix);
+  append(buyerHeads, buyerLinks, b.id, r.ix);
   return r;
 }
 
@@ -35,8 +45,9 @@ export function endRelationship(world: World, r: Relationship, cause: Relationsh
   r.ended = true;
   r.endCause = cause;
   r.endStep = world.step;
-  removeItem(r.supplier.relationships, r);
-  removeItem(r.buyer.relationships, r);
+  const [supplierHeads, supplierLinks, buyerHeads, buyerLinks] = lists(world);
+  unlink(supplierHeads, supplierLinks, r.supplier.ix, r.ix);
+  unlink(buyerHeads, buyerLinks, r.buyer.id, r.ix);
   world.endedSpells.push(r);
 }
 
@@ -52,12 +63,39 @@ export function noteTypeChange(r: Relationship): void {
   }
 }
 
-export function isRelated(s: Supplier, b: Buyer): boolean {
-  for (const r of s.relationships) if (r.buyer === b) return true;
+/** Whether supplier `s` has a relationship with buyer `b`. */
+export function isRelated(world: World, s: Supplier, b: Buyer): boolean {
+  const R = world.relationshipTable.cols;
+  const first = world.supplierTable.cols.relFirst;
+  for (let k = first[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
+    if (R.buyer[k] === b.id) return true;
   return false;
 }
 
-function removeItem<T>(list: T[], item: T): void {
-  const i = list.indexOf(item);
-  if (i >= 0) list.splice(i, 1);
+/**
+ * The relationship rows of supplier row `i` (or of buyer `b`, relationshipRowsOfBuyer), in
+ * list order: a copy, for a loop whose body may end or form relationships of the same party
+ * and must not see the change (as a loop over a copy of an array would not).
+ */
+export function relationshipRowsOfSupplier(world: World, i: SupplierIx): number[] {
+  const [heads, links] = lists(world);
+  return members(heads, links, i);
+}
+
+export function relationshipRowsOfBuyer(world: World, b: BuyerIx): number[] {
+  const [, , heads, links] = lists(world);
+  return members(heads, links, b);
+}
+
+/** The suppliers' and the buyers' list heads and the relationships' links, over the current column arrays. */
+function lists(world: World): [ListHeads, ListLinks, ListHeads, ListLinks] {
+  const S = world.supplierTable.cols;
+  const B = world.buyerTable.cols;
+  const R = world.relationshipTable.cols;
+  return [
+    { first: S.relFirst, last: S.relLast, count: S.relCount },
+    { next: R.nextOfSupplier, prev: R.prevOfSupplier },
+    { first: B.relFirst, last: B.relLast, count: B.relCount },
+    { next: R.nextOfBuyer, prev: R.prevOfBuyer },
+  ];
 }

@@ -104,7 +104,7 @@ export function resourceTies(world: World): void {
         endRelationship(world, best.displaces, 'displaced');
         if (
           meetsRequirements(incumbentSupplier, displacedBuyer) &&
-          !isRelated(incumbentSupplier, displacedBuyer)
+          !isRelated(world, incumbentSupplier, displacedBuyer)
         )
           linkSupplierToBuyer(world, incumbentSupplier, displacedBuyer);
       }
@@ -143,7 +143,7 @@ function bestOutsideOffer(
   let best: { supplier: Supplier; value: number; displaces: Relationship | null } | null = null;
   for (let i = 0; i < CANDIDATES; i++) {
     const s = world.suppliers[randomIndex(rng, n)];
-    if (!s.active || !meetsRequirements(s, b) || isRelated(s, b)) continue;
+    if (!s.active || !meetsRequirements(s, b) || isRelated(world, s, b)) continue;
     const type = initialType(b, s, m, false).type;
     let displaces: Relationship | null = null;
     if (s.saturated) {

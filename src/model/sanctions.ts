@@ -8,6 +8,7 @@
  * Only captive (quasi-hierarchical) ties are policed: a market buyer neither monitors nor
  * depends on the supplier, a network buyer wants its design, and an owner needs no sanction.
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
 import { networkBacking } from './networks.js';
@@ -52,9 +53,20 @@ export function irreplaceability(
   world: World,
   backing = networkBacking(r.supplier),
 ): number {
-  const req = 0.5 * (r.buyer.requirements.process + r.buyer.requirements.product);
-  const lead = req < 1 ? clamp01((productionCapability(r.supplier) - req) / (1 - req)) : 0;
-  const tenureYears = (world.step - r.startStep) * world.dt;
+  return tieIrreplaceability(r.supplier, r.buyer, r.startStep, world, backing);
+}
+
+/** irreplaceability of a tie of supplier `s` with buyer `b` begun at step `startStep`. */
+export function tieIrreplaceability(
+  s: Supplier,
+  b: Buyer,
+  startStep: number,
+  world: World,
+  backing: number,
+): number {
+  const req = 0.5 * (b.requirements.process + b.requirements.product);
+  const lead = req < 1 ? clamp01((productionCapability(s) - req) / (1 - req)) : 0;
+  const tenureYears = (world.step - startStep) * world.dt;
   const relational = lead * Math.min(1, tenureYears / 8);
   const network = world.scenario.model.networks.backing_weight * backing;
   return 1 - (1 - relational) * (1 - network);
@@ -62,11 +74,25 @@ export function irreplaceability(
 
 /** `backing`: networkBacking(r.supplier), for a caller that evaluates several of the supplier's relationships. */
 export function sanctionHazard(r: Relationship, world: World, backing?: number): number {
+  return tieSanctionHazard(r.supplier, r.buyer, r.startStep, world, backing);
+}
+
+/** sanctionHazard of a tie of supplier `s` with buyer `b` begun at step `startStep`. */
+function tieSanctionHazard(
+  s: Supplier,
+  b: Buyer,
+  startStep: number,
+  world: World,
+  backing = networkBacking(s),
+): number {
   const m = world.scenario.model;
-  const level = encroachment(r.supplier, r.buyer, m);
+  const level = encroachment(s, b, m);
   if (level <= 0) return 0;
   return (
-    m.sanctions.rate * r.buyer.config.monitoring * level * (1 - irreplaceability(r, world, backing))
+    m.sanctions.rate *
+    b.config.monitoring *
+    level *
+    (1 - tieIrreplaceability(s, b, startStep, world, backing))
   );
 }
 
@@ -76,29 +102,27 @@ export function respondToEncroachment(world: World): void {
   const memorySteps = m.sanctions.memory_years / world.dt;
   const recovery =
     m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
+  const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  eachActiveSupplier(world, (s) => {
-    // A sanction may end the relationship at i, which removes it from the list: the next one
-    // then sits at i. (Cheaper than iterating over a copy of every supplier's list.)
-    const rels = s.relationships;
+  eachActiveSupplier(world, (s, i) => {
     // Network backing once per supplier, on first need: no sanction changes the supplier's ties.
     let backing: number | undefined;
-    for (let i = 0; i < rels.length;) {
-      const r = rels[i];
-      R.weight[r.ix] += (1 - R.weight[r.ix]) * recovery;
-      i++;
-      if (R.type[r.ix] !== QUASI_HIERARCHY) continue;
+    // A sanction may end relationship k, which takes it out of the list: read its next first.
+    for (let k = S.relFirst[i], next; k !== NONE; k = next) {
+      next = R.nextOfSupplier[k];
+      R.weight[k] += (1 - R.weight[k]) * recovery;
+      if (R.type[k] !== QUASI_HIERARCHY) continue;
       if (backing === undefined) backing = networkBacking(s);
-      const hazard = sanctionHazard(r, world, backing);
+      const b = world.buyers[R.buyer[k]];
+      const hazard = tieSanctionHazard(s, b, R.startStep[k], world, backing);
       if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;
       world.counters.sanctions++;
-      s.sanctionsSuffered++;
-      if (world.step - r.lastSanctionStep <= memorySteps) {
-        endRelationship(world, r, 'sanctioned');
-        i--;
+      S.sanctionsSuffered[i]++;
+      if (world.step - R.lastSanctionStep[k] <= memorySteps) {
+        endRelationship(world, world.relationships.byRow[k], 'sanctioned');
       } else {
-        r.weight *= 1 - m.sanctions.order_cut;
-        r.lastSanctionStep = world.step;
+        R.weight[k] *= 1 - m.sanctions.order_cut;
+        R.lastSanctionStep[k] = world.step;
       }
     }
   });

@@ -11,6 +11,7 @@
  * d) Suppliers shift capacity toward the domestic channel when it pays better than exports,
  *    the faster the more marketing they can command (and back, down to their intended reserve).
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
 import { randomIndex, type Rng } from '../engine/rng.js';
 import type { ModelParams } from '../scenario/types.js';
@@ -34,15 +35,17 @@ export function meetsRequirements(s: Supplier, b: Buyer): boolean {
 }
 
 function hasRoom(b: Buyer): boolean {
-  return b.relationships.length < b.config.suppliers_target;
+  return b.relationshipCount < b.config.suppliers_target;
 }
 
 /** Reputation: the best sophistication among current buyers, earned over three years of supplying them. */
 export function reputation(s: Supplier, world: World): number {
   let best = 0;
-  for (const r of s.relationships) {
-    const tenureYears = (world.step - r.startStep) * world.dt;
-    best = Math.max(best, r.buyer.config.sophistication * Math.min(1, tenureYears / 3));
+  const R = world.relationshipTable.cols;
+  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
+    const tenureYears = (world.step - R.startStep[k]) * world.dt;
+    const sophistication = world.buyers[R.buyer[k]].config.sophistication;
+    best = Math.max(best, sophistication * Math.min(1, tenureYears / 3));
   }
   return best;
 }
@@ -67,7 +70,7 @@ function bestCandidate(
       b.config.sophistication <= minSophistication ||
       !hasRoom(b) ||
       !meetsRequirements(s, b) ||
-      isRelated(s, b)
+      isRelated(world, s, b)
     )
       continue;
     if (!best || b.config.sophistication > best.config.sophistication) best = b;
@@ -84,7 +87,7 @@ export function searchForBuyers(world: World): void {
       const b = bestCandidate(world, s, rng, -1);
       if (b && rng() < acceptanceProbability(s, world)) linkSupplierToBuyer(world, s, b);
     }
-    if (s.relationships.length > 0 && rng() < succession) moveUp(world, s, rng);
+    if (s.relationshipCount > 0 && rng() < succession) moveUp(world, s, rng);
   });
 }
 
@@ -100,9 +103,14 @@ export function searchRate(s: Supplier, m: ModelParams): number {
 }
 
 function moveUp(world: World, s: Supplier, rng: Rng): void {
-  let lowest = s.relationships[0];
-  for (const r of s.relationships)
-    if (r.buyer.config.sophistication < lowest.buyer.config.sophistication) lowest = r;
+  // The tie with the least sophisticated buyer (the first such in list order).
+  const R = world.relationshipTable.cols;
+  const first = world.supplierTable.cols.relFirst[s.ix];
+  const sophistication = (k: number) => world.buyers[R.buyer[k]].config.sophistication;
+  let lowestRow = first;
+  for (let k = first; k !== NONE; k = R.nextOfSupplier[k])
+    if (sophistication(k) < sophistication(lowestRow)) lowestRow = k;
+  const lowest = world.relationships.byRow[lowestRow];
   const b = bestCandidate(world, s, rng, lowest.buyer.config.sophistication);
   if (b && rng() < acceptanceProbability(s, world)) {
     linkSupplierToBuyer(world, s, b);
@@ -113,17 +121,16 @@ function moveUp(world: World, s: Supplier, rng: Rng): void {
 export function dropAndRecruit(world: World): void {
   const grace = world.scenario.model.search.drop_grace_steps;
   const rng = world.streams.recruitment;
+  const B = world.buyerTable.cols;
+  const R = world.relationshipTable.cols;
   for (const b of world.buyers) {
-    // Ending the relationship at i removes it from the list, so the next one then sits at i.
-    const rels = b.relationships;
-    for (let i = 0; i < rels.length; i++) {
-      const r = rels[i];
-      if (meetsRequirements(r.supplier, b)) r.belowSince = -1;
-      else if (r.belowSince < 0) r.belowSince = world.step;
-      else if (world.step - r.belowSince >= grace) {
-        endRelationship(world, r, 'dropped_requirements');
-        i--;
-      }
+    // Ending relationship k takes it out of the list: read its next first.
+    for (let k = B.relFirst[b.id], next; k !== NONE; k = next) {
+      next = R.nextOfBuyer[k];
+      if (meetsRequirements(world.suppliers[R.supplier[k]], b)) R.belowSince[k] = -1;
+      else if (R.belowSince[k] < 0) R.belowSince[k] = world.step;
+      else if (world.step - R.belowSince[k] >= grace)
+        endRelationship(world, world.relationships.byRow[k], 'dropped_requirements');
     }
     if (hasRoom(b)) recruit(world, b, rng);
   }
@@ -141,7 +148,7 @@ function recruit(world: World, b: Buyer, rng: Rng): void {
   let best: Supplier | null = null;
   for (let i = 0; i < CANDIDATES; i++) {
     const s = world.suppliers[randomIndex(rng, n)];
-    if (!s.active || !meetsRequirements(s, b) || isRelated(s, b) || !takesOnBuyer(s, m, rng))
+    if (!s.active || !meetsRequirements(s, b) || isRelated(world, s, b) || !takesOnBuyer(s, m, rng))
       continue;
     if (!best || productionCapability(s) > productionCapability(best)) best = s;
   }
@@ -171,7 +178,7 @@ export function takesOnBuyer(s: Supplier, m: ModelParams, rng: Rng): boolean {
  */
 export function wantsAnotherBuyer(s: Supplier, m: ModelParams): boolean {
   if (s.intent.diversify <= 0) return false;
-  return s.relationships.length === 0 || s.topBuyerShare > dependenceTarget(s, m);
+  return s.relationshipCount === 0 || s.topBuyerShare > dependenceTarget(s, m);
 }
 
 export function adjustDomesticReserve(world: World): void {

@@ -13,11 +13,20 @@
  */
 import type { BuyerGroupConfig, Scenario } from '../scenario/types.js';
 import {
+  FUNCTIONS,
   RELATIONSHIP_TYPES,
   type PartnerKind,
   type RelationshipType,
 } from '../scenario/parameters.js';
-import type { Columns, ColumnSpec, RelIx, SupplierIx, Table } from '../engine/columns.js';
+import {
+  NONE,
+  type BuyerIx,
+  type Columns,
+  type ColumnSpec,
+  type RelIx,
+  type SupplierIx,
+  type Table,
+} from '../engine/columns.js';
 import type { Streams } from '../engine/rng.js';
 
 export const PROCESS = 0;
@@ -75,6 +84,13 @@ export const RELATIONSHIP_COLUMNS = {
   costedVolume: 'f64',
   /** Sum over steps of volume x (price / unit cost - 1), for the volume-weighted mean markup. */
   markupVolume: 'f64',
+
+  // The relationship's places in its supplier's and its buyer's lists (src/engine/lists.ts):
+  // the next and previous relationship of the same supplier, and of the same buyer.
+  nextOfSupplier: 'ref',
+  prevOfSupplier: 'ref',
+  nextOfBuyer: 'ref',
+  prevOfBuyer: 'ref',
 } as const satisfies ColumnSpec;
 
 export type RelationshipTable = Table<typeof RELATIONSHIP_COLUMNS, RelIx>;
@@ -319,6 +335,12 @@ export const SUPPLIER_COLUMNS = {
   /** Its own functional upgrades and sanctions (order cuts and drops), for per-group counters. */
   functionalUpgrades: 'i32',
   sanctionsSuffered: 'i32',
+
+  // The supplier's relationships, in the order they were formed (src/engine/lists.ts): first
+  // and last relationship row (NONE without any) and how many.
+  relFirst: 'ref',
+  relLast: 'ref',
+  relCount: 'i32',
 } as const satisfies ColumnSpec;
 
 export type SupplierTable = Table<typeof SUPPLIER_COLUMNS, SupplierIx>;
@@ -344,7 +366,6 @@ export class Supplier {
   readonly group: string;
   readonly entryStep: number;
   intent: SupplierIntent;
-  relationships: Relationship[] = [];
   ties: Tie[] = [];
   /** Sector ids the supplier operates in; the first is its home sector. */
   sectors: number[] = [0];
@@ -362,6 +383,7 @@ export class Supplier {
   exitCause: SupplierExitCause | null = null;
 
   private readonly c: SupplierColumns;
+  private readonly rels: RelationshipStore;
   cap!: Float64Array;
   coverage!: Float64Array;
   investmentByFunction!: Float64Array;
@@ -374,8 +396,10 @@ export class Supplier {
     entryStep: number,
     intent: SupplierIntent,
     pools: { buyers: Buyer[]; partners: Partner[] },
+    rels: RelationshipStore,
   ) {
     this.c = table.cols;
+    this.rels = rels;
     this.ix = ix;
     this.id = ix;
     this.group = group;
@@ -393,6 +417,24 @@ export class Supplier {
     this.coverage = this.c.coverage.subarray(o, o + 4);
     this.investmentByFunction = this.c.investmentByFunction.subarray(o, o + 4);
     this.initialCap = this.c.initialCap.subarray(o, o + 4);
+  }
+
+  /**
+   * The supplier's relationships in the order they were formed: a copy of its list, frozen (a
+   * list changes through linkSupplierToBuyer and endRelationship only). For code off the hot
+   * paths and tests; a loop in a submodel walks the list by row (relFirst, nextOfSupplier).
+   */
+  get relationships(): readonly Relationship[] {
+    const R = this.rels.table.cols;
+    const out: Relationship[] = [];
+    for (let k = this.c.relFirst[this.ix]; k !== NONE; k = R.nextOfSupplier[k])
+      out.push(this.rels.byRow[k]);
+    return Object.freeze(out);
+  }
+
+  /** How many relationships the supplier has. */
+  get relationshipCount(): number {
+    return this.c.relCount[this.ix];
   }
 
   get active(): boolean {
@@ -580,16 +622,72 @@ export class Supplier {
 export const SUPPLIER_EXIT_CAUSES = ['losses', 'cash'] as const;
 export type SupplierExitCause = (typeof SUPPLIER_EXIT_CAUSES)[number];
 
-export interface Buyer {
-  id: number;
-  group: string;
-  config: BuyerGroupConfig;
+/**
+ * The buyer table's columns, declared once: a lead firm's list of relationships, in the order
+ * they were formed (src/engine/lists.ts). Row = buyer id = position in world.buyers.
+ */
+export const BUYER_COLUMNS = {
+  relFirst: 'ref',
+  relLast: 'ref',
+  relCount: 'i32',
+} as const satisfies ColumnSpec;
+
+export type BuyerTable = Table<typeof BUYER_COLUMNS, BuyerIx>;
+export type BuyerColumns = Columns<typeof BUYER_COLUMNS>;
+
+/**
+ * The relationship spells of a world: their table, and for each row the Relationship that
+ * holds it (a given-back row keeps its last spell until it is reused).
+ */
+export interface RelationshipStore {
+  table: RelationshipTable;
+  byRow: Relationship[];
+}
+
+/** A lead firm. Its numeric state other than the fixed configuration is in world.buyerTable. */
+export class Buyer {
+  /** The buyer's row in world.buyerTable, its id and position in world.buyers. */
+  readonly id: BuyerIx;
+  readonly group: string;
+  readonly config: BuyerGroupConfig;
   /** Guarded functions as a mask by function index. */
-  guards: boolean[];
-  knowHow: number[];
-  requirements: { process: number; product: number };
-  demand: number;
-  relationships: Relationship[];
+  readonly guards: boolean[];
+  readonly knowHow: number[];
+  readonly requirements: { process: number; product: number };
+  demand = 0;
+  private readonly c: BuyerColumns;
+  private readonly rels: RelationshipStore;
+
+  constructor(
+    table: BuyerTable,
+    id: BuyerIx,
+    group: string,
+    config: BuyerGroupConfig,
+    rels: RelationshipStore,
+  ) {
+    this.c = table.cols;
+    this.rels = rels;
+    this.id = id;
+    this.group = group;
+    this.config = config;
+    this.guards = FUNCTIONS.map((f) => config.guards.includes(f));
+    this.knowHow = FUNCTIONS.map((f) => config.know_how[f]);
+    this.requirements = { ...config.requirements };
+  }
+
+  /** The buyer's relationships in the order they were formed (a frozen copy; see Supplier.relationships). */
+  get relationships(): readonly Relationship[] {
+    const R = this.rels.table.cols;
+    const out: Relationship[] = [];
+    for (let k = this.c.relFirst[this.id]; k !== NONE; k = R.nextOfBuyer[k])
+      out.push(this.rels.byRow[k]);
+    return Object.freeze(out);
+  }
+
+  /** How many relationships the buyer has. */
+  get relationshipCount(): number {
+    return this.c.relCount[this.id];
+  }
 }
 
 export interface Partner {
@@ -630,7 +728,11 @@ export interface World {
   supplierTable: SupplierTable;
   /** The relationships' numeric fields, one row per live (or ended, not yet written) spell. */
   relationshipTable: RelationshipTable;
+  /** The relationship table and the spell holding each row. */
+  relationships: RelationshipStore;
   buyers: Buyer[];
+  /** The buyers' lists of relationships, one row per entry of `buyers`. */
+  buyerTable: BuyerTable;
   partners: Partner[];
   env: Environment;
   counters: Counters;

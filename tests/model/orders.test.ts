@@ -246,7 +246,7 @@ describe('dependence (recordDependence)', () => {
           s.exportVolume = volumes.reduce((a, v) => a + v, 0);
           s.domesticVolume = domestic;
           s.sectorVolume = sector;
-          recordDependence(s);
+          recordDependence(world, s);
           const total = s.exportVolume + domestic + sector;
           const shares = s.relationships.map((r) => r.salesShare);
           if (total > 0) {
@@ -271,10 +271,10 @@ describe('dependence (recordDependence)', () => {
     const s = world.suppliers[0];
     s.exportVolume = 0;
     s.domesticVolume = 1;
-    recordDependence(s);
+    recordDependence(world, s);
     expect(s.leadFirmSteps).toBe(0);
     s.exportVolume = 1;
-    recordDependence(s);
+    recordDependence(world, s);
     expect(s.leadFirmSteps).toBe(1);
   });
 });
