@@ -2,8 +2,10 @@
  * Process 9 — observation: the metrics of the output contract, computed from state. The
  * lock-in definition lives here and only here (thresholds: model.lockin.*).
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
+import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import { unitCost } from './prices.js';
 import { workVolumes } from './roles.js';
@@ -15,9 +17,13 @@ import {
   PROCESS,
   PRODUCT,
   ROLE_NAMES,
+  typeCode,
   type Supplier,
   type World,
 } from './state.js';
+
+const MARKET = typeCode('market');
+const NETWORK = typeCode('network');
 
 /**
  * Capable producer (process and product above the threshold) that has supplied lead firms long
@@ -143,8 +149,9 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
       if (isCapableProducer(s, m) && S.role[i] === OEM) locked++;
     }
     degree += s.ties.length;
-    for (const r of s.relationships) relCounts[R.type[r.ix]]++; // a type's code is its position in RELATIONSHIP_TYPES
-    relTotal += s.relationships.length;
+    // A type's code is its position in RELATIONSHIP_TYPES.
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) relCounts[R.type[k]]++;
+    relTotal += S.relCount[i];
   }
   return {
     n,
@@ -264,24 +271,27 @@ export function timeseriesRow(
  */
 export function relationalMarkupPremium(world: World): number | null {
   const m = world.scenario.model;
+  const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
   let sum = 0;
   let count = 0;
-  eachActiveSupplier(world, (s) => {
-    if (s.relationships.length < 2) return;
+  eachActiveSupplier(world, (s, i) => {
+    if (S.relCount[i] < 2) return;
     const c = unitCost(s, m, world.env.costLevel);
     if (c <= 0) return;
     let netV = 0;
     let netM = 0;
     let mktV = 0;
     let mktM = 0;
-    for (const r of s.relationships) {
-      if (r.volume <= 0) continue;
-      const markup = r.volume * (r.price / c - 1);
-      if (r.type === 'network') {
-        netV += r.volume;
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
+      const volume = R.volume[k];
+      if (volume <= 0) continue;
+      const markup = volume * (R.price[k] / c - 1);
+      if (R.type[k] === NETWORK) {
+        netV += volume;
         netM += markup;
-      } else if (r.type === 'market') {
-        mktV += r.volume;
+      } else if (R.type[k] === MARKET) {
+        mktV += volume;
         mktM += markup;
       }
     }
@@ -294,8 +304,11 @@ export function relationalMarkupPremium(world: World): number | null {
 }
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {
-  let main = null as null | (typeof s.relationships)[number];
-  for (const r of s.relationships) if (!main || r.salesShare > main.salesShare) main = r;
+  // The main buyer's tie: the largest sales share (the first such in list order).
+  const R = world.relationshipTable.cols;
+  let main = NONE;
+  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
+    if (main === NONE || R.salesShare[k] > R.salesShare[main]) main = k;
   const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
   const work = s.active && sales > 0 ? workVolumes(s, world.scenario.model) : null;
   return {
@@ -313,10 +326,10 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     marketing: s.cap[MARKETING],
     partner_marketing: s.coverage[MARKETING],
     absorptive_capacity: s.absorptive,
-    n_buyers: s.relationships.length,
+    n_buyers: s.relationshipCount,
     top_buyer_share: s.active ? s.topBuyerShare : null,
     buyer_hhi: s.active ? s.buyerHhi : null,
-    main_buyer_governance: main ? main.type : null,
+    main_buyer_governance: main !== NONE ? RELATIONSHIP_TYPES[R.type[main]] : null,
     domestic_share: s.active ? ownChannelShare(s) : null,
     own_brand_share: s.active && sales > 0 ? s.ownBrandVolume / sales : null,
     margin: s.active ? s.margin : null,

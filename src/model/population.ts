@@ -6,14 +6,15 @@
  */
 import { eachActiveSupplier } from '../engine/kernel.js';
 import { createSupplier } from './init.js';
-import { endRelationship } from './relationships.js';
+import { endRelationship, relationshipRowsOfSupplier } from './relationships.js';
 import type { Supplier, SupplierExitCause, World } from './state.js';
 
 export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause): void {
   s.active = false;
   s.exitStep = world.step;
   s.exitCause = cause;
-  for (const r of s.relationships.slice()) endRelationship(world, r, 'supplier_exit');
+  for (const k of relationshipRowsOfSupplier(world, s.ix))
+    endRelationship(world, world.relationships.byRow[k], 'supplier_exit');
   s.ties = [];
   world.counters.exits++;
 }

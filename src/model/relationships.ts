@@ -11,6 +11,7 @@ import { initialType } from './governance.js';
 import {
   Relationship,
   type Buyer,
+  type RelationshipColumns,
   type RelationshipEndCause,
   type Supplier,
   type World,
@@ -41,7 +42,7 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
 /** End a relationship spell at the current step, recording why; a no-op if it has ended. */
 export function endRelationship(world: World, r: Relationship, cause: RelationshipEndCause): void {
   if (r.ended) return;
-  noteTypeChange(r);
+  noteTypeChange(world.relationshipTable.cols, r.ix);
   r.ended = true;
   r.endCause = cause;
   r.endStep = world.step;
@@ -52,14 +53,14 @@ export function endRelationship(world: World, r: Relationship, cause: Relationsh
 }
 
 /**
- * Count a change of the spell's type since it was last observed. Called at every observation
+ * Count a change of the type of the spell in row `k` since it was last observed. Called at every observation
  * and when the spell ends, so a change made by any submodel is counted once, wherever it is
  * made (types move at most once a step).
  */
-export function noteTypeChange(r: Relationship): void {
-  if (r.type !== r.typeSeen) {
-    r.typeChanges++;
-    r.typeSeen = r.type;
+export function noteTypeChange(R: RelationshipColumns, k: number): void {
+  if (R.type[k] !== R.typeSeen[k]) {
+    R.typeChanges[k]++;
+    R.typeSeen[k] = R.type[k];
   }
 }
 

@@ -27,14 +27,21 @@
  * specifying, monitoring and training this supplier, and for relational ties, which rest on
  * trust and complementary competence built over time; prohibitive inside a hierarchy.
  */
+import { NONE } from '../engine/columns.js';
 import { normal, randomIndex, type Rng } from '../engine/rng.js';
 import { initialType } from './governance.js';
 import { listPrice } from './prices.js';
-import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
+import {
+  endRelationship,
+  isRelated,
+  linkSupplierToBuyer,
+  relationshipRowsOfBuyer,
+} from './relationships.js';
 import { meetsRequirements, takesOnBuyer } from './search.js';
 import {
   productionCapability,
   stepProbability,
+  typeCode,
   type Buyer,
   type Relationship,
   type Supplier,
@@ -43,6 +50,8 @@ import {
 
 /** Suppliers a buyer looks at in one review (as many as a search or a recruitment looks at). */
 const CANDIDATES = 3;
+
+const MARKET = typeCode('market');
 
 /**
  * What a buyer gets per unit of money from supplier `s` on a tie of the given type: production
@@ -88,7 +97,9 @@ export function resourceTies(world: World): void {
   for (const b of world.buyers) {
     // A tie formed this step (by search, recruitment, or a re-sourcing or swap of this process)
     // is not reviewed until the next: review a copy of the list and skip the new ties.
-    for (const r of b.relationships.slice()) {
+    for (const k of relationshipRowsOfBuyer(world, b.id)) {
+      // Rows are given back only after the step, so row k still holds the spell listed.
+      const r = world.relationships.byRow[k];
       if (r.ended || r.startStep === world.step || rng() >= review) continue;
       const best = bestOutsideOffer(world, b, rng);
       if (!best) continue;
@@ -119,13 +130,16 @@ export function resourceTies(world: World): void {
  * (list price; `b` would have no sales share yet, so no squeeze); null if there is none.
  */
 export function displaceableTie(s: Supplier, b: Buyer, world: World): Relationship | null {
-  let lowest: Relationship | null = null;
-  for (const q of s.relationships) {
+  const R = world.relationshipTable.cols;
+  let lowest = NONE;
+  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
     // A tie formed this step has no price yet (process 2 sets it) and is not given up unserved.
-    if (q.type !== 'market' || q.startStep === world.step) continue;
-    if (!lowest || q.price < lowest.price) lowest = q;
+    if (R.type[k] !== MARKET || R.startStep[k] === world.step) continue;
+    if (lowest === NONE || R.price[k] < R.price[lowest]) lowest = k;
   }
-  return lowest && listPrice(s, b, 'market', world) >= lowest.price ? lowest : null;
+  return lowest !== NONE && listPrice(s, b, 'market', world) >= R.price[lowest]
+    ? world.relationships.byRow[lowest]
+    : null;
 }
 
 /**

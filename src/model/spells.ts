@@ -4,6 +4,7 @@
  * measure of customs-data studies of importer–exporter relationships (Monarch 2016: the share
  * of partners an importer keeps from one year to the next), taken per relationship type.
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
 import type { RelationshipRow } from '../engine/observations.js';
 import { noteTypeChange } from './relationships.js';
@@ -81,12 +82,14 @@ export class SpellObserver {
     const types = this.types[slot];
     spells.length = 0;
     types.length = 0;
+    const S = world.supplierTable.cols;
     const R = world.relationshipTable.cols;
-    eachActiveSupplier(world, (s) => {
-      for (const r of s.relationships) {
-        noteTypeChange(r);
-        spells.push(r);
-        types.push(R.type[r.ix]); // a type's code is its position in RELATIONSHIP_TYPES
+    const byRow = world.relationships.byRow;
+    eachActiveSupplier(world, (s, i) => {
+      for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
+        noteTypeChange(R, k);
+        spells.push(byRow[k]);
+        types.push(R.type[k]); // a type's code is its position in RELATIONSHIP_TYPES
       }
     });
   }
@@ -124,8 +127,11 @@ export function relationshipRow(r: Relationship): RelationshipRow {
 /** Spells still active, by supplier id and then in the order each supplier's ties were formed. */
 export function activeSpells(world: World): Relationship[] {
   const out: Relationship[] = [];
-  eachActiveSupplier(world, (s) => {
-    for (const r of s.relationships) out.push(r);
+  const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
+  eachActiveSupplier(world, (s, i) => {
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
+      out.push(world.relationships.byRow[k]);
   });
   return out;
 }
