@@ -77,6 +77,11 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   /** `capacity`: rows to allocate at first (grows by doubling; at least 1). */
   constructor(spec: S, capacity = 16) {
     this.spec = spec;
+    this.layout = Object.keys(spec).map((name) => ({
+      name,
+      width: width(spec[name]),
+      blank: spec[name] === 'ref' ? NONE : 0,
+    }));
     this.capacity = Math.max(1, capacity);
     // Built in one go: an object given this many properties one by one through computed
     // names goes into V8's slow dictionary mode, and every column read would be a hash lookup.
@@ -84,6 +89,9 @@ export class Table<S extends ColumnSpec, Ix extends number> {
       Object.keys(spec).map((name) => [name, allocate(spec[name], this.capacity)]),
     ) as Columns<S>;
   }
+
+  /** Each column's name, width and the value of a blank row (NONE for `ref`, else 0). */
+  private readonly layout: readonly { name: string; width: number; blank: number }[];
 
   /** Rows given back by `release`, reused last-in first-out by `add`. */
   private readonly released: Ix[] = [];
@@ -96,9 +104,11 @@ export class Table<S extends ColumnSpec, Ix extends number> {
     const reused = this.released.pop();
     if (reused !== undefined) {
       const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
-      for (const name of Object.keys(this.spec)) {
-        const w = width(this.spec[name]);
-        cols[name].fill(this.spec[name] === 'ref' ? NONE : 0, reused * w, (reused + 1) * w);
+      for (const { name, width: w, blank } of this.layout) {
+        const at = reused * w;
+        const array = cols[name];
+        // Element by element: a row is a few elements per column, too short for fill() to pay.
+        for (let j = 0; j < w; j++) array[at + j] = blank;
       }
       return reused;
     }
