@@ -9,6 +9,7 @@
  * strong and, in design and brand, where trusted peers pool their investment; it builds the
  * R&D stock that sets absorptive capacity.
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
@@ -30,7 +31,7 @@ export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0,
   let backing: number | undefined; // networkBacking(s), computed once and only if needed
   for (const r of s.relationships) {
     if (r.type !== 'quasi_hierarchy') continue;
-    if (backing === undefined) backing = networkBacking(s);
+    if (backing === undefined) backing = networkBacking(s, world);
     const exposure = r.salesShare * (1 - irreplaceability(r, world, backing));
     for (let f = 0; f < N_FUNCTIONS; f++) if (r.buyer.guards[f]) risk[f] += exposure;
   }
@@ -84,9 +85,13 @@ export function investmentWeights(s: Supplier, world: World): number[] {
  * brand investment with other firms of the cluster (a collective design centre or brand,
  * Humphrey & Schmitz's way out (c)). Copying fears cap peer trust, so mistrust blocks it.
  */
-export function peerCooperation(s: Supplier): number {
+export function peerCooperation(s: Supplier, world: World): number {
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
   let trust = 0;
-  for (const t of s.ties) if (t.partner.kind === 'peer_supplier') trust += t.trust;
+  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) {
+    if (world.partners[T.partner[k]].kind === 'peer_supplier') trust += T.trust[k];
+  }
   return 1 - Math.exp(-trust);
 }
 
@@ -114,7 +119,7 @@ export function investBody(world: World): SupplierBody {
     const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
     if (amount > 0) {
       const w = investmentWeights(s, world);
-      const pooling = 1 + inv.collective_pooling * peerCooperation(s);
+      const pooling = 1 + inv.collective_pooling * peerCooperation(s, world);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         S.investmentByFunction[at + f] = amount * w[f];
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;

@@ -142,7 +142,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
       eligible++;
       if (isCapableProducer(s, m) && S.role[i] === OEM) locked++;
     }
-    degree += s.ties.length;
+    degree += S.tieCount[i];
     for (const r of s.relationships) relCounts[R.type[r.ix]]++; // a type's code is its position in RELATIONSHIP_TYPES
     relTotal += s.relationships.length;
   }
@@ -322,7 +322,7 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     margin: s.active ? s.margin : null,
     cash: s.cash,
     size: s.size,
-    network_degree: s.ties.length,
+    network_degree: world.supplierTable.cols.tieCount[s.ix],
     n_sectors: s.sectors.length,
     active: s.active,
     exit_step: s.exitStep,

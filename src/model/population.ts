@@ -6,6 +6,7 @@
  */
 import { eachActiveSupplier } from '../engine/kernel.js';
 import { createSupplier } from './init.js';
+import { dissolveAllTies } from './networks.js';
 import { endRelationship } from './relationships.js';
 import type { Supplier, SupplierExitCause, World } from './state.js';
 
@@ -14,7 +15,7 @@ export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause
   s.exitStep = world.step;
   s.exitCause = cause;
   for (const r of s.relationships.slice()) endRelationship(world, r, 'supplier_exit');
-  s.ties = [];
+  dissolveAllTies(world, s);
   world.counters.exits++;
 }
 

@@ -50,7 +50,7 @@ export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
 export function irreplaceability(
   r: Relationship,
   world: World,
-  backing = networkBacking(r.supplier),
+  backing = networkBacking(r.supplier, world),
 ): number {
   const req = 0.5 * (r.buyer.requirements.process + r.buyer.requirements.product);
   const lead = req < 1 ? clamp01((productionCapability(r.supplier) - req) / (1 - req)) : 0;
@@ -88,7 +88,7 @@ export function respondToEncroachment(world: World): void {
       R.weight[r.ix] += (1 - R.weight[r.ix]) * recovery;
       i++;
       if (R.type[r.ix] !== QUASI_HIERARCHY) continue;
-      if (backing === undefined) backing = networkBacking(s);
+      if (backing === undefined) backing = networkBacking(s, world);
       const hazard = sanctionHazard(r, world, backing);
       if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;
       world.counters.sanctions++;
