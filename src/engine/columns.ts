@@ -19,7 +19,8 @@
  * still written), so its index is stable for the whole run and equals its position in
  * world.suppliers. A relationship's row is given back (`release`) once its ended spell has been
  * written, and `add` reuses given-back rows first, so the table stays the size of the live
- * relationships over a run with much churn. Capacity doubles when full; the column arrays are
+ * relationships over a run with much churn (a strategic tie's row likewise, as soon as the tie
+ * dissolves or its supplier exits). Capacity doubles when full; the column arrays are
  * then replaced by larger copies inside the same `cols` object, so a holder of `cols` sees the
  * new arrays, while a holder of one array (a loop that cached `cols.cash`) must not add rows
  * while it holds it.
@@ -33,6 +34,8 @@ export type BuyerIx = number & { readonly __brand: 'Buyer' };
 export type PartnerIx = number & { readonly __brand: 'Partner' };
 /** Index of a relationship row. */
 export type RelIx = number & { readonly __brand: 'Relationship' };
+/** Index of a strategic network tie row. */
+export type TieIx = number & { readonly __brand: 'Tie' };
 
 export type ColumnKind = 'f64' | 'f64x4' | 'i32' | 'u8' | 'ref';
 

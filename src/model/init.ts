@@ -7,7 +7,7 @@ import { Table } from '../engine/columns.js';
 import { makeStreams, normal, randomIndex, type Rng } from '../engine/rng.js';
 import { FUNCTIONS } from '../scenario/parameters.js';
 import type { Scenario, SupplierGroupConfig } from '../scenario/types.js';
-import { accessProbability, trustCeiling } from './networks.js';
+import { accessProbability, formTie, hasTie, trustCeiling } from './networks.js';
 import { isRelated, linkSupplierToBuyer } from './relationships.js';
 import { absorptiveCapacity } from './learning.js';
 import {
@@ -17,6 +17,7 @@ import {
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
   Supplier,
+  TIE_COLUMNS,
   clamp01,
   type BuyerTable,
   type Partner,
@@ -47,6 +48,10 @@ export function createWorld(scenario: Scenario): World {
     ),
     relationshipTable,
     relationships,
+    tieTable: new Table(
+      TIE_COLUMNS,
+      Object.values(scenario.suppliers).reduce((n, g) => n + g.count * g.intent.network_ties, 0),
+    ),
     buyers: createBuyers(scenario, buyerTable, relationships),
     buyerTable,
     partners: createPartners(scenario),
@@ -236,13 +241,10 @@ function formInitialTies(world: World, s: Supplier, rng: Rng): void {
   const environment = world.scenario.environment;
   const wanted = Math.min(s.intent.networkTies, pool.length);
   const trust = world.scenario.model.networks.initial_trust;
-  for (let attempt = 0; attempt < 3 * wanted && s.ties.length < wanted; attempt++) {
+  const count = world.supplierTable.cols.tieCount; // no supplier is added in this loop
+  for (let attempt = 0; attempt < 3 * wanted && count[s.ix] < wanted; attempt++) {
     const p = pool[randomIndex(rng, pool.length)];
-    if (rng() >= accessProbability(p, environment) || s.ties.some((t) => t.partner === p)) continue;
-    s.ties.push({
-      partner: p,
-      trust: Math.min(trust, trustCeiling(p, environment)),
-      startStep: world.step,
-    });
+    if (rng() >= accessProbability(p, environment) || hasTie(world, s, p)) continue;
+    formTie(world, s, p, Math.min(trust, trustCeiling(p, environment)));
   }
 }

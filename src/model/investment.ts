@@ -34,7 +34,7 @@ export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0,
   const R = world.relationshipTable.cols;
   for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
     if (R.type[k] !== QUASI_HIERARCHY) continue;
-    if (backing === undefined) backing = networkBacking(s);
+    if (backing === undefined) backing = networkBacking(s, world);
     const b = world.buyers[R.buyer[k]];
     const exposure =
       R.salesShare[k] * (1 - tieIrreplaceability(s, b, R.startStep[k], world, backing));
@@ -90,9 +90,13 @@ export function investmentWeights(s: Supplier, world: World): number[] {
  * brand investment with other firms of the cluster (a collective design centre or brand,
  * Humphrey & Schmitz's way out (c)). Copying fears cap peer trust, so mistrust blocks it.
  */
-export function peerCooperation(s: Supplier): number {
+export function peerCooperation(s: Supplier, world: World): number {
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
   let trust = 0;
-  for (const t of s.ties) if (t.partner.kind === 'peer_supplier') trust += t.trust;
+  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) {
+    if (world.partners[T.partner[k]].kind === 'peer_supplier') trust += T.trust[k];
+  }
   return 1 - Math.exp(-trust);
 }
 
@@ -120,7 +124,7 @@ export function investBody(world: World): SupplierBody {
     const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
     if (amount > 0) {
       const w = investmentWeights(s, world);
-      const pooling = 1 + inv.collective_pooling * peerCooperation(s);
+      const pooling = 1 + inv.collective_pooling * peerCooperation(s, world);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         S.investmentByFunction[at + f] = amount * w[f];
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;

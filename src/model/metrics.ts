@@ -148,7 +148,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
       eligible++;
       if (isCapableProducer(s, m) && S.role[i] === OEM) locked++;
     }
-    degree += s.ties.length;
+    degree += S.tieCount[i];
     // A type's code is its position in RELATIONSHIP_TYPES.
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) relCounts[R.type[k]]++;
     relTotal += S.relCount[i];
@@ -335,7 +335,7 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     margin: s.active ? s.margin : null,
     cash: s.cash,
     size: s.size,
-    network_degree: s.ties.length,
+    network_degree: world.supplierTable.cols.tieCount[s.ix],
     n_sectors: s.sectors.length,
     active: s.active,
     exit_step: s.exitStep,

@@ -7,7 +7,9 @@
  * perform a function for the supplier (a sales agent selling its products): coverage_f is the
  * best such partner's know-how times trust, and it stands in for the supplier's own marketing.
  */
+import { NONE, type TieIx } from '../engine/columns.js';
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
+import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { addGains, gapShare } from './learning.js';
@@ -19,6 +21,85 @@ import {
   type Tie,
   type World,
 } from './state.js';
+
+/**
+ * The suppliers' tie lists as lists.ts sees them. Built per call from the current column
+ * arrays: the supplier table grows when suppliers enter, which replaces its arrays.
+ */
+function tieHeads(world: World): ListHeads {
+  const S = world.supplierTable.cols;
+  return { first: S.tieFirst, last: S.tieLast, count: S.tieCount };
+}
+
+function tieLinks(world: World): ListLinks {
+  const T = world.tieTable.cols;
+  return { next: T.nextOfSupplier, prev: T.prevOfSupplier };
+}
+
+/**
+ * Form a tie of supplier `s` with partner `p` at `trust`, starting this step, at the end of the
+ * supplier's list (after its older ties). Returns the tie's row in world.tieTable.
+ */
+export function formTie(world: World, s: Supplier, p: Partner, trust: number): TieIx {
+  const k = world.tieTable.add();
+  const T = world.tieTable.cols; // read after add: adding may have replaced the arrays
+  T.supplier[k] = s.ix;
+  T.partner[k] = p.id;
+  T.trust[k] = trust;
+  T.startStep[k] = world.step;
+  append(tieHeads(world), tieLinks(world), s.ix, k);
+  return k;
+}
+
+/**
+ * Dissolve supplier `s`'s tie at row `k`: out of its list (the others keep their order) and the
+ * row given back for reuse. A loop walking the list must read the next row before calling this.
+ */
+export function dissolveTie(world: World, s: Supplier, k: number): void {
+  unlink(tieHeads(world), tieLinks(world), s.ix, k);
+  world.tieTable.release(k as TieIx);
+}
+
+/** Dissolve all of supplier `s`'s ties (it exits). */
+export function dissolveAllTies(world: World, s: Supplier): void {
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
+  for (let k = S.tieFirst[s.ix]; k !== NONE;) {
+    const next = T.nextOfSupplier[k];
+    dissolveTie(world, s, k);
+    k = next;
+  }
+}
+
+/** Whether supplier `s` has a tie with partner `p`. */
+export function hasTie(world: World, s: Supplier, p: Partner): boolean {
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
+  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) {
+    if (T.partner[k] === p.id) return true;
+  }
+  return false;
+}
+
+/**
+ * Supplier `s`'s ties in the order they were formed, as frozen copies of their rows: for tests
+ * and code off the hot paths, which walk the list in world.tieTable instead.
+ */
+export function tiesOf(world: World, s: Supplier): readonly Readonly<Tie>[] {
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
+  const out: Readonly<Tie>[] = [];
+  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) {
+    out.push(
+      Object.freeze({
+        partner: world.partners[T.partner[k]],
+        trust: T.trust[k],
+        startStep: T.startStep[k],
+      }),
+    );
+  }
+  return Object.freeze(out);
+}
 
 export function spilloverDamping(
   p: Partner,
@@ -45,9 +126,11 @@ export function accessProbability(p: Partner, environment: EnvironmentParams): n
  * Network backing in [0,1): how strongly the supplier's trusted partners stand behind it.
  * Saturating in total trust, so the first few strong ties matter most.
  */
-export function networkBacking(s: Supplier): number {
+export function networkBacking(s: Supplier, world: World): number {
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
   let trust = 0;
-  for (const t of s.ties) trust += t.trust;
+  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) trust += T.trust[k];
   return 1 - Math.exp(-trust);
 }
 
@@ -64,20 +147,23 @@ export function learnFromNetworkBody(world: World): SupplierBody {
   const { model: m, environment } = world.scenario;
   const rate = m.learning.network_rate * world.dt;
   const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
+  const partners = world.partners;
   const gain = [0, 0, 0, 0];
-  return (s, i) => {
+  return (_s, i) => {
     const at = 4 * i; // S.cap[at + f], S.coverage[at + f]: function f
     gain.fill(0);
     S.coverage.fill(0, at, at + N_FUNCTIONS);
-    for (const t of s.ties) {
-      const p = t.partner;
-      const w = rate * t.trust * S.absorptive[i] * spilloverDamping(p, environment, m);
+    for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
+      const p = partners[T.partner[k]];
+      const trust = T.trust[k];
+      const w = rate * trust * S.absorptive[i] * spilloverDamping(p, environment, m);
       // closeGap(w, gap) for every function, with the one exponential it takes computed once.
       const share = gapShare(w);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = p.knowHow[f] - S.cap[at + f];
         if (gap > 0) gain[f] += gap * share;
-        if (p.covers[f]) S.coverage[at + f] = Math.max(S.coverage[at + f], p.knowHow[f] * t.trust);
+        if (p.covers[f]) S.coverage[at + f] = Math.max(S.coverage[at + f], p.knowHow[f] * trust);
       }
     }
     addGains(S.cap, at, gain);
@@ -91,25 +177,24 @@ export function updateTies(world: World): void {
   const rng = world.streams.networks;
   const growth = 1 - Math.exp(-n.trust_growth * world.dt);
   const formation = stepProbability(n.formation_rate, world.dt);
-  eachActiveSupplier(world, (s) => {
-    let kept: Tie[] | null = null;
-    for (let i = 0; i < s.ties.length; i++) {
-      const t = s.ties[i];
-      t.trust += (trustCeiling(t.partner, environment) - t.trust) * growth;
-      const dissolves = rng() < stepProbability(n.decay_rate * (1 - t.trust), world.dt);
-      if (dissolves && !kept) kept = s.ties.slice(0, i);
-      else if (!dissolves && kept) kept.push(t);
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
+  const partners = world.partners;
+  eachActiveSupplier(world, (s, i) => {
+    for (let k = S.tieFirst[i]; k !== NONE;) {
+      const next = T.nextOfSupplier[k]; // before dissolveTie unlinks k
+      const ceiling = trustCeiling(partners[T.partner[k]], environment);
+      T.trust[k] += (ceiling - T.trust[k]) * growth;
+      if (rng() < stepProbability(n.decay_rate * (1 - T.trust[k]), world.dt)) {
+        dissolveTie(world, s, k);
+      }
+      k = next;
     }
-    if (kept) s.ties = kept;
     const pool = s.partnerPool;
-    if (s.ties.length < s.intent.networkTies && pool.length > 0 && rng() < formation) {
+    if (S.tieCount[i] < s.intent.networkTies && pool.length > 0 && rng() < formation) {
       const p = pool[randomIndex(rng, pool.length)];
-      if (rng() < accessProbability(p, environment) && !s.ties.some((t) => t.partner === p)) {
-        s.ties.push({
-          partner: p,
-          trust: Math.min(n.initial_trust, trustCeiling(p, environment)),
-          startStep: world.step,
-        });
+      if (rng() < accessProbability(p, environment) && !hasTie(world, s, p)) {
+        formTie(world, s, p, Math.min(n.initial_trust, trustCeiling(p, environment)));
       }
     }
   });

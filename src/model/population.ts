@@ -6,6 +6,7 @@
  */
 import { eachActiveSupplier } from '../engine/kernel.js';
 import { createSupplier } from './init.js';
+import { dissolveAllTies } from './networks.js';
 import { endRelationship, relationshipRowsOfSupplier } from './relationships.js';
 import type { Supplier, SupplierExitCause, World } from './state.js';
 
@@ -15,7 +16,7 @@ export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause
   s.exitCause = cause;
   for (const k of relationshipRowsOfSupplier(world, s.ix))
     endRelationship(world, world.relationships.byRow[k], 'supplier_exit');
-  s.ties = [];
+  dissolveAllTies(world, s);
   world.counters.exits++;
 }
 

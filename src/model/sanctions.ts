@@ -51,7 +51,7 @@ export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
 export function irreplaceability(
   r: Relationship,
   world: World,
-  backing = networkBacking(r.supplier),
+  backing = networkBacking(r.supplier, world),
 ): number {
   return tieIrreplaceability(r.supplier, r.buyer, r.startStep, world, backing);
 }
@@ -83,7 +83,7 @@ function tieSanctionHazard(
   b: Buyer,
   startStep: number,
   world: World,
-  backing = networkBacking(s),
+  backing = networkBacking(s, world),
 ): number {
   const m = world.scenario.model;
   const level = encroachment(s, b, m);
@@ -112,7 +112,7 @@ export function respondToEncroachment(world: World): void {
       next = R.nextOfSupplier[k];
       R.weight[k] += (1 - R.weight[k]) * recovery;
       if (R.type[k] !== QUASI_HIERARCHY) continue;
-      if (backing === undefined) backing = networkBacking(s);
+      if (backing === undefined) backing = networkBacking(s, world);
       const b = world.buyers[R.buyer[k]];
       const hazard = tieSanctionHazard(s, b, R.startStep[k], world, backing);
       if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;

@@ -4,6 +4,7 @@
  * already in that sector; big leaps also need a strong home innovation system, so the hazard
  * scales with institutions (Humphrey & Schmitz 2002, way out (d); Firm I, Kang & Kim 2023).
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
 import { DESIGN, PROCESS, PRODUCT, stepProbability, type Supplier, type World } from './state.js';
 
@@ -15,14 +16,16 @@ export function enterSectors(world: World): void {
   const { model: m, environment } = world.scenario;
   const threshold = m.sectors.capability_threshold;
   const rng = world.streams.sectors;
-  eachActiveSupplier(world, (s) => {
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
+  eachActiveSupplier(world, (s, i) => {
     const x = transferableCapability(s);
     if (x < threshold || threshold >= 1) return;
     const readiness = (x - threshold) / (1 - threshold);
-    for (const t of s.ties) {
-      const sector = t.partner.sector;
+    for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
+      const sector = world.partners[T.partner[k]].sector;
       if (s.sectors.includes(sector)) continue;
-      const rate = m.sectors.entry_rate * t.trust * environment.institutions * readiness;
+      const rate = m.sectors.entry_rate * T.trust[k] * environment.institutions * readiness;
       if (rng() < stepProbability(rate, world.dt)) {
         s.sectors.push(sector);
         world.counters.chainUpgrades++;

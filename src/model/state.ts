@@ -26,6 +26,7 @@ import {
   type RelIx,
   type SupplierIx,
   type Table,
+  type TieIx,
 } from '../engine/columns.js';
 import type { Streams } from '../engine/rng.js';
 
@@ -262,11 +263,41 @@ export const RELATIONSHIP_END_CAUSES = [
 ] as const;
 export type RelationshipEndCause = (typeof RELATIONSHIP_END_CAUSES)[number];
 
+/**
+ * A strategic network tie as a plain object: a copy of its row of world.tieTable, for tests and
+ * code off the hot paths (networks.ts tiesOf). Writing to it changes nothing in the model.
+ */
 export interface Tie {
   partner: Partner;
   trust: number;
   startStep: number;
 }
+
+/**
+ * The tie table's columns, declared once (src/engine/columns.ts): a supplier's strategic network
+ * ties (process 4 and 7c), one row per live tie. A supplier's ties form a list in this table
+ * (src/engine/lists.ts; heads tieFirst, tieLast, tieCount in SUPPLIER_COLUMNS) in the order they
+ * were formed, which is the order submodels draw random numbers and sum trust in. A row is
+ * taken when the tie forms and given back when it dissolves or its supplier exits, so rows are
+ * reused and the table holds about the live ties. A loop walks a supplier's ties as
+ * `for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k])`, T = world.tieTable.cols.
+ */
+export const TIE_COLUMNS = {
+  /** Row of the supplier holding the tie. */
+  supplier: 'i32',
+  /** The partner's id, which is its position in world.partners. */
+  partner: 'i32',
+  /** Trust in [0, the partner kind's trust ceiling]; grows toward the ceiling (networks.ts). */
+  trust: 'f64',
+  /** Step at which the tie formed. */
+  startStep: 'i32',
+  /** Next and previous tie of the same supplier (NONE at the ends of its list). */
+  nextOfSupplier: 'ref',
+  prevOfSupplier: 'ref',
+} as const satisfies ColumnSpec;
+
+export type TieTable = Table<typeof TIE_COLUMNS, TieIx>;
+export type TieColumns = Columns<typeof TIE_COLUMNS>;
 
 /**
  * The supplier table's columns, declared once (src/engine/columns.ts): every numeric field of a
@@ -341,6 +372,12 @@ export const SUPPLIER_COLUMNS = {
   relFirst: 'ref',
   relLast: 'ref',
   relCount: 'i32',
+
+  // The supplier's list of strategic ties in world.tieTable (src/engine/lists.ts).
+  /** First and last tie row (NONE when it has none) and the number of ties. */
+  tieFirst: 'ref',
+  tieLast: 'ref',
+  tieCount: 'i32',
 } as const satisfies ColumnSpec;
 
 export type SupplierTable = Table<typeof SUPPLIER_COLUMNS, SupplierIx>;
@@ -366,7 +403,6 @@ export class Supplier {
   readonly group: string;
   readonly entryStep: number;
   intent: SupplierIntent;
-  ties: Tie[] = [];
   /** Sector ids the supplier operates in; the first is its home sector. */
   sectors: number[] = [0];
   /** Lead firms its initial customers come from, and partners it may tie to (shared per group). */
@@ -730,6 +766,8 @@ export interface World {
   relationshipTable: RelationshipTable;
   /** The relationship table and the spell holding each row. */
   relationships: RelationshipStore;
+  /** The suppliers' strategic ties, one row per live tie, listed by supplier (tieFirst…). */
+  tieTable: TieTable;
   buyers: Buyer[];
   /** The buyers' lists of relationships, one row per entry of `buyers`. */
   buyerTable: BuyerTable;

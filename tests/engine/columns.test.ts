@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Table, type RelIx } from '../../src/engine/columns.js';
+import { NONE, Table, type RelIx } from '../../src/engine/columns.js';
+import { SCHEDULE, stages } from '../../src/engine/schedule.js';
 import { simulateToMemory } from '../../src/engine/simulation.js';
+import { createWorld } from '../../src/model/init.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { applyParams } from '../../src/scenario/resolve.js';
 import { RELATIONSHIP_TYPES } from '../../src/scenario/parameters.js';
-import { typeCode } from '../../src/model/state.js';
+import { typeCode, type World } from '../../src/model/state.js';
 
 const SPEC = { x: 'f64', block: 'f64x4', n: 'i32', flag: 'u8' } as const;
 
@@ -72,5 +74,115 @@ describe('the relationship table over a run with churn', () => {
     // Every spell (ended or still live at the end) is one row of relationships.csv; the table
     // took far fewer rows than that because written spells gave theirs back.
     expect(relationships.length).toBeGreaterThan(world.relationshipTable.length);
+  });
+});
+
+describe('the tie table over a run with churn', () => {
+  /** A supplier's ties as listed in world.tieTable, in list order, with their rows. */
+  function listed(world: World, i: number) {
+    const S = world.supplierTable.cols;
+    const T = world.tieTable.cols;
+    const out: { row: number; partner: number; startStep: number }[] = [];
+    for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
+      out.push({ row: k, partner: T.partner[k], startStep: T.startStep[k] });
+      if (out.length > world.tieTable.length) throw new Error(`supplier ${i}: tie list loops`);
+    }
+    return out;
+  }
+
+  const key = (tie: { partner: number; startStep: number }) => `${tie.partner}@${tie.startStep}`;
+
+  // What an array kept by push and splice would hold: the last step's ties less some taken out,
+  // in the same order, then at most one formed this step at the end (updateTies forms one at
+  // most). Checked step by step, with the links, count and owner of every list and the rows
+  // reused by ties formed after others dissolved or their suppliers exited.
+  it('keeps each supplier list in formation order across dissolution, formation, exit and row reuse', () => {
+    const scenario = applyParams(
+      loadScenario('scenarios/vicious-circle.yaml').scenario,
+      [
+        ['suppliers.smes.intent.network_ties', 4],
+        ['model.networks.decay_rate', 3],
+        ['model.networks.formation_rate', 6],
+        ['model.entry.rate', 0.8],
+        ['model.exit.loss_steps', 2],
+        ['time.steps', 40],
+      ],
+      'test',
+    );
+    const world = createWorld(scenario);
+    const S = world.supplierTable.cols;
+    const T = world.tieTable.cols;
+    let before = world.suppliers.map((_, i) => listed(world, i));
+    const initial = before.flat().length;
+    const everUsed = new Set(before.flat().map((tie) => tie.row));
+    let formed = 0;
+    let dissolved = 0;
+    let reused = 0;
+    let exitedWithTies = 0;
+    // Collected rather than asserted one by one (tens of thousands of checks).
+    const problems: string[] = [];
+    const check = (ok: boolean, what: () => string) => {
+      if (!ok && problems.length < 20) problems.push(what());
+    };
+    const schedule = stages(SCHEDULE);
+    for (let t = 1; t <= scenario.time.steps; t++) {
+      world.step = t;
+      for (const run of schedule) run(world);
+      for (const r of world.endedSpells) world.relationshipTable.release(r.ix);
+      world.endedSpells.length = 0;
+      const now = world.suppliers.map((_, i) => listed(world, i));
+      const live = new Set<number>();
+      for (let i = 0; i < world.suppliers.length; i++) {
+        const s = world.suppliers[i];
+        const ties = now[i];
+        const old = before[i] ?? [];
+        const at = (what: string) => () => `step ${t}, supplier ${i}: ${what}`;
+        check(S.tieCount[i] === ties.length, at(`count ${S.tieCount[i]}, ${ties.length} listed`));
+        const last = ties.length > 0 ? ties[ties.length - 1].row : NONE;
+        check(S.tieLast[i] === last, at(`last ${S.tieLast[i]}, list ends at ${last}`));
+        ties.forEach((tie, n) => {
+          const prev = n > 0 ? ties[n - 1].row : NONE;
+          check(T.prevOfSupplier[tie.row] === prev, at(`row ${tie.row} links back wrongly`));
+          check(T.supplier[tie.row] === i, at(`row ${tie.row} has owner ${T.supplier[tie.row]}`));
+          check(!live.has(tie.row), at(`row ${tie.row} is in two lists`));
+          live.add(tie.row);
+        });
+        check(
+          new Set(ties.map((tie) => tie.partner)).size === ties.length,
+          at('repeats a partner'),
+        );
+        if (!s.active) {
+          check(ties.length === 0, at('exited but has ties'));
+          if (s.exitStep === t && old.length > 0) exitedWithTies++;
+          continue;
+        }
+        const fresh = ties.filter((tie) => tie.startStep === t);
+        check(fresh.length <= 1, at(`${fresh.length} ties formed in one step`));
+        if (fresh.length === 1) {
+          check(ties[ties.length - 1] === fresh[0], at('the new tie is not at the end'));
+          formed++;
+          if (everUsed.has(fresh[0].row)) reused++;
+          everUsed.add(fresh[0].row);
+        }
+        // The older ties: the last step's list, in its order, less those that dissolved.
+        const kept = ties.filter((tie) => tie.startStep < t).map(key);
+        const keptSet = new Set(kept);
+        const expected = old.map(key).filter((k) => keptSet.has(k));
+        check(
+          kept.join() === expected.join() && kept.length === keptSet.size,
+          at(`older ties ${kept.join()}, expected ${expected.join()}`),
+        );
+        dissolved += old.length - kept.length;
+      }
+      before = now;
+    }
+    expect(problems).toEqual([]);
+    // The run exercised what it claims to: ties dissolved and formed, suppliers holding ties
+    // exited, and new ties took rows given back, so the table took far fewer rows than ties.
+    expect(dissolved).toBeGreaterThan(100);
+    expect(formed).toBeGreaterThan(100);
+    expect(exitedWithTies).toBeGreaterThan(5);
+    expect(reused).toBeGreaterThan(100);
+    expect(world.tieTable.length).toBeLessThan(initial + formed - 100);
   });
 });

@@ -5,9 +5,11 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { NONE } from '../../src/engine/columns.js';
 import { SCHEDULE } from '../../src/engine/schedule.js';
 import { simulateToMemory } from '../../src/engine/simulation.js';
 import { createWorld } from '../../src/model/init.js';
+import { tiesOf } from '../../src/model/networks.js';
 import { supplierRow, timeseriesRow } from '../../src/model/metrics.js';
 import type { Relationship, Supplier, World } from '../../src/model/state.js';
 import { FUNCTIONS, GOVERNANCE_STYLES, PARTNER_KINDS } from '../../src/scenario/parameters.js';
@@ -151,6 +153,27 @@ function salesShareSum(s: Supplier): number {
 
 const hasSales = (s: Supplier) => s.exportVolume + s.domesticVolume + s.sectorVolume > 0;
 
+/** The supplier's tie list in world.tieTable is well linked: count, ends, back links, owner. */
+function checkTieList(world: World, s: Supplier, at: (what: string) => () => string): void {
+  const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
+  let n = 0;
+  let before = NONE;
+  // Bounded by the table's rows, so a list linked into a cycle fails instead of hanging.
+  for (
+    let k = S.tieFirst[s.ix];
+    k !== NONE && n <= world.tieTable.length;
+    k = T.nextOfSupplier[k]
+  ) {
+    check(T.prevOfSupplier[k] === before, at(`tie row ${k} links back to ${T.prevOfSupplier[k]}`));
+    check(T.supplier[k] === s.ix, at(`lists tie row ${k} of supplier ${T.supplier[k]}`));
+    before = k;
+    n++;
+  }
+  check(S.tieLast[s.ix] === before, at(`tie list ends at ${S.tieLast[s.ix]}, not ${before}`));
+  check(S.tieCount[s.ix] === n, at(`tie count ${S.tieCount[s.ix]} for ${n} listed ties`));
+}
+
 function checkStructure(world: World, where: string): void {
   for (const s of world.suppliers) {
     const at = (what: string) => () => `${where}: supplier ${s.id} ${what}`;
@@ -162,10 +185,16 @@ function checkStructure(world: World, where: string): void {
     check(s.size > 0 && Number.isFinite(s.size), at(`size = ${s.size}`));
     check(in01(s.absorptive), at(`absorptive = ${s.absorptive}`));
     check(in01(s.domesticReserve), at(`domestic reserve = ${s.domesticReserve}`));
-    for (const t of s.ties) check(in01(t.trust), at(`tie trust = ${t.trust}`));
+    const ties = tiesOf(world, s);
+    for (const t of ties) check(in01(t.trust), at(`tie trust = ${t.trust}`));
+    check(
+      new Set(ties.map((t) => t.partner)).size === ties.length,
+      at('has two ties with one partner'),
+    );
+    checkTieList(world, s, at);
     if (!s.active) {
       check(s.relationships.length === 0, at('is inactive but has relationships'));
-      check(s.ties.length === 0, at('is inactive but has ties'));
+      check(ties.length === 0, at('is inactive but has ties'));
     }
     const buyersSeen = new Set<number>();
     for (const r of s.relationships) {

@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { createWorld } from '../../src/model/init.js';
+import { formTie } from '../../src/model/networks.js';
 import { linkSupplierToBuyer } from '../../src/model/relationships.js';
 import type { Buyer, Partner, Relationship, Supplier, World } from '../../src/model/state.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
@@ -129,7 +130,7 @@ export function partnerOf(world: World, group: string): Partner {
 }
 
 export function addTie(world: World, s: Supplier, p: Partner, trust: number): void {
-  s.ties.push({ partner: p, trust, startStep: world.step });
+  formTie(world, s, p, trust);
 }
 
 /** Capabilities before and after running `fn`, as the per-function gain. */

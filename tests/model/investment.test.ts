@@ -263,11 +263,11 @@ describe('investment (process 5)', () => {
       partners: { p: { kind: 'peer_supplier' }, u: { kind: 'university' } },
     });
     const s = world.suppliers[0];
-    expect(peerCooperation(s)).toBe(0);
+    expect(peerCooperation(s, world)).toBe(0);
     addTie(world, s, partnerOf(world, 'u'), 0.9);
-    expect(peerCooperation(s)).toBe(0);
+    expect(peerCooperation(s, world)).toBe(0);
     addTie(world, s, partnerOf(world, 'p'), 0.5);
-    expect(peerCooperation(s)).toBeCloseTo(1 - Math.exp(-0.5), 12);
+    expect(peerCooperation(s, world)).toBeCloseTo(1 - Math.exp(-0.5), 12);
   });
 
   // Home institutions raise investment productivity (innovation system support).

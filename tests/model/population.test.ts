@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dissolveTie, tiesOf } from '../../src/model/networks.js';
 import { enterSuppliers, exitLossMakers } from '../../src/model/population.js';
 import { enterSectors, transferableCapability } from '../../src/model/sectors.js';
 import type { World } from '../../src/model/state.js';
@@ -42,7 +43,7 @@ describe('chain upgrading (process 8b)', () => {
   // Chain upgrading needs a partner in a sector the supplier is not yet in.
   it('a partner in the home sector opens no new sector', () => {
     const world = sectorWorld(1, [0.8, 0.8, 0.8, 0]);
-    world.suppliers[0].ties.shift();
+    dissolveTie(world, world.suppliers[0], world.supplierTable.cols.tieFirst[0]);
     run(world, 100);
     expect(world.suppliers[0].sectors).toEqual([0]);
     expect(world.counters.chainUpgrades).toBe(0);
@@ -63,7 +64,7 @@ describe('chain upgrading (process 8b)', () => {
     const world = sectorWorld(0, [1, 1, 1, 1], { suppliers: 20 });
     for (const s of world.suppliers) {
       setCaps(s, [1, 1, 1, 1]);
-      if (s.ties.length === 0) addTie(world, s, partnerOf(world, 'field'), 1);
+      if (tiesOf(world, s).length === 0) addTie(world, s, partnerOf(world, 'field'), 1);
     }
     run(world, 200);
     for (const s of world.suppliers) expect(s.sectors).toEqual([0]);
@@ -103,7 +104,8 @@ describe('exit and entry (process 8c)', () => {
     expect(r.ended).toBe(true);
     expect(s.relationships).toEqual([]);
     expect(b.relationships).not.toContain(r);
-    expect(s.ties).toEqual([]);
+    expect(tiesOf(world, s)).toEqual([]);
+    expect(world.supplierTable.cols.tieCount[s.ix]).toBe(0);
     // Gone for good: not counted again.
     exitLossMakers(world);
     expect(world.counters.exits).toBe(1);
