@@ -6,7 +6,7 @@ import { createWorld } from '../../src/model/init.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { applyParams } from '../../src/scenario/resolve.js';
 import { RELATIONSHIP_TYPES } from '../../src/scenario/parameters.js';
-import { typeCode, type World } from '../../src/model/state.js';
+import { RELATIONSHIP_END_CAUSES, typeCode, type World } from '../../src/model/state.js';
 
 const SPEC = { x: 'f64', block: 'f64x4', n: 'i32', flag: 'u8' } as const;
 
@@ -74,6 +74,125 @@ describe('the relationship table over a run with churn', () => {
     // Every spell (ended or still live at the end) is one row of relationships.csv; the table
     // took far fewer rows than that because written spells gave theirs back.
     expect(relationships.length).toBeGreaterThan(world.relationshipTable.length);
+  });
+
+  // Each supplier's and each buyer's list must hold what an array kept by push and splice would:
+  // the last step's relationships less those that ended, in the same order, then those formed
+  // this step at the end. Checked step by step with the links, counts and owners of every list,
+  // over a run where ties are formed (search, recruitment, re-sourcing), ended (every cause) and
+  // rows reused.
+  it('keeps each supplier and buyer list in formation order across every kind of churn', () => {
+    const scenario = applyParams(
+      loadScenario('scenarios/baseline.yaml').scenario,
+      [
+        ['model.entry.rate', 0.8],
+        ['model.exit.loss_steps', 2],
+        ['model.resourcing.review_rate', 2],
+        ['model.search.rate', 3],
+        ['model.search.succession_rate', 1],
+        ['time.steps', 40],
+      ],
+      'test',
+    );
+    const world = createWorld(scenario);
+    const R = world.relationshipTable.cols;
+    const S = world.supplierTable.cols;
+    const B = world.buyerTable.cols;
+    type Side = { first: Int32Array; last: Int32Array; count: Int32Array };
+    const sides = {
+      supplier: { heads: (): Side => ({ first: S.relFirst, last: S.relLast, count: S.relCount }) },
+      buyer: { heads: (): Side => ({ first: B.relFirst, last: B.relLast, count: B.relCount }) },
+    };
+    const next = (side: 'supplier' | 'buyer') =>
+      side === 'supplier' ? R.nextOfSupplier : R.nextOfBuyer;
+    const prev = (side: 'supplier' | 'buyer') =>
+      side === 'supplier' ? R.prevOfSupplier : R.prevOfBuyer;
+    const owner = (side: 'supplier' | 'buyer') => (side === 'supplier' ? R.supplier : R.buyer);
+    const owners = (side: 'supplier' | 'buyer') =>
+      side === 'supplier' ? world.suppliers.length : world.buyers.length;
+    const listed = (side: 'supplier' | 'buyer', o: number): number[] => {
+      const out: number[] = [];
+      for (let k = sides[side].heads().first[o]; k !== NONE; k = next(side)[k]) {
+        out.push(k);
+        if (out.length > world.relationshipTable.length) throw new Error(`${side} ${o}: loops`);
+      }
+      return out;
+    };
+    const spellsOf = (side: 'supplier' | 'buyer') =>
+      Array.from({ length: owners(side) }, (_, o) =>
+        listed(side, o).map((k) => world.relationships.byRow[k]),
+      );
+    let before = { supplier: spellsOf('supplier'), buyer: spellsOf('buyer') };
+    const problems: string[] = [];
+    const check = (ok: boolean, what: () => string) => {
+      if (!ok && problems.length < 20) problems.push(what());
+    };
+    const causes = new Set<string>();
+    let formed = 0;
+    let reused = 0;
+    const everUsed = new Set(before.supplier.flat().map((r) => r.ix));
+    const schedule = stages(SCHEDULE);
+    for (let t = 1; t <= scenario.time.steps; t++) {
+      world.step = t;
+      for (const run of schedule) run(world);
+      for (const r of world.endedSpells) {
+        causes.add(r.endCause ?? 'none');
+        world.relationshipTable.release(r.ix);
+      }
+      world.endedSpells.length = 0;
+      const now = { supplier: spellsOf('supplier'), buyer: spellsOf('buyer') };
+      for (const side of ['supplier', 'buyer'] as const) {
+        const rowsSeen = new Set<number>();
+        for (let o = 0; o < owners(side); o++) {
+          const at = (what: string) => () => `step ${t}, ${side} ${o}: ${what}`;
+          const list = now[side][o];
+          const rows = list.map((r) => r.ix);
+          const heads = sides[side].heads();
+          check(
+            heads.count[o] === list.length,
+            at(`count ${heads.count[o]}, ${list.length} listed`),
+          );
+          check(heads.last[o] === (rows.at(-1) ?? NONE), at(`last ${heads.last[o]}`));
+          rows.forEach((k, n) => {
+            check(
+              prev(side)[k] === (n > 0 ? rows[n - 1] : NONE),
+              at(`row ${k} links back wrongly`),
+            );
+            check(owner(side)[k] === o, at(`row ${k} has owner ${owner(side)[k]}`));
+            check(!rowsSeen.has(k), at(`row ${k} is in two lists`));
+            rowsSeen.add(k);
+          });
+          check(
+            list.every((r) => !r.ended),
+            at('lists an ended spell'),
+          );
+          const kept = (before[side][o] ?? []).filter((r) => !r.ended);
+          const added = list.slice(kept.length);
+          check(
+            kept.every((r, n) => list[n] === r),
+            at('changed the order of the spells it kept'),
+          );
+          check(
+            added.every((r) => r.startStep === t),
+            at('holds a spell formed earlier after one formed now'),
+          );
+          if (side === 'supplier') {
+            for (const r of added) {
+              formed++;
+              if (everUsed.has(r.ix)) reused++;
+              everUsed.add(r.ix);
+            }
+          }
+        }
+      }
+      before = now;
+    }
+    expect(problems).toEqual([]);
+    // The run exercised what it is meant to: new spells (1,031), reused rows (797), and ends of
+    // every cause.
+    expect(formed).toBeGreaterThan(500);
+    expect(reused).toBeGreaterThan(300);
+    expect([...causes].sort()).toEqual([...RELATIONSHIP_END_CAUSES].sort());
   });
 });
 
