@@ -31,13 +31,8 @@ import { NONE } from '../engine/columns.js';
 import { normal, randomIndex, type Rng } from '../engine/rng.js';
 import { initialType } from './governance.js';
 import { listPrice } from './prices.js';
-import {
-  endRelationship,
-  isRelated,
-  linkSupplierToBuyer,
-  relationshipRowsOfBuyer,
-} from './relationships.js';
-import { meetsRequirements, takesOnBuyer } from './search.js';
+import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
+import { meetsRequirements, meetsRequirementsAt, takesOnBuyer } from './search.js';
 import {
   productionCapability,
   stepProbability,
@@ -94,13 +89,17 @@ export function resourceTies(world: World): void {
   const review = stepProbability(world.scenario.model.resourcing.review_rate, world.dt);
   if (review <= 0) return;
   const rng = world.streams.resourcing;
+  const B = world.buyerTable.cols;
+  const R = world.relationshipTable.cols;
   for (const b of world.buyers) {
-    // A tie formed this step (by search, recruitment, or a re-sourcing or swap of this process)
-    // is not reviewed until the next: review a copy of the list and skip the new ties.
-    for (const k of relationshipRowsOfBuyer(world, b.id)) {
-      // Rows are given back only after the step, so row k still holds the spell listed.
+    // A review may end tie k (it leaves the list: read its next first) and add a tie at the end
+    // of the list. A tie formed this step (by search, recruitment, or a re-sourcing or swap of
+    // this process) is not reviewed until the next, so the walk passes over the added ones
+    // without a draw, as a walk over a copy of the list made before the reviews would.
+    for (let k = B.relFirst[b.id], next; k !== NONE; k = next) {
+      next = R.nextOfBuyer[k];
+      if (R.startStep[k] === world.step || rng() >= review) continue;
       const r = world.relationships.byRow[k];
-      if (r.ended || r.startStep === world.step || rng() >= review) continue;
       const best = bestOutsideOffer(world, b, rng);
       if (!best) continue;
       const incumbent = offerValue(r.supplier, b, r.type, world) * quoteShock(world, rng);
@@ -155,9 +154,13 @@ function bestOutsideOffer(
   if (n === 0) return null;
   const m = world.scenario.model;
   let best: { supplier: Supplier; value: number; displaces: Relationship | null } | null = null;
-  for (let i = 0; i < CANDIDATES; i++) {
-    const s = world.suppliers[randomIndex(rng, n)];
-    if (!s.active || !meetsRequirements(s, b) || isRelated(world, s, b)) continue;
+  const S = world.supplierTable.cols;
+  for (let c = 0; c < CANDIDATES; c++) {
+    const i = randomIndex(rng, n);
+    // The columns first: the supplier's object is loaded only for a candidate that qualifies.
+    if (S.active[i] !== 1 || !meetsRequirementsAt(S.cap, i, b)) continue;
+    const s = world.suppliers[i];
+    if (isRelated(world, s, b)) continue;
     const type = initialType(b, s, m, false).type;
     let displaces: Relationship | null = null;
     if (s.saturated) {

@@ -31,7 +31,17 @@ import {
 const CANDIDATES = 3;
 
 export function meetsRequirements(s: Supplier, b: Buyer): boolean {
-  return s.cap[PROCESS] >= b.requirements.process && s.cap[PRODUCT] >= b.requirements.product;
+  return meetsRequirementsAt(s.cap, 0, b);
+}
+
+/**
+ * meetsRequirements for the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]`: supplier
+ * row i of the cap column (`S.cap`), or i = 0 of one supplier's own four (`s.cap`).
+ */
+export function meetsRequirementsAt(cap: Float64Array, i: number, b: Buyer): boolean {
+  return (
+    cap[4 * i + PROCESS] >= b.requirements.process && cap[4 * i + PRODUCT] >= b.requirements.product
+  );
 }
 
 function hasRoom(b: Buyer): boolean {
@@ -121,13 +131,14 @@ function moveUp(world: World, s: Supplier, rng: Rng): void {
 export function dropAndRecruit(world: World): void {
   const grace = world.scenario.model.search.drop_grace_steps;
   const rng = world.streams.recruitment;
+  const S = world.supplierTable.cols;
   const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
   for (const b of world.buyers) {
     // Ending relationship k takes it out of the list: read its next first.
     for (let k = B.relFirst[b.id], next; k !== NONE; k = next) {
       next = R.nextOfBuyer[k];
-      if (meetsRequirements(world.suppliers[R.supplier[k]], b)) R.belowSince[k] = -1;
+      if (meetsRequirementsAt(S.cap, R.supplier[k], b)) R.belowSince[k] = -1;
       else if (R.belowSince[k] < 0) R.belowSince[k] = world.step;
       else if (world.step - R.belowSince[k] >= grace)
         endRelationship(world, world.relationships.byRow[k], 'dropped_requirements');
@@ -145,11 +156,14 @@ function recruit(world: World, b: Buyer, rng: Rng): void {
   const n = world.suppliers.length;
   if (n === 0) return;
   const m = world.scenario.model;
+  const S = world.supplierTable.cols;
   let best: Supplier | null = null;
-  for (let i = 0; i < CANDIDATES; i++) {
-    const s = world.suppliers[randomIndex(rng, n)];
-    if (!s.active || !meetsRequirements(s, b) || isRelated(world, s, b) || !takesOnBuyer(s, m, rng))
-      continue;
+  for (let c = 0; c < CANDIDATES; c++) {
+    const i = randomIndex(rng, n);
+    // The columns first: the supplier's object is loaded only for a candidate that qualifies.
+    if (S.active[i] !== 1 || !meetsRequirementsAt(S.cap, i, b)) continue;
+    const s = world.suppliers[i];
+    if (isRelated(world, s, b) || !takesOnBuyer(s, m, rng)) continue;
     if (!best || productionCapability(s) > productionCapability(best)) best = s;
   }
   if (best) linkSupplierToBuyer(world, best, b);
