@@ -13,7 +13,8 @@
  *
  * Walking a list while changing it: a loop that reads `next[k]` after its body has run sees a
  * member appended during the body (as `for…of` over an array does); a body that may unlink its
- * own member `k` must read `next[k]` first (unlink sets it to NONE).
+ * own member `k` must read `next[k]` first (unlink sets it to NONE), and must not unlink any
+ * other member of the list (the `next` it read might be that one, and the walk would stop).
  */
 import { NONE } from './columns.js';
 
@@ -32,6 +33,7 @@ export interface ListLinks {
 
 /** Add member row `m` at the end of owner row `owner`'s list. `m` must be in no list of these links. */
 export function append(heads: ListHeads, links: ListLinks, owner: number, m: number): void {
+  if (m === NONE) throw new Error('lists: append of no row');
   const tail = heads.last[owner];
   links.prev[m] = tail;
   links.next[m] = NONE;
@@ -43,6 +45,8 @@ export function append(heads: ListHeads, links: ListLinks, owner: number, m: num
 
 /** Take member row `m` out of owner row `owner`'s list; the others keep their order. */
 export function unlink(heads: ListHeads, links: ListLinks, owner: number, m: number): void {
+  // A NONE here would write through index -1 (undefined, stored as 0) and corrupt the list.
+  if (m === NONE) throw new Error('lists: unlink of no row');
   const before = links.prev[m];
   const after = links.next[m];
   if (before === NONE) heads.first[owner] = after;

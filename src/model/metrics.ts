@@ -132,7 +132,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     if (exitedNow) continue;
     n++;
     roles[S.role[i]]++;
-    const work = workVolumes(s, m);
+    const work = workVolumes(s, world);
     if (work.oem > 0) doing[0]++;
     if (work.odm > 0) doing[1]++;
     if (work.obm > 0) doing[2]++;
@@ -310,7 +310,7 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
   for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
     if (main === NONE || R.salesShare[k] > R.salesShare[main]) main = k;
   const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
-  const work = s.active && sales > 0 ? workVolumes(s, world.scenario.model) : null;
+  const work = s.active && sales > 0 ? workVolumes(s, world) : null;
   return {
     run_id: null,
     step: world.step,

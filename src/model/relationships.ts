@@ -5,7 +5,7 @@
  * `for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])` for supplier row i,
  * `for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k])` for a buyer.
  */
-import { NONE, type BuyerIx, type SupplierIx } from '../engine/columns.js';
+import { NONE, type SupplierIx } from '../engine/columns.js';
 import { append, members, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { initialType } from './governance.js';
 import {
@@ -74,18 +74,13 @@ export function isRelated(world: World, s: Supplier, b: Buyer): boolean {
 }
 
 /**
- * The relationship rows of supplier row `i` (or of buyer `b`, relationshipRowsOfBuyer), in
- * list order: a copy, for a loop whose body may end or form relationships of the same party
- * and must not see the change (as a loop over a copy of an array would not).
+ * The relationship rows of supplier row `i`, in list order: a copy, for a loop whose body may
+ * end or form relationships of the same supplier and must not see the change (as a loop over a
+ * copy of an array would not).
  */
 export function relationshipRowsOfSupplier(world: World, i: SupplierIx): number[] {
   const [heads, links] = lists(world);
   return members(heads, links, i);
-}
-
-export function relationshipRowsOfBuyer(world: World, b: BuyerIx): number[] {
-  const [, , heads, links] = lists(world);
-  return members(heads, links, b);
 }
 
 /** The suppliers' and the buyers' list heads and the relationships' links, over the current column arrays. */

@@ -95,7 +95,9 @@ export function resourceTies(world: World): void {
     // A review may end tie k (it leaves the list: read its next first) and add a tie at the end
     // of the list. A tie formed this step (by search, recruitment, or a re-sourcing or swap of
     // this process) is not reviewed until the next, so the walk passes over the added ones
-    // without a draw, as a walk over a copy of the list made before the reviews would.
+    // without a draw, as a walk over a copy of the list made before the reviews would. No
+    // other tie of b's list ends meanwhile (best.displaces is a tie of a supplier not related
+    // to b), so `next` stays in the list.
     for (let k = B.relFirst[b.id], next; k !== NONE; k = next) {
       next = R.nextOfBuyer[k];
       if (R.startStep[k] === world.step || rng() >= review) continue;

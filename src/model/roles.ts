@@ -6,24 +6,30 @@
  * roles at once; the highest is recorded. Each first rise of a supplier's highest role counts
  * as one functional upgrade.
  */
+import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
-import { DESIGN, OBM, ODM, OEM, type Role, type Supplier, type World } from './state.js';
+import { DESIGN, OBM, ODM, OEM, typeCode, type Role, type Supplier, type World } from './state.js';
+
+const HIERARCHY = typeCode('hierarchy');
 
 export function isOdm(s: Supplier, m: ModelParams): boolean {
   return s.cap[DESIGN] >= m.roles.odm_design && s.ownDesignVolume > 0;
 }
 
-export function isObm(s: Supplier, m: ModelParams): boolean {
+export function isObm(s: Supplier, world: World): boolean {
+  const m = world.scenario.model;
   const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
-  if (sales <= 0 || !canRunOwnBrand(s, m)) return false;
+  if (sales <= 0 || !canRunOwnBrand(s, world)) return false;
   return s.ownBrandVolume / sales >= m.roles.obm_min_share;
 }
 
 /** Design enough for an own brand, and independent: not an affiliate selling half its output in a hierarchy. */
-function canRunOwnBrand(s: Supplier, m: ModelParams): boolean {
-  if (s.cap[DESIGN] < m.roles.obm_design) return false;
-  for (const r of s.relationships) if (r.type === 'hierarchy' && r.salesShare >= 0.5) return false;
+function canRunOwnBrand(s: Supplier, world: World): boolean {
+  if (s.cap[DESIGN] < world.scenario.model.roles.obm_design) return false;
+  const R = world.relationshipTable.cols;
+  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
+    if (R.type[k] === HIERARCHY && R.salesShare[k] >= 0.5) return false;
   return true;
 }
 
@@ -40,14 +46,12 @@ function canRunOwnBrand(s: Supplier, m: ModelParams): boolean {
  *   products without design capability of the supplier's own to speak of.
  * Reads this step's volumes and current capabilities, as updateRoles does.
  */
-export function workVolumes(
-  s: Supplier,
-  m: ModelParams,
-): { oem: number; odm: number; obm: number } {
+export function workVolumes(s: Supplier, world: World): { oem: number; odm: number; obm: number } {
+  const m = world.scenario.model;
   const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
   // Differences of sums: a rounding residue (relative 1e-9) is no work done.
   const residue = 1e-9 * sales;
-  const obm = s.ownBrandVolume > 0 && canRunOwnBrand(s, m) ? s.ownBrandVolume : 0;
+  const obm = s.ownBrandVolume > 0 && canRunOwnBrand(s, world) ? s.ownBrandVolume : 0;
   let odm = s.cap[DESIGN] >= m.roles.odm_design ? s.ownDesignVolume - obm : 0;
   if (odm <= residue) odm = 0;
   let oem = sales - odm - obm;
@@ -55,8 +59,8 @@ export function workVolumes(
   return { oem, odm, obm };
 }
 
-export function roleOf(s: Supplier, m: ModelParams): Role {
-  return isObm(s, m) ? OBM : isOdm(s, m) ? ODM : OEM;
+export function roleOf(s: Supplier, world: World): Role {
+  return isObm(s, world) ? OBM : isOdm(s, world.scenario.model) ? ODM : OEM;
 }
 
 export function updateRoles(world: World): void {
@@ -73,7 +77,7 @@ export function updateRolesBody(world: World): SupplierBody {
   const S = world.supplierTable.cols;
   return (s, i) => {
     const odm = isOdm(s, m);
-    const obm = isObm(s, m);
+    const obm = isObm(s, world);
     const role = obm ? OBM : odm ? ODM : OEM;
     S.role[i] = role;
     if (odm && s.stepOdm === null) s.stepOdm = world.step;

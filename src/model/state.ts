@@ -48,7 +48,8 @@ export const ROLE_NAMES = ['OEM', 'ODM', 'OBM'] as const;
  * spell begins and given back once the ended spell has been written (relationships.csv), so
  * rows are reused and the table holds about the live relationships, not every spell of the run.
  * A submodel reads them through a Relationship (`r.weight`) or, in a hot loop, by row
- * (`R.weight[r.ix]`, R = world.relationshipTable.cols); the two are the same storage.
+ * (`R.weight[k]`, R = world.relationshipTable.cols, walking a supplier's or a buyer's list of
+ * rows: relationships.ts); the two are the same storage.
  */
 export const RELATIONSHIP_COLUMNS = {
   /** Row of the supplier and id of the buyer (for loops that read by row). */
@@ -115,9 +116,10 @@ export function typeCode(type: RelationshipType): number {
 }
 
 /**
- * A supplier–lead-firm relationship; the same object sits in both parties' lists. Its numeric
- * fields are accessors over its row of world.relationshipTable; the parties and the end records
- * are fields of the object (they outlive the row).
+ * A supplier–lead-firm relationship spell. Its row of world.relationshipTable sits in both
+ * parties' lists, and world.relationships.byRow leads from the row to this object. Its numeric
+ * fields are accessors over the row; the parties and the end records are fields of the object
+ * (they outlive the row).
  */
 export class Relationship {
   /** The relationship's row in world.relationshipTable (given back after the spell is written). */

@@ -26,11 +26,11 @@ describe('roles (process 8a)', () => {
     setCaps(s, [0.5, 0.5, t, 0]);
     flows(s, { exp: 1, ownDesign: 0 });
     expect(isOdm(s, m)).toBe(false);
-    expect(roleOf(s, m)).toBe(OEM);
+    expect(roleOf(s, world)).toBe(OEM);
     flows(s, { exp: 1, ownDesign: 0.2 });
-    expect(roleOf(s, m)).toBe(ODM);
+    expect(roleOf(s, world)).toBe(ODM);
     setCaps(s, [0.5, 0.5, t - 0.01, 0]);
-    expect(roleOf(s, m)).toBe(OEM);
+    expect(roleOf(s, world)).toBe(OEM);
   });
 
   // OBM = a material share of sales under its own brand, with design at least roles.obm_design.
@@ -38,15 +38,15 @@ describe('roles (process 8a)', () => {
     const share = m.roles.obm_min_share;
     setCaps(s, [0.5, 0.5, 0.7, 0.7]);
     flows(s, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: share * 0.99 });
-    expect(roleOf(s, m)).toBe(ODM);
+    expect(roleOf(s, world)).toBe(ODM);
     flows(s, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: share });
-    expect(roleOf(s, m)).toBe(OBM);
+    expect(roleOf(s, world)).toBe(OBM);
     setCaps(s, [0.5, 0.5, m.roles.obm_design - 0.01, 0.7]);
-    expect(isObm(s, m)).toBe(false);
+    expect(isObm(s, world)).toBe(false);
     // No sales, no role above OEM.
     flows(s, {});
     setCaps(s, [1, 1, 1, 1]);
-    expect(roleOf(s, m)).toBe(OEM);
+    expect(roleOf(s, world)).toBe(OEM);
   });
 
   // An affiliate in a hierarchy cannot run its own brand.
@@ -56,10 +56,10 @@ describe('roles (process 8a)', () => {
     const r = link(w, x, w.buyers[0], 'hierarchy', 0.6);
     setCaps(x, [0.8, 0.8, 0.8, 0.8]);
     flows(x, { exp: 0.6, dom: 0.4, ownDesign: 0.4, ownBrand: 0.4 });
-    expect(isObm(x, w.scenario.model)).toBe(false);
-    expect(roleOf(x, w.scenario.model)).toBe(ODM);
+    expect(isObm(x, w)).toBe(false);
+    expect(roleOf(x, w)).toBe(ODM);
     r.salesShare = 0.4;
-    expect(roleOf(x, w.scenario.model)).toBe(OBM);
+    expect(roleOf(x, w)).toBe(OBM);
   });
 
   // Each first rise of the highest role counts once as a functional upgrade.
@@ -139,14 +139,14 @@ describe('work done: OEM, ODM and OBM volumes at once (workVolumes)', () => {
     // 2 units on a captive tie (buyer's design), 1 to a market buyer, 1 in its own channel of
     // which 0.4 under its own brand.
     flows(x, { exp: 3, dom: 1, ownDesign: 2, ownBrand: 0.4 });
-    const v = workVolumes(x, m);
+    const v = workVolumes(x, w);
     expect(v.oem).toBeCloseTo(2, 12);
     expect(v.odm).toBeCloseTo(1.6, 12);
     expect(v.obm).toBeCloseTo(0.4, 12);
     // Design below the ODM level: own-design volume without a brand counts as OEM work.
     setCaps(x, [0.5, 0.5, m.roles.obm_design, 0.8]);
     expect(m.roles.obm_design).toBeLessThan(m.roles.odm_design);
-    const low = workVolumes(x, m);
+    const low = workVolumes(x, w);
     expect([low.odm, low.obm]).toEqual([0, 0.4]);
     expect(low.oem).toBeCloseTo(3.6, 12);
     // A hierarchy affiliate (half its sales to one hierarchy buyer) runs no brand of its own.
@@ -155,7 +155,7 @@ describe('work done: OEM, ODM and OBM volumes at once (workVolumes)', () => {
     setCaps(y, [0.5, 0.5, 0.8, 0.8]);
     link(h, y, h.buyers[0], 'hierarchy', 0.6);
     flows(y, { exp: 0.6, dom: 0.4, ownDesign: 0.4, ownBrand: 0.2 });
-    expect(workVolumes(y, h.scenario.model)).toEqual({ oem: 0.6, odm: 0.4, obm: 0 });
+    expect(workVolumes(y, h)).toEqual({ oem: 0.6, odm: 0.4, obm: 0 });
   });
 
   it('a pure ODM supplier does no OEM work despite rounding', () => {
@@ -166,7 +166,7 @@ describe('work done: OEM, ODM and OBM volumes at once (workVolumes)', () => {
     flows(x, { exp: 0.1, dom: 0.2, ownDesign: 0.3 + 0.2 + 0.1 });
     x.sectorVolume = 0.3;
     expect(0.1 + 0.2 + 0.3 - (0.3 + 0.2 + 0.1)).toBeGreaterThan(0);
-    const v = workVolumes(x, w.scenario.model);
+    const v = workVolumes(x, w);
     expect(v.oem).toBe(0);
     expect(v.odm).toBeCloseTo(0.6, 12);
   });
