@@ -60,10 +60,21 @@ export function investmentEfficiency(world: World): number {
 /** Reused by investmentWeights, which reads it before returning (the model is single-threaded). */
 const riskScratch = [0, 0, 0, 0];
 
-export function investmentWeights(s: Supplier, world: World): number[] {
+/**
+ * The shares of this step's investment by function (process, product, design, marketing): the
+ * intended split, design and marketing discounted by imitation (IPR) and by the sanction risk
+ * the supplier perceives, what is held back going to production. Written into `w` (a new array
+ * unless the caller passes one to reuse) and returned.
+ */
+export function investmentWeights(s: Supplier, world: World, w: number[] = [0, 0, 0, 0]): number[] {
   const { model: m, environment } = world.scenario;
   const retention = ipRetention(environment, m);
-  const w = s.intent.split.slice();
+  const split = s.intent.split;
+  let intended = 0;
+  for (let f = 0; f < N_FUNCTIONS; f++) {
+    w[f] = split[f];
+    intended += split[f];
+  }
   w[DESIGN] *= retention;
   w[MARKETING] *= retention;
   const risk = sanctionRisks(s, world, riskScratch);
@@ -73,7 +84,7 @@ export function investmentWeights(s: Supplier, world: World): number[] {
       w[f] *= Math.max(0, 1 - m.investment.sanction_aversion * risk[f]);
     total += w[f];
   }
-  const held = s.intent.split.reduce((a, b) => a + b, 0) - total;
+  const held = intended - total;
   // What is held back from the upper functions goes to production, split as intended between process and product.
   const production = s.intent.split[0] + s.intent.split[1];
   if (held > 0 && production > 0) {
@@ -116,6 +127,7 @@ export function investBody(world: World): SupplierBody {
   const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
   const efficiency = investmentEfficiency(world);
   const S = world.supplierTable.cols;
+  const weights = [0, 0, 0, 0]; // investmentWeights' result, reused (read before the next call)
   return (s, i) => {
     const wanted = Math.max(0, S.profit[i]) * s.intent.reinvest;
     const amount = Math.min(wanted, Math.max(0, S.cash[i] - inv.cash_buffer * S.size[i]));
@@ -123,7 +135,7 @@ export function investBody(world: World): SupplierBody {
     const perCapacity = S.size[i] > 0 ? amount / S.size[i] : 0;
     const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
     if (amount > 0) {
-      const w = investmentWeights(s, world);
+      const w = investmentWeights(s, world, weights);
       const pooling = 1 + inv.collective_pooling * peerCooperation(s, world);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         S.investmentByFunction[at + f] = amount * w[f];
