@@ -196,7 +196,7 @@ export function wantsAnotherBuyer(s: Supplier, m: ModelParams): boolean {
 }
 
 export function adjustDomesticReserve(world: World): void {
-  const k = world.scenario.model.search.domestic_adjust * world.dt;
+  const adjust = world.scenario.model.search.domestic_adjust * world.dt;
   eachActiveSupplier(world, (s) => {
     if (s.exportVolume <= 0 || s.domesticPrice <= 0) return;
     // This step's export revenue over this step's export volume. Summing over the ties the
@@ -211,7 +211,7 @@ export function adjustDomesticReserve(world: World): void {
     const reach = advantage > 0 ? effectiveMarketing(s) : 1;
     s.domesticReserve = Math.max(
       s.domesticReserveFloor,
-      Math.min(1, s.domesticReserve + k * advantage * room * reach),
+      Math.min(1, s.domesticReserve + adjust * advantage * room * reach),
     );
   });
 }

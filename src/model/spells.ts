@@ -49,24 +49,25 @@ export class SpellObserver {
     const slot = world.step % this.lag;
     const oldSpells = this.spells[slot];
     const oldTypes = this.types[slot];
+    // Counts by type code (its position in RELATIONSHIP_TYPES).
     const before = [0, 0, 0, 0];
     const kept = [0, 0, 0, 0];
-    for (let i = 0; i < oldSpells.length; i++) {
-      before[oldTypes[i]]++;
-      if (!oldSpells[i].ended) kept[oldTypes[i]]++;
+    for (let spell = 0; spell < oldSpells.length; spell++) {
+      before[oldTypes[spell]]++;
+      if (!oldSpells[spell].ended) kept[oldTypes[spell]]++;
     }
     this.byGroup = this.groups.map((g) => {
-      const b = [0, 0, 0, 0];
-      const k = [0, 0, 0, 0];
-      for (let i = 0; i < oldSpells.length; i++) {
-        if (oldSpells[i].supplier.group !== g) continue;
-        b[oldTypes[i]]++;
-        if (!oldSpells[i].ended) k[oldTypes[i]]++;
+      const groupBefore = [0, 0, 0, 0];
+      const groupKept = [0, 0, 0, 0];
+      for (let spell = 0; spell < oldSpells.length; spell++) {
+        if (oldSpells[spell].supplier.group !== g) continue;
+        groupBefore[oldTypes[spell]]++;
+        if (!oldSpells[spell].ended) groupKept[oldTypes[spell]]++;
       }
-      return b.map((n, j) => (n > 0 ? k[j] / n : null));
+      return groupBefore.map((n, type) => (n > 0 ? groupKept[type] / n : null));
     });
     this.record(world);
-    return before.map((n, k) => (n > 0 ? kept[k] / n : null));
+    return before.map((n, type) => (n > 0 ? kept[type] / n : null));
   }
 
   /**

@@ -2,14 +2,18 @@
  * The model's state: data, no model behaviour. Submodels are functions over a `World`.
  * A supplier's numeric fields live in the supplier table (SUPPLIER_COLUMNS below, typed-array
  * columns: src/engine/columns.ts); a Supplier object reads and writes its row through accessors,
- * and a loop over suppliers may read the columns by row directly. Capabilities are indexed by
+ * and a loop over suppliers may read the columns by row directly. Relationships and strategic
+ * ties have tables of their own, and each supplier's and buyer's relationships and each
+ * supplier's ties are lists of rows in them (src/engine/lists.ts). Capabilities are indexed by
  * function (0 process, 1 product, 2 design, 3 marketing) so the learning and investment
  * submodels can loop over functions instead of repeating themselves four times.
  *
  * Names mean one thing across src/model: `m` is all model parameters (`scenario.model`), a
  * section of them is named after it (`searchParams`, `orderParams`); `environment` is the
  * environment's parameters (`scenario.environment`) and `env` its state (`world.env`,
- * Environment below); `s` a supplier, `b` a buyer, `r` a relationship, `f` a function.
+ * Environment below); `s` a supplier, `b` a buyer, `r` a relationship, `f` a function. In a
+ * loop by row, `i` is a supplier's row and `k` a relationship's (or a tie's), and `S`, `R`, `B`
+ * and `T` are the columns of the supplier, relationship, buyer and tie tables.
  */
 import type { BuyerGroupConfig, Scenario } from '../scenario/types.js';
 import {
