@@ -30,13 +30,26 @@ export function carriesSupplierDesign(type: RelationshipType): boolean {
 }
 
 export function effectiveMarketing(s: Supplier): number {
-  return Math.max(s.cap[MARKETING], s.coverage[MARKETING]);
+  return effectiveMarketingAt(s.cap, s.coverage, 0);
+}
+
+/**
+ * effectiveMarketing of the supplier whose capabilities and coverage are at `4 x i ..` of `cap`
+ * and `coverage`: supplier row i of the columns, or i = 0 of one supplier's own four.
+ */
+export function effectiveMarketingAt(cap: Float64Array, coverage: Float64Array, i: number): number {
+  return Math.max(cap[4 * i + MARKETING], coverage[4 * i + MARKETING]);
 }
 
 /** Share of own-channel sales sold under the supplier's own brand: none below the OBM marketing threshold. */
 export function ownBrandFraction(s: Supplier, m: ModelParams): number {
+  return ownBrandFractionOf(effectiveMarketing(s), m);
+}
+
+/** ownBrandFraction of a supplier whose effective marketing is `marketing`. */
+export function ownBrandFractionOf(marketing: number, m: ModelParams): number {
   const t = m.roles.obm_marketing;
-  return t >= 1 ? 0 : clamp01((effectiveMarketing(s) - t) / (1 - t));
+  return t >= 1 ? 0 : clamp01((marketing - t) / (1 - t));
 }
 
 /** How attractive a supplier's own products are to domestic customers. */

@@ -11,7 +11,7 @@
 import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
-import { carriesSupplierDesign, effectiveMarketing, ownBrandFraction } from './orders.js';
+import { carriesSupplierDesign, effectiveMarketingAt, ownBrandFractionOf } from './orders.js';
 import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import {
   DESIGN,
@@ -34,16 +34,19 @@ export function ipRetention(environment: EnvironmentParams, m: ModelParams): num
  * a supplier dependent on it (in proportion to the tie's sales share).
  */
 export function exportPrice(r: Relationship, world: World): number {
-  return exportPriceAt(world, r.supplier, r.ix);
+  return exportPriceAt(world, r.supplier.cap, 0, r.ix);
 }
 
-/** exportPrice of the relationship in row `k` of world.relationshipTable, whose supplier is `s`. */
-function exportPriceAt(world: World, s: Supplier, k: number): number {
+/**
+ * exportPrice of the relationship in row `k` of world.relationshipTable, whose supplier's
+ * capabilities are at `4 x i ..` of `cap` (see listPriceAt).
+ */
+function exportPriceAt(world: World, cap: Float64Array, i: number, k: number): number {
   const p = world.scenario.model.prices;
   const R = world.relationshipTable.cols;
   const b = world.buyers[R.buyer[k]];
   const squeeze = 1 - p.buyer_squeeze * b.config.bargaining_power * R.salesShare[k];
-  return listPrice(s, b, RELATIONSHIP_TYPES[R.type[k]], world) * squeeze;
+  return listPriceAt(cap, i, b, RELATIONSHIP_TYPES[R.type[k]], world) * squeeze;
 }
 
 /**
@@ -56,30 +59,67 @@ function exportPriceAt(world: World, s: Supplier, k: number): number {
  * exporter-product-time). Price pressure and the exchange rate apply to every tie.
  */
 export function listPrice(s: Supplier, b: Buyer, type: RelationshipType, world: World): number {
+  return listPriceAt(s.cap, 0, b, type, world);
+}
+
+/**
+ * listPrice for the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]`: supplier row i of
+ * the cap column, or i = 0 of one supplier's own four (`s.cap`).
+ */
+function listPriceAt(
+  cap: Float64Array,
+  i: number,
+  b: Buyer,
+  type: RelationshipType,
+  world: World,
+): number {
   const p = world.scenario.model.prices;
   const value =
     1 +
-    p.product_premium * s.cap[PRODUCT] +
+    p.product_premium * cap[4 * i + PRODUCT] +
     p.sophistication_premium * b.config.sophistication +
-    (carriesSupplierDesign(type) ? p.design_premium * s.cap[DESIGN] : 0);
+    (carriesSupplierDesign(type) ? p.design_premium * cap[4 * i + DESIGN] : 0);
   const relational = type === 'network' ? 1 + p.relational_premium : 1;
   return p.base_price * value * relational * (1 - world.env.pricePressure) * world.env.exchangeRate;
 }
 
 /** Revenue per unit sold through the supplier's own channels (domestic and extra sectors). */
 export function ownChannelPrice(s: Supplier, world: World): number {
+  return ownChannelPriceAt(s.cap, s.coverage, 0, world);
+}
+
+/** ownChannelPrice for supplier row i of the cap and coverage columns (or i = 0 of one supplier's own four). */
+function ownChannelPriceAt(
+  cap: Float64Array,
+  coverage: Float64Array,
+  i: number,
+  world: World,
+): number {
   const { model: m, environment } = world.scenario;
   const p = m.prices;
   const retention = ipRetention(environment, m);
   const unbranded =
-    1 + p.product_premium * s.cap[PRODUCT] + p.design_premium * s.cap[DESIGN] * retention;
-  const brand = p.brand_premium * effectiveMarketing(s) * retention * ownBrandFraction(s, m);
+    1 +
+    p.product_premium * cap[4 * i + PRODUCT] +
+    p.design_premium * cap[4 * i + DESIGN] * retention;
+  const marketing = effectiveMarketingAt(cap, coverage, i);
+  const brand = p.brand_premium * marketing * retention * ownBrandFractionOf(marketing, m);
   return p.base_price * environment.domestic_market.price * (unbranded + brand);
 }
 
 /** `costLevel`: the environment's input-cost level this step (1 at the start). */
 export function unitCost(s: Supplier, m: ModelParams, costLevel: number): number {
-  return m.prices.unit_cost * costLevel * (1 - m.prices.process_cost_saving * s.cap[PROCESS]);
+  return unitCostAt(s.cap, 0, m, costLevel);
+}
+
+/** unitCost for supplier row i of the cap column (or i = 0 of one supplier's own four). */
+export function unitCostAt(
+  cap: Float64Array,
+  i: number,
+  m: ModelParams,
+  costLevel: number,
+): number {
+  return m.prices.unit_cost * costLevel * (1 - m.prices.process_cost_saving * cap[4 * i + PROCESS]);
 }
 
 export function settlePricesAndMargins(world: World): void {
@@ -95,11 +135,11 @@ export function settlePricesAndMarginsBody(world: World): SupplierBody {
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  return (s, i) => {
-    const variableCost = unitCost(s, m, world.env.costLevel);
+  return (_s, i) => {
+    const variableCost = unitCostAt(S.cap, i, m, world.env.costLevel);
     let revenue = 0;
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
-      const price = (R.price[k] = exportPriceAt(world, s, k));
+      const price = (R.price[k] = exportPriceAt(world, S.cap, i, k));
       const volume = R.volume[k];
       revenue += price * volume;
       // Spell records for relationships.csv (the markup over the variable unit cost).
@@ -111,14 +151,14 @@ export function settlePricesAndMarginsBody(world: World): SupplierBody {
     }
     S.exportRevenue[i] = revenue;
     const own = S.domesticVolume[i] + S.sectorVolume[i];
-    S.domesticPrice[i] = ownChannelPrice(s, world);
+    S.domesticPrice[i] = ownChannelPriceAt(S.cap, S.coverage, i, world);
     revenue += S.domesticPrice[i] * own;
     const cost = variableCost * (S.exportVolume[i] + own) + m.prices.fixed_cost * S.size[i];
     const profit = revenue - cost;
     S.revenue[i] = revenue;
     S.profit[i] = profit - Math.max(0, profit) * m.prices.tax_rate;
     // Below a millionth of capacity in revenue a margin is noise (and can overflow), so it is undefined.
-    s.margin = revenue > 1e-6 * S.size[i] ? profit / revenue : null;
+    S.margin[i] = revenue > 1e-6 * S.size[i] ? profit / revenue : NaN; // NaN: no margin
     S.cash[i] += S.profit[i];
   };
 }

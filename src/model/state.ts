@@ -352,6 +352,8 @@ export const SUPPLIER_COLUMNS = {
   investment: 'f64',
   investmentByFunction: 'f64x4',
   domesticPrice: 'f64',
+  /** Profit margin this step, profit / revenue; NaN when undefined (no revenue to speak of). */
+  margin: 'f64',
 
   // Derived dependence measures of the current step.
   topBuyerShare: 'f64',
@@ -414,7 +416,6 @@ export class Supplier {
   /** Lead firms its initial customers come from, and partners it may tie to (shared per group). */
   readonly initialBuyerPool: Buyer[];
   readonly partnerPool: Partner[];
-  margin: number | null = null;
   stepOdm: number | null = null;
   stepObm: number | null = null;
   // Records for the outputs; no submodel reads these (the observation of flow means reads
@@ -450,6 +451,7 @@ export class Supplier {
     this.initialBuyerPool = pools.buyers;
     this.partnerPool = pools.partners;
     this.bindViews();
+    this.margin = null;
   }
 
   /** Point the four-element views at the current column arrays (after the table grew). */
@@ -477,6 +479,15 @@ export class Supplier {
   /** How many relationships the supplier has. */
   get relationshipCount(): number {
     return this.c.relCount[this.ix];
+  }
+
+  /** Profit margin this step (null when undefined; NaN in the column). */
+  get margin(): number | null {
+    const v = this.c.margin[this.ix];
+    return Number.isNaN(v) ? null : v;
+  }
+  set margin(v: number | null) {
+    this.c.margin[this.ix] = v === null ? NaN : v;
   }
 
   get active(): boolean {
