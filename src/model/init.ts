@@ -23,6 +23,7 @@ import {
   type Partner,
   type RelationshipStore,
   type RelationshipTable,
+  type SupplierIntent,
   type World,
 } from './state.js';
 
@@ -137,7 +138,6 @@ export function createSupplier(
 ): Supplier {
   const m = world.scenario.model;
   const pools = poolsFor(world, config);
-  const splitTotal = FUNCTIONS.reduce((sum, f) => sum + config.intent.split[f], 0);
   const rdStock = rdStockFor(
     config.absorptive_capacity,
     m.learning.absorptive_floor,
@@ -159,13 +159,7 @@ export function createSupplier(
     ix,
     group,
     world.step,
-    {
-      reinvest: config.intent.reinvest,
-      // Validation refuses all-zero weights (checkConsistency), so the total is positive.
-      split: FUNCTIONS.map((f) => config.intent.split[f] / splitTotal),
-      networkTies: config.intent.network_ties,
-      diversify: config.intent.diversify,
-    },
+    intentFor(world, config),
     pools,
     world.relationships,
   );
@@ -188,6 +182,31 @@ const poolCache = new WeakMap<
   World,
   Map<SupplierGroupConfig, { buyers: Buyer[]; partners: Partner[] }>
 >();
+
+const intentCache = new WeakMap<World, Map<SupplierGroupConfig, SupplierIntent>>();
+
+/**
+ * A supplier group's intent, made once per group and run and shared by its suppliers (frozen:
+ * it is the group's, so one supplier's cannot change without the others'). A few objects in
+ * cache instead of one per supplier scattered over the heap, and ~100 bytes less per supplier.
+ */
+function intentFor(world: World, config: SupplierGroupConfig): SupplierIntent {
+  let byGroup = intentCache.get(world);
+  if (!byGroup) intentCache.set(world, (byGroup = new Map()));
+  let intent = byGroup.get(config);
+  if (!intent) {
+    const splitTotal = FUNCTIONS.reduce((sum, f) => sum + config.intent.split[f], 0);
+    intent = Object.freeze({
+      reinvest: config.intent.reinvest,
+      // Validation refuses all-zero weights (checkConsistency), so the total is positive.
+      split: Object.freeze(FUNCTIONS.map((f) => config.intent.split[f] / splitTotal)),
+      networkTies: config.intent.network_ties,
+      diversify: config.intent.diversify,
+    });
+    byGroup.set(config, intent);
+  }
+  return intent;
+}
 
 /** The buyers and partners a supplier group may deal with, computed once per group and run. */
 function poolsFor(

@@ -54,7 +54,15 @@ export function ownBrandFractionOf(marketing: number, m: ModelParams): number {
 
 /** How attractive a supplier's own products are to domestic customers. */
 export function domesticAppeal(s: Supplier): number {
-  return 0.25 + 0.25 * (s.cap[PRODUCT] + s.cap[DESIGN] + effectiveMarketing(s));
+  return domesticAppealAt(s.cap, s.coverage, 0);
+}
+
+/** domesticAppeal for supplier row i of the cap and coverage columns (or i = 0 of one supplier's own four). */
+function domesticAppealAt(cap: Float64Array, coverage: Float64Array, i: number): number {
+  return (
+    0.25 +
+    0.25 * (cap[4 * i + PRODUCT] + cap[4 * i + DESIGN] + effectiveMarketingAt(cap, coverage, i))
+  );
 }
 
 export function allocationScore(r: Relationship, world: World): number {
@@ -213,41 +221,49 @@ export function allocateOrders(world: World): void {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
   let offeredAppeal = 0;
-  eachActiveSupplier(world, (s, i) => {
-    offeredAppeal += (S.size[i] - S.exportVolume[i]) * domesticAppeal(s);
+  eachActiveSupplier(world, (_s, i) => {
+    offeredAppeal += (S.size[i] - S.exportVolume[i]) * domesticAppealAt(S.cap, S.coverage, i);
   });
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
   eachActiveSupplier(world, (s, i) => {
     const spare = S.size[i] - S.exportVolume[i];
-    S.domesticVolume[i] = Math.min(spare, spare * domesticAppeal(s) * domesticPerAppeal);
+    const appeal = domesticAppealAt(S.cap, S.coverage, i);
+    S.domesticVolume[i] = Math.min(spare, spare * appeal * domesticPerAppeal);
     S.sectorVolume[i] = Math.min(
       spare - S.domesticVolume[i],
       (s.sectors.length - 1) * m.sectors.market_size * S.size[i],
     );
     const ownChannels = S.domesticVolume[i] + S.sectorVolume[i];
-    S.ownBrandVolume[i] = ownChannels * ownBrandFraction(s, m);
+    S.ownBrandVolume[i] =
+      ownChannels * ownBrandFractionOf(effectiveMarketingAt(S.cap, S.coverage, i), m);
     let ownDesign = ownChannels;
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
       if (carriesSupplierDesign(RELATIONSHIP_TYPES[R.type[k]])) ownDesign += R.volume[k];
     S.ownDesignVolume[i] = ownDesign;
-    recordDependence(world, s);
+    recordDependenceAt(world, i);
   });
 }
 
 /** Sales shares by customer: each lead firm, plus the own channels counted as one. */
 export function recordDependence(world: World, s: Supplier): void {
+  recordDependenceAt(world, s.ix);
+}
+
+/** recordDependence for supplier row `i`. */
+function recordDependenceAt(world: World, i: number): void {
+  const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  const total = s.exportVolume + s.domesticVolume + s.sectorVolume;
+  const total = S.exportVolume[i] + S.domesticVolume[i] + S.sectorVolume[i];
   let top = 0;
   let hhi = 0;
-  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
+  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
     const share = (R.salesShare[k] = total > 0 ? R.volume[k] / total : 0);
     if (share > top) top = share;
     hhi += share * share;
   }
-  const own = total > 0 ? (s.domesticVolume + s.sectorVolume) / total : 0;
-  s.topBuyerShare = top;
-  s.buyerHhi = hhi + own * own;
-  if (s.exportVolume > 0) s.leadFirmSteps++;
+  const own = total > 0 ? (S.domesticVolume[i] + S.sectorVolume[i]) / total : 0;
+  S.topBuyerShare[i] = top;
+  S.buyerHhi[i] = hhi + own * own;
+  if (S.exportVolume[i] > 0) S.leadFirmSteps[i]++;
 }

@@ -391,11 +391,13 @@ export const SUPPLIER_COLUMNS = {
 export type SupplierTable = Table<typeof SUPPLIER_COLUMNS, SupplierIx>;
 export type SupplierColumns = Columns<typeof SUPPLIER_COLUMNS>;
 
+/** A supplier's strategic intent (its group's, shared by the group's suppliers: init.ts). */
 export interface SupplierIntent {
-  reinvest: number;
-  split: number[];
-  networkTies: number;
-  diversify: number;
+  readonly reinvest: number;
+  /** Intended investment shares by function, summing to 1. */
+  readonly split: readonly number[];
+  readonly networkTies: number;
+  readonly diversify: number;
 }
 
 /**

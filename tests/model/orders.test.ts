@@ -122,7 +122,7 @@ describe('lead-firm orders (process 1)', () => {
           world.suppliers.forEach((s, i) => {
             s.size = supplierSpecs[i].size;
             s.domesticReserve = supplierSpecs[i].reserve;
-            s.intent.diversify = supplierSpecs[i].diversify;
+            s.intent = { ...s.intent, diversify: supplierSpecs[i].diversify };
             setCaps(s, [supplierSpecs[i].q, supplierSpecs[i].q, 0.5, 0.5]);
           });
           world.env.domesticDemand = domestic * n;
