@@ -57,10 +57,3 @@ export function unlink(heads: ListHeads, links: ListLinks, owner: number, m: num
   links.next[m] = NONE;
   links.prev[m] = NONE;
 }
-
-/** The member rows of owner row `owner`'s list, in order (a copy: for code off the hot paths and for tests). */
-export function members(heads: ListHeads, links: ListLinks, owner: number): number[] {
-  const out: number[] = [];
-  for (let k = heads.first[owner]; k !== NONE; k = links.next[k]) out.push(k);
-  return out;
-}

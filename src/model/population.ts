@@ -7,15 +7,14 @@
 import { eachActiveSupplier } from '../engine/kernel.js';
 import { createSupplier } from './init.js';
 import { dissolveAllTies } from './networks.js';
-import { endRelationship, relationshipRowsOfSupplier } from './relationships.js';
+import { endAllRelationships } from './relationships.js';
 import type { Supplier, SupplierExitCause, World } from './state.js';
 
 export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause): void {
   s.active = false;
   s.exitStep = world.step;
   s.exitCause = cause;
-  for (const k of relationshipRowsOfSupplier(world, s.ix))
-    endRelationship(world, world.relationships.byRow[k], 'supplier_exit');
+  endAllRelationships(world, s, 'supplier_exit');
   dissolveAllTies(world, s);
   world.counters.exits++;
 }

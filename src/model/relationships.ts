@@ -5,8 +5,8 @@
  * `for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])` for supplier row i,
  * `for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k])` for a buyer.
  */
-import { NONE, type SupplierIx } from '../engine/columns.js';
-import { append, members, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
+import { NONE } from '../engine/columns.js';
+import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { initialType } from './governance.js';
 import {
   Relationship,
@@ -73,14 +73,15 @@ export function isRelated(world: World, s: Supplier, b: Buyer): boolean {
   return false;
 }
 
-/**
- * The relationship rows of supplier row `i`, in list order: a copy, for a loop whose body may
- * end or form relationships of the same supplier and must not see the change (as a loop over a
- * copy of an array would not).
- */
-export function relationshipRowsOfSupplier(world: World, i: SupplierIx): number[] {
-  const [heads, links] = lists(world);
-  return members(heads, links, i);
+/** End all of supplier `s`'s relationships with `cause`, in list order (it exits). */
+export function endAllRelationships(world: World, s: Supplier, cause: RelationshipEndCause): void {
+  const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
+  // Ending relationship k takes it out of the list: read its next first.
+  for (let k = S.relFirst[s.ix], next; k !== NONE; k = next) {
+    next = R.nextOfSupplier[k];
+    endRelationship(world, world.relationships.byRow[k], cause);
+  }
 }
 
 /** The suppliers' and the buyers' list heads and the relationships' links, over the current column arrays. */

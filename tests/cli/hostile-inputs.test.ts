@@ -20,20 +20,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { gvcInProcess } from '../report/cli.js';
+import { TINY_WORLD, tempRoot } from './fixtures.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gvc-hostile-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const WORLD = `time: {steps: 2}
-suppliers:
-  sme: {count: 3}
-buyers:
-  us: {count: 1}
-`;
+const root = tempRoot('hostile');
+const WORLD = TINY_WORLD;
 const SWEEP = `${WORLD}sweep:
   design: grid
   replications: 1

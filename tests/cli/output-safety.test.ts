@@ -10,25 +10,17 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { gvcInProcess } from '../report/cli.js';
 import { STAGING_MARKER } from '../../src/io/staging.js';
+import { TINY_WORLD, tempRoot } from './fixtures.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gvc.js');
-const root = mkdtempSync(join(tmpdir(), 'gvc-safety-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const WORLD = `time: {steps: 2}
-suppliers:
-  sme: {count: 3}
-buyers:
-  us: {count: 1}
-`;
+const root = tempRoot('safety');
+const WORLD = TINY_WORLD;
 const RUN_MANIFEST = JSON.stringify({ program: 'gvc-abm', scenario_name: 'x', parameters: {} });
 
 function write(path: string, text: string): string {

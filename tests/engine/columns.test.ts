@@ -6,9 +6,43 @@ import { createWorld } from '../../src/model/init.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { applyParams } from '../../src/scenario/resolve.js';
 import { RELATIONSHIP_TYPES } from '../../src/scenario/parameters.js';
-import { RELATIONSHIP_END_CAUSES, typeCode, type World } from '../../src/model/state.js';
+import {
+  RELATIONSHIP_END_CAUSES,
+  typeCode,
+  type Relationship,
+  type World,
+} from '../../src/model/state.js';
 
 const SPEC = { x: 'f64', block: 'f64x4', n: 'i32', flag: 'u8' } as const;
+
+/**
+ * Checks collected rather than asserted one by one (tens of thousands in a run): `check` keeps
+ * the first 20 failures in `problems`, which the test then expects to be empty.
+ */
+function problemLog() {
+  const problems: string[] = [];
+  const check = (ok: boolean, what: () => string) => {
+    if (!ok && problems.length < 20) problems.push(what());
+  };
+  return { problems, check };
+}
+
+/**
+ * Step t as the engine takes it (simulation.ts), without observing: the stages, then the rows
+ * of the spells that ended given back. Returns those spells.
+ */
+function stepAsEngine(
+  world: World,
+  schedule: readonly ((world: World) => void)[],
+  t: number,
+): Relationship[] {
+  world.step = t;
+  for (const run of schedule) run(world);
+  const ended = world.endedSpells.slice();
+  for (const r of ended) world.relationshipTable.release(r.ix);
+  world.endedSpells.length = 0;
+  return ended;
+}
 
 describe('Table: growable column table', () => {
   it('keeps the values of every row when it grows past its capacity', () => {
@@ -123,23 +157,14 @@ describe('the relationship table over a run with churn', () => {
         listed(side, o).map((k) => world.relationships.byRow[k]),
       );
     let before = { supplier: spellsOf('supplier'), buyer: spellsOf('buyer') };
-    const problems: string[] = [];
-    const check = (ok: boolean, what: () => string) => {
-      if (!ok && problems.length < 20) problems.push(what());
-    };
+    const { problems, check } = problemLog();
     const causes = new Set<string>();
     let formed = 0;
     let reused = 0;
     const everUsed = new Set(before.supplier.flat().map((r) => r.ix));
     const schedule = stages(SCHEDULE);
     for (let t = 1; t <= scenario.time.steps; t++) {
-      world.step = t;
-      for (const run of schedule) run(world);
-      for (const r of world.endedSpells) {
-        causes.add(r.endCause ?? 'none');
-        world.relationshipTable.release(r.ix);
-      }
-      world.endedSpells.length = 0;
+      for (const r of stepAsEngine(world, schedule, t)) causes.add(r.endCause ?? 'none');
       const now = { supplier: spellsOf('supplier'), buyer: spellsOf('buyer') };
       for (const side of ['supplier', 'buyer'] as const) {
         const rowsSeen = new Set<number>();
@@ -238,17 +263,10 @@ describe('the tie table over a run with churn', () => {
     let dissolved = 0;
     let reused = 0;
     let exitedWithTies = 0;
-    // Collected rather than asserted one by one (tens of thousands of checks).
-    const problems: string[] = [];
-    const check = (ok: boolean, what: () => string) => {
-      if (!ok && problems.length < 20) problems.push(what());
-    };
+    const { problems, check } = problemLog();
     const schedule = stages(SCHEDULE);
     for (let t = 1; t <= scenario.time.steps; t++) {
-      world.step = t;
-      for (const run of schedule) run(world);
-      for (const r of world.endedSpells) world.relationshipTable.release(r.ix);
-      world.endedSpells.length = 0;
+      stepAsEngine(world, schedule, t);
       const now = world.suppliers.map((_, i) => listed(world, i));
       const live = new Set<number>();
       for (let i = 0; i < world.suppliers.length; i++) {
