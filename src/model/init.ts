@@ -23,6 +23,7 @@ import {
   type Partner,
   type RelationshipStore,
   type RelationshipTable,
+  type SupplierGroup,
   type SupplierIntent,
   type World,
 } from './state.js';
@@ -43,6 +44,7 @@ export function createWorld(scenario: Scenario): World {
     dt: 1 / scenario.time.steps_per_year,
     step: 0,
     suppliers: [],
+    supplierGroups: [],
     supplierTable: new Table(
       SUPPLIER_COLUMNS,
       Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
@@ -69,14 +71,17 @@ export function createWorld(scenario: Scenario): World {
     nextSupplierId: 0,
     endedSpells: [],
   };
-  for (const [group, config] of Object.entries(scenario.suppliers)) {
-    for (let i = 0; i < config.count; i++) {
-      const s = createSupplier(world, group, config, streams.init);
+  world.supplierGroups = Object.entries(scenario.suppliers).map(([name, config]) =>
+    supplierGroup(world, name, config),
+  );
+  world.supplierGroups.forEach((group, code) => {
+    for (let i = 0; i < group.config.count; i++) {
+      const s = createSupplier(world, code, streams.init);
       world.suppliers.push(s);
-      assignInitialBuyers(world, s, config.initial_buyers, streams.init);
+      assignInitialBuyers(world, s, group.config.initial_buyers, streams.init);
       formInitialTies(world, s, streams.init);
     }
-  }
+  });
   world.env.initialCapacity = world.suppliers.reduce((sum, s) => sum + s.size, 0);
   const environment = scenario.environment;
   world.env.pricePressure = Math.min(
@@ -130,14 +135,14 @@ export function rdStockFor(target: number, floor: number, halfStock: number): nu
   return (halfStock * x) / (1 - x);
 }
 
-export function createSupplier(
-  world: World,
-  group: string,
-  config: SupplierGroupConfig,
-  rng: Rng,
-): Supplier {
+/**
+ * A new supplier of group `world.supplierGroups[groupCode]`, created at the current step, with
+ * its row of the supplier table filled; draws its size and capabilities from `rng`. The caller
+ * adds it to world.suppliers.
+ */
+export function createSupplier(world: World, groupCode: number, rng: Rng): Supplier {
+  const config = world.supplierGroups[groupCode].config;
   const m = world.scenario.model;
-  const pools = poolsFor(world, config);
   const rdStock = rdStockFor(
     config.absorptive_capacity,
     m.learning.absorptive_floor,
@@ -157,10 +162,9 @@ export function createSupplier(
   const s = new Supplier(
     table,
     ix,
-    group,
+    world.supplierGroups,
+    groupCode,
     world.step,
-    intentFor(world, config),
-    pools,
     world.relationships,
   );
   s.active = true;
@@ -178,54 +182,30 @@ export function createSupplier(
   return s;
 }
 
-const poolCache = new WeakMap<
-  World,
-  Map<SupplierGroupConfig, { buyers: Buyer[]; partners: Partner[] }>
->();
-
-const intentCache = new WeakMap<World, Map<SupplierGroupConfig, SupplierIntent>>();
-
 /**
- * A supplier group's intent, made once per group and run and shared by its suppliers (frozen:
- * it is the group's, so one supplier's cannot change without the others'). A few objects in
- * cache instead of one per supplier scattered over the heap, and ~100 bytes less per supplier.
+ * A supplier group as the model uses it, made once per run: its intent (frozen, shared by its
+ * suppliers, so one supplier's cannot change without the others'; a few objects in cache
+ * instead of one per supplier scattered over the heap) and the buyers and partners it may deal
+ * with.
  */
-function intentFor(world: World, config: SupplierGroupConfig): SupplierIntent {
-  let byGroup = intentCache.get(world);
-  if (!byGroup) intentCache.set(world, (byGroup = new Map()));
-  let intent = byGroup.get(config);
-  if (!intent) {
-    const splitTotal = FUNCTIONS.reduce((sum, f) => sum + config.intent.split[f], 0);
-    intent = Object.freeze({
-      reinvest: config.intent.reinvest,
-      // Validation refuses all-zero weights (checkConsistency), so the total is positive.
-      split: Object.freeze(FUNCTIONS.map((f) => config.intent.split[f] / splitTotal)),
-      networkTies: config.intent.network_ties,
-      diversify: config.intent.diversify,
-    });
-    byGroup.set(config, intent);
-  }
-  return intent;
-}
-
-/** The buyers and partners a supplier group may deal with, computed once per group and run. */
-function poolsFor(
-  world: World,
-  config: SupplierGroupConfig,
-): { buyers: Buyer[]; partners: Partner[] } {
-  let byGroup = poolCache.get(world);
-  if (!byGroup) poolCache.set(world, (byGroup = new Map()));
-  let pools = byGroup.get(config);
-  if (!pools) {
-    const bg = new Set(config.buyer_groups);
-    const pg = new Set(config.partner_groups);
-    pools = {
-      buyers: bg.size > 0 ? world.buyers.filter((b) => bg.has(b.group)) : world.buyers,
-      partners: pg.size > 0 ? world.partners.filter((p) => pg.has(p.group)) : world.partners,
-    };
-    byGroup.set(config, pools);
-  }
-  return pools;
+function supplierGroup(world: World, name: string, config: SupplierGroupConfig): SupplierGroup {
+  const splitTotal = FUNCTIONS.reduce((sum, f) => sum + config.intent.split[f], 0);
+  const intent: SupplierIntent = Object.freeze({
+    reinvest: config.intent.reinvest,
+    // Validation refuses all-zero weights (checkConsistency), so the total is positive.
+    split: Object.freeze(FUNCTIONS.map((f) => config.intent.split[f] / splitTotal)),
+    networkTies: config.intent.network_ties,
+    diversify: config.intent.diversify,
+  });
+  const bg = new Set(config.buyer_groups);
+  const pg = new Set(config.partner_groups);
+  return Object.freeze({
+    name,
+    config,
+    intent,
+    buyerPool: bg.size > 0 ? world.buyers.filter((b) => bg.has(b.group)) : world.buyers,
+    partnerPool: pg.size > 0 ? world.partners.filter((p) => pg.has(p.group)) : world.partners,
+  });
 }
 
 /**

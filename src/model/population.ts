@@ -32,16 +32,15 @@ export function exitLossMakers(world: World): void {
 export function enterSuppliers(world: World): void {
   const rate = world.scenario.model.entry.rate;
   if (rate <= 0) return;
-  const groups = Object.entries(world.scenario.suppliers);
-  if (groups.length === 0) return;
-  const [group, config] = groups[0];
+  // Entrants are drawn like the first supplier group (groupCode 0).
+  if (world.supplierGroups.length === 0) return;
   let active = 0;
   eachActiveSupplier(world, () => active++);
   const expected = rate * world.dt * active;
   const rng = world.streams.entry;
   const n = Math.floor(expected) + (rng() < expected - Math.floor(expected) ? 1 : 0);
   for (let i = 0; i < n; i++) {
-    world.suppliers.push(createSupplier(world, group, config, rng));
+    world.suppliers.push(createSupplier(world, 0, rng));
     world.counters.entries++;
   }
 }

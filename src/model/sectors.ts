@@ -26,10 +26,14 @@ export function enterSectors(world: World): void {
       const sector = world.partners[T.partner[k]].sector;
       if (s.sectors.includes(sector)) continue;
       const rate = m.sectors.entry_rate * T.trust[k] * environment.institutions * readiness;
-      if (rng() < stepProbability(rate, world.dt)) {
-        s.sectors.push(sector);
-        world.counters.chainUpgrades++;
-      }
+      if (rng() < stepProbability(rate, world.dt)) enterSector(world, s, sector);
     }
   });
+}
+
+/** Supplier `s` enters sector `sector` (a sector id): its list of sectors and their count grow. */
+export function enterSector(world: World, s: Supplier, sector: number): void {
+  s.sectors.push(sector);
+  world.supplierTable.cols.sectorCount[s.ix]++;
+  world.counters.chainUpgrades++;
 }

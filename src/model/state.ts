@@ -15,7 +15,7 @@
  * loop by row, `i` is a supplier's row and `k` a relationship's (or a tie's), and `S`, `R`, `B`
  * and `T` are the columns of the supplier, relationship, buyer and tie tables.
  */
-import type { BuyerGroupConfig, Scenario } from '../scenario/types.js';
+import type { BuyerGroupConfig, Scenario, SupplierGroupConfig } from '../scenario/types.js';
 import {
   FUNCTIONS,
   RELATIONSHIP_TYPES,
@@ -313,6 +313,14 @@ export type TieColumns = Columns<typeof TIE_COLUMNS>;
  */
 export const SUPPLIER_COLUMNS = {
   active: 'u8',
+  /** The supplier's group, as its position in world.supplierGroups (which holds its intent). */
+  groupCode: 'i32',
+  /** Step at which the supplier was created (0 for the initial population). */
+  entryStep: 'i32',
+  /** Step at which it exited; -1 while active (Supplier.exitStep reads null). */
+  exitStep: 'i32',
+  /** Number of sectors it operates in (its home sector and those entered: Supplier.sectors). */
+  sectorCount: 'i32',
   /** Capabilities in [0,1] by function. */
   cap: 'f64x4',
   /** Capability a partner performs for the supplier, by function (e.g. a sales agent's marketing). */
@@ -391,13 +399,27 @@ export const SUPPLIER_COLUMNS = {
 export type SupplierTable = Table<typeof SUPPLIER_COLUMNS, SupplierIx>;
 export type SupplierColumns = Columns<typeof SUPPLIER_COLUMNS>;
 
-/** A supplier's strategic intent (its group's, shared by the group's suppliers: init.ts). */
+/** A supplier's strategic intent (its group's, shared by the group's suppliers). */
 export interface SupplierIntent {
   readonly reinvest: number;
   /** Intended investment shares by function, summing to 1. */
   readonly split: readonly number[];
   readonly networkTies: number;
   readonly diversify: number;
+}
+
+/**
+ * A supplier group of the scenario as the model uses it, made once per run (init.ts): what its
+ * suppliers share. A supplier's row holds the group's position in world.supplierGroups
+ * (`groupCode`), so a loop by row reaches the intent without loading the supplier's object.
+ */
+export interface SupplierGroup {
+  readonly name: string;
+  readonly config: SupplierGroupConfig;
+  readonly intent: SupplierIntent;
+  /** Lead firms its suppliers' initial customers come from, and partners they may tie to. */
+  readonly buyerPool: readonly Buyer[];
+  readonly partnerPool: readonly Partner[];
 }
 
 /**
@@ -410,50 +432,84 @@ export class Supplier {
   /** The supplier's row in world.supplierTable (equal to id). */
   readonly ix: SupplierIx;
   readonly id: number;
-  readonly group: string;
-  readonly entryStep: number;
-  intent: SupplierIntent;
-  /** Sector ids the supplier operates in; the first is its home sector. */
-  sectors: number[] = [0];
-  /** Lead firms its initial customers come from, and partners it may tie to (shared per group). */
-  readonly initialBuyerPool: Buyer[];
-  readonly partnerPool: Partner[];
+  /**
+   * Sector ids the supplier operates in; the first is its home sector. Add one with
+   * enterSector (sectors.ts), which keeps the sectorCount column in step.
+   */
+  readonly sectors: number[] = [0];
   stepOdm: number | null = null;
   stepObm: number | null = null;
-  // Records for the outputs; no submodel reads these (the observation of flow means reads
-  // exitStep, to count a firm that exits at the end of a step in that step's flows).
-  /** Step at which the supplier exited (null while active). */
-  exitStep: number | null = null;
+  // A record for the outputs; no submodel reads it.
   /** Why it exited (null while active); see SUPPLIER_EXIT_CAUSES. */
   exitCause: SupplierExitCause | null = null;
 
   private readonly c: SupplierColumns;
+  private readonly groups: readonly SupplierGroup[];
   private readonly rels: RelationshipStore;
   cap!: Float64Array;
   coverage!: Float64Array;
   investmentByFunction!: Float64Array;
   initialCap!: Float64Array;
 
+  /**
+   * The supplier at row `ix` of `table`, of group `groups[groupCode]`, created at `entryStep`.
+   * Sets the row's group, entry step, exit step (-1), sector count (1) and margin (none).
+   */
   constructor(
     table: SupplierTable,
     ix: SupplierIx,
-    group: string,
+    groups: readonly SupplierGroup[],
+    groupCode: number,
     entryStep: number,
-    intent: SupplierIntent,
-    pools: { buyers: Buyer[]; partners: Partner[] },
     rels: RelationshipStore,
   ) {
     this.c = table.cols;
+    this.groups = groups;
     this.rels = rels;
     this.ix = ix;
     this.id = ix;
-    this.group = group;
-    this.entryStep = entryStep;
-    this.intent = intent;
-    this.initialBuyerPool = pools.buyers;
-    this.partnerPool = pools.partners;
     this.bindViews();
+    this.c.groupCode[ix] = groupCode;
+    this.c.entryStep[ix] = entryStep;
+    this.c.exitStep[ix] = -1;
+    this.c.sectorCount[ix] = 1;
     this.margin = null;
+  }
+
+  /** The supplier's group (world.supplierGroups[groupCode]). */
+  get supplierGroup(): SupplierGroup {
+    return this.groups[this.c.groupCode[this.ix]];
+  }
+  /** The name of its group in the scenario. */
+  get group(): string {
+    return this.supplierGroup.name;
+  }
+  /** Its strategic intent: its group's. */
+  get intent(): SupplierIntent {
+    return this.supplierGroup.intent;
+  }
+  /** Lead firms its initial customers come from (its group's). */
+  get initialBuyerPool(): readonly Buyer[] {
+    return this.supplierGroup.buyerPool;
+  }
+  /** Partners it may tie to (its group's). */
+  get partnerPool(): readonly Partner[] {
+    return this.supplierGroup.partnerPool;
+  }
+  get entryStep(): number {
+    return this.c.entryStep[this.ix];
+  }
+  /**
+   * Step at which the supplier exited (null while active). A record for the outputs; the
+   * observation of flow means reads it, to count a firm that exits at the end of a step in
+   * that step's flows.
+   */
+  get exitStep(): number | null {
+    const v = this.c.exitStep[this.ix];
+    return v < 0 ? null : v;
+  }
+  set exitStep(v: number | null) {
+    this.c.exitStep[this.ix] = v === null ? -1 : v;
   }
 
   /** Point the four-element views at the current column arrays (after the table grew). */
@@ -779,6 +835,8 @@ export interface World {
   dt: number;
   step: number;
   suppliers: Supplier[];
+  /** The scenario's supplier groups, in file order (a supplier's groupCode is a position here). */
+  supplierGroups: SupplierGroup[];
   /** The suppliers' numeric fields, one row per entry of `suppliers`. */
   supplierTable: SupplierTable;
   /** The relationships' numeric fields, one row per live (or ended, not yet written) spell. */

@@ -31,8 +31,7 @@ describe('eachActiveSupplier: the loop of the per-supplier submodels', () => {
       // Deactivates supplier 1 before it is reached, and supplier 2 once it has been visited.
       if (s.id === 0) w.suppliers[1].active = false;
       s.active = s.id !== 2;
-      if (s.id === 2)
-        w.suppliers.push(createSupplier(w, 's', w.scenario.suppliers.s, w.streams.init));
+      if (s.id === 2) w.suppliers.push(createSupplier(w, 0, w.streams.init));
     });
     expect(seen).toEqual([0, 2, 3]);
   });

@@ -7,7 +7,14 @@ import { stringify } from 'yaml';
 import { createWorld } from '../../src/model/init.js';
 import { formTie } from '../../src/model/networks.js';
 import { linkSupplierToBuyer } from '../../src/model/relationships.js';
-import type { Buyer, Partner, Relationship, Supplier, World } from '../../src/model/state.js';
+import type {
+  Buyer,
+  Partner,
+  Relationship,
+  Supplier,
+  SupplierIntent,
+  World,
+} from '../../src/model/state.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -101,6 +108,17 @@ export function tinyWorld(o: TinyOptions = {}): World {
 /** Set all four capabilities [process, product, design, marketing]. */
 export function setCaps(s: Supplier, caps: readonly number[]): void {
   for (let f = 0; f < 4; f++) s.cap[f] = caps[f];
+}
+
+/**
+ * Give supplier `s` an intent of its own (its group's with `changes`): a copy of its group is
+ * added to world.supplierGroups and the supplier's row points at it, as a supplier of a
+ * group of its own would.
+ */
+export function setIntent(world: World, s: Supplier, changes: Partial<SupplierIntent>): void {
+  const group = s.supplierGroup;
+  world.supplierGroups.push({ ...group, intent: { ...group.intent, ...changes } });
+  world.supplierTable.cols.groupCode[s.ix] = world.supplierGroups.length - 1;
 }
 
 /** Link a supplier to a buyer through the real constructor, then force type and sales share. */

@@ -7,7 +7,7 @@ import {
   recordDependence,
 } from '../../src/model/orders.js';
 import type { Supplier, World } from '../../src/model/state.js';
-import { link, setCaps, tinyWorld } from './helpers.js';
+import { link, setCaps, setIntent, tinyWorld } from './helpers.js';
 
 const exportCapacity = (s: Supplier) => s.size * (1 - s.domesticReserve);
 const placedBy = (world: World, i: number) =>
@@ -122,7 +122,7 @@ describe('lead-firm orders (process 1)', () => {
           world.suppliers.forEach((s, i) => {
             s.size = supplierSpecs[i].size;
             s.domesticReserve = supplierSpecs[i].reserve;
-            s.intent = { ...s.intent, diversify: supplierSpecs[i].diversify };
+            setIntent(world, s, { diversify: supplierSpecs[i].diversify });
             setCaps(s, [supplierSpecs[i].q, supplierSpecs[i].q, 0.5, 0.5]);
           });
           world.env.domesticDemand = domestic * n;
