@@ -7,8 +7,8 @@ import { eachActiveSupplier } from '../engine/kernel.js';
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
-import { unitCost } from './prices.js';
-import { workVolumes } from './roles.js';
+import { unitCostAt } from './prices.js';
+import { salesAt, workVolumes, workVolumesAt, type WorkVolumes } from './roles.js';
 import { retentionColumns } from './spells.js';
 import {
   DESIGN,
@@ -19,6 +19,7 @@ import {
   ROLE_NAMES,
   typeCode,
   type Supplier,
+  type SupplierColumns,
   type World,
 } from './state.js';
 
@@ -34,17 +35,28 @@ export function isLockedIn(s: Supplier, m: ModelParams, dt: number): boolean {
 }
 
 export function lockinEligible(s: Supplier, m: ModelParams, dt: number): boolean {
-  return s.active && s.leadFirmSteps * dt >= m.lockin.min_tenure_years;
+  return lockinEligibleAt(s.columns, s.ix, m, dt);
+}
+
+/** lockinEligible for the supplier at row `i` of the supplier table's columns `S`. */
+function lockinEligibleAt(S: SupplierColumns, i: number, m: ModelParams, dt: number): boolean {
+  return S.active[i] === 1 && S.leadFirmSteps[i] * dt >= m.lockin.min_tenure_years;
 }
 
 export function isCapableProducer(s: Supplier, m: ModelParams): boolean {
-  const t = m.lockin.production_threshold;
-  return s.cap[PROCESS] > t && s.cap[PRODUCT] > t;
+  return isCapableProducerAt(s.columns, s.ix, m);
 }
 
-function ownChannelShare(s: Supplier): number | null {
-  const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
-  return sales > 0 ? (s.domesticVolume + s.sectorVolume) / sales : null;
+/** isCapableProducer for the supplier at row `i` of the supplier table's columns `S`. */
+function isCapableProducerAt(S: SupplierColumns, i: number, m: ModelParams): boolean {
+  const t = m.lockin.production_threshold;
+  return S.cap[4 * i + PROCESS] > t && S.cap[4 * i + PRODUCT] > t;
+}
+
+/** Share of this step's sales through the supplier's own channels (null without sales). */
+function ownChannelShareAt(S: SupplierColumns, i: number): number | null {
+  const sales = salesAt(S, i);
+  return sales > 0 ? (S.domesticVolume[i] + S.sectorVolume[i]) / sales : null;
 }
 
 const mean = (sum: number, n: number): number | null => (n > 0 ? sum / n : null);
@@ -90,7 +102,7 @@ interface ActiveTotals {
  */
 function activeTotals(world: World, group: string | null): ActiveTotals {
   const m = world.scenario.model;
-  let n = 0;
+  let count = 0;
   const roles = [0, 0, 0];
   const doing = [0, 0, 0];
   const cap = [0, 0, 0, 0];
@@ -112,16 +124,22 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
   const step = world.step;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  const suppliers = world.suppliers;
-  for (let i = 0; i < suppliers.length; i++) {
-    const s = suppliers[i];
-    const exitedNow = s.exitStep === step;
-    if ((S.active[i] === 0 && !exitedNow) || (group !== null && s.group !== group)) continue;
+  const groups = world.supplierGroups;
+  const work: WorkVolumes = { oem: 0, odm: 0, obm: 0 };
+  const n = world.suppliers.length;
+  for (let i = 0; i < n; i++) {
+    const exitedNow = S.exitStep[i] === step;
+    if (
+      (S.active[i] === 0 && !exitedNow) ||
+      (group !== null && groups[S.groupCode[i]].name !== group)
+    )
+      continue;
     // Flows of this step: firms present when its processes ran (at step 0 none has run).
-    if (s.entryStep < step) {
-      if (s.margin !== null) {
+    if (S.entryStep[i] < step) {
+      // The margin column is NaN when the margin is undefined (Supplier.margin reads null).
+      if (!Number.isNaN(S.margin[i])) {
         withRevenue++;
-        margin += s.margin;
+        margin += S.margin[i];
       }
       if (S.size[i] > 0) {
         investors++;
@@ -130,23 +148,23 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
       }
     }
     if (exitedNow) continue;
-    n++;
+    count++;
     roles[S.role[i]]++;
-    const work = workVolumes(s, world);
+    workVolumesAt(world, i, work);
     if (work.oem > 0) doing[0]++;
     if (work.odm > 0) doing[1]++;
     if (work.obm > 0) doing[2]++;
     for (let f = 0; f < 4; f++) cap[f] += S.cap[4 * i + f];
-    const own = ownChannelShare(s);
+    const own = ownChannelShareAt(S, i);
     if (own !== null) {
       withSales++;
       top += S.topBuyerShare[i];
       hhi += S.buyerHhi[i];
       domestic += own;
     }
-    if (lockinEligible(s, m, world.dt)) {
+    if (lockinEligibleAt(S, i, m, world.dt)) {
       eligible++;
-      if (isCapableProducer(s, m) && S.role[i] === OEM) locked++;
+      if (isCapableProducerAt(S, i, m) && S.role[i] === OEM) locked++;
     }
     degree += S.tieCount[i];
     // A type's code is its position in RELATIONSHIP_TYPES.
@@ -154,7 +172,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     relTotal += S.relCount[i];
   }
   return {
-    n,
+    n: count,
     roles,
     doing,
     cap,
@@ -178,13 +196,15 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
 /** The cumulative counters of one supplier group, from its members' records. */
 function groupCounters(world: World, group: string): World['counters'] {
   const c = { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 };
-  for (const s of world.suppliers) {
-    if (s.group !== group) continue;
-    if (!s.active) c.exits++;
-    if (s.entryStep > 0) c.entries++;
-    c.functionalUpgrades += s.functionalUpgrades;
-    c.chainUpgrades += s.sectors.length - 1;
-    c.sanctions += s.sanctionsSuffered;
+  const S = world.supplierTable.cols;
+  const groups = world.supplierGroups;
+  for (let i = 0; i < world.suppliers.length; i++) {
+    if (groups[S.groupCode[i]].name !== group) continue;
+    if (S.active[i] === 0) c.exits++;
+    if (S.entryStep[i] > 0) c.entries++;
+    c.functionalUpgrades += S.functionalUpgrades[i];
+    c.chainUpgrades += S.sectorCount[i] - 1;
+    c.sanctions += S.sanctionsSuffered[i];
   }
   return c;
 }
@@ -275,9 +295,9 @@ export function relationalMarkupPremium(world: World): number | null {
   const R = world.relationshipTable.cols;
   let sum = 0;
   let count = 0;
-  eachActiveSupplier(world, (s, i) => {
+  eachActiveSupplier(world, (_s, i) => {
     if (S.relCount[i] < 2) return;
-    const c = unitCost(s, m, world.env.costLevel);
+    const c = unitCostAt(S.cap, i, m, world.env.costLevel);
     if (c <= 0) return;
     let netV = 0;
     let netM = 0;
@@ -309,7 +329,7 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
   let main = NONE;
   for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
     if (main === NONE || R.salesShare[k] > R.salesShare[main]) main = k;
-  const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
+  const sales = salesAt(s.columns, s.ix);
   const work = s.active && sales > 0 ? workVolumes(s, world) : null;
   return {
     run_id: null,
@@ -330,13 +350,13 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     top_buyer_share: s.active ? s.topBuyerShare : null,
     buyer_hhi: s.active ? s.buyerHhi : null,
     main_buyer_governance: main !== NONE ? RELATIONSHIP_TYPES[R.type[main]] : null,
-    domestic_share: s.active ? ownChannelShare(s) : null,
+    domestic_share: s.active ? ownChannelShareAt(s.columns, s.ix) : null,
     own_brand_share: s.active && sales > 0 ? s.ownBrandVolume / sales : null,
     margin: s.active ? s.margin : null,
     cash: s.cash,
     size: s.size,
     network_degree: world.supplierTable.cols.tieCount[s.ix],
-    n_sectors: s.sectors.length,
+    n_sectors: world.supplierTable.cols.sectorCount[s.ix],
     active: s.active,
     exit_step: s.exitStep,
     exit_cause: s.exitCause,

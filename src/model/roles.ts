@@ -9,26 +9,59 @@
 import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
-import { DESIGN, OBM, ODM, OEM, typeCode, type Role, type Supplier, type World } from './state.js';
+import {
+  DESIGN,
+  OBM,
+  ODM,
+  OEM,
+  typeCode,
+  type Role,
+  type Supplier,
+  type SupplierColumns,
+  type World,
+} from './state.js';
 
 const HIERARCHY = typeCode('hierarchy');
 
+/** A supplier's sales this step by the kind of work (units/step; see workVolumes). */
+export interface WorkVolumes {
+  oem: number;
+  odm: number;
+  obm: number;
+}
+
+/** Sales this step, units/step: to lead firms, in the domestic channel and in other sectors. */
+export function salesAt(S: SupplierColumns, i: number): number {
+  return S.exportVolume[i] + S.domesticVolume[i] + S.sectorVolume[i];
+}
+
 export function isOdm(s: Supplier, m: ModelParams): boolean {
-  return s.cap[DESIGN] >= m.roles.odm_design && s.ownDesignVolume > 0;
+  return isOdmAt(s.columns, s.ix, m);
+}
+
+/** isOdm for the supplier at row `i` of the supplier table's columns `S`. */
+export function isOdmAt(S: SupplierColumns, i: number, m: ModelParams): boolean {
+  return S.cap[4 * i + DESIGN] >= m.roles.odm_design && S.ownDesignVolume[i] > 0;
 }
 
 export function isObm(s: Supplier, world: World): boolean {
-  const m = world.scenario.model;
-  const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
-  if (sales <= 0 || !canRunOwnBrand(s, world)) return false;
-  return s.ownBrandVolume / sales >= m.roles.obm_min_share;
+  return isObmAt(world, s.ix);
+}
+
+/** isObm for the supplier at row `i` of world.supplierTable. */
+export function isObmAt(world: World, i: number): boolean {
+  const S = world.supplierTable.cols;
+  const sales = salesAt(S, i);
+  if (sales <= 0 || !canRunOwnBrandAt(world, i)) return false;
+  return S.ownBrandVolume[i] / sales >= world.scenario.model.roles.obm_min_share;
 }
 
 /** Design enough for an own brand, and independent: not an affiliate selling half its output in a hierarchy. */
-function canRunOwnBrand(s: Supplier, world: World): boolean {
-  if (s.cap[DESIGN] < world.scenario.model.roles.obm_design) return false;
+function canRunOwnBrandAt(world: World, i: number): boolean {
+  const S = world.supplierTable.cols;
+  if (S.cap[4 * i + DESIGN] < world.scenario.model.roles.obm_design) return false;
   const R = world.relationshipTable.cols;
-  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
+  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
     if (R.type[k] === HIERARCHY && R.salesShare[k] >= 0.5) return false;
   return true;
 }
@@ -46,17 +79,27 @@ function canRunOwnBrand(s: Supplier, world: World): boolean {
  *   products without design capability of the supplier's own to speak of.
  * Reads this step's volumes and current capabilities, as updateRoles does.
  */
-export function workVolumes(s: Supplier, world: World): { oem: number; odm: number; obm: number } {
-  const m = world.scenario.model;
-  const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
+export function workVolumes(s: Supplier, world: World): WorkVolumes {
+  return workVolumesAt(world, s.ix, { oem: 0, odm: 0, obm: 0 });
+}
+
+/** workVolumes for the supplier at row `i`, written into `out` and returned. */
+export function workVolumesAt(world: World, i: number, out: WorkVolumes): WorkVolumes {
+  const S = world.supplierTable.cols;
+  const sales = salesAt(S, i);
   // Differences of sums: a rounding residue (relative 1e-9) is no work done.
   const residue = 1e-9 * sales;
-  const obm = s.ownBrandVolume > 0 && canRunOwnBrand(s, world) ? s.ownBrandVolume : 0;
-  let odm = s.cap[DESIGN] >= m.roles.odm_design ? s.ownDesignVolume - obm : 0;
+  const own = S.ownBrandVolume[i];
+  const obm = own > 0 && canRunOwnBrandAt(world, i) ? own : 0;
+  let odm =
+    S.cap[4 * i + DESIGN] >= world.scenario.model.roles.odm_design ? S.ownDesignVolume[i] - obm : 0;
   if (odm <= residue) odm = 0;
   let oem = sales - odm - obm;
   if (oem <= residue) oem = 0;
-  return { oem, odm, obm };
+  out.oem = oem;
+  out.odm = odm;
+  out.obm = obm;
+  return out;
 }
 
 export function roleOf(s: Supplier, world: World): Role {
@@ -70,18 +113,19 @@ export function updateRoles(world: World): void {
 /**
  * updateRoles for one supplier, with its per-step preparation done once: the body the
  * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
- * the other order-independent processes, runTiled).
+ * the other order-independent processes, runTiled). The first step of ODM and of OBM work are
+ * columns, -1 before it (the Supplier reads null).
  */
 export function updateRolesBody(world: World): SupplierBody {
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
-  return (s, i) => {
-    const odm = isOdm(s, m);
-    const obm = isObm(s, world);
+  return (_s, i) => {
+    const odm = isOdmAt(S, i, m);
+    const obm = isObmAt(world, i);
     const role = obm ? OBM : odm ? ODM : OEM;
     S.role[i] = role;
-    if (odm && s.stepOdm === null) s.stepOdm = world.step;
-    if (obm && s.stepObm === null) s.stepObm = world.step;
+    if (odm && S.stepOdm[i] < 0) S.stepOdm[i] = world.step;
+    if (obm && S.stepObm[i] < 0) S.stepObm[i] = world.step;
     if (role > S.highestRole[i]) {
       world.counters.functionalUpgrades++;
       S.functionalUpgrades[i]++;

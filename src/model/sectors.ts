@@ -9,7 +9,12 @@ import { eachActiveSupplier } from '../engine/kernel.js';
 import { DESIGN, PROCESS, PRODUCT, stepProbability, type Supplier, type World } from './state.js';
 
 export function transferableCapability(s: Supplier): number {
-  return (s.cap[PROCESS] + s.cap[PRODUCT] + s.cap[DESIGN]) / 3;
+  return transferableCapabilityAt(s.cap, 0);
+}
+
+/** transferableCapability for supplier row i of the cap column (or i = 0 of one supplier's own four). */
+export function transferableCapabilityAt(cap: Float64Array, i: number): number {
+  return (cap[4 * i + PROCESS] + cap[4 * i + PRODUCT] + cap[4 * i + DESIGN]) / 3;
 }
 
 export function enterSectors(world: World): void {
@@ -18,10 +23,12 @@ export function enterSectors(world: World): void {
   const rng = world.streams.sectors;
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  eachActiveSupplier(world, (s, i) => {
-    const x = transferableCapability(s);
-    if (x < threshold || threshold >= 1) return;
+  eachActiveSupplier(world, (_s, i) => {
+    const x = transferableCapabilityAt(S.cap, i);
+    if (x < threshold || threshold >= 1 || S.tieCount[i] === 0) return;
     const readiness = (x - threshold) / (1 - threshold);
+    // Only a supplier ready to enter and with ties loads its object (its list of sectors).
+    const s = world.suppliers[i];
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
       const sector = world.partners[T.partner[k]].sector;
       if (s.sectors.includes(sector)) continue;

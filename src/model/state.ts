@@ -373,6 +373,9 @@ export const SUPPLIER_COLUMNS = {
   /** A Role. */
   role: 'u8',
   highestRole: 'u8',
+  /** First step with ODM and with OBM work; -1 before it (Supplier.stepOdm, stepObm read null). */
+  stepOdm: 'i32',
+  stepObm: 'i32',
 
   // Records for the outputs; no submodel reads these.
   /** Capabilities by function when the supplier was created (step 0, or its entry step). */
@@ -437,8 +440,6 @@ export class Supplier {
    * enterSector (sectors.ts), which keeps the sectorCount column in step.
    */
   readonly sectors: number[] = [0];
-  stepOdm: number | null = null;
-  stepObm: number | null = null;
   // A record for the outputs; no submodel reads it.
   /** Why it exited (null while active); see SUPPLIER_EXIT_CAUSES. */
   exitCause: SupplierExitCause | null = null;
@@ -453,7 +454,8 @@ export class Supplier {
 
   /**
    * The supplier at row `ix` of `table`, of group `groups[groupCode]`, created at `entryStep`.
-   * Sets the row's group, entry step, exit step (-1), sector count (1) and margin (none).
+   * Sets the row's group, entry step, exit step (-1), sector count (1), first ODM and OBM steps
+   * (-1) and margin (none).
    */
   constructor(
     table: SupplierTable,
@@ -473,7 +475,24 @@ export class Supplier {
     this.c.entryStep[ix] = entryStep;
     this.c.exitStep[ix] = -1;
     this.c.sectorCount[ix] = 1;
+    this.c.stepOdm[ix] = -1;
+    this.c.stepObm[ix] = -1;
     this.margin = null;
+  }
+
+  /** The supplier table's columns (the supplier's fields are at row `ix`). */
+  get columns(): SupplierColumns {
+    return this.c;
+  }
+  /** First step with ODM work (null before it). */
+  get stepOdm(): number | null {
+    const v = this.c.stepOdm[this.ix];
+    return v < 0 ? null : v;
+  }
+  /** First step with OBM work (null before it). */
+  get stepObm(): number | null {
+    const v = this.c.stepObm[this.ix];
+    return v < 0 ? null : v;
   }
 
   /** The supplier's group (world.supplierGroups[groupCode]). */
