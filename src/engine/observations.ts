@@ -531,6 +531,11 @@ export type RelationshipRow = RowOf<typeof RELATIONSHIP_COLUMNS>;
 /** Where a running simulation sends what it observes; io writers and tests implement it. */
 export interface ObservationSink {
   timeseries(row: TimeseriesRow): void;
+  /**
+   * Supplier rows of one recorded step, in supplier order. A step's rows may come in several
+   * calls (simulation.ts, SUPPLIER_BATCH), all before the next step's; a sink that needs the
+   * whole step gathers them.
+   */
   suppliers(rows: SupplierRow[]): void;
   /** Spell rows (relationships.csv); a sink without it records none and the engine builds none. */
   relationships?(rows: RelationshipRow[]): void;

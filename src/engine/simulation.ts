@@ -58,7 +58,7 @@ export function simulate(
   observe();
   // The initial state is observed whenever a schedule is: step 0 is a multiple of every k
   // (a validation measure or an analysis of change since the start needs it).
-  if (agents.kind === 'every') sink.suppliers(world.suppliers.map((s) => supplierRow(s, world)));
+  if (agents.kind === 'every') recordSuppliers(world, sink);
   const steps = scenario.time.steps;
   const schedule = stages(SCHEDULE);
   for (let t = 1; t <= steps; t++) {
@@ -74,10 +74,29 @@ export function simulate(
       agents.kind === 'every'
         ? t % agents.k === 0 || t === steps
         : agents.kind === 'final' && t === steps;
-    if (due) sink.suppliers(world.suppliers.map((s) => supplierRow(s, world)));
+    if (due) recordSuppliers(world, sink);
   }
   if (relationships) relationships(activeSpells(world).map(relationshipRow));
   return world;
+}
+
+/**
+ * Supplier rows per call of sink.suppliers. A recorded step's rows are built and handed over a
+ * batch at a time, so a step of a 100,000-supplier world never holds all its rows at once (as
+ * one array they were most of the run's transient peak memory).
+ */
+export const SUPPLIER_BATCH = 4096;
+
+/** Sends the current step's supplier rows, in supplier order, in batches of SUPPLIER_BATCH. */
+function recordSuppliers(world: World, sink: ObservationSink): void {
+  const n = world.suppliers.length;
+  if (n === 0) sink.suppliers([]);
+  for (let start = 0; start < n; start += SUPPLIER_BATCH) {
+    const end = Math.min(n, start + SUPPLIER_BATCH);
+    const rows: SupplierRow[] = [];
+    for (let i = start; i < end; i++) rows.push(supplierRow(world.suppliers[i], world));
+    sink.suppliers(rows);
+  }
 }
 
 /**

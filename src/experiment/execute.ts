@@ -110,8 +110,13 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
         suppliers(batch) {
           const step = batch[0]?.step;
           if (typeof step !== 'number') return;
-          if (isDue(forMeasures, step, last))
-            supplierRows.set(step === last ? 'final' : step, batch);
+          if (isDue(forMeasures, step, last)) {
+            // A step's rows come in batches (simulation.ts SUPPLIER_BATCH): gather them.
+            const key = step === last ? 'final' : step;
+            const gathered = supplierRows.get(key);
+            if (gathered) for (const r of batch) gathered.push(r);
+            else supplierRows.set(key, batch.slice());
+          }
           if (isDue(agents, step, last)) for (const r of batch) keptSuppliers.push(r);
         },
         relationships: ctx.relationships

@@ -1,7 +1,7 @@
 /** Run-level measures of gvc validate: parsing with clear errors, evaluation, and which rows a run must record. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../src/engine/simulation.js';
+import { simulate, SUPPLIER_BATCH } from '../../src/engine/simulation.js';
 import { executeRun } from '../../src/experiment/execute.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { SupplierRow, TimeseriesRow } from '../../src/engine/observations.js';
@@ -183,5 +183,54 @@ describe('the initial state (step 0)', () => {
     );
     expect(outcome.ok).toBe(true);
     if (outcome.ok) expect(outcome.measures?.[0]).toBeCloseTo(expected, 12);
+  });
+});
+
+describe('a step with more suppliers than one batch of rows', () => {
+  // SUPPLIER_BATCH + 904 smes and 100 established: a recorded step comes in two calls.
+  const count = SUPPLIER_BATCH + 904;
+  const scenario = loadScenario(
+    join(import.meta.dirname, '..', '..', 'scenarios', 'baseline.yaml'),
+    {
+      steps: 2,
+      sets: [`suppliers.smes.count=${count}`],
+    },
+  ).scenario;
+
+  it('reaches the sink in supplier order, a batch at a time, and measures see the whole step', () => {
+    const calls: SupplierRow[][] = [];
+    simulate(
+      scenario,
+      { timeseries: () => {}, suppliers: (rows) => calls.push(rows) },
+      { agents: { kind: 'every', k: 1 } },
+    );
+    const all = calls.flat();
+    expect(Math.max(...calls.map((rows) => rows.length))).toBe(SUPPLIER_BATCH);
+    expect(calls.length).toBeGreaterThan(3);
+    const n = all.length / 3;
+    expect(n).toBeGreaterThanOrEqual(count + 100);
+    // Steps 0, 1, 2 in turn, each with every supplier once in id order.
+    all.forEach((row, j) => {
+      expect(row.step).toBe(Math.floor(j / n));
+      expect(row.supplier_id).toBe(j % n);
+    });
+    const step1 = all.filter((row) => row.step === 1);
+    const expected = step1.reduce((a, s) => a + (s.marketing as number), 0) / step1.length;
+    const outcome = executeRun(
+      {
+        base: scenario,
+        factorPaths: [],
+        timeseries: { kind: 'none' },
+        measures: [parse({ mean: 'marketing', step: 1 }), parse({ mean: 'marketing' })],
+      },
+      { runId: 1, seed: scenario.seed, values: [] },
+    );
+    expect(outcome.ok).toBe(true);
+    const final = all.filter((row) => row.step === 2);
+    if (outcome.ok)
+      expect(outcome.measures).toEqual([
+        expect.closeTo(expected, 12),
+        expect.closeTo(final.reduce((a, s) => a + (s.marketing as number), 0) / final.length, 12),
+      ]);
   });
 });
