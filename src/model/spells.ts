@@ -11,15 +11,29 @@ import { noteTypeChange } from './relationships.js';
 import type { Relationship, World } from './state.js';
 
 /**
- * Remembers, for the last `lag` observations, which spells were active and of which type, so
- * that each observation can say how many of the spells of a year ago are still running. Holds
- * `lag` lists of the active spells (lag = time.steps_per_year), never more.
+ * Remembers, for the last `lag` observations, how many spells were active by type (and by
+ * supplier group), and the type each active spell had then, so that each observation can say
+ * how many of the spells of a year ago are still running.
+ *
+ * A spell is an unbroken interval of steps, so the spells of `lag` steps ago that are still
+ * running are exactly the active spells that began at or before that step: the observer
+ * counts them among the active spells, by the type they had then. It keeps no list of spells:
+ * for each relationship row, the type at each of the last `lag` observations (one byte each),
+ * and for each of those observations the counts by type. A row given back and reused holds a
+ * later spell, which began after every observation its earlier spell's entries were written
+ * at, so those entries are overwritten before they are read for it.
  */
 export class SpellObserver {
   private readonly lag: number;
-  private readonly spells: Relationship[][];
-  private readonly types: number[][];
   private readonly groups: readonly string[];
+  /** Type code of the spell in relationship row k at the observation of step t: [k * lag + t % lag]. */
+  private history = new Uint8Array(0);
+  /** Active spells by type code at the observation of step t: [t % lag][type]. */
+  private readonly before: number[][];
+  /** The same by group (position in `groups`): [t % lag][group][type]. */
+  private readonly beforeByGroup: number[][][];
+  /** The step whose observation each slot holds (-1 before the first). */
+  private readonly recordedAt: number[];
   private byGroup: (number | null)[][] = [];
 
   /**
@@ -28,9 +42,10 @@ export class SpellObserver {
    */
   constructor(lag: number, groups: readonly string[] = []) {
     this.lag = lag;
-    this.spells = Array.from({ length: lag }, () => []);
-    this.types = Array.from({ length: lag }, () => []);
     this.groups = groups;
+    this.before = Array.from({ length: lag }, () => [0, 0, 0, 0]);
+    this.beforeByGroup = Array.from({ length: lag }, () => groups.map(() => [0, 0, 0, 0]));
+    this.recordedAt = new Array<number>(lag).fill(-1);
   }
 
   /** Retention by type among group `groups[k]`'s suppliers' spells, as of the last observe. */
@@ -47,27 +62,17 @@ export class SpellObserver {
    */
   observe(world: World): (number | null)[] {
     const slot = world.step % this.lag;
-    const oldSpells = this.spells[slot];
-    const oldTypes = this.types[slot];
-    // Counts by type code (its position in RELATIONSHIP_TYPES).
-    const before = [0, 0, 0, 0];
+    const then = world.step - this.lag;
+    const counted = then >= 0 && this.recordedAt[slot] === then;
     const kept = [0, 0, 0, 0];
-    for (let spell = 0; spell < oldSpells.length; spell++) {
-      before[oldTypes[spell]]++;
-      if (!oldSpells[spell].ended) kept[oldTypes[spell]]++;
-    }
-    this.byGroup = this.groups.map((g) => {
-      const groupBefore = [0, 0, 0, 0];
-      const groupKept = [0, 0, 0, 0];
-      for (let spell = 0; spell < oldSpells.length; spell++) {
-        if (oldSpells[spell].supplier.group !== g) continue;
-        groupBefore[oldTypes[spell]]++;
-        if (!oldSpells[spell].ended) groupKept[oldTypes[spell]]++;
-      }
-      return groupBefore.map((n, type) => (n > 0 ? groupKept[type] / n : null));
-    });
-    this.record(world);
-    return before.map((n, type) => (n > 0 ? kept[type] / n : null));
+    const groupKept = this.groups.map(() => [0, 0, 0, 0]);
+    const counts = this.walk(world, counted ? { then, kept, groupKept } : null);
+    const share = (before: number[], still: number[]) =>
+      before.map((n, type) => (counted && n > 0 ? still[type] / n : null));
+    this.byGroup = this.groups.map((_, g) => share(this.beforeByGroup[slot][g], groupKept[g]));
+    const retention = share(this.before[slot], kept);
+    this.store(slot, world.step, counts);
+    return retention;
   }
 
   /**
@@ -77,22 +82,57 @@ export class SpellObserver {
    * left as of the last observe.
    */
   record(world: World): void {
-    const slot = world.step % this.lag;
-    // Reuse the slot's arrays for this step's spells.
-    const spells = this.spells[slot];
-    const types = this.types[slot];
-    spells.length = 0;
-    types.length = 0;
-    const S = world.supplierTable.cols;
+    this.store(world.step % this.lag, world.step, this.walk(world, null));
+  }
+
+  /**
+   * One pass over the active spells: counts, into `count`, those that began at or before step
+   * `count.then` by the type they had then (read before this step's type is written over it),
+   * notes type changes, writes each spell's type, and returns this observation's counts by
+   * type, overall and by group.
+   */
+  private walk(
+    world: World,
+    count: { then: number; kept: number[]; groupKept: number[][] } | null,
+  ): { all: number[]; byGroup: number[][] } {
+    const lag = this.lag;
+    const slot = world.step % lag;
     const R = world.relationshipTable.cols;
-    const byRow = world.relationships.byRow;
-    eachActiveSupplier(world, (s, i) => {
+    const S = world.supplierTable.cols;
+    const need = world.relationshipTable.capacity * lag;
+    if (this.history.length < need) {
+      const grown = new Uint8Array(need);
+      grown.set(this.history);
+      this.history = grown;
+    }
+    const history = this.history;
+    // A supplier group's position in `groups` (-1: not reported), by group code.
+    const groupOf = world.supplierGroups.map((g) => this.groups.indexOf(g.name));
+    const byGroup = this.groups.length > 0;
+    const next = [0, 0, 0, 0];
+    const nextByGroup = this.groups.map(() => [0, 0, 0, 0]);
+    eachActiveSupplier(world, (_s, i) => {
+      const g = byGroup ? groupOf[S.groupCode[i]] : -1;
       for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
+        const at = k * lag + slot;
+        if (count !== null && R.startStep[k] <= count.then) {
+          count.kept[history[at]]++;
+          if (g >= 0) count.groupKept[g][history[at]]++;
+        }
         noteTypeChange(R, k);
-        spells.push(byRow[k]);
-        types.push(R.type[k]); // a type's code is its position in RELATIONSHIP_TYPES
+        history[at] = R.type[k]; // a type's code is its position in RELATIONSHIP_TYPES
+        next[R.type[k]]++;
+        if (g >= 0) nextByGroup[g][R.type[k]]++;
       }
     });
+    return { all: next, byGroup: nextByGroup };
+  }
+
+  /** Keep a walk's counts as those of step `step`'s observation (after observe has read the slot's). */
+  private store(slot: number, step: number, counts: { all: number[]; byGroup: number[][] }): void {
+    this.before[slot] = counts.all;
+    this.beforeByGroup[slot] = counts.byGroup;
+    this.recordedAt[slot] = step;
   }
 }
 
