@@ -232,7 +232,7 @@ export function allocateOrders(world: World): void {
     S.domesticVolume[i] = Math.min(spare, spare * appeal * domesticPerAppeal);
     S.sectorVolume[i] = Math.min(
       spare - S.domesticVolume[i],
-      (s.sectors.length - 1) * m.sectors.market_size * S.size[i],
+      (S.sectorCount[i] - 1) * m.sectors.market_size * S.size[i],
     );
     const ownChannels = S.domesticVolume[i] + S.sectorVolume[i];
     S.ownBrandVolume[i] =

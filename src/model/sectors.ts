@@ -31,7 +31,7 @@ export function enterSectors(world: World): void {
     const s = world.suppliers[i];
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
       const sector = world.partners[T.partner[k]].sector;
-      if (s.sectors.includes(sector)) continue;
+      if (s.inSector(sector)) continue;
       const rate = m.sectors.entry_rate * T.trust[k] * environment.institutions * readiness;
       if (rng() < stepProbability(rate, world.dt)) enterSector(world, s, sector);
     }
@@ -40,7 +40,7 @@ export function enterSectors(world: World): void {
 
 /** Supplier `s` enters sector `sector` (a sector id): its list of sectors and their count grow. */
 export function enterSector(world: World, s: Supplier, sector: number): void {
-  s.sectors.push(sector);
+  s.addSector(sector);
   world.supplierTable.cols.sectorCount[s.ix]++;
   world.counters.chainUpgrades++;
 }

@@ -319,6 +319,8 @@ export const SUPPLIER_COLUMNS = {
   entryStep: 'i32',
   /** Step at which it exited; -1 while active (Supplier.exitStep reads null). */
   exitStep: 'i32',
+  /** Why it exited: 1 + its position in SUPPLIER_EXIT_CAUSES; 0 while active. */
+  exitCause: 'u8',
   /** Number of sectors it operates in (its home sector and those entered: Supplier.sectors). */
   sectorCount: 'i32',
   /** Capabilities in [0,1] by function. */
@@ -436,13 +438,10 @@ export class Supplier {
   readonly ix: SupplierIx;
   readonly id: number;
   /**
-   * Sector ids the supplier operates in; the first is its home sector. Add one with
-   * enterSector (sectors.ts), which keeps the sectorCount column in step.
+   * Sectors entered beyond the home sector (sector 0), in the order entered; null until the
+   * first (most suppliers never enter one, and an array each is ~60 bytes).
    */
-  readonly sectors: number[] = [0];
-  // A record for the outputs; no submodel reads it.
-  /** Why it exited (null while active); see SUPPLIER_EXIT_CAUSES. */
-  exitCause: SupplierExitCause | null = null;
+  private entered: number[] | null = null;
 
   private readonly c: SupplierColumns;
   private readonly groups: readonly SupplierGroup[];
@@ -515,6 +514,22 @@ export class Supplier {
   get partnerPool(): readonly Partner[] {
     return this.supplierGroup.partnerPool;
   }
+  /** Sector ids the supplier operates in, its home sector (0) first: a new array. */
+  get sectors(): number[] {
+    return this.entered === null ? [0] : [0, ...this.entered];
+  }
+  /** Whether the supplier operates in sector `sector`. */
+  inSector(sector: number): boolean {
+    return sector === 0 || (this.entered !== null && this.entered.includes(sector));
+  }
+  /**
+   * Adds sector `sector` to those it operates in (sectors.ts enterSector, which also keeps the
+   * sectorCount column in step).
+   */
+  addSector(sector: number): void {
+    if (this.entered === null) this.entered = [];
+    this.entered.push(sector);
+  }
   get entryStep(): number {
     return this.c.entryStep[this.ix];
   }
@@ -529,6 +544,14 @@ export class Supplier {
   }
   set exitStep(v: number | null) {
     this.c.exitStep[this.ix] = v === null ? -1 : v;
+  }
+  /** Why it exited (null while active); see SUPPLIER_EXIT_CAUSES. A record for the outputs. */
+  get exitCause(): SupplierExitCause | null {
+    const v = this.c.exitCause[this.ix];
+    return v === 0 ? null : SUPPLIER_EXIT_CAUSES[v - 1];
+  }
+  set exitCause(v: SupplierExitCause | null) {
+    this.c.exitCause[this.ix] = v === null ? 0 : SUPPLIER_EXIT_CAUSES.indexOf(v) + 1;
   }
 
   /** Point the four-element views at the current column arrays (after the table grew). */
