@@ -74,7 +74,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   readonly cols: Columns<S>;
   length = 0;
   capacity: number;
-  /** How many times the arrays have been replaced (views over them must then be rebuilt). */
+  /** How many times the arrays have been replaced (an array or a view taken before is then stale). */
   generation = 0;
 
   /** `capacity`: rows to allocate at first (grows by doubling; at least 1). */

@@ -153,12 +153,9 @@ export function createSupplier(world: World, groupCode: number, rng: Rng): Suppl
     clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng)),
   );
   const table = world.supplierTable;
-  const generation = table.generation;
   const ix = table.add();
   // Rows follow creation order, so a supplier's row is its id (and its place in world.suppliers).
   if (ix !== world.nextSupplierId++) throw new Error('supplier rows out of step with ids');
-  // The table grew: the other suppliers' four-element views still point at the old arrays.
-  if (table.generation !== generation) for (const other of world.suppliers) other.bindViews();
   const s = new Supplier(
     table,
     ix,

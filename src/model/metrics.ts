@@ -325,9 +325,11 @@ export function relationalMarkupPremium(world: World): number | null {
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {
   // The main buyer's tie: the largest sales share (the first such in list order).
+  const S = world.supplierTable.cols;
+  const i = s.ix;
   const R = world.relationshipTable.cols;
   let main = NONE;
-  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
+  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
     if (main === NONE || R.salesShare[k] > R.salesShare[main]) main = k;
   const sales = salesAt(s.columns, s.ix);
   const work = s.active && sales > 0 ? workVolumes(s, world) : null;
@@ -340,11 +342,11 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     oem_share: work ? work.oem / sales : null,
     odm_share: work ? work.odm / sales : null,
     obm_share: work ? work.obm / sales : null,
-    process: s.cap[PROCESS],
-    product: s.cap[PRODUCT],
-    design: s.cap[DESIGN],
-    marketing: s.cap[MARKETING],
-    partner_marketing: s.coverage[MARKETING],
+    process: S.cap[4 * i + PROCESS],
+    product: S.cap[4 * i + PRODUCT],
+    design: S.cap[4 * i + DESIGN],
+    marketing: S.cap[4 * i + MARKETING],
+    partner_marketing: S.coverage[4 * i + MARKETING],
     absorptive_capacity: s.absorptive,
     n_buyers: s.relationshipCount,
     top_buyer_share: s.active ? s.topBuyerShare : null,
@@ -362,10 +364,10 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     exit_cause: s.exitCause,
     step_odm: s.stepOdm,
     step_obm: s.stepObm,
-    initial_process: s.initialCap[PROCESS],
-    initial_product: s.initialCap[PRODUCT],
-    initial_design: s.initialCap[DESIGN],
-    initial_marketing: s.initialCap[MARKETING],
+    initial_process: S.initialCap[4 * i + PROCESS],
+    initial_product: S.initialCap[4 * i + PRODUCT],
+    initial_design: S.initialCap[4 * i + DESIGN],
+    initial_marketing: S.initialCap[4 * i + MARKETING],
     initial_size: s.initialSize,
   };
 }

@@ -34,7 +34,7 @@ export function ipRetention(environment: EnvironmentParams, m: ModelParams): num
  * a supplier dependent on it (in proportion to the tie's sales share).
  */
 export function exportPrice(r: Relationship, world: World): number {
-  return exportPriceAt(world, r.supplier.cap, 0, r.ix);
+  return exportPriceAt(world, r.supplier.columns.cap, r.supplier.ix, r.ix);
 }
 
 /**
@@ -59,13 +59,10 @@ function exportPriceAt(world: World, cap: Float64Array, i: number, k: number): n
  * exporter-product-time). Price pressure and the exchange rate apply to every tie.
  */
 export function listPrice(s: Supplier, b: Buyer, type: RelationshipType, world: World): number {
-  return listPriceAt(s.cap, 0, b, type, world);
+  return listPriceAt(s.columns.cap, s.ix, b, type, world);
 }
 
-/**
- * listPrice for the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]`: supplier row i of
- * the cap column, or i = 0 of one supplier's own four (`s.cap`).
- */
+/** listPrice for the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]` (row i of the cap column). */
 function listPriceAt(
   cap: Float64Array,
   i: number,
@@ -85,10 +82,10 @@ function listPriceAt(
 
 /** Revenue per unit sold through the supplier's own channels (domestic and extra sectors). */
 export function ownChannelPrice(s: Supplier, world: World): number {
-  return ownChannelPriceAt(s.cap, s.coverage, 0, world);
+  return ownChannelPriceAt(s.columns.cap, s.columns.coverage, s.ix, world);
 }
 
-/** ownChannelPrice for supplier row i of the cap and coverage columns (or i = 0 of one supplier's own four). */
+/** ownChannelPrice for supplier row i of the cap and coverage columns. */
 function ownChannelPriceAt(
   cap: Float64Array,
   coverage: Float64Array,
@@ -109,10 +106,10 @@ function ownChannelPriceAt(
 
 /** `costLevel`: the environment's input-cost level this step (1 at the start). */
 export function unitCost(s: Supplier, m: ModelParams, costLevel: number): number {
-  return unitCostAt(s.cap, 0, m, costLevel);
+  return unitCostAt(s.columns.cap, s.ix, m, costLevel);
 }
 
-/** unitCost for supplier row i of the cap column (or i = 0 of one supplier's own four). */
+/** unitCost for supplier row i of the cap column. */
 export function unitCostAt(
   cap: Float64Array,
   i: number,

@@ -9,10 +9,10 @@ import { eachActiveSupplier } from '../engine/kernel.js';
 import { DESIGN, PROCESS, PRODUCT, stepProbability, type Supplier, type World } from './state.js';
 
 export function transferableCapability(s: Supplier): number {
-  return transferableCapabilityAt(s.cap, 0);
+  return transferableCapabilityAt(s.columns.cap, s.ix);
 }
 
-/** transferableCapability for supplier row i of the cap column (or i = 0 of one supplier's own four). */
+/** transferableCapability for supplier row i of the cap column. */
 export function transferableCapabilityAt(cap: Float64Array, i: number): number {
   return (cap[4 * i + PROCESS] + cap[4 * i + PRODUCT] + cap[4 * i + DESIGN]) / 3;
 }

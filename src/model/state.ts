@@ -429,9 +429,10 @@ export interface SupplierGroup {
 
 /**
  * A supplier: its row of the supplier table (numeric fields, as accessors over the columns) and
- * the fields that are lists or may be null. `cap`, `coverage`, `investmentByFunction` and
- * `initialCap` are views of the supplier's four elements of those columns (rebuilt by
- * bindViews when the table grows).
+ * the sectors it entered. `cap`, `coverage`, `investmentByFunction` and `initialCap` give a view
+ * of the supplier's four elements of those columns, made at each read (for tests and code off
+ * the hot paths; a loop by row reads `S.cap[4 * i + f]`): four views kept per supplier were
+ * about 300 bytes each, and had to be rebuilt whenever the table grew.
  */
 export class Supplier {
   /** The supplier's row in world.supplierTable (equal to id). */
@@ -446,10 +447,6 @@ export class Supplier {
   private readonly c: SupplierColumns;
   private readonly groups: readonly SupplierGroup[];
   private readonly rels: RelationshipStore;
-  cap!: Float64Array;
-  coverage!: Float64Array;
-  investmentByFunction!: Float64Array;
-  initialCap!: Float64Array;
 
   /**
    * The supplier at row `ix` of `table`, of group `groups[groupCode]`, created at `entryStep`.
@@ -469,7 +466,6 @@ export class Supplier {
     this.rels = rels;
     this.ix = ix;
     this.id = ix;
-    this.bindViews();
     this.c.groupCode[ix] = groupCode;
     this.c.entryStep[ix] = entryStep;
     this.c.exitStep[ix] = -1;
@@ -554,13 +550,21 @@ export class Supplier {
     this.c.exitCause[this.ix] = v === null ? 0 : SUPPLIER_EXIT_CAUSES.indexOf(v) + 1;
   }
 
-  /** Point the four-element views at the current column arrays (after the table grew). */
-  bindViews(): void {
-    const o = 4 * this.ix;
-    this.cap = this.c.cap.subarray(o, o + 4);
-    this.coverage = this.c.coverage.subarray(o, o + 4);
-    this.investmentByFunction = this.c.investmentByFunction.subarray(o, o + 4);
-    this.initialCap = this.c.initialCap.subarray(o, o + 4);
+  /** Capabilities in [0,1] by function (process, product, design, marketing): a view of the row. */
+  get cap(): Float64Array {
+    return this.c.cap.subarray(4 * this.ix, 4 * this.ix + 4);
+  }
+  /** Capability partners perform for it, by function: a view of the row. */
+  get coverage(): Float64Array {
+    return this.c.coverage.subarray(4 * this.ix, 4 * this.ix + 4);
+  }
+  /** This step's investment by function: a view of the row. */
+  get investmentByFunction(): Float64Array {
+    return this.c.investmentByFunction.subarray(4 * this.ix, 4 * this.ix + 4);
+  }
+  /** Capabilities when it was created, by function: a view of the row. */
+  get initialCap(): Float64Array {
+    return this.c.initialCap.subarray(4 * this.ix, 4 * this.ix + 4);
   }
 
   /**
@@ -904,7 +908,8 @@ export interface World {
 
 /** Mean production capability, the quantity buyers screen and allocate on. */
 export function productionCapability(s: Supplier): number {
-  return 0.5 * (s.cap[PROCESS] + s.cap[PRODUCT]);
+  const cap = s.columns.cap;
+  return 0.5 * (cap[4 * s.ix + PROCESS] + cap[4 * s.ix + PRODUCT]);
 }
 
 /** Convert an annual hazard rate into the probability of an event within one step. */
