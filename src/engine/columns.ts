@@ -124,6 +124,36 @@ export class Table<S extends ColumnSpec, Ix extends number> {
     this.released.push(ix);
   }
 
+  /**
+   * Keeps rows `order[0]`, `order[1]`, … as rows 0, 1, … and drops every other row (given back
+   * or not): afterwards `length` is order.length, no row is given back, and the rows past it
+   * are blank. The rows move within the column arrays (no array is replaced), through one
+   * scratch array per kind. `order` must hold distinct rows below `length`. Rows that refer to
+   * rows of this table (`ref` columns here or elsewhere) must be renumbered by the caller
+   * (lists.ts renumber).
+   */
+  reorder(order: ArrayLike<number>): void {
+    const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
+    const n = order.length;
+    const scratch = new Map<ColumnKind, Float64Array | Int32Array | Uint8Array>();
+    for (const { name, width: w, blank } of this.layout) {
+      const column = cols[name];
+      // One scratch array per element type, long enough for the widest column.
+      const spec = this.spec[name];
+      const kind = spec === 'f64x4' ? 'f64' : spec === 'ref' ? 'i32' : spec;
+      let s = scratch.get(kind);
+      if (!s) scratch.set(kind, (s = allocate(kind, 4 * n)));
+      if (w === 1) for (let j = 0; j < n; j++) s[j] = column[order[j]];
+      else
+        for (let j = 0; j < n; j++)
+          for (let c = 0; c < w; c++) s[j * w + c] = column[order[j] * w + c];
+      column.set(s.subarray(0, n * w));
+      column.fill(blank, n * w, this.length * w);
+    }
+    this.length = n;
+    this.released.length = 0;
+  }
+
   private grow(capacity: number): void {
     const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
     for (const name of Object.keys(this.spec)) {

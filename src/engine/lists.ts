@@ -57,3 +57,15 @@ export function unlink(heads: ListHeads, links: ListLinks, owner: number, m: num
   links.next[m] = NONE;
   links.prev[m] = NONE;
 }
+
+/**
+ * After a member table was reordered (columns.ts Table.reorder), rewrite the first `rows`
+ * entries of a column of member rows (links, or owners' first and last) through `newOf`: old
+ * row -> new row. NONE stays NONE.
+ */
+export function renumber(column: Int32Array, newOf: Int32Array, rows: number): void {
+  for (let j = 0; j < rows; j++) {
+    const v = column[j];
+    if (v !== NONE) column[j] = newOf[v];
+  }
+}

@@ -128,6 +128,18 @@ export class SpellObserver {
     return { all: next, byGroup: nextByGroup };
   }
 
+  /**
+   * After the relationship table was renumbered (engine/compact.ts): `order[j]` is the old row
+   * now at row j. Moves each row's types with it.
+   */
+  reorder(order: Int32Array): void {
+    const lag = this.lag;
+    const moved = new Uint8Array(this.history.length);
+    for (let j = 0; j < order.length; j++)
+      moved.set(this.history.subarray(order[j] * lag, order[j] * lag + lag), j * lag);
+    this.history = moved;
+  }
+
   /** Keep a walk's counts as those of step `step`'s observation (after observe has read the slot's). */
   private store(slot: number, step: number, counts: { all: number[]; byGroup: number[][] }): void {
     this.before[slot] = counts.all;

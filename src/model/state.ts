@@ -126,8 +126,11 @@ export function typeCode(type: RelationshipType): number {
  * (they outlive the row).
  */
 export class Relationship {
-  /** The relationship's row in world.relationshipTable (given back after the spell is written). */
-  readonly ix: RelIx;
+  /**
+   * The relationship's row in world.relationshipTable (given back after the spell is written).
+   * It changes only when the engine renumbers the table between steps (engine/compact.ts).
+   */
+  ix: RelIx;
   readonly supplier: Supplier;
   readonly buyer: Buyer;
   /**

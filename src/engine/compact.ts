@@ -1,0 +1,86 @@
+/**
+ * Compaction of the relationship and tie tables, an engine device for memory locality (issue
+ * 14): nothing in the model reads a row's number, only the lists' order, so renumbering rows
+ * changes no result.
+ *
+ * Rows are given back when spells end and ties dissolve, and reused last-in first-out, so after
+ * some churn a supplier's relationships lie all over the table, and every pass that walks
+ * suppliers' lists (prices, learning, sanctions, investment, types, roles, the observation)
+ * reads a scattered row per relationship. At 100,000 suppliers the table is some 20 MB, far
+ * beyond the processor's caches. Compacting renumbers the live rows in the order of the walk —
+ * supplier 0's list, then supplier 1's, … — so those passes read the columns front to back.
+ * A buyer's list stays scattered: a relationship sits in one supplier's and one buyer's list,
+ * and only one order can be the table's.
+ *
+ * Run only between steps, after the step's ended spells have been written and their rows given
+ * back (world.endedSpells empty), when no loop holds a row.
+ */
+import type { World } from '../model/state.js';
+import { NONE, type RelIx } from './columns.js';
+import { renumber } from './lists.js';
+
+/**
+ * Renumbers the live relationship rows in supplier order (each supplier's list in its order,
+ * suppliers by id) and drops the given-back rows; relinks both parties' lists and moves each
+ * Relationship to its new row. Returns `order`, the old row now at each new row, for other
+ * holders of data by relationship row (the spell observer). Throws if ended spells are still
+ * waiting to be written.
+ */
+export function compactRelationships(world: World): Int32Array {
+  if (world.endedSpells.length > 0)
+    throw new Error('compactRelationships: ended spells are still waiting to be written');
+  const table = world.relationshipTable;
+  const S = world.supplierTable.cols;
+  const B = world.buyerTable.cols;
+  const R = table.cols;
+  const suppliers = world.suppliers.length;
+  let live = 0;
+  for (let i = 0; i < suppliers; i++) live += S.relCount[i];
+  const order = new Int32Array(live);
+  let j = 0;
+  for (let i = 0; i < suppliers; i++)
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) order[j++] = k;
+  const newOf = new Int32Array(table.length).fill(NONE);
+  for (let n = 0; n < live; n++) newOf[order[n]] = n;
+  table.reorder(order);
+  renumber(R.nextOfSupplier, newOf, live);
+  renumber(R.prevOfSupplier, newOf, live);
+  renumber(R.nextOfBuyer, newOf, live);
+  renumber(R.prevOfBuyer, newOf, live);
+  renumber(S.relFirst, newOf, suppliers);
+  renumber(S.relLast, newOf, suppliers);
+  renumber(B.relFirst, newOf, world.buyers.length);
+  renumber(B.relLast, newOf, world.buyers.length);
+  const byRow = world.relationships.byRow;
+  const moved = Array.from(order, (k) => byRow[k]);
+  byRow.length = 0;
+  for (let n = 0; n < live; n++) {
+    moved[n].ix = n as RelIx;
+    byRow.push(moved[n]);
+  }
+  return order;
+}
+
+/**
+ * Renumbers the live tie rows in supplier order (each supplier's list in its order, suppliers
+ * by id) and drops the given-back rows; relinks the suppliers' lists.
+ */
+export function compactTies(world: World): void {
+  const table = world.tieTable;
+  const S = world.supplierTable.cols;
+  const T = table.cols;
+  const suppliers = world.suppliers.length;
+  let live = 0;
+  for (let i = 0; i < suppliers; i++) live += S.tieCount[i];
+  const order = new Int32Array(live);
+  let j = 0;
+  for (let i = 0; i < suppliers; i++)
+    for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) order[j++] = k;
+  const newOf = new Int32Array(table.length).fill(NONE);
+  for (let n = 0; n < live; n++) newOf[order[n]] = n;
+  table.reorder(order);
+  renumber(T.nextOfSupplier, newOf, live);
+  renumber(T.prevOfSupplier, newOf, live);
+  renumber(S.tieFirst, newOf, suppliers);
+  renumber(S.tieLast, newOf, suppliers);
+}
