@@ -127,10 +127,15 @@ export function accessProbability(p: Partner, environment: EnvironmentParams): n
  * Saturating in total trust, so the first few strong ties matter most.
  */
 export function networkBacking(s: Supplier, world: World): number {
+  return networkBackingAt(world, s.ix);
+}
+
+/** networkBacking of the supplier in row i of the supplier table. */
+export function networkBackingAt(world: World, i: number): number {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
   let trust = 0;
-  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) trust += T.trust[k];
+  for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) trust += T.trust[k];
   return 1 - Math.exp(-trust);
 }
 
