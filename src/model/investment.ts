@@ -37,7 +37,8 @@ export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0,
  * [0,1]), written into `risk` and returned.
  */
 export function sanctionRisksAt(world: World, i: number, risk: number[]): number[] {
-  risk.fill(0);
+  // Zeroed by a loop: Array.prototype.fill is a builtin call that costs more than four stores.
+  for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = 0;
   let backing: number | undefined; // networkBackingAt(world, i), computed once and only if needed
   const R = world.relationshipTable.cols;
   for (let k = world.supplierTable.cols.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
@@ -165,7 +166,7 @@ export function investBody(world: World): SupplierBody {
       }
       S.cash[i] -= amount;
     } else {
-      S.investmentByFunction.fill(0, at, at + N_FUNCTIONS);
+      for (let f = 0; f < N_FUNCTIONS; f++) S.investmentByFunction[at + f] = 0;
     }
     S.rdStock[i] = S.rdStock[i] * rdKeep + perCapacity;
     S.absorptive[i] = absorptiveCapacity(S.rdStock[i], m.learning);

@@ -157,8 +157,11 @@ export function learnFromNetworkBody(world: World): SupplierBody {
   const gain = [0, 0, 0, 0];
   return (_s, i) => {
     const at = 4 * i; // S.cap[at + f], S.coverage[at + f]: function f
-    gain.fill(0);
-    S.coverage.fill(0, at, at + N_FUNCTIONS);
+    // Zeroed by a loop: fill() is a builtin call that costs more than these stores.
+    for (let f = 0; f < N_FUNCTIONS; f++) {
+      gain[f] = 0;
+      S.coverage[at + f] = 0;
+    }
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
       const p = partners[T.partner[k]];
       const trust = T.trust[k];
