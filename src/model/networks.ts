@@ -41,13 +41,18 @@ function tieLinks(world: World): ListLinks {
  * supplier's list (after its older ties). Returns the tie's row in world.tieTable.
  */
 export function formTie(world: World, s: Supplier, p: Partner, trust: number): TieIx {
+  return formTieAt(world, s.ix, p, trust);
+}
+
+/** formTie for the supplier in row i of the supplier table. */
+export function formTieAt(world: World, i: number, p: Partner, trust: number): TieIx {
   const k = world.tieTable.add();
   const T = world.tieTable.cols; // read after add: adding may have replaced the arrays
-  T.supplier[k] = s.ix;
+  T.supplier[k] = i;
   T.partner[k] = p.id;
   T.trust[k] = trust;
   T.startStep[k] = world.step;
-  append(tieHeads(world), tieLinks(world), s.ix, k);
+  append(tieHeads(world), tieLinks(world), i, k);
   return k;
 }
 
@@ -56,7 +61,12 @@ export function formTie(world: World, s: Supplier, p: Partner, trust: number): T
  * row given back for reuse. A loop walking the list must read the next row before calling this.
  */
 export function dissolveTie(world: World, s: Supplier, k: number): void {
-  unlink(tieHeads(world), tieLinks(world), s.ix, k);
+  dissolveTieAt(world, s.ix, k);
+}
+
+/** dissolveTie for the supplier in row i of the supplier table. */
+export function dissolveTieAt(world: World, i: number, k: number): void {
+  unlink(tieHeads(world), tieLinks(world), i, k);
   world.tieTable.release(k as TieIx);
 }
 
@@ -73,9 +83,14 @@ export function dissolveAllTies(world: World, s: Supplier): void {
 
 /** Whether supplier `s` has a tie with partner `p`. */
 export function hasTie(world: World, s: Supplier, p: Partner): boolean {
+  return hasTieAt(world, s.ix, p);
+}
+
+/** hasTie for the supplier in row i of the supplier table. */
+export function hasTieAt(world: World, i: number, p: Partner): boolean {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) {
+  for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
     if (T.partner[k] === p.id) return true;
   }
   return false;
@@ -188,21 +203,23 @@ export function updateTies(world: World): void {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
   const partners = world.partners;
-  eachActiveSupplier(world, (s, i) => {
+  const groups = world.supplierGroups;
+  eachActiveSupplier(world, (_s, i) => {
     for (let k = S.tieFirst[i]; k !== NONE;) {
-      const next = T.nextOfSupplier[k]; // before dissolveTie unlinks k
+      const next = T.nextOfSupplier[k]; // before dissolveTieAt unlinks k
       const ceiling = trustCeiling(partners[T.partner[k]], environment);
       T.trust[k] += (ceiling - T.trust[k]) * growth;
       if (rng() < stepProbability(n.decay_rate * (1 - T.trust[k]), world.dt)) {
-        dissolveTie(world, s, k);
+        dissolveTieAt(world, i, k);
       }
       k = next;
     }
-    const pool = s.partnerPool;
-    if (S.tieCount[i] < s.intent.networkTies && pool.length > 0 && rng() < formation) {
+    const group = groups[S.groupCode[i]];
+    const pool = group.partnerPool;
+    if (S.tieCount[i] < group.intent.networkTies && pool.length > 0 && rng() < formation) {
       const p = pool[randomIndex(rng, pool.length)];
-      if (rng() < accessProbability(p, environment) && !hasTie(world, s, p)) {
-        formTie(world, s, p, Math.min(n.initial_trust, trustCeiling(p, environment)));
+      if (rng() < accessProbability(p, environment) && !hasTieAt(world, i, p)) {
+        formTieAt(world, i, p, Math.min(n.initial_trust, trustCeiling(p, environment)));
       }
     }
   });
