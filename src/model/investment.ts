@@ -116,16 +116,25 @@ export function investmentWeightsAt(world: World, i: number, w: number[]): numbe
  * Humphrey & Schmitz's way out (c)). Copying fears cap peer trust, so mistrust blocks it.
  */
 export function peerCooperation(s: Supplier, world: World): number {
-  return peerCooperationAt(world, s.ix);
+  return peerCooperationAt(world, s.ix, peerPartners(world));
 }
 
-/** peerCooperation of the supplier in row i of the supplier table. */
-export function peerCooperationAt(world: World, i: number): number {
+/**
+ * Whether each partner is a peer supplier (1) or not (0), by id (its position in
+ * world.partners): for a loop over ties, which then reads a byte from a short array instead of
+ * loading the partner's object.
+ */
+export function peerPartners(world: World): Uint8Array {
+  return Uint8Array.from(world.partners, (p) => (p.kind === 'peer_supplier' ? 1 : 0));
+}
+
+/** peerCooperation of the supplier in row i of the supplier table; `peer`: peerPartners(world). */
+export function peerCooperationAt(world: World, i: number, peer: Uint8Array): number {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
   let trust = 0;
   for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
-    if (world.partners[T.partner[k]].kind === 'peer_supplier') trust += T.trust[k];
+    if (peer[T.partner[k]] === 1) trust += T.trust[k];
   }
   return 1 - Math.exp(-trust);
 }
@@ -147,6 +156,7 @@ export function investBody(world: World): SupplierBody {
   const efficiency = investmentEfficiency(world);
   const S = world.supplierTable.cols;
   const groups = world.supplierGroups;
+  const peer = peerPartners(world);
   const weights = [0, 0, 0, 0]; // investmentWeights' result, reused (read before the next call)
   return (_s, i) => {
     const wanted = Math.max(0, S.profit[i]) * groups[S.groupCode[i]].intent.reinvest;
@@ -156,7 +166,7 @@ export function investBody(world: World): SupplierBody {
     const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
     if (amount > 0) {
       const w = investmentWeightsAt(world, i, weights);
-      const pooling = 1 + inv.collective_pooling * peerCooperationAt(world, i);
+      const pooling = 1 + inv.collective_pooling * peerCooperationAt(world, i, peer);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         S.investmentByFunction[at + f] = amount * w[f];
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;

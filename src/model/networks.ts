@@ -130,6 +130,15 @@ export function trustCeiling(p: Partner, environment: EnvironmentParams): number
   return p.kind === 'peer_supplier' ? environment.peer_trust : 1;
 }
 
+/**
+ * trustCeiling of every partner, by id (its position in world.partners): for a loop over ties,
+ * which then reads a number from a short array instead of loading the partner's object.
+ */
+export function trustCeilings(world: World): Float64Array {
+  const environment = world.scenario.environment;
+  return Float64Array.from(world.partners, (p) => trustCeiling(p, environment));
+}
+
 /** Whether a supplier can get a tie with this kind of partner: universities and associations need institutions. */
 export function accessProbability(p: Partner, environment: EnvironmentParams): number {
   if (p.kind === 'university' || p.kind === 'association') return environment.institutions;
@@ -202,12 +211,12 @@ export function updateTies(world: World): void {
   const formation = stepProbability(n.formation_rate, world.dt);
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  const partners = world.partners;
   const groups = world.supplierGroups;
+  const ceilings = trustCeilings(world);
   eachActiveSupplier(world, (_s, i) => {
     for (let k = S.tieFirst[i]; k !== NONE;) {
       const next = T.nextOfSupplier[k]; // before dissolveTieAt unlinks k
-      const ceiling = trustCeiling(partners[T.partner[k]], environment);
+      const ceiling = ceilings[T.partner[k]];
       T.trust[k] += (ceiling - T.trust[k]) * growth;
       if (rng() < stepProbability(n.decay_rate * (1 - T.trust[k]), world.dt)) {
         dissolveTieAt(world, i, k);
