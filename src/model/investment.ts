@@ -13,7 +13,7 @@ import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
-import { networkBacking } from './networks.js';
+import { networkBackingAt } from './networks.js';
 import { tieIrreplaceability } from './sanctions.js';
 import { DESIGN, MARKETING, N_FUNCTIONS, typeCode, type Supplier, type World } from './state.js';
 
@@ -29,15 +29,24 @@ export function sanctionRisk(s: Supplier, f: number, world: World): number {
 
 /** Sanction risk in every function at once: one pass over relationships, one irreplaceability each. */
 export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0, 0, 0]): number[] {
-  risk.fill(0);
-  let backing: number | undefined; // networkBacking(s), computed once and only if needed
+  return sanctionRisksAt(world, s.ix, risk);
+}
+
+/**
+ * sanctionRisks of the supplier in row i of the supplier table, by function (index f, each in
+ * [0,1]), written into `risk` and returned.
+ */
+export function sanctionRisksAt(world: World, i: number, risk: number[]): number[] {
+  // Zeroed by a loop: Array.prototype.fill is a builtin call that costs more than four stores.
+  for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = 0;
+  let backing: number | undefined; // networkBackingAt(world, i), computed once and only if needed
   const R = world.relationshipTable.cols;
-  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
+  for (let k = world.supplierTable.cols.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
     if (R.type[k] !== QUASI_HIERARCHY) continue;
-    if (backing === undefined) backing = networkBacking(s, world);
+    if (backing === undefined) backing = networkBackingAt(world, i);
     const b = world.buyers[R.buyer[k]];
     const exposure =
-      R.salesShare[k] * (1 - tieIrreplaceability(s, b, R.startStep[k], world, backing));
+      R.salesShare[k] * (1 - tieIrreplaceability(world, i, b, R.startStep[k], backing));
     for (let f = 0; f < N_FUNCTIONS; f++) if (b.guards[f]) risk[f] += exposure;
   }
   for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = Math.min(1, risk[f]);
@@ -67,9 +76,14 @@ const riskScratch = [0, 0, 0, 0];
  * unless the caller passes one to reuse) and returned.
  */
 export function investmentWeights(s: Supplier, world: World, w: number[] = [0, 0, 0, 0]): number[] {
+  return investmentWeightsAt(world, s.ix, w);
+}
+
+/** investmentWeights of the supplier in row i of the supplier table, written into `w` and returned. */
+export function investmentWeightsAt(world: World, i: number, w: number[]): number[] {
   const { model: m, environment } = world.scenario;
   const retention = ipRetention(environment, m);
-  const split = s.intent.split;
+  const split = world.supplierGroups[world.supplierTable.cols.groupCode[i]].intent.split;
   let intended = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
     w[f] = split[f];
@@ -77,7 +91,7 @@ export function investmentWeights(s: Supplier, world: World, w: number[] = [0, 0
   }
   w[DESIGN] *= retention;
   w[MARKETING] *= retention;
-  const risk = sanctionRisks(s, world, riskScratch);
+  const risk = sanctionRisksAt(world, i, riskScratch);
   let total = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
     if (f === DESIGN || f === MARKETING)
@@ -86,10 +100,10 @@ export function investmentWeights(s: Supplier, world: World, w: number[] = [0, 0
   }
   const held = intended - total;
   // What is held back from the upper functions goes to production, split as intended between process and product.
-  const production = s.intent.split[0] + s.intent.split[1];
+  const production = split[0] + split[1];
   if (held > 0 && production > 0) {
-    w[0] += (held * s.intent.split[0]) / production;
-    w[1] += (held * s.intent.split[1]) / production;
+    w[0] += (held * split[0]) / production;
+    w[1] += (held * split[1]) / production;
   } else if (held > 0) {
     w[0] += held;
   }
@@ -102,11 +116,25 @@ export function investmentWeights(s: Supplier, world: World, w: number[] = [0, 0
  * Humphrey & Schmitz's way out (c)). Copying fears cap peer trust, so mistrust blocks it.
  */
 export function peerCooperation(s: Supplier, world: World): number {
+  return peerCooperationAt(world, s.ix, peerPartners(world));
+}
+
+/**
+ * Whether each partner is a peer supplier (1) or not (0), by id (its position in
+ * world.partners): for a loop over ties, which then reads a byte from a short array instead of
+ * loading the partner's object.
+ */
+export function peerPartners(world: World): Uint8Array {
+  return Uint8Array.from(world.partners, (p) => (p.kind === 'peer_supplier' ? 1 : 0));
+}
+
+/** peerCooperation of the supplier in row i of the supplier table; `peer`: peerPartners(world). */
+export function peerCooperationAt(world: World, i: number, peer: Uint8Array): number {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
   let trust = 0;
-  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) {
-    if (world.partners[T.partner[k]].kind === 'peer_supplier') trust += T.trust[k];
+  for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
+    if (peer[T.partner[k]] === 1) trust += T.trust[k];
   }
   return 1 - Math.exp(-trust);
 }
@@ -127,16 +155,18 @@ export function investBody(world: World): SupplierBody {
   const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
   const efficiency = investmentEfficiency(world);
   const S = world.supplierTable.cols;
+  const groups = world.supplierGroups;
+  const peer = peerPartners(world);
   const weights = [0, 0, 0, 0]; // investmentWeights' result, reused (read before the next call)
-  return (s, i) => {
-    const wanted = Math.max(0, S.profit[i]) * s.intent.reinvest;
+  return (_s, i) => {
+    const wanted = Math.max(0, S.profit[i]) * groups[S.groupCode[i]].intent.reinvest;
     const amount = Math.min(wanted, Math.max(0, S.cash[i] - inv.cash_buffer * S.size[i]));
     S.investment[i] = amount;
     const perCapacity = S.size[i] > 0 ? amount / S.size[i] : 0;
     const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
     if (amount > 0) {
-      const w = investmentWeights(s, world, weights);
-      const pooling = 1 + inv.collective_pooling * peerCooperation(s, world);
+      const w = investmentWeightsAt(world, i, weights);
+      const pooling = 1 + inv.collective_pooling * peerCooperationAt(world, i, peer);
       for (let f = 0; f < N_FUNCTIONS; f++) {
         S.investmentByFunction[at + f] = amount * w[f];
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;
@@ -146,7 +176,7 @@ export function investBody(world: World): SupplierBody {
       }
       S.cash[i] -= amount;
     } else {
-      S.investmentByFunction.fill(0, at, at + N_FUNCTIONS);
+      for (let f = 0; f < N_FUNCTIONS; f++) S.investmentByFunction[at + f] = 0;
     }
     S.rdStock[i] = S.rdStock[i] * rdKeep + perCapacity;
     S.absorptive[i] = absorptiveCapacity(S.rdStock[i], m.learning);

@@ -91,7 +91,7 @@ export function learnFromBuyersBody(world: World): SupplierBody {
   const gain = [0, 0, 0, 0];
   return (s, i) => {
     const cap = 4 * i; // S.cap[cap + f]: capability in function f
-    gain.fill(0);
+    for (let f = 0; f < N_FUNCTIONS; f++) gain[f] = 0; // a loop: fill() is a builtin call
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
       const weight = dt * S.absorptive[i] * R.salesShare[k];
       if (weight <= 0) continue;
@@ -121,7 +121,7 @@ export function gapShare(x: number): number {
 
 /** Add gains, never beyond 1 (each gain is already bounded by a gap, but several sources add up). */
 export function applyGains(s: Supplier, gain: number[]): void {
-  addGains(s.cap, 0, gain);
+  addGains(s.columns.cap, 4 * s.ix, gain);
 }
 
 /** applyGains on the four capabilities at cap[at..at+3] (a supplier's block of the cap column). */

@@ -41,13 +41,18 @@ function tieLinks(world: World): ListLinks {
  * supplier's list (after its older ties). Returns the tie's row in world.tieTable.
  */
 export function formTie(world: World, s: Supplier, p: Partner, trust: number): TieIx {
+  return formTieAt(world, s.ix, p, trust);
+}
+
+/** formTie for the supplier in row i of the supplier table. */
+export function formTieAt(world: World, i: number, p: Partner, trust: number): TieIx {
   const k = world.tieTable.add();
   const T = world.tieTable.cols; // read after add: adding may have replaced the arrays
-  T.supplier[k] = s.ix;
+  T.supplier[k] = i;
   T.partner[k] = p.id;
   T.trust[k] = trust;
   T.startStep[k] = world.step;
-  append(tieHeads(world), tieLinks(world), s.ix, k);
+  append(tieHeads(world), tieLinks(world), i, k);
   return k;
 }
 
@@ -56,7 +61,12 @@ export function formTie(world: World, s: Supplier, p: Partner, trust: number): T
  * row given back for reuse. A loop walking the list must read the next row before calling this.
  */
 export function dissolveTie(world: World, s: Supplier, k: number): void {
-  unlink(tieHeads(world), tieLinks(world), s.ix, k);
+  dissolveTieAt(world, s.ix, k);
+}
+
+/** dissolveTie for the supplier in row i of the supplier table. */
+export function dissolveTieAt(world: World, i: number, k: number): void {
+  unlink(tieHeads(world), tieLinks(world), i, k);
   world.tieTable.release(k as TieIx);
 }
 
@@ -73,9 +83,14 @@ export function dissolveAllTies(world: World, s: Supplier): void {
 
 /** Whether supplier `s` has a tie with partner `p`. */
 export function hasTie(world: World, s: Supplier, p: Partner): boolean {
+  return hasTieAt(world, s.ix, p);
+}
+
+/** hasTie for the supplier in row i of the supplier table. */
+export function hasTieAt(world: World, i: number, p: Partner): boolean {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) {
+  for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
     if (T.partner[k] === p.id) return true;
   }
   return false;
@@ -115,6 +130,15 @@ export function trustCeiling(p: Partner, environment: EnvironmentParams): number
   return p.kind === 'peer_supplier' ? environment.peer_trust : 1;
 }
 
+/**
+ * trustCeiling of every partner, by id (its position in world.partners): for a loop over ties,
+ * which then reads a number from a short array instead of loading the partner's object.
+ */
+export function trustCeilings(world: World): Float64Array {
+  const environment = world.scenario.environment;
+  return Float64Array.from(world.partners, (p) => trustCeiling(p, environment));
+}
+
 /** Whether a supplier can get a tie with this kind of partner: universities and associations need institutions. */
 export function accessProbability(p: Partner, environment: EnvironmentParams): number {
   if (p.kind === 'university' || p.kind === 'association') return environment.institutions;
@@ -127,10 +151,15 @@ export function accessProbability(p: Partner, environment: EnvironmentParams): n
  * Saturating in total trust, so the first few strong ties matter most.
  */
 export function networkBacking(s: Supplier, world: World): number {
+  return networkBackingAt(world, s.ix);
+}
+
+/** networkBacking of the supplier in row i of the supplier table. */
+export function networkBackingAt(world: World, i: number): number {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
   let trust = 0;
-  for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) trust += T.trust[k];
+  for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) trust += T.trust[k];
   return 1 - Math.exp(-trust);
 }
 
@@ -152,8 +181,11 @@ export function learnFromNetworkBody(world: World): SupplierBody {
   const gain = [0, 0, 0, 0];
   return (_s, i) => {
     const at = 4 * i; // S.cap[at + f], S.coverage[at + f]: function f
-    gain.fill(0);
-    S.coverage.fill(0, at, at + N_FUNCTIONS);
+    // Zeroed by a loop: fill() is a builtin call that costs more than these stores.
+    for (let f = 0; f < N_FUNCTIONS; f++) {
+      gain[f] = 0;
+      S.coverage[at + f] = 0;
+    }
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
       const p = partners[T.partner[k]];
       const trust = T.trust[k];
@@ -179,22 +211,24 @@ export function updateTies(world: World): void {
   const formation = stepProbability(n.formation_rate, world.dt);
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  const partners = world.partners;
-  eachActiveSupplier(world, (s, i) => {
+  const groups = world.supplierGroups;
+  const ceilings = trustCeilings(world);
+  eachActiveSupplier(world, (_s, i) => {
     for (let k = S.tieFirst[i]; k !== NONE;) {
-      const next = T.nextOfSupplier[k]; // before dissolveTie unlinks k
-      const ceiling = trustCeiling(partners[T.partner[k]], environment);
+      const next = T.nextOfSupplier[k]; // before dissolveTieAt unlinks k
+      const ceiling = ceilings[T.partner[k]];
       T.trust[k] += (ceiling - T.trust[k]) * growth;
       if (rng() < stepProbability(n.decay_rate * (1 - T.trust[k]), world.dt)) {
-        dissolveTie(world, s, k);
+        dissolveTieAt(world, i, k);
       }
       k = next;
     }
-    const pool = s.partnerPool;
-    if (S.tieCount[i] < s.intent.networkTies && pool.length > 0 && rng() < formation) {
+    const group = groups[S.groupCode[i]];
+    const pool = group.partnerPool;
+    if (S.tieCount[i] < group.intent.networkTies && pool.length > 0 && rng() < formation) {
       const p = pool[randomIndex(rng, pool.length)];
-      if (rng() < accessProbability(p, environment) && !hasTie(world, s, p)) {
-        formTie(world, s, p, Math.min(n.initial_trust, trustCeiling(p, environment)));
+      if (rng() < accessProbability(p, environment) && !hasTieAt(world, i, p)) {
+        formTieAt(world, i, p, Math.min(n.initial_trust, trustCeiling(p, environment)));
       }
     }
   });

@@ -11,32 +11,43 @@
 import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
-import { networkBacking } from './networks.js';
+import { networkBackingAt } from './networks.js';
 import { endRelationship } from './relationships.js';
 import {
   N_FUNCTIONS,
   clamp01,
   typeCode,
-  productionCapability,
+  productionCapabilityAt,
   stepProbability,
   type Buyer,
   type Relationship,
   type Supplier,
+  type SupplierColumns,
   type World,
   MARKETING,
 } from './state.js';
 
 const QUASI_HIERARCHY = typeCode('quasi_hierarchy');
 
-export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
+/**
+ * How far supplier `s` encroaches on buyer `b`'s core, in [0,1]: in each function b guards,
+ * the supplier's capability above the encroachment threshold as a share of the way from the
+ * threshold to 1; if b guards marketing, also four times the own-brand share of its sales.
+ */
+export function encroachment(s: Supplier, b: Buyer, world: World): number {
+  return encroachmentAt(world.supplierTable.cols, s.ix, b, world.scenario.model);
+}
+
+/** encroachment of the supplier in row i of the supplier table (S: its columns). */
+export function encroachmentAt(S: SupplierColumns, i: number, b: Buyer, m: ModelParams): number {
   const t = m.sanctions.encroach_threshold;
   let level = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
-    if (b.guards[f] && t < 1) level = Math.max(level, clamp01((s.cap[f] - t) / (1 - t)));
+    if (b.guards[f] && t < 1) level = Math.max(level, clamp01((S.cap[4 * i + f] - t) / (1 - t)));
   }
   if (b.guards[MARKETING]) {
-    const sales = s.exportVolume + s.domesticVolume + s.sectorVolume;
-    if (sales > 0) level = Math.max(level, clamp01((s.ownBrandVolume / sales) * 4));
+    const sales = S.exportVolume[i] + S.domesticVolume[i] + S.sectorVolume[i];
+    if (sales > 0) level = Math.max(level, clamp01((S.ownBrandVolume[i] / sales) * 4));
   }
   return level;
 }
@@ -51,48 +62,65 @@ export function encroachment(s: Supplier, b: Buyer, m: ModelParams): number {
 export function irreplaceability(
   r: Relationship,
   world: World,
-  backing = networkBacking(r.supplier, world),
+  backing = networkBackingAt(world, r.supplier.ix),
 ): number {
-  return tieIrreplaceability(r.supplier, r.buyer, r.startStep, world, backing);
+  return tieIrreplaceability(world, r.supplier.ix, r.buyer, r.startStep, backing);
 }
 
-/** irreplaceability of a tie of supplier `s` with buyer `b` begun at step `startStep`. */
+/**
+ * irreplaceability, in [0,1], of a tie of the supplier in row i of the supplier table with
+ * buyer `b` begun at step `startStep`; `backing` is the supplier's networkBacking.
+ */
 export function tieIrreplaceability(
-  s: Supplier,
+  world: World,
+  i: number,
   b: Buyer,
   startStep: number,
-  world: World,
   backing: number,
 ): number {
   const req = 0.5 * (b.requirements.process + b.requirements.product);
-  const lead = req < 1 ? clamp01((productionCapability(s) - req) / (1 - req)) : 0;
+  const lead =
+    req < 1
+      ? clamp01((productionCapabilityAt(world.supplierTable.cols.cap, i) - req) / (1 - req))
+      : 0;
   const tenureYears = (world.step - startStep) * world.dt;
   const relational = lead * Math.min(1, tenureYears / 8);
   const network = world.scenario.model.networks.backing_weight * backing;
   return 1 - (1 - relational) * (1 - network);
 }
 
-/** `backing`: networkBacking(r.supplier), for a caller that evaluates several of the supplier's relationships. */
+/**
+ * Annual hazard that the buyer sanctions the supplier of relationship `r`: the sanction rate
+ * times the buyer's monitoring times encroachment, discounted by irreplaceability.
+ * `backing`: networkBacking(r.supplier), for a caller that evaluates several of the
+ * supplier's relationships.
+ */
 export function sanctionHazard(r: Relationship, world: World, backing?: number): number {
-  return tieSanctionHazard(r.supplier, r.buyer, r.startStep, world, backing);
+  return tieSanctionHazard(
+    world,
+    r.supplier.ix,
+    r.buyer,
+    r.startStep,
+    backing ?? networkBackingAt(world, r.supplier.ix),
+  );
 }
 
-/** sanctionHazard of a tie of supplier `s` with buyer `b` begun at step `startStep`. */
+/** sanctionHazard of a tie of the supplier in row i with buyer `b` begun at step `startStep`. */
 function tieSanctionHazard(
-  s: Supplier,
+  world: World,
+  i: number,
   b: Buyer,
   startStep: number,
-  world: World,
-  backing = networkBacking(s, world),
+  backing: number,
 ): number {
   const m = world.scenario.model;
-  const level = encroachment(s, b, m);
+  const level = encroachmentAt(world.supplierTable.cols, i, b, m);
   if (level <= 0) return 0;
   return (
     m.sanctions.rate *
     b.config.monitoring *
     level *
-    (1 - tieIrreplaceability(s, b, startStep, world, backing))
+    (1 - tieIrreplaceability(world, i, b, startStep, backing))
   );
 }
 
@@ -104,7 +132,8 @@ export function respondToEncroachment(world: World): void {
     m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  eachActiveSupplier(world, (s, i) => {
+  const buyers = world.buyers;
+  eachActiveSupplier(world, (_s, i) => {
     // Network backing once per supplier, on first need: no sanction changes the supplier's ties.
     let backing: number | undefined;
     // A sanction may end relationship k, which takes it out of the list: read its next first.
@@ -112,9 +141,8 @@ export function respondToEncroachment(world: World): void {
       next = R.nextOfSupplier[k];
       R.weight[k] += (1 - R.weight[k]) * recovery;
       if (R.type[k] !== QUASI_HIERARCHY) continue;
-      if (backing === undefined) backing = networkBacking(s, world);
-      const b = world.buyers[R.buyer[k]];
-      const hazard = tieSanctionHazard(s, b, R.startStep[k], world, backing);
+      if (backing === undefined) backing = networkBackingAt(world, i);
+      const hazard = tieSanctionHazard(world, i, buyers[R.buyer[k]], R.startStep[k], backing);
       if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;
       world.counters.sanctions++;
       S.sanctionsSuffered[i]++;

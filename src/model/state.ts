@@ -911,8 +911,12 @@ export interface World {
 
 /** Mean production capability, the quantity buyers screen and allocate on. */
 export function productionCapability(s: Supplier): number {
-  const cap = s.columns.cap;
-  return 0.5 * (cap[4 * s.ix + PROCESS] + cap[4 * s.ix + PRODUCT]);
+  return productionCapabilityAt(s.columns.cap, s.ix);
+}
+
+/** productionCapability for supplier row i of the cap column (or i = 0 of one supplier's own four). */
+export function productionCapabilityAt(cap: Float64Array, i: number): number {
+  return 0.5 * (cap[4 * i + PROCESS] + cap[4 * i + PRODUCT]);
 }
 
 /** Convert an annual hazard rate into the probability of an event within one step. */

@@ -57,7 +57,7 @@ describe('lead-firm response to encroachment (process 6a)', () => {
     let cutThenEnded = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const { world, s, r } = guardedWorld({ design: 0.9, seed });
-      expect(encroachment(s, r.buyer, world.scenario.model)).toBeGreaterThan(0.5);
+      expect(encroachment(s, r.buyer, world)).toBeGreaterThan(0.5);
       expect(irreplaceability(r, world)).toBe(0);
       const cut = world.scenario.model.sanctions.order_cut;
       let firstCut = -1;
@@ -104,9 +104,7 @@ describe('lead-firm response to encroachment (process 6a)', () => {
     a.world.step = 40;
     a.r.startStep = 40;
     b.r.startStep = 0;
-    expect(encroachment(b.s, b.r.buyer, b.world.scenario.model)).toBe(
-      encroachment(a.s, a.r.buyer, a.world.scenario.model),
-    );
+    expect(encroachment(b.s, b.r.buyer, b.world)).toBe(encroachment(a.s, a.r.buyer, a.world));
     expect(irreplaceability(b.r, b.world)).toBeGreaterThan(0.8);
     expect(sanctionHazard(b.r, b.world)).toBeLessThan(0.2 * sanctionHazard(a.r, a.world));
     expect(sanctionHazard(a.r, a.world)).toBeGreaterThan(0);
@@ -134,7 +132,7 @@ describe('lead-firm response to encroachment (process 6a)', () => {
   // Sanctions respond only to encroachment on the buyer's core functions.
   it('a non-encroaching supplier is never sanctioned', () => {
     const { world, s, r } = guardedWorld({ design: 0.44, rate: 50 });
-    expect(encroachment(s, r.buyer, world.scenario.model)).toBe(0);
+    expect(encroachment(s, r.buyer, world)).toBe(0);
     expect(sanctionHazard(r, world)).toBe(0);
     runSanctions(world, r, 200);
     expect(r.ended).toBe(false);
@@ -149,12 +147,11 @@ describe('lead-firm response to encroachment (process 6a)', () => {
     s.domesticVolume = 0.4;
     // Own-brand share of sales 0.25 is full encroachment, 0.125 half (the share is scaled by 4).
     s.ownBrandVolume = 0.25;
-    const m = world.scenario.model;
-    expect(encroachment(s, r.buyer, m)).toBeCloseTo(1, 12);
+    expect(encroachment(s, r.buyer, world)).toBeCloseTo(1, 12);
     s.ownBrandVolume = 0.125;
-    expect(encroachment(s, r.buyer, m)).toBeCloseTo(0.5, 12);
+    expect(encroachment(s, r.buyer, world)).toBeCloseTo(0.5, 12);
     r.buyer.guards[3] = false;
-    expect(encroachment(s, r.buyer, m)).toBe(0);
+    expect(encroachment(s, r.buyer, world)).toBe(0);
   });
 
   // Encroachment: only guarded functions count, rising from the threshold to 1.
@@ -162,7 +159,7 @@ describe('lead-firm response to encroachment (process 6a)', () => {
     const { world, s, r } = guardedWorld({ design: 0.2 });
     const m = world.scenario.model;
     const t = m.sanctions.encroach_threshold;
-    const at = (d: number) => (setCaps(s, [0.5, 0.5, d, 0]), encroachment(s, r.buyer, m));
+    const at = (d: number) => (setCaps(s, [0.5, 0.5, d, 0]), encroachment(s, r.buyer, world));
     expect(at(t)).toBe(0);
     expect(at(t + 0.1)).toBeGreaterThan(0);
     expect(at(t + 0.2)).toBeGreaterThan(at(t + 0.1));
