@@ -862,7 +862,15 @@ export interface World {
 
 /** Mean production capability, the quantity buyers screen and allocate on. */
 export function productionCapability(s: Supplier): number {
-  return 0.5 * (s.cap[PROCESS] + s.cap[PRODUCT]);
+  return productionCapabilityAt(s.cap, 0);
+}
+
+/**
+ * productionCapability of the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]`: supplier
+ * row i of the cap column (`S.cap`), or i = 0 of one supplier's own four (`s.cap`).
+ */
+export function productionCapabilityAt(cap: Float64Array, i: number): number {
+  return 0.5 * (cap[4 * i + PROCESS] + cap[4 * i + PRODUCT]);
 }
 
 /** Convert an annual hazard rate into the probability of an event within one step. */
