@@ -7,7 +7,7 @@
  */
 import { NONE } from '../engine/columns.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
-import { initialType } from './governance.js';
+import { initialTypeAt, startsCapableAt } from './governance.js';
 import {
   Relationship,
   type Buyer,
@@ -18,7 +18,10 @@ import {
 } from './state.js';
 
 export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
-  const { type, capable } = initialType(b, s, world.scenario.model, world.step === 0);
+  const m = world.scenario.model;
+  const cap = world.supplierTable.cols.cap;
+  const type = initialTypeAt(b, cap, s.ix, m, world.step === 0);
+  const capable = startsCapableAt(cap, s.ix, m);
   const r = new Relationship(world.relationshipTable, world.relationshipTable.add(), s, b);
   const R = world.relationshipTable.cols;
   R.supplier[r.ix] = s.ix;
@@ -66,9 +69,13 @@ export function noteTypeChange(R: RelationshipColumns, k: number): void {
 
 /** Whether supplier `s` has a relationship with buyer `b`. */
 export function isRelated(world: World, s: Supplier, b: Buyer): boolean {
+  return isRelatedAt(world, s.ix, b);
+}
+
+/** isRelated for the supplier in row `i`. */
+export function isRelatedAt(world: World, i: number, b: Buyer): boolean {
   const R = world.relationshipTable.cols;
-  const first = world.supplierTable.cols.relFirst;
-  for (let k = first[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
+  for (let k = world.supplierTable.cols.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
     if (R.buyer[k] === b.id) return true;
   return false;
 }
