@@ -66,7 +66,7 @@ export function listPrice(s: Supplier, b: Buyer, type: RelationshipType, world: 
  * listPrice for the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]`: supplier row i of
  * the cap column, or i = 0 of one supplier's own four (`s.cap`).
  */
-function listPriceAt(
+export function listPriceAt(
   cap: Float64Array,
   i: number,
   b: Buyer,
