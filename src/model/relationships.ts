@@ -10,6 +10,7 @@ import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.
 import { initialTypeAt, startsCapableAt } from './governance.js';
 import {
   Relationship,
+  typeCode,
   type Buyer,
   type RelationshipColumns,
   type RelationshipEndCause,
@@ -20,25 +21,26 @@ import {
 export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
   const m = world.scenario.model;
   const cap = world.supplierTable.cols.cap;
-  const type = initialTypeAt(b, cap, s.ix, m, world.step === 0);
+  const type = typeCode(initialTypeAt(b, cap, s.ix, m, world.step === 0));
   const capable = startsCapableAt(cap, s.ix, m);
-  const r = new Relationship(world.relationshipTable, world.relationshipTable.add(), s, b);
+  const k = world.relationshipTable.add();
+  const r = new Relationship(world.relationshipTable, k, s, b);
   const R = world.relationshipTable.cols;
-  R.supplier[r.ix] = s.ix;
-  R.buyer[r.ix] = b.id;
-  r.type = type;
-  r.startStep = world.step;
-  r.weight = 1;
-  r.lastSanctionStep = Number.NEGATIVE_INFINITY;
-  r.belowSince = -1;
-  r.capable = capable;
-  r.typeStart = type;
-  r.typeSeen = type;
+  R.supplier[k] = s.ix;
+  R.buyer[k] = b.id;
+  R.type[k] = type;
+  R.startStep[k] = world.step;
+  R.weight[k] = 1;
+  R.lastSanctionStep[k] = Number.NEGATIVE_INFINITY;
+  R.belowSince[k] = -1;
+  R.capable[k] = capable ? 1 : 0;
+  R.typeStart[k] = type;
+  R.typeSeen[k] = type;
   // The flows and spell totals start at 0 (a new row is zeroed).
-  world.relationships.byRow[r.ix] = r;
+  world.relationships.byRow[k] = r;
   const [supplierHeads, supplierLinks, buyerHeads, buyerLinks] = lists(world);
-  append(supplierHeads, supplierLinks, s.ix, r.ix);
-  append(buyerHeads, buyerLinks, b.id, r.ix);
+  append(supplierHeads, supplierLinks, s.ix, k);
+  append(buyerHeads, buyerLinks, b.id, k);
   return r;
 }
 

@@ -15,7 +15,7 @@ import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
 import { randomIndex, type Rng } from '../engine/rng.js';
 import type { ModelParams } from '../scenario/types.js';
-import { dependenceTargetOf, diversifyAt, effectiveMarketing } from './orders.js';
+import { dependenceTargetOf, diversifyAt, effectiveMarketingAt } from './orders.js';
 import { endRelationship, isRelatedAt, linkSupplierToBuyer } from './relationships.js';
 import {
   PROCESS,
@@ -253,21 +253,24 @@ function wantsAnotherBuyerOf(
 
 export function adjustDomesticReserve(world: World): void {
   const adjust = world.scenario.model.search.domestic_adjust * world.dt;
-  eachActiveSupplier(world, (s) => {
-    if (s.exportVolume <= 0 || s.domesticPrice <= 0) return;
+  const S = world.supplierTable.cols;
+  eachActiveSupplier(world, (_s, i) => {
+    if (S.exportVolume[i] <= 0 || S.domesticPrice[i] <= 0) return;
     // This step's export revenue over this step's export volume. Summing over the ties the
     // supplier still holds would leave out what ties ended since the orders (succession, drops,
     // re-sourcing) delivered, while their volume stays in X_s: the export price would look lower
     // than it was, by the share of the ended ties, and push capacity into the domestic channel.
-    const exportPrice = s.exportRevenue / s.exportVolume;
+    const exportPrice = S.exportRevenue[i] / S.exportVolume[i];
     if (exportPrice <= 0) return;
-    const advantage = (s.domesticPrice - exportPrice) / exportPrice;
-    const room = advantage > 0 ? 1 - s.domesticReserve : s.domesticReserve - s.domesticReserveFloor;
+    const advantage = (S.domesticPrice[i] - exportPrice) / exportPrice;
+    const reserve = S.domesticReserve[i];
+    const floor = S.domesticReserveFloor[i];
+    const room = advantage > 0 ? 1 - reserve : reserve - floor;
     // Selling to many small domestic customers takes marketing the buyer used to do.
-    const reach = advantage > 0 ? effectiveMarketing(s) : 1;
-    s.domesticReserve = Math.max(
-      s.domesticReserveFloor,
-      Math.min(1, s.domesticReserve + adjust * advantage * room * reach),
+    const reach = advantage > 0 ? effectiveMarketingAt(S.cap, S.coverage, i) : 1;
+    S.domesticReserve[i] = Math.max(
+      floor,
+      Math.min(1, reserve + adjust * advantage * room * reach),
     );
   });
 }
