@@ -865,10 +865,7 @@ export function productionCapability(s: Supplier): number {
   return productionCapabilityAt(s.cap, 0);
 }
 
-/**
- * productionCapability of the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]`: supplier
- * row i of the cap column (`S.cap`), or i = 0 of one supplier's own four (`s.cap`).
- */
+/** productionCapability for supplier row i of the cap column (or i = 0 of one supplier's own four). */
 export function productionCapabilityAt(cap: Float64Array, i: number): number {
   return 0.5 * (cap[4 * i + PROCESS] + cap[4 * i + PRODUCT]);
 }
