@@ -16,12 +16,13 @@ import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameter
 import type { ModelParams } from '../scenario/types.js';
 import {
   DESIGN,
-  productionCapability,
+  productionCapabilityAt,
   stepProbability,
   typeCode,
   type Buyer,
   type RelationshipColumns,
   type Supplier,
+  type SupplierColumns,
   type World,
 } from './state.js';
 
@@ -62,14 +63,36 @@ export function initialType(
   m: ModelParams,
   predatesRun: boolean,
 ): { type: RelationshipType; capable: boolean } {
-  const capable = judgeCapable(productionCapability(supplier), false, m);
-  const style = buyer.config.governance;
-  if (style !== 'emergent') return { type: style, capable };
-  const complementary = predatesRun && supplier.cap[DESIGN] >= m.governance.network_competence;
   return {
-    type: ghsType(buyer.config.complexity, buyer.config.codifiability, capable, complementary),
-    capable,
+    type: initialTypeAt(buyer, supplier.columns.cap, supplier.ix, m, predatesRun),
+    capable: startsCapableAt(supplier.columns.cap, supplier.ix, m),
   };
+}
+
+/**
+ * initialType's type for the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]`: supplier
+ * row i of the cap column (`S.cap`).
+ */
+export function initialTypeAt(
+  buyer: Buyer,
+  cap: Float64Array,
+  i: number,
+  m: ModelParams,
+  predatesRun: boolean,
+): RelationshipType {
+  const style = buyer.config.governance;
+  if (style !== 'emergent') return style;
+  const complementary = predatesRun && cap[4 * i + DESIGN] >= m.governance.network_competence;
+  const capable = startsCapableAt(cap, i, m);
+  return ghsType(buyer.config.complexity, buyer.config.codifiability, capable, complementary);
+}
+
+/**
+ * initialType's `capable`: whether a new tie's supplier (capabilities at `cap[4 x i ..]`, as in
+ * initialTypeAt) counts as capable, judged with no history (the hysteresis band counts against it).
+ */
+export function startsCapableAt(cap: Float64Array, i: number, m: ModelParams): boolean {
+  return judgeCapable(productionCapabilityAt(cap, i), false, m);
 }
 
 /**
@@ -87,15 +110,16 @@ export function updateRelationshipTypes(world: World): void {
   const rng = world.streams.governance;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  eachActiveSupplier(world, (s, i) => {
+  eachActiveSupplier(world, (_s, i) => {
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
-      updateType(s, world.buyers[R.buyer[k]], R, k, m, world.dt, rng);
+      updateType(S, i, world.buyers[R.buyer[k]], R, k, m, world.dt, rng);
   });
 }
 
-/** Process 6b for relationship row `k` of supplier `s` with buyer `b`. */
+/** Process 6b for relationship row `k` of supplier row `i` with buyer `b`. */
 function updateType(
-  s: Supplier,
+  S: SupplierColumns,
+  i: number,
   b: Buyer,
   R: RelationshipColumns,
   k: number,
@@ -103,9 +127,9 @@ function updateType(
   dt: number,
   rng: () => number,
 ): void {
-  const capable = judgeCapable(productionCapability(s), R.capable[k] === 1, m);
+  const capable = judgeCapable(productionCapabilityAt(S.cap, i), R.capable[k] === 1, m);
   R.capable[k] = capable ? 1 : 0;
-  const complementary = s.cap[DESIGN] >= m.governance.network_competence;
+  const complementary = S.cap[4 * i + DESIGN] >= m.governance.network_competence;
   const current = RELATIONSHIP_TYPES[R.type[k]];
   if (b.config.governance === 'emergent') {
     const type = ghsType(b.config.complexity, b.config.codifiability, capable, complementary);
@@ -120,7 +144,7 @@ function updateType(
     return;
   }
   if (current !== 'quasi_hierarchy' || !capable) return;
-  const hasExitOptions = s.topBuyerShare < 0.5;
+  const hasExitOptions = S.topBuyerShare[i] < 0.5;
   if (!complementary && !hasExitOptions) return;
   // Draw only when a move is possible, so the governance stream is not consumed otherwise.
   if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt)) {

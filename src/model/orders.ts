@@ -17,6 +17,7 @@ import {
   PRODUCT,
   clamp01,
   productionCapability,
+  productionCapabilityAt,
   type Buyer,
   type Relationship,
   type Supplier,
@@ -30,12 +31,12 @@ export function carriesSupplierDesign(type: RelationshipType): boolean {
 }
 
 export function effectiveMarketing(s: Supplier): number {
-  return effectiveMarketingAt(s.cap, s.coverage, 0);
+  return effectiveMarketingAt(s.columns.cap, s.columns.coverage, s.ix);
 }
 
 /**
  * effectiveMarketing of the supplier whose capabilities and coverage are at `4 x i ..` of `cap`
- * and `coverage`: supplier row i of the columns, or i = 0 of one supplier's own four.
+ * and `coverage`: supplier row i of the columns.
  */
 export function effectiveMarketingAt(cap: Float64Array, coverage: Float64Array, i: number): number {
   return Math.max(cap[4 * i + MARKETING], coverage[4 * i + MARKETING]);
@@ -54,10 +55,10 @@ export function ownBrandFractionOf(marketing: number, m: ModelParams): number {
 
 /** How attractive a supplier's own products are to domestic customers. */
 export function domesticAppeal(s: Supplier): number {
-  return domesticAppealAt(s.cap, s.coverage, 0);
+  return domesticAppealAt(s.columns.cap, s.columns.coverage, s.ix);
 }
 
-/** domesticAppeal for supplier row i of the cap and coverage columns (or i = 0 of one supplier's own four). */
+/** domesticAppeal for supplier row i of the cap and coverage columns. */
 function domesticAppealAt(cap: Float64Array, coverage: Float64Array, i: number): number {
   return (
     0.25 +
@@ -72,8 +73,22 @@ export function allocationScore(r: Relationship, world: World): number {
 
 /** The supplier's factor of its allocation scores: capacity times capability to the buyers' concentration power. */
 export function supplierAppeal(s: Supplier, m: ModelParams): number {
-  const q = Math.max(1e-3, productionCapability(s));
-  return s.size * Math.pow(q, m.orders.capability_weight);
+  return appealOf(s.size, productionCapability(s), m);
+}
+
+/** supplierAppeal for supplier row i of the supplier columns. */
+function supplierAppealAt(S: SupplierColumns, i: number, m: ModelParams): number {
+  return appealOf(S.size[i], productionCapabilityAt(S.cap, i), m);
+}
+
+/**
+ * supplierAppeal of a supplier of capacity `size` (units/step) and production capability
+ * `production` (index in [0,1]); the capability counts as at least 1e-3, so a supplier without
+ * any still gets a share.
+ */
+function appealOf(size: number, production: number, m: ModelParams): number {
+  const q = Math.max(1e-3, production);
+  return size * Math.pow(q, m.orders.capability_weight);
 }
 
 /**
@@ -105,7 +120,12 @@ function exportCapacity(S: SupplierColumns, i: number): number {
  * dependence still depends on the buyers it finds.
  */
 export function perBuyerLimit(s: Supplier, m: ModelParams): number {
-  return s.size * dependenceTarget(s, m);
+  return perBuyerLimitOf(s.size, s.intent.diversify, m);
+}
+
+/** perBuyerLimit of a supplier of capacity `size` (units/step) whose intent to diversify is `diversify`. */
+function perBuyerLimitOf(size: number, diversify: number, m: ModelParams): number {
+  return size * dependenceTargetOf(diversify, m);
 }
 
 /**
@@ -115,7 +135,20 @@ export function perBuyerLimit(s: Supplier, m: ModelParams): number {
  * the supplier wants another buyer (search.ts, wantsAnotherBuyer). Intent 0 sets no aim (1).
  */
 export function dependenceTarget(s: Supplier, m: ModelParams): number {
-  return 1 - s.intent.diversify * (1 - m.orders.buyer_share_floor);
+  return dependenceTargetOf(s.intent.diversify, m);
+}
+
+/** dependenceTarget of a supplier whose intent to diversify is `diversify` (in [0,1]). */
+export function dependenceTargetOf(diversify: number, m: ModelParams): number {
+  return 1 - diversify * (1 - m.orders.buyer_share_floor);
+}
+
+/**
+ * The intent to diversify (in [0,1]) of the supplier in row i: its group's (s.intent.diversify),
+ * read through its row's group code, so a loop by row need not load the supplier's object.
+ */
+export function diversifyAt(world: World, i: number): number {
+  return world.supplierGroups[world.supplierTable.cols.groupCode[i]].intent.diversify;
 }
 
 /**
@@ -131,13 +164,12 @@ function placeLeadFirmOrders(world: World): void {
   const R = world.relationshipTable.cols;
   const suppliers = world.suppliers;
   for (let i = 0; i < suppliers.length; i++) {
-    const s = suppliers[i];
     S.saturated[i] = 0;
     S.exportVolume[i] = 0;
     // Once per supplier rather than once per relationship and pass (Math.pow is the costly part).
     if (S.relCount[i] > 0) {
-      S.orderAppeal[i] = supplierAppeal(s, m);
-      S.buyerLimit[i] = perBuyerLimit(s, m);
+      S.orderAppeal[i] = supplierAppealAt(S, i, m);
+      S.buyerLimit[i] = perBuyerLimitOf(S.size[i], diversifyAt(world, i), m);
     }
   }
   const B = world.buyerTable.cols;
@@ -226,7 +258,7 @@ export function allocateOrders(world: World): void {
   });
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
-  eachActiveSupplier(world, (s, i) => {
+  eachActiveSupplier(world, (_s, i) => {
     const spare = S.size[i] - S.exportVolume[i];
     const appeal = domesticAppealAt(S.cap, S.coverage, i);
     S.domesticVolume[i] = Math.min(spare, spare * appeal * domesticPerAppeal);

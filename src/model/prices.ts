@@ -63,7 +63,7 @@ export function listPrice(s: Supplier, b: Buyer, type: RelationshipType, world: 
 }
 
 /** listPrice for the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]` (row i of the cap column). */
-function listPriceAt(
+export function listPriceAt(
   cap: Float64Array,
   i: number,
   b: Buyer,

@@ -7,9 +7,10 @@
  */
 import { NONE } from '../engine/columns.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
-import { initialType } from './governance.js';
+import { initialTypeAt, startsCapableAt } from './governance.js';
 import {
   Relationship,
+  typeCode,
   type Buyer,
   type RelationshipColumns,
   type RelationshipEndCause,
@@ -18,24 +19,28 @@ import {
 } from './state.js';
 
 export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
-  const { type, capable } = initialType(b, s, world.scenario.model, world.step === 0);
-  const r = new Relationship(world.relationshipTable, world.relationshipTable.add(), s, b);
+  const m = world.scenario.model;
+  const cap = world.supplierTable.cols.cap;
+  const type = typeCode(initialTypeAt(b, cap, s.ix, m, world.step === 0));
+  const capable = startsCapableAt(cap, s.ix, m);
+  const k = world.relationshipTable.add();
+  const r = new Relationship(world.relationshipTable, k, s, b);
   const R = world.relationshipTable.cols;
-  R.supplier[r.ix] = s.ix;
-  R.buyer[r.ix] = b.id;
-  r.type = type;
-  r.startStep = world.step;
-  r.weight = 1;
-  r.lastSanctionStep = Number.NEGATIVE_INFINITY;
-  r.belowSince = -1;
-  r.capable = capable;
-  r.typeStart = type;
-  r.typeSeen = type;
+  R.supplier[k] = s.ix;
+  R.buyer[k] = b.id;
+  R.type[k] = type;
+  R.startStep[k] = world.step;
+  R.weight[k] = 1;
+  R.lastSanctionStep[k] = Number.NEGATIVE_INFINITY;
+  R.belowSince[k] = -1;
+  R.capable[k] = capable ? 1 : 0;
+  R.typeStart[k] = type;
+  R.typeSeen[k] = type;
   // The flows and spell totals start at 0 (a new row is zeroed).
-  world.relationships.byRow[r.ix] = r;
+  world.relationships.byRow[k] = r;
   const [supplierHeads, supplierLinks, buyerHeads, buyerLinks] = lists(world);
-  append(supplierHeads, supplierLinks, s.ix, r.ix);
-  append(buyerHeads, buyerLinks, b.id, r.ix);
+  append(supplierHeads, supplierLinks, s.ix, k);
+  append(buyerHeads, buyerLinks, b.id, k);
   return r;
 }
 
@@ -66,9 +71,13 @@ export function noteTypeChange(R: RelationshipColumns, k: number): void {
 
 /** Whether supplier `s` has a relationship with buyer `b`. */
 export function isRelated(world: World, s: Supplier, b: Buyer): boolean {
+  return isRelatedAt(world, s.ix, b);
+}
+
+/** isRelated for the supplier in row `i`. */
+export function isRelatedAt(world: World, i: number, b: Buyer): boolean {
   const R = world.relationshipTable.cols;
-  const first = world.supplierTable.cols.relFirst;
-  for (let k = first[s.ix]; k !== NONE; k = R.nextOfSupplier[k])
+  for (let k = world.supplierTable.cols.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
     if (R.buyer[k] === b.id) return true;
   return false;
 }

@@ -29,12 +29,13 @@
  */
 import { NONE } from '../engine/columns.js';
 import { normal, randomIndex, type Rng } from '../engine/rng.js';
-import { initialType } from './governance.js';
-import { listPrice } from './prices.js';
-import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
-import { meetsRequirements, meetsRequirementsAt, takesOnBuyer } from './search.js';
+import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
+import { initialTypeAt } from './governance.js';
+import { listPriceAt } from './prices.js';
+import { endRelationship, isRelatedAt, linkSupplierToBuyer } from './relationships.js';
+import { meetsRequirementsAt, takesOnBuyerAt } from './search.js';
 import {
-  productionCapability,
+  productionCapabilityAt,
   stepProbability,
   typeCode,
   type Buyer,
@@ -59,8 +60,14 @@ export function offerValue(
   type: Relationship['type'],
   world: World,
 ): number {
-  const price = listPrice(s, b, type, world);
-  return price > 0 ? productionCapability(s) / price : 0;
+  return offerValueAt(world, s.ix, b, type);
+}
+
+/** offerValue of the supplier in row `i`. */
+function offerValueAt(world: World, i: number, b: Buyer, type: RelationshipType): number {
+  const cap = world.supplierTable.cols.cap;
+  const price = listPriceAt(cap, i, b, type, world);
+  return price > 0 ? productionCapabilityAt(cap, i) / price : 0;
 }
 
 /**
@@ -74,7 +81,17 @@ export function outbids(
   outsideValue: number,
   world: World,
 ): boolean {
-  const cost = world.scenario.model.resourcing.switching_cost[r.type];
+  return outbidsOn(r.type, incumbentValue, outsideValue, world);
+}
+
+/** outbids on a tie of type `type`. */
+function outbidsOn(
+  type: RelationshipType,
+  incumbentValue: number,
+  outsideValue: number,
+  world: World,
+): boolean {
+  const cost = world.scenario.model.resourcing.switching_cost[type];
   return outsideValue > incumbentValue * (1 + cost);
 }
 
@@ -89,6 +106,7 @@ export function resourceTies(world: World): void {
   const review = stepProbability(world.scenario.model.resourcing.review_rate, world.dt);
   if (review <= 0) return;
   const rng = world.streams.resourcing;
+  const S = world.supplierTable.cols;
   const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
   for (const b of world.buyers) {
@@ -101,24 +119,25 @@ export function resourceTies(world: World): void {
     for (let k = B.relFirst[b.id], next; k !== NONE; k = next) {
       next = R.nextOfBuyer[k];
       if (R.startStep[k] === world.step || rng() >= review) continue;
-      const r = world.relationships.byRow[k];
       const best = bestOutsideOffer(world, b, rng);
       if (!best) continue;
-      const incumbent = offerValue(r.supplier, b, r.type, world) * quoteShock(world, rng);
-      if (!outbids(r, incumbent, best.value, world)) continue;
-      const incumbentSupplier = r.supplier;
-      endRelationship(world, r, 're_sourced');
-      linkSupplierToBuyer(world, best.supplier, b);
-      if (best.displaces) {
+      const type = RELATIONSHIP_TYPES[R.type[k]];
+      const incumbent = R.supplier[k];
+      const incumbentValue = offerValueAt(world, incumbent, b, type) * quoteShock(world, rng);
+      if (!outbidsOn(type, incumbentValue, best.value, world)) continue;
+      const displaced = best.displaces === NONE ? null : world.relationships.byRow[best.displaces];
+      endRelationship(world, world.relationships.byRow[k], 're_sourced');
+      linkSupplierToBuyer(world, world.suppliers[best.i], b);
+      if (displaced) {
         // The displaced customer takes on the capacity just freed, if that supplier qualifies:
         // in a thick arm's-length market the two buyers have, in effect, swapped suppliers.
-        const displacedBuyer = best.displaces.buyer;
-        endRelationship(world, best.displaces, 'displaced');
+        const displacedBuyer = displaced.buyer;
+        endRelationship(world, displaced, 'displaced');
         if (
-          meetsRequirements(incumbentSupplier, displacedBuyer) &&
-          !isRelated(world, incumbentSupplier, displacedBuyer)
+          meetsRequirementsAt(S.cap, incumbent, displacedBuyer) &&
+          !isRelatedAt(world, incumbent, displacedBuyer)
         )
-          linkSupplierToBuyer(world, incumbentSupplier, displacedBuyer);
+          linkSupplierToBuyer(world, world.suppliers[incumbent], displacedBuyer);
       }
     }
   }
@@ -131,47 +150,53 @@ export function resourceTies(world: World): void {
  * (list price; `b` would have no sales share yet, so no squeeze); null if there is none.
  */
 export function displaceableTie(s: Supplier, b: Buyer, world: World): Relationship | null {
+  const k = displaceableTieAt(world, s.ix, b);
+  return k === NONE ? null : world.relationships.byRow[k];
+}
+
+/** displaceableTie of the supplier in row `i`, as the tie's row (NONE for none). */
+function displaceableTieAt(world: World, i: number, b: Buyer): number {
+  const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
   let lowest = NONE;
-  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
+  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
     // A tie formed this step has no price yet (process 2 sets it) and is not given up unserved.
     if (R.type[k] !== MARKET || R.startStep[k] === world.step) continue;
     if (lowest === NONE || R.price[k] < R.price[lowest]) lowest = k;
   }
-  return lowest !== NONE && listPrice(s, b, 'market', world) >= R.price[lowest]
-    ? world.relationships.byRow[lowest]
-    : null;
+  return lowest !== NONE && listPriceAt(S.cap, i, b, 'market', world) >= R.price[lowest]
+    ? lowest
+    : NONE;
 }
 
 /**
  * The best quote among a few sampled suppliers that qualify and could take the buyer on (see
- * the file comment), with the tie the winner would give up for it, or null.
+ * the file comment): the winner's row `i`, its quote's value (capability per money) and the row
+ * of the tie it would give up for it (NONE for none), or null.
  */
 function bestOutsideOffer(
   world: World,
   b: Buyer,
   rng: Rng,
-): { supplier: Supplier; value: number; displaces: Relationship | null } | null {
+): { i: number; value: number; displaces: number } | null {
   const n = world.suppliers.length;
   if (n === 0) return null;
   const m = world.scenario.model;
-  let best: { supplier: Supplier; value: number; displaces: Relationship | null } | null = null;
+  let best: { i: number; value: number; displaces: number } | null = null;
   const S = world.supplierTable.cols;
   for (let c = 0; c < CANDIDATES; c++) {
     const i = randomIndex(rng, n);
-    // The columns first: the supplier's object is loaded only for a candidate that qualifies.
-    if (S.active[i] !== 1 || !meetsRequirementsAt(S.cap, i, b)) continue;
-    const s = world.suppliers[i];
-    if (isRelated(world, s, b)) continue;
-    const type = initialType(b, s, m, false).type;
-    let displaces: Relationship | null = null;
-    if (s.saturated) {
+    if (S.active[i] !== 1 || !meetsRequirementsAt(S.cap, i, b) || isRelatedAt(world, i, b))
+      continue;
+    const type = initialTypeAt(b, S.cap, i, m, false);
+    let displaces = NONE;
+    if (S.saturated[i] === 1) {
       if (type !== 'market') continue;
-      displaces = displaceableTie(s, b, world);
-      if (!displaces) continue;
-    } else if (!takesOnBuyer(s, m, rng)) continue;
-    const value = offerValue(s, b, type, world) * quoteShock(world, rng);
-    if (!best || value > best.value) best = { supplier: s, value, displaces };
+      displaces = displaceableTieAt(world, i, b);
+      if (displaces === NONE) continue;
+    } else if (!takesOnBuyerAt(world, i, m, rng)) continue;
+    const value = offerValueAt(world, i, b, type) * quoteShock(world, rng);
+    if (!best || value > best.value) best = { i, value, displaces };
   }
   return best;
 }

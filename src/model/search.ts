@@ -15,13 +15,13 @@ import { NONE } from '../engine/columns.js';
 import { eachActiveSupplier } from '../engine/kernel.js';
 import { randomIndex, type Rng } from '../engine/rng.js';
 import type { ModelParams } from '../scenario/types.js';
-import { dependenceTarget, effectiveMarketing } from './orders.js';
-import { endRelationship, isRelated, linkSupplierToBuyer } from './relationships.js';
+import { dependenceTargetOf, diversifyAt, effectiveMarketingAt } from './orders.js';
+import { endRelationship, isRelatedAt, linkSupplierToBuyer } from './relationships.js';
 import {
   PROCESS,
   PRODUCT,
   clamp01,
-  productionCapability,
+  productionCapabilityAt,
   stepProbability,
   type Buyer,
   type Supplier,
@@ -31,12 +31,12 @@ import {
 const CANDIDATES = 3;
 
 export function meetsRequirements(s: Supplier, b: Buyer): boolean {
-  return meetsRequirementsAt(s.cap, 0, b);
+  return meetsRequirementsAt(s.columns.cap, s.ix, b);
 }
 
 /**
  * meetsRequirements for the supplier whose capabilities are `cap[4 x i .. 4 x i + 3]`: supplier
- * row i of the cap column (`S.cap`), or i = 0 of one supplier's own four (`s.cap`).
+ * row i of the cap column (`S.cap`).
  */
 export function meetsRequirementsAt(cap: Float64Array, i: number, b: Buyer): boolean {
   return (
@@ -50,9 +50,14 @@ function hasRoom(b: Buyer): boolean {
 
 /** Reputation: the best sophistication among current buyers, earned over three years of supplying them. */
 export function reputation(s: Supplier, world: World): number {
+  return reputationAt(world, s.ix);
+}
+
+/** reputation of the supplier in row `i`. */
+function reputationAt(world: World, i: number): number {
   let best = 0;
   const R = world.relationshipTable.cols;
-  for (let k = world.supplierTable.cols.relFirst[s.ix]; k !== NONE; k = R.nextOfSupplier[k]) {
+  for (let k = world.supplierTable.cols.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
     const tenureYears = (world.step - R.startStep[k]) * world.dt;
     const sophistication = world.buyers[R.buyer[k]].config.sophistication;
     best = Math.max(best, sophistication * Math.min(1, tenureYears / 3));
@@ -61,26 +66,30 @@ export function reputation(s: Supplier, world: World): number {
 }
 
 export function acceptanceProbability(s: Supplier, world: World): number {
-  return clamp01(0.25 + world.scenario.model.search.reputation_weight * reputation(s, world));
+  return acceptanceProbabilityAt(world, s.ix);
 }
 
-/** The most sophisticated of a few sampled buyers that the supplier qualifies for, above a floor of sophistication. */
-function bestCandidate(
-  world: World,
-  s: Supplier,
-  rng: Rng,
-  minSophistication: number,
-): Buyer | null {
+/** acceptanceProbability of the supplier in row `i`. */
+function acceptanceProbabilityAt(world: World, i: number): number {
+  return clamp01(0.25 + world.scenario.model.search.reputation_weight * reputationAt(world, i));
+}
+
+/**
+ * The most sophisticated of a few sampled buyers that the supplier in row `i` qualifies for,
+ * above a floor of sophistication.
+ */
+function bestCandidate(world: World, i: number, rng: Rng, minSophistication: number): Buyer | null {
   const pool = world.buyers;
   if (pool.length === 0) return null;
+  const S = world.supplierTable.cols;
   let best: Buyer | null = null;
-  for (let i = 0; i < CANDIDATES; i++) {
+  for (let c = 0; c < CANDIDATES; c++) {
     const b = pool[randomIndex(rng, pool.length)];
     if (
       b.config.sophistication <= minSophistication ||
       !hasRoom(b) ||
-      !meetsRequirements(s, b) ||
-      isRelated(world, s, b)
+      !meetsRequirementsAt(S.cap, i, b) ||
+      isRelatedAt(world, i, b)
     )
       continue;
     if (!best || b.config.sophistication > best.config.sophistication) best = b;
@@ -89,15 +98,16 @@ function bestCandidate(
 }
 
 export function searchForBuyers(world: World): void {
-  const searchParams = world.scenario.model.search;
+  const m = world.scenario.model;
   const rng = world.streams.search;
-  const succession = stepProbability(searchParams.succession_rate, world.dt);
-  eachActiveSupplier(world, (s) => {
-    if (rng() < stepProbability(searchRate(s, world.scenario.model), world.dt)) {
-      const b = bestCandidate(world, s, rng, -1);
-      if (b && rng() < acceptanceProbability(s, world)) linkSupplierToBuyer(world, s, b);
+  const succession = stepProbability(m.search.succession_rate, world.dt);
+  const S = world.supplierTable.cols;
+  eachActiveSupplier(world, (s, i) => {
+    if (rng() < stepProbability(searchRateAt(world, i, m), world.dt)) {
+      const b = bestCandidate(world, i, rng, -1);
+      if (b && rng() < acceptanceProbabilityAt(world, i)) linkSupplierToBuyer(world, s, b);
     }
-    if (s.relationshipCount > 0 && rng() < succession) moveUp(world, s, rng);
+    if (S.relCount[i] > 0 && rng() < succession) moveUp(world, i, rng);
   });
 }
 
@@ -108,22 +118,32 @@ export function searchForBuyers(world: World): void {
  * (Humphrey & Schmitz 2002), while a loyal supplier whose one buyer suits it hardly looks.
  */
 export function searchRate(s: Supplier, m: ModelParams): number {
-  const d = s.intent.diversify;
-  return m.search.rate * d * (wantsAnotherBuyer(s, m) ? 1 : d);
+  return searchRateOf(s.intent.diversify, wantsAnotherBuyer(s, m), m);
 }
 
-function moveUp(world: World, s: Supplier, rng: Rng): void {
+/** searchRate of the supplier in row `i`. */
+function searchRateAt(world: World, i: number, m: ModelParams): number {
+  return searchRateOf(diversifyAt(world, i), wantsAnotherBuyerAt(world, i, m), m);
+}
+
+/** searchRate of a supplier whose intent to diversify is `d`, and that wants another buyer or not. */
+function searchRateOf(d: number, wantsAnother: boolean, m: ModelParams): number {
+  return m.search.rate * d * (wantsAnother ? 1 : d);
+}
+
+/** Succession (7a) for the supplier in row `i`, which has at least one relationship. */
+function moveUp(world: World, i: number, rng: Rng): void {
   // The tie with the least sophisticated buyer (the first such in list order).
   const R = world.relationshipTable.cols;
-  const first = world.supplierTable.cols.relFirst[s.ix];
+  const first = world.supplierTable.cols.relFirst[i];
   const sophistication = (k: number) => world.buyers[R.buyer[k]].config.sophistication;
   let lowestRow = first;
   for (let k = first; k !== NONE; k = R.nextOfSupplier[k])
     if (sophistication(k) < sophistication(lowestRow)) lowestRow = k;
-  const lowest = world.relationships.byRow[lowestRow];
-  const b = bestCandidate(world, s, rng, lowest.buyer.config.sophistication);
-  if (b && rng() < acceptanceProbability(s, world)) {
-    linkSupplierToBuyer(world, s, b);
+  const b = bestCandidate(world, i, rng, sophistication(lowestRow));
+  if (b && rng() < acceptanceProbabilityAt(world, i)) {
+    const lowest = world.relationships.byRow[lowestRow];
+    linkSupplierToBuyer(world, world.suppliers[i], b);
     endRelationship(world, lowest, 'succession');
   }
 }
@@ -157,16 +177,15 @@ function recruit(world: World, b: Buyer, rng: Rng): void {
   if (n === 0) return;
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
-  let best: Supplier | null = null;
+  let best = NONE;
   for (let c = 0; c < CANDIDATES; c++) {
     const i = randomIndex(rng, n);
-    // The columns first: the supplier's object is loaded only for a candidate that qualifies.
     if (S.active[i] !== 1 || !meetsRequirementsAt(S.cap, i, b)) continue;
-    const s = world.suppliers[i];
-    if (isRelated(world, s, b) || !takesOnBuyer(s, m, rng)) continue;
-    if (!best || productionCapability(s) > productionCapability(best)) best = s;
+    if (isRelatedAt(world, i, b) || !takesOnBuyerAt(world, i, m, rng)) continue;
+    if (best === NONE || productionCapabilityAt(S.cap, i) > productionCapabilityAt(S.cap, best))
+      best = i;
   }
-  if (best) linkSupplierToBuyer(world, best, b);
+  if (best !== NONE) linkSupplierToBuyer(world, world.suppliers[best], b);
 }
 
 /**
@@ -177,9 +196,27 @@ function recruit(world: World, b: Buyer, rng: Rng): void {
  * when the supplier does not want another buyer and intends to diversify at all.
  */
 export function takesOnBuyer(s: Supplier, m: ModelParams, rng: Rng): boolean {
-  if (wantsAnotherBuyer(s, m)) return true;
-  const d = s.intent.diversify;
-  return d > 0 && rng() < (s.saturated ? d * d : d);
+  return takesOnBuyerOf(s.intent.diversify, wantsAnotherBuyer(s, m), s.saturated, rng);
+}
+
+/** takesOnBuyer of the supplier in row `i`. */
+export function takesOnBuyerAt(world: World, i: number, m: ModelParams, rng: Rng): boolean {
+  const S = world.supplierTable.cols;
+  return takesOnBuyerOf(
+    diversifyAt(world, i),
+    wantsAnotherBuyerAt(world, i, m),
+    S.saturated[i] === 1,
+    rng,
+  );
+}
+
+/**
+ * takesOnBuyer of a supplier whose intent to diversify is `d`, that wants another buyer or not
+ * and is saturated (fully booked) or not.
+ */
+function takesOnBuyerOf(d: number, wantsAnother: boolean, saturated: boolean, rng: Rng): boolean {
+  if (wantsAnother) return true;
+  return d > 0 && rng() < (saturated ? d * d : d);
 }
 
 /**
@@ -191,27 +228,49 @@ export function takesOnBuyer(s: Supplier, m: ModelParams, rng: Rng): boolean {
  * 2002) takes on buyers until none of them has more than the target share of its sales.
  */
 export function wantsAnotherBuyer(s: Supplier, m: ModelParams): boolean {
-  if (s.intent.diversify <= 0) return false;
-  return s.relationshipCount === 0 || s.topBuyerShare > dependenceTarget(s, m);
+  return wantsAnotherBuyerOf(s.intent.diversify, s.relationshipCount, s.topBuyerShare, m);
+}
+
+/** wantsAnotherBuyer of the supplier in row `i`. */
+function wantsAnotherBuyerAt(world: World, i: number, m: ModelParams): boolean {
+  const S = world.supplierTable.cols;
+  return wantsAnotherBuyerOf(diversifyAt(world, i), S.relCount[i], S.topBuyerShare[i], m);
+}
+
+/**
+ * wantsAnotherBuyer of a supplier whose intent to diversify is `diversify`, with
+ * `relationshipCount` lead firms and a top-buyer share (of its sales, last allocation) `topShare`.
+ */
+function wantsAnotherBuyerOf(
+  diversify: number,
+  relationshipCount: number,
+  topShare: number,
+  m: ModelParams,
+): boolean {
+  if (diversify <= 0) return false;
+  return relationshipCount === 0 || topShare > dependenceTargetOf(diversify, m);
 }
 
 export function adjustDomesticReserve(world: World): void {
   const adjust = world.scenario.model.search.domestic_adjust * world.dt;
-  eachActiveSupplier(world, (s) => {
-    if (s.exportVolume <= 0 || s.domesticPrice <= 0) return;
+  const S = world.supplierTable.cols;
+  eachActiveSupplier(world, (_s, i) => {
+    if (S.exportVolume[i] <= 0 || S.domesticPrice[i] <= 0) return;
     // This step's export revenue over this step's export volume. Summing over the ties the
     // supplier still holds would leave out what ties ended since the orders (succession, drops,
     // re-sourcing) delivered, while their volume stays in X_s: the export price would look lower
     // than it was, by the share of the ended ties, and push capacity into the domestic channel.
-    const exportPrice = s.exportRevenue / s.exportVolume;
+    const exportPrice = S.exportRevenue[i] / S.exportVolume[i];
     if (exportPrice <= 0) return;
-    const advantage = (s.domesticPrice - exportPrice) / exportPrice;
-    const room = advantage > 0 ? 1 - s.domesticReserve : s.domesticReserve - s.domesticReserveFloor;
+    const advantage = (S.domesticPrice[i] - exportPrice) / exportPrice;
+    const reserve = S.domesticReserve[i];
+    const floor = S.domesticReserveFloor[i];
+    const room = advantage > 0 ? 1 - reserve : reserve - floor;
     // Selling to many small domestic customers takes marketing the buyer used to do.
-    const reach = advantage > 0 ? effectiveMarketing(s) : 1;
-    s.domesticReserve = Math.max(
-      s.domesticReserveFloor,
-      Math.min(1, s.domesticReserve + adjust * advantage * room * reach),
+    const reach = advantage > 0 ? effectiveMarketingAt(S.cap, S.coverage, i) : 1;
+    S.domesticReserve[i] = Math.max(
+      floor,
+      Math.min(1, reserve + adjust * advantage * room * reach),
     );
   });
 }

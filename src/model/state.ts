@@ -914,7 +914,7 @@ export function productionCapability(s: Supplier): number {
   return productionCapabilityAt(s.columns.cap, s.ix);
 }
 
-/** productionCapability for supplier row i of the cap column (or i = 0 of one supplier's own four). */
+/** productionCapability for supplier row i of the cap column. */
 export function productionCapabilityAt(cap: Float64Array, i: number): number {
   return 0.5 * (cap[4 * i + PROCESS] + cap[4 * i + PRODUCT]);
 }

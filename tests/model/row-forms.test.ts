@@ -1,0 +1,129 @@
+/**
+ * Row forms against object forms: the hot loops of orders (1b), relationship types (6b), search
+ * (7a), recruitment (7b) and re-sourcing (7e) read a supplier's fields from its row of the
+ * columns (`fooAt(…, i, …)`), while tests and code off the hot paths use the object forms
+ * (`foo(s, …)`). Both must give the same result, to the bit, for every supplier row, not only
+ * for row 0 (where an index slip in `4 x i + f` would go unnoticed).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeStream } from '../../src/engine/rng.js';
+import { initialType, initialTypeAt, startsCapableAt } from '../../src/model/governance.js';
+import {
+  allocateOrders,
+  dependenceTarget,
+  diversifyAt,
+  perBuyerLimit,
+  supplierAppeal,
+} from '../../src/model/orders.js';
+import { listPrice, listPriceAt } from '../../src/model/prices.js';
+import { isRelated, isRelatedAt } from '../../src/model/relationships.js';
+import {
+  meetsRequirements,
+  meetsRequirementsAt,
+  takesOnBuyer,
+  takesOnBuyerAt,
+} from '../../src/model/search.js';
+import { productionCapability, productionCapabilityAt } from '../../src/model/state.js';
+import { RELATIONSHIP_TYPES } from '../../src/scenario/parameters.js';
+import { buyerOf, link, setCaps, setIntent, tinyWorld } from './helpers.js';
+
+const N = 5;
+// fc.double favours the ends of the range (0, 1, tiny values); the grid adds values spread over it.
+const unit = fc.oneof(
+  fc.double({ min: 0, max: 1, noNaN: true }),
+  fc.integer({ min: 0, max: 1000 }).map((x) => x / 1000),
+);
+
+/** A random state of N suppliers and three buyers (emergent, captive and market styles). */
+const state = fc.record({
+  caps: fc.array(fc.array(unit, { minLength: 4, maxLength: 4 }), { minLength: N, maxLength: N }),
+  // Diversify 0 (a loyal supplier: no draw) for about a third of the suppliers.
+  diversify: fc.array(fc.oneof(fc.constant(0), unit), { minLength: N, maxLength: N }),
+  topShare: fc.array(unit, { minLength: N, maxLength: N }),
+  saturated: fc.array(fc.boolean(), { minLength: N, maxLength: N }),
+  links: fc.array(fc.boolean(), { minLength: 3 * N, maxLength: 3 * N }),
+  requirements: fc.array(unit, { minLength: 2, maxLength: 2 }),
+  predatesRun: fc.boolean(),
+  seed: fc.integer({ min: 1, max: 1e6 }),
+});
+
+type State = typeof state extends fc.Arbitrary<infer T> ? T : never;
+
+function worldOf(st: State) {
+  const world = tinyWorld({
+    suppliers: N,
+    buyers: {
+      e: { governance: 'emergent', complexity: 0.8, codifiability: 0.2, suppliers_target: 9 },
+      q: { governance: 'quasi_hierarchy', suppliers_target: 9 },
+      m: { governance: 'market', suppliers_target: 9 },
+    },
+  });
+  const buyers = [buyerOf(world, 'e'), buyerOf(world, 'q'), buyerOf(world, 'm')];
+  buyers[0].requirements.process = st.requirements[0];
+  buyers[0].requirements.product = st.requirements[1];
+  world.suppliers.forEach((s, i) => {
+    setCaps(s, st.caps[i]);
+    setIntent(world, s, { diversify: st.diversify[i] });
+    buyers.forEach((b, j) => {
+      if (st.links[N * j + i]) link(world, s, b);
+    });
+    // After the links: they do not touch these, and the orders below recompute them.
+    s.topBuyerShare = st.topShare[i];
+    s.saturated = st.saturated[i];
+  });
+  return { world, buyers };
+}
+
+describe('row forms give the object forms’ results for every supplier row', () => {
+  it('capability, screening, type of a new tie, relatedness, list price, intent and consent', () => {
+    fc.assert(
+      fc.property(state, (st) => {
+        const { world, buyers } = worldOf(st);
+        const m = world.scenario.model;
+        const S = world.supplierTable.cols;
+        for (const s of world.suppliers) {
+          const i = s.ix;
+          expect(productionCapabilityAt(S.cap, i)).toBe(productionCapability(s));
+          expect(diversifyAt(world, i)).toBe(s.intent.diversify);
+          for (const b of buyers) {
+            expect(meetsRequirementsAt(S.cap, i, b)).toBe(meetsRequirements(s, b));
+            expect(isRelatedAt(world, i, b)).toBe(isRelated(world, s, b));
+            const object = initialType(b, s, m, st.predatesRun);
+            expect(initialTypeAt(b, S.cap, i, m, st.predatesRun)).toBe(object.type);
+            expect(startsCapableAt(S.cap, i, m)).toBe(object.capable);
+            for (const type of RELATIONSHIP_TYPES)
+              expect(listPriceAt(S.cap, i, b, type, world)).toBe(listPrice(s, b, type, world));
+          }
+          // The same answers from the same stream, and the same number of draws taken from it
+          // (several approaches, so draws between diversify² and diversify tell saturation apart).
+          const rowRng = makeStream(st.seed, 'row');
+          const objectRng = makeStream(st.seed, 'row');
+          for (let approach = 0; approach < 20; approach++)
+            expect(takesOnBuyerAt(world, i, m, rowRng)).toBe(takesOnBuyer(s, m, objectRng));
+          expect(rowRng()).toBe(objectRng());
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('orders: the appeal and per-buyer limit kept by row are the object forms’', () => {
+    fc.assert(
+      fc.property(state, (st) => {
+        const { world } = worldOf(st);
+        const m = world.scenario.model;
+        const S = world.supplierTable.cols;
+        for (const b of world.buyers) b.demand = 3;
+        allocateOrders(world);
+        for (const s of world.suppliers) {
+          if (s.relationshipCount === 0) continue;
+          expect(S.orderAppeal[s.ix]).toBe(supplierAppeal(s, m));
+          expect(S.buyerLimit[s.ix]).toBe(perBuyerLimit(s, m));
+          expect(S.buyerLimit[s.ix]).toBe(s.size * dependenceTarget(s, m));
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
