@@ -91,6 +91,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
     this.cols = Object.fromEntries(
       Object.keys(spec).map((name) => [name, allocate(spec[name], this.capacity)]),
     ) as Columns<S>;
+    this.bindBlanks();
   }
 
   /** Each column's name, width and the value of a blank row (NONE for `ref`, else 0). */
@@ -106,10 +107,8 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   add(): Ix {
     const reused = this.released.pop();
     if (reused !== undefined) {
-      const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
-      for (const { name, width: w, blank } of this.layout) {
+      for (const { array, width: w, blank } of this.blanks) {
         const at = reused * w;
-        const array = cols[name];
         // Element by element: a row is a few elements per column, too short for fill() to pay.
         for (let j = 0; j < w; j++) array[at + j] = blank;
       }
@@ -117,6 +116,26 @@ export class Table<S extends ColumnSpec, Ix extends number> {
     }
     if (this.length === this.capacity) this.grow(2 * this.capacity);
     return this.length++ as Ix;
+  }
+
+  /**
+   * Each column's array, width and blank value, for blanking a reused row without looking the
+   * columns up by name (a keyed lookup per column was most of the cost of `add`); rebuilt when
+   * the arrays are replaced.
+   */
+  private blanks: {
+    array: Float64Array | Int32Array | Uint8Array;
+    width: number;
+    blank: number;
+  }[] = [];
+
+  private bindBlanks(): void {
+    const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
+    this.blanks = this.layout.map(({ name, width: w, blank }) => ({
+      array: cols[name],
+      width: w,
+      blank,
+    }));
   }
 
   /** Give row `ix` back for reuse; nothing may read or write it through its old holder after. */
@@ -163,5 +182,6 @@ export class Table<S extends ColumnSpec, Ix extends number> {
     }
     this.capacity = capacity;
     this.generation++;
+    this.bindBlanks();
   }
 }
