@@ -52,6 +52,23 @@ type ArrayOf<K extends ColumnKind> = K extends 'f64' | 'f64x4'
 /** The column arrays of a table with spec S, by name. */
 export type Columns<S extends ColumnSpec> = { [K in keyof S]: ArrayOf<S[K]> };
 
+/** Rows `order[j]` of `column` (width `w`) to rows j, through `scratch` (Table.reorder). */
+function gather<A extends Float64Array | Int32Array | Uint8Array>(
+  column: A,
+  scratch: A,
+  order: Int32Array,
+  w: number,
+): void {
+  const n = order.length;
+  if (w === 1) for (let j = 0; j < n; j++) scratch[j] = column[order[j]];
+  else
+    for (let j = 0; j < n; j++) {
+      const from = order[j] * w;
+      for (let c = 0; c < w; c++) scratch[j * w + c] = column[from + c];
+    }
+  column.set(scratch.subarray(0, n * w));
+}
+
 function width(kind: ColumnKind): number {
   return kind === 'f64x4' ? 4 : 1;
 }
@@ -146,32 +163,31 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   /**
    * Keeps rows `order[0]`, `order[1]`, … as rows 0, 1, … and drops every other row (given back
    * or not): afterwards `length` is order.length, no row is given back, and the rows past it
-   * are blank. The rows move within the column arrays (no array is replaced), through one
-   * scratch array per kind. `order` must hold distinct rows below `length`. Rows that refer to
-   * rows of this table (`ref` columns here or elsewhere) must be renumbered by the caller
-   * (lists.ts renumber).
+   * are blank. The rows move within the column arrays (no array is replaced), each column
+   * gathered into a scratch buffer the table keeps for the next time (garbage of this size at
+   * every call raised the peak memory of a 100k-supplier run by tens of megabytes). `order` must
+   * hold distinct rows below `length`. Rows that refer to rows of this table (`ref` columns
+   * here or elsewhere) must be renumbered by the caller (lists.ts renumber).
    */
-  reorder(order: ArrayLike<number>): void {
-    const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
+  reorder(order: Int32Array): void {
     const n = order.length;
-    const scratch = new Map<ColumnKind, Float64Array | Int32Array | Uint8Array>();
-    for (const { name, width: w, blank } of this.layout) {
-      const column = cols[name];
-      // One scratch array per element type, long enough for the widest column.
-      const spec = this.spec[name];
-      const kind = spec === 'f64x4' ? 'f64' : spec === 'ref' ? 'i32' : spec;
-      let s = scratch.get(kind);
-      if (!s) scratch.set(kind, (s = allocate(kind, 4 * n)));
-      if (w === 1) for (let j = 0; j < n; j++) s[j] = column[order[j]];
-      else
-        for (let j = 0; j < n; j++)
-          for (let c = 0; c < w; c++) s[j * w + c] = column[order[j] * w + c];
-      column.set(s.subarray(0, n * w));
-      column.fill(blank, n * w, this.length * w);
+    // Wide enough for a row of the widest column (four doubles).
+    if (this.scratch.byteLength < 32 * n) this.scratch = new ArrayBuffer(32 * n);
+    const f64 = new Float64Array(this.scratch);
+    const i32 = new Int32Array(this.scratch);
+    const u8 = new Uint8Array(this.scratch);
+    for (const { array, width: w, blank } of this.blanks) {
+      if (array instanceof Float64Array) gather(array, f64, order, w);
+      else if (array instanceof Int32Array) gather(array, i32, order, w);
+      else gather(array, u8, order, w);
+      array.fill(blank, n * w, this.length * w);
     }
     this.length = n;
     this.released.length = 0;
   }
+
+  /** reorder's scratch buffer, grown as needed and kept. */
+  private scratch = new ArrayBuffer(0);
 
   private grow(capacity: number): void {
     const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;

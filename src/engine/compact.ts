@@ -19,12 +19,33 @@ import type { World } from '../model/state.js';
 import { NONE, type RelIx } from './columns.js';
 import { renumber } from './lists.js';
 
+/** Each table's buffers for `order` and `newOf`, kept from one compaction to the next. */
+const kept = new WeakMap<object, { order: Int32Array; newOf: Int32Array }>();
+
+/**
+ * `order` (a view of `live` rows) and `newOf` (old row -> new row, NONE for all `table.length`
+ * rows) for compacting `table`, in buffers kept for the next compaction of the same table.
+ */
+function buffers(
+  table: { length: number; capacity: number },
+  live: number,
+): { order: Int32Array; newOf: Int32Array } {
+  let b = kept.get(table);
+  if (!b || b.newOf.length < table.capacity)
+    kept.set(
+      table,
+      (b = { order: new Int32Array(table.capacity), newOf: new Int32Array(table.capacity) }),
+    );
+  b.newOf.fill(NONE, 0, table.length);
+  return { order: b.order.subarray(0, live), newOf: b.newOf };
+}
+
 /**
  * Renumbers the live relationship rows in supplier order (each supplier's list in its order,
  * suppliers by id) and drops the given-back rows; relinks both parties' lists and moves each
  * Relationship to its new row. Returns `order`, the old row now at each new row, for other
- * holders of data by relationship row (the spell observer). Throws if ended spells are still
- * waiting to be written.
+ * holders of data by relationship row (the spell observer; a view valid until the next
+ * compaction). Throws if ended spells are still waiting to be written.
  */
 export function compactRelationships(world: World): Int32Array {
   if (world.endedSpells.length > 0)
@@ -36,11 +57,10 @@ export function compactRelationships(world: World): Int32Array {
   const suppliers = world.suppliers.length;
   let live = 0;
   for (let i = 0; i < suppliers; i++) live += S.relCount[i];
-  const order = new Int32Array(live);
+  const { order, newOf } = buffers(table, live);
   let j = 0;
   for (let i = 0; i < suppliers; i++)
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) order[j++] = k;
-  const newOf = new Int32Array(table.length).fill(NONE);
   for (let n = 0; n < live; n++) newOf[order[n]] = n;
   table.reorder(order);
   renumber(R.nextOfSupplier, newOf, live);
@@ -72,11 +92,10 @@ export function compactTies(world: World): void {
   const suppliers = world.suppliers.length;
   let live = 0;
   for (let i = 0; i < suppliers; i++) live += S.tieCount[i];
-  const order = new Int32Array(live);
+  const { order, newOf } = buffers(table, live);
   let j = 0;
   for (let i = 0; i < suppliers; i++)
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) order[j++] = k;
-  const newOf = new Int32Array(table.length).fill(NONE);
   for (let n = 0; n < live; n++) newOf[order[n]] = n;
   table.reorder(order);
   renumber(T.nextOfSupplier, newOf, live);

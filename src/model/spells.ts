@@ -134,11 +134,20 @@ export class SpellObserver {
    */
   reorder(order: Int32Array): void {
     const lag = this.lag;
-    const moved = new Uint8Array(this.history.length);
-    for (let j = 0; j < order.length; j++)
-      moved.set(this.history.subarray(order[j] * lag, order[j] * lag + lag), j * lag);
-    this.history = moved;
+    const from = this.history;
+    // Into the spare buffer, which then becomes the history (no new array at each call).
+    if (this.spare.length !== from.length) this.spare = new Uint8Array(from.length);
+    const to = this.spare;
+    for (let j = 0; j < order.length; j++) {
+      const at = order[j] * lag;
+      for (let c = 0; c < lag; c++) to[j * lag + c] = from[at + c];
+    }
+    this.spare = from;
+    this.history = to;
   }
+
+  /** reorder's second buffer, the size of `history`. */
+  private spare = new Uint8Array(0);
 
   /** Keep a walk's counts as those of step `step`'s observation (after observe has read the slot's). */
   private store(slot: number, step: number, counts: { all: number[]; byGroup: number[][] }): void {

@@ -27,7 +27,7 @@ describe('Table.reorder', () => {
       t.cols.flag[ix] = k;
     }
     t.release(1);
-    t.reorder([4, 0, 2]);
+    t.reorder(Int32Array.from([4, 0, 2]));
     expect(t.length).toBe(3);
     expect(Array.from(t.cols.x.subarray(0, 6))).toEqual([4.5, 0.5, 2.5, 0, 0, 0]);
     expect(Array.from(t.cols.block.subarray(0, 12))).toEqual([
