@@ -23,21 +23,31 @@ import { renumber } from './lists.js';
 const kept = new WeakMap<object, { order: Int32Array; newOf: Int32Array }>();
 
 /**
- * `order` (a view of `live` rows) and `newOf` (old row -> new row, NONE for all `table.length`
- * rows) for compacting `table`, in buffers kept for the next compaction of the same table.
+ * Moves the live rows of `table` into supplier-list order: the rows of supplier 0's list
+ * (heads `first`, `count`; links `next`), then supplier 1's, … Returns `order` (old row at each
+ * new row) and `newOf` (new row of each old row, NONE for dropped ones), in buffers kept for
+ * the next compaction of the same table, for the caller to renumber what refers to the rows.
  */
-function buffers(
-  table: { length: number; capacity: number },
-  live: number,
+function reorderBySupplier(
+  table: { length: number; capacity: number; reorder(order: Int32Array): void },
+  suppliers: number,
+  lists: { first: Int32Array; count: Int32Array; next: Int32Array },
 ): { order: Int32Array; newOf: Int32Array } {
+  let live = 0;
+  for (let i = 0; i < suppliers; i++) live += lists.count[i];
   let b = kept.get(table);
-  if (!b || b.newOf.length < table.capacity)
-    kept.set(
-      table,
-      (b = { order: new Int32Array(table.capacity), newOf: new Int32Array(table.capacity) }),
-    );
-  b.newOf.fill(NONE, 0, table.length);
-  return { order: b.order.subarray(0, live), newOf: b.newOf };
+  if (!b || b.newOf.length < table.capacity) {
+    b = { order: new Int32Array(table.capacity), newOf: new Int32Array(table.capacity) };
+    kept.set(table, b);
+  }
+  const order = b.order.subarray(0, live);
+  const newOf = b.newOf.fill(NONE, 0, table.length);
+  let j = 0;
+  for (let i = 0; i < suppliers; i++)
+    for (let k = lists.first[i]; k !== NONE; k = lists.next[k]) order[j++] = k;
+  for (let n = 0; n < live; n++) newOf[order[n]] = n;
+  table.reorder(order);
+  return { order, newOf };
 }
 
 /**
@@ -50,23 +60,18 @@ function buffers(
 export function compactRelationships(world: World): Int32Array {
   if (world.endedSpells.length > 0)
     throw new Error('compactRelationships: ended spells are still waiting to be written');
-  const table = world.relationshipTable;
   const S = world.supplierTable.cols;
   const B = world.buyerTable.cols;
-  const R = table.cols;
+  const R = world.relationshipTable.cols;
   const suppliers = world.suppliers.length;
-  let live = 0;
-  for (let i = 0; i < suppliers; i++) live += S.relCount[i];
-  const { order, newOf } = buffers(table, live);
-  let j = 0;
-  for (let i = 0; i < suppliers; i++)
-    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) order[j++] = k;
-  for (let n = 0; n < live; n++) newOf[order[n]] = n;
-  table.reorder(order);
-  renumber(R.nextOfSupplier, newOf, live);
-  renumber(R.prevOfSupplier, newOf, live);
-  renumber(R.nextOfBuyer, newOf, live);
-  renumber(R.prevOfBuyer, newOf, live);
+  const { order, newOf } = reorderBySupplier(world.relationshipTable, suppliers, {
+    first: S.relFirst,
+    count: S.relCount,
+    next: R.nextOfSupplier,
+  });
+  const live = order.length;
+  for (const links of [R.nextOfSupplier, R.prevOfSupplier, R.nextOfBuyer, R.prevOfBuyer])
+    renumber(links, newOf, live);
   renumber(S.relFirst, newOf, suppliers);
   renumber(S.relLast, newOf, suppliers);
   renumber(B.relFirst, newOf, world.buyers.length);
@@ -86,20 +91,16 @@ export function compactRelationships(world: World): Int32Array {
  * by id) and drops the given-back rows; relinks the suppliers' lists.
  */
 export function compactTies(world: World): void {
-  const table = world.tieTable;
   const S = world.supplierTable.cols;
-  const T = table.cols;
+  const T = world.tieTable.cols;
   const suppliers = world.suppliers.length;
-  let live = 0;
-  for (let i = 0; i < suppliers; i++) live += S.tieCount[i];
-  const { order, newOf } = buffers(table, live);
-  let j = 0;
-  for (let i = 0; i < suppliers; i++)
-    for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) order[j++] = k;
-  for (let n = 0; n < live; n++) newOf[order[n]] = n;
-  table.reorder(order);
-  renumber(T.nextOfSupplier, newOf, live);
-  renumber(T.prevOfSupplier, newOf, live);
+  const { order, newOf } = reorderBySupplier(world.tieTable, suppliers, {
+    first: S.tieFirst,
+    count: S.tieCount,
+    next: T.nextOfSupplier,
+  });
+  renumber(T.nextOfSupplier, newOf, order.length);
+  renumber(T.prevOfSupplier, newOf, order.length);
   renumber(S.tieFirst, newOf, suppliers);
   renumber(S.tieLast, newOf, suppliers);
 }
