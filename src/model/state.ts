@@ -13,7 +13,9 @@
  * environment's parameters (`scenario.environment`) and `env` its state (`world.env`,
  * Environment below); `s` a supplier, `b` a buyer, `r` a relationship, `f` a function. In a
  * loop by row, `i` is a supplier's row and `k` a relationship's (or a tie's), and `S`, `R`, `B`
- * and `T` are the columns of the supplier, relationship, buyer and tie tables.
+ * and `T` are the columns of the supplier, relationship, buyer and tie tables. A supplier's row
+ * is fixed for the run; relationship and tie rows are renumbered between steps
+ * (src/engine/compact.ts), so a row number is good within a step only.
  */
 import type { BuyerGroupConfig, Scenario, SupplierGroupConfig } from '../scenario/types.js';
 import {
