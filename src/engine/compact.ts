@@ -45,6 +45,8 @@ function reorderBySupplier(
   let j = 0;
   for (let i = 0; i < suppliers; i++)
     for (let k = lists.first[i]; k !== NONE; k = lists.next[k]) order[j++] = k;
+  // The counts and the lists disagree only if a list is broken: a row would be lost or doubled.
+  if (j !== live) throw new Error(`compaction: the lists hold ${j} rows, their counts ${live}`);
   for (let n = 0; n < live; n++) newOf[order[n]] = n;
   table.reorder(order);
   return { order, newOf };
@@ -76,6 +78,8 @@ export function compactRelationships(world: World): Int32Array {
   renumber(S.relLast, newOf, suppliers);
   renumber(B.relFirst, newOf, world.buyers.length);
   renumber(B.relLast, newOf, world.buyers.length);
+  // The Relationships follow their rows (a plain array of them, short-lived: the heap's
+  // young generation takes it, unlike the typed buffers above, which are kept).
   const byRow = world.relationships.byRow;
   const moved = Array.from(order, (k) => byRow[k]);
   byRow.length = 0;

@@ -27,8 +27,9 @@ export interface SimulateOptions {
    * Whether the timeseries rows of step `step` (0 to time.steps) are wanted (default: every
    * step's). Rows of other steps are neither built nor sent to the sink, so a sweep that keeps
    * only the final row does not build the others; the observation's bookkeeping that later
-   * rows depend on (type changes of spells, the tie sets that retention a year later compares
-   * with) runs at every step all the same, so the rows that are built do not depend on it.
+   * rows depend on (type changes of spells, the counts and types of spells that retention a
+   * year later compares with) runs at every step all the same, so the rows that are built do
+   * not depend on it.
    */
   timeseriesAt?: (step: number) => boolean;
 }

@@ -78,8 +78,8 @@ export class SpellObserver {
   /**
    * What observe does without measuring retention, for a step whose timeseries rows nobody
    * reads: the type changes must still be counted (relationships.csv's n_type_changes) and
-   * the step's spells remembered (the retention of the step a year later). groupRetention is
-   * left as of the last observe.
+   * the step's counts by type and each spell's type kept (the retention of the step a year
+   * later). groupRetention is left as of the last observe.
    */
   record(world: World): void {
     this.store(world.step % this.lag, world.step, this.walk(world, null));

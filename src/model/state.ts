@@ -136,8 +136,8 @@ export class Relationship {
   readonly supplier: Supplier;
   readonly buyer: Buyer;
   /**
-   * Whether the spell has ended. A field of the object, not a column: the retention measure
-   * (spells.ts) reads it a year after the spell was written and its row given back.
+   * Whether the spell has ended. A field of the object, not a column: it outlives the row,
+   * which is given back once the ended spell has been written.
    */
   ended = false;
   /** Why the spell ended (null while active); see RELATIONSHIP_END_CAUSES. */

@@ -2,7 +2,7 @@
  * Only the timeseries rows an output keeps are built (issue 14 item 2b): a sweep with
  * `--timeseries final` builds one row per run instead of one per step, and what it writes is
  * byte for byte the last row of the full timeseries of the same run. The observation's
- * bookkeeping (type changes of spells, the tie sets retention compares with a year later)
+ * bookkeeping (type changes of spells, the spell counts retention compares with a year later)
  * still runs at every step, which the retention and n_type_changes cells below depend on.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -23,7 +23,6 @@ import {
   DESIGN,
   MARKETING,
   clamp01,
-  productionCapability,
   type Buyer,
   type Relationship,
   type Supplier,
@@ -112,7 +111,8 @@ function backingOf(s: Supplier, world: World): number {
 
 function irreplaceabilityOf(r: Relationship, world: World): number {
   const req = 0.5 * (r.buyer.requirements.process + r.buyer.requirements.product);
-  const lead = req < 1 ? clamp01((productionCapability(r.supplier) - req) / (1 - req)) : 0;
+  const production = 0.5 * (r.supplier.cap[0] + r.supplier.cap[1]);
+  const lead = req < 1 ? clamp01((production - req) / (1 - req)) : 0;
   const relational = lead * Math.min(1, ((world.step - r.startStep) * world.dt) / 8);
   const network = world.scenario.model.networks.backing_weight * backingOf(r.supplier, world);
   return 1 - (1 - relational) * (1 - network);

@@ -1,9 +1,11 @@
 /**
- * Row forms against object forms: the hot loops of orders (1b), relationship types (6b), search
- * (7a), recruitment (7b) and re-sourcing (7e) read a supplier's fields from its row of the
- * columns (`fooAt(…, i, …)`), while tests and code off the hot paths use the object forms
- * (`foo(s, …)`). Both must give the same result, to the bit, for every supplier row, not only
- * for row 0 (where an index slip in `4 x i + f` would go unnoticed).
+ * Row forms by supplier row: the hot loops of orders (1b), relationship types (6b), search (7a),
+ * recruitment (7b) and re-sourcing (7e) read a supplier's fields from its row of the columns
+ * (`fooAt(…, i, …)`). An index slip (`4 x i + f` read at the wrong row or function) would go
+ * unnoticed at row 0, so every row of a five-supplier world is compared with what the state's
+ * own inputs say (relatedness, intent, capability) or with the same function at row 0 of a
+ * one-supplier world holding that supplier's values (the object forms call the row forms
+ * with the supplier's own row, so comparing the two would compare a function with itself).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -50,18 +52,23 @@ const state = fc.record({
 
 type State = typeof state extends fc.Arbitrary<infer T> ? T : never;
 
-function worldOf(st: State) {
-  const world = tinyWorld({
-    suppliers: N,
-    buyers: {
-      e: { governance: 'emergent', complexity: 0.8, codifiability: 0.2, suppliers_target: 9 },
-      q: { governance: 'quasi_hierarchy', suppliers_target: 9 },
-      m: { governance: 'market', suppliers_target: 9 },
-    },
-  });
+const BUYERS = {
+  e: { governance: 'emergent', complexity: 0.8, codifiability: 0.2, suppliers_target: 9 },
+  q: { governance: 'quasi_hierarchy', suppliers_target: 9 },
+  m: { governance: 'market', suppliers_target: 9 },
+};
+
+/** A world of `n` suppliers and the three buyers, the first buyer's requirements from the state. */
+function buyersWorld(st: State, n: number) {
+  const world = tinyWorld({ suppliers: n, buyers: BUYERS });
   const buyers = [buyerOf(world, 'e'), buyerOf(world, 'q'), buyerOf(world, 'm')];
   buyers[0].requirements.process = st.requirements[0];
   buyers[0].requirements.product = st.requirements[1];
+  return { world, buyers };
+}
+
+function worldOf(st: State) {
+  const { world, buyers } = buyersWorld(st, N);
   world.suppliers.forEach((s, i) => {
     setCaps(s, st.caps[i]);
     setIntent(world, s, { diversify: st.diversify[i] });
@@ -75,6 +82,23 @@ function worldOf(st: State) {
   return { world, buyers };
 }
 
+/**
+ * A one-supplier world (same buyers) whose supplier, at row 0, has supplier i's capabilities,
+ * intent, links, top-buyer share and saturation.
+ */
+function soloOf(st: State, i: number) {
+  const { world, buyers } = buyersWorld(st, 1);
+  const s = world.suppliers[0];
+  setCaps(s, st.caps[i]);
+  setIntent(world, s, { diversify: st.diversify[i] });
+  buyers.forEach((b, j) => {
+    if (st.links[N * j + i]) link(world, s, b);
+  });
+  s.topBuyerShare = st.topShare[i];
+  s.saturated = st.saturated[i];
+  return { world, buyers, s };
+}
+
 describe('row forms give the object forms’ results for every supplier row', () => {
   it('capability, screening, type of a new tie, relatedness, list price, intent and consent', () => {
     fc.assert(
@@ -84,24 +108,35 @@ describe('row forms give the object forms’ results for every supplier row', ()
         const S = world.supplierTable.cols;
         for (const s of world.suppliers) {
           const i = s.ix;
-          expect(productionCapabilityAt(S.cap, i)).toBe(productionCapability(s));
-          expect(diversifyAt(world, i)).toBe(s.intent.diversify);
-          for (const b of buyers) {
-            expect(meetsRequirementsAt(S.cap, i, b)).toBe(meetsRequirements(s, b));
-            expect(isRelatedAt(world, i, b)).toBe(isRelated(world, s, b));
-            const object = initialType(b, s, m, st.predatesRun);
-            expect(initialTypeAt(b, S.cap, i, m, st.predatesRun)).toBe(object.type);
-            expect(startsCapableAt(S.cap, i, m)).toBe(object.capable);
+          const solo = soloOf(st, i);
+          const own = solo.s;
+          const O = solo.world.supplierTable.cols;
+          expect(productionCapabilityAt(S.cap, i)).toBe(0.5 * (st.caps[i][0] + st.caps[i][1]));
+          expect(productionCapability(s)).toBe(productionCapabilityAt(S.cap, i));
+          expect(diversifyAt(world, i)).toBe(st.diversify[i]);
+          buyers.forEach((b, j) => {
+            const alone = solo.buyers[j];
+            expect(meetsRequirementsAt(S.cap, i, b)).toBe(
+              st.caps[i][0] >= b.requirements.process && st.caps[i][1] >= b.requirements.product,
+            );
+            expect(isRelatedAt(world, i, b)).toBe(st.links[N * j + i]);
+            expect(isRelated(world, s, b)).toBe(st.links[N * j + i]);
+            const type = initialTypeAt(b, S.cap, i, m, st.predatesRun);
+            expect(type).toBe(initialType(alone, own, m, st.predatesRun).type);
+            expect(type).toBe(initialTypeAt(alone, O.cap, 0, m, st.predatesRun));
+            expect(startsCapableAt(S.cap, i, m)).toBe(startsCapableAt(O.cap, 0, m));
             for (const type of RELATIONSHIP_TYPES)
-              expect(listPriceAt(S.cap, i, b, type, world)).toBe(listPrice(s, b, type, world));
-          }
+              expect(listPriceAt(S.cap, i, b, type, world)).toBe(
+                listPrice(own, alone, type, solo.world),
+              );
+          });
           // The same answers from the same stream, and the same number of draws taken from it
           // (several approaches, so draws between diversify² and diversify tell saturation apart).
           const rowRng = makeStream(st.seed, 'row');
-          const objectRng = makeStream(st.seed, 'row');
+          const soloRng = makeStream(st.seed, 'row');
           for (let approach = 0; approach < 20; approach++)
-            expect(takesOnBuyerAt(world, i, m, rowRng)).toBe(takesOnBuyer(s, m, objectRng));
-          expect(rowRng()).toBe(objectRng());
+            expect(takesOnBuyerAt(world, i, m, rowRng)).toBe(takesOnBuyer(own, m, soloRng));
+          expect(rowRng()).toBe(soloRng());
         }
       }),
       { numRuns: 100 },
@@ -118,9 +153,11 @@ describe('row forms give the object forms’ results for every supplier row', ()
         allocateOrders(world);
         for (const s of world.suppliers) {
           if (s.relationshipCount === 0) continue;
-          expect(S.orderAppeal[s.ix]).toBe(supplierAppeal(s, m));
-          expect(S.buyerLimit[s.ix]).toBe(perBuyerLimit(s, m));
-          expect(S.buyerLimit[s.ix]).toBe(s.size * dependenceTarget(s, m));
+          const own = soloOf(st, s.ix).s;
+          own.size = s.size;
+          expect(S.orderAppeal[s.ix]).toBe(supplierAppeal(own, m));
+          expect(S.buyerLimit[s.ix]).toBe(perBuyerLimit(own, m));
+          expect(S.buyerLimit[s.ix]).toBe(s.size * dependenceTarget(own, m));
         }
       }),
       { numRuns: 50 },

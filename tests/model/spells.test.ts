@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { compactRelationships } from '../../src/engine/compact.js';
+import { SCHEDULE, stages } from '../../src/engine/schedule.js';
 import { simulateToMemory } from '../../src/engine/simulation.js';
+import { createWorld } from '../../src/model/init.js';
 import { exitLossMakers } from '../../src/model/population.js';
 import { settlePricesAndMargins, unitCost } from '../../src/model/prices.js';
 import { endRelationship } from '../../src/model/relationships.js';
@@ -271,5 +274,88 @@ describe('relationships.csv from a whole run', () => {
     expect(timeseries.some((r) => r.retention_market !== null && r.retention_market < 1)).toBe(
       true,
     );
+  });
+});
+
+describe('retention against a reference that keeps lists of spells', () => {
+  /**
+   * The measure as ODD §7.16 defines it, computed the plain way: at each observation, keep the
+   * list of active spells with their types; a year later, count how many of them have not
+   * ended. (The observer instead counts the active spells that began by then.)
+   */
+  class ListObserver {
+    private readonly spells: { r: Relationship; type: number; group: string }[][];
+    byGroup: (number | null)[][] = [];
+    constructor(
+      private readonly lag: number,
+      private readonly groups: string[],
+    ) {
+      this.spells = Array.from({ length: lag }, () => []);
+    }
+    observe(world: World): (number | null)[] {
+      const old = this.spells[world.step % this.lag];
+      const share = (list: typeof old) =>
+        [0, 1, 2, 3].map((type) => {
+          const then = list.filter((x) => x.type === type);
+          return then.length > 0 ? then.filter((x) => !x.r.ended).length / then.length : null;
+        });
+      this.byGroup = this.groups.map((g) => share(old.filter((x) => x.group === g)));
+      const all = share(old);
+      this.record(world);
+      return all;
+    }
+    record(world: World): void {
+      this.spells[world.step % this.lag] = world.suppliers
+        .filter((s) => s.active)
+        .flatMap((s) =>
+          s.relationships.map((r) => ({
+            r,
+            type: world.relationshipTable.cols.type[r.ix],
+            group: s.group,
+          })),
+        );
+    }
+  }
+
+  it('gives the same retention, overall and by group, through entry, exit, reused rows and compaction', () => {
+    const { scenario } = loadScenario('scenarios/baseline.yaml', {
+      steps: 40,
+      sets: ['model.entry.rate=0.3', 'time.steps_per_year=4'],
+    });
+    const groups = Object.keys(scenario.suppliers);
+    const world = createWorld(scenario);
+    const observer = new SpellObserver(4, groups);
+    const reference = new ListObserver(4, groups);
+    const schedule = stages(SCHEDULE);
+    let compared = 0;
+    let reused = 0;
+    const look = (t: number) => {
+      // Every third step only records (its rows are not wanted), as in a sweep.
+      if (t % 3 === 2) {
+        observer.record(world);
+        reference.record(world);
+        return;
+      }
+      expect(observer.observe(world)).toEqual(reference.observe(world));
+      groups.forEach((_, k) => expect(observer.groupRetention(k)).toEqual(reference.byGroup[k]));
+      if (t >= 4) compared++;
+    };
+    look(0);
+    for (let t = 1; t <= scenario.time.steps; t++) {
+      world.step = t;
+      const before = world.relationshipTable.length;
+      for (const run of schedule) run(world);
+      // Spells begun this step in rows that held earlier spells.
+      for (const s of world.suppliers)
+        for (const r of s.relationships) if (r.startStep === t && r.ix < before) reused++;
+      look(t);
+      for (const r of world.endedSpells) world.relationshipTable.release(r.ix);
+      world.endedSpells.length = 0;
+      if (t % 5 === 0) observer.reorder(compactRelationships(world));
+    }
+    expect(compared).toBeGreaterThan(20);
+    expect(reused).toBeGreaterThan(0);
+    expect(world.counters.entries).toBeGreaterThan(0);
+    expect(world.counters.exits).toBeGreaterThan(0);
   });
 });
