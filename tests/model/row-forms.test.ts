@@ -116,9 +116,10 @@ describe('row forms give the object forms’ results for every supplier row', ()
           expect(diversifyAt(world, i)).toBe(st.diversify[i]);
           buyers.forEach((b, j) => {
             const alone = solo.buyers[j];
-            expect(meetsRequirementsAt(S.cap, i, b)).toBe(
-              st.caps[i][0] >= b.requirements.process && st.caps[i][1] >= b.requirements.product,
-            );
+            const meets =
+              st.caps[i][0] >= b.requirements.process && st.caps[i][1] >= b.requirements.product;
+            expect(meetsRequirementsAt(S.cap, i, b)).toBe(meets);
+            expect(meetsRequirements(s, b)).toBe(meets);
             expect(isRelatedAt(world, i, b)).toBe(st.links[N * j + i]);
             expect(isRelated(world, s, b)).toBe(st.links[N * j + i]);
             const type = initialTypeAt(b, S.cap, i, m, st.predatesRun);
