@@ -170,21 +170,18 @@ function placeLeadFirmOrders(world: World): void {
     if (S.relCount[i] > 0) {
       S.orderAppeal[i] = supplierAppealAt(S, i, m);
       S.buyerLimit[i] = perBuyerLimitOf(S.size[i], diversifyAt(world, i), m);
+      // Each relationship's score, here in the supplier's list (rows in table order since the
+      // last compaction) rather than in the buyers' walks below (rows all over the table); the
+      // score is kept on the relationship for both passes: nothing it depends on changes in between.
+      for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
+        R.score[k] = relationshipScore(R.startStep[k], R.weight[k], S.orderAppeal[i], world);
     }
   }
   const B = world.buyerTable.cols;
   for (const b of world.buyers) {
     let total = 0;
-    // The score is kept on the relationship for the re-offer pass: nothing it depends on changes in between.
-    for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k]) {
-      const score = relationshipScore(
-        R.startStep[k],
-        R.weight[k],
-        S.orderAppeal[R.supplier[k]],
-        world,
-      );
-      total += R.volume[k] = R.score[k] = score;
-    }
+    for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k])
+      total += R.volume[k] = R.score[k];
     const perScore = total > 0 ? b.demand / total : 0;
     for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k]) {
       S.exportVolume[R.supplier[k]] += R.volume[k] *= perScore;
