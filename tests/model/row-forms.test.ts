@@ -26,7 +26,13 @@ import {
   takesOnBuyer,
   takesOnBuyerAt,
 } from '../../src/model/search.js';
-import { productionCapability, productionCapabilityAt } from '../../src/model/state.js';
+import {
+  productionCapability,
+  productionCapabilityAt,
+  type Buyer,
+  type Supplier,
+  type World,
+} from '../../src/model/state.js';
 import { RELATIONSHIP_TYPES } from '../../src/scenario/parameters.js';
 import { buyerOf, link, setCaps, setIntent, tinyWorld } from './helpers.js';
 
@@ -67,28 +73,12 @@ function buyersWorld(st: State, n: number) {
   return { world, buyers };
 }
 
-function worldOf(st: State) {
-  const { world, buyers } = buyersWorld(st, N);
-  world.suppliers.forEach((s, i) => {
-    setCaps(s, st.caps[i]);
-    setIntent(world, s, { diversify: st.diversify[i] });
-    buyers.forEach((b, j) => {
-      if (st.links[N * j + i]) link(world, s, b);
-    });
-    // After the links: they do not touch these, and the orders below recompute them.
-    s.topBuyerShare = st.topShare[i];
-    s.saturated = st.saturated[i];
-  });
-  return { world, buyers };
-}
-
 /**
- * A one-supplier world (same buyers) whose supplier, at row 0, has supplier i's capabilities,
- * intent, links, top-buyer share and saturation.
+ * Gives supplier `s` of `world` supplier i's values from the state: capabilities, intent, links
+ * to the three buyers, and (after the links, which do not touch them; the orders recompute
+ * them) top-buyer share and saturation.
  */
-function soloOf(st: State, i: number) {
-  const { world, buyers } = buyersWorld(st, 1);
-  const s = world.suppliers[0];
+function assign(world: World, buyers: Buyer[], s: Supplier, st: State, i: number): void {
   setCaps(s, st.caps[i]);
   setIntent(world, s, { diversify: st.diversify[i] });
   buyers.forEach((b, j) => {
@@ -96,6 +86,19 @@ function soloOf(st: State, i: number) {
   });
   s.topBuyerShare = st.topShare[i];
   s.saturated = st.saturated[i];
+}
+
+function worldOf(st: State) {
+  const { world, buyers } = buyersWorld(st, N);
+  world.suppliers.forEach((s, i) => assign(world, buyers, s, st, i));
+  return { world, buyers };
+}
+
+/** A one-supplier world (same buyers) whose supplier, at row 0, has supplier i's values. */
+function soloOf(st: State, i: number) {
+  const { world, buyers } = buyersWorld(st, 1);
+  const s = world.suppliers[0];
+  assign(world, buyers, s, st, i);
   return { world, buyers, s };
 }
 
