@@ -38,10 +38,12 @@ const file = args[0];
 const sets = [];
 let steps;
 let agents = 'final';
+let threads = 1;
 for (let i = 1; i < args.length; i++) {
   if (args[i] === '--set') sets.push(args[++i]);
   else if (args[i] === '--steps') steps = args[++i];
   else if (args[i] === '--agents') agents = args[++i];
+  else if (args[i] === '--threads') threads = Number(args[++i]);
   else throw new Error(`probe: unknown argument ${args[i]}`);
 }
 
@@ -89,7 +91,7 @@ try {
           },
           suppliers: (rows) => sink.suppliers(rows),
         },
-        { agents: parseAgentsMode(agents) },
+        { agents: parseAgentsMode(agents), threads },
       );
     },
   );

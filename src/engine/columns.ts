@@ -73,12 +73,22 @@ function width(kind: ColumnKind): number {
   return kind === 'f64x4' ? 4 : 1;
 }
 
-function allocate(kind: ColumnKind, rows: number): Float64Array | Int32Array | Uint8Array {
+/**
+ * A column of `rows` rows, zeroed (NONE for `ref`). `shared`: over a SharedArrayBuffer, so that
+ * worker threads can read and write the same elements (engine/threads.ts).
+ */
+function allocate(
+  kind: ColumnKind,
+  rows: number,
+  shared: boolean,
+): Float64Array | Int32Array | Uint8Array {
   const n = rows * width(kind);
-  if (kind === 'i32') return new Int32Array(n);
-  if (kind === 'ref') return new Int32Array(n).fill(NONE);
-  if (kind === 'u8') return new Uint8Array(n);
-  return new Float64Array(n);
+  const bytes = (kind === 'u8' ? 1 : kind === 'i32' || kind === 'ref' ? 4 : 8) * n;
+  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  if (kind === 'i32') return new Int32Array(buffer);
+  if (kind === 'ref') return new Int32Array(buffer).fill(NONE);
+  if (kind === 'u8') return new Uint8Array(buffer);
+  return new Float64Array(buffer);
 }
 
 /**
@@ -94,9 +104,19 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   /** How many times the arrays have been replaced (an array or a view taken before is then stale). */
   generation = 0;
 
-  /** `capacity`: rows to allocate at first (grows by doubling; at least 1). */
-  constructor(spec: S, capacity = 16) {
+  /**
+   * Whether the columns are over SharedArrayBuffers (for worker threads; engine/threads.ts), at
+   * first and after every growth.
+   */
+  readonly shared: boolean;
+
+  /**
+   * `capacity`: rows to allocate at first (grows by doubling; at least 1). `shared`: see
+   * `shared`.
+   */
+  constructor(spec: S, capacity = 16, shared = false) {
     this.spec = spec;
+    this.shared = shared;
     this.layout = Object.keys(spec).map((name) => ({
       name,
       width: width(spec[name]),
@@ -106,7 +126,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
     // Built in one go: an object given this many properties one by one through computed
     // names goes into V8's slow dictionary mode, and every column read would be a hash lookup.
     this.cols = Object.fromEntries(
-      Object.keys(spec).map((name) => [name, allocate(spec[name], this.capacity)]),
+      Object.keys(spec).map((name) => [name, allocate(spec[name], this.capacity, shared)]),
     ) as Columns<S>;
     this.bindBlanks();
   }
@@ -192,7 +212,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   private grow(capacity: number): void {
     const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
     for (const name of Object.keys(this.spec)) {
-      const next = allocate(this.spec[name], capacity);
+      const next = allocate(this.spec[name], capacity, this.shared);
       next.set(cols[name]);
       cols[name] = next;
     }

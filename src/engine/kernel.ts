@@ -37,6 +37,21 @@ export function eachActiveSupplier(world: World, body: (s: Supplier, i: Supplier
 export type SupplierBody = (s: Supplier, i: SupplierIx) => void;
 
 /**
+ * A submodel's update of one supplier that reads and writes its state through the columns only,
+ * by its row in world.supplierTable: the form of the order-independent processes, which can run
+ * tile by tile (runTiled) and on worker threads (engine/threads.ts), where there are no
+ * Supplier objects.
+ */
+export type RowBody = (i: SupplierIx) => void;
+
+/** eachActiveSupplier for a body that needs only the supplier's row. */
+export function eachActiveRow(world: World, body: RowBody): void {
+  const cols = world.supplierTable.cols;
+  const n = world.suppliers.length;
+  for (let i = 0; i < n; i++) if (cols.active[i] === 1) body(i as SupplierIx);
+}
+
+/**
  * Suppliers per tile of runTiled: the tile's supplier objects, relationships and column
  * elements stay in the processor's caches from one body to the next (a few hundred kilobytes).
  */
@@ -56,14 +71,26 @@ export const TILE = 128;
  * operations as in the sequential order, so the results are the same to the bit. A cumulative
  * integer counter (world.counters) may be incremented: its final value does not depend on order.
  */
-export function runTiled(world: World, bodies: readonly SupplierBody[], tile = TILE): void {
-  const suppliers = world.suppliers;
-  const active = world.supplierTable.cols.active;
-  const n = suppliers.length;
-  for (let start = 0; start < n; start += tile) {
-    const end = Math.min(start + tile, n);
+export function runTiled(world: World, bodies: readonly RowBody[], tile = TILE): void {
+  runTiledRows(world.supplierTable.cols.active, bodies, 0, world.suppliers.length, tile);
+}
+
+/**
+ * runTiled over rows `from` to `to` - 1 only, given the supplier table's `active` column: a
+ * worker thread's share of a stage (engine/threads.ts). The bodies must not add suppliers (see
+ * runTiled), so the column cannot be replaced while it runs.
+ */
+export function runTiledRows(
+  active: Uint8Array,
+  bodies: readonly RowBody[],
+  from: number,
+  to: number,
+  tile = TILE,
+): void {
+  for (let start = from; start < to; start += tile) {
+    const end = Math.min(start + tile, to);
     for (const body of bodies) {
-      for (let i = start; i < end; i++) if (active[i] === 1) body(suppliers[i], i as SupplierIx);
+      for (let i = start; i < end; i++) if (active[i] === 1) body(i as SupplierIx);
     }
   }
 }

@@ -23,7 +23,8 @@ import { respondToEncroachment } from '../model/sanctions.js';
 import { adjustDomesticReserve, dropAndRecruit, searchForBuyers } from '../model/search.js';
 import { enterSectors } from '../model/sectors.js';
 import type { World } from '../model/state.js';
-import { runTiled, type SupplierBody } from './kernel.js';
+import { runTiled, type RowBody } from './kernel.js';
+import type { StageThreads } from './threads.js';
 
 export interface ScheduledProcess {
   /** Conceptual process number (docs/ODD.md §3) and a short name, e.g. "1a environment". */
@@ -31,10 +32,11 @@ export interface ScheduledProcess {
   run: (world: World) => void;
   /**
    * For a process that ODD §3 lists as a loop whose order does not matter and that draws no
-   * random numbers: its per-supplier body for the step (run = eachActiveSupplier over it).
-   * Consecutive such processes run tile by tile (kernel.ts, runTiled), same results.
+   * random numbers: its per-supplier body for the step (run = eachActiveRow over it).
+   * Consecutive such processes run tile by tile (kernel.ts, runTiled), and with --threads on
+   * several threads (engine/threads.ts), same results.
    */
-  perSupplier?: (world: World) => SupplierBody;
+  perSupplier?: (world: World) => RowBody;
 }
 
 export const SCHEDULE: readonly ScheduledProcess[] = [
@@ -66,28 +68,61 @@ export const SCHEDULE: readonly ScheduledProcess[] = [
 ];
 
 /**
+ * The body makers (`perSupplier`) of each run of consecutive processes of `schedule` that have
+ * one, in schedule order: the order-independent stages. A worker thread finds a stage's bodies
+ * here by the stage's position (engine/threads.ts).
+ */
+export function orderIndependentStages(
+  schedule: readonly ScheduledProcess[],
+): ((world: World) => RowBody)[][] {
+  const out: ((world: World) => RowBody)[][] = [];
+  let run: ((world: World) => RowBody)[] = [];
+  for (const process of schedule) {
+    if (process.perSupplier) run.push(process.perSupplier);
+    else if (run.length > 0) {
+      out.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}
+
+/**
  * SCHEDULE as the engine runs it: each run of consecutive processes with a per-supplier body
  * becomes one stage that runs their bodies tile by tile (runTiled), the others run as they
- * are. Same results as running SCHEDULE process by process (see runTiled for why).
+ * are. Same results as running SCHEDULE process by process (see runTiled for why). With
+ * `threads`, the stages of per-supplier bodies run on them, over all active suppliers
+ * divided among the threads (engine/threads.ts), again with the same results.
  */
-export function stages(schedule: readonly ScheduledProcess[]): ((world: World) => void)[] {
+export function stages(
+  schedule: readonly ScheduledProcess[],
+  threads?: StageThreads,
+): ((world: World) => void)[] {
   const out: ((world: World) => void)[] = [];
+  let stage = 0;
   let k = 0;
   while (k < schedule.length) {
-    const makers: ((world: World) => SupplierBody)[] = [];
+    const makers: ((world: World) => RowBody)[] = [];
     for (let make = schedule[k].perSupplier; make; make = schedule[k]?.perSupplier) {
       makers.push(make);
       k++;
     }
-    if (makers.length > 1)
+    if (makers.length > 0 && threads) {
+      const index = stage++;
+      out.push((world) => threads.run(world, index, makers));
+    } else if (makers.length > 1) {
+      stage++;
       out.push((world) =>
         runTiled(
           world,
           makers.map((make) => make(world)),
         ),
       );
-    else if (makers.length === 1) out.push(schedule[k - 1].run);
-    else out.push(schedule[k++].run);
+    } else if (makers.length === 1) {
+      stage++;
+      out.push(schedule[k - 1].run);
+    } else out.push(schedule[k++].run);
   }
   return out;
 }

@@ -18,6 +18,7 @@ import {
 } from './observations.js';
 import { compactRelationships, compactTies } from './compact.js';
 import { SCHEDULE, stages } from './schedule.js';
+import { ThreadPool } from './threads.js';
 
 export interface SimulateOptions {
   agents?: AgentsMode;
@@ -32,6 +33,11 @@ export interface SimulateOptions {
    * not depend on it.
    */
   timeseriesAt?: (step: number) => boolean;
+  /**
+   * Threads for the order-independent stages of each step (engine/threads.ts; default 1, no
+   * worker threads). The outputs are the same for any number.
+   */
+  threads?: number;
 }
 
 /**
@@ -46,8 +52,23 @@ export function simulate(
   sink: ObservationSink,
   options: SimulateOptions = {},
 ): World {
+  const threads = options.threads ?? 1;
+  const pool = threads > 1 ? new ThreadPool(scenario, threads) : undefined;
+  try {
+    return run(scenario, sink, options, pool);
+  } finally {
+    pool?.close();
+  }
+}
+
+function run(
+  scenario: Scenario,
+  sink: ObservationSink,
+  options: SimulateOptions,
+  pool: ThreadPool | undefined,
+): World {
   const agents = options.agents ?? { kind: 'final' };
-  const world = createWorld(scenario);
+  const world = createWorld(scenario, pool !== undefined);
   const groups = options.byGroup ? Object.keys(scenario.suppliers) : [];
   const spells = new SpellObserver(scenario.time.steps_per_year, groups);
   const relationships = sink.relationships?.bind(sink);
@@ -69,7 +90,7 @@ export function simulate(
   // (a validation measure or an analysis of change since the start needs it).
   if (agents.kind === 'every') recordSuppliers(world, sink);
   const steps = scenario.time.steps;
-  const schedule = stages(SCHEDULE);
+  const schedule = stages(SCHEDULE, pool);
   for (let t = 1; t <= steps; t++) {
     world.step = t;
     for (const run of schedule) run(world);

@@ -28,16 +28,23 @@ import {
   type World,
 } from './state.js';
 
-export function createWorld(scenario: Scenario): World {
+/**
+ * The initial world of a run (docs/ODD.md §5). `sharedTables`: make the column tables over
+ * SharedArrayBuffers, for a run whose order-independent processes run on worker threads
+ * (engine/threads.ts); the world is the same either way.
+ */
+export function createWorld(scenario: Scenario, sharedTables = false): World {
   const streams = makeStreams(scenario.seed);
   const relationshipTable: RelationshipTable = new Table(
     RELATIONSHIP_COLUMNS,
     2 * Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
+    sharedTables,
   );
   const relationships = { table: relationshipTable, byRow: [] };
   const buyerTable: BuyerTable = new Table(
     BUYER_COLUMNS,
     Object.values(scenario.buyers).reduce((n, g) => n + g.count, 0),
+    sharedTables,
   );
   const world: World = {
     scenario,
@@ -48,12 +55,14 @@ export function createWorld(scenario: Scenario): World {
     supplierTable: new Table(
       SUPPLIER_COLUMNS,
       Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
+      sharedTables,
     ),
     relationshipTable,
     relationships,
     tieTable: new Table(
       TIE_COLUMNS,
       Object.values(scenario.suppliers).reduce((n, g) => n + g.count * g.intent.network_ties, 0),
+      sharedTables,
     ),
     buyers: createBuyers(scenario, buyerTable, relationships),
     buyerTable,
@@ -71,9 +80,7 @@ export function createWorld(scenario: Scenario): World {
     nextSupplierId: 0,
     endedSpells: [],
   };
-  world.supplierGroups = Object.entries(scenario.suppliers).map(([name, config]) =>
-    supplierGroup(world, name, config),
-  );
+  world.supplierGroups = createSupplierGroups(world);
   world.supplierGroups.forEach((group, code) => {
     for (let i = 0; i < group.config.count; i++) {
       const s = createSupplier(world, code, streams.init);
@@ -93,7 +100,20 @@ export function createWorld(scenario: Scenario): World {
   return world;
 }
 
-function createBuyers(
+/**
+ * The scenario's supplier groups as the model uses them (SupplierGroup), in file order; reads
+ * world.scenario, world.buyers and world.partners.
+ */
+export function createSupplierGroups(
+  world: Pick<World, 'scenario' | 'buyers' | 'partners'>,
+): SupplierGroup[] {
+  return Object.entries(world.scenario.suppliers).map(([name, config]) =>
+    supplierGroup(world, name, config),
+  );
+}
+
+/** The scenario's lead firms, in file order, each with a row of `table` (its id). */
+export function createBuyers(
   scenario: Scenario,
   table: BuyerTable,
   relationships: RelationshipStore,
@@ -106,7 +126,8 @@ function createBuyers(
   return buyers;
 }
 
-function createPartners(scenario: Scenario): Partner[] {
+/** The scenario's partners, in file order (ids 0, 1, ...). */
+export function createPartners(scenario: Scenario): Partner[] {
   const partners: Partner[] = [];
   for (const [group, config] of Object.entries(scenario.partners)) {
     const profile = scenario.model.partner_profiles[config.kind];
@@ -185,7 +206,11 @@ export function createSupplier(world: World, groupCode: number, rng: Rng): Suppl
  * instead of one per supplier scattered over the heap) and the buyers and partners it may deal
  * with.
  */
-function supplierGroup(world: World, name: string, config: SupplierGroupConfig): SupplierGroup {
+function supplierGroup(
+  world: Pick<World, 'buyers' | 'partners'>,
+  name: string,
+  config: SupplierGroupConfig,
+): SupplierGroup {
   const splitTotal = FUNCTIONS.reduce((sum, f) => sum + config.intent.split[f], 0);
   const intent: SupplierIntent = Object.freeze({
     reinvest: config.intent.reinvest,

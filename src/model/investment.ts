@@ -10,7 +10,7 @@
  * R&D stock that sets absorptive capacity.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
+import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
 import { networkBackingAt } from './networks.js';
@@ -140,15 +140,15 @@ export function peerCooperationAt(world: World, i: number, peer: Uint8Array): nu
 }
 
 export function invest(world: World): void {
-  eachActiveSupplier(world, investBody(world));
+  eachActiveRow(world, investBody(world));
 }
 
 /**
  * invest for one supplier, with its per-step preparation done once: the body the
- * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * engine runs for each active supplier (kernel.ts, eachActiveRow, or tile by tile with
  * the other order-independent processes, runTiled).
  */
-export function investBody(world: World): SupplierBody {
+export function investBody(world: World): RowBody {
   const m = world.scenario.model;
   const inv = m.investment;
   const dt = world.dt;
@@ -158,7 +158,7 @@ export function investBody(world: World): SupplierBody {
   const groups = world.supplierGroups;
   const peer = peerPartners(world);
   const weights = [0, 0, 0, 0]; // investmentWeights' result, reused (read before the next call)
-  return (_s, i) => {
+  return (i) => {
     const wanted = Math.max(0, S.profit[i]) * groups[S.groupCode[i]].intent.reinvest;
     const amount = Math.min(wanted, Math.max(0, S.cash[i] - inv.cash_buffer * S.size[i]));
     S.investment[i] = amount;

@@ -9,7 +9,7 @@
  * relationship's share of the supplier's sales (how intense the relationship is); the gap
  * to the buyer's know-how K bounds what can be learnt.
  */
-import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
+import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import { NONE, type SupplierIx } from '../engine/columns.js';
@@ -74,22 +74,22 @@ function rateRow(rates: Float64Array, world: World, k: number, m: ModelParams): 
 }
 
 export function learnFromBuyers(world: World): void {
-  eachActiveSupplier(world, learnFromBuyersBody(world));
+  eachActiveRow(world, learnFromBuyersBody(world));
 }
 
 /**
  * learnFromBuyers for one supplier, with its per-step preparation done once: the body the
- * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * engine runs for each active supplier (kernel.ts, eachActiveRow, or tile by tile with
  * the other order-independent processes, runTiled).
  */
-export function learnFromBuyersBody(world: World): SupplierBody {
+export function learnFromBuyersBody(world: World): RowBody {
   const m = world.scenario.model;
   const dt = world.dt;
   const rates = transferRates(world);
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
   const gain = [0, 0, 0, 0];
-  return (s, i) => {
+  return (i) => {
     const cap = 4 * i; // S.cap[cap + f]: capability in function f
     for (let f = 0; f < N_FUNCTIONS; f++) gain[f] = 0; // a loop: fill() is a builtin call
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
@@ -158,19 +158,19 @@ function usedShare(x: number, inv: number): number {
 
 /** Unused capabilities decay: c ← c · exp(−dt · δ · (1 − exercised)), never below 0. */
 export function depreciateUnused(world: World): void {
-  eachActiveSupplier(world, depreciateUnusedBody(world));
+  eachActiveRow(world, depreciateUnusedBody(world));
 }
 
 /**
  * depreciateUnused for one supplier, with its per-step preparation done once: the body the
- * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * engine runs for each active supplier (kernel.ts, eachActiveRow, or tile by tile with
  * the other order-independent processes, runTiled).
  */
-export function depreciateUnusedBody(world: World): SupplierBody {
+export function depreciateUnusedBody(world: World): RowBody {
   const rate = world.scenario.model.learning.depreciation * world.dt;
   const S = world.supplierTable.cols;
   const used = [0, 0, 0, 0];
-  return (_, i) => {
+  return (i) => {
     exercised(S, i, used);
     for (let f = 0; f < N_FUNCTIONS; f++) S.cap[4 * i + f] *= Math.exp(-rate * (1 - used[f]));
   };

@@ -8,7 +8,7 @@
  * best such partner's know-how times trust, and it stands in for the supplier's own marketing.
  */
 import { NONE, type TieIx } from '../engine/columns.js';
-import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
+import { eachActiveRow, eachActiveSupplier, type RowBody } from '../engine/kernel.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
@@ -164,22 +164,22 @@ export function networkBackingAt(world: World, i: number): number {
 }
 
 export function learnFromNetwork(world: World): void {
-  eachActiveSupplier(world, learnFromNetworkBody(world));
+  eachActiveRow(world, learnFromNetworkBody(world));
 }
 
 /**
  * learnFromNetwork for one supplier, with its per-step preparation done once: the body the
- * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * engine runs for each active supplier (kernel.ts, eachActiveRow, or tile by tile with
  * the other order-independent processes, runTiled).
  */
-export function learnFromNetworkBody(world: World): SupplierBody {
+export function learnFromNetworkBody(world: World): RowBody {
   const { model: m, environment } = world.scenario;
   const rate = m.learning.network_rate * world.dt;
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
   const partners = world.partners;
   const gain = [0, 0, 0, 0];
-  return (_s, i) => {
+  return (i) => {
     const at = 4 * i; // S.cap[at + f], S.coverage[at + f]: function f
     // Zeroed by a loop: fill() is a builtin call that costs more than these stores.
     for (let f = 0; f < N_FUNCTIONS; f++) {

@@ -9,7 +9,7 @@
  * used or not.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
+import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { carriesSupplierDesign, effectiveMarketingAt, ownBrandFractionOf } from './orders.js';
 import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
@@ -120,19 +120,19 @@ export function unitCostAt(
 }
 
 export function settlePricesAndMargins(world: World): void {
-  eachActiveSupplier(world, settlePricesAndMarginsBody(world));
+  eachActiveRow(world, settlePricesAndMarginsBody(world));
 }
 
 /**
  * settlePricesAndMargins for one supplier, with its per-step preparation done once: the body the
- * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * engine runs for each active supplier (kernel.ts, eachActiveRow, or tile by tile with
  * the other order-independent processes, runTiled).
  */
-export function settlePricesAndMarginsBody(world: World): SupplierBody {
+export function settlePricesAndMarginsBody(world: World): RowBody {
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  return (_s, i) => {
+  return (i) => {
     const variableCost = unitCostAt(S.cap, i, m, world.env.costLevel);
     let revenue = 0;
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {

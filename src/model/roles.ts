@@ -7,7 +7,7 @@
  * as one functional upgrade.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier, type SupplierBody } from '../engine/kernel.js';
+import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
   DESIGN,
@@ -107,19 +107,19 @@ export function roleOf(s: Supplier, world: World): Role {
 }
 
 export function updateRoles(world: World): void {
-  eachActiveSupplier(world, updateRolesBody(world));
+  eachActiveRow(world, updateRolesBody(world));
 }
 
 /**
  * updateRoles for one supplier, with its per-step preparation done once: the body the
- * engine runs for each active supplier (kernel.ts, eachActiveSupplier, or tile by tile with
+ * engine runs for each active supplier (kernel.ts, eachActiveRow, or tile by tile with
  * the other order-independent processes, runTiled). The first step of ODM and of OBM work are
  * columns, -1 before it (the Supplier reads null).
  */
-export function updateRolesBody(world: World): SupplierBody {
+export function updateRolesBody(world: World): RowBody {
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
-  return (_s, i) => {
+  return (i) => {
     const odm = isOdmAt(S, i, m);
     const obm = isObmAt(world, i);
     const role = obm ? OBM : odm ? ODM : OEM;

@@ -139,8 +139,17 @@ describe('a run is a pure function of (scenario, seed)', () => {
     return {
       ts: readFileSync(join(out, 'timeseries.csv')),
       sup: readFileSync(join(out, 'suppliers.csv')),
+      rel: readFileSync(join(out, 'relationships.csv')),
     };
   };
+
+  it('--threads N gives the same bytes as one thread', () => {
+    const one = run('threads-1', '--agents', 'every:10');
+    const two = run('threads-2', '--agents', 'every:10', '--threads', '2');
+    expect(two.ts.equals(one.ts)).toBe(true);
+    expect(two.sup.equals(one.sup)).toBe(true);
+    expect(two.rel.equals(one.rel)).toBe(true);
+  });
 
   it('the same seed gives byte-identical CSVs, another seed different ones', () => {
     const a = run('det-a', '--seed', '7');
@@ -259,6 +268,11 @@ describe('bad input: one line, exit code 2, nothing written', () => {
       'bad relationships mode',
       ['scenarios/baseline.yaml', '--relationships', 'some'],
       /--relationships: expected all or none, found "some"/,
+    ],
+    [
+      'bad thread count',
+      ['scenarios/baseline.yaml', '--threads', '0'],
+      /--threads: expected a whole number from 1 to 64, found "0"/,
     ],
   ];
   it.each(cases)('%s', (_name, args, message) => {

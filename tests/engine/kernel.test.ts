@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eachActiveSupplier, runTiled, ZERO, type SupplierBody } from '../../src/engine/kernel.js';
+import { eachActiveSupplier, runTiled, ZERO, type RowBody } from '../../src/engine/kernel.js';
 import { SCHEDULE, stages } from '../../src/engine/schedule.js';
 import { supplierRow } from '../../src/model/metrics.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -42,9 +42,9 @@ describe('runTiled: order-independent bodies tile by tile', () => {
     const w = world([true, false, true, true, true]);
     const seen: string[] = [];
     const body =
-      (name: string): SupplierBody =>
-      (s) =>
-        seen.push(`${name}${s.id}`);
+      (name: string): RowBody =>
+      (i) =>
+        seen.push(`${name}${i}`);
     runTiled(w, [body('a'), body('b')], 2);
     expect(seen).toEqual(['a0', 'b0', 'a2', 'a3', 'b2', 'b3', 'a4', 'b4']);
   });

@@ -39,6 +39,14 @@ export function parseRelationshipsMode(
   throw new UserError(`--relationships: expected all or none, found "${String(value)}"`);
 }
 
+/** --threads: a whole number of threads, 1 (the default: no worker threads) to 64. */
+export function parseThreads(text: string | undefined): number {
+  if (text === undefined) return 1;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 64)
+    throw new UserError(`--threads: expected a whole number from 1 to 64, found "${text}"`);
+  return Number(text);
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -54,6 +62,7 @@ interface RunOptions {
   force?: boolean;
   quiet?: boolean;
   maxOutput?: string;
+  threads?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -76,6 +85,10 @@ export function registerRun(program: Command): void {
       '--by-group',
       'timeseries rows per supplier group after each whole-population row (adds a group column)',
     )
+    .option(
+      '--threads <n>',
+      'threads for the order-independent processes of each step (default 1; same outputs for any n)',
+    )
     .option('--force', 'replace a non-empty output folder')
     .option('--quiet', 'print nothing on success')
     .option(
@@ -86,6 +99,7 @@ export function registerRun(program: Command): void {
       const agents = parseAgentsMode(opts.agents);
       const maxOutput = parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput);
       const relationships = parseRelationshipsMode(opts.relationships, true);
+      const threads = parseThreads(opts.threads);
       const loaded = loadScenario(file, { sets: opts.set, seed: opts.seed, steps: opts.steps });
       checkFileSections(loaded);
       const { scenario } = loaded;
@@ -130,7 +144,7 @@ export function registerRun(program: Command): void {
               suppliers: (rows) => sink.suppliers(rows),
               relationships: sink.relationships?.bind(sink),
             },
-            { agents, byGroup },
+            { agents, byGroup, threads },
           );
           progress.clear();
         },

@@ -1,0 +1,207 @@
+/**
+ * Intra-run parallelism (`gvc run --threads N`, issue 14 item 3): the order-independent stages
+ * of a step (the runs of processes with a per-supplier body, schedule.ts) run on N threads, the
+ * main thread and N - 1 worker threads (engine/stage-worker.ts), each over its share of the
+ * active suppliers, on column tables that all threads see (SharedArrayBuffers: createWorld's
+ * `sharedTables`). Everything else runs on the main thread as without threads.
+ *
+ * Same bytes for any N: such a body updates only its own supplier's state (and the rows of its
+ * own relationships and ties) from that state and from data no body changes, and draws no
+ * random numbers (kernel.ts, runTiled), so each supplier sees the same operations in the same
+ * order whichever thread runs it and however the suppliers are divided. The one shared result,
+ * world.counters, is a sum of integers, whose value does not depend on the order of addition.
+ *
+ * The main thread waits for the workers synchronously (Atomics.wait), so a run stays a plain
+ * function call; the workers are started once per run and stopped by `close`.
+ */
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+} from 'node:worker_threads';
+import type { Scenario } from '../scenario/types.js';
+import type { Counters, World } from '../model/state.js';
+import { runTiledRows, type RowBody } from './kernel.js';
+
+/** The counters a body may add to, in the order the workers report them. */
+export const COUNTER_NAMES = [
+  'exits',
+  'entries',
+  'functionalUpgrades',
+  'chainUpgrades',
+  'sanctions',
+] as const satisfies readonly (keyof Counters)[];
+
+/** Positions in the shared Int32Array through which the threads synchronise. */
+export const SYNC = {
+  /** Workers that have loaded the model and wait for stages. */
+  ready: 0,
+  /** Stages handed out so far (the main thread adds one before handing out a stage). */
+  handedOut: 1,
+  /** Workers that finished the current stage. */
+  done: 2,
+  /** Then, for worker w, its counters' increments in the last stage at 3 + w × COUNTER_NAMES.length. */
+  counters: 3,
+} as const;
+
+/** What the main thread sends a worker for one stage. */
+export interface StageMessage {
+  /** Position of the stage among orderIndependentStages(SCHEDULE). */
+  stage: number;
+  /** The value of sync[SYNC.handedOut] after this stage was handed out. */
+  handedOut: number;
+  step: number;
+  env: World['env'];
+  /** Each buyer's [requirements.process, requirements.product, demand], by buyer id. */
+  buyers: Float64Array;
+  /** The current column arrays of each table (views of shared memory, not copies). */
+  tables: Record<'supplier' | 'relationship' | 'tie' | 'buyer', Record<string, unknown>>;
+  /** Supplier rows from .. to - 1 are this worker's share. */
+  from: number;
+  to: number;
+}
+
+/** What a worker thread is started with. */
+export interface StageWorkerData {
+  scenario: Scenario;
+  sync: Int32Array;
+  /** The worker's number, 0 .. N - 2. */
+  slot: number;
+  port: MessagePort;
+}
+
+/** How long the main thread waits for the workers to load the model before giving up (ms). */
+const START_PATIENCE_MS = 300_000;
+
+/** Runs a stage's bodies over all active suppliers (schedule.ts stages). */
+export interface StageThreads {
+  run(world: World, stage: number, makers: readonly ((world: World) => RowBody)[]): void;
+}
+
+/**
+ * N threads for the order-independent stages of one run. `threads`: N, at least 2 (one thread
+ * is no pool: run without one). The world must have shared tables (createWorld's
+ * `sharedTables`). Throws if a worker fails to start or fails in a stage (its error message
+ * included). Call `close` when the run ends, also after an error.
+ */
+export class ThreadPool implements StageThreads {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly sync: Int32Array;
+
+  constructor(scenario: Scenario, threads: number) {
+    if (!Number.isInteger(threads) || threads < 2)
+      throw new Error(`ThreadPool: threads must be an integer of at least 2, not ${threads}`);
+    const helpers = threads - 1;
+    this.sync = new Int32Array(
+      new SharedArrayBuffer(4 * (SYNC.counters + helpers * COUNTER_NAMES.length)),
+    );
+    try {
+      for (let slot = 0; slot < helpers; slot++) {
+        const { port1, port2 } = new MessageChannel();
+        const data: StageWorkerData = { scenario, sync: this.sync, slot, port: port2 };
+        const worker = new Worker(new URL('./stage-worker.js', import.meta.url), {
+          workerData: data,
+          transferList: [port2],
+        });
+        // A pool the caller forgot to close must not keep the process alive.
+        worker.unref();
+        this.workers.push(worker);
+        this.ports.push(port1);
+      }
+      const started = Date.now();
+      for (let n; (n = Atomics.load(this.sync, SYNC.ready)) < helpers;) {
+        if (Date.now() - started > START_PATIENCE_MS)
+          throw new Error(`worker threads did not start within ${START_PATIENCE_MS / 1000} s`);
+        Atomics.wait(this.sync, SYNC.ready, n, 1000);
+      }
+      this.rethrow();
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  run(world: World, stage: number, makers: readonly ((world: World) => RowBody)[]): void {
+    const helpers = this.workers.length;
+    const active = world.supplierTable.cols.active;
+    const bounds = shares(active, world.suppliers.length, helpers + 1);
+    const buyers = new Float64Array(3 * world.buyers.length);
+    world.buyers.forEach((b, j) => {
+      buyers[3 * j] = b.requirements.process;
+      buyers[3 * j + 1] = b.requirements.product;
+      buyers[3 * j + 2] = b.demand;
+    });
+    const tables = {
+      supplier: world.supplierTable.cols,
+      relationship: world.relationshipTable.cols,
+      tie: world.tieTable.cols,
+      buyer: world.buyerTable.cols,
+    };
+    Atomics.store(this.sync, SYNC.done, 0);
+    // A sequentially consistent write that the worker reads before it starts: everything the
+    // main thread wrote to the tables before it is visible to the worker (the JavaScript
+    // memory model's synchronisation through atomics).
+    const handedOut = Atomics.add(this.sync, SYNC.handedOut, 1) + 1;
+    for (let w = 0; w < helpers; w++) {
+      const message: StageMessage = {
+        stage,
+        handedOut,
+        step: world.step,
+        env: world.env,
+        buyers,
+        tables,
+        from: bounds[w + 1],
+        to: bounds[w + 2],
+      };
+      this.ports[w].postMessage(message);
+    }
+    runTiledRows(
+      active,
+      makers.map((make) => make(world)),
+      bounds[0],
+      bounds[1],
+    );
+    for (let n; (n = Atomics.load(this.sync, SYNC.done)) < helpers;)
+      Atomics.wait(this.sync, SYNC.done, n);
+    this.rethrow();
+    for (let w = 0; w < helpers; w++) {
+      COUNTER_NAMES.forEach((name, c) => {
+        world.counters[name] += this.sync[SYNC.counters + w * COUNTER_NAMES.length + c];
+      });
+    }
+  }
+
+  /** Stops the workers (without waiting for them to exit). */
+  close(): void {
+    for (const port of this.ports) port.close();
+    for (const worker of this.workers) void worker.terminate();
+  }
+
+  /** Throws the first error a worker reported, if any. */
+  private rethrow(): void {
+    for (const port of this.ports) {
+      const received = receiveMessageOnPort(port);
+      if (received) throw new Error(`a worker thread failed: ${String(received.message)}`);
+    }
+  }
+}
+
+/**
+ * Row bounds that divide rows 0 .. n - 1 into `parts` consecutive shares of about the same
+ * number of active rows: share p is rows bounds[p] .. bounds[p + 1] - 1 (bounds has parts + 1
+ * entries, from 0 to n).
+ */
+export function shares(active: Uint8Array, n: number, parts: number): number[] {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += active[i];
+  const bounds = [0];
+  let seen = 0;
+  for (let i = 0; i < n && bounds.length < parts; i++) {
+    seen += active[i];
+    if (seen * parts >= bounds.length * total && total > 0) bounds.push(i + 1);
+  }
+  while (bounds.length <= parts) bounds.push(n);
+  return bounds;
+}

@@ -1,0 +1,88 @@
+/**
+ * --threads (engine/threads.ts): the order-independent stages on worker threads give the same
+ * outputs, to the bit, as one thread. Worker threads load compiled modules, so the runs here use
+ * dist/ (built by `npm test`'s pretest), typed as the sources they are compiled from.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shares } from '../../src/engine/threads.js';
+import type { Scenario } from '../../src/scenario/types.js';
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist');
+const load = async <T>(module: string): Promise<T> =>
+  (await import(pathToFileURL(join(DIST, module)).href)) as T;
+const { simulateToMemory } =
+  await load<typeof import('../../src/engine/simulation.js')>('engine/simulation.js');
+const { loadScenario } =
+  await load<typeof import('../../src/scenario/load.js')>('scenario/load.js');
+const { applyParams } =
+  await load<typeof import('../../src/scenario/resolve.js')>('scenario/resolve.js');
+const { ThreadPool } =
+  await load<typeof import('../../src/engine/threads.js')>('engine/threads.js');
+
+/** Everything a run reports, NaN kept apart from null. */
+function outputs(scenario: Scenario, threads: number) {
+  const r = simulateToMemory(scenario, { threads, agents: { kind: 'every', k: 5 }, byGroup: true });
+  const json = (x: unknown) => JSON.stringify(x, (_k, v: unknown) => (Number.isNaN(v) ? 'NaN' : v));
+  return {
+    timeseries: json(r.timeseries),
+    suppliers: json(r.suppliers),
+    relationships: json(r.relationships),
+    counters: r.world.counters,
+    suppliersMade: r.world.suppliers.length,
+  };
+}
+
+describe('gvc run --threads N: same outputs for any N', () => {
+  const entry = [
+    ['model.entry.rate', 0.8],
+    ['model.exit.loss_steps', 2],
+  ] as const;
+  it.each([
+    // Entry and exit: entrants grow the supplier table mid-run (new shared arrays for the
+    // workers) and exits leave inactive rows; sanctions and network ties throughout.
+    ['vicious-circle.yaml', entry, 'entries'],
+    // Functional upgrades: the counter the workers report back.
+    ['baseline.yaml', entry, 'functionalUpgrades'],
+    ['governance-network.yaml', [], 'functionalUpgrades'],
+  ] as const)('%s with 1, 2 and 3 threads', (file, sets, counted) => {
+    const scenario = applyParams(loadScenario(join('scenarios', file)).scenario, sets, 'test');
+    const one = outputs(scenario, 1);
+    expect(one.counters[counted]).toBeGreaterThan(0);
+    expect(outputs(scenario, 2)).toEqual(one);
+    expect(outputs(scenario, 3)).toEqual(one);
+  });
+
+  it('reports a worker that fails to start as an error of the run', () => {
+    // A scenario without its sections: the worker fails building the lead firms.
+    expect(() => new ThreadPool({} as Scenario, 2)).toThrow(/a worker thread failed: .*TypeError/s);
+    expect(() => new ThreadPool({} as Scenario, 1)).toThrow(/at least 2/);
+  });
+});
+
+describe('shares: active suppliers divided among threads', () => {
+  it('splits the rows into consecutive shares of about equal active counts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.boolean(), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 9 }),
+        (flags, parts) => {
+          const active = Uint8Array.from(flags, (f) => (f ? 1 : 0));
+          const bounds = shares(active, active.length, parts);
+          expect(bounds).toHaveLength(parts + 1);
+          expect(bounds[0]).toBe(0);
+          expect(bounds[parts]).toBe(active.length);
+          const total = flags.filter(Boolean).length;
+          for (let p = 0; p < parts; p++) {
+            expect(bounds[p + 1]).toBeGreaterThanOrEqual(bounds[p]);
+            const count = flags.slice(bounds[p], bounds[p + 1]).filter(Boolean).length;
+            // Each share ends at the first row where the running count reaches its quota.
+            expect(Math.abs(count - total / parts)).toBeLessThan(1 + 1e-9);
+          }
+        },
+      ),
+    );
+  });
+});
