@@ -4,7 +4,7 @@
  * results in docs/performance.md). Runs against dist/ (npm run bench builds first).
  *
  *   node bench/run.mjs [--quick] [--reps N] [--steps N] [--only startup,single,scaling,sweep,memory]
- *                      [--sizes 1k,10k,100k] [--out FILE]
+ *                      [--sizes 1k,10k,100k] [--threads N] [--out FILE]
  *
  * Every measurement runs in a child process: single runs through bench/probe.mjs (the code
  * path of `gvc run`, timed without Node start-up), sweeps through the real `gvc sweep` CLI
@@ -21,6 +21,10 @@
  * Scaling: the same world at 1k (large.yaml with --set), 10k (medium.yaml) and 100k
  * (large.yaml) suppliers, reported as wall and CPU microseconds per supplier-step; --sizes picks
  * some of the three (e.g. --sizes 1k,10k to leave out the 100k run, 2 CPU-minutes at 120 steps).
+ *
+ * --threads N (default: the cores available): the large run also with `--threads N` (gvc run's
+ * option; outputs identical), beside the single-threaded figure; 1 leaves it out. The
+ * wall-time target of the large run is judged on the faster of the two.
  *
  * --quick: a few minutes instead of half an hour or more: the large run and the scaling
  * points with 20 steps (and the large run once), sweeps of 100 runs, the memory check with
@@ -53,6 +57,7 @@ const STEPS = Number(option('--steps', QUICK ? '20' : '120'));
 const REPS = Number(option('--reps', '3'));
 const ONLY = new Set(option('--only', 'startup,single,scaling,sweep,memory').split(','));
 const SIZES = new Set(option('--sizes', '1k,10k,100k').split(','));
+const THREADS = Number(option('--threads', String(availableParallelism())));
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const OUT = resolve(ROOT, option('--out', `output/bench-${stamp}.json`));
 
@@ -288,6 +293,12 @@ if (ONLY.has('single')) {
     [LARGE, ...largeSteps],
     QUICK ? 1 : REPS,
   );
+  if (THREADS > 1)
+    results.largeThreaded = probe(
+      `large (100k suppliers, ${STEPS} steps), --threads ${THREADS}`,
+      [LARGE, ...largeSteps, '--threads', String(THREADS)],
+      QUICK ? 1 : REPS,
+    );
   results.referenceAgentsEvery1 = probe(
     'reference, --agents every:1',
     [REFERENCE, '--agents', 'every:1'],
@@ -377,10 +388,14 @@ if (results.reference) {
   );
 }
 if (results.large && STEPS === 120) {
+  const threaded = results.largeThreaded;
+  const best = threaded && threaded.seconds < results.large.seconds ? threaded : results.large;
   target(
     'large run wall time (issues 5 and 14)',
-    results.large.seconds <= 15,
-    `${results.large.seconds.toFixed(1)} s`,
+    best.seconds <= 15,
+    `${best.seconds.toFixed(1)} s (${best === threaded ? `--threads ${THREADS}` : '1 thread'}; ` +
+      `1 thread ${results.large.seconds.toFixed(1)} s` +
+      (threaded ? `, --threads ${THREADS} ${threaded.seconds.toFixed(1)} s)` : ')'),
     '<= 15 s',
   );
 }
@@ -476,7 +491,12 @@ for (const r of results.startup ?? [])
     fmtLoad(r.load, r.loadAfter),
   );
 if (results.reference) {
-  for (const r of [results.reference, results.large, results.referenceAgentsEvery1]) {
+  for (const r of [
+    results.reference,
+    results.large,
+    results.largeThreaded,
+    results.referenceAgentsEvery1,
+  ].filter(Boolean)) {
     add(
       r.label,
       `${r.seconds.toFixed(2)} s`,

@@ -44,11 +44,14 @@ export type SupplierBody = (s: Supplier, i: SupplierIx) => void;
  */
 export type RowBody = (i: SupplierIx) => void;
 
-/** eachActiveSupplier for a body that needs only the supplier's row. */
+/**
+ * eachActiveSupplier for a body that needs only the supplier's row (the same visits: an entrant
+ * appended by `body` is visited if active).
+ */
 export function eachActiveRow(world: World, body: RowBody): void {
+  const suppliers = world.suppliers;
   const cols = world.supplierTable.cols;
-  const n = world.suppliers.length;
-  for (let i = 0; i < n; i++) if (cols.active[i] === 1) body(i as SupplierIx);
+  for (let i = 0; i < suppliers.length; i++) if (cols.active[i] === 1) body(i as SupplierIx);
 }
 
 /**

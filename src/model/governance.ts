@@ -11,7 +11,7 @@
  * emergent governance too.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveRow } from '../engine/kernel.js';
 import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
@@ -110,7 +110,7 @@ export function updateRelationshipTypes(world: World): void {
   const rng = world.streams.governance;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  eachActiveSupplier(world, (_s, i) => {
+  eachActiveRow(world, (i) => {
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
       updateType(S, i, world.buyers[R.buyer[k]], R, k, m, world.dt, rng);
   });

@@ -3,7 +3,7 @@
  * lock-in definition lives here and only here (thresholds: model.lockin.*).
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveRow } from '../engine/kernel.js';
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
@@ -295,7 +295,7 @@ export function relationalMarkupPremium(world: World): number | null {
   const R = world.relationshipTable.cols;
   let sum = 0;
   let count = 0;
-  eachActiveSupplier(world, (_s, i) => {
+  eachActiveRow(world, (i) => {
     if (S.relCount[i] < 2) return;
     const c = unitCostAt(S.cap, i, m, world.env.costLevel);
     if (c <= 0) return;

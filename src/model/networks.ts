@@ -8,7 +8,7 @@
  * best such partner's know-how times trust, and it stands in for the supplier's own marketing.
  */
 import { NONE, type TieIx } from '../engine/columns.js';
-import { eachActiveRow, eachActiveSupplier, type RowBody } from '../engine/kernel.js';
+import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
@@ -213,7 +213,7 @@ export function updateTies(world: World): void {
   const T = world.tieTable.cols;
   const groups = world.supplierGroups;
   const ceilings = trustCeilings(world);
-  eachActiveSupplier(world, (_s, i) => {
+  eachActiveRow(world, (i) => {
     for (let k = S.tieFirst[i]; k !== NONE;) {
       const next = T.nextOfSupplier[k]; // before dissolveTieAt unlinks k
       const ceiling = ceilings[T.partner[k]];

@@ -8,7 +8,7 @@
  * follows from these volumes.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveRow } from '../engine/kernel.js';
 import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
@@ -250,12 +250,12 @@ export function allocateOrders(world: World): void {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
   let offeredAppeal = 0;
-  eachActiveSupplier(world, (_s, i) => {
+  eachActiveRow(world, (i) => {
     offeredAppeal += (S.size[i] - S.exportVolume[i]) * domesticAppealAt(S.cap, S.coverage, i);
   });
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
-  eachActiveSupplier(world, (_s, i) => {
+  eachActiveRow(world, (i) => {
     const spare = S.size[i] - S.exportVolume[i];
     const appeal = domesticAppealAt(S.cap, S.coverage, i);
     S.domesticVolume[i] = Math.min(spare, spare * appeal * domesticPerAppeal);

@@ -9,7 +9,7 @@
  * depends on the supplier, a network buyer wants its design, and an owner needs no sanction.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveRow } from '../engine/kernel.js';
 import type { ModelParams } from '../scenario/types.js';
 import { networkBackingAt } from './networks.js';
 import { endRelationship } from './relationships.js';
@@ -133,7 +133,7 @@ export function respondToEncroachment(world: World): void {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
   const buyers = world.buyers;
-  eachActiveSupplier(world, (_s, i) => {
+  eachActiveRow(world, (i) => {
     // Network backing once per supplier, on first need: no sanction changes the supplier's ties.
     let backing: number | undefined;
     // A sanction may end relationship k, which takes it out of the list: read its next first.

@@ -12,7 +12,7 @@
  *    the faster the more marketing they can command (and back, down to their intended reserve).
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveRow, eachActiveSupplier } from '../engine/kernel.js';
 import { randomIndex, type Rng } from '../engine/rng.js';
 import type { ModelParams } from '../scenario/types.js';
 import { dependenceTargetOf, diversifyAt, effectiveMarketingAt } from './orders.js';
@@ -254,7 +254,7 @@ function wantsAnotherBuyerOf(
 export function adjustDomesticReserve(world: World): void {
   const adjust = world.scenario.model.search.domestic_adjust * world.dt;
   const S = world.supplierTable.cols;
-  eachActiveSupplier(world, (_s, i) => {
+  eachActiveRow(world, (i) => {
     if (S.exportVolume[i] <= 0 || S.domesticPrice[i] <= 0) return;
     // This step's export revenue over this step's export volume. Summing over the ties the
     // supplier still holds would leave out what ties ended since the orders (succession, drops,

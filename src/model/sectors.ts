@@ -5,7 +5,7 @@
  * scales with institutions (Humphrey & Schmitz 2002, way out (d); Firm I, Kang & Kim 2023).
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveRow } from '../engine/kernel.js';
 import { DESIGN, PROCESS, PRODUCT, stepProbability, type Supplier, type World } from './state.js';
 
 export function transferableCapability(s: Supplier): number {
@@ -23,7 +23,7 @@ export function enterSectors(world: World): void {
   const rng = world.streams.sectors;
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  eachActiveSupplier(world, (_s, i) => {
+  eachActiveRow(world, (i) => {
     const x = transferableCapabilityAt(S.cap, i);
     if (x < threshold || threshold >= 1 || S.tieCount[i] === 0) return;
     const readiness = (x - threshold) / (1 - threshold);

@@ -5,7 +5,7 @@
  * of partners an importer keeps from one year to the next), taken per relationship type.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveSupplier } from '../engine/kernel.js';
+import { eachActiveRow, eachActiveSupplier } from '../engine/kernel.js';
 import type { RelationshipRow } from '../engine/observations.js';
 import { noteTypeChange } from './relationships.js';
 import type { Relationship, World } from './state.js';
@@ -111,7 +111,7 @@ export class SpellObserver {
     const byGroup = this.groups.length > 0;
     const next = [0, 0, 0, 0];
     const nextByGroup = this.groups.map(() => [0, 0, 0, 0]);
-    eachActiveSupplier(world, (_s, i) => {
+    eachActiveRow(world, (i) => {
       const g = byGroup ? groupOf[S.groupCode[i]] : -1;
       for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
         const at = k * lag + slot;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { eachActiveSupplier, runTiled, ZERO, type RowBody } from '../../src/engine/kernel.js';
+import {
+  eachActiveRow,
+  eachActiveSupplier,
+  runTiled,
+  ZERO,
+  type RowBody,
+} from '../../src/engine/kernel.js';
 import { SCHEDULE, stages } from '../../src/engine/schedule.js';
 import { supplierRow } from '../../src/model/metrics.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -34,6 +40,21 @@ describe('eachActiveSupplier: the loop of the per-supplier submodels', () => {
       if (s.id === 2) w.suppliers.push(createSupplier(w, 0, w.streams.init));
     });
     expect(seen).toEqual([0, 2, 3]);
+  });
+
+  it('eachActiveRow makes the same visits by row, entrants appended during the loop included', () => {
+    const w = world([true, true, true]);
+    const seen: number[] = [];
+    eachActiveRow(w, (i) => {
+      seen.push(i);
+      if (i === 0) w.suppliers[1].active = false;
+      w.suppliers[i].active = i !== 2;
+      // Enough entrants to make the table grow: the active column is then a new array.
+      if (i === 2)
+        for (let k = 0; k < 40; k++) w.suppliers.push(createSupplier(w, 0, w.streams.init));
+      if (i === 3) w.suppliers.slice(5).forEach((s) => (s.active = false));
+    });
+    expect(seen).toEqual([0, 2, 3, 4]);
   });
 });
 
