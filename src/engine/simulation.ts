@@ -38,6 +38,11 @@ export interface SimulateOptions {
    * worker threads). The outputs are the same for any number.
    */
   threads?: number;
+  /**
+   * Active suppliers per thread below which a stage uses fewer threads (default
+   * engine/threads.ts MIN_SHARE); tests set it low to run small worlds on several threads.
+   */
+  threadMinShare?: number;
 }
 
 /**
@@ -53,7 +58,7 @@ export function simulate(
   options: SimulateOptions = {},
 ): World {
   const threads = options.threads ?? 1;
-  const pool = threads > 1 ? new ThreadPool(scenario, threads) : undefined;
+  const pool = threads > 1 ? new ThreadPool(scenario, threads, options.threadMinShare) : undefined;
   try {
     return run(scenario, sink, options, pool);
   } finally {

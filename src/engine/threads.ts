@@ -71,6 +71,12 @@ export interface StageWorkerData {
   port: MessagePort;
 }
 
+/**
+ * Active suppliers per thread below which a stage uses fewer threads (at 1,000 suppliers the
+ * stage takes well under a millisecond, about what it costs to wake a worker on a busy machine).
+ */
+export const MIN_SHARE = 4096;
+
 /** How long the main thread waits for the workers to load the model before giving up (ms). */
 const START_PATIENCE_MS = 300_000;
 
@@ -89,11 +95,14 @@ export class ThreadPool implements StageThreads {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly sync: Int32Array;
+  private readonly minShare: number;
 
-  constructor(scenario: Scenario, threads: number) {
+  /** `minShare`: see MIN_SHARE (a test sets it low to use the threads on a small world). */
+  constructor(scenario: Scenario, threads: number, minShare = MIN_SHARE) {
     if (!Number.isInteger(threads) || threads < 2)
       throw new Error(`ThreadPool: threads must be an integer of at least 2, not ${threads}`);
     const helpers = threads - 1;
+    this.minShare = minShare;
     this.sync = new Int32Array(
       new SharedArrayBuffer(4 * (SYNC.counters + helpers * COUNTER_NAMES.length)),
     );
@@ -124,9 +133,23 @@ export class ThreadPool implements StageThreads {
   }
 
   run(world: World, stage: number, makers: readonly ((world: World) => RowBody)[]): void {
-    const helpers = this.workers.length;
     const active = world.supplierTable.cols.active;
-    const bounds = shares(active, world.suppliers.length, helpers + 1);
+    const n = world.suppliers.length;
+    let count = 0;
+    for (let i = 0; i < n; i++) count += active[i];
+    // Fewer threads than the pool has for a small world: waking a thread costs more than the
+    // few suppliers it would take over (same results either way).
+    const helpers = Math.min(this.workers.length, Math.floor(count / this.minShare) - 1);
+    if (helpers <= 0) {
+      runTiledRows(
+        active,
+        makers.map((make) => make(world)),
+        0,
+        n,
+      );
+      return;
+    }
+    const bounds = shares(active, n, helpers + 1);
     const buyers = new Float64Array(3 * world.buyers.length);
     world.buyers.forEach((b, j) => {
       buyers[3 * j] = b.requirements.process;
