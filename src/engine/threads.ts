@@ -97,19 +97,41 @@ export class ThreadPool implements StageThreads {
   private readonly sync: Int32Array;
   private readonly minShare: number;
 
-  /** `minShare`: see MIN_SHARE (a test sets it low to use the threads on a small world). */
+  private readonly scenario: Scenario;
+  private readonly threads: number;
+
+  /**
+   * `minShare`: see MIN_SHARE (a test sets it low to use the threads on a small world). The
+   * workers start at the first stage that has a share for one (start).
+   */
   constructor(scenario: Scenario, threads: number, minShare = MIN_SHARE) {
     if (!Number.isInteger(threads) || threads < 2)
       throw new Error(`ThreadPool: threads must be an integer of at least 2, not ${threads}`);
-    const helpers = threads - 1;
+    this.scenario = scenario;
+    this.threads = threads;
     this.minShare = minShare;
     this.sync = new Int32Array(
-      new SharedArrayBuffer(4 * (SYNC.counters + helpers * COUNTER_NAMES.length)),
+      new SharedArrayBuffer(4 * (SYNC.counters + (threads - 1) * COUNTER_NAMES.length)),
     );
+  }
+
+  /**
+   * Starts the workers and waits until they have loaded the model (about 0.1 s); does nothing
+   * if they are running. Throws if one fails to start (the pool is then closed).
+   */
+  start(): void {
+    if (this.workers.length > 0) return;
+    const helpers = this.threads - 1;
+    Atomics.store(this.sync, SYNC.ready, 0);
     try {
       for (let slot = 0; slot < helpers; slot++) {
         const { port1, port2 } = new MessageChannel();
-        const data: StageWorkerData = { scenario, sync: this.sync, slot, port: port2 };
+        const data: StageWorkerData = {
+          scenario: this.scenario,
+          sync: this.sync,
+          slot,
+          port: port2,
+        };
         const worker = new Worker(new URL('./stage-worker.js', import.meta.url), {
           workerData: data,
           transferList: [port2],
@@ -139,7 +161,7 @@ export class ThreadPool implements StageThreads {
     for (let i = 0; i < n; i++) count += active[i];
     // Fewer threads than the pool has for a small world: waking a thread costs more than the
     // few suppliers it would take over (same results either way).
-    const helpers = Math.min(this.workers.length, Math.floor(count / this.minShare) - 1);
+    const helpers = Math.min(this.threads - 1, Math.floor(count / this.minShare) - 1);
     if (helpers <= 0) {
       runTiledRows(
         active,
@@ -149,6 +171,7 @@ export class ThreadPool implements StageThreads {
       );
       return;
     }
+    this.start();
     const bounds = shares(active, n, helpers + 1);
     const buyers = new Float64Array(3 * world.buyers.length);
     world.buyers.forEach((b, j) => {
@@ -200,6 +223,8 @@ export class ThreadPool implements StageThreads {
   close(): void {
     for (const port of this.ports) port.close();
     for (const worker of this.workers) void worker.terminate();
+    this.ports.length = 0;
+    this.workers.length = 0;
   }
 
   /** Throws the first error a worker reported, if any. */

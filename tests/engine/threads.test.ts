@@ -68,7 +68,9 @@ describe('gvc run --threads N: same outputs for any N', () => {
 
   it('reports a worker that fails to start as an error of the run', () => {
     // A scenario without its sections: the worker fails building the lead firms.
-    expect(() => new ThreadPool({} as Scenario, 2)).toThrow(/a worker thread failed: .*TypeError/s);
+    expect(() => new ThreadPool({} as Scenario, 2).start()).toThrow(
+      /a worker thread failed: .*TypeError/s,
+    );
     expect(() => new ThreadPool({} as Scenario, 1)).toThrow(/at least 2/);
   });
 });
