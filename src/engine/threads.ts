@@ -101,8 +101,9 @@ export class ThreadPool implements StageThreads {
   private readonly threads: number;
 
   /**
-   * `minShare`: see MIN_SHARE (a test sets it low to use the threads on a small world). The
-   * workers start at the first stage that has a share for one (start).
+   * `minShare`: see MIN_SHARE (a test sets it low to use the threads on a small world). A
+   * worker starts at the first stage that has a share for it (start), so a world too small for
+   * N threads starts fewer.
    */
   constructor(scenario: Scenario, threads: number, minShare = MIN_SHARE) {
     if (!Number.isInteger(threads) || threads < 2)
@@ -116,15 +117,15 @@ export class ThreadPool implements StageThreads {
   }
 
   /**
-   * Starts the workers and waits until they have loaded the model (about 0.1 s); does nothing
-   * if they are running. Throws if one fails to start (the pool is then closed).
+   * Starts workers until there are `helpers` (at most threads - 1) and waits until they have
+   * loaded the model (about 0.1 s each, in parallel); does nothing if there are that many. Throws
+   * if one fails to start (the pool is then closed).
    */
-  start(): void {
-    if (this.workers.length > 0) return;
-    const helpers = this.threads - 1;
-    Atomics.store(this.sync, SYNC.ready, 0);
+  start(helpers = this.threads - 1): void {
+    const wanted = Math.min(helpers, this.threads - 1);
+    if (this.workers.length >= wanted) return;
     try {
-      for (let slot = 0; slot < helpers; slot++) {
+      for (let slot = this.workers.length; slot < wanted; slot++) {
         const { port1, port2 } = new MessageChannel();
         const data: StageWorkerData = {
           scenario: this.scenario,
@@ -142,7 +143,7 @@ export class ThreadPool implements StageThreads {
         this.ports.push(port1);
       }
       const started = Date.now();
-      for (let n; (n = Atomics.load(this.sync, SYNC.ready)) < helpers;) {
+      for (let n; (n = Atomics.load(this.sync, SYNC.ready)) < wanted;) {
         if (Date.now() - started > START_PATIENCE_MS)
           throw new Error(`worker threads did not start within ${START_PATIENCE_MS / 1000} s`);
         Atomics.wait(this.sync, SYNC.ready, n, 1000);
@@ -171,7 +172,7 @@ export class ThreadPool implements StageThreads {
       );
       return;
     }
-    this.start();
+    this.start(helpers);
     const bounds = shares(active, n, helpers + 1);
     const buyers = new Float64Array(3 * world.buyers.length);
     world.buyers.forEach((b, j) => {
@@ -225,6 +226,7 @@ export class ThreadPool implements StageThreads {
     for (const worker of this.workers) void worker.terminate();
     this.ports.length = 0;
     this.workers.length = 0;
+    Atomics.store(this.sync, SYNC.ready, 0);
   }
 
   /** Throws the first error a worker reported, if any. */
