@@ -171,8 +171,10 @@ export class Table<S extends ColumnSpec, Ix extends number> {
    */
   reorder(order: Int32Array): void {
     const n = order.length;
-    // Wide enough for a row of the widest column (four doubles).
-    if (this.scratch.byteLength < 32 * n) this.scratch = new ArrayBuffer(32 * n);
+    // Wide enough for a row of this table's widest column (four doubles in the supplier table,
+    // one in the relationship and tie tables), in whole doubles (a Float64Array over it).
+    const bytes = 8 * Math.ceil((this.rowBytes * n) / 8);
+    if (this.scratch.byteLength < bytes) this.scratch = new ArrayBuffer(bytes);
     const f64 = new Float64Array(this.scratch);
     const i32 = new Int32Array(this.scratch);
     const u8 = new Uint8Array(this.scratch);
@@ -188,6 +190,16 @@ export class Table<S extends ColumnSpec, Ix extends number> {
 
   /** reorder's scratch buffer, grown as needed and kept. */
   private scratch = new ArrayBuffer(0);
+
+  /** Bytes of a row of the widest column: what reorder's scratch holds per row. */
+  private get rowBytes(): number {
+    let most = 0;
+    for (const { name, width: w } of this.layout) {
+      const kind = this.spec[name];
+      most = Math.max(most, w * (kind === 'u8' ? 1 : kind === 'i32' || kind === 'ref' ? 4 : 8));
+    }
+    return most;
+  }
 
   private grow(capacity: number): void {
     const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
