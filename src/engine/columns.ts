@@ -20,10 +20,10 @@
  * world.suppliers. A relationship's row is given back (`release`) once its ended spell has been
  * written, and `add` reuses given-back rows first, so the table stays the size of the live
  * relationships over a run with much churn (a strategic tie's row likewise, as soon as the tie
- * dissolves or its supplier exits). Capacity doubles when full; the column arrays are
- * then replaced by larger copies inside the same `cols` object, so a holder of `cols` sees the
- * new arrays, while a holder of one array (a loop that cached `cols.cash`) must not add rows
- * while it holds it.
+ * dissolves or its supplier exits). Capacity grows when full (doubling while the table is
+ * small, by a quarter once it is large: grownCapacity); the column arrays are then replaced by
+ * larger copies inside the same `cols` object, so a holder of `cols` sees the new arrays, while
+ * a holder of one array (a loop that cached `cols.cash`) must not add rows while it holds it.
  */
 
 /** Index of a supplier row (its position in world.suppliers and its id). */
@@ -91,6 +91,21 @@ function allocate(
   return new Float64Array(buffer);
 }
 
+/** Tables at least this many rows long grow by a quarter instead of doubling (grownCapacity). */
+export const GENTLE_GROWTH_ROWS = 4096;
+
+/**
+ * The capacity a full table of `capacity` rows grows to: double while it is small (few copies
+ * while a table finds its size), 1.25 times beyond GENTLE_GROWTH_ROWS rows. A large table is
+ * sized at the start for its initial rows (init.ts), so it grows by a few entrants, not by as
+ * many rows again: the first entrant of a 100,000-supplier world doubled the supplier table
+ * (some 37 MB, half of it never used; docs/performance.md, 2026-11-30, session 9). Growing by a
+ * quarter copies each row about 4 times over a long run of growth instead of about twice.
+ */
+export function grownCapacity(capacity: number): number {
+  return capacity < GENTLE_GROWTH_ROWS ? 2 * capacity : capacity + Math.ceil(capacity / 4);
+}
+
 /**
  * A growable column table. `length`: rows taken so far (given-back rows included); `cols`: the
  * arrays (longer than `length` rows; rows past `length` are zero, NONE in `ref` columns). `Ix`
@@ -111,8 +126,8 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   readonly shared: boolean;
 
   /**
-   * `capacity`: rows to allocate at first (grows by doubling; at least 1). `shared`: see
-   * `shared`.
+   * `capacity`: rows to allocate at first (at least 1; grows as grownCapacity says). `shared`:
+   * see `shared`.
    */
   constructor(spec: S, capacity = 16, shared = false) {
     this.spec = spec;
@@ -138,8 +153,8 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   private readonly released: Ix[] = [];
 
   /**
-   * A zeroed row (`ref` columns at NONE): a given-back one if any, else a new one at the end (doubling the capacity
-   * when full). Returns its index.
+   * A zeroed row (`ref` columns at NONE): a given-back one if any, else a new one at the end
+   * (growing the capacity when full: grownCapacity). Returns its index.
    */
   add(): Ix {
     const reused = this.released.pop();
@@ -151,7 +166,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
       }
       return reused;
     }
-    if (this.length === this.capacity) this.grow(2 * this.capacity);
+    if (this.length === this.capacity) this.grow(grownCapacity(this.capacity));
     return this.length++ as Ix;
   }
 
@@ -191,8 +206,10 @@ export class Table<S extends ColumnSpec, Ix extends number> {
    */
   reorder(order: Int32Array): void {
     const n = order.length;
-    // Wide enough for a row of the widest column (four doubles).
-    if (this.scratch.byteLength < 32 * n) this.scratch = new ArrayBuffer(32 * n);
+    // Wide enough for a row of this table's widest column (four doubles in the supplier table,
+    // one in the relationship and tie tables), in whole doubles (a Float64Array over it).
+    const bytes = 8 * Math.ceil((this.rowBytes * n) / 8);
+    if (this.scratch.byteLength < bytes) this.scratch = new ArrayBuffer(bytes);
     const f64 = new Float64Array(this.scratch);
     const i32 = new Int32Array(this.scratch);
     const u8 = new Uint8Array(this.scratch);
@@ -208,6 +225,16 @@ export class Table<S extends ColumnSpec, Ix extends number> {
 
   /** reorder's scratch buffer, grown as needed and kept. */
   private scratch = new ArrayBuffer(0);
+
+  /** Bytes of a row of the widest column: what reorder's scratch holds per row. */
+  private get rowBytes(): number {
+    let most = 0;
+    for (const { name, width: w } of this.layout) {
+      const kind = this.spec[name];
+      most = Math.max(most, w * (kind === 'u8' ? 1 : kind === 'i32' || kind === 'ref' ? 4 : 8));
+    }
+    return most;
+  }
 
   private grow(capacity: number): void {
     const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;

@@ -122,9 +122,13 @@ function run(
 /**
  * Supplier rows per call of sink.suppliers. A recorded step's rows are built and handed over a
  * batch at a time, so a step of a 100,000-supplier world never holds all its rows at once (as
- * one array they were most of the run's transient peak memory).
+ * one array they were most of the run's transient peak memory). Small enough that a batch
+ * (some 200 kB of row objects) dies young: batches of 4,096 rows (3 MB) outlived two
+ * scavenges, so the young generation promoted them and the last step's recording left some
+ * 40 MB of garbage in the old one at 100,000 suppliers (docs/performance.md, 2026-11-30,
+ * session 9).
  */
-export const SUPPLIER_BATCH = 4096;
+export const SUPPLIER_BATCH = 256;
 
 /** Sends the current step's supplier rows, in supplier order, in batches of SUPPLIER_BATCH. */
 function recordSuppliers(world: World, sink: ObservationSink): void {

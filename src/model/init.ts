@@ -177,14 +177,7 @@ export function createSupplier(world: World, groupCode: number, rng: Rng): Suppl
   const ix = table.add();
   // Rows follow creation order, so a supplier's row is its id (and its place in world.suppliers).
   if (ix !== world.nextSupplierId++) throw new Error('supplier rows out of step with ids');
-  const s = new Supplier(
-    table,
-    ix,
-    world.supplierGroups,
-    groupCode,
-    world.step,
-    world.relationships,
-  );
+  const s = new Supplier(world, ix, groupCode, world.step);
   s.active = true;
   s.cap.set(cap);
   s.initialCap.set(cap);

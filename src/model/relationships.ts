@@ -24,7 +24,7 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
   const type = typeCode(initialTypeAt(b, cap, s.ix, m, world.step === 0));
   const capable = startsCapableAt(cap, s.ix, m);
   const k = world.relationshipTable.add();
-  const r = new Relationship(world.relationshipTable, k, s, b);
+  const r = new Relationship(k, s, b);
   const R = world.relationshipTable.cols;
   R.supplier[k] = s.ix;
   R.buyer[k] = b.id;
@@ -48,9 +48,7 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
 export function endRelationship(world: World, r: Relationship, cause: RelationshipEndCause): void {
   if (r.ended) return;
   noteTypeChange(world.relationshipTable.cols, r.ix);
-  r.ended = true;
-  r.endCause = cause;
-  r.endStep = world.step;
+  r.markEnded(cause, world.step);
   const [supplierHeads, supplierLinks, buyerHeads, buyerLinks] = lists(world);
   unlink(supplierHeads, supplierLinks, r.supplier.ix, r.ix);
   unlink(buyerHeads, buyerLinks, r.buyer.id, r.ix);

@@ -126,6 +126,12 @@ export function typeCode(type: RelationshipType): number {
  * parties' lists, and world.relationships.byRow leads from the row to this object. Its numeric
  * fields are accessors over the row; the parties and the end records are fields of the object
  * (they outlive the row).
+ *
+ * A spell's object lives as long as the spell, usually some steps, so the young generation
+ * promotes it and it dies in the old one: at 100,000 suppliers some 1.8 million over 120 steps,
+ * which the old generation holds until a full collection. Its fields are therefore kept few
+ * (four: 56 bytes, against 80 with the table's columns and the three end records as fields of
+ * their own; docs/performance.md, 2026-11-30, session 9).
  */
 export class Relationship {
   /**
@@ -136,21 +142,38 @@ export class Relationship {
   readonly supplier: Supplier;
   readonly buyer: Buyer;
   /**
-   * Whether the spell has ended. A field of the object, not a column: it outlives the row,
-   * which is given back once the ended spell has been written.
+   * -1 while the spell is active; once it has ended, 8 x its end step + the position of its
+   * cause in RELATIONSHIP_END_CAUSES. Kept on the object, not in the row: the end records
+   * outlive the row, which is given back once the ended spell has been written.
    */
-  ended = false;
-  /** Why the spell ended (null while active); see RELATIONSHIP_END_CAUSES. */
-  endCause: RelationshipEndCause | null = null;
-  /** Step at which the spell ended (null while active). */
-  endStep: number | null = null;
-  private readonly c: RelationshipColumns;
+  private end = -1;
 
-  constructor(table: RelationshipTable, ix: RelIx, supplier: Supplier, buyer: Buyer) {
-    this.c = table.cols;
+  constructor(ix: RelIx, supplier: Supplier, buyer: Buyer) {
     this.ix = ix;
     this.supplier = supplier;
     this.buyer = buyer;
+  }
+
+  /** The relationship table's columns (those of its supplier's world). */
+  private get c(): RelationshipColumns {
+    return this.supplier.relationshipColumns;
+  }
+
+  /** Whether the spell has ended. */
+  get ended(): boolean {
+    return this.end >= 0;
+  }
+  /** Why the spell ended (null while active); see RELATIONSHIP_END_CAUSES. */
+  get endCause(): RelationshipEndCause | null {
+    return this.end < 0 ? null : RELATIONSHIP_END_CAUSES[this.end % 8];
+  }
+  /** Step at which the spell ended (null while active). */
+  get endStep(): number | null {
+    return this.end < 0 ? null : Math.floor(this.end / 8);
+  }
+  /** Records that the spell ended at step `step` (>= 0) for `cause` (relationships.ts endRelationship). */
+  markEnded(cause: RelationshipEndCause, step: number): void {
+    this.end = 8 * step + RELATIONSHIP_END_CAUSES.indexOf(cause);
   }
 
   get type(): RelationshipType {
@@ -437,12 +460,13 @@ export interface SupplierGroup {
  * the sectors it entered. `cap`, `coverage`, `investmentByFunction` and `initialCap` give a view
  * of the supplier's four elements of those columns, made at each read (for tests and code off
  * the hot paths; a loop by row reads `S.cap[4 * i + f]`): four views kept per supplier were
- * about 300 bytes each, and had to be rebuilt whenever the table grew.
+ * about 300 bytes each, and had to be rebuilt whenever the table grew. Its group, intent and
+ * relationships are reached through its world (one field, not one per thing: 56 bytes a
+ * supplier instead of 72; docs/performance.md, 2026-11-30, session 9).
  */
 export class Supplier {
   /** The supplier's row in world.supplierTable (equal to id). */
   readonly ix: SupplierIx;
-  readonly id: number;
   /**
    * Sectors entered beyond the home sector (sector 0), in the order entered; null until the
    * first (most suppliers never enter one, and an array each is ~60 bytes).
@@ -450,27 +474,18 @@ export class Supplier {
   private entered: number[] | null = null;
 
   private readonly c: SupplierColumns;
-  private readonly groups: readonly SupplierGroup[];
-  private readonly rels: RelationshipStore;
+  /** Its world, for its group (world.supplierGroups) and its relationships (world.relationships). */
+  private readonly world: World;
 
   /**
-   * The supplier at row `ix` of `table`, of group `groups[groupCode]`, created at `entryStep`.
-   * Sets the row's group, entry step, exit step (-1), sector count (1), first ODM and OBM steps
-   * (-1) and margin (none).
+   * The supplier at row `ix` of world.supplierTable, of group `world.supplierGroups[groupCode]`,
+   * created at `entryStep`. Sets the row's group, entry step, exit step (-1), sector count (1),
+   * first ODM and OBM steps (-1) and margin (none).
    */
-  constructor(
-    table: SupplierTable,
-    ix: SupplierIx,
-    groups: readonly SupplierGroup[],
-    groupCode: number,
-    entryStep: number,
-    rels: RelationshipStore,
-  ) {
-    this.c = table.cols;
-    this.groups = groups;
-    this.rels = rels;
+  constructor(world: World, ix: SupplierIx, groupCode: number, entryStep: number) {
+    this.c = world.supplierTable.cols;
+    this.world = world;
     this.ix = ix;
-    this.id = ix;
     this.c.groupCode[ix] = groupCode;
     this.c.entryStep[ix] = entryStep;
     this.c.exitStep[ix] = -1;
@@ -480,6 +495,14 @@ export class Supplier {
     this.margin = null;
   }
 
+  /** The supplier's id: its row. */
+  get id(): number {
+    return this.ix;
+  }
+  /** The relationship table's columns (its world's). */
+  get relationshipColumns(): RelationshipColumns {
+    return this.world.relationshipTable.cols;
+  }
   /** The supplier table's columns (the supplier's fields are at row `ix`). */
   get columns(): SupplierColumns {
     return this.c;
@@ -497,7 +520,7 @@ export class Supplier {
 
   /** The supplier's group (world.supplierGroups[groupCode]). */
   get supplierGroup(): SupplierGroup {
-    return this.groups[this.c.groupCode[this.ix]];
+    return this.world.supplierGroups[this.c.groupCode[this.ix]];
   }
   /** The name of its group in the scenario. */
   get group(): string {
@@ -578,10 +601,11 @@ export class Supplier {
    * paths and tests; a loop in a submodel walks the list by row (relFirst, nextOfSupplier).
    */
   get relationships(): readonly Relationship[] {
-    const R = this.rels.table.cols;
+    const rels = this.world.relationships;
+    const R = rels.table.cols;
     const out: Relationship[] = [];
     for (let k = this.c.relFirst[this.ix]; k !== NONE; k = R.nextOfSupplier[k])
-      out.push(this.rels.byRow[k]);
+      out.push(rels.byRow[k]);
     return Object.freeze(out);
   }
 

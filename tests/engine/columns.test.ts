@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { NONE, Table, type RelIx } from '../../src/engine/columns.js';
+import {
+  GENTLE_GROWTH_ROWS,
+  grownCapacity,
+  NONE,
+  Table,
+  type RelIx,
+} from '../../src/engine/columns.js';
 import { SCHEDULE, stages } from '../../src/engine/schedule.js';
 import { simulateToMemory } from '../../src/engine/simulation.js';
 import { createWorld } from '../../src/model/init.js';
@@ -7,9 +13,9 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { applyParams } from '../../src/scenario/resolve.js';
 import { RELATIONSHIP_TYPES } from '../../src/scenario/parameters.js';
 import {
+  Relationship,
   RELATIONSHIP_END_CAUSES,
   typeCode,
-  type Relationship,
   type World,
 } from '../../src/model/state.js';
 
@@ -61,6 +67,59 @@ describe('Table: growable column table', () => {
     expect(t.cols.block[4 * 4 + 3]).toBe(-4);
   });
 
+  it('doubles while small, grows by a quarter once large, and keeps every row', () => {
+    expect(grownCapacity(1)).toBe(2);
+    expect(grownCapacity(GENTLE_GROWTH_ROWS - 1)).toBe(2 * GENTLE_GROWTH_ROWS - 2);
+    expect(grownCapacity(GENTLE_GROWTH_ROWS)).toBe(GENTLE_GROWTH_ROWS + GENTLE_GROWTH_ROWS / 4);
+    expect(grownCapacity(100_001)).toBe(125_002);
+    const spec = { ...SPEC, link: 'ref' } as const;
+    const t = new Table(spec, GENTLE_GROWTH_ROWS);
+    const n = 2 * GENTLE_GROWTH_ROWS + 1;
+    for (let k = 0; k < n; k++) {
+      const ix = t.add();
+      t.cols.x[ix] = k + 0.5;
+      t.cols.block[4 * ix + 2] = -k;
+      t.cols.n[ix] = 3 * k;
+      t.cols.flag[ix] = k % 2;
+      t.cols.link[ix] = n - k;
+    }
+    // 4,096 rows -> 5,120 -> 6,400 -> 8,000 -> 10,000.
+    expect([t.capacity, t.generation]).toEqual([10_000, 4]);
+    const wrong: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const c = t.cols;
+      if (
+        c.x[k] !== k + 0.5 ||
+        c.block[4 * k + 2] !== -k ||
+        c.n[k] !== 3 * k ||
+        c.flag[k] !== k % 2 ||
+        c.link[k] !== n - k
+      )
+        wrong.push(k);
+    }
+    expect(wrong).toEqual([]);
+    // Rows past the last are blank: 0, and NONE in a ref column.
+    expect([t.cols.x[n], t.cols.block[4 * n + 2], t.cols.link[n], t.cols.link[9_999]]).toEqual([
+      0,
+      0,
+      NONE,
+      NONE,
+    ]);
+  });
+
+  it('reorders a table of byte columns only (its scratch is still whole doubles)', () => {
+    const t = new Table({ a: 'u8', b: 'u8' } as const, 4);
+    for (let k = 0; k < 3; k++) {
+      const ix = t.add();
+      t.cols.a[ix] = 10 + k;
+      t.cols.b[ix] = 20 + k;
+    }
+    t.reorder(Int32Array.of(2, 0));
+    expect(t.length).toBe(2);
+    expect(Array.from(t.cols.a)).toEqual([12, 10, 0, 0]);
+    expect(Array.from(t.cols.b)).toEqual([22, 20, 0, 0]);
+  });
+
   it('reuses a released row, zeroed in every column, before taking a new one', () => {
     const t = new Table(SPEC, 4);
     const a = t.add();
@@ -85,6 +144,24 @@ describe('Table: growable column table', () => {
 describe('the relationship table over a run with churn', () => {
   it('codes a type as its position in RELATIONSHIP_TYPES (loops index by the code)', () => {
     expect(RELATIONSHIP_TYPES.map(typeCode)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("keeps a spell's end step and cause (one field of the object) and reads them back", () => {
+    const world = createWorld(loadScenario('scenarios/baseline.yaml').scenario);
+    const [s, b] = [world.suppliers[0], world.buyers[0]];
+    const seen: unknown[] = [];
+    for (const cause of RELATIONSHIP_END_CAUSES)
+      for (const step of [0, 1, 37, 100_000]) {
+        const r = new Relationship(0 as RelIx, s, b);
+        expect([r.ended, r.endCause, r.endStep]).toEqual([false, null, null]);
+        r.markEnded(cause, step);
+        seen.push([r.ended, r.endCause, r.endStep]);
+      }
+    expect(seen).toEqual(
+      RELATIONSHIP_END_CAUSES.flatMap((cause) =>
+        [0, 1, 37, 100_000].map((step) => [true, cause, step]),
+      ),
+    );
   });
 
   it('gives each live relationship its own row and reuses the rows of written spells', () => {

@@ -113,6 +113,8 @@ describe('compaction of the relationship and tie tables', () => {
       for (let i = 0; i < compacted.suppliers.length; i++)
         for (let k = C.relFirst[i]; k !== NONE; k = CR.nextOfSupplier[k]) expect(k).toBe(next++);
       expect(compacted.relationshipTable.length).toBe(next);
+      // byRow (rebuilt in the array kept from the last compaction) holds the live spells only.
+      expect(compacted.relationships.byRow.length).toBe(next);
     }
     expect(scattered).toBeGreaterThan(0);
   });
