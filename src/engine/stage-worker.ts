@@ -65,10 +65,12 @@ try {
     try {
       if (Atomics.load(sync, SYNC.handedOut) !== m.handedOut)
         throw new Error(`stage ${m.handedOut} arrived out of turn`);
-      Object.assign(supplierTable.cols, m.tables.supplier);
-      Object.assign(relationshipTable.cols, m.tables.relationship);
-      Object.assign(tieTable.cols, m.tables.tie);
-      Object.assign(buyerTable.cols, m.tables.buyer);
+      if (m.tables) {
+        Object.assign(supplierTable.cols, m.tables.supplier);
+        Object.assign(relationshipTable.cols, m.tables.relationship);
+        Object.assign(tieTable.cols, m.tables.tie);
+        Object.assign(buyerTable.cols, m.tables.buyer);
+      }
       world.step = m.step;
       world.env = m.env;
       buyers.forEach((b, j) => {

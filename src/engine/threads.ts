@@ -55,8 +55,11 @@ export interface StageMessage {
   env: World['env'];
   /** Each buyer's [requirements.process, requirements.product, demand], by buyer id. */
   buyers: Float64Array;
-  /** The current column arrays of each table (views of shared memory, not copies). */
-  tables: Record<'supplier' | 'relationship' | 'tie' | 'buyer', Record<string, unknown>>;
+  /**
+   * The current column arrays of each table (views of shared memory, not copies), when the
+   * worker has not got them yet (see ThreadPool.run).
+   */
+  tables?: Record<'supplier' | 'relationship' | 'tie' | 'buyer', Record<string, unknown>>;
   /** Supplier rows from .. to - 1 are this worker's share. */
   from: number;
   to: number;
@@ -96,6 +99,8 @@ export class ThreadPool implements StageThreads {
   private readonly ports: MessagePort[] = [];
   private readonly sync: Int32Array;
   private readonly minShare: number;
+  /** By worker: the tables' generations whose arrays it was last sent. */
+  private readonly sent: string[] = [];
 
   private readonly scenario: Scenario;
   private readonly threads: number;
@@ -173,13 +178,27 @@ export class ThreadPool implements StageThreads {
       return;
     }
     this.start(helpers);
-    const bounds = shares(active, n, helpers + 1);
+    // Shares of about equal work: a supplier's bodies cost about as much as two of its
+    // relationships or ties, and each relationship and tie adds to it (prices, learning,
+    // sanction risks, network learning and backing walk them).
+    const S = world.supplierTable.cols;
+    const bounds = shares((i) => active[i] * (2 + S.relCount[i] + S.tieCount[i]), n, helpers + 1);
     const buyers = new Float64Array(3 * world.buyers.length);
     world.buyers.forEach((b, j) => {
       buyers[3 * j] = b.requirements.process;
       buyers[3 * j + 1] = b.requirements.product;
       buyers[3 * j + 2] = b.demand;
     });
+    // The tables' arrays go to a worker only when it does not have them: at its first stage and
+    // after a table grew (which replaces its arrays), rather than some 75 views at every stage.
+    const generations = [
+      world.supplierTable,
+      world.relationshipTable,
+      world.tieTable,
+      world.buyerTable,
+    ]
+      .map((t) => t.generation)
+      .join();
     const tables = {
       supplier: world.supplierTable.cols,
       relationship: world.relationshipTable.cols,
@@ -198,11 +217,12 @@ export class ThreadPool implements StageThreads {
         step: world.step,
         env: world.env,
         buyers,
-        tables,
+        tables: this.sent[w] === generations ? undefined : tables,
         from: bounds[w + 1],
         to: bounds[w + 2],
       };
       this.ports[w].postMessage(message);
+      this.sent[w] = generations;
     }
     runTiledRows(
       active,
@@ -226,6 +246,7 @@ export class ThreadPool implements StageThreads {
     for (const worker of this.workers) void worker.terminate();
     this.ports.length = 0;
     this.workers.length = 0;
+    this.sent.length = 0;
     Atomics.store(this.sync, SYNC.ready, 0);
   }
 
@@ -240,16 +261,18 @@ export class ThreadPool implements StageThreads {
 
 /**
  * Row bounds that divide rows 0 .. n - 1 into `parts` consecutive shares of about the same
- * number of active rows: share p is rows bounds[p] .. bounds[p + 1] - 1 (bounds has parts + 1
- * entries, from 0 to n).
+ * total weight (`weight(i)` ≥ 0: the work row i takes): share p is rows bounds[p] ..
+ * bounds[p + 1] - 1 (bounds has parts + 1 entries, from 0 to n). Each share ends at the first
+ * row where the running total reaches its quota, so it is within one row's weight of
+ * total / parts.
  */
-export function shares(active: Uint8Array, n: number, parts: number): number[] {
+export function shares(weight: (i: number) => number, n: number, parts: number): number[] {
   let total = 0;
-  for (let i = 0; i < n; i++) total += active[i];
+  for (let i = 0; i < n; i++) total += weight(i);
   const bounds = [0];
   let seen = 0;
   for (let i = 0; i < n && bounds.length < parts; i++) {
-    seen += active[i];
+    seen += weight(i);
     if (seen * parts >= bounds.length * total && total > 0) bounds.push(i + 1);
   }
   while (bounds.length <= parts) bounds.push(n);

@@ -75,24 +75,23 @@ describe('gvc run --threads N: same outputs for any N', () => {
   });
 });
 
-describe('shares: active suppliers divided among threads', () => {
-  it('splits the rows into consecutive shares of about equal active counts', () => {
+describe('shares: suppliers divided among threads by their work', () => {
+  it('splits the rows into consecutive shares within one row of equal weight', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.boolean(), { maxLength: 300 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 300 }),
         fc.integer({ min: 1, max: 9 }),
-        (flags, parts) => {
-          const active = Uint8Array.from(flags, (f) => (f ? 1 : 0));
-          const bounds = shares(active, active.length, parts);
+        (weights, parts) => {
+          const bounds = shares((i) => weights[i], weights.length, parts);
           expect(bounds).toHaveLength(parts + 1);
           expect(bounds[0]).toBe(0);
-          expect(bounds[parts]).toBe(active.length);
-          const total = flags.filter(Boolean).length;
+          expect(bounds[parts]).toBe(weights.length);
+          const total = weights.reduce((a, b) => a + b, 0);
           for (let p = 0; p < parts; p++) {
             expect(bounds[p + 1]).toBeGreaterThanOrEqual(bounds[p]);
-            const count = flags.slice(bounds[p], bounds[p + 1]).filter(Boolean).length;
-            // Each share ends at the first row where the running count reaches its quota.
-            expect(Math.abs(count - total / parts)).toBeLessThan(1 + 1e-9);
+            const share = weights.slice(bounds[p], bounds[p + 1]).reduce((a, b) => a + b, 0);
+            // Each share ends at the first row where the running total reaches its quota.
+            expect(Math.abs(share - total / parts)).toBeLessThan(Math.max(...weights, 0) + 1e-9);
           }
         },
       ),
