@@ -230,8 +230,8 @@ export class ThreadPool implements StageThreads {
       bounds[0],
       bounds[1],
     );
-    for (let n; (n = Atomics.load(this.sync, SYNC.done)) < helpers;)
-      Atomics.wait(this.sync, SYNC.done, n);
+    for (let finished; (finished = Atomics.load(this.sync, SYNC.done)) < helpers;)
+      Atomics.wait(this.sync, SYNC.done, finished);
     this.rethrow();
     for (let w = 0; w < helpers; w++) {
       COUNTER_NAMES.forEach((name, c) => {

@@ -87,7 +87,8 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--threads <n>',
-      'threads for the order-independent processes of each step (default 1; same outputs for any n)',
+      'threads for the order-independent processes of each step (default 1; same outputs for ' +
+        'any n; a thread per 4,096 active suppliers at most, so it pays only for large worlds on idle cores)',
     )
     .option('--force', 'replace a non-empty output folder')
     .option('--quiet', 'print nothing on success')
