@@ -22,6 +22,7 @@ const { applyParams } =
   await load<typeof import('../../src/scenario/resolve.js')>('scenario/resolve.js');
 const { ThreadPool } =
   await load<typeof import('../../src/engine/threads.js')>('engine/threads.js');
+const { createWorld } = await load<typeof import('../../src/model/init.js')>('model/init.js');
 
 /** Everything a run reports (NaN kept apart from null), as digests. */
 function outputs(scenario: Scenario, threads: number) {
@@ -64,6 +65,19 @@ describe('gvc run --threads N: same outputs for any N', () => {
     expect(one.counters[counted]).toBeGreaterThan(0);
     expect(outputs(scenario, 2)).toEqual(one);
     expect(outputs(scenario, 3)).toEqual(one);
+  });
+
+  it('reports a worker that fails in a stage as an error of the run', () => {
+    const scenario = loadScenario(join('scenarios', 'baseline.yaml')).scenario;
+    const world = createWorld(scenario, true);
+    const pool = new ThreadPool(scenario, 2, 16);
+    try {
+      // A stage the worker does not have: it fails on its share; the main thread's share
+      // (no bodies) succeeds, and the run must not go on as if the worker had done its part.
+      expect(() => pool.run(world, 99, [])).toThrow(/a worker thread failed: .*TypeError/s);
+    } finally {
+      pool.close();
+    }
   });
 
   it('reports a worker that fails to start as an error of the run', () => {
