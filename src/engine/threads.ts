@@ -80,6 +80,12 @@ export interface StageWorkerData {
  */
 export const MIN_SHARE = 4096;
 
+/**
+ * How long the main thread waits for the workers to finish a stage before giving up (ms): a
+ * stage of 100,000 suppliers takes about 0.2 s.
+ */
+const STAGE_PATIENCE_MS = 600_000;
+
 /** How long the main thread waits for the workers to load the model before giving up (ms). */
 const START_PATIENCE_MS = 300_000;
 
@@ -106,11 +112,17 @@ export class ThreadPool implements StageThreads {
   private readonly threads: number;
 
   /**
-   * `minShare`: see MIN_SHARE (a test sets it low to use the threads on a small world). A
-   * worker starts at the first stage that has a share for it (start), so a world too small for
-   * N threads starts fewer.
+   * `minShare`: see MIN_SHARE (a test sets it low to use the threads on a small world);
+   * `stagePatienceMs`: see STAGE_PATIENCE_MS (a test sets it short). A worker starts at the
+   * first stage that has a share for it (start), so a world too small for N threads starts
+   * fewer.
    */
-  constructor(scenario: Scenario, threads: number, minShare = MIN_SHARE) {
+  constructor(
+    scenario: Scenario,
+    threads: number,
+    minShare = MIN_SHARE,
+    private readonly stagePatienceMs = STAGE_PATIENCE_MS,
+  ) {
     if (!Number.isInteger(threads) || threads < 2)
       throw new Error(`ThreadPool: threads must be an integer of at least 2, not ${threads}`);
     this.scenario = scenario;
@@ -230,8 +242,19 @@ export class ThreadPool implements StageThreads {
       bounds[0],
       bounds[1],
     );
-    for (let finished; (finished = Atomics.load(this.sync, SYNC.done)) < helpers;)
-      Atomics.wait(this.sync, SYNC.done, finished);
+    const waiting = Date.now();
+    for (let finished; (finished = Atomics.load(this.sync, SYNC.done)) < helpers;) {
+      // A worker that died (out of memory) never counts itself done, and the main thread,
+      // blocked here, cannot see its exit event: give up after far longer than any stage takes.
+      if (Date.now() - waiting > this.stagePatienceMs) {
+        this.close();
+        throw new Error(
+          `a worker thread did not finish its share of a step within ${this.stagePatienceMs / 1000} s ` +
+            '(it may have run out of memory); run without --threads',
+        );
+      }
+      Atomics.wait(this.sync, SYNC.done, finished, 1000);
+    }
     this.rethrow();
     for (let w = 0; w < helpers; w++) {
       COUNTER_NAMES.forEach((name, c) => {

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,8 @@ const { applyParams } =
 const { ThreadPool } =
   await load<typeof import('../../src/engine/threads.js')>('engine/threads.js');
 const { createWorld } = await load<typeof import('../../src/model/init.js')>('model/init.js');
+const { orderIndependentStages, SCHEDULE } =
+  await load<typeof import('../../src/engine/schedule.js')>('engine/schedule.js');
 
 /** Everything a run reports (NaN kept apart from null), as digests. */
 function outputs(scenario: Scenario, threads: number) {
@@ -75,6 +78,23 @@ describe('gvc run --threads N: same outputs for any N', () => {
       // A stage the worker does not have: it fails on its share; the main thread's share
       // (no bodies) succeeds, and the run must not go on as if the worker had done its part.
       expect(() => pool.run(world, 99, [])).toThrow(/a worker thread failed: .*TypeError/s);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('gives up on a worker that died instead of waiting for it for ever', async () => {
+    const scenario = loadScenario(join('scenarios', 'baseline.yaml')).scenario;
+    const world = createWorld(scenario, true);
+    const pool = new ThreadPool(scenario, 2, 16, 2000);
+    const stage = orderIndependentStages(SCHEDULE)[0];
+    try {
+      pool.start();
+      // As if the worker had run out of memory: it stops without counting itself done.
+      await (pool as unknown as { workers: Worker[] }).workers[0].terminate();
+      expect(() => pool.run(world, 0, stage)).toThrow(
+        /did not finish its share of a step within 2 s/,
+      );
     } finally {
       pool.close();
     }
