@@ -20,9 +20,14 @@ import {
   Worker,
   type MessagePort,
 } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../scenario/types.js';
 import type { Counters, World } from '../model/state.js';
 import { runTiledRows, type RowBody } from './kernel.js';
+
+/** The worker threads' entry file (compiled: the sources cannot start a worker). */
+const WORKER_URL = new URL('./stage-worker.js', import.meta.url);
 
 /** The counters a body may add to, in the order the workers report them. */
 export const COUNTER_NAMES = [
@@ -86,8 +91,11 @@ export const MIN_SHARE = 4096;
  */
 const STAGE_PATIENCE_MS = 600_000;
 
-/** How long the main thread waits for the workers to load the model before giving up (ms). */
-const START_PATIENCE_MS = 300_000;
+/**
+ * How long the main thread waits for the workers to load the model before giving up (ms): they
+ * take about 0.1 s, a few seconds on a busy machine.
+ */
+const START_PATIENCE_MS = 60_000;
 
 /** Runs a stage's bodies over all active suppliers (schedule.ts stages). */
 export interface StageThreads {
@@ -136,11 +144,18 @@ export class ThreadPool implements StageThreads {
   /**
    * Starts workers until there are `helpers` (at most threads - 1) and waits until they have
    * loaded the model (about 0.1 s each, in parallel); does nothing if there are that many. Throws
-   * if one fails to start (the pool is then closed).
+   * if one fails to start (the pool is then closed), or if the pool was closed.
    */
   start(helpers = this.threads - 1): void {
+    if (this.closed) throw new Error('ThreadPool: the pool was closed');
     const wanted = Math.min(helpers, this.threads - 1);
     if (this.workers.length >= wanted) return;
+    // A missing entry file (the sources run without a build) is an error the worker cannot
+    // report, and the main thread, waiting synchronously, would not see it.
+    if (!existsSync(fileURLToPath(WORKER_URL)))
+      throw new Error(
+        `ThreadPool: ${fileURLToPath(WORKER_URL)} is missing (build with npm run build)`,
+      );
     try {
       for (let slot = this.workers.length; slot < wanted; slot++) {
         const { port1, port2 } = new MessageChannel();
@@ -150,9 +165,14 @@ export class ThreadPool implements StageThreads {
           slot,
           port: port2,
         };
-        const worker = new Worker(new URL('./stage-worker.js', import.meta.url), {
+        const worker = new Worker(WORKER_URL, {
           workerData: data,
           transferList: [port2],
+          // Not the parent's Node options, which a worker inherits by default: under
+          // `node -e <code>` they hold the code, which the worker would run instead of its file
+          // (and never report ready). The worker needs none of them (its large data is shared
+          // memory, outside its heap).
+          execArgv: [],
         });
         // A pool the caller forgot to close must not keep the process alive.
         worker.unref();
@@ -173,6 +193,8 @@ export class ThreadPool implements StageThreads {
   }
 
   run(world: World, stage: number, makers: readonly ((world: World) => RowBody)[]): void {
+    this.world ??= world;
+    if (world !== this.world) throw new Error('ThreadPool: a pool serves one world');
     const active = world.supplierTable.cols.active;
     const n = world.suppliers.length;
     let count = 0;
@@ -263,15 +285,23 @@ export class ThreadPool implements StageThreads {
     }
   }
 
-  /** Stops the workers (without waiting for them to exit). */
+  /** Stops the workers (without waiting for them to exit); the pool cannot be used again. */
   close(): void {
+    this.closed = true;
     for (const port of this.ports) port.close();
     for (const worker of this.workers) void worker.terminate();
     this.ports.length = 0;
     this.workers.length = 0;
-    this.sent.length = 0;
-    Atomics.store(this.sync, SYNC.ready, 0);
   }
+
+  /** Whether close was called. */
+  private closed = false;
+
+  /**
+   * The world the pool serves: the first one it is given. Its workers hold that world's
+   * tables, so another world is refused rather than run on the wrong memory.
+   */
+  private world: World | undefined;
 
   /** Throws the first error a worker reported, if any. */
   private rethrow(): void {

@@ -3,13 +3,14 @@
  * outputs, to the bit, as one thread. Worker threads load compiled modules, so the runs here use
  * dist/ (built by `npm test`'s pretest), typed as the sources they are compiled from.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shares } from '../../src/engine/threads.js';
+import { shares, ThreadPool as SourceThreadPool } from '../../src/engine/threads.js';
 import type { Scenario } from '../../src/scenario/types.js';
 
 const DIST = join(import.meta.dirname, '..', '..', 'dist');
@@ -98,6 +99,39 @@ describe('gvc run --threads N: same outputs for any N', () => {
     } finally {
       pool.close();
     }
+  });
+
+  it('refuses what it cannot do rather than hang or run on the wrong memory', () => {
+    const scenario = loadScenario(join('scenarios', 'baseline.yaml')).scenario;
+    // The sources have no compiled worker entry: a clear error, not a wait for a worker that
+    // never reports.
+    expect(() => new SourceThreadPool(scenario, 2).start()).toThrow(/stage-worker\.js is missing/);
+    const pool = new ThreadPool(scenario, 2, 16);
+    try {
+      const stage = orderIndependentStages(SCHEDULE)[0];
+      pool.run(createWorld(scenario, true), 0, stage);
+      expect(() => pool.run(createWorld(scenario, true), 0, stage)).toThrow(/one world/);
+    } finally {
+      pool.close();
+    }
+    expect(() => pool.start()).toThrow(/closed/);
+  });
+
+  it('runs from `node -e` too (a worker must not inherit the code as its Node options)', () => {
+    const code = [
+      `const { simulateToMemory } = await import(${JSON.stringify(pathToFileURL(join(DIST, 'engine/simulation.js')).href)});`,
+      `const { loadScenario } = await import(${JSON.stringify(pathToFileURL(join(DIST, 'scenario/load.js')).href)});`,
+      "const { scenario } = loadScenario('scenarios/governance-network.yaml', { steps: '3' });",
+      'const r = simulateToMemory(scenario, { threads: 2, threadMinShare: 16 });',
+      'console.log(r.timeseries.length);',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: join(DIST, '..'),
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('4');
   });
 
   it('reports a worker that fails to start as an error of the run', () => {
