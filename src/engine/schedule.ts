@@ -68,6 +68,26 @@ export const SCHEDULE: readonly ScheduledProcess[] = [
 ];
 
 /**
+ * `schedule` cut into groups, in order: each maximal run of consecutive processes that have a
+ * per-supplier body is one group (an order-independent stage), every other process a group of
+ * its own.
+ */
+function groups(schedule: readonly ScheduledProcess[]): ScheduledProcess[][] {
+  const out: ScheduledProcess[][] = [];
+  for (const process of schedule) {
+    const last = out.at(-1);
+    if (process.perSupplier && last?.[0].perSupplier) last.push(process);
+    else out.push([process]);
+  }
+  return out;
+}
+
+/** The per-supplier body makers of a group of order-independent processes (see groups). */
+function makersOf(group: readonly ScheduledProcess[]): ((world: World) => RowBody)[] {
+  return group.flatMap((p) => (p.perSupplier ? [p.perSupplier] : []));
+}
+
+/**
  * The body makers (`perSupplier`) of each run of consecutive processes of `schedule` that have
  * one, in schedule order: the order-independent stages. A worker thread finds a stage's bodies
  * here by the stage's position (engine/threads.ts).
@@ -75,17 +95,9 @@ export const SCHEDULE: readonly ScheduledProcess[] = [
 export function orderIndependentStages(
   schedule: readonly ScheduledProcess[],
 ): ((world: World) => RowBody)[][] {
-  const out: ((world: World) => RowBody)[][] = [];
-  let run: ((world: World) => RowBody)[] = [];
-  for (const process of schedule) {
-    if (process.perSupplier) run.push(process.perSupplier);
-    else if (run.length > 0) {
-      out.push(run);
-      run = [];
-    }
-  }
-  if (run.length > 0) out.push(run);
-  return out;
+  return groups(schedule)
+    .filter((group) => group[0].perSupplier)
+    .map(makersOf);
 }
 
 /**
@@ -99,30 +111,17 @@ export function stages(
   schedule: readonly ScheduledProcess[],
   threads?: StageThreads,
 ): ((world: World) => void)[] {
-  const out: ((world: World) => void)[] = [];
-  let stage = 0;
-  let k = 0;
-  while (k < schedule.length) {
-    const makers: ((world: World) => RowBody)[] = [];
-    for (let make = schedule[k].perSupplier; make; make = schedule[k]?.perSupplier) {
-      makers.push(make);
-      k++;
-    }
-    if (makers.length > 0 && threads) {
-      const index = stage++;
-      out.push((world) => threads.run(world, index, makers));
-    } else if (makers.length > 1) {
-      stage++;
-      out.push((world) =>
-        runTiled(
-          world,
-          makers.map((make) => make(world)),
-        ),
+  let stage = 0; // position among orderIndependentStages(schedule)
+  return groups(schedule).map((group) => {
+    if (!group[0].perSupplier) return group[0].run;
+    const index = stage++;
+    const makers = makersOf(group);
+    if (threads) return (world: World) => threads.run(world, index, makers);
+    if (makers.length === 1) return group[0].run;
+    return (world: World) =>
+      runTiled(
+        world,
+        makers.map((make) => make(world)),
       );
-    } else if (makers.length === 1) {
-      stage++;
-      out.push(schedule[k - 1].run);
-    } else out.push(schedule[k++].run);
-  }
-  return out;
+  });
 }
