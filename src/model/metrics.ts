@@ -263,7 +263,7 @@ export function timeseriesRow(
     share_rel_quasi_hierarchy: mean(relCounts[2], relTotal),
     share_rel_hierarchy: mean(relCounts[3], relTotal),
     ...retentionColumns(retention),
-    relational_markup_premium: relationalMarkupPremium(world),
+    relational_markup_premium: relationalMarkupPremium(world, group),
     mean_margin: mean(margin, withRevenue),
     mean_investment: mean(investment, investors),
     mean_design_investment: mean(designInvestment, investors),
@@ -287,16 +287,20 @@ export function timeseriesRow(
  * sold to both a network-type and a market-type lead firm this step): the mean over such
  * suppliers of the volume-weighted mean markup p / c - 1 on their network ties minus that on
  * their market ties, c the variable unit cost. The comparison holds the supplier fixed, as
- * Cajal-Grossi, Macchiavello & Noguera (2023) hold exporter-product-time fixed.
+ * Cajal-Grossi, Macchiavello & Noguera (2023) hold exporter-product-time fixed. Given
+ * `group` (a supplier group's name), over that group's suppliers only, as every other column of
+ * a row by group.
  */
-export function relationalMarkupPremium(world: World): number | null {
+export function relationalMarkupPremium(world: World, group?: string): number | null {
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
+  const groups = world.supplierGroups;
   let sum = 0;
   let count = 0;
   eachActiveRow(world, (i) => {
     if (S.relCount[i] < 2) return;
+    if (group !== undefined && groups[S.groupCode[i]].name !== group) return;
     const c = unitCostAt(S.cap, i, m, world.env.costLevel);
     if (c <= 0) return;
     let netV = 0;

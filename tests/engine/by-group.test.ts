@@ -67,4 +67,29 @@ describe('timeseries rows by supplier group (--by-group)', () => {
       }
     }
   });
+
+  // A group row's markup premium is over the group's suppliers (it once was the whole
+  // population's on every row). The whole population's mean is a weighted mean of the groups';
+  // in this scenario only one group ever has suppliers selling to both kinds of lead firm.
+  it('the relational markup premium of a group row is over that group', () => {
+    let onlyOne = 0;
+    for (let t = 0; t < plain.length; t++) {
+      const [all, a, b] = byGroup.slice(t * 3, t * 3 + 3);
+      const vals = [a, b]
+        .map((r) => r.relational_markup_premium)
+        .filter((v): v is number => v !== null);
+      if (all.relational_markup_premium === null) {
+        expect(vals).toEqual([]);
+        continue;
+      }
+      expect(vals.length).toBeGreaterThan(0);
+      expect(all.relational_markup_premium).toBeGreaterThanOrEqual(Math.min(...vals) - 1e-12);
+      expect(all.relational_markup_premium).toBeLessThanOrEqual(Math.max(...vals) + 1e-12);
+      if (vals.length === 1) {
+        onlyOne++;
+        expect(vals[0]).toBe(all.relational_markup_premium);
+      }
+    }
+    expect(onlyOne).toBeGreaterThan(0);
+  });
 });
