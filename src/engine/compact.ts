@@ -15,15 +15,12 @@
  * Run only between steps, after the step's ended spells have been written and their rows given
  * back (world.endedSpells empty), when no loop holds a row.
  */
-import type { Relationship, RelationshipStore, World } from '../model/state.js';
-import { NONE, type RelIx } from './columns.js';
+import type { World } from '../model/state.js';
+import { NONE } from './columns.js';
 import { renumber } from './lists.js';
 
 /** Each table's buffers for `order` and `newOf`, kept from one compaction to the next. */
 const kept = new WeakMap<object, { order: Int32Array; newOf: Int32Array }>();
-
-/** Each relationship store's second array for byRow, kept from one compaction to the next. */
-const keptRows = new WeakMap<RelationshipStore, Relationship[]>();
 
 /**
  * Moves the live rows of `table` into supplier-list order: the rows of supplier 0's list
@@ -57,10 +54,11 @@ function reorderBySupplier(
 
 /**
  * Renumbers the live relationship rows in supplier order (each supplier's list in its order,
- * suppliers by id) and drops the given-back rows; relinks both parties' lists and moves each
- * Relationship to its new row. Returns `order`, the old row now at each new row, for other
- * holders of data by relationship row (the spell observer; a view valid until the next
- * compaction). Throws if ended spells are still waiting to be written.
+ * suppliers by id) and drops the given-back rows; relinks both parties' lists. Returns
+ * `order`, the old row now at each new row, for other holders of data by relationship row (the
+ * spell observer; a view valid until the next compaction). Views of relationships made before
+ * (state.ts, Relationship) no longer point at their spells. Throws if ended spells are still
+ * waiting to be written.
  */
 export function compactRelationships(world: World): Int32Array {
   if (world.endedSpells.length > 0)
@@ -81,25 +79,6 @@ export function compactRelationships(world: World): Int32Array {
   renumber(S.relLast, newOf, suppliers);
   renumber(B.relFirst, newOf, world.buyers.length);
   renumber(B.relLast, newOf, world.buyers.length);
-  // The Relationships follow their rows, into the array kept from the last compaction, which
-  // then becomes byRow (the old byRow, emptied, is kept for the next time). Building a new array
-  // at every compaction (a copy in row order, then byRow refilled by push) left a few arrays of
-  // some megabytes each at 100,000 suppliers: too large for the young generation, so they were
-  // garbage of the old one, which grew by that much every 4 steps until a full collection
-  // (docs/performance.md, 2026-11-30, session 9).
-  const store = world.relationships;
-  const from = store.byRow;
-  const to = keptRows.get(store) ?? [];
-  for (let n = 0; n < live; n++) {
-    const r = from[order[n]];
-    r.ix = n as RelIx;
-    to[n] = r;
-  }
-  to.length = live;
-  // Emptied without giving up its storage: it would otherwise keep ended spells alive.
-  (from as (Relationship | undefined)[]).fill(undefined);
-  keptRows.set(store, from);
-  store.byRow = to;
   return order;
 }
 

@@ -101,9 +101,9 @@ function run(
     for (const run of schedule) run(world);
     observe();
     if (relationships && world.endedSpells.length > 0)
-      relationships(world.endedSpells.map(relationshipRow));
+      relationships(world.endedSpells.map((k) => relationshipRow(world, k)));
     // Written (or not wanted): their rows can be reused by spells that begin later.
-    for (const r of world.endedSpells) world.relationshipTable.release(r.ix);
+    for (const k of world.endedSpells) world.relationshipTable.release(k);
     world.endedSpells.length = 0;
     if (t % COMPACT_EVERY === 0) {
       spells.reorder(compactRelationships(world));
@@ -115,7 +115,7 @@ function run(
         : agents.kind === 'final' && t === steps;
     if (due) recordSuppliers(world, sink);
   }
-  if (relationships) relationships(activeSpells(world).map(relationshipRow));
+  if (relationships) relationships(activeSpells(world).map((k) => relationshipRow(world, k)));
   return world;
 }
 

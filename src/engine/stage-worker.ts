@@ -33,9 +33,7 @@ try {
   const relationshipTable: RelationshipTable = new Table(state.RELATIONSHIP_COLUMNS, 1);
   const tieTable = new Table(state.TIE_COLUMNS, 1);
   const buyerTable: BuyerTable = new Table(state.BUYER_COLUMNS, 1);
-  const buyers = init.createBuyers(scenario, buyerTable, { table: relationshipTable, byRow: [] });
   const partners = init.createPartners(scenario);
-  const supplierGroups = init.createSupplierGroups({ scenario, buyers, partners });
   const counters: World['counters'] = {
     exits: 0,
     entries: 0,
@@ -55,10 +53,12 @@ try {
     relationshipTable,
     tieTable,
     buyerTable,
-    buyers,
+    buyers: [],
     partners,
-    supplierGroups,
+    supplierGroups: [],
   } as unknown as World;
+  world.buyers = init.createBuyers(world);
+  world.supplierGroups = init.createSupplierGroups(world);
   const stages = schedule.orderIndependentStages(schedule.SCHEDULE);
 
   port.on('message', (m: StageMessage) => {
@@ -73,7 +73,7 @@ try {
       }
       world.step = m.step;
       world.env = m.env;
-      buyers.forEach((b, j) => {
+      world.buyers.forEach((b, j) => {
         b.requirements.process = m.buyers[3 * j];
         b.requirements.product = m.buyers[3 * j + 1];
         b.demand = m.buyers[3 * j + 2];

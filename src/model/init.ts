@@ -21,7 +21,6 @@ import {
   clamp01,
   type BuyerTable,
   type Partner,
-  type RelationshipStore,
   type RelationshipTable,
   type SupplierGroup,
   type SupplierIntent,
@@ -40,7 +39,6 @@ export function createWorld(scenario: Scenario, sharedTables = false): World {
     2 * Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0),
     sharedTables,
   );
-  const relationships = { table: relationshipTable, byRow: [] };
   const buyerTable: BuyerTable = new Table(
     BUYER_COLUMNS,
     Object.values(scenario.buyers).reduce((n, g) => n + g.count, 0),
@@ -58,13 +56,12 @@ export function createWorld(scenario: Scenario, sharedTables = false): World {
       sharedTables,
     ),
     relationshipTable,
-    relationships,
     tieTable: new Table(
       TIE_COLUMNS,
       Object.values(scenario.suppliers).reduce((n, g) => n + g.count * g.intent.network_ties, 0),
       sharedTables,
     ),
-    buyers: createBuyers(scenario, buyerTable, relationships),
+    buyers: [],
     buyerTable,
     partners: createPartners(scenario),
     env: {
@@ -80,6 +77,7 @@ export function createWorld(scenario: Scenario, sharedTables = false): World {
     nextSupplierId: 0,
     endedSpells: [],
   };
+  world.buyers = createBuyers(world);
   world.supplierGroups = createSupplierGroups(world);
   world.supplierGroups.forEach((group, code) => {
     for (let i = 0; i < group.config.count; i++) {
@@ -112,16 +110,15 @@ export function createSupplierGroups(
   );
 }
 
-/** The scenario's lead firms, in file order, each with a row of `table` (its id). */
-export function createBuyers(
-  scenario: Scenario,
-  table: BuyerTable,
-  relationships: RelationshipStore,
-): Buyer[] {
+/**
+ * The scenario's lead firms, in file order, each with a new row of world.buyerTable (its id).
+ * Reads world.scenario and world.buyerTable only.
+ */
+export function createBuyers(world: World): Buyer[] {
   const buyers: Buyer[] = [];
-  for (const [group, config] of Object.entries(scenario.buyers)) {
+  for (const [group, config] of Object.entries(world.scenario.buyers)) {
     for (let i = 0; i < config.count; i++)
-      buyers.push(new Buyer(table, table.add(), group, config, relationships));
+      buyers.push(new Buyer(world, world.buyerTable.add(), group, config));
   }
   return buyers;
 }

@@ -5,11 +5,11 @@
  * `for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])` for supplier row i,
  * `for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k])` for a buyer.
  */
-import { NONE } from '../engine/columns.js';
+import { NONE, type RelIx } from '../engine/columns.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { initialTypeAt, startsCapableAt } from './governance.js';
 import {
-  Relationship,
+  RELATIONSHIP_END_CAUSES,
   typeCode,
   type Buyer,
   type RelationshipColumns,
@@ -18,13 +18,16 @@ import {
   type World,
 } from './state.js';
 
-export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relationship {
+/**
+ * Forms a relationship between supplier `s` and buyer `b` at the current step, at the end of
+ * both parties' lists, with its initial governance type (governance.ts). Returns its row.
+ */
+export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): RelIx {
   const m = world.scenario.model;
   const cap = world.supplierTable.cols.cap;
   const type = typeCode(initialTypeAt(b, cap, s.ix, m, world.step === 0));
   const capable = startsCapableAt(cap, s.ix, m);
   const k = world.relationshipTable.add();
-  const r = new Relationship(k, s, b);
   const R = world.relationshipTable.cols;
   R.supplier[k] = s.ix;
   R.buyer[k] = b.id;
@@ -34,25 +37,30 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): Relati
   R.lastSanctionStep[k] = Number.NEGATIVE_INFINITY;
   R.belowSince[k] = -1;
   R.capable[k] = capable ? 1 : 0;
+  R.end[k] = -1;
   R.typeStart[k] = type;
   R.typeSeen[k] = type;
   // The flows and spell totals start at 0 (a new row is zeroed).
-  world.relationships.byRow[k] = r;
   const [supplierHeads, supplierLinks, buyerHeads, buyerLinks] = lists(world);
   append(supplierHeads, supplierLinks, s.ix, k);
   append(buyerHeads, buyerLinks, b.id, k);
-  return r;
+  return k;
 }
 
-/** End a relationship spell at the current step, recording why; a no-op if it has ended. */
-export function endRelationship(world: World, r: Relationship, cause: RelationshipEndCause): void {
-  if (r.ended) return;
-  noteTypeChange(world.relationshipTable.cols, r.ix);
-  r.markEnded(cause, world.step);
+/**
+ * Ends the relationship spell in row `k` at the current step, recording why (in the row, which
+ * the engine gives back once it has written the spell: world.endedSpells); a no-op if it has
+ * ended.
+ */
+export function endRelationship(world: World, k: number, cause: RelationshipEndCause): void {
+  const R = world.relationshipTable.cols;
+  if (R.end[k] >= 0) return;
+  noteTypeChange(R, k);
+  R.end[k] = 8 * world.step + RELATIONSHIP_END_CAUSES.indexOf(cause);
   const [supplierHeads, supplierLinks, buyerHeads, buyerLinks] = lists(world);
-  unlink(supplierHeads, supplierLinks, r.supplier.ix, r.ix);
-  unlink(buyerHeads, buyerLinks, r.buyer.id, r.ix);
-  world.endedSpells.push(r);
+  unlink(supplierHeads, supplierLinks, R.supplier[k], k);
+  unlink(buyerHeads, buyerLinks, R.buyer[k], k);
+  world.endedSpells.push(k as RelIx);
 }
 
 /**
@@ -87,7 +95,7 @@ export function endAllRelationships(world: World, s: Supplier, cause: Relationsh
   // Ending relationship k takes it out of the list: read its next first.
   for (let k = S.relFirst[s.ix], next; k !== NONE; k = next) {
     next = R.nextOfSupplier[k];
-    endRelationship(world, world.relationships.byRow[k], cause);
+    endRelationship(world, k, cause);
   }
 }
 

@@ -36,6 +36,7 @@ import { endRelationship, isRelatedAt, linkSupplierToBuyer } from './relationshi
 import { meetsRequirementsAt, takesOnBuyerAt } from './search.js';
 import {
   productionCapabilityAt,
+  relationshipAt,
   stepProbability,
   typeCode,
   type Buyer,
@@ -125,14 +126,13 @@ export function resourceTies(world: World): void {
       const incumbent = R.supplier[k];
       const incumbentValue = offerValueAt(world, incumbent, b, type) * quoteShock(world, rng);
       if (!outbidsOn(type, incumbentValue, best.value, world)) continue;
-      const displaced = best.displaces === NONE ? null : world.relationships.byRow[best.displaces];
-      endRelationship(world, world.relationships.byRow[k], 're_sourced');
+      endRelationship(world, k, 're_sourced');
       linkSupplierToBuyer(world, world.suppliers[best.i], b);
-      if (displaced) {
+      if (best.displaces !== NONE) {
         // The displaced customer takes on the capacity just freed, if that supplier qualifies:
         // in a thick arm's-length market the two buyers have, in effect, swapped suppliers.
-        const displacedBuyer = displaced.buyer;
-        endRelationship(world, displaced, 'displaced');
+        const displacedBuyer = world.buyers[R.buyer[best.displaces]];
+        endRelationship(world, best.displaces, 'displaced');
         if (
           meetsRequirementsAt(S.cap, incumbent, displacedBuyer) &&
           !isRelatedAt(world, incumbent, displacedBuyer)
@@ -151,7 +151,7 @@ export function resourceTies(world: World): void {
  */
 export function displaceableTie(s: Supplier, b: Buyer, world: World): Relationship | null {
   const k = displaceableTieAt(world, s.ix, b);
-  return k === NONE ? null : world.relationships.byRow[k];
+  return k === NONE ? null : relationshipAt(world, k);
 }
 
 /** displaceableTie of the supplier in row `i`, as the tie's row (NONE for none). */

@@ -147,7 +147,7 @@ export function respondToEncroachment(world: World): void {
       world.counters.sanctions++;
       S.sanctionsSuffered[i]++;
       if (world.step - R.lastSanctionStep[k] <= memorySteps) {
-        endRelationship(world, world.relationships.byRow[k], 'sanctioned');
+        endRelationship(world, k, 'sanctioned');
       } else {
         R.weight[k] *= 1 - m.sanctions.order_cut;
         R.lastSanctionStep[k] = world.step;

@@ -142,9 +142,8 @@ function moveUp(world: World, i: number, rng: Rng): void {
     if (sophistication(k) < sophistication(lowestRow)) lowestRow = k;
   const b = bestCandidate(world, i, rng, sophistication(lowestRow));
   if (b && rng() < acceptanceProbabilityAt(world, i)) {
-    const lowest = world.relationships.byRow[lowestRow];
     linkSupplierToBuyer(world, world.suppliers[i], b);
-    endRelationship(world, lowest, 'succession');
+    endRelationship(world, lowestRow, 'succession');
   }
 }
 
@@ -161,7 +160,7 @@ export function dropAndRecruit(world: World): void {
       if (meetsRequirementsAt(S.cap, R.supplier[k], b)) R.belowSince[k] = -1;
       else if (R.belowSince[k] < 0) R.belowSince[k] = world.step;
       else if (world.step - R.belowSince[k] >= grace)
-        endRelationship(world, world.relationships.byRow[k], 'dropped_requirements');
+        endRelationship(world, k, 'dropped_requirements');
     }
     if (hasRoom(b)) recruit(world, b, rng);
   }

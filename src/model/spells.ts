@@ -4,11 +4,12 @@
  * measure of customs-data studies of importer–exporter relationships (Monarch 2016: the share
  * of partners an importer keeps from one year to the next), taken per relationship type.
  */
-import { NONE } from '../engine/columns.js';
-import { eachActiveRow, eachActiveSupplier } from '../engine/kernel.js';
+import { NONE, type RelIx } from '../engine/columns.js';
+import { eachActiveRow } from '../engine/kernel.js';
 import type { RelationshipRow } from '../engine/observations.js';
+import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
 import { noteTypeChange } from './relationships.js';
-import type { Relationship, World } from './state.js';
+import { endCauseOf, endStepOf, type World } from './state.js';
 
 /**
  * Remembers, for the last `lag` observations, how many spells were active by type (and by
@@ -167,33 +168,41 @@ export function retentionColumns(retention: readonly (number | null)[]) {
   };
 }
 
-/** A relationships.csv row for a spell (ended, or still active at the last step). */
-export function relationshipRow(r: Relationship): RelationshipRow {
+/**
+ * A relationships.csv row for the spell in row `k` of world.relationshipTable (ended, or still
+ * active at the last step).
+ */
+export function relationshipRow(world: World, k: number): RelationshipRow {
+  const R = world.relationshipTable.cols;
+  const supplier = R.supplier[k];
+  const buyer = world.buyers[R.buyer[k]];
   return {
     run_id: null,
-    supplier_id: r.supplier.id,
-    supplier_group: r.supplier.group,
-    buyer_id: r.buyer.id,
-    buyer_group: r.buyer.group,
-    type_start: r.typeStart,
-    type_end: r.type,
-    start_step: r.startStep,
-    end_step: r.endStep,
-    end_cause: r.endCause,
-    n_type_changes: r.typeChanges,
-    volume: r.totalVolume,
-    mean_markup: r.costedVolume > 0 ? r.markupVolume / r.costedVolume : null,
+    supplier_id: supplier,
+    supplier_group: world.supplierGroups[world.supplierTable.cols.groupCode[supplier]].name,
+    buyer_id: buyer.id,
+    buyer_group: buyer.group,
+    type_start: RELATIONSHIP_TYPES[R.typeStart[k]],
+    type_end: RELATIONSHIP_TYPES[R.type[k]],
+    start_step: R.startStep[k],
+    end_step: endStepOf(R, k),
+    end_cause: endCauseOf(R, k),
+    n_type_changes: R.typeChanges[k],
+    volume: R.totalVolume[k],
+    mean_markup: R.costedVolume[k] > 0 ? R.markupVolume[k] / R.costedVolume[k] : null,
   };
 }
 
-/** Spells still active, by supplier id and then in the order each supplier's ties were formed. */
-export function activeSpells(world: World): Relationship[] {
-  const out: Relationship[] = [];
+/**
+ * Rows of the spells still active, by supplier id and then in the order each supplier's ties
+ * were formed.
+ */
+export function activeSpells(world: World): RelIx[] {
+  const out: RelIx[] = [];
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  eachActiveSupplier(world, (s, i) => {
-    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
-      out.push(world.relationships.byRow[k]);
+  eachActiveRow(world, (i) => {
+    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) out.push(k as RelIx);
   });
   return out;
 }

@@ -72,6 +72,12 @@ export const RELATIONSHIP_COLUMNS = {
   belowSince: 'i32',
   /** Emergent governance: whether the supplier currently counts as capable (hysteresis state). */
   capable: 'u8',
+  /**
+   * -1 while the spell is active; once it has ended, 8 x its end step + the position of its
+   * cause in RELATIONSHIP_END_CAUSES. An ended spell keeps its row until the engine has written
+   * it (world.endedSpells), so the end record can live in the row.
+   */
+  end: 'i32',
   // Flows of the current step.
   /** Allocation score this step (orders.ts). */
   score: 'f64',
@@ -121,59 +127,62 @@ export function typeCode(type: RelationshipType): number {
   }
 }
 
+/** Why the spell in row `k` ended (null while active); see RELATIONSHIP_END_CAUSES. */
+export function endCauseOf(R: RelationshipColumns, k: number): RelationshipEndCause | null {
+  const end = R.end[k];
+  return end < 0 ? null : RELATIONSHIP_END_CAUSES[end % 8];
+}
+
+/** Step at which the spell in row `k` ended (null while active). */
+export function endStepOf(R: RelationshipColumns, k: number): number | null {
+  const end = R.end[k];
+  return end < 0 ? null : Math.floor(end / 8);
+}
+
 /**
- * A supplier–lead-firm relationship spell. Its row of world.relationshipTable sits in both
- * parties' lists, and world.relationships.byRow leads from the row to this object. Its numeric
- * fields are accessors over the row; the parties and the end records are fields of the object
- * (they outlive the row).
+ * A view of the relationship spell in row `ix` of world.relationshipTable, for code off the hot
+ * paths (tests, public helpers taking a relationship): every field is an accessor over the row.
+ * Made on demand (Supplier.relationships, Buyer.relationships, relationshipAt); the model keeps
+ * no object per spell. A view is valid while its row holds the spell: until the engine gives
+ * an ended spell's row back (after writing it, at the end of the step) and until the next
+ * compaction renumbers the rows (between steps, engine/compact.ts).
  *
- * A spell's object lives as long as the spell, usually some steps, so the young generation
- * promotes it and it dies in the old one: at 100,000 suppliers some 1.8 million over 120 steps,
- * which the old generation holds until a full collection. Its fields are therefore kept few
- * (four: 56 bytes, against 80 with the table's columns and the three end records as fields of
- * their own; docs/performance.md, 2026-11-30, session 9).
+ * Holding an object per spell cost 56 bytes a spell and a second array of them for compaction,
+ * and, as spells live some steps, made old-generation garbage: some 1.8 million objects over
+ * 120 steps at 100,000 suppliers (docs/performance.md, session 10).
  */
 export class Relationship {
-  /**
-   * The relationship's row in world.relationshipTable (given back after the spell is written).
-   * It changes only when the engine renumbers the table between steps (engine/compact.ts).
-   */
-  ix: RelIx;
-  readonly supplier: Supplier;
-  readonly buyer: Buyer;
-  /**
-   * -1 while the spell is active; once it has ended, 8 x its end step + the position of its
-   * cause in RELATIONSHIP_END_CAUSES. Kept on the object, not in the row: the end records
-   * outlive the row, which is given back once the ended spell has been written.
-   */
-  private end = -1;
+  /** The relationship's row in world.relationshipTable. */
+  readonly ix: RelIx;
+  private readonly world: World;
 
-  constructor(ix: RelIx, supplier: Supplier, buyer: Buyer) {
+  constructor(world: World, ix: RelIx) {
+    this.world = world;
     this.ix = ix;
-    this.supplier = supplier;
-    this.buyer = buyer;
   }
 
-  /** The relationship table's columns (those of its supplier's world). */
+  /** The relationship table's columns (read through the table: they are replaced when it grows). */
   private get c(): RelationshipColumns {
-    return this.supplier.relationshipColumns;
+    return this.world.relationshipTable.cols;
   }
 
+  get supplier(): Supplier {
+    return this.world.suppliers[this.c.supplier[this.ix]];
+  }
+  get buyer(): Buyer {
+    return this.world.buyers[this.c.buyer[this.ix]];
+  }
   /** Whether the spell has ended. */
   get ended(): boolean {
-    return this.end >= 0;
+    return this.c.end[this.ix] >= 0;
   }
   /** Why the spell ended (null while active); see RELATIONSHIP_END_CAUSES. */
   get endCause(): RelationshipEndCause | null {
-    return this.end < 0 ? null : RELATIONSHIP_END_CAUSES[this.end % 8];
+    return endCauseOf(this.c, this.ix);
   }
   /** Step at which the spell ended (null while active). */
   get endStep(): number | null {
-    return this.end < 0 ? null : Math.floor(this.end / 8);
-  }
-  /** Records that the spell ended at step `step` (>= 0) for `cause` (relationships.ts endRelationship). */
-  markEnded(cause: RelationshipEndCause, step: number): void {
-    this.end = 8 * step + RELATIONSHIP_END_CAUSES.indexOf(cause);
+    return endStepOf(this.c, this.ix);
   }
 
   get type(): RelationshipType {
@@ -474,7 +483,7 @@ export class Supplier {
   private entered: number[] | null = null;
 
   private readonly c: SupplierColumns;
-  /** Its world, for its group (world.supplierGroups) and its relationships (world.relationships). */
+  /** Its world, for its group (world.supplierGroups) and its relationships (world.relationshipTable). */
   private readonly world: World;
 
   /**
@@ -498,10 +507,6 @@ export class Supplier {
   /** The supplier's id: its row. */
   get id(): number {
     return this.ix;
-  }
-  /** The relationship table's columns (its world's). */
-  get relationshipColumns(): RelationshipColumns {
-    return this.world.relationshipTable.cols;
   }
   /** The supplier table's columns (the supplier's fields are at row `ix`). */
   get columns(): SupplierColumns {
@@ -601,11 +606,10 @@ export class Supplier {
    * paths and tests; a loop in a submodel walks the list by row (relFirst, nextOfSupplier).
    */
   get relationships(): readonly Relationship[] {
-    const rels = this.world.relationships;
-    const R = rels.table.cols;
+    const R = this.world.relationshipTable.cols;
     const out: Relationship[] = [];
     for (let k = this.c.relFirst[this.ix]; k !== NONE; k = R.nextOfSupplier[k])
-      out.push(rels.byRow[k]);
+      out.push(new Relationship(this.world, k as RelIx));
     return Object.freeze(out);
   }
 
@@ -821,13 +825,9 @@ export const BUYER_COLUMNS = {
 export type BuyerTable = Table<typeof BUYER_COLUMNS, BuyerIx>;
 export type BuyerColumns = Columns<typeof BUYER_COLUMNS>;
 
-/**
- * The relationship spells of a world: their table, and for each row the Relationship that
- * holds it (a given-back row keeps its last spell until it is reused).
- */
-export interface RelationshipStore {
-  table: RelationshipTable;
-  byRow: Relationship[];
+/** A view of the relationship in row `k` (see Relationship for how long it is valid). */
+export function relationshipAt(world: World, k: number): Relationship {
+  return new Relationship(world, k as RelIx);
 }
 
 /** A lead firm. Its numeric state other than the fixed configuration is in world.buyerTable. */
@@ -842,17 +842,13 @@ export class Buyer {
   readonly requirements: { process: number; product: number };
   demand = 0;
   private readonly c: BuyerColumns;
-  private readonly rels: RelationshipStore;
+  /** Its world, for its relationships (world.relationshipTable). */
+  private readonly world: World;
 
-  constructor(
-    table: BuyerTable,
-    id: BuyerIx,
-    group: string,
-    config: BuyerGroupConfig,
-    rels: RelationshipStore,
-  ) {
-    this.c = table.cols;
-    this.rels = rels;
+  /** The buyer at row `id` of world.buyerTable (which must exist), of group `group`. */
+  constructor(world: World, id: BuyerIx, group: string, config: BuyerGroupConfig) {
+    this.c = world.buyerTable.cols;
+    this.world = world;
     this.id = id;
     this.group = group;
     this.config = config;
@@ -863,10 +859,10 @@ export class Buyer {
 
   /** The buyer's relationships in the order they were formed (a frozen copy; see Supplier.relationships). */
   get relationships(): readonly Relationship[] {
-    const R = this.rels.table.cols;
+    const R = this.world.relationshipTable.cols;
     const out: Relationship[] = [];
     for (let k = this.c.relFirst[this.id]; k !== NONE; k = R.nextOfBuyer[k])
-      out.push(this.rels.byRow[k]);
+      out.push(new Relationship(this.world, k as RelIx));
     return Object.freeze(out);
   }
 
@@ -916,8 +912,6 @@ export interface World {
   supplierTable: SupplierTable;
   /** The relationships' numeric fields, one row per live (or ended, not yet written) spell. */
   relationshipTable: RelationshipTable;
-  /** The relationship table and the spell holding each row. */
-  relationships: RelationshipStore;
   /** The suppliers' strategic ties, one row per live tie, listed by supplier (tieFirst…). */
   tieTable: TieTable;
   buyers: Buyer[];
@@ -932,7 +926,7 @@ export interface World {
    * Spells ended since the last observation, in the order they ended; the engine writes them
    * to relationships.csv and empties the list at each observation, so it holds one step's worth.
    */
-  endedSpells: Relationship[];
+  endedSpells: RelIx[];
 }
 
 /** Mean production capability, the quantity buyers screen and allocate on. */

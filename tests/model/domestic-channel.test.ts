@@ -40,8 +40,8 @@ describe('domestic channel (process 7c)', () => {
     const s = ended.suppliers[0];
     const dear = s.relationships.find((r) => r.buyer.group === 'dear')!;
     expect(dear.volume).toBeGreaterThan(0);
-    expect(dear.price).toBeGreaterThan(s.relationships.find((r) => r !== dear)!.price);
-    endRelationship(ended, dear, 'succession');
+    expect(dear.price).toBeGreaterThan(s.relationships.find((r) => r.ix !== dear.ix)!.price);
+    endRelationship(ended, dear.ix, 'succession');
     adjustDomesticReserve(kept);
     adjustDomesticReserve(ended);
     // The decision reads this step's deliveries, whatever became of the ties since.

@@ -7,13 +7,14 @@ import { stringify } from 'yaml';
 import { createWorld } from '../../src/model/init.js';
 import { formTie } from '../../src/model/networks.js';
 import { linkSupplierToBuyer } from '../../src/model/relationships.js';
-import type {
-  Buyer,
-  Partner,
-  Relationship,
-  Supplier,
-  SupplierIntent,
-  World,
+import {
+  relationshipAt,
+  type Buyer,
+  type Partner,
+  type Relationship,
+  type Supplier,
+  type SupplierIntent,
+  type World,
 } from '../../src/model/state.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
@@ -129,7 +130,7 @@ export function link(
   type?: RelationshipType,
   salesShare = 0,
 ): Relationship {
-  const r = linkSupplierToBuyer(world, s, b);
+  const r = relationshipAt(world, linkSupplierToBuyer(world, s, b));
   if (type) r.type = type;
   r.salesShare = salesShare;
   return r;

@@ -30,8 +30,8 @@ function runUntilEnded(world: World, r: Relationship, fn: (w: World) => void, ma
 
 /** The spell was recorded once for relationships.csv, with this step and cause. */
 function expectRecorded(world: World, r: Relationship, step: number, cause: RelationshipEndCause) {
-  expect(world.endedSpells.filter((x) => x === r)).toHaveLength(1);
-  const row = relationshipRow(r);
+  expect(world.endedSpells.filter((k) => k === r.ix)).toHaveLength(1);
+  const row = relationshipRow(world, r.ix);
   expect(row.end_step).toBe(step);
   expect(row.end_cause).toBe(cause);
   expect(row.start_step).toBe(0);
@@ -102,7 +102,7 @@ describe('relationship spells: each end cause is recorded once, with its step', 
     expectRecorded(world, ra, 7, 'supplier_exit');
     expectRecorded(world, rb, 7, 'supplier_exit');
     // Ending again is a no-op: no second record, the first cause stays.
-    endRelationship(world, ra, 'sanctioned');
+    endRelationship(world, ra.ix, 'sanctioned');
     expectRecorded(world, ra, 7, 'supplier_exit');
   });
 
@@ -131,8 +131,8 @@ describe('relationship spells: type changes, volume and markup', () => {
     obs.observe(world); // unchanged: no count
     world.step = 3;
     r.type = 'market';
-    endRelationship(world, r, 'succession'); // changed in the step it ended
-    const row = relationshipRow(r);
+    endRelationship(world, r.ix, 'succession'); // changed in the step it ended
+    const row = relationshipRow(world, r.ix);
     expect([row.type_start, row.type_end, row.n_type_changes]).toEqual([
       'quasi_hierarchy',
       'market',
@@ -155,7 +155,7 @@ describe('relationship spells: type changes, volume and markup', () => {
       settlePricesAndMargins(world);
       markupSum += volumes[t] * (r.price / unitCost(s, m, world.env.costLevel) - 1);
     }
-    const row = relationshipRow(r);
+    const row = relationshipRow(world, r.ix);
     expect(row.volume).toBeCloseTo(0.5, 12);
     expect(row.mean_markup).toBeCloseTo(markupSum / 0.5, 12);
     // Not a price-over-mean-cost ratio: the two steps' markups differ and are weighted 4:1.
@@ -165,8 +165,8 @@ describe('relationship spells: type changes, volume and markup', () => {
   it('a spell that delivered nothing has an empty mean markup', () => {
     const world = tinyWorld({ buyers: { b: {} } });
     const r = link(world, world.suppliers[0], world.buyers[0]);
-    expect(relationshipRow(r).mean_markup).toBeNull();
-    expect(relationshipRow(r).end_step).toBeNull();
+    expect(relationshipRow(world, r.ix).mean_markup).toBeNull();
+    expect(relationshipRow(world, r.ix).end_step).toBeNull();
   });
 });
 
@@ -189,7 +189,7 @@ describe('year-on-year retention of ties by type (SpellObserver)', () => {
     for (let t = 0; t <= 7; t++) {
       world.step = t;
       if (t === 1) r2.type = 'network';
-      if (t === 2) endRelationship(world, r0, 'dropped_requirements');
+      if (t === 2) endRelationship(world, r0.ix, 'dropped_requirements');
       if (t === 3) link(world, s0, b, 'market');
       seen.push(obs.observe(world));
     }
@@ -281,10 +281,12 @@ describe('retention against a reference that keeps lists of spells', () => {
   /**
    * The measure as ODD §7.16 defines it, computed the plain way: at each observation, keep the
    * list of active spells with their types; a year later, count how many of them have not
-   * ended. (The observer instead counts the active spells that began by then.)
+   * ended. (The observer instead counts the active spells that began by then.) A spell is
+   * named by (supplier, buyer, start step): rows are reused, and a pair has at most one active
+   * spell at a time.
    */
   class ListObserver {
-    private readonly spells: { r: Relationship; type: number; group: string }[][];
+    private readonly spells: { key: string; type: number; group: string }[][];
     byGroup: (number | null)[][] = [];
     constructor(
       private readonly lag: number,
@@ -294,10 +296,13 @@ describe('retention against a reference that keeps lists of spells', () => {
     }
     observe(world: World): (number | null)[] {
       const old = this.spells[world.step % this.lag];
+      const active = new Set(this.active(world).map((x) => x.key));
       const share = (list: typeof old) =>
         [0, 1, 2, 3].map((type) => {
           const then = list.filter((x) => x.type === type);
-          return then.length > 0 ? then.filter((x) => !x.r.ended).length / then.length : null;
+          return then.length > 0
+            ? then.filter((x) => active.has(x.key)).length / then.length
+            : null;
         });
       this.byGroup = this.groups.map((g) => share(old.filter((x) => x.group === g)));
       const all = share(old);
@@ -305,11 +310,14 @@ describe('retention against a reference that keeps lists of spells', () => {
       return all;
     }
     record(world: World): void {
-      this.spells[world.step % this.lag] = world.suppliers
+      this.spells[world.step % this.lag] = this.active(world);
+    }
+    private active(world: World): { key: string; type: number; group: string }[] {
+      return world.suppliers
         .filter((s) => s.active)
         .flatMap((s) =>
           s.relationships.map((r) => ({
-            r,
+            key: `${s.id}/${r.buyer.id}/${r.startStep}`,
             type: world.relationshipTable.cols.type[r.ix],
             group: s.group,
           })),
@@ -349,7 +357,7 @@ describe('retention against a reference that keeps lists of spells', () => {
       for (const s of world.suppliers)
         for (const r of s.relationships) if (r.startStep === t && r.ix < before) reused++;
       look(t);
-      for (const r of world.endedSpells) world.relationshipTable.release(r.ix);
+      for (const k of world.endedSpells) world.relationshipTable.release(k);
       world.endedSpells.length = 0;
       if (t % 5 === 0) observer.reorder(compactRelationships(world));
     }
