@@ -3,7 +3,6 @@
  * lock-in definition lives here and only here (thresholds: model.lockin.*).
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveRow } from '../engine/kernel.js';
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
@@ -90,6 +89,9 @@ interface ActiveTotals {
   degree: number;
   relCounts: number[];
   relTotal: number;
+  /** Sum and count of the suppliers' terms of the relational markup premium (markupPremiumAt). */
+  premium: number;
+  withPremium: number;
 }
 
 /**
@@ -121,6 +123,8 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
   // By position in RELATIONSHIP_TYPES: market, network, quasi_hierarchy, hierarchy.
   const relCounts = [0, 0, 0, 0];
   let relTotal = 0;
+  let premium = 0;
+  let withPremium = 0;
   const step = world.step;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
@@ -170,6 +174,11 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     // A type's code is its position in RELATIONSHIP_TYPES.
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) relCounts[R.type[k]]++;
     relTotal += S.relCount[i];
+    const gap = markupPremiumAt(world, i);
+    if (!Number.isNaN(gap)) {
+      premium += gap;
+      withPremium++;
+    }
   }
   return {
     n: count,
@@ -190,6 +199,8 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     degree,
     relCounts,
     relTotal,
+    premium,
+    withPremium,
   };
 }
 
@@ -239,6 +250,8 @@ export function timeseriesRow(
     degree,
     relCounts,
     relTotal,
+    premium,
+    withPremium,
   } = activeTotals(world, group ?? null);
   const c = group === undefined ? world.counters : groupCounters(world, group);
   const row: TimeseriesRow = {
@@ -263,7 +276,7 @@ export function timeseriesRow(
     share_rel_quasi_hierarchy: mean(relCounts[2], relTotal),
     share_rel_hierarchy: mean(relCounts[3], relTotal),
     ...retentionColumns(retention),
-    relational_markup_premium: relationalMarkupPremium(world, group),
+    relational_markup_premium: mean(premium, withPremium),
     mean_margin: mean(margin, withRevenue),
     mean_investment: mean(investment, investors),
     mean_design_investment: mean(designInvestment, investors),
@@ -283,48 +296,37 @@ export function timeseriesRow(
 }
 
 /**
- * Within-supplier relational markup premium (markup points, or null when no active supplier
- * sold to both a network-type and a market-type lead firm this step): the mean over such
- * suppliers of the volume-weighted mean markup p / c - 1 on their network ties minus that on
- * their market ties, c the variable unit cost. The comparison holds the supplier fixed, as
- * Cajal-Grossi, Macchiavello & Noguera (2023) hold exporter-product-time fixed. Given
- * `group` (a supplier group's name), over that group's suppliers only, as every other column of
- * a row by group.
+ * One supplier's term of the within-supplier relational markup premium (timeseries.csv
+ * `relational_markup_premium`, the mean of these terms over the suppliers that have one): the
+ * volume-weighted mean markup p / c - 1 on its network ties minus that on its market ties, c
+ * its variable unit cost (markup points). NaN when it did not sell to both a network-type and a
+ * market-type lead firm this step, or its unit cost is not positive. The comparison holds the
+ * supplier fixed, as Cajal-Grossi, Macchiavello & Noguera (2023) hold exporter-product-time
+ * fixed.
  */
-export function relationalMarkupPremium(world: World, group?: string): number | null {
-  const m = world.scenario.model;
+function markupPremiumAt(world: World, i: number): number {
   const S = world.supplierTable.cols;
+  if (S.relCount[i] < 2) return NaN;
   const R = world.relationshipTable.cols;
-  const groups = world.supplierGroups;
-  let sum = 0;
-  let count = 0;
-  eachActiveRow(world, (i) => {
-    if (S.relCount[i] < 2) return;
-    if (group !== undefined && groups[S.groupCode[i]].name !== group) return;
-    const c = unitCostAt(S.cap, i, m, world.env.costLevel);
-    if (c <= 0) return;
-    let netV = 0;
-    let netM = 0;
-    let mktV = 0;
-    let mktM = 0;
-    for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
-      const volume = R.volume[k];
-      if (volume <= 0) continue;
-      const markup = volume * (R.price[k] / c - 1);
-      if (R.type[k] === NETWORK) {
-        netV += volume;
-        netM += markup;
-      } else if (R.type[k] === MARKET) {
-        mktV += volume;
-        mktM += markup;
-      }
+  const c = unitCostAt(S.cap, i, world.scenario.model, world.env.costLevel);
+  if (c <= 0) return NaN;
+  let netV = 0;
+  let netM = 0;
+  let mktV = 0;
+  let mktM = 0;
+  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
+    const volume = R.volume[k];
+    if (volume <= 0) continue;
+    const markup = volume * (R.price[k] / c - 1);
+    if (R.type[k] === NETWORK) {
+      netV += volume;
+      netM += markup;
+    } else if (R.type[k] === MARKET) {
+      mktV += volume;
+      mktM += markup;
     }
-    if (netV > 0 && mktV > 0) {
-      sum += netM / netV - mktM / mktV;
-      count++;
-    }
-  });
-  return count > 0 ? sum / count : null;
+  }
+  return netV > 0 && mktV > 0 ? netM / netV - mktM / mktV : NaN;
 }
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {
