@@ -53,9 +53,9 @@ export const ROLE_NAMES = ['OEM', 'ODM', 'OBM'] as const;
  * of a supplier–lead-firm relationship, one row per relationship spell. A row is taken when the
  * spell begins and given back once the ended spell has been written (relationships.csv), so
  * rows are reused and the table holds about the live relationships, not every spell of the run.
- * A submodel reads them through a Relationship (`r.weight`) or, in a hot loop, by row
- * (`R.weight[k]`, R = world.relationshipTable.cols, walking a supplier's or a buyer's list of
- * rows: relationships.ts); the two are the same storage.
+ * A submodel reads them by row (`R.weight[k]`, R = world.relationshipTable.cols, walking a
+ * supplier's or a buyer's list of rows: relationships.ts); code off the hot paths may read the
+ * same storage through a Relationship view (`r.weight`).
  */
 export const RELATIONSHIP_COLUMNS = {
   /** Row of the supplier and id of the buyer (for loops that read by row). */
