@@ -36,7 +36,7 @@ for (let t = 1; t <= steps; t++) {
     if (t > steps / 2) cpu.set(p.name, cpu.get(p.name) + used.user + used.system);
   }
   // What the engine does after observing: ended spells give their rows back.
-  for (const r of world.endedSpells) world.relationshipTable.release(r.ix);
+  for (const k of world.endedSpells) world.relationshipTable.release(k);
   world.endedSpells.length = 0;
 }
 const active = world.suppliers.filter((s) => s.active).length;

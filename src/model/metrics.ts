@@ -175,7 +175,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) relCounts[R.type[k]]++;
     relTotal += S.relCount[i];
     const gap = markupPremiumAt(world, i);
-    if (!Number.isNaN(gap)) {
+    if (gap !== null) {
       premium += gap;
       withPremium++;
     }
@@ -299,17 +299,17 @@ export function timeseriesRow(
  * One supplier's term of the within-supplier relational markup premium (timeseries.csv
  * `relational_markup_premium`, the mean of these terms over the suppliers that have one): the
  * volume-weighted mean markup p / c - 1 on its network ties minus that on its market ties, c
- * its variable unit cost (markup points). NaN when it did not sell to both a network-type and a
+ * its variable unit cost (markup points). Null when it did not sell to both a network-type and a
  * market-type lead firm this step, or its unit cost is not positive. The comparison holds the
  * supplier fixed, as Cajal-Grossi, Macchiavello & Noguera (2023) hold exporter-product-time
  * fixed.
  */
-function markupPremiumAt(world: World, i: number): number {
+function markupPremiumAt(world: World, i: number): number | null {
   const S = world.supplierTable.cols;
-  if (S.relCount[i] < 2) return NaN;
+  if (S.relCount[i] < 2) return null;
   const R = world.relationshipTable.cols;
   const c = unitCostAt(S.cap, i, world.scenario.model, world.env.costLevel);
-  if (c <= 0) return NaN;
+  if (c <= 0) return null;
   let netV = 0;
   let netM = 0;
   let mktV = 0;
@@ -326,7 +326,7 @@ function markupPremiumAt(world: World, i: number): number {
       mktM += markup;
     }
   }
-  return netV > 0 && mktV > 0 ? netM / netV - mktM / mktV : NaN;
+  return netV > 0 && mktV > 0 ? netM / netV - mktM / mktV : null;
 }
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {

@@ -149,7 +149,7 @@ export function endStepOf(R: RelationshipColumns, k: number): number | null {
  *
  * Holding an object per spell cost 56 bytes a spell and a second array of them for compaction,
  * and, as spells live some steps, made old-generation garbage: some 1.8 million objects over
- * 120 steps at 100,000 suppliers (docs/performance.md, session 10).
+ * 120 steps at 100,000 suppliers (docs/performance.md, sessions 9 and 10).
  */
 export class Relationship {
   /** The relationship's row in world.relationshipTable. */

@@ -209,11 +209,18 @@ describe('the relationship table over a run with churn', () => {
     const live = world.suppliers.flatMap((s) => s.relationships);
     const rows = new Set<RelIx>(live.map((r) => r.ix));
     expect(rows.size).toBe(live.length);
-    for (const r of live) {
-      // The row belongs to this relationship: its parties are written in it.
-      expect(world.relationshipTable.cols.supplier[r.ix]).toBe(r.supplier.ix);
-      expect(world.relationshipTable.cols.buyer[r.ix]).toBe(r.buyer.id);
-    }
+    // A row listed by a supplier and by a buyer has that supplier and that buyer written in it,
+    // and is in the buyer's list exactly when it is in the supplier's.
+    const R = world.relationshipTable.cols;
+    const byBuyers = new Set<number>();
+    for (const b of world.buyers)
+      for (const r of b.relationships) {
+        expect(R.buyer[r.ix]).toBe(b.id);
+        byBuyers.add(r.ix);
+      }
+    for (const s of world.suppliers)
+      for (const r of s.relationships) expect(R.supplier[r.ix]).toBe(s.ix);
+    expect([...byBuyers].sort((a, b) => a - b)).toEqual([...rows].sort((a, b) => a - b));
     // Every spell (ended or still live at the end) is one row of relationships.csv; the table
     // took far fewer rows than that because written spells gave theirs back.
     expect(relationships.length).toBeGreaterThan(world.relationshipTable.length);

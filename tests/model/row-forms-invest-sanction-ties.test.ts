@@ -1,11 +1,13 @@
 /**
  * The row forms of processes 5, 6a and 7d (fooAt(world, i, ...)) read a supplier's row, its
- * relationships' and ties' rows and its group by code; the object forms read the Supplier,
- * Relationship and tie objects. These tests build worlds of several suppliers with intents,
- * relationships and ties of their own and check, supplier by supplier, that what the row forms
- * compute equals the equation evaluated from the objects (same operations in the same order,
- * so equal to the bit): a row form that read another supplier's row, a relationship's wrong
- * buyer or start, or another group's intent would disagree.
+ * relationships' and ties' rows and its group by code; the object forms read the Supplier and
+ * the Relationship views (which read the same relationship columns) and the tie objects. These
+ * tests build worlds of several suppliers with intents, relationships and ties of their own and
+ * check, supplier by supplier, that what the row forms compute equals the equation evaluated
+ * from the objects (same operations in the same order, so equal to the bit): a row form that
+ * read another supplier's row, another relationship's row or column, or another group's intent
+ * would disagree. (A wrong value written into a relationship's column would not: both forms
+ * read it; the list and invariants tests check the rows' parties.)
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -10,6 +10,7 @@ import { respondToEncroachment } from '../../src/model/sanctions.js';
 import { dropAndRecruit, searchForBuyers } from '../../src/model/search.js';
 import { relationshipRow, SpellObserver } from '../../src/model/spells.js';
 import {
+  relationshipAt,
   RELATIONSHIP_END_CAUSES,
   type Relationship,
   type RelationshipEndCause,
@@ -277,16 +278,23 @@ describe('relationships.csv from a whole run', () => {
   });
 });
 
+/** A spell's name: its supplier, buyer and start step (rows are reused; names are not). */
+function spellKey(r: Relationship): string {
+  return `${r.supplier.id}/${r.buyer.id}/${r.startStep}`;
+}
+
 describe('retention against a reference that keeps lists of spells', () => {
   /**
    * The measure as ODD §7.16 defines it, computed the plain way: at each observation, keep the
    * list of active spells with their types; a year later, count how many of them have not
-   * ended. (The observer instead counts the active spells that began by then.) A spell is
-   * named by (supplier, buyer, start step): rows are reused, and a pair has at most one active
-   * spell at a time.
+   * ended, by the records of the spells that ended (world.endedSpells, read before their rows
+   * are given back). (The observer instead counts the active spells that began by then, from
+   * the lists.) A spell is named by (supplier, buyer, start step): rows are reused, and a pair
+   * has at most one active spell at a time.
    */
   class ListObserver {
     private readonly spells: { key: string; type: number; group: string }[][];
+    private readonly ended = new Set<string>();
     byGroup: (number | null)[][] = [];
     constructor(
       private readonly lag: number,
@@ -296,12 +304,11 @@ describe('retention against a reference that keeps lists of spells', () => {
     }
     observe(world: World): (number | null)[] {
       const old = this.spells[world.step % this.lag];
-      const active = new Set(this.active(world).map((x) => x.key));
       const share = (list: typeof old) =>
         [0, 1, 2, 3].map((type) => {
           const then = list.filter((x) => x.type === type);
           return then.length > 0
-            ? then.filter((x) => active.has(x.key)).length / then.length
+            ? then.filter((x) => !this.ended.has(x.key)).length / then.length
             : null;
         });
       this.byGroup = this.groups.map((g) => share(old.filter((x) => x.group === g)));
@@ -309,15 +316,16 @@ describe('retention against a reference that keeps lists of spells', () => {
       this.record(world);
       return all;
     }
-    record(world: World): void {
-      this.spells[world.step % this.lag] = this.active(world);
+    /** Remembers the spells that ended this step; before their rows are given back. */
+    noteEnded(world: World): void {
+      for (const k of world.endedSpells) this.ended.add(spellKey(relationshipAt(world, k)));
     }
-    private active(world: World): { key: string; type: number; group: string }[] {
-      return world.suppliers
+    record(world: World): void {
+      this.spells[world.step % this.lag] = world.suppliers
         .filter((s) => s.active)
         .flatMap((s) =>
           s.relationships.map((r) => ({
-            key: `${s.id}/${r.buyer.id}/${r.startStep}`,
+            key: spellKey(r),
             type: world.relationshipTable.cols.type[r.ix],
             group: s.group,
           })),
@@ -338,6 +346,7 @@ describe('retention against a reference that keeps lists of spells', () => {
     let compared = 0;
     let reused = 0;
     const look = (t: number) => {
+      reference.noteEnded(world);
       // Every third step only records (its rows are not wanted), as in a sweep.
       if (t % 3 === 2) {
         observer.record(world);
