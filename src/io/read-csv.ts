@@ -29,6 +29,18 @@ export function csvReadError(err: unknown, path: string): unknown {
   return osFailure(err, 'read', path);
 }
 
+/**
+ * Throws a UserError if two columns of the header `columns` of the CSV file `path` have the same
+ * name: records are read by column name, so the second would hide the first one's values.
+ */
+export function requireDistinctColumns(path: string, columns: readonly string[]): void {
+  const twice = columns.findIndex((c, j) => columns.indexOf(c) !== j);
+  if (twice >= 0)
+    throw new UserError(
+      `${path}:1: column "${columns[twice]}" appears twice (columns ${columns.indexOf(columns[twice]) + 1} and ${twice + 1}); the columns need distinct names`,
+    );
+}
+
 /** The records of a CSV file with a header row, as an async iterable; errors as csvReadError. */
 export async function* csvRecords(
   path: string,
@@ -51,6 +63,7 @@ export async function* csvRecords(
           throw new UserError(
             `${path}:1: expected the columns gvc writes (${exactHeader.slice(0, 4).join(', ')}, …), found ${JSON.stringify(h.join(',').slice(0, 40))}`,
           );
+        requireDistinctColumns(path, h);
         return (header = h);
       },
       info: true,

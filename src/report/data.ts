@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { UserError } from '../scenario/errors.js';
 import { readJsonObject } from '../io/read-json.js';
 import { readInputFile } from '../io/read-file.js';
-import { decimalNumber } from '../io/read-csv.js';
+import { decimalNumber, requireDistinctColumns } from '../io/read-csv.js';
 import { decodeUtf8 } from '../scenario/text.js';
 
 export type Row = Record<string, string>;
@@ -41,6 +41,7 @@ export function readCsv(path: string): Table {
   }
   if (records.length === 0) throw new UserError(`${path}: empty file (expected a header row)`);
   const columns = records[0];
+  requireDistinctColumns(path, columns);
   const rows = records
     .slice(1)
     .map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? ''])) as Row);

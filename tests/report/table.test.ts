@@ -27,6 +27,8 @@ writeFileSync(
   ]),
 );
 const table = readCsv(CSV);
+const DUPLICATE = join(tmp, 'twice.csv');
+writeFileSync(DUPLICATE, 'a,a,b\n1,2,3\n');
 
 describe('LaTeX', () => {
   it('escapes every special character in one pass', () => {
@@ -106,6 +108,11 @@ describe('gvc table', () => {
       [
         [join(tmp, 'missing.csv'), '--format', 'latex'],
         /missing\.csv: cannot read the file \(no such file\)/,
+      ],
+      // Read by name, the second "a" would hide the first one's values (it printed 2 | 2).
+      [
+        [DUPLICATE, '--format', 'markdown'],
+        /twice\.csv:1: column "a" appears twice \(columns 1 and 2\)/,
       ],
     ];
     for (const [args, message] of cases) {
