@@ -34,13 +34,7 @@ try {
   const tieTable = new Table(state.TIE_COLUMNS, 1);
   const buyerTable: BuyerTable = new Table(state.BUYER_COLUMNS, 1);
   const partners = init.createPartners(scenario);
-  const counters: World['counters'] = {
-    exits: 0,
-    entries: 0,
-    functionalUpgrades: 0,
-    chainUpgrades: 0,
-    sanctions: 0,
-  };
+  const counters = state.zeroCounters();
   // Only what the order-independent bodies read: anything else is undefined here, so a body
   // that reached for it would fail loudly rather than read something stale.
   const world = {

@@ -25,6 +25,7 @@ import {
   type SupplierGroup,
   type SupplierIntent,
   type World,
+  zeroCounters,
 } from './state.js';
 
 /**
@@ -72,7 +73,7 @@ export function createWorld(scenario: Scenario, sharedTables = false): World {
       domesticDemand: 0,
       initialCapacity: 0,
     },
-    counters: { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 },
+    counters: zeroCounters(),
     streams,
     nextSupplierId: 0,
     endedSpells: [],

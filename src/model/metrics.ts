@@ -17,6 +17,7 @@ import {
   PRODUCT,
   ROLE_NAMES,
   typeCode,
+  zeroCounters,
   type Supplier,
   type SupplierColumns,
   type World,
@@ -206,7 +207,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
 
 /** The cumulative counters of one supplier group, from its members' records. */
 function groupCounters(world: World, group: string): World['counters'] {
-  const c = { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 };
+  const c = zeroCounters();
   const S = world.supplierTable.cols;
   const groups = world.supplierGroups;
   for (let i = 0; i < world.suppliers.length; i++) {

@@ -900,6 +900,11 @@ export interface Counters {
   sanctions: number;
 }
 
+/** The cumulative counters of a world (or of a supplier group, or a thread's increments), all 0. */
+export function zeroCounters(): Counters {
+  return { exits: 0, entries: 0, functionalUpgrades: 0, chainUpgrades: 0, sanctions: 0 };
+}
+
 export interface World {
   scenario: Scenario;
   /** Years per step. */
