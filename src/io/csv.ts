@@ -47,6 +47,16 @@ const STRINGIFY_OPTIONS = {
   escape_formulas: true,
 } as const;
 
+/**
+ * A text cell read back from a CSV file gvc wrote, without the single quote that the writer puts
+ * before a cell starting with =, +, -, @, tab or CR (escape_formulas above), for showing it
+ * (reports, tables). Not an exact inverse: a text that itself began with a quote and one of those
+ * characters loses its quote too.
+ */
+export function withoutFormulaGuard(text: string): string {
+  return text.length > 1 && text[0] === "'" && '=+-@\t\r'.includes(text[1]) ? text.slice(1) : text;
+}
+
 /** Rows kept before one write; at ~200 bytes a row this is ~50 KiB per write. */
 const DEFAULT_BATCH_ROWS = 256;
 

@@ -11,6 +11,7 @@ import { readJsonObject } from '../io/read-json.js';
 import { readInputFile } from '../io/read-file.js';
 import { decimalNumber, requireDistinctColumns } from '../io/read-csv.js';
 import { decodeUtf8 } from '../scenario/text.js';
+import { withoutFormulaGuard } from '../io/csv.js';
 
 export type Row = Record<string, string>;
 
@@ -21,7 +22,12 @@ export interface Table {
   readonly rows: readonly Row[];
 }
 
-/** Reads a CSV file with a header row. */
+/**
+ * Reads a CSV file with a header row, for reports and tables: text cells are shown as written,
+ * without the quote gvc's writer puts before a cell that a spreadsheet would take for a formula
+ * (withoutFormulaGuard). Throws a UserError for an unreadable, empty or invalid file or a
+ * repeated column name.
+ */
 export function readCsv(path: string): Table {
   let text: string;
   try {
@@ -44,7 +50,9 @@ export function readCsv(path: string): Table {
   requireDistinctColumns(path, columns);
   const rows = records
     .slice(1)
-    .map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? ''])) as Row);
+    .map(
+      (r) => Object.fromEntries(columns.map((c, i) => [c, withoutFormulaGuard(r[i] ?? '')])) as Row,
+    );
   return { file: path, columns, rows };
 }
 

@@ -1,9 +1,10 @@
 /** gvc table: LaTeX (booktabs) and Markdown tables from CSV outputs. */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { formatRows } from '../../src/io/csv.js';
 import { readCsv } from '../../src/report/data.js';
 import { escapeLatex, escapeMarkdown, formatCell, formatTable } from '../../src/report/table.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
@@ -29,6 +30,25 @@ writeFileSync(
 const table = readCsv(CSV);
 const DUPLICATE = join(tmp, 'twice.csv');
 writeFileSync(DUPLICATE, 'a,a,b\n1,2,3\n');
+
+describe('text that gvc wrote with a spreadsheet guard', () => {
+  // The writer puts a quote before =, +, -, @ (CSV injection); a report or table shows the text.
+  it('is read back without the quote', () => {
+    const file = join(tmp, 'guarded.csv');
+    const texts = ['=Smith (2020)', '-1 times the contrast', '+x', '@y', 'plain', "it's"];
+    const columns = [{ name: 'source', type: 'string', unit: '', description: '' }] as const;
+    writeFileSync(
+      file,
+      formatRows(columns, null) +
+        formatRows(
+          columns,
+          texts.map((source) => ({ source })),
+        ),
+    );
+    expect(readFileSync(file, 'utf8')).toContain("'=Smith (2020)");
+    expect(readCsv(file).rows.map((r) => r.source)).toEqual(texts);
+  });
+});
 
 describe('LaTeX', () => {
   it('escapes every special character in one pass', () => {
