@@ -211,23 +211,33 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const plan = planSweep(o.loaded, o.spec, o.timeseries, outputs);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs);
   const { dir, mixed } = openSweep(o, record);
-  const tables = openTables(dir, plan.spec.factors, o.timeseries.kind !== 'none', outputs);
-  const planned = shardRunCount(plan.totalRuns, o.shard);
-  const outcome = await executeRuns(o, plan, tables, planned, outputs);
-  const seconds = (Date.now() - started.getTime()) / 1000;
-  const result = { outDir: o.out, plannedRuns: planned, completedRuns: outcome.completed, seconds };
-  if (outcome.status === 'stopped') {
+  // The folder's lock is given back however the sweep ends (a kill leaves it to be taken over).
+  try {
+    const tables = openTables(dir, plan.spec.factors, o.timeseries.kind !== 'none', outputs);
+    const planned = shardRunCount(plan.totalRuns, o.shard);
+    const outcome = await executeRuns(o, plan, tables, planned, outputs);
+    const seconds = (Date.now() - started.getTime()) / 1000;
+    const result = {
+      outDir: o.out,
+      plannedRuns: planned,
+      completedRuns: outcome.completed,
+      seconds,
+    };
+    if (outcome.status === 'stopped') {
+      outcome.progress.finish(
+        `gvc: interrupted after ${outcome.completed} of ${planned} runs; the runs so far are in ${o.out}.partial (continue with --resume)`,
+      );
+      return { ...result, failedRuns: outcome.failed, stopped: true };
+    }
+    const failed = await finishSweep(o, plan, record, dir, tables, { started, planned, mixed });
     outcome.progress.finish(
-      `gvc: interrupted after ${outcome.completed} of ${planned} runs; the runs so far are in ${o.out}.partial (continue with --resume)`,
+      `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` +
+        (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
     );
-    return { ...result, failedRuns: outcome.failed, stopped: true };
+    return { ...result, failedRuns: failed, stopped: false };
+  } finally {
+    dir.release();
   }
-  const failed = await finishSweep(o, plan, record, dir, tables, { started, planned, mixed });
-  outcome.progress.finish(
-    `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` +
-      (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
-  );
-  return { ...result, failedRuns: failed, stopped: false };
 }
 
 /**

@@ -122,7 +122,7 @@ export const REPORT_GENERATOR_TAG = `<meta name="generator" content="${PROGRAM_N
 const OWN_ENTRIES: Record<OutputKind, RegExp> = {
   run: /^((timeseries|suppliers|relationships|codebook)\.csv|manifest\.json)$/,
   sweep:
-    /^((runs|errors|summary|timeseries|suppliers|relationships|codebook|sensitivity|sensitivity-metrics)\.csv|(manifest|design)\.json|progress\.jsonl)$/,
+    /^((runs|errors|summary|timeseries|suppliers|relationships|codebook|sensitivity|sensitivity-metrics)\.csv|(manifest|design)\.json|progress\.jsonl|sweep\.lock)$/,
   validation: /^((validation|measures|codebook)\.csv|validation\.md|manifest\.json)$/,
   report: /^(report\.html|[a-z0-9][a-z0-9._-]*\.(svg|vl\.json))$/,
 };

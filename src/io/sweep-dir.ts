@@ -14,6 +14,7 @@ import { ensureFolder, removeReplaced } from './output-dir.js';
 import { assertNotLink, assertReplaceable, foreignEntry, isInside } from './output-guard.js';
 import { readJsonObject } from './read-json.js';
 import { removeStaleStaging, removeStaleTempFiles } from './staging.js';
+import { assertSweepNotRunning, lockSweep } from './sweep-lock.js';
 
 export const DESIGN_FILE = 'design.json';
 
@@ -25,6 +26,8 @@ export interface SweepDir {
   file(name: string): string;
   /** Move the finished sweep into place (replacing an old result only if forced). */
   commit(force: boolean): void;
+  /** Give back the folder's lock (sweep-lock.ts); commit does, and so must any other way out. */
+  release(): void;
 }
 
 /** Whatever identifies the sweep's design; only the fingerprint is compared on resume. */
@@ -90,6 +93,7 @@ export function openSweepDir(
   }
   removeStaleStaging(dirname(abs));
 
+  let release = () => {};
   if (opts.resume) {
     const designPath = join(partial, DESIGN_FILE);
     if (!existsSync(designPath)) {
@@ -115,9 +119,11 @@ export function openSweepDir(
       );
     }
     opts.onResume?.(recorded as unknown as DesignIdentity);
+    release = lockSweep(partial, shown);
     removeStaleTempFiles(partial, ATOMIC_FILES);
   } else {
     if (existsSync(partial)) {
+      assertSweepNotRunning(partial, shown, opts.force ? 'replace' : 'start a sweep in');
       if (!opts.force)
         throw new UserError(
           `an interrupted sweep is in ${shown}; continue it with --resume or start over with --force`,
@@ -138,9 +144,11 @@ export function openSweepDir(
       }
     }
     ensureFolder(partial, target);
+    release = lockSweep(partial, shown);
     try {
       writeJson(join(partial, DESIGN_FILE), opts.design);
     } catch (err) {
+      release();
       throw osFailure(err, 'write', join(shown, DESIGN_FILE));
     }
   }
@@ -150,10 +158,13 @@ export function openSweepDir(
     partial,
     resumed: opts.resume,
     file: (name) => join(partial, name),
+    release,
     commit(force) {
       // Where a forced replacement moves the old result first, so a crash never leaves neither.
       const old = join(dirname(abs), `.${basename(abs)}.old-${process.pid}`);
       try {
+        // Given back first: a finished folder holds no lock.
+        release();
         if (!existsSync(abs)) {
           renameSync(partial, abs);
           return;

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -279,6 +279,94 @@ describe('sweep outputs are independent of how the work is split', () => {
       ).code,
     ).toBe(0);
     for (const f of FILES) expect(read('r', f).equals(read('w1', f))).toBe(true);
+  });
+});
+
+describe('a sweep folder still being written (its lock)', () => {
+  it('is neither resumed, replaced nor restarted by another command; a stale lock is taken over', async () => {
+    writeFileSync(join(tmp, 'lk.yaml'), SCENARIO);
+    const loaded = loadScenario(join(tmp, 'lk.yaml'));
+    const stopped = await runSweep({
+      loaded,
+      spec: parseSweepSpec(loaded.sweep, 'lk.yaml', loaded.scenario),
+      out: join(tmp, 'lk'),
+      workers: 0,
+      timeseries: { kind: 'final' },
+      shard: null,
+      force: false,
+      resume: false,
+      quiet: true,
+      stopAfter: 3,
+    });
+    expect(stopped.stopped).toBe(true);
+    const partial = join(tmp, 'lk.partial');
+    const lock = join(partial, 'sweep.lock');
+    // An interrupted sweep gives its lock back.
+    expect(existsSync(lock)).toBe(false);
+    const holder = (pid: number, host = hostname()) =>
+      writeFileSync(
+        lock,
+        JSON.stringify({ pid, host, started: '2026-11-30T12:00:00.000Z' }) + '\n',
+      );
+    const journal = () => readFileSync(join(partial, 'progress.jsonl'), 'utf8');
+    const before = journal();
+
+    // A live process holds it (a stand-in for a sweep running in another terminal).
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      stdio: 'ignore',
+    });
+    try {
+      holder(other.pid!);
+      for (const args of [['--resume'], ['--force'], []]) {
+        const r = gvc(
+          'sweep',
+          'lk.yaml',
+          '--out',
+          'lk',
+          '--timeseries',
+          'final',
+          '--quiet',
+          ...args,
+        );
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `lk\\.partial: a gvc sweep \\(process ${other.pid}, .*\\) is still writing it`,
+          ),
+        );
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      }
+      // Nothing was written or deleted.
+      expect(journal()).toBe(before);
+      expect(existsSync(lock)).toBe(true);
+    } finally {
+      other.kill();
+    }
+
+    // Another host's lock cannot be checked: the user is told which file to remove.
+    holder(12345, 'cluster-node-7');
+    const remote = gvc('sweep', 'lk.yaml', '--out', 'lk', '--timeseries', 'final', '--resume');
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toMatch(/on cluster-node-7 .*delete lk\.partial\/sweep\.lock/);
+
+    // A lock whose process is gone (killed) is taken over; the finished folder holds no lock.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    holder(gone);
+    const resumed = gvc(
+      'sweep',
+      'lk.yaml',
+      '--out',
+      'lk',
+      '--timeseries',
+      'final',
+      '--resume',
+      '--quiet',
+    );
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(existsSync(partial)).toBe(false);
+    expect(existsSync(join(tmp, 'lk', 'sweep.lock'))).toBe(false);
+    expect(existsSync(join(tmp, 'lk', 'runs.csv'))).toBe(true);
   });
 });
 
