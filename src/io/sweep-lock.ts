@@ -63,8 +63,9 @@ export function assertSweepNotRunning(partial: string, shown: string, doing: str
 /**
  * Takes the lock of the sweep folder `partial` for this process (after assertSweepNotRunning
  * found no live holder; a stale lock is replaced). Returns the function that gives it back,
- * which removes the lock only while it is still this process's. Throws a SystemError if the
- * lock cannot be written.
+ * which removes the lock only while it is still this process's; it is also given back on
+ * SIGTERM, SIGHUP and at exit. Throws a UserError if a live process holds it, a SystemError if
+ * it cannot be written.
  */
 export function lockSweep(partial: string, shown: string): () => void {
   const path = join(partial, SWEEP_LOCK);
@@ -86,9 +87,34 @@ export function lockSweep(partial: string, shown: string): () => void {
       rmSync(path, { force: true });
     }
   }
-  return () => {
+  const giveBack = () => {
     const h = holderOf(path);
     if (h !== null && h.pid === mine.pid && h.host === mine.host && h.started === mine.started)
       rmSync(path, { force: true });
+  };
+  // A preempted cluster job gets SIGTERM (then SIGKILL): give the lock back then too, so that the
+  // requeued job, perhaps on another host, can resume. SIGINT is the sweep's own (a graceful
+  // stop that still writes); SIGKILL cannot be caught, and leaves a lock to be taken over.
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  const detach = () => {
+    for (const [sig, handler] of handlers) process.removeListener(sig, handler);
+    handlers.clear();
+    process.removeListener('exit', onExit);
+  };
+  const onExit = () => giveBack();
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
+    const handler = () => {
+      giveBack();
+      detach();
+      // Our listener replaced Node's default action (exit): re-raise, unless someone else listens.
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    handlers.set(sig, handler);
+    process.on(sig, handler);
+  }
+  process.on('exit', onExit);
+  return () => {
+    detach();
+    giveBack();
   };
 }

@@ -225,6 +225,8 @@ describe('sweep outputs are independent of how the work is split', () => {
     const journalled = completedRuns();
     expect(journalled).toBeGreaterThanOrEqual(1);
     expect(journalled).toBeLessThan(100);
+    // The killed process could not give its lock back; the resume below takes it over.
+    expect(existsSync(join(tmp, 'k.partial', 'sweep.lock'))).toBe(true);
     const refused = gvc('sweep', 'k.yaml', '--out', 'k', '--quiet');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--resume/);
@@ -367,6 +369,30 @@ describe('a sweep folder still being written (its lock)', () => {
     expect(existsSync(partial)).toBe(false);
     expect(existsSync(join(tmp, 'lk', 'sweep.lock'))).toBe(false);
     expect(existsSync(join(tmp, 'lk', 'runs.csv'))).toBe(true);
+  });
+});
+
+describe('a sweep stopped by SIGTERM (a preempted cluster job)', () => {
+  it('gives its lock back, so the requeued job can resume on any host', async () => {
+    writeFileSync(join(tmp, 't.yaml'), SCENARIO.replace('replications: 4', 'replications: 25'));
+    const p = spawn(
+      process.execPath,
+      [BIN, 'sweep', 't.yaml', '--workers', '1', '--out', 't', '--quiet'],
+      { cwd: tmp, stdio: 'ignore' },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((r) => p.on('exit', (_, sig) => r(sig)));
+    let done = false;
+    void exited.then(() => (done = true));
+    // Waits for a condition, never for a time: a run journalled, so the lock is held.
+    const journal = join(tmp, 't.partial', 'progress.jsonl');
+    while (!done && !(existsSync(journal) && readFileSync(journal, 'utf8').includes('\n')))
+      await new Promise((r) => setTimeout(r, 5));
+    expect(done, 'the sweep finished before it could be stopped').toBe(false);
+    expect(existsSync(join(tmp, 't.partial', 'sweep.lock'))).toBe(true);
+    p.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(existsSync(join(tmp, 't.partial', 'sweep.lock'))).toBe(false);
+    expect(gvc('sweep', 't.yaml', '--out', 't', '--resume', '--quiet').code).toBe(0);
   });
 });
 
