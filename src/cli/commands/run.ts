@@ -4,6 +4,7 @@
  * --out) is checked before the simulation starts, so bad input costs no time and leaves
  * nothing behind.
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { GROUP_ALL, type AgentsMode, type TimeseriesRow } from '../../engine/observations.js';
 import { simulate } from '../../engine/simulation.js';
@@ -105,6 +106,13 @@ export function registerRun(program: Command): void {
       checkFileSections(loaded);
       const { scenario } = loaded;
       checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput });
+      const cores = availableParallelism();
+      // Advice, not an error: the outputs do not depend on the threads, only the time does (and
+      // threads that share cores take turns); so silenced by --quiet, as sweep's warnings are.
+      if (threads > cores && !opts.quiet)
+        process.stderr.write(
+          `gvc: warning: --threads ${threads}: more threads than cores (${cores}) cannot be faster; running with ${threads} anyway (same outputs)\n`,
+        );
       const outDir = opts.out ?? defaultOutputFolder(scenario.name, loaded.file);
       const byGroup = Boolean(opts.byGroup);
       let last: TimeseriesRow | null = null;
