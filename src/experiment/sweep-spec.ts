@@ -22,6 +22,7 @@ import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
 import { applyParams } from '../scenario/resolve.js';
 import { suggest } from '../scenario/paths.js';
+import { exactWholeNumber } from '../scenario/whole-number.js';
 import type { Scenario } from '../scenario/types.js';
 
 export const DESIGNS = ['grid', 'ofat', 'lhs', 'sobol', 'morris'] as const;
@@ -115,9 +116,16 @@ export function parseSweepSpec(
 
   const integer = (path: string, value: unknown, min: number, fallback: number): number => {
     if (value === undefined) return fallback;
-    const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    // A string is a flag's text (--reps): refused, and quoted, if a double cannot hold it.
+    const n = typeof value === 'string' ? exactWholeNumber(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
-      fail(path, `a whole number >= ${min}`, show(value));
+      fail(
+        path,
+        typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+          ? `a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`
+          : `a whole number >= ${min}`,
+        show(value),
+      );
     return n as number;
   };
   const replications = integer(

@@ -231,3 +231,63 @@ describe('sweep warnings about a value set by a flag', () => {
     );
   });
 });
+
+describe('a whole number too large for a double is quoted as typed', () => {
+  // 2^53 + 1: Number() reads it as 2^53, which a message must not show as what was typed.
+  const BIG = '9007199254740993';
+  writeFileSync(
+    join(tmp, 'big.yaml'),
+    `${WORLD}sweep:\n  design: grid\n  seed: 1\n  parameters:\n    environment.ipr_protection: [0.1, 0.9]\n`,
+  );
+  writeFileSync(join(tmp, 'big.csv'), 'a,b\n1,2\n');
+  const file = join(tmp, 'big.yaml');
+  const out = ['--out', join(tmp, 'big-out')];
+  /** Each command's flags, without its input file. */
+  const cases: string[][] = [
+    ['run', '--seed', BIG],
+    ['run', '--steps', BIG],
+    ['run', '--set', `seed=${BIG}`],
+    ['run', '--set', `time.steps=${BIG}`],
+    ['run', '--threads', BIG],
+    ['run', '--max-output', BIG],
+    ['sweep', '--workers', BIG],
+    ['sweep', '--reps', BIG],
+    ['sweep', '--steps', BIG],
+    ['sweep', '--sweep-seed', BIG],
+    ['sweep', '--design', 'lhs', '--samples', BIG],
+    ['sweep', '--max-runs', BIG],
+    ['sweep', '--max-output', BIG],
+    ['sweep', '--shard', `1/${BIG}`],
+    // --max-runs 1: without the check, a bad value would start the validation runs.
+    ['validate', '--reps', BIG, '--max-runs', '1'],
+    ['validate', '--workers', BIG, '--max-runs', '1'],
+    ['validate', '--max-runs', BIG],
+    ['table', '--format', 'latex', '--digits', BIG],
+  ];
+  it.each(cases.map((flags) => [flags.join(' '), flags] as const))(
+    'gvc %s: refused with exit 2, quoting the text',
+    async (_, [command, ...flags]) => {
+      let err = '';
+      const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+        err += String(chunk);
+        return true;
+      });
+      let code: number;
+      try {
+        code = await main(
+          command === 'table'
+            ? ['node', 'gvc', command, join(tmp, 'big.csv'), ...flags]
+            : ['node', 'gvc', command, file, ...flags, ...out],
+        );
+      } finally {
+        spy.mockRestore();
+      }
+      expect(code, err).toBe(2);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      // The message ends with what was found: the text as typed (a --shard's whole i/n).
+      expect(err).toMatch(new RegExp(`found "?(1/)?${BIG}"?\\n$`));
+      expect(err).not.toContain('9007199254740992');
+      expect(existsSync(join(tmp, 'big-out'))).toBe(false);
+    },
+  );
+});

@@ -14,6 +14,7 @@ import { defaultOutputFolder } from '../../io/output-guard.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
+import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { Progress } from '../progress.js';
 
 export function parseAgentsMode(text: string): AgentsMode {
@@ -43,9 +44,7 @@ export function parseRelationshipsMode(
 /** --threads: a whole number of threads, 1 (the default: no worker threads) to 64. */
 export function parseThreads(text: string | undefined): number {
   if (text === undefined) return 1;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 64)
-    throw new UserError(`--threads: expected a whole number from 1 to 64, found "${text}"`);
-  return Number(text);
+  return wholeNumberFlag('--threads', text, { min: 1, max: 64 });
 }
 
 export function collect(value: string, previous: string[]): string[] {
