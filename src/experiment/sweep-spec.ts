@@ -23,6 +23,8 @@ import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenari
 import { applyParams } from '../scenario/resolve.js';
 import { suggest } from '../scenario/paths.js';
 import { exactWholeNumber } from '../scenario/whole-number.js';
+import type { Locator } from '../scenario/safe-yaml.js';
+import { withPositions } from '../scenario/section-positions.js';
 import type { Scenario } from '../scenario/types.js';
 
 export const DESIGNS = ['grid', 'ofat', 'lhs', 'sobol', 'morris'] as const;
@@ -85,11 +87,29 @@ type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
 const show = describeValue;
 
+/**
+ * The sweep section `raw` of the scenario file `file` (resolved scenario `base`), checked
+ * against the parameter registry, with the flags' `overrides`. Throws a one-line
+ * ScenarioError, at the line and column of the offending entry when `locate` (the file's
+ * LoadedScenario.locate) is given.
+ */
 export function parseSweepSpec(
   raw: unknown,
   file: string,
   base: Scenario,
   overrides: SweepOverrides = {},
+  locate?: Locator,
+): SweepSpec {
+  return withPositions(file, { sweep: raw }, locate, () =>
+    parseSweepSection(raw, file, base, overrides),
+  );
+}
+
+function parseSweepSection(
+  raw: unknown,
+  file: string,
+  base: Scenario,
+  overrides: SweepOverrides,
 ): SweepSpec {
   const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
     throw new ScenarioError({ file, path, expected, found, suggestion });

@@ -229,10 +229,14 @@ export function registerSweep(program: Command): void {
       checkFileSections(loaded, { sweep: true });
       let spec;
       try {
-        spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
-          replications: opts.reps,
-          maxRuns: limits.maxRuns,
-        });
+        spec = parseSweepSpec(
+          sweepSection(loaded.sweep, opts),
+          file,
+          loaded.scenario,
+          { replications: opts.reps, maxRuns: limits.maxRuns },
+          // Positions in the file; an error in a flag's value is relabelled without one.
+          loaded.locate,
+        );
       } catch (err) {
         throw relabelSweepError(err, opts);
       }
