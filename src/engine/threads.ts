@@ -17,14 +17,13 @@
 import {
   MessageChannel,
   receiveMessageOnPort,
-  Worker,
   type MessagePort,
+  type Worker,
 } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../scenario/types.js';
 import type { Counters, World } from '../model/state.js';
 import { runTiledRows, type RowBody } from './kernel.js';
+import { startWorker } from './worker-start.js';
 
 /** The worker threads' entry file (compiled: the sources cannot start a worker). */
 const WORKER_URL = new URL('./stage-worker.js', import.meta.url);
@@ -150,12 +149,6 @@ export class ThreadPool implements StageThreads {
     if (this.closed) throw new Error('ThreadPool: the pool was closed');
     const wanted = Math.min(helpers, this.threads - 1);
     if (this.workers.length >= wanted) return;
-    // A missing entry file (the sources run without a build) is an error the worker cannot
-    // report, and the main thread, waiting synchronously, would not see it.
-    if (!existsSync(fileURLToPath(WORKER_URL)))
-      throw new Error(
-        `ThreadPool: ${fileURLToPath(WORKER_URL)} is missing (build with npm run build)`,
-      );
     try {
       for (let slot = this.workers.length; slot < wanted; slot++) {
         const { port1, port2 } = new MessageChannel();
@@ -165,15 +158,9 @@ export class ThreadPool implements StageThreads {
           slot,
           port: port2,
         };
-        const worker = new Worker(WORKER_URL, {
-          workerData: data,
-          transferList: [port2],
-          // Not the parent's Node options, which a worker inherits by default: under
-          // `node -e <code>` they hold the code, which the worker would run instead of its file
-          // (and never report ready). The worker needs none of them (its large data is shared
-          // memory, outside its heap).
-          execArgv: [],
-        });
+        // Without the parent's Node options, and a clear error if the file is missing (see
+        // startWorker): a worker that cannot load its file never reports ready.
+        const worker = startWorker(WORKER_URL, { workerData: data, transferList: [port2] });
         // A pool the caller forgot to close must not keep the process alive.
         worker.unref();
         this.workers.push(worker);

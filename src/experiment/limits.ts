@@ -7,6 +7,7 @@
  */
 import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS, type AgentsMode } from '../engine/observations.js';
 import { UserError } from '../scenario/errors.js';
+import { wholeNumberFlag } from '../scenario/whole-number.js';
 import type { Scenario } from '../scenario/types.js';
 import { METRIC_COLUMNS } from './sweep-columns.js';
 import type { SweepSpec } from './sweep-spec.js';
@@ -27,10 +28,7 @@ export const DEFAULT_LIMITS: Limits = { maxRuns: 1_000_000, maxOutput: 1_000_000
 /** A --max-runs or --max-output value: a whole number >= 1 (`_` separators allowed). */
 export function parseLimit(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  const t = text.trim().replace(/_/g, '');
-  if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t)))
-    throw new UserError(`${flag}: expected a whole number >= 1, found "${text}"`);
-  return Number(t);
+  return wholeNumberFlag(flag, text, { min: 1, separators: true });
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });

@@ -5,8 +5,12 @@
  * dispatched, so memory does not grow with the length of the list.
  * `workers: 0` runs in-process (used by tests, and where threads are unavailable).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../engine/worker-start.js';
 import { executeRun, type RunContext, type RunOutcome, type RunRequest } from './execute.js';
+
+/** The worker threads' entry file (compiled: the sources cannot start a worker). */
+const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export interface RunListOptions {
   ctx: RunContext;
@@ -84,7 +88,13 @@ export async function runList(opts: RunListOptions): Promise<'done' | 'stopped'>
     };
     if (count === 0) return finish('done');
     for (let i = 0; i < Math.min(opts.workers, count); i++) {
-      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: opts.ctx });
+      let w: Worker;
+      try {
+        w = startWorker(WORKER_URL, { workerData: opts.ctx });
+      } catch (err) {
+        // Stops the workers already started.
+        return finish(err as Error);
+      }
       pool.push(w);
       w.on('message', (o: RunOutcome) => onMessage(w, o));
       w.on('error', (err) => finish(err));

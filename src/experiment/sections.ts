@@ -22,7 +22,13 @@ export function checkFileSections(
   if (!sweep && !validation) return;
   const asWritten =
     loaded.overrides.length === 0 ? loaded : parseScenarioText(loaded.text, loaded.file);
-  if (sweep) parseSweepSpec(loaded.sweep, loaded.file, asWritten.scenario);
+  if (sweep) parseSweepSpec(loaded.sweep, loaded.file, asWritten.scenario, {}, loaded.locate);
   if (validation)
-    parseValidationSpec(loaded.validation, loaded.sweep, loaded.file, asWritten.scenario);
+    parseValidationSpec(
+      loaded.validation,
+      loaded.sweep,
+      loaded.file,
+      asWritten.scenario,
+      loaded.locate,
+    );
 }

@@ -22,6 +22,9 @@ import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
 import { applyParams } from '../scenario/resolve.js';
 import { suggest } from '../scenario/paths.js';
+import { exactWholeNumber } from '../scenario/whole-number.js';
+import type { Locator } from '../scenario/safe-yaml.js';
+import { withPositions } from '../scenario/section-positions.js';
 import type { Scenario } from '../scenario/types.js';
 
 export const DESIGNS = ['grid', 'ofat', 'lhs', 'sobol', 'morris'] as const;
@@ -84,11 +87,29 @@ type Raw = Record<string, unknown>;
 const isMap = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
 const show = describeValue;
 
+/**
+ * The sweep section `raw` of the scenario file `file` (resolved scenario `base`), checked
+ * against the parameter registry, with the flags' `overrides`. Throws a one-line
+ * ScenarioError, at the line and column of the offending entry when `locate` (the file's
+ * LoadedScenario.locate) is given.
+ */
 export function parseSweepSpec(
   raw: unknown,
   file: string,
   base: Scenario,
   overrides: SweepOverrides = {},
+  locate?: Locator,
+): SweepSpec {
+  return withPositions(file, { sweep: raw }, locate, () =>
+    parseSweepSection(raw, file, base, overrides),
+  );
+}
+
+function parseSweepSection(
+  raw: unknown,
+  file: string,
+  base: Scenario,
+  overrides: SweepOverrides,
 ): SweepSpec {
   const fail = (path: string, expected: string, found: string, suggestion?: string): never => {
     throw new ScenarioError({ file, path, expected, found, suggestion });
@@ -115,9 +136,16 @@ export function parseSweepSpec(
 
   const integer = (path: string, value: unknown, min: number, fallback: number): number => {
     if (value === undefined) return fallback;
-    const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    // A string is a flag's text (--reps): refused, and quoted, if a double cannot hold it.
+    const n = typeof value === 'string' ? exactWholeNumber(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
-      fail(path, `a whole number >= ${min}`, show(value));
+      fail(
+        path,
+        typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+          ? `a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`
+          : `a whole number >= ${min}`,
+        show(value),
+      );
     return n as number;
   };
   const replications = integer(

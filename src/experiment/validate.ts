@@ -187,7 +187,13 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
       experiments.push({
         file: input,
         loaded,
-        spec: parseValidationSpec(loaded.validation, loaded.sweep, input, loaded.scenario),
+        spec: parseValidationSpec(
+          loaded.validation,
+          loaded.sweep,
+          input,
+          loaded.scenario,
+          loaded.locate,
+        ),
       });
       continue;
     }
@@ -206,7 +212,13 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
       experiments.push({
         file,
         loaded,
-        spec: parseValidationSpec(loaded.validation, loaded.sweep, file, loaded.scenario),
+        spec: parseValidationSpec(
+          loaded.validation,
+          loaded.sweep,
+          file,
+          loaded.scenario,
+          loaded.locate,
+        ),
       });
       found++;
     }

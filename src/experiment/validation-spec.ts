@@ -22,6 +22,8 @@
  * `validation.replications` and `validation.seed`.
  */
 import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
+import type { Locator } from '../scenario/safe-yaml.js';
+import { withPositions } from '../scenario/section-positions.js';
 import { checkText } from '../scenario/text.js';
 import type { ParamValue } from '../scenario/parameters.js';
 import { suggest } from '../scenario/paths.js';
@@ -88,7 +90,24 @@ const CHECK_KEYS = [
   'expect',
 ];
 
+/**
+ * The validation section `raw` (with the file's sweep section `rawSweep`) of the scenario file
+ * `file` (resolved scenario `base`). Throws a one-line ScenarioError, at the line and column of
+ * the offending entry when `locate` (the file's LoadedScenario.locate) is given.
+ */
 export function parseValidationSpec(
+  raw: unknown,
+  rawSweep: unknown,
+  file: string,
+  base: Scenario,
+  locate?: Locator,
+): ValidationSpec {
+  return withPositions(file, { validation: raw, sweep: rawSweep }, locate, () =>
+    parseValidationSection(raw, rawSweep, file, base),
+  );
+}
+
+function parseValidationSection(
   raw: unknown,
   rawSweep: unknown,
   file: string,

@@ -16,6 +16,7 @@ import {
   type ResolveOptions,
 } from './resolve.js';
 import { suggest } from './paths.js';
+import { withPositions } from './section-positions.js';
 import { MAX_NESTING, parseYaml, positionOfOffset, type Locator } from './safe-yaml.js';
 import { decodeUtf8 } from './text.js';
 import type { Scenario } from './types.js';
@@ -62,6 +63,11 @@ export interface LoadedScenario {
   validation?: unknown;
   /** For a file derived from another (`base:`), that file and its hash. */
   base?: { file: string; sha256: string };
+  /**
+   * Positions in the file's parsed document, for the errors of the sections checked later
+   * (sweep, validation: section-positions.ts); absent for a scenario built in memory.
+   */
+  locate?: Locator;
 }
 
 /** Keys a derived scenario file (one with `base:`) may have. */
@@ -124,7 +130,10 @@ export function parseScenarioText(
     defaultName: defaultNameOf(fileLabel),
   };
   const { scenario, overrides } = resolveScenario(value, fileLabel, resolveOpts);
-  return loadedScenario(value as Record<string, unknown>, text, fileLabel, scenario, overrides);
+  return {
+    ...loadedScenario(value as Record<string, unknown>, text, fileLabel, scenario, overrides),
+    locate,
+  };
 }
 
 /** The loaded form of a file: its resolved scenario, and its sweep and validation sections untouched. */
@@ -218,12 +227,19 @@ function deriveScenario(
     if (raw[key] !== undefined) entries.push([key, raw[key]]);
   }
   if (raw.name === undefined) entries.push(['name', defaultNameOf(fileLabel)]);
-  const scenario = applyParams(parent.scenario, entries, fileLabel);
+  const scenario = withPositions(
+    fileLabel,
+    raw,
+    opts.locate,
+    () => applyParams(parent.scenario, entries, fileLabel),
+    'set',
+  );
   const overrides = applyCommandLine(scenario, opts);
   checkConsistency(scenario, fileLabel);
   return {
     ...loadedScenario(raw, text, fileLabel, scenario, overrides),
     base: { file: baseFile, sha256: parent.sha256 },
+    locate: opts.locate,
   };
 }
 

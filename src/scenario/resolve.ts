@@ -129,7 +129,19 @@ function buildScenario(raw: Record<string, unknown>, defaultName: string): Scena
  * Set one parameter of a resolved scenario, validated exactly like a file value. `source`
  * names where the value came from (`--set buyers.us.count=3`) for the error message.
  */
-function applyParam(scenario: Scenario, path: string, value: unknown, source: string): void {
+/**
+ * Validates `value` for the parameter at `path` and sets it; throws a ScenarioError labelled
+ * `source`. `typed`: the command-line text the value was read from, which a message quotes
+ * instead of the number read (beyond 2^53 that number is not what was typed:
+ * 9007199254740993 reads as 9007199254740992).
+ */
+function applyParam(
+  scenario: Scenario,
+  path: string,
+  value: unknown,
+  source: string,
+  typed?: string,
+): void {
   const fail = (info: {
     path: string;
     expected: string;
@@ -177,7 +189,7 @@ function applyParam(scenario: Scenario, path: string, value: unknown, source: st
     fail({
       path: at,
       expected: problem.expected,
-      found: problem.found,
+      found: typed !== undefined && typeof value === 'number' ? typed.trim() : problem.found,
       suggestion: problem.suggestion,
     });
   }
@@ -273,7 +285,7 @@ export function applyCommandLine(
     const earlier = setBy.get(path);
     if (earlier !== undefined) conflict(path, earlier, `--set ${arg}`);
     setBy.set(path, `--set ${arg}`);
-    applyParam(scenario, path, value, `--set ${arg}`);
+    applyParam(scenario, path, value, `--set ${arg}`, text);
     overrides.push(`${path}=${text}`);
   }
   if (opts.seed !== undefined && setBy.has('seed'))
@@ -281,11 +293,17 @@ export function applyCommandLine(
   if (opts.steps !== undefined && setBy.has('time.steps'))
     conflict('time.steps', setBy.get('time.steps')!, `--steps ${String(opts.steps)}`);
   if (opts.seed !== undefined) {
-    applyParam(scenario, 'seed', commandLineNumber(opts.seed), '--seed');
+    applyParam(scenario, 'seed', commandLineNumber(opts.seed), '--seed', String(opts.seed));
     overrides.push(`seed=${scenario.seed}`);
   }
   if (opts.steps !== undefined) {
-    applyParam(scenario, 'time.steps', commandLineNumber(opts.steps), '--steps');
+    applyParam(
+      scenario,
+      'time.steps',
+      commandLineNumber(opts.steps),
+      '--steps',
+      String(opts.steps),
+    );
     overrides.push(`time.steps=${scenario.time.steps}`);
   }
   return overrides;

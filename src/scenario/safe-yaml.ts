@@ -37,10 +37,14 @@ export interface Position {
   line: number;
   column: number;
 }
-/** Where the node at a path of the parsed document starts (its key, or its value). */
+/**
+ * Where the node at a path of the parsed document starts (its key, or its value). A path the
+ * document does not have gives its deepest node found, or undefined if `exact`.
+ */
 export type Locator = (
   segs: readonly (string | number)[],
   part: 'key' | 'value',
+  exact?: boolean,
 ) => Position | undefined;
 
 export interface ParsedYaml {
@@ -155,7 +159,8 @@ function makeLocator(doc: Document.Parsed, lineCounter: LineCounter): Locator {
     const { line, col } = lineCounter.linePos(range[0]);
     return { line, column: col };
   };
-  return (segs, part) => {
+  return (segs, part, exact = false) => {
+    const missing = (deepest: Position | undefined) => (exact ? undefined : deepest);
     let node: unknown = doc.contents;
     let keyNode: unknown;
     // The deepest node found is the best position we have when the path runs out early.
@@ -164,18 +169,18 @@ function makeLocator(doc: Document.Parsed, lineCounter: LineCounter): Locator {
       node = deref(node);
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) return best;
+        if (!pair) return missing(best);
         keyNode = pair.key;
         node = pair.value;
         best = startOf(node) ?? startOf(keyNode) ?? best;
       } else if (isSeq(node)) {
         const item = node.items[Number(seg)];
-        if (item === undefined) return best;
+        if (item === undefined) return missing(best);
         keyNode = undefined;
         node = item;
         best = startOf(node) ?? best;
       } else {
-        return best;
+        return missing(best);
       }
     }
     if (part === 'key' && keyNode) return startOf(keyNode) ?? best;

@@ -166,7 +166,7 @@ describe('two values for one parameter, or a flag that would do nothing, are ref
       `name: dup\n${WORLD}sweep:\n  parameters:\n    buyers.us.governance: [market, network, market]\n`,
     );
     expect(await refused('sweep', f, '--out', join(root, 'never-dup'))).toMatch(
-      /dup\.yaml: sweep\.parameters\.buyers\.us\.governance\[2\]: expected each value once/,
+      /dup\.yaml:9:45: sweep\.parameters\.buyers\.us\.governance\[2\]: expected each value once/,
     );
   });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../../src/cli/main.js';
+import { checkFileSections } from '../../src/experiment/sections.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { cliInTempDir, ROOT } from './spawn.js';
@@ -228,6 +229,150 @@ describe('sweep warnings about a value set by a flag', () => {
     const r = 'sweep.replications: 1 replication per cell, so gvc sensitivity cannot estimate';
     expect(relabelSweepWarning(r, { ...opts, reps: '1' })).toBe(
       '--reps 1: 1 replication per cell, so gvc sensitivity cannot estimate',
+    );
+  });
+});
+
+describe('a whole number too large for a double is quoted as typed', () => {
+  // 2^53 + 1: Number() reads it as 2^53, which a message must not show as what was typed.
+  const BIG = '9007199254740993';
+  writeFileSync(
+    join(tmp, 'big.yaml'),
+    `${WORLD}sweep:\n  design: grid\n  seed: 1\n  parameters:\n    environment.ipr_protection: [0.1, 0.9]\n`,
+  );
+  writeFileSync(join(tmp, 'big.csv'), 'a,b\n1,2\n');
+  const file = join(tmp, 'big.yaml');
+  const out = ['--out', join(tmp, 'big-out')];
+  /** Each command's flags, without its input file. */
+  const cases: string[][] = [
+    ['run', '--seed', BIG],
+    ['run', '--steps', BIG],
+    ['run', '--set', `seed=${BIG}`],
+    ['run', '--set', `time.steps=${BIG}`],
+    ['run', '--threads', BIG],
+    ['run', '--max-output', BIG],
+    ['sweep', '--workers', BIG],
+    ['sweep', '--reps', BIG],
+    ['sweep', '--steps', BIG],
+    ['sweep', '--sweep-seed', BIG],
+    ['sweep', '--design', 'lhs', '--samples', BIG],
+    ['sweep', '--max-runs', BIG],
+    ['sweep', '--max-output', BIG],
+    ['sweep', '--shard', `1/${BIG}`],
+    // --max-runs 1: without the check, a bad value would start the validation runs.
+    ['validate', '--reps', BIG, '--max-runs', '1'],
+    ['validate', '--workers', BIG, '--max-runs', '1'],
+    ['validate', '--max-runs', BIG],
+    ['table', '--format', 'latex', '--digits', BIG],
+  ];
+  it.each(cases.map((flags) => [flags.join(' '), flags] as const))(
+    'gvc %s: refused with exit 2, quoting the text',
+    async (_, [command, ...flags]) => {
+      let err = '';
+      const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+        err += String(chunk);
+        return true;
+      });
+      let code: number;
+      try {
+        code = await main(
+          command === 'table'
+            ? ['node', 'gvc', command, join(tmp, 'big.csv'), ...flags]
+            : ['node', 'gvc', command, file, ...flags, ...out],
+        );
+      } finally {
+        spy.mockRestore();
+      }
+      expect(code, err).toBe(2);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      // The message ends with what was found: the text as typed (a --shard's whole i/n).
+      expect(err).toMatch(new RegExp(`found "?(1/)?${BIG}"?\\n$`));
+      expect(err).not.toContain('9007199254740992');
+      expect(existsSync(join(tmp, 'big-out'))).toBe(false);
+    },
+  );
+});
+
+describe('errors in the sweep and validation sections give line and column', () => {
+  const SECTIONS = `sweep:
+  design: grid
+  replications: 2
+  parameters:
+    buyers.lead.governance: [market, hierarchy]
+    environment.ipr_protection: [0.1, 0.9]
+validation:
+  pattern: p
+  title: t
+  source: s
+  checks:
+    - id: a
+      contrast: market against hierarchy
+      measure: { metric: lockin_rate }
+      compare: { buyers.lead.governance: [market, hierarchy] }
+      expect: { above: 0 }
+`;
+  // WORLD is 5 lines after its leading newline, so the sections start on line 7.
+  const check =
+    (text: string, file = 'f.yaml') =>
+    () =>
+      checkFileSections(parseScenarioText(WORLD + text, file));
+  it.each([
+    [
+      'an unknown sweep key, at the key',
+      ['replications: 2', 'replicatons: 2'],
+      /^f\.yaml:9:3: sweep\.replicatons: expected one of/,
+    ],
+    [
+      'a bad swept value, at its list',
+      ['[market, hierarchy]\n    env', '[market, hierarchyy]\n    env'],
+      /^f\.yaml:11:29: buyers\.lead\.governance: expected one of .*found "hierarchyy"/,
+    ],
+    [
+      'a value listed twice, at the item',
+      ['[0.1, 0.9]', '[0.1, 0.1]'],
+      /^f\.yaml:12:39: sweep\.parameters\.environment\.ipr_protection\[1\]: expected each value once/,
+    ],
+    [
+      'a bad check, at its value',
+      ['above: 0', 'above: x'],
+      /^f\.yaml:22:24: validation\.checks\[0\]\.expect\.above: expected a number, found "x"/,
+    ],
+  ])('%s', (_, [from, to], message) => {
+    expect(check(SECTIONS)).not.toThrow();
+    expect(check(SECTIONS.replace(from, to))).toThrow(message);
+  });
+
+  it("in a derived file's set: too", () => {
+    writeFileSync(join(tmp, 'world.yaml'), WORLD);
+    const derived = (set: string) => () =>
+      parseScenarioText(`base: world.yaml\nset:\n${set}`, join(tmp, 'derived.yaml'));
+    expect(derived('  time.steps: 3\n')).not.toThrow();
+    expect(derived('  time.steps: -3\n')).toThrow(
+      /derived\.yaml:3:15: time\.steps: expected an integer/,
+    );
+    expect(derived('  time.stepz: 3\n')).toThrow(
+      /derived\.yaml:3:3: time\.stepz: expected a parameter path/,
+    );
+  });
+
+  it('in JSON too, and not for a value a flag gave (no position in the file)', () => {
+    const json = JSON.stringify({
+      time: { steps: 4 },
+      suppliers: { smes: { count: 5 } },
+      buyers: { lead: { count: 1 } },
+      sweep: { design: 'lhs', parameters: { 'buyers.lead.count': [1, 2] } },
+    });
+    expect(() => checkFileSections(parseScenarioText(json, 'f.json'))).toThrow(
+      /^f\.json:1:\d+: sweep\.parameters\.buyers\.lead\.count: expected bounds/,
+    );
+    const loaded = parseScenarioText(WORLD + SECTIONS, 'f.yaml');
+    // A swept parameter the file does not have (as --vary adds one): no line to point at.
+    const flagged = {
+      ...(loaded.sweep as object),
+      parameters: { 'buyers.lead.count': [-1] },
+    };
+    expect(() => parseSweepSpec(flagged, 'f.yaml', loaded.scenario, {}, loaded.locate)).toThrow(
+      /^f\.yaml: buyers\.lead\.count: expected/,
     );
   });
 });

@@ -13,7 +13,7 @@ import {
   writeFileSync,
   mkdirSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,30 @@ describe('a run is a pure function of (scenario, seed)', () => {
     const one = files('threads-1');
     const two = files('threads-2', '--threads', '2');
     one.forEach((bytes, k) => expect(two[k].equals(bytes)).toBe(true));
+  });
+
+  it('--threads above the cores runs as usual and says it cannot be faster (not under --quiet)', () => {
+    const cores = availableParallelism();
+    const files = (name: string, ...extra: string[]) => {
+      const out = join(tmp, name);
+      const r = gvc('run', 'scenarios/firm-i.yaml', '--steps', '4', '--out', out, ...extra);
+      expect(r.code).toBe(0);
+      const bytes = ['timeseries.csv', 'suppliers.csv', 'relationships.csv'].map((f) =>
+        readFileSync(join(out, f)),
+      );
+      return { bytes, stderr: r.stderr };
+    };
+    const one = files('cores-1');
+    const many = files('cores-64', '--threads', '64');
+    many.bytes.forEach((bytes, k) => expect(bytes.equals(one.bytes[k])).toBe(true));
+    // --threads is at most 64, so on a machine of 64 cores or more there is nothing to say.
+    expect(many.stderr).toBe(
+      cores < 64
+        ? `gvc: warning: --threads 64: more threads than cores (${cores}) cannot be faster; running with 64 anyway (same outputs)\n`
+        : '',
+    );
+    expect(one.stderr).toBe('');
+    expect(files('cores-64-quiet', '--threads', '64', '--quiet').stderr).toBe('');
   });
 
   it('the same seed gives byte-identical CSVs, another seed different ones', () => {

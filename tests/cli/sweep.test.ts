@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSweep } from '../../src/experiment/sweep.js';
@@ -393,6 +394,51 @@ describe('a sweep stopped by SIGTERM (a preempted cluster job)', () => {
     expect(await exited).toBe('SIGTERM');
     expect(existsSync(join(tmp, 't.partial', 'sweep.lock'))).toBe(false);
     expect(gvc('sweep', 't.yaml', '--out', 't', '--resume', '--quiet').code).toBe(0);
+  });
+});
+
+describe('sweep worker threads', () => {
+  const DIST = join(ROOT, 'dist');
+  const distUrl = (module: string) => JSON.stringify(pathToFileURL(join(DIST, module)).href);
+
+  it('run from `node -e` too (a worker must not inherit the code as its Node options)', () => {
+    const code = [
+      `const { runSweep } = await import(${distUrl('experiment/sweep.js')});`,
+      `const { parseSweepSpec } = await import(${distUrl('experiment/sweep-spec.js')});`,
+      `const { loadScenario } = await import(${distUrl('scenario/load.js')});`,
+      "const loaded = loadScenario('s.yaml');",
+      "const spec = parseSweepSpec(loaded.sweep, 's.yaml', loaded.scenario);",
+      'const r = await runSweep({',
+      "  loaded, spec, out: 'node-e', workers: 2, timeseries: { kind: 'final' },",
+      '  shard: null, force: false, resume: false, quiet: true,',
+      '});',
+      'console.log(r.completedRuns, r.failedRuns);',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: tmp,
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('16 0');
+  });
+
+  it('from the sources (no compiled worker file): a clear error, not a failed worker', async () => {
+    const loaded = loadScenario(join(tmp, 's.yaml'));
+    const spec = parseSweepSpec(loaded.sweep, 's.yaml', loaded.scenario);
+    await expect(
+      runSweep({
+        loaded,
+        spec,
+        out: join(tmp, 'from-sources'),
+        workers: 2,
+        timeseries: { kind: 'final' },
+        shard: null,
+        force: false,
+        resume: false,
+        quiet: true,
+      }),
+    ).rejects.toThrow(/experiment[/\\]worker\.js is missing \(build with npm run build\)/);
   });
 });
 

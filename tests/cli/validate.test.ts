@@ -161,7 +161,7 @@ describe('gvc validate outputs', () => {
     const bad = gvc('validate', typo, '--out', join(tmp, 'bad3'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /typo\.yaml: validation\.checks\[0\]\.expect\.abov: .*Did you mean "above"\?/,
+      /typo\.yaml:9:71: validation\.checks\[0\]\.expect\.abov: .*Did you mean "above"\?/,
     );
     expect(gvc('validate', '--fast', '--reps', '3', '--out', join(tmp, 'bad4')).code).toBe(2);
     for (const d of ['bad1', 'bad2', 'bad3', 'bad4']) expect(existsSync(join(tmp, d))).toBe(false);

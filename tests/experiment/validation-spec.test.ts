@@ -73,7 +73,7 @@ describe('derived scenario files', () => {
     );
     const path = write('path.yaml', 'base: world.yaml\nset:\n  environment.institutionz: 0.2\n');
     expect(() => loadScenario(path)).toThrow(
-      /path\.yaml: environment\.institutionz: .*Did you mean "environment\.institutions"/,
+      /path\.yaml:3:3: environment\.institutionz: .*Did you mean "environment\.institutions"/,
     );
     write('mid.yaml', 'base: world.yaml\n');
     const chain = write('chain.yaml', 'base: mid.yaml\n');

@@ -4,6 +4,7 @@
  * --out) is checked before the simulation starts, so bad input costs no time and leaves
  * nothing behind.
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { GROUP_ALL, type AgentsMode, type TimeseriesRow } from '../../engine/observations.js';
 import { simulate } from '../../engine/simulation.js';
@@ -13,6 +14,7 @@ import { defaultOutputFolder } from '../../io/output-guard.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
+import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { Progress } from '../progress.js';
 
 export function parseAgentsMode(text: string): AgentsMode {
@@ -42,9 +44,7 @@ export function parseRelationshipsMode(
 /** --threads: a whole number of threads, 1 (the default: no worker threads) to 64. */
 export function parseThreads(text: string | undefined): number {
   if (text === undefined) return 1;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 64)
-    throw new UserError(`--threads: expected a whole number from 1 to 64, found "${text}"`);
-  return Number(text);
+  return wholeNumberFlag('--threads', text, { min: 1, max: 64 });
 }
 
 export function collect(value: string, previous: string[]): string[] {
@@ -105,6 +105,13 @@ export function registerRun(program: Command): void {
       checkFileSections(loaded);
       const { scenario } = loaded;
       checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput });
+      const cores = availableParallelism();
+      // Advice, not an error: the outputs do not depend on the threads, only the time does (and
+      // threads that share cores take turns); so silenced by --quiet, as sweep's warnings are.
+      if (threads > cores && !opts.quiet)
+        process.stderr.write(
+          `gvc: warning: --threads ${threads}: more threads than cores (${cores}) cannot be faster; running with ${threads} anyway (same outputs)\n`,
+        );
       const outDir = opts.out ?? defaultOutputFolder(scenario.name, loaded.file);
       const byGroup = Boolean(opts.byGroup);
       let last: TimeseriesRow | null = null;

@@ -12,6 +12,7 @@ import { runSweep, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { ScenarioError, UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
+import { exactWholeNumber, wholeNumberFlag } from '../../scenario/whole-number.js';
 import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
 
 interface SweepCliOptions {
@@ -39,9 +40,9 @@ interface SweepCliOptions {
 
 export function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = match ? Number(match[1]) : NaN;
-  const count = match ? Number(match[2]) : NaN;
-  if (!match || count < 1 || index < 1 || index > count) {
+  const index = match ? (exactWholeNumber(match[1]) ?? NaN) : NaN;
+  const count = match ? (exactWholeNumber(match[2]) ?? NaN) : NaN;
+  if (!match || !(count >= 1 && index >= 1 && index <= count)) {
     throw new UserError(`--shard: expected i/n with 1 <= i <= n (e.g. 2/8), found "${text}"`);
   }
   return { index, count };
@@ -49,9 +50,7 @@ export function parseShard(text: string): Shard {
 
 export function parseWorkers(text: string | undefined): number {
   if (text === undefined) return availableParallelism();
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
-    throw new UserError(`--workers: expected a whole number >= 1, found "${text}"`);
-  return Number(text);
+  return wholeNumberFlag('--workers', text, { min: 1 });
 }
 
 export function parseTimeseriesMode(text: string): TimeseriesMode {
@@ -79,11 +78,7 @@ export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown 
     typeof fromFile === 'object' && fromFile !== null && !Array.isArray(fromFile)
       ? { ...fromFile }
       : {};
-  const number = (flag: string, text: string) => {
-    if (!/^\d+$/.test(text.trim()))
-      throw new UserError(`${flag}: expected a whole number, found "${text}"`);
-    return Number(text);
-  };
+  const number = (flag: string, text: string) => wholeNumberFlag(flag, text, { min: 0 });
   if (opts.design !== undefined) raw.design = opts.design;
   if (opts.samples !== undefined) raw.samples = number('--samples', opts.samples);
   if (opts.sweepSeed !== undefined) raw.seed = number('--sweep-seed', opts.sweepSeed);
@@ -234,10 +229,14 @@ export function registerSweep(program: Command): void {
       checkFileSections(loaded, { sweep: true });
       let spec;
       try {
-        spec = parseSweepSpec(sweepSection(loaded.sweep, opts), file, loaded.scenario, {
-          replications: opts.reps,
-          maxRuns: limits.maxRuns,
-        });
+        spec = parseSweepSpec(
+          sweepSection(loaded.sweep, opts),
+          file,
+          loaded.scenario,
+          { replications: opts.reps, maxRuns: limits.maxRuns },
+          // Positions in the file; an error in a flag's value is relabelled without one.
+          loaded.locate,
+        );
       } catch (err) {
         throw relabelSweepError(err, opts);
       }

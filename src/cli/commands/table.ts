@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readCsv } from '../../report/data.js';
 import { formatTable, type TableFormat } from '../../report/table.js';
 import { UserError } from '../../scenario/errors.js';
+import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { parseListFlag } from '../list-flag.js';
 
 export function registerTable(program: Command): void {
@@ -28,10 +29,7 @@ export function registerTable(program: Command): void {
       ) => {
         if (opts.format !== 'latex' && opts.format !== 'markdown')
           throw new UserError(`--format: expected latex or markdown, found "${opts.format}"`);
-        if (!/^\d+$/.test(opts.digits) || Number(opts.digits) > 15)
-          throw new UserError(
-            `--digits: expected a whole number from 0 to 15, found "${opts.digits}"`,
-          );
+        const digits = wholeNumberFlag('--digits', opts.digits, { min: 0, max: 15 });
         const where = opts.where.map((w) => {
           const i = w.indexOf('=');
           if (i <= 0) throw new UserError(`--where: expected column=value, found "${w}"`);
@@ -42,7 +40,7 @@ export function registerTable(program: Command): void {
         const text = formatTable(readCsv(csv), {
           format: opts.format as TableFormat,
           columns,
-          digits: Number(opts.digits),
+          digits,
           where,
         });
         process.stdout.write(text);

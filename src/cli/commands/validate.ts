@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import { UserError } from '../../scenario/errors.js';
+import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { runValidation } from '../../experiment/validate.js';
 import { parseWorkers } from './sweep.js';
@@ -56,12 +57,8 @@ export function registerValidate(program: Command): void {
         maxRuns: parseLimit('--max-runs', opts.maxRuns, DEFAULT_LIMITS.maxRuns),
         maxOutput: parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput),
       };
-      let reps: number | undefined;
-      if (opts.reps !== undefined) {
-        if (!/^\d+$/.test(opts.reps.trim()) || Number(opts.reps) < 2)
-          throw new UserError(`--reps: expected a whole number >= 2, found "${opts.reps}"`);
-        reps = Number(opts.reps);
-      }
+      const reps =
+        opts.reps === undefined ? undefined : wholeNumberFlag('--reps', opts.reps, { min: 2 });
       if (reps !== undefined && opts.fast)
         throw new UserError('--fast and --reps: give one or the other');
       const shipped = relative(process.cwd(), SHIPPED_VALIDATION_DIR) || '.';
