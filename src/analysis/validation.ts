@@ -1,13 +1,18 @@
 /**
  * Statistics of gvc validate: each check's effect size with a 95% confidence interval, from
  * one value per run. Runs are independent replications, so a contrast between cells is a
- * Welch contrast of their means (analysis/sensitivity/stats.ts: contrastInterval); runs whose
- * measure is undefined (NaN, e.g. a group with no active supplier left) are left out and the
- * number kept is reported.
+ * contrast of independent means. A measure whose values are bounded (a share or a 0/1 outcome
+ * in [0, 1], a count >= 0; experiment/measures.ts: measureDomain) gets the score interval of
+ * each mean (boundedMeanInterval, as summary.csv) combined over the groups by MOVER
+ * (boundedContrastInterval), which stays inside the measure's range and does not shrink to a
+ * point when every run agrees; an unbounded measure gets the Welch t contrast (contrastInterval).
+ * Runs whose measure is undefined (NaN, e.g. a group with no active supplier left) are left out
+ * and the number kept is reported.
  */
 import type { ParamValue } from '../scenario/parameters.js';
 import type { Check, CellFilter } from '../experiment/validation-spec.js';
-import { contrastInterval } from './sensitivity/stats.js';
+import { measureDomain } from '../experiment/measures.js';
+import { boundedContrastInterval, contrastInterval } from './sensitivity/stats.js';
 
 /** One run as the analysis sees it: its factor values (by path) and one value per check. */
 export interface ValidationRun {
@@ -89,7 +94,12 @@ export function analyzeCheck(
       problem: `a compared set has ${smallest} run(s) with a defined value; at least 2 are needed`,
     };
   }
-  const ci = contrastInterval(groups);
+  const domain = measureDomain(check.measure, check.minus);
+  // A value outside the declared domain would make the score interval throw; as in summary.csv
+  // such a sample falls back to the t interval rather than stopping the whole validation.
+  const inDomain =
+    domain !== null && groups.every((g) => g.values.every((v) => v >= domain[0] && v <= domain[1]));
+  const ci = inDomain ? boundedContrastInterval(groups, domain) : contrastInterval(groups);
   const pass =
     (check.above === null || ci.lower > check.above) &&
     (check.below === null || ci.upper < check.below);

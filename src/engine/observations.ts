@@ -23,7 +23,7 @@ export interface ColumnSpec<K extends string = string, T extends ColumnType = Co
   /**
    * The values the column can take, [lower, upper] (either may be infinite), when the
    * definition bounds them: shares and capability indices in [0, 1], counts at least 0.
-   * Confidence intervals of the column's mean stay inside it (summary.csv).
+   * Confidence intervals of the column's mean stay inside it (summary.csv, gvc validate).
    */
   domain?: readonly [number, number];
 }
@@ -315,42 +315,66 @@ export const SUPPLIER_COLUMNS = [
     'number',
     'share of sales',
     "Share of this step's sales that is OEM work: made to a lead firm's design (quasi-hierarchy and hierarchy ties), or sold without design capability of the supplier's own (design below model.roles.odm_design). oem_share + odm_share + obm_share = 1; empty if inactive or no sales.",
+    UNIT_INTERVAL,
   ),
   col(
     'odm_share',
     'number',
     'share of sales',
     "Share of this step's sales that is ODM work: sold with the supplier's own design (to market and network buyers, in its own channels) but not under its own brand, when its design capability is at least model.roles.odm_design; empty if inactive or no sales.",
+    UNIT_INTERVAL,
   ),
   col(
     'obm_share',
     'number',
     'share of sales',
     "Share of this step's sales that is OBM work: sold under the supplier's own brand, when its design is at least model.roles.obm_design and it is not a hierarchy affiliate (half its sales to one hierarchy buyer); empty if inactive or no sales.",
+    UNIT_INTERVAL,
   ),
-  col('process', 'number', 'index [0,1]', 'Process capability.'),
-  col('product', 'number', 'index [0,1]', 'Product capability.'),
-  col('design', 'number', 'index [0,1]', 'Design capability.'),
-  col('marketing', 'number', 'index [0,1]', 'Marketing (incl. branding) capability.'),
+  col('process', 'number', 'index [0,1]', 'Process capability.', UNIT_INTERVAL),
+  col('product', 'number', 'index [0,1]', 'Product capability.', UNIT_INTERVAL),
+  col('design', 'number', 'index [0,1]', 'Design capability.', UNIT_INTERVAL),
+  col(
+    'marketing',
+    'number',
+    'index [0,1]',
+    'Marketing (incl. branding) capability.',
+    UNIT_INTERVAL,
+  ),
   col(
     'partner_marketing',
     'number',
     'index [0,1]',
     'Marketing a strategic partner performs for the supplier (e.g. a sales agent): best partner know-how x trust; 0 if none.',
+    UNIT_INTERVAL,
   ),
-  col('absorptive_capacity', 'number', 'index [0,1]', 'Absorptive capacity (from the R&D stock).'),
-  col('n_buyers', 'integer', 'buyers', 'Lead firms the supplier has a relationship with.'),
+  col(
+    'absorptive_capacity',
+    'number',
+    'index [0,1]',
+    'Absorptive capacity (from the R&D stock).',
+    UNIT_INTERVAL,
+  ),
+  col(
+    'n_buyers',
+    'integer',
+    'buyers',
+    'Lead firms the supplier has a relationship with.',
+    NON_NEGATIVE,
+  ),
   col(
     'top_buyer_share',
     'number',
     'share of sales',
     'Share of sales going to the largest lead-firm customer.',
+    UNIT_INTERVAL,
   ),
   col(
     'buyer_hhi',
     'number',
     'index [0,1]',
     'Herfindahl concentration of sales over buyers and the domestic channel.',
+    UNIT_INTERVAL,
   ),
   col(
     'main_buyer_governance',
@@ -363,22 +387,25 @@ export const SUPPLIER_COLUMNS = [
     'number',
     'share of sales',
     'Share of sales through the domestic/regional channel (incl. extra sectors).',
+    UNIT_INTERVAL,
   ),
   col(
     'own_brand_share',
     'number',
     'share of sales',
     "Share of sales under the supplier's own brand.",
+    UNIT_INTERVAL,
   ),
   col('margin', 'number', 'share of revenue', 'Profit margin this step (empty if no revenue).'),
   col('cash', 'number', 'money', 'Cash holdings.'),
-  col('size', 'number', 'units/step', 'Production capacity.'),
-  col('network_degree', 'integer', 'ties', 'Strategic network ties.'),
+  col('size', 'number', 'units/step', 'Production capacity.', NON_NEGATIVE),
+  col('network_degree', 'integer', 'ties', 'Strategic network ties.', NON_NEGATIVE),
   col(
     'n_sectors',
     'integer',
     'sectors',
     'Sectors the supplier operates in (1 = home sector only).',
+    NON_NEGATIVE,
   ),
   col('active', 'boolean', '', 'Whether the supplier is still in business.'),
   col('exit_step', 'integer', 'step', 'Step at which the supplier exited (empty while active).'),
@@ -405,26 +432,36 @@ export const SUPPLIER_COLUMNS = [
     'number',
     'index [0,1]',
     'Process capability when the supplier was created (step 0, or its entry step for entrants).',
+    UNIT_INTERVAL,
   ),
   col(
     'initial_product',
     'number',
     'index [0,1]',
     'Product capability when the supplier was created.',
+    UNIT_INTERVAL,
   ),
   col(
     'initial_design',
     'number',
     'index [0,1]',
     'Design capability when the supplier was created.',
+    UNIT_INTERVAL,
   ),
   col(
     'initial_marketing',
     'number',
     'index [0,1]',
     'Marketing capability when the supplier was created.',
+    UNIT_INTERVAL,
   ),
-  col('initial_size', 'number', 'units/step', 'Production capacity when the supplier was created.'),
+  col(
+    'initial_size',
+    'number',
+    'units/step',
+    'Production capacity when the supplier was created.',
+    NON_NEGATIVE,
+  ),
 ] as const;
 
 /**

@@ -13,8 +13,12 @@
  *   { share: functionally_upgraded }                  a derived condition (see DERIVED)
  *   { share: { role: [OBM] }, step: 40 }             ... observed at step 40 instead of the end
  *
- * Suppliers that exited count only with `include_exited: true`. A statistic over no suppliers
- * is NaN: the analysis reports it as missing rather than inventing a value.
+ * Suppliers that exited count only with `include_exited: true`, with their rows at the step
+ * observed: capabilities, role, cash, size and the step_* history stay as they were when the
+ * firm left, but its sales-based columns are empty and its buyer and partner counts are 0 (the
+ * exit ends its ties), so such columns are refused with include_exited (NO_VALUE_AFTER_EXIT).
+ * A statistic over no suppliers is NaN: the analysis reports it as missing rather than
+ * inventing a value.
  */
 import { ScenarioError, describeValue } from '../scenario/errors.js';
 import { suggest } from '../scenario/paths.js';
@@ -22,6 +26,7 @@ import {
   SUPPLIER_COLUMNS,
   TIMESERIES_COLUMNS,
   type AgentsMode,
+  type ColumnSpec,
   type SupplierRow,
   type TimeseriesRow,
 } from '../engine/observations.js';
@@ -45,6 +50,28 @@ export const DERIVED: Record<string, { description: string; test: (s: SupplierRo
     test: (s) => (s.partner_marketing ?? 0) > (s.marketing ?? 0),
   },
 };
+
+/**
+ * suppliers.csv columns that hold no value of an exited firm as it was when it left: empty
+ * after exit (computed from this step's sales, or the main buyer's tie) or reset to 0 by the
+ * exit itself, which ends its relationships and network ties (model/population.ts:
+ * exitSupplier). Averaging or testing them with `include_exited: true` would give the
+ * active-only value or count exited firms as 0, so the parser refuses it; keeping each firm's
+ * last active row would need a supplier row at every step.
+ */
+export const NO_VALUE_AFTER_EXIT: readonly string[] = [
+  'oem_share',
+  'odm_share',
+  'obm_share',
+  'n_buyers',
+  'top_buyer_share',
+  'buyer_hhi',
+  'main_buyer_governance',
+  'domestic_share',
+  'own_brand_share',
+  'margin',
+  'network_degree',
+];
 
 export type Condition =
   | { kind: 'derived'; name: string }
@@ -173,15 +200,32 @@ export function parseMeasure(
         show(raw.mean),
         suggest(String(raw.mean), NUMERIC_SUPPLIER),
       );
+    if (includeExited) refuseAfterExit(column, `${where}.mean`, fail);
     return { kind: 'mean', column, group, includeExited, step: step as number | 'final' };
   }
+  const condition = parseCondition(raw.share, `${where}.share`, fail);
+  if (includeExited && condition.kind !== 'derived')
+    refuseAfterExit(condition.column, `${where}.share.${condition.column}`, fail);
   return {
     kind: 'share',
-    condition: parseCondition(raw.share, `${where}.share`, fail),
+    condition,
     group,
     includeExited,
     step: step as number | 'final',
   };
+}
+
+function refuseAfterExit(
+  column: string,
+  where: string,
+  fail: (path: string, expected: string, found: string, suggestion?: string) => never,
+): void {
+  if (NO_VALUE_AFTER_EXIT.includes(column))
+    fail(
+      where,
+      'with include_exited: true, a column that keeps its value when a firm exits (or drop include_exited to measure active firms only)',
+      `${column}, which is empty or 0 for exited firms (their sales and ties end with the exit)`,
+    );
 }
 
 function parseCondition(
@@ -243,6 +287,33 @@ function parseCondition(
     NUMERIC_SUPPLIER.includes(column) ? 'a list of values or {min, max}' : 'a list of values',
     show(spec),
   );
+}
+
+/**
+ * The values a measure can take, [lower, upper] (either may be infinite), or null when nothing
+ * bounds it: a share is in [0, 1]; a metric or a mean over suppliers has its column's domain
+ * (observations.ts; a mean or a window average stays inside it); `minus` another measure gives
+ * the range of the difference. Used so that confidence intervals stay inside it.
+ */
+export function measureDomain(
+  measure: Measure,
+  minus: Measure | null = null,
+): readonly [number, number] | null {
+  const own = (m: Measure): readonly [number, number] => {
+    if (m.kind === 'share') return [0, 1];
+    const columns: readonly ColumnSpec[] =
+      m.kind === 'metric' ? TIMESERIES_COLUMNS : SUPPLIER_COLUMNS;
+    const name = m.kind === 'metric' ? m.metric : m.column;
+    return columns.find((c) => c.name === name)?.domain ?? [-Infinity, Infinity];
+  };
+  const a = own(measure);
+  const d: readonly [number, number] = minus
+    ? (() => {
+        const b = own(minus);
+        return [a[0] - b[1], a[1] - b[0]];
+      })()
+    : a;
+  return Number.isFinite(d[0]) || Number.isFinite(d[1]) ? d : null;
 }
 
 /** The timeseries steps a set of measures needs kept ('final' is always kept). */

@@ -79,13 +79,15 @@ export const VALIDATION_COLUMNS: readonly ColumnSpec[] = [
     name: 'ci95_low',
     type: 'number',
     unit: 'unit of the measure',
-    description: 'Lower end of the 95% Welch t confidence interval of the effect.',
+    description:
+      'Lower end of the 95% confidence interval of the effect: for a measure bounded by definition (shares and 0/1 outcomes in [0, 1], counts >= 0, their within-run differences) score intervals of the means combined by MOVER (Zou & Donner 2008), inside the bounds; otherwise the Welch t interval.',
   },
   {
     name: 'ci95_high',
     type: 'number',
     unit: 'unit of the measure',
-    description: 'Upper end of the 95% Welch t confidence interval of the effect.',
+    description:
+      'Upper end of the 95% confidence interval of the effect: for a measure bounded by definition (shares and 0/1 outcomes in [0, 1], counts >= 0, their within-run differences) score intervals of the means combined by MOVER (Zou & Donner 2008), inside the bounds; otherwise the Welch t interval.',
   },
   {
     name: 'criterion',

@@ -42,7 +42,7 @@ export function validationMarkdown(
     `Command: \`${info.command}\` (gvc-abm ${info.version}${info.commit ? `, commit ${info.commit.slice(0, 12)}` : ''}).`,
     '',
     `${passedExperiments} of ${experiments.length} patterns and cases pass; ${passedChecks} of ${rows.length} checks pass. ` +
-      'A check passes when its whole 95% confidence interval (Welch t over independent replications) meets its criterion.',
+      'A check passes when its whole 95% confidence interval over independent replications (score intervals inside the bounds for shares, 0/1 outcomes and counts; Welch t otherwise; docs/validation.md) meets its criterion.',
     '',
     table(
       ['id', 'kind', 'proposition', 'source', 'scenario', 'runs', 'result'],

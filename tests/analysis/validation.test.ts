@@ -1,6 +1,10 @@
 /** Effect sizes and CIs of gvc validate: Welch contrasts checked against R, and the check logic. */
 import { describe, expect, it } from 'vitest';
-import { contrastInterval } from '../../src/analysis/sensitivity/stats.js';
+import {
+  boundedContrastInterval,
+  boundedMeanInterval,
+  contrastInterval,
+} from '../../src/analysis/sensitivity/stats.js';
 import { analyzeCheck, type ValidationRun } from '../../src/analysis/validation.js';
 import type { Check } from '../../src/experiment/validation-spec.js';
 
@@ -114,5 +118,110 @@ describe('analyzeCheck', () => {
     expect(r.pass).toBe(false);
     expect(r.problem).toMatch(/1 run/);
     expect(Number.isNaN(r.effect)).toBe(true);
+  });
+});
+
+describe('analyzeCheck on bounded measures', () => {
+  const level = (values: number[], measure: Check['measure'], minus: Check['minus'] = null) =>
+    analyzeCheck(
+      {
+        ...base,
+        measure,
+        minus,
+        within: [],
+        comparison: { kind: 'level' },
+        above: 0.5,
+        below: null,
+      },
+      0,
+      values.map((v) => run('q', 6, v)),
+    );
+  const oneFirm: Check['measure'] = {
+    kind: 'share',
+    condition: { kind: 'derived', name: 'odm_then_obm' },
+    group: 'firm_y',
+    includeExited: true,
+    step: 'final',
+  };
+
+  it('a share near 1 stays inside [0, 1] (the t interval of these runs ends above 1)', () => {
+    const values = [1, 1, 0.9, 1, 1, 0.8, 1, 1, 1, 0.8];
+    const r = level(values, oneFirm);
+    expect(contrastInterval([{ values, weight: 1 }]).upper).toBeGreaterThan(1);
+    expect(r.ci95High).toBeLessThanOrEqual(1);
+    expect(r.ci95Low).toBeGreaterThan(0.5);
+    expect(r.ci95Low).toBeLessThan(r.effect);
+  });
+
+  it('a mean of a count never gets a negative lower bound; an unbounded measure keeps the Welch interval', () => {
+    const counts = [0, 0, 0, 0, 3];
+    const nBuyers: Check['measure'] = {
+      kind: 'mean',
+      column: 'n_buyers',
+      group: null,
+      includeExited: false,
+      step: 'final',
+    };
+    expect(contrastInterval([{ values: counts, weight: 1 }]).lower).toBeLessThan(0);
+    expect(level(counts, nBuyers).ci95Low).toBeGreaterThanOrEqual(0);
+    const cash: Check['measure'] = { ...nBuyers, column: 'cash' };
+    const welch = contrastInterval([{ values: counts, weight: 1 }]);
+    expect(level(counts, cash)).toMatchObject({ ci95Low: welch.lower, ci95High: welch.upper });
+  });
+
+  it('a difference of shares is combined by MOVER from the two score intervals and stays in [-1, 1]', () => {
+    // 0/1 outcomes, 3/4 minus 1/4: the t interval leaves [-1, 1] (its upper end is 1.5).
+    const runs = [
+      ...[1, 1, 0, 1].map((v) => run('q', 6, v)),
+      ...[0, 0, 1, 0].map((v) => run('q', 0, v)),
+    ];
+    const r = analyzeCheck(
+      {
+        ...base,
+        measure: oneFirm,
+        within: [],
+        comparison: { kind: 'difference', path: 'ties', a: 6, b: 0 },
+        above: 0,
+        below: null,
+      },
+      0,
+      runs,
+    );
+    const welch = contrastInterval([
+      { values: [1, 1, 0, 1], weight: 1 },
+      { values: [0, 0, 1, 0], weight: -1 },
+    ]);
+    expect(welch.upper).toBeGreaterThan(1);
+    expect(r.effect).toBe(0.5);
+    expect(r.ci95High).toBeLessThanOrEqual(1);
+    expect(r.ci95Low).toBeGreaterThanOrEqual(-1);
+    // A within-run difference of two shares lies in [-1, 1]; with the hand-made MOVER bounds.
+    const values = [0.2, 0.4, 0.3];
+    const d = level(values, oneFirm, oneFirm);
+    const own = boundedMeanInterval(values, [-1, 1]);
+    expect(d).toMatchObject({ ci95Low: own.lower, ci95High: own.upper });
+    expect(d.ci95Low).toBeGreaterThanOrEqual(-1);
+  });
+
+  it('boundedContrastInterval is boundedMeanInterval for one group and the MOVER sum for several', () => {
+    const a = [0.2, 0.3, 0.5, 0.1];
+    const b = [0.6, 0.7, 0.9];
+    expect(boundedContrastInterval([{ values: a, weight: 1 }], [0, 1])).toMatchObject(
+      boundedMeanInterval(a, [0, 1]),
+    );
+    const ia = boundedMeanInterval(a, [0, 1]);
+    const ib = boundedMeanInterval(b, [0, 1]);
+    const ma = 0.275;
+    const mb = 0.7333333333333333;
+    const c = boundedContrastInterval(
+      [
+        { values: a, weight: 1 },
+        { values: b, weight: -1 },
+      ],
+      [0, 1],
+    );
+    expect(c.estimate).toBeCloseTo(ma - mb, 12);
+    expect(c.lower).toBeCloseTo(ma - mb - Math.hypot(ma - ia.lower, ib.upper - mb), 12);
+    expect(c.upper).toBeCloseTo(ma - mb + Math.hypot(ia.upper - ma, mb - ib.lower), 12);
   });
 });

@@ -4,9 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { simulate, SUPPLIER_BATCH } from '../../src/engine/simulation.js';
 import { executeRun } from '../../src/experiment/execute.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import type { SupplierRow, TimeseriesRow } from '../../src/engine/observations.js';
+import {
+  SUPPLIER_COLUMNS,
+  type SupplierRow,
+  type TimeseriesRow,
+} from '../../src/engine/observations.js';
 import {
   evaluateMeasure,
+  NO_VALUE_AFTER_EXIT,
   parseMeasure,
   stepsNeeded,
   supplierRecording,
@@ -241,5 +246,69 @@ describe('a step with more suppliers than one batch of rows', () => {
         expect.closeTo(expected, 12),
         expect.closeTo(final.reduce((a, s) => a + (s.marketing as number), 0) / final.length, 12),
       ]);
+  });
+});
+
+describe('include_exited: exited firms as they were when they left', () => {
+  it('is refused for a column exited firms have no value of, and kept for the rest', () => {
+    for (const raw of [
+      { mean: 'margin', include_exited: true },
+      { mean: 'n_buyers', include_exited: true },
+      { share: { top_buyer_share: { min: 0.8 } }, include_exited: true },
+    ])
+      expect(() => parse(raw)).toThrow(/include_exited.*keeps its value when a firm exits/);
+    expect(parse({ mean: 'margin' })).toMatchObject({ includeExited: false });
+    expect(parse({ mean: 'design', include_exited: true })).toMatchObject({ includeExited: true });
+    expect(parse({ share: 'functionally_upgraded', include_exited: true })).toMatchObject({
+      includeExited: true,
+    });
+  });
+
+  // A world where suppliers exit (vicious circle), every step recorded: the list of refused
+  // columns is exactly those an exited firm's rows do not keep from the step it left.
+  const scenario = loadScenario(
+    join(import.meta.dirname, '..', '..', 'scenarios', 'vicious-circle.yaml'),
+    { steps: 40 },
+  ).scenario;
+  const rows: SupplierRow[] = [];
+  simulate(
+    scenario,
+    { timeseries: () => {}, suppliers: (batch) => rows.push(...batch) },
+    { agents: { kind: 'every', k: 1 } },
+  );
+
+  it('keeps every other numeric and condition column at its value at the exit step', () => {
+    const last = Math.max(...rows.map((r) => r.step as number));
+    const exited = rows.filter((r) => r.step === last && r.active === false);
+    expect(exited.length).toBeGreaterThan(0);
+    const byKey = new Map(rows.map((r) => [`${r.supplier_id}@${r.step}`, r]));
+    const kept = SUPPLIER_COLUMNS.map((c) => c.name).filter(
+      (n) =>
+        !NO_VALUE_AFTER_EXIT.includes(n) &&
+        !['run_id', 'step', 'active', 'exit_step', 'exit_cause'].includes(n),
+    );
+    for (const r of exited) {
+      const before = byKey.get(`${r.supplier_id}@${(r.exit_step as number) - 1}`)!;
+      const atExit = byKey.get(`${r.supplier_id}@${r.exit_step}`)!;
+      for (const n of kept)
+        expect(r[n as keyof SupplierRow], n).toEqual(atExit[n as keyof SupplierRow]);
+      // Refused columns: empty or 0 after the exit, though the firm had them the step before.
+      for (const n of NO_VALUE_AFTER_EXIT) {
+        const v = r[n as keyof SupplierRow];
+        expect(v === null || v === 0, `${n} = ${String(v)}`).toBe(true);
+      }
+      expect(before.active).toBe(true);
+    }
+    // Each refused column had a value (not empty) the step before the exit for some exited
+    // firm: the exit, not the column, makes it empty or 0.
+    for (const n of NO_VALUE_AFTER_EXIT) {
+      const some = exited.some((r) => {
+        const v = byKey.get(`${r.supplier_id}@${(r.exit_step as number) - 1}`)![
+          n as keyof SupplierRow
+        ];
+        return v !== null;
+      });
+      expect(some, n).toBe(true);
+    }
   });
 });

@@ -383,6 +383,38 @@ describe('sweep figures', () => {
   });
 });
 
+describe('sweep figure captions', () => {
+  it('name the interval used and the points over fewer runs than the sweep has at their value', () => {
+    // The sweep fixture with lock-in undefined in every market run (no point at market) and in
+    // the first replicate of every network run (points over 3 of 6 runs), as when no active
+    // supplier is left.
+    const dir = makeSweep(join(root, 'sweep-gaps'));
+    const file = join(dir, 'runs.csv');
+    const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+    for (const r of rows) {
+      const g = r['buyers.lead_firms.governance'];
+      if (g === 'market' || (g === 'network' && r.replicate === '1')) r.lockin_rate = '';
+    }
+    writeFileSync(file, stringify(rows, { header: true }));
+    const data = loadSweep(dir, readUnits(dir));
+    const gov = sweepFigures(data).find((f) => f.id.includes('governance'))!;
+    expect(gov.caption).not.toContain('t confidence interval');
+    expect(gov.caption).toContain(
+      'lockin_rate: at market none of 6 runs has a value (nothing drawn), at network 3 of 6 runs.',
+    );
+    // Bounded metrics get the score interval; the count of upgrades (no upper bound) too, since
+    // it is at least 0; the caption says which.
+    expect(gov.caption).toMatch(
+      /Intervals: .*score interval that stays within the metric's bounds/,
+    );
+    // Metrics defined in every run are not listed as short.
+    expect(gov.caption).not.toMatch(/share_oem[^.]*: at/);
+    // The same in the original fixture: no shortfall named.
+    const full = sweepFigures(loadSweep(sweep, readUnits(sweep)))[0];
+    expect(full.caption).not.toContain('fewer runs');
+  });
+});
+
 describe('Morris figure', () => {
   it('gives mu* and sigma per full parameter range, in the axis title and the caption', () => {
     const [f] = sensitivityFigures(readSensitivity(morris), ['share_oem']);

@@ -4,9 +4,12 @@
  * (governance × network ties when both were swept, otherwise the two parameters whose levels
  * move the lock-in rate most).
  *
- * Each point is the mean over every run at that parameter value (averaging over the other
- * parameters of the design; for an OFAT design only the runs with the other parameters at
- * their base values), with a t interval over those runs — the same estimator as summary.csv.
+ * Each point is the mean over the runs at that parameter value where the metric is defined
+ * (averaging over the other parameters of the design; for an OFAT design only the runs with
+ * the other parameters at their base values), with the interval summary.csv uses over those
+ * runs: the score interval of boundedMeanInterval for a metric with a domain, else the t
+ * interval. The caption names the interval and every point over fewer runs than the sweep has
+ * at that value (or missing because no run there has a value).
  */
 import { existsSync } from 'node:fs';
 import { readJsonObject } from '../../io/read-json.js';
@@ -194,7 +197,72 @@ interface Point {
   mean: number;
   lo: number | null;
   hi: number | null;
+  /** Runs with a defined value, which the mean and interval are over. */
   n: number;
+  /** Runs the sweep has at this value. */
+  runs: number;
+}
+
+/** The domain of a timeseries metric, if its definition bounds it (observations.ts). */
+const metricDomain = (metric: string) => TIMESERIES_COLUMNS.find((c) => c.name === metric)?.domain;
+
+/**
+ * Caption text for the points of some metrics: which interval each metric's bands are, and
+ * which points (or heatmap cells) are over fewer runs than the sweep has at their value (the
+ * metric is undefined in the others) or missing because no run there has a value. `levels` gives
+ * each level's label and number of runs; lists longer than MAX_LISTED are cut with a count of the rest.
+ */
+function pointsNote(
+  metrics: readonly string[],
+  levels: readonly { label: string; runs: number }[],
+  countAt: (metric: string, level: number) => number,
+  interval: boolean,
+  noun: 'Points' | 'Cells' = 'Points',
+): string {
+  const MAX_LISTED = 12;
+  let text = '';
+  if (interval) {
+    const bounded = metrics.filter((m) => metricDomain(m) !== undefined);
+    const t = metrics.filter((m) => metricDomain(m) === undefined);
+    const score =
+      "a score interval that stays within the metric's bounds (shares and indices in [0, 1], counts at least 0; Wilson-type with estimated dispersion, as summary.csv)";
+    text +=
+      t.length === 0
+        ? ` Intervals: ${score}.`
+        : bounded.length === 0
+          ? ' Intervals: t intervals.'
+          : ` Intervals: for ${bounded.join(', ')}, ${score}; for ${t.join(', ')}, t intervals.`;
+  }
+  // Metrics that miss the same runs (usually all those computed over active suppliers) are
+  // listed together, so the caption says it once.
+  const byPattern = new Map<string, string[]>();
+  let single = false;
+  for (const metric of metrics) {
+    const gaps: string[] = [];
+    levels.forEach((lv, j) => {
+      const k = countAt(metric, j);
+      if (k === 1) single = true;
+      if (k < lv.runs)
+        gaps.push(
+          `at ${lv.label} ${k === 0 ? `none of ${lv.runs} runs has a value (nothing drawn)` : `${k} of ${lv.runs} runs`}`,
+        );
+    });
+    if (gaps.length === 0) continue;
+    const key = gaps.join(', ');
+    byPattern.set(key, [...(byPattern.get(key) ?? []), metric]);
+  }
+  const short = [...byPattern].map(([gaps, names]) => `${names.join(', ')}: ${gaps}`);
+  const gapCount = [...byPattern.keys()].reduce((n, k) => n + k.split(', at ').length, 0);
+  if (short.length > 0)
+    text +=
+      ` ${noun} over fewer runs than the sweep has ${noun === 'Points' ? 'at that value' : 'in that cell'} (the metric is undefined in the others, e.g. when no supplier it is computed over is left): ` +
+      (gapCount <= MAX_LISTED
+        ? short.join('; ')
+        : `${gapCount} ${noun.toLowerCase()}, of ${[...byPattern.values()].flat().join(', ')}` +
+          (noun === 'Points' ? " (each point's tooltip gives its runs)" : '')) +
+      '.';
+  if (interval && single) text += ' A point from a single run has no interval.';
+  return text;
 }
 
 function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[] {
@@ -205,7 +273,7 @@ function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[
       const y = num(data.runs, r, metric);
       if (y !== null) ys.push(y);
     }
-    const s = summarizeValues(ys, TIMESERIES_COLUMNS.find((c) => c.name === metric)?.domain);
+    const s = summarizeValues(ys, metricDomain(metric));
     if (s.mean === null) continue;
     out.push({
       metric: withUnit(metric, data.units.get(metric)),
@@ -215,6 +283,7 @@ function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[
       lo: s.ci95_low,
       hi: s.ci95_high,
       n: s.n,
+      runs: lv.rows.length,
     });
   }
   return out;
@@ -276,7 +345,8 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
         tooltip: [
           { field: 'label', title: shortPath(fl.factor) },
           { field: 'mean', format: '.3f' },
-          { field: 'n' },
+          { field: 'n', title: 'runs with a value' },
+          { field: 'runs', title: 'runs at this value' },
         ],
       },
     });
@@ -299,16 +369,20 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
     };
   };
   const parts: Record<string, unknown>[] = [];
+  const otherPoints = other.flatMap((metric) => metricPoints(data, fl, metric));
   if (bounded.length > 0) parts.push(panels(bounded, boundedPoints, shared, true));
-  if (other.length > 0)
-    parts.push(
-      panels(
-        other,
-        other.flatMap((metric) => metricPoints(data, fl, metric)),
-        { zero: true },
-        false,
-      ),
-    );
+  if (other.length > 0) parts.push(panels(other, otherPoints, { zero: true }, false));
+  const allPoints = [...boundedPoints, ...otherPoints];
+  const note = pointsNote(
+    [...bounded, ...other],
+    fl.levels.map((lv) => ({ label: lv.label, runs: lv.rows.length })),
+    (metric, j) =>
+      allPoints.find(
+        (p) =>
+          p.metric === withUnit(metric, data.units.get(metric)) && p.level === fl.levels[j].key,
+      )?.n ?? 0,
+    true,
+  );
   const axes =
     bounded.length > 0 && other.length > 0
       ? ` Shares and 0–1 indices (${bounded.join(', ')}) share one y axis from ${fmt(shared.domain[0])} to ${fmt(shared.domain[1])}; the other metrics (${other.join(', ')}) have their own y axes, each including zero.`
@@ -319,13 +393,14 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
     id: `sweep-${slug(fl.factor)}`,
     title,
     caption:
-      `Each metric at each value of ${fl.factor}: the mean over all runs at that value` +
+      `Each metric at each value of ${fl.factor}: the mean over the runs at that value where the metric is defined` +
       (data.design === 'ofat'
         ? ' (other parameters at their base values)'
         : ', averaged over the other swept parameters') +
-      `, with a 95% t confidence interval over those runs (${fl.numeric ? 'band' : 'error bars'})` +
+      `, with a 95% confidence interval over those runs (${fl.numeric ? 'band' : 'error bars'})` +
       (fl.binned ? `; the sampled values are grouped into ${BINS} equal-width bins` : '') +
       '.' +
+      note +
       axes,
     spec: withTheme(
       parts.length === 1 ? { title, ...parts[0] } : { title, vconcat: parts, spacing: 24 },
@@ -371,14 +446,22 @@ function heatmapFigure(
   const la = levels.get(fa)!;
   const lb = levels.get(fb)!;
   const values: { a: string; b: string; mean: number; n: number }[] = [];
+  const cells: { label: string; runs: number }[] = [];
+  const counts: number[] = [];
   for (const A of la.levels) {
     const idsA = new Set(A.rows.map((r) => r.run_id));
     for (const B of lb.levels) {
       const ys: number[] = [];
+      let runs = 0;
       for (const r of B.rows) {
         if (!idsA.has(r.run_id)) continue;
+        runs++;
         const y = num(data.runs, r, metric);
         if (y !== null) ys.push(y);
+      }
+      if (runs > 0) {
+        cells.push({ label: `${lastPart(fa)} ${A.label}, ${lastPart(fb)} ${B.label}`, runs });
+        counts.push(ys.length);
       }
       if (ys.length > 0)
         values.push({
@@ -396,8 +479,10 @@ function heatmapFigure(
     id: `heatmap-${slug(metric)}`,
     title: `${title} by ${lastPart(fa)} and ${lastPart(fb)}`,
     caption:
-      `Mean ${metric} over all runs in each combination of ${fa} and ${fb} (averaged over any other swept parameter; the number in each cell is the mean)` +
-      `${la.binned || lb.binned ? '; sampled values are grouped into equal-width bins' : ''}. ${how}`,
+      `Mean ${metric} over the runs in each combination of ${fa} and ${fb} where it is defined (averaged over any other swept parameter; the number in each cell is the mean)` +
+      `${la.binned || lb.binned ? '; sampled values are grouped into equal-width bins' : ''}.` +
+      pointsNote([metric], cells, (_, j) => counts[j], false, 'Cells') +
+      ` ${how}`,
     spec: withTheme({
       title: `${title} by ${lastPart(fa)} and ${lastPart(fb)}`,
       data: { values },
