@@ -16,6 +16,7 @@ import { readHead } from '../io/read-file.js';
 import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
+import { addRecords } from '../io/file-record.js';
 import { assertEveryRun, readDesignFile } from '../experiment/design-file.js';
 import type { ColumnSpec } from '../engine/observations.js';
 import type { CodebookEntry } from '../io/codebook.js';
@@ -610,6 +611,8 @@ export async function writeSensitivity(
   );
   commitRows();
   commitMetrics();
+  // So that gvc report checks them as it checks the sweep's own tables.
+  await addRecords(sweepDir, [SENSITIVITY_FILE, SENSITIVITY_METRICS_FILE]);
   return {
     path: join(sweepDir, SENSITIVITY_FILE),
     rows: out.rows.filter((r) => r.value !== null).length,

@@ -22,6 +22,7 @@ import { osFailure } from '../io/os-errors.js';
 import { assertReadableFile } from '../io/read-file.js';
 import { csvReadError } from '../io/read-csv.js';
 import { readJsonObject } from '../io/read-json.js';
+import { FILES_KEY, recordFiles, WrittenFileCheck } from '../io/file-record.js';
 import { readDesignFile } from './design-file.js';
 import { shardRunCount } from './plan.js';
 import { DESIGN_FILE } from '../io/sweep-dir.js';
@@ -111,6 +112,8 @@ interface Cursor {
   current: { raw: string; runId: number; line: number } | null;
   /** run_id of the previous record: a shard's records are in run order. */
   lastRunId: number;
+  /** The file against its shard's record, as it is read. */
+  check: WrittenFileCheck;
 }
 
 async function advance(c: Cursor, belongs: (runId: number) => boolean): Promise<void> {
@@ -122,6 +125,7 @@ async function advance(c: Cursor, belongs: (runId: number) => boolean): Promise<
   }
   if (next.done) {
     c.current = null;
+    c.check.finish();
     return;
   }
   const line = next.value.info.lines;
@@ -164,9 +168,12 @@ async function mergeCsv(
       if (!existsSync(path))
         throw new UserError(`${path}: missing (the shard folder is incomplete)`);
       assertReadableFile(path, "a shard's table", Number.POSITIVE_INFINITY);
-      const parser = createReadStream(path).pipe(
-        parse({ raw: true, info: true, relax_column_count: false }),
-      );
+      // Before any record is copied: a shard's file cut at a line boundary parses cleanly, and
+      // one cut inside its last line would be glued to the next shard's first record.
+      const check = new WrittenFileCheck(path);
+      const stream = createReadStream(path);
+      stream.on('data', (chunk) => check.update(chunk as Buffer));
+      const parser = stream.pipe(parse({ raw: true, info: true, relax_column_count: false }));
       const iterator = (
         parser as unknown as AsyncIterable<{
           raw: string;
@@ -186,7 +193,7 @@ async function mergeCsv(
         throw new UserError(`${path}:1: its columns differ from the other shards'`);
       // Written once for all shards; counted as done for each, so progress ends at the total.
       else written?.(Buffer.byteLength(header, 'utf8'));
-      const cursor: Cursor = { path, iterator, current: null, lastRunId: 0 };
+      const cursor: Cursor = { path, iterator, current: null, lastRunId: 0, check };
       await advance(cursor, belongs[i]);
       cursors.push(cursor);
     }
@@ -304,6 +311,7 @@ export async function mergeShards(
         );
     });
     files.push({ file: ERRORS_FILE, columns: errorsColumns(factors) });
+    const recorded = [...files.map((f) => f.file), 'codebook.csv'];
     if (design.layout) files.push(...SENSITIVITY_CODEBOOK);
     await writeCodebook(target.file('codebook.csv'), files);
     const merged: DesignRecord = {
@@ -329,6 +337,8 @@ export async function mergeShards(
           ? { mixed_provenance: { allowed_by: ALLOW_MIXED_FLAG, differences: mixed } }
           : {}),
       },
+      // The merged files' own record (the first shard's would describe its files).
+      [FILES_KEY]: await recordFiles(recorded, (n) => target.file(n)),
     });
     target.commit();
     return merged;

@@ -5,6 +5,7 @@
  * from the journal to the same bytes an uninterrupted sweep writes.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { FILES_KEY, recordFiles } from '../io/file-record.js';
 import { parse } from 'csv-parse/sync';
 import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
 import { summarizeRuns } from '../analysis/summary.js';
@@ -464,9 +465,13 @@ async function finishSweep(
     files.push({ file: SUMMARY_FILE, columns: sumCols });
   }
   files.push({ file: ERRORS_FILE, columns: t.errCols });
+  const written = [...files.map((f) => f.file), 'codebook.csv'];
   // The columns of the files gvc sensitivity will add to this folder.
   if (!o.shard && plan.layout) files.push(...SENSITIVITY_CODEBOOK);
   await writeCodebook(dir.file('codebook.csv'), files);
+  // Recorded once the tables are final (after a --resume too): what merge, report and
+  // sensitivity check the files against (file-record.ts).
+  const records = await recordFiles(written, (n) => dir.file(n));
   writeJson(dir.file('manifest.json'), {
     ...buildManifest({
       scenarioFile: o.loaded.file,
@@ -488,6 +493,7 @@ async function finishSweep(
         ? { mixed_provenance: { allowed_by: ALLOW_MIXED_FLAG, difference: info.mixed } }
         : {}),
     },
+    [FILES_KEY]: records,
   });
   rmSync(t.journalPath, { force: true });
   dir.commit(o.force);

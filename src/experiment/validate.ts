@@ -17,6 +17,7 @@ import { analyzeCheck, type CheckResult, type ValidationRun } from '../analysis/
 import type { ColumnSpec } from '../engine/observations.js';
 import { writeCodebook } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
+import { FILES_KEY, recordFiles } from '../io/file-record.js';
 import { checkOutputSize, checkRunCount, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { checkFileSections } from './sections.js';
 import { commandArgs, commandLine, programInfo, writeJson } from '../io/manifest.js';
@@ -326,6 +327,14 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
       }),
       'utf8',
     );
+    await writeCodebook(dir.file('codebook.csv'), [
+      { file: VALIDATION_FILE, columns: VALIDATION_COLUMNS },
+      { file: MEASURES_FILE, columns: MEASURES_COLUMNS },
+    ]);
+    // After every CSV is complete: gvc report checks validation.csv against this record.
+    const records = await recordFiles([VALIDATION_FILE, MEASURES_FILE, 'codebook.csv'], (n) =>
+      dir.file(n),
+    );
     writeJson(dir.file('manifest.json'), {
       program: program.name,
       version: program.version,
@@ -355,11 +364,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
       platform: `${process.platform}-${process.arch}`,
       start_time: startTime.toISOString(),
       end_time: new Date().toISOString(),
+      [FILES_KEY]: records,
     });
-    await writeCodebook(dir.file('codebook.csv'), [
-      { file: VALIDATION_FILE, columns: VALIDATION_COLUMNS },
-      { file: MEASURES_FILE, columns: MEASURES_COLUMNS },
-    ]);
     dir.commit();
     return {
       outDir: o.out,

@@ -1,13 +1,15 @@
 /**
  * Streaming a CSV file gvc wrote earlier (runs.csv of a sweep or of shards) back defensively:
- * a record csv-parse rejects, or a cell that is not what its column holds, is a UserError
- * naming the file and line — never an internal error or a silent NaN.
+ * a record csv-parse rejects, a cell that is not what its column holds, or a file that is not
+ * what its folder's manifest records or lacks its final line break (file-record.ts), is a
+ * UserError naming the file — never an internal error or a silent NaN.
  */
 import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { UserError } from '../scenario/errors.js';
 import { osFailure } from './os-errors.js';
 import { assertReadableFile } from './read-file.js';
+import { WrittenFileCheck } from './file-record.js';
 
 export interface CsvRecord {
   /** Cells by column name. */
@@ -53,7 +55,11 @@ export async function* csvRecords(
   } catch (err) {
     throw osFailure(err, 'read', path);
   }
-  const parser = createReadStream(path).pipe(
+  // Against the folder's record and for its final line break, as it is read.
+  const check = new WrittenFileCheck(path);
+  const stream = createReadStream(path);
+  stream.on('data', (chunk) => check.update(chunk as Buffer));
+  const parser = stream.pipe(
     parse({
       columns: (h: string[]) => {
         if (
@@ -86,6 +92,7 @@ export async function* csvRecords(
       }
       yield { cells: r.record, line: r.info.lines };
     }
+    check.finish();
     if (header === null) throw new UserError(`${path}: empty file (expected a header row)`);
     if (!checked) {
       const names: string[] = header;

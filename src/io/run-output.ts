@@ -16,6 +16,7 @@ import { writeCodebook, type CodebookEntry } from './codebook.js';
 import { CsvWriter } from './csv.js';
 import { buildManifest, writeJson, type ManifestInfo } from './manifest.js';
 import { prepareOutputDir } from './output-dir.js';
+import { FILES_KEY, recordFiles } from './file-record.js';
 
 export const TIMESERIES_FILE = 'timeseries.csv';
 export const SUPPLIERS_FILE = 'suppliers.csv';
@@ -47,10 +48,11 @@ export interface RunOutputResult {
 /**
  * Runs `produce` with a sink that writes its rows (with run_id set to opts.runId; the
  * engine leaves it null) to timeseries.csv, — unless agents.kind is 'none' — suppliers.csv
- * and — if opts.relationships — relationships.csv, then writes manifest.json and codebook.csv and moves the folder into
- * place. The output folder is checked and the staging folder created before `produce` is
- * called, so a bad --out fails (UserError) before any simulation work. If anything throws,
- * the staging folder is removed and the error rethrown; the target is left as it was.
+ * and — if opts.relationships — relationships.csv, then writes codebook.csv and manifest.json
+ * (with the size and sha256 of each CSV) and moves the folder into place. The output folder
+ * is checked and the staging folder created before `produce` is called, so a bad --out fails
+ * (UserError) before any simulation work. If anything throws, the staging folder is removed
+ * and the error rethrown; the target is left as it was.
  */
 export async function writeRunOutputs(
   opts: RunOutputOptions,
@@ -122,16 +124,20 @@ export async function writeRunOutputs(
       codebook.push({ file: RELATIONSHIPS_FILE, columns: RELATIONSHIP_COLUMNS });
     }
 
+    await writeCodebook(dir.file(CODEBOOK_FILE), codebook);
+    files.push(CODEBOOK_FILE);
+    // Last, so that it can record the size and hash of every CSV (file-record.ts).
     const manifest = buildManifest({
       ...opts.manifest,
       runId: opts.runId,
       startTime,
       endTime: new Date(),
     });
-    writeJson(dir.file(MANIFEST_FILE), manifest);
+    writeJson(dir.file(MANIFEST_FILE), {
+      ...manifest,
+      [FILES_KEY]: await recordFiles(files, (n) => dir.file(n)),
+    });
     files.push(MANIFEST_FILE);
-    await writeCodebook(dir.file(CODEBOOK_FILE), codebook);
-    files.push(CODEBOOK_FILE);
 
     dir.commit();
     return { outDir: opts.outDir, files };

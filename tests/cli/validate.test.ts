@@ -3,6 +3,7 @@
  * mode, outputs independent of the worker count, and bad input refused with one line.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,14 @@ describe('gvc validate --fast on the shipped experiments', () => {
       ),
     ).toBe(true);
     expect(readFileSync(join(out, 'codebook.csv'), 'utf8')).toContain('validation.csv,effect');
+    // Each CSV's size and sha256, which gvc report checks validation.csv against.
+    for (const f of ['validation.csv', 'measures.csv', 'codebook.csv']) {
+      const bytes = readFileSync(join(out, f));
+      expect(manifest.files[f], f).toEqual({
+        bytes: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+    }
   });
 });
 

@@ -74,7 +74,8 @@ describe('writeRunOutputs', () => {
     });
     expect(result).toEqual({
       outDir: out,
-      files: ['timeseries.csv', 'suppliers.csv', 'manifest.json', 'codebook.csv'],
+      // The manifest last: it records the size and sha256 of each CSV before it.
+      files: ['timeseries.csv', 'suppliers.csv', 'codebook.csv', 'manifest.json'],
     });
     expect(readdirSync(out).sort()).toEqual([
       'codebook.csv',
@@ -114,7 +115,7 @@ describe('writeRunOutputs', () => {
   it('with agents none writes no suppliers.csv and leaves it out of the codebook', async () => {
     const out = join(tempDir(), 'run');
     const result = await writeRunOutputs(opts(out, { kind: 'none' }), produce(2, 4));
-    expect(result.files).toEqual(['timeseries.csv', 'manifest.json', 'codebook.csv']);
+    expect(result.files).toEqual(['timeseries.csv', 'codebook.csv', 'manifest.json']);
     expect(existsSync(join(out, 'suppliers.csv'))).toBe(false);
     const codebook = readRecords(join(out, 'codebook.csv')).slice(1);
     expect(codebook.length).toBe(TIMESERIES_COLUMNS.length);

@@ -1,0 +1,183 @@
+/**
+ * The record of the CSV files an output folder holds, and the check of a file against it when
+ * gvc reads the folder back (gvc merge, report, sensitivity).
+ *
+ * Every output folder's manifest.json lists, under `files`, each CSV gvc wrote there with its
+ * size in bytes and its sha256, taken once the file is complete. A file that is shorter or
+ * different when read back was cut short (a copy that stopped, a full disk, `head -c`) or
+ * changed after gvc wrote it; parsing alone does not show it when the cut falls on a line
+ * boundary, or when it falls inside a number (5.875 → 5.8). Folders written before the record
+ * existed have no `files` key and are accepted as before.
+ *
+ * Independently of the record: every CSV gvc writes has a header row and ends with `\n`
+ * (CsvWriter, JournaledTable), so one whose last byte is not `\n` was cut short.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../scenario/errors.js';
+import { writeJson } from './manifest.js';
+import { osFailure } from './os-errors.js';
+import { readJsonObject } from './read-json.js';
+
+/** Size and content hash of one file as gvc wrote it. */
+export interface FileRecord {
+  /** Size in bytes. */
+  bytes: number;
+  /** sha256 of the bytes, lowercase hex. */
+  sha256: string;
+}
+
+/** The key of manifest.json under which the records are kept: file name → FileRecord. */
+export const FILES_KEY = 'files';
+
+const MANIFEST = 'manifest.json';
+
+/**
+ * Size and sha256 of each file of `names` (file name → its path: `pathOf`), read as a stream
+ * (a sweep's tables can be gigabytes). Throws a SystemError naming the file when it cannot be
+ * read.
+ */
+export async function recordFiles(
+  names: readonly string[],
+  pathOf: (name: string) => string,
+): Promise<Record<string, FileRecord>> {
+  const out: Record<string, FileRecord> = {};
+  for (const name of names) {
+    const path = pathOf(name);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      for await (const chunk of createReadStream(path)) {
+        hash.update(chunk as Buffer);
+        bytes += (chunk as Buffer).length;
+      }
+    } catch (err) {
+      throw osFailure(err, 'read', path);
+    }
+    out[name] = { bytes, sha256: hash.digest('hex') };
+  }
+  return out;
+}
+
+/**
+ * The record of `path` in the manifest.json of its folder; null when the folder has no
+ * manifest, the manifest no `files` record (a folder written before it existed), or no entry
+ * for this file. A damaged manifest or entry is a UserError naming it.
+ */
+export function recordOf(path: string): { record: FileRecord; manifest: string } | null {
+  const manifest = join(dirname(path), MANIFEST);
+  if (!existsSync(manifest)) return null;
+  const files = readJsonObject(manifest, 'a manifest')[FILES_KEY];
+  if (files === undefined) return null;
+  if (files === null || typeof files !== 'object' || Array.isArray(files))
+    throw new UserError(
+      `${manifest}: ${FILES_KEY}: expected a mapping of file names to sizes and hashes, found ${JSON.stringify(files).slice(0, 40)} (the file is damaged)`,
+    );
+  const name = basename(path);
+  if (!Object.prototype.hasOwnProperty.call(files, name)) return null;
+  const entry = (files as Record<string, unknown>)[name] as Partial<FileRecord> | null;
+  if (
+    entry === null ||
+    typeof entry !== 'object' ||
+    !Number.isSafeInteger(entry.bytes) ||
+    (entry.bytes as number) < 0 ||
+    typeof entry.sha256 !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(entry.sha256)
+  )
+    throw new UserError(
+      `${manifest}: ${FILES_KEY}.${name}: expected {"bytes": …, "sha256": …}, found ${JSON.stringify(entry).slice(0, 60)} (the file is damaged)`,
+    );
+  return { record: entry as FileRecord, manifest };
+}
+
+const CHANGED = 'the file was cut short or changed after gvc wrote it';
+
+/**
+ * Checks a CSV file gvc wrote before it is read back. The constructor compares the file's
+ * size with its folder's record and its last byte with `\n`; update() takes the bytes as
+ * they are read and finish() compares their hash with the record. Each mismatch is a
+ * UserError naming the file, what the record (or the format) expects and what was found.
+ * An empty file passes the line-end check: the readers report it as empty.
+ */
+export class WrittenFileCheck {
+  private readonly hash: Hash | null;
+  private readonly record: FileRecord | null;
+  private readonly manifest: string;
+  private bytes = 0;
+
+  constructor(readonly path: string) {
+    const found = recordOf(path);
+    this.record = found?.record ?? null;
+    this.manifest = found?.manifest ?? '';
+    this.hash = this.record ? createHash('sha256') : null;
+    let size: number;
+    let last = 0x0a;
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'r');
+      size = fstatSync(fd).size;
+      if (size > 0) {
+        const b = Buffer.alloc(1);
+        readSync(fd, b, 0, 1, size - 1);
+        last = b[0];
+      }
+    } catch (err) {
+      throw osFailure(err, 'read', path);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    if (this.record && size !== this.record.bytes)
+      throw new UserError(
+        `${path}: ${size.toLocaleString('en-US')} bytes, but ${this.manifest} records ${this.record.bytes.toLocaleString('en-US')}: ${CHANGED}`,
+      );
+    if (last !== 0x0a)
+      throw new UserError(
+        `${path}: its last line has no line break (every CSV gvc writes ends with one): ${CHANGED}`,
+      );
+  }
+
+  /** Takes the next bytes of the file, in order. */
+  update(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.hash?.update(chunk);
+  }
+
+  /** After the last update(): the bytes read must be those the record describes. */
+  finish(): void {
+    if (!this.record || !this.hash) return;
+    const digest = this.hash.digest('hex');
+    if (this.bytes !== this.record.bytes)
+      throw new UserError(
+        `${this.path}: ${this.bytes.toLocaleString('en-US')} bytes read, but ${this.manifest} records ${this.record.bytes.toLocaleString('en-US')}: ${CHANGED}`,
+      );
+    if (digest !== this.record.sha256)
+      throw new UserError(
+        `${this.path}: sha256 ${digest.slice(0, 12)}…, but ${this.manifest} records ${this.record.sha256.slice(0, 12)}… for these ${this.bytes.toLocaleString('en-US')} bytes: ${CHANGED}`,
+      );
+  }
+}
+
+/** WrittenFileCheck of a file already read whole into `bytes`. */
+export function checkWrittenBytes(path: string, bytes: Buffer): void {
+  const check = new WrittenFileCheck(path);
+  check.update(bytes);
+  check.finish();
+}
+
+/**
+ * Adds the records of `names` (files of `dir` that a later command wrote into an output
+ * folder, such as gvc sensitivity's tables in a sweep folder) to the folder's manifest.json.
+ * A folder whose manifest has no `files` record (written before it existed, or not by gvc)
+ * is left as it is. Throws a UserError for a damaged manifest, a SystemError when the
+ * operating system refuses to read or write.
+ */
+export async function addRecords(dir: string, names: readonly string[]): Promise<void> {
+  const path = join(dir, MANIFEST);
+  if (!existsSync(path)) return;
+  const manifest = readJsonObject(path, 'a manifest');
+  const files = manifest[FILES_KEY];
+  if (files === null || typeof files !== 'object' || Array.isArray(files)) return;
+  const added = await recordFiles(names, (n) => join(dir, n));
+  writeJson(path, { ...manifest, [FILES_KEY]: { ...files, ...added } });
+}
