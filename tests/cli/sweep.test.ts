@@ -303,6 +303,8 @@ describe('a sweep folder still being written (its lock)', () => {
     });
     expect(stopped.stopped).toBe(true);
     const partial = join(tmp, 'lk.partial');
+    const lk = (...args: string[]) =>
+      gvc('sweep', 'lk.yaml', '--out', 'lk', '--timeseries', 'final', ...args);
     const lock = join(partial, 'sweep.lock');
     // An interrupted sweep gives its lock back.
     expect(existsSync(lock)).toBe(false);
@@ -321,16 +323,7 @@ describe('a sweep folder still being written (its lock)', () => {
     try {
       holder(other.pid!);
       for (const args of [['--resume'], ['--force'], []]) {
-        const r = gvc(
-          'sweep',
-          'lk.yaml',
-          '--out',
-          'lk',
-          '--timeseries',
-          'final',
-          '--quiet',
-          ...args,
-        );
+        const r = lk('--quiet', ...args);
         expect(r.code, args.join(' ')).toBe(2);
         expect(r.stderr).toMatch(
           new RegExp(
@@ -348,23 +341,14 @@ describe('a sweep folder still being written (its lock)', () => {
 
     // Another host's lock cannot be checked: the user is told which file to remove.
     holder(12345, 'cluster-node-7');
-    const remote = gvc('sweep', 'lk.yaml', '--out', 'lk', '--timeseries', 'final', '--resume');
+    const remote = lk('--resume');
     expect(remote.code).toBe(2);
     expect(remote.stderr).toMatch(/on cluster-node-7 .*delete lk\.partial\/sweep\.lock/);
 
     // A lock whose process is gone (killed) is taken over; the finished folder holds no lock.
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
     holder(gone);
-    const resumed = gvc(
-      'sweep',
-      'lk.yaml',
-      '--out',
-      'lk',
-      '--timeseries',
-      'final',
-      '--resume',
-      '--quiet',
-    );
+    const resumed = lk('--resume', '--quiet');
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     expect(existsSync(partial)).toBe(false);
