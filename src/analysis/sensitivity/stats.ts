@@ -323,7 +323,8 @@ export function meanConfidenceInterval(
  * with the quasi-Poisson variance φ μ / n, φ = s² / x̄. No bound: the t interval. Coverage is
  * checked by simulation in tests/analysis/bounded-interval.test.ts.
  *
- * Needs n ≥ 2; a sample with no spread (or a mean on a bound) gives the point itself.
+ * Needs n ≥ 2; a sample with no spread (or a mean on a bound) gives the point itself (gvc
+ * validate then uses pooledMeanInterval when it knows the units each value is a mean over).
  * Throws when a value lies outside the domain.
  */
 export function boundedMeanInterval(
