@@ -4,20 +4,33 @@
  * contrast of independent means. A measure whose values are bounded (a share or a 0/1 outcome
  * in [0, 1], a count >= 0; experiment/measures.ts: measureDomain) gets the score interval of
  * each mean (boundedMeanInterval, as summary.csv) combined over the groups by MOVER
- * (boundedContrastInterval), which stays inside the measure's range and does not shrink to a
- * point when every run agrees; an unbounded measure gets the Welch t contrast (contrastInterval).
- * Runs whose measure is undefined (NaN, e.g. a group with no active supplier left) are left out
- * and the number kept is reported.
+ * (boundedContrastInterval), which stays inside the measure's range; an unbounded measure gets
+ * the Welch t contrast (contrastInterval). Runs whose measure is undefined (NaN, e.g. a group
+ * with no active supplier left) are left out and the number kept is reported.
+ *
+ * When every run of a compared set gives the same value, the run-level spread is estimated as 0
+ * and both intervals shrink to the point (2 runs of a one-firm 0/1 outcome, 1 and 1, would show
+ * [1, 1]). For a share, or a mean of a column with a two-sided domain, that set then gets the
+ * Wilson (1927) interval of its units pooled over its runs (K of N suppliers;
+ * stats.ts: pooledMeanInterval, which says why pooling is only this floor). A metric read from
+ * the run's summary, a within-run difference (`minus`), and a mean of a column with a one-sided
+ * or no bound keep the point: their units are unknown, not one set, or have no largest
+ * variance to assume.
  */
 import type { ParamValue } from '../scenario/parameters.js';
 import type { Check, CellFilter } from '../experiment/validation-spec.js';
 import { measureDomain } from '../experiment/measures.js';
 import { boundedContrastInterval, contrastInterval } from './sensitivity/stats.js';
 
-/** One run as the analysis sees it: its factor values (by path) and one value per check. */
+/**
+ * One run as the analysis sees it: its factor values (by path), one value per check, and per
+ * check the number of suppliers the value is a share or mean over (NaN when it is not one:
+ * a metric, a within-run difference).
+ */
 export interface ValidationRun {
   factors: ReadonlyMap<string, ParamValue>;
   values: readonly number[];
+  units: readonly number[];
 }
 
 export interface CheckResult {
@@ -38,49 +51,51 @@ export function analyzeCheck(
   index: number,
   runs: readonly ValidationRun[],
 ): CheckResult {
-  const valuesWhere = (filter: CellFilter) =>
-    runs
-      .filter((r) => matches(r, [...check.within, ...filter]))
-      .map((r) => r.values[index])
-      .filter((v) => Number.isFinite(v));
+  const group = (filter: CellFilter, weight: number) => {
+    const kept = runs.filter(
+      (r) => matches(r, [...check.within, ...filter]) && Number.isFinite(r.values[index]),
+    );
+    return {
+      values: kept.map((r) => r.values[index]),
+      units: kept.map((r) => r.units[index]),
+      weight,
+    };
+  };
   const c = check.comparison;
   const groups =
     c.kind === 'level'
-      ? [{ values: valuesWhere([]), weight: 1 }]
+      ? [group([], 1)]
       : c.kind === 'difference'
-        ? [
-            { values: valuesWhere([[c.path, c.a]]), weight: 1 },
-            { values: valuesWhere([[c.path, c.b]]), weight: -1 },
-          ]
+        ? [group([[c.path, c.a]], 1), group([[c.path, c.b]], -1)]
         : [
-            {
-              values: valuesWhere([
+            group(
+              [
                 [c.effect.path, c.effect.a],
                 [c.across.path, c.across.a],
-              ]),
-              weight: 1,
-            },
-            {
-              values: valuesWhere([
+              ],
+              1,
+            ),
+            group(
+              [
                 [c.effect.path, c.effect.b],
                 [c.across.path, c.across.a],
-              ]),
-              weight: -1,
-            },
-            {
-              values: valuesWhere([
+              ],
+              -1,
+            ),
+            group(
+              [
                 [c.effect.path, c.effect.a],
                 [c.across.path, c.across.b],
-              ]),
-              weight: -1,
-            },
-            {
-              values: valuesWhere([
+              ],
+              -1,
+            ),
+            group(
+              [
                 [c.effect.path, c.effect.b],
                 [c.across.path, c.across.b],
-              ]),
-              weight: 1,
-            },
+              ],
+              1,
+            ),
           ];
   const nRuns = groups.reduce((n, g) => n + g.values.length, 0);
   const smallest = Math.min(...groups.map((g) => g.values.length));

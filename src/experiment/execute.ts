@@ -17,7 +17,12 @@ import {
 } from '../engine/observations.js';
 import { formatRows } from '../io/csv.js';
 import { METRIC_COLUMNS } from './sweep-columns.js';
-import { evaluateMeasure, stepsNeeded, supplierRecording, type Measure } from './measures.js';
+import {
+  evaluateMeasureCounted,
+  stepsNeeded,
+  supplierRecording,
+  type Measure,
+} from './measures.js';
 import { simulate } from '../engine/simulation.js';
 import type { ParamValue } from '../scenario/parameters.js';
 import { applyParams } from '../scenario/resolve.js';
@@ -38,7 +43,8 @@ export type RunOutcome =
    * the run's runs.csv line; `timeseriesCsv`: the kept timeseries rows (run_id set) as
    * timeseries.csv lines; `suppliersCsv`, `relationshipsCsv`: the supplier rows the context's
    * `agents` mode asks for and the spell rows (if `relationships`), as lines of suppliers.csv
-   * and relationships.csv ('' when not asked for); `measures`: the context's measures, in order.
+   * and relationships.csv ('' when not asked for); `measures`: the context's measures, in order,
+   * and `measureUnits` the number of units (suppliers) each is a mean over (NaN for a metric).
    */
   | {
       runId: number;
@@ -48,6 +54,7 @@ export type RunOutcome =
       suppliersCsv: string;
       relationshipsCsv: string;
       measures?: number[];
+      measureUnits?: number[];
     }
   | { runId: number; ok: false; message: string };
 
@@ -78,6 +85,7 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
   const spells: RelationshipRow[] = [];
   let final: TimeseriesRow | null = null;
   let values: number[] | undefined;
+  let units: number[] | undefined;
   try {
     const entries: [string, unknown][] = ctx.factorPaths.map((path, j) => [path, req.values[j]]);
     entries.push(['seed', req.seed]);
@@ -137,9 +145,11 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       kept.set('final', final);
       // A measure may name the last step by number.
       if (supplierRows.has('final')) supplierRows.set(last, supplierRows.get('final')!);
-      values = measures.map((measure) =>
-        evaluateMeasure(measure, { timeseries: kept, suppliers: supplierRows }),
+      const counted = measures.map((measure) =>
+        evaluateMeasureCounted(measure, { timeseries: kept, suppliers: supplierRows }),
       );
+      values = counted.map((c) => c.value);
+      units = counted.map((c) => c.units);
     }
   } catch (err) {
     return { runId: req.runId, ok: false, message: (err as Error)?.message ?? String(err) };
@@ -158,5 +168,6 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
     relationshipsCsv: formatRows(RELATIONSHIP_COLUMNS, spells),
   };
   if (values) outcome.measures = values;
+  if (units) outcome.measureUnits = units;
   return outcome;
 }

@@ -352,19 +352,23 @@ export interface RunObservations {
   suppliers: Map<number | 'final', readonly SupplierRow[]>;
 }
 
+/** A measure's value in one run (evaluateMeasureCounted's `value`). */
 export function evaluateMeasure(measure: Measure, obs: RunObservations): number {
-  if (measure.kind === 'metric') {
-    const at = (step: number | 'final') => {
-      const v = obs.timeseries.get(step)?.[measure.metric];
-      return typeof v === 'number' ? v : NaN;
-    };
-    if (!measure.window) return at(measure.step);
-    // Steps where the metric is undefined (e.g. no firm had revenue) are left out of the average.
-    const values: number[] = [];
-    for (let t = measure.window[0]; t <= measure.window[1]; t++)
-      if (Number.isFinite(at(t))) values.push(at(t));
-    return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
-  }
+  return evaluateMeasureCounted(measure, obs).value;
+}
+
+/**
+ * A measure's value in one run and the number of units it is a mean over: for a share k/n the
+ * n suppliers it counts, for a mean the suppliers with a value of the column (0 when the value
+ * is NaN for want of any). A metric is read from the run's own summary, whose units are not
+ * known here, so its `units` is NaN. The analysis uses the units only when every run gives the
+ * same value (analysis/sensitivity/stats.ts: pooledMeanInterval).
+ */
+export function evaluateMeasureCounted(
+  measure: Measure,
+  obs: RunObservations,
+): { value: number; units: number } {
+  if (measure.kind === 'metric') return { value: evaluateMetric(measure, obs), units: NaN };
   const pool = (obs.suppliers.get(measure.step) ?? []).filter(
     (s) =>
       (measure.group === null || s.group === measure.group) &&
@@ -374,11 +378,27 @@ export function evaluateMeasure(measure: Measure, obs: RunObservations): number 
     const values = pool
       .map((s) => s[measure.column])
       .filter((v): v is number => typeof v === 'number');
-    return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
+    return {
+      value: values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length,
+      units: values.length,
+    };
   }
-  if (pool.length === 0) return NaN;
+  if (pool.length === 0) return { value: NaN, units: 0 };
   const test = conditionTest(measure.condition);
-  return pool.filter(test).length / pool.length;
+  return { value: pool.filter(test).length / pool.length, units: pool.length };
+}
+
+function evaluateMetric(measure: Measure & { kind: 'metric' }, obs: RunObservations): number {
+  const at = (step: number | 'final') => {
+    const v = obs.timeseries.get(step)?.[measure.metric];
+    return typeof v === 'number' ? v : NaN;
+  };
+  if (!measure.window) return at(measure.step);
+  // Steps where the metric is undefined (e.g. no firm had revenue) are left out of the average.
+  const values: number[] = [];
+  for (let t = measure.window[0]; t <= measure.window[1]; t++)
+    if (Number.isFinite(at(t))) values.push(at(t));
+  return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 function conditionTest(c: Condition): (s: SupplierRow) => boolean {

@@ -146,6 +146,13 @@ export const MEASURES_COLUMNS: readonly ColumnSpec[] = [
     description:
       "The run's value of the check's measure (minus its within-run reference, if any); empty if undefined.",
   },
+  {
+    name: 'units',
+    type: 'integer',
+    unit: 'suppliers',
+    description:
+      'The number of suppliers the value is a share or mean over; empty for a metric or a within-run difference. Used for the interval when every run of a cell gives the same value.',
+  },
 ];
 
 export interface ValidateOptions {
@@ -289,22 +296,28 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     for (const experiment of experiments) {
       const replications = replicationsOf(experiment.spec, o);
       used.push({ file: experiment.file, spec: experiment.spec, replications });
-      const runs = await runExperiment(experiment, replications, o.workers, (run, values) => {
-        const cell = run.cellLabel;
-        experiment.spec.checks.forEach((check, i) =>
-          measuresOut.write({
-            pattern: experiment.spec.pattern,
-            run_id: run.runId,
-            cell_id: run.cellId,
-            replicate: run.replicate,
-            seed: run.seed,
-            cell,
-            check: check.id,
-            value: Number.isFinite(values[i]) ? values[i] : null,
-          }),
-        );
-        progress.tick();
-      });
+      const runs = await runExperiment(
+        experiment,
+        replications,
+        o.workers,
+        (run, values, units) => {
+          const cell = run.cellLabel;
+          experiment.spec.checks.forEach((check, i) =>
+            measuresOut.write({
+              pattern: experiment.spec.pattern,
+              run_id: run.runId,
+              cell_id: run.cellId,
+              replicate: run.replicate,
+              seed: run.seed,
+              cell,
+              check: check.id,
+              value: Number.isFinite(values[i]) ? values[i] : null,
+              units: Number.isFinite(units[i]) ? units[i] : null,
+            }),
+          );
+          progress.tick();
+        },
+      );
       experiment.spec.checks.forEach((check, i) =>
         rows.push(resultRow(experiment.spec, check, analyzeCheck(check, i, runs))),
       );
@@ -401,7 +414,7 @@ async function runExperiment(
   experiment: Experiment,
   replications: number,
   workers: number,
-  onRun: (run: RunInfo, values: number[]) => void,
+  onRun: (run: RunInfo, values: number[], units: number[]) => void,
 ): Promise<ValidationRun[]> {
   const sweep = { ...experiment.spec.sweep, replications };
   const plan = buildPlan(experiment.loaded.scenario, sweep);
@@ -424,13 +437,19 @@ async function runExperiment(
       if (!outcome.ok)
         throw new Error(`${experiment.file}: run ${outcome.runId} failed: ${outcome.message}`);
       const raw = outcome.measures!;
+      const rawUnits = outcome.measureUnits!;
       let k = 0;
-      const values = experiment.spec.checks.map((c) => {
-        const v = raw[k++];
-        return c.minus ? v - raw[k++] : v;
-      });
+      const values: number[] = [];
+      // A within-run difference is not a mean over one set of units: it has none.
+      const units: number[] = [];
+      for (const c of experiment.spec.checks) {
+        const v = raw[k];
+        const n = rawUnits[k++];
+        values.push(c.minus ? v - raw[k++] : v);
+        units.push(c.minus ? NaN : n);
+      }
       const factors = new Map<string, ParamValue>(factorPaths.map((p, j) => [p, task.values[j]]));
-      runs.push({ factors, values });
+      runs.push({ factors, values, units });
       const cellLabel = factorPaths
         .map((p, j) => `${p}=${String(cellValue(task.values[j]))}`)
         .join(';');
@@ -443,6 +462,7 @@ async function runExperiment(
           cellLabel,
         },
         values,
+        units,
       );
     },
   });

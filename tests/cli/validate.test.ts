@@ -75,6 +75,13 @@ describe('gvc validate --fast on the shipped experiments', () => {
       columns: true,
     }) as Record<string, string>[];
     expect(measures.length).toBeGreaterThan(rows.length * 4);
+    // Each share's supplier count comes with it (Firm Y's one firm); a metric has none.
+    const units = (pattern: string, check: string) =>
+      new Set(
+        measures.filter((m) => m.pattern === pattern && m.check === check).map((m) => m.units),
+      );
+    expect(units('firm-y', 'odm_then_obm')).toEqual(new Set(['1']));
+    expect(units('chinese-oem-cluster', 'most_stay_oem')).toEqual(new Set(['']));
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.mode).toBe('fast');
     expect(manifest.experiments).toHaveLength(

@@ -11,6 +11,7 @@ import {
 } from '../../src/engine/observations.js';
 import {
   evaluateMeasure,
+  evaluateMeasureCounted,
   NO_VALUE_AFTER_EXIT,
   parseMeasure,
   stepsNeeded,
@@ -117,6 +118,37 @@ describe('evaluateMeasure', () => {
       2 / 3,
       12,
     );
+  });
+
+  it('counts the units each value is a share or mean over (none for a metric)', () => {
+    expect(evaluateMeasureCounted(parse({ share: 'functionally_upgraded' }), obs)).toEqual({
+      value: 1,
+      units: 3,
+    });
+    expect(
+      evaluateMeasureCounted(parse({ share: { role: ['ODM'] }, include_exited: true }), obs),
+    ).toEqual({ value: 0.25, units: 4 });
+    expect(evaluateMeasureCounted(parse({ share: 'odm_then_obm', group: 'big' }), obs)).toEqual({
+      value: 0,
+      units: 1,
+    });
+    // A mean counts the active suppliers of its group with a value of the column: 2 smes (0.9
+    // and 0.3); over everyone 3, and an added supplier with an empty value does not count.
+    expect(
+      evaluateMeasureCounted(parse({ mean: 'top_buyer_share', group: 'smes' }), obs).units,
+    ).toBe(2);
+    const noShare = {
+      ...obs,
+      suppliers: new Map([['final' as const, [...rows, supplier({ top_buyer_share: null })]]]),
+    };
+    expect(evaluateMeasureCounted(parse({ mean: 'top_buyer_share' }), noShare)).toMatchObject({
+      units: 3,
+    });
+    expect(evaluateMeasureCounted(parse({ mean: 'design', group: 'big', step: 40 }), obs)).toEqual({
+      value: NaN,
+      units: 0,
+    });
+    expect(evaluateMeasureCounted(parse({ metric: 'mean_process' }), obs).units).toBeNaN();
   });
 
   it('is NaN for an empty group or a missing step, and averages a window over defined steps', () => {

@@ -323,7 +323,8 @@ export function meanConfidenceInterval(
  * with the quasi-Poisson variance φ μ / n, φ = s² / x̄. No bound: the t interval. Coverage is
  * checked by simulation in tests/analysis/bounded-interval.test.ts.
  *
- * Needs n ≥ 2; a sample with no spread (or a mean on a bound) gives the point itself.
+ * Needs n ≥ 2; a sample with no spread (or a mean on a bound) gives the point itself (gvc
+ * validate then uses pooledMeanInterval when it knows the units each value is a mean over).
  * Throws when a value lies outside the domain.
  */
 export function boundedMeanInterval(
@@ -378,6 +379,72 @@ export function boundedMeanInterval(
 }
 
 /**
+ * Wilson (1927, JASA 22:209) score interval for a binomial proportion: `successes` out of
+ * `trials` (successes may be fractional, see pooledMeanInterval), with the normal quantile z
+ * for `level`: the set of p with (k/N − p)² ≤ z² p(1 − p)/N. Inside [0, 1]; 0 of N gives
+ * [0, z²/(N + z²)], 2 of 2 at 95% gives [0.3424, 1]. Throws unless 0 ≤ successes ≤ trials and
+ * trials > 0.
+ */
+export function wilsonInterval(
+  successes: number,
+  trials: number,
+  level = 0.95,
+): { lower: number; upper: number } {
+  assertLevel(level);
+  if (!(trials > 0) || !Number.isFinite(trials))
+    throw new Error(`a Wilson interval needs trials > 0, got ${trials}`);
+  if (!(successes >= 0 && successes <= trials))
+    throw new Error(`successes must be in [0, ${trials}], got ${successes}`);
+  const z2 = normalQuantile(0.5 + level / 2) ** 2;
+  const p = successes / trials;
+  const w = z2 / trials;
+  const centre = (p + w / 2) / (1 + w);
+  const half = Math.sqrt(w * p * (1 - p) + (w * w) / 4) / (1 + w);
+  // The roots lie in [0, 1] mathematically; clamping only removes rounding.
+  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+}
+
+/**
+ * Interval for the mean of runs' values xs[r], each itself the mean of units[r] values in
+ * `domain` = [lo, hi] (a share k_r / n_r of n_r suppliers; a mean of a column over n_r
+ * suppliers), **when the runs' values have no spread**: the Wilson (1927) interval of the
+ * pooled units, K = Σ n_r (x_r − lo)/(hi − lo) out of N = Σ n_r, mapped back to the domain.
+ * For a share it is the score interval of K suppliers out of N; for a mean of a column with
+ * values in [lo, hi], the binomial variance is the largest any value in [lo, hi] with that mean
+ * can have (Bhatia & Davis 2000), so the interval is conservative for it.
+ *
+ * Why only without spread: the units within a run are not independent in general (suppliers of
+ * one run share its market, buyers and shocks), so N overstates the information and the
+ * run-level variation is the measure's uncertainty whenever it can be estimated. When every run
+ * gives the same value that variation is estimated as 0 and the run-level interval would be the
+ * point; the pooled interval is then the floor the data still support (2 runs of a one-firm
+ * share of 1: N = 2, [0.342, 1]; 30 runs of 0 over 400 suppliers each: N = 12000,
+ * [0, 0.00032]). Returns null when it does not apply: the values differ, a bound is infinite
+ * (no largest variance exists), or some run has no finite count n_r > 0. Throws when the value
+ * lies outside the domain.
+ */
+export function pooledMeanInterval(
+  xs: readonly number[],
+  units: readonly number[],
+  domain: readonly [number, number],
+  level = 0.95,
+): { lower: number; upper: number } | null {
+  const [lo, hi] = domain;
+  if (xs.length === 0 || units.length !== xs.length) return null;
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) return null;
+  // Exact equality, not sd === 0: the sd of equal values can round to a tiny positive number.
+  if (!xs.every((x) => x === xs[0])) return null;
+  if (!units.every((n) => Number.isFinite(n) && n > 0)) return null;
+  if (!(xs[0] >= lo && xs[0] <= hi))
+    throw new Error(`value ${xs[0]} outside the domain [${lo}, ${hi}]`);
+  const scaled = (xs[0] - lo) / (hi - lo);
+  const trials = units.reduce((a, b) => a + b, 0);
+  const r = wilsonInterval(scaled * trials, trials, level);
+  const clamp = (v: number) => Math.min(hi, Math.max(lo, v));
+  return { lower: clamp(lo + r.lower * (hi - lo)), upper: clamp(lo + r.upper * (hi - lo)) };
+}
+
+/**
  * Confidence interval for a linear contrast Σ w_g · mean_g of independent groups of a metric
  * confined to `domain`, built from each group's boundedMeanInterval by the method of variance
  * estimates recovery (MOVER; Zou & Donner 2008, Stat Med 27:1693; for a difference of two
@@ -388,15 +455,20 @@ export function boundedMeanInterval(
  *
  * with [l_g, u_g] group g's interval. One group with weight 1 gives boundedMeanInterval itself.
  * As √(a² + b²) ≤ a + b, the interval lies within the contrast's own range (a difference of
- * two shares within [−1, 1]). Every group needs n ≥ 2; throws when a value lies outside the
- * domain.
+ * two shares within [−1, 1]). A group that gives `units` (the number of units each value is
+ * the mean of) and whose values have no spread gets pooledMeanInterval instead of the point
+ * (see there why only then); for a difference of two such groups this is Newcombe's interval
+ * on the pooled counts. Every group needs n ≥ 2; throws when a value lies outside the domain.
  */
 export function boundedContrastInterval(
-  groups: readonly { values: readonly number[]; weight: number }[],
+  groups: readonly { values: readonly number[]; weight: number; units?: readonly number[] }[],
   domain: readonly [number, number],
   level = 0.95,
 ): { estimate: number; lower: number; upper: number } {
   if (groups.length === 0) throw new Error('a contrast needs at least one group');
+  const groupInterval = (g: (typeof groups)[number]) =>
+    (g.units && pooledMeanInterval(g.values, g.units, domain, level)) ||
+    boundedMeanInterval(g.values, domain, level);
   let estimate = 0;
   let down = 0;
   let up = 0;
@@ -404,7 +476,7 @@ export function boundedContrastInterval(
     if (g.values.length < 2)
       throw new Error('every group of a contrast needs at least two observations');
     const m = g.weight * mean(g.values);
-    const ci = boundedMeanInterval(g.values, domain, level);
+    const ci = groupInterval(g);
     const a = g.weight * ci.lower;
     const b = g.weight * ci.upper;
     estimate += m;
@@ -412,8 +484,8 @@ export function boundedContrastInterval(
     up += (Math.max(a, b) - m) ** 2;
   }
   if (groups.length === 1 && groups[0].weight === 1) {
-    // Exactly boundedMeanInterval, without the rounding of m − (m − l).
-    const ci = boundedMeanInterval(groups[0].values, domain, level);
+    // Exactly the group's interval, without the rounding of m − (m − l).
+    const ci = groupInterval(groups[0]);
     return { estimate, lower: ci.lower, upper: ci.upper };
   }
   return { estimate, lower: estimate - Math.sqrt(down), upper: estimate + Math.sqrt(up) };
