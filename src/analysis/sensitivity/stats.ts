@@ -477,16 +477,13 @@ export function boundedContrastInterval(
       throw new Error('every group of a contrast needs at least two observations');
     const m = g.weight * mean(g.values);
     const ci = groupInterval(g);
+    // One group of weight 1: exactly its interval, without the rounding of m − (m − l).
+    if (groups.length === 1 && g.weight === 1) return { estimate: m, ...ci };
     const a = g.weight * ci.lower;
     const b = g.weight * ci.upper;
     estimate += m;
     down += (m - Math.min(a, b)) ** 2;
     up += (Math.max(a, b) - m) ** 2;
-  }
-  if (groups.length === 1 && groups[0].weight === 1) {
-    // Exactly the group's interval, without the rounding of m − (m − l).
-    const ci = groupInterval(groups[0]);
-    return { estimate, lower: ci.lower, upper: ci.upper };
   }
   return { estimate, lower: estimate - Math.sqrt(down), upper: estimate + Math.sqrt(up) };
 }
