@@ -33,3 +33,33 @@ export function rowsById<T>(
   }
   return out;
 }
+
+/**
+ * numbersById for integer values (codes, ids: each must fit in 32 bits), in an Int32Array, so
+ * that a loop reads them as small integers (stored in an array, they keep its integer
+ * elements).
+ */
+export function integersById<T>(items: readonly T[], value: (item: T) => number): Int32Array {
+  const out = new Int32Array(items.length);
+  for (let j = 0; j < items.length; j++) out[j] = value(items[j]);
+  return out;
+}
+
+/** once's results, by key object and then by builder. */
+const built = new WeakMap<object, Map<unknown, unknown>>();
+
+/**
+ * `build(key)`, computed on the first call for this key and builder and returned again on later
+ * calls while `key` lives (a WeakMap: a key's results go with it). Only for lookup arrays of
+ * data that never change after they are created, such as a world's partners (createPartners);
+ * the caller must not write into the result.
+ */
+export function once<K extends object, V>(key: K, build: (key: K) => V): V {
+  let results = built.get(key);
+  if (results === undefined) {
+    results = new Map();
+    built.set(key, results);
+  }
+  if (!results.has(build)) results.set(build, build(key));
+  return results.get(build) as V;
+}

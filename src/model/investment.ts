@@ -14,7 +14,7 @@ import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import { numbersById, rowsById } from '../engine/lookup.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
-import { networkBackingAt } from './networks.js';
+import { networkBackingAt, partnerArrays } from './networks.js';
 import { buyerSanctionTerms, irreplaceabilityOf, type BuyerSanctionTerms } from './sanctions.js';
 import {
   DESIGN,
@@ -189,10 +189,10 @@ export function peerCooperation(s: Supplier, world: World): number {
 /**
  * Whether each partner is a peer supplier (1) or not (0), by id (its position in
  * world.partners): for a loop over ties, which then reads a number from a short array instead
- * of loading the partner's object.
+ * of loading the partner's object. Shared and read-only (partnerArrays).
  */
 export function peerPartners(world: World): Float64Array {
-  return numbersById(world.partners, (p) => (p.kind === 'peer_supplier' ? 1 : 0));
+  return partnerArrays(world).peer;
 }
 
 /** peerCooperation of the supplier in row i of the supplier table; `peer`: peerPartners(world). */
