@@ -14,7 +14,7 @@ import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import { numbersById, rowsById } from '../engine/lookup.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
-import { networkBackingAt, partnerArrays } from './networks.js';
+import { networkBackingAt, partnerArrays, trustSaturation } from './networks.js';
 import { buyerSanctionTerms, irreplaceabilityOf, type BuyerSanctionTerms } from './sanctions.js';
 import {
   DESIGN,
@@ -46,7 +46,7 @@ export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0,
  * [0,1]), written into `risk` and returned.
  */
 export function sanctionRisksAt(world: World, i: number, risk: number[]): number[] {
-  return sanctionRisksWith(investmentTerms(world), world, i, risk);
+  return sanctionRisksWith(investmentTerms(world), world, i, risk, NaN);
 }
 
 /**
@@ -79,12 +79,16 @@ function investmentTerms(world: World): InvestmentTerms {
   };
 }
 
-/** sanctionRisksAt from the step's `terms`. */
+/**
+ * sanctionRisksAt from the step's `terms`; `trust`: the trust summed over the supplier's ties
+ * in list order (networkBackingAt's sum), or NaN to have it summed here if needed.
+ */
 function sanctionRisksWith(
   terms: InvestmentTerms,
   world: World,
   i: number,
   risk: number[],
+  trust: number,
 ): number[] {
   // Zeroed by a loop: Array.prototype.fill is a builtin call that costs more than four stores.
   for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = 0;
@@ -98,7 +102,8 @@ function sanctionRisksWith(
     if (R.type[k] !== QUASI_HIERARCHY) continue;
     if (!known) {
       production = productionCapabilityAt(world.supplierTable.cols.cap, i);
-      network = terms.backingWeight * networkBackingAt(world, i);
+      const backing = Number.isNaN(trust) ? networkBackingAt(world, i) : trustSaturation(trust);
+      network = terms.backingWeight * backing;
       known = true;
     }
     const j = R.buyer[k];
@@ -140,15 +145,16 @@ export function investmentWeights(s: Supplier, world: World, w: number[] = [0, 0
 
 /** investmentWeights of the supplier in row i of the supplier table, written into `w` and returned. */
 export function investmentWeightsAt(world: World, i: number, w: number[]): number[] {
-  return investmentWeightsWith(investmentTerms(world), world, i, w);
+  return investmentWeightsWith(investmentTerms(world), world, i, w, NaN);
 }
 
-/** investmentWeightsAt from the step's `terms`. */
+/** investmentWeightsAt from the step's `terms`; `trust` as for sanctionRisksWith. */
 function investmentWeightsWith(
   terms: InvestmentTerms,
   world: World,
   i: number,
   w: number[],
+  trust: number,
 ): number[] {
   const split = terms.splits;
   const g = N_FUNCTIONS * world.supplierTable.cols.groupCode[i]; // split[g + f]: function f
@@ -159,7 +165,7 @@ function investmentWeightsWith(
   }
   w[DESIGN] *= terms.retention;
   w[MARKETING] *= terms.retention;
-  const risk = sanctionRisksWith(terms, world, i, riskScratch);
+  const risk = sanctionRisksWith(terms, world, i, riskScratch, trust);
   let total = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
     if (f === DESIGN || f === MARKETING) w[f] *= Math.max(0, 1 - terms.aversion * risk[f]);
@@ -203,7 +209,7 @@ export function peerCooperationAt(world: World, i: number, peer: Float64Array): 
   for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
     if (peer[T.partner[k]] === 1) trust += T.trust[k];
   }
-  return 1 - Math.exp(-trust);
+  return trustSaturation(trust);
 }
 
 export function invest(world: World): void {
@@ -222,6 +228,7 @@ export function investBody(world: World): RowBody {
   const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
   const efficiency = investmentEfficiency(world);
   const S = world.supplierTable.cols;
+  const T = world.tieTable.cols;
   const terms = investmentTerms(world);
   const reinvest = numbersById(world.supplierGroups, (g) => g.intent.reinvest);
   const peer = peerPartners(world);
@@ -233,8 +240,16 @@ export function investBody(world: World): RowBody {
     const perCapacity = S.size[i] > 0 ? amount / S.size[i] : 0;
     const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
     if (amount > 0) {
-      const w = investmentWeightsWith(terms, world, i, weights);
-      const pooling = 1 + inv.collective_pooling * peerCooperationAt(world, i, peer);
+      // The trust in all the supplier's ties (networkBacking's sum) and in its peer ties
+      // (peerCooperation's), each in list order, in one walk over them.
+      let trust = 0;
+      let peerTrust = 0;
+      for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
+        trust += T.trust[k];
+        if (peer[T.partner[k]] === 1) peerTrust += T.trust[k];
+      }
+      const w = investmentWeightsWith(terms, world, i, weights, trust);
+      const pooling = 1 + inv.collective_pooling * trustSaturation(peerTrust);
       const absorptive = S.absorptive[i];
       for (let f = 0; f < N_FUNCTIONS; f++) {
         S.investmentByFunction[at + f] = amount * w[f];

@@ -191,6 +191,14 @@ export function networkBackingAt(world: World, i: number): number {
   const T = world.tieTable.cols;
   let trust = 0;
   for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) trust += T.trust[k];
+  return trustSaturation(trust);
+}
+
+/**
+ * 1 − e^(−trust), in [0,1): how network backing (over all ties) and peer cooperation (over
+ * peer ties) saturate in the trust summed over the ties, in their list order.
+ */
+export function trustSaturation(trust: number): number {
   return 1 - Math.exp(-trust);
 }
 
