@@ -103,8 +103,7 @@ export function learnFromBuyersBody(world: World): RowBody {
       const teacher = N_FUNCTIONS * R.buyer[k]; // knowHow[teacher + f]: the buyer's in function f
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const gap = knowHow[teacher + f] - S.cap[cap + f];
-        // A function the tie does not transfer (rate 0) closes no gap: 1 − e^0 = 0.
-        if (gap > 0 && rates[row + f] !== 0) gain[f] += closeGap(weight * rates[row + f], gap);
+        if (gap > 0) gain[f] += closeGap(weight * rates[row + f], gap);
       }
     }
     addGains(S.cap, cap, gain);
