@@ -11,11 +11,20 @@
  */
 import { NONE } from '../engine/columns.js';
 import { eachActiveRow, type RowBody } from '../engine/kernel.js';
+import { numbersById, rowsById } from '../engine/lookup.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
-import { networkBackingAt } from './networks.js';
-import { tieIrreplaceability } from './sanctions.js';
-import { DESIGN, MARKETING, N_FUNCTIONS, typeCode, type Supplier, type World } from './state.js';
+import { networkBackingAt, partnerArrays, trustSaturation } from './networks.js';
+import { buyerSanctionTerms, irreplaceabilityOf, type BuyerSanctionTerms } from './sanctions.js';
+import {
+  DESIGN,
+  MARKETING,
+  N_FUNCTIONS,
+  productionCapabilityAt,
+  typeCode,
+  type Supplier,
+  type World,
+} from './state.js';
 
 const QUASI_HIERARCHY = typeCode('quasi_hierarchy');
 
@@ -37,17 +46,72 @@ export function sanctionRisks(s: Supplier, world: World, risk: number[] = [0, 0,
  * [0,1]), written into `risk` and returned.
  */
 export function sanctionRisksAt(world: World, i: number, risk: number[]): number[] {
+  return sanctionRisksWith(investmentTerms(world), world, i, risk, NaN);
+}
+
+/**
+ * What investmentWeights reads of the world other than the supplier's own state, as it is
+ * this step: prepared once per step (investBody) so that the loop over a supplier's
+ * relationships reads numbers by buyer id instead of loading buyer objects.
+ */
+interface InvestmentTerms {
+  buyers: BuyerSanctionTerms;
+  /** Each supplier group's intended split, function f of group g at 4 g + f. */
+  splits: Float64Array;
+  /** ipRetention of the scenario. */
+  retention: number;
+  aversion: number;
+  backingWeight: number;
+  step: number;
+  dt: number;
+}
+
+function investmentTerms(world: World): InvestmentTerms {
+  const { model: m, environment } = world.scenario;
+  return {
+    buyers: buyerSanctionTerms(world),
+    splits: rowsById(world.supplierGroups, N_FUNCTIONS, (g, f) => g.intent.split[f]),
+    retention: ipRetention(environment, m),
+    aversion: m.investment.sanction_aversion,
+    backingWeight: m.networks.backing_weight,
+    step: world.step,
+    dt: world.dt,
+  };
+}
+
+/**
+ * sanctionRisksAt from the step's `terms`; `trust`: the trust summed over the supplier's ties
+ * in list order (networkBackingAt's sum), or NaN to have it summed here if needed.
+ */
+function sanctionRisksWith(
+  terms: InvestmentTerms,
+  world: World,
+  i: number,
+  risk: number[],
+  trust: number,
+): number[] {
   // Zeroed by a loop: Array.prototype.fill is a builtin call that costs more than four stores.
   for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = 0;
-  let backing: number | undefined; // networkBackingAt(world, i), computed once and only if needed
+  const { requirement, guards } = terms.buyers;
+  // The supplier's terms of irreplaceability (tieIrreplaceability), once and only if needed.
+  let known = false;
+  let production = 0;
+  let network = 0;
   const R = world.relationshipTable.cols;
   for (let k = world.supplierTable.cols.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
     if (R.type[k] !== QUASI_HIERARCHY) continue;
-    if (backing === undefined) backing = networkBackingAt(world, i);
-    const b = world.buyers[R.buyer[k]];
+    if (!known) {
+      production = productionCapabilityAt(world.supplierTable.cols.cap, i);
+      const backing = Number.isNaN(trust) ? networkBackingAt(world, i) : trustSaturation(trust);
+      network = terms.backingWeight * backing;
+      known = true;
+    }
+    const j = R.buyer[k];
+    const tenureYears = (terms.step - R.startStep[k]) * terms.dt;
     const exposure =
-      R.salesShare[k] * (1 - tieIrreplaceability(world, i, b, R.startStep[k], backing));
-    for (let f = 0; f < N_FUNCTIONS; f++) if (b.guards[f]) risk[f] += exposure;
+      R.salesShare[k] * (1 - irreplaceabilityOf(production, requirement[j], tenureYears, network));
+    for (let f = 0; f < N_FUNCTIONS; f++)
+      if (guards[N_FUNCTIONS * j + f] !== 0) risk[f] += exposure;
   }
   for (let f = 0; f < N_FUNCTIONS; f++) risk[f] = Math.min(1, risk[f]);
   return risk;
@@ -81,29 +145,38 @@ export function investmentWeights(s: Supplier, world: World, w: number[] = [0, 0
 
 /** investmentWeights of the supplier in row i of the supplier table, written into `w` and returned. */
 export function investmentWeightsAt(world: World, i: number, w: number[]): number[] {
-  const { model: m, environment } = world.scenario;
-  const retention = ipRetention(environment, m);
-  const split = world.supplierGroups[world.supplierTable.cols.groupCode[i]].intent.split;
+  return investmentWeightsWith(investmentTerms(world), world, i, w, NaN);
+}
+
+/** investmentWeightsAt from the step's `terms`; `trust` as for sanctionRisksWith. */
+function investmentWeightsWith(
+  terms: InvestmentTerms,
+  world: World,
+  i: number,
+  w: number[],
+  trust: number,
+): number[] {
+  const split = terms.splits;
+  const g = N_FUNCTIONS * world.supplierTable.cols.groupCode[i]; // split[g + f]: function f
   let intended = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
-    w[f] = split[f];
-    intended += split[f];
+    w[f] = split[g + f];
+    intended += split[g + f];
   }
-  w[DESIGN] *= retention;
-  w[MARKETING] *= retention;
-  const risk = sanctionRisksAt(world, i, riskScratch);
+  w[DESIGN] *= terms.retention;
+  w[MARKETING] *= terms.retention;
+  const risk = sanctionRisksWith(terms, world, i, riskScratch, trust);
   let total = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
-    if (f === DESIGN || f === MARKETING)
-      w[f] *= Math.max(0, 1 - m.investment.sanction_aversion * risk[f]);
+    if (f === DESIGN || f === MARKETING) w[f] *= Math.max(0, 1 - terms.aversion * risk[f]);
     total += w[f];
   }
   const held = intended - total;
   // What is held back from the upper functions goes to production, split as intended between process and product.
-  const production = split[0] + split[1];
+  const production = split[g] + split[g + 1];
   if (held > 0 && production > 0) {
-    w[0] += (held * split[0]) / production;
-    w[1] += (held * split[1]) / production;
+    w[0] += (held * split[g]) / production;
+    w[1] += (held * split[g + 1]) / production;
   } else if (held > 0) {
     w[0] += held;
   }
@@ -121,22 +194,22 @@ export function peerCooperation(s: Supplier, world: World): number {
 
 /**
  * Whether each partner is a peer supplier (1) or not (0), by id (its position in
- * world.partners): for a loop over ties, which then reads a byte from a short array instead of
- * loading the partner's object.
+ * world.partners): for a loop over ties, which then reads a number from a short array instead
+ * of loading the partner's object. Shared and read-only (partnerArrays).
  */
-export function peerPartners(world: World): Uint8Array {
-  return Uint8Array.from(world.partners, (p) => (p.kind === 'peer_supplier' ? 1 : 0));
+export function peerPartners(world: World): Float64Array {
+  return partnerArrays(world).peer;
 }
 
 /** peerCooperation of the supplier in row i of the supplier table; `peer`: peerPartners(world). */
-export function peerCooperationAt(world: World, i: number, peer: Uint8Array): number {
+export function peerCooperationAt(world: World, i: number, peer: Float64Array): number {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
   let trust = 0;
   for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
     if (peer[T.partner[k]] === 1) trust += T.trust[k];
   }
-  return 1 - Math.exp(-trust);
+  return trustSaturation(trust);
 }
 
 export function invest(world: World): void {
@@ -155,24 +228,34 @@ export function investBody(world: World): RowBody {
   const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
   const efficiency = investmentEfficiency(world);
   const S = world.supplierTable.cols;
-  const groups = world.supplierGroups;
+  const T = world.tieTable.cols;
+  const terms = investmentTerms(world);
+  const reinvest = numbersById(world.supplierGroups, (g) => g.intent.reinvest);
   const peer = peerPartners(world);
   const weights = [0, 0, 0, 0]; // investmentWeights' result, reused (read before the next call)
   return (i) => {
-    const wanted = Math.max(0, S.profit[i]) * groups[S.groupCode[i]].intent.reinvest;
+    const wanted = Math.max(0, S.profit[i]) * reinvest[S.groupCode[i]];
     const amount = Math.min(wanted, Math.max(0, S.cash[i] - inv.cash_buffer * S.size[i]));
     S.investment[i] = amount;
     const perCapacity = S.size[i] > 0 ? amount / S.size[i] : 0;
     const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
     if (amount > 0) {
-      const w = investmentWeightsAt(world, i, weights);
-      const pooling = 1 + inv.collective_pooling * peerCooperationAt(world, i, peer);
+      // The trust in all the supplier's ties (networkBacking's sum) and in its peer ties
+      // (peerCooperation's), each in list order, in one walk over them.
+      let trust = 0;
+      let peerTrust = 0;
+      for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
+        trust += T.trust[k];
+        if (peer[T.partner[k]] === 1) peerTrust += T.trust[k];
+      }
+      const w = investmentWeightsWith(terms, world, i, weights, trust);
+      const pooling = 1 + inv.collective_pooling * trustSaturation(peerTrust);
+      const absorptive = S.absorptive[i];
       for (let f = 0; f < N_FUNCTIONS; f++) {
         S.investmentByFunction[at + f] = amount * w[f];
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;
         S.cap[at + f] +=
-          Math.min(1, efficiency * reach * S.absorptive[i] * perCapacity * w[f]) *
-          (1 - S.cap[at + f]);
+          Math.min(1, efficiency * reach * absorptive * perCapacity * w[f]) * (1 - S.cap[at + f]);
       }
       S.cash[i] -= amount;
     } else {

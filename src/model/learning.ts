@@ -10,6 +10,7 @@
  * to the buyer's know-how K bounds what can be learnt.
  */
 import { eachActiveRow, type RowBody } from '../engine/kernel.js';
+import { rowsById } from '../engine/lookup.js';
 import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import { NONE, type SupplierIx } from '../engine/columns.js';
@@ -88,17 +89,20 @@ export function learnFromBuyersBody(world: World): RowBody {
   const rates = transferRates(world);
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
+  // Each buyer's know-how by id, function f of buyer j at 4 j + f (numbers, not buyer objects).
+  const knowHow = rowsById(world.buyers, N_FUNCTIONS, (b, f) => b.knowHow[f]);
   const gain = [0, 0, 0, 0];
   return (i) => {
     const cap = 4 * i; // S.cap[cap + f]: capability in function f
     for (let f = 0; f < N_FUNCTIONS; f++) gain[f] = 0; // a loop: fill() is a builtin call
+    const absorbed = dt * S.absorptive[i];
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
-      const weight = dt * S.absorptive[i] * R.salesShare[k];
+      const weight = absorbed * R.salesShare[k];
       if (weight <= 0) continue;
       const row = rateRow(rates, world, k, m);
-      const knowHow = world.buyers[R.buyer[k]].knowHow;
+      const teacher = N_FUNCTIONS * R.buyer[k]; // knowHow[teacher + f]: the buyer's in function f
       for (let f = 0; f < N_FUNCTIONS; f++) {
-        const gap = knowHow[f] - S.cap[cap + f];
+        const gap = knowHow[teacher + f] - S.cap[cap + f];
         if (gap > 0) gain[f] += closeGap(weight * rates[row + f], gap);
       }
     }

@@ -10,6 +10,7 @@
 import { NONE, type TieIx } from '../engine/columns.js';
 import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
+import { integersById, numbersById, once, rowsById } from '../engine/lookup.js';
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { addGains, gapShare } from './learning.js';
@@ -116,14 +117,44 @@ export function tiesOf(world: World, s: Supplier): readonly Readonly<Tie>[] {
   return Object.freeze(out);
 }
 
+/**
+ * The partners' fixed traits by id (a partner's position in world.partners), for loops over
+ * ties, which then read numbers instead of loading partner objects: `peer` 1 for a peer
+ * supplier, else 0; `knowHow` and `covers` (1/0) of function f at 4 × id + f; `sector`.
+ * Built once per world (nothing changes a partner after createPartners); read-only.
+ */
+export interface PartnerArrays {
+  peer: Float64Array;
+  knowHow: Float64Array;
+  covers: Float64Array;
+  sector: Int32Array;
+}
+
+/** The PartnerArrays of world.partners. */
+export function partnerArrays(world: World): PartnerArrays {
+  return once(world.partners, buildPartnerArrays);
+}
+
+function buildPartnerArrays(partners: readonly Partner[]): PartnerArrays {
+  return {
+    peer: numbersById(partners, (p) => (p.kind === 'peer_supplier' ? 1 : 0)),
+    knowHow: rowsById(partners, N_FUNCTIONS, (p, f) => p.knowHow[f]),
+    covers: rowsById(partners, N_FUNCTIONS, (p, f) => (p.covers[f] ? 1 : 0)),
+    sector: integersById(partners, (p) => p.sector),
+  };
+}
+
 export function spilloverDamping(
   p: Partner,
   environment: EnvironmentParams,
   m: ModelParams,
 ): number {
-  return p.kind === 'peer_supplier'
-    ? 1 - m.learning.peer_imitation_damping * (1 - environment.ipr_protection)
-    : 1;
+  return p.kind === 'peer_supplier' ? peerSpilloverDamping(environment, m) : 1;
+}
+
+/** spilloverDamping of a peer supplier: copying fears when IPR is weak. */
+export function peerSpilloverDamping(environment: EnvironmentParams, m: ModelParams): number {
+  return 1 - m.learning.peer_imitation_damping * (1 - environment.ipr_protection);
 }
 
 export function trustCeiling(p: Partner, environment: EnvironmentParams): number {
@@ -136,7 +167,7 @@ export function trustCeiling(p: Partner, environment: EnvironmentParams): number
  */
 export function trustCeilings(world: World): Float64Array {
   const environment = world.scenario.environment;
-  return Float64Array.from(world.partners, (p) => trustCeiling(p, environment));
+  return numbersById(world.partners, (p) => trustCeiling(p, environment));
 }
 
 /** Whether a supplier can get a tie with this kind of partner: universities and associations need institutions. */
@@ -160,6 +191,14 @@ export function networkBackingAt(world: World, i: number): number {
   const T = world.tieTable.cols;
   let trust = 0;
   for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) trust += T.trust[k];
+  return trustSaturation(trust);
+}
+
+/**
+ * 1 − e^(−trust), in [0,1): how network backing (over all ties) and peer cooperation (over
+ * peer ties) saturate in the trust summed over the ties, in their list order.
+ */
+export function trustSaturation(trust: number): number {
   return 1 - Math.exp(-trust);
 }
 
@@ -177,7 +216,9 @@ export function learnFromNetworkBody(world: World): RowBody {
   const rate = m.learning.network_rate * world.dt;
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  const partners = world.partners;
+  const { peer, knowHow, covers } = partnerArrays(world);
+  const peerDamping = peerSpilloverDamping(environment, m); // every other partner's is 1
+
   const gain = [0, 0, 0, 0];
   return (i) => {
     const at = 4 * i; // S.cap[at + f], S.coverage[at + f]: function f
@@ -186,16 +227,19 @@ export function learnFromNetworkBody(world: World): RowBody {
       gain[f] = 0;
       S.coverage[at + f] = 0;
     }
+    const absorptive = S.absorptive[i];
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
-      const p = partners[T.partner[k]];
+      const p = T.partner[k];
       const trust = T.trust[k];
-      const w = rate * trust * S.absorptive[i] * spilloverDamping(p, environment, m);
+      const w = rate * trust * absorptive * (peer[p] !== 0 ? peerDamping : 1);
       // closeGap(w, gap) for every function, with the one exponential it takes computed once.
       const share = gapShare(w);
       for (let f = 0; f < N_FUNCTIONS; f++) {
-        const gap = p.knowHow[f] - S.cap[at + f];
+        const partnerKnows = knowHow[N_FUNCTIONS * p + f];
+        const gap = partnerKnows - S.cap[at + f];
         if (gap > 0) gain[f] += gap * share;
-        if (p.covers[f]) S.coverage[at + f] = Math.max(S.coverage[at + f], p.knowHow[f] * trust);
+        if (covers[N_FUNCTIONS * p + f] !== 0)
+          S.coverage[at + f] = Math.max(S.coverage[at + f], partnerKnows * trust);
       }
     }
     addGains(S.cap, at, gain);

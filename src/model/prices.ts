@@ -10,6 +10,7 @@
  */
 import { NONE } from '../engine/columns.js';
 import { eachActiveRow, type RowBody } from '../engine/kernel.js';
+import { numbersById } from '../engine/lookup.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { carriesSupplierDesign, effectiveMarketingAt, ownBrandFractionOf } from './orders.js';
 import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
@@ -18,6 +19,7 @@ import {
   PROCESS,
   PRODUCT,
   type Buyer,
+  type Environment,
   type Relationship,
   type Supplier,
   type World,
@@ -71,13 +73,31 @@ export function listPriceAt(
   world: World,
 ): number {
   const p = world.scenario.model.prices;
-  const value =
-    1 +
-    p.product_premium * cap[4 * i + PRODUCT] +
-    p.sophistication_premium * b.config.sophistication +
-    (carriesSupplierDesign(type) ? p.design_premium * cap[4 * i + DESIGN] : 0);
-  const relational = type === 'network' ? 1 + p.relational_premium : 1;
-  return p.base_price * value * relational * (1 - world.env.pricePressure) * world.env.exchangeRate;
+  return listPriceOf(
+    p,
+    1 + p.product_premium * cap[4 * i + PRODUCT],
+    p.sophistication_premium * b.config.sophistication,
+    carriesSupplierDesign(type) ? p.design_premium * cap[4 * i + DESIGN] : 0,
+    type === 'network' ? 1 + p.relational_premium : 1,
+    world.env,
+  );
+}
+
+/**
+ * listPrice from its terms: `product` = 1 + the product premium (the supplier's), `segment` =
+ * the sophistication premium (the buyer's), `design` = the design premium where the buyer buys
+ * the supplier's design, else 0, `relational` = the relational factor of the tie's type.
+ */
+function listPriceOf(
+  p: ModelParams['prices'],
+  product: number,
+  segment: number,
+  design: number,
+  relational: number,
+  env: Environment,
+): number {
+  const value = product + segment + design;
+  return p.base_price * value * relational * (1 - env.pricePressure) * env.exchangeRate;
 }
 
 /** Revenue per unit sold through the supplier's own channels (domestic and extra sectors). */
@@ -130,13 +150,38 @@ export function settlePricesAndMargins(world: World): void {
  */
 export function settlePricesAndMarginsBody(world: World): RowBody {
   const m = world.scenario.model;
+  const p = m.prices;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
+  // exportPriceAt's terms of each buyer (by id) and relationship type (by code), for the step.
+  const squeezeBy = numbersById(world.buyers, (b) => p.buyer_squeeze * b.config.bargaining_power);
+  const segmentBy = numbersById(
+    world.buyers,
+    (b) => p.sophistication_premium * b.config.sophistication,
+  );
+  const designBy = numbersById(RELATIONSHIP_TYPES, (t) => (carriesSupplierDesign(t) ? 1 : 0));
+  const relationalBy = numbersById(RELATIONSHIP_TYPES, (t) =>
+    t === 'network' ? 1 + p.relational_premium : 1,
+  );
+  const env = world.env;
   return (i) => {
-    const variableCost = unitCostAt(S.cap, i, m, world.env.costLevel);
+    const variableCost = unitCostAt(S.cap, i, m, env.costLevel);
+    const product = 1 + p.product_premium * S.cap[4 * i + PRODUCT];
+    const design = p.design_premium * S.cap[4 * i + DESIGN];
     let revenue = 0;
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
-      const price = (R.price[k] = exportPriceAt(world, S.cap, i, k));
+      // exportPriceAt, from the terms of the step.
+      const j = R.buyer[k];
+      const t = R.type[k];
+      const list = listPriceOf(
+        p,
+        product,
+        segmentBy[j],
+        designBy[t] !== 0 ? design : 0,
+        relationalBy[t],
+        env,
+      );
+      const price = (R.price[k] = list * (1 - squeezeBy[j] * R.salesShare[k]));
       const volume = R.volume[k];
       revenue += price * volume;
       // Spell records for relationships.csv (the markup over the variable unit cost).

@@ -10,6 +10,7 @@
  */
 import { NONE } from '../engine/columns.js';
 import { eachActiveRow } from '../engine/kernel.js';
+import { numbersById, rowsById } from '../engine/lookup.js';
 import type { ModelParams } from '../scenario/types.js';
 import { networkBackingAt } from './networks.js';
 import { endRelationship } from './relationships.js';
@@ -40,12 +41,27 @@ export function encroachment(s: Supplier, b: Buyer, world: World): number {
 
 /** encroachment of the supplier in row i of the supplier table (S: its columns). */
 export function encroachmentAt(S: SupplierColumns, i: number, b: Buyer, m: ModelParams): number {
-  const t = m.sanctions.encroach_threshold;
+  const guards = rowsById([b], N_FUNCTIONS, (buyer, f) => (buyer.guards[f] ? 1 : 0));
+  return encroachmentOf(S, i, guards, 0, m.sanctions.encroach_threshold);
+}
+
+/**
+ * encroachment of the supplier in row i on a buyer whose guarded functions are flagged (1) in
+ * `guards[at .. at + 3]` (a row of BuyerSanctionTerms.guards); `t`: sanctions.encroach_threshold.
+ */
+function encroachmentOf(
+  S: SupplierColumns,
+  i: number,
+  guards: Float64Array,
+  at: number,
+  t: number,
+): number {
   let level = 0;
   for (let f = 0; f < N_FUNCTIONS; f++) {
-    if (b.guards[f] && t < 1) level = Math.max(level, clamp01((S.cap[4 * i + f] - t) / (1 - t)));
+    if (guards[at + f] !== 0 && t < 1)
+      level = Math.max(level, clamp01((S.cap[4 * i + f] - t) / (1 - t)));
   }
-  if (b.guards[MARKETING]) {
+  if (guards[at + MARKETING] !== 0) {
     const sales = S.exportVolume[i] + S.domesticVolume[i] + S.sectorVolume[i];
     if (sales > 0) level = Math.max(level, clamp01((S.ownBrandVolume[i] / sales) * 4));
   }
@@ -78,15 +94,57 @@ export function tieIrreplaceability(
   startStep: number,
   backing: number,
 ): number {
-  const req = 0.5 * (b.requirements.process + b.requirements.product);
-  const lead =
-    req < 1
-      ? clamp01((productionCapabilityAt(world.supplierTable.cols.cap, i) - req) / (1 - req))
-      : 0;
-  const tenureYears = (world.step - startStep) * world.dt;
+  return irreplaceabilityOf(
+    productionCapabilityAt(world.supplierTable.cols.cap, i),
+    requirementOf(b),
+    (world.step - startStep) * world.dt,
+    world.scenario.model.networks.backing_weight * backing,
+  );
+}
+
+/**
+ * irreplaceability, in [0,1], from its terms: the supplier's production capability, the
+ * buyer's production requirement (requirementOf), the tie's tenure in years, and the network
+ * term (networks.backing_weight × the supplier's networkBacking).
+ */
+export function irreplaceabilityOf(
+  production: number,
+  requirement: number,
+  tenureYears: number,
+  network: number,
+): number {
+  const lead = requirement < 1 ? clamp01((production - requirement) / (1 - requirement)) : 0;
   const relational = lead * Math.min(1, tenureYears / 8);
-  const network = world.scenario.model.networks.backing_weight * backing;
   return 1 - (1 - relational) * (1 - network);
+}
+
+/** The buyer's production requirement, in [0,1]: the mean of its process and product requirements. */
+export function requirementOf(b: Buyer): number {
+  return 0.5 * (b.requirements.process + b.requirements.product);
+}
+
+/**
+ * What the sanction loops read of each buyer, by buyer id, as it is this step (buyers'
+ * requirements rise over a run): built once per step, so that a loop over relationships
+ * reads numbers instead of loading buyer objects.
+ */
+export interface BuyerSanctionTerms {
+  /** requirementOf(buyer j) at j. */
+  requirement: Float64Array;
+  /** 1 where buyer j guards function f, else 0, at 4 j + f. */
+  guards: Float64Array;
+  /** sanctions.rate × buyer j's monitoring at j (the first two factors of sanctionHazard). */
+  monitoredRate: Float64Array;
+}
+
+/** BuyerSanctionTerms of the world's buyers now. */
+export function buyerSanctionTerms(world: World): BuyerSanctionTerms {
+  const rate = world.scenario.model.sanctions.rate;
+  return {
+    requirement: numbersById(world.buyers, requirementOf),
+    guards: rowsById(world.buyers, N_FUNCTIONS, (b, f) => (b.guards[f] ? 1 : 0)),
+    monitoredRate: numbersById(world.buyers, (b) => rate * b.config.monitoring),
+  };
 }
 
 /**
@@ -127,23 +185,40 @@ function tieSanctionHazard(
 export function respondToEncroachment(world: World): void {
   const m = world.scenario.model;
   const rng = world.streams.sanctions;
-  const memorySteps = m.sanctions.memory_years / world.dt;
-  const recovery =
-    m.sanctions.memory_years > 0 ? 1 - Math.exp(-world.dt / m.sanctions.memory_years) : 1;
+  const dt = world.dt;
+  const memorySteps = m.sanctions.memory_years / dt;
+  const recovery = m.sanctions.memory_years > 0 ? 1 - Math.exp(-dt / m.sanctions.memory_years) : 1;
+  const threshold = m.sanctions.encroach_threshold;
+  const backingWeight = m.networks.backing_weight;
+  const buyers = buyerSanctionTerms(world);
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  const buyers = world.buyers;
   eachActiveRow(world, (i) => {
-    // Network backing once per supplier, on first need: no sanction changes the supplier's ties.
-    let backing: number | undefined;
+    // The supplier's terms of irreplaceability, once and on first need (sanctionHazard): no
+    // sanction changes its ties or capabilities.
+    let known = false;
+    let production = 0;
+    let network = 0;
     // A sanction may end relationship k, which takes it out of the list: read its next first.
     for (let k = S.relFirst[i], next; k !== NONE; k = next) {
       next = R.nextOfSupplier[k];
       R.weight[k] += (1 - R.weight[k]) * recovery;
       if (R.type[k] !== QUASI_HIERARCHY) continue;
-      if (backing === undefined) backing = networkBackingAt(world, i);
-      const hazard = tieSanctionHazard(world, i, buyers[R.buyer[k]], R.startStep[k], backing);
-      if (hazard <= 0 || rng() >= stepProbability(hazard, world.dt)) continue;
+      const j = R.buyer[k];
+      // sanctionHazard, from the buyer's terms of this step.
+      const level = encroachmentOf(S, i, buyers.guards, N_FUNCTIONS * j, threshold);
+      if (level <= 0) continue;
+      if (!known) {
+        production = productionCapabilityAt(S.cap, i);
+        network = backingWeight * networkBackingAt(world, i);
+        known = true;
+      }
+      const tenureYears = (world.step - R.startStep[k]) * dt;
+      const hazard =
+        buyers.monitoredRate[j] *
+        level *
+        (1 - irreplaceabilityOf(production, buyers.requirement[j], tenureYears, network));
+      if (hazard <= 0 || rng() >= stepProbability(hazard, dt)) continue;
       world.counters.sanctions++;
       S.sanctionsSuffered[i]++;
       if (world.step - R.lastSanctionStep[k] <= memorySteps) {

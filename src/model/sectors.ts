@@ -6,6 +6,7 @@
  */
 import { NONE } from '../engine/columns.js';
 import { eachActiveRow } from '../engine/kernel.js';
+import { partnerArrays } from './networks.js';
 import { DESIGN, PROCESS, PRODUCT, stepProbability, type Supplier, type World } from './state.js';
 
 export function transferableCapability(s: Supplier): number {
@@ -20,9 +21,13 @@ export function transferableCapabilityAt(cap: Float64Array, i: number): number {
 export function enterSectors(world: World): void {
   const { model: m, environment } = world.scenario;
   const threshold = m.sectors.capability_threshold;
+  const entryRate = m.sectors.entry_rate;
+  const institutions = environment.institutions;
+  const dt = world.dt;
   const rng = world.streams.sectors;
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
+  const sectorOf = partnerArrays(world).sector; // by partner id
   eachActiveRow(world, (i) => {
     const x = transferableCapabilityAt(S.cap, i);
     if (x < threshold || threshold >= 1 || S.tieCount[i] === 0) return;
@@ -30,10 +35,10 @@ export function enterSectors(world: World): void {
     // Only a supplier ready to enter and with ties loads its object (its list of sectors).
     const s = world.suppliers[i];
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
-      const sector = world.partners[T.partner[k]].sector;
+      const sector = sectorOf[T.partner[k]];
       if (s.inSector(sector)) continue;
-      const rate = m.sectors.entry_rate * T.trust[k] * environment.institutions * readiness;
-      if (rng() < stepProbability(rate, world.dt)) enterSector(world, s, sector);
+      const rate = entryRate * T.trust[k] * institutions * readiness;
+      if (rng() < stepProbability(rate, dt)) enterSector(world, s, sector);
     }
   });
 }
