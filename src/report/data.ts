@@ -29,9 +29,10 @@ export interface Table {
  * records and for its final line break (file-record.ts). `gvc table`, which takes any CSV file,
  * passes 'if-recorded': a file its folder's manifest records (summary.csv of a sweep) is
  * checked the same way, so a table for a paper is never made from a file cut short or changed
- * after gvc wrote it; any other CSV file is read as it is. Text cells are shown as written, without the quote gvc's writer puts before a
- * cell that a spreadsheet would take for a formula (withoutFormulaGuard). Throws a UserError for
- * an unreadable, cut, changed, empty or invalid file or a repeated column name.
+ * after gvc wrote it; any other CSV file is read as it is. Text cells are shown as written,
+ * without the quote gvc's writer puts before a cell that a spreadsheet would take for a formula
+ * (withoutFormulaGuard). Throws a UserError for an unreadable, cut, changed, empty or invalid
+ * file or a repeated column name.
  */
 export function readCsv(path: string, written: boolean | 'if-recorded' = true): Table {
   let text: string;
