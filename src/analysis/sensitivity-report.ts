@@ -16,6 +16,7 @@ import { readHead } from '../io/read-file.js';
 import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
+import { CSV_FALSE, CSV_TRUE } from '../io/csv.js';
 import { addRecords } from '../io/file-record.js';
 import { assertEveryRun, readDesignFile } from '../experiment/design-file.js';
 import type { ColumnSpec } from '../engine/observations.js';
@@ -548,15 +549,84 @@ export async function sensitivityRows(
 }
 
 /**
+ * The rows of a table gvc sensitivity wrote earlier, by metric in the order of the file, with
+ * each cell converted back to its column's type (strings exactly as read, so a rewrite gives the
+ * same bytes). The file is checked against the folder's record as it is read (read-csv.ts).
+ * Throws a UserError naming the file, line and column for a cell that is not of its type.
+ */
+async function earlierRows(
+  path: string,
+  cols: readonly ColumnSpec[],
+): Promise<Map<string, Record<string, unknown>[]>> {
+  const byMetric = new Map<string, Record<string, unknown>[]>();
+  const names = cols.map((c) => c.name);
+  for await (const r of csvRecords(path, names, names)) {
+    const row: Record<string, unknown> = {};
+    for (const c of cols) {
+      const text = r.cells[c.name];
+      if (c.type === 'number' || c.type === 'integer') row[c.name] = numberCell(r, path, c.name);
+      else if (c.type === 'boolean') {
+        if (text !== CSV_TRUE && text !== CSV_FALSE)
+          throw new UserError(
+            `${path}:${r.line}: ${c.name}: expected ${CSV_TRUE} or ${CSV_FALSE}, found ${JSON.stringify(text.slice(0, 30))}`,
+          );
+        row[c.name] = text === CSV_TRUE;
+      } else row[c.name] = text;
+    }
+    const metric = r.cells.metric;
+    const list = byMetric.get(metric) ?? [];
+    list.push(row);
+    byMetric.set(metric, list);
+  }
+  return byMetric;
+}
+
+/**
+ * `rows` of the analysed metric in place of its rows in the earlier table `earlier`, whose
+ * other metrics' rows are kept in their order; a metric the earlier table lacks comes after
+ * them. Returns the rows and the number of other metrics kept.
+ */
+function replaceMetricRows<R extends object>(
+  earlier: Map<string, Record<string, unknown>[]>,
+  metric: string,
+  rows: readonly R[],
+): { rows: object[]; kept: number } {
+  const out: object[] = [];
+  let placed = false;
+  let kept = 0;
+  for (const [m, old] of earlier) {
+    if (m === metric) {
+      if (!placed) out.push(...rows);
+      placed = true;
+    } else {
+      out.push(...old);
+      kept++;
+    }
+  }
+  if (!placed) out.push(...rows);
+  return { rows: out, kept };
+}
+
+/**
  * Write sensitivity.csv and sensitivity-metrics.csv into the sweep folder, each under a
  * temporary name first (an earlier run's files, written by this command, are replaced).
+ * With `metric`, only that metric's rows are replaced: the rows an earlier analysis wrote for
+ * the other metrics are read back (checked against the folder's record) and kept, so
+ * analysing one metric again never discards a fuller earlier result; `kept` counts them.
  */
 export async function writeSensitivity(
   sweepDir: string,
   metric?: string,
   missing: MissingPolicy = 'refuse',
   onMetric?: (done: number, total: number) => void,
-): Promise<{ path: string; rows: number; analysed: number; metrics: number; notes: string[] }> {
+): Promise<{
+  path: string;
+  rows: number;
+  analysed: number;
+  metrics: number;
+  kept: number;
+  notes: string[];
+}> {
   const out = await sensitivityRows(sweepDir, metric, missing, onMetric);
   removeStaleTempFiles(sweepDir, [SENSITIVITY_FILE, SENSITIVITY_METRICS_FILE]);
   // Replaces only files gvc sensitivity wrote (recognised by their header): a file of the
@@ -603,11 +673,36 @@ export async function writeSensitivity(
       }
     };
   };
-  const commitRows = await write(SENSITIVITY_FILE, SENSITIVITY_COLUMNS, out.rows);
+  let rows: object[] = out.rows;
+  let statuses: object[] = out.metrics;
+  let kept = 0;
+  if (metric !== undefined) {
+    const rowsPath = join(sweepDir, SENSITIVITY_FILE);
+    const metricsPath = join(sweepDir, SENSITIVITY_METRICS_FILE);
+    if (existsSync(rowsPath)) {
+      const r = replaceMetricRows(
+        await earlierRows(rowsPath, SENSITIVITY_COLUMNS),
+        metric,
+        out.rows,
+      );
+      rows = r.rows;
+      kept = r.kept;
+    }
+    if (existsSync(metricsPath)) {
+      const r = replaceMetricRows(
+        await earlierRows(metricsPath, SENSITIVITY_METRICS_COLUMNS),
+        metric,
+        out.metrics,
+      );
+      statuses = r.rows;
+      kept = Math.max(kept, r.kept);
+    }
+  }
+  const commitRows = await write(SENSITIVITY_FILE, SENSITIVITY_COLUMNS, rows);
   const commitMetrics = await write(
     SENSITIVITY_METRICS_FILE,
     SENSITIVITY_METRICS_COLUMNS,
-    out.metrics,
+    statuses,
   );
   commitRows();
   commitMetrics();
@@ -618,6 +713,7 @@ export async function writeSensitivity(
     rows: out.rows.filter((r) => r.value !== null).length,
     analysed: out.metrics.filter((metric) => metric.analysed).length,
     metrics: out.metrics.length,
+    kept,
     notes: out.notes,
   };
 }

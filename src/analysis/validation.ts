@@ -12,10 +12,12 @@
  * and both intervals shrink to the point (2 runs of a one-firm 0/1 outcome, 1 and 1, would show
  * [1, 1]). For a share, or a mean of a column with a two-sided domain, that set then gets the
  * Wilson (1927) interval of its units pooled over its runs (K of N suppliers;
- * stats.ts: pooledMeanInterval, which says why pooling is only this floor). A metric read from
- * the run's summary, a within-run difference (`minus`), and a mean of a column with a one-sided
- * or no bound keep the point: their units are unknown, not one set, or have no largest
- * variance to assume.
+ * stats.ts: pooledMeanInterval, which says why pooling is only this floor); so does a metric
+ * at one step that is a share or mean over the active suppliers (share_oem: K of the step's
+ * n_suppliers; experiment/measures.ts: PER_ACTIVE_SUPPLIER_METRICS). Any other metric, a metric
+ * averaged over a window, a within-run difference (`minus`), and a mean of a column with a
+ * one-sided or no bound keep the point: their units are unknown, not one set, or have no
+ * largest variance to assume.
  */
 import type { ParamValue } from '../scenario/parameters.js';
 import type { Check, CellFilter } from '../experiment/validation-spec.js';
@@ -24,8 +26,8 @@ import { boundedContrastInterval, contrastInterval } from './sensitivity/stats.j
 
 /**
  * One run as the analysis sees it: its factor values (by path), one value per check, and per
- * check the number of suppliers the value is a share or mean over (NaN when it is not one:
- * a metric, a within-run difference).
+ * check the number of suppliers the value is a share or mean over (NaN when it is not one set:
+ * most metrics, a window average, a within-run difference).
  */
 export interface ValidationRun {
   factors: ReadonlyMap<string, ParamValue>;

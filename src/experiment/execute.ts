@@ -44,7 +44,8 @@ export type RunOutcome =
    * timeseries.csv lines; `suppliersCsv`, `relationshipsCsv`: the supplier rows the context's
    * `agents` mode asks for and the spell rows (if `relationships`), as lines of suppliers.csv
    * and relationships.csv ('' when not asked for); `measures`: the context's measures, in order,
-   * and `measureUnits` the number of units (suppliers) each is a mean over (NaN for a metric).
+   * and `measureUnits` the number of units (suppliers) each is a mean over (NaN when not one
+   * set: measures.ts evaluateMeasureCounted).
    */
   | {
       runId: number;

@@ -352,6 +352,28 @@ export interface RunObservations {
   suppliers: Map<number | 'final', readonly SupplierRow[]>;
 }
 
+/**
+ * The timeseries metrics that are a share or a mean over the active suppliers of their step,
+ * so that a value at one step is a mean over that row's `n_suppliers` units: the role shares,
+ * the shares doing each kind of work, the capability means and the mean network degree
+ * (docs/ODD.md §4.11; model/metrics.ts: timeseriesRow divides each by the active count). The
+ * other metrics divide by a count the row does not hold (suppliers with sales or revenue,
+ * eligible suppliers, relationships) or are no mean at all.
+ */
+export const PER_ACTIVE_SUPPLIER_METRICS: ReadonlySet<MetricColumn> = new Set<MetricColumn>([
+  'share_oem',
+  'share_odm',
+  'share_obm',
+  'share_doing_oem',
+  'share_doing_odm',
+  'share_doing_obm',
+  'mean_process',
+  'mean_product',
+  'mean_design',
+  'mean_marketing',
+  'mean_network_degree',
+]);
+
 /** A measure's value in one run (evaluateMeasureCounted's `value`). */
 export function evaluateMeasure(measure: Measure, obs: RunObservations): number {
   return evaluateMeasureCounted(measure, obs).value;
@@ -360,15 +382,23 @@ export function evaluateMeasure(measure: Measure, obs: RunObservations): number 
 /**
  * A measure's value in one run and the number of units it is a mean over: for a share k/n the
  * n suppliers it counts, for a mean the suppliers with a value of the column (0 when the value
- * is NaN for want of any). A metric is read from the run's own summary, whose units are not
- * known here, so its `units` is NaN. The analysis uses the units only when every run gives the
- * same value (analysis/sensitivity/stats.ts: pooledMeanInterval).
+ * is NaN for want of any). A metric at one step that is a share or mean over the active
+ * suppliers (PER_ACTIVE_SUPPLIER_METRICS) is over that step's `n_suppliers`; any other metric,
+ * and a metric averaged over a window of steps (a mean of means over changing sets of
+ * suppliers, not one set), has `units` NaN. The analysis uses the units only when every run
+ * gives the same value (analysis/sensitivity/stats.ts: pooledMeanInterval).
  */
 export function evaluateMeasureCounted(
   measure: Measure,
   obs: RunObservations,
 ): { value: number; units: number } {
-  if (measure.kind === 'metric') return { value: evaluateMetric(measure, obs), units: NaN };
+  if (measure.kind === 'metric') {
+    const value = evaluateMetric(measure, obs);
+    if (measure.window || !PER_ACTIVE_SUPPLIER_METRICS.has(measure.metric))
+      return { value, units: NaN };
+    const n = obs.timeseries.get(measure.step)?.n_suppliers;
+    return { value, units: typeof n === 'number' ? n : NaN };
+  }
   const pool = (obs.suppliers.get(measure.step) ?? []).filter(
     (s) =>
       (measure.group === null || s.group === measure.group) &&

@@ -151,7 +151,7 @@ export const MEASURES_COLUMNS: readonly ColumnSpec[] = [
     type: 'integer',
     unit: 'suppliers',
     description:
-      'The number of suppliers the value is a share or mean over; empty for a metric or a within-run difference. Used for the interval when every run of a cell gives the same value.',
+      "The number of suppliers the value is a share or mean over (for a metric at one step that is a share or mean over the active suppliers, such as share_oem, that step's n_suppliers); empty for any other metric, a metric averaged over a window of steps, or a within-run difference. Used for the interval when every run of a cell gives the same value.",
   },
 ];
 

@@ -12,6 +12,7 @@ import {
   isSeq,
   parseDocument,
   type Document,
+  type Scalar,
   type DocumentOptions,
   type ParseOptions,
   type SchemaOptions,
@@ -92,6 +93,21 @@ export function parseYaml(
           : `invalid ${format}: ${what}`,
     });
   }
+  const inexact = inexactWholeNumber(doc.contents, '');
+  if (inexact) {
+    const range = inexact.node.range;
+    // A document that is one number (a --set value) needs no position: it is all there is.
+    const pos = range && inexact.path !== '' ? lineCounter.linePos(range[0]) : undefined;
+    const typed = range ? text.slice(range[0], range[1]) : String(inexact.node.source);
+    throw new ScenarioError({
+      file,
+      line: pos?.line,
+      column: pos?.col,
+      path: inexact.path || undefined,
+      expected: `a whole number of at most ${Number.MAX_SAFE_INTEGER} in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number)`,
+      found: typed,
+    });
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -105,6 +121,48 @@ export function parseYaml(
   }
   if (nestingDepth(value) > MAX_NESTING) throw nestingError(file);
   return { value, locate: makeLocator(doc, lineCounter) };
+}
+
+/** A whole number in integer notation: decimal, or YAML 1.2's 0x and 0o forms. */
+const INTEGER_TEXT = /^[-+]?(\d+|0x[0-9a-fA-F]+|0o[0-7]+)$/;
+
+/**
+ * The first scalar under `node` written as a whole number that a double does not hold exactly
+ * (beyond 2^53 - 1 in size: 9007199254740993 is read as 9007199254740992), with its dotted
+ * path (`a.b[2]`; '' for the document itself); null if there is none. Such a number would be
+ * used, and shown in any message, as a number the user did not type. Aliases are skipped:
+ * their anchor is checked where it is defined. Iterative, so depth is bounded only by memory
+ * (nesting is checked after).
+ */
+function inexactWholeNumber(
+  root: unknown,
+  rootPath: string,
+): { node: Scalar; path: string } | null {
+  const stack: [unknown, string][] = [[root, rootPath]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (isScalar(node)) {
+      const v = node.value;
+      if (
+        typeof v === 'number' &&
+        Number.isInteger(v) &&
+        !Number.isSafeInteger(v) &&
+        typeof node.source === 'string' &&
+        INTEGER_TEXT.test(node.source.trim())
+      )
+        return { node, path };
+    } else if (isMap(node)) {
+      // In reverse, so the stack gives the first entry in the file first.
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i];
+        const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+        stack.push([pair.value, path === '' ? key : `${path}.${key}`]);
+      }
+    } else if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], `${path}[${i}]`]);
+    }
+  }
+  return null;
 }
 
 /** Deepest nesting of lists and mappings accepted in a file gvc reads (its own need a few levels). */

@@ -122,11 +122,46 @@ describe('gvc sensitivity on a small sobol sweep with second order', () => {
     ).not.toMatch(/empty when the metric does not vary/);
   });
 
+  it("--metric after a full analysis replaces that metric's rows and keeps every other metric's", () => {
+    cpSync(join(tmp, 'so'), join(tmp, 'one'), { recursive: true });
+    const files = ['sensitivity.csv', 'sensitivity-metrics.csv'];
+    const full = files.map((f) => readFileSync(join(tmp, 'one', f), 'utf8'));
+    const r = gvc('sensitivity', 'one', '--metric', 'lockin_rate');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `indices for [01] of 1 metrics to .*; the earlier rows of ${METRICS.length - 1} other metrics are kept there`,
+      ),
+    );
+    // The same sweep analysed again: the files are what the full analysis wrote, byte for byte
+    // (each metric in its place), not lockin_rate's rows alone.
+    expect(files.map((f) => readFileSync(join(tmp, 'one', f), 'utf8'))).toEqual(full);
+    // The manifest's record of the rewritten files is current: gvc reads them back.
+    expect(gvc('sensitivity', 'one', '--metric', 'exchange_rate').code).toBe(0);
+  });
+
+  it('--metric with an earlier table edited by hand: exit 2 naming it, nothing replaced', () => {
+    cpSync(join(tmp, 'so'), join(tmp, 'edited'), { recursive: true });
+    const path = join(tmp, 'edited', 'sensitivity.csv');
+    const text = readFileSync(path, 'utf8');
+    const edited = text.replace(/,S1,0\.\d/, ',S1,0.9');
+    expect(edited).not.toBe(text);
+    writeFileSync(path, edited);
+    const metrics = readFileSync(join(tmp, 'edited', 'sensitivity-metrics.csv'), 'utf8');
+    const r = gvc('sensitivity', 'edited', '--metric', 'lockin_rate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sensitivity\.csv: sha256 .* the file was cut short or changed/);
+    expect(readFileSync(path, 'utf8')).toBe(edited);
+    expect(readFileSync(join(tmp, 'edited', 'sensitivity-metrics.csv'), 'utf8')).toBe(metrics);
+  });
+
   it('A and B constant but one AB cell not: the indices are undefined, said in the file and on stderr (kind 1)', () => {
     // The sweep that showed the bug: a share constant in the A and B blocks and different in
     // one AB block. Every Sobol' estimator divides by Var(f(A) ∪ f(B)) = 0; the one-pass
     // variance made that ±1e-19 and wrote S1 = 8.6e14, ST = −3.3e17.
     cpSync(join(tmp, 'so'), join(tmp, 'flat'), { recursive: true });
+    // The full analysis of the copied sweep is of other runs: this one stands alone.
+    for (const f of ['sensitivity.csv', 'sensitivity-metrics.csv']) rmSync(join(tmp, 'flat', f));
     const runs = csv('flat', 'runs.csv');
     // Blocks of 2k + 2 = 8 cells (A, AB_1..AB_3, BA_1..BA_3, B): cell 18 is AB_1 of block 3.
     for (const r of runs) r.share_rel_network = r.cell_id === '18' ? '0.5' : '0.333333';

@@ -75,13 +75,21 @@ describe('gvc validate --fast on the shipped experiments', () => {
       columns: true,
     }) as Record<string, string>[];
     expect(measures.length).toBeGreaterThan(rows.length * 4);
-    // Each share's supplier count comes with it (Firm Y's one firm); a metric has none.
+    // Each share's supplier count comes with it (Firm Y's one firm), and so does that of a
+    // metric that is a share of the active suppliers (share_oem: the cluster's 200 firms, none
+    // of which exits); a metric over another count (R2: a share of relationships) has none.
     const units = (pattern: string, check: string) =>
       new Set(
         measures.filter((m) => m.pattern === pattern && m.check === check).map((m) => m.units),
       );
     expect(units('firm-y', 'odm_then_obm')).toEqual(new Set(['1']));
-    expect(units('chinese-oem-cluster', 'most_stay_oem')).toEqual(new Set(['']));
+    expect(units('chinese-oem-cluster', 'most_stay_oem')).toEqual(new Set(['200']));
+    expect(units('R2', 'captive_share')).toEqual(new Set(['']));
+    // Every run 1 (200 of 200 OEM in each of 4 runs): the Wilson interval of 800 of 800,
+    // [800 / (800 + z²), 1], not [1, 1].
+    const stay = rows.find((r) => r.pattern === 'chinese-oem-cluster')!;
+    expect(stay).toMatchObject({ check: 'most_stay_oem', effect: '1', ci95_high: '1' });
+    expect(Number(stay.ci95_low)).toBeCloseTo(800 / (800 + 1.959963985 ** 2), 6);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.mode).toBe('fast');
     expect(manifest.experiments).toHaveLength(

@@ -151,6 +151,36 @@ describe('evaluateMeasure', () => {
     expect(evaluateMeasureCounted(parse({ metric: 'mean_process' }), obs).units).toBeNaN();
   });
 
+  it("counts a share or mean over the active suppliers of a step as that step's n_suppliers", () => {
+    const ts = new Map<number | 'final', TimeseriesRow>([
+      [40, { n_suppliers: 7, share_oem: 1, lockin_rate: 1 } as TimeseriesRow],
+      [
+        'final',
+        { n_suppliers: 12, share_oem: 1, mean_process: 0.4, lockin_rate: 1 } as TimeseriesRow,
+      ],
+    ]);
+    const at = { timeseries: ts, suppliers: new Map() };
+    // 12 of 12 active suppliers OEM at the end, 7 of 7 at step 40: not "1 with certainty".
+    expect(evaluateMeasureCounted(parse({ metric: 'share_oem' }), at)).toEqual({
+      value: 1,
+      units: 12,
+    });
+    expect(evaluateMeasureCounted(parse({ metric: 'share_oem', step: 40 }), at)).toEqual({
+      value: 1,
+      units: 7,
+    });
+    expect(evaluateMeasureCounted(parse({ metric: 'mean_process' }), at)).toEqual({
+      value: 0.4,
+      units: 12,
+    });
+    // Over eligible suppliers, a count the row does not hold; and a window of steps is a mean
+    // of means over changing sets: no units.
+    expect(evaluateMeasureCounted(parse({ metric: 'lockin_rate' }), at).units).toBeNaN();
+    expect(
+      evaluateMeasureCounted(parse({ metric: 'share_oem', window: [40, 40] }), at).units,
+    ).toBeNaN();
+  });
+
   it('is NaN for an empty group or a missing step, and averages a window over defined steps', () => {
     expect(evaluateMeasure(parse({ mean: 'design', group: 'big', step: 40 }), obs)).toBeNaN();
     const ts = new Map<number | 'final', TimeseriesRow>([

@@ -1,10 +1,11 @@
 /** gvc table: LaTeX (booktabs) and Markdown tables from CSV outputs. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { formatRows } from '../../src/io/csv.js';
+import { recordFiles } from '../../src/io/file-record.js';
 import { readCsv } from '../../src/report/data.js';
 import { escapeLatex, escapeMarkdown, formatCell, formatTable } from '../../src/report/table.js';
 import { cleanupTemp, tempDir } from '../io/helpers.js';
@@ -142,5 +143,24 @@ describe('gvc table', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stdout).toBe('');
     }
+  });
+
+  it("checks a file its folder's manifest records: a changed summary.csv is refused, not tabulated", async () => {
+    // An output folder as gvc leaves it: the CSV and the manifest's record of its bytes.
+    const dir = join(tmp, 'out');
+    mkdirSync(dir);
+    const path = join(dir, 'summary.csv');
+    writeFileSync(path, readFileSync(CSV));
+    const files = await recordFiles(['summary.csv'], (n) => join(dir, n));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ files }));
+    expect((await gvcInProcess('table', path, '--format', 'markdown')).code).toBe(0);
+    // One mean edited by hand: the file still parses, but is not what gvc wrote.
+    writeFileSync(path, readFileSync(CSV, 'utf8').replace('0.9,', '0.7,'));
+    const r = await gvcInProcess('table', path, '--format', 'markdown');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /summary\.csv: sha256 .* the file was cut short or changed after gvc wrote it/,
+    );
+    expect(r.stdout).toBe('');
   });
 });

@@ -295,3 +295,38 @@ describe('scenario errors are one line: where, path, expected, found', () => {
     );
   });
 });
+
+describe('a whole number beyond 2^53 - 1 is refused as typed, never rounded (2^53 + 1 reads as 2^53)', () => {
+  const expected =
+    'expected a whole number of at most 9007199254740991 in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number)';
+  it.each([
+    ['seed: 9007199254740993\n' + BASE, 'x.yaml:1:7: seed', '9007199254740993'],
+    ['seed: -9007199254740993\n' + BASE, 'x.yaml:1:7: seed', '-9007199254740993'],
+    [US + '    count: 0x20000000000001\n', 'x.yaml:5:12: buyers.us.count', '0x20000000000001'],
+    [
+      BASE + 'sweep:\n  parameters:\n    environment.ipr_protection: [1, 18446744073709551617]\n',
+      'x.yaml:7:37: sweep.parameters.environment.ipr_protection[1]',
+      '18446744073709551617',
+    ],
+  ])('%#: names the place and quotes the text', (text, where, typed) => {
+    expect(errorOf(parse(text))).toBe(`${where}: ${expected}, found ${typed}`);
+  });
+
+  it('in a --set value, and in JSON', () => {
+    expect(errorOf(parse(BASE, { sets: ['seed=9007199254740993'] }))).toBe(
+      `--set seed=9007199254740993: ${expected}, found 9007199254740993`,
+    );
+    expect(
+      errorOf(parse('{"seed": 9007199254740993, ' + '"suppliers": {"sme": {}}}', {}, 'x.json')),
+    ).toBe(`x.json:1:10: seed: ${expected}, found 9007199254740993`);
+  });
+
+  it('keeps what a double holds: 2^53 - 1, a quoted string, and a number in float notation', () => {
+    expect(() => parse('seed: 9007199254740991\n' + BASE)()).toThrow(
+      /seed: expected an integer in/,
+    );
+    expect(() => parse('name: "9007199254740993"\n' + BASE)()).not.toThrow();
+    expect(() => parse(US + '    demand: 1e30\n')()).toThrow(/buyers\.us\.demand: expected/);
+    expect(() => parse(US + '    demand: 1e30\n')()).not.toThrow(/whole number of at most/);
+  });
+});

@@ -22,7 +22,7 @@ export function registerReport(program: Command, version: string): void {
       'comma-separated metrics for sweep and sensitivity figures (default: lockin_rate, role shares, design, marketing, top-buyer share, functional upgrades)',
     )
     .option('--force', 'replace an existing report folder')
-    .option('--quiet', 'print nothing on success')
+    .option('--quiet', 'print nothing on success (no warnings either)')
     .action(
       async (
         dir: string,
@@ -38,11 +38,13 @@ export function registerReport(program: Command, version: string): void {
           metrics,
           programVersion: version,
         });
+        // Warnings are not failures: --quiet silences them, as it does gvc run's and gvc
+        // sweep's warnings and gvc sensitivity's notes.
+        if (opts.quiet) return;
         for (const w of r.warnings) process.stderr.write(`gvc: warning: ${w}\n`);
-        if (!opts.quiet)
-          process.stdout.write(
-            `gvc: wrote report.html and ${plural(r.figures.length, 'figure')} (${r.kind} folder) to ${r.out}/\n`,
-          );
+        process.stdout.write(
+          `gvc: wrote report.html and ${plural(r.figures.length, 'figure')} (${r.kind} folder) to ${r.out}/\n`,
+        );
       },
     );
 }

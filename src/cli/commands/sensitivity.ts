@@ -13,7 +13,10 @@ export function registerSensitivity(program: Command): void {
       'Sobol S1/ST (and S2 with sweep.second_order) or Morris mu*/sigma with bootstrap CIs, and the seed-noise share per metric; writes sensitivity.csv and sensitivity-metrics.csv into the sweep folder.',
     )
     .argument('<sweep-dir>', 'folder of a finished sweep (or of merged shards)')
-    .option('--metric <name>', 'analyse one metric (default: every metric)')
+    .option(
+      '--metric <name>',
+      "analyse one metric (default: every metric); its rows replace its earlier ones and the other metrics' rows of an earlier analysis are kept",
+    )
     .option(
       '--missing <policy>',
       'runs without a value of a metric: refuse (the metric is not analysed) or available (cell means over the runs that have one, flagged)',
@@ -43,8 +46,13 @@ export function registerSensitivity(program: Command): void {
       progress?.clear();
       if (opts.quiet) return;
       for (const note of r.notes) process.stderr.write(`gvc: ${note}\n`);
+      // With --metric the earlier rows of the other metrics stay in the files: say so.
+      const kept =
+        r.kept > 0
+          ? `; the earlier rows of ${r.kept} other ${r.kept === 1 ? 'metric are' : 'metrics are'} kept there`
+          : '';
       process.stdout.write(
-        `gvc: wrote ${r.rows} indices for ${r.analysed} of ${r.metrics} metrics to ${r.path}${r.analysed < r.metrics ? ' (the others are listed there with the reason)' : ''}\n`,
+        `gvc: wrote ${r.rows} indices for ${r.analysed} of ${r.metrics} metrics to ${r.path}${r.analysed < r.metrics ? ' (the others are listed there with the reason)' : ''}${kept}\n`,
       );
     });
 }

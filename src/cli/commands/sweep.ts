@@ -48,9 +48,30 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
+/**
+ * Most worker threads --workers accepts. Each worker holds a world of its own (tens of MB and
+ * up), so thousands of them exhaust memory before they run anything; 1,024 is above the cores
+ * of any one machine gvc is meant for. --threads has 64 (one run's stages).
+ */
+export const MAX_WORKERS = 1024;
+
+/** --workers of gvc sweep and gvc validate: a whole number from 1 to MAX_WORKERS; default: the cores. */
 export function parseWorkers(text: string | undefined): number {
   if (text === undefined) return availableParallelism();
-  return wholeNumberFlag('--workers', text, { min: 1 });
+  return wholeNumberFlag('--workers', text, { min: 1, max: MAX_WORKERS });
+}
+
+/**
+ * The warning (stderr, not under --quiet) for more workers than cores, as gvc run gives for
+ * --threads: advice, not an error, since the outputs do not depend on the workers, only the
+ * time and memory do.
+ */
+export function warnWorkers(workers: number, quiet: boolean): void {
+  const cores = availableParallelism();
+  if (workers > cores && !quiet)
+    process.stderr.write(
+      `gvc: warning: --workers ${workers}: more workers than cores (${cores}) cannot be faster and each holds a world in memory; running with ${workers} anyway (same outputs)\n`,
+    );
 }
 
 export function parseTimeseriesMode(text: string): TimeseriesMode {
@@ -172,7 +193,10 @@ export function registerSweep(program: Command): void {
       'lhs points, sobol base samples or morris trajectories (overrides sweep.samples)',
     )
     .option('--sweep-seed <n>', 'master seed of the sweep (overrides sweep.seed)')
-    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option(
+      '--workers <n>',
+      `worker threads, 1 to ${MAX_WORKERS} (default: all cores; more than the cores: a warning)`,
+    )
     .option('--reps <n>', 'replications per cell (overrides sweep.replications)')
     .option('--steps <n>', 'steps per run (overrides time.steps)')
     .option('--set <path=value>', 'fix a parameter for every run (repeatable)', collect, [])
@@ -240,6 +264,7 @@ export function registerSweep(program: Command): void {
       } catch (err) {
         throw relabelSweepError(err, opts);
       }
+      warnWorkers(workers, Boolean(opts.quiet));
       if (!opts.quiet)
         for (const w of sweepWarnings(spec))
           process.stderr.write(`gvc: warning: ${relabelSweepWarning(w, opts)}\n`);

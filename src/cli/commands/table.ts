@@ -37,7 +37,7 @@ export function registerTable(program: Command): void {
         });
         const columns =
           opts.columns === undefined ? undefined : parseListFlag('--columns', opts.columns);
-        const text = formatTable(readCsv(csv, false), {
+        const text = formatTable(readCsv(csv, 'if-recorded'), {
           format: opts.format as TableFormat,
           columns,
           digits,

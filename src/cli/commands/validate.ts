@@ -10,7 +10,7 @@ import { UserError } from '../../scenario/errors.js';
 import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { runValidation } from '../../experiment/validate.js';
-import { parseWorkers } from './sweep.js';
+import { MAX_WORKERS, parseWorkers, warnWorkers } from './sweep.js';
 
 /** The shipped validation experiments, wherever the package is installed. */
 export const SHIPPED_VALIDATION_DIR = fileURLToPath(
@@ -44,7 +44,10 @@ export function registerValidate(program: Command): void {
     )
     .option('--reps <n>', 'replications per cell for every experiment (overrides the files)')
     .option('--out <dir>', 'output folder', 'output/validation')
-    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option(
+      '--workers <n>',
+      `worker threads, 1 to ${MAX_WORKERS} (default: all cores; more than the cores: a warning)`,
+    )
     .option('--force', 'replace an existing output folder')
     .option('--quiet', 'print only failures')
     .option('--max-runs <n>', `most runs in all (default ${DEFAULT_LIMITS.maxRuns})`)
@@ -61,13 +64,15 @@ export function registerValidate(program: Command): void {
         opts.reps === undefined ? undefined : wholeNumberFlag('--reps', opts.reps, { min: 2 });
       if (reps !== undefined && opts.fast)
         throw new UserError('--fast and --reps: give one or the other');
+      const workers = parseWorkers(opts.workers);
+      warnWorkers(workers, Boolean(opts.quiet));
       const shipped = relative(process.cwd(), SHIPPED_VALIDATION_DIR) || '.';
       const outcome = await runValidation({
         inputs: inputs.length > 0 ? inputs : [shipped],
         reps,
         fast: Boolean(opts.fast),
         out: opts.out,
-        workers: parseWorkers(opts.workers),
+        workers,
         force: Boolean(opts.force),
         quiet: Boolean(opts.quiet),
         limits,
