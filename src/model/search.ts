@@ -123,7 +123,8 @@ export function searchRate(s: Supplier, m: ModelParams): number {
 
 /** searchRate of the supplier in row `i`. */
 function searchRateAt(world: World, i: number, m: ModelParams): number {
-  return searchRateOf(diversifyAt(world, i), wantsAnotherBuyerAt(world, i, m), m);
+  const d = diversifyAt(world, i);
+  return searchRateOf(d, wantsAnotherBuyerWith(world, i, d, m), m);
 }
 
 /** searchRate of a supplier whose intent to diversify is `d`, and that wants another buyer or not. */
@@ -200,13 +201,9 @@ export function takesOnBuyer(s: Supplier, m: ModelParams, rng: Rng): boolean {
 
 /** takesOnBuyer of the supplier in row `i`. */
 export function takesOnBuyerAt(world: World, i: number, m: ModelParams, rng: Rng): boolean {
-  const S = world.supplierTable.cols;
-  return takesOnBuyerOf(
-    diversifyAt(world, i),
-    wantsAnotherBuyerAt(world, i, m),
-    S.saturated[i] === 1,
-    rng,
-  );
+  const d = diversifyAt(world, i);
+  const saturated = world.supplierTable.cols.saturated[i] === 1;
+  return takesOnBuyerOf(d, wantsAnotherBuyerWith(world, i, d, m), saturated, rng);
 }
 
 /**
@@ -230,10 +227,10 @@ export function wantsAnotherBuyer(s: Supplier, m: ModelParams): boolean {
   return wantsAnotherBuyerOf(s.intent.diversify, s.relationshipCount, s.topBuyerShare, m);
 }
 
-/** wantsAnotherBuyer of the supplier in row `i`. */
-function wantsAnotherBuyerAt(world: World, i: number, m: ModelParams): boolean {
+/** wantsAnotherBuyer of the supplier in row `i`, whose intent to diversify is `d` (diversifyAt). */
+function wantsAnotherBuyerWith(world: World, i: number, d: number, m: ModelParams): boolean {
   const S = world.supplierTable.cols;
-  return wantsAnotherBuyerOf(diversifyAt(world, i), S.relCount[i], S.topBuyerShare[i], m);
+  return wantsAnotherBuyerOf(d, S.relCount[i], S.topBuyerShare[i], m);
 }
 
 /**
