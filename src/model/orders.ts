@@ -214,21 +214,18 @@ function placeLeadFirmOrders(world: World): void {
   const B = world.buyerTable.cols;
   byBuyer.fill(B.relFirst, R.nextOfBuyer, world.buyers.length, world.relationshipTable.length);
   const { rows, start } = byBuyer;
-  // Each relationship's supplier and score by its place j in `rows`, for placeUnmetDemand's
-  // rounds to read in sequence; neither changes during this process.
-  const tie = tieScratch(rows.length);
   for (const b of world.buyers) {
     const from = start[b.id];
     const to = start[b.id + 1];
     let total = 0;
     for (let j = from; j < to; j++) {
       const k = rows[j];
-      total += R.volume[k] = tie.score[j] = R.score[k];
+      total += R.volume[k] = R.score[k];
     }
     const perScore = total > 0 ? b.demand / total : 0;
     for (let j = from; j < to; j++) {
       const k = rows[j];
-      S.exportVolume[(tie.supplier[j] = R.supplier[k])] += R.volume[k] *= perScore;
+      S.exportVolume[R.supplier[k]] += R.volume[k] *= perScore;
     }
   }
   const exportCap = (exportCapacities = float64Scratch(exportCapacities, suppliers.length));
@@ -250,7 +247,7 @@ function placeLeadFirmOrders(world: World): void {
     }
   }
   for (const b of world.buyers)
-    placeUnmetDemand(world, b, rows, start[b.id], start[b.id + 1], exportCap, tie);
+    placeUnmetDemand(world, b, rows, start[b.id], start[b.id + 1], exportCap);
 }
 
 /** The buyers' relationship lists, laid out by placeLeadFirmOrders each step (reused buffers). */
@@ -259,34 +256,10 @@ const byBuyer = new FlatLists();
 let exportCapacities: Float64Array = new Float64Array(0);
 
 /**
- * Per-relationship scratch of the order passes, by a relationship's place j in the buyers'
- * flat lists: its supplier's row, its allocation score and, in placeUnmetDemand, its volume.
- */
-interface TieScratch {
-  supplier: Int32Array;
-  score: Float64Array;
-  volume: Float64Array;
-}
-
-let ties: TieScratch = {
-  supplier: new Int32Array(0),
-  score: new Float64Array(0),
-  volume: new Float64Array(0),
-};
-
-/** The scratch for `n` relationships (reused from step to step, grown when short). */
-function tieScratch(n: number): TieScratch {
-  if (ties.supplier.length < n)
-    ties = { supplier: new Int32Array(n), score: new Float64Array(n), volume: new Float64Array(n) };
-  return ties;
-}
-
-/**
  * Pass (2) for buyer `b`, whose relationships are `rows[from .. to - 1]` (in list order), given
- * each supplier's export capacity this step by row (`exportCap`, exportCapacity) and each
- * relationship's supplier and score by its place in `rows` (`tie`): up to three rounds that
- * offer what is still unmet to the suppliers with spare capacity, in proportion to allocation
- * scores, each supplier up to its per-buyer limit.
+ * each supplier's export capacity this step by row (`exportCap`, exportCapacity): up to three
+ * rounds that offer what is still unmet to the suppliers with spare capacity, in proportion to
+ * allocation scores, each supplier up to its per-buyer limit.
  */
 function placeUnmetDemand(
   world: World,
@@ -295,41 +268,38 @@ function placeUnmetDemand(
   from: number,
   to: number,
   exportCap: Float64Array,
-  tie: TieScratch,
 ): void {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  // The volumes are worked on in tie.volume (by place) and written back to the relationships
-  // at the end: only this buyer's pass writes its relationships' volumes.
-  const { supplier, score, volume } = tie;
   let unmet = b.demand;
-  for (let j = from; j < to; j++) unmet -= volume[j] = R.volume[rows[j]];
+  for (let j = from; j < to; j++) unmet -= R.volume[rows[j]];
   if (unmet <= 1e-9) return;
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
     let total = 0;
     for (let j = from; j < to; j++) {
-      const i = supplier[j];
-      if (exportCap[i] - S.exportVolume[i] > 1e-12 && S.buyerLimit[i] - volume[j] > 1e-12)
-        total += score[j];
+      const k = rows[j];
+      const i = R.supplier[k];
+      if (exportCap[i] - S.exportVolume[i] > 1e-12 && S.buyerLimit[i] - R.volume[k] > 1e-12)
+        total += R.score[k];
     }
-    if (total <= 0) break;
+    if (total <= 0) return;
     let placed = 0;
     for (let j = from; j < to; j++) {
-      const i = supplier[j];
+      const k = rows[j];
+      const i = R.supplier[k];
       // Spare capacity: export capacity not yet filled this step.
       const spare = exportCap[i] - S.exportVolume[i];
       if (spare <= 1e-12) continue;
-      const wanted = (unmet * score[j]) / total;
+      const wanted = (unmet * R.score[k]) / total;
       // Saturated means short of capacity; what the per-buyer limit turns away is the supplier's choice.
       if (wanted > spare) S.saturated[i] = 1;
-      const take = Math.max(0, Math.min(spare, wanted, S.buyerLimit[i] - volume[j]));
-      volume[j] += take;
+      const take = Math.max(0, Math.min(spare, wanted, S.buyerLimit[i] - R.volume[k]));
+      R.volume[k] += take;
       S.exportVolume[i] += take;
       placed += take;
     }
     unmet -= placed;
   }
-  for (let j = from; j < to; j++) R.volume[rows[j]] = volume[j];
 }
 
 export function allocateOrders(world: World): void {
