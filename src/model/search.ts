@@ -102,8 +102,12 @@ export function searchForBuyers(world: World): void {
   const rng = world.streams.search;
   const succession = stepProbability(m.search.succession_rate, world.dt);
   const S = world.supplierTable.cols;
+  const searchChance = searchProbabilities(world, m);
   eachActiveSupplier(world, (s, i) => {
-    if (rng() < stepProbability(searchRateAt(world, i, m), world.dt)) {
+    const group = S.groupCode[i];
+    const wantsAnother = wantsAnotherBuyerWith(world, i, diversifyAt(world, i), m);
+    // stepProbability of the supplier's search rate (searchRate), by its group and wish.
+    if (rng() < searchChance[2 * group + (wantsAnother ? 1 : 0)]) {
       const b = bestCandidate(world, i, rng, -1);
       if (b && rng() < acceptanceProbabilityAt(world, i)) linkSupplierToBuyer(world, s, b);
     }
@@ -121,10 +125,23 @@ export function searchRate(s: Supplier, m: ModelParams): number {
   return searchRateOf(s.intent.diversify, wantsAnotherBuyer(s, m), m);
 }
 
-/** searchRate of the supplier in row `i`. */
-function searchRateAt(world: World, i: number, m: ModelParams): number {
-  const d = diversifyAt(world, i);
-  return searchRateOf(d, wantsAnotherBuyerWith(world, i, d, m), m);
+/**
+ * The probability per step that a supplier searches for a buyer (stepProbability of searchRate),
+ * by group and whether the supplier wants another buyer, at [2 x group code + (1 if it does)]: a
+ * group's suppliers share their intent, so the rate takes one of two values per group, worked
+ * out once per step rather than for every supplier.
+ */
+function searchProbabilities(world: World, m: ModelParams): Float64Array {
+  const groups = world.supplierGroups;
+  const chance = new Float64Array(2 * groups.length);
+  groups.forEach((g, code) => {
+    for (const wantsAnother of [false, true])
+      chance[2 * code + (wantsAnother ? 1 : 0)] = stepProbability(
+        searchRateOf(g.intent.diversify, wantsAnother, m),
+        world.dt,
+      );
+  });
+  return chance;
 }
 
 /** searchRate of a supplier whose intent to diversify is `d`, and that wants another buyer or not. */
