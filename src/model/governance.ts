@@ -110,44 +110,79 @@ export function updateRelationshipTypes(world: World): void {
   const rng = world.streams.governance;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
+  const buyers = buyerGovernance(world);
   eachActiveRow(world, (i) => {
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
-      updateType(S, i, world.buyers[R.buyer[k]], R, k, m, world.dt, rng);
+      updateType(S, i, buyers, R.buyer[k], R, k, m, rng);
   });
 }
 
-/** Process 6b for relationship row `k` of supplier row `i` with buyer `b`. */
+/**
+ * What process 6b needs of each buyer, by buyer id, worked out once per step rather than read
+ * from the buyer's object for every tie: whether its governance is emergent; for an emergent
+ * buyer, the code (typeCode) of the GHS type of a tie (ghsType) by the supplier's capability
+ * and complementary competence, at [4 x id + 2 x capable + complementary]; and the probability
+ * per step that it lets go of control (stepProbability of model.governance.relax_rate of its type).
+ */
+interface BuyerGovernance {
+  emergent: Uint8Array;
+  ghs: Uint8Array;
+  relax: Float64Array;
+}
+
+function buyerGovernance(world: World): BuyerGovernance {
+  const m = world.scenario.model;
+  const n = world.buyers.length;
+  const g = { emergent: new Uint8Array(n), ghs: new Uint8Array(4 * n), relax: new Float64Array(n) };
+  for (const b of world.buyers) {
+    const { governance, complexity, codifiability, type } = b.config;
+    g.emergent[b.id] = governance === 'emergent' ? 1 : 0;
+    for (const capable of [false, true])
+      for (const complementary of [false, true])
+        g.ghs[4 * b.id + (capable ? 2 : 0) + (complementary ? 1 : 0)] = typeCode(
+          ghsType(complexity, codifiability, capable, complementary),
+        );
+    g.relax[b.id] = stepProbability(m.governance.relax_rate[type], world.dt);
+  }
+  return g;
+}
+
+const MARKET = typeCode('market');
+const NETWORK = typeCode('network');
+const QUASI_HIERARCHY = typeCode('quasi_hierarchy');
+
+/** Process 6b for relationship row `k` of supplier row `i` with the buyer whose id is `b`. */
 function updateType(
   S: SupplierColumns,
   i: number,
-  b: Buyer,
+  buyers: BuyerGovernance,
+  b: number,
   R: RelationshipColumns,
   k: number,
   m: ModelParams,
-  dt: number,
   rng: () => number,
 ): void {
   const capable = judgeCapable(productionCapabilityAt(S.cap, i), R.capable[k] === 1, m);
   R.capable[k] = capable ? 1 : 0;
   const complementary = S.cap[4 * i + DESIGN] >= m.governance.network_competence;
-  const current = RELATIONSHIP_TYPES[R.type[k]];
-  if (b.config.governance === 'emergent') {
-    const type = ghsType(b.config.complexity, b.config.codifiability, capable, complementary);
+  const current = R.type[k];
+  if (buyers.emergent[b] === 1) {
+    // ghsType(complexity, codifiability, capable, complementary) of buyer b, as a type code.
+    const type = buyers.ghs[4 * b + (capable ? 2 : 0) + (complementary ? 1 : 0)];
     if (type === current) return;
     // A buyer lets go of control only at its relaxation rate: relational ties rest on trust
     // built over time (GHS 2005), and leaving a captive or hierarchical tie means the buyer
     // giving up control it exercised, which branding buyers do readily and sourcing buyers
     // reluctantly (Humphrey & Schmitz 2002, proposition 4). Tightening is immediate.
-    if (!loosens(current, type)) R.type[k] = typeCode(type);
-    else if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt))
-      R.type[k] = typeCode(type);
+    if (!loosens(RELATIONSHIP_TYPES[current], RELATIONSHIP_TYPES[type])) R.type[k] = type;
+    else if (rng() < buyers.relax[b]) R.type[k] = type;
     return;
   }
-  if (current !== 'quasi_hierarchy' || !capable) return;
+  if (current !== QUASI_HIERARCHY || !capable) return;
   const hasExitOptions = S.topBuyerShare[i] < 0.5;
   if (!complementary && !hasExitOptions) return;
   // Draw only when a move is possible, so the governance stream is not consumed otherwise.
-  if (rng() < stepProbability(m.governance.relax_rate[b.config.type], dt)) {
-    R.type[k] = typeCode(complementary ? 'network' : 'market');
+  if (rng() < buyers.relax[b]) {
+    R.type[k] = complementary ? NETWORK : MARKET;
   }
 }

@@ -8,8 +8,9 @@
  * follows from these volumes.
  */
 import { NONE } from '../engine/columns.js';
+import { FlatLists, float64Scratch } from '../engine/flat-lists.js';
 import { eachActiveRow } from '../engine/kernel.js';
-import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
+import type { RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
 import {
   DESIGN,
@@ -18,6 +19,7 @@ import {
   clamp01,
   productionCapability,
   productionCapabilityAt,
+  typeCode,
   type Buyer,
   type Relationship,
   type Supplier,
@@ -28,6 +30,14 @@ import {
 /** Network and market buyers buy the supplier's (or a joint) design; captive and owned ties use the buyer's. */
 export function carriesSupplierDesign(type: RelationshipType): boolean {
   return type === 'market' || type === 'network';
+}
+
+const MARKET = typeCode('market');
+const NETWORK = typeCode('network');
+
+/** carriesSupplierDesign of the type whose code (state.ts typeCode) is `code`. */
+function carriesSupplierDesignCode(code: number): boolean {
+  return code === MARKET || code === NETWORK;
 }
 
 export function effectiveMarketing(s: Supplier): number {
@@ -101,9 +111,30 @@ function relationshipScore(
   appeal: number,
   world: World,
 ): number {
-  const orderParams = world.scenario.model.orders;
-  const tenureYears = (world.step - startStep) * world.dt;
-  return appeal * (1 + orderParams.tenure_weight * Math.min(1, tenureYears / 5)) * weight;
+  return relationshipScoreOf(appeal, tenureFactors(world), startStep, weight);
+}
+
+/** What the tenure term of an allocation score takes from the step and the parameters. */
+interface TenureFactors {
+  /** The current step, the step length (years) and model.orders.tenure_weight. */
+  step: number;
+  dt: number;
+  weight: number;
+}
+
+function tenureFactors(world: World): TenureFactors {
+  return { step: world.step, dt: world.dt, weight: world.scenario.model.orders.tenure_weight };
+}
+
+/** relationshipScore, with the step and parameters it reads taken once per pass (`tenure`). */
+function relationshipScoreOf(
+  appeal: number,
+  tenure: TenureFactors,
+  startStep: number,
+  weight: number,
+): number {
+  const tenureYears = (tenure.step - startStep) * tenure.dt;
+  return appeal * (1 + tenure.weight * Math.min(1, tenureYears / 5)) * weight;
 }
 
 /** Export capacity: what the supplier does not reserve for its own channels. */
@@ -163,6 +194,7 @@ function placeLeadFirmOrders(world: World): void {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
   const suppliers = world.suppliers;
+  const tenure = tenureFactors(world);
   for (let i = 0; i < suppliers.length; i++) {
     S.saturated[i] = 0;
     S.exportVolume[i] = 0;
@@ -174,21 +206,31 @@ function placeLeadFirmOrders(world: World): void {
       // last compaction) rather than in the buyers' walks below (rows all over the table); the
       // score is kept on the relationship for both passes: nothing it depends on changes in between.
       for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
-        R.score[k] = relationshipScore(R.startStep[k], R.weight[k], S.orderAppeal[i], world);
+        R.score[k] = relationshipScoreOf(S.orderAppeal[i], tenure, R.startStep[k], R.weight[k]);
     }
   }
+  // Each buyer's relationships, walked once here for the passes below (placeUnmetDemand walks
+  // a buyer's list up to seven times): the lists do not change during this process.
   const B = world.buyerTable.cols;
+  byBuyer.fill(B.relFirst, R.nextOfBuyer, world.buyers.length, world.relationshipTable.length);
+  const { rows, start } = byBuyer;
   for (const b of world.buyers) {
+    const from = start[b.id];
+    const to = start[b.id + 1];
     let total = 0;
-    for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k])
+    for (let j = from; j < to; j++) {
+      const k = rows[j];
       total += R.volume[k] = R.score[k];
+    }
     const perScore = total > 0 ? b.demand / total : 0;
-    for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k]) {
+    for (let j = from; j < to; j++) {
+      const k = rows[j];
       S.exportVolume[R.supplier[k]] += R.volume[k] *= perScore;
     }
   }
+  const exportCap = (exportCapacities = float64Scratch(exportCapacities, suppliers.length));
   for (let i = 0; i < suppliers.length; i++) {
-    const cap = exportCapacity(S, i);
+    const cap = (exportCap[i] = exportCapacity(S, i));
     if (S.exportVolume[i] > cap) {
       // A supplier that keeps all its capacity for its own channels has not turned buyers away.
       S.saturated[i] = cap > 0 ? 1 : 0;
@@ -204,27 +246,49 @@ function placeLeadFirmOrders(world: World): void {
       S.exportVolume[i] = placed;
     }
   }
-  for (const b of world.buyers) placeUnmetDemand(world, b);
+  for (const b of world.buyers)
+    placeUnmetDemand(world, b, rows, start[b.id], start[b.id + 1], exportCap);
 }
 
-function placeUnmetDemand(world: World, b: Buyer): void {
+/** The buyers' relationship lists, laid out by placeLeadFirmOrders each step (reused buffers). */
+const byBuyer = new FlatLists();
+/** Each supplier's export capacity this step (exportCapacity), by row; reused from step to step. */
+let exportCapacities: Float64Array = new Float64Array(0);
+
+/**
+ * Pass (2) for buyer `b`, whose relationships are `rows[from .. to - 1]` (in list order), given
+ * each supplier's export capacity this step by row (`exportCap`, exportCapacity): up to three
+ * rounds that offer what is still unmet to the suppliers with spare capacity, in proportion to
+ * allocation scores, each supplier up to its per-buyer limit.
+ */
+function placeUnmetDemand(
+  world: World,
+  b: Buyer,
+  rows: Int32Array,
+  from: number,
+  to: number,
+  exportCap: Float64Array,
+): void {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  const first = world.buyerTable.cols.relFirst[b.id];
   let unmet = b.demand;
-  for (let k = first; k !== NONE; k = R.nextOfBuyer[k]) unmet -= R.volume[k];
+  for (let j = from; j < to; j++) unmet -= R.volume[rows[j]];
   if (unmet <= 1e-9) return;
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
     let total = 0;
-    for (let k = first; k !== NONE; k = R.nextOfBuyer[k]) {
+    for (let j = from; j < to; j++) {
+      const k = rows[j];
       const i = R.supplier[k];
-      if (spareCapacity(S, i) > 1e-12 && S.buyerLimit[i] - R.volume[k] > 1e-12) total += R.score[k];
+      if (exportCap[i] - S.exportVolume[i] > 1e-12 && S.buyerLimit[i] - R.volume[k] > 1e-12)
+        total += R.score[k];
     }
     if (total <= 0) return;
     let placed = 0;
-    for (let k = first; k !== NONE; k = R.nextOfBuyer[k]) {
+    for (let j = from; j < to; j++) {
+      const k = rows[j];
       const i = R.supplier[k];
-      const spare = spareCapacity(S, i);
+      // Spare capacity: export capacity not yet filled this step.
+      const spare = exportCap[i] - S.exportVolume[i];
       if (spare <= 1e-12) continue;
       const wanted = (unmet * R.score[k]) / total;
       // Saturated means short of capacity; what the per-buyer limit turns away is the supplier's choice.
@@ -236,11 +300,6 @@ function placeUnmetDemand(world: World, b: Buyer): void {
     }
     unmet -= placed;
   }
-}
-
-/** Export capacity supplier row `i` has not yet filled this step (exportCapacity - exportVolume). */
-function spareCapacity(S: SupplierColumns, i: number): number {
-  return exportCapacity(S, i) - S.exportVolume[i];
 }
 
 export function allocateOrders(world: World): void {
@@ -268,7 +327,7 @@ export function allocateOrders(world: World): void {
       ownChannels * ownBrandFractionOf(effectiveMarketingAt(S.cap, S.coverage, i), m);
     let ownDesign = ownChannels;
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
-      if (carriesSupplierDesign(RELATIONSHIP_TYPES[R.type[k]])) ownDesign += R.volume[k];
+      if (carriesSupplierDesignCode(R.type[k])) ownDesign += R.volume[k];
     S.ownDesignVolume[i] = ownDesign;
     recordDependenceAt(world, i);
   });

@@ -99,15 +99,33 @@ export function endAllRelationships(world: World, s: Supplier, cause: Relationsh
   }
 }
 
-/** The suppliers' and the buyers' list heads and the relationships' links, over the current column arrays. */
-function lists(world: World): [ListHeads, ListLinks, ListHeads, ListLinks] {
+/**
+ * The suppliers' and the buyers' list heads and the relationships' links, over the current
+ * column arrays. Built again only when a table has replaced its arrays (it grew: columns.ts),
+ * which all of a table's arrays undergo together, so one array per table tells; otherwise the
+ * last ones are given back, rather than five new objects for every relationship formed or ended.
+ */
+function lists(world: World): ListsOfWorld {
   const S = world.supplierTable.cols;
   const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
-  return [
+  const last = lastLists;
+  if (
+    last !== null &&
+    last[0].first === S.relFirst &&
+    last[2].first === B.relFirst &&
+    last[1].next === R.nextOfSupplier
+  )
+    return last;
+  return (lastLists = [
     { first: S.relFirst, last: S.relLast, count: S.relCount },
     { next: R.nextOfSupplier, prev: R.prevOfSupplier },
     { first: B.relFirst, last: B.relLast, count: B.relCount },
     { next: R.nextOfBuyer, prev: R.prevOfBuyer },
-  ];
+  ]);
 }
+
+type ListsOfWorld = readonly [ListHeads, ListLinks, ListHeads, ListLinks];
+
+/** What lists() last built (for whichever world it was asked about). */
+let lastLists: ListsOfWorld | null = null;

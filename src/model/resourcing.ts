@@ -82,34 +82,52 @@ export function outbids(
   outsideValue: number,
   world: World,
 ): boolean {
-  return outbidsOn(r.type, incumbentValue, outsideValue, world);
+  return outbidsBy(
+    world.scenario.model.resourcing.switching_cost[r.type],
+    incumbentValue,
+    outsideValue,
+  );
 }
 
-/** outbids on a tie of type `type`. */
-function outbidsOn(
-  type: RelationshipType,
-  incumbentValue: number,
-  outsideValue: number,
-  world: World,
-): boolean {
-  const cost = world.scenario.model.resourcing.switching_cost[type];
+/** outbids on a tie whose type's switching cost (share of price) is `cost`. */
+function outbidsBy(cost: number, incumbentValue: number, outsideValue: number): boolean {
   return outsideValue > incumbentValue * (1 + cost);
 }
 
-/** The transient factor on one quote: exp(sigma x standard normal), sigma the quote dispersion. */
-function quoteShock(world: World, rng: Rng): number {
-  const sigma = world.scenario.model.resourcing.quote_dispersion;
+/**
+ * The transient factor on one quote: exp(sigma x standard normal), sigma the quote dispersion
+ * (`model.resourcing.quote_dispersion`).
+ */
+function quoteShock(sigma: number, rng: Rng): number {
   return sigma > 0 ? Math.exp(sigma * normal(rng)) : 1;
+}
+
+/**
+ * The best outside offer of a review (bestOutsideOffer): the supplier's row `i` (NONE for no
+ * offer), its quote's value (capability per money) and the row of the tie it would give up for
+ * it (NONE for none).
+ */
+interface Offer {
+  i: number;
+  value: number;
+  displaces: number;
 }
 
 /** Process 7e: lead firms review their ties at `model.resourcing.review_rate` and re-source. */
 export function resourceTies(world: World): void {
-  const review = stepProbability(world.scenario.model.resourcing.review_rate, world.dt);
+  const m = world.scenario.model;
+  const review = stepProbability(m.resourcing.review_rate, world.dt);
   if (review <= 0) return;
   const rng = world.streams.resourcing;
+  const sigma = m.resourcing.quote_dispersion;
+  // By type code (state.ts typeCode), read once per step rather than by name per review.
+  const switchingCost = RELATIONSHIP_TYPES.map((type) => m.resourcing.switching_cost[type]);
   const S = world.supplierTable.cols;
   const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
+  const step = world.step;
+  // One record for every review's best offer: bestOutsideOffer overwrites it.
+  const best: Offer = { i: NONE, value: 0, displaces: NONE };
   for (const b of world.buyers) {
     // A review may end tie k (it leaves the list: read its next first) and add a tie at the end
     // of the list. A tie formed this step (by search, recruitment, or a re-sourcing or swap of
@@ -119,13 +137,13 @@ export function resourceTies(world: World): void {
     // to b), so `next` stays in the list.
     for (let k = B.relFirst[b.id], next; k !== NONE; k = next) {
       next = R.nextOfBuyer[k];
-      if (R.startStep[k] === world.step || rng() >= review) continue;
-      const best = bestOutsideOffer(world, b, rng);
-      if (!best) continue;
-      const type = RELATIONSHIP_TYPES[R.type[k]];
+      if (R.startStep[k] === step || rng() >= review) continue;
+      if (!bestOutsideOffer(world, b, rng, sigma, best)) continue;
+      const code = R.type[k];
       const incumbent = R.supplier[k];
-      const incumbentValue = offerValueAt(world, incumbent, b, type) * quoteShock(world, rng);
-      if (!outbidsOn(type, incumbentValue, best.value, world)) continue;
+      const incumbentValue =
+        offerValueAt(world, incumbent, b, RELATIONSHIP_TYPES[code]) * quoteShock(sigma, rng);
+      if (!outbidsBy(switchingCost[code], incumbentValue, best.value)) continue;
       endRelationship(world, k, 're_sourced');
       linkSupplierToBuyer(world, world.suppliers[best.i], b);
       if (best.displaces !== NONE) {
@@ -171,18 +189,14 @@ function displaceableTieAt(world: World, i: number, b: Buyer): number {
 
 /**
  * The best quote among a few sampled suppliers that qualify and could take the buyer on (see
- * the file comment): the winner's row `i`, its quote's value (capability per money) and the row
- * of the tie it would give up for it (NONE for none), or null.
+ * the file comment), each quote shocked at dispersion `sigma` (quoteShock): written to `best`
+ * (winner's row, value, row of the tie it would give up or NONE); returns whether there is one.
  */
-function bestOutsideOffer(
-  world: World,
-  b: Buyer,
-  rng: Rng,
-): { i: number; value: number; displaces: number } | null {
+function bestOutsideOffer(world: World, b: Buyer, rng: Rng, sigma: number, best: Offer): boolean {
+  best.i = NONE;
   const n = world.suppliers.length;
-  if (n === 0) return null;
+  if (n === 0) return false;
   const m = world.scenario.model;
-  let best: { i: number; value: number; displaces: number } | null = null;
   const S = world.supplierTable.cols;
   for (let c = 0; c < CANDIDATES; c++) {
     const i = randomIndex(rng, n);
@@ -195,8 +209,12 @@ function bestOutsideOffer(
       displaces = displaceableTieAt(world, i, b);
       if (displaces === NONE) continue;
     } else if (!takesOnBuyerAt(world, i, m, rng)) continue;
-    const value = offerValueAt(world, i, b, type) * quoteShock(world, rng);
-    if (!best || value > best.value) best = { i, value, displaces };
+    const value = offerValueAt(world, i, b, type) * quoteShock(sigma, rng);
+    if (best.i === NONE || value > best.value) {
+      best.i = i;
+      best.value = value;
+      best.displaces = displaces;
+    }
   }
-  return best;
+  return best.i !== NONE;
 }

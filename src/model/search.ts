@@ -102,8 +102,12 @@ export function searchForBuyers(world: World): void {
   const rng = world.streams.search;
   const succession = stepProbability(m.search.succession_rate, world.dt);
   const S = world.supplierTable.cols;
+  const searchChance = searchProbabilities(world, m);
   eachActiveSupplier(world, (s, i) => {
-    if (rng() < stepProbability(searchRateAt(world, i, m), world.dt)) {
+    const group = S.groupCode[i];
+    const wantsAnother = wantsAnotherBuyerWith(world, i, diversifyAt(world, i), m);
+    // stepProbability of the supplier's search rate (searchRate), by its group and wish.
+    if (rng() < searchChance[2 * group + (wantsAnother ? 1 : 0)]) {
       const b = bestCandidate(world, i, rng, -1);
       if (b && rng() < acceptanceProbabilityAt(world, i)) linkSupplierToBuyer(world, s, b);
     }
@@ -121,9 +125,23 @@ export function searchRate(s: Supplier, m: ModelParams): number {
   return searchRateOf(s.intent.diversify, wantsAnotherBuyer(s, m), m);
 }
 
-/** searchRate of the supplier in row `i`. */
-function searchRateAt(world: World, i: number, m: ModelParams): number {
-  return searchRateOf(diversifyAt(world, i), wantsAnotherBuyerAt(world, i, m), m);
+/**
+ * The probability per step that a supplier searches for a buyer (stepProbability of searchRate),
+ * by group and whether the supplier wants another buyer, at [2 x group code + (1 if it does)]: a
+ * group's suppliers share their intent, so the rate takes one of two values per group, worked
+ * out once per step rather than for every supplier.
+ */
+function searchProbabilities(world: World, m: ModelParams): Float64Array {
+  const groups = world.supplierGroups;
+  const chance = new Float64Array(2 * groups.length);
+  groups.forEach((g, code) => {
+    for (const wantsAnother of [false, true])
+      chance[2 * code + (wantsAnother ? 1 : 0)] = stepProbability(
+        searchRateOf(g.intent.diversify, wantsAnother, m),
+        world.dt,
+      );
+  });
+  return chance;
 }
 
 /** searchRate of a supplier whose intent to diversify is `d`, and that wants another buyer or not. */
@@ -200,13 +218,9 @@ export function takesOnBuyer(s: Supplier, m: ModelParams, rng: Rng): boolean {
 
 /** takesOnBuyer of the supplier in row `i`. */
 export function takesOnBuyerAt(world: World, i: number, m: ModelParams, rng: Rng): boolean {
-  const S = world.supplierTable.cols;
-  return takesOnBuyerOf(
-    diversifyAt(world, i),
-    wantsAnotherBuyerAt(world, i, m),
-    S.saturated[i] === 1,
-    rng,
-  );
+  const d = diversifyAt(world, i);
+  const saturated = world.supplierTable.cols.saturated[i] === 1;
+  return takesOnBuyerOf(d, wantsAnotherBuyerWith(world, i, d, m), saturated, rng);
 }
 
 /**
@@ -230,10 +244,10 @@ export function wantsAnotherBuyer(s: Supplier, m: ModelParams): boolean {
   return wantsAnotherBuyerOf(s.intent.diversify, s.relationshipCount, s.topBuyerShare, m);
 }
 
-/** wantsAnotherBuyer of the supplier in row `i`. */
-function wantsAnotherBuyerAt(world: World, i: number, m: ModelParams): boolean {
+/** wantsAnotherBuyer of the supplier in row `i`, whose intent to diversify is `d` (diversifyAt). */
+function wantsAnotherBuyerWith(world: World, i: number, d: number, m: ModelParams): boolean {
   const S = world.supplierTable.cols;
-  return wantsAnotherBuyerOf(diversifyAt(world, i), S.relCount[i], S.topBuyerShare[i], m);
+  return wantsAnotherBuyerOf(d, S.relCount[i], S.topBuyerShare[i], m);
 }
 
 /**
