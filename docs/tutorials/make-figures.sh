@@ -23,7 +23,10 @@ for case in sinos-valley firm-y firm-i chinese-oem-cluster; do
   node bin/gvc.js report "output/$case" --out "docs/tutorials/figures/$case" --force
 done
 
-# Relationship dynamics: the report and the table the tutorial quotes.
+# Relationship dynamics: the report and the table the tutorial quotes. The table is this
+# script's own file in the report's folder: it goes first, since gvc report --force replaces
+# only a folder of gvc's output, and is written again after the report.
+rm -f docs/tutorials/figures/relationship-dynamics/final-step.md
 node bin/gvc.js report output/relationship-dynamics --out docs/tutorials/figures/relationship-dynamics --force
 node bin/gvc.js table output/relationship-dynamics/timeseries.csv --format markdown --where step=120 \
   --columns group,n_suppliers,share_rel_market,share_rel_network,share_rel_quasi_hierarchy,share_doing_oem,share_doing_odm,share_doing_obm \

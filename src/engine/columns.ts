@@ -106,6 +106,13 @@ export function grownCapacity(capacity: number): number {
   return capacity < GENTLE_GROWTH_ROWS ? 2 * capacity : capacity + Math.ceil(capacity / 4);
 }
 
+/** A column's array, its width (elements per row) and the value of a blank row. */
+interface Blank<A> {
+  array: A;
+  width: number;
+  blank: number;
+}
+
 /**
  * A growable column table. `length`: rows taken so far (given-back rows included); `cols`: the
  * arrays (longer than `length` rows; rows past `length` are zero, NONE in `ref` columns). `Ix`
@@ -159,10 +166,17 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   add(): Ix {
     const reused = this.released.pop();
     if (reused !== undefined) {
-      for (const { array, width: w, blank } of this.blanks) {
-        const at = reused * w;
-        // Element by element: a row is a few elements per column, too short for fill() to pay.
-        for (let j = 0; j < w; j++) array[at + j] = blank;
+      // Element by element: a row is a few elements per column, too short for fill() to pay.
+      // One loop per array type, so that each loop's store sees one kind of array (a store
+      // that sees three is polymorphic: it was two thirds of linkSupplierToBuyer).
+      for (const { array, width: w, blank } of this.blanksF64) {
+        for (let j = 0, at = reused * w; j < w; j++) array[at + j] = blank;
+      }
+      for (const { array, width: w, blank } of this.blanksI32) {
+        for (let j = 0, at = reused * w; j < w; j++) array[at + j] = blank;
+      }
+      for (const { array, width: w, blank } of this.blanksU8) {
+        for (let j = 0, at = reused * w; j < w; j++) array[at + j] = blank;
       }
       return reused;
     }
@@ -175,11 +189,11 @@ export class Table<S extends ColumnSpec, Ix extends number> {
    * columns up by name (a keyed lookup per column was most of the cost of `add`); rebuilt when
    * the arrays are replaced.
    */
-  private blanks: {
-    array: Float64Array | Int32Array | Uint8Array;
-    width: number;
-    blank: number;
-  }[] = [];
+  private blanks: Blank<Float64Array | Int32Array | Uint8Array>[] = [];
+  /** `blanks` by array type, for add. */
+  private blanksF64: Blank<Float64Array>[] = [];
+  private blanksI32: Blank<Int32Array>[] = [];
+  private blanksU8: Blank<Uint8Array>[] = [];
 
   private bindBlanks(): void {
     const cols = this.cols as Record<string, Float64Array | Int32Array | Uint8Array>;
@@ -188,6 +202,15 @@ export class Table<S extends ColumnSpec, Ix extends number> {
       width: w,
       blank,
     }));
+    this.blanksF64 = this.blanks.filter(
+      (b): b is Blank<Float64Array> => b.array instanceof Float64Array,
+    );
+    this.blanksI32 = this.blanks.filter(
+      (b): b is Blank<Int32Array> => b.array instanceof Int32Array,
+    );
+    this.blanksU8 = this.blanks.filter(
+      (b): b is Blank<Uint8Array> => b.array instanceof Uint8Array,
+    );
   }
 
   /** Give row `ix` back for reuse; nothing may read or write it through its old holder after. */
