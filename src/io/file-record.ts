@@ -13,10 +13,18 @@
  * (CsvWriter, JournaledTable), so one whose last byte is not `\n` was cut short.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
-import { writeJson } from './manifest.js';
+import { programInfo, writeJson } from './manifest.js';
 import { osFailure } from './os-errors.js';
 import { readJsonObject } from './read-json.js';
 
@@ -89,6 +97,30 @@ export function recordOf(path: string): { record: FileRecord; manifest: string }
       `${manifest}: ${FILES_KEY}.${name}: expected {"bytes": …, "sha256": …}, found ${JSON.stringify(entry).slice(0, 60)} (the file is damaged)`,
     );
   return { record: entry as FileRecord, manifest };
+}
+
+/**
+ * recordOf for a reader that takes any CSV file (gvc table): also null when the folder's
+ * manifest.json is not this program's (not a JSON object whose `program` is this program's
+ * name), e.g. another tool's manifest beside a user's CSV file, which says nothing about the
+ * CSV. A manifest of this program is read as recordOf reads it (a damaged record is an error).
+ */
+export function recordOfIfOurs(path: string): { record: FileRecord; manifest: string } | null {
+  const manifest = join(dirname(path), MANIFEST);
+  if (!existsSync(manifest)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(manifest, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (
+    parsed === null ||
+    typeof parsed !== 'object' ||
+    (parsed as { program?: unknown }).program !== programInfo().name
+  )
+    return null;
+  return recordOf(path);
 }
 
 const CHANGED = 'the file was cut short or changed after gvc wrote it';

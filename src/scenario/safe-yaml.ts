@@ -104,7 +104,7 @@ export function parseYaml(
       line: pos?.line,
       column: pos?.col,
       path: inexact.path || undefined,
-      expected: `a whole number of at most ${Number.MAX_SAFE_INTEGER} in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number)`,
+      expected: `a whole number of at most ${Number.MAX_SAFE_INTEGER} in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number; text made of digits goes in quotes)`,
       found: typed,
     });
   }

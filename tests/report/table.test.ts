@@ -152,7 +152,7 @@ describe('gvc table', () => {
     const path = join(dir, 'summary.csv');
     writeFileSync(path, readFileSync(CSV));
     const files = await recordFiles(['summary.csv'], (n) => join(dir, n));
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ files }));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ program: 'gvc-abm', files }));
     expect((await gvcInProcess('table', path, '--format', 'markdown')).code).toBe(0);
     // One mean edited by hand: the file still parses, but is not what gvc wrote.
     writeFileSync(path, readFileSync(CSV, 'utf8').replace('0.9,', '0.7,'));
@@ -162,5 +162,35 @@ describe('gvc table', () => {
       /summary\.csv: sha256 .* the file was cut short or changed after gvc wrote it/,
     );
     expect(r.stdout).toBe('');
+  });
+
+  it("reads a user's CSV file beside a manifest.json that is not gvc's, as it reads any CSV file", async () => {
+    const dir = join(tmp, 'web');
+    mkdirSync(dir);
+    const path = join(dir, 'data.csv');
+    writeFileSync(path, readFileSync(CSV));
+    const table = await gvcInProcess('table', CSV, '--format', 'markdown');
+    expect(table.code).toBe(0);
+    for (const foreign of [
+      JSON.stringify({ name: 'my-web-app', files: ['index.html'] }),
+      'not json',
+      JSON.stringify({ program: 'another-tool', files: { 'data.csv': 'x' } }),
+    ]) {
+      writeFileSync(join(dir, 'manifest.json'), foreign);
+      const r = await gvcInProcess('table', path, '--format', 'markdown');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(table.stdout);
+    }
+    // gvc's own manifest with a damaged record of the file is still refused.
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({ program: 'gvc-abm', files: { 'data.csv': 'x' } }),
+    );
+    const r = await gvcInProcess('table', path, '--format', 'markdown');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /manifest\.json: files\.data\.csv: expected .* \(the file is damaged\)/,
+    );
   });
 });

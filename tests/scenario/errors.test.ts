@@ -298,7 +298,7 @@ describe('scenario errors are one line: where, path, expected, found', () => {
 
 describe('a whole number beyond 2^53 - 1 is refused as typed, never rounded (2^53 + 1 reads as 2^53)', () => {
   const expected =
-    'expected a whole number of at most 9007199254740991 in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number)';
+    'expected a whole number of at most 9007199254740991 in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number; text made of digits goes in quotes)';
   it.each([
     ['seed: 9007199254740993\n' + BASE, 'x.yaml:1:7: seed', '9007199254740993'],
     ['seed: -9007199254740993\n' + BASE, 'x.yaml:1:7: seed', '-9007199254740993'],
