@@ -53,13 +53,19 @@ function isCapableProducerAt(S: SupplierColumns, i: number, m: ModelParams): boo
   return S.cap[4 * i + PROCESS] > t && S.cap[4 * i + PRODUCT] > t;
 }
 
-/** Share of this step's sales through the supplier's own channels (null without sales). */
-function ownChannelShareAt(S: SupplierColumns, i: number): number | null {
+/**
+ * Share of this step's sales through the supplier's own channels; NaN without sales (a number
+ * either way: a result that may be null is boxed on every call the loop does not inline).
+ */
+function ownChannelShareAt(S: SupplierColumns, i: number): number {
   const sales = salesAt(S, i);
-  return sales > 0 ? (S.domesticVolume[i] + S.sectorVolume[i]) / sales : null;
+  return sales > 0 ? (S.domesticVolume[i] + S.sectorVolume[i]) / sales : NaN;
 }
 
 const mean = (sum: number, n: number): number | null => (n > 0 ? sum / n : null);
+
+/** `x`, or null for NaN (a value the output leaves empty). */
+const nullIfNaN = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 /**
  * Sums and counts, which timeseriesRow turns into means. Stocks (roles, capabilities, ties,
@@ -161,7 +167,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     if (work.obm > 0) doing[2]++;
     for (let f = 0; f < 4; f++) cap[f] += S.cap[4 * i + f];
     const own = ownChannelShareAt(S, i);
-    if (own !== null) {
+    if (!Number.isNaN(own)) {
       withSales++;
       top += S.topBuyerShare[i];
       hhi += S.buyerHhi[i];
@@ -176,7 +182,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) relCounts[R.type[k]]++;
     relTotal += S.relCount[i];
     const gap = markupPremiumAt(world, i);
-    if (gap !== null) {
+    if (!Number.isNaN(gap)) {
       premium += gap;
       withPremium++;
     }
@@ -300,17 +306,17 @@ export function timeseriesRow(
  * One supplier's term of the within-supplier relational markup premium (timeseries.csv
  * `relational_markup_premium`, the mean of these terms over the suppliers that have one): the
  * volume-weighted mean markup p / c - 1 on its network ties minus that on its market ties, c
- * its variable unit cost (markup points). Null when it did not sell to both a network-type and a
+ * its variable unit cost (markup points). NaN when it did not sell to both a network-type and a
  * market-type lead firm this step, or its unit cost is not positive. The comparison holds the
  * supplier fixed, as Cajal-Grossi, Macchiavello & Noguera (2023) hold exporter-product-time
  * fixed.
  */
-function markupPremiumAt(world: World, i: number): number | null {
+function markupPremiumAt(world: World, i: number): number {
   const S = world.supplierTable.cols;
-  if (S.relCount[i] < 2) return null;
+  if (S.relCount[i] < 2) return NaN;
   const R = world.relationshipTable.cols;
   const c = unitCostAt(S.cap, i, world.scenario.model, world.env.costLevel);
-  if (c <= 0) return null;
+  if (c <= 0) return NaN;
   let netV = 0;
   let netM = 0;
   let mktV = 0;
@@ -327,7 +333,7 @@ function markupPremiumAt(world: World, i: number): number | null {
       mktM += markup;
     }
   }
-  return netV > 0 && mktV > 0 ? netM / netV - mktM / mktV : null;
+  return netV > 0 && mktV > 0 ? netM / netV - mktM / mktV : NaN;
 }
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {
@@ -359,7 +365,7 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     top_buyer_share: s.active ? s.topBuyerShare : null,
     buyer_hhi: s.active ? s.buyerHhi : null,
     main_buyer_governance: main !== NONE ? RELATIONSHIP_TYPES[R.type[main]] : null,
-    domestic_share: s.active ? ownChannelShareAt(s.columns, s.ix) : null,
+    domestic_share: s.active ? nullIfNaN(ownChannelShareAt(s.columns, s.ix)) : null,
     own_brand_share: s.active && sales > 0 ? s.ownBrandVolume / sales : null,
     margin: s.active ? s.margin : null,
     cash: s.cash,
