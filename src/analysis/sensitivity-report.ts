@@ -673,36 +673,24 @@ export async function writeSensitivity(
       }
     };
   };
-  let rows: object[] = out.rows;
-  let statuses: object[] = out.metrics;
-  let kept = 0;
-  if (metric !== undefined) {
-    const rowsPath = join(sweepDir, SENSITIVITY_FILE);
-    const metricsPath = join(sweepDir, SENSITIVITY_METRICS_FILE);
-    if (existsSync(rowsPath)) {
-      const r = replaceMetricRows(
-        await earlierRows(rowsPath, SENSITIVITY_COLUMNS),
-        metric,
-        out.rows,
-      );
-      rows = r.rows;
-      kept = r.kept;
-    }
-    if (existsSync(metricsPath)) {
-      const r = replaceMetricRows(
-        await earlierRows(metricsPath, SENSITIVITY_METRICS_COLUMNS),
-        metric,
-        out.metrics,
-      );
-      statuses = r.rows;
-      kept = Math.max(kept, r.kept);
-    }
-  }
-  const commitRows = await write(SENSITIVITY_FILE, SENSITIVITY_COLUMNS, rows);
+  // With `metric`, each table keeps the rows an earlier analysis wrote for the other metrics.
+  const withEarlier = async (file: string, cols: readonly ColumnSpec[], fresh: object[]) => {
+    const path = join(sweepDir, file);
+    if (metric === undefined || !existsSync(path)) return { rows: fresh, kept: 0 };
+    return replaceMetricRows(await earlierRows(path, cols), metric, fresh);
+  };
+  const indices = await withEarlier(SENSITIVITY_FILE, SENSITIVITY_COLUMNS, out.rows);
+  const statuses = await withEarlier(
+    SENSITIVITY_METRICS_FILE,
+    SENSITIVITY_METRICS_COLUMNS,
+    out.metrics,
+  );
+  const kept = Math.max(indices.kept, statuses.kept);
+  const commitRows = await write(SENSITIVITY_FILE, SENSITIVITY_COLUMNS, indices.rows);
   const commitMetrics = await write(
     SENSITIVITY_METRICS_FILE,
     SENSITIVITY_METRICS_COLUMNS,
-    statuses,
+    statuses.rows,
   );
   commitRows();
   commitMetrics();

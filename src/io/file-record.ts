@@ -13,15 +13,7 @@
  * (CsvWriter, JournaledTable), so one whose last byte is not `\n` was cut short.
  */
 import { createHash, type Hash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  fstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-} from 'node:fs';
+import { closeSync, createReadStream, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { programInfo, writeJson } from './manifest.js';
@@ -71,12 +63,26 @@ export async function recordFiles(
 /**
  * The record of `path` in the manifest.json of its folder; null when the folder has no
  * manifest, the manifest no `files` record (a folder written before it existed), or no entry
- * for this file. A damaged manifest or entry is a UserError naming it.
+ * for this file. A damaged manifest or entry is a UserError naming it. `onlyOurs` (for gvc
+ * table, which takes any CSV file): also null when the manifest is not this program's (not a
+ * readable JSON object whose `program` is this program's name), e.g. another tool's manifest
+ * beside a user's CSV file, which says nothing about the CSV.
  */
-export function recordOf(path: string): { record: FileRecord; manifest: string } | null {
+export function recordOf(
+  path: string,
+  onlyOurs = false,
+): { record: FileRecord; manifest: string } | null {
   const manifest = join(dirname(path), MANIFEST);
   if (!existsSync(manifest)) return null;
-  const files = readJsonObject(manifest, 'a manifest')[FILES_KEY];
+  let contents: Record<string, unknown>;
+  try {
+    contents = readJsonObject(manifest, 'a manifest');
+  } catch (err) {
+    if (onlyOurs) return null;
+    throw err;
+  }
+  if (onlyOurs && contents.program !== programInfo().name) return null;
+  const files = contents[FILES_KEY];
   if (files === undefined) return null;
   if (files === null || typeof files !== 'object' || Array.isArray(files))
     throw new UserError(
@@ -97,30 +103,6 @@ export function recordOf(path: string): { record: FileRecord; manifest: string }
       `${manifest}: ${FILES_KEY}.${name}: expected {"bytes": …, "sha256": …}, found ${JSON.stringify(entry).slice(0, 60)} (the file is damaged)`,
     );
   return { record: entry as FileRecord, manifest };
-}
-
-/**
- * recordOf for a reader that takes any CSV file (gvc table): also null when the folder's
- * manifest.json is not this program's (not a JSON object whose `program` is this program's
- * name), e.g. another tool's manifest beside a user's CSV file, which says nothing about the
- * CSV. A manifest of this program is read as recordOf reads it (a damaged record is an error).
- */
-export function recordOfIfOurs(path: string): { record: FileRecord; manifest: string } | null {
-  const manifest = join(dirname(path), MANIFEST);
-  if (!existsSync(manifest)) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(manifest, 'utf8'));
-  } catch {
-    return null;
-  }
-  if (
-    parsed === null ||
-    typeof parsed !== 'object' ||
-    (parsed as { program?: unknown }).program !== programInfo().name
-  )
-    return null;
-  return recordOf(path);
 }
 
 const CHANGED = 'the file was cut short or changed after gvc wrote it';

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { UserError } from '../scenario/errors.js';
 import { readJsonObject } from '../io/read-json.js';
 import { readInputFile } from '../io/read-file.js';
-import { checkWrittenBytes, recordOfIfOurs } from '../io/file-record.js';
+import { checkWrittenBytes, recordOf } from '../io/file-record.js';
 import { decimalNumber, requireDistinctColumns } from '../io/read-csv.js';
 import { decodeUtf8 } from '../scenario/text.js';
 import { withoutFormulaGuard } from '../io/csv.js';
@@ -30,7 +30,7 @@ export interface Table {
  * passes 'if-recorded': a file its folder's manifest records (summary.csv of a sweep) is
  * checked the same way, so a table for a paper is never made from a file cut short or changed
  * after gvc wrote it; any other CSV file is read as it is, also beside a manifest.json that is
- * not gvc's (recordOfIfOurs). Text cells are shown as written,
+ * not gvc's (recordOf). Text cells are shown as written,
  * without the quote gvc's writer puts before a cell that a spreadsheet would take for a formula
  * (withoutFormulaGuard). Throws a UserError for an unreadable, cut, changed, empty or invalid
  * file or a repeated column name.
@@ -39,7 +39,7 @@ export function readCsv(path: string, written: boolean | 'if-recorded' = true): 
   let text: string;
   try {
     const bytes = readInputFile(path, 'a CSV file');
-    if (written === true || (written === 'if-recorded' && recordOfIfOurs(path) !== null))
+    if (written === true || (written === 'if-recorded' && recordOf(path, true) !== null))
       checkWrittenBytes(path, bytes);
     text = decodeUtf8(bytes, path);
   } catch (err) {

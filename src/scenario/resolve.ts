@@ -126,13 +126,10 @@ function buildScenario(raw: Record<string, unknown>, defaultName: string): Scena
 }
 
 /**
- * Set one parameter of a resolved scenario, validated exactly like a file value. `source`
- * names where the value came from (`--set buyers.us.count=3`) for the error message.
- */
-/**
- * Validates `value` for the parameter at `path` and sets it; throws a ScenarioError labelled
- * `source`. `typed`: the command-line text the value was read from, which a message quotes
- * instead of the number read (beyond 2^53 that number is not what was typed:
+ * Sets the parameter at `path` of a resolved scenario to `value`, validated exactly like a file
+ * value; throws a ScenarioError labelled `source`, which names where the value came from
+ * (`--set buyers.us.count=3`). `typed`: the command-line text the value was read from, which a
+ * message quotes instead of the number read (beyond 2^53 that number is not what was typed:
  * 9007199254740993 reads as 9007199254740992).
  */
 function applyParam(
