@@ -22,7 +22,7 @@ import { assertEveryRun, readDesignFile } from '../experiment/design-file.js';
 import type { ColumnSpec } from '../engine/observations.js';
 import type { CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
-import { DESIGN_FILE } from '../io/sweep-dir.js';
+import { DESIGN_FILE, unfinishedSweepHint } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { suggest } from '../scenario/paths.js';
 import { errorsColumns, METRIC_COLUMNS, runsColumns } from '../experiment/sweep-columns.js';
@@ -294,7 +294,9 @@ type IndexRow = Omit<SensitivityRow, 'metric' | 'method' | 'factor_2' | 'note'> 
 async function openSweep(sweepDir: string, metric: string | undefined) {
   const designPath = join(sweepDir, DESIGN_FILE);
   if (!existsSync(designPath))
-    throw new UserError(`${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})`);
+    throw new UserError(
+      `${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})${unfinishedSweepHint(sweepDir)}`,
+    );
   const design = readDesignFile(sweepDir);
   if (design.shard)
     throw new UserError(`${sweepDir}: a single shard; merge the shards first (gvc merge)`);

@@ -4,8 +4,8 @@
  * every field later code relies on is checked here, so a damaged file is a one-line UserError
  * naming the file and the field, never an internal error further on.
  */
-import { join } from 'node:path';
-import { DESIGN_FILE } from '../io/sweep-dir.js';
+import { dirname, join } from 'node:path';
+import { DESIGN_FILE, unfinishedSweepHint } from '../io/sweep-dir.js';
 import { readJsonObject } from '../io/read-json.js';
 import { UserError } from '../scenario/errors.js';
 import type { DesignRecord } from './sweep.js';
@@ -115,8 +115,9 @@ export function assertEveryRun(
   failed: number,
   totalRuns: number,
 ): void {
-  if (runs + failed !== totalRuns)
-    throw new UserError(
-      `${runsFile}: ${runs} runs (and ${failed} in errors.csv), but ${DESIGN_FILE} records ${totalRuns}; the sweep's files are incomplete or damaged`,
-    );
+  if (runs + failed === totalRuns) return;
+  const unfinished = unfinishedSweepHint(dirname(runsFile));
+  throw new UserError(
+    `${runsFile}: ${runs} runs (and ${failed} in errors.csv), but ${DESIGN_FILE} records ${totalRuns}${unfinished || "; the sweep's files are incomplete or damaged"}`,
+  );
 }

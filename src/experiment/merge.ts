@@ -25,7 +25,7 @@ import { readJsonObject } from '../io/read-json.js';
 import { FILES_KEY, recordFiles, WrittenFileCheck } from '../io/file-record.js';
 import { readDesignFile } from './design-file.js';
 import { shardRunCount } from './plan.js';
-import { DESIGN_FILE } from '../io/sweep-dir.js';
+import { DESIGN_FILE, unfinishedSweepHint } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { specFor, templateOf } from '../scenario/parameters.js';
 import {
@@ -49,12 +49,10 @@ import {
 
 function readDesign(dir: string): DesignRecord {
   const path = join(dir, DESIGN_FILE);
-  if (!existsSync(path)) {
-    const hint = existsSync(`${dir}.partial`)
-      ? ` (the shard is unfinished: resume it with gvc sweep --resume)`
-      : '';
-    throw new UserError(`${dir}: not a finished sweep folder, no ${DESIGN_FILE}${hint}`);
-  }
+  if (!existsSync(path))
+    throw new UserError(
+      `${dir}: not a finished sweep folder, no ${DESIGN_FILE}${unfinishedSweepHint(dir)}`,
+    );
   return readDesignFile(dir);
 }
 

@@ -30,6 +30,32 @@ export interface SweepDir {
   release(): void;
 }
 
+/**
+ * The end of a message about `dir` not being a finished sweep, when the reason is that the
+ * sweep is unfinished: `dir` is itself a `.partial` folder, or `<dir>.partial` exists. Tells
+ * how to finish it (the sweep command it was started with, given again with --resume), naming
+ * the scenario that its design.json records when that file is readable. '' otherwise.
+ */
+export function unfinishedSweepHint(dir: string): string {
+  const trimmed = dir.replace(/[/\\]+$/, '');
+  const isPartial = trimmed.endsWith('.partial');
+  const partial = isPartial ? trimmed : `${trimmed}.partial`;
+  if (!existsSync(join(partial, DESIGN_FILE))) return '';
+  const target = isPartial ? trimmed.slice(0, -'.partial'.length) : trimmed;
+  let scenario = '<scenario>';
+  try {
+    const recorded = readJsonObject(join(partial, DESIGN_FILE), "a sweep's design record");
+    if (typeof recorded.scenario_file === 'string') scenario = recorded.scenario_file;
+  } catch {
+    // A damaged design.json is reported by whatever reads the sweep; the hint only names it.
+  }
+  return (
+    `; ${partial} is an unfinished sweep (interrupted, or still running): finish it by giving ` +
+    `the command that started it again with --resume (gvc sweep ${scenario} --out ${target} ` +
+    `--resume, plus any options it had), then use ${target}`
+  );
+}
+
 /** Whatever identifies the sweep's design; only the fingerprint is compared on resume. */
 export interface DesignIdentity {
   fingerprint: string;

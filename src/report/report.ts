@@ -30,12 +30,13 @@ import { forestFigure, readValidation, VALIDATION_COLUMNS } from './figures/vali
 import { buildHtml, type HtmlTable } from './html.js';
 import type { RenderedFigure } from './render.js';
 import { prepareOutputDir } from '../io/output-dir.js';
+import { unfinishedSweepHint } from '../io/sweep-dir.js';
 
 export type FolderKind = 'run' | 'sweep' | 'sensitivity' | 'validation';
 
 export function detectKind(dir: string): FolderKind {
   const st = statSync(dir, { throwIfNoEntry: false });
-  if (!st) throw new UserError(`${dir}: no such folder`);
+  if (!st) throw new UserError(`${dir}: no such folder${unfinishedSweepHint(dir)}`);
   if (!st.isDirectory()) throw new UserError(`${dir}: not a folder`);
   const has = (f: string) => isFile(join(dir, f));
   if (has('validation.csv')) return 'validation';

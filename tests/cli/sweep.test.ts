@@ -259,6 +259,21 @@ describe('sweep outputs are independent of how the work is split', () => {
     });
     expect(stopped.stopped).toBe(true);
     expect(existsSync(join(tmp, 'r.partial'))).toBe(true);
+    // Commands that read a finished sweep, given the unfinished one or its target, say how to
+    // finish it instead of only that files are missing or damaged.
+    for (const args of [
+      ['report', 'r'],
+      ['report', 'r.partial'],
+      ['sensitivity', 'r'],
+      ['merge', 'r', '--out', 'r-merged'],
+    ]) {
+      const unfinished = gvc(...args);
+      expect(unfinished.code, args.join(' ')).toBe(2);
+      expect(unfinished.stderr).toMatch(
+        /r\.partial is an unfinished sweep .*gvc sweep \S*r\.yaml --out r --resume/,
+      );
+      expect(unfinished.stderr).not.toMatch(/damaged/);
+    }
     const other = gvc('sweep', 'r2.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/cannot resume.*different/);
