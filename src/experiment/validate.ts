@@ -167,6 +167,11 @@ export interface ValidateOptions {
   workers: number;
   force: boolean;
   quiet: boolean;
+  /**
+   * Called once the inputs, limits and output folder have been checked, before the first run
+   * (the CLI's warnings about the run, which should not precede an error in the inputs).
+   */
+  onStart?: () => void;
 }
 
 export interface ValidationOutcome {
@@ -287,6 +292,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
   });
   const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
   try {
+    o.onStart?.();
     const rows: ValidationRow[] = [];
     const used: ValidationOutcome['experiments'] = [];
     // Each worker's first two runs, slowed by compilation, are not in the rate (EtaEstimator).

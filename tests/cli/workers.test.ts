@@ -28,12 +28,32 @@ describe('gvc sweep --workers', () => {
     expect(existsSync(join(tmp, 'many', 'runs.csv'))).toBe(true);
   });
 
+  it('gvc validate above the cores: the same warning, once the inputs are read', () => {
+    writeFileSync(
+      join(tmp, 'v.yaml'),
+      `name: v\n${TINY_WORLD}validation:\n  pattern: V\n  title: t\n  source: s\n  replications: 2\n  seed: 1\n  checks:\n    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: -1 } }\n`,
+    );
+    const r = gvc('validate', 'v.yaml', '--workers', '1024', '--out', 'v-many');
+    expect(r.stderr.split('\n')[0]).toMatch(/^gvc: warning: --workers 1024: more workers than cores/);
+    expect(existsSync(join(tmp, 'v-many', 'validation.csv'))).toBe(true);
+  });
+
   it('at the cores, or under --quiet: no warning', () => {
     const at = gvc('sweep', 'w.yaml', '--workers', String(cores), '--out', 'at');
     expect(at.code).toBe(0);
     expect(at.stderr).not.toContain('--workers');
     const quiet = gvc('sweep', 'w.yaml', '--workers', '1024', '--quiet', '--out', 'quiet');
     expect(quiet).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it.each([
+    ['sweep', 'missing.yaml', '--out', 'm1'],
+    ['validate', 'missing.yaml', '--out', 'm2'],
+  ])('gvc %s with bad input and too many workers: only the error, no warning first', (...args) => {
+    const r = gvc(...args, '--workers', '1024');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^gvc: missing\.yaml: .*\n$/);
+    expect(r.stderr).not.toContain('warning');
   });
 
   it.each([

@@ -65,7 +65,6 @@ export function registerValidate(program: Command): void {
       if (reps !== undefined && opts.fast)
         throw new UserError('--fast and --reps: give one or the other');
       const workers = parseWorkers(opts.workers);
-      warnWorkers(workers, Boolean(opts.quiet));
       const shipped = relative(process.cwd(), SHIPPED_VALIDATION_DIR) || '.';
       const outcome = await runValidation({
         inputs: inputs.length > 0 ? inputs : [shipped],
@@ -76,6 +75,7 @@ export function registerValidate(program: Command): void {
         force: Boolean(opts.force),
         quiet: Boolean(opts.quiet),
         limits,
+        onStart: () => warnWorkers(workers, Boolean(opts.quiet)),
       });
       const fmt = (x: number | null) => (x === null ? '   n/a' : x.toFixed(3).padStart(7));
       for (const r of outcome.rows) {
