@@ -34,7 +34,9 @@ describe('gvc sweep --workers', () => {
       `name: v\n${TINY_WORLD}validation:\n  pattern: V\n  title: t\n  source: s\n  replications: 2\n  seed: 1\n  checks:\n    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: -1 } }\n`,
     );
     const r = gvc('validate', 'v.yaml', '--workers', '1024', '--out', 'v-many');
-    expect(r.stderr.split('\n')[0]).toMatch(/^gvc: warning: --workers 1024: more workers than cores/);
+    expect(r.stderr.split('\n')[0]).toMatch(
+      /^gvc: warning: --workers 1024: more workers than cores/,
+    );
     expect(existsSync(join(tmp, 'v-many', 'validation.csv'))).toBe(true);
   });
 
