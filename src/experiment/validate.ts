@@ -280,122 +280,144 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     ],
     limits,
   );
-  const dir = prepareOutputDir(o.out, {
-    force: o.force,
-    kind: 'validation',
-    inputs: [
-      ...o.inputs,
-      ...experiments.flatMap((experiment) =>
-        experiment.loaded.base ? [experiment.file, experiment.loaded.base.file] : [experiment.file],
-      ),
-    ],
-  });
-  const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
+  // Ctrl-C: say what became of the work rather than end without a word after minutes of runs.
+  // The staging folder is removed by prepareOutputDir's cleanup, on the signal or at the exit.
+  // Listening from before the folder exists, so a Ctrl-C that finds the folder finds this too.
+  let runsDone = 0;
+  const onSigint = () => {
+    process.stderr.write(
+      `\ngvc: interrupted after ${runsDone} of ${totalRuns} runs; nothing was written to ${o.out} (a validation cannot be resumed: run it again)\n`,
+    );
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
   try {
-    o.onStart?.();
-    const rows: ValidationRow[] = [];
-    const used: ValidationOutcome['experiments'] = [];
-    // Each worker's first two runs, slowed by compilation, are not in the rate (EtaEstimator).
-    const progress = new Progress(totalRuns, 'validate', o.quiet, {
-      warmup: 2 * Math.max(1, o.workers),
-    });
-    for (const experiment of experiments) {
-      const replications = replicationsOf(experiment.spec, o);
-      used.push({ file: experiment.file, spec: experiment.spec, replications });
-      const runs = await runExperiment(
-        experiment,
-        replications,
-        o.workers,
-        (run, values, units) => {
-          const cell = run.cellLabel;
-          experiment.spec.checks.forEach((check, i) =>
-            measuresOut.write({
-              pattern: experiment.spec.pattern,
-              run_id: run.runId,
-              cell_id: run.cellId,
-              replicate: run.replicate,
-              seed: run.seed,
-              cell,
-              check: check.id,
-              value: Number.isFinite(values[i]) ? values[i] : null,
-              units: Number.isFinite(units[i]) ? units[i] : null,
-            }),
-          );
-          progress.tick();
-        },
-      );
-      experiment.spec.checks.forEach((check, i) =>
-        rows.push(resultRow(experiment.spec, check, analyzeCheck(check, i, runs))),
-      );
-    }
-    progress.finish(`validate: ${totalRuns} runs done`);
-    await measuresOut.close();
+    return await writeValidation();
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 
-    const table = new CsvWriter<ValidationRow>(dir.file(VALIDATION_FILE), VALIDATION_COLUMNS);
-    for (const row of rows) table.write(row);
-    await table.close();
-    const program = programInfo();
-    const command = ['gvc', ...process.argv.slice(2)].join(' ');
-    // Inside the staging folder: the whole folder appears at once on commit.
-    writeFileSync(
-      dir.file(VALIDATION_MD),
-      validationMarkdown(rows, used, {
-        command,
-        version: program.version,
-        commit: program.gitCommit,
-      }),
-      'utf8',
-    );
-    await writeCodebook(dir.file('codebook.csv'), [
-      { file: VALIDATION_FILE, columns: VALIDATION_COLUMNS },
-      { file: MEASURES_FILE, columns: MEASURES_COLUMNS },
-    ]);
-    // After every CSV is complete: gvc report checks validation.csv against this record.
-    const records = await recordFiles([VALIDATION_FILE, MEASURES_FILE, 'codebook.csv'], (n) =>
-      dir.file(n),
-    );
-    writeJson(dir.file('manifest.json'), {
-      program: program.name,
-      version: program.version,
-      git_commit: program.gitCommit,
-      git_dirty: program.gitDirty,
-      mode: o.reps !== undefined ? `reps:${o.reps}` : o.fast ? 'fast' : 'full',
-      experiments: used.map((u) => {
-        const experiment = experiments.find((x) => x.file === u.file)!;
-        return {
-          pattern: u.spec.pattern,
-          kind: u.spec.kind,
-          scenario_file: u.file,
-          scenario_sha256: experiment.loaded.sha256,
-          base_file: experiment.loaded.base
-            ? relative(process.cwd(), experiment.loaded.base.file)
-            : null,
-          base_sha256: experiment.loaded.base?.sha256 ?? null,
-          replications: u.replications,
-          master_seed: u.spec.sweep.seed,
-          cells: cellCount(u.spec),
-        };
-      }),
-      passed: rows.every((r) => r.result === 'PASS'),
-      command_line: commandLine(process.argv),
-      argv: commandArgs(process.argv),
-      node_version: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      start_time: startTime.toISOString(),
-      end_time: new Date().toISOString(),
-      [FILES_KEY]: records,
+  async function writeValidation(): Promise<ValidationOutcome> {
+    const dir = prepareOutputDir(o.out, {
+      force: o.force,
+      kind: 'validation',
+      inputs: [
+        ...o.inputs,
+        ...experiments.flatMap((experiment) =>
+          experiment.loaded.base
+            ? [experiment.file, experiment.loaded.base.file]
+            : [experiment.file],
+        ),
+      ],
     });
-    dir.commit();
-    return {
-      outDir: o.out,
-      rows,
-      experiments: used,
-      passed: rows.every((r) => r.result === 'PASS'),
-    };
-  } catch (err) {
-    measuresOut.discard();
-    dir.abort();
-    throw err;
+    const measuresOut = new CsvWriter(dir.file(MEASURES_FILE), MEASURES_COLUMNS);
+    try {
+      o.onStart?.();
+      const rows: ValidationRow[] = [];
+      const used: ValidationOutcome['experiments'] = [];
+      // Each worker's first two runs, slowed by compilation, are not in the rate (EtaEstimator).
+      const progress = new Progress(totalRuns, 'validate', o.quiet, {
+        warmup: 2 * Math.max(1, o.workers),
+      });
+      for (const experiment of experiments) {
+        const replications = replicationsOf(experiment.spec, o);
+        used.push({ file: experiment.file, spec: experiment.spec, replications });
+        const runs = await runExperiment(
+          experiment,
+          replications,
+          o.workers,
+          (run, values, units) => {
+            const cell = run.cellLabel;
+            experiment.spec.checks.forEach((check, i) =>
+              measuresOut.write({
+                pattern: experiment.spec.pattern,
+                run_id: run.runId,
+                cell_id: run.cellId,
+                replicate: run.replicate,
+                seed: run.seed,
+                cell,
+                check: check.id,
+                value: Number.isFinite(values[i]) ? values[i] : null,
+                units: Number.isFinite(units[i]) ? units[i] : null,
+              }),
+            );
+            runsDone++;
+            progress.tick();
+          },
+        );
+        experiment.spec.checks.forEach((check, i) =>
+          rows.push(resultRow(experiment.spec, check, analyzeCheck(check, i, runs))),
+        );
+      }
+      progress.finish(`validate: ${totalRuns} runs done`);
+      await measuresOut.close();
+
+      const table = new CsvWriter<ValidationRow>(dir.file(VALIDATION_FILE), VALIDATION_COLUMNS);
+      for (const row of rows) table.write(row);
+      await table.close();
+      const program = programInfo();
+      const command = ['gvc', ...process.argv.slice(2)].join(' ');
+      // Inside the staging folder: the whole folder appears at once on commit.
+      writeFileSync(
+        dir.file(VALIDATION_MD),
+        validationMarkdown(rows, used, {
+          command,
+          version: program.version,
+          commit: program.gitCommit,
+        }),
+        'utf8',
+      );
+      await writeCodebook(dir.file('codebook.csv'), [
+        { file: VALIDATION_FILE, columns: VALIDATION_COLUMNS },
+        { file: MEASURES_FILE, columns: MEASURES_COLUMNS },
+      ]);
+      // After every CSV is complete: gvc report checks validation.csv against this record.
+      const records = await recordFiles([VALIDATION_FILE, MEASURES_FILE, 'codebook.csv'], (n) =>
+        dir.file(n),
+      );
+      writeJson(dir.file('manifest.json'), {
+        program: program.name,
+        version: program.version,
+        git_commit: program.gitCommit,
+        git_dirty: program.gitDirty,
+        mode: o.reps !== undefined ? `reps:${o.reps}` : o.fast ? 'fast' : 'full',
+        experiments: used.map((u) => {
+          const experiment = experiments.find((x) => x.file === u.file)!;
+          return {
+            pattern: u.spec.pattern,
+            kind: u.spec.kind,
+            scenario_file: u.file,
+            scenario_sha256: experiment.loaded.sha256,
+            base_file: experiment.loaded.base
+              ? relative(process.cwd(), experiment.loaded.base.file)
+              : null,
+            base_sha256: experiment.loaded.base?.sha256 ?? null,
+            replications: u.replications,
+            master_seed: u.spec.sweep.seed,
+            cells: cellCount(u.spec),
+          };
+        }),
+        passed: rows.every((r) => r.result === 'PASS'),
+        command_line: commandLine(process.argv),
+        argv: commandArgs(process.argv),
+        node_version: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        start_time: startTime.toISOString(),
+        end_time: new Date().toISOString(),
+        [FILES_KEY]: records,
+      });
+      dir.commit();
+      return {
+        outDir: o.out,
+        rows,
+        experiments: used,
+        passed: rows.every((r) => r.result === 'PASS'),
+      };
+    } catch (err) {
+      measuresOut.discard();
+      dir.abort();
+      throw err;
+    }
   }
 }
 

@@ -2,9 +2,9 @@
  * `gvc validate` end to end through the built CLI: the shipped patterns and cases in fast
  * mode, outputs independent of the worker count, and bad input refused with one line.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -190,4 +190,34 @@ describe('gvc validate outputs', () => {
     expect(gvc('validate', '--fast', '--reps', '3', '--out', join(tmp, 'bad4')).code).toBe(2);
     for (const d of ['bad1', 'bad2', 'bad3', 'bad4']) expect(existsSync(join(tmp, d))).toBe(false);
   });
+});
+
+describe('gvc validate interrupted with Ctrl-C', () => {
+  it('says how many runs were done and that nothing was written; leaves no folder', async () => {
+    // Many runs of a small world, so that the interrupt lands mid-way. It waits for a condition,
+    // never for a time: the staging folder exists (the listener is installed before it is made).
+    const file = join(tmp, 'int.yaml');
+    writeFileSync(
+      file,
+      `base: ${join(ROOT, 'scenarios', 'validation', 'world.yaml')}\nset:\n  time.steps: 8\nvalidation:\n  pattern: INT\n  title: t\n  source: s\n  replications: 5000\n  seed: 1\n  checks:\n    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: -1 } }\n`,
+    );
+    const p = spawn(process.execPath, [BIN, 'validate', file, '--quiet', '--out', 'int-out'], {
+      cwd: tmp,
+    });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+    let done = false;
+    void exited.then(() => (done = true));
+    const staging = () => readdirSync(tmp).some((f) => f.startsWith('.int-out.tmp-'));
+    while (!done && !staging()) await new Promise((r) => setTimeout(r, 5));
+    expect(done, 'the validation ended before it could be interrupted').toBe(false);
+    p.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(
+      /gvc: interrupted after \d+ of 5000 runs; nothing was written to int-out \(a validation cannot be resumed: run it again\)\n$/,
+    );
+    expect(existsSync(join(tmp, 'int-out'))).toBe(false);
+    expect(staging()).toBe(false);
+  }, 120_000);
 });
