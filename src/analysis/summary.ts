@@ -8,7 +8,12 @@
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
 import { UserError } from '../scenario/errors.js';
 import { TIMESERIES_COLUMNS, type ColumnSpec } from '../engine/observations.js';
-import { boundedMeanInterval, meanConfidenceInterval } from './sensitivity/stats.js';
+import {
+  boundedMeanInterval,
+  meanConfidenceInterval,
+  pooledMeanInterval,
+} from './sensitivity/stats.js';
+import { PER_ACTIVE_SUPPLIER_METRICS } from '../experiment/measures.js';
 import { parseCsvBoolean } from '../io/csv.js';
 
 /** A cell of runs.csv back to the value it was written from (numbers are already rounded, so this round-trips). */
@@ -34,10 +39,14 @@ export interface SummaryRow {
  * n, mean, sd and the 95% interval of the mean of one cell's values of a metric. With a
  * `domain` the interval is boundedMeanInterval's (Wilson-type score interval with estimated
  * dispersion), inside the domain; without one, or if a value falls outside it, the t interval.
+ * `units[r]`, when given, is the number of suppliers values[r] is a share or mean over
+ * (unitsOfFinal): if every value is the same, the interval is then pooledMeanInterval's (the
+ * Wilson interval of the pooled suppliers) rather than the point the run-level spread of 0 gives.
  */
 export function summarizeValues(
   values: readonly number[],
   domain?: readonly [number, number],
+  units?: readonly number[],
 ): Pick<SummaryRow, 'n' | 'mean' | 'sd' | 'ci95_low' | 'ci95_high'> {
   const n = values.length;
   if (n === 0) return { n, mean: null, sd: null, ci95_low: null, ci95_high: null };
@@ -45,10 +54,23 @@ export function summarizeValues(
   if (n === 1) return { n, mean, sd: null, ci95_low: null, ci95_high: null };
   const ci = meanConfidenceInterval(values, 0.95);
   if (domain && values.every((v) => v >= domain[0] && v <= domain[1])) {
-    const b = boundedMeanInterval(values, domain, 0.95);
+    const b =
+      (units && pooledMeanInterval(values, units, domain, 0.95)) ||
+      boundedMeanInterval(values, domain, 0.95);
     return { n, mean, sd: ci.sd, ci95_low: b.lower, ci95_high: b.upper };
   }
   return { n, mean, sd: ci.sd, ci95_low: ci.lower, ci95_high: ci.upper };
+}
+
+/**
+ * The number of suppliers a run's final value of `metric` is a share or mean over, given the
+ * run's final `n_suppliers`: that count for a metric of PER_ACTIVE_SUPPLIER_METRICS (role shares,
+ * capability means, …), NaN for any other metric or when the count is missing.
+ */
+export function unitsOfFinal(metric: string, nSuppliers: number | null): number {
+  return (PER_ACTIVE_SUPPLIER_METRICS as ReadonlySet<string>).has(metric) && nSuppliers !== null
+    ? nSuppliers
+    : NaN;
 }
 
 /** Stream runs.csv (rows grouped by cell, as sweeps write them) and emit summary rows in cell order. */
@@ -64,10 +86,16 @@ export async function summarizeRuns(
   let cell: number | null = null;
   let factors: Record<string, unknown> = {};
   let values: number[][] = [];
+  let units: number[][] = [];
   const flush = () => {
     if (cell === null) return;
     metrics.forEach((metric, j) =>
-      emit({ cell_id: cell!, ...factors, metric, ...summarizeValues(values[j], domains[j]) }),
+      emit({
+        cell_id: cell!,
+        ...factors,
+        metric,
+        ...summarizeValues(values[j], domains[j], units[j]),
+      }),
     );
   };
   for await (const r of csvRecords(runsCsv, ['cell_id', ...metrics])) {
@@ -82,10 +110,14 @@ export async function summarizeRuns(
       cell = id;
       factors = Object.fromEntries(factorColumns.map((c) => [c.name, fromCell(record[c.name], c)]));
       values = metrics.map(() => []);
+      units = metrics.map(() => []);
     }
+    const nSuppliers = 'n_suppliers' in record ? numberCell(r, runsCsv, 'n_suppliers') : null;
     metrics.forEach((metric, j) => {
       const x = numberCell(r, runsCsv, metric);
-      if (x !== null) values[j].push(x);
+      if (x === null) return;
+      values[j].push(x);
+      units[j].push(unitsOfFinal(metric, nSuppliers));
     });
   }
   flush();

@@ -1,10 +1,14 @@
 /**
  * Intervals of bounded metrics (issue 12, kind 8): they stay in the metric's domain and hold
- * their nominal level in a seeded coverage simulation where the t interval does not.
+ * their nominal level in a seeded coverage simulation where the t interval does not; a cell
+ * whose replicates all agree gets no zero-width interval for a share of known denominator.
  */
 import seedrandom from 'seedrandom';
-import { describe, expect, it } from 'vitest';
-import { summarizeValues } from '../../src/analysis/summary.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { summarizeRuns, summarizeValues, type SummaryRow } from '../../src/analysis/summary.js';
 import {
   boundedMeanInterval,
   meanConfidenceInterval,
@@ -130,5 +134,39 @@ describe('bounded intervals', () => {
     // Unbounded metrics keep the t interval.
     const t = summarizeValues([0, 0, 0.2]);
     expect(t.ci95_low).toBeCloseTo(meanConfidenceInterval([0, 0, 0.2]).lower, 12);
+  });
+});
+
+describe('summary.csv when every replicate of a cell gives the same value', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gvc-summary-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  // z² for a two-sided 95% interval; Wilson's upper bound for 0 of N is z² / (N + z²).
+  const z2 = 1.959963984540054 ** 2;
+
+  it('a share over the active suppliers gets the Wilson interval of the pooled suppliers, not the point', async () => {
+    const runs = join(tmp, 'runs.csv');
+    writeFileSync(
+      runs,
+      'run_id,cell_id,n_suppliers,share_obm,share_oem,lockin_rate\n' +
+        '1,1,200,0,1,0\n2,1,150,0,1,0\n' +
+        '3,2,200,0.1,0.8,0.2\n4,2,200,0.2,0.7,0.3\n',
+    );
+    const rows: SummaryRow[] = [];
+    await summarizeRuns(runs, [], ['share_obm', 'share_oem', 'lockin_rate'], (r) => rows.push(r));
+    const at = (cell: number, metric: string) =>
+      rows.find((r) => r.cell_id === cell && r.metric === metric)!;
+    // 0 OBM firms among 200 + 150 suppliers: [0, z²/(350 + z²)] = [0, 0.01086…].
+    expect(at(1, 'share_obm').ci95_low).toBe(0);
+    expect(at(1, 'share_obm').ci95_high).toBeCloseTo(z2 / (350 + z2), 12);
+    expect(at(1, 'share_obm').ci95_high).toBeCloseTo(0.010856, 5);
+    // All OEM: the mirror image.
+    expect(at(1, 'share_oem').ci95_low).toBeCloseTo(350 / (350 + z2), 12);
+    expect(at(1, 'share_oem').ci95_high).toBeCloseTo(1, 12);
+    // lockin_rate's denominator (eligible suppliers) is not in runs.csv: the point stays.
+    expect([at(1, 'lockin_rate').ci95_low, at(1, 'lockin_rate').ci95_high]).toEqual([0, 0]);
+    // Replicates that differ keep the run-level interval.
+    const spread = summarizeValues([0.1, 0.2], [0, 1]);
+    expect(at(2, 'share_obm').ci95_low).toBe(spread.ci95_low);
+    expect(at(2, 'share_obm').ci95_high).toBe(spread.ci95_high);
   });
 });

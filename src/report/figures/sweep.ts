@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { readJsonObject } from '../../io/read-json.js';
 import { join } from 'node:path';
-import { summarizeValues } from '../../analysis/summary.js';
+import { summarizeValues, unitsOfFinal } from '../../analysis/summary.js';
 import { TIMESERIES_COLUMNS } from '../../engine/observations.js';
 import { assertEveryRun } from '../../experiment/design-file.js';
 import { METRIC_COLUMNS } from '../../experiment/sweep-columns.js';
@@ -225,7 +225,7 @@ function pointsNote(
     const bounded = metrics.filter((m) => metricDomain(m) !== undefined);
     const t = metrics.filter((m) => metricDomain(m) === undefined);
     const score =
-      "a score interval that stays within the metric's bounds (shares and indices in [0, 1], counts at least 0; Wilson-type with estimated dispersion, as summary.csv)";
+      "a score interval that stays within the metric's bounds (shares and indices in [0, 1], counts at least 0; Wilson-type with estimated dispersion, as summary.csv; a role share or capability mean that is the same in every run gets the Wilson interval of the suppliers pooled over the runs)";
     text +=
       t.length === 0
         ? ` Intervals: ${score}.`
@@ -269,11 +269,15 @@ function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[
   const out: Point[] = [];
   for (const lv of fl.levels) {
     const ys: number[] = [];
+    const units: number[] = [];
     for (const r of lv.rows) {
       const y = num(data.runs, r, metric);
-      if (y !== null) ys.push(y);
+      if (y === null) continue;
+      ys.push(y);
+      units.push(unitsOfFinal(metric, num(data.runs, r, 'n_suppliers')));
     }
-    const s = summarizeValues(ys, metricDomain(metric));
+    // As summary.csv: a share of the same value in every run gets the pooled suppliers' interval.
+    const s = summarizeValues(ys, metricDomain(metric), units);
     if (s.mean === null) continue;
     out.push({
       metric: withUnit(metric, data.units.get(metric)),
