@@ -5,7 +5,7 @@
  * refused a file operation (a full disk, a read-only folder …: a SystemError or any error
  * carrying an errno code), 1 for anything unexpected (a bug).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../scenario/errors.js';
 import {
@@ -58,7 +58,23 @@ export function buildProgram(): Command {
   registerParams(program);
   registerSchema(program);
   refuseRepeatedFlags(program);
+  hideEmptyListDefaults(program);
   return program;
+}
+
+/**
+ * Help without "(default: [])" after the repeatable flags (--set, --vary, --where): the empty
+ * list they collect into is an implementation detail that reads as a value to type.
+ */
+function hideEmptyListDefaults(command: Command): void {
+  command.configureHelp({
+    optionDescription(this: Help, option: Option): string {
+      const text = Help.prototype.optionDescription.call(this, option);
+      const empty = Array.isArray(option.defaultValue) && option.defaultValue.length === 0;
+      return empty ? text.replace(/ \(default: \[\]\)$/, '') : text;
+    },
+  });
+  for (const sub of command.commands) hideEmptyListDefaults(sub);
 }
 
 /**

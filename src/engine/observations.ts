@@ -359,14 +359,14 @@ export const SUPPLIER_COLUMNS = [
     'n_buyers',
     'integer',
     'buyers',
-    'Lead firms the supplier has a relationship with.',
+    'Lead firms the supplier has a relationship with at the end of the step (a tie ended during the step is not counted, though its sales are in top_buyer_share).',
     NON_NEGATIVE,
   ),
   col(
     'top_buyer_share',
     'number',
     'share of sales',
-    'Share of sales going to the largest lead-firm customer.',
+    "Share of the step's sales going to the largest lead-firm customer (a tie ended during the step included).",
     UNIT_INTERVAL,
   ),
   col(
@@ -380,7 +380,7 @@ export const SUPPLIER_COLUMNS = [
     'main_buyer_governance',
     'string',
     '',
-    'Type of the relationship with the largest customer (empty if none).',
+    "Type, at the end of the step, of the relationship with the largest share of the step's sales among those still held (empty if none).",
   ),
   col(
     'domestic_share',

@@ -104,7 +104,7 @@ export function checkSweepBounds(
   checkRunCount(
     'sweep',
     runs,
-    `${spec.design} design of ${fmt(cells)} cells × ${spec.replications} replications`,
+    `${spec.design} design of ${fmt(cells)} ${cells === 1 ? 'cell' : 'cells'} × ${spec.replications} ${spec.replications === 1 ? 'replication' : 'replications'}`,
     limits,
   );
   const k = spec.factors.length;

@@ -116,7 +116,7 @@ function parseSweepSection(
   };
   if (raw === undefined)
     throw new UserError(
-      `${file}: no sweep section; add one (see docs/experiments.md) to run a sweep`,
+      `${file}: no sweep section; add one (see docs/experiments.md) or give the parameters to vary with --vary path=[a, b]`,
     );
   if (!isMap(raw))
     fail('sweep', 'a mapping with design, replications, seed and parameters', show(raw));

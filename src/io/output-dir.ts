@@ -188,9 +188,11 @@ function checkTarget(
     if (!st.isDirectory())
       throw new UserError(`output folder ${target} exists and is not a folder`);
     if (readdirSync(abs).length > 0) {
+      // Checked before the hint below, so --force is suggested only where it would work; a
+      // folder it may not replace is refused at once with the reason.
+      assertReplaceable(abs, { kind, inputs, replacing: true });
       if (!force)
         throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-      assertReplaceable(abs, { kind, inputs, replacing: true });
     }
     return true;
   } catch (err) {

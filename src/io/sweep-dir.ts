@@ -113,9 +113,10 @@ export function openSweepDir(
       );
   }
   if (nonEmpty(abs) && (opts.force || !opts.resume)) {
+    // Checked before the hint below, so --force is suggested only where it would work.
+    assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true });
     if (!opts.force)
       throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-    assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true });
   }
   removeStaleStaging(dirname(abs));
 

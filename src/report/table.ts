@@ -12,7 +12,7 @@ export type TableFormat = 'latex' | 'markdown';
 export interface TableOptions {
   format: TableFormat;
   columns?: readonly string[];
-  /** Decimals for non-integer numbers (default 3). */
+  /** Decimals of numbers (default 3); a column of whole numbers is kept as written. */
   digits?: number;
   /** Keep only rows where column = value (all must hold). */
   where?: readonly (readonly [string, string])[];
@@ -76,11 +76,19 @@ export function numericColumns(
   );
 }
 
-/** A number cell with `digits` decimals; integers as written. */
-export function formatCell(text: string, digits: number): string {
+/** Whether a cell is a whole number written without a decimal point or exponent ("30"). */
+function isWhole(text: string): boolean {
+  return isNumeric(text) && !/[.eE]/.test(text) && Number.isInteger(Number(text));
+}
+
+/**
+ * A number cell with `digits` decimals; a whole number as written when `keepWhole` (the
+ * default), as for a column of counts. Other text unchanged.
+ */
+export function formatCell(text: string, digits: number, keepWhole = true): string {
   if (!isNumeric(text)) return text;
   const x = Number(text);
-  if (Number.isInteger(x) && !/[.eE]/.test(text)) return text.trim();
+  if (keepWhole && isWhole(text)) return text.trim();
   const s = x.toFixed(digits);
   // -0.000 reads as a sign error in a paper.
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
@@ -118,8 +126,12 @@ export function formatTable(table: Table, opts: TableOptions): string {
     );
   // A column is numeric when every non-empty cell is a number: right-aligned.
   const numeric = numericColumns(columns, rows);
+  // Whole numbers stay as written only in a column of whole numbers (counts, steps, ids): in a
+  // column of decimals a mean of exactly 0 is written with the others' decimals (0.00), so the
+  // column reads as one precision and its figures align.
+  const whole = columns.map((c) => rows.every((r) => (r[c] ?? '') === '' || isWhole(r[c])));
   const cells = rows.map((r) =>
-    columns.map((c, j) => (numeric[j] ? formatCell(r[c], digits) : r[c])),
+    columns.map((c, j) => (numeric[j] ? formatCell(r[c], digits, whole[j]) : r[c])),
   );
   return opts.format === 'latex'
     ? latex(columns, numeric, cells)

@@ -176,6 +176,24 @@ describe('--force replaces only what gvc wrote, never an input (kind 1)', () => 
         /holds the output of gvc sweep or gvc merge, not of gvc run/,
       );
     });
+
+    it('without --force, a folder --force may not replace is refused with the reason, not "use --force"', async () => {
+      // A new user's sweep into output/baseline after `npm start` was told "use --force", which
+      // then refused the folder for holding a run: the first refusal now says why.
+      const s = join(d, 's.yaml');
+      const run = join(d, 'a-run');
+      write(join(run, 'manifest.json'), RUN_MANIFEST);
+      const msg = await refused('sweep', s, '--out', run);
+      expect(msg).toMatch(/holds the output of gvc run, not of gvc sweep or gvc merge/);
+      expect(msg).not.toMatch(/use --force/);
+      expect(await refused('run', s, '--out', join(d, 'f'))).toMatch(
+        /not an output folder written by gvc/,
+      );
+      expect(await refused('run', s, '--out', join(d, 'all', 's1'))).toMatch(
+        /holds the output of gvc sweep or gvc merge, not of gvc run/,
+      );
+      expect(readdirSync(run)).toEqual(['manifest.json']);
+    });
   });
 });
 

@@ -515,7 +515,12 @@ describe('bad sweep input: one line, exit 2, nothing written', () => {
       ['--shard', '3/2'],
       /--shard/,
     ],
-    ['no sweep section', '', [], /no sweep section/],
+    [
+      'no sweep section',
+      '',
+      [],
+      /no sweep section; add one .* or give the parameters to vary with --vary/,
+    ],
   ];
   it.each(cases)('%s', (name, sweep, extra, message) => {
     const file = write(`bad-${name.replace(/\W+/g, '-')}.yaml`, sweep);

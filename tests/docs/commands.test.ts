@@ -86,6 +86,39 @@ export function fencedBlocks(file: string, text: string): Block[] {
   return blocks;
 }
 
+/**
+ * Commands quoted in running text (`npx gvc …` or `node bin/gvc.js …` code spans, which may
+ * wrap across lines) that a reader could paste as they stand: spans holding a `<placeholder>`
+ * are syntax, not commands. Whitespace is collapsed.
+ */
+export function inlineCommands(file: string, text: string): Command[] {
+  const lines = text.split('\n');
+  // Blank out fenced blocks (keeping line numbers): their commands are the blocks' business.
+  let fenced = false;
+  const prose = lines.map((l) => {
+    const fence = /^```/.test(l);
+    const blank = fenced || fence;
+    if (fence) fenced = !fenced;
+    return blank ? '' : l;
+  });
+  const joined = prose.join('\n');
+  const found: Command[] = [];
+  for (const m of joined.matchAll(/`([^`]+)`/g)) {
+    const cmd = m[1].replace(/\s+/g, ' ').trim();
+    if (!/^(npx gvc|node bin\/gvc\.js) /.test(cmd) || cmd.includes('<')) continue;
+    const line = joined.slice(0, m.index).split('\n').length;
+    found.push({ file, line, text: cmd });
+  }
+  return found;
+}
+
+/** A command as a reader pastes it: its trailing comment dropped, whitespace collapsed. */
+const pasted = (text: string) =>
+  text
+    .replace(/\s+#.*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
 interface Plan {
   run: Command[];
   problems: string[];
@@ -186,6 +219,38 @@ describe('README and tutorial commands', () => {
     expect(run.length).toBeGreaterThan(10);
   });
 
+  it('shows every command quoted in the text in a shell block too, run or exempt', () => {
+    // A command only quoted in a sentence escapes the replay below: a new user pasted the
+    // relationship tutorial's sweep after `npm start`, and it was refused (output/baseline held
+    // the run). Each must appear in a block, where the replay or an exemption covers it.
+    const inBlocks = new Set<string>();
+    const quoted: Command[] = [];
+    for (const file of documents()) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const b of fencedBlocks(file, text)) {
+        if (SHELL.has(b.lang)) for (const c of b.commands) inBlocks.add(pasted(c.text));
+      }
+      quoted.push(...inlineCommands(file, text));
+    }
+    expect(quoted.length).toBeGreaterThan(0);
+    const loose = quoted.filter((c) => !inBlocks.has(pasted(c.text)));
+    expect(loose.map((c) => `${c.file}:${c.line} ${c.text}`)).toEqual([]);
+  });
+
+  it('finds commands quoted in the text, across line breaks, outside blocks (the parser)', () => {
+    const md = [
+      'Run `npx gvc sweep a.yaml',
+      '  --reps 2` or `gvc sweep`, `npx gvc <command>`, `node bin/gvc.js --version`.',
+      '```sh',
+      'x `npx gvc run b.yaml`',
+      '```',
+    ].join('\n');
+    expect(inlineCommands('x.md', md).map((c) => [c.line, c.text])).toEqual([
+      [1, 'npx gvc sweep a.yaml --reps 2'],
+      [2, 'node bin/gvc.js --version'],
+    ]);
+  });
+
   it('finds markers, skips and continuation lines (the parser itself)', () => {
     const md = [
       '<!-- commands: run; skip: npm install — installed by the test -->',
@@ -249,7 +314,7 @@ describe('README and tutorial commands', () => {
       });
       expect(leaks.map((p) => p.slice(dir.length + 1))).toEqual([]);
     },
-    // A hang guard only: about 410 sweep runs and 30 CLI calls, some 1.5 min of CPU on an idle
+    // A hang guard only: about 450 sweep runs and 30 CLI calls, some 1.5 min of CPU on an idle
     // 2-core machine, but 15 min and more when the machine is shared.
     1_800_000,
   );

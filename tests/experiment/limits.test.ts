@@ -75,7 +75,7 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     const r = gvc('sweep', 'huge.yaml', '--out', 'huge');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'gvc: sweep: 10,000,000,000 runs (grid design of 10,000,000,000 cells × 1 replications) is above the limit of 1,000,000 runs; if you mean it, raise the limit with --max-runs 10000000000\n',
+      'gvc: sweep: 10,000,000,000 runs (grid design of 10,000,000,000 cells × 1 replication) is above the limit of 1,000,000 runs; if you mean it, raise the limit with --max-runs 10000000000\n',
     );
     expect(existsSync(join(tmp, 'huge'))).toBe(false);
     expect(existsSync(join(tmp, 'huge.partial'))).toBe(false);

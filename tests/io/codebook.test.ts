@@ -23,6 +23,16 @@ describe('writeCodebook', () => {
     expect(rows).toEqual(expected);
   });
 
+  it("says when a supplier column is taken: ties at the end of the step, or the step's sales", () => {
+    // A new user found an active supplier with n_buyers 0 and top_buyer_share 0.40 (its tie
+    // ended during the step, after its orders): the codebook must state the timing that
+    // docs/ODD.md §4.11 gives, or the row reads as an error.
+    const described = (name: string) => SUPPLIER_COLUMNS.find((c) => c.name === name)?.description;
+    expect(described('n_buyers')).toMatch(/at the end of the step/);
+    expect(described('main_buyer_governance')).toMatch(/at the end of the step/);
+    expect(described('top_buyer_share')).toMatch(/the step's sales/);
+  });
+
   it('writes only the files it is given', async () => {
     const file = join(tempDir(), 'codebook.csv');
     await writeCodebook(file, [{ file: 'timeseries.csv', columns: TIMESERIES_COLUMNS }]);

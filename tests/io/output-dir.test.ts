@@ -71,7 +71,8 @@ describe('prepareOutputDir', () => {
     const parent = tempDir();
     const target = join(parent, 'run');
     mkdirSync(target);
-    writeFileSync(join(target, 'old.txt'), 'old');
+    markAsRun(target);
+    writeFileSync(join(target, 'timeseries.csv'), 'old');
     let err: unknown;
     try {
       prepareOutputDir(target, RUN);
@@ -83,7 +84,36 @@ describe('prepareOutputDir', () => {
       `output folder ${target} is not empty; use --force to replace it`,
     );
     expect(leftovers(parent, 'run')).toEqual([]);
-    expect(readFileSync(join(target, 'old.txt'), 'utf8')).toBe('old');
+    expect(readFileSync(join(target, 'timeseries.csv'), 'utf8')).toBe('old');
+  });
+
+  it('suggests --force only where it would work (found by a new user)', () => {
+    // A sweep pasted after `npm start` into output/baseline was told "use --force", which was
+    // then refused because the folder held a run: the first message must give that reason.
+    const parent = tempDir();
+    const theirs = join(parent, 'theirs');
+    mkdirSync(theirs);
+    writeFileSync(join(theirs, 'old.txt'), 'old');
+    const run = join(parent, 'run');
+    mkdirSync(run);
+    markAsRun(run);
+    const refusal = (target: string, kind: 'run' | 'report') => {
+      try {
+        prepareOutputDir(target, { force: false, kind });
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        return (e as Error).message;
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal(theirs, 'run')).toBe(
+      `output folder ${theirs}: not an output folder written by gvc (no gvc manifest.json); --force replaces only gvc run's own folders: choose another folder or remove it yourself`,
+    );
+    expect(refusal(run, 'report')).toBe(
+      `output folder ${run}: it holds the output of gvc run, not of gvc report; --force will not replace it: choose another folder`,
+    );
+    expect(readFileSync(join(theirs, 'old.txt'), 'utf8')).toBe('old');
+    expect(leftovers(parent, 'theirs', 'run')).toEqual([]);
   });
 
   it('accepts an existing empty folder without force', () => {

@@ -129,6 +129,12 @@ describe('run figures', () => {
     expect(texts(hist.svg)).toContain('active suppliers (count)');
     expect(hist.caption).toContain('10 suppliers');
     expect(hist.caption).toContain('1 active supplier without lead-firm sales is left out');
+    // The 80% line is the cases' figure, not a cut-off of the model (the model has none): the
+    // caption gives its source rather than a definition a reader would look for in the ODD.
+    expect(hist.caption).not.toMatch(/counts as dependent/);
+    expect(hist.caption).toMatch(
+      /80% for reference: .*\(Humphrey & Schmitz 2002; Kang & Kim 2023\)/,
+    );
   });
 });
 

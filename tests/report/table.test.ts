@@ -91,7 +91,9 @@ describe('Markdown', () => {
     expect(lines[1]).toMatch(/^\| ----------- \| ----: \| -+ \|$/);
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
     expect(lines[2]).toContain('| lockin_rate | 0.123 | R&D 50% $ #1 {x} ~y ^z \\\\ a\\|b <c>');
-    expect(lines[4]).toContain('| share_oem   |     1 | multi line');
+    // A whole number in a column of decimals gets their decimals (found by a new user: a
+    // mean of exactly 0 printed as "0" among "0.00"s).
+    expect(lines[4]).toContain('| share_oem   | 1.000 | multi line');
     expect(lines).toHaveLength(5);
     expect(escapeMarkdown('a|b')).toBe('a\\|b');
   });
@@ -100,6 +102,8 @@ describe('Markdown', () => {
     expect(formatCell('0.123456', 3)).toBe('0.123');
     expect(formatCell('-0.0001', 3)).toBe('0.000');
     expect(formatCell('30', 3)).toBe('30');
+    expect(formatCell('30', 2, false)).toBe('30.00');
+    expect(formatCell('-0', 2, false)).toBe('0.00');
     expect(formatCell('1e-7', 2)).toBe('0.00');
     expect(formatCell('market', 2)).toBe('market');
   });

@@ -21,15 +21,22 @@ export function registerTable(program: Command): void {
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
-    .option('--digits <n>', 'decimals of non-integer numbers', '3')
+    .option(
+      '--digits <n>',
+      'decimals of numbers, 0 to 15 (default: 3); a column of whole numbers is kept as written',
+    )
     .action(
       (
         csv: string,
-        opts: { format: string; columns?: string; where: string[]; digits: string },
+        opts: { format: string; columns?: string; where: string[]; digits?: string },
       ) => {
         if (opts.format !== 'latex' && opts.format !== 'markdown')
           throw new UserError(`--format: expected latex or markdown, found "${opts.format}"`);
-        const digits = wholeNumberFlag('--digits', opts.digits, { min: 0, max: 15 });
+        // No commander default: it would show as the string "3" in --help.
+        const digits =
+          opts.digits === undefined
+            ? 3
+            : wholeNumberFlag('--digits', opts.digits, { min: 0, max: 15 });
         const where = opts.where.map((w) => {
           const i = w.indexOf('=');
           if (i <= 0) throw new UserError(`--where: expected column=value, found "${w}"`);

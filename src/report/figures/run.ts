@@ -212,7 +212,9 @@ function histogramFigure(sup: Table): Figure {
         : '') +
       ')' +
       (byGroup ? ', stacked by supplier group' : '') +
-      '. The dashed line marks 80%, above which a supplier counts as dependent on one buyer.',
+      // 80% is a reference from the cases, not a threshold of the model: the caption says so,
+      // so that no reader looks for a dependence cut-off in the ODD.
+      '. The dashed line marks 80% for reference: the dominant buyer’s share of output in the Sinos Valley and Firm Y cases (Humphrey & Schmitz 2002; Kang & Kim 2023), not a threshold of the model.',
     spec: withTheme({
       title,
       data: { values },
