@@ -193,6 +193,14 @@ export function checkTables(o: RunTables, tol = 1e-9): void {
       const sAt = (what: string) => () => `step ${t}, supplier ${s.supplier_id}: ${what}`;
       check((s.exit_step === null) === s.active, sAt('active with an exit step'));
       check((s.exit_cause === null) === s.active, sAt('active with an exit cause'));
+      for (const k of ['exit_step', 'step_odm', 'step_obm'] as const)
+        check(s[k] === null || (s[k] >= 1 && s[k] <= t), sAt(`${k} = ${s[k]}`));
+      if (s.role === 'ODM') check(s.step_odm !== null, sAt('ODM without a first ODM step'));
+      if (s.role === 'OBM') check(s.step_obm !== null, sAt('OBM without a first OBM step'));
+      check(s.n_sectors! >= 1, sAt('in no sector'));
+      // Profit is revenue less costs that are not negative (and a tax on profit only).
+      if (s.margin !== null) check(s.margin <= 1 + tolerance, sAt(`margin ${s.margin}`));
+      if (s.active) check(s.size! > 0, sAt(`capacity ${s.size}`));
       const flows = [s.oem_share, s.odm_share, s.obm_share, s.own_brand_share];
       check(
         flows.every((x) => x === null) || flows.every((x) => x !== null),
@@ -324,6 +332,20 @@ export function checkTables(o: RunTables, tol = 1e-9): void {
     if (t === 0)
       for (const k of ['mean_margin', 'mean_investment', 'mean_design_investment'] as const)
         check(ts[k] === null, at(`${k} at step 0`));
+
+    // The environment: pressure within its ceiling, positive cost and exchange-rate levels.
+    const pp = scenario.environment.price_pressure;
+    check(
+      ts.price_pressure! >= 0 && ts.price_pressure! <= pp.max + tolerance,
+      at(`price_pressure ${ts.price_pressure}`),
+    );
+    check(ts.cost_level! > 0 && ts.exchange_rate! > 0, at('cost or exchange-rate level'));
+    // Every supplier that ever qualified as ODM or OBM raised its highest role at least once.
+    const everUpgraded = rows.filter((s) => s.step_odm !== null || s.step_obm !== null).length;
+    check(
+      ts.cumulative_functional_upgrades! >= everUpgraded,
+      at(`${ts.cumulative_functional_upgrades} upgrades for ${everUpgraded} upgraded suppliers`),
+    );
 
     // Counters only grow; group rows add up to the whole population's.
     if (before)

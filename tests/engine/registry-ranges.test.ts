@@ -70,13 +70,16 @@ const GROUP_NAMES: Record<GroupSection, string[]> = {
 /**
  * A raw scenario document: one or two supplier groups, up to two buyer and partner groups, and
  * each parameter either left at its default or drawn by valueOf (the ends are drawn often, so
- * a run meets several at once).
+ * a run meets several at once). Counts and steps are always drawn.
  */
 const scenarioDoc = fc
   .record({
     suppliers: fc.integer({ min: 1, max: 2 }),
     buyers: fc.integer({ min: 0, max: 2 }),
     partners: fc.integer({ min: 0, max: 2 }),
+    // Share of the parameters set (the others keep their defaults): few, for viable worlds
+    // where one end at a time shows; many, for ends that meet.
+    percentSet: fc.constantFrom(5, 30, 65, 100),
   })
   .chain((n) => {
     const groups: Record<GroupSection, string[]> = {
@@ -88,10 +91,12 @@ const scenarioDoc = fc
     return fc
       .tuple(
         ...params.map((p) =>
-          (p.spec.path in SMALL_WORLD
-            ? valueOf(p.spec, groups)
-            : fc.option(valueOf(p.spec, groups), { nil: undefined, freq: 2 })
-          ).map((v) => ({ p, v })),
+          fc
+            .tuple(valueOf(p.spec, groups), fc.integer({ min: 0, max: 99 }))
+            .map(([v, u]) => ({
+              p,
+              v: p.spec.path in SMALL_WORLD || u < n.percentSet ? v : undefined,
+            })),
         ),
       )
       .map((drawn) => {
