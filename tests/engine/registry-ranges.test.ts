@@ -91,12 +91,10 @@ const scenarioDoc = fc
     return fc
       .tuple(
         ...params.map((p) =>
-          fc
-            .tuple(valueOf(p.spec, groups), fc.integer({ min: 0, max: 99 }))
-            .map(([v, u]) => ({
-              p,
-              v: p.spec.path in SMALL_WORLD || u < n.percentSet ? v : undefined,
-            })),
+          fc.tuple(valueOf(p.spec, groups), fc.integer({ min: 0, max: 99 })).map(([v, u]) => ({
+            p,
+            v: p.spec.path in SMALL_WORLD || u < n.percentSet ? v : undefined,
+          })),
         ),
       )
       .map((drawn) => {
