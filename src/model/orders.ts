@@ -310,12 +310,12 @@ export function allocateOrders(world: World): void {
   const R = world.relationshipTable.cols;
   let offeredAppeal = 0;
   eachActiveRow(world, (i) => {
-    offeredAppeal += (S.size[i] - S.exportVolume[i]) * domesticAppealAt(S.cap, S.coverage, i);
+    offeredAppeal += spareAfterExports(S, i) * domesticAppealAt(S.cap, S.coverage, i);
   });
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
   eachActiveRow(world, (i) => {
-    const spare = S.size[i] - S.exportVolume[i];
+    const spare = spareAfterExports(S, i);
     const appeal = domesticAppealAt(S.cap, S.coverage, i);
     S.domesticVolume[i] = Math.min(spare, spare * appeal * domesticPerAppeal);
     S.sectorVolume[i] = Math.min(
@@ -333,6 +333,20 @@ export function allocateOrders(world: World): void {
   });
 }
 
+/**
+ * Capacity left for the own channels after this step's export orders (units/step, >= 0). Pass
+ * (2) fills a supplier up to its export capacity by adding `spare` to a running sum, and
+ * rationing scales the ties to it by a product; either can land a rounding step off the
+ * capacity. A residue below 1e-9 of the capacity (the bound workVolumes uses) is no capacity:
+ * one above it became a negative domestic volume (-1e-16), a domestic share below 0 and buyer
+ * shares above 1; one below it (3.6e-15 of 27 units) sold "domestically" and made a fully
+ * booked hierarchy supplier ODM through its own-design sales.
+ */
+function spareAfterExports(S: SupplierColumns, i: number): number {
+  const spare = S.size[i] - S.exportVolume[i];
+  return spare > 1e-9 * S.size[i] ? spare : 0;
+}
+
 /** Sales shares by customer: each lead firm, plus the own channels counted as one. */
 export function recordDependence(world: World, s: Supplier): void {
   recordDependenceAt(world, s.ix);
@@ -346,7 +360,10 @@ function recordDependenceAt(world: World, i: number): void {
   let top = 0;
   let hhi = 0;
   for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
-    const share = (R.salesShare[k] = total > 0 ? R.volume[k] / total : 0);
+    // At most 1: the exports' running sum can end one rounding step below the volume of a tie
+    // that took all of them (rationing scales the tie to the capacity by a product, the sum is
+    // set to it), which made a top-buyer share of 1.0000000000000002.
+    const share = (R.salesShare[k] = total > 0 ? Math.min(1, R.volume[k] / total) : 0);
     if (share > top) top = share;
     hhi += share * share;
   }

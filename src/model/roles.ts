@@ -52,7 +52,9 @@ export function isObm(s: Supplier, world: World): boolean {
 export function isObmAt(world: World, i: number): boolean {
   const S = world.supplierTable.cols;
   const sales = salesAt(S, i);
-  if (sales <= 0 || !canRunOwnBrandAt(world, i)) return false;
+  // Own-brand sales first, as ODM needs own-design sales: at obm_min_share = 0 (its range's lower
+  // end) the share test alone made every capable designer OBM without selling a branded unit.
+  if (sales <= 0 || S.ownBrandVolume[i] <= 0 || !canRunOwnBrandAt(world, i)) return false;
   return S.ownBrandVolume[i] / sales >= world.scenario.model.roles.obm_min_share;
 }
 
@@ -91,8 +93,13 @@ export function workVolumesAt(world: World, i: number, out: WorkVolumes): WorkVo
   const residue = 1e-9 * sales;
   const own = S.ownBrandVolume[i];
   const obm = own > 0 && canRunOwnBrandAt(world, i) ? own : 0;
+  // At most the sales not done as OBM: the own-design volume is a sum over the supplier's ties
+  // and channels in another order than the sales, so it can exceed them by a rounding step
+  // (an odm_share of 1.0000000000000002 when all sales were own-design).
   let odm =
-    S.cap[4 * i + DESIGN] >= world.scenario.model.roles.odm_design ? S.ownDesignVolume[i] - obm : 0;
+    S.cap[4 * i + DESIGN] >= world.scenario.model.roles.odm_design
+      ? Math.min(S.ownDesignVolume[i], sales) - obm
+      : 0;
   if (odm <= residue) odm = 0;
   let oem = sales - odm - obm;
   if (oem <= residue) oem = 0;

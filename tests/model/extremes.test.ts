@@ -57,3 +57,82 @@ environment: { domestic_market: { size: 5.0e-324 } }
     expect(m === null || Number.isFinite(m)).toBe(true);
   });
 });
+
+/**
+ * Exports that fill a supplier's capacity end a rounding step off it (a running sum, a scaling
+ * product). Each case below, found by tests/engine/registry-ranges.test.ts, once wrote a share
+ * outside [0, 1] or a role out of a residue of 1e-15 units.
+ */
+describe('a capacity filled up to rounding leaves nothing for the own channels', () => {
+  const rows = (yaml: string) =>
+    simulateToMemory(parseScenarioText(yaml, 'rounding.yaml').scenario, {
+      agents: { kind: 'every', k: 1 },
+    }).suppliers.filter((s) => s.active && s.step! > 0);
+
+  it('no negative domestic share when exports pass the capacity by a rounding step', () => {
+    const suppliers = rows(`
+time: { steps: 6 }
+suppliers: { s1: { count: 8, intent: { domestic: 0 } }, s2: { count: 8 } }
+buyers: { b1: { count: 3 }, b2: { count: 3 } }
+`);
+    expect(suppliers.length).toBeGreaterThan(0);
+    // Was -2.6e-16 for supplier 2 at step 2, with own_brand_share likewise below 0.
+    for (const s of suppliers) {
+      expect(s.domestic_share).toBeGreaterThanOrEqual(0);
+      expect(s.own_brand_share).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('no top-buyer share above 1 when rationing scales a single tie to the capacity', () => {
+    const suppliers = rows(`
+time: { steps: 1 }
+suppliers: { s1: { count: 5, intent: { diversify: 0, domestic: 0 } } }
+buyers: { b1: { count: 3, suppliers_target: 1, demand_per_supplier: 234.375 } }
+model: { orders: { capability_weight: 0 } }
+`);
+    // Was 1.0000000000000002 (and an HHI of 1.0000000000000004) for supplier 4.
+    expect(suppliers.some((s) => s.top_buyer_share === 1)).toBe(true);
+    for (const s of suppliers) {
+      expect(s.top_buyer_share).toBeLessThanOrEqual(1);
+      expect(s.buyer_hhi).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('no ODM share above 1 when all sales carry the supplier’s design', () => {
+    const suppliers = rows(`
+time: { steps: 6 }
+suppliers: { s2: { count: 1, capabilities: { product: { sd: 0 } }, size: { sd_log: 0 } } }
+buyers:
+  b1: { count: 3, sophistication: 0, complexity: 0 }
+  b2: { count: 3, demand_per_supplier: 0, complexity: 0 }
+model: { investment: { capacity_growth: 2 }, roles: { odm_design: 0 } }
+`);
+    // Was 1.0000000000000002 at step 4: the own-design volume summed in another order than sales.
+    expect(suppliers.some((s) => s.odm_share === 1)).toBe(true);
+    for (const s of suppliers) expect(s.odm_share).toBeLessThanOrEqual(1);
+  });
+
+  it('a fully booked hierarchy supplier is not ODM through a residue sold at home', () => {
+    const suppliers = rows(`
+time: { steps: 6 }
+suppliers:
+  s1:
+    count: 1
+    capabilities: { product: { sd: 0 }, design: { mean: 1 } }
+    size: { mean: 15.63484375, sd_log: 3 }
+    intent: { domestic: 0 }
+    initial_buyers: 3
+buyers: { b1: { count: 3, demand_per_supplier: 1000 }, b2: { count: 0 } }
+`);
+    // Was ODM from step 2 on, selling 3.6e-15 of its 27 units in the domestic channel. Its
+    // exports fill its capacity until step 4; from step 5 its capacity outgrows them and it
+    // sells its own design at home for real (ODM).
+    expect(suppliers).toHaveLength(6);
+    expect(suppliers[4].domestic_share).toBeGreaterThan(1e-4);
+    for (const s of suppliers.slice(0, 4)) {
+      expect(s.main_buyer_governance).toBe('hierarchy');
+      expect(s.domestic_share).toBe(0);
+      expect(s.role).toBe('OEM');
+    }
+  });
+});

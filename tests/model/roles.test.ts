@@ -49,6 +49,19 @@ describe('roles (process 8a)', () => {
     expect(roleOf(s, world)).toBe(OEM);
   });
 
+  // At the lower end of its range, obm_min_share = 0, any own-brand sales make OBM and none do
+  // not: a supplier that sells nothing under its brand is no OBM (it once was, at share 0 >= 0).
+  it('OBM at obm_min_share 0 still needs own-brand sales', () => {
+    const w = tinyWorld({ model: { roles: { obm_min_share: 0 } } });
+    const x = w.suppliers[0];
+    setCaps(x, [0.5, 0.5, 0.7, 0.7]);
+    flows(x, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: 0 });
+    expect(roleOf(x, w)).toBe(ODM);
+    expect(workVolumes(x, w).obm).toBe(0);
+    flows(x, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: 1e-6 });
+    expect(roleOf(x, w)).toBe(OBM);
+  });
+
   // An affiliate in a hierarchy cannot run its own brand.
   it('a supplier selling most to a hierarchy owner cannot be OBM', () => {
     const w = tinyWorld({ buyers: { h: { governance: 'hierarchy' } } });
