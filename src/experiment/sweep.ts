@@ -19,7 +19,7 @@ import {
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
 import { buildManifest, writeJson } from '../io/manifest.js';
-import { openSweepDir, type SweepDir } from '../io/sweep-dir.js';
+import { DESIGN_FILE, openSweepDir, type SweepDir } from '../io/sweep-dir.js';
 import {
   Journal,
   JournaledTable,
@@ -488,7 +488,8 @@ async function finishSweep(
   await writeCodebook(dir.file('codebook.csv'), files);
   // Recorded once the tables are final (after a --resume too): what merge, report and
   // sensitivity check the files against (file-record.ts).
-  const records = await recordFiles(written, (n) => dir.file(n));
+  // design.json too: gvc sensitivity takes the Saltelli layout and the Morris steps from it.
+  const records = await recordFiles([...written, DESIGN_FILE], (n) => dir.file(n));
   writeJson(dir.file('manifest.json'), {
     ...buildManifest({
       scenarioFile: o.loaded.file,
