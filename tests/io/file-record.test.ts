@@ -263,6 +263,23 @@ describe('gvc report and gvc sensitivity refuse a cut file', () => {
     expect(r.stderr).toContain('the file was cut short or changed after gvc wrote it');
   });
 
+  it('sensitivity tables the record does not match (a kill before the record was updated): a full rerun mends them', async () => {
+    // The README's "What can remain after a kill" promises this way out.
+    const d = copyOf('full');
+    expect((await sensitivity(d)).code).toBe(0);
+    const table = join(d, 'sensitivity.csv');
+    const text = readFileSync(table, 'utf8');
+    writeFileSync(table, text + text.split('\n')[1] + '\n');
+    const metric = text.split('\n')[1].split(',')[0];
+    const partial = await gvcInProcess('sensitivity', d, '--metric', metric, '--quiet');
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain(`${table}: `);
+    expect((await report(d)).code).toBe(2);
+    expect((await sensitivity(d)).code).toBe(0);
+    expect(readFileSync(table, 'utf8')).toBe(text);
+    expect((await report(d)).code).toBe(0);
+  });
+
   it('gvc report on a run whose timeseries.csv lost its last row', async () => {
     const d = copyOf('run');
     cutLastRow(join(d, 'timeseries.csv'));
