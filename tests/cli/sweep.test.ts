@@ -337,8 +337,32 @@ describe('an interrupted sweep whose tables were edited by hand', () => {
       expect(existsSync(join(tmp, 'e'))).toBe(false);
       writeFileSync(path, original);
     }
-    // Undone, the sweep resumes to the bytes of an uninterrupted one.
-    const r = resume();
+    // design.json: what the fingerprint does not cover (the layout gvc sensitivity reads, the
+    // master seed shown) follows from the design, so a difference is an edit; resumed, it
+    // was carried into the finished folder and recorded in its manifest as gvc's.
+    const designPath = join(partial, 'design.json');
+    const design = readFileSync(designPath, 'utf8');
+    expect(design).toContain('"master_seed": 42');
+    writeFileSync(designPath, design.replace('"master_seed": 42', '"master_seed": 43'));
+    const edited = resume();
+    expect(edited.code).toBe(2);
+    expect(edited.stderr.trim()).toBe(
+      `gvc: ${designPath}: master_seed: expected 42 (what this sweep's design gives), found 43: ` +
+        'the file was changed after gvc wrote it; start the sweep over with --force',
+    );
+    writeFileSync(designPath, design);
+    // Undone, the sweep resumes to the bytes of an uninterrupted one, whatever the spelling
+    // of the scenario's path (design.json's scenario_file is the path as typed).
+    const r = gvc(
+      'sweep',
+      './e.yaml',
+      '--out',
+      'e',
+      '--timeseries',
+      'every:4',
+      ...EXTRA,
+      '--resume',
+    );
     expect(r.code, r.stderr).toBe(0);
     for (const f of FILES) expect(read('e', f).equals(read('w1', f))).toBe(true);
   });
