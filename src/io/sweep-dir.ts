@@ -118,6 +118,8 @@ export function openSweepDir(
           `(recorded fingerprint ${recorded.fingerprint.slice(0, 12)}, now ${opts.design.fingerprint.slice(0, 12)}); use --force to start over`,
       );
     }
+    // Another program is named (and refused unless allowed) first, by onResume.
+    opts.onResume?.(recorded as unknown as DesignIdentity);
     // The fingerprint covers what the design is made from; the rest of design.json (the
     // Saltelli layout, the Morris steps and realised changes that gvc sensitivity later reads)
     // follows from it, so any other difference is an edit. Resumed as it was, the edited file
@@ -133,9 +135,8 @@ export function openSweepDir(
     );
     if (changed !== undefined)
       throw new UserError(
-        `${designPath}: ${changed}: expected ${JSON.stringify(expected[changed])?.slice(0, 60) ?? 'nothing'} (what this sweep's design gives), found ${JSON.stringify(recorded[changed])?.slice(0, 60) ?? 'nothing'}: the file was changed after gvc wrote it; start the sweep over with --force`,
+        `${designPath}: ${changed}: expected ${JSON.stringify(expected[changed])?.slice(0, 60) ?? 'nothing'} (what this sweep's design gives), found ${JSON.stringify(recorded[changed])?.slice(0, 60) ?? 'nothing'}: ${JSON.stringify(recorded.program) === JSON.stringify(expected.program) ? 'the file was changed after gvc wrote it' : 'the file was changed, or another program writes its design record differently'}; start the sweep over with --force`,
       );
-    opts.onResume?.(recorded as unknown as DesignIdentity);
     release = lockSweep(partial, shown);
     removeStaleTempFiles(partial, ATOMIC_FILES);
   } else {
