@@ -80,7 +80,7 @@ export const SENSITIVITY_COLUMNS: readonly ColumnSpec[] = [
     type: 'number',
     unit: 'as index',
     description:
-      'Lower bound of the 95% bootstrap percentile interval (Efron & Tibshirani 1993, §13.3) over base samples (S1, ST, S2) or over trajectories (mu_star); empty otherwise.',
+      'Lower bound of the 95% bootstrap percentile interval (Efron & Tibshirani 1993, §13.3) over base samples (S1, ST, S2) or over trajectories (mu_star); empty for mu and sigma, and when there is nothing to resample (one base sample, or one elementary effect; note says so).',
   },
   {
     name: 'ci95_high',
@@ -353,9 +353,11 @@ function sobolIndices(
   const factors = layout.factors;
   const rows: IndexRow[] = [];
   const dropped =
-    r.droppedReplicates > 0
-      ? `${r.droppedReplicates} of ${r.resamples} bootstrap replicates had zero variance in f(A) ∪ f(B) and were left out`
-      : '';
+    layout.N < 2
+      ? 'one base sample: no interval (a bootstrap resample of one sample is that sample)'
+      : r.droppedReplicates > 0
+        ? `${r.droppedReplicates} of ${r.resamples} bootstrap replicates had zero variance in f(A) ∪ f(B) and were left out`
+        : '';
   factors.forEach((f, k) => {
     for (const [index, est, b] of [
       ['S1', r.S1[k], r.bootstrap.S1[k]],
@@ -421,7 +423,10 @@ function morrisIndices(
       value: finite(r.muStar[k]),
       ci95_low: finite(r.muStarBootstrap[k].lower),
       ci95_high: finite(r.muStarBootstrap[k].upper),
-      note,
+      note:
+        r.effects[k].length === 1
+          ? [note, 'its interval needs at least two elementary effects'].filter(Boolean).join('; ')
+          : note,
     });
     rows.push({
       factor: f,

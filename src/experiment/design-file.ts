@@ -6,6 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { DESIGN_FILE, unfinishedSweepHint } from '../io/sweep-dir.js';
+import { checkRecordedBytes } from '../io/file-record.js';
 import { readJsonObject } from '../io/read-json.js';
 import { UserError } from '../scenario/errors.js';
 import type { DesignRecord } from './sweep.js';
@@ -98,10 +99,16 @@ export function checkDesignRecord(raw: Record<string, unknown>, file: string): D
   return raw as unknown as DesignRecord;
 }
 
-/** Reads and checks `<dir>/design.json`. */
+/**
+ * Reads and checks `<dir>/design.json`: against the folder's manifest record when there is one
+ * (a finished sweep or shard; an interrupted sweep's folder has no manifest yet), then its shape.
+ */
 export function readDesignFile(dir: string): DesignRecord {
   const file = join(dir, DESIGN_FILE);
-  return checkDesignRecord(readJsonObject(file, "a sweep's design record"), file);
+  return checkDesignRecord(
+    readJsonObject(file, "a sweep's design record", checkRecordedBytes),
+    file,
+  );
 }
 
 /**

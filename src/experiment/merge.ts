@@ -336,7 +336,7 @@ export async function mergeShards(
           : {}),
       },
       // The merged files' own record (the first shard's would describe its files).
-      [FILES_KEY]: await recordFiles(recorded, (n) => target.file(n)),
+      [FILES_KEY]: await recordFiles([...recorded, DESIGN_FILE], (n) => target.file(n)),
     });
     target.commit();
     return merged;

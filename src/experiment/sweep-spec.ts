@@ -305,16 +305,21 @@ function parseFactor(
     if (raw.length === 0) fail(where, 'a non-empty list of values', 'an empty list');
     for (const v of raw) check(v);
     // A value listed twice makes two cells of the same parameters: a grid would run them
-    // twice over and summary.csv would show one condition as two.
+    // twice over and summary.csv would show one condition as two. A set-valued parameter
+    // (guards, buyer_groups, partner_groups; the model uses them as sets) is the same value
+    // in any order: [design, marketing] and [marketing, design] are one condition.
+    const isSet = param.type === 'set' || param.type === 'names';
     const seen = new Map<string, number>();
     raw.forEach((v, i) => {
-      const key = JSON.stringify(v);
+      const key = JSON.stringify(isSet && Array.isArray(v) ? [...v].sort() : v);
       const first = seen.get(key);
       if (first !== undefined)
         fail(
           `${where}[${i}]`,
           'each value once (replications repeat a cell)',
-          `${show(v)} again (also item ${first})`,
+          isSet
+            ? `[${(v as string[]).join(', ')}], the same set as item ${first} in another order`
+            : `${show(v)} again (also item ${first})`,
         );
       seen.set(key, i);
     });

@@ -19,8 +19,14 @@ import {
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
 import { buildManifest, writeJson } from '../io/manifest.js';
-import { openSweepDir, type SweepDir } from '../io/sweep-dir.js';
-import { Journal, JournaledTable, readJournal, type JournalEntry } from '../io/sweep-files.js';
+import { DESIGN_FILE, openSweepDir, type SweepDir } from '../io/sweep-dir.js';
+import {
+  Journal,
+  JournaledTable,
+  readJournal,
+  type JournalEntry,
+  type ResumePoint,
+} from '../io/sweep-files.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { flattenScenario } from '../scenario/resolve.js';
 import { Progress } from '../cli/progress.js';
@@ -301,23 +307,27 @@ function openTables(
       ])
     : null;
   const last = journalState?.last ?? null;
-  const sizes = last?.sizes;
+  // Where table k continues after a resume (checked against the journal's checksum).
+  const at = (k: number): ResumePoint | undefined =>
+    last
+      ? { size: last.sizes[k], checksum: last.checksums[k], journal: journalPath, table: k }
+      : undefined;
   const tsColumns = timeseriesColumns(outputs.byGroup);
   return {
     runCols,
     errCols,
-    runs: new JournaledTable(dir.file(RUNS_FILE), runCols, sizes?.[0]),
-    errors: new JournaledTable(dir.file(ERRORS_FILE), errCols, sizes?.[1]),
+    runs: new JournaledTable(dir.file(RUNS_FILE), runCols, at(0)),
+    errors: new JournaledTable(dir.file(ERRORS_FILE), errCols, at(1)),
     timeseries: withTimeseries
-      ? new JournaledTable(dir.file(TIMESERIES_FILE), tsColumns, sizes?.[2])
+      ? new JournaledTable(dir.file(TIMESERIES_FILE), tsColumns, at(2))
       : null,
     tsColumns,
     suppliers:
       outputs.agents.kind !== 'none'
-        ? new JournaledTable(dir.file(SUPPLIERS_FILE), SUPPLIER_COLUMNS, sizes?.[3])
+        ? new JournaledTable(dir.file(SUPPLIERS_FILE), SUPPLIER_COLUMNS, at(3))
         : null,
     relationships: outputs.relationships
-      ? new JournaledTable(dir.file(RELATIONSHIPS_FILE), RELATIONSHIP_COLUMNS, sizes?.[4])
+      ? new JournaledTable(dir.file(RELATIONSHIPS_FILE), RELATIONSHIP_COLUMNS, at(4))
       : null,
     journal: new Journal(journalPath, journalState?.bytes ?? null),
     journalPath,
@@ -396,6 +406,13 @@ async function executeRuns(
         t.suppliers?.size ?? 0,
         t.relationships?.size ?? 0,
       ],
+      checksums: [
+        t.runs.checksum(),
+        t.errors.checksum(),
+        t.timeseries?.checksum() ?? '',
+        t.suppliers?.checksum() ?? '',
+        t.relationships?.checksum() ?? '',
+      ],
     });
     completed++;
     progress.tick();
@@ -471,7 +488,8 @@ async function finishSweep(
   await writeCodebook(dir.file('codebook.csv'), files);
   // Recorded once the tables are final (after a --resume too): what merge, report and
   // sensitivity check the files against (file-record.ts).
-  const records = await recordFiles(written, (n) => dir.file(n));
+  // design.json too: gvc sensitivity takes the Saltelli layout and the Morris steps from it.
+  const records = await recordFiles([...written, DESIGN_FILE], (n) => dir.file(n));
   writeJson(dir.file('manifest.json'), {
     ...buildManifest({
       scenarioFile: o.loaded.file,

@@ -17,7 +17,18 @@ export interface ValidationRow {
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
-const fixed = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+/**
+ * An effect or an interval bound as validation.md and gvc validate's lines show it: 3 decimals,
+ * except that a value that is not zero is never shown as 0.000 or -0.000, since a lower bound
+ * of 0.0004 shown as 0.000 beside "95% CI above 0" and PASS reads as a contradiction: such a
+ * value gets 3 significant digits (0.000412, -0.000412; 4.12e-7 below 1e-6). "n/a" for null.
+ */
+export function formatEffect(x: number | null): string {
+  if (x === null) return 'n/a';
+  const s = x.toFixed(3);
+  if (x !== 0 && /^-?0\.000$/.test(s)) return Number(x.toPrecision(3)).toString();
+  return s;
+}
 const table = (header: string[], rows: string[][]) =>
   [
     `| ${header.join(' | ')} |`,
@@ -65,8 +76,8 @@ export function validationMarkdown(
         r.pattern,
         r.check,
         r.contrast,
-        fixed(r.effect),
-        `[${fixed(r.ci95_low)}, ${fixed(r.ci95_high)}]`,
+        formatEffect(r.effect),
+        `[${formatEffect(r.ci95_low)}, ${formatEffect(r.ci95_high)}]`,
         r.criterion,
         String(r.n_runs),
         r.result,

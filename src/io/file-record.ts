@@ -172,6 +172,21 @@ export class WrittenFileCheck {
   }
 }
 
+/**
+ * For a file gvc wrote that is not a CSV table (a sweep's design.json, which gvc sensitivity
+ * takes the Morris steps and the Saltelli layout from): when its folder's manifest records it,
+ * `bytes` must be the recorded ones. A UserError naming the file and the record otherwise.
+ */
+export function checkRecordedBytes(path: string, bytes: Buffer): void {
+  const found = recordOf(path);
+  if (!found) return;
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (bytes.length !== found.record.bytes || digest !== found.record.sha256)
+    throw new UserError(
+      `${path}: ${bytes.length.toLocaleString('en-US')} bytes with sha256 ${digest.slice(0, 12)}…, but ${found.manifest} records ${found.record.bytes.toLocaleString('en-US')} bytes with ${found.record.sha256.slice(0, 12)}…: ${CHANGED}`,
+    );
+}
+
 /** WrittenFileCheck of a file already read whole into `bytes`. */
 export function checkWrittenBytes(path: string, bytes: Buffer): void {
   const check = new WrittenFileCheck(path);

@@ -40,14 +40,22 @@ export function nestingError(file: string): UserError {
   );
 }
 
-/** Reads `file` as a JSON object; `what` names it in messages ("the sweep's design record"). */
-export function readJsonObject(file: string, what: string): Record<string, unknown> {
+/**
+ * Reads `file` as a JSON object; `what` names it in messages ("the sweep's design record").
+ * `check`, when given, sees the bytes first (e.g. checkRecordedBytes) and may throw.
+ */
+export function readJsonObject(
+  file: string,
+  what: string,
+  check?: (file: string, bytes: Buffer) => void,
+): Record<string, unknown> {
   let bytes: Buffer;
   try {
     bytes = readInputFile(file, what);
   } catch (err) {
     throw osFailure(err, `read ${what}`, file);
   }
+  check?.(file, bytes);
   const text = decodeUtf8(bytes, file);
   const value = parseJsonText(text, file);
   if (value === null || typeof value !== 'object' || Array.isArray(value))

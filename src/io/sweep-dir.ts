@@ -145,7 +145,25 @@ export function openSweepDir(
           `(recorded fingerprint ${recorded.fingerprint.slice(0, 12)}, now ${opts.design.fingerprint.slice(0, 12)}); use --force to start over`,
       );
     }
+    // Another program is named (and refused unless allowed) first, by onResume.
     opts.onResume?.(recorded as unknown as DesignIdentity);
+    // The fingerprint covers what the design is made from; the rest of design.json (the
+    // Saltelli layout, the Morris steps and realised changes that gvc sensitivity later reads)
+    // follows from it, so any other difference is an edit. Resumed as it was, the edited file
+    // would be carried into the finished folder and recorded in its manifest as gvc's.
+    // `program` may differ (checked, and allowed with --allow-mixed-provenance, by onResume),
+    // and so may `scenario_file`, the path as typed (`./s.yaml`, or from another folder).
+    const expected = opts.design as unknown as Record<string, unknown>;
+    const changed = [...new Set([...Object.keys(expected), ...Object.keys(recorded)])].find(
+      (key) =>
+        key !== 'program' &&
+        key !== 'scenario_file' &&
+        JSON.stringify(recorded[key]) !== JSON.stringify(expected[key]),
+    );
+    if (changed !== undefined)
+      throw new UserError(
+        `${designPath}: ${changed}: expected ${JSON.stringify(expected[changed])?.slice(0, 60) ?? 'nothing'} (what this sweep's design gives), found ${JSON.stringify(recorded[changed])?.slice(0, 60) ?? 'nothing'}: ${JSON.stringify(recorded.program) === JSON.stringify(expected.program) ? 'the file was changed after gvc wrote it' : 'the file was changed, or another program writes its design record differently'}; start the sweep over with --force`,
+      );
     release = lockSweep(partial, shown);
     removeStaleTempFiles(partial, ATOMIC_FILES);
   } else {

@@ -5,7 +5,16 @@
  * written after it (by a process killed mid-run, even with kill -9) vanish, and the sweep
  * carries on from the next run. Writes are synchronous: the journal must never get ahead of
  * the bytes it vouches for.
+ *
+ * Each journal line also records a checksum of every table up to its size (the first 16 hex
+ * digits of its SHA-256: enough to catch any edit by hand or by another program, with a chance
+ * of 2^-64 of missing one; the journal is not a defence against forgery). A finished
+ * sweep's manifest records its files' checksums, and merge, sensitivity and report refuse a
+ * file that no longer matches; without the same check here, a row edited by hand in an
+ * interrupted sweep's folder (a value changed, the length kept) would be carried into the
+ * finished folder and vouched for by its manifest.
  */
+import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -14,6 +23,7 @@ import {
   statSync,
   writeSync,
   fstatSync,
+  readSync,
 } from 'node:fs';
 import type { ColumnSpec } from '../engine/observations.js';
 import { UserError } from '../scenario/errors.js';
@@ -38,32 +48,85 @@ function writeAll(fd: number, buf: Buffer, path: string, position?: number): voi
   }
 }
 
+/** Where a resumed table continues: its size and checksum in the journal's last entry. */
+export interface ResumePoint {
+  size: number;
+  checksum: string;
+  /** The journal, and the table's position in its entries, to name the run whose rows changed. */
+  journal: string;
+  table: number;
+}
+
+/** The journal's checksum of the bytes fed to `hash` so far (it stays usable). */
+function checksumOf(hash: Hash): string {
+  return hash.copy().digest('hex').slice(0, 16);
+}
+
+/** Bytes read at a time when hashing a table. */
+const HASH_CHUNK = 1 << 20;
+
+/**
+ * Feeds bytes [from, to) of the open file `fd` to `hash`. Throws the OS error as is, and a
+ * plain Error when the file ends first (readJournal checked the size before).
+ */
+function hashRange(fd: number, hash: Hash, from: number, to: number, path: string): void {
+  const buf = Buffer.alloc(Math.min(HASH_CHUNK, Math.max(1, to - from)));
+  let pos = from;
+  while (pos < to) {
+    let got: number;
+    try {
+      got = readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
+    } catch (err) {
+      throw osFailure(err, 'read', path);
+    }
+    if (got === 0) throw new Error(`${path}: ended at byte ${pos}, before ${to}`);
+    hash.update(buf.subarray(0, got));
+    pos += got;
+  }
+}
+
 export class JournaledTable {
   private fd: number;
   private bytes: number;
+  /** SHA-256 of the table's bytes so far, for the journal's checksums. */
+  private hash: Hash = createHash('sha256');
 
-  /** A new table with its header, or, given `resumeAt`, an existing one cut back to that size. */
+  /**
+   * A new table with its header, or, given `resume`, an existing one cut back to that size
+   * after checking that its bytes up to there are those the journal recorded. Throws a
+   * UserError naming the table, the journal line and the run whose rows no longer match.
+   */
   constructor(
     readonly path: string,
     readonly columns: readonly ColumnSpec[],
-    resumeAt?: number,
+    resume?: ResumePoint,
   ) {
     try {
-      this.fd = openSync(path, resumeAt === undefined ? 'w' : 'r+');
-      if (resumeAt !== undefined) ftruncateSync(this.fd, resumeAt);
+      this.fd = openSync(path, resume === undefined ? 'w' : 'r+');
+      if (resume !== undefined) ftruncateSync(this.fd, resume.size);
     } catch (err) {
       throw osFailure(err, 'open', path);
     }
-    if (resumeAt === undefined) {
+    if (resume === undefined) {
       this.bytes = 0;
       this.put(formatRows(columns, null));
     } else {
-      this.bytes = resumeAt;
+      hashRange(this.fd, this.hash, 0, resume.size, path);
+      this.bytes = resume.size;
+      if (this.checksum() !== resume.checksum) {
+        closeSync(this.fd);
+        throw new UserError(changedRowsMessage(path, resume));
+      }
     }
   }
 
   get size(): number {
     return this.bytes;
+  }
+
+  /** Checksum of the table's bytes so far: the first 16 hex digits of their SHA-256. */
+  checksum(): string {
+    return checksumOf(this.hash);
   }
 
   append(rows: readonly object[]): void {
@@ -82,8 +145,51 @@ export class JournaledTable {
   private put(text: string): void {
     const buf = Buffer.from(text, 'utf8');
     writeAll(this.fd, buf, this.path, this.bytes);
+    this.hash.update(buf);
     this.bytes += buf.length;
   }
+}
+
+/**
+ * The message for a table whose bytes differ from what the journal recorded: walks the
+ * journal's entries and the table together to find the first run whose rows changed, and
+ * names its first line in the table. Only reached on that error, so the second read costs
+ * nothing in a normal resume.
+ */
+function changedRowsMessage(path: string, resume: ResumePoint): string {
+  const fix = `the file was changed after gvc wrote it; start the sweep over with --force`;
+  let entries: JournalEntry[];
+  try {
+    const lines = readInputFile(resume.journal, "a sweep's progress journal")
+      .toString('utf8')
+      .split('\n');
+    lines.pop(); // a torn last line, or the empty text after the last newline
+    entries = lines.map((line) => JSON.parse(line) as JournalEntry);
+  } catch {
+    return `${path}: its first ${resume.size} bytes are not those ${resume.journal} records; ${fix}`;
+  }
+  const fd = openSync(path, 'r');
+  try {
+    const hash = createHash('sha256');
+    let from = 0;
+    let line = 1;
+    for (const [i, entry] of entries.entries()) {
+      const to = entry.sizes[resume.table];
+      const before = from;
+      hashRange(fd, hash, from, to, path);
+      from = to;
+      if (checksumOf(hash) !== entry.checksums[resume.table]) {
+        const what = i === 0 ? 'the header or the rows of run' : 'the rows of run';
+        return `${path}:${line}: ${what} ${entry.runId} (bytes ${before}–${to}) differ from those ${resume.journal}:${i + 1} records; ${fix}`;
+      }
+      const chunk = Buffer.alloc(to - before);
+      readSync(fd, chunk, 0, chunk.length, before);
+      for (const byte of chunk) if (byte === 0x0a) line++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return `${path}: its first ${resume.size} bytes are not those ${resume.journal} records; ${fix}`;
 }
 
 export interface JournalEntry {
@@ -91,6 +197,8 @@ export interface JournalEntry {
   index: number;
   runId: number;
   sizes: number[];
+  /** Checksum of each table up to its size ("" for a table the sweep does not write). */
+  checksums: string[];
 }
 
 export class Journal {
@@ -171,14 +279,25 @@ export function readJournal(path: string, tables: readonly (string | null)[]): J
       Array.isArray(entry?.sizes) &&
       entry.sizes.length === tables.length &&
       entry.sizes.every((n) => Number.isSafeInteger(n) && n >= 0);
+    const okChecksums =
+      Array.isArray(entry?.checksums) &&
+      entry.checksums.length === tables.length &&
+      entry.checksums.every(
+        (h, k) =>
+          typeof h === 'string' && (tables[k] === null ? h === '' : /^[0-9a-f]{16}$/.test(h)),
+      );
     if (
       entry === null ||
       typeof entry !== 'object' ||
       entry.index !== i ||
       !Number.isSafeInteger(entry.runId) ||
-      !okSizes
+      !okSizes ||
+      !okChecksums
     )
-      damaged(i, `expected {"index": ${i}, "runId": …, "sizes": [${tables.length} byte counts]}`);
+      damaged(
+        i,
+        `expected {"index": ${i}, "runId": …, "sizes": [${tables.length} byte counts], "checksums": [${tables.length} checksums]}`,
+      );
     const current = entry as JournalEntry;
     if (last && current.sizes.some((n, k) => n < last!.sizes[k])) damaged(i, 'a table shrinks');
     last = current;

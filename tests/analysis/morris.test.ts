@@ -98,6 +98,30 @@ describe('Morris screening', () => {
     expect(res.muStarBootstrap[0].lower).toBeCloseTo(3, 12);
   });
 
+  it('one elementary effect per factor (r = 1): mu* without an interval, not one of width zero', () => {
+    const design = morrisDesign(unitBounds(2), 1, seedrandom('one'));
+    const y = design.rows.map(([x1, x2]) => 10 * x1 + 3 * x2);
+    const res = analyzeMorris(design, y, { rng: seedrandom('b1') });
+    expect(res.muStar[0]).toBeCloseTo(10, 10);
+    expect(res.muStar[1]).toBeCloseTo(3, 10);
+    for (const b of res.muStarBootstrap) {
+      // Every resample of one effect is that effect: SALib's [mu*, mu*] claims certainty.
+      expect(b.lower).toBeNaN();
+      expect(b.upper).toBeNaN();
+      expect(b.conf).toBeNaN();
+    }
+    expect(res.sigma.every(Number.isNaN)).toBe(true);
+    // Two trajectories already resample something: a proper interval around mu* = 10.
+    const two = morrisDesign(unitBounds(2), 2, seedrandom('two'));
+    const res2 = analyzeMorris(
+      two,
+      two.rows.map(([x1, x2]) => 10 * x1 + 3 * x2),
+      { rng: seedrandom('b2') },
+    );
+    expect(res2.muStarBootstrap[0].lower).toBeCloseTo(10, 10);
+    expect(res2.muStarBootstrap[0].upper).toBeCloseTo(10, 10);
+  });
+
   it('zero variance: a constant output gives mu = mu* = sigma = 0 (as SALib), never NaN', () => {
     const design = morrisDesign(unitBounds(3), 5, seedrandom('const'));
     const res = analyzeMorris(

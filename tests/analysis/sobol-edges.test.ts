@@ -79,6 +79,29 @@ describe('Sobol indices: analytic references and edge cases', () => {
     expect(analyzeSobol(design, y, { resamples: 10 }).undefinedReason).toMatch(/do not vary/);
   });
 
+  it('one base sample (N = 1): estimates without intervals, not intervals of width zero', () => {
+    const design = saltelliDesign(unit(2), 1);
+    // The one unscrambled Sobol' point is the same in A and B, so add what a stochastic
+    // model adds, a different value per run, for V to be defined.
+    const y = design.rows.map(([x, z], i) => x + 2 * z + 0.1 * i);
+    const r = analyzeSobol(design, y, { resamples: 50, rng: seedrandom('n1') });
+    expect(r.undefinedReason).toBeNull();
+    expect(r.S1.every(Number.isFinite)).toBe(true);
+    for (const b of [...r.bootstrap.S1, ...r.bootstrap.ST]) {
+      // Every resample of one base sample is that sample: [estimate, estimate] before.
+      expect(b.lower).toBeNaN();
+      expect(b.upper).toBeNaN();
+    }
+    // N = 2 resamples something: intervals exist.
+    const two = saltelliDesign(unit(2), 2);
+    const r2 = analyzeSobol(
+      two,
+      two.rows.map(([x, z]) => x + 2 * z),
+      { resamples: 50, rng: seedrandom('n2') },
+    );
+    expect(r2.bootstrap.ST.every((b) => Number.isFinite(b.lower))).toBe(true);
+  });
+
   it('a bootstrap replicate whose V vanishes is left out and counted', () => {
     // A ∪ B vary only at base sample 0: resamples that miss it (≈ (7/8)^8 = 34%) have V = 0.
     const design = saltelliDesign(unit(2), 8);

@@ -170,6 +170,30 @@ describe('two values for one parameter, or a flag that would do nothing, are ref
     );
   });
 
+  it('a set listed twice in another order is one condition, refused as a value listed twice', async () => {
+    // guards and buyer_groups are sets to the model ([design, marketing] and [marketing,
+    // design] give the same bytes), so a grid over both ran one condition as two cells.
+    const f = write(
+      join(root, 'dup-set.yaml'),
+      `name: dupset\n${WORLD}sweep:\n  parameters:\n    buyers.us.guards: [[design, marketing], [design], [marketing, design]]\n`,
+    );
+    expect(await refused('sweep', f, '--out', join(root, 'never-dup-set'))).toMatch(
+      /dup-set\.yaml:9:\d+: sweep\.parameters\.buyers\.us\.guards\[2\]: expected each value once \(replications repeat a cell\), found \[marketing, design\], the same set as item 0 in another order$/m,
+    );
+    expect(existsSync(join(root, 'never-dup-set'))).toBe(false);
+    // Sets that differ are two conditions.
+    const ok = write(
+      join(root, 'two-sets.yaml'),
+      `name: twosets\n${WORLD}sweep:\n  parameters:\n    buyers.us.guards: [[design, marketing], [marketing]]\n`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'sweep', ok, '--out', join(root, 'two-sets'), '--workers', '1', '--quiet'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+  });
+
   it.each([
     ['report', '--metrics', ''],
     ['report', '--metrics', ' , '],

@@ -230,10 +230,25 @@ describe('Morris effects of an integer factor, read back from design.json (kind 
       'environment.ipr_protection': 3,
       'suppliers.smes.intent.network_ties': 2,
     });
-    // The changes are read back checked: a damaged list is a one-line error, not NaN indices.
-    const design = JSON.parse(readFileSync(join(tmp, 'mi', 'design.json'), 'utf8'));
+    // design.json is recorded in the manifest like the tables: an edit that keeps its shape
+    // (a change doubled) gave other indices with exit 0; now it is refused.
+    const designPath = join(tmp, 'mi', 'design.json');
+    const design = JSON.parse(readFileSync(designPath, 'utf8'));
+    design.layout.layout.changes[0][0] *= 2;
+    writeFileSync(designPath, JSON.stringify(design, null, 2) + '\n');
+    const edited = gvc('sensitivity', 'mi', '--metric', 'mean_margin');
+    expect(edited.code).toBe(2);
+    expect(edited.stderr.trim()).toMatch(
+      /^gvc: mi\/design\.json: [\d,]+ bytes with sha256 [0-9a-f]{12}…, but mi\/manifest\.json records [\d,]+ bytes with [0-9a-f]{12}…: the file was cut short or changed after gvc wrote it$/,
+    );
+    // Without the record (a folder from before it), the changes are still read back checked:
+    // a damaged list is a one-line error, not NaN indices.
+    const manifestPath = join(tmp, 'mi', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    delete manifest.files['design.json'];
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
     design.layout.layout.changes[0] = [0.5];
-    writeFileSync(join(tmp, 'mi', 'design.json'), JSON.stringify(design));
+    writeFileSync(designPath, JSON.stringify(design));
     const bad = gvc('sensitivity', 'mi', '--metric', 'mean_margin');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/design\.json: layout\.layout\.changes: expected one list of 3/);

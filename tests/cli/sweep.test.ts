@@ -300,6 +300,89 @@ describe('sweep outputs are independent of how the work is split', () => {
   });
 });
 
+describe('an interrupted sweep whose tables were edited by hand', () => {
+  it('is not resumed: the table, its line and the run are named, and nothing is carried over', async () => {
+    // A finished sweep's manifest vouches for its files, and merge, sensitivity and report
+    // refuse a changed one; an edit made in the .partial folder before --resume must not be
+    // carried into the finished folder and vouched for. Edits that keep the file's length
+    // were resumed before (the journal recorded only sizes).
+    writeFileSync(join(tmp, 'e.yaml'), SCENARIO);
+    const loaded = loadScenario(join(tmp, 'e.yaml'));
+    const stopped = await runSweep({
+      loaded,
+      spec: parseSweepSpec(loaded.sweep, 'e.yaml', loaded.scenario),
+      out: join(tmp, 'e'),
+      workers: 0,
+      timeseries: { kind: 'every', k: 4 },
+      agents: { kind: 'final' },
+      relationships: true,
+      shard: null,
+      force: false,
+      resume: false,
+      quiet: true,
+      stopAfter: 5,
+    });
+    expect(stopped.stopped).toBe(true);
+    const partial = join(tmp, 'e.partial');
+    const resume = () =>
+      gvc('sweep', 'e.yaml', '--out', 'e', '--timeseries', 'every:4', ...EXTRA, '--resume');
+    for (const table of ['runs.csv', 'timeseries.csv', 'suppliers.csv', 'relationships.csv']) {
+      const path = join(partial, table);
+      const original = readFileSync(path, 'utf8');
+      const lines = original.split('\n');
+      // The first row of run 3; one digit in it changed, the length kept.
+      const at = lines.findIndex((l) => l.startsWith('3,'));
+      expect(at, table).toBeGreaterThan(0);
+      const digit = lines[at].search(/\d(?=[^\d]*$)/);
+      const d = Number(lines[at][digit]);
+      lines[at] = lines[at].slice(0, digit) + String((d + 1) % 10) + lines[at].slice(digit + 1);
+      writeFileSync(path, lines.join('\n'));
+      const journal = readFileSync(join(partial, 'progress.jsonl'));
+      const r = resume();
+      expect(r.code, table).toBe(2);
+      // Run 3's rows are the bytes from its first line to run 4's first line.
+      const offset = (line: number) => Buffer.byteLength(lines.slice(0, line).join('\n')) + 1;
+      const next = lines.findIndex((l) => l.startsWith('4,'));
+      expect(r.stderr.trim()).toBe(
+        `gvc: ${path}:${at + 1}: the rows of run 3 (bytes ${offset(at)}–${offset(next)}) differ from those ` +
+          `${join(partial, 'progress.jsonl')}:3 records; the file was changed after gvc wrote it; start the sweep over with --force`,
+      );
+      // Nothing was resumed: the journal is as it was and no finished folder exists.
+      expect(readFileSync(join(partial, 'progress.jsonl')).equals(journal)).toBe(true);
+      expect(existsSync(join(tmp, 'e'))).toBe(false);
+      writeFileSync(path, original);
+    }
+    // design.json: what the fingerprint does not cover (the layout gvc sensitivity reads, the
+    // master seed shown) follows from the design, so a difference is an edit; resumed, it
+    // was carried into the finished folder and recorded in its manifest as gvc's.
+    const designPath = join(partial, 'design.json');
+    const design = readFileSync(designPath, 'utf8');
+    expect(design).toContain('"master_seed": 42');
+    writeFileSync(designPath, design.replace('"master_seed": 42', '"master_seed": 43'));
+    const edited = resume();
+    expect(edited.code).toBe(2);
+    expect(edited.stderr.trim()).toBe(
+      `gvc: ${designPath}: master_seed: expected 42 (what this sweep's design gives), found 43: ` +
+        'the file was changed after gvc wrote it; start the sweep over with --force',
+    );
+    writeFileSync(designPath, design);
+    // Undone, the sweep resumes to the bytes of an uninterrupted one, whatever the spelling
+    // of the scenario's path (design.json's scenario_file is the path as typed).
+    const r = gvc(
+      'sweep',
+      './e.yaml',
+      '--out',
+      'e',
+      '--timeseries',
+      'every:4',
+      ...EXTRA,
+      '--resume',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of FILES) expect(read('e', f).equals(read('w1', f))).toBe(true);
+  });
+});
+
 describe('a sweep folder still being written (its lock)', () => {
   it('is neither resumed, replaced nor restarted by another command; a stale lock is taken over', async () => {
     writeFileSync(join(tmp, 'lk.yaml'), SCENARIO);

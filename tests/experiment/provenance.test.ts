@@ -3,8 +3,9 @@
  * shards made by different programs, are refused with the difference named, unless the user
  * allows it, which the manifest then records.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { currentProgram, programDifference } from '../../src/experiment/provenance.js';
 import { runSweep, type Shard } from '../../src/experiment/sweep.js';
@@ -44,11 +45,26 @@ const sweep = (out: string, shard: Shard | null, stopAfter?: number) =>
     quiet: true,
     stopAfter,
   });
-/** Makes a sweep folder look as if another program version and commit had written it. */
+/**
+ * Makes a sweep folder look as if another program version and commit had written it: its
+ * design.json, and (in a finished folder) the manifest's record of that file, which that
+ * program would have written to match.
+ */
 const forge = (designFile: string) => {
   const d = JSON.parse(readFileSync(designFile, 'utf8')) as Record<string, unknown>;
   d.program = { version: '0.0.9', git_commit: 'f'.repeat(40), git_dirty: false };
-  writeFileSync(designFile, JSON.stringify(d, null, 2));
+  const text = JSON.stringify(d, null, 2);
+  writeFileSync(designFile, text);
+  const manifestFile = join(dirname(designFile), 'manifest.json');
+  if (!existsSync(manifestFile)) return;
+  const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+    files: Record<string, { bytes: number; sha256: string }>;
+  };
+  m.files['design.json'] = {
+    bytes: Buffer.byteLength(text),
+    sha256: createHash('sha256').update(text).digest('hex'),
+  };
+  writeFileSync(manifestFile, JSON.stringify(m, null, 2));
 };
 const manifest = (dir: string) =>
   JSON.parse(readFileSync(join(tmp, dir, 'manifest.json'), 'utf8')) as {

@@ -131,7 +131,10 @@ describe('damaged files give exit 2 naming the file (kind 3)', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(`${journal}:1: damaged progress journal`);
     }
-    writeFileSync(journal, `{"index": 0, "runId": 1, "sizes": [999999999, 0, 0, 0, 0]}\n`);
+    writeFileSync(
+      journal,
+      `{"index": 0, "runId": 1, "sizes": [999999999, 0, 0, 0, 0], "checksums": ["${'0'.repeat(16)}", "${'0'.repeat(16)}", "${'0'.repeat(16)}", "", ""]}\n`,
+    );
     const r = await resume();
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/runs\.csv: \d+ bytes, shorter than the 999999999/);

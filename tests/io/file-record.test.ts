@@ -108,21 +108,26 @@ async function merge(first: string, expectCode: number): Promise<string> {
 }
 
 describe('the manifest records every CSV of the folder', () => {
-  it.each(['full', 'shard1', 'run'])('%s: size and sha256 of each CSV', (name) => {
-    const files = manifestOf(at(name)).files as Record<string, { bytes: number; sha256: string }>;
-    const csvs = readdirSync(at(name)).filter((f) => f.endsWith('.csv'));
-    expect(Object.keys(files).sort()).toEqual(csvs.sort());
-    for (const f of csvs) {
-      expect(files[f].bytes).toBe(readFileSync(at(name, f)).length);
-      expect(files[f].sha256).toBe(sha(at(name, f)));
-    }
-  });
+  it.each(['full', 'shard1', 'run'])(
+    '%s: size and sha256 of each CSV (and design.json)',
+    (name) => {
+      const files = manifestOf(at(name)).files as Record<string, { bytes: number; sha256: string }>;
+      // A sweep's design.json too: gvc sensitivity takes the Saltelli layout and Morris steps from it.
+      const csvs = readdirSync(at(name)).filter((f) => f.endsWith('.csv') || f === 'design.json');
+      expect(Object.keys(files).sort()).toEqual(csvs.sort());
+      for (const f of csvs) {
+        expect(files[f].bytes).toBe(readFileSync(at(name, f)).length);
+        expect(files[f].sha256).toBe(sha(at(name, f)));
+      }
+    },
+  );
 
   it('a merged sweep records its own files, and gvc sensitivity adds its tables', async () => {
     await merge(at('shard1'), 0);
     const files = manifestOf(at('merged')).files as Record<string, { sha256: string }>;
     expect(files['suppliers.csv'].sha256).toBe(sha(at('merged', 'suppliers.csv')));
     expect(files['summary.csv'].sha256).toBe(sha(at('merged', 'summary.csv')));
+    expect(files['design.json'].sha256).toBe(sha(at('merged', 'design.json')));
     await ok('sensitivity', at('merged'));
     const after = manifestOf(at('merged')).files as Record<string, { sha256: string }>;
     expect(after['sensitivity.csv'].sha256).toBe(sha(at('merged', 'sensitivity.csv')));
@@ -189,6 +194,18 @@ describe('gvc merge refuses a shard file that is not what gvc wrote', () => {
     expect(err).toContain(`${file}: sha256 `);
   });
 
+  it('an edited design.json (valid JSON of the right shape, another value)', async () => {
+    const s = copyOf('shard1');
+    const file = join(s, 'design.json');
+    const text = readFileSync(file, 'utf8');
+    // A Morris direction reversed: still a well-formed design record, so only the record shows it.
+    expect(text).toContain('"direction": 1');
+    writeFileSync(file, text.replace('"direction": 1', '"direction": -1'));
+    const err = await merge(s, 2);
+    expect(err).toContain(`${file}: `);
+    expect(err).toContain('the file was cut short or changed after gvc wrote it');
+  });
+
   it("runs.csv without its final line break names the shard's file, not a staging file", async () => {
     const s = copyOf('shard1');
     dropRecord(s);
@@ -226,6 +243,41 @@ describe('gvc report and gvc sensitivity refuse a cut file', () => {
       expect(r.stderr).toMatch(/^gvc: [^\n]+\n$/);
       expect(r.stderr).toContain(`${join(d, 'runs.csv')}: `);
     }
+  });
+
+  it.each([
+    ['report', report],
+    ['sensitivity', sensitivity],
+  ] as const)('gvc %s on a sweep whose design.json was edited', async (_, command) => {
+    // gvc sensitivity takes the Morris steps from design.json: a reversed direction gave
+    // other indices with exit 0 before design.json was recorded in the manifest.
+    const d = copyOf('full');
+    const file = join(d, 'design.json');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('"direction": 1');
+    writeFileSync(file, text.replace('"direction": 1', '"direction": -1'));
+    const r = await command(d);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^gvc: [^\n]+\n$/);
+    expect(r.stderr).toContain(`${file}: `);
+    expect(r.stderr).toContain('the file was cut short or changed after gvc wrote it');
+  });
+
+  it('sensitivity tables the record does not match (a kill before the record was updated): a full rerun mends them', async () => {
+    // The README's "What can remain after a kill" promises this way out.
+    const d = copyOf('full');
+    expect((await sensitivity(d)).code).toBe(0);
+    const table = join(d, 'sensitivity.csv');
+    const text = readFileSync(table, 'utf8');
+    writeFileSync(table, text + text.split('\n')[1] + '\n');
+    const metric = text.split('\n')[1].split(',')[0];
+    const partial = await gvcInProcess('sensitivity', d, '--metric', metric, '--quiet');
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain(`${table}: `);
+    expect((await report(d)).code).toBe(2);
+    expect((await sensitivity(d)).code).toBe(0);
+    expect(readFileSync(table, 'utf8')).toBe(text);
+    expect((await report(d)).code).toBe(0);
   });
 
   it('gvc report on a run whose timeseries.csv lost its last row', async () => {

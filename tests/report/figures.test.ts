@@ -426,6 +426,27 @@ describe('Morris figure', () => {
   });
 });
 
+describe('sensitivity figure without intervals', () => {
+  it('draws no whiskers and says so, without warnings, when sensitivity.csv has no interval', async () => {
+    // One trajectory (r = 1) or one base sample gives no interval: empty ci95 cells.
+    const dir = makeSensitivity(join(root, 'morris-no-ci'), 'morris');
+    const path = join(dir, 'sensitivity.csv');
+    const [head, ...rows] = parse(readFileSync(path, 'utf8')) as string[][];
+    const empty = ['ci95_low', 'ci95_high'].map((c) => head.indexOf(c));
+    writeFileSync(
+      path,
+      stringify([head, ...rows.map((r) => r.map((v, i) => (empty.includes(i) ? '' : v)))]),
+    );
+    const [f] = sensitivityFigures(readSensitivity(dir), ['share_oem']);
+    expect(f.caption).toContain('No whiskers: sensitivity.csv gives no interval');
+    expect(f.caption).not.toContain('Whiskers: 95%');
+    const { renderFigure } = await import('../../src/report/render.js');
+    const r = await renderFigure(f);
+    // Before: "Infinite extent for field "lo": [Infinity, -Infinity]" from Vega.
+    expect(r.warnings).toEqual([]);
+  });
+});
+
 describe('numbers and counts in report.html', () => {
   it('rounds numbers to significant digits', () => {
     expect(formatSignificant('-0.00814306', 3)).toBe('-0.00814');

@@ -12,7 +12,8 @@
  *   mu*   = mean |EE| (Campolongo et al. 2007): overall importance, immune to sign cancellation,
  *   sigma = sample sd of EE (n-1): non-linearity and/or interactions (Morris 1991).
  * The CI of mu* is a bootstrap over that factor's r effects (SALib: independent resamples per
- * factor, half-width z · sd(replicates)); the percentile interval is given too.
+ * factor, half-width z · sd(replicates)); the percentile interval is given too. With fewer
+ * than two effects there is no interval (NaN bounds), where SALib gives one of width zero.
  */
 import type { MorrisLayout } from '../../experiment/designs/morris.js';
 import {
@@ -100,9 +101,19 @@ export function analyzeMorris(
   // Per factor over its effects (r of them, fewer if an integer factor's step did not move it).
   const muStarBootstrap = effects.map((ee): BootstrapSummary => {
     const n = ee.length;
-    if (n === 0)
-      return { estimate: NaN, se: NaN, conf: NaN, lower: NaN, upper: NaN, level, resamples: 0 };
     const abs = ee.map(Math.abs);
+    // One effect: every resample is that effect, so the replicates would give an interval of
+    // width zero around it, a certainty one trajectory cannot give. No interval, as for sigma.
+    if (n < 2)
+      return {
+        estimate: n === 0 ? NaN : abs[0],
+        se: NaN,
+        conf: NaN,
+        lower: NaN,
+        upper: NaN,
+        level,
+        resamples: 0,
+      };
     const replicates = new Array<number>(resamples);
     for (let b = 0; b < resamples; b++) {
       let total = 0;

@@ -206,8 +206,9 @@ function estimate(
  * (`outputs[i]` is the output of `design.rows[i]`).
  *
  * If the outputs (or those of A ∪ B) are constant to within rounding, the indices are
- * undefined: NaN, with `undefinedReason` set. Throws when the number of outputs does not match
- * the layout or an output is not finite.
+ * undefined: NaN, with `undefinedReason` set. With N = 1 base sample the estimates are
+ * given but their bootstrap intervals are NaN (a resample of one sample is that sample).
+ * Throws when the number of outputs does not match the layout or an output is not finite.
  */
 export function analyzeSobol(
   layout: SaltelliLayout,
@@ -312,7 +313,9 @@ export function analyzeSobol(
   const summarize = (estimateValue: number, replicates: number[]): BootstrapSummary => {
     // Replicates whose V vanished are NaN: the interval is taken over the others.
     const finite = replicates.filter(Number.isFinite);
-    if (!Number.isFinite(estimateValue) || finite.length < 2) {
+    // With one base sample every resample is that sample: the replicates all equal the
+    // estimate, and their "interval" of width zero would claim a certainty the data lack.
+    if (!Number.isFinite(estimateValue) || finite.length < 2 || N < 2) {
       return {
         estimate: estimateValue,
         se: NaN,

@@ -10,6 +10,7 @@ import { UserError } from '../../scenario/errors.js';
 import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { runValidation } from '../../experiment/validate.js';
+import { formatEffect } from '../../experiment/validation-markdown.js';
 import { MAX_WORKERS, parseWorkers, warnWorkers } from './sweep.js';
 
 /** The shipped validation experiments, wherever the package is installed. */
@@ -77,7 +78,7 @@ export function registerValidate(program: Command): void {
         limits,
         onStart: () => warnWorkers(workers, Boolean(opts.quiet)),
       });
-      const fmt = (x: number | null) => (x === null ? '   n/a' : x.toFixed(3).padStart(7));
+      const fmt = (x: number | null) => formatEffect(x).padStart(7);
       for (const r of outcome.rows) {
         if (opts.quiet && r.result === 'PASS') continue;
         process.stdout.write(

@@ -103,14 +103,33 @@ export function sensitivityFigures(t: Table, metrics: readonly string[]): Figure
     const title = method === 'morris' ? `Morris screening: ${metric}` : `Sobol indices: ${metric}`;
     const y = { field: 'factor', type: 'nominal', title: 'parameter', sort: factors };
     const ci = values.filter((v) => v.lo !== null && v.hi !== null);
+    // No interval at all (one base sample or one elementary effect): a whisker layer without
+    // data would give Vega an infinite extent to warn about, and the caption would promise
+    // whiskers that are not there.
+    const whiskers =
+      ci.length > 0
+        ? method === 'morris'
+          ? ' Whiskers: 95% bootstrap interval of mu*.'
+          : ' Whiskers: 95% bootstrap intervals.'
+        : ' No whiskers: sensitivity.csv gives no interval (its note says why).';
+    const rule = {
+      data: { values: ci },
+      mark: { type: 'rule', color: 'black', strokeWidth: 1.5 },
+      encoding: {
+        y,
+        yOffset: { field: 'index', type: 'nominal', sort: labels },
+        x: { field: 'lo', type: 'quantitative' },
+        x2: { field: 'hi' },
+      },
+    };
     return {
       id: `sensitivity-${slug(metric)}`,
       title,
       caption:
         method === 'morris'
           ? `Morris elementary effects of each parameter on ${metric} (sensitivity.csv): mu*, the mean absolute effect, and sigma, their standard deviation. ` +
-            `An elementary effect is the change in ${metric} per normalised parameter range: each parameter's range is scaled to [0, 1] (Morris, 1991), so the values are in units of ${metric} per full range of the parameter, extrapolated from steps of a fraction of that range, and can exceed the range of ${metric} itself. Whiskers: 95% bootstrap interval of mu*.`
-          : `Sobol indices of each parameter for ${metric} (sensitivity.csv): S1, the share of output variance due to the parameter alone, and ST, the share including its interactions with other parameters. Whiskers: 95% bootstrap intervals.`,
+            `An elementary effect is the change in ${metric} per normalised parameter range: each parameter's range is scaled to [0, 1] (Morris, 1991), so the values are in units of ${metric} per full range of the parameter, extrapolated from steps of a fraction of that range, and can exceed the range of ${metric} itself.${whiskers}`
+          : `Sobol indices of each parameter for ${metric} (sensitivity.csv): S1, the share of output variance due to the parameter alone, and ST, the share including its interactions with other parameters.${whiskers}`,
       spec: withTheme({
         title,
         data: { values },
@@ -138,16 +157,7 @@ export function sensitivityFigures(t: Table, metrics: readonly string[]): Figure
               },
             },
           },
-          {
-            data: { values: ci },
-            mark: { type: 'rule', color: 'black', strokeWidth: 1.5 },
-            encoding: {
-              y,
-              yOffset: { field: 'index', type: 'nominal', sort: labels },
-              x: { field: 'lo', type: 'quantitative' },
-              x2: { field: 'hi' },
-            },
-          },
+          ...(ci.length > 0 ? [rule] : []),
         ],
         width: 360,
         height: { step: 18 },

@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readJsonObject } from '../../io/read-json.js';
+import { checkRecordedBytes } from '../../io/file-record.js';
 import { join } from 'node:path';
 import { summarizeValues, unitsOfFinal } from '../../analysis/summary.js';
 import { TIMESERIES_COLUMNS } from '../../engine/observations.js';
@@ -108,7 +109,7 @@ export function loadSweep(
   let design: string | undefined;
   const designPath = join(dir, 'design.json');
   if (existsSync(designPath)) {
-    const record = readJsonObject(designPath, "a sweep's design record");
+    const record = readJsonObject(designPath, "a sweep's design record", checkRecordedBytes);
     const d = record.design;
     if (typeof d !== 'string')
       throw new UserError(
