@@ -93,18 +93,21 @@ export function parseYaml(
           : `invalid ${format}: ${what}`,
     });
   }
-  const inexact = inexactWholeNumber(doc.contents, '');
-  if (inexact) {
-    const range = inexact.node.range;
+  const misread = misreadNumber(doc.contents, '');
+  if (misread) {
+    const range = misread.node.range;
     // A document that is one number (a --set value) needs no position: it is all there is.
-    const pos = range && inexact.path !== '' ? lineCounter.linePos(range[0]) : undefined;
-    const typed = range ? text.slice(range[0], range[1]) : String(inexact.node.source);
+    const pos = range && misread.path !== '' ? lineCounter.linePos(range[0]) : undefined;
+    const typed = range ? text.slice(range[0], range[1]) : String(misread.node.source);
     throw new ScenarioError({
       file,
       line: pos?.line,
       column: pos?.col,
-      path: inexact.path || undefined,
-      expected: `a whole number of at most ${Number.MAX_SAFE_INTEGER} in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number; text made of digits goes in quotes)`,
+      path: misread.path || undefined,
+      expected:
+        misread.kind === 'whole'
+          ? `a whole number of at most ${Number.MAX_SAFE_INTEGER} in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number; text made of digits goes in quotes)`
+          : `0 or a number of at least ${Number.MIN_VALUE} in size (a smaller one is read as 0; write 0 if 0 is meant)`,
       found: typed,
     });
   }
@@ -127,17 +130,19 @@ export function parseYaml(
 const INTEGER_TEXT = /^[-+]?(\d+|0x[0-9a-fA-F]+|0o[0-7]+)$/;
 
 /**
- * The first scalar under `node` written as a whole number that a double does not hold exactly
- * (beyond 2^53 - 1 in size: 9007199254740993 is read as 9007199254740992), with its dotted
+ * The first scalar under `node` whose number is not the one written: a whole number that a
+ * double does not hold exactly (kind 'whole': beyond 2^53 - 1 in size, 9007199254740993 is read
+ * as 9007199254740992), or a number other than 0 too small for a double, read as 0 (kind
+ * 'underflow': 1e-400), with its dotted
  * path (`a.b[2]`; '' for the document itself); null if there is none. Such a number would be
  * used, and shown in any message, as a number the user did not type. Aliases are skipped:
  * their anchor is checked where it is defined. Iterative, so depth is bounded only by memory
  * (nesting is checked after).
  */
-function inexactWholeNumber(
+function misreadNumber(
   root: unknown,
   rootPath: string,
-): { node: Scalar; path: string } | null {
+): { node: Scalar; path: string; kind: 'whole' | 'underflow' } | null {
   const stack: [unknown, string][] = [[root, rootPath]];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
@@ -150,7 +155,14 @@ function inexactWholeNumber(
         typeof node.source === 'string' &&
         INTEGER_TEXT.test(node.source.trim())
       )
-        return { node, path };
+        return { node, path, kind: 'whole' };
+      // A zero written with a digit other than 0 before its exponent (1e-400, 0.1e-330).
+      if (
+        v === 0 &&
+        typeof node.source === 'string' &&
+        /[1-9]/.test(node.source.trim().split(/[eE]/)[0])
+      )
+        return { node, path, kind: 'underflow' };
     } else if (isMap(node)) {
       // In reverse, so the stack gives the first entry in the file first.
       for (let i = node.items.length - 1; i >= 0; i--) {

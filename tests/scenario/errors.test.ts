@@ -330,3 +330,48 @@ describe('a whole number beyond 2^53 - 1 is refused as typed, never rounded (2^5
     expect(() => parse(US + '    demand: 1e30\n')()).not.toThrow(/whole number of at most/);
   });
 });
+
+describe('a number too small for a double is refused as typed, never read as 0 (1e-400 reads as 0)', () => {
+  const expected =
+    'expected 0 or a number of at least 5e-324 in size (a smaller one is read as 0; write 0 if 0 is meant)';
+  it.each([
+    [
+      BASE + 'environment:\n  ipr_protection: 1e-400\n',
+      'x.yaml:6:19: environment.ipr_protection',
+      '1e-400',
+    ],
+    [
+      BASE + 'environment:\n  ipr_protection: -0.5e-330\n',
+      'x.yaml:6:19: environment.ipr_protection',
+      '-0.5e-330',
+    ],
+    [
+      BASE + 'sweep:\n  parameters:\n    environment.ipr_protection: [0.5, 1E-999]\n',
+      'x.yaml:7:39: sweep.parameters.environment.ipr_protection[1]',
+      '1E-999',
+    ],
+  ])('%#: names the place and quotes the text', (text, where, typed) => {
+    expect(errorOf(parse(text))).toBe(`${where}: ${expected}, found ${typed}`);
+  });
+
+  it('in a --set value, and in JSON', () => {
+    expect(errorOf(parse(BASE, { sets: ['environment.ipr_protection=1e-400'] }))).toBe(
+      `--set environment.ipr_protection=1e-400: ${expected}, found 1e-400`,
+    );
+    expect(
+      errorOf(
+        parse(
+          '{"environment": {"ipr_protection": 1e-400}, "suppliers": {"sme": {}}}',
+          {},
+          'x.json',
+        ),
+      ),
+    ).toBe(`x.json:1:36: environment.ipr_protection: ${expected}, found 1e-400`);
+  });
+
+  it('keeps zeros in any notation and the smallest double', () => {
+    for (const zero of ['0', '0.0', '-0', '0e-400', '0.000e5', '0x0'])
+      expect(() => parse(BASE + `environment:\n  ipr_protection: ${zero}\n`)(), zero).not.toThrow();
+    expect(() => parse(BASE + 'environment:\n  ipr_protection: 5e-324\n')()).not.toThrow();
+  });
+});
