@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../../src/cli/main.js';
+import { sweepSection } from '../../src/cli/commands/sweep.js';
 import { checkFileSections } from '../../src/experiment/sections.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
@@ -230,6 +231,18 @@ describe('sweep warnings about a value set by a flag', () => {
     expect(relabelSweepWarning(r, { ...opts, reps: '1' })).toBe(
       '--reps 1: 1 replication per cell, so gvc sensitivity cannot estimate',
     );
+  });
+});
+
+describe("--samples and --sweep-seed give the range of the file's sweep.samples and sweep.seed", () => {
+  const opts = { set: [], vary: [] } as unknown as Parameters<typeof sweepSection>[1];
+  it.each(['1e9', '0', '-1', '2.5'])('--samples %s: expected a whole number >= 1', (text) => {
+    expect(() => sweepSection(undefined, { ...opts, samples: text })).toThrow(
+      `--samples: expected a whole number >= 1, found "${text}"`,
+    );
+  });
+  it('--sweep-seed 0 is a seed', () => {
+    expect(sweepSection(undefined, { ...opts, sweepSeed: '0' })).toEqual({ seed: 0 });
   });
 });
 

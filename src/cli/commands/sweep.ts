@@ -99,10 +99,13 @@ export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown 
     typeof fromFile === 'object' && fromFile !== null && !Array.isArray(fromFile)
       ? { ...fromFile }
       : {};
-  const number = (flag: string, text: string) => wholeNumberFlag(flag, text, { min: 0 });
   if (opts.design !== undefined) raw.design = opts.design;
-  if (opts.samples !== undefined) raw.samples = number('--samples', opts.samples);
-  if (opts.sweepSeed !== undefined) raw.seed = number('--sweep-seed', opts.sweepSeed);
+  // The same lower bounds as sweep.samples and sweep.seed in a file, so that a bad value gets
+  // the same range whatever it is (`--samples 1e9` said ">= 0", `--samples 0` ">= 1").
+  if (opts.samples !== undefined)
+    raw.samples = wholeNumberFlag('--samples', opts.samples, { min: 1 });
+  if (opts.sweepSeed !== undefined)
+    raw.seed = wholeNumberFlag('--sweep-seed', opts.sweepSeed, { min: 0 });
   if (opts.vary.length > 0) {
     const parameters = { ...((raw.parameters as Record<string, unknown> | undefined) ?? {}) };
     const fromFlag = new Map<string, string>();
