@@ -93,7 +93,7 @@ export function parseYaml(
           : `invalid ${format}: ${what}`,
     });
   }
-  const misread = misreadNumber(doc.contents, '');
+  const misread = misreadScalar(doc.contents, '');
   if (misread) {
     const range = misread.node.range;
     // A document that is one number (a --set value) needs no position: it is all there is.
@@ -104,11 +104,8 @@ export function parseYaml(
       line: pos?.line,
       column: pos?.col,
       path: misread.path || undefined,
-      expected:
-        misread.kind === 'whole'
-          ? `a whole number of at most ${Number.MAX_SAFE_INTEGER} in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number; text made of digits goes in quotes)`
-          : `0 or a number of at least ${Number.MIN_VALUE} in size (a smaller one is read as 0; write 0 if 0 is meant)`,
-      found: typed,
+      expected: MISREAD_EXPECTED[misread.kind],
+      found: misread.kind === 'merge' ? 'a merge key (<<)' : typed,
     });
   }
   let value: unknown;
@@ -126,23 +123,32 @@ export function parseYaml(
   return { value, locate: makeLocator(doc, lineCounter) };
 }
 
+/** What parseYaml expected in place of each kind of scalar misreadScalar finds. */
+const MISREAD_EXPECTED = {
+  whole: `a whole number of at most ${Number.MAX_SAFE_INTEGER} in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number; text made of digits goes in quotes)`,
+  underflow: `0 or a number of at least ${Number.MIN_VALUE} in size (a smaller one is read as 0; write 0 if 0 is meant)`,
+  merge:
+    'the keys written out (merge keys are YAML 1.1, not the YAML 1.2 gvc reads; an alias of a whole value works, and base: builds on another scenario file)',
+};
+
 /** A whole number in integer notation: decimal, or YAML 1.2's 0x and 0o forms. */
 const INTEGER_TEXT = /^[-+]?(\d+|0x[0-9a-fA-F]+|0o[0-7]+)$/;
 
 /**
- * The first scalar under `node` whose number is not the one written: a whole number that a
+ * The first scalar under `node` that would not be read as written: a whole number that a
  * double does not hold exactly (kind 'whole': beyond 2^53 - 1 in size, 9007199254740993 is read
- * as 9007199254740992), or a number other than 0 too small for a double, read as 0 (kind
- * 'underflow': 1e-400), with its dotted
+ * as 9007199254740992), a number other than 0 too small for a double, read as 0 (kind
+ * 'underflow': 1e-400), or a YAML 1.1 merge key `<<` (kind 'merge': YAML 1.2 reads it as a key
+ * named "<<", which would be reported as an unknown key), with its dotted
  * path (`a.b[2]`; '' for the document itself); null if there is none. Such a number would be
  * used, and shown in any message, as a number the user did not type. Aliases are skipped:
  * their anchor is checked where it is defined. Iterative, so depth is bounded only by memory
  * (nesting is checked after).
  */
-function misreadNumber(
+function misreadScalar(
   root: unknown,
   rootPath: string,
-): { node: Scalar; path: string; kind: 'whole' | 'underflow' } | null {
+): { node: Scalar; path: string; kind: keyof typeof MISREAD_EXPECTED } | null {
   const stack: [unknown, string][] = [[root, rootPath]];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
@@ -168,7 +174,10 @@ function misreadNumber(
       for (let i = node.items.length - 1; i >= 0; i--) {
         const pair = node.items[i];
         const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-        stack.push([pair.value, path === '' ? key : `${path}.${key}`]);
+        const at = path === '' ? key : `${path}.${key}`;
+        if (isScalar(pair.key) && key === '<<' && pair.key.type === 'PLAIN')
+          return { node: pair.key, path: at, kind: 'merge' };
+        stack.push([pair.value, at]);
       }
     } else if (isSeq(node)) {
       for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], `${path}[${i}]`]);

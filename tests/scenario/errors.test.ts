@@ -105,9 +105,9 @@ describe('scenario errors are one line: where, path, expected, found', () => {
     expect(errorOf(parse(`${bomb.join('\n')}\n`))).toMatch(
       /^x\.yaml: invalid YAML: Excessive alias count/,
     );
-    // Merge keys are not special in YAML 1.2 here: `<<` is just an unknown key.
+    // Merge keys are not special in YAML 1.2 here: `<<` is refused, named as a merge key.
     expect(errorOf(parse('suppliers:\n  sme:\n    <<: {count: 1}\n'))).toMatch(
-      /^x\.yaml:3:5: suppliers\.sme\.<<: .*unknown key "<<"/,
+      /^x\.yaml:3:5: suppliers\.sme\.<<: .*found a merge key \(<<\)$/,
     );
   });
 
@@ -373,5 +373,16 @@ describe('a number too small for a double is refused as typed, never read as 0 (
     for (const zero of ['0', '0.0', '-0', '0e-400', '0.000e5', '0x0'])
       expect(() => parse(BASE + `environment:\n  ipr_protection: ${zero}\n`)(), zero).not.toThrow();
     expect(() => parse(BASE + 'environment:\n  ipr_protection: 5e-324\n')()).not.toThrow();
+  });
+});
+
+describe('a YAML 1.1 merge key (<<) is named as such, not as an unknown key', () => {
+  it('names the place and what to write instead; a quoted "<<" is an ordinary (unknown) key', () => {
+    const text = 'suppliers:\n  sme: {}\nbuyers:\n  us: &b { count: 2 }\n  eu:\n    <<: *b\n';
+    expect(errorOf(parse(text))).toBe(
+      'x.yaml:6:5: buyers.eu.<<: expected the keys written out (merge keys are YAML 1.1, not the YAML 1.2 gvc reads; an alias of a whole value works, and base: builds on another scenario file), found a merge key (<<)',
+    );
+    const quoted = 'suppliers:\n  sme: {}\nbuyers:\n  eu:\n    "<<": 1\n';
+    expect(errorOf(parse(quoted))).toMatch(/buyers\.eu\.<<: .*found unknown key "<<"/);
   });
 });
