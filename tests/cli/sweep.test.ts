@@ -52,6 +52,32 @@ const FILES = [
 ];
 /** The optional per-run outputs, asked for in the runs that compare worker counts and shards. */
 const EXTRA = ['--agents', 'final', '--relationships'];
+/**
+ * Writes SCENARIO to `<name>.yaml` and runs its sweep into `<name>` in this process, stopping
+ * after `runs` runs as an interruption would, so `<name>.partial` is left to resume. With
+ * `extra`, the sweep writes a timeseries every 4 steps, the final supplier rows and the
+ * relationship spells (the CLI's `--timeseries every:4` plus EXTRA); without, the final step only.
+ */
+async function stoppedSweep(name: string, runs: number, extra: boolean): Promise<void> {
+  writeFileSync(join(tmp, `${name}.yaml`), SCENARIO);
+  const loaded = loadScenario(join(tmp, `${name}.yaml`));
+  const stopped = await runSweep({
+    loaded,
+    spec: parseSweepSpec(loaded.sweep, `${name}.yaml`, loaded.scenario),
+    out: join(tmp, name),
+    workers: 0,
+    ...(extra
+      ? { timeseries: { kind: 'every', k: 4 }, agents: { kind: 'final' }, relationships: true }
+      : { timeseries: { kind: 'final' } }),
+    shard: null,
+    force: false,
+    resume: false,
+    quiet: true,
+    stopAfter: runs,
+  });
+  expect(stopped.stopped).toBe(true);
+}
+
 const read = (dir: string, f: string) => readFileSync(join(tmp, dir, f));
 
 describe('sweep outputs are independent of how the work is split', () => {
@@ -239,25 +265,8 @@ describe('sweep outputs are independent of how the work is split', () => {
   });
 
   it('an interrupted sweep resumes to the same bytes, and not with another design', async () => {
-    writeFileSync(join(tmp, 'r.yaml'), SCENARIO);
     writeFileSync(join(tmp, 'r2.yaml'), SCENARIO.replace('seed: 42', 'seed: 43'));
-    const loaded = loadScenario(join(tmp, 'r.yaml'));
-    const spec = parseSweepSpec(loaded.sweep, 'r.yaml', loaded.scenario);
-    const stopped = await runSweep({
-      loaded,
-      spec,
-      out: join(tmp, 'r'),
-      workers: 0,
-      timeseries: { kind: 'every', k: 4 },
-      agents: { kind: 'final' },
-      relationships: true,
-      shard: null,
-      force: false,
-      resume: false,
-      quiet: true,
-      stopAfter: 5,
-    });
-    expect(stopped.stopped).toBe(true);
+    await stoppedSweep('r', 5, true);
     expect(existsSync(join(tmp, 'r.partial'))).toBe(true);
     // Commands that read a finished sweep, given the unfinished one or its target, say how to
     // finish it instead of only that files are missing or damaged.
@@ -306,23 +315,7 @@ describe('an interrupted sweep whose tables were edited by hand', () => {
     // refuse a changed one; an edit made in the .partial folder before --resume must not be
     // carried into the finished folder and vouched for. Edits that keep the file's length
     // were resumed before (the journal recorded only sizes).
-    writeFileSync(join(tmp, 'e.yaml'), SCENARIO);
-    const loaded = loadScenario(join(tmp, 'e.yaml'));
-    const stopped = await runSweep({
-      loaded,
-      spec: parseSweepSpec(loaded.sweep, 'e.yaml', loaded.scenario),
-      out: join(tmp, 'e'),
-      workers: 0,
-      timeseries: { kind: 'every', k: 4 },
-      agents: { kind: 'final' },
-      relationships: true,
-      shard: null,
-      force: false,
-      resume: false,
-      quiet: true,
-      stopAfter: 5,
-    });
-    expect(stopped.stopped).toBe(true);
+    await stoppedSweep('e', 5, true);
     const partial = join(tmp, 'e.partial');
     const resume = () =>
       gvc('sweep', 'e.yaml', '--out', 'e', '--timeseries', 'every:4', ...EXTRA, '--resume');
@@ -385,21 +378,7 @@ describe('an interrupted sweep whose tables were edited by hand', () => {
 
 describe('a sweep folder still being written (its lock)', () => {
   it('is neither resumed, replaced nor restarted by another command; a stale lock is taken over', async () => {
-    writeFileSync(join(tmp, 'lk.yaml'), SCENARIO);
-    const loaded = loadScenario(join(tmp, 'lk.yaml'));
-    const stopped = await runSweep({
-      loaded,
-      spec: parseSweepSpec(loaded.sweep, 'lk.yaml', loaded.scenario),
-      out: join(tmp, 'lk'),
-      workers: 0,
-      timeseries: { kind: 'final' },
-      shard: null,
-      force: false,
-      resume: false,
-      quiet: true,
-      stopAfter: 3,
-    });
-    expect(stopped.stopped).toBe(true);
+    await stoppedSweep('lk', 3, false);
     const partial = join(tmp, 'lk.partial');
     const lk = (...args: string[]) =>
       gvc('sweep', 'lk.yaml', '--out', 'lk', '--timeseries', 'final', ...args);

@@ -22,6 +22,7 @@ import {
   randomIndex,
   sd,
   summarizeBootstrap,
+  withoutInterval,
   type BootstrapSummary,
   type Rng,
 } from './stats.js';
@@ -104,16 +105,7 @@ export function analyzeMorris(
     const abs = ee.map(Math.abs);
     // One effect: every resample is that effect, so the replicates would give an interval of
     // width zero around it, a certainty one trajectory cannot give. No interval, as for sigma.
-    if (n < 2)
-      return {
-        estimate: n === 0 ? NaN : abs[0],
-        se: NaN,
-        conf: NaN,
-        lower: NaN,
-        upper: NaN,
-        level,
-        resamples: 0,
-      };
+    if (n < 2) return withoutInterval(n === 0 ? NaN : abs[0], level);
     const replicates = new Array<number>(resamples);
     for (let b = 0; b < resamples; b++) {
       let total = 0;

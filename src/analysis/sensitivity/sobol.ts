@@ -31,6 +31,7 @@ import {
   defaultBootstrapRng,
   randomIndex,
   summarizeBootstrap,
+  withoutInterval,
   type BootstrapSummary,
   type Rng,
 } from './stats.js';
@@ -233,15 +234,7 @@ export function analyzeSobol(
   const rng = options.rng ?? defaultBootstrapRng('sobol');
 
   const undefinedResult = (reason: string): SobolResult => {
-    const none: BootstrapSummary = {
-      estimate: NaN,
-      se: NaN,
-      conf: NaN,
-      lower: NaN,
-      upper: NaN,
-      level,
-      resamples: 0,
-    };
+    const none = withoutInterval(NaN, level);
     const nan = () => new Array<number>(k).fill(NaN);
     const s2 = () =>
       layout.calcSecondOrder
@@ -315,17 +308,8 @@ export function analyzeSobol(
     const finite = replicates.filter(Number.isFinite);
     // With one base sample every resample is that sample: the replicates all equal the
     // estimate, and their "interval" of width zero would claim a certainty the data lack.
-    if (!Number.isFinite(estimateValue) || finite.length < 2 || N < 2) {
-      return {
-        estimate: estimateValue,
-        se: NaN,
-        conf: NaN,
-        lower: NaN,
-        upper: NaN,
-        level,
-        resamples: finite.length,
-      };
-    }
+    if (!Number.isFinite(estimateValue) || finite.length < 2 || N < 2)
+      return withoutInterval(estimateValue, level, finite.length);
     return summarizeBootstrap(estimateValue, finite, level);
   };
   const S1 = point.S1.map((v, j) => summarize(v, reps.S1[j]));

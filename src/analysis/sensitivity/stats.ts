@@ -559,6 +559,15 @@ export interface BootstrapSummary {
   resamples: number;
 }
 
+/**
+ * A BootstrapSummary with no interval (se, conf and bounds NaN) around `estimate`, for a sample
+ * whose resamples cannot tell anything (one value: every resample is that value) or that has no
+ * estimate; `resamples` is the number of usable replicates there were (0 when none was drawn).
+ */
+export function withoutInterval(estimate: number, level: number, resamples = 0): BootstrapSummary {
+  return { estimate, se: NaN, conf: NaN, lower: NaN, upper: NaN, level, resamples };
+}
+
 /** Summarises bootstrap replicates both the SALib way (normal half-width) and by percentiles. */
 export function summarizeBootstrap(
   estimate: number,
