@@ -83,7 +83,7 @@ export function summaryColumns(factors: readonly SweepFactor[]): ColumnSpec[] {
     stat('sd', 'Sample standard deviation over replicates (empty if n < 2).'),
     stat(
       'ci95_low',
-      "Lower bound of the 95% confidence interval of the mean (empty if n < 2): for a metric confined to a domain (shares and indices in [0, 1], counts and investment >= 0) Wilson's (1927) score interval with the quasi-likelihood dispersion s² / (mean(1 - mean)) (or s² / mean with only a lower bound) and t quantiles, which stays in the domain; when every replicate of a share or mean over the active suppliers (share_*, mean_process … mean_marketing, mean_network_degree has no upper bound) gives the same value, Wilson's interval of the suppliers pooled over the replicates (sum of n_suppliers), not the point; otherwise the t interval.",
+      "Lower bound of the 95% confidence interval of the mean (empty if n < 2): for a metric confined to a domain (shares and indices in [0, 1], counts and investment >= 0) Wilson's (1927) score interval with the quasi-likelihood dispersion s² / (mean(1 - mean)) (or s² / mean with only a lower bound) and t quantiles, which stays in the domain; when every replicate of a share or mean over the active suppliers (share_oem … share_obm, share_doing_oem … share_doing_obm, mean_process … mean_marketing) gives the same value, Wilson's interval of the suppliers pooled over the replicates (sum of n_suppliers), not the point; otherwise the t interval.",
     ),
     stat('ci95_high', 'Upper bound of the same 95% confidence interval (empty if n < 2).'),
   ];

@@ -317,9 +317,9 @@ function parseFactor(
         fail(
           `${where}[${i}]`,
           'each value once (replications repeat a cell)',
-          isSet
+          JSON.stringify(v) !== JSON.stringify(raw[first])
             ? `[${(v as string[]).join(', ')}], the same set as item ${first} in another order`
-            : `${show(v)} again (also item ${first})`,
+            : `${Array.isArray(v) ? `[${v.join(', ')}]` : show(v)} again (also item ${first})`,
         );
       seen.set(key, i);
     });

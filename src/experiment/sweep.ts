@@ -310,7 +310,7 @@ function openTables(
   // Where table k continues after a resume (checked against the journal's checksum).
   const at = (k: number): ResumePoint | undefined =>
     last
-      ? { size: last.sizes[k], checksum: last.checksums[k], journal: journalPath, table: k }
+      ? { size: last.sizes[k], checksum: last.checksums?.[k], journal: journalPath, table: k }
       : undefined;
   const tsColumns = timeseriesColumns(outputs.byGroup);
   return {

@@ -31,10 +31,30 @@ export interface SweepDir {
 }
 
 /**
+ * The flags of `gvc sweep` that a design record (design.json) shows the sweep was started with,
+ * beyond the defaults: --timeseries, --agents, --relationships, --by-group and --shard, which a
+ * resume must repeat (they are part of the fingerprint). '' when none; each flag preceded by a
+ * space. Other options that change the design (--steps, --set, --samples, --reps, --vary) are
+ * not all in the record, so messages name them in words.
+ */
+export function recordedSweepFlags(record: Record<string, unknown>): string {
+  let flags = '';
+  if (typeof record.timeseries === 'string' && record.timeseries !== 'final')
+    flags += ` --timeseries ${record.timeseries}`;
+  if (typeof record.agents === 'string' && record.agents !== 'none')
+    flags += ` --agents ${record.agents}`;
+  if (record.relationships === true) flags += ' --relationships';
+  if (record.by_group === true) flags += ' --by-group';
+  if (typeof record.shard === 'string') flags += ` --shard ${record.shard}`;
+  return flags;
+}
+
+/**
  * The end of a message about `dir` not being a finished sweep, when the reason is that the
  * sweep is unfinished: `dir` is itself a `.partial` folder, or `<dir>.partial` exists. Tells
  * how to finish it (the sweep command it was started with, given again with --resume), naming
- * the scenario that its design.json records when that file is readable. '' otherwise.
+ * the scenario and the output flags that its design.json records when that file is readable.
+ * '' otherwise.
  */
 export function unfinishedSweepHint(dir: string): string {
   const trimmed = dir.replace(/[/\\]+$/, '');
@@ -43,16 +63,19 @@ export function unfinishedSweepHint(dir: string): string {
   if (!existsSync(join(partial, DESIGN_FILE))) return '';
   const target = isPartial ? trimmed.slice(0, -'.partial'.length) : trimmed;
   let scenario = '<scenario>';
+  let flags = '';
   try {
     const recorded = readJsonObject(join(partial, DESIGN_FILE), "a sweep's design record");
     if (typeof recorded.scenario_file === 'string') scenario = recorded.scenario_file;
+    flags = recordedSweepFlags(recorded);
   } catch {
     // A damaged design.json is reported by whatever reads the sweep; the hint only names it.
   }
   return (
     `; ${partial} is an unfinished sweep (interrupted, or still running): finish it by giving ` +
-    `the command that started it again with --resume (gvc sweep ${scenario} --out ${target} ` +
-    `--resume, plus any options it had), then use ${target}`
+    `the command that started it again with --resume (gvc sweep ${scenario} --out ${target}` +
+    `${flags} --resume, plus any --steps, --set, --vary, --design, --samples or --reps it had), ` +
+    `then use ${target}`
   );
 }
 
@@ -140,9 +163,14 @@ export function openSweepDir(
         `${designPath}: fingerprint: expected a string, found ${JSON.stringify(recorded.fingerprint) ?? 'nothing'} (the file is damaged; start over with --force)`,
       );
     if (recorded.fingerprint !== opts.design.fingerprint) {
+      // The fingerprint is <hash of the design>/<shard or "all">: show both parts.
+      const short = (fp: string) =>
+        fp.includes('/') ? `${fp.slice(0, 12)}${fp.slice(fp.indexOf('/'))}` : fp.slice(0, 12);
       throw new UserError(
-        `cannot resume ${shown}: it was started from a different scenario, design, step count, timeseries mode or shard ` +
-          `(recorded fingerprint ${recorded.fingerprint.slice(0, 12)}, now ${opts.design.fingerprint.slice(0, 12)}); use --force to start over`,
+        `cannot resume ${shown}: it was started from a different scenario, design, step count, outputs or shard ` +
+          `(recorded fingerprint ${short(recorded.fingerprint)}, now ${short(opts.design.fingerprint)}); ` +
+          `give the options it was started with (its design.json records${recordedSweepFlags(recorded) || ' the default outputs'}), ` +
+          `or start over with --force, which discards its runs`,
       );
     }
     // Another program is named (and refused unless allowed) first, by onResume.

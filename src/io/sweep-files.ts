@@ -51,7 +51,8 @@ function writeAll(fd: number, buf: Buffer, path: string, position?: number): voi
 /** Where a resumed table continues: its size and checksum in the journal's last entry. */
 export interface ResumePoint {
   size: number;
-  checksum: string;
+  /** Undefined for a journal written by a gvc that recorded no checksums: nothing to check. */
+  checksum: string | undefined;
   /** The journal, and the table's position in its entries, to name the run whose rows changed. */
   journal: string;
   table: number;
@@ -113,7 +114,7 @@ export class JournaledTable {
     } else {
       hashRange(this.fd, this.hash, 0, resume.size, path);
       this.bytes = resume.size;
-      if (this.checksum() !== resume.checksum) {
+      if (resume.checksum !== undefined && this.checksum() !== resume.checksum) {
         closeSync(this.fd);
         throw new UserError(changedRowsMessage(path, resume));
       }
@@ -178,7 +179,8 @@ function changedRowsMessage(path: string, resume: ResumePoint): string {
       const before = from;
       hashRange(fd, hash, from, to, path);
       from = to;
-      if (checksumOf(hash) !== entry.checksums[resume.table]) {
+      const recorded = entry.checksums?.[resume.table];
+      if (recorded !== undefined && checksumOf(hash) !== recorded) {
         const what = i === 0 ? 'the header or the rows of run' : 'the rows of run';
         return `${path}:${line}: ${what} ${entry.runId} (bytes ${before}–${to}) differ from those ${resume.journal}:${i + 1} records; ${fix}`;
       }
@@ -197,8 +199,11 @@ export interface JournalEntry {
   index: number;
   runId: number;
   sizes: number[];
-  /** Checksum of each table up to its size ("" for a table the sweep does not write). */
-  checksums: string[];
+  /**
+   * Checksum of each table up to its size ("" for a table the sweep does not write); absent in
+   * journals written before gvc recorded them, which are resumed without this check.
+   */
+  checksums?: string[];
 }
 
 export class Journal {
@@ -280,12 +285,13 @@ export function readJournal(path: string, tables: readonly (string | null)[]): J
       entry.sizes.length === tables.length &&
       entry.sizes.every((n) => Number.isSafeInteger(n) && n >= 0);
     const okChecksums =
-      Array.isArray(entry?.checksums) &&
-      entry.checksums.length === tables.length &&
-      entry.checksums.every(
-        (h, k) =>
-          typeof h === 'string' && (tables[k] === null ? h === '' : /^[0-9a-f]{16}$/.test(h)),
-      );
+      entry?.checksums === undefined ||
+      (Array.isArray(entry.checksums) &&
+        entry.checksums.length === tables.length &&
+        entry.checksums.every(
+          (h, k) =>
+            typeof h === 'string' && (tables[k] === null ? h === '' : /^[0-9a-f]{16}$/.test(h)),
+        ));
     if (
       entry === null ||
       typeof entry !== 'object' ||

@@ -126,7 +126,7 @@ export function parseYaml(
 /** What parseYaml expected in place of each kind of scalar misreadScalar finds. */
 const MISREAD_EXPECTED = {
   whole: `a whole number of at most ${Number.MAX_SAFE_INTEGER} in size (2^53 - 1: a larger one is not held exactly, so it would be read as another number; text made of digits goes in quotes)`,
-  underflow: `0 or a number of at least ${Number.MIN_VALUE} in size (a smaller one is read as 0; write 0 if 0 is meant)`,
+  underflow: `0 or a number of at least ${Number.MIN_VALUE} in size (a smaller one is read as 0; write 0 if 0 is meant; text goes in quotes)`,
   merge:
     'the keys written out (merge keys are YAML 1.1, not the YAML 1.2 gvc reads; an alias of a whole value works, and base: builds on another scenario file)',
 };

@@ -35,5 +35,7 @@ export function wholeNumberFlag(
       ? `from ${opts.min} to ${opts.max}`
       : // A whole number too large to hold: say where the limit is, not only ">= 1".
         `>= ${opts.min}${n === undefined && /^\s*[\d_]+\s*$/.test(text) ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ''}`;
-  throw new UserError(`${flag}: expected a whole number ${range}, found "${text}"`);
+  // 1e9 is a whole number to a reader, but flags take digits only (as the messages quote them).
+  const digits = /^\s*[+-]?\d+(\.\d+)?e[+-]?\d+\s*$/i.test(text) ? ' written in digits' : '';
+  throw new UserError(`${flag}: expected a whole number${digits} ${range}, found "${text}"`);
 }

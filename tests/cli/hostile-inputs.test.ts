@@ -181,6 +181,14 @@ describe('two values for one parameter, or a flag that would do nothing, are ref
       /dup-set\.yaml:9:\d+: sweep\.parameters\.buyers\.us\.guards\[2\]: expected each value once \(replications repeat a cell\), found \[marketing, design\], the same set as item 0 in another order$/m,
     );
     expect(existsSync(join(root, 'never-dup-set'))).toBe(false);
+    // The same set in the same order is the same value again, not "another order".
+    const same = write(
+      join(root, 'dup-same.yaml'),
+      `name: dupsame\n${WORLD}sweep:\n  parameters:\n    buyers.us.guards: [[design, marketing], [design, marketing]]\n`,
+    );
+    expect(await refused('sweep', same, '--out', join(root, 'never-dup-same'))).toMatch(
+      /guards\[1\]: expected each value once \(replications repeat a cell\), found \[design, marketing\] again \(also item 0\)$/m,
+    );
     // Sets that differ are two conditions.
     const ok = write(
       join(root, 'two-sets.yaml'),

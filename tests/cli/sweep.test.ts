@@ -279,7 +279,7 @@ describe('sweep outputs are independent of how the work is split', () => {
       const unfinished = gvc(...args);
       expect(unfinished.code, args.join(' ')).toBe(2);
       expect(unfinished.stderr).toMatch(
-        /r\.partial is an unfinished sweep .*gvc sweep \S*r\.yaml --out r --resume/,
+        /r\.partial is an unfinished sweep .*gvc sweep \S*r\.yaml --out r --timeseries every:4 --agents final --relationships --resume/,
       );
       expect(unfinished.stderr).not.toMatch(/damaged/);
     }
@@ -290,6 +290,10 @@ describe('sweep outputs are independent of how the work is split', () => {
     const fewer = gvc('sweep', 'r.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
     expect(fewer.code).toBe(2);
     expect(fewer.stderr).toMatch(/cannot resume.*different/);
+    // It names the options design.json records, and does not present --force as the way on.
+    expect(fewer.stderr).toMatch(
+      /records --timeseries every:4 --agents final --relationships\), or start over with --force, which discards its runs/,
+    );
     expect(
       gvc(
         'sweep',
@@ -373,6 +377,30 @@ describe('an interrupted sweep whose tables were edited by hand', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     for (const f of FILES) expect(read('e', f).equals(read('w1', f))).toBe(true);
+  });
+
+  it('a journal from a gvc that recorded no checksums still resumes, to the same bytes', async () => {
+    await stoppedSweep('oj', 5, true);
+    const journal = join(tmp, 'oj.partial', 'progress.jsonl');
+    const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    const old = lines.map((l) => {
+      const { checksums, ...rest } = JSON.parse(l) as { checksums?: string[] };
+      expect(checksums).toHaveLength(5);
+      return JSON.stringify(rest);
+    });
+    writeFileSync(journal, old.join('\n') + '\n');
+    const r = gvc(
+      'sweep',
+      'oj.yaml',
+      '--out',
+      'oj',
+      '--timeseries',
+      'every:4',
+      ...EXTRA,
+      '--resume',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of FILES) expect(read('oj', f).equals(read('w1', f))).toBe(true);
   });
 });
 

@@ -333,7 +333,7 @@ describe('a whole number beyond 2^53 - 1 is refused as typed, never rounded (2^5
 
 describe('a number too small for a double is refused as typed, never read as 0 (1e-400 reads as 0)', () => {
   const expected =
-    'expected 0 or a number of at least 5e-324 in size (a smaller one is read as 0; write 0 if 0 is meant)';
+    'expected 0 or a number of at least 5e-324 in size (a smaller one is read as 0; write 0 if 0 is meant; text goes in quotes)';
   it.each([
     [
       BASE + 'environment:\n  ipr_protection: 1e-400\n',
