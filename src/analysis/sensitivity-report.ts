@@ -342,12 +342,14 @@ async function openSweep(sweepDir: string, metric: string | undefined) {
 /**
  * Sobol' S1 and ST (and S2 when the design has them) of every factor from the cell means `y`
  * in the Saltelli design's order, with bootstrap 95% CIs; or why they are undefined. The
- * qualifier says how many bootstrap replicates were left out (zero variance), if any.
+ * qualifier says how many bootstrap replicates were left out (zero variance), if any, or that
+ * one base sample gives no interval; `ofDesign` is true when the qualifier comes from the
+ * design alone (N = 1), so it holds for every metric and is said once, not once per metric.
  */
 function sobolIndices(
   layout: SaltelliLayout,
   y: readonly number[],
-): { rows: IndexRow[]; qualifier: string } | { undefinedReason: string } {
+): { rows: IndexRow[]; qualifier: string; ofDesign?: boolean } | { undefinedReason: string } {
   const r = analyzeSobol(layout, y);
   if (r.undefinedReason) return { undefinedReason: r.undefinedReason };
   const factors = layout.factors;
@@ -389,7 +391,7 @@ function sobolIndices(
       }
     }
   }
-  return { rows, qualifier: dropped };
+  return { rows, qualifier: dropped, ofDesign: layout.N < 2 };
 }
 
 /**
@@ -454,6 +456,9 @@ export async function sensitivityRows(
   const rows: SensitivityRow[] = [];
   const statuses: MetricStatusRow[] = [];
   const notes: string[] = [];
+  // Notes that follow from the design, not from a metric's values (one Sobol' base sample):
+  // printed once before the metrics' own notes, naming the metrics they apply to.
+  const designNotes = new Map<string, string[]>();
 
   metrics.forEach((metric, j) => {
     onMetric?.(j, metrics.length);
@@ -532,10 +537,14 @@ export async function sensitivityRows(
       layout.kind === 'sobol' ? sobolIndices(layout.layout, y) : morrisIndices(layout.layout, y);
     if ('undefinedReason' in indices) return notAnalysed(indices.undefinedReason);
     for (const r of indices.rows) push(r);
+    const own = qualifier;
     if (indices.qualifier) qualifier = [qualifier, indices.qualifier].filter(Boolean).join('; ');
     status.analysed = true;
     status.reason = qualifier;
-    if (qualifier) notes.push(`${metric}: ${qualifier}`);
+    if ('ofDesign' in indices && indices.ofDesign) {
+      designNotes.set(indices.qualifier, [...(designNotes.get(indices.qualifier) ?? []), metric]);
+      if (own) notes.push(`${metric}: ${own}`);
+    } else if (qualifier) notes.push(`${metric}: ${qualifier}`);
     if (noise.means !== null && noise.means > 0.5) {
       const pct = `${metric}: ${Math.round(noise.means * 100)}% of the variance of cell means is seed noise`;
       // Under common random numbers the noise a block's runs share cancels from the
@@ -552,7 +561,11 @@ export async function sensitivityRows(
     }
   });
   onMetric?.(metrics.length, metrics.length);
-  return { rows, metrics: statuses, notes };
+  const once = [...designNotes].map(
+    ([note, names]) =>
+      `all ${names.length} analysed ${names.length === 1 ? 'metric' : 'metrics'}: ${note}`,
+  );
+  return { rows, metrics: statuses, notes: [...once, ...notes] };
 }
 
 /**

@@ -5,10 +5,11 @@
  * their own palette, and
  * no colour appears in two palettes (a test checks both).
  *
- * Ordered categories (roles OEM → ODM → OBM, governance from market to hierarchy) use light-to-
- * dark ramps of one hue (ColorBrewer Purples and Greens; Harrower & Brewer, 2003); unordered
- * ones use colour-blind-safe qualitative colours (Okabe & Ito, 2008; ColorBrewer BrBG for
- * groups). Lines also differ by dash, so no figure depends on colour alone.
+ * Ordered categories go from light to dark: roles OEM → ODM → OBM in one hue (ColorBrewer
+ * Purples; Harrower & Brewer, 2003), governance from market to hierarchy in colour-blind-safe
+ * hues of falling lightness (Tol, 2021); unordered ones use colour-blind-safe qualitative colours
+ * (Okabe & Ito, 2008; ColorBrewer BrBG for groups). Lines also differ by dash (and governance
+ * lines by marker), so no figure depends on colour alone.
  */
 
 /** A categorical palette: the categories in legend order and one colour for each. */
@@ -41,15 +42,30 @@ export const ROLE_PALETTE = palette([
 
 /**
  * Relationship governance, ordered by the lead firm's control from market to hierarchy
- * (Humphrey & Schmitz, 2002; ColorBrewer Greens). Used for stacked areas and for lines
- * (retention, spell survival), so its lightest green is still visible as a line on white.
+ * (Humphrey & Schmitz, 2002). Four colours of Tol's colour-blind-safe "muted" scheme (Tol,
+ * 2021, Paul Tol's Notes) that differ in hue and fall in lightness from market to hierarchy, so
+ * neighbouring types stay apart for colour-blind readers and in greyscale; the single-hue greens
+ * used before were hard to tell apart (market and network nearly alike). Used for stacked areas
+ * and for lines (retention, spell survival), where each type also has its own dash and marker
+ * (GOVERNANCE_DASHES, GOVERNANCE_SHAPES), so no line depends on colour alone.
  */
 export const GOVERNANCE_PALETTE = palette([
-  ['market', '#a1d99b'],
-  ['network', '#74c476'],
-  ['quasi-hierarchy', '#31a354'],
-  ['hierarchy', '#006d2c'],
+  ['market', '#88CCEE'],
+  ['network', '#44AA99'],
+  ['quasi-hierarchy', '#117733'],
+  ['hierarchy', '#332288'],
 ]);
+
+/** Dash pattern of each governance type's line, in GOVERNANCE_PALETTE's order (solid first). */
+export const GOVERNANCE_DASHES: readonly (readonly number[])[] = [
+  [1, 0],
+  [6, 3],
+  [2, 2],
+  [8, 3, 2, 3],
+];
+
+/** Point marker of each governance type's line, in GOVERNANCE_PALETTE's order. */
+export const GOVERNANCE_SHAPES: readonly string[] = ['circle', 'square', 'triangle-up', 'diamond'];
 
 /**
  * Supplier groups of a scenario, in the scenario's order; more groups than colours reuse them

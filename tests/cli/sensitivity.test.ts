@@ -301,3 +301,22 @@ describe('design options are checked when the file is read', () => {
     expect(existsSync(join(tmp, 'odd.partial'))).toBe(false);
   });
 });
+
+describe('a Sobol design with one base sample (N = 1)', () => {
+  it('says once, not once per metric, that the indices have no interval', () => {
+    const yaml = scenario('n1', '').replace('samples: 8', 'samples: 1');
+    writeFileSync(join(tmp, 'n1.yaml'), yaml);
+    expect(gvc('sweep', 'n1.yaml', '--out', 'n1', '--workers', '1').code).toBe(0);
+    const r = gvc('sensitivity', 'n1');
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('one base sample'));
+    expect(lines).toHaveLength(1);
+    const analysed = csv('n1', 'sensitivity-metrics.csv').filter((s) => s.analysed === 'TRUE');
+    expect(analysed.length).toBeGreaterThan(1);
+    expect(lines[0]).toBe(
+      `gvc: all ${analysed.length} analysed metrics: one base sample: no interval (a bootstrap resample of one sample is that sample)`,
+    );
+    // The files still say it for each metric.
+    for (const s of analysed) expect(s.reason).toContain('one base sample');
+  });
+});

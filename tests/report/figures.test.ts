@@ -15,7 +15,13 @@ import { readCsv, readManifest, readUnits } from '../../src/report/data.js';
 import { relationshipFigures } from '../../src/report/figures/relationships.js';
 import { runFigures } from '../../src/report/figures/run.js';
 import { readSensitivity, sensitivityFigures } from '../../src/report/figures/sensitivity.js';
-import { isBoundedMetric, loadSweep, sweepFigures } from '../../src/report/figures/sweep.js';
+import {
+  heatmapScale,
+  isBoundedMetric,
+  loadSweep,
+  sweepFigures,
+} from '../../src/report/figures/sweep.js';
+import { renderFigures } from '../../src/report/render.js';
 import {
   forestFigure,
   parseCriterion,
@@ -27,7 +33,9 @@ import { RELATIONSHIP_END_CAUSES } from '../../src/model/state.js';
 import {
   END_CAUSE_PALETTE,
   FUNCTION_PALETTE,
+  GOVERNANCE_DASHES,
   GOVERNANCE_PALETTE,
+  GOVERNANCE_SHAPES,
   GROUP_COLOURS,
   PALETTES,
   ROLE_PALETTE,
@@ -177,6 +185,25 @@ describe('palettes', () => {
     ])
       expect(seen.has(c), c).toBe(true);
     expect(n).toBeGreaterThan(20);
+  });
+
+  it('tell governance types apart in greyscale: lightness falls by a clear step from market to hierarchy', () => {
+    // Relative luminance (WCAG 2.x definition) of each colour, as a greyscale print shows it.
+    const luminance = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => {
+        const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const l = GOVERNANCE_PALETTE.range.map(luminance);
+    for (let i = 1; i < l.length; i++) {
+      // A contrast ratio of at least 1.5 between neighbours (WCAG's formula).
+      expect((l[i - 1] + 0.05) / (l[i] + 0.05), GOVERNANCE_PALETTE.domain[i]).toBeGreaterThan(1.5);
+    }
+    // Each type also has its own dash and marker.
+    expect(new Set(GOVERNANCE_DASHES.map((d) => d.join(','))).size).toBe(4);
+    expect(new Set(GOVERNANCE_SHAPES).size).toBe(4);
   });
 
   it('name every cause that can end a spell, so that none is drawn without its colour', () => {
@@ -380,6 +407,57 @@ describe('sweep figures', () => {
     for (const l of counts.spec.layer) expect(l.encoding.y.scale).toEqual({ zero: true });
     expect(gov.caption).toMatch(/share one y axis from -?[\d.]+ to 1;/);
     expect(gov.caption).not.toContain('Panels have their own y scales');
+  });
+
+  it('colour the heatmap on a stated scale that no cell mean falls outside', async () => {
+    // A share: its whole domain [0, 1], whatever the data (a mean of 0.95 is not saturated).
+    expect(heatmapScale('lockin_rate', [0.3, 0.95])).toMatchObject({
+      domain: [0, 1],
+      ticks: [0, 0.5, 1],
+      format: '.2f',
+    });
+    expect(heatmapScale('lockin_rate', [0.3]).text).toBe(
+      'Colour scale from 0 to 1, the range lockin_rate can take.',
+    );
+    // A count: from its lower bound 0 to the largest mean.
+    const count = heatmapScale('cumulative_functional_upgrades', [12, 140]);
+    expect(count.domain).toEqual([0, 140]);
+    expect(count.text).toContain(
+      'from 0 (the smallest value cumulative_functional_upgrades can take) to 140',
+    );
+    // No declared domain (a margin can be negative): the data's range, both ends.
+    const margin = heatmapScale('mean_margin', [-0.2, 0.35]);
+    expect(margin.domain).toEqual([-0.2, 0.35]);
+    expect(margin.text).toBe(
+      'Colour scale from -0.2 to 0.35, the smallest and largest cell means.',
+    );
+    // All cells equal: a scale of positive width, said so.
+    const flat = heatmapScale('mean_margin', [0.4, 0.4]);
+    expect(flat.domain[1]).toBeGreaterThan(flat.domain[0]);
+    expect(flat.text).toMatch(/^Every cell mean is 0.4;/);
+
+    // The rendered figure: the legend's end labels are the scale's ends, the caption says it.
+    const data = loadSweep(sweep, readUnits(sweep));
+    const heat = sweepFigures(data).find((f) => f.id === 'heatmap-lockin-rate')!;
+    // The fixture's synthetic means reach below 0: the scale widens to them and says so.
+    const means = (
+      heat.spec as unknown as { data: { values: { mean: number }[] } }
+    ).data.values.map((v) => v.mean);
+    const scale = heatmapScale('lockin_rate', means);
+    expect(Math.min(...means)).toBeLessThan(0);
+    expect(scale.domain).toEqual([Math.min(...means), 1]);
+    expect(heat.caption).toContain(scale.text);
+    expect(scale.text).toMatch(
+      /: the range lockin_rate can take \(0 to 1\), widened to the cell means outside it\.$/,
+    );
+    const [svg] = (await renderFigures([heat])).map((f) => f.svg);
+    // The gradient legend's labels, one <text> each in the label group (vega writes U+2212 minus).
+    const group = /role-legend-label[^>]*>([\s\S]*?)<\/g>/.exec(svg)![1];
+    const labels = [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+      m[1].replace('\u2212', '-'),
+    );
+    expect(labels).toEqual(scale.ticks.map((t) => t.toFixed(Number(scale.format.slice(1, -1)))));
+    expect(labels[2]).toBe('1.00');
   });
 });
 

@@ -154,4 +154,54 @@ describe('relationship figures of a run folder', () => {
       'How relationship spells ended',
     );
   });
+
+  it('list in the legend only the types that have a line, and say which have none', async () => {
+    const r = await buildReport(run, { programVersion: 'test', force: true });
+    const [ret, survival] = r.figures.slice(-4);
+    // The legend's values, from the label vega gives it (the fixture has no hierarchy spell).
+    const legend = (svg: string) =>
+      /aria-roledescription="legend" aria-label="[^"]* with \d+ values?: ([^"]*)"/.exec(svg)?.[1];
+    for (const f of [ret, survival]) {
+      expect(legend(f.svg), f.id).toBe('market, network, quasi-hierarchy');
+      // Colour, dash and marker share one legend.
+      expect(f.svg, f.id).toMatch(
+        /legend titled '[^']*' for shape, fill color, stroke color and strokeDash with/,
+      );
+    }
+    expect(survival.caption).toContain(
+      'No spell started as hierarchy: no curve, and not in the legend.',
+    );
+    expect(ret.caption).toContain(
+      'hierarchy had no ties a year earlier at any step: no line, and not in the legend.',
+    );
+    expect(count(survival.svg, 'line mark')).toBe(3);
+  });
+
+  it('tell governance types apart by colour, dash and marker, not by dash alone', async () => {
+    const r = await buildReport(run, { programVersion: 'test', force: true });
+    for (const f of r.figures.slice(-4, -2)) {
+      const layers = (
+        f.spec as unknown as {
+          layer: { encoding: Record<string, { scale: { domain: string[]; range: unknown[] } }> }[];
+        }
+      ).layer;
+      const enc = Object.assign({}, ...layers.map((l) => l.encoding)) as Record<
+        string,
+        { scale: { domain: string[]; range: unknown[] } }
+      >;
+      for (const channel of ['color', 'strokeDash', 'shape']) {
+        const scale = enc[channel]?.scale;
+        expect(scale, `${f.id}: ${channel}`).toBeDefined();
+        expect(scale.domain, `${f.id}: ${channel}`).toEqual([
+          'market',
+          'network',
+          'quasi-hierarchy',
+        ]);
+        // One distinct value per type drawn.
+        expect(new Set(scale.range.map((v) => JSON.stringify(v))).size, `${f.id}: ${channel}`).toBe(
+          3,
+        );
+      }
+    }
+  });
 });

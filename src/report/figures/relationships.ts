@@ -8,7 +8,13 @@
 import { join } from 'node:path';
 import { type Figure, timeAxis, withTheme } from '../figure.js';
 import { isFile, num, readCsv, requireColumns, type Row, type Table } from '../data.js';
-import { colourScale, END_CAUSE_PALETTE, GOVERNANCE_PALETTE } from '../palettes.js';
+import {
+  colourScale,
+  END_CAUSE_PALETTE,
+  GOVERNANCE_DASHES,
+  GOVERNANCE_PALETTE,
+  GOVERNANCE_SHAPES,
+} from '../palettes.js';
 
 const TYPES = [
   ['market', 'market'],
@@ -20,21 +26,64 @@ const LABEL = new Map<string, string>(TYPES);
 const TYPE_ORDER = TYPES.map((t) => t[1]);
 
 /**
- * Colour and dash of a line per relationship type: the governance palette of the stacked
- * governance figure (a type has one colour in every figure), and a dash so that lines do not
- * depend on colour alone.
+ * The types among TYPE_ORDER that have at least one value in `values`, in legend order: a
+ * legend lists only the types that have a line, and a caption names the others.
  */
-function typeLines(field: string, title: string) {
-  return {
-    color: { field, type: 'nominal', title, scale: colourScale(GOVERNANCE_PALETTE) },
-    strokeDash: {
-      field,
-      type: 'nominal',
-      title,
-      scale: { domain: [...GOVERNANCE_PALETTE.domain] },
-    },
-  } as const;
+function typesDrawn(values: readonly { type: string }[]): string[] {
+  return TYPE_ORDER.filter((t) => values.some((v) => v.type === t));
 }
+
+/** "hierarchy", "network and hierarchy", "market, network and hierarchy". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * The layers of a line per relationship type: colour from the governance palette of the
+ * stacked governance figure (a type has one colour in every figure), and also a dash and a
+ * point marker of its own, so that colour-blind and greyscale readers can tell the lines apart
+ * (one merged legend shows all three). `types` are the types drawn (typesDrawn); the scales
+ * list only those, each with its palette entry. `x` and `y` are Vega-Lite position encodings.
+ */
+function typeLineLayers(
+  field: string,
+  title: string,
+  types: readonly string[],
+  x: Record<string, unknown>,
+  y: Record<string, unknown>,
+  line: Record<string, unknown>,
+  tooltip: Record<string, unknown>[] = [],
+): Record<string, unknown>[] {
+  const at = types.map((t) => GOVERNANCE_PALETTE.domain.indexOf(t));
+  const color = {
+    field,
+    type: 'nominal',
+    title,
+    scale: { domain: [...types], range: at.map((i) => GOVERNANCE_PALETTE.range[i]) },
+  };
+  const strokeDash = {
+    field,
+    type: 'nominal',
+    title,
+    scale: { domain: [...types], range: at.map((i) => [...GOVERNANCE_DASHES[i]]) },
+  };
+  const shape = {
+    field,
+    type: 'nominal',
+    title,
+    scale: { domain: [...types], range: at.map((i) => GOVERNANCE_SHAPES[i]) },
+  };
+  return [
+    { mark: { type: 'line', strokeWidth: 2, ...line }, encoding: { x, y, color, strokeDash } },
+    {
+      mark: { type: 'point', filled: true, size: 30 },
+      encoding: { x, y, color, shape, ...(tooltip.length > 0 ? { tooltip } : {}) },
+    },
+  ];
+}
+
 const RELATIONSHIP_COLUMNS = [
   'type_start',
   'type_end',
@@ -66,26 +115,27 @@ function retentionFigure(ts: Table, stepsPerYear: number | undefined): Figure | 
   }
   if (values.length === 0) return null;
   const time = timeAxis(stepsPerYear);
+  const types = typesDrawn(values);
+  const absent = TYPE_ORDER.filter((t) => !types.includes(t));
+  const y = {
+    field: 'retention',
+    type: 'quantitative',
+    title: 'share of ties kept one year later',
+    scale: { domain: [0, 1] },
+  };
   return {
     id: 'retention',
     title: 'Year-on-year retention of ties by type',
     caption:
-      'Of the supplier–lead-firm relationship spells active one year earlier with each type, the share still active in the same spell (timeseries.csv: retention_market, retention_network, retention_quasi_hierarchy, retention_hierarchy). Types without ties a year earlier have no point.',
+      'Of the supplier–lead-firm relationship spells active one year earlier with each type, the share still active in the same spell (timeseries.csv: retention_market, retention_network, retention_quasi_hierarchy, retention_hierarchy). Steps at which a type had no ties a year earlier have no point' +
+      (absent.length > 0
+        ? `; ${listed(absent)} had no ties a year earlier at any step: no line, and not in the legend.`
+        : '.'),
     spec: withTheme({
       title: 'Year-on-year retention of ties by type',
       data: { values },
       transform: time.transform,
-      mark: { type: 'line', strokeWidth: 2, point: { size: 12 } },
-      encoding: {
-        x: time.x,
-        y: {
-          field: 'retention',
-          type: 'quantitative',
-          title: 'share of ties kept one year later',
-          scale: { domain: [0, 1] },
-        },
-        ...typeLines('type', 'type a year earlier'),
-      },
+      layer: typeLineLayers('type', 'type a year earlier', types, time.x, y, {}),
     }),
   };
 }
@@ -123,26 +173,35 @@ export function survivalByTenure(
 
 function survivalFigure(rel: Table, lastStep: number, stepsPerYear: number): Figure {
   const values = survivalByTenure(rel, lastStep, stepsPerYear);
+  const types = typesDrawn(values);
+  const absent = TYPE_ORDER.filter((t) => !types.includes(t));
+  const x = { field: 'years', type: 'quantitative', title: 'tenure (years)' };
+  const y = {
+    field: 'survival',
+    type: 'quantitative',
+    title: 'share of spells lasting that long',
+    scale: { domain: [0, 1] },
+  };
   return {
     id: 'spell-survival',
     title: 'Survival of relationship spells by tenure',
     caption:
-      'Share of spells that lasted at least a given number of years, by type at the start of the spell, among spells that began early enough to have lasted that long (relationships.csv: type_start, start_step, end_step). Spells still active at the end count as surviving up to the last step.',
+      'Share of spells that lasted at least a given number of years, by type at the start of the spell, among spells that began early enough to have lasted that long (relationships.csv: type_start, start_step, end_step). Spells still active at the end count as surviving up to the last step.' +
+      (absent.length > 0
+        ? ` No spell started as ${listed(absent)}: no curve, and not in the legend.`
+        : ''),
     spec: withTheme({
       title: 'Survival of relationship spells by tenure',
       data: { values },
-      mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after', point: { size: 12 } },
-      encoding: {
-        x: { field: 'years', type: 'quantitative', title: 'tenure (years)' },
-        y: {
-          field: 'survival',
-          type: 'quantitative',
-          title: 'share of spells lasting that long',
-          scale: { domain: [0, 1] },
-        },
-        ...typeLines('type', 'type at the start'),
-        tooltip: [{ field: 'at_risk', type: 'quantitative', title: 'spells at risk' }],
-      },
+      layer: typeLineLayers(
+        'type',
+        'type at the start',
+        types,
+        x,
+        y,
+        { interpolate: 'step-after' },
+        [{ field: 'at_risk', type: 'quantitative', title: 'spells at risk' }],
+      ),
     }),
   };
 }

@@ -440,6 +440,50 @@ export function heatmapPair(
   return [order[0], order[1]];
 }
 
+/**
+ * The colour scale of a heatmap of `metric`'s cell means: the metric's declared domain when it
+ * is bounded on both sides (shares and 0–1 indices: [0, 1], so cells compare across sweeps),
+ * else from the finite declared bound (0 for counts) or the smallest mean to the largest mean.
+ * Returns the domain [lo, hi], the legend's labelled values (both ends and the middle), their
+ * number format, and a sentence for the caption saying which scale it is.
+ */
+export function heatmapScale(
+  metric: string,
+  means: readonly number[],
+): { domain: [number, number]; ticks: number[]; format: string; text: string } {
+  const declared = metricDomain(metric);
+  const dataLo = means.length > 0 ? Math.min(...means) : 0;
+  const dataHi = means.length > 0 ? Math.max(...means) : 1;
+  let lo: number;
+  let hi: number;
+  let text: string;
+  if (declared && Number.isFinite(declared[0]) && Number.isFinite(declared[1])) {
+    [lo, hi] = [Math.min(declared[0], dataLo), Math.max(declared[1], dataHi)];
+    text =
+      lo === declared[0] && hi === declared[1]
+        ? `Colour scale from ${fmt(lo)} to ${fmt(hi)}, the range ${metric} can take.`
+        : `Colour scale from ${fmt(lo)} to ${fmt(hi)}: the range ${metric} can take (${fmt(declared[0])} to ${fmt(declared[1])}), widened to the cell means outside it.`;
+  } else if (declared && Number.isFinite(declared[0])) {
+    [lo, hi] = [Math.min(declared[0], dataLo), dataHi];
+    text = `Colour scale from ${fmt(lo)} (the smallest value ${metric} can take) to ${fmt(hi)}, the largest cell mean.`;
+  } else {
+    [lo, hi] = [dataLo, dataHi];
+    text = `Colour scale from ${fmt(lo)} to ${fmt(hi)}, the smallest and largest cell means.`;
+  }
+  // All cells equal: a scale of width zero would colour nothing; widen it around the value.
+  if (!(hi > lo)) {
+    const pad = Math.abs(lo) > 0 ? Math.abs(lo) / 2 : 1;
+    [lo, hi] = [declared && Number.isFinite(declared[0]) ? lo : lo - pad, hi + pad];
+    text = `Every cell mean is ${fmt(means[0] ?? lo)}; colour scale from ${fmt(lo)} to ${fmt(hi)}.`;
+  }
+  const ticks = [lo, (lo + hi) / 2, hi];
+  // Enough decimals that the three labels differ and the ends read exactly as the caption says.
+  const span = hi - lo;
+  const decimals = Math.min(6, Math.max(0, 2 - Math.floor(Math.log10(span))));
+  const format = `.${decimals}f`;
+  return { domain: [lo, hi], ticks, format, text };
+}
+
 function heatmapFigure(
   data: SweepData,
   levels: Map<string, FactorLevels>,
@@ -479,7 +523,12 @@ function heatmapFigure(
   }
   const unit = data.units.get(metric);
   const title = metric === 'lockin_rate' ? 'Lock-in rate' : `Mean ${metric}`;
-  const hi = values.length > 0 ? Math.max(...values.map((v) => v.mean)) : 1;
+  const scale = heatmapScale(
+    metric,
+    values.map((v) => v.mean),
+  );
+  // Cell text turns white on the darker 40% of the colour ramp.
+  const dark = scale.domain[0] + 0.6 * (scale.domain[1] - scale.domain[0]);
   return {
     id: `heatmap-${slug(metric)}`,
     title: `${title} by ${lastPart(fa)} and ${lastPart(fb)}`,
@@ -487,7 +536,7 @@ function heatmapFigure(
       `Mean ${metric} over the runs in each combination of ${fa} and ${fb} where it is defined (averaged over any other swept parameter; the number in each cell is the mean)` +
       `${la.binned || lb.binned ? '; sampled values are grouped into equal-width bins' : ''}.` +
       pointsNote([metric], cells, (_, j) => counts[j], false, 'Cells') +
-      ` ${how}`,
+      ` ${scale.text} ${how}`,
     spec: withTheme({
       title: `${title} by ${lastPart(fa)} and ${lastPart(fb)}`,
       data: { values },
@@ -514,7 +563,10 @@ function heatmapFigure(
               field: 'mean',
               type: 'quantitative',
               title: withUnit(metric === 'lockin_rate' ? 'lock-in rate' : metric, unit),
-              scale: { scheme: 'blues', domainMin: 0 },
+              // An explicit domain, not rounded ("nice"), so no cell saturates and the legend's
+              // end labels are the scale's ends.
+              scale: { scheme: 'blues', domain: scale.domain, nice: false, clamp: false },
+              legend: { values: scale.ticks, format: scale.format },
             },
           },
         },
@@ -523,7 +575,7 @@ function heatmapFigure(
           encoding: {
             text: { field: 'mean', type: 'quantitative', format: '.2f' },
             color: {
-              condition: { test: `datum.mean > ${hi * 0.6}`, value: 'white' },
+              condition: { test: `datum.mean > ${dark}`, value: 'white' },
               value: 'black',
             },
           },
