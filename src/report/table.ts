@@ -107,6 +107,9 @@ function chooseColumns(table: Table, columns: readonly string[] | undefined): st
   return [...columns];
 }
 
+/** Values of a column listed when a --where value matches no row. */
+const MAX_VALUES_SHOWN = 8;
+
 export function formatTable(table: Table, opts: TableOptions): string {
   const digits = opts.digits ?? 3;
   const columns = chooseColumns(table, opts.columns);
@@ -118,7 +121,22 @@ export function formatTable(table: Table, opts: TableOptions): string {
         `--where: ${table.file} has no column "${col}"${hint ? `; did you mean "${hint}"?` : ''}`,
       );
     }
-    rows = rows.filter((r) => r[col] === value);
+    const kept = rows.filter((r) => r[col] === value);
+    // Say which filter left nothing and what the column holds there, so a typo or a value
+    // written differently (0.5 for 0.50) shows at once.
+    if (kept.length === 0 && rows.length > 0) {
+      const values = [...new Set(rows.map((r) => r[col]))];
+      const hint = suggest(value, values);
+      const shown = values
+        .slice(0, MAX_VALUES_SHOWN)
+        .map((v) => JSON.stringify(v))
+        .join(', ');
+      const more = values.length > MAX_VALUES_SHOWN ? `, … (${values.length} in all)` : '';
+      throw new UserError(
+        `--where ${col}=${value}: no row of ${table.file} has ${col} = "${value}"${opts.where!.length > 1 ? ' (with the --where filters before it)' : ''}; it has ${shown}${more}${hint ? `; did you mean "${hint}"?` : ''}`,
+      );
+    }
+    rows = kept;
   }
   if (rows.length === 0)
     throw new UserError(

@@ -3,7 +3,9 @@
  * the help lists but no document explains, or a synopsis in the docs naming a flag the
  * command does not have, is found here rather than by a reader.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +60,43 @@ describe('gvc --help and the docs', () => {
     const shown = commands.map((c) => c.helpInformation()).join('\n');
     expect(shown).toContain('(repeatable)');
     expect(shown).not.toContain('(default: [])');
+  });
+
+  it('help says what --quiet does, and gvc sweep --quiet does it (nothing printed, warnings included)', () => {
+    const quiet = (name: string) =>
+      commands.find((c) => c.name() === name)!.options.find((o) => o.long === '--quiet')!
+        .description;
+    // validate prints its failures even when quiet; every other command nothing on success.
+    for (const c of commands.filter((x) => flagsOf(x.name()).includes('--quiet')))
+      if (c.name() !== 'validate') expect(quiet(c.name()), c.name()).toMatch(/^print nothing on success/);
+    const dir = mkdtempSync(join(tmpdir(), 'gvc-help-quiet-'));
+    try {
+      const sweep = (...extra: string[]) =>
+        spawnSync(
+          process.execPath,
+          [
+            join(ROOT, 'bin', 'gvc.js'),
+            'sweep',
+            join(ROOT, 'scenarios', 'lockin-morris.yaml'),
+            ...['--samples', '1', '--steps', '2', '--reps', '1', '--workers', '1'],
+            ...extra,
+          ],
+          { cwd: dir, encoding: 'utf8' },
+        );
+      // One trajectory and one replication: two warnings without --quiet, none with it.
+      const loud = sweep('--out', 'loud');
+      expect(loud.status).toBe(0);
+      expect(loud.stderr).toMatch(/warning: --samples 1/);
+      const silent = sweep('--out', 'silent', '--quiet');
+      expect(silent.status).toBe(0);
+      expect(silent.stdout + silent.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gvc merge --help says --out is required, as the command does', () => {
+    const out = commands.find((c) => c.name() === 'merge')!.options.find((o) => o.long === '--out')!;
+    expect(out.description).toMatch(/\(required\)/);
   });
 });

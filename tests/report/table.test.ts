@@ -129,7 +129,10 @@ describe('gvc table', () => {
       ],
       [[CSV, '--format', 'latex', '--digits', '-1'], /--digits: expected a whole number/],
       [[CSV, '--format', 'latex', '--where', 'metric'], /--where: expected column=value/],
-      [[CSV, '--format', 'latex', '--where', 'metric=none'], /no rows match --where/],
+      [
+        [CSV, '--format', 'latex', '--where', 'metric=lockin_rat'],
+        /--where metric=lockin_rat: no row of .*summary\.csv has metric = "lockin_rat"; it has "lockin_rate"(, "[a-z_]+")*; did you mean "lockin_rate"\?\n?$/,
+      ],
       [
         [join(tmp, 'missing.csv'), '--format', 'latex'],
         /missing\.csv: cannot read the file \(no such file\)/,

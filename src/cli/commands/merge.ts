@@ -18,7 +18,7 @@ export function registerMerge(program: Command): void {
       'Combine the folders of a sharded sweep (gvc sweep --shard i/n) into what one process would have written.',
     )
     .argument('<dirs...>', 'shard output folders')
-    .option('--out <dir>', 'output folder for the merged sweep')
+    .option('--out <dir>', 'output folder for the merged sweep (required)')
     .option('--force', 'replace a non-empty output folder')
     .option('--quiet', 'print nothing on success')
     .option(

@@ -220,7 +220,7 @@ export function registerSweep(program: Command): void {
     )
     .option('--shard <i/n>', 'run only part i of n of the design (combine with gvc merge)')
     .option('--resume', 'continue an interrupted sweep in <out>.partial')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'print nothing on success (no progress, warnings or summary line)')
     .option('--force', 'replace an existing output folder or interrupted sweep')
     .option(
       '--allow-mixed-provenance',

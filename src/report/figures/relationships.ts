@@ -33,11 +33,11 @@ function typesDrawn(values: readonly { type: string }[]): string[] {
   return TYPE_ORDER.filter((t) => values.some((v) => v.type === t));
 }
 
-/** "hierarchy", "network and hierarchy", "market, network and hierarchy". */
-function listed(items: readonly string[]): string {
+/** "hierarchy", "network and hierarchy", "market, network or hierarchy" (with `word` 'or'). */
+function listed(items: readonly string[], word: 'and' | 'or' = 'and'): string {
   return items.length <= 1
     ? items.join('')
-    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+    : `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`;
 }
 
 /**
@@ -188,7 +188,7 @@ function survivalFigure(rel: Table, lastStep: number, stepsPerYear: number): Fig
     caption:
       'Share of spells that lasted at least a given number of years, by type at the start of the spell, among spells that began early enough to have lasted that long (relationships.csv: type_start, start_step, end_step). Spells still active at the end count as surviving up to the last step.' +
       (absent.length > 0
-        ? ` No spell started as ${listed(absent)}: no curve, and not in the legend.`
+        ? ` No spell started as ${listed(absent, 'or')}: no curve, and not in the legend.`
         : ''),
     spec: withTheme({
       title: 'Survival of relationship spells by tenure',
