@@ -45,7 +45,8 @@ function listed(items: readonly string[], word: 'and' | 'or' = 'and'): string {
  * stacked governance figure (a type has one colour in every figure), and also a dash and a
  * point marker of its own, so that colour-blind and greyscale readers can tell the lines apart
  * (one merged legend shows all three). `types` are the types drawn (typesDrawn); the scales
- * list only those, each with its palette entry. `x` and `y` are Vega-Lite position encodings.
+ * list only those, each with its palette entry. `x` and `y` are Vega-Lite position encodings;
+ * `markerFilter`, a Vega expression, keeps markers at some points only (the line has them all).
  */
 function typeLineLayers(
   field: string,
@@ -55,6 +56,7 @@ function typeLineLayers(
   y: Record<string, unknown>,
   line: Record<string, unknown>,
   tooltip: Record<string, unknown>[] = [],
+  markerFilter?: string,
 ): Record<string, unknown>[] {
   const at = types.map((t) => GOVERNANCE_PALETTE.domain.indexOf(t));
   const color = {
@@ -78,6 +80,7 @@ function typeLineLayers(
   return [
     { mark: { type: 'line', strokeWidth: 2, ...line }, encoding: { x, y, color, strokeDash } },
     {
+      ...(markerFilter ? { transform: [{ filter: markerFilter }] } : {}),
       mark: { type: 'point', filled: true, size: 30 },
       encoding: { x, y, color, shape, ...(tooltip.length > 0 ? { tooltip } : {}) },
     },
@@ -130,12 +133,24 @@ function retentionFigure(ts: Table, stepsPerYear: number | undefined): Figure | 
       'Of the supplier–lead-firm relationship spells active one year earlier with each type, the share still active in the same spell (timeseries.csv: retention_market, retention_network, retention_quasi_hierarchy, retention_hierarchy). Steps at which a type had no ties a year earlier have no point' +
       (absent.length > 0
         ? `; ${listed(absent)} had no ties a year earlier at any step: no line, and not in the legend.`
-        : '.'),
+        : '.') +
+      (stepsPerYear ? ' Markers at whole years.' : ''),
     spec: withTheme({
       title: 'Year-on-year retention of ties by type',
       data: { values },
       transform: time.transform,
-      layer: typeLineLayers('type', 'type a year earlier', types, time.x, y, {}),
+      // A marker a year (every step with no step length known): one at each of 120 quarterly
+      // steps would merge into a band.
+      layer: typeLineLayers(
+        'type',
+        'type a year earlier',
+        types,
+        time.x,
+        y,
+        {},
+        [],
+        `datum.step % ${stepsPerYear ?? 1} === 0`,
+      ),
     }),
   };
 }
