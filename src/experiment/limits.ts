@@ -66,7 +66,7 @@ export function designCells(spec: SweepSpec): number {
 export function checkRunCount(what: string, runs: number, detail: string, limits: Limits): void {
   if (runs <= limits.maxRuns) return;
   throw new UserError(
-    `${what}: ${fmt(runs)} runs (${detail}) is above the limit of ${fmt(limits.maxRuns)} runs; ` +
+    `${what}: ${fmt(runs)} runs (${detail}) is above the limit of ${fmt(limits.maxRuns)} ${limits.maxRuns === 1 ? 'run' : 'runs'}; ` +
       `if you mean it, raise the limit with --max-runs ${runs > Number.MAX_SAFE_INTEGER ? 'N' : runs}`,
   );
 }

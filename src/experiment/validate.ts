@@ -261,7 +261,12 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     0,
   );
   const limits = o.limits ?? DEFAULT_LIMITS;
-  checkRunCount('validate', totalRuns, `${experiments.length} experiments`, limits);
+  checkRunCount(
+    'validate',
+    totalRuns,
+    `${experiments.length} ${experiments.length === 1 ? 'experiment' : 'experiments'}`,
+    limits,
+  );
   checkOutputSize(
     'validate',
     [

@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { designCells, recordedSteps } from '../../src/experiment/limits.js';
+import { checkRunCount, designCells, recordedSteps } from '../../src/experiment/limits.js';
 import { buildPlan } from '../../src/experiment/plan.js';
 import { DESIGNS, parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
@@ -138,5 +138,28 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
       /^gvc: validate: [\d,]+ runs \(\d+ experiments\) is above the limit of 10 runs/,
     );
     expect(existsSync(join(tmp, 'v'))).toBe(false);
+  });
+
+  it('gvc validate of one file: "1 experiment"', () => {
+    const file = join(ROOT, 'scenarios', 'validation', 'p4-networks-moderate-governance.yaml');
+    const r = gvc('validate', file, '--max-runs', '1', '--out', 'v1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^gvc: validate: [\d,]+ runs \(1 experiment\) is above the limit of 1 run;/,
+    );
+  });
+});
+
+describe('the run limit in words', () => {
+  it('says "1 run", not "1 runs", for --max-runs 1', () => {
+    const refuse = (maxRuns: number) => () =>
+      checkRunCount('sweep', 7, 'grid design of 7 cells × 1 replication', {
+        maxRuns,
+        maxOutput: 1e9,
+      });
+    expect(refuse(1)).toThrow(
+      /is above the limit of 1 run; if you mean it, raise the limit with --max-runs 7$/,
+    );
+    expect(refuse(2)).toThrow(/is above the limit of 2 runs;/);
   });
 });
