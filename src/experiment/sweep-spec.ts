@@ -256,13 +256,13 @@ export function sweepWarnings(spec: SweepSpec): string[] {
     }
     if (N < MIN_SOBOL_SAMPLES)
       out.push(
-        `sweep.samples: N = ${N} base samples is too few for the bootstrap intervals of the indices to mean much (use at least ${MIN_SOBOL_SAMPLES})`,
+        `sweep.samples: N = ${N} base ${N === 1 ? 'sample' : 'samples'} is too few for the bootstrap intervals of the indices to mean much (use at least ${MIN_SOBOL_SAMPLES})`,
       );
   }
   if (spec.design === 'morris') {
     if (N < MIN_MORRIS_TRAJECTORIES)
       out.push(
-        `sweep.samples: r = ${N} trajectories is too few for the interval of mu* to mean much (use at least ${MIN_MORRIS_TRAJECTORIES})`,
+        `sweep.samples: r = ${N} ${N === 1 ? 'trajectory' : 'trajectories'} is too few for the interval of mu* to mean much (use at least ${MIN_MORRIS_TRAJECTORIES})`,
       );
     for (const f of spec.factors) {
       if (f.spec.type !== 'integer' || f.min === undefined || f.max === undefined) continue;

@@ -306,7 +306,9 @@ describe('a Sobol design with one base sample (N = 1)', () => {
   it('says once, not once per metric, that the indices have no interval', () => {
     const yaml = scenario('n1', '').replace('samples: 8', 'samples: 1');
     writeFileSync(join(tmp, 'n1.yaml'), yaml);
-    expect(gvc('sweep', 'n1.yaml', '--out', 'n1', '--workers', '1').code).toBe(0);
+    const sweep = gvc('sweep', 'n1.yaml', '--out', 'n1', '--workers', '1');
+    expect(sweep.code).toBe(0);
+    expect(sweep.stderr).toMatch(/warning: sweep\.samples: N = 1 base sample is too few/);
     const r = gvc('sensitivity', 'n1');
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => l.includes('one base sample'));
