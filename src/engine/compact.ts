@@ -79,6 +79,15 @@ function reorderBySupplier(
 }
 
 /**
+ * The world's compaction scratch (Table.reorder's, kept), for another holder of data by
+ * relationship row to move its rows through after compactRelationships (the spell observer),
+ * rather than keep a second buffer of its own. Free between compactions.
+ */
+export function compactionScratch(world: World): ReorderScratch {
+  return keptFor(world, 0).scratch;
+}
+
+/**
  * Renumbers the live relationship rows in supplier order (each supplier's list in its order,
  * suppliers by id) and drops the given-back rows; relinks both parties' lists. Returns
  * `order`, the old row now at each new row, for other holders of data by relationship row (the
