@@ -114,6 +114,27 @@ interface Blank<A> {
 }
 
 /**
+ * Table.reorder's scratch buffer, grown as needed and kept by its holder from one reorder to
+ * the next, so that a compaction makes no garbage of the table's size. Tables reordered one
+ * after the other may share one (compaction's relationship and tie tables do: one buffer the
+ * size of the larger instead of one each, ~20 bytes per supplier; docs/performance.md,
+ * 2026-11-30, session 13).
+ */
+export class ReorderScratch {
+  private buffer = new ArrayBuffer(0);
+
+  /**
+   * A buffer of at least `bytes` bytes, in whole doubles (a Float64Array over it): the kept
+   * one, or a larger one that is kept from then on.
+   */
+  atLeast(bytes: number): ArrayBuffer {
+    const whole = 8 * Math.ceil(bytes / 8);
+    if (this.buffer.byteLength < whole) this.buffer = new ArrayBuffer(whole);
+    return this.buffer;
+  }
+}
+
+/**
  * A growable column table. `length`: rows taken so far (given-back rows included); `cols`: the
  * arrays (longer than `length` rows; rows past `length` are zero, NONE in `ref` columns). `Ix`
  * is the branded index type of its rows.
@@ -222,20 +243,20 @@ export class Table<S extends ColumnSpec, Ix extends number> {
    * Keeps rows `order[0]`, `order[1]`, … as rows 0, 1, … and drops every other row (given back
    * or not): afterwards `length` is order.length, no row is given back, and the rows past it
    * are blank. The rows move within the column arrays (no array is replaced), each column
-   * gathered into a scratch buffer the table keeps for the next time (garbage of this size at
-   * every call raised the peak memory of a 100k-supplier run by tens of megabytes). `order` must
-   * hold distinct rows below `length`. Rows that refer to rows of this table (`ref` columns
-   * here or elsewhere) must be renumbered by the caller (lists.ts renumber).
+   * gathered into `scratch`, which the caller keeps for the next time (garbage of this size at
+   * every call raised the peak memory of a 100k-supplier run by tens of megabytes; one scratch
+   * may serve several tables: engine/compact.ts); without one, a new one for this call.
+   * `order` must hold distinct rows below `length`. Rows that refer to rows of this table
+   * (`ref` columns here or elsewhere) must be renumbered by the caller (lists.ts renumber).
    */
-  reorder(order: Int32Array): void {
+  reorder(order: Int32Array, scratch: ReorderScratch = new ReorderScratch()): void {
     const n = order.length;
     // Wide enough for a row of this table's widest column (four doubles in the supplier table,
-    // one in the relationship and tie tables), in whole doubles (a Float64Array over it).
-    const bytes = 8 * Math.ceil((this.rowBytes * n) / 8);
-    if (this.scratch.byteLength < bytes) this.scratch = new ArrayBuffer(bytes);
-    const f64 = new Float64Array(this.scratch);
-    const i32 = new Int32Array(this.scratch);
-    const u8 = new Uint8Array(this.scratch);
+    // one in the relationship and tie tables).
+    const buffer = scratch.atLeast(this.rowBytes * n);
+    const f64 = new Float64Array(buffer);
+    const i32 = new Int32Array(buffer);
+    const u8 = new Uint8Array(buffer);
     for (const { array, width: w, blank } of this.blanks) {
       if (array instanceof Float64Array) gather(array, f64, order, w);
       else if (array instanceof Int32Array) gather(array, i32, order, w);
@@ -245,9 +266,6 @@ export class Table<S extends ColumnSpec, Ix extends number> {
     this.length = n;
     this.released.length = 0;
   }
-
-  /** reorder's scratch buffer, grown as needed and kept. */
-  private scratch = new ArrayBuffer(0);
 
   /** Bytes of a row of the widest column: what reorder's scratch holds per row. */
   private get rowBytes(): number {

@@ -16,30 +16,56 @@
  * back (world.endedSpells empty), when no loop holds a row.
  */
 import type { World } from '../model/state.js';
-import { NONE } from './columns.js';
+import { NONE, ReorderScratch } from './columns.js';
 import { renumber } from './lists.js';
 
-/** Each table's buffers for `order` and `newOf`, kept from one compaction to the next. */
-const kept = new WeakMap<object, { order: Int32Array; newOf: Int32Array }>();
+/**
+ * A world's compaction buffers, kept from one compaction to the next: `order` and `newOf` as
+ * long as the longer of its two tables, and Table.reorder's scratch. The relationship and the
+ * tie tables are compacted one after the other and neither holds a buffer in between, so they
+ * share them: one set the size of the larger table instead of one per table (~30 bytes per
+ * supplier less; docs/performance.md, 2026-11-30, session 13).
+ */
+interface Kept {
+  order: Int32Array;
+  newOf: Int32Array;
+  scratch: ReorderScratch;
+}
+const kept = new WeakMap<World, Kept>();
+
+/** The world's compaction buffers (Kept), `order` and `newOf` at least `rows` long. */
+function keptFor(world: World, rows: number): Kept {
+  let b = kept.get(world);
+  if (!b) {
+    b = { order: new Int32Array(0), newOf: new Int32Array(0), scratch: new ReorderScratch() };
+    kept.set(world, b);
+  }
+  if (b.newOf.length < rows) {
+    b.order = new Int32Array(rows);
+    b.newOf = new Int32Array(rows);
+  }
+  return b;
+}
 
 /**
  * Moves the live rows of `table` into supplier-list order: the rows of supplier 0's list
  * (heads `first`, `count`; links `next`), then supplier 1's, … Returns `order` (old row at each
- * new row) and `newOf` (new row of each old row, NONE for dropped ones), in buffers kept for
- * the next compaction of the same table, for the caller to renumber what refers to the rows.
+ * new row) and `newOf` (new row of each old row, NONE for dropped ones), in `b` (the world's
+ * kept buffers, at least table.capacity long), for the caller to renumber what refers to the
+ * rows.
  */
 function reorderBySupplier(
-  table: { length: number; capacity: number; reorder(order: Int32Array): void },
+  table: {
+    length: number;
+    capacity: number;
+    reorder(order: Int32Array, scratch: ReorderScratch): void;
+  },
+  b: Kept,
   suppliers: number,
   lists: { first: Int32Array; count: Int32Array; next: Int32Array },
 ): { order: Int32Array; newOf: Int32Array } {
   let live = 0;
   for (let i = 0; i < suppliers; i++) live += lists.count[i];
-  let b = kept.get(table);
-  if (!b || b.newOf.length < table.capacity) {
-    b = { order: new Int32Array(table.capacity), newOf: new Int32Array(table.capacity) };
-    kept.set(table, b);
-  }
   const order = b.order.subarray(0, live);
   const newOf = b.newOf.fill(NONE, 0, table.length);
   let j = 0;
@@ -48,15 +74,25 @@ function reorderBySupplier(
   // The counts and the lists disagree only if a list is broken: a row would be lost or doubled.
   if (j !== live) throw new Error(`compaction: the lists hold ${j} rows, their counts ${live}`);
   for (let n = 0; n < live; n++) newOf[order[n]] = n;
-  table.reorder(order);
+  table.reorder(order, b.scratch);
   return { order, newOf };
+}
+
+/**
+ * The world's compaction scratch (Table.reorder's, kept), for another holder of data by
+ * relationship row to move its rows through after compactRelationships (the spell observer),
+ * rather than keep a second buffer of its own. Free between compactions.
+ */
+export function compactionScratch(world: World): ReorderScratch {
+  return keptFor(world, 0).scratch;
 }
 
 /**
  * Renumbers the live relationship rows in supplier order (each supplier's list in its order,
  * suppliers by id) and drops the given-back rows; relinks both parties' lists. Returns
  * `order`, the old row now at each new row, for other holders of data by relationship row (the
- * spell observer; a view valid until the next compaction). Views of relationships made before
+ * spell observer; a view into buffers the tie table's compaction reuses: valid until the next
+ * compaction of either table). Views of relationships made before
  * (state.ts, Relationship) no longer point at their spells. Throws if ended spells are still
  * waiting to be written.
  */
@@ -67,7 +103,8 @@ export function compactRelationships(world: World): Int32Array {
   const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
   const suppliers = world.suppliers.length;
-  const { order, newOf } = reorderBySupplier(world.relationshipTable, suppliers, {
+  const b = keptFor(world, world.relationshipTable.capacity);
+  const { order, newOf } = reorderBySupplier(world.relationshipTable, b, suppliers, {
     first: S.relFirst,
     count: S.relCount,
     next: R.nextOfSupplier,
@@ -90,7 +127,8 @@ export function compactTies(world: World): void {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
   const suppliers = world.suppliers.length;
-  const { order, newOf } = reorderBySupplier(world.tieTable, suppliers, {
+  const b = keptFor(world, world.tieTable.capacity);
+  const { order, newOf } = reorderBySupplier(world.tieTable, b, suppliers, {
     first: S.tieFirst,
     count: S.tieCount,
     next: T.nextOfSupplier,

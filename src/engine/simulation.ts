@@ -16,7 +16,7 @@ import {
   type SupplierRow,
   type TimeseriesRow,
 } from './observations.js';
-import { compactRelationships, compactTies } from './compact.js';
+import { compactionScratch, compactRelationships, compactTies } from './compact.js';
 import { SCHEDULE, stages } from './schedule.js';
 import { ThreadPool } from './threads.js';
 
@@ -106,7 +106,7 @@ function run(
     for (const k of world.endedSpells) world.relationshipTable.release(k);
     world.endedSpells.length = 0;
     if (t % COMPACT_EVERY === 0) {
-      spells.reorder(compactRelationships(world));
+      spells.reorder(compactRelationships(world), compactionScratch(world));
       compactTies(world);
     }
     const due =

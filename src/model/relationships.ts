@@ -9,6 +9,7 @@ import { NONE, type RelIx } from '../engine/columns.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { initialTypeAt, startsCapableAt } from './governance.js';
 import {
+  NEVER_SANCTIONED,
   RELATIONSHIP_END_CAUSES,
   typeCode,
   type Buyer,
@@ -34,7 +35,7 @@ export function linkSupplierToBuyer(world: World, s: Supplier, b: Buyer): RelIx 
   R.type[k] = type;
   R.startStep[k] = world.step;
   R.weight[k] = 1;
-  R.lastSanctionStep[k] = Number.NEGATIVE_INFINITY;
+  R.lastSanctionStep[k] = NEVER_SANCTIONED;
   R.belowSince[k] = -1;
   R.capable[k] = capable ? 1 : 0;
   R.end[k] = -1;

@@ -221,6 +221,8 @@ export function respondToEncroachment(world: World): void {
       if (hazard <= 0 || rng() >= stepProbability(hazard, dt)) continue;
       world.counters.sanctions++;
       S.sanctionsSuffered[i]++;
+      // Never sanctioned before: lastSanctionStep is NEVER_SANCTIONED (state.ts), far enough
+      // below any step that this is false, as with -Infinity.
       if (world.step - R.lastSanctionStep[k] <= memorySteps) {
         endRelationship(world, k, 'sanctioned');
       } else {

@@ -4,7 +4,7 @@
  * measure of customs-data studies of importer–exporter relationships (Monarch 2016: the share
  * of partners an importer keeps from one year to the next), taken per relationship type.
  */
-import { NONE, type RelIx } from '../engine/columns.js';
+import { NONE, ReorderScratch, type RelIx } from '../engine/columns.js';
 import { eachActiveRow } from '../engine/kernel.js';
 import type { RelationshipRow } from '../engine/observations.js';
 import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
@@ -131,24 +131,25 @@ export class SpellObserver {
 
   /**
    * After the relationship table was renumbered (engine/compact.ts): `order[j]` is the old row
-   * now at row j. Moves each row's types with it.
+   * now at row j. Moves each row's types with it, through `scratch` (compaction's, which the
+   * engine passes: engine/compact.ts compactionScratch; without one, a new one for this call).
+   * The rows past the live ones keep stale types (as the second buffer this used did), which
+   * no walk reads: a spell's types are read only for observations since it began, and those
+   * were written into its row after the compaction or moved here with it.
    */
-  reorder(order: Int32Array): void {
+  reorder(order: Int32Array, scratch: ReorderScratch = new ReorderScratch()): void {
     const lag = this.lag;
     const from = this.history;
-    // Into the spare buffer, which then becomes the history (no new array at each call).
-    if (this.spare.length !== from.length) this.spare = new Uint8Array(from.length);
-    const to = this.spare;
+    const n = order.length * lag;
+    // A second buffer the size of the history cost ~8 bytes per supplier, kept; compaction's
+    // scratch is larger than the live rows' types already (docs/performance.md, session 13).
+    const to = new Uint8Array(scratch.atLeast(n), 0, n);
     for (let j = 0; j < order.length; j++) {
       const at = order[j] * lag;
       for (let c = 0; c < lag; c++) to[j * lag + c] = from[at + c];
     }
-    this.spare = from;
-    this.history = to;
+    from.set(to);
   }
-
-  /** reorder's second buffer, the size of `history`. */
-  private spare = new Uint8Array(0);
 
   /** Keep a walk's counts as those of step `step`'s observation (after observe has read the slot's). */
   private store(slot: number, step: number, counts: { all: number[]; byGroup: number[][] }): void {

@@ -66,8 +66,12 @@ export const RELATIONSHIP_COLUMNS = {
   startStep: 'i32',
   /** Allocation weight; sanctions cut it, it recovers over the sanction memory. */
   weight: 'f64',
-  /** Step of the last sanction (-Infinity before the first: a double column). */
-  lastSanctionStep: 'f64',
+  /**
+   * Step of the last sanction; NEVER_SANCTIONED before the first (the model's -Infinity: see
+   * there). Steps are whole numbers up to time.steps <= 100,000: an Int32 holds them, at half
+   * a double's bytes (~8 bytes per supplier at 1.9 rows each).
+   */
+  lastSanctionStep: 'i32',
   /** Step since which the supplier has been below the buyer's requirements (-1: it is not). */
   belowSince: 'i32',
   /** Emergent governance: whether the supplier currently counts as capable (hysteresis state). */
@@ -106,6 +110,15 @@ export const RELATIONSHIP_COLUMNS = {
   nextOfBuyer: 'ref',
   prevOfBuyer: 'ref',
 } as const satisfies ColumnSpec;
+
+/**
+ * lastSanctionStep of a relationship never sanctioned, which docs/ODD.md calls -Infinity: the
+ * least Int32. The one test on it (sanctions.ts: a second sanction within the memory ends the
+ * tie) compares t - lastSanctionStep with the memory in steps, model.sanctions.memory_years
+ * (<= 100) x time.steps_per_year (<= 365) <= 36,500: t + 2^31 exceeds it as -Infinity's
+ * Infinity does, so the test gives what it gives with -Infinity, at every step.
+ */
+export const NEVER_SANCTIONED = -(2 ** 31);
 
 export type RelationshipTable = Table<typeof RELATIONSHIP_COLUMNS, RelIx>;
 export type RelationshipColumns = Columns<typeof RELATIONSHIP_COLUMNS>;
@@ -215,11 +228,14 @@ export class Relationship {
   set weight(v: number) {
     this.c.weight[this.ix] = v;
   }
+  /** Step of the last sanction; -Infinity before the first (the column's NEVER_SANCTIONED). */
   get lastSanctionStep(): number {
-    return this.c.lastSanctionStep[this.ix];
+    const v = this.c.lastSanctionStep[this.ix];
+    return v === NEVER_SANCTIONED ? Number.NEGATIVE_INFINITY : v;
   }
+  /** A step (a whole number), or -Infinity for none. */
   set lastSanctionStep(v: number) {
-    this.c.lastSanctionStep[this.ix] = v;
+    this.c.lastSanctionStep[this.ix] = v === Number.NEGATIVE_INFINITY ? NEVER_SANCTIONED : v;
   }
   get belowSince(): number {
     return this.c.belowSince[this.ix];

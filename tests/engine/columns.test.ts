@@ -3,6 +3,7 @@ import {
   GENTLE_GROWTH_ROWS,
   grownCapacity,
   NONE,
+  ReorderScratch,
   Table,
   type RelIx,
 } from '../../src/engine/columns.js';
@@ -148,6 +149,37 @@ describe('Table: growable column table', () => {
     expect(t.length).toBe(2);
     expect(Array.from(t.cols.a)).toEqual([12, 10, 0, 0]);
     expect(Array.from(t.cols.b)).toEqual([22, 20, 0, 0]);
+  });
+
+  it('reorders two tables of different widths through one scratch, which grows and is kept', () => {
+    const scratch = new ReorderScratch();
+    const small = new Table({ d: 'f64', b: 'u8' } as const, 4);
+    const wide = new Table({ q: 'f64x4', r: 'ref' } as const, 8);
+    for (let k = 0; k < 3; k++) {
+      const ix = small.add();
+      small.cols.d[ix] = 0.5 + k;
+      small.cols.b[ix] = k + 1;
+    }
+    for (let k = 0; k < 5; k++) {
+      const ix = wide.add();
+      for (let f = 0; f < 4; f++) wide.cols.q[4 * ix + f] = 10 * k + f + 0.25;
+      wide.cols.r[ix] = k;
+    }
+    small.reorder(Int32Array.of(2, 1), scratch);
+    const first = scratch.atLeast(0);
+    expect(first.byteLength).toBe(16); // two rows of one double
+    wide.reorder(Int32Array.of(4, 0, 3), scratch);
+    expect(scratch.atLeast(0).byteLength).toBe(96); // three rows of four doubles: grown
+    const kept = scratch.atLeast(0);
+    small.reorder(Int32Array.of(1, 0), scratch);
+    expect(scratch.atLeast(0)).toBe(kept); // large enough: kept, not replaced
+    expect(Array.from(small.cols.d)).toEqual([1.5, 2.5, 0, 0]);
+    expect(Array.from(small.cols.b)).toEqual([2, 3, 0, 0]);
+    expect(Array.from(wide.cols.q.subarray(0, 12))).toEqual([
+      40.25, 41.25, 42.25, 43.25, 0.25, 1.25, 2.25, 3.25, 30.25, 31.25, 32.25, 33.25,
+    ]);
+    expect(Array.from(wide.cols.r)).toEqual([4, 0, 3, NONE, NONE, NONE, NONE, NONE]);
+    expect(wide.cols.q[4 * 3]).toBe(0);
   });
 
   it('reuses a released row, zeroed in every column, before taking a new one', () => {

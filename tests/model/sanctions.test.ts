@@ -19,9 +19,12 @@ function guardedWorld(opts: {
   type?: RelationshipType;
   seed?: number;
   rate?: number;
+  memoryYears?: number;
+  stepsPerYear?: number;
 }) {
   const world = tinyWorld({
     seed: opts.seed ?? 1,
+    stepsPerYear: opts.stepsPerYear,
     buyers: {
       q: {
         governance: 'quasi_hierarchy',
@@ -31,7 +34,7 @@ function guardedWorld(opts: {
       },
     },
     partners: { uni: { kind: 'university' } },
-    model: { sanctions: { rate: opts.rate ?? 4 } },
+    model: { sanctions: { rate: opts.rate ?? 4, memory_years: opts.memoryYears ?? 3 } },
     environment: { standards_growth: 0 },
   });
   const s = world.suppliers[0];
@@ -82,6 +85,35 @@ describe('lead-firm response to encroachment (process 6a)', () => {
       cutThenEnded++;
     }
     expect(cutThenEnded).toBe(20);
+  });
+
+  // The column holds a never-sanctioned tie's -Infinity as the least Int32 (state.ts
+  // NEVER_SANCTIONED): the first sanction must still only cut, at the longest memory in steps the
+  // parameter ranges allow (100 years of 365 steps), where a sentinel such as -1 would end the tie.
+  it('a first sanction only cuts, even with the longest sanction memory the ranges allow', () => {
+    const { world, r } = guardedWorld({
+      design: 0.9,
+      rate: 40,
+      memoryYears: 100,
+      stepsPerYear: 365,
+    });
+    expect(r.lastSanctionStep).toBe(Number.NEGATIVE_INFINITY);
+    let firstCut = -1;
+    for (let t = 0; t < 5000 && firstCut < 0; t++) {
+      world.step++;
+      const before = r.weight;
+      respondToEncroachment(world);
+      if (r.ended || r.weight < before) firstCut = world.step;
+    }
+    expect(firstCut).toBeGreaterThan(0);
+    expect(r.ended).toBe(false);
+    expect(r.lastSanctionStep).toBe(firstCut);
+    // The next one, within the memory, ends the tie.
+    for (let t = 0; t < 5000 && !r.ended; t++) {
+      world.step++;
+      respondToEncroachment(world);
+    }
+    expect(r.ended).toBe(true);
   });
 
   // Sanction memory: cut order weights recover toward 1 over time.
