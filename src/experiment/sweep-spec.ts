@@ -21,6 +21,7 @@ import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
 import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
 import { applyParams } from '../scenario/resolve.js';
+import { checkValue } from '../scenario/check-raw.js';
 import { suggest } from '../scenario/paths.js';
 import { exactWholeNumber } from '../scenario/whole-number.js';
 import type { Locator } from '../scenario/safe-yaml.js';
@@ -154,8 +155,13 @@ function parseSweepSection(
     1,
     1,
   );
-  const seed = integer('sweep.seed', r.seed, 0, base.seed);
-  if (seed > 4294967295) fail('sweep.seed', 'an integer in [0, 4294967295]', String(seed));
+  // The master seed is a seed like a run's: the same check, range and message as `seed`.
+  let seed = base.seed;
+  if (r.seed !== undefined) {
+    const problem = checkValue(specFor('seed')!, r.seed);
+    if (problem) fail('sweep.seed', problem.expected, problem.found);
+    seed = r.seed as number;
+  }
   // A key the design does not use would be silently ignored: refuse it instead.
   if (r.samples !== undefined && (design === 'grid' || design === 'ofat'))
     fail(

@@ -235,11 +235,14 @@ export function parseSetArg(
   return { path, value: parseYamlValue(text, source), text };
 }
 
-/** Numbers from the command line arrive as strings; only plain decimal notation counts as a number. */
-function commandLineNumber(v: number | string): unknown {
-  if (typeof v === 'number') return v;
-  const t = v.trim();
-  return /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : v;
+/**
+ * The value of a flag that has a `--set` twin (`--seed` is `--set seed=`, `--steps` is
+ * `--set time.steps=`), read exactly as the twin reads it (one YAML scalar, so `0x10`, `1e3`
+ * and `16` are the same seed whichever way it is given) and then checked by the same check.
+ * A number came from a caller, not a command line, and is used as it is.
+ */
+function flagValue(v: number | string, flag: string): unknown {
+  return typeof v === 'number' ? v : parseYamlValue(v, `${flag} ${v}`);
 }
 
 /**
@@ -291,14 +294,14 @@ export function applyCommandLine(
   if (opts.steps !== undefined && setBy.has('time.steps'))
     conflict('time.steps', setBy.get('time.steps')!, `--steps ${String(opts.steps)}`);
   if (opts.seed !== undefined) {
-    applyParam(scenario, 'seed', commandLineNumber(opts.seed), '--seed', String(opts.seed));
+    applyParam(scenario, 'seed', flagValue(opts.seed, '--seed'), '--seed', String(opts.seed));
     overrides.push(`seed=${scenario.seed}`);
   }
   if (opts.steps !== undefined) {
     applyParam(
       scenario,
       'time.steps',
-      commandLineNumber(opts.steps),
+      flagValue(opts.steps, '--steps'),
       '--steps',
       String(opts.steps),
     );

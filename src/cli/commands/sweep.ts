@@ -12,6 +12,7 @@ import { runSweep, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { ScenarioError, UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
+import { parseYamlValue } from '../../scenario/safe-yaml.js';
 import { exactWholeNumber, wholeNumberFlag } from '../../scenario/whole-number.js';
 import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
 
@@ -104,8 +105,10 @@ export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown 
   // the same range whatever it is (`--samples 1e9` said ">= 0", `--samples 0` ">= 1").
   if (opts.samples !== undefined)
     raw.samples = wholeNumberFlag('--samples', opts.samples, { min: 1 });
+  // A seed is read as sweep.seed in a file and --seed / --set seed= are (one YAML scalar, one
+  // check), so 0x10, 1e3 and 16 are one seed whichever way it is given.
   if (opts.sweepSeed !== undefined)
-    raw.seed = wholeNumberFlag('--sweep-seed', opts.sweepSeed, { min: 0 });
+    raw.seed = parseYamlValue(opts.sweepSeed, `--sweep-seed ${opts.sweepSeed}`);
   if (opts.vary.length > 0) {
     const parameters = { ...((raw.parameters as Record<string, unknown> | undefined) ?? {}) };
     const fromFlag = new Map<string, string>();
