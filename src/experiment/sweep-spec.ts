@@ -51,6 +51,30 @@ const KEYS = [
 /** Names of the leading (identifier) columns of runs.csv, errors.csv and summary.csv: never a factor. */
 export const RESERVED_FACTORS: readonly string[] = ['run_id', 'cell_id', 'replicate', 'seed'];
 
+/** The flag that sets each key of a sweep section, for messages that point to it. */
+const SWEEP_KEY_FLAGS: Record<string, string> = {
+  design: '--design',
+  replications: '--reps',
+  seed: '--sweep-seed',
+  samples: '--samples',
+  parameters: '--vary',
+};
+
+/**
+ * What to write instead of a sweep setting (`sweep.seed`) given where a model parameter
+ * goes (`--vary`, `--set`, `sweep.parameters`): the text of an "expected …" for the message,
+ * or undefined when `path` is not under `sweep.`.
+ */
+export function sweepSettingText(path: string): string | undefined {
+  if (!path.startsWith('sweep.')) return undefined;
+  const key = path.slice('sweep.'.length);
+  const flag = SWEEP_KEY_FLAGS[key];
+  return `a model parameter (${path} is a setting of the sweep itself, one value for the whole sweep: give it ${flag ? `with ${flag} or ` : ''}as ${key}: in the file's sweep section${key === 'seed' ? "; each run's seed is derived from it, and replications give each cell several" : ''})`;
+}
+
+/** Paths that are not factors, so never suggested as one (they would be refused in turn). */
+const NOT_FACTORS: readonly string[] = [...RESERVED_FACTORS, 'name', 'description'];
+
 export interface SweepFactor {
   path: string;
   spec: ParamSpec;
@@ -216,6 +240,14 @@ function parseSweepSection(
         `a model parameter (${RESERVED_FACTORS.join(', ')} are columns of runs.csv that identify a run; vary sweep.seed or replications instead)`,
         `"${path}"`,
       );
+    if (path === 'name' || path === 'description')
+      fail(
+        `sweep.parameters.${path}`,
+        `a model parameter (${path} labels the scenario and its output folder, the same for every run)`,
+        `"${path}"`,
+      );
+    const setting = sweepSettingText(path);
+    if (setting !== undefined) fail(`sweep.parameters.${path}`, setting, `"${path}"`);
   }
   const factors = Object.entries(r.parameters as Raw).map(([path, v]) =>
     parseFactor(path, v, design, base, file, fail, overrides.maxRuns ?? DEFAULT_LIMITS.maxRuns),
@@ -300,7 +332,15 @@ function parseFactor(
   const check = (value: unknown) => applyParams(base, [[path, value]], file);
   const spec = specFor(templateOf(path));
   if (!spec) {
-    check(0);
+    try {
+      check(0);
+    } catch (err) {
+      // The path's suggestion comes from every path --set takes: drop one that is no factor
+      // (`sweep.seed` suggested `seed`, which is refused as a factor in turn).
+      if (err instanceof ScenarioError && NOT_FACTORS.includes(err.suggestion ?? ''))
+        fail(err.path, err.expected, err.found);
+      throw err;
+    }
     fail(where, 'a parameter path', `unknown path "${path}"`);
   }
   const param = spec as ParamSpec;

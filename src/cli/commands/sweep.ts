@@ -9,7 +9,7 @@ import type { TimeseriesMode } from '../../experiment/execute.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
 import { runSweep, type Shard } from '../../experiment/sweep.js';
-import { parseSweepSpec, sweepWarnings } from '../../experiment/sweep-spec.js';
+import { parseSweepSpec, sweepSettingText, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { ScenarioError, UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
 import { parseYamlValue } from '../../scenario/safe-yaml.js';
@@ -163,7 +163,13 @@ export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown 
     const path = err.path.startsWith('sweep.parameters.')
       ? err.path.slice('sweep.parameters.'.length)
       : err.path;
-    if (path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`))
+    // `buyers.x` (a group the scenario does not have) is the part of `buyers.x.count` at fault.
+    if (
+      path === p ||
+      path.startsWith(`${p}.`) ||
+      path.startsWith(`${p}[`) ||
+      p.startsWith(`${path}.`)
+    )
       return relabel(`--vary ${arg}`, path);
   }
   return err;
@@ -255,7 +261,35 @@ export function registerSweep(program: Command): void {
           throw new UserError(
             `--set ${arg}: each run of a sweep gets its own seed from the sweep's seed; use --sweep-seed (or sweep.seed) instead`,
           );
-      const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
+      for (const arg of opts.set) {
+        const path = arg.slice(0, Math.max(0, arg.indexOf('='))).trim();
+        const setting = sweepSettingText(path);
+        if (setting !== undefined)
+          throw new ScenarioError({
+            file: `--set ${arg}`,
+            path,
+            expected: setting,
+            found: `"${path}"`,
+          });
+      }
+      let loaded;
+      try {
+        loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
+      } catch (err) {
+        // A misspelt --set path may be closest to `seed`, which a sweep refuses in turn.
+        if (
+          err instanceof ScenarioError &&
+          err.suggestion === 'seed' &&
+          err.file.startsWith('--set ')
+        )
+          throw new ScenarioError({
+            file: err.file,
+            path: err.path,
+            expected: err.expected,
+            found: err.found,
+          });
+        throw err;
+      }
       checkFileSections(loaded, { sweep: true });
       let spec;
       try {
