@@ -16,6 +16,7 @@ import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
 import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { Progress } from '../progress.js';
+import { folderArg } from '../cli-path.js';
 
 export function parseAgentsMode(text: string): AgentsMode {
   if (text === 'final') return { kind: 'final' };
@@ -112,7 +113,10 @@ export function registerRun(program: Command): void {
         process.stderr.write(
           `gvc: warning: --threads ${threads}: more threads than cores (${cores}) cannot be faster; running with ${threads} anyway (same outputs)\n`,
         );
-      const outDir = opts.out ?? defaultOutputFolder(scenario.name, loaded.file);
+      const outDir =
+        opts.out !== undefined
+          ? folderArg(opts.out)
+          : defaultOutputFolder(scenario.name, loaded.file);
       const byGroup = Boolean(opts.byGroup);
       let last: TimeseriesRow | null = null;
       const started = Date.now();

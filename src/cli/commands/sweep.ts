@@ -15,6 +15,7 @@ import { loadScenario, parseSetArg } from '../../scenario/load.js';
 import { parseYamlValue } from '../../scenario/safe-yaml.js';
 import { exactWholeNumber, wholeNumberFlag } from '../../scenario/whole-number.js';
 import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
+import { folderArg } from '../cli-path.js';
 
 interface SweepCliOptions {
   design?: string;
@@ -322,7 +323,10 @@ export function registerSweep(program: Command): void {
       const result = await runSweep({
         loaded,
         spec,
-        out: opts.out ?? defaultOutputFolder(loaded.scenario.name, loaded.file),
+        out:
+          opts.out !== undefined
+            ? folderArg(opts.out)
+            : defaultOutputFolder(loaded.scenario.name, loaded.file),
         workers,
         timeseries,
         agents,

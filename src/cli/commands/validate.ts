@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { runValidation } from '../../experiment/validate.js';
 import { formatEffect } from '../../experiment/validation-markdown.js';
 import { MAX_WORKERS, parseWorkers, warnWorkers } from './sweep.js';
+import { folderArg } from '../cli-path.js';
 
 /** The shipped validation experiments, wherever the package is installed. */
 export const SHIPPED_VALIDATION_DIR = fileURLToPath(
@@ -71,7 +72,7 @@ export function registerValidate(program: Command): void {
         inputs: inputs.length > 0 ? inputs : [shipped],
         reps,
         fast: Boolean(opts.fast),
-        out: opts.out,
+        out: folderArg(opts.out),
         workers,
         force: Boolean(opts.force),
         quiet: Boolean(opts.quiet),
