@@ -11,6 +11,12 @@ import { simulate } from '../../engine/simulation.js';
 import { checkRunBounds, DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
 import { defaultOutputFolder } from '../../io/output-guard.js';
+import {
+  checkMemory,
+  commandMemory,
+  describePopulations,
+  populationsOf,
+} from '../../experiment/memory.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
@@ -106,6 +112,15 @@ export function registerRun(program: Command): void {
       checkFileSections(loaded);
       const { scenario } = loaded;
       checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput });
+      // Before the world is built: a population too large for this machine is refused now,
+      // not when the system kills the process some way into the run.
+      const populations = populationsOf(scenario);
+      const memory = checkMemory(
+        commandMemory(populations),
+        `${loaded.file}: a run of ${describePopulations(populations)}`,
+        'run fewer agents (suppliers.*.count, buyers.*.count, partners.*.count) or on a machine with more memory',
+      );
+      if (memory !== undefined && !opts.quiet) process.stderr.write(`gvc: warning: ${memory}\n`);
       const cores = availableParallelism();
       // Advice, not an error: the outputs do not depend on the threads, only the time does (and
       // threads that share cores take turns); so silenced by --quiet, as sweep's warnings are.
