@@ -23,6 +23,7 @@ import { flattenScenario, loadScenario } from '../../scenario/load.js';
 import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { Progress } from '../progress.js';
 import { folderArg } from '../cli-path.js';
+import { fixedNonZero } from '../../report/table.js';
 
 export function parseAgentsMode(text: string): AgentsMode {
   if (text === 'final') return { kind: 'final' };
@@ -187,8 +188,9 @@ export function registerRun(program: Command): void {
 }
 
 /** A few headline numbers of the final step, so a user sees at a glance what happened. */
-function finalSummary(row: TimeseriesRow): string {
-  const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+export function finalSummary(row: TimeseriesRow): string {
+  // A small share or capability that is not zero (0.0004) is never printed as 0.000.
+  const f = (x: number | null) => (x === null ? 'n/a' : fixedNonZero(x, 3));
   return (
     `final step ${row.step}: ${row.n_suppliers} suppliers; roles OEM ${f(row.share_oem)}, ODM ${f(row.share_odm)}, OBM ${f(row.share_obm)}; ` +
     `capabilities process ${f(row.mean_process)}, product ${f(row.mean_product)}, design ${f(row.mean_design)}, marketing ${f(row.mean_marketing)}; ` +
