@@ -51,6 +51,18 @@ describe('messages name an output folder as one path, however it was typed', () 
     expect(gvc('merge', out, '--out', 'm').stderr).toMatch(/^gvc: o3: not a shard/);
   });
 
+  it('a folder gvc did not write is named as given, not by its absolute path', () => {
+    mkdirSync(join(tmp, 'mine'), { recursive: true });
+    writeFileSync(join(tmp, 'mine', 'notes.txt'), 'x');
+    for (const [command, owner] of [
+      ['run', 'gvc run'],
+      ['sweep', 'gvc sweep or gvc merge'],
+    ])
+      expect(gvc(command, 's.yaml', '--out', './mine/', '--quiet').stderr).toBe(
+        `gvc: output folder mine: not an output folder written by gvc (no gvc manifest.json); --force replaces only ${owner}'s own folders: choose another folder or remove it yourself\n`,
+      );
+  });
+
   it('an interrupted sweep is o3.partial, not o3/.partial', () => {
     rmSync(join(tmp, 'o3'), { recursive: true, force: true });
     expect(gvc('sweep', 's.yaml', '--out', 'o3', '--workers', '1').code).toBe(0);
