@@ -343,7 +343,11 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
       encoding: { x, y: { field: 'lo', type: 'quantitative', scale }, y2: { field: 'hi' } },
     };
     const mean = { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale };
-    const layers: Record<string, unknown>[] = [band];
+    // With no interval anywhere (one replication per level) the band has no data: vega would
+    // warn of an infinite extent of lo and hi, a warning about nothing the user can change.
+    const layers: Record<string, unknown>[] = points.some((p) => p.lo !== null && p.hi !== null)
+      ? [band]
+      : [];
     if (fl.numeric)
       layers.push({ mark: { type: 'line', color: SINGLE_COLOUR }, encoding: { x, y: mean } });
     layers.push({
