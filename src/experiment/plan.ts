@@ -21,8 +21,8 @@ import { morrisDesign, type MorrisLayout } from './designs/morris.js';
 import { ofatDesign } from './designs/ofat.js';
 import { saltelliDesign, type SaltelliLayout } from './designs/saltelli.js';
 import type { FactorBounds } from './designs/types.js';
-import type { ParamValue } from '../scenario/parameters.js';
-import { flattenScenario } from '../scenario/resolve.js';
+import { PARAM_BOUNDS, templateOf, type ParamValue } from '../scenario/parameters.js';
+import { checkBounds, flattenScenario } from '../scenario/resolve.js';
 import { getPath } from '../scenario/paths.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SweepSpec } from './sweep-spec.js';
@@ -147,6 +147,7 @@ export function buildPlan(
       }),
     );
   }
+  checkCellBounds(base, spec, cells);
   const fingerprint = hashJson({
     base: Object.fromEntries(flattenScenario(base)),
     name: base.name,
@@ -173,6 +174,26 @@ export function buildPlan(
     totalRuns: cells.length * spec.replications,
     fingerprint,
   };
+}
+
+/**
+ * Refuses a plan with a cell whose factors put a parameter above the one that bounds it
+ * (PARAM_BOUNDS: two factors whose ranges cross, e.g. price_pressure.initial and .max), before
+ * any run: each value alone passed when the spec was read, but the cell would fail as a run.
+ */
+function checkCellBounds(base: Scenario, spec: SweepSpec, cells: readonly Cell[]): void {
+  const bounded = new Set(PARAM_BOUNDS.flatMap((b) => [b.lower, b.upper]));
+  if (!spec.factors.some((f) => bounded.has(templateOf(f.path)))) return;
+  for (const cell of cells) {
+    const changed = new Map(spec.factors.map((f, j) => [f.path, cell.values[j]]));
+    checkBounds(
+      base,
+      `sweep.parameters (cell ${cell.id} of the ${spec.design} design: ${spec.factors
+        .map((f, j) => `${f.path}=${String(cell.values[j])}`)
+        .join(', ')}; narrow the ranges so no cell crosses)`,
+      changed,
+    );
+  }
 }
 
 /**

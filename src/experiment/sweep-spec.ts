@@ -21,6 +21,7 @@ import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
 import { checkRunCount, DEFAULT_LIMITS } from './limits.js';
 import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenario/parameters.js';
 import { applyParams } from '../scenario/resolve.js';
+import { checkValue } from '../scenario/check-raw.js';
 import { suggest } from '../scenario/paths.js';
 import { exactWholeNumber } from '../scenario/whole-number.js';
 import type { Locator } from '../scenario/safe-yaml.js';
@@ -49,6 +50,30 @@ const KEYS = [
 ];
 /** Names of the leading (identifier) columns of runs.csv, errors.csv and summary.csv: never a factor. */
 export const RESERVED_FACTORS: readonly string[] = ['run_id', 'cell_id', 'replicate', 'seed'];
+
+/** The flag that sets each key of a sweep section, for messages that point to it. */
+const SWEEP_KEY_FLAGS: Record<string, string> = {
+  design: '--design',
+  replications: '--reps',
+  seed: '--sweep-seed',
+  samples: '--samples',
+  parameters: '--vary',
+};
+
+/**
+ * What to write instead of a sweep setting (`sweep.seed`) given where a model parameter
+ * goes (`--vary`, `--set`, `sweep.parameters`): the text of an "expected …" for the message,
+ * or undefined when `path` is not under `sweep.`.
+ */
+export function sweepSettingText(path: string): string | undefined {
+  if (!path.startsWith('sweep.')) return undefined;
+  const key = path.slice('sweep.'.length);
+  const flag = SWEEP_KEY_FLAGS[key];
+  return `a model parameter (${path} is a setting of the sweep itself, one value for the whole sweep: give it ${flag ? `with ${flag} or ` : ''}as ${key}: in the file's sweep section${key === 'seed' ? "; each run's seed is derived from it, and replications give each cell several" : ''})`;
+}
+
+/** Paths that are not factors, so never suggested as one (they would be refused in turn). */
+const NOT_FACTORS: readonly string[] = [...RESERVED_FACTORS, 'name', 'description'];
 
 export interface SweepFactor {
   path: string;
@@ -154,8 +179,13 @@ function parseSweepSection(
     1,
     1,
   );
-  const seed = integer('sweep.seed', r.seed, 0, base.seed);
-  if (seed > 4294967295) fail('sweep.seed', 'an integer in [0, 4294967295]', String(seed));
+  // The master seed is a seed like a run's: the same check, range and message as `seed`.
+  let seed = base.seed;
+  if (r.seed !== undefined) {
+    const problem = checkValue(specFor('seed')!, r.seed);
+    if (problem) fail('sweep.seed', problem.expected, problem.found);
+    seed = r.seed as number;
+  }
   // A key the design does not use would be silently ignored: refuse it instead.
   if (r.samples !== undefined && (design === 'grid' || design === 'ofat'))
     fail(
@@ -210,6 +240,14 @@ function parseSweepSection(
         `a model parameter (${RESERVED_FACTORS.join(', ')} are columns of runs.csv that identify a run; vary sweep.seed or replications instead)`,
         `"${path}"`,
       );
+    if (path === 'name' || path === 'description')
+      fail(
+        `sweep.parameters.${path}`,
+        `a model parameter (${path} labels the scenario and its output folder, the same for every run)`,
+        `"${path}"`,
+      );
+    const setting = sweepSettingText(path);
+    if (setting !== undefined) fail(`sweep.parameters.${path}`, setting, `"${path}"`);
   }
   const factors = Object.entries(r.parameters as Raw).map(([path, v]) =>
     parseFactor(path, v, design, base, file, fail, overrides.maxRuns ?? DEFAULT_LIMITS.maxRuns),
@@ -294,7 +332,15 @@ function parseFactor(
   const check = (value: unknown) => applyParams(base, [[path, value]], file);
   const spec = specFor(templateOf(path));
   if (!spec) {
-    check(0);
+    try {
+      check(0);
+    } catch (err) {
+      // The path's suggestion comes from every path --set takes: drop one that is no factor
+      // (`sweep.seed` suggested `seed`, which is refused as a factor in turn).
+      if (err instanceof ScenarioError && NOT_FACTORS.includes(err.suggestion ?? ''))
+        fail(err.path, err.expected, err.found);
+      throw err;
+    }
     fail(where, 'a parameter path', `unknown path "${path}"`);
   }
   const param = spec as ParamSpec;

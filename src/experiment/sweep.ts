@@ -39,6 +39,14 @@ import {
 } from './provenance.js';
 import { checkSweepBounds, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
+import {
+  checkMemory,
+  commandMemory,
+  describePopulations,
+  populationsOf,
+  runMemory,
+  type MachineMemory,
+} from './memory.js';
 import { runList } from './runner.js';
 import {
   cellValue,
@@ -203,6 +211,45 @@ export function planSweep(
 }
 
 /**
+ * Refuses, before the folder is opened, a sweep whose largest cell (by suppliers, then lead
+ * firms and partners) on every worker at once cannot fit in this machine's memory; warns when
+ * it may not fit in the memory free now. `machine`: the machine's memory (a test's figures).
+ */
+export function checkSweepMemory(
+  o: Pick<SweepOptions, 'workers' | 'quiet' | 'shard'> & { loaded: { file: string } },
+  plan: SweepPlan,
+  machine?: MachineMemory,
+): void {
+  let largest = { populations: populationsOf(plan.base), cell: 0 };
+  const counts = plan.spec.factors.filter((f) =>
+    /^(suppliers|buyers|partners)\.[^.]+\.count$/.test(f.path),
+  );
+  if (counts.length > 0) {
+    for (const cell of plan.cells) {
+      const changed = new Map(plan.spec.factors.map((f, j) => [f.path, cell.values[j]]));
+      const p = populationsOf(plan.base, changed);
+      const l = largest.populations;
+      const larger =
+        runMemory(p).high > runMemory(l).high ||
+        (runMemory(p).high === runMemory(l).high && p.suppliers > l.suppliers);
+      if (larger) largest = { populations: p, cell: cell.id };
+    }
+  }
+  const runs = shardRunCount(plan.totalRuns, o.shard);
+  const workers = Math.max(1, Math.min(o.workers, runs));
+  const what =
+    `${o.loaded.file}: ${largest.cell > 0 ? `the largest cell (cell ${largest.cell}: ` : 'each run ('}` +
+    `${describePopulations(largest.populations)}) on ${workers} worker${workers === 1 ? '' : 's'} at once`;
+  const warning = checkMemory(
+    commandMemory(largest.populations, workers),
+    what,
+    'use fewer --workers, smaller populations, or a machine with more memory',
+    machine,
+  );
+  if (warning !== undefined && !o.quiet) process.stderr.write(`gvc: warning: ${warning}\n`);
+}
+
+/**
  * Runs a sweep: checks its size, plans it, opens (or resumes) its folder, runs this process's
  * runs in run order and, when all are done, writes the summary, codebook and manifest and
  * moves the folder into place. Throws a UserError for bad input or a refused resume.
@@ -216,6 +263,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     byGroup: o.byGroup ?? false,
   };
   const plan = planSweep(o.loaded, o.spec, o.timeseries, outputs);
+  checkSweepMemory(o, plan);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs);
   const { dir, mixed } = openSweep(o, record);
   // The folder's lock is given back however the sweep ends (a kill leaves it to be taken over).

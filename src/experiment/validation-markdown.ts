@@ -1,5 +1,6 @@
 /** validation.md: the validation table for people, with each pattern's title, source and replications. */
 import type { ValidationSpec } from './validation-spec.js';
+import { fixedNonZero } from '../report/table.js';
 
 /** One row of validation.csv. */
 export interface ValidationRow {
@@ -24,10 +25,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
  * value gets 3 significant digits (0.000412, -0.000412; 4.12e-7 below 1e-6). "n/a" for null.
  */
 export function formatEffect(x: number | null): string {
-  if (x === null) return 'n/a';
-  const s = x.toFixed(3);
-  if (x !== 0 && /^-?0\.000$/.test(s)) return Number(x.toPrecision(3)).toString();
-  return s;
+  return x === null ? 'n/a' : fixedNonZero(x, 3);
 }
 const table = (header: string[], rows: string[][]) =>
   [

@@ -143,7 +143,7 @@ export function prepareOutputDir(target: string, options: OutputOptions): Output
     const current = lstatSync(abs, { throwIfNoEntry: false });
     if (current && force && readdirSync(abs).length > 0) {
       // Checked again: the folder may have changed since the run started.
-      assertReplaceable(abs, { kind, inputs, replacing: true });
+      assertReplaceable(abs, { kind, inputs, replacing: true, shown: target });
       const old = swapIntoPlace(target, abs, staging);
       state = 'committed';
       unregister();
@@ -179,7 +179,7 @@ function checkTarget(
   const { force, kind, inputs } = options;
   if (dirname(abs) === abs || basename(abs) === '')
     throw new UserError(`cannot write output folder ${target}: it is the root of the file system`);
-  assertReplaceable(abs, { kind, inputs, replacing: false });
+  assertReplaceable(abs, { kind, inputs, replacing: false, shown: target });
   try {
     const st = lstatSync(abs);
     // The output folder is put in place by renaming the staging folder onto the target, which
@@ -190,7 +190,7 @@ function checkTarget(
     if (readdirSync(abs).length > 0) {
       // Checked before the hint below, so --force is suggested only where it would work; a
       // folder it may not replace is refused at once with the reason.
-      assertReplaceable(abs, { kind, inputs, replacing: true });
+      assertReplaceable(abs, { kind, inputs, replacing: true, shown: target });
       if (!force)
         throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
     }

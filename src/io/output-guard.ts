@@ -192,14 +192,16 @@ export function assertNotLink(abs: string, shown: string): void {
  * Throws a UserError unless the folder `target` (which exists) may be created or replaced
  * by a command writing `kind` output: it must not be (or contain) the working folder or the
  * program's folder, nor hold any of `inputs`; when `replacing` (a non-empty folder under
- * --force) it must also be a folder gvc wrote, of the same kind.
+ * --force) it must also be a folder gvc wrote, of the same kind. `shown`: the folder as
+ * the user gave it, for the message (default `target`).
  */
 export function assertReplaceable(
   target: string,
-  opts: { kind: OutputKind; inputs: readonly string[]; replacing: boolean },
+  opts: { kind: OutputKind; inputs: readonly string[]; replacing: boolean; shown?: string },
 ): void {
   const abs = real(target);
-  const refuse = (why: string) => new UserError(`output folder ${target}: ${why}`);
+  // Named as the user gave it (`o3`), as every other message about the folder names it.
+  const refuse = (why: string) => new UserError(`output folder ${opts.shown ?? target}: ${why}`);
   if (isInside(real(process.cwd()), abs))
     throw refuse('it is (or contains) the current folder; choose a new folder');
   const own = packageDir();

@@ -128,7 +128,7 @@ export function openSweepDir(
     throw new UserError(`${shown} exists and is not a folder`);
   // The same containment rules as any output folder: never the working folder, gvc's own
   // folder, or (when replacing) one that holds the scenario.
-  assertReplaceable(abs, { kind: 'sweep', inputs, replacing: false });
+  assertReplaceable(abs, { kind: 'sweep', inputs, replacing: false, shown: target });
   for (const input of inputs) {
     if (isInside(resolve(input), partial))
       throw new UserError(
@@ -137,7 +137,7 @@ export function openSweepDir(
   }
   if (nonEmpty(abs) && (opts.force || !opts.resume)) {
     // Checked before the hint below, so --force is suggested only where it would work.
-    assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true });
+    assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true, shown: target });
     if (!opts.force)
       throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
   }
@@ -245,7 +245,7 @@ export function openSweepDir(
         if (nonEmpty(abs)) {
           if (!force)
             throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-          assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true });
+          assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true, shown: target });
         }
         renameSync(abs, old);
         renameSync(partial, abs);

@@ -82,16 +82,28 @@ function isWhole(text: string): boolean {
 }
 
 /**
- * A number cell with `digits` decimals; a whole number as written when `keepWhole` (the
- * default), as for a column of counts. Other text unchanged.
+ * `x` with `digits` decimals, except that a number other than zero is never shown as zero: one
+ * that `digits` decimals would round to 0.000 (or -0.000) gets 3 significant digits instead
+ * (0.000412, -0.000412; 4.12e-7 below 1e-6), as a small effect or share printed as 0.000
+ * reads as none at all. Zero, and -0, is `0.000` (a minus on a zero reads as a sign error).
+ */
+export function fixedNonZero(x: number, digits: number): string {
+  const s = x.toFixed(digits);
+  if (Number(s) !== 0) return s;
+  if (x !== 0 && Number.isFinite(x)) return Number(x.toPrecision(3)).toString();
+  return s.startsWith('-') ? s.slice(1) : s;
+}
+
+/**
+ * A number cell with `digits` decimals (a small non-zero one with 3 significant digits,
+ * fixedNonZero); a whole number as written when `keepWhole` (the default), as for a column of
+ * counts. Other text unchanged.
  */
 export function formatCell(text: string, digits: number, keepWhole = true): string {
   if (!isNumeric(text)) return text;
   const x = Number(text);
   if (keepWhole && isWhole(text)) return text.trim();
-  const s = x.toFixed(digits);
-  // -0.000 reads as a sign error in a paper.
-  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+  return fixedNonZero(x, digits);
 }
 
 function chooseColumns(table: Table, columns: readonly string[] | undefined): string[] {

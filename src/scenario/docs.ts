@@ -2,7 +2,7 @@
  * Markdown reference of every parameter, generated from the registry. docs/parameters.md is
  * this text verbatim; a test fails when the two drift apart.
  */
-import { PARAMETERS, type ParamSpec, type ParamValue } from './parameters.js';
+import { PARAM_BOUNDS, PARAMETERS, type ParamSpec, type ParamValue } from './parameters.js';
 import { rangeText, valueText } from './tree.js';
 
 export const REGENERATE_DOCS_COMMAND = 'npx gvc params --format markdown > docs/parameters.md';
@@ -82,5 +82,16 @@ export function parametersMarkdown(): string {
     out.push(`## ${SECTION_TITLES[top] ?? `\`${top}\``}`, '');
     out.push(markdownTable(specs.map((spec) => ({ path: spec.path, spec }))));
   }
+  out.push('## Parameters bounded by others', '');
+  out.push(
+    'A parameter in the left column may not exceed the one in the middle column (in the same group for',
+    '`*` paths). The model would cap it there, so a scenario, `--set` or sweep cell that puts it above is',
+    'refused (exit 2) naming both paths and both values.',
+    '',
+    '| Parameter | At most | Why |',
+    '|---|---|---|',
+    ...PARAM_BOUNDS.map((b) => `| \`${b.lower}\` | \`${b.upper}\` | ${markdownCell(b.why)} |`),
+    '',
+  );
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -1027,6 +1027,39 @@ num(
   'Years a supplier must have produced for a lead firm before it counts towards lock-in.',
 );
 
+/**
+ * A parameter that may not exceed another: the model caps the first by the second, so a value
+ * above it would be replaced without a word. Validation (resolve.ts checkConsistency) refuses
+ * such a scenario instead, and docs/parameters.md lists these pairs. Paths are registry
+ * templates; a `*` pair is checked within each group.
+ */
+export interface ParamBound {
+  /** The bounded parameter (`environment.price_pressure.initial`). */
+  lower: string;
+  /** The parameter that bounds it (`environment.price_pressure.max`). */
+  upper: string;
+  /** Why the model caps `lower` at `upper`, for messages and docs. */
+  why: string;
+}
+
+export const PARAM_BOUNDS: readonly ParamBound[] = [
+  {
+    lower: 'environment.price_pressure.initial',
+    upper: 'environment.price_pressure.max',
+    why: 'price pressure rises from its initial value to its ceiling and never above it',
+  },
+  {
+    lower: 'buyers.*.requirements.process',
+    upper: 'buyers.*.know_how.process',
+    why: "a lead firm's requirements rise with standards but never beyond what it knows itself",
+  },
+  {
+    lower: 'buyers.*.requirements.product',
+    upper: 'buyers.*.know_how.product',
+    why: "a lead firm's requirements rise with standards but never beyond what it knows itself",
+  },
+];
+
 export const PARAMETERS: readonly ParamSpec[] = P;
 
 const byPath = new Map(P.map((p) => [p.path, p]));

@@ -11,6 +11,7 @@ import { ScenarioError, UserError } from './errors.js';
 import {
   FUNCTIONS,
   GROUP_SECTIONS,
+  PARAM_BOUNDS,
   PARAMETERS,
   specFor,
   templateOf,
@@ -234,11 +235,14 @@ export function parseSetArg(
   return { path, value: parseYamlValue(text, source), text };
 }
 
-/** Numbers from the command line arrive as strings; only plain decimal notation counts as a number. */
-function commandLineNumber(v: number | string): unknown {
-  if (typeof v === 'number') return v;
-  const t = v.trim();
-  return /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : v;
+/**
+ * The value of a flag that has a `--set` twin (`--seed` is `--set seed=`, `--steps` is
+ * `--set time.steps=`), read exactly as the twin reads it (one YAML scalar, so `0x10`, `1e3`
+ * and `16` are the same seed whichever way it is given) and then checked by the same check.
+ * A number came from a caller, not a command line, and is used as it is.
+ */
+function flagValue(v: number | string, flag: string): unknown {
+  return typeof v === 'number' ? v : parseYamlValue(v, `${flag} ${v}`);
 }
 
 /**
@@ -290,14 +294,14 @@ export function applyCommandLine(
   if (opts.steps !== undefined && setBy.has('time.steps'))
     conflict('time.steps', setBy.get('time.steps')!, `--steps ${String(opts.steps)}`);
   if (opts.seed !== undefined) {
-    applyParam(scenario, 'seed', commandLineNumber(opts.seed), '--seed', String(opts.seed));
+    applyParam(scenario, 'seed', flagValue(opts.seed, '--seed'), '--seed', String(opts.seed));
     overrides.push(`seed=${scenario.seed}`);
   }
   if (opts.steps !== undefined) {
     applyParam(
       scenario,
       'time.steps',
-      commandLineNumber(opts.steps),
+      flagValue(opts.steps, '--steps'),
       '--steps',
       String(opts.steps),
     );
@@ -330,6 +334,7 @@ export function applyParams(
  * shares would be an assumption the user never made, and a warning would be lost in a sweep.
  */
 export function checkConsistency(scenario: Scenario, source: string): void {
+  checkBounds(scenario, source);
   for (const [group, config] of Object.entries(scenario.suppliers)) {
     const split = config.intent.split;
     if (FUNCTIONS.every((f) => split[f] === 0)) {
@@ -339,6 +344,42 @@ export function checkConsistency(scenario: Scenario, source: string): void {
         expected:
           'at least one weight above 0 (the weights are normalised into the shares of reinvestment per function)',
         found: 'all four weights 0',
+      });
+    }
+  }
+}
+
+/**
+ * Refuses a parameter above the parameter that bounds it (PARAM_BOUNDS): the model would cap
+ * it there, so the run would not be the one the scenario describes. Group pairs are checked
+ * in every group of their section. `changed`: concrete path → value that replaces the
+ * scenario's (a sweep cell's factors, checked without copying the scenario).
+ */
+export function checkBounds(
+  scenario: Scenario,
+  source: string,
+  changed?: ReadonlyMap<string, unknown>,
+): void {
+  for (const bound of PARAM_BOUNDS) {
+    const lower = bound.lower.split('.');
+    const upper = bound.upper.split('.');
+    const groups = lower[1] === '*' ? Object.keys(scenario[lower[0] as GroupSection]) : [undefined];
+    for (const group of groups) {
+      const at = (segs: string[]) =>
+        group === undefined ? segs : [segs[0], group, ...segs.slice(2)];
+      const value = (segs: string[]) => {
+        const path = segs.join('.');
+        return (changed?.has(path) ? changed.get(path) : getPath(scenario, segs)) as number;
+      };
+      const low = value(at(lower));
+      const high = value(at(upper));
+      if (low <= high) continue;
+      const lowPath = at(lower).join('.');
+      const highPath = at(upper).join('.');
+      throw new ScenarioError({
+        file: source,
+        path: lowPath,
+        detail: `${low} is above ${highPath} (${high}), which bounds it (${bound.why}); lower ${lowPath} to at most ${high} or raise ${highPath} to at least ${low}`,
       });
     }
   }

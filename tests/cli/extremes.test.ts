@@ -21,6 +21,7 @@ import type { GroupSection } from '../../src/scenario/parameters.js';
 import { concreteParams, loadScenario, setPath } from '../../src/scenario/load.js';
 import { checkTables, type RunTables } from '../engine/output-contract.js';
 import { cliInTempDir } from './spawn.js';
+import { respectBounds } from '../scenario/respect-bounds.js';
 
 const { tmp, gvc } = cliInTempDir('gvc-extremes-');
 
@@ -92,6 +93,8 @@ function readTable(file: string, columns: readonly ColumnSpec[]): Record<string,
 
 function runEnds(name: string, raw: Record<string, unknown>) {
   const file = join(tmp, `${name}.yaml`);
+  // Every parameter at an end: a bounded one above its bound (PARAM_BOUNDS) is set to it.
+  respectBounds(raw);
   writeFileSync(file, stringify(raw));
   const out = join(tmp, name);
   const r = gvc('run', file, '--out', out, '--agents', 'every:1', '--by-group', '--quiet');

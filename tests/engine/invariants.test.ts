@@ -15,6 +15,7 @@ import type { Relationship, Supplier, World } from '../../src/model/state.js';
 import { FUNCTIONS, GOVERNANCE_STYLES, PARTNER_KINDS } from '../../src/scenario/parameters.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { respectBounds } from '../scenario/respect-bounds.js';
 
 /**
  * Values on a uniform grid of [min, max], endpoints included. fc.double favours extreme values
@@ -128,6 +129,8 @@ function toScenario(
     buyers: Object.fromEntries(d.buyers.map((g, i) => [`b${i}`, g])),
     partners: Object.fromEntries(d.partners.map((g, i) => [`p${i}`, g])),
   };
+  // Drawn one parameter at a time: a bounded one above its bound (PARAM_BOUNDS) is lowered.
+  respectBounds(raw);
   return parseScenarioText(stringify(raw), 'random.yaml').scenario;
 }
 

@@ -18,6 +18,7 @@ import { concreteParams, resolveScenario, setPath } from '../../src/scenario/loa
 import { UserError } from '../../src/scenario/errors.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { checkTables, type RunTables } from './output-contract.js';
+import { respectBounds } from '../scenario/respect-bounds.js';
 
 /**
  * Upper ends this test does not reach, because they only make the world bigger or the run longer
@@ -110,6 +111,9 @@ const scenarioDoc = fc
             if (v === max) endsDrawn.add(`${p.spec.path} max`);
           }
         }
+        // A bounded parameter drawn above its bound (PARAM_BOUNDS) is lowered to it: the
+        // draws are of legal scenarios (tests/scenario/bounds.test.ts has the refusals).
+        respectBounds(raw);
         return raw;
       });
   });

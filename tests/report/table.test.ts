@@ -73,7 +73,8 @@ describe('LaTeX', () => {
         '\\toprule',
         'buyers.lead\\_firms.governance & n & mean & ci95\\_low & note \\\\',
         '\\midrule',
-        'market & 30 & 0.12 & 0.00 & R\\&D 50\\% \\$ \\#1 \\{x\\} \\textasciitilde{}y \\textasciicircum{}z \\textbackslash{} a\\textbar{}b \\textless{}c\\textgreater{} \\\\',
+        // -0.00004 is not zero: never shown as 0.00 (fixedNonZero).
+        'market & 30 & 0.12 & -0.00004 & R\\&D 50\\% \\$ \\#1 \\{x\\} \\textasciitilde{}y \\textasciicircum{}z \\textbackslash{} a\\textbar{}b \\textless{}c\\textgreater{} \\\\',
         'quasi\\_hierarchy & 30 & 0.90 & 0.85 &  \\\\',
         '\\bottomrule',
         '\\end{tabular}',
@@ -100,11 +101,12 @@ describe('Markdown', () => {
 
   it('rounds numbers but keeps integers and text as written', () => {
     expect(formatCell('0.123456', 3)).toBe('0.123');
-    expect(formatCell('-0.0001', 3)).toBe('0.000');
+    expect(formatCell('-0.0001', 3)).toBe('-0.0001');
     expect(formatCell('30', 3)).toBe('30');
     expect(formatCell('30', 2, false)).toBe('30.00');
     expect(formatCell('-0', 2, false)).toBe('0.00');
-    expect(formatCell('1e-7', 2)).toBe('0.00');
+    expect(formatCell('1e-7', 2)).toBe('1e-7');
+    expect(formatCell('0e-7', 2)).toBe('0.00');
     expect(formatCell('market', 2)).toBe('market');
   });
 });

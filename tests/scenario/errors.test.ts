@@ -285,7 +285,7 @@ describe('scenario errors are one line: where, path, expected, found', () => {
       '--seed: seed: expected an integer in [0, 4294967295], found 1.5',
     );
     expect(errorOf(parse(BASE, { seed: '' }))).toBe(
-      '--seed: seed: expected an integer in [0, 4294967295], found ""',
+      '--seed: seed: expected an integer in [0, 4294967295], found null (an empty value)',
     );
     expect(errorOf(parse(BASE, { seed: Number.NaN }))).toBe(
       '--seed: seed: expected an integer in [0, 4294967295], found NaN',

@@ -9,6 +9,7 @@ import {
   type ParamSpec,
   type ParamValue,
 } from '../../src/scenario/parameters.js';
+import { respectBounds } from './respect-bounds.js';
 
 const groupName = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/);
 const groupNames = (min: number) => fc.uniqueArray(groupName, { minLength: min, maxLength: 3 });
@@ -72,6 +73,8 @@ const scenarioArb: fc.Arbitrary<Generated> = fc
           cur[slot.path[slot.path.length - 1]] = v;
           given.set(slot.path.join('.'), v);
         });
+        // Drawn one at a time: a bounded parameter above its bound (PARAM_BOUNDS) is lowered.
+        for (const [path, v] of respectBounds(raw)) given.set(path, v);
         return { raw, given, groups };
       });
   });
@@ -130,7 +133,16 @@ describe('property: valid scenarios validate and round-trip', () => {
       fc.property(arb, ({ spec, value }) => {
         const text = Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
         const path = concrete(spec);
-        const { scenario } = parseScenarioText(base, 'base.yaml', { sets: [`${path}=${text}`] });
+        // A bound (PARAM_BOUNDS) set below its parameter's default lowers that one too.
+        const raw: Record<string, unknown> = {};
+        let cur = raw;
+        const segs = path.split('.');
+        for (const seg of segs.slice(0, -1)) cur = (cur[seg] ??= {}) as Record<string, unknown>;
+        cur[segs[segs.length - 1]] = value;
+        const lowered = [...respectBounds(raw)].map(([p, v]) => `${p}=${v}`);
+        const { scenario } = parseScenarioText(base, 'base.yaml', {
+          sets: [`${path}=${text}`, ...lowered],
+        });
         expect(flattenScenario(scenario).get(path)).toEqual(value);
       }),
       { numRuns: 300 },

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { mergeShards } from '../../experiment/merge.js';
 import { Progress } from '../progress.js';
 import { UserError } from '../../scenario/errors.js';
+import { folderArg } from '../cli-path.js';
 
 interface MergeCliOptions {
   out?: string;
@@ -27,12 +28,14 @@ export function registerMerge(program: Command): void {
     )
     .action(async (dirs: string[], opts: MergeCliOptions) => {
       if (!opts.out) throw new UserError('merge: --out DIR is required');
+      const out = folderArg(opts.out);
+      const shards = dirs.map(folderArg);
       // Progress in megabytes of the shards' tables (a merge copies records, so bytes are its work).
       let progress: Progress | undefined;
       let shownMb = 0;
       const merged = await mergeShards(
-        dirs,
-        opts.out,
+        shards,
+        out,
         Boolean(opts.force),
         Boolean(opts.allowMixedProvenance),
         (done, total) => {
@@ -47,7 +50,7 @@ export function registerMerge(program: Command): void {
       progress?.clear();
       if (!opts.quiet)
         process.stdout.write(
-          `gvc: merged ${dirs.length} shards (${merged.total_runs} runs) into ${opts.out}/\n`,
+          `gvc: merged ${dirs.length} shards (${merged.total_runs} runs) into ${out}/\n`,
         );
     });
 }

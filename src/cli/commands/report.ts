@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { plural } from '../../report/figure.js';
 import { parseListFlag } from '../list-flag.js';
+import { folderArg } from '../cli-path.js';
 
 export function registerReport(program: Command, version: string): void {
   program
@@ -32,8 +33,8 @@ export function registerReport(program: Command, version: string): void {
           opts.metrics === undefined ? undefined : parseListFlag('--metrics', opts.metrics);
         // Loaded on use: vega and vega-lite take a while to import, and the other commands never need them.
         const { buildReport } = await import('../../report/report.js');
-        const r = await buildReport(dir, {
-          out: opts.out,
+        const r = await buildReport(folderArg(dir), {
+          out: opts.out === undefined ? undefined : folderArg(opts.out),
           force: opts.force,
           metrics,
           programVersion: version,

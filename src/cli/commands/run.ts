@@ -11,11 +11,19 @@ import { simulate } from '../../engine/simulation.js';
 import { checkRunBounds, DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
 import { defaultOutputFolder } from '../../io/output-guard.js';
+import {
+  checkMemory,
+  commandMemory,
+  describePopulations,
+  populationsOf,
+} from '../../experiment/memory.js';
 import { writeRunOutputs } from '../../io/run-output.js';
 import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
 import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { Progress } from '../progress.js';
+import { folderArg } from '../cli-path.js';
+import { fixedNonZero } from '../../report/table.js';
 
 export function parseAgentsMode(text: string): AgentsMode {
   if (text === 'final') return { kind: 'final' };
@@ -105,6 +113,15 @@ export function registerRun(program: Command): void {
       checkFileSections(loaded);
       const { scenario } = loaded;
       checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput });
+      // Before the world is built: a population too large for this machine is refused now,
+      // not when the system kills the process some way into the run.
+      const populations = populationsOf(scenario);
+      const memory = checkMemory(
+        commandMemory(populations),
+        `${loaded.file}: a run of ${describePopulations(populations)}`,
+        'run fewer agents (suppliers.*.count, buyers.*.count, partners.*.count) or on a machine with more memory',
+      );
+      if (memory !== undefined && !opts.quiet) process.stderr.write(`gvc: warning: ${memory}\n`);
       const cores = availableParallelism();
       // Advice, not an error: the outputs do not depend on the threads, only the time does (and
       // threads that share cores take turns); so silenced by --quiet, as sweep's warnings are.
@@ -112,7 +129,10 @@ export function registerRun(program: Command): void {
         process.stderr.write(
           `gvc: warning: --threads ${threads}: more threads than cores (${cores}) cannot be faster; running with ${threads} anyway (same outputs)\n`,
         );
-      const outDir = opts.out ?? defaultOutputFolder(scenario.name, loaded.file);
+      const outDir =
+        opts.out !== undefined
+          ? folderArg(opts.out)
+          : defaultOutputFolder(scenario.name, loaded.file);
       const byGroup = Boolean(opts.byGroup);
       let last: TimeseriesRow | null = null;
       const started = Date.now();
@@ -168,8 +188,9 @@ export function registerRun(program: Command): void {
 }
 
 /** A few headline numbers of the final step, so a user sees at a glance what happened. */
-function finalSummary(row: TimeseriesRow): string {
-  const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+export function finalSummary(row: TimeseriesRow): string {
+  // A small share or capability that is not zero (0.0004) is never printed as 0.000.
+  const f = (x: number | null) => (x === null ? 'n/a' : fixedNonZero(x, 3));
   return (
     `final step ${row.step}: ${row.n_suppliers} suppliers; roles OEM ${f(row.share_oem)}, ODM ${f(row.share_odm)}, OBM ${f(row.share_obm)}; ` +
     `capabilities process ${f(row.mean_process)}, product ${f(row.mean_product)}, design ${f(row.mean_design)}, marketing ${f(row.mean_marketing)}; ` +

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { writeSensitivity, type MissingPolicy } from '../../analysis/sensitivity-report.js';
 import { Progress } from '../progress.js';
 import { UserError } from '../../scenario/errors.js';
+import { folderArg } from '../cli-path.js';
 
 const POLICIES: readonly MissingPolicy[] = ['refuse', 'available'];
 
@@ -32,7 +33,7 @@ export function registerSensitivity(program: Command): void {
       let progress: Progress | undefined;
       let shown = 0;
       const r = await writeSensitivity(
-        dir,
+        folderArg(dir),
         opts.metric,
         opts.missing as MissingPolicy,
         (done, total) => {

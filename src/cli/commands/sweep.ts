@@ -9,11 +9,13 @@ import type { TimeseriesMode } from '../../experiment/execute.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
 import { runSweep, type Shard } from '../../experiment/sweep.js';
-import { parseSweepSpec, sweepWarnings } from '../../experiment/sweep-spec.js';
+import { parseSweepSpec, sweepSettingText, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { ScenarioError, UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
+import { parseYamlValue } from '../../scenario/safe-yaml.js';
 import { exactWholeNumber, wholeNumberFlag } from '../../scenario/whole-number.js';
 import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
+import { folderArg } from '../cli-path.js';
 
 interface SweepCliOptions {
   design?: string;
@@ -104,8 +106,10 @@ export function sweepSection(fromFile: unknown, opts: SweepCliOptions): unknown 
   // the same range whatever it is (`--samples 1e9` said ">= 0", `--samples 0` ">= 1").
   if (opts.samples !== undefined)
     raw.samples = wholeNumberFlag('--samples', opts.samples, { min: 1 });
+  // A seed is read as sweep.seed in a file and --seed / --set seed= are (one YAML scalar, one
+  // check), so 0x10, 1e3 and 16 are one seed whichever way it is given.
   if (opts.sweepSeed !== undefined)
-    raw.seed = wholeNumberFlag('--sweep-seed', opts.sweepSeed, { min: 0 });
+    raw.seed = parseYamlValue(opts.sweepSeed, `--sweep-seed ${opts.sweepSeed}`);
   if (opts.vary.length > 0) {
     const parameters = { ...((raw.parameters as Record<string, unknown> | undefined) ?? {}) };
     const fromFlag = new Map<string, string>();
@@ -160,7 +164,13 @@ export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown 
     const path = err.path.startsWith('sweep.parameters.')
       ? err.path.slice('sweep.parameters.'.length)
       : err.path;
-    if (path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`))
+    // `buyers.x` (a group the scenario does not have) is the part of `buyers.x.count` at fault.
+    if (
+      path === p ||
+      path.startsWith(`${p}.`) ||
+      path.startsWith(`${p}[`) ||
+      p.startsWith(`${path}.`)
+    )
       return relabel(`--vary ${arg}`, path);
   }
   return err;
@@ -252,7 +262,35 @@ export function registerSweep(program: Command): void {
           throw new UserError(
             `--set ${arg}: each run of a sweep gets its own seed from the sweep's seed; use --sweep-seed (or sweep.seed) instead`,
           );
-      const loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
+      for (const arg of opts.set) {
+        const path = arg.slice(0, Math.max(0, arg.indexOf('='))).trim();
+        const setting = sweepSettingText(path);
+        if (setting !== undefined)
+          throw new ScenarioError({
+            file: `--set ${arg}`,
+            path,
+            expected: setting,
+            found: `"${path}"`,
+          });
+      }
+      let loaded;
+      try {
+        loaded = loadScenario(file, { sets: opts.set, steps: opts.steps });
+      } catch (err) {
+        // A misspelt --set path may be closest to `seed`, which a sweep refuses in turn.
+        if (
+          err instanceof ScenarioError &&
+          err.suggestion === 'seed' &&
+          err.file.startsWith('--set ')
+        )
+          throw new ScenarioError({
+            file: err.file,
+            path: err.path,
+            expected: err.expected,
+            found: err.found,
+          });
+        throw err;
+      }
       checkFileSections(loaded, { sweep: true });
       let spec;
       try {
@@ -285,7 +323,10 @@ export function registerSweep(program: Command): void {
       const result = await runSweep({
         loaded,
         spec,
-        out: opts.out ?? defaultOutputFolder(loaded.scenario.name, loaded.file),
+        out:
+          opts.out !== undefined
+            ? folderArg(opts.out)
+            : defaultOutputFolder(loaded.scenario.name, loaded.file),
         workers,
         timeseries,
         agents,

@@ -23,7 +23,7 @@ export function registerTable(program: Command): void {
     )
     .option(
       '--digits <n>',
-      'decimals of numbers, 0 to 15 (default: 3); a column of whole numbers is kept as written',
+      'decimals of numbers, 0 to 15 (default: 3; a non-zero number that would round to 0 keeps 3 significant digits); a column of whole numbers is kept as written',
     )
     .action(
       (

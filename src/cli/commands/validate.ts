@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { runValidation } from '../../experiment/validate.js';
 import { formatEffect } from '../../experiment/validation-markdown.js';
 import { MAX_WORKERS, parseWorkers, warnWorkers } from './sweep.js';
+import { folderArg } from '../cli-path.js';
 
 /** The shipped validation experiments, wherever the package is installed. */
 export const SHIPPED_VALIDATION_DIR = fileURLToPath(
@@ -71,20 +72,15 @@ export function registerValidate(program: Command): void {
         inputs: inputs.length > 0 ? inputs : [shipped],
         reps,
         fast: Boolean(opts.fast),
-        out: opts.out,
+        out: folderArg(opts.out),
         workers,
         force: Boolean(opts.force),
         quiet: Boolean(opts.quiet),
         limits,
         onStart: () => warnWorkers(workers, Boolean(opts.quiet)),
       });
-      const fmt = (x: number | null) => formatEffect(x).padStart(7);
-      for (const r of outcome.rows) {
-        if (opts.quiet && r.result === 'PASS') continue;
-        process.stdout.write(
-          `${r.result}  ${(r.pattern + ' ' + r.check).padEnd(34)} ${fmt(r.effect)} [${fmt(r.ci95_low)}, ${fmt(r.ci95_high)}]  ${r.criterion.padEnd(24)} ${r.source}\n`,
-        );
-      }
+      const shown = outcome.rows.filter((r) => !(opts.quiet && r.result === 'PASS'));
+      process.stdout.write(validationLines(shown));
       const failed = outcome.rows.filter((r) => r.result === 'FAIL').length;
       if (!opts.quiet || failed > 0) {
         process.stdout.write(
@@ -93,4 +89,47 @@ export function registerValidate(program: Command): void {
       }
       if (failed > 0) process.exitCode = 1;
     });
+}
+
+/**
+ * gvc validate's table, one line per check: result, check, effect, [CI], criterion, source.
+ * Each column is as wide as its widest entry (an effect shown with significant digits,
+ * -0.000412, is 9 characters, wider than 0.123), so the columns stay aligned.
+ */
+export function validationLines(
+  rows: readonly {
+    result: string;
+    pattern: string;
+    check: string;
+    effect: number | null;
+    ci95_low: number | null;
+    ci95_high: number | null;
+    criterion: string;
+    source: string;
+  }[],
+): string {
+  const cells = rows.map((r) => ({
+    result: r.result,
+    check: `${r.pattern} ${r.check}`,
+    effect: formatEffect(r.effect),
+    low: formatEffect(r.ci95_low),
+    high: formatEffect(r.ci95_high),
+    criterion: r.criterion,
+    source: r.source,
+  }));
+  const width = (key: keyof (typeof cells)[number], least: number) =>
+    Math.max(least, ...cells.map((c) => c[key].length));
+  const w = {
+    check: width('check', 34),
+    effect: width('effect', 7),
+    low: width('low', 7),
+    high: width('high', 7),
+    criterion: width('criterion', 24),
+  };
+  return cells
+    .map(
+      (c) =>
+        `${c.result}  ${c.check.padEnd(w.check)} ${c.effect.padStart(w.effect)} [${c.low.padStart(w.low)}, ${c.high.padStart(w.high)}]  ${c.criterion.padEnd(w.criterion)} ${c.source}\n`,
+    )
+    .join('');
 }

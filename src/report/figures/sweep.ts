@@ -24,6 +24,7 @@ import { suggest } from '../../scenario/paths.js';
 import { num, readCsv, requireColumns, type Row, type Table } from '../data.js';
 import { type Figure, slug, withTheme, withUnit } from '../figure.js';
 import { SINGLE_COLOUR } from '../palettes.js';
+import { fixedNonZero } from '../table.js';
 
 /** Metrics plotted by default, in this order (those present in runs.csv and not all empty). */
 export const DEFAULT_SWEEP_METRICS = [
@@ -196,6 +197,8 @@ interface Point {
   level: string | number;
   label: string;
   mean: number;
+  /** The mean as the tooltip shows it (fixedNonZero: a small mean is never 0.000). */
+  mean_text: string;
   lo: number | null;
   hi: number | null;
   /** Runs with a defined value, which the mean and interval are over. */
@@ -285,6 +288,7 @@ function metricPoints(data: SweepData, fl: FactorLevels, metric: string): Point[
       level: lv.key,
       label: lv.label,
       mean: s.mean,
+      mean_text: fixedNonZero(s.mean, 3),
       lo: s.ci95_low,
       hi: s.ci95_high,
       n: s.n,
@@ -339,7 +343,11 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
       encoding: { x, y: { field: 'lo', type: 'quantitative', scale }, y2: { field: 'hi' } },
     };
     const mean = { field: 'mean', type: 'quantitative', title: 'mean ± 95% CI', scale };
-    const layers: Record<string, unknown>[] = [band];
+    // With no interval anywhere (one replication per level) the band has no data: vega would
+    // warn of an infinite extent of lo and hi, a warning about nothing the user can change.
+    const layers: Record<string, unknown>[] = points.some((p) => p.lo !== null && p.hi !== null)
+      ? [band]
+      : [];
     if (fl.numeric)
       layers.push({ mark: { type: 'line', color: SINGLE_COLOUR }, encoding: { x, y: mean } });
     layers.push({
@@ -349,7 +357,7 @@ function factorFigure(data: SweepData, fl: FactorLevels): Figure {
         y: mean,
         tooltip: [
           { field: 'label', title: shortPath(fl.factor) },
-          { field: 'mean', format: '.3f' },
+          { field: 'mean_text', title: 'mean' },
           { field: 'n', title: 'runs with a value' },
           { field: 'runs', title: 'runs at this value' },
         ],
@@ -494,7 +502,7 @@ function heatmapFigure(
   const [fa, fb] = pair;
   const la = levels.get(fa)!;
   const lb = levels.get(fb)!;
-  const values: { a: string; b: string; mean: number; n: number }[] = [];
+  const values: { a: string; b: string; mean: number; text: string; n: number }[] = [];
   const cells: { label: string; runs: number }[] = [];
   const counts: number[] = [];
   for (const A of la.levels) {
@@ -512,13 +520,11 @@ function heatmapFigure(
         cells.push({ label: `${lastPart(fa)} ${A.label}, ${lastPart(fb)} ${B.label}`, runs });
         counts.push(ys.length);
       }
-      if (ys.length > 0)
-        values.push({
-          a: A.label,
-          b: B.label,
-          mean: ys.reduce((s, y) => s + y, 0) / ys.length,
-          n: ys.length,
-        });
+      if (ys.length > 0) {
+        const mean = ys.reduce((s, y) => s + y, 0) / ys.length;
+        // The cell's label: 2 decimals, but a small mean is never shown as 0.00 (fixedNonZero).
+        values.push({ a: A.label, b: B.label, mean, text: fixedNonZero(mean, 2), n: ys.length });
+      }
     }
   }
   const unit = data.units.get(metric);
@@ -573,7 +579,7 @@ function heatmapFigure(
         {
           mark: { type: 'text', fontSize: 12 },
           encoding: {
-            text: { field: 'mean', type: 'quantitative', format: '.2f' },
+            text: { field: 'text', type: 'nominal' },
             color: {
               condition: { test: `datum.mean > ${dark}`, value: 'white' },
               value: 'black',

@@ -1,0 +1,75 @@
+/**
+ * A folder given as `o3/`, `o3//`, `./o3` or `x/../o3` is named `o3` in every message (run,
+ * sweep, report, sensitivity, merge, validate), never `o3/.partial` or `o3//report`.
+ */
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { folderArg } from '../../src/cli/cli-path.js';
+import { cliInTempDir } from './spawn.js';
+
+const { tmp, gvc } = cliInTempDir('gvc-out-paths-');
+const WORLD =
+  'time: { steps: 2 }\nsuppliers:\n  smes: { count: 3 }\nbuyers:\n  lead: { count: 1 }\n' +
+  'sweep:\n  parameters: { environment.ipr_protection: [0.1, 0.9] }\n';
+
+describe('folderArg', () => {
+  it.each([
+    ['o3/', 'o3'],
+    ['o3//', 'o3'],
+    ['./o3', 'o3'],
+    ['./o3/', 'o3'],
+    ['x/../o3', 'o3'],
+    ['a/./b//c/', join('a', 'b', 'c')],
+    ['../x/o3/', join('..', 'x', 'o3')],
+    ['/', sep],
+    ['', ''],
+  ])('%j is %j', (typed, shown) => expect(folderArg(typed)).toBe(shown));
+});
+
+describe('messages name an output folder as one path, however it was typed', () => {
+  writeFileSync(join(tmp, 's.yaml'), WORLD);
+  it.each(['o3/', 'o3//', './o3', 'x/../o3'])('--out %s', (out) => {
+    rmSync(join(tmp, 'o3'), { recursive: true, force: true });
+    mkdirSync(join(tmp, 'x'), { recursive: true });
+    const s = gvc('sweep', 's.yaml', '--out', out, '--workers', '1');
+    expect(s.code).toBe(0);
+    expect(s.stderr).toMatch(/→ o3\/\n$/);
+    const again = gvc('sweep', 's.yaml', '--out', out, '--workers', '1');
+    expect(again.stderr).toBe('gvc: output folder o3 is not empty; use --force to replace it\n');
+    const r = gvc('run', 's.yaml', '--out', out.replace('o3', 'r3'), '--quiet');
+    expect(r.code).toBe(0);
+    expect(gvc('run', 's.yaml', '--out', out.replace('o3', 'r3')).stderr).toBe(
+      'gvc: output folder r3 is not empty; use --force to replace it\n',
+    );
+    rmSync(join(tmp, 'r3'), { recursive: true });
+    // The commands that read a sweep folder (report renders figures: slow, so once).
+    if (out !== 'o3//') return;
+    const rep = gvc('report', out, '--out', 'p3//');
+    expect(rep.stdout).toBe('gvc: wrote report.html and 1 figure (sweep folder) to p3/\n');
+    expect(gvc('sensitivity', out).stderr).toMatch(/^gvc: o3: a grid sweep/);
+    expect(gvc('merge', out, '--out', 'm').stderr).toMatch(/^gvc: o3: not a shard/);
+  });
+
+  it('a folder gvc did not write is named as given, not by its absolute path', () => {
+    mkdirSync(join(tmp, 'mine'), { recursive: true });
+    writeFileSync(join(tmp, 'mine', 'notes.txt'), 'x');
+    for (const [command, owner] of [
+      ['run', 'gvc run'],
+      ['sweep', 'gvc sweep or gvc merge'],
+    ])
+      expect(gvc(command, 's.yaml', '--out', './mine/', '--quiet').stderr).toBe(
+        `gvc: output folder mine: not an output folder written by gvc (no gvc manifest.json); --force replaces only ${owner}'s own folders: choose another folder or remove it yourself\n`,
+      );
+  });
+
+  it('an interrupted sweep is o3.partial, not o3/.partial', () => {
+    rmSync(join(tmp, 'o3'), { recursive: true, force: true });
+    expect(gvc('sweep', 's.yaml', '--out', 'o3', '--workers', '1').code).toBe(0);
+    cpSync(join(tmp, 'o3'), join(tmp, 'o4.partial'), { recursive: true });
+    rmSync(join(tmp, 'o4.partial', 'summary.csv'));
+    expect(gvc('sweep', 's.yaml', '--out', 'o4/', '--workers', '1').stderr).toBe(
+      'gvc: an interrupted sweep is in o4.partial; continue it with --resume or start over with --force\n',
+    );
+  });
+});

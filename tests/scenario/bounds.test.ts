@@ -1,0 +1,97 @@
+/**
+ * A parameter the model caps at another (PARAM_BOUNDS: price_pressure.initial at .max, a lead
+ * firm's requirements at its know-how) is refused above it, wherever the value comes from: the
+ * file, a --set, or a sweep cell whose factors cross. A cap would run another scenario than the
+ * one written, without a word.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/experiment/plan.js';
+import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+import { PARAM_BOUNDS } from '../../src/scenario/parameters.js';
+import { parametersMarkdown } from '../../src/scenario/docs.js';
+import { cliInTempDir } from '../cli/spawn.js';
+
+const { tmp, gvc } = cliInTempDir('gvc-bounds-');
+
+const WORLD = `
+time: { steps: 2 }
+suppliers:
+  smes: { count: 5 }
+buyers:
+  lead: { count: 1, requirements: { process: 0.4 }, know_how: { process: 0.9 } }
+`;
+
+describe('a parameter above the parameter that bounds it', () => {
+  it('price_pressure.initial above .max in a file: both paths, both values, what to do', () => {
+    const text = `${WORLD}environment:\n  price_pressure: { initial: 0.7, max: 0.5 }\n`;
+    expect(() => parseScenarioText(text, 'pp.yaml')).toThrow(
+      'pp.yaml: environment.price_pressure.initial: 0.7 is above environment.price_pressure.max (0.5), which bounds it (price pressure rises from its initial value to its ceiling and never above it); lower environment.price_pressure.initial to at most 0.5 or raise environment.price_pressure.max to at least 0.7',
+    );
+    // Equal is allowed: pressure starts at its ceiling.
+    expect(() => parseScenarioText(text.replace('0.7', '0.5'), 'pp.yaml')).not.toThrow();
+  });
+
+  it("a lead firm's requirement above its know-how, from --set, names the group's paths", () => {
+    expect(() =>
+      parseScenarioText(WORLD, 'r.yaml', { sets: ['buyers.lead.know_how.process=0.3'] }),
+    ).toThrow(
+      /r\.yaml: buyers\.lead\.requirements\.process: 0\.4 is above buyers\.lead\.know_how\.process \(0\.3\), which bounds it .*raise buyers\.lead\.know_how\.process to at least 0\.4$/,
+    );
+    expect(() =>
+      parseScenarioText(WORLD, 'r.yaml', { sets: ['buyers.lead.requirements.product=0.95'] }),
+    ).toThrow(
+      /buyers\.lead\.requirements\.product: 0\.95 is above buyers\.lead\.know_how\.product \(0\.9\)/,
+    );
+  });
+
+  it('gvc run exits 2 with one line and writes nothing', () => {
+    writeFileSync(join(tmp, 'w.yaml'), WORLD);
+    const r = gvc('run', 'w.yaml', '--set', 'environment.price_pressure.initial=0.6', '--out', 'o');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /environment\.price_pressure\.initial: 0\.6 is above environment\.price_pressure\.max \(0\.5\)/,
+    );
+    expect(existsSync(join(tmp, 'o'))).toBe(false);
+  });
+
+  it('a sweep whose two factors cross is refused at planning, naming the cell', () => {
+    const { scenario } = parseScenarioText(WORLD, 'w.yaml');
+    const spec = parseSweepSpec(
+      {
+        design: 'grid',
+        parameters: {
+          'environment.price_pressure.initial': [0.1, 0.4],
+          'environment.price_pressure.max': [0.2, 0.5],
+        },
+      },
+      'w.yaml',
+      scenario,
+    );
+    expect(() => buildPlan(scenario, spec)).toThrow(
+      /^sweep\.parameters \(cell 3 of the grid design: environment\.price_pressure\.initial=0\.4, environment\.price_pressure\.max=0\.2; narrow the ranges so no cell crosses\): environment\.price_pressure\.initial: 0\.4 is above environment\.price_pressure\.max \(0\.2\)/,
+    );
+    // Ranges that never cross plan as before.
+    const fine = parseSweepSpec(
+      {
+        design: 'lhs',
+        samples: 20,
+        parameters: {
+          'environment.price_pressure.initial': { min: 0, max: 0.2 },
+          'environment.price_pressure.max': { min: 0.3, max: 0.9 },
+        },
+      },
+      'w.yaml',
+      scenario,
+    );
+    expect(buildPlan(scenario, fine).cells).toHaveLength(20);
+  });
+
+  it('every pair is listed in docs/parameters.md and names registry parameters', () => {
+    const doc = parametersMarkdown();
+    for (const b of PARAM_BOUNDS) expect(doc).toContain(`| \`${b.lower}\` | \`${b.upper}\` |`);
+  });
+});
