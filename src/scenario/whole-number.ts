@@ -4,7 +4,8 @@
  * Number('9007199254740993') is 9007199254740992, so such a text would be read, and echoed in
  * messages, as a number the user did not type. It is refused instead, quoting the text.
  */
-import { UserError } from './errors.js';
+import { ScenarioError, UserError } from './errors.js';
+import { parseYamlValue } from './safe-yaml.js';
 
 /**
  * `text` (decimal digits, surrounding spaces ignored) as a number, or undefined if it is not a
@@ -19,23 +20,32 @@ export function exactWholeNumber(text: string): number | undefined {
 
 /**
  * The whole number given to `flag` as `text`, from `min` to `max` (default: the largest a double
- * holds exactly, 2^53 - 1). `separators`: `_` between digits is allowed (1_000_000). Throws a
- * one-line UserError that quotes `text` as typed, e.g.
- * `--workers: expected a whole number >= 1, found "0"`.
+ * holds exactly, 2^53 - 1). The text is read as one YAML scalar, as `--set` and a scenario file
+ * read a value, so a flag and its file twin agree (`--reps 0x10`, `--samples 1e3` and
+ * `sweep.samples: 1e3` are read alike; `--seed` and `--set seed=` already were).
+ * `separators`: `_` between digits is allowed (1_000_000). Throws a one-line UserError that
+ * quotes `text` as typed, e.g. `--workers: expected a whole number >= 1, found "0"`, or the
+ * range for a number no double holds exactly (9007199254740993).
  */
 export function wholeNumberFlag(
   flag: string,
   text: string,
   opts: { min: number; max?: number; separators?: boolean },
 ): number {
-  const n = exactWholeNumber(opts.separators ? text.replace(/_/g, '') : text);
+  const t = opts.separators && /^\s*\d[\d_]*\s*$/.test(text) ? text.replace(/_/g, '') : text;
+  // What the reader refuses (a number no double holds) is refused here with the flag's range.
+  let value: unknown;
+  try {
+    value = parseYamlValue(t, `${flag} ${text}`);
+  } catch (err) {
+    if (!(err instanceof ScenarioError)) throw err;
+  }
+  const n = typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
   if (n !== undefined && n >= opts.min && (opts.max === undefined || n <= opts.max)) return n;
   const range =
     opts.max !== undefined
       ? `from ${opts.min} to ${opts.max}`
       : // A whole number too large to hold: say where the limit is, not only ">= 1".
         `>= ${opts.min}${n === undefined && /^\s*[\d_]+\s*$/.test(text) ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ''}`;
-  // 1e9 is a whole number to a reader, but flags take digits only (as the messages quote them).
-  const digits = /^\s*[+-]?\d+(\.\d+)?e[+-]?\d+\s*$/i.test(text) ? ' written in digits' : '';
-  throw new UserError(`${flag}: expected a whole number${digits} ${range}, found "${text}"`);
+  throw new UserError(`${flag}: expected a whole number ${range}, found "${text}"`);
 }

@@ -298,7 +298,13 @@ export function registerSweep(program: Command): void {
           sweepSection(loaded.sweep, opts),
           file,
           loaded.scenario,
-          { replications: opts.reps, maxRuns: limits.maxRuns },
+          {
+            replications:
+              opts.reps === undefined
+                ? undefined
+                : wholeNumberFlag('--reps', opts.reps, { min: 1 }),
+            maxRuns: limits.maxRuns,
+          },
           // Positions in the file; an error in a flag's value is relabelled without one.
           loaded.locate,
         );
