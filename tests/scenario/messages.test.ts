@@ -55,7 +55,9 @@ describe('messages name the flag, the format and the value (kind 11)', () => {
     expect(await fails('sweep', sweepFile, ...ok, '--design', 'gird')).toMatch(
       /^--design gird: expected one of .*Did you mean "grid"\?$/,
     );
-    expect(await fails('sweep', sweepFile, ...ok, '--reps', 'x')).toMatch(/^--reps x: expected/);
+    expect(await fails('sweep', sweepFile, ...ok, '--reps', 'x')).toBe(
+      '--reps: expected a whole number >= 1, found "x"',
+    );
     expect(await fails('sweep', sweepFile, ...ok, '--sweep-seed', '99999999999')).toMatch(
       /^--sweep-seed 99999999999: /,
     );
