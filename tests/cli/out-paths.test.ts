@@ -1,8 +1,9 @@
 /**
- * A folder given as `o3/`, `o3//`, `./o3` or `x/../o3` is named `o3` in every message (run,
- * sweep, report, sensitivity, merge, validate), never `o3/.partial` or `o3//report`.
+ * A folder given as `o3/`, `o3//` or `./o3` is named `o3` in every message (run, sweep,
+ * report, sensitivity, merge, validate), never `o3/.partial` or `o3//report`; a `..` is kept
+ * as typed, and on POSIX a `\` is part of a name.
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { folderArg } from '../../src/cli/cli-path.js';
@@ -19,9 +20,12 @@ describe('folderArg', () => {
     ['o3//', 'o3'],
     ['./o3', 'o3'],
     ['./o3/', 'o3'],
-    ['x/../o3', 'o3'],
+    ['x/../o3', ['x', '..', 'o3'].join(sep)],
     ['a/./b//c/', join('a', 'b', 'c')],
-    ['../x/o3/', join('..', 'x', 'o3')],
+    ['/a//b/', `${sep}a${sep}b`],
+    ['.', '.'],
+    ['./', '.'],
+    ['../x/o3/', ['..', 'x', 'o3'].join(sep)],
     ['/', sep],
     ['', ''],
   ])('%j is %j', (typed, shown) => expect(folderArg(typed)).toBe(shown));
@@ -29,7 +33,7 @@ describe('folderArg', () => {
 
 describe('messages name an output folder as one path, however it was typed', () => {
   writeFileSync(join(tmp, 's.yaml'), WORLD);
-  it.each(['o3/', 'o3//', './o3', 'x/../o3'])('--out %s', (out) => {
+  it.each(['o3/', 'o3//', './o3', './/o3/'])('--out %s', (out) => {
     rmSync(join(tmp, 'o3'), { recursive: true, force: true });
     mkdirSync(join(tmp, 'x'), { recursive: true });
     const s = gvc('sweep', 's.yaml', '--out', out, '--workers', '1');
@@ -49,6 +53,12 @@ describe('messages name an output folder as one path, however it was typed', () 
     expect(rep.stdout).toBe('gvc: wrote report.html and 1 figure (sweep folder) to p3/\n');
     expect(gvc('sensitivity', out).stderr).toMatch(/^gvc: o3: a grid sweep/);
     expect(gvc('merge', out, '--out', 'm').stderr).toMatch(/^gvc: o3: not a shard/);
+  });
+
+  it.runIf(sep === '/')('on POSIX a backslash is part of a name, not a separator', () => {
+    expect(folderArg('zz\\')).toBe('zz\\');
+    expect(gvc('run', 's.yaml', '--out', 'zz\\', '--quiet').code).toBe(0);
+    expect(existsSync(join(tmp, 'zz\\', 'manifest.json'))).toBe(true);
   });
 
   it('a folder gvc did not write is named as given, not by its absolute path', () => {
