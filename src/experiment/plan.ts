@@ -179,7 +179,7 @@ export function buildPlan(
 /**
  * Refuses a plan with a cell whose factors put a parameter above the one that bounds it
  * (PARAM_BOUNDS: two factors whose ranges cross, e.g. price_pressure.initial and .max), before
- * any run: each value alone passed when the spec was read, but the cell would fail as a run.
+ * any run. The spec checks each value alone without the bounds; the cell is where they meet.
  */
 function checkCellBounds(base: Scenario, spec: SweepSpec, cells: readonly Cell[]): void {
   const bounded = new Set(PARAM_BOUNDS.flatMap((b) => [b.lower, b.upper]));

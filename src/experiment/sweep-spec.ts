@@ -328,8 +328,10 @@ function parseFactor(
   maxRuns: number,
 ): SweepFactor {
   const where = `sweep.parameters.${path}`;
-  // applyParams validates the path (with suggestions) and each value exactly as a file value would be.
-  const check = (value: unknown) => applyParams(base, [[path, value]], file);
+  // applyParams validates the path (with suggestions) and each value exactly as a file value
+  // would be; a value against the parameter that bounds it only with the cell's other factors
+  // (plan.ts: `initial: [0.6, 0.8]` with `max: [0.8, 0.9]` crosses no bound in any cell).
+  const check = (value: unknown) => applyParams(base, [[path, value]], file, { bounds: false });
   const spec = specFor(templateOf(path));
   if (!spec) {
     try {

@@ -312,16 +312,20 @@ export function applyCommandLine(
 
 /**
  * A copy of a resolved scenario with some parameters changed (e.g. one cell of a sweep),
- * each validated like a `--set` value. `source` labels error messages.
+ * each validated like a `--set` value. `source` labels error messages. `bounds: false` leaves
+ * out the check of a parameter against the one that bounds it (PARAM_BOUNDS), for a value
+ * checked alone that will be checked again with the values it comes with (a sweep factor's
+ * value: the cell's other factors may move the bound; experiment/plan.ts checks each cell).
  */
 export function applyParams(
   scenario: Scenario,
   values: Iterable<readonly [string, unknown]>,
   source = 'parameter',
+  opts: { bounds?: boolean } = {},
 ): Scenario {
   const copy = structuredClone(scenario);
   for (const [path, value] of values) applyParam(copy, path, value, source);
-  checkConsistency(copy, source);
+  checkConsistency(copy, source, opts);
   return copy;
 }
 
@@ -333,8 +337,12 @@ export function applyParams(
  * 0 state no intent at all. They are refused rather than replaced by equal shares: equal
  * shares would be an assumption the user never made, and a warning would be lost in a sweep.
  */
-export function checkConsistency(scenario: Scenario, source: string): void {
-  checkBounds(scenario, source);
+export function checkConsistency(
+  scenario: Scenario,
+  source: string,
+  opts: { bounds?: boolean } = {},
+): void {
+  if (opts.bounds !== false) checkBounds(scenario, source);
   for (const [group, config] of Object.entries(scenario.suppliers)) {
     const split = config.intent.split;
     if (FUNCTIONS.every((f) => split[f] === 0)) {

@@ -4,7 +4,7 @@
  * file, a --set, or a sweep cell whose factors cross. A cap would run another scenario than the
  * one written, without a word.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/experiment/plan.js';
@@ -88,6 +88,79 @@ describe('a parameter above the parameter that bounds it', () => {
       scenario,
     );
     expect(buildPlan(scenario, fine).cells).toHaveLength(20);
+  });
+
+  it('a factor value above the base bound plans when every cell has the bound moved too', () => {
+    // initial 0.6 and 0.8 are above the file's max of 0.5, but each cell also sets max to 0.8
+    // or 0.9: no cell crosses, so nothing may be refused (each value used to be checked alone).
+    const { scenario } = parseScenarioText(
+      `${WORLD}environment:\n  price_pressure: { initial: 0.1, max: 0.5 }\n`,
+      'w.yaml',
+    );
+    for (const design of ['grid', 'lhs'] as const) {
+      const spec = parseSweepSpec(
+        {
+          design,
+          ...(design === 'lhs' ? { samples: 8 } : {}),
+          parameters: {
+            'environment.price_pressure.initial':
+              design === 'grid' ? [0.6, 0.8] : { min: 0.6, max: 0.8 },
+            'environment.price_pressure.max':
+              design === 'grid' ? [0.8, 0.9] : { min: 0.8, max: 0.9 },
+          },
+        },
+        'w.yaml',
+        scenario,
+      );
+      expect(buildPlan(scenario, spec).cells.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('a runs.csv row re-runs with the recipe of docs/experiments.md when --set moved a bound', () => {
+    // The file's own sweep crosses at know_how 0.3 (requirement 0.4); the sweep was run with
+    // --set requirement=0.2. gvc run with the row's seed and values, plus that --set, must run:
+    // the file's sweep section is checked as written, but not against bounds the cells meet.
+    writeFileSync(
+      join(tmp, 'rr.yaml'),
+      `${WORLD}sweep:\n  parameters:\n    buyers.lead.know_how.process: [0.3, 0.8]\n`,
+    );
+    const set = ['--set', 'buyers.lead.requirements.process=0.2'];
+    expect(gvc('sweep', 'rr.yaml', ...set, '--out', 'rs', '--workers', '1', '--quiet').code).toBe(
+      0,
+    );
+    const runs = readFileSync(join(tmp, 'rs', 'runs.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const header = runs[0].split(',');
+    const row = runs[1].split(',');
+    const at = (c: string) => row[header.indexOf(c)];
+    const rerun = gvc(
+      'run',
+      'rr.yaml',
+      '--seed',
+      at('seed'),
+      '--set',
+      `buyers.lead.know_how.process=${at('buyers.lead.know_how.process')}`,
+      ...set,
+      '--out',
+      'r1',
+      '--quiet',
+    );
+    expect(rerun.stderr).toBe('');
+    expect(rerun.code).toBe(0);
+    const ts = readFileSync(join(tmp, 'r1', 'timeseries.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const last = ts[ts.length - 1].split(',');
+    const sweepRows = readFileSync(join(tmp, 'rs', 'timeseries.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(sweepRows[0]).toBe(ts[0]);
+    const sweepLast = sweepRows
+      .filter((l) => l.startsWith(`${at('run_id')},`))
+      .pop()!
+      .split(',');
+    expect(sweepLast.slice(1)).toEqual(last.slice(1));
   });
 
   it('every pair is listed in docs/parameters.md and names registry parameters', () => {
