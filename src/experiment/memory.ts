@@ -73,12 +73,14 @@ export function runMemory(p: Populations): MemoryEstimate {
 
 /**
  * Bytes `gvc run` (workers = 0: the run is in the main thread) or a sweep with `workers`
- * threads, each running one run of `largest` populations at a time, needs.
+ * threads, each running one run of `largest` populations at a time, needs. `stageThreads`:
+ * the worker threads of `gvc run --threads N` (N - 1), which share the run's state but each
+ * cost a thread's own memory.
  */
-export function commandMemory(largest: Populations, workers = 0): MemoryEstimate {
+export function commandMemory(largest: Populations, workers = 0, stageThreads = 0): MemoryEstimate {
   const run = runMemory(largest);
   const threads = Math.max(1, workers);
-  const fixed = MEMORY_PER_PROCESS + workers * MEMORY_PER_WORKER;
+  const fixed = MEMORY_PER_PROCESS + (workers + stageThreads) * MEMORY_PER_WORKER;
   return { low: fixed + threads * run.low, high: fixed + threads * run.high };
 }
 

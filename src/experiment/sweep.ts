@@ -46,6 +46,7 @@ import {
   populationsOf,
   runMemory,
   type MachineMemory,
+  type Populations,
 } from './memory.js';
 import { runList } from './runner.js';
 import {
@@ -220,21 +221,29 @@ export function checkSweepMemory(
   plan: SweepPlan,
   machine?: MachineMemory,
 ): void {
-  let largest = { populations: populationsOf(plan.base), cell: 0 };
   const counts = plan.spec.factors.filter((f) =>
     /^(suppliers|buyers|partners)\.[^.]+\.count$/.test(f.path),
   );
+  // With counts among the factors no run has the file's own populations: the largest cell is
+  // found among the cells alone (a file of 10^7 suppliers swept over counts of 10 to 20 runs
+  // worlds of at most 60 suppliers).
+  let largest: { populations: Populations; cell: number } | undefined =
+    counts.length > 0 && plan.cells.length > 0
+      ? undefined
+      : { populations: populationsOf(plan.base), cell: 0 };
   if (counts.length > 0) {
     for (const cell of plan.cells) {
       const changed = new Map(plan.spec.factors.map((f, j) => [f.path, cell.values[j]]));
       const p = populationsOf(plan.base, changed);
-      const l = largest.populations;
+      const l = largest?.populations;
       const larger =
+        l === undefined ||
         runMemory(p).high > runMemory(l).high ||
         (runMemory(p).high === runMemory(l).high && p.suppliers > l.suppliers);
       if (larger) largest = { populations: p, cell: cell.id };
     }
   }
+  if (largest === undefined) return;
   const runs = shardRunCount(plan.totalRuns, o.shard);
   const workers = Math.max(1, Math.min(o.workers, runs));
   const what =

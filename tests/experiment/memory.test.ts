@@ -94,4 +94,46 @@ describe('memory estimate', () => {
       warn.mockRestore();
     }
   });
+
+  it("with counts among the factors, the file's own populations are no run of the sweep", () => {
+    // 3 × 10^7 suppliers in the file; every cell sets all three groups to 10-20 suppliers.
+    const big = parseScenarioText(
+      'suppliers:\n  a: { count: 10000000 }\n  b: { count: 10000000 }\n  c: { count: 10000000 }\nbuyers:\n  lead: { count: 1 }\n',
+      'big.yaml',
+    ).scenario;
+    const spec = parseSweepSpec(
+      {
+        parameters: {
+          'suppliers.a.count': [10, 20],
+          'suppliers.b.count': [10],
+          'suppliers.c.count': [10],
+        },
+      },
+      'big.yaml',
+      big,
+    );
+    const o = { workers: 1, quiet: true, shard: null, loaded: { file: 'big.yaml' } };
+    expect(() =>
+      checkSweepMemory(o, buildPlan(big, spec), { total: 1 * GB, free: 1 * GB }),
+    ).not.toThrow();
+    expect(() =>
+      checkSweepMemory(
+        o,
+        buildPlan(
+          big,
+          parseSweepSpec({ parameters: { 'suppliers.a.count': [10] } }, 'big.yaml', big),
+        ),
+        {
+          total: 1 * GB,
+          free: 1 * GB,
+        },
+      ),
+    ).toThrow(/cell 1: 20,000,010 suppliers/);
+  });
+
+  it('gvc run --threads N counts its N - 1 stage threads', () => {
+    const p = populationsOf(scenario);
+    expect(commandMemory(p, 0, 3).low - commandMemory(p, 0, 0).low).toBe(3 * 60e6);
+    expect(commandMemory(p, 0, 3).high - commandMemory(p, 0, 0).high).toBe(3 * 60e6);
+  });
 });

@@ -117,7 +117,7 @@ export function registerRun(program: Command): void {
       // not when the system kills the process some way into the run.
       const populations = populationsOf(scenario);
       const memory = checkMemory(
-        commandMemory(populations),
+        commandMemory(populations, 0, threads - 1),
         `${loaded.file}: a run of ${describePopulations(populations)}`,
         'run fewer agents (suppliers.*.count, buyers.*.count, partners.*.count) or on a machine with more memory',
       );
