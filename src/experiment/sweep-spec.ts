@@ -68,6 +68,16 @@ const SWEEP_KEY_FLAGS: Record<string, string> = {
 export function sweepSettingText(path: string): string | undefined {
   if (!path.startsWith('sweep.')) return undefined;
   const key = path.slice('sweep.'.length);
+  // Not a key of the section (`sweep.seeds`, `sweep.parameters.x`): say so, rather than tell
+  // the user to write a key the file would refuse in turn.
+  if (key.startsWith('parameters.')) {
+    const factor = key.slice('parameters.'.length);
+    return `a model parameter (${path} is a factor of the sweep: give it with --vary ${factor}=[…] or under parameters: in the file's sweep section)`;
+  }
+  if (!KEYS.includes(key) || key === 'parameters') {
+    const near = suggest(key, KEYS);
+    return `a model parameter (${path} is neither a model parameter nor a setting of the sweep, whose settings are ${KEYS.join(', ')}${near ? `; did you mean sweep.${near}?` : ''})`;
+  }
   const flag = SWEEP_KEY_FLAGS[key];
   return `a model parameter (${path} is a setting of the sweep itself, one value for the whole sweep: give it ${flag ? `with ${flag} or ` : ''}as ${key}: in the file's sweep section${key === 'seed' ? "; each run's seed is derived from it, and replications give each cell several" : ''})`;
 }
@@ -237,7 +247,7 @@ function parseSweepSection(
     if (RESERVED_FACTORS.includes(path))
       fail(
         `sweep.parameters.${path}`,
-        `a model parameter (${RESERVED_FACTORS.join(', ')} are columns of runs.csv that identify a run; vary sweep.seed or replications instead)`,
+        `a model parameter (${RESERVED_FACTORS.join(', ')} are columns of runs.csv that identify a run; each run's seed is derived from the sweep's seed (--sweep-seed, or seed: in the file's sweep section), and --reps or replications: give each cell several)`,
         `"${path}"`,
       );
     if (path === 'name' || path === 'description')

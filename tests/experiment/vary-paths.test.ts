@@ -52,6 +52,23 @@ describe('--vary with a path that is not a model parameter', () => {
     );
   });
 
+  it('a path under sweep. that is no key of the section is not called a setting to write', () => {
+    // 'give it as seeds: in the file's sweep section' named a key the file then refused.
+    expect(varyMessage('sweep.seeds=[1, 2]')).toBe(
+      '--vary sweep.seeds=[1, 2]: sweep.seeds: expected a model parameter (sweep.seeds is neither a model parameter nor a setting of the sweep, whose settings are design, replications, seed, samples, levels, second_order, common_random_numbers, parameters; did you mean sweep.seed?), found "sweep.seeds"',
+    );
+    expect(varyMessage('sweep.parameters.x=[1]')).toContain(
+      "(sweep.parameters.x is a factor of the sweep: give it with --vary x=[…] or under parameters: in the file's sweep section)",
+    );
+  });
+
+  it.each(RESERVED_FACTORS)('%s as a factor points to the flags that exist', (path) => {
+    const m = varyMessage(`${path}=[1, 2]`);
+    expect(m).toContain('--sweep-seed');
+    expect(m).toContain('--reps');
+    expect(m).not.toContain('vary sweep.seed');
+  });
+
   it('a suggestion is always a path --vary accepts', () => {
     const typos = [
       'sed',
