@@ -138,7 +138,11 @@ export function formatTable(table: Table, opts: TableOptions): string {
     // written differently (0.5 for 0.50) shows at once.
     if (kept.length === 0 && rows.length > 0) {
       const values = [...new Set(rows.map((r) => r[col]))];
-      const hint = suggest(value, values);
+      // A number is matched by value (0.5 for 0.50), never by spelling: 7 is not "like" 1.
+      const numeric = value.trim() !== '' && Number.isFinite(Number(value));
+      const hint = numeric
+        ? values.find((v) => v.trim() !== '' && Number(v) === Number(value))
+        : suggest(value, values);
       const shown = values
         .slice(0, MAX_VALUES_SHOWN)
         .map((v) => JSON.stringify(v))

@@ -41,11 +41,16 @@ export function wholeNumberFlag(
     if (!(err instanceof ScenarioError)) throw err;
   }
   const n = typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+  // Digits past 2^53 - 1 (refused by the reader) or a whole number read past it (1e20).
+  const tooLarge =
+    n === undefined &&
+    (/^\s*[\d_]+\s*$/.test(text) ||
+      (typeof value === 'number' && Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER));
   if (n !== undefined && n >= opts.min && (opts.max === undefined || n <= opts.max)) return n;
   const range =
     opts.max !== undefined
       ? `from ${opts.min} to ${opts.max}`
       : // A whole number too large to hold: say where the limit is, not only ">= 1".
-        `>= ${opts.min}${n === undefined && /^\s*[\d_]+\s*$/.test(text) ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ''}`;
+        `>= ${opts.min}${tooLarge ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ''}`;
   throw new UserError(`${flag}: expected a whole number ${range}, found "${text}"`);
 }

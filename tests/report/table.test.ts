@@ -135,6 +135,15 @@ describe('gvc table', () => {
         [CSV, '--format', 'latex', '--where', 'metric=lockin_rat'],
         /--where metric=lockin_rat: no row of .*summary\.csv has metric = "lockin_rat"; it has "lockin_rate"(, "[a-z_]+")*; did you mean "lockin_rate"\?\n?$/,
       ],
+      // A number is matched by value, never by spelling (7 was "like" 1).
+      [
+        [CSV, '--format', 'latex', '--where', 'n=7'],
+        /--where n=7: no row of .*summary\.csv has n = "7"; it has "30"\n?$/,
+      ],
+      [
+        [CSV, '--format', 'latex', '--where', 'n=30.0'],
+        /--where n=30\.0: no row .*; it has "30"; did you mean "30"\?\n?$/,
+      ],
       [
         [join(tmp, 'missing.csv'), '--format', 'latex'],
         /missing\.csv: cannot read the file \(no such file\)/,

@@ -31,6 +31,12 @@ describe('wholeNumberFlag reads the text as a scenario file would', () => {
     );
   });
 
+  it('1e20 is a whole number past the limit, and the message says where the limit is', () => {
+    expect(() => wholeNumberFlag('--reps', '1e20', { min: 1 })).toThrow(
+      '--reps: expected a whole number >= 1 and at most 9007199254740991, found "1e20"',
+    );
+  });
+
   it('the range is checked on the number read, whatever its notation', () => {
     expect(() => wholeNumberFlag('--threads', '0x41', { min: 1, max: 64 })).toThrow(
       '--threads: expected a whole number from 1 to 64, found "0x41"',
