@@ -113,7 +113,8 @@ export interface SweepSpec {
 }
 
 export interface SweepOverrides {
-  replications?: number | string;
+  /** --reps, already read as a whole number by the command line. */
+  replications?: number;
   /** Most runs a plan may have (--max-runs): a factor with more levels is refused at once. */
   maxRuns?: number;
 }
@@ -171,7 +172,7 @@ function parseSweepSection(
 
   const integer = (path: string, value: unknown, min: number, fallback: number): number => {
     if (value === undefined) return fallback;
-    // A string is a flag's text (--reps): refused, and quoted, if a double cannot hold it.
+    // A string (a quoted number in the file) is read as its digits, or refused and quoted.
     const n = typeof value === 'string' ? exactWholeNumber(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
       fail(

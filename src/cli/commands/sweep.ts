@@ -155,7 +155,6 @@ export function relabelSweepError(err: unknown, opts: SweepCliOptions): unknown 
       suggestion: err.suggestion,
       detail: err.detail || undefined,
     });
-  if (err.path === '--reps') return relabel(`--reps ${opts.reps ?? ''}`.trim(), '');
   for (const [path, flag, value] of flagsOfSweepKeys(opts))
     if (value !== undefined && err.path === path) return relabel(`${flag} ${value}`, '');
   for (const arg of [...opts.vary].reverse()) {
