@@ -81,10 +81,23 @@ export function isRelated(world: World, s: Supplier, b: Buyer): boolean {
   return isRelatedAt(world, s.ix, b);
 }
 
-/** isRelated for the supplier in row `i`. */
+/**
+ * isRelated for the supplier in row `i`. Walks the shorter of the two parties' lists (either
+ * holds the relationship if there is one): with many more lead firms than suppliers a
+ * supplier's list grows to thousands while a buyer's stays near its target, and recruitment
+ * and re-sourcing ask this a few times per buyer and step, so walking the supplier's list made
+ * their cost grow with the square of the number of buyers (docs/performance.md, session 14).
+ */
 export function isRelatedAt(world: World, i: number, b: Buyer): boolean {
+  const S = world.supplierTable.cols;
+  const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
-  for (let k = world.supplierTable.cols.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
+  if (B.relCount[b.id] < S.relCount[i]) {
+    for (let k = B.relFirst[b.id]; k !== NONE; k = R.nextOfBuyer[k])
+      if (R.supplier[k] === i) return true;
+    return false;
+  }
+  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
     if (R.buyer[k] === b.id) return true;
   return false;
 }

@@ -28,6 +28,7 @@
  * trust and complementary competence built over time; prohibitive inside a hierarchy.
  */
 import { NONE } from '../engine/columns.js';
+import { LeastMembers } from '../engine/memo.js';
 import { normal, randomIndex, type Rng } from '../engine/rng.js';
 import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import { initialTypeAt } from './governance.js';
@@ -128,6 +129,7 @@ export function resourceTies(world: World): void {
   const step = world.step;
   // One record for every review's best offer: bestOutsideOffer overwrites it.
   const best: Offer = { i: NONE, value: 0, displaces: NONE };
+  const lowestMarket = lowestMarketTies(world);
   for (const b of world.buyers) {
     // A review may end tie k (it leaves the list: read its next first) and add a tie at the end
     // of the list. A tie formed this step (by search, recruitment, or a re-sourcing or swap of
@@ -138,7 +140,7 @@ export function resourceTies(world: World): void {
     for (let k = B.relFirst[b.id], next; k !== NONE; k = next) {
       next = R.nextOfBuyer[k];
       if (R.startStep[k] === step || rng() >= review) continue;
-      if (!bestOutsideOffer(world, b, rng, sigma, best)) continue;
+      if (!bestOutsideOffer(world, b, rng, sigma, best, lowestMarket)) continue;
       const code = R.type[k];
       const incumbent = R.supplier[k];
       const incumbentValue =
@@ -168,31 +170,57 @@ export function resourceTies(world: World): void {
  * (list price; `b` would have no sales share yet, so no squeeze); null if there is none.
  */
 export function displaceableTie(s: Supplier, b: Buyer, world: World): Relationship | null {
-  const k = displaceableTieAt(world, s.ix, b);
+  const k = displaceableTieAt(world, s.ix, b, lowestMarketTies(world).of(s.ix));
   return k === NONE ? null : relationshipAt(world, k);
 }
 
-/** displaceableTie of the supplier in row `i`, as the tie's row (NONE for none). */
-function displaceableTieAt(world: World, i: number, b: Buyer): number {
-  const S = world.supplierTable.cols;
+/**
+ * displaceableTie of the supplier in row `i`, as the tie's row (NONE for none), given the
+ * supplier's market tie with the lowest price this step, `lowest` (lowestMarketTies).
+ */
+function displaceableTieAt(world: World, i: number, b: Buyer, lowest: number): number {
   const R = world.relationshipTable.cols;
-  let lowest = NONE;
-  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
-    // A tie formed this step has no price yet (process 2 sets it) and is not given up unserved.
-    if (R.type[k] !== MARKET || R.startStep[k] === world.step) continue;
-    if (lowest === NONE || R.price[k] < R.price[lowest]) lowest = k;
-  }
-  return lowest !== NONE && listPriceAt(S.cap, i, b, 'market', world) >= R.price[lowest]
+  return lowest !== NONE &&
+    listPriceAt(world.supplierTable.cols.cap, i, b, 'market', world) >= R.price[lowest]
     ? lowest
     : NONE;
+}
+
+/**
+ * Each supplier's market tie with the lowest price this step (the first such in list order),
+ * ties formed this step excluded (they have no price yet: process 2 sets it; and are not given
+ * up unserved), NONE if it has none: `.of(i)` for the supplier in row i. For one pass of
+ * resourceTies, during which no price or type changes and ties only end (end set) or are
+ * formed (this step's, passed over), which is what the engine's LeastMembers needs to answer
+ * for a supplier with thousands of lead firms without walking its list at every sampled offer.
+ */
+function lowestMarketTies(world: World): LeastMembers {
+  const S = world.supplierTable.cols;
+  const R = world.relationshipTable.cols;
+  return new LeastMembers(
+    (i) => S.relFirst[i],
+    (i) => S.relCount[i],
+    (k) => R.nextOfSupplier[k],
+    (k) => R.type[k] === MARKET && R.startStep[k] !== world.step,
+    (k) => R.price[k],
+    (k) => R.end[k] >= 0,
+  );
 }
 
 /**
  * The best quote among a few sampled suppliers that qualify and could take the buyer on (see
  * the file comment), each quote shocked at dispersion `sigma` (quoteShock): written to `best`
  * (winner's row, value, row of the tie it would give up or NONE); returns whether there is one.
+ * `lowestMarket`: the pass's lowestMarketTies.
  */
-function bestOutsideOffer(world: World, b: Buyer, rng: Rng, sigma: number, best: Offer): boolean {
+function bestOutsideOffer(
+  world: World,
+  b: Buyer,
+  rng: Rng,
+  sigma: number,
+  best: Offer,
+  lowestMarket: LeastMembers,
+): boolean {
   best.i = NONE;
   const n = world.suppliers.length;
   if (n === 0) return false;
@@ -206,7 +234,7 @@ function bestOutsideOffer(world: World, b: Buyer, rng: Rng, sigma: number, best:
     let displaces = NONE;
     if (S.saturated[i] === 1) {
       if (type !== 'market') continue;
-      displaces = displaceableTieAt(world, i, b);
+      displaces = displaceableTieAt(world, i, b, lowestMarket.of(i));
       if (displaces === NONE) continue;
     } else if (!takesOnBuyerAt(world, i, m, rng)) continue;
     const value = offerValueAt(world, i, b, type) * quoteShock(sigma, rng);
