@@ -199,7 +199,7 @@ describe('--force replaces only what gvc wrote, never an input (kind 1)', () => 
 
 /**
  * Starts `gvc run` on a scenario that runs far longer than any test, in a new folder `name`,
- * and resolves once its staging folder (with gvc's marker) exists: a condition, not a time.
+ * and resolves once its staging folder holds gvc's marker naming it: a condition, not a time.
  * Returns the folder, the process, how it exited, and a finder for the staging folder.
  */
 async function runUntilStaged(name: string) {
@@ -208,13 +208,27 @@ async function runUntilStaged(name: string) {
     join(d, 's.yaml'),
     `name: s\ntime: {steps: 100000}\nsuppliers:\n  sme: {count: 300}\nbuyers:\n  us: {count: 5}\n`,
   );
-  const p = spawn(process.execPath, [BIN, 'run', 's.yaml', '--out', 'o', '--quiet'], { cwd: d });
+  const p = spawn(process.execPath, [BIN, 'run', 's.yaml', '--out', 'o', '--quiet'], {
+    cwd: d,
+    stdio: 'ignore',
+  });
   const exited = new Promise<[number | null, string | null]>((r) =>
     p.on('exit', (code, signal) => r([code, signal])),
   );
-  const staged = () =>
-    readdirSync(d).find((e) => e.startsWith('.o.tmp-') && existsSync(join(d, e, STAGING_MARKER)));
-  while (!staged()) {
+  const staged = () => readdirSync(d).find((e) => e.startsWith('.o.tmp-'));
+  // The marker must be whole, not merely created: a kill between writeFileSync's open and its
+  // write leaves an empty marker, which no later command may take for gvc's (staging.ts), so
+  // the cleanup checked below would rightly not happen. A loaded machine widens that window.
+  const marked = () => {
+    const e = staged();
+    if (e === undefined) return false;
+    try {
+      return JSON.parse(readFileSync(join(d, e, STAGING_MARKER), 'utf8')).pid === p.pid;
+    } catch {
+      return false; // not written yet, or written only in part
+    }
+  };
+  while (!marked()) {
     if (p.exitCode !== null) throw new Error('gvc run ended before its staging folder was seen');
     await new Promise((r) => setTimeout(r, 25)); // a poll interval, not a deadline
   }

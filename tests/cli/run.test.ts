@@ -1,7 +1,8 @@
 /**
  * `gvc run` end to end, through the built CLI as a user would call it: every shipped scenario
  * writes the four files with exactly the contracted columns; a run is a pure function of
- * (scenario, seed); bad input exits 2 and leaves nothing behind.
+ * (scenario, seed); bad input exits 2 and leaves nothing behind (checked in-process, the CLI's
+ * main() with its output captured: a child process each would cost more than the check).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -17,6 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gvcInProcess } from '../report/cli.js';
 import {
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
@@ -305,9 +307,10 @@ describe('bad input: one line, exit code 2, nothing written', () => {
       /--threads: expected a whole number from 1 to 64, found "0"/,
     ],
   ];
-  it.each(cases)('%s', (_name, args, message) => {
+  it.each(cases)('%s', async (_name, args, message) => {
     const out = join(tmp, `bad-${_name.replace(/\W+/g, '-')}`);
-    const r = gvc('run', ...args, '--out', out);
+    const [file, ...flags] = args;
+    const r = await gvcInProcess('run', join(ROOT, file), ...flags, '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
@@ -315,19 +318,24 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('a YAML syntax error names the line and column', () => {
+  it('a YAML syntax error names the line and column', async () => {
     const file = join(tmp, 'broken.yaml');
     writeFileSync(file, 'name: broken\nsuppliers:\n  a: { count: 3\n');
-    const r = gvc('run', file, '--out', join(tmp, 'broken-out'));
+    const r = await gvcInProcess('run', file, '--out', join(tmp, 'broken-out'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/broken\.yaml:\d+:\d+/);
     expect(existsSync(join(tmp, 'broken-out'))).toBe(false);
   });
 
-  it('an unwritable --out is refused before the run', () => {
+  it('an unwritable --out is refused before the run', async () => {
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');
-    const r = gvc('run', 'scenarios/baseline.yaml', '--out', join(file, 'sub'));
+    const r = await gvcInProcess(
+      'run',
+      join(ROOT, 'scenarios/baseline.yaml'),
+      '--out',
+      join(file, 'sub'),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot write output folder/);
   });

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runSweep } from '../../src/experiment/sweep.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { gvcInProcess } from '../report/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'gvc.js');
@@ -612,10 +613,11 @@ describe('bad sweep input: one line, exit 2, nothing written', () => {
       /no sweep section; add one .* or give the parameters to vary with --vary/,
     ],
   ];
-  it.each(cases)('%s', (name, sweep, extra, message) => {
+  // In-process (the CLI's main(), output captured): a child process each costs more than the check.
+  it.each(cases)('%s', async (name, sweep, extra, message) => {
     const file = write(`bad-${name.replace(/\W+/g, '-')}.yaml`, sweep);
     const out = `out-${name.replace(/\W+/g, '-')}`;
-    const r = gvc('sweep', file, '--out', out, ...extra);
+    const r = await gvcInProcess('sweep', join(tmp, file), '--out', join(tmp, out), ...extra);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
@@ -758,13 +760,18 @@ sweep:
 
   it.each(['seed', 'run_id', 'cell_id', 'replicate'])(
     'refuses %s as a sweep factor (a leading column of runs.csv)',
-    (name) => {
+    async (name) => {
       writeFileSync(
         join(tmp, `reserved-${name}.yaml`),
         SCENARIO.slice(0, SCENARIO.indexOf('sweep:')) +
           `sweep:\n  parameters:\n    ${name}: [1, 2]\n`,
       );
-      const r = gvc('sweep', `reserved-${name}.yaml`, '--out', `reserved-${name}`);
+      const r = await gvcInProcess(
+        'sweep',
+        join(tmp, `reserved-${name}.yaml`),
+        '--out',
+        join(tmp, `reserved-${name}`),
+      );
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(
         new RegExp(`sweep\\.parameters\\.${name}: expected a model parameter`),

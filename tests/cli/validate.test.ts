@@ -203,10 +203,12 @@ describe('gvc validate interrupted with Ctrl-C', () => {
     );
     const p = spawn(process.execPath, [BIN, 'validate', file, '--quiet', '--out', 'int-out'], {
       cwd: tmp,
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+    // 'close', not 'exit': the process may have exited before all its stderr has been read.
+    const exited = new Promise<number | null>((r) => p.on('close', (code) => r(code)));
     let done = false;
     void exited.then(() => (done = true));
     const staging = () => readdirSync(tmp).some((f) => f.startsWith('.int-out.tmp-'));

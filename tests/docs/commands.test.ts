@@ -13,6 +13,10 @@
  * does not hold fails the test, so a new block cannot silently go untested. The commands run in
  * a copy of the tracked files (the working tree's versions) committed to a fresh git repository,
  * with this checkout's node_modules and dist/ linked in place of `npm install`.
+ *
+ * `npx gvc <command> …` runs through npx as written the first time each gvc command (run,
+ * sweep, report …) appears, and as the `node bin/gvc.js <command> …` npx starts after that:
+ * each npx call costs about a second of CPU before gvc starts, and the replay holds some 30.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -207,6 +211,24 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * The command line to run for each documented command, in order: `npx gvc X …` as written the
+ * first time gvc command X is seen, after that as the `node bin/gvc.js X …` npx runs (the bin
+ * package.json declares, which the replay checks). Other commands are run as written.
+ */
+export function launchers(texts: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return texts.map((text) => {
+    const m = /^npx gvc (\S+)/.exec(text);
+    if (!m) return text;
+    if (!seen.has(m[1])) {
+      seen.add(m[1]);
+      return text;
+    }
+    return `node bin/gvc.js ${text.slice('npx gvc '.length)}`;
+  });
+}
+
 const copies: string[] = [];
 afterAll(() => {
   for (const d of copies) rmSync(d, { recursive: true, force: true });
@@ -249,6 +271,33 @@ describe('README and tutorial commands', () => {
       [1, 'npx gvc sweep a.yaml --reps 2'],
       [2, 'node bin/gvc.js --version'],
     ]);
+  });
+
+  it('runs each gvc command through npx once, then through the bin npx runs', () => {
+    expect(
+      launchers([
+        'npm start',
+        'npx gvc --version',
+        'npx gvc run a.yaml --force',
+        'npx gvc run b.yaml > x.txt',
+        'npx gvc report out/a --force',
+        'npx gvc --version',
+        'npx gvc runs',
+      ]),
+    ).toEqual([
+      'npm start',
+      'npx gvc --version',
+      'npx gvc run a.yaml --force',
+      'node bin/gvc.js run b.yaml > x.txt',
+      'npx gvc report out/a --force',
+      'node bin/gvc.js --version',
+      'npx gvc runs',
+    ]);
+    // What `npx gvc` runs in this package: its bin named gvc.
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(pkg.bin).toEqual({ gvc: 'bin/gvc.js' });
   });
 
   it('finds markers, skips and continuation lines (the parser itself)', () => {
@@ -294,8 +343,10 @@ describe('README and tutorial commands', () => {
       expect(problems).toEqual([]);
       const dir = cloneLikeCopy();
       copies.push(dir);
-      for (const c of run) {
-        const r = spawnSync('bash', ['-c', c.text], {
+      const lines = launchers(run.map((c) => c.text));
+      expect(lines.filter((l) => l.startsWith('npx gvc ')).length).toBeGreaterThan(3);
+      for (const [k, c] of run.entries()) {
+        const r = spawnSync('bash', ['-c', lines[k]], {
           cwd: dir,
           encoding: 'utf8',
           env: { ...process.env, GVC_DEBUG: '1' },
