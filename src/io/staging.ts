@@ -4,18 +4,24 @@
  * A staging folder is `.<name>.tmp-<pid>-<hex>` next to its target and holds a marker file,
  * STAGING_MARKER, recording the owning process's pid and host. A later command removes such
  * a folder only when it is recognisably gvc's (the name pattern and a marker naming the same
- * pid and this host — or an empty folder, when the process died before writing the marker)
- * and that process no longer exists. A temporary file `<file>.tmp-<pid>` (manifest.json,
- * sensitivity.csv) is removed on the same condition, by the command that writes `<file>`.
+ * pid and this host — or a folder holding nothing or only the marker's temporary file, when the
+ * process died before its marker was in place) and that process no longer exists. The marker is
+ * written under a temporary name and renamed, so a kill while writing it never leaves a folder
+ * with a partial marker, which no later command could recognise and remove. A temporary file
+ * `<file>.tmp-<pid>` (manifest.json, sensitivity.csv) is removed on the same condition, by the
+ * command that writes `<file>`.
  */
 import { hostname } from 'node:os';
-import { lstatSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from './os-errors.js';
 import { readHead } from './read-file.js';
 
 /** The marker file inside a staging folder; removed just before the folder is committed. */
 export const STAGING_MARKER = '.gvc-staging';
+
+/** The marker's name while it is being written (renamed to STAGING_MARKER when whole). */
+export const STAGING_MARKER_PART = `${STAGING_MARKER}.part`;
 
 const STAGING_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]+$/;
 
@@ -24,12 +30,17 @@ export function stagingName(name: string, hex: string): string {
   return `.${name}.tmp-${process.pid}-${hex}`;
 }
 
-/** Writes the marker naming this process into a staging folder gvc has just created. */
+/**
+ * Writes the marker naming this process into a staging folder gvc has just created: whole or
+ * not at all (written as STAGING_MARKER_PART, then renamed). Throws what the file system throws.
+ */
 export function writeStagingMarker(dir: string): void {
+  const part = join(dir, STAGING_MARKER_PART);
   writeFileSync(
-    join(dir, STAGING_MARKER),
+    part,
     `${JSON.stringify({ program: 'gvc-abm', pid: process.pid, host: hostname() })}\n`,
   );
+  renameSync(part, join(dir, STAGING_MARKER));
 }
 
 /** True while a process with this pid exists (EPERM: it exists but is someone else's). */
@@ -51,7 +62,10 @@ function markerPid(dir: string): number | 'empty' | null {
   } catch {
     return null;
   }
-  if (entries.length === 0) return 'empty';
+  // Nothing, or only a marker still being written: the process died before writing anything
+  // else (a staging folder's contents are written after its marker is in place).
+  if (entries.length === 0 || (entries.length === 1 && entries[0] === STAGING_MARKER_PART))
+    return 'empty';
   try {
     const marker = JSON.parse(readHead(join(dir, STAGING_MARKER), 'a staging marker', 4096)) as {
       program?: unknown;
@@ -93,8 +107,10 @@ export function removeStaleStaging(parent: string): string[] {
     try {
       if (!lstatSync(dir).isDirectory()) continue;
       const owner = markerPid(dir);
-      if (owner === 'empty') rmdirSync(dir);
-      else if (owner === pid) rmSync(dir, { recursive: true, force: true });
+      if (owner === 'empty') {
+        rmSync(join(dir, STAGING_MARKER_PART), { force: true });
+        rmdirSync(dir);
+      } else if (owner === pid) rmSync(dir, { recursive: true, force: true });
       else continue;
       removed.push(entry);
     } catch {

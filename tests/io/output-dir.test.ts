@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import { STAGING_MARKER } from '../../src/io/staging.js';
+import { STAGING_MARKER, STAGING_MARKER_PART } from '../../src/io/staging.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/scenario/errors.js';
 import { SystemError } from '../../src/io/os-errors.js';
@@ -228,6 +228,31 @@ describe('prepareOutputDir', () => {
         `.run.tmp-${process.ppid}-abc123`,
       ].sort(),
     );
+  });
+
+  it("removes a dead process's staging folder whose marker was still being written", () => {
+    // A kill while writing the marker leaves only the marker's temporary file: the folder is
+    // still recognisably gvc's (a partial marker written in place was not, and stayed forever).
+    const parent = tempDir();
+    const dead = 2 ** 22 + 1;
+    const half = join(parent, `.run.tmp-${dead}-abc123`);
+    const other = join(parent, `.run.tmp-${dead}-def456`);
+    mkdirSync(half);
+    writeFileSync(join(half, STAGING_MARKER_PART), '{"program":"gv');
+    mkdirSync(other);
+    writeFileSync(join(other, STAGING_MARKER_PART), '');
+    writeFileSync(join(other, 'notes.txt'), 'more than a marker: not ours to remove');
+    prepareOutputDir(join(parent, 'run'), RUN).commit();
+    expect(readdirSync(parent).sort()).toEqual(['run', `.run.tmp-${dead}-def456`].sort());
+  });
+
+  it('writes the marker whole: no temporary marker is left in a staging folder', () => {
+    const parent = tempDir();
+    const dir = prepareOutputDir(join(parent, 'run'), RUN);
+    expect(readdirSync(dir.staging)).toEqual([STAGING_MARKER]);
+    const marker = JSON.parse(readFileSync(join(dir.staging, STAGING_MARKER), 'utf8'));
+    expect(marker).toEqual({ program: 'gvc-abm', pid: process.pid, host: hostname() });
+    dir.abort();
   });
 
   it('leaves no staging marker in the committed folder', () => {
