@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { dirname, extname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { dirname, extname, isAbsolute, resolve as resolvePath, sep } from 'node:path';
+import { belowWorkingFolder, osResolve } from '../io/os-path.js';
 import { ScenarioError, UserError } from './errors.js';
 import { MAX_SCENARIO_BYTES, readInputFile } from '../io/read-file.js';
 import {
@@ -189,7 +190,12 @@ function deriveScenario(
       'a mapping from parameter paths to values',
       Array.isArray(set) ? 'a list' : String(set),
     );
-  const baseFile = resolvePath(dirname(fileLabel), raw.base as string);
+  // As the system reads it: a `..` in either part goes up from where a symbolic link leads
+  // (so not path.join, which drops `link/..` by its spelling).
+  const baseText = raw.base as string;
+  const baseFile = osResolve(
+    isAbsolute(baseText) ? baseText : `${dirname(osResolve(fileLabel))}${sep}${baseText}`,
+  );
   const chain = [...(opts.chain ?? []), fileLabel];
   const loc = opts.locate?.(['base'], 'value');
   const failBase = (detail: string): never => {
@@ -266,8 +272,7 @@ function assertStrictJson(text: string, file: string): void {
 
 /** A path as messages show it: relative to the working folder when it lies below it. */
 function shownPath(p: string): string {
-  const rel = relative(process.cwd(), resolvePath(p));
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolvePath(p);
+  return belowWorkingFolder(resolvePath(p));
 }
 
 /** True when two paths name the same file (by real path when both exist). */

@@ -22,7 +22,7 @@ import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
 import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { Progress } from '../progress.js';
-import { folderArg } from '../cli-path.js';
+import { fileArg, folderArg } from '../cli-path.js';
 import { fixedNonZero } from '../../report/table.js';
 
 export function parseAgentsMode(text: string): AgentsMode {
@@ -104,7 +104,8 @@ export function registerRun(program: Command): void {
       '--max-output <cells>',
       `most CSV cells (rows x columns) the outputs may hold (default ${DEFAULT_LIMITS.maxOutput})`,
     )
-    .action(async (file: string, opts: RunOptions) => {
+    .action(async (typed: string, opts: RunOptions) => {
+      const file = fileArg(typed);
       const agents = parseAgentsMode(opts.agents);
       const maxOutput = parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput);
       const relationships = parseRelationshipsMode(opts.relationships, true);

@@ -15,7 +15,7 @@ import { loadScenario, parseSetArg } from '../../scenario/load.js';
 import { parseYamlValue } from '../../scenario/safe-yaml.js';
 import { exactWholeNumber, wholeNumberFlag } from '../../scenario/whole-number.js';
 import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
-import { folderArg } from '../cli-path.js';
+import { fileArg, folderArg } from '../cli-path.js';
 
 interface SweepCliOptions {
   design?: string;
@@ -240,7 +240,8 @@ export function registerSweep(program: Command): void {
       '--max-output <cells>',
       `most CSV cells (rows x columns) the outputs may hold (default ${DEFAULT_LIMITS.maxOutput})`,
     )
-    .action(async (file: string, opts: SweepCliOptions) => {
+    .action(async (typed: string, opts: SweepCliOptions) => {
+      const file = fileArg(typed);
       const limits = {
         maxRuns: parseLimit('--max-runs', opts.maxRuns, DEFAULT_LIMITS.maxRuns),
         maxOutput: parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput),
