@@ -92,6 +92,8 @@ export interface SweepFactor {
   /** Bounds, for lhs, sobol and morris. */
   min?: number;
   max?: number;
+  /** Where the factor was given, for messages: the file, or the `--vary` flag that replaced it. */
+  source?: string;
 }
 
 export interface SweepSpec {
@@ -382,7 +384,7 @@ function parseFactor(
         );
       seen.set(key, i);
     });
-    return { path, spec: param, values: raw as ParamValue[] };
+    return { path, spec: param, values: raw as ParamValue[], source: file };
   }
   if (!isMap(raw)) fail(where, 'a list of values or {min, max}', show(raw));
   const range = raw as Raw;
@@ -402,7 +404,13 @@ function parseFactor(
     fail(where, 'min < max', `an empty or inverted range [${min}, ${max}]`);
   check(min);
   check(max);
-  const factor: SweepFactor = { path, spec: param, min: min as number, max: max as number };
+  const factor: SweepFactor = {
+    path,
+    spec: param,
+    min: min as number,
+    max: max as number,
+    source: file,
+  };
   if (range.steps !== undefined && NEEDS_BOUNDS.includes(design))
     fail(
       `${where}.steps`,

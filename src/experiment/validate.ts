@@ -450,7 +450,7 @@ async function runExperiment(
   onRun: (run: RunInfo, values: number[], units: number[]) => void,
 ): Promise<ValidationRun[]> {
   const sweep = { ...experiment.spec.sweep, replications };
-  const plan = buildPlan(experiment.loaded.scenario, sweep);
+  const plan = buildPlan(experiment.loaded.scenario, sweep, {}, experiment.loaded.origin);
   const measures: Measure[] = experiment.spec.checks.flatMap((c) =>
     c.minus ? [c.measure, c.minus] : [c.measure],
   );

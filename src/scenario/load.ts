@@ -14,6 +14,7 @@ import {
   checkConsistency,
   resolveScenario,
   defaultNameOf,
+  type OriginOf,
   type ResolveOptions,
 } from './resolve.js';
 import { suggest } from './paths.js';
@@ -64,6 +65,8 @@ export interface LoadedScenario {
   validation?: unknown;
   /** For a file derived from another (`base:`), that file and its hash. */
   base?: { file: string; sha256: string };
+  /** Where each parameter's value came from (this file, its base, a flag, the default). */
+  origin?: OriginOf;
   /**
    * Positions in the file's parsed document, for the errors of the sections checked later
    * (sweep, validation: section-positions.ts); absent for a scenario built in memory.
@@ -130,10 +133,11 @@ export function parseScenarioText(
     locate,
     defaultName: defaultNameOf(fileLabel),
   };
-  const { scenario, overrides } = resolveScenario(value, fileLabel, resolveOpts);
+  const { scenario, overrides, origin } = resolveScenario(value, fileLabel, resolveOpts);
   return {
     ...loadedScenario(value as Record<string, unknown>, text, fileLabel, scenario, overrides),
     locate,
+    origin,
   };
 }
 
@@ -240,12 +244,20 @@ function deriveScenario(
     () => applyParams(parent.scenario, entries, fileLabel),
     'set',
   );
-  const overrides = applyCommandLine(scenario, opts);
-  checkConsistency(scenario, fileLabel);
+  const setBy = new Map<string, string>();
+  const overrides = applyCommandLine(scenario, opts, setBy);
+  const inSet = new Set(entries.map(([path]) => path));
+  const origin: OriginOf = (path) => {
+    const flag = setBy.get(path);
+    if (flag !== undefined) return { source: flag };
+    return inSet.has(path) ? { source: fileLabel, part: 'set' } : parent.origin?.(path);
+  };
+  checkConsistency(scenario, fileLabel, { origin });
   return {
     ...loadedScenario(raw, text, fileLabel, scenario, overrides),
     base: { file: baseFile, sha256: parent.sha256 },
     locate: opts.locate,
+    origin,
   };
 }
 

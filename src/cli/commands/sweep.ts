@@ -311,6 +311,11 @@ export function registerSweep(program: Command): void {
       } catch (err) {
         throw relabelSweepError(err, opts);
       }
+      // A factor --vary gave is named by the flag in messages (a cell crossing a bound).
+      for (const arg of opts.vary) {
+        const factor = spec.factors.find((f) => f.path === arg.slice(0, arg.indexOf('=')).trim());
+        if (factor !== undefined) factor.source = `--vary ${arg}`;
+      }
       warnWorkers(workers, Boolean(opts.quiet));
       if (!opts.quiet)
         for (const w of sweepWarnings(spec))
