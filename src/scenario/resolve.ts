@@ -368,8 +368,12 @@ export function checkConsistency(
   for (const [group, config] of Object.entries(scenario.suppliers)) {
     const split = config.intent.split;
     if (FUNCTIONS.every((f) => split[f] === 0)) {
+      // Labelled with the flag that set a weight to 0, when one did: the file is not at fault.
+      const flag = FUNCTIONS.map((f) => opts.origin?.(`suppliers.${group}.intent.split.${f}`))
+        .map((o) => o?.source)
+        .find((o) => o?.startsWith('--'));
       throw new ScenarioError({
-        file: source,
+        file: flag ?? source,
         path: `suppliers.${group}.intent.split`,
         expected:
           'at least one weight above 0 (the weights are normalised into the shares of reinvestment per function)',
