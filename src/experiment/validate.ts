@@ -29,6 +29,7 @@ import { Progress } from '../cli/progress.js';
 import type { Measure } from './measures.js';
 import { buildPlan, taskFor } from './plan.js';
 import { runList } from './runner.js';
+import { checkSweepMemory } from './sweep.js';
 import { cellValue } from './sweep-columns.js';
 import { criterionText, parseValidationSpec, type ValidationSpec } from './validation-spec.js';
 import { validationMarkdown, type ValidationRow } from './validation-markdown.js';
@@ -285,6 +286,14 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     ],
     limits,
   );
+  // The same memory estimate as gvc sweep's, per experiment, before any run or folder.
+  for (const experiment of experiments) {
+    const sweep = { ...experiment.spec.sweep, replications: replicationsOf(experiment.spec, o) };
+    checkSweepMemory(
+      { workers: o.workers, quiet: o.quiet, shard: null, loaded: experiment.loaded },
+      buildPlan(experiment.loaded.scenario, sweep, {}, experiment.loaded.origin),
+    );
+  }
   // Ctrl-C: say what became of the work rather than end without a word after minutes of runs.
   // The staging folder is removed by prepareOutputDir's cleanup, on the signal or at the exit.
   // Listening from before the folder exists, so a Ctrl-C that finds the folder finds this too.

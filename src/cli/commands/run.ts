@@ -14,6 +14,7 @@ import { defaultOutputFolder } from '../../io/output-guard.js';
 import {
   checkMemory,
   commandMemory,
+  memoryGuard,
   describePopulations,
   populationsOf,
 } from '../../experiment/memory.js';
@@ -173,7 +174,8 @@ export function registerRun(program: Command): void {
               suppliers: (rows) => sink.suppliers(rows),
               relationships: sink.relationships?.bind(sink),
             },
-            { agents, byGroup, threads },
+            // Entrants can outgrow any estimate: stop with a message, not V8's crash.
+            { agents, byGroup, threads, afterStep: memoryGuard(`${loaded.file}: the run`) },
           );
           progress.clear();
         },
