@@ -29,6 +29,7 @@ import { Progress } from '../cli/progress.js';
 import type { Measure } from './measures.js';
 import { buildPlan, taskFor } from './plan.js';
 import { runList } from './runner.js';
+import { errnoCode, osFailure } from '../io/os-errors.js';
 import { checkSweepMemory } from './sweep.js';
 import { cellValue } from './sweep-columns.js';
 import { criterionText, parseValidationSpec, type ValidationSpec } from './validation-spec.js';
@@ -195,8 +196,10 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
     let isDir: boolean;
     try {
       isDir = statSync(input).isDirectory();
-    } catch {
-      throw new UserError(`${input}: no such file or folder`);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR')
+        throw new UserError(`${input}: no such file or folder`);
+      throw osFailure(err, 'read', input);
     }
     if (!isDir) {
       const loaded = loadScenario(input);
@@ -213,9 +216,14 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
       });
       continue;
     }
-    const names = readdirSync(input)
-      .filter((n) => /\.ya?ml$/i.test(n))
-      .sort();
+    let names: string[];
+    try {
+      names = readdirSync(input)
+        .filter((n) => /\.ya?ml$/i.test(n))
+        .sort();
+    } catch (err) {
+      throw osFailure(err, 'read the folder', input);
+    }
     let found = 0;
     for (const name of names) {
       const file = join(input, name);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve as resolvePath, sep } from 'node:path';
 import { belowWorkingFolder, osResolve } from '../io/os-path.js';
+import { errnoCode, errnoReason, inputReadFailure } from '../io/os-errors.js';
 import { ScenarioError, UserError } from './errors.js';
 import { MAX_SCENARIO_BYTES, readInputFile } from '../io/read-file.js';
 import {
@@ -98,7 +99,17 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
     bytes = readInputFile(file, 'a scenario file', MAX_SCENARIO_BYTES);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new ScenarioError({ file, detail: `cannot read scenario file: ${readErrorText(err)}` });
+    // Not a file (missing, a folder) is bad input; a refusal of the system (permission) exit 3.
+    const failure = inputReadFailure(err, file, 'scenario file');
+    if (!(failure instanceof UserError)) throw failure;
+    const code = errnoCode(err);
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : errnoReason(err);
+    throw new ScenarioError({ file, detail: `cannot read scenario file: ${reason}` });
   }
   const loaded = parseScenarioText(decodeUtf8(bytes, file), file, { ...opts, format });
   // Hash the bytes, not the decoded text, so the manifest identifies the file exactly.
@@ -297,19 +308,4 @@ function sameFile(a: string, b: string): boolean {
     }
   };
   return real(a) === real(b);
-}
-
-function readErrorText(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return (err as Error)?.message ?? String(err);
-  }
 }
