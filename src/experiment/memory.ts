@@ -155,21 +155,24 @@ export function memoryUse(): MemoryUse {
 
 /**
  * A check to run after each step (simulate's afterStep): throws a UserError naming `what`
- * (the run), its step and its suppliers, the memory and what to do, when the heap or the
- * resident memory, grown twice again as much as in the last step, would pass
- * MEMORY_STOP_SHARE of its limit. `use`: the figures (a test's).
+ * (the run), its step and its suppliers, the memory and what to do, when the heap or (once
+ * the world has entrants) the resident memory, grown twice again as much as in the last step,
+ * would pass MEMORY_STOP_SHARE of its limit. `use`: the figures (a test's).
  */
 export function memoryGuard(
   what: string,
   use: () => MemoryUse = memoryUse,
-): (world: { step: number; suppliers: { length: number } }) => void {
+): (world: { step: number; suppliers: { length: number }; counters: { entries: number } }) => void {
   let last: MemoryUse | undefined;
   return (world) => {
     const u = use();
     const next = (now: number, before: number | undefined) =>
       now + 2 * Math.max(0, now - (before ?? now));
     const heapFull = next(u.heapUsed, last?.heapUsed) > MEMORY_STOP_SHARE.heap * u.heapLimit;
-    const rssFull = next(u.rss, last?.rss) > MEMORY_STOP_SHARE.rss * u.total;
+    // Resident memory only once entrants came: without them the estimate made before the
+    // run judged it (and a process's own few hundred MB are no sign of growth).
+    const rssFull =
+      world.counters.entries > 0 && next(u.rss, last?.rss) > MEMORY_STOP_SHARE.rss * u.total;
     last = u;
     if (!heapFull && !rssFull) return;
     const full = heapFull
