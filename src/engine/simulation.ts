@@ -43,6 +43,11 @@ export interface SimulateOptions {
    * engine/threads.ts MIN_SHARE); tests set it low to run small worlds on several threads.
    */
   threadMinShare?: number;
+  /**
+   * Called after each step with the world (the number of suppliers, entrants included); may
+   * throw to stop the run, e.g. before the process runs out of memory (experiment/memory.ts).
+   */
+  afterStep?: (world: World) => void;
 }
 
 /**
@@ -114,6 +119,7 @@ function run(
         ? t % agents.k === 0 || t === steps
         : agents.kind === 'final' && t === steps;
     if (due) recordSuppliers(world, sink);
+    options.afterStep?.(world);
   }
   if (relationships) relationships(activeSpells(world).map((k) => relationshipRow(world, k)));
   return world;

@@ -5,6 +5,7 @@
  * thread than an object per row (structured clone), and the formatting then runs on the
  * worker's core instead of the main thread's, which on a busy machine shares one with a worker.
  */
+import { memoryGuard } from './memory.js';
 import {
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
@@ -139,6 +140,8 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
         byGroup: ctx.byGroup ?? false,
         // Only the rows this function keeps are built (with --timeseries final, 1 of 121).
         timeseriesAt: (step) => step === last || isDue(mode, step, last) || keepSteps.has(step),
+        // A world that outgrows the worker's memory fails this run with a message (errors.csv).
+        afterStep: memoryGuard(`run ${req.runId}`),
       },
     );
     if (!final) throw new Error('the run produced no final observation');

@@ -22,6 +22,7 @@
  */
 import { ScenarioError, describeValue } from '../scenario/errors.js';
 import { suggest } from '../scenario/paths.js';
+import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
 import {
   SUPPLIER_COLUMNS,
   TIMESERIES_COLUMNS,
@@ -203,7 +204,7 @@ export function parseMeasure(
     if (includeExited) refuseAfterExit(column, `${where}.mean`, fail);
     return { kind: 'mean', column, group, includeExited, step: step as number | 'final' };
   }
-  const condition = parseCondition(raw.share, `${where}.share`, fail);
+  const condition = parseCondition(raw.share, `${where}.share`, fail, groups);
   if (includeExited && condition.kind !== 'derived')
     refuseAfterExit(condition.column, `${where}.share.${condition.column}`, fail);
   return {
@@ -228,10 +229,60 @@ function refuseAfterExit(
     );
 }
 
+/**
+ * The values a string column of suppliers.csv can hold, or null when any text can appear:
+ * the options its codebook unit lists (role: OEM|ODM|OBM), the relationship types, the
+ * scenario's supplier groups.
+ */
+function columnOptions(
+  column: SupplierColumn,
+  groups: readonly string[],
+): readonly string[] | null {
+  if (column === 'main_buyer_governance') return RELATIONSHIP_TYPES;
+  if (column === 'group') return groups;
+  const unit = SUPPLIER_COLUMNS.find((c) => c.name === column)!.unit;
+  return unit.includes('|') ? unit.split('|') : null;
+}
+
+/**
+ * Refuses a listed value that the column never holds: a quoted number ("2") for a count, a
+ * misspelt role (odm), a number for a flag. It would match no supplier, and the share would
+ * be 0 in every run with no sign why, as a silently wrong number.
+ */
+function checkColumnValue(
+  column: SupplierColumn,
+  value: unknown,
+  path: string,
+  fail: (path: string, expected: string, found: string, suggestion?: string) => never,
+  groups: readonly string[],
+): void {
+  const type = SUPPLIER_COLUMNS.find((c) => c.name === column)!.type;
+  if (type === 'boolean') {
+    if (typeof value !== 'boolean') fail(path, 'true or false', show(value));
+    return;
+  }
+  if (type === 'integer' || type === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      fail(path, `a number (${column} is numeric)`, show(value));
+    if (type === 'integer' && !Number.isInteger(value))
+      fail(path, `a whole number (${column} holds whole numbers)`, show(value));
+    return;
+  }
+  const options = columnOptions(column, groups);
+  if (typeof value !== 'string' || (options !== null && !options.includes(value)))
+    fail(
+      path,
+      options === null ? 'a text value' : `one of ${options.join('|')}`,
+      show(value),
+      options !== null && typeof value === 'string' ? suggest(value, options) : undefined,
+    );
+}
+
 function parseCondition(
   raw: unknown,
   where: string,
   fail: (path: string, expected: string, found: string, suggestion?: string) => never,
+  groups: readonly string[],
 ): Condition {
   const derived = Object.keys(DERIVED);
   if (typeof raw === 'string') {
@@ -261,6 +312,7 @@ function parseCondition(
   if (Array.isArray(spec)) {
     if (spec.length === 0)
       fail(`${where}.${column}`, 'a non-empty list of values', 'an empty list');
+    spec.forEach((v, i) => checkColumnValue(column, v, `${where}.${column}[${i}]`, fail, groups));
     return { kind: 'in', column, values: spec as (string | number | boolean)[] };
   }
   if (isMap(spec) && NUMERIC_SUPPLIER.includes(column)) {

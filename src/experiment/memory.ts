@@ -15,6 +15,7 @@
  * counted, as their number is not known in advance.
  */
 import { freemem, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { UserError } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/types.js';
 
@@ -117,4 +118,68 @@ export function describePopulations(p: Populations): string {
   const n = (x: number, what: string) =>
     `${x.toLocaleString('en-US')} ${what}${x === 1 ? '' : 's'}`;
   return `${n(p.suppliers, 'supplier')}, ${n(p.buyers, 'lead firm')}, ${n(p.partners, 'partner')}`;
+}
+
+/**
+ * Share of Node's heap limit (V8's heap_size_limit, which also counts the young generation the
+ * old one cannot use), and of the machine's memory for the process's resident memory, that a
+ * run may be expected to reach in its next steps; past it the run is stopped between steps.
+ * Entrants (`model.entry.rate`) grow a world while it runs, so no estimate made before can
+ * bound it; without this a run that outgrows the heap dies with V8's "JavaScript heap out of
+ * memory" stack dump, and one that outgrows the machine is killed by the system without a
+ * word. The next two steps are projected from the last one's growth (an entry rate of 1 per
+ * year adds a quarter of the world in a step), and the share is low because V8 fails well
+ * before heap_size_limit when a large table grows (measured: a 300 MB old generation, limit
+ * 365 MB, failed at 264 MB; at the default 4.3 GB limit the stop comes at 2.6 GB of objects,
+ * some 37 million suppliers, which need some 35 GB of memory besides).
+ */
+export const MEMORY_STOP_SHARE = { heap: 0.6, rss: 0.9 } as const;
+
+/** What the memory guard reads: V8's heap figures and the process's resident memory. */
+export interface MemoryUse {
+  heapUsed: number;
+  heapLimit: number;
+  rss: number;
+  total: number;
+}
+
+export function memoryUse(): MemoryUse {
+  const heap = getHeapStatistics();
+  return {
+    heapUsed: heap.used_heap_size,
+    heapLimit: heap.heap_size_limit,
+    rss: process.memoryUsage.rss(),
+    total: totalmem(),
+  };
+}
+
+/**
+ * A check to run after each step (simulate's afterStep): throws a UserError naming `what`
+ * (the run), its step and its suppliers, the memory and what to do, when the heap or (once
+ * the world has entrants) the resident memory, grown twice again as much as in the last step,
+ * would pass MEMORY_STOP_SHARE of its limit. `use`: the figures (a test's).
+ */
+export function memoryGuard(
+  what: string,
+  use: () => MemoryUse = memoryUse,
+): (world: { step: number; suppliers: { length: number }; counters: { entries: number } }) => void {
+  let last: MemoryUse | undefined;
+  return (world) => {
+    const u = use();
+    const next = (now: number, before: number | undefined) =>
+      now + 2 * Math.max(0, now - (before ?? now));
+    const heapFull = next(u.heapUsed, last?.heapUsed) > MEMORY_STOP_SHARE.heap * u.heapLimit;
+    // Resident memory only once entrants came: without them the estimate made before the
+    // run judged it (and a process's own few hundred MB are no sign of growth).
+    const rssFull =
+      world.counters.entries > 0 && next(u.rss, last?.rss) > MEMORY_STOP_SHARE.rss * u.total;
+    last = u;
+    if (!heapFull && !rssFull) return;
+    const full = heapFull
+      ? `its objects fill ${gb(u.heapUsed)} of Node's heap limit of ${gb(u.heapLimit)} and grow by the step; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${Math.ceil((2 * u.heapLimit) / 2 ** 20)}, in MB, within the machine's memory) or`
+      : `the process holds ${gb(u.rss)} of this machine's ${gb(u.total)} and grows by the step; run it on a machine with more memory or`;
+    throw new UserError(
+      `${what}: stopped at step ${world.step} with ${world.suppliers.length.toLocaleString('en-US')} suppliers created (entrants included) before it ran out of memory: ${full} run fewer agents, fewer steps or a lower model.entry.rate`,
+    );
+  };
 }

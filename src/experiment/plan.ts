@@ -22,7 +22,7 @@ import { ofatDesign } from './designs/ofat.js';
 import { saltelliDesign, type SaltelliLayout } from './designs/saltelli.js';
 import type { FactorBounds } from './designs/types.js';
 import { PARAM_BOUNDS, templateOf, type ParamValue } from '../scenario/parameters.js';
-import { checkBounds, flattenScenario } from '../scenario/resolve.js';
+import { checkBounds, flattenScenario, type OriginOf } from '../scenario/resolve.js';
 import { getPath } from '../scenario/paths.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SweepSpec } from './sweep-spec.js';
@@ -62,6 +62,7 @@ export function buildPlan(
   base: Scenario,
   spec: SweepSpec,
   extra: Record<string, unknown> = {},
+  origin?: OriginOf,
 ): SweepPlan {
   const bounds = (): FactorBounds[] =>
     spec.factors.map((f) => ({ name: f.path, lower: f.min!, upper: f.max! }));
@@ -147,7 +148,7 @@ export function buildPlan(
       }),
     );
   }
-  checkCellBounds(base, spec, cells);
+  checkCellBounds(base, spec, cells, origin);
   const fingerprint = hashJson({
     base: Object.fromEntries(flattenScenario(base)),
     name: base.name,
@@ -181,18 +182,33 @@ export function buildPlan(
  * (PARAM_BOUNDS: two factors whose ranges cross, e.g. price_pressure.initial and .max), before
  * any run. The spec checks each value alone without the bounds; the cell is where they meet.
  */
-function checkCellBounds(base: Scenario, spec: SweepSpec, cells: readonly Cell[]): void {
+function checkCellBounds(
+  base: Scenario,
+  spec: SweepSpec,
+  cells: readonly Cell[],
+  baseOrigin?: OriginOf,
+): void {
   const bounded = new Set(PARAM_BOUNDS.flatMap((b) => [b.lower, b.upper]));
   if (!spec.factors.some((f) => bounded.has(templateOf(f.path)))) return;
+  // A factor's value came from the sweep section of its file or from its --vary flag; any
+  // other value from wherever the scenario got it (the file, a --set, the default).
+  const origin: OriginOf = (path) => {
+    const f = spec.factors.find((factor) => factor.path === path);
+    if (f === undefined) return baseOrigin?.(path);
+    if (f.source === undefined) return { source: 'sweep.parameters' };
+    return f.source.startsWith('--')
+      ? { source: f.source }
+      : { source: f.source, part: 'sweep.parameters' };
+  };
   for (const cell of cells) {
     const changed = new Map(spec.factors.map((f, j) => [f.path, cell.values[j]]));
-    checkBounds(
-      base,
-      `sweep.parameters (cell ${cell.id} of the ${spec.design} design: ${spec.factors
-        .map((f, j) => `${f.path}=${String(cell.values[j])}`)
-        .join(', ')}; narrow the ranges so no cell crosses)`,
+    checkBounds(base, 'sweep.parameters', {
       changed,
-    );
+      origin,
+      context: `; in cell ${cell.id} of the ${spec.design} design (${spec.factors
+        .map((f, j) => `${f.path}=${String(cell.values[j])}`)
+        .join(', ')}): narrow the ranges so no cell crosses`,
+    });
   }
 }
 

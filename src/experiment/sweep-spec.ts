@@ -23,7 +23,6 @@ import { specFor, templateOf, type ParamSpec, type ParamValue } from '../scenari
 import { applyParams } from '../scenario/resolve.js';
 import { checkValue } from '../scenario/check-raw.js';
 import { suggest } from '../scenario/paths.js';
-import { exactWholeNumber } from '../scenario/whole-number.js';
 import type { Locator } from '../scenario/safe-yaml.js';
 import { withPositions } from '../scenario/section-positions.js';
 import type { Scenario } from '../scenario/types.js';
@@ -93,6 +92,8 @@ export interface SweepFactor {
   /** Bounds, for lhs, sobol and morris. */
   min?: number;
   max?: number;
+  /** Where the factor was given, for messages: the file, or the `--vary` flag that replaced it. */
+  source?: string;
 }
 
 export interface SweepSpec {
@@ -172,17 +173,18 @@ function parseSweepSection(
 
   const integer = (path: string, value: unknown, min: number, fallback: number): number => {
     if (value === undefined) return fallback;
-    // A string (a quoted number in the file) is read as its digits, or refused and quoted.
-    const n = typeof value === 'string' ? exactWholeNumber(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+    // A number, as every number of the file is read: a quoted "2" is text and refused, as
+    // `time.steps: "2"` is (not read as its digits here only). A whole number past 2^53 - 1
+    // (1e20) is not held exactly by a double: refused with where the limit is.
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min)
       fail(
         path,
-        typeof value === 'string' && /^\s*\d+\s*$/.test(value)
-          ? `a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`
+        typeof value === 'number' && Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER
+          ? `a whole number >= ${min} and at most ${Number.MAX_SAFE_INTEGER}`
           : `a whole number >= ${min}`,
         show(value),
       );
-    return n as number;
+    return value as number;
   };
   const replications = integer(
     overrides.replications !== undefined ? '--reps' : 'sweep.replications',
@@ -382,7 +384,7 @@ function parseFactor(
         );
       seen.set(key, i);
     });
-    return { path, spec: param, values: raw as ParamValue[] };
+    return { path, spec: param, values: raw as ParamValue[], source: file };
   }
   if (!isMap(raw)) fail(where, 'a list of values or {min, max}', show(raw));
   const range = raw as Raw;
@@ -402,7 +404,13 @@ function parseFactor(
     fail(where, 'min < max', `an empty or inverted range [${min}, ${max}]`);
   check(min);
   check(max);
-  const factor: SweepFactor = { path, spec: param, min: min as number, max: max as number };
+  const factor: SweepFactor = {
+    path,
+    spec: param,
+    min: min as number,
+    max: max as number,
+    source: file,
+  };
   if (range.steps !== undefined && NEEDS_BOUNDS.includes(design))
     fail(
       `${where}.steps`,

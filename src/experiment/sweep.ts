@@ -202,13 +202,18 @@ export function planSweep(
 ): SweepPlan {
   // The extra outputs enter the fingerprint only when asked for, so a sweep without them keeps
   // the fingerprint it had before they existed (and resumes across the upgrade).
-  return buildPlan(loaded.scenario, spec, {
-    steps: loaded.scenario.time.steps,
-    timeseries: describeMode(mode),
-    ...(outputs.agents.kind !== 'none' ? { agents: describeMode(outputs.agents) } : {}),
-    ...(outputs.relationships ? { relationships: true } : {}),
-    ...(outputs.byGroup ? { by_group: true } : {}),
-  });
+  return buildPlan(
+    loaded.scenario,
+    spec,
+    {
+      steps: loaded.scenario.time.steps,
+      timeseries: describeMode(mode),
+      ...(outputs.agents.kind !== 'none' ? { agents: describeMode(outputs.agents) } : {}),
+      ...(outputs.relationships ? { relationships: true } : {}),
+      ...(outputs.byGroup ? { by_group: true } : {}),
+    },
+    loaded.origin,
+  );
 }
 
 /**

@@ -29,6 +29,8 @@ import { Progress } from '../cli/progress.js';
 import type { Measure } from './measures.js';
 import { buildPlan, taskFor } from './plan.js';
 import { runList } from './runner.js';
+import { errnoCode, osFailure } from '../io/os-errors.js';
+import { checkSweepMemory } from './sweep.js';
 import { cellValue } from './sweep-columns.js';
 import { criterionText, parseValidationSpec, type ValidationSpec } from './validation-spec.js';
 import { validationMarkdown, type ValidationRow } from './validation-markdown.js';
@@ -194,8 +196,10 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
     let isDir: boolean;
     try {
       isDir = statSync(input).isDirectory();
-    } catch {
-      throw new UserError(`${input}: no such file or folder`);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR')
+        throw new UserError(`${input}: no such file or folder`);
+      throw osFailure(err, 'read', input);
     }
     if (!isDir) {
       const loaded = loadScenario(input);
@@ -212,9 +216,14 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
       });
       continue;
     }
-    const names = readdirSync(input)
-      .filter((n) => /\.ya?ml$/i.test(n))
-      .sort();
+    let names: string[];
+    try {
+      names = readdirSync(input)
+        .filter((n) => /\.ya?ml$/i.test(n))
+        .sort();
+    } catch (err) {
+      throw osFailure(err, 'read the folder', input);
+    }
     let found = 0;
     for (const name of names) {
       const file = join(input, name);
@@ -285,6 +294,14 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
     ],
     limits,
   );
+  // The same memory estimate as gvc sweep's, per experiment, before any run or folder.
+  for (const experiment of experiments) {
+    const sweep = { ...experiment.spec.sweep, replications: replicationsOf(experiment.spec, o) };
+    checkSweepMemory(
+      { workers: o.workers, quiet: o.quiet, shard: null, loaded: experiment.loaded },
+      buildPlan(experiment.loaded.scenario, sweep, {}, experiment.loaded.origin),
+    );
+  }
   // Ctrl-C: say what became of the work rather than end without a word after minutes of runs.
   // The staging folder is removed by prepareOutputDir's cleanup, on the signal or at the exit.
   // Listening from before the folder exists, so a Ctrl-C that finds the folder finds this too.
@@ -450,7 +467,7 @@ async function runExperiment(
   onRun: (run: RunInfo, values: number[], units: number[]) => void,
 ): Promise<ValidationRun[]> {
   const sweep = { ...experiment.spec.sweep, replications };
-  const plan = buildPlan(experiment.loaded.scenario, sweep);
+  const plan = buildPlan(experiment.loaded.scenario, sweep, {}, experiment.loaded.origin);
   const measures: Measure[] = experiment.spec.checks.flatMap((c) =>
     c.minus ? [c.measure, c.minus] : [c.measure],
   );

@@ -25,7 +25,8 @@ import { ScenarioError, UserError, describeValue } from '../scenario/errors.js';
 import type { Locator } from '../scenario/safe-yaml.js';
 import { withPositions } from '../scenario/section-positions.js';
 import { checkText } from '../scenario/text.js';
-import type { ParamValue } from '../scenario/parameters.js';
+import { specFor, type ParamValue } from '../scenario/parameters.js';
+import { checkValue } from '../scenario/check-raw.js';
 import { suggest } from '../scenario/paths.js';
 import type { Scenario } from '../scenario/types.js';
 import { parseMeasure, type Measure } from './measures.js';
@@ -162,7 +163,11 @@ function parseValidationSection(
   } else {
     const integer = (key: string, min: number): number => {
       const v = raw[key];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      // The seed is a seed like a run's: the same range (and message) as `seed:`.
+      const problem =
+        key === 'seed' && v !== undefined ? checkValue(specFor('seed')!, v) : undefined;
+      if (problem) fail(`validation.${key}`, problem.expected, problem.found);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
         fail(
           `validation.${key}`,
           `a whole number >= ${min} (or a sweep section)`,

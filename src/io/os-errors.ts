@@ -5,6 +5,8 @@
  * script can tell them from bad input (2) and from internal errors (1).
  */
 
+import { UserError } from '../scenario/errors.js';
+
 /** Exit status of `gvc` when the operating system refused a file operation. */
 export const EXIT_OS_FAILURE = 3;
 
@@ -91,4 +93,19 @@ export function describeOsError(err: NodeJS.ErrnoException): string {
       : 'a file';
   const what = err.syscall ? `${err.syscall} ${where}` : where;
   return `cannot ${what}: ${errnoReason(err)}`;
+}
+
+/**
+ * An error reading the input file `path` (`what`: "scenario file", "CSV file"), worded as
+ * every command words it: a path that does not name a file (missing, a folder, a part of it a
+ * file) is bad input, a UserError (exit 2) `<path>: cannot read the <what>: no such file`; a
+ * refusal of the system (permission, an I/O error, too many open files) is a SystemError
+ * (exit 3) `cannot read <path>: permission denied`, as for any file operation. Other errors
+ * are returned unchanged.
+ */
+export function inputReadFailure(err: unknown, path: string, what: string): unknown {
+  if (!isOsError(err)) return err;
+  if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'ENOTDIR')
+    return new UserError(`${path}: cannot read the ${what}: ${errnoReason(err)}`);
+  return osFailure(err, 'read', path);
 }

@@ -15,10 +15,11 @@ import {
   lstatSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { registerCleanup } from './cleanup.js';
 import { errnoCode, errnoReason, SystemError } from './os-errors.js';
+import { osResolve } from './os-path.js';
 import { assertNotLink, assertReplaceable, type OutputKind } from './output-guard.js';
 import { removeStaleStaging, STAGING_MARKER, stagingName, writeStagingMarker } from './staging.js';
 
@@ -106,7 +107,8 @@ function ensureDir(dir: string, created: string[], target: string): void {
 export function prepareOutputDir(target: string, options: OutputOptions): OutputDir {
   const { force, kind } = options;
   const inputs = options.inputs ?? [];
-  const abs = resolve(target);
+  // Where the system puts it: `link/../o` is next to the link's target (os-path.ts).
+  const abs = osResolve(target);
   const parent = dirname(abs);
   const name = basename(abs);
   const exists = checkTarget(target, abs, { force, kind, inputs });
@@ -299,7 +301,7 @@ function removeCreated(created: string[]): void {
  * sweep's resumable folder).
  */
 export function ensureFolder(dir: string, target: string): void {
-  ensureDir(resolve(dir), [], target);
+  ensureDir(osResolve(dir), [], target);
 }
 
 /**

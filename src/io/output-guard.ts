@@ -11,7 +11,8 @@
  *   it, or the program's own folder.
  */
 import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+import { osResolve } from './os-path.js';
 import { ScenarioError, UserError } from '../scenario/errors.js';
 import { readHead, readInputFile } from './read-file.js';
 import { packageDir } from './manifest.js';
@@ -70,7 +71,7 @@ function real(path: string): string {
   try {
     return realpathSync(path);
   } catch {
-    return resolve(path);
+    return osResolve(path);
   }
 }
 

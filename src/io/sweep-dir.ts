@@ -6,10 +6,11 @@
  * manifest.json in `<out>`) and it holds no input of the command (output-guard.ts).
  */
 import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { writeJson } from './manifest.js';
 import { errnoCode, osFailure } from './os-errors.js';
+import { osResolve } from './os-path.js';
 import { ensureFolder, removeReplaced } from './output-dir.js';
 import { assertNotLink, assertReplaceable, foreignEntry, isInside } from './output-guard.js';
 import { readJsonObject } from './read-json.js';
@@ -104,7 +105,8 @@ export function openSweepDir(
     inputs?: readonly string[];
   },
 ): SweepDir {
-  const abs = resolve(target);
+  // Where the system puts it: `link/../o` is next to the link's target (os-path.ts).
+  const abs = osResolve(target);
   const partial = `${abs}.partial`;
   const shown = `${target}.partial`;
   const inputs = opts.inputs ?? [];
@@ -130,7 +132,7 @@ export function openSweepDir(
   // folder, or (when replacing) one that holds the scenario.
   assertReplaceable(abs, { kind: 'sweep', inputs, replacing: false, shown: target });
   for (const input of inputs) {
-    if (isInside(resolve(input), partial))
+    if (isInside(osResolve(input), partial))
       throw new UserError(
         `${shown}: it contains ${input}, an input of this command; choose another --out`,
       );

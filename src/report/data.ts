@@ -3,6 +3,7 @@
  * user can cause (a missing file, a missing column, a value that is not a number) becomes a
  * one-line UserError naming the file and the column.
  */
+import { inputReadFailure } from '../io/os-errors.js';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -43,11 +44,7 @@ export function readCsv(path: string, written: boolean | 'if-recorded' = true): 
       checkWrittenBytes(path, bytes);
     text = decodeUtf8(bytes, path);
   } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${path}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message})`,
-    );
+    throw inputReadFailure(err, path, 'CSV file');
   }
   let records: string[][];
   try {

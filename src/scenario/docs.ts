@@ -86,7 +86,9 @@ export function parametersMarkdown(): string {
   out.push(
     'A parameter in the left column may not exceed the one in the middle column (in the same group for',
     '`*` paths). The model would cap it there, so a scenario, `--set` or sweep cell that puts it above is',
-    'refused (exit 2) naming both paths and both values.',
+    'refused (exit 2) naming both paths, both values and where each came from (the file, its sweep',
+    'section, a `--set` or `--vary` flag, or the default); a value given on the command line labels',
+    'the message.',
     '',
     '| Parameter | At most | Why |',
     '|---|---|---|',

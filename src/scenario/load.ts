@@ -4,7 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { dirname, extname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { dirname, extname, isAbsolute, resolve as resolvePath, sep } from 'node:path';
+import { belowWorkingFolder, osResolve } from '../io/os-path.js';
+import { errnoCode, errnoReason, inputReadFailure } from '../io/os-errors.js';
 import { ScenarioError, UserError } from './errors.js';
 import { MAX_SCENARIO_BYTES, readInputFile } from '../io/read-file.js';
 import {
@@ -13,6 +15,7 @@ import {
   checkConsistency,
   resolveScenario,
   defaultNameOf,
+  type OriginOf,
   type ResolveOptions,
 } from './resolve.js';
 import { suggest } from './paths.js';
@@ -63,6 +66,8 @@ export interface LoadedScenario {
   validation?: unknown;
   /** For a file derived from another (`base:`), that file and its hash. */
   base?: { file: string; sha256: string };
+  /** Where each parameter's value came from (this file, its base, a flag, the default). */
+  origin?: OriginOf;
   /**
    * Positions in the file's parsed document, for the errors of the sections checked later
    * (sweep, validation: section-positions.ts); absent for a scenario built in memory.
@@ -94,7 +99,17 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
     bytes = readInputFile(file, 'a scenario file', MAX_SCENARIO_BYTES);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new ScenarioError({ file, detail: `cannot read scenario file: ${readErrorText(err)}` });
+    // Not a file (missing, a folder) is bad input; a refusal of the system (permission) exit 3.
+    const failure = inputReadFailure(err, file, 'scenario file');
+    if (!(failure instanceof UserError)) throw failure;
+    const code = errnoCode(err);
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : errnoReason(err);
+    throw new ScenarioError({ file, detail: `cannot read scenario file: ${reason}` });
   }
   const loaded = parseScenarioText(decodeUtf8(bytes, file), file, { ...opts, format });
   // Hash the bytes, not the decoded text, so the manifest identifies the file exactly.
@@ -129,10 +144,11 @@ export function parseScenarioText(
     locate,
     defaultName: defaultNameOf(fileLabel),
   };
-  const { scenario, overrides } = resolveScenario(value, fileLabel, resolveOpts);
+  const { scenario, overrides, origin } = resolveScenario(value, fileLabel, resolveOpts);
   return {
     ...loadedScenario(value as Record<string, unknown>, text, fileLabel, scenario, overrides),
     locate,
+    origin,
   };
 }
 
@@ -189,7 +205,12 @@ function deriveScenario(
       'a mapping from parameter paths to values',
       Array.isArray(set) ? 'a list' : String(set),
     );
-  const baseFile = resolvePath(dirname(fileLabel), raw.base as string);
+  // As the system reads it: a `..` in either part goes up from where a symbolic link leads
+  // (so not path.join, which drops `link/..` by its spelling).
+  const baseText = raw.base as string;
+  const baseFile = osResolve(
+    isAbsolute(baseText) ? baseText : `${dirname(osResolve(fileLabel))}${sep}${baseText}`,
+  );
   const chain = [...(opts.chain ?? []), fileLabel];
   const loc = opts.locate?.(['base'], 'value');
   const failBase = (detail: string): never => {
@@ -234,12 +255,20 @@ function deriveScenario(
     () => applyParams(parent.scenario, entries, fileLabel),
     'set',
   );
-  const overrides = applyCommandLine(scenario, opts);
-  checkConsistency(scenario, fileLabel);
+  const setBy = new Map<string, string>();
+  const overrides = applyCommandLine(scenario, opts, setBy);
+  const inSet = new Set(entries.map(([path]) => path));
+  const origin: OriginOf = (path) => {
+    const flag = setBy.get(path);
+    if (flag !== undefined) return { source: flag };
+    return inSet.has(path) ? { source: fileLabel, part: 'set' } : parent.origin?.(path);
+  };
+  checkConsistency(scenario, fileLabel, { origin });
   return {
     ...loadedScenario(raw, text, fileLabel, scenario, overrides),
     base: { file: baseFile, sha256: parent.sha256 },
     locate: opts.locate,
+    origin,
   };
 }
 
@@ -266,8 +295,7 @@ function assertStrictJson(text: string, file: string): void {
 
 /** A path as messages show it: relative to the working folder when it lies below it. */
 function shownPath(p: string): string {
-  const rel = relative(process.cwd(), resolvePath(p));
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolvePath(p);
+  return belowWorkingFolder(resolvePath(p));
 }
 
 /** True when two paths name the same file (by real path when both exist). */
@@ -280,19 +308,4 @@ function sameFile(a: string, b: string): boolean {
     }
   };
   return real(a) === real(b);
-}
-
-function readErrorText(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return (err as Error)?.message ?? String(err);
-  }
 }

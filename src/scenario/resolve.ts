@@ -41,8 +41,21 @@ export interface ResolveOptions {
   defaultName?: string;
 }
 
+/**
+ * Where the value of a concrete parameter path came from, for messages about two values at
+ * once (PARAM_BOUNDS): the file or flag that gave it (`w.yaml`, `--set x=0.3`, `--vary x=[…]`),
+ * with the part of a file (`sweep.parameters`), or null for the registry's default.
+ */
+export interface ValueOrigin {
+  source: string | null;
+  part?: string;
+}
+export type OriginOf = (path: string) => ValueOrigin | undefined;
+
 export interface ResolvedScenario {
   scenario: Scenario;
+  /** Where each parameter's value came from: the file, a flag, or the default. */
+  origin: OriginOf;
   /** Every change relative to the file, as `path=value`, in the order applied. */
   overrides: string[];
   /** The top-level `sweep` key, untouched (validated by the sweep machinery, not here). */
@@ -256,9 +269,15 @@ export function resolveScenario(
 ): ResolvedScenario {
   validateRawScenario(raw, fileLabel, opts.locate);
   const scenario = buildScenario(raw, opts.defaultName ?? defaultNameOf(fileLabel));
-  const overrides = applyCommandLine(scenario, opts);
-  checkConsistency(scenario, fileLabel);
-  const result: ResolvedScenario = { scenario, overrides };
+  const setBy = new Map<string, string>();
+  const overrides = applyCommandLine(scenario, opts, setBy);
+  const origin: OriginOf = (path) => {
+    const flag = setBy.get(path);
+    if (flag !== undefined) return { source: flag };
+    return { source: getPath(raw, path.split('.')) === undefined ? null : fileLabel };
+  };
+  checkConsistency(scenario, fileLabel, { origin });
+  const result: ResolvedScenario = { scenario, overrides, origin };
   if (Object.prototype.hasOwnProperty.call(raw, 'sweep')) result.sweep = raw.sweep;
   if (Object.prototype.hasOwnProperty.call(raw, 'validation')) result.validation = raw.validation;
   return result;
@@ -271,11 +290,12 @@ export function resolveScenario(
 export function applyCommandLine(
   scenario: Scenario,
   opts: Pick<ResolveOptions, 'sets' | 'seed' | 'steps'>,
+  setBy = new Map<string, string>(),
 ): string[] {
   const overrides: string[] = [];
   // Two values for one parameter on one command line are a contradiction, not an order of
-  // precedence: refuse them rather than let the last silently decide the run.
-  const setBy = new Map<string, string>();
+  // precedence: refuse them rather than let the last silently decide the run. `setBy` records
+  // the flag that gave each path, for messages about where a value came from.
   const conflict = (path: string, first: string, second: string): never => {
     throw new UserError(
       `${second}: ${path} is also given by ${first}; give each parameter one value`,
@@ -296,6 +316,7 @@ export function applyCommandLine(
   if (opts.seed !== undefined) {
     applyParam(scenario, 'seed', flagValue(opts.seed, '--seed'), '--seed', String(opts.seed));
     overrides.push(`seed=${scenario.seed}`);
+    setBy.set('seed', `--seed ${String(opts.seed)}`);
   }
   if (opts.steps !== undefined) {
     applyParam(
@@ -306,6 +327,7 @@ export function applyCommandLine(
       String(opts.steps),
     );
     overrides.push(`time.steps=${scenario.time.steps}`);
+    setBy.set('time.steps', `--steps ${String(opts.steps)}`);
   }
   return overrides;
 }
@@ -340,14 +362,18 @@ export function applyParams(
 export function checkConsistency(
   scenario: Scenario,
   source: string,
-  opts: { bounds?: boolean } = {},
+  opts: { bounds?: boolean; origin?: OriginOf } = {},
 ): void {
-  if (opts.bounds !== false) checkBounds(scenario, source);
+  if (opts.bounds !== false) checkBounds(scenario, source, { origin: opts.origin });
   for (const [group, config] of Object.entries(scenario.suppliers)) {
     const split = config.intent.split;
     if (FUNCTIONS.every((f) => split[f] === 0)) {
+      // Labelled with the flag that set a weight to 0, when one did: the file is not at fault.
+      const flag = FUNCTIONS.map((f) => opts.origin?.(`suppliers.${group}.intent.split.${f}`))
+        .map((o) => o?.source)
+        .find((o) => o?.startsWith('--'));
       throw new ScenarioError({
-        file: source,
+        file: flag ?? source,
         path: `suppliers.${group}.intent.split`,
         expected:
           'at least one weight above 0 (the weights are normalised into the shares of reinvestment per function)',
@@ -361,13 +387,18 @@ export function checkConsistency(
  * Refuses a parameter above the parameter that bounds it (PARAM_BOUNDS): the model would cap
  * it there, so the run would not be the one the scenario describes. Group pairs are checked
  * in every group of their section. `changed`: concrete path → value that replaces the
- * scenario's (a sweep cell's factors, checked without copying the scenario).
+ * scenario's (a sweep cell's factors, checked without copying the scenario). `origin`: where
+ * each value came from; the message is labelled with the flag or file that gave the lower
+ * value (else the upper's, else `source`) and names the other's origin when it differs, so a
+ * `--set` is not blamed on the file. `context`: what to add (the sweep cell). Throws a
+ * ScenarioError.
  */
 export function checkBounds(
   scenario: Scenario,
   source: string,
-  changed?: ReadonlyMap<string, unknown>,
+  opts: { changed?: ReadonlyMap<string, unknown>; origin?: OriginOf; context?: string } = {},
 ): void {
+  const { changed, origin } = opts;
   for (const bound of PARAM_BOUNDS) {
     const lower = bound.lower.split('.');
     const upper = bound.upper.split('.');
@@ -384,10 +415,28 @@ export function checkBounds(
       if (low <= high) continue;
       const lowPath = at(lower).join('.');
       const highPath = at(upper).join('.');
+      const lowFrom = origin?.(lowPath);
+      const highFrom = origin?.(highPath);
+      // A flag first: the value given on this command line is the news, not the file.
+      const flag = [lowFrom, highFrom].find((o) => o?.source?.startsWith('--'));
+      const label = flag?.source ?? lowFrom?.source ?? highFrom?.source ?? source;
+      // `, from --set x=0.3`, `, from sweep.parameters`, `, the default`; nothing when the value
+      // came from the file or flag the message is labelled with.
+      const from = (o: ValueOrigin | undefined): string => {
+        if (o === undefined) return '';
+        if (o.source === null) return ', the default';
+        const where = o.source === label ? '' : o.source;
+        return o.part !== undefined
+          ? `, from ${o.part}${where ? ` in ${where}` : ''}`
+          : where
+            ? `, from ${where}`
+            : '';
+      };
+      const lowNote = from(lowFrom).slice(2);
       throw new ScenarioError({
-        file: source,
+        file: label,
         path: lowPath,
-        detail: `${low} is above ${highPath} (${high}), which bounds it (${bound.why}); lower ${lowPath} to at most ${high} or raise ${highPath} to at least ${low}`,
+        detail: `${low}${lowNote ? ` (${lowNote})` : ''} is above ${highPath} (${high}${from(highFrom)}), which bounds it (${bound.why}); lower ${lowPath} to at most ${high} or raise ${highPath} to at least ${low}${opts.context ?? ''}`,
       });
     }
   }

@@ -86,8 +86,9 @@ describe('all-zero reinvestment split weights', () => {
     ]);
     const r = gvc('run', 'z.yaml', ...sets, '--out', 'z');
     expect(r.code).toBe(2);
+    // Labelled with a flag that zeroed a weight: the file holds no weight of 0.
     expect(r.stderr).toMatch(
-      /suppliers\.smes\.intent\.split: expected at least one weight above 0/,
+      /^gvc: --set suppliers\.smes\.intent\.split\.process=0: suppliers\.smes\.intent\.split: expected at least one weight above 0/,
     );
     expect(existsSync(join(tmp, 'z'))).toBe(false);
     // One weight above 0 is a valid intent (everything to that function).

@@ -1,5 +1,5 @@
 /**
- * gvc run and gvc sweep refuse, with exit 2 and before writing anything, populations whose
+ * gvc run, gvc sweep and gvc validate refuse, with exit 2 and before writing anything, populations whose
  * estimated memory exceeds the machine's; the machine's memory is a small figure given to
  * node:os here, so nothing large is allocated.
  */
@@ -80,6 +80,22 @@ describe('a population too large for the machine', () => {
     );
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it('gvc validate: each experiment judged as a sweep, exit 2, no folder', async () => {
+    const v = join(tmp, 'v.yaml');
+    writeFileSync(
+      v,
+      WORLD.replace('count: 5', 'count: 100000') +
+        'validation:\n  pattern: B1\n  kind: case\n  title: t\n  source: s\n  replications: 2\n  seed: 1\n  checks:\n    - { id: a, contrast: c, measure: { metric: share_oem }, expect: { above: 0 } }\n',
+    );
+    const out = join(tmp, 'big-validation');
+    const r = await gvc('validate', v, '--workers', '2', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^gvc: .*v\.yaml: each run \(100,000 suppliers, 1 lead firm, 0 partners\) on 2 workers at once needs an estimated .* more than this machine's 200 MB/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a small run goes ahead without a word', async () => {

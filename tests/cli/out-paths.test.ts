@@ -1,12 +1,23 @@
 /**
  * A folder given as `o3/`, `o3//` or `./o3` is named `o3` in every message (run, sweep,
  * report, sensitivity, merge, validate), never `o3/.partial` or `o3//report`; a `..` is kept
- * as typed, and on POSIX a `\` is part of a name.
+ * as typed, and on POSIX a `\` is part of a name. A `..` after a symbolic link goes up from
+ * the link's target, as for `mkdir -p`: every command writes to, checks and names that folder.
  */
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderArg } from '../../src/cli/cli-path.js';
+import { fileArg, folderArg } from '../../src/cli/cli-path.js';
+import { osResolve } from '../../src/io/os-path.js';
 import { cliInTempDir } from './spawn.js';
 
 const { tmp, gvc } = cliInTempDir('gvc-out-paths-');
@@ -80,6 +91,70 @@ describe('messages name an output folder as one path, however it was typed', () 
     rmSync(join(tmp, 'o4.partial', 'summary.csv'));
     expect(gvc('sweep', 's.yaml', '--out', 'o4/', '--workers', '1').stderr).toBe(
       'gvc: an interrupted sweep is in o4.partial; continue it with --resume or start over with --force\n',
+    );
+  });
+});
+
+// Symbolic links need privileges on Windows; the rule is the same there.
+describe.runIf(sep === '/')('a `..` after a symbolic link means what the system means', () => {
+  // w/lk -> elsewhere/sub: w/lk/../o5 is elsewhere/o5 for mkdir, cp and gvc alike.
+  const root = realpathSync(tmp);
+  const elsewhere = join(root, 'elsewhere');
+  mkdirSync(join(elsewhere, 'sub'), { recursive: true });
+  symlinkSync(join(elsewhere, 'sub'), join(root, 'lk'));
+  writeFileSync(join(elsewhere, 'b.yaml'), WORLD);
+  writeFileSync(join(elsewhere, 'd.yaml'), 'base: b.yaml\nset: { time.steps: 3 }\n');
+
+  it('osResolve follows the link before each `..`; parts yet to be made are as written', () => {
+    expect(osResolve(`${root}/lk/../o5`)).toBe(join(elsewhere, 'o5'));
+    expect(osResolve(`${root}/lk/new/../../o5`)).toBe(join(elsewhere, 'o5'));
+    expect(osResolve(`${root}/new/../o5`)).toBe(join(root, 'o5'));
+    // Without `..` nothing changes: a link as the last part stays, for the link check.
+    expect(osResolve(join(root, 'lk'))).toBe(join(root, 'lk'));
+    // Paths whose `..` reads the same either way are shown as typed.
+    expect(folderArg('x/../o3')).toBe(['x', '..', 'o3'].join(sep));
+    expect(folderArg(`${root}/lk/../o5/`)).toBe(join(elsewhere, 'o5'));
+    expect(fileArg(`${root}/lk/../d.yaml`)).toBe(join(elsewhere, 'd.yaml'));
+  });
+
+  it('every command writes to and names the folder next to the link target', () => {
+    // Named relative to the working folder, where elsewhere/ lies.
+    const o5 = join('elsewhere', 'o5');
+    const r = gvc('run', 's.yaml', '--out', 'lk/../o5');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`to ${o5}/ in `));
+    expect(existsSync(join(elsewhere, 'o5', 'manifest.json'))).toBe(true);
+    expect(existsSync(join(tmp, 'o5'))).toBe(false);
+    expect(gvc('run', 's.yaml', '--out', 'lk/../o5').stderr).toBe(
+      `gvc: output folder ${o5} is not empty; use --force to replace it\n`,
+    );
+    const s = gvc('sweep', 's.yaml', '--out', 'lk/../o7', '--workers', '1');
+    expect(s.code).toBe(0);
+    expect(existsSync(join(elsewhere, 'o7', 'summary.csv'))).toBe(true);
+    expect(existsSync(join(tmp, 'o7'))).toBe(false);
+    expect(gvc('sensitivity', 'lk/../o7').stderr).toBe(
+      `gvc: ${join('elsewhere', 'o7')}: a grid sweep; sensitivity indices need a sobol or morris design (see summary.csv for this one)\n`,
+    );
+    expect(gvc('table', 'lk/../o7/summary.csv', '--format', 'markdown').code).toBe(0);
+  });
+
+  it("a scenario's base: is found next to the file the system reads", () => {
+    const r = gvc('params', 'lk/../d.yaml');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^time\.steps +3 /m);
+  });
+
+  it('--force protections hold through the link', () => {
+    expect(gvc('run', 'lk/../d.yaml', '--out', 'lk/..', '--force').stderr).toBe(
+      `gvc: output folder elsewhere: it contains ${join('elsewhere', 'd.yaml')}, an input of this command; --force would delete it\n`,
+    );
+    mkdirSync(join(elsewhere, 'mine'));
+    writeFileSync(join(elsewhere, 'mine', 'notes.txt'), 'mine');
+    expect(gvc('run', 's.yaml', '--out', 'lk/../mine', '--force').code).toBe(2);
+    expect(readFileSync(join(elsewhere, 'mine', 'notes.txt'), 'utf8')).toBe('mine');
+    symlinkSync('..', join(root, 'up'));
+    expect(gvc('run', 's.yaml', '--out', `up/${root.split(sep).pop()}`, '--force').stderr).toMatch(
+      /it is \(or contains\) the current folder/,
     );
   });
 });

@@ -61,6 +61,31 @@ describe('parseMeasure', () => {
     });
   });
 
+  it('refuses a listed value its column never holds, which would match no supplier', () => {
+    const at = 'v.yaml: validation.checks[0].measure.share';
+    expect(() => parse({ share: { role: ['odm'] } })).toThrow(
+      `${at}.role[0]: expected one of OEM|ODM|OBM, found "odm". Did you mean "ODM"?`,
+    );
+    expect(() => parse({ share: { n_buyers: ['2'] } })).toThrow(
+      `${at}.n_buyers[0]: expected a number (n_buyers is numeric), found "2"`,
+    );
+    expect(() => parse({ share: { n_buyers: [1.5] } })).toThrow(
+      `${at}.n_buyers[0]: expected a whole number (n_buyers holds whole numbers), found 1.5`,
+    );
+    expect(() => parse({ share: { active: ['true'] } })).toThrow(
+      `${at}.active[0]: expected true or false, found "true"`,
+    );
+    expect(() => parse({ share: { main_buyer_governance: ['netwrok'] } })).toThrow(
+      /main_buyer_governance\[0\]: expected one of market\|network\|quasi_hierarchy\|hierarchy, found "netwrok"\. Did you mean "network"\?/,
+    );
+    expect(() => parse({ share: { group: ['smes', 'bigg'] } })).toThrow(
+      `${at}.group[1]: expected one of smes|big, found "bigg". Did you mean "big"?`,
+    );
+    expect(parse({ share: { exit_cause: ['cash'] } })).toMatchObject({
+      condition: { kind: 'in', column: 'exit_cause', values: ['cash'] },
+    });
+  });
+
   it('names the file, the dotted path and a suggestion for misspellings', () => {
     expect(() => parse({ metric: 'mean_proces' })).toThrow(
       /v\.yaml: validation\.checks\[0\]\.measure\.metric.*Did you mean "mean_process"/,

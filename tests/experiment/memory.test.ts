@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   checkMemory,
   commandMemory,
+  memoryGuard,
   populationsOf,
   runMemory,
 } from '../../src/experiment/memory.js';
@@ -135,5 +136,56 @@ describe('memory estimate', () => {
     const p = populationsOf(scenario);
     expect(commandMemory(p, 0, 3).low - commandMemory(p, 0, 0).low).toBe(3 * 60e6);
     expect(commandMemory(p, 0, 3).high - commandMemory(p, 0, 0).high).toBe(3 * 60e6);
+  });
+});
+
+describe('the memory guard between steps (entrants grow a world past any estimate)', () => {
+  const world = (step: number, entries = 1) => ({
+    step,
+    suppliers: { length: 1234567 },
+    counters: { entries },
+  });
+  const MB = 1e6;
+  /** A guard fed these heap figures (MB) in turn, on a 100 GB machine at 1 GB resident. */
+  const guard = (...heap: number[]) => {
+    let i = 0;
+    return memoryGuard('w.yaml: the run', () => ({
+      heapUsed: heap[i++] * MB,
+      heapLimit: 1000 * MB,
+      rss: 1 * GB,
+      total: 100 * GB,
+    }));
+  };
+
+  it('lets a run go on while the heap, grown twice again by the last step, stays under 60%', () => {
+    const check = guard(100, 200, 300, 380);
+    for (let step = 1; step <= 4; step++) expect(() => check(world(step))).not.toThrow();
+  });
+
+  it('stops it, naming the run, step, suppliers, heap and remedies, before it would pass', () => {
+    const check = guard(300, 400);
+    check(world(1));
+    // 400 MB + 2 x 100 MB = 600 MB is not past 60% of 1000 MB; 401 + 2 x 101 is.
+    expect(() => guard(300, 400)(world(1))).not.toThrow();
+    expect(() => check(world(2))).not.toThrow();
+    const next = guard(300, 401);
+    next(world(1));
+    expect(() => next(world(2))).toThrow(
+      "w.yaml: the run: stopped at step 2 with 1,234,567 suppliers created (entrants included) before it ran out of memory: its objects fill 401 MB of Node's heap limit of 1.0 GB and grow by the step; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=1908, in MB, within the machine's memory) or run fewer agents, fewer steps or a lower model.entry.rate",
+    );
+  });
+
+  it("stops a process that would fill the machine's memory", () => {
+    const check = memoryGuard('run 3', () => ({
+      heapUsed: 10 * MB,
+      heapLimit: 1000 * MB,
+      rss: 91 * GB,
+      total: 100 * GB,
+    }));
+    // Without entrants the estimate made before the run judged the resident memory.
+    expect(() => check(world(7, 0))).not.toThrow();
+    expect(() => check(world(7))).toThrow(
+      "run 3: stopped at step 7 with 1,234,567 suppliers created (entrants included) before it ran out of memory: the process holds 91 GB of this machine's 100 GB and grows by the step; run it on a machine with more memory or run fewer agents",
+    );
   });
 });

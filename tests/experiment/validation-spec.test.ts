@@ -1,5 +1,5 @@
 /** The validation section and derived scenario files (base: + set:): parsing and one-line errors. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -168,5 +168,20 @@ validation:
     expect(() => load(noSweep)).toThrow(
       /validation\.fast_replications: expected a whole number from 2 to the full replications \(6\), found 7/,
     );
+    // Its seed is a seed like a run's, and its numbers are read as the file's numbers are.
+    const text = readFileSync(noSweep, 'utf8').replace(
+      'fast_replications: 7',
+      'fast_replications: 2',
+    );
+    writeFileSync(noSweep, text.replace('seed: 9', 'seed: 1e20'));
+    expect(() => load(noSweep)).toThrow(
+      /validation\.seed: expected an integer in \[0, 4294967295\], found 100000000000000000000$/,
+    );
+    writeFileSync(noSweep, text.replace('replications: 6', 'replications: "6"'));
+    expect(() => load(noSweep)).toThrow(
+      /validation\.replications: expected a whole number >= 2 \(or a sweep section\), found "6"$/,
+    );
+    writeFileSync(noSweep, text);
+    expect(load(noSweep).sweep).toMatchObject({ replications: 6, seed: 9 });
   });
 });

@@ -16,7 +16,7 @@ import { SystemError } from '../../src/io/os-errors.js';
 import { cleanupTemp, tempDir } from './helpers.js';
 
 /** The next `after` calls of a mocked function succeed, then it fails with `code`. */
-const inject = { code: '', fn: '', after: 0 };
+const inject = vi.hoisted(() => ({ code: '', fn: '', after: 0 }));
 
 function osError(code: string, syscall: string): NodeJS.ErrnoException {
   const e = new Error(`${code}: simulated, ${syscall}`) as NodeJS.ErrnoException;
@@ -43,6 +43,8 @@ vi.mock('node:fs', async (importOriginal) => {
     openSync: wrap('openSync', fs.openSync),
     mkdirSync: wrap('mkdirSync', fs.mkdirSync),
     renameSync: wrap('renameSync', fs.renameSync),
+    readFileSync: wrap('readFileSync', fs.readFileSync),
+    readdirSync: wrap('readdirSync', fs.readdirSync),
   };
   return { ...mocked, default: mocked };
 });
@@ -130,4 +132,39 @@ describe('OS failures: exit 3, one line naming path and cause (kind 2)', () => {
         true,
       );
   });
+
+  it.each([
+    [
+      'gvc run',
+      'readFileSync',
+      (dir: string) => ['run', join(dir, 's.yaml'), '--out', join(dir, 'o')],
+      's.yaml',
+    ],
+    [
+      'gvc table',
+      'readFileSync',
+      (dir: string) => ['table', join(dir, 's.csv'), '--format', 'markdown'],
+      's.csv',
+    ],
+    [
+      'gvc validate',
+      'readdirSync',
+      (dir: string) => ['validate', dir, '--out', join(dir, 'v')],
+      '',
+    ],
+  ] as const)(
+    '%s: an input the system will not let gvc read is an OS failure (exit 3), not bad input',
+    async (_, fn, args, file) => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 's.yaml'), SCENARIO);
+      writeFileSync(join(dir, 's.csv'), 'a,b\n1,2\n');
+      Object.assign(inject, { code: 'EACCES', fn, after: 0 });
+      const r = await gvcInProcess(...args(dir));
+      inject.fn = '';
+      expect(r.stderr).toBe(
+        `gvc: cannot read ${fn === 'readdirSync' ? `the folder ${dir}` : join(dir, file)}: permission denied\n`,
+      );
+      expect(r.code).toBe(3);
+    },
+  );
 });

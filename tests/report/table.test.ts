@@ -146,7 +146,7 @@ describe('gvc table', () => {
       ],
       [
         [join(tmp, 'missing.csv'), '--format', 'latex'],
-        /missing\.csv: cannot read the file \(no such file\)/,
+        /missing\.csv: cannot read the CSV file: no such file or folder\n?$/,
       ],
       // Read by name, the second "a" would hide the first one's values (it printed 2 | 2).
       [

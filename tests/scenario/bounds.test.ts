@@ -35,15 +35,26 @@ describe('a parameter above the parameter that bounds it', () => {
   });
 
   it("a lead firm's requirement above its know-how, from --set, names the group's paths", () => {
+    // Labelled with the flag that gave the value, naming where the other one came from.
     expect(() =>
       parseScenarioText(WORLD, 'r.yaml', { sets: ['buyers.lead.know_how.process=0.3'] }),
     ).toThrow(
-      /r\.yaml: buyers\.lead\.requirements\.process: 0\.4 is above buyers\.lead\.know_how\.process \(0\.3\), which bounds it .*raise buyers\.lead\.know_how\.process to at least 0\.4$/,
+      /^--set buyers\.lead\.know_how\.process=0\.3: buyers\.lead\.requirements\.process: 0\.4 \(from r\.yaml\) is above buyers\.lead\.know_how\.process \(0\.3\), which bounds it .*raise buyers\.lead\.know_how\.process to at least 0\.4$/,
     );
     expect(() =>
       parseScenarioText(WORLD, 'r.yaml', { sets: ['buyers.lead.requirements.product=0.95'] }),
     ).toThrow(
-      /buyers\.lead\.requirements\.product: 0\.95 is above buyers\.lead\.know_how\.product \(0\.9\)/,
+      /^--set buyers\.lead\.requirements\.product=0\.95: buyers\.lead\.requirements\.product: 0\.95 is above buyers\.lead\.know_how\.product \(0\.9, the default\)/,
+    );
+  });
+
+  it('values from two flags, or a flag and the default, name each origin', () => {
+    const sets = ['environment.price_pressure.initial=0.8', 'environment.price_pressure.max=0.6'];
+    expect(() => parseScenarioText(WORLD, 'w.yaml', { sets })).toThrow(
+      /^--set environment\.price_pressure\.initial=0\.8: environment\.price_pressure\.initial: 0\.8 is above environment\.price_pressure\.max \(0\.6, from --set environment\.price_pressure\.max=0\.6\), which bounds it/,
+    );
+    expect(() => parseScenarioText(WORLD, 'w.yaml', { sets: sets.slice(0, 1) })).toThrow(
+      /^--set environment\.price_pressure\.initial=0\.8: environment\.price_pressure\.initial: 0\.8 is above environment\.price_pressure\.max \(0\.5, the default\), which bounds it/,
     );
   });
 
@@ -53,7 +64,7 @@ describe('a parameter above the parameter that bounds it', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(
-      /environment\.price_pressure\.initial: 0\.6 is above environment\.price_pressure\.max \(0\.5\)/,
+      /^gvc: --set environment\.price_pressure\.initial=0\.6: environment\.price_pressure\.initial: 0\.6 is above environment\.price_pressure\.max \(0\.5, the default\)/,
     );
     expect(existsSync(join(tmp, 'o'))).toBe(false);
   });
@@ -72,7 +83,7 @@ describe('a parameter above the parameter that bounds it', () => {
       scenario,
     );
     expect(() => buildPlan(scenario, spec)).toThrow(
-      /^sweep\.parameters \(cell 3 of the grid design: environment\.price_pressure\.initial=0\.4, environment\.price_pressure\.max=0\.2; narrow the ranges so no cell crosses\): environment\.price_pressure\.initial: 0\.4 is above environment\.price_pressure\.max \(0\.2\)/,
+      'w.yaml: environment.price_pressure.initial: 0.4 (from sweep.parameters) is above environment.price_pressure.max (0.2, from sweep.parameters), which bounds it (price pressure rises from its initial value to its ceiling and never above it); lower environment.price_pressure.initial to at most 0.2 or raise environment.price_pressure.max to at least 0.4; in cell 3 of the grid design (environment.price_pressure.initial=0.4, environment.price_pressure.max=0.2): narrow the ranges so no cell crosses',
     );
     // Ranges that never cross plan as before.
     const fine = parseSweepSpec(
@@ -88,6 +99,29 @@ describe('a parameter above the parameter that bounds it', () => {
       scenario,
     );
     expect(buildPlan(scenario, fine).cells).toHaveLength(20);
+  });
+
+  it('gvc sweep names the file, --set or --vary each value of a crossing cell came from', () => {
+    writeFileSync(
+      join(tmp, 'c.yaml'),
+      `${WORLD}environment:\n  price_pressure: { initial: 0.4 }\nsweep:\n  parameters: { environment.price_pressure.max: [0.9, 0.3] }\n`,
+    );
+    const sweep = (...args: string[]) =>
+      gvc('sweep', 'c.yaml', '--out', 'cs', '--workers', '1', ...args);
+    expect(sweep().stderr).toMatch(
+      /^gvc: c\.yaml: environment\.price_pressure\.initial: 0\.4 is above environment\.price_pressure\.max \(0\.3, from sweep\.parameters\), .*; in cell 2 of the grid design \(environment\.price_pressure\.max=0\.3\): narrow the ranges so no cell crosses\n$/,
+    );
+    const vary = 'environment.price_pressure.max=[0.9, 0.2]';
+    const set = 'environment.price_pressure.initial=0.35';
+    const both = sweep('--vary', vary, '--set', set);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(
+      /^gvc: --set environment\.price_pressure\.initial=0\.35: environment\.price_pressure\.initial: 0\.35 is above environment\.price_pressure\.max \(0\.2, from --vary environment\.price_pressure\.max=\[0\.9, 0\.2\]\), /,
+    );
+    expect(sweep('--vary', vary).stderr).toMatch(
+      /^gvc: --vary environment\.price_pressure\.max=\[0\.9, 0\.2\]: environment\.price_pressure\.initial: 0\.4 \(from c\.yaml\) is above environment\.price_pressure\.max \(0\.2\), /,
+    );
+    expect(existsSync(join(tmp, 'cs.partial'))).toBe(false);
   });
 
   it('a factor value above the base bound plans when every cell has the bound moved too', () => {

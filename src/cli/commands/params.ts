@@ -7,6 +7,7 @@ import { checkFileSections } from '../../experiment/sections.js';
 import { UserError } from '../../scenario/errors.js';
 import { markdownTable, parametersMarkdown } from '../../scenario/docs.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
+import { fileArg } from '../cli-path.js';
 import {
   PARAMETERS,
   specFor,
@@ -49,7 +50,9 @@ export function registerParams(program: Command): void {
       [] as string[],
     )
     .action((file: string | undefined, options: { format: ParamsFormat; set: string[] }) => {
-      process.stdout.write(paramsOutput(file, options.format, options.set));
+      process.stdout.write(
+        paramsOutput(file === undefined ? file : fileArg(file), options.format, options.set),
+      );
     });
 }
 

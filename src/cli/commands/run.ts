@@ -14,6 +14,7 @@ import { defaultOutputFolder } from '../../io/output-guard.js';
 import {
   checkMemory,
   commandMemory,
+  memoryGuard,
   describePopulations,
   populationsOf,
 } from '../../experiment/memory.js';
@@ -22,7 +23,7 @@ import { UserError } from '../../scenario/errors.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
 import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { Progress } from '../progress.js';
-import { folderArg } from '../cli-path.js';
+import { fileArg, folderArg } from '../cli-path.js';
 import { fixedNonZero } from '../../report/table.js';
 
 export function parseAgentsMode(text: string): AgentsMode {
@@ -104,7 +105,8 @@ export function registerRun(program: Command): void {
       '--max-output <cells>',
       `most CSV cells (rows x columns) the outputs may hold (default ${DEFAULT_LIMITS.maxOutput})`,
     )
-    .action(async (file: string, opts: RunOptions) => {
+    .action(async (typed: string, opts: RunOptions) => {
+      const file = fileArg(typed);
       const agents = parseAgentsMode(opts.agents);
       const maxOutput = parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput);
       const relationships = parseRelationshipsMode(opts.relationships, true);
@@ -172,7 +174,8 @@ export function registerRun(program: Command): void {
               suppliers: (rows) => sink.suppliers(rows),
               relationships: sink.relationships?.bind(sink),
             },
-            { agents, byGroup, threads },
+            // Entrants can outgrow any estimate: stop with a message, not V8's crash.
+            { agents, byGroup, threads, afterStep: memoryGuard(`${loaded.file}: the run`) },
           );
           progress.clear();
         },

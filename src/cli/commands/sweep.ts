@@ -15,7 +15,7 @@ import { loadScenario, parseSetArg } from '../../scenario/load.js';
 import { parseYamlValue } from '../../scenario/safe-yaml.js';
 import { exactWholeNumber, wholeNumberFlag } from '../../scenario/whole-number.js';
 import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
-import { folderArg } from '../cli-path.js';
+import { fileArg, folderArg } from '../cli-path.js';
 
 interface SweepCliOptions {
   design?: string;
@@ -240,7 +240,8 @@ export function registerSweep(program: Command): void {
       '--max-output <cells>',
       `most CSV cells (rows x columns) the outputs may hold (default ${DEFAULT_LIMITS.maxOutput})`,
     )
-    .action(async (file: string, opts: SweepCliOptions) => {
+    .action(async (typed: string, opts: SweepCliOptions) => {
+      const file = fileArg(typed);
       const limits = {
         maxRuns: parseLimit('--max-runs', opts.maxRuns, DEFAULT_LIMITS.maxRuns),
         maxOutput: parseLimit('--max-output', opts.maxOutput, DEFAULT_LIMITS.maxOutput),
@@ -309,6 +310,11 @@ export function registerSweep(program: Command): void {
         );
       } catch (err) {
         throw relabelSweepError(err, opts);
+      }
+      // A factor --vary gave is named by the flag in messages (a cell crossing a bound).
+      for (const arg of opts.vary) {
+        const factor = spec.factors.find((f) => f.path === arg.slice(0, arg.indexOf('=')).trim());
+        if (factor !== undefined) factor.source = `--vary ${arg}`;
       }
       warnWorkers(workers, Boolean(opts.quiet));
       if (!opts.quiet)

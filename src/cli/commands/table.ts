@@ -5,6 +5,7 @@ import { formatTable, type TableFormat } from '../../report/table.js';
 import { UserError } from '../../scenario/errors.js';
 import { wholeNumberFlag } from '../../scenario/whole-number.js';
 import { parseListFlag } from '../list-flag.js';
+import { fileArg } from '../cli-path.js';
 
 export function registerTable(program: Command): void {
   program
@@ -44,7 +45,7 @@ export function registerTable(program: Command): void {
         });
         const columns =
           opts.columns === undefined ? undefined : parseListFlag('--columns', opts.columns);
-        const text = formatTable(readCsv(csv, 'if-recorded'), {
+        const text = formatTable(readCsv(fileArg(csv), 'if-recorded'), {
           format: opts.format as TableFormat,
           columns,
           digits,

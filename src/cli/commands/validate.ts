@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { runValidation } from '../../experiment/validate.js';
 import { formatEffect } from '../../experiment/validation-markdown.js';
 import { MAX_WORKERS, parseWorkers, warnWorkers } from './sweep.js';
-import { folderArg } from '../cli-path.js';
+import { fileArg, folderArg } from '../cli-path.js';
 
 /** The shipped validation experiments, wherever the package is installed. */
 export const SHIPPED_VALIDATION_DIR = fileURLToPath(
@@ -69,7 +69,7 @@ export function registerValidate(program: Command): void {
       const workers = parseWorkers(opts.workers);
       const shipped = relative(process.cwd(), SHIPPED_VALIDATION_DIR) || '.';
       const outcome = await runValidation({
-        inputs: inputs.length > 0 ? inputs : [shipped],
+        inputs: inputs.length > 0 ? inputs.map(fileArg) : [shipped],
         reps,
         fast: Boolean(opts.fast),
         out: folderArg(opts.out),
