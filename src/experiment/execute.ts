@@ -141,7 +141,7 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
         // Only the rows this function keeps are built (with --timeseries final, 1 of 121).
         timeseriesAt: (step) => step === last || isDue(mode, step, last) || keepSteps.has(step),
         // A world that outgrows the worker's memory fails this run with a message (errors.csv).
-        afterStep: memoryGuard(`run ${req.runId}`),
+        afterStep: memoryGuard(`run ${req.runId}`, last),
       },
     );
     if (!final) throw new Error('the run produced no final observation');

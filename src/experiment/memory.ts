@@ -121,65 +121,87 @@ export function describePopulations(p: Populations): string {
 }
 
 /**
- * Share of Node's heap limit (V8's heap_size_limit, which also counts the young generation the
- * old one cannot use), and of the machine's memory for the process's resident memory, that a
- * run may be expected to reach in its next steps; past it the run is stopped between steps.
- * Entrants (`model.entry.rate`) grow a world while it runs, so no estimate made before can
- * bound it; without this a run that outgrows the heap dies with V8's "JavaScript heap out of
- * memory" stack dump, and one that outgrows the machine is killed by the system without a
- * word. The next two steps are projected from the last one's growth (an entry rate of 1 per
- * year adds a quarter of the world in a step), and the share is low because V8 fails well
- * before heap_size_limit when a large table grows (measured: a 300 MB old generation, limit
- * 365 MB, failed at 264 MB; at the default 4.3 GB limit the stop comes at 2.6 GB of objects,
- * some 37 million suppliers, which need some 35 GB of memory besides).
+ * Bytes of V8's heap (not counting the typed columns, which live outside it) that the engine
+ * holds per supplier row: its object and its place in the world's list. Measured after a full
+ * GC as a world grew by entry from 2,000 to 125,000 rows: 65 bytes a row; the rest of a run's
+ * heap, code and buffers included, stays under MEMORY_HEAP_BASE.
  */
-export const MEMORY_STOP_SHARE = { heap: 0.6, rss: 0.9 } as const;
+export const MEMORY_HEAP_PER_SUPPLIER = 70;
+export const MEMORY_HEAP_BASE = 12e6;
 
-/** What the memory guard reads: V8's heap figures and the process's resident memory. */
-export interface MemoryUse {
-  heapUsed: number;
+/**
+ * Share of the heap V8 gives old objects (heap_size_limit less MEMORY_YOUNG_GENERATION, i.e.
+ * --max-old-space-size) that a run's estimated heap may reach in its next steps; past it the
+ * run is stopped between steps. Low because V8 fails well before its limit when a large list
+ * grows (measured: a 300 MB old generation failed at 264 MB of heap in use, boxes and growing
+ * arrays included).
+ */
+export const MEMORY_HEAP_STOP_SHARE = 0.6;
+
+/**
+ * The part of heap_size_limit that is V8's young generation (three 16 MiB semi-spaces on
+ * 64-bit): heap_size_limit was --max-old-space-size plus 50.3 MB at 40, 64 and 200 MB and at
+ * Node 20's default. Old objects cannot use it.
+ */
+export const MEMORY_YOUNG_GENERATION = 3 * 2 ** 24;
+
+/** The limits the memory guard compares its estimates with: V8's heap limit, the machine's memory. */
+export interface MemoryLimits {
   heapLimit: number;
-  rss: number;
   total: number;
 }
 
-export function memoryUse(): MemoryUse {
-  const heap = getHeapStatistics();
-  return {
-    heapUsed: heap.used_heap_size,
-    heapLimit: heap.heap_size_limit,
-    rss: process.memoryUsage.rss(),
-    total: totalmem(),
-  };
+export function memoryLimits(): MemoryLimits {
+  return { heapLimit: getHeapStatistics().heap_size_limit, total: totalmem() };
 }
 
 /**
- * A check to run after each step (simulate's afterStep): throws a UserError naming `what`
- * (the run), its step and its suppliers, the memory and what to do, when the heap or (once
- * the world has entrants) the resident memory, grown twice again as much as in the last step,
- * would pass MEMORY_STOP_SHARE of its limit. `use`: the figures (a test's).
+ * A check to run after each step but the last (simulate's afterStep) of a run of `steps`
+ * steps. Entrants (`model.entry.rate`) grow a world while it runs, so no estimate made before
+ * the run can bound it; without this a run that outgrows the heap dies with V8's "JavaScript
+ * heap out of memory" stack dump, and one that outgrows the machine is killed by the system
+ * without a word. The supplier rows of the next two steps are projected from the last step's
+ * growth (an entry rate of 1 per year adds a quarter of the world in a step); the guard throws
+ * a UserError naming `what` (the run), its step and rows, the estimate and what to do when
+ * those rows' estimated heap (MEMORY_HEAP_BASE + MEMORY_HEAP_PER_SUPPLIER a row) would pass
+ * MEMORY_HEAP_STOP_SHARE of the heap V8 gives old objects, or their estimated memory (runMemory's low end,
+ * the bound `gvc run` refuses by before a run) the machine's. The decision depends only on the
+ * run (its rows, step by step) and the limits, never on when the garbage collector ran, nor
+ * on other runs in the same process, so a sweep's errors.csv is the same for any number of
+ * workers. `limits`: a test's figures.
  */
 export function memoryGuard(
   what: string,
-  use: () => MemoryUse = memoryUse,
-): (world: { step: number; suppliers: { length: number }; counters: { entries: number } }) => void {
-  let last: MemoryUse | undefined;
+  steps: number,
+  limits: MemoryLimits = memoryLimits(),
+): (world: {
+  step: number;
+  suppliers: { length: number };
+  buyers: { length: number };
+  partners: { length: number };
+}) => void {
+  let before: number | undefined;
   return (world) => {
-    const u = use();
-    const next = (now: number, before: number | undefined) =>
-      now + 2 * Math.max(0, now - (before ?? now));
-    const heapFull = next(u.heapUsed, last?.heapUsed) > MEMORY_STOP_SHARE.heap * u.heapLimit;
-    // Resident memory only once entrants came: without them the estimate made before the
-    // run judged it (and a process's own few hundred MB are no sign of growth).
-    const rssFull =
-      world.counters.entries > 0 && next(u.rss, last?.rss) > MEMORY_STOP_SHARE.rss * u.total;
-    last = u;
-    if (!heapFull && !rssFull) return;
+    const rows = world.suppliers.length;
+    const grown = rows - (before ?? rows);
+    before = rows;
+    // After the last step the run's work is done: nothing is left to run out of memory.
+    if (world.step >= steps || grown <= 0) return;
+    const next = rows + 2 * grown;
+    const heap = MEMORY_HEAP_BASE + MEMORY_HEAP_PER_SUPPLIER * next;
+    const machine = runMemory({
+      suppliers: next,
+      buyers: world.buyers.length,
+      partners: world.partners.length,
+    }).low;
+    const old = Math.max(limits.heapLimit - MEMORY_YOUNG_GENERATION, limits.heapLimit / 2);
+    const heapFull = heap > MEMORY_HEAP_STOP_SHARE * old;
+    if (!heapFull && machine <= limits.total) return;
     const full = heapFull
-      ? `its objects fill ${gb(u.heapUsed)} of Node's heap limit of ${gb(u.heapLimit)} and grow by the step; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${Math.ceil((2 * u.heapLimit) / 2 ** 20)}, in MB, within the machine's memory) or`
-      : `the process holds ${gb(u.rss)} of this machine's ${gb(u.total)} and grows by the step; run it on a machine with more memory or`;
+      ? `their objects would need an estimated ${gb(heap)} of Node's heap, over ${Math.round(MEMORY_HEAP_STOP_SHARE * 100)}% of the ${gb(old)} it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${Math.ceil((2 * old) / 2 ** 20)}, in MB, within the machine's memory) or`
+      : `they would need an estimated ${gb(machine)} of memory (docs/performance.md), more than this machine's ${gb(limits.total)}; run it on a machine with more memory or`;
     throw new UserError(
-      `${what}: stopped at step ${world.step} with ${world.suppliers.length.toLocaleString('en-US')} suppliers created (entrants included) before it ran out of memory: ${full} run fewer agents, fewer steps or a lower model.entry.rate`,
+      `${what}: stopped at step ${world.step} of ${steps}, before it ran out of memory: its supplier rows (entrants included) grew by ${grown.toLocaleString('en-US')} to ${rows.toLocaleString('en-US')} in the step, and at that rate two more steps make ${next.toLocaleString('en-US')}; ${full} run fewer agents, fewer steps or a lower model.entry.rate`,
     );
   };
 }

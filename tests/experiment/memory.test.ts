@@ -7,6 +7,7 @@ import {
   checkMemory,
   commandMemory,
   memoryGuard,
+  MEMORY_YOUNG_GENERATION,
   populationsOf,
   runMemory,
 } from '../../src/experiment/memory.js';
@@ -140,52 +141,77 @@ describe('memory estimate', () => {
 });
 
 describe('the memory guard between steps (entrants grow a world past any estimate)', () => {
-  const world = (step: number, entries = 1) => ({
-    step,
-    suppliers: { length: 1234567 },
-    counters: { entries },
-  });
   const MB = 1e6;
-  /** A guard fed these heap figures (MB) in turn, on a 100 GB machine at 1 GB resident. */
-  const guard = (...heap: number[]) => {
-    let i = 0;
-    return memoryGuard('w.yaml: the run', () => ({
-      heapUsed: heap[i++] * MB,
-      heapLimit: 1000 * MB,
-      rss: 1 * GB,
-      total: 100 * GB,
-    }));
-  };
+  const world = (step: number, suppliers: number) => ({
+    step,
+    suppliers: { length: suppliers },
+    buyers: { length: 10 },
+    partners: { length: 0 },
+  });
+  /** A guard for a run of 50 steps, with 1000 MB of heap for old objects, on a 100 GB machine. */
+  const guard = (total = 100 * GB) =>
+    memoryGuard('w.yaml: the run', 50, { heapLimit: 1000 * MB + MEMORY_YOUNG_GENERATION, total });
 
-  it('lets a run go on while the heap, grown twice again by the last step, stays under 60%', () => {
-    const check = guard(100, 200, 300, 380);
-    for (let step = 1; step <= 4; step++) expect(() => check(world(step))).not.toThrow();
+  it('lets a run go on while its rows, grown twice again by the last step, fit 60% of the heap', () => {
+    // 12 MB + 70 B x rows <= 600 MB up to 8.4 million rows.
+    const check = guard();
+    for (const [step, rows] of [
+      [1, 1e6],
+      [2, 2e6],
+      [3, 3e6],
+      [4, 4e6],
+      [5, 5e6],
+      [6, 6e6],
+    ])
+      expect(() => check(world(step, rows))).not.toThrow();
   });
 
-  it('stops it, naming the run, step, suppliers, heap and remedies, before it would pass', () => {
-    const check = guard(300, 400);
-    check(world(1));
-    // 400 MB + 2 x 100 MB = 600 MB is not past 60% of 1000 MB; 401 + 2 x 101 is.
-    expect(() => guard(300, 400)(world(1))).not.toThrow();
-    expect(() => check(world(2))).not.toThrow();
-    const next = guard(300, 401);
-    next(world(1));
-    expect(() => next(world(2))).toThrow(
-      "w.yaml: the run: stopped at step 2 with 1,234,567 suppliers created (entrants included) before it ran out of memory: its objects fill 401 MB of Node's heap limit of 1.0 GB and grow by the step; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=1908, in MB, within the machine's memory) or run fewer agents, fewer steps or a lower model.entry.rate",
+  it('stops it, naming the run, step, rows, the estimate and remedies, before it would pass', () => {
+    const check = guard();
+    check(world(1, 6e6));
+    // 6.8e6 + 2 x 0.8e6 = 8.4e6 rows: 12 MB + 588 MB = 600 MB, not over 60% of 1000 MB.
+    expect(() => check(world(2, 6.8e6))).not.toThrow();
+    expect(() => check(world(3, 7.6e6 + 1))).toThrow(
+      "w.yaml: the run: stopped at step 3 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 800,001 to 7,600,001 in the step, and at that rate two more steps make 9,200,003; their objects would need an estimated 656 MB of Node's heap, over 60% of the 1.0 GB it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=1908, in MB, within the machine's memory) or run fewer agents, fewer steps or a lower model.entry.rate",
     );
   });
 
-  it("stops a process that would fill the machine's memory", () => {
-    const check = memoryGuard('run 3', () => ({
-      heapUsed: 10 * MB,
-      heapLimit: 1000 * MB,
-      rss: 91 * GB,
-      total: 100 * GB,
-    }));
-    // Without entrants the estimate made before the run judged the resident memory.
-    expect(() => check(world(7, 0))).not.toThrow();
-    expect(() => check(world(7))).toThrow(
-      "run 3: stopped at step 7 with 1,234,567 suppliers created (entrants included) before it ran out of memory: the process holds 91 GB of this machine's 100 GB and grows by the step; run it on a machine with more memory or run fewer agents",
+  it('never stops a world that does not grow, nor a run after its last step', () => {
+    const check = guard();
+    check(world(1, 9e6));
+    expect(() => check(world(2, 9e6))).not.toThrow();
+    const last = guard();
+    last(world(49, 1e6));
+    expect(() => last(world(50, 9e7))).not.toThrow();
+  });
+
+  it("stops a run whose rows would need more than the machine's memory", () => {
+    // 2 GB machine: runMemory's low end, 900 B a row (+ 13 kB for the lead firms), passes it
+    // at 2.22 million rows; the heap (70 B a row) would still fit.
+    const check = guard(2 * GB);
+    check(world(6, 1e6));
+    expect(() => check(world(7, 1.6e6))).toThrow(
+      "w.yaml: the run: stopped at step 7 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 600,000 to 1,600,000 in the step, and at that rate two more steps make 2,800,000; they would need an estimated 2.5 GB of memory (docs/performance.md), more than this machine's 2.0 GB; run it on a machine with more memory or run fewer agents, fewer steps or a lower model.entry.rate",
     );
+    // Grown by 400,000 instead: 2.2 million rows would fit (1.98 GB).
+    const under = guard(2 * GB);
+    under(world(6, 1e6));
+    expect(() => under(world(7, 1.4e6))).not.toThrow();
+  });
+
+  it('decides from the rows alone: the same run gives the same verdict at the same step', () => {
+    const verdicts = [0, 1].map(() => {
+      const check = guard();
+      for (let step = 1; step < 50; step++) {
+        try {
+          check(world(step, Math.round(1e5 * 1.25 ** step)));
+        } catch {
+          return step;
+        }
+      }
+      return 0;
+    });
+    expect(verdicts[0]).toBeGreaterThan(0);
+    expect(verdicts[1]).toBe(verdicts[0]);
   });
 });

@@ -175,7 +175,12 @@ export function registerRun(program: Command): void {
               relationships: sink.relationships?.bind(sink),
             },
             // Entrants can outgrow any estimate: stop with a message, not V8's crash.
-            { agents, byGroup, threads, afterStep: memoryGuard(`${loaded.file}: the run`) },
+            {
+              agents,
+              byGroup,
+              threads,
+              afterStep: memoryGuard(`${loaded.file}: the run`, scenario.time.steps),
+            },
           );
           progress.clear();
         },
