@@ -29,7 +29,7 @@ import { Progress } from '../cli/progress.js';
 import type { Measure } from './measures.js';
 import { buildPlan, taskFor } from './plan.js';
 import { runList } from './runner.js';
-import { errnoCode, osFailure } from '../io/os-errors.js';
+import { inputReadFailure, osFailure } from '../io/os-errors.js';
 import { checkSweepMemory } from './sweep.js';
 import { cellValue } from './sweep-columns.js';
 import { criterionText, parseValidationSpec, type ValidationSpec } from './validation-spec.js';
@@ -197,9 +197,7 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
     try {
       isDir = statSync(input).isDirectory();
     } catch (err) {
-      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR')
-        throw new UserError(`${input}: no such file or folder`);
-      throw osFailure(err, 'read', input);
+      throw inputReadFailure(err, input);
     }
     if (!isDir) {
       const loaded = loadScenario(input);

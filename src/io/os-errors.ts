@@ -35,8 +35,9 @@ const REASONS: Record<string, string> = {
   ENOENT: 'no such file or folder',
   EEXIST: 'it already exists',
   ENOTEMPTY: 'the folder is not empty',
-  ENAMETOOLONG: 'name too long',
-  ELOOP: 'too many symbolic links (a link loop?)',
+  ENAMETOOLONG: 'the name is too long for the file system',
+  ELOOP: 'too many levels of symbolic links (a link loop?)',
+  ENXIO: 'no such device or address',
   EIO: 'input/output error (a failing disk or network share?)',
   EXDEV: 'cannot move across file systems',
   EFBIG: 'file too large for the file system',
@@ -96,16 +97,31 @@ export function describeOsError(err: NodeJS.ErrnoException): string {
 }
 
 /**
- * An error reading the input file `path` (`what`: "scenario file", "CSV file"), worded as
- * every command words it: a path that does not name a file (missing, a folder, a part of it a
- * file) is bad input, a UserError (exit 2) `<path>: cannot read the <what>: no such file`; a
- * refusal of the system (permission, an I/O error, too many open files) is a SystemError
- * (exit 3) `cannot read <path>: permission denied`, as for any file operation. Other errors
- * are returned unchanged.
+ * Errno codes saying that a path names no file that could be read: it is missing, a folder
+ * where a file was wanted, a part of it is a file, a symbolic link leads nowhere or round in
+ * a loop, a name is longer than the file system allows, a special file with no device behind
+ * it. They are the path's fault, bad input (exit 2), not a refusal of the system (exit 3).
  */
-export function inputReadFailure(err: unknown, path: string, what: string): unknown {
+const NO_FILE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'ENXIO']);
+
+/** True for an OS error meaning the path names no readable file (NO_FILE_CODES): bad input. */
+export function isNoFileError(err: unknown): err is NodeJS.ErrnoException {
+  return isOsError(err) && NO_FILE_CODES.has(err.code as string);
+}
+
+/**
+ * An error reading or examining the input path `path` (a file or folder the user named),
+ * classified as every command classifies it: a path that names no readable file
+ * (isNoFileError) is a UserError (exit 2) `<path>: cannot read the <what>: <cause>` (or
+ * `<path>: <cause>` without `what`); a refusal of the system (permission, an I/O error, too
+ * many open files) is a SystemError (exit 3) `cannot read <path>: <cause>`, as for any file
+ * operation. Other errors are returned unchanged.
+ */
+export function inputReadFailure(err: unknown, path: string, what?: string): unknown {
   if (!isOsError(err)) return err;
-  if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'ENOTDIR')
-    return new UserError(`${path}: cannot read the ${what}: ${errnoReason(err)}`);
+  if (isNoFileError(err))
+    return new UserError(
+      `${path}: ${what === undefined ? '' : `cannot read the ${what}: `}${errnoReason(err)}`,
+    );
   return osFailure(err, 'read', path);
 }

@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { UserError } from '../scenario/errors.js';
-import { osFailure } from './os-errors.js';
+import { inputReadFailure, osFailure } from './os-errors.js';
 import { assertReadableFile } from './read-file.js';
 import { WrittenFileCheck } from './file-record.js';
 
@@ -53,7 +53,7 @@ export async function* csvRecords(
   try {
     assertReadableFile(path, 'a CSV file', Number.POSITIVE_INFINITY);
   } catch (err) {
-    throw osFailure(err, 'read', path);
+    throw inputReadFailure(err, path, 'CSV file');
   }
   // Against the folder's record and for its final line break, as it is read.
   const check = new WrittenFileCheck(path);

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../scenario/errors.js';
 import { MAX_NESTING, nestingDepth, positionOfOffset } from '../scenario/safe-yaml.js';
-import { osFailure } from './os-errors.js';
+import { inputReadFailure } from './os-errors.js';
 import { readInputFile } from './read-file.js';
 import { decodeUtf8 } from '../scenario/text.js';
 
@@ -53,7 +53,7 @@ export function readJsonObject(
   try {
     bytes = readInputFile(file, what);
   } catch (err) {
-    throw osFailure(err, `read ${what}`, file);
+    throw inputReadFailure(err, file);
   }
   check?.(file, bytes);
   const text = decodeUtf8(bytes, file);

@@ -85,8 +85,13 @@ export function num(table: Table, row: Row, column: string): number | null {
   return x;
 }
 
+/** True when `path` is a regular file; a path the system cannot follow throws as inputReadFailure. */
 export function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch (err) {
+    throw inputReadFailure(err, path);
+  }
 }
 
 /** The parts of manifest.json a report shows; every field is optional (other tools write manifests too). */

@@ -10,7 +10,7 @@
  * Everything is read and rendered before anything is written; the files then go into a
  * staging folder that is renamed into place, so a failure leaves no partial report.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { type Stats, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { isFile, readManifest, readUnits } from './data.js';
@@ -29,13 +29,19 @@ import { loadSweep, sweepFigures } from './figures/sweep.js';
 import { forestFigure, readValidation, VALIDATION_COLUMNS } from './figures/validation.js';
 import { buildHtml, type HtmlTable } from './html.js';
 import type { RenderedFigure } from './render.js';
+import { inputReadFailure } from '../io/os-errors.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { unfinishedSweepHint } from '../io/sweep-dir.js';
 
 export type FolderKind = 'run' | 'sweep' | 'sensitivity' | 'validation';
 
 export function detectKind(dir: string): FolderKind {
-  const st = statSync(dir, { throwIfNoEntry: false });
+  let st: Stats | undefined;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    throw inputReadFailure(err, dir); // a link loop, a name too long: bad input; permission: exit 3
+  }
   if (!st) throw new UserError(`${dir}: no such folder${unfinishedSweepHint(dir)}`);
   if (!st.isDirectory()) throw new UserError(`${dir}: not a folder`);
   const has = (f: string) => isFile(join(dir, f));

@@ -157,4 +157,39 @@ describe.runIf(sep === '/')('a `..` after a symbolic link means what the system 
       /it is \(or contains\) the current folder/,
     );
   });
+
+  it('a part before `..` the system cannot go up from is refused, as by mkdir -p', () => {
+    // lp1 and lp2 link to each other; dang leads nowhere; plain is a file.
+    symlinkSync('lp2', join(root, 'lp1'));
+    symlinkSync('lp1', join(root, 'lp2'));
+    symlinkSync('/nonexistent/x', join(root, 'dang'));
+    writeFileSync(join(root, 'plain'), 'not a folder');
+    const LOOP = 'too many levels of symbolic links (a link loop?)';
+    const DANG = 'dang is a link to /nonexistent/x, which does not exist';
+    expect(() => osResolve(`${root}/lp1/../o9`)).toThrow(`${root}/lp1/../o9: ${root}/lp1: ${LOOP}`);
+    expect(() => osResolve(`${root}/dang/sub/../o10`)).toThrow(
+      `${root}/dang/sub/../o10: ${root}/dang is a link to /nonexistent/x, which does not exist`,
+    );
+    expect(() => osResolve(`${root}/plain/../o`)).toThrow(`${root}/plain is a file, not a folder`);
+    for (const [out, why] of [
+      ['lp1/../o9', `lp1: ${LOOP}`],
+      ['lp1/x/../o9', `lp1: ${LOOP}`],
+      ['dang/../o10', DANG],
+      ['dang/sub/../o10', DANG],
+      ['plain/../o11', 'plain is a file, not a folder'],
+    ]) {
+      const r = gvc('run', 's.yaml', '--out', out, '--quiet');
+      expect(r.stderr).toBe(`gvc: ${out}: ${why}\n`);
+      expect(r.code).toBe(2);
+    }
+    for (const o of ['o9', 'o10', 'o11']) expect(existsSync(join(root, o))).toBe(false);
+    // Input paths alike.
+    const input = gvc('table', 'dang/../s.csv', '--format', 'markdown');
+    expect(input.stderr).toBe(`gvc: dang/../s.csv: ${DANG}\n`);
+    expect(input.code).toBe(2);
+    expect(gvc('run', 'lp1/../s.yaml').stderr).toBe(`gvc: lp1/../s.yaml: lp1: ${LOOP}\n`);
+    // A part that simply does not exist yet is still taken as written.
+    expect(gvc('run', 's.yaml', '--out', 'new/../o12', '--quiet').code).toBe(0);
+    expect(existsSync(join(root, 'o12', 'manifest.json'))).toBe(true);
+  });
 });

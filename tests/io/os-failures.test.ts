@@ -12,7 +12,8 @@ import { gvcInProcess } from '../report/cli.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { runSweep } from '../../src/experiment/sweep.js';
-import { SystemError } from '../../src/io/os-errors.js';
+import { inputReadFailure, SystemError } from '../../src/io/os-errors.js';
+import { UserError } from '../../src/scenario/errors.js';
 import { cleanupTemp, tempDir } from './helpers.js';
 
 /** The next `after` calls of a mocked function succeed, then it fails with `code`. */
@@ -167,4 +168,50 @@ describe('OS failures: exit 3, one line naming path and cause (kind 2)', () => {
       expect(r.code).toBe(3);
     },
   );
+});
+
+describe('a path that names no readable file is bad input (exit 2), in every command', () => {
+  it.each([
+    ['ELOOP', UserError],
+    ['ENAMETOOLONG', UserError],
+    ['ENOTDIR', UserError],
+    ['ENOENT', UserError],
+    ['EACCES', SystemError],
+    ['EIO', SystemError],
+    ['EMFILE', SystemError],
+  ] as const)('inputReadFailure classifies %s', (code, kind) => {
+    const failure = inputReadFailure(osError(code, 'open'), 'x.csv', 'CSV file');
+    expect(failure).toBeInstanceOf(kind);
+    if (kind === UserError) expect(failure).not.toBeInstanceOf(SystemError);
+  });
+
+  // Real paths, nothing injected: l1 and l2 are symbolic links to each other (ELOOP), and a
+  // name of 300 characters is longer than any file system allows (ENAMETOOLONG).
+  const dir = tempDir();
+  for (const ext of ['yaml', 'csv', '']) {
+    realFs.symlinkSync(`l2${ext && '.'}${ext}`, join(dir, `l1${ext && '.'}${ext}`));
+    realFs.symlinkSync(`l1${ext && '.'}${ext}`, join(dir, `l2${ext && '.'}${ext}`));
+  }
+  const long = join(dir, 'a'.repeat(300));
+  const LOOP = 'too many levels of symbolic links (a link loop?)';
+  const LONG = 'the name is too long for the file system';
+  it.each([
+    [['run', join(dir, 'l1.yaml')], `${join(dir, 'l1.yaml')}: cannot read scenario file: ${LOOP}`],
+    [
+      ['table', join(dir, 'l1.csv'), '--format', 'markdown'],
+      `${join(dir, 'l1.csv')}: cannot read the CSV file: ${LOOP}`,
+    ],
+    [['validate', join(dir, 'l1'), '--out', join(dir, 'v')], `${join(dir, 'l1')}: ${LOOP}`],
+    [['report', join(dir, 'l1')], `${join(dir, 'l1')}: ${LOOP}`],
+    [['run', `${long}.yaml`], `${long}.yaml: cannot read scenario file: ${LONG}`],
+    [
+      ['table', `${long}.csv`, '--format', 'markdown'],
+      `${long}.csv: cannot read the CSV file: ${LONG}`,
+    ],
+    [['report', long], `${long}: ${LONG}`],
+  ])('gvc %j', async (args, message) => {
+    const r = await gvcInProcess(...args);
+    expect(r.stderr).toBe(`gvc: ${message}\n`);
+    expect(r.code).toBe(2);
+  });
 });
