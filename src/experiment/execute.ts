@@ -6,6 +6,7 @@
  * worker's core instead of the main thread's, which on a busy machine shares one with a worker.
  */
 import { memoryGuard } from './memory.js';
+import { UserError } from '../scenario/errors.js';
 import {
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
@@ -58,7 +59,11 @@ export type RunOutcome =
       measures?: number[];
       measureUnits?: number[];
     }
-  | { runId: number; ok: false; message: string };
+  /**
+   * A failed run. `refused`: the run stopped on a UserError (bad input found only while it
+   * ran, such as the memory guard's stop), not on a defect.
+   */
+  | { runId: number; ok: false; message: string; refused: boolean };
 
 export interface RunContext {
   base: Scenario;
@@ -156,7 +161,12 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       units = counted.map((c) => c.units);
     }
   } catch (err) {
-    return { runId: req.runId, ok: false, message: (err as Error)?.message ?? String(err) };
+    return {
+      runId: req.runId,
+      ok: false,
+      message: (err as Error)?.message ?? String(err),
+      refused: err instanceof UserError,
+    };
   }
   // Outside the try: a value the CSV writer rejects is a defect that stops the sweep (as it
   // did when the main thread formatted), not a failed run.

@@ -194,14 +194,15 @@ export function memoryGuard(
       buyers: world.buyers.length,
       partners: world.partners.length,
     }).low;
-    const old = Math.max(limits.heapLimit - MEMORY_YOUNG_GENERATION, limits.heapLimit / 2);
+    // Floored for a limit set below V8's own young generation (never by a flag in practice).
+    const old = Math.max(limits.heapLimit - MEMORY_YOUNG_GENERATION, limits.heapLimit / 4);
     const heapFull = heap > MEMORY_HEAP_STOP_SHARE * old;
     if (!heapFull && machine <= limits.total) return;
     const full = heapFull
       ? `their objects would need an estimated ${gb(heap)} of Node's heap, over ${Math.round(MEMORY_HEAP_STOP_SHARE * 100)}% of the ${gb(old)} it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${Math.ceil((2 * old) / 2 ** 20)}, in MB, within the machine's memory) or`
       : `they would need an estimated ${gb(machine)} of memory (docs/performance.md), more than this machine's ${gb(limits.total)}; run it on a machine with more memory or`;
     throw new UserError(
-      `${what}: stopped at step ${world.step} of ${steps}, before it ran out of memory: its supplier rows (entrants included) grew by ${grown.toLocaleString('en-US')} to ${rows.toLocaleString('en-US')} in the step, and at that rate two more steps make ${next.toLocaleString('en-US')}; ${full} run fewer agents, fewer steps or a lower model.entry.rate`,
+      `${what}: stopped at step ${world.step} of ${steps}, before it ran out of memory: its supplier rows (entrants included) grew by ${grown.toLocaleString('en-US')} to ${rows.toLocaleString('en-US')} in the step, and two more steps of that growth make at least ${next.toLocaleString('en-US')}; ${full} run fewer agents, fewer steps or a lower model.entry.rate`,
     );
   };
 }

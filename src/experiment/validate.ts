@@ -482,8 +482,11 @@ async function runExperiment(
     workers,
     onOutcome(outcome) {
       const task = taskFor(plan, ++next);
-      if (!outcome.ok)
-        throw new Error(`${experiment.file}: run ${outcome.runId} failed: ${outcome.message}`);
+      if (!outcome.ok) {
+        const message = `${experiment.file}: run ${outcome.runId} failed: ${outcome.message}`;
+        // A run stopped on bad input (the memory guard) is the user's to fix, not a defect.
+        throw outcome.refused ? new UserError(message) : new Error(message);
+      }
       const raw = outcome.measures!;
       const rawUnits = outcome.measureUnits!;
       let k = 0;

@@ -6,7 +6,7 @@
  * on when the garbage collector ran.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,9 +27,47 @@ describe('a world that grows past the heap', () => {
       env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=64' },
     });
     expect(r.stderr).toMatch(
-      /^gvc: grow\.yaml: the run: stopped at step \d+ of 60, before it ran out of memory: its supplier rows \(entrants included\) grew by [\d,]+ to [\d,]+ in the step, and at that rate two more steps make [\d,]+; their objects would need an estimated \d+ MB of Node's heap, over 60% of the \d+ MB it gives old objects; give Node a larger heap \(NODE_OPTIONS=--max-old-space-size=\d+, in MB, within the machine's memory\) or run fewer agents, fewer steps or a lower model\.entry\.rate\n$/,
+      /^gvc: grow\.yaml: the run: stopped at step \d+ of 60, before it ran out of memory: its supplier rows \(entrants included\) grew by [\d,]+ to [\d,]+ in the step, and two more steps of that growth make at least [\d,]+; their objects would need an estimated \d+ MB of Node's heap, over 60% of the \d+ MB it gives old objects; give Node a larger heap \(NODE_OPTIONS=--max-old-space-size=\d+, in MB, within the machine's memory\) or run fewer agents, fewer steps or a lower model\.entry\.rate\n$/,
     );
     expect(r.status).toBe(2);
     expect(readdirSync(tmp)).toEqual(['grow.yaml']);
+  });
+
+  it("gvc validate: the stopped run is the user's to fix (exit 2), not an internal error", () => {
+    const dir = join(tmp, 'val');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'v.yaml'),
+      [
+        'name: v-grow',
+        'time: { steps: 40, steps_per_year: 4 }',
+        'suppliers:',
+        '  smes: { count: 1000 }',
+        'buyers:',
+        '  lead: { count: 10 }',
+        'model: { entry: { rate: 1 } }',
+        'validation:',
+        '  pattern: P9',
+        '  title: growth',
+        '  source: none',
+        '  replications: 2',
+        '  seed: 5',
+        '  checks:',
+        '    - id: c1',
+        '      contrast: mean process',
+        '      measure: { mean: top_buyer_share }',
+        '      expect: { above: 0 }',
+        '',
+      ].join('\n'),
+    );
+    const r = spawnSync(process.execPath, [BIN, 'validate', 'val/v.yaml', '--out', 'vo'], {
+      cwd: tmp,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=64' },
+    });
+    expect(r.stderr).toMatch(
+      /^gvc: val\/v\.yaml: run (\d+) failed: run \1: stopped at step \d+ of 40, before it ran out of memory: .* lower model\.entry\.rate\n$/,
+    );
+    expect(r.status).toBe(2);
   });
 });

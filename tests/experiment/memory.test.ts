@@ -172,7 +172,7 @@ describe('the memory guard between steps (entrants grow a world past any estimat
     // 6.8e6 + 2 x 0.8e6 = 8.4e6 rows: 12 MB + 588 MB = 600 MB, not over 60% of 1000 MB.
     expect(() => check(world(2, 6.8e6))).not.toThrow();
     expect(() => check(world(3, 7.6e6 + 1))).toThrow(
-      "w.yaml: the run: stopped at step 3 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 800,001 to 7,600,001 in the step, and at that rate two more steps make 9,200,003; their objects would need an estimated 656 MB of Node's heap, over 60% of the 1.0 GB it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=1908, in MB, within the machine's memory) or run fewer agents, fewer steps or a lower model.entry.rate",
+      "w.yaml: the run: stopped at step 3 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 800,001 to 7,600,001 in the step, and two more steps of that growth make at least 9,200,003; their objects would need an estimated 656 MB of Node's heap, over 60% of the 1.0 GB it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=1908, in MB, within the machine's memory) or run fewer agents, fewer steps or a lower model.entry.rate",
     );
   });
 
@@ -191,7 +191,7 @@ describe('the memory guard between steps (entrants grow a world past any estimat
     const check = guard(2 * GB);
     check(world(6, 1e6));
     expect(() => check(world(7, 1.6e6))).toThrow(
-      "w.yaml: the run: stopped at step 7 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 600,000 to 1,600,000 in the step, and at that rate two more steps make 2,800,000; they would need an estimated 2.5 GB of memory (docs/performance.md), more than this machine's 2.0 GB; run it on a machine with more memory or run fewer agents, fewer steps or a lower model.entry.rate",
+      "w.yaml: the run: stopped at step 7 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 600,000 to 1,600,000 in the step, and two more steps of that growth make at least 2,800,000; they would need an estimated 2.5 GB of memory (docs/performance.md), more than this machine's 2.0 GB; run it on a machine with more memory or run fewer agents, fewer steps or a lower model.entry.rate",
     );
     // Grown by 400,000 instead: 2.2 million rows would fit (1.98 GB).
     const under = guard(2 * GB);
