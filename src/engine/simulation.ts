@@ -16,6 +16,7 @@ import {
   type SupplierRow,
   type TimeseriesRow,
 } from './observations.js';
+import type { RelIx } from './columns.js';
 import { compactionScratch, compactRelationships, compactTies } from './compact.js';
 import { SCHEDULE, stages } from './schedule.js';
 import { ThreadPool } from './threads.js';
@@ -106,7 +107,7 @@ function run(
     for (const run of schedule) run(world);
     observe();
     if (relationships && world.endedSpells.length > 0)
-      relationships(world.endedSpells.map((k) => relationshipRow(world, k)));
+      recordSpells(world, world.endedSpells, relationships);
     // Written (or not wanted): their rows can be reused by spells that begin later.
     for (const k of world.endedSpells) world.relationshipTable.release(k);
     world.endedSpells.length = 0;
@@ -121,7 +122,7 @@ function run(
     if (due) recordSuppliers(world, sink);
     options.afterStep?.(world);
   }
-  if (relationships) relationships(activeSpells(world).map((k) => relationshipRow(world, k)));
+  if (relationships) recordSpells(world, activeSpells(world), relationships, true);
   return world;
 }
 
@@ -145,6 +146,29 @@ function recordSuppliers(world: World, sink: ObservationSink): void {
     const rows: SupplierRow[] = [];
     for (let i = start; i < end; i++) rows.push(supplierRow(world.suppliers[i], world));
     sink.suppliers(rows);
+  }
+}
+
+/**
+ * Sends the rows of `spells` (relationship indices), in their order, in batches of
+ * SUPPLIER_BATCH, as recordSuppliers does: the spells still active at the end are about one a
+ * supplier, and as one array of row objects they took some 250-300 bytes of heap a supplier at
+ * once (a 600,000-supplier world died of V8's out-of-memory error with a 100 MB old generation
+ * though the run itself needed under 50 MB). `always`: send an empty batch when there are no
+ * spells (the end of the run always reports its active spells, even none).
+ */
+function recordSpells(
+  world: World,
+  spells: readonly RelIx[],
+  sink: (rows: RelationshipRow[]) => void,
+  always = false,
+): void {
+  if (spells.length === 0 && always) sink([]);
+  for (let start = 0; start < spells.length; start += SUPPLIER_BATCH) {
+    const end = Math.min(spells.length, start + SUPPLIER_BATCH);
+    const rows: RelationshipRow[] = [];
+    for (let j = start; j < end; j++) rows.push(relationshipRow(world, spells[j]));
+    sink(rows);
   }
 }
 
