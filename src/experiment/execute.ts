@@ -5,7 +5,7 @@
  * thread than an object per row (structured clone), and the formatting then runs on the
  * worker's core instead of the main thread's, which on a busy machine shares one with a worker.
  */
-import { memoryGuard } from './memory.js';
+import { MEMORY_HEAP_PER_KEPT_ROW, memoryGuard, type MemoryLimits } from './memory.js';
 import { UserError } from '../scenario/errors.js';
 import {
   RELATIONSHIP_COLUMNS,
@@ -13,7 +13,6 @@ import {
   GROUP_ALL,
   timeseriesColumns,
   type AgentsMode,
-  type RelationshipRow,
   type SupplierRow,
   type TimeseriesRow,
 } from '../engine/observations.js';
@@ -77,6 +76,8 @@ export interface RunContext {
   byGroup?: boolean;
   /** Run-level measures to compute in the worker (gvc validate); their values come back in order. */
   measures?: Measure[];
+  /** The memory guard's limits (a test's figures; default: this process's heap and machine). */
+  memoryLimits?: MemoryLimits;
 }
 
 /** Whether step `step` of a run of `last` steps is recorded in `mode`. */
@@ -86,13 +87,54 @@ function isDue(mode: AgentsMode, step: number, last: number): boolean {
     : mode.kind === 'final' && step === last;
 }
 
+/**
+ * Kept CSV text, a chunk per batch of rows, and the bytes of heap it holds. Each batch is
+ * formatted when it comes (run_id set), so a run keeps text (~200 bytes a supplier row) rather
+ * than row objects plus, at the end, their text (~630 + ~2,400 bytes a row, measured: the text
+ * of one formatRows call was a rope of small strings until flattened).
+ */
+class KeptText {
+  private readonly chunks: string[] = [];
+  /** Bytes of heap the chunks hold: one byte a character, two in a string with any beyond U+00FF. */
+  bytes = 0;
+
+  add(text: string): void {
+    if (text === '') return;
+    this.chunks.push(text);
+    // eslint-disable-next-line no-control-regex
+    this.bytes += text.length * (/[^\u0000-\u00ff]/.test(text) ? 2 : 1);
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
+}
+
 export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
-  const rows: TimeseriesRow[] = [];
-  const keptSuppliers: SupplierRow[] = [];
-  const spells: RelationshipRow[] = [];
+  const timeseriesText = new KeptText();
+  const supplierText = new KeptText();
+  const spellText = new KeptText();
+  const tsColumns = timeseriesColumns(ctx.byGroup ?? false);
   let final: TimeseriesRow | null = null;
   let values: number[] | undefined;
   let units: number[] | undefined;
+  // A value the CSV writer rejects is a defect that stops the sweep (as it did when the main
+  // thread formatted), not a failed run: it is thrown on past the catch below.
+  let defect: unknown;
+  const keep = <R extends { run_id?: number | null }>(
+    into: KeptText,
+    columns: Parameters<typeof formatRows>[0],
+    batch: R[],
+  ) => {
+    for (const row of batch) row.run_id = req.runId;
+    try {
+      into.add(formatRows(columns, batch));
+    } catch (err) {
+      defect = err;
+      throw err;
+    }
+  };
+  let measureRows = 0;
   try {
     const entries: [string, unknown][] = ctx.factorPaths.map((path, j) => [path, req.values[j]]);
     entries.push(['seed', req.seed]);
@@ -112,12 +154,17 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
           : { kind: 'every', k: 1 };
     const kept = new Map<number | 'final', TimeseriesRow>();
     const supplierRows = new Map<number | 'final', SupplierRow[]>();
+    // What this run holds until it ends, and (with the final join) twice its text: the memory
+    // guard counts it, so that --agents every:1 stops cleanly instead of running out of heap.
+    const held = () =>
+      2 * (timeseriesText.bytes + supplierText.bytes + spellText.bytes) +
+      MEMORY_HEAP_PER_KEPT_ROW * measureRows;
     simulate(
       scenario,
       {
         timeseries(row) {
           const step = row.step ?? -1;
-          if (isDue(mode, step, last)) rows.push(row);
+          if (isDue(mode, step, last)) keep(timeseriesText, tsColumns, [row]);
           if (row.group !== undefined && row.group !== GROUP_ALL) return;
           if (step === last) final = row;
           if (keepSteps.has(step)) kept.set(step, row);
@@ -131,13 +178,12 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
             const gathered = supplierRows.get(key);
             if (gathered) for (const r of batch) gathered.push(r);
             else supplierRows.set(key, batch.slice());
+            measureRows += batch.length;
           }
-          if (isDue(agents, step, last)) for (const r of batch) keptSuppliers.push(r);
+          if (isDue(agents, step, last)) keep(supplierText, SUPPLIER_COLUMNS, batch);
         },
         relationships: ctx.relationships
-          ? (batch) => {
-              for (const r of batch) spells.push(r);
-            }
+          ? (batch) => keep(spellText, RELATIONSHIP_COLUMNS, batch)
           : undefined,
       },
       {
@@ -145,8 +191,9 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
         byGroup: ctx.byGroup ?? false,
         // Only the rows this function keeps are built (with --timeseries final, 1 of 121).
         timeseriesAt: (step) => step === last || isDue(mode, step, last) || keepSteps.has(step),
-        // A world that outgrows the worker's memory fails this run with a message (errors.csv).
-        afterStep: memoryGuard(`run ${req.runId}`, last),
+        // A world, or the rows kept of it, that outgrows the worker's memory fails this run
+        // with a message (errors.csv).
+        afterStep: memoryGuard(`run ${req.runId}`, last, ctx.memoryLimits, held),
       },
     );
     if (!final) throw new Error('the run produced no final observation');
@@ -161,6 +208,7 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       units = counted.map((c) => c.units);
     }
   } catch (err) {
+    if (err === defect) throw err;
     return {
       runId: req.runId,
       ok: false,
@@ -168,18 +216,13 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       refused: err instanceof UserError,
     };
   }
-  // Outside the try: a value the CSV writer rejects is a defect that stops the sweep (as it
-  // did when the main thread formatted), not a failed run.
-  for (const row of rows) row.run_id = req.runId;
-  for (const row of keptSuppliers) row.run_id = req.runId;
-  for (const row of spells) row.run_id = req.runId;
   const outcome: RunOutcome = {
     runId: req.runId,
     ok: true,
     finalCsv: formatRows(METRIC_COLUMNS, [final as TimeseriesRow]),
-    timeseriesCsv: formatRows(timeseriesColumns(ctx.byGroup ?? false), rows),
-    suppliersCsv: formatRows(SUPPLIER_COLUMNS, keptSuppliers),
-    relationshipsCsv: formatRows(RELATIONSHIP_COLUMNS, spells),
+    timeseriesCsv: timeseriesText.text(),
+    suppliersCsv: supplierText.text(),
+    relationshipsCsv: spellText.text(),
   };
   if (values) outcome.measures = values;
   if (units) outcome.measureUnits = units;

@@ -13,6 +13,8 @@
  * - per lead firm 1.3 KB, per partner 0.3 KB (200,000 of each, 2 steps: +252 and +53 MB).
  * The estimate is therefore a range, low to high; entrants (`model.entry.rate`) are not
  * counted, as their number is not known in advance.
+ * Separately, V8's heap (checkHeap, memoryGuard) holds the agents' objects (MEMORY_HEAP_*): a
+ * run whose world needs more of it than V8 allows is refused, whatever the machine's memory.
  */
 import { freemem, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
@@ -37,14 +39,18 @@ export interface MemoryEstimate {
   high: number;
 }
 
-/** The machine's memory in bytes (os.totalmem, os.freemem), or figures given by a test. */
+/**
+ * The machine's memory in bytes (os.totalmem, os.freemem) and V8's heap limit (v8
+ * heap_size_limit), or figures given by a test (without `heapLimit`, this process's).
+ */
 export interface MachineMemory {
   total: number;
   free: number;
+  heapLimit?: number;
 }
 
 export function machineMemory(): MachineMemory {
-  return { total: totalmem(), free: freemem() };
+  return { total: totalmem(), free: freemem(), heapLimit: getHeapStatistics().heap_size_limit };
 }
 
 /**
@@ -123,18 +129,27 @@ export function describePopulations(p: Populations): string {
 /**
  * Bytes of V8's heap (not counting the typed columns, which live outside it) that the engine
  * holds per supplier row: its object and its place in the world's list. Measured after a full
- * GC as a world grew by entry from 2,000 to 125,000 rows: 65 bytes a row; the rest of a run's
- * heap, code and buffers included, stays under MEMORY_HEAP_BASE.
+ * GC as a world grew by entry from 2,000 to 125,000 rows: 65 bytes a row, and in worlds that
+ * start with 100,000 to 600,000 suppliers (the reference's groups, 1-4 steps): 69-75 bytes a
+ * row; the rest of a run's heap, code and buffers included, stays under MEMORY_HEAP_BASE.
  */
 export const MEMORY_HEAP_PER_SUPPLIER = 70;
 export const MEMORY_HEAP_BASE = 12e6;
+/** Heap bytes a lead firm and a partner hold (50,000 of either, after a full GC: +19 and +4.6 MB). */
+export const MEMORY_HEAP_PER_BUYER = 400;
+export const MEMORY_HEAP_PER_PARTNER = 100;
+/**
+ * Heap bytes of a supplier row object that a sweep run keeps for a validation measure (execute.ts):
+ * 60,300 rows of the reference after a full GC, 629 bytes a row.
+ */
+export const MEMORY_HEAP_PER_KEPT_ROW = 650;
 
 /**
  * Share of the heap V8 gives old objects (heap_size_limit less MEMORY_YOUNG_GENERATION, i.e.
- * --max-old-space-size) that a run's estimated heap may reach in its next steps; past it the
- * run is stopped between steps. Low because V8 fails well before its limit when a large list
- * grows (measured: a 300 MB old generation failed at 264 MB of heap in use, boxes and growing
- * arrays included).
+ * --max-old-space-size) that a run's estimated heap may reach; past it a run is refused before
+ * it starts or stopped between steps. Low because V8 fails well before its limit when a large
+ * list grows (measured: a 300 MB old generation failed at 264 MB of heap in use, boxes and
+ * growing arrays included).
  */
 export const MEMORY_HEAP_STOP_SHARE = 0.6;
 
@@ -155,25 +170,75 @@ export function memoryLimits(): MemoryLimits {
   return { heapLimit: getHeapStatistics().heap_size_limit, total: totalmem() };
 }
 
+/** Estimated bytes of V8's heap the world of these populations holds (MEMORY_HEAP_* above). */
+export function runHeap(p: Populations): number {
+  return (
+    MEMORY_HEAP_BASE +
+    MEMORY_HEAP_PER_SUPPLIER * p.suppliers +
+    MEMORY_HEAP_PER_BUYER * p.buyers +
+    MEMORY_HEAP_PER_PARTNER * p.partners
+  );
+}
+
+/**
+ * Bytes of a heap limit (v8 heap_size_limit) that old objects may use, i.e. about
+ * --max-old-space-size; floored for a limit set below V8's own young generation (never by a
+ * flag in practice). A worker thread has the same limit as the main thread (the flag is
+ * process-wide), each in a heap of its own.
+ */
+export function oldGeneration(heapLimit: number): number {
+  return Math.max(heapLimit - MEMORY_YOUNG_GENERATION, heapLimit / 4);
+}
+
+/** The --max-old-space-size (MB) under which `heap` bytes are within MEMORY_HEAP_STOP_SHARE. */
+function heapFlagFor(heap: number): number {
+  return Math.ceil(heap / MEMORY_HEAP_STOP_SHARE / 2 ** 20);
+}
+
+/**
+ * Refuses (UserError, exit 2), before anything is allocated, a run whose world would need more
+ * than MEMORY_HEAP_STOP_SHARE of the heap V8 gives old objects (`heapLimit`: v8
+ * heap_size_limit, or a test's figure): without it such a run died of V8's "JavaScript heap
+ * out of memory" (exit 134, its staging folder left behind). `what` names the run or cell and
+ * its populations. At Node 20's default limit (about 4.1 GB on 64-bit) the bound is some 36
+ * million suppliers, above the 10^7 a group may have; it matters when the heap is made smaller
+ * (--max-old-space-size, NODE_OPTIONS) or for a sweep's many groups.
+ */
+export function checkHeap(
+  p: Populations,
+  what: string,
+  heapLimit: number = getHeapStatistics().heap_size_limit,
+): void {
+  const heap = runHeap(p);
+  const old = oldGeneration(heapLimit);
+  if (heap <= MEMORY_HEAP_STOP_SHARE * old) return;
+  throw new UserError(
+    `${what} needs an estimated ${gb(heap)} of Node's heap (docs/performance.md), over ${Math.round(MEMORY_HEAP_STOP_SHARE * 100)}% of the ${gb(old)} Node gives old objects here; run fewer suppliers, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${heapFlagFor(heap)}, in MB, within the machine's memory)`,
+  );
+}
+
 /**
  * A check to run after each step but the last (simulate's afterStep) of a run of `steps`
- * steps. Entrants (`model.entry.rate`) grow a world while it runs, so no estimate made before
- * the run can bound it; without this a run that outgrows the heap dies with V8's "JavaScript
- * heap out of memory" stack dump, and one that outgrows the machine is killed by the system
- * without a word. The supplier rows of the next two steps are projected from the last step's
- * growth (an entry rate of 1 per year adds a quarter of the world in a step); the guard throws
- * a UserError naming `what` (the run), its step and rows, the estimate and what to do when
- * those rows' estimated heap (MEMORY_HEAP_BASE + MEMORY_HEAP_PER_SUPPLIER a row) would pass
- * MEMORY_HEAP_STOP_SHARE of the heap V8 gives old objects, or their estimated memory (runMemory's low end,
- * the bound `gvc run` refuses by before a run) the machine's. The decision depends only on the
- * run (its rows, step by step) and the limits, never on when the garbage collector ran, nor
- * on other runs in the same process, so a sweep's errors.csv is the same for any number of
- * workers. `limits`: a test's figures.
+ * steps. Entrants (`model.entry.rate`) grow a world while it runs, and a sweep run keeps the
+ * rows it will send back (`kept`), so no estimate made before the run can bound it; without
+ * this a run that outgrows the heap dies with V8's "JavaScript heap out of memory" stack dump,
+ * and one that outgrows the machine is killed by the system without a word. The supplier rows
+ * of the next two steps are projected from the last step's growth (an entry rate of 1 per year
+ * adds a quarter of the world in a step), and the kept bytes from the largest step's addition
+ * so far; the guard throws a UserError naming `what` (the run), its step, rows, kept bytes, the
+ * estimate and what to do when the projected heap (runHeap of those rows, plus the kept bytes)
+ * would pass MEMORY_HEAP_STOP_SHARE of the heap V8 gives old objects, or their estimated memory
+ * (runMemory's low end, the bound `gvc run` refuses by before a run, plus the kept bytes) the
+ * machine's. The decision depends only on the run (its rows and kept bytes, step by step) and
+ * the limits, never on when the garbage collector ran, nor on other runs in the same process,
+ * so a sweep's errors.csv is the same for any number of workers. `limits`: a test's figures;
+ * `kept`: bytes of heap the caller holds for the run so far (0 when it streams its rows).
  */
 export function memoryGuard(
   what: string,
   steps: number,
   limits: MemoryLimits = memoryLimits(),
+  kept: () => number = () => 0,
 ): (world: {
   step: number;
   suppliers: { length: number };
@@ -181,28 +246,52 @@ export function memoryGuard(
   partners: { length: number };
 }) => void {
   let before: number | undefined;
+  let keptBefore = 0;
+  let keptStep = 0;
   return (world) => {
     const rows = world.suppliers.length;
-    const grown = rows - (before ?? rows);
+    const grown = Math.max(0, rows - (before ?? rows));
     before = rows;
+    const held = kept();
+    // The first step's addition includes what was kept at step 0: an overestimate at the start.
+    keptStep = Math.max(keptStep, held - keptBefore);
+    keptBefore = held;
     // After the last step the run's work is done: nothing is left to run out of memory.
-    if (world.step >= steps || grown <= 0) return;
+    if (world.step >= steps || (grown === 0 && keptStep === 0)) return;
     const next = rows + 2 * grown;
-    const heap = MEMORY_HEAP_BASE + MEMORY_HEAP_PER_SUPPLIER * next;
-    const machine = runMemory({
+    const ahead = held + 2 * keptStep;
+    const populations = {
       suppliers: next,
       buyers: world.buyers.length,
       partners: world.partners.length,
-    }).low;
-    // Floored for a limit set below V8's own young generation (never by a flag in practice).
-    const old = Math.max(limits.heapLimit - MEMORY_YOUNG_GENERATION, limits.heapLimit / 4);
+    };
+    const heap = runHeap(populations) + ahead;
+    const machine = runMemory(populations).low + ahead;
+    const old = oldGeneration(limits.heapLimit);
     const heapFull = heap > MEMORY_HEAP_STOP_SHARE * old;
     if (!heapFull && machine <= limits.total) return;
+    const growth = [
+      ...(grown > 0
+        ? [
+            `its supplier rows (entrants included) grew by ${grown.toLocaleString('en-US')} to ${rows.toLocaleString('en-US')} in the step, and two more steps of that growth make at least ${next.toLocaleString('en-US')}`,
+          ]
+        : []),
+      ...(held > 0
+        ? [
+            `the output rows it keeps for the CSV files (--agents, --relationships, --timeseries) hold an estimated ${gb(held)} and two more steps may add ${gb(2 * keptStep)}`,
+          ]
+        : []),
+    ].join('; ');
     const full = heapFull
-      ? `their objects would need an estimated ${gb(heap)} of Node's heap, over ${Math.round(MEMORY_HEAP_STOP_SHARE * 100)}% of the ${gb(old)} it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${Math.ceil((2 * old) / 2 ** 20)}, in MB, within the machine's memory) or`
-      : `they would need an estimated ${gb(machine)} of memory (docs/performance.md), more than this machine's ${gb(limits.total)}; run it on a machine with more memory or`;
+      ? `that would need an estimated ${gb(heap)} of Node's heap, over ${Math.round(MEMORY_HEAP_STOP_SHARE * 100)}% of the ${gb(old)} it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${Math.max(heapFlagFor(heap), Math.ceil((2 * old) / 2 ** 20))}, in MB, within the machine's memory) or`
+      : `that would need an estimated ${gb(machine)} of memory (docs/performance.md), more than this machine's ${gb(limits.total)}; run it on a machine with more memory or`;
+    const fewer = [
+      'run fewer agents, fewer steps',
+      ...(grown > 0 ? ['a lower model.entry.rate'] : []),
+      ...(held > 0 ? ['fewer kept rows (--agents every:K with a larger K, or none)'] : []),
+    ];
     throw new UserError(
-      `${what}: stopped at step ${world.step} of ${steps}, before it ran out of memory: its supplier rows (entrants included) grew by ${grown.toLocaleString('en-US')} to ${rows.toLocaleString('en-US')} in the step, and two more steps of that growth make at least ${next.toLocaleString('en-US')}; ${full} run fewer agents, fewer steps or a lower model.entry.rate`,
+      `${what}: stopped at step ${world.step} of ${steps}, before it ran out of memory: ${growth}; ${full} ${fewer.length === 2 ? fewer.join(' or ') : `${fewer.slice(0, -1).join(', ')} or ${fewer[fewer.length - 1]}`}`,
     );
   };
 }

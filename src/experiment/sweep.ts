@@ -40,6 +40,7 @@ import {
 import { checkSweepBounds, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import {
+  checkHeap,
   checkMemory,
   commandMemory,
   describePopulations,
@@ -251,15 +252,18 @@ export function checkSweepMemory(
   if (largest === undefined) return;
   const runs = shardRunCount(plan.totalRuns, o.shard);
   const workers = Math.max(1, Math.min(o.workers, runs));
-  const what =
+  const run =
     `${o.loaded.file}: ${largest.cell > 0 ? `the largest cell (cell ${largest.cell}: ` : 'each run ('}` +
-    `${describePopulations(largest.populations)}) on ${workers} worker${workers === 1 ? '' : 's'} at once`;
+    `${describePopulations(largest.populations)})`;
+  const what = `${run} on ${workers} worker${workers === 1 ? '' : 's'} at once`;
   const warning = checkMemory(
     commandMemory(largest.populations, workers),
     what,
     'use fewer --workers, smaller populations, or a machine with more memory',
     machine,
   );
+  // Each worker has a heap of its own, with the main thread's limit: one run must fit in it.
+  checkHeap(largest.populations, run, machine?.heapLimit);
   if (warning !== undefined && !o.quiet) process.stderr.write(`gvc: warning: ${warning}\n`);
 }
 

@@ -3,14 +3,19 @@
  * "Memory estimate"), judged against a machine's memory given here, so no test allocates it.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
 import {
+  checkHeap,
   checkMemory,
   commandMemory,
   memoryGuard,
   MEMORY_YOUNG_GENERATION,
   populationsOf,
+  runHeap,
   runMemory,
 } from '../../src/experiment/memory.js';
+import { executeRun } from '../../src/experiment/execute.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import { buildPlan } from '../../src/experiment/plan.js';
 import { checkSweepMemory } from '../../src/experiment/sweep.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
@@ -169,10 +174,11 @@ describe('the memory guard between steps (entrants grow a world past any estimat
   it('stops it, naming the run, step, rows, the estimate and remedies, before it would pass', () => {
     const check = guard();
     check(world(1, 6e6));
-    // 6.8e6 + 2 x 0.8e6 = 8.4e6 rows: 12 MB + 588 MB = 600 MB, not over 60% of 1000 MB.
-    expect(() => check(world(2, 6.8e6))).not.toThrow();
+    // 6,799,900 + 2 x 799,900 = 8,399,700 rows: 12 MB + 587.98 MB + 4 kB for the 10 lead
+    // firms = 599.98 MB, not over 60% of 1000 MB.
+    expect(() => check(world(2, 6.8e6 - 100))).not.toThrow();
     expect(() => check(world(3, 7.6e6 + 1))).toThrow(
-      "w.yaml: the run: stopped at step 3 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 800,001 to 7,600,001 in the step, and two more steps of that growth make at least 9,200,003; their objects would need an estimated 656 MB of Node's heap, over 60% of the 1.0 GB it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=1908, in MB, within the machine's memory) or run fewer agents, fewer steps or a lower model.entry.rate",
+      "w.yaml: the run: stopped at step 3 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 800,101 to 7,600,001 in the step, and two more steps of that growth make at least 9,200,203; that would need an estimated 656 MB of Node's heap, over 60% of the 1.0 GB it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=1908, in MB, within the machine's memory) or run fewer agents, fewer steps or a lower model.entry.rate",
     );
   });
 
@@ -191,7 +197,7 @@ describe('the memory guard between steps (entrants grow a world past any estimat
     const check = guard(2 * GB);
     check(world(6, 1e6));
     expect(() => check(world(7, 1.6e6))).toThrow(
-      "w.yaml: the run: stopped at step 7 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 600,000 to 1,600,000 in the step, and two more steps of that growth make at least 2,800,000; they would need an estimated 2.5 GB of memory (docs/performance.md), more than this machine's 2.0 GB; run it on a machine with more memory or run fewer agents, fewer steps or a lower model.entry.rate",
+      "w.yaml: the run: stopped at step 7 of 50, before it ran out of memory: its supplier rows (entrants included) grew by 600,000 to 1,600,000 in the step, and two more steps of that growth make at least 2,800,000; that would need an estimated 2.5 GB of memory (docs/performance.md), more than this machine's 2.0 GB; run it on a machine with more memory or run fewer agents, fewer steps or a lower model.entry.rate",
     );
     // Grown by 400,000 instead: 2.2 million rows would fit (1.98 GB).
     const under = guard(2 * GB);
@@ -213,5 +219,121 @@ describe('the memory guard between steps (entrants grow a world past any estimat
     });
     expect(verdicts[0]).toBeGreaterThan(0);
     expect(verdicts[1]).toBe(verdicts[0]);
+  });
+});
+
+describe("the heap bound before a run (V8's limit, not the machine's memory)", () => {
+  const MiB = 2 ** 20;
+  /** heap_size_limit under --max-old-space-size=mb: the flag plus the young generation. */
+  const flag = (mb: number) => mb * MiB + MEMORY_YOUNG_GENERATION;
+  const world = (suppliers: number) => ({ suppliers, buyers: 40, partners: 70 });
+
+  it('is 12 MB + 70 B a supplier + 400 B a lead firm + 100 B a partner', () => {
+    expect(runHeap({ suppliers: 1e6, buyers: 1000, partners: 1000 })).toBe(12e6 + 70e6 + 0.5e6);
+  });
+
+  it('refuses a world over 60% of the old generation, saying what flag would do', () => {
+    // --max-old-space-size=100: 60% of 104.9 MB is 62.9 MB, 12 MB + 70 B x 727,000 suppliers.
+    // Measured: 730,000 suppliers (reference groups) ran in it, 1,000,000 died of V8's OOM.
+    expect(() => checkHeap(world(720_000), 'w.yaml: a run', flag(100))).not.toThrow();
+    expect(() => checkHeap(world(1_000_000), 'w.yaml: a run', flag(100))).toThrow(
+      "w.yaml: a run needs an estimated 82 MB of Node's heap (docs/performance.md), over 60% of the 105 MB Node gives old objects here; run fewer suppliers, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=131, in MB, within the machine's memory)",
+    );
+    // The flag it names is enough.
+    expect(() => checkHeap(world(1_000_000), 'w.yaml: a run', flag(131))).not.toThrow();
+  });
+
+  it("admits 10^7 suppliers at Node 20's default limit (4,144 MiB on 64-bit), refuses 4 x 10^7", () => {
+    expect(() => checkHeap(world(1e7), 'w.yaml: a run', 4144 * MiB)).not.toThrow();
+    expect(() => checkHeap(world(4e7), 'w.yaml: a run', 4144 * MiB)).toThrow(
+      /2\.8 GB of Node's heap/,
+    );
+  });
+
+  it("a sweep's largest cell must fit one worker's heap, whatever the number of workers", () => {
+    const { scenario } = parseScenarioText(WORLD, 'w.yaml');
+    const spec = parseSweepSpec(
+      { parameters: { 'suppliers.a.count': [10, 1e6] } },
+      'w.yaml',
+      scenario,
+    );
+    const o = { workers: 1, quiet: true, shard: null, loaded: { file: 'w.yaml' } };
+    const machine = { total: 100 * GB, free: 100 * GB, heapLimit: flag(100) };
+    expect(() => checkSweepMemory(o, buildPlan(scenario, spec), machine)).toThrow(
+      /^w\.yaml: the largest cell \(cell 2: 1,003,000 suppliers, 10 lead firms, 20 partners\) needs an estimated 82 MB of Node's heap/,
+    );
+    expect(() =>
+      checkSweepMemory(o, buildPlan(scenario, spec), { ...machine, heapLimit: flag(200) }),
+    ).not.toThrow();
+  });
+});
+
+describe('the memory guard counts the rows a run keeps (--agents every:1 in a sweep)', () => {
+  const MB = 1e6;
+  const still = (step: number) => ({
+    step,
+    suppliers: { length: 1000 },
+    buyers: { length: 10 },
+    partners: { length: 0 },
+  });
+
+  it('stops a world that does not grow when its kept rows would pass the heap', () => {
+    // 100 MB of old generation: 60 MB allowed, 12.08 MB for the world; kept grows 10 MB a step.
+    let held = 0;
+    const check = memoryGuard(
+      'w.yaml: the run',
+      50,
+      { heapLimit: 100 * MB + MEMORY_YOUNG_GENERATION, total: 100 * GB },
+      () => held,
+    );
+    held = 10 * MB;
+    expect(() => check(still(1))).not.toThrow(); // 12.08 + 10 + 2 x 10 = 42 MB
+    held = 20 * MB;
+    expect(() => check(still(2))).not.toThrow(); // 52 MB
+    held = 30 * MB;
+    expect(() => check(still(3))).toThrow(
+      "w.yaml: the run: stopped at step 3 of 50, before it ran out of memory: the output rows it keeps for the CSV files (--agents, --relationships, --timeseries) hold an estimated 30 MB and two more steps may add 20 MB; that would need an estimated 62 MB of Node's heap, over 60% of the 100 MB it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=191, in MB, within the machine's memory) or run fewer agents, fewer steps or fewer kept rows (--agents every:K with a larger K, or none)",
+    );
+  });
+
+  it("counts kept rows against the machine's memory too", () => {
+    let held = 0;
+    const check = memoryGuard(
+      'w.yaml: the run',
+      50,
+      { heapLimit: 100 * GB, total: 0.5 * GB },
+      () => held,
+    );
+    held = 100 * MB;
+    expect(() => check(still(1))).not.toThrow(); // 0.9 MB + 100 + 2 x 100 MB
+    held = 300 * MB;
+    // 0.9 MB + 300 + 2 x 200 MB
+    expect(() => check(still(2))).toThrow(
+      /hold an estimated 300 MB and two more steps may add 400 MB; that would need an estimated 701 MB of memory .*more than this machine's 500 MB/,
+    );
+  });
+
+  it('a sweep run that keeps every step of its suppliers fails with the message (errors.csv)', () => {
+    const scenario = loadScenario(
+      join(import.meta.dirname, '..', '..', 'scenarios', 'baseline.yaml'),
+      { steps: 20 },
+    ).scenario;
+    // Room for the world and a little more: 12.05 MB of world, 13 MB allowed (60% of 21.7 MB).
+    const memoryLimits = { heapLimit: (13 * MB) / 0.6 + MEMORY_YOUNG_GENERATION, total: 100 * GB };
+    const run = (agents: { kind: 'every'; k: number } | { kind: 'none' }) =>
+      executeRun(
+        { base: scenario, factorPaths: [], timeseries: { kind: 'none' }, agents, memoryLimits },
+        { runId: 7, seed: scenario.seed, values: [] },
+      );
+    const every = run({ kind: 'every', k: 1 });
+    expect(every.ok).toBe(false);
+    if (!every.ok) {
+      expect(every.refused).toBe(true);
+      expect(every.message).toMatch(
+        /^run 7: stopped at step \d+ of 20, before it ran out of memory: the output rows it keeps .* hold an estimated /,
+      );
+    }
+    // The same run streaming nothing back fits.
+    expect(run({ kind: 'none' }).ok).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import { checkRunBounds, DEFAULT_LIMITS, parseLimit } from '../../experiment/lim
 import { checkFileSections } from '../../experiment/sections.js';
 import { defaultOutputFolder } from '../../io/output-guard.js';
 import {
+  checkHeap,
   checkMemory,
   commandMemory,
   memoryGuard,
@@ -118,11 +119,14 @@ export function registerRun(program: Command): void {
       // Before the world is built: a population too large for this machine is refused now,
       // not when the system kills the process some way into the run.
       const populations = populationsOf(scenario);
+      const what = `${loaded.file}: a run of ${describePopulations(populations)}`;
       const memory = checkMemory(
         commandMemory(populations, 0, threads - 1),
-        `${loaded.file}: a run of ${describePopulations(populations)}`,
+        what,
         'run fewer agents (suppliers.*.count, buyers.*.count, partners.*.count) or on a machine with more memory',
       );
+      // The machine may have room where V8's heap (--max-old-space-size) has not.
+      checkHeap(populations, what);
       if (memory !== undefined && !opts.quiet) process.stderr.write(`gvc: warning: ${memory}\n`);
       const cores = availableParallelism();
       // Advice, not an error: the outputs do not depend on the threads, only the time does (and
