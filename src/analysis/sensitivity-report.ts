@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
 import { CSV_FALSE, CSV_TRUE } from '../io/csv.js';
 import { addRecords } from '../io/file-record.js';
-import { assertEveryRun, readDesignFile } from '../experiment/design-file.js';
+import { assertEveryRun, readSweepDesign } from '../experiment/design-file.js';
 import type { ColumnSpec } from '../engine/observations.js';
 import type { CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
@@ -292,12 +292,10 @@ type IndexRow = Omit<SensitivityRow, 'metric' | 'method' | 'factor_2' | 'note'> 
  * errors.csv together do not hold every run that design.json records.
  */
 async function openSweep(sweepDir: string, metric: string | undefined) {
-  const designPath = join(sweepDir, DESIGN_FILE);
-  if (!existsSync(designPath))
-    throw new UserError(
-      `${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})${unfinishedSweepHint(sweepDir)}`,
-    );
-  const design = readDesignFile(sweepDir);
+  const design = readSweepDesign(
+    sweepDir,
+    `${sweepDir}: not a finished sweep folder (no ${DESIGN_FILE})${unfinishedSweepHint(sweepDir)}`,
+  );
   if (design.shard)
     throw new UserError(`${sweepDir}: a single shard; merge the shards first (gvc merge)`);
   if (!design.layout) {

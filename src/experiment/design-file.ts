@@ -4,7 +4,9 @@
  * every field later code relies on is checked here, so a damaged file is a one-line UserError
  * naming the file and the field, never an internal error further on.
  */
+import { existsSync, lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { inputReadFailure } from '../io/os-errors.js';
 import { DESIGN_FILE, unfinishedSweepHint } from '../io/sweep-dir.js';
 import { checkRecordedBytes } from '../io/file-record.js';
 import { readJsonObject } from '../io/read-json.js';
@@ -109,6 +111,29 @@ export function readDesignFile(dir: string): DesignRecord {
     readJsonObject(file, "a sweep's design record", checkRecordedBytes),
     file,
   );
+}
+
+/**
+ * The design record of `dir`, a folder a command was given as a finished sweep (gvc merge,
+ * gvc sensitivity). A UserError (exit 2) says what `dir` is when it is no folder: a link loop,
+ * a symbolic link to nothing, a path that does not exist, a file; `notSweep` is the message
+ * for a folder without design.json. A refusal of the system is a SystemError (exit 3).
+ */
+export function readSweepDesign(dir: string, notSweep: string): DesignRecord {
+  let st: Stats | undefined;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+    if (!st && lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink())
+      throw new UserError(
+        `${dir}: a symbolic link to ${readlinkSync(dir)}, which does not exist (a dangling link)`,
+      );
+  } catch (err) {
+    throw inputReadFailure(err, dir); // a link loop, a name too long: bad input; permission: exit 3
+  }
+  if (!st) throw new UserError(`${dir}: no such folder${unfinishedSweepHint(dir)}`);
+  if (!st.isDirectory()) throw new UserError(`${dir}: not a folder`);
+  if (!existsSync(join(dir, DESIGN_FILE))) throw new UserError(notSweep);
+  return readDesignFile(dir);
 }
 
 /**

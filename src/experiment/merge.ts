@@ -23,7 +23,7 @@ import { assertReadableFile } from '../io/read-file.js';
 import { csvReadError } from '../io/read-csv.js';
 import { readJsonObject } from '../io/read-json.js';
 import { FILES_KEY, recordFiles, WrittenFileCheck } from '../io/file-record.js';
-import { readDesignFile } from './design-file.js';
+import { readSweepDesign } from './design-file.js';
 import { shardRunCount } from './plan.js';
 import { DESIGN_FILE, unfinishedSweepHint } from '../io/sweep-dir.js';
 import { UserError } from '../scenario/errors.js';
@@ -48,12 +48,10 @@ import {
 } from './sweep.js';
 
 function readDesign(dir: string): DesignRecord {
-  const path = join(dir, DESIGN_FILE);
-  if (!existsSync(path))
-    throw new UserError(
-      `${dir}: not a finished sweep folder, no ${DESIGN_FILE}${unfinishedSweepHint(dir)}`,
-    );
-  return readDesignFile(dir);
+  return readSweepDesign(
+    dir,
+    `${dir}: not a finished sweep folder, no ${DESIGN_FILE}${unfinishedSweepHint(dir)}`,
+  );
 }
 
 export function checkShards(

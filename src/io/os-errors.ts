@@ -104,6 +104,27 @@ export function describeOsError(err: NodeJS.ErrnoException): string {
  */
 const NO_FILE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'ENXIO']);
 
+/**
+ * Errno codes saying that an output path can never be written, whatever the permissions: a
+ * name longer than the file system allows, a link loop, a part of the path that is a file.
+ * Bad input (exit 2), as the same codes are for an input path (NO_FILE_CODES).
+ */
+const BAD_OUTPUT_PATH_CODES = new Set(['ENAMETOOLONG', 'ELOOP', 'ENOTDIR']);
+
+/**
+ * `cannot write output folder <target>: <reason>` as a UserError (exit 2) when `code` is the
+ * path's fault (BAD_OUTPUT_PATH_CODES), else as a SystemError (exit 3) carrying `code`.
+ */
+export function outputFolderFailure(target: string, reason: string, code?: string): Error {
+  const message = `cannot write output folder ${target}: ${reason}`;
+  return isBadOutputPath(code) ? new UserError(message) : new SystemError(message, code);
+}
+
+/** Whether errno `code` is the output path's fault (BAD_OUTPUT_PATH_CODES). */
+export function isBadOutputPath(code: string | undefined): boolean {
+  return code !== undefined && BAD_OUTPUT_PATH_CODES.has(code);
+}
+
 /** True for an OS error meaning the path names no readable file (NO_FILE_CODES): bad input. */
 export function isNoFileError(err: unknown): err is NodeJS.ErrnoException {
   return isOsError(err) && NO_FILE_CODES.has(err.code as string);

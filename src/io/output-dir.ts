@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { registerCleanup } from './cleanup.js';
-import { errnoCode, errnoReason, SystemError } from './os-errors.js';
+import { errnoCode, errnoReason, outputFolderFailure } from './os-errors.js';
 import { osResolve } from './os-path.js';
 import { assertNotLink, assertReplaceable, type OutputKind } from './output-guard.js';
 import { removeStaleStaging, STAGING_MARKER, stagingName, writeStagingMarker } from './staging.js';
@@ -53,10 +53,6 @@ export interface OutputOptions {
   signals?: boolean;
 }
 
-function cannotWrite(target: string, reason: string, code?: string): SystemError {
-  return new SystemError(`cannot write output folder ${target}: ${reason}`, code);
-}
-
 /**
  * Creates `dir` and its missing parents one by one, recording what it created so abort()
  * can take it back. Not `mkdirSync(…, {recursive: true})`: in Node 20 that loops forever
@@ -73,7 +69,7 @@ function ensureDir(dir: string, created: string[], target: string): void {
       if (errnoCode(err) === 'ENOTDIR')
         throw new UserError(`cannot write output folder ${target}: a part of ${d} is a file`);
       if (errnoCode(err) !== 'ENOENT')
-        throw cannotWrite(target, `cannot use ${d}: ${errnoReason(err)}`, errnoCode(err));
+        throw outputFolderFailure(target, `cannot use ${d}: ${errnoReason(err)}`, errnoCode(err));
       missing.push(d);
       const up = dirname(d);
       if (up === d) break;
@@ -92,7 +88,7 @@ function ensureDir(dir: string, created: string[], target: string): void {
       if (errnoCode(err) === 'EEXIST' && statSync(d, { throwIfNoEntry: false })?.isDirectory())
         continue;
       removeCreated(created);
-      throw cannotWrite(target, `cannot create ${d}: ${errnoReason(err)}`, errnoCode(err));
+      throw outputFolderFailure(target, `cannot create ${d}: ${errnoReason(err)}`, errnoCode(err));
     }
   }
 }
@@ -136,7 +132,11 @@ export function prepareOutputDir(target: string, options: OutputOptions): Output
     writeStagingMarker(staging);
   } catch (err) {
     abort();
-    throw cannotWrite(target, `cannot write in ${parent}: ${errnoReason(err)}`, errnoCode(err));
+    throw outputFolderFailure(
+      target,
+      `cannot write in ${parent}: ${errnoReason(err)}`,
+      errnoCode(err),
+    );
   }
 
   const commit = (): void => {
@@ -203,7 +203,8 @@ function checkTarget(
       throw new UserError(
         `cannot write output folder ${target}: a part of the path is a file, not a folder`,
       );
-    if (errnoCode(err) !== 'ENOENT') throw cannotWrite(target, errnoReason(err), errnoCode(err));
+    if (errnoCode(err) !== 'ENOENT')
+      throw outputFolderFailure(target, errnoReason(err), errnoCode(err));
     return false;
   }
 }
@@ -223,7 +224,7 @@ function createStaging(target: string, parent: string, name: string, created: st
     } catch (err) {
       if (errnoCode(err) === 'EEXIST' && attempt < 10) continue;
       removeCreated(created);
-      throw cannotWrite(
+      throw outputFolderFailure(
         target,
         `cannot create a folder in ${parent}: ${errnoReason(err)}`,
         errnoCode(err),
@@ -246,7 +247,7 @@ function swapIntoPlace(target: string, abs: string, staging: string): string {
   try {
     renameSync(abs, old);
   } catch (err) {
-    throw cannotWrite(
+    throw outputFolderFailure(
       target,
       `cannot move the old folder away: ${errnoReason(err)}`,
       errnoCode(err),
@@ -260,7 +261,7 @@ function swapIntoPlace(target: string, abs: string, staging: string): string {
     } catch {
       // The old results stay in `old` for the user; the error below names the target.
     }
-    throw cannotWrite(target, errnoReason(err), errnoCode(err));
+    throw outputFolderFailure(target, errnoReason(err), errnoCode(err));
   }
   return old;
 }
@@ -282,7 +283,7 @@ function moveIntoPlace(target: string, abs: string, staging: string, exists: boo
         `output folder ${target} appeared while the command was running and is not empty; use --force to replace it`,
       );
     }
-    throw cannotWrite(target, errnoReason(err), c);
+    throw outputFolderFailure(target, errnoReason(err), c);
   }
 }
 

@@ -9,7 +9,13 @@ import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { writeJson } from './manifest.js';
-import { errnoCode, osFailure } from './os-errors.js';
+import {
+  errnoCode,
+  errnoReason,
+  isBadOutputPath,
+  osFailure,
+  outputFolderFailure,
+} from './os-errors.js';
 import { osResolve } from './os-path.js';
 import { ensureFolder, removeReplaced } from './output-dir.js';
 import { assertNotLink, assertReplaceable, foreignEntry, isInside } from './output-guard.js';
@@ -120,6 +126,9 @@ export function openSweepDir(
       throw new UserError(
         `cannot write output folder ${target}: a part of the path is a file, not a folder`,
       );
+    // A name too long or a link loop is the path's fault, as for gvc run's folder (exit 2).
+    if (isBadOutputPath(errnoCode(err)))
+      throw outputFolderFailure(target, `cannot use ${shown}: ${errnoReason(err)}`, errnoCode(err));
     throw osFailure(err, 'read', dirname(partial));
   }
   assertNotLink(abs, target);

@@ -192,7 +192,11 @@ describe('a path that names no readable file is bad input (exit 2), in every com
     realFs.symlinkSync(`l2${ext && '.'}${ext}`, join(dir, `l1${ext && '.'}${ext}`));
     realFs.symlinkSync(`l1${ext && '.'}${ext}`, join(dir, `l2${ext && '.'}${ext}`));
   }
+  realFs.symlinkSync('nowhere', join(dir, 'dangling'));
   const long = join(dir, 'a'.repeat(300));
+  const DANGLING = 'a symbolic link to nowhere, which does not exist (a dangling link)';
+  const scenario = join(import.meta.dirname, '..', '..', 'scenarios', 'baseline.yaml');
+  const sweep = join(import.meta.dirname, '..', '..', 'scenarios', 'lockin-sweep.yaml');
   const LOOP = 'too many levels of symbolic links (a link loop?)';
   const LONG = 'the name is too long for the file system';
   it.each([
@@ -209,6 +213,32 @@ describe('a path that names no readable file is bad input (exit 2), in every com
       `${long}.csv: cannot read the CSV file: ${LONG}`,
     ],
     [['report', long], `${long}: ${LONG}`],
+    // An output folder's name too long is the same bad input as an input's (exit 2, not 3),
+    // however the path is written and whatever the command.
+    [
+      ['run', scenario, '--steps', '1', '--out', long],
+      `cannot write output folder ${long}: ${LONG}`,
+    ],
+    [
+      ['run', scenario, '--steps', '1', '--out', join(dir, 'x', '..', 'a'.repeat(300))],
+      `cannot write output folder ${join(dir, 'x', '..', 'a'.repeat(300))}: ${LONG}`,
+    ],
+    [
+      ['sweep', sweep, '--out', long],
+      `cannot write output folder ${long}: cannot use ${long}.partial: ${LONG}`,
+    ],
+    [
+      ['sweep', sweep, '--out', join(dir, 'b'.repeat(250))],
+      `cannot write output folder ${join(dir, 'b'.repeat(250))}: cannot use ${join(dir, 'b'.repeat(250))}.partial: ${LONG}`,
+    ],
+    // A sweep folder that is a link loop or a link to nothing is named as such.
+    [['merge', join(dir, 'l1'), '--out', join(dir, 'm')], `${join(dir, 'l1')}: ${LOOP}`],
+    [['sensitivity', join(dir, 'l1')], `${join(dir, 'l1')}: ${LOOP}`],
+    [
+      ['merge', join(dir, 'dangling'), '--out', join(dir, 'm')],
+      `${join(dir, 'dangling')}: ${DANGLING}`,
+    ],
+    [['sensitivity', join(dir, 'dangling')], `${join(dir, 'dangling')}: ${DANGLING}`],
   ])('gvc %j', async (args, message) => {
     const r = await gvcInProcess(...args);
     expect(r.stderr).toBe(`gvc: ${message}\n`);
