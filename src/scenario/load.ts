@@ -248,20 +248,22 @@ function deriveScenario(
     if (raw[key] !== undefined) entries.push([key, raw[key]]);
   }
   if (raw.name === undefined) entries.push(['name', defaultNameOf(fileLabel)]);
+  const inSet = new Set(entries.map(([path]) => path));
+  // A value of `set:` or of the base file: a bound crossed between the two names both files.
+  const fileOrigin: OriginOf = (path) =>
+    inSet.has(path) ? { source: fileLabel, part: 'set' } : parent.origin?.(path);
   const scenario = withPositions(
     fileLabel,
     raw,
     opts.locate,
-    () => applyParams(parent.scenario, entries, fileLabel),
+    () => applyParams(parent.scenario, entries, fileLabel, { origin: fileOrigin }),
     'set',
   );
   const setBy = new Map<string, string>();
   const overrides = applyCommandLine(scenario, opts, setBy);
-  const inSet = new Set(entries.map(([path]) => path));
   const origin: OriginOf = (path) => {
     const flag = setBy.get(path);
-    if (flag !== undefined) return { source: flag };
-    return inSet.has(path) ? { source: fileLabel, part: 'set' } : parent.origin?.(path);
+    return flag !== undefined ? { source: flag } : fileOrigin(path);
   };
   checkConsistency(scenario, fileLabel, { origin });
   return {

@@ -338,12 +338,14 @@ export function applyCommandLine(
  * out the check of a parameter against the one that bounds it (PARAM_BOUNDS), for a value
  * checked alone that will be checked again with the values it comes with (a sweep factor's
  * value: the cell's other factors may move the bound; experiment/plan.ts checks each cell).
+ * `origin`: where each value came from, for checkBounds' message (a derived file's `set:`
+ * against a bound in its base names both files).
  */
 export function applyParams(
   scenario: Scenario,
   values: Iterable<readonly [string, unknown]>,
   source = 'parameter',
-  opts: { bounds?: boolean } = {},
+  opts: { bounds?: boolean; origin?: OriginOf } = {},
 ): Scenario {
   const copy = structuredClone(scenario);
   for (const [path, value] of values) applyParam(copy, path, value, source);

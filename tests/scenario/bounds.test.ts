@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/experiment/plan.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
+import { loadScenario, parseScenarioText } from '../../src/scenario/load.js';
 import { PARAM_BOUNDS } from '../../src/scenario/parameters.js';
 import { parametersMarkdown } from '../../src/scenario/docs.js';
 import { cliInTempDir } from '../cli/spawn.js';
@@ -55,6 +55,30 @@ describe('a parameter above the parameter that bounds it', () => {
     );
     expect(() => parseScenarioText(WORLD, 'w.yaml', { sets: sets.slice(0, 1) })).toThrow(
       /^--set environment\.price_pressure\.initial=0\.8: environment\.price_pressure\.initial: 0\.8 is above environment\.price_pressure\.max \(0\.5, the default\), which bounds it/,
+    );
+  });
+
+  it("a derived file's set: crossing a bound of its base names both files", () => {
+    writeFileSync(
+      join(tmp, 'pp-base.yaml'),
+      `${WORLD}environment:\n  price_pressure: { initial: 0.1, max: 0.5 }\n`,
+    );
+    writeFileSync(
+      join(tmp, 'pp-up.yaml'),
+      'base: pp-base.yaml\nset:\n  environment.price_pressure.initial: 0.7\n',
+    );
+    writeFileSync(
+      join(tmp, 'pp-down.yaml'),
+      'base: pp-base.yaml\nset:\n  environment.price_pressure.max: 0.05\n',
+    );
+    const base = join(tmp, 'pp-base.yaml');
+    // Labelled (and located) with the derived file's value, naming the base's.
+    expect(() => loadScenario(join(tmp, 'pp-up.yaml'))).toThrow(
+      `pp-up.yaml:3:39: environment.price_pressure.initial: 0.7 (from set) is above environment.price_pressure.max (0.5, from ${base}), which bounds it`,
+    );
+    // The lower value is the base's: labelled with the base, naming the derived file's set:.
+    expect(() => loadScenario(join(tmp, 'pp-down.yaml'))).toThrow(
+      `${base}: environment.price_pressure.initial: 0.1 is above environment.price_pressure.max (0.05, from set in ${join(tmp, 'pp-down.yaml')}), which bounds it`,
     );
   });
 
