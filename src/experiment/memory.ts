@@ -288,7 +288,9 @@ export function memoryGuard(
     const fewer = [
       'run fewer agents, fewer steps',
       ...(grown > 0 ? ['a lower model.entry.rate'] : []),
-      ...(held > 0 ? ['fewer kept rows (--agents every:K with a larger K, or none)'] : []),
+      ...(held > 0
+        ? ['fewer kept rows (a larger K in --agents or --timeseries every:K, or none)']
+        : []),
     ];
     throw new UserError(
       `${what}: stopped at step ${world.step} of ${steps}, before it ran out of memory: ${growth}; ${full} ${fewer.length === 2 ? fewer.join(' or ') : `${fewer.slice(0, -1).join(', ')} or ${fewer[fewer.length - 1]}`}`,

@@ -292,7 +292,7 @@ describe('the memory guard counts the rows a run keeps (--agents every:1 in a sw
     expect(() => check(still(2))).not.toThrow(); // 52 MB
     held = 30 * MB;
     expect(() => check(still(3))).toThrow(
-      "w.yaml: the run: stopped at step 3 of 50, before it ran out of memory: the output rows it keeps for the CSV files (--agents, --relationships, --timeseries) hold an estimated 30 MB and two more steps may add 20 MB; that would need an estimated 62 MB of Node's heap, over 60% of the 100 MB it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=191, in MB, within the machine's memory) or run fewer agents, fewer steps or fewer kept rows (--agents every:K with a larger K, or none)",
+      "w.yaml: the run: stopped at step 3 of 50, before it ran out of memory: the output rows it keeps for the CSV files (--agents, --relationships, --timeseries) hold an estimated 30 MB and two more steps may add 20 MB; that would need an estimated 62 MB of Node's heap, over 60% of the 100 MB it gives old objects; give Node a larger heap (NODE_OPTIONS=--max-old-space-size=191, in MB, within the machine's memory) or run fewer agents, fewer steps or fewer kept rows (a larger K in --agents or --timeseries every:K, or none)",
     );
   });
 

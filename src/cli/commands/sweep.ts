@@ -353,7 +353,7 @@ export function registerSweep(program: Command): void {
       if (result.stopped) process.exitCode = 130;
       else if (result.failedRuns > 0) {
         process.stderr.write(
-          `gvc: ${result.failedRuns} runs failed; see ${result.outDir}/errors.csv\n`,
+          `gvc: ${result.failedRuns} run${result.failedRuns === 1 ? '' : 's'} failed; see ${result.outDir}/errors.csv\n`,
         );
         process.exitCode = 1;
       }
