@@ -15,17 +15,21 @@ import { BIN } from './spawn.js';
 const tmp = mkdtempSync(join(tmpdir(), 'gvc-memory-guard-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** gvc with `args` in the test's folder, Node's old generation limited to `mb` MB. */
+const gvcWithHeap = (mb: number, ...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    cwd: tmp,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: `--max-old-space-size=${mb}` },
+  });
+
 describe('a world that grows past the heap', () => {
   it('gvc run: exit 2, one line naming the step, the suppliers and the remedies; no folder', () => {
     writeFileSync(
       join(tmp, 'grow.yaml'),
       'time: { steps: 60 }\nsuppliers:\n  smes: { count: 1000 }\nbuyers:\n  lead: { count: 10 }\nmodel: { entry: { rate: 1 } }\n',
     );
-    const r = spawnSync(process.execPath, [BIN, 'run', 'grow.yaml', '--out', 'o'], {
-      cwd: tmp,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=64' },
-    });
+    const r = gvcWithHeap(64, 'run', 'grow.yaml', '--out', 'o');
     expect(r.stderr).toMatch(
       /^gvc: grow\.yaml: the run: stopped at step \d+ of 60, before it ran out of memory: its supplier rows \(entrants included\) grew by [\d,]+ to [\d,]+ in the step, and two more steps of that growth make at least [\d,]+; that would need an estimated \d+ MB of Node's heap, over 60% of the \d+ MB it gives old objects; give Node a larger heap \(NODE_OPTIONS=--max-old-space-size=\d+, in MB, within the machine's memory\) or run fewer agents, fewer steps or a lower model\.entry\.rate\n$/,
     );
@@ -60,11 +64,7 @@ describe('a world that grows past the heap', () => {
         '',
       ].join('\n'),
     );
-    const r = spawnSync(process.execPath, [BIN, 'validate', 'val/v.yaml', '--out', 'vo'], {
-      cwd: tmp,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=64' },
-    });
+    const r = gvcWithHeap(64, 'validate', 'val/v.yaml', '--out', 'vo');
     expect(r.stderr).toMatch(
       /^gvc: val\/v\.yaml: run (\d+) failed: run \1: stopped at step \d+ of 40, before it ran out of memory: .* lower model\.entry\.rate\n$/,
     );
@@ -92,25 +92,17 @@ describe('a world that grows past the heap', () => {
         '',
       ].join('\n'),
     );
-    const r = spawnSync(
-      process.execPath,
-      [
-        BIN,
-        'sweep',
-        'keep.yaml',
-        '--agents',
-        'every:1',
-        '--workers',
-        '1',
-        '--out',
-        'ko',
-        '--quiet',
-      ],
-      {
-        cwd: tmp,
-        encoding: 'utf8',
-        env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=64' },
-      },
+    const r = gvcWithHeap(
+      64,
+      'sweep',
+      'keep.yaml',
+      '--agents',
+      'every:1',
+      '--workers',
+      '1',
+      '--out',
+      'ko',
+      '--quiet',
     );
     expect(r.stderr).toBe('gvc: 1 run failed; see ko/errors.csv\n');
     expect(r.status).toBe(1);
@@ -125,11 +117,7 @@ describe('a world that grows past the heap', () => {
       join(tmp, 'big.yaml'),
       'time: { steps: 2 }\nsuppliers:\n  smes: { count: 1000000 }\nbuyers:\n  lead: { count: 10 }\n',
     );
-    const r = spawnSync(process.execPath, [BIN, 'run', 'big.yaml', '--out', 'bo'], {
-      cwd: tmp,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=100' },
-    });
+    const r = gvcWithHeap(100, 'run', 'big.yaml', '--out', 'bo');
     expect(r.stderr).toBe(
       "gvc: big.yaml: a run of 1,000,000 suppliers, 10 lead firms, 0 partners needs an estimated 82 MB of Node's heap (docs/performance.md), over 60% of the 105 MB Node gives old objects here; run fewer suppliers, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=131, in MB, within the machine's memory)\n",
     );
