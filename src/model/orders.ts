@@ -210,7 +210,7 @@ function placeLeadFirmOrders(world: World): void {
     }
   }
   // Each buyer's relationships, walked once here for the passes below (placeUnmetDemand walks
-  // a buyer's list up to seven times): the lists do not change during this process.
+  // a buyer's list up to four times): the lists do not change during this process.
   const B = world.buyerTable.cols;
   byBuyer.fill(B.relFirst, R.nextOfBuyer, world.buyers.length, world.relationshipTable.length);
   const { rows, start } = byBuyer;
