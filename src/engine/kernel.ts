@@ -105,8 +105,8 @@ export function runTiledRows(
  * function again. In a loop over every supplier, a branch that first runs at step 20 (the
  * first supplier eligible for lock-in, the first relational tie that sells) throws away the
  * loop's code in the middle of that step's 10,000 or 100,000 suppliers; the observation's
- * loop (metrics.ts, activeTotals) met a dozen such first events in a run and cost 14-17 CPU-ms
- * a step over steps 1-30 at 10,000 suppliers against 2-3 later (docs/performance.md,
+ * loop (metrics.ts, activeTotals) met a dozen such first events in a run and cost 9-10 CPU-ms
+ * a step over steps 1-30 at 10,000 suppliers against 1-2 later (docs/performance.md,
  * 2026-12-01, session 15). Such a loop computes every term for every element, whether it
  * counts or not, and then adds it or adds nothing: `sum += counts ? term : ZERO`,
  * `n += counts ? 1 : 0`; a condition is computed before an `&&`, not inside it (a comparison
