@@ -157,10 +157,11 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     // Flows of this step: firms present when its processes ran (at step 0 none has run).
     const ran = S.entryStep[i] < step;
     // The margin column is NaN when the margin is undefined (Supplier.margin reads null).
-    const marginDefined = !Number.isNaN(S.margin[i]);
+    const supplierMargin = S.margin[i];
+    const marginDefined = !Number.isNaN(supplierMargin);
     const hasMargin = ran && marginDefined;
     withRevenue += hasMargin ? 1 : 0;
-    margin += hasMargin ? S.margin[i] : ZERO;
+    margin += hasMargin ? supplierMargin : ZERO;
     const sized = S.size[i] > 0;
     const invested = S.investment[i] / S.size[i];
     const designInvested = S.investmentByFunction[4 * i + DESIGN] / S.size[i];
