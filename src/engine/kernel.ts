@@ -98,6 +98,22 @@ export function runTiledRows(
   }
 }
 
+/*
+ * Code that runs only from some step on. V8 compiles a function with the types its code has
+ * met so far (type feedback); code that has never run has none, and when it first runs, the
+ * compiled code bails out and the rest of the call runs unoptimised until V8 has compiled the
+ * function again. In a loop over every supplier, a branch that first runs at step 20 (the
+ * first supplier eligible for lock-in, the first relational tie that sells) throws away the
+ * loop's code in the middle of that step's 10,000 or 100,000 suppliers; the observation's
+ * loop (metrics.ts, activeTotals) met a dozen such first events in a run and cost 9-10 CPU-ms
+ * a step over steps 1-30 at 10,000 suppliers against 1-2 later (docs/performance.md,
+ * 2026-12-01, session 15). Such a loop computes every term for every element, whether it
+ * counts or not, and then adds it or adds nothing: `sum += counts ? term : ZERO`,
+ * `n += counts ? 1 : 0`; a condition is computed before an `&&`, not inside it (a comparison
+ * has type feedback too). The arms of `? :` then only pick values already computed, which
+ * needs no feedback. Same sums: adding ZERO (-0) to any number leaves it as it is.
+ */
+
 /**
  * Zero for the numeric fields of agents that later hold fractions (flows, shares). V8 gives an
  * object field the representation of the first value stored in it: an integer 0 makes a

@@ -3,6 +3,7 @@
  * lock-in definition lives here and only here (thresholds: model.lockin.*).
  */
 import { NONE } from '../engine/columns.js';
+import { ZERO } from '../engine/kernel.js';
 import type { SupplierRow, TimeseriesRow } from '../engine/observations.js';
 import { RELATIONSHIP_TYPES } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
@@ -40,7 +41,9 @@ export function lockinEligible(s: Supplier, m: ModelParams, dt: number): boolean
 
 /** lockinEligible for the supplier at row `i` of the supplier table's columns `S`. */
 function lockinEligibleAt(S: SupplierColumns, i: number, m: ModelParams, dt: number): boolean {
-  return S.active[i] === 1 && S.leadFirmSteps[i] * dt >= m.lockin.min_tenure_years;
+  const active = S.active[i] === 1;
+  const tenured = S.leadFirmSteps[i] * dt >= m.lockin.min_tenure_years;
+  return active && tenured;
 }
 
 export function isCapableProducer(s: Supplier, m: ModelParams): boolean {
@@ -50,7 +53,9 @@ export function isCapableProducer(s: Supplier, m: ModelParams): boolean {
 /** isCapableProducer for the supplier at row `i` of the supplier table's columns `S`. */
 function isCapableProducerAt(S: SupplierColumns, i: number, m: ModelParams): boolean {
   const t = m.lockin.production_threshold;
-  return S.cap[4 * i + PROCESS] > t && S.cap[4 * i + PRODUCT] > t;
+  const process = S.cap[4 * i + PROCESS] > t;
+  const product = S.cap[4 * i + PRODUCT] > t;
+  return process && product;
 }
 
 /**
@@ -59,7 +64,8 @@ function isCapableProducerAt(S: SupplierColumns, i: number, m: ModelParams): boo
  */
 function ownChannelShareAt(S: SupplierColumns, i: number): number {
   const sales = salesAt(S, i);
-  return sales > 0 ? (S.domesticVolume[i] + S.sectorVolume[i]) / sales : NaN;
+  const share = (S.domesticVolume[i] + S.sectorVolume[i]) / sales;
+  return sales > 0 ? share : NaN;
 }
 
 const mean = (sum: number, n: number): number | null => (n > 0 ? sum / n : null);
@@ -136,8 +142,11 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
   const groups = world.supplierGroups;
-  const work: WorkVolumes = { oem: 0, odm: 0, obm: 0 };
+  const work: WorkVolumes = { oem: ZERO, odm: ZERO, obm: ZERO };
   const n = world.suppliers.length;
+  // Every term is computed for every supplier, and a supplier that does not count adds 0 (-0:
+  // a double, which adds nothing) or nothing to a count: kernel.ts, "Code that runs only from
+  // some step on".
   for (let i = 0; i < n; i++) {
     const exitedNow = S.exitStep[i] === step;
     if (
@@ -146,46 +155,49 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     )
       continue;
     // Flows of this step: firms present when its processes ran (at step 0 none has run).
-    if (S.entryStep[i] < step) {
-      // The margin column is NaN when the margin is undefined (Supplier.margin reads null).
-      if (!Number.isNaN(S.margin[i])) {
-        withRevenue++;
-        margin += S.margin[i];
-      }
-      if (S.size[i] > 0) {
-        investors++;
-        investment += S.investment[i] / S.size[i];
-        designInvestment += S.investmentByFunction[4 * i + DESIGN] / S.size[i];
-      }
-    }
+    const ran = S.entryStep[i] < step;
+    // The margin column is NaN when the margin is undefined (Supplier.margin reads null).
+    const supplierMargin = S.margin[i];
+    const marginDefined = !Number.isNaN(supplierMargin);
+    const hasMargin = ran && marginDefined;
+    withRevenue += hasMargin ? 1 : 0;
+    margin += hasMargin ? supplierMargin : ZERO;
+    const sized = S.size[i] > 0;
+    const invested = S.investment[i] / S.size[i];
+    const designInvested = S.investmentByFunction[4 * i + DESIGN] / S.size[i];
+    const invests = ran && sized;
+    investors += invests ? 1 : 0;
+    investment += invests ? invested : ZERO;
+    designInvestment += invests ? designInvested : ZERO;
     if (exitedNow) continue;
     count++;
     roles[S.role[i]]++;
     workVolumesAt(world, i, work);
-    if (work.oem > 0) doing[0]++;
-    if (work.odm > 0) doing[1]++;
-    if (work.obm > 0) doing[2]++;
+    doing[0] += work.oem > 0 ? 1 : 0;
+    doing[1] += work.odm > 0 ? 1 : 0;
+    doing[2] += work.obm > 0 ? 1 : 0;
     for (let f = 0; f < 4; f++) cap[f] += S.cap[4 * i + f];
     const own = ownChannelShareAt(S, i);
-    if (!Number.isNaN(own)) {
-      withSales++;
-      top += S.topBuyerShare[i];
-      hhi += S.buyerHhi[i];
-      domestic += own;
-    }
-    if (lockinEligibleAt(S, i, m, world.dt)) {
-      eligible++;
-      if (isCapableProducerAt(S, i, m) && S.role[i] === OEM) locked++;
-    }
+    const sold = !Number.isNaN(own);
+    const topShare = S.topBuyerShare[i];
+    const buyerHhi = S.buyerHhi[i];
+    withSales += sold ? 1 : 0;
+    top += sold ? topShare : ZERO;
+    hhi += sold ? buyerHhi : ZERO;
+    domestic += sold ? own : ZERO;
+    const eligibleNow = lockinEligibleAt(S, i, m, world.dt);
+    const capable = isCapableProducerAt(S, i, m);
+    const oem = S.role[i] === OEM;
+    eligible += eligibleNow ? 1 : 0;
+    locked += eligibleNow && capable && oem ? 1 : 0;
     degree += S.tieCount[i];
     // A type's code is its position in RELATIONSHIP_TYPES.
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) relCounts[R.type[k]]++;
     relTotal += S.relCount[i];
     const gap = markupPremiumAt(world, i);
-    if (!Number.isNaN(gap)) {
-      premium += gap;
-      withPremium++;
-    }
+    const hasGap = !Number.isNaN(gap);
+    premium += hasGap ? gap : ZERO;
+    withPremium += hasGap ? 1 : 0;
   }
   return {
     n: count,
@@ -321,19 +333,25 @@ function markupPremiumAt(world: World, i: number): number {
   let netM = 0;
   let mktV = 0;
   let mktM = 0;
+  // Every tie's terms computed, those of ties that do not count added as -0 (kernel.ts, "Code
+  // that runs only from some step on").
   for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
     const volume = R.volume[k];
-    if (volume <= 0) continue;
     const markup = volume * (R.price[k] / c - 1);
-    if (R.type[k] === NETWORK) {
-      netV += volume;
-      netM += markup;
-    } else if (R.type[k] === MARKET) {
-      mktV += volume;
-      mktM += markup;
-    }
+    const sold = volume > 0;
+    const network = R.type[k] === NETWORK;
+    const market = R.type[k] === MARKET;
+    const net = sold && network;
+    const mkt = sold && market;
+    netV += net ? volume : ZERO;
+    netM += net ? markup : ZERO;
+    mktV += mkt ? volume : ZERO;
+    mktM += mkt ? markup : ZERO;
   }
-  return netV > 0 && mktV > 0 ? netM / netV - mktM / mktV : NaN;
+  const premium = netM / netV - mktM / mktV;
+  const sellsNetwork = netV > 0;
+  const sellsMarket = mktV > 0;
+  return sellsNetwork && sellsMarket ? premium : NaN;
 }
 
 export function supplierRow(s: Supplier, world: World): SupplierRow {

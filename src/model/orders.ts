@@ -210,7 +210,7 @@ function placeLeadFirmOrders(world: World): void {
     }
   }
   // Each buyer's relationships, walked once here for the passes below (placeUnmetDemand walks
-  // a buyer's list up to seven times): the lists do not change during this process.
+  // a buyer's list up to four times): the lists do not change during this process.
   const B = world.buyerTable.cols;
   byBuyer.fill(B.relFirst, R.nextOfBuyer, world.buyers.length, world.relationshipTable.length);
   const { rows, start } = byBuyer;
@@ -271,18 +271,23 @@ function placeUnmetDemand(
 ): void {
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
+  // A tie takes offers if its supplier has spare export capacity and the tie is below the
+  // supplier's per-buyer limit; `total` sums the allocation scores of those that do. Each walk
+  // below also sums `total` for the next round: a buyer has one tie per supplier, so once a
+  // tie has had its offer in a round nothing else in the round changes whether it takes
+  // offers, and the sum is the one a separate walk after the round would make, in list order.
   let unmet = b.demand;
-  for (let j = from; j < to; j++) unmet -= R.volume[rows[j]];
+  let total = 0;
+  for (let j = from; j < to; j++) {
+    const k = rows[j];
+    unmet -= R.volume[k];
+    if (takesOffers(S, exportCap, R.supplier[k], R.volume[k])) total += R.score[k];
+  }
   if (unmet <= 1e-9) return;
   for (let round = 0; round < 3 && unmet > 1e-9; round++) {
-    let total = 0;
-    for (let j = from; j < to; j++) {
-      const k = rows[j];
-      const i = R.supplier[k];
-      if (exportCap[i] - S.exportVolume[i] > 1e-12 && S.buyerLimit[i] - R.volume[k] > 1e-12)
-        total += R.score[k];
-    }
     if (total <= 0) return;
+    const offered = total;
+    total = 0;
     let placed = 0;
     for (let j = from; j < to; j++) {
       const k = rows[j];
@@ -290,16 +295,31 @@ function placeUnmetDemand(
       // Spare capacity: export capacity not yet filled this step.
       const spare = exportCap[i] - S.exportVolume[i];
       if (spare <= 1e-12) continue;
-      const wanted = (unmet * R.score[k]) / total;
+      const wanted = (unmet * R.score[k]) / offered;
       // Saturated means short of capacity; what the per-buyer limit turns away is the supplier's choice.
       if (wanted > spare) S.saturated[i] = 1;
       const take = Math.max(0, Math.min(spare, wanted, S.buyerLimit[i] - R.volume[k]));
       R.volume[k] += take;
       S.exportVolume[i] += take;
       placed += take;
+      if (takesOffers(S, exportCap, i, R.volume[k])) total += R.score[k];
     }
     unmet -= placed;
   }
+}
+
+/**
+ * Whether a tie of volume `volume` (units/step) with the supplier in row i takes further
+ * offers in placeUnmetDemand: the supplier has spare export capacity (`exportCap`, by row) and
+ * the tie is below its per-buyer limit.
+ */
+function takesOffers(
+  S: SupplierColumns,
+  exportCap: Float64Array,
+  i: number,
+  volume: number,
+): boolean {
+  return exportCap[i] - S.exportVolume[i] > 1e-12 && S.buyerLimit[i] - volume > 1e-12;
 }
 
 export function allocateOrders(world: World): void {

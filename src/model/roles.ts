@@ -63,8 +63,11 @@ function canRunOwnBrandAt(world: World, i: number): boolean {
   const S = world.supplierTable.cols;
   if (S.cap[4 * i + DESIGN] < world.scenario.model.roles.obm_design) return false;
   const R = world.relationshipTable.cols;
-  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
-    if (R.type[k] === HIERARCHY && R.salesShare[k] >= 0.5) return false;
+  for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k]) {
+    const hierarchy = R.type[k] === HIERARCHY;
+    const half = R.salesShare[k] >= 0.5; // whatever the type (kernel.ts, "Code that runs only from some step on")
+    if (hierarchy && half) return false;
+  }
   return true;
 }
 
@@ -92,14 +95,15 @@ export function workVolumesAt(world: World, i: number, out: WorkVolumes): WorkVo
   // Differences of sums: a rounding residue (relative 1e-9) is no work done.
   const residue = 1e-9 * sales;
   const own = S.ownBrandVolume[i];
-  const obm = own > 0 && canRunOwnBrandAt(world, i) ? own : 0;
+  // Each term is computed whether it counts or not (the observation's loop: kernel.ts, "Code
+  // that runs only from some step on").
+  const brandable = canRunOwnBrandAt(world, i);
+  const obm = own > 0 && brandable ? own : 0;
   // At most the sales not done as OBM: the own-design volume is a sum over the supplier's ties
   // and channels in another order than the sales, so it can exceed them by a rounding step
   // (an odm_share of 1.0000000000000002 when all sales were own-design).
-  let odm =
-    S.cap[4 * i + DESIGN] >= world.scenario.model.roles.odm_design
-      ? Math.min(S.ownDesignVolume[i], sales) - obm
-      : 0;
+  const ownDesign = Math.min(S.ownDesignVolume[i], sales) - obm;
+  let odm = S.cap[4 * i + DESIGN] >= world.scenario.model.roles.odm_design ? ownDesign : 0;
   if (odm <= residue) odm = 0;
   let oem = sales - odm - obm;
   if (oem <= residue) oem = 0;
