@@ -166,6 +166,13 @@ export function trustCeiling(p: Partner, environment: EnvironmentParams): number
  * which then reads a number from a short array instead of loading the partner's object.
  */
 export function trustCeilings(world: World): Float64Array {
+  // Built once per world: the partners and the environment's parameters do not change during a
+  // run. Built every step it was 8 bytes per partner of garbage a step (146 kB at 18,200
+  // partners), kept until a full collection (docs/performance.md, session 15).
+  return once(world, buildTrustCeilings);
+}
+
+function buildTrustCeilings(world: World): Float64Array {
   const environment = world.scenario.environment;
   return numbersById(world.partners, (p) => trustCeiling(p, environment));
 }
