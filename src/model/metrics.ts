@@ -359,7 +359,7 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     product: S.cap[4 * i + PRODUCT],
     design: S.cap[4 * i + DESIGN],
     marketing: S.cap[4 * i + MARKETING],
-    partner_marketing: S.coverage[4 * i + MARKETING],
+    partner_marketing: S.marketingCoverage[i],
     absorptive_capacity: s.absorptive,
     n_buyers: s.relationshipCount,
     top_buyer_share: s.active ? s.topBuyerShare : null,

@@ -41,15 +41,19 @@ function carriesSupplierDesignCode(code: number): boolean {
 }
 
 export function effectiveMarketing(s: Supplier): number {
-  return effectiveMarketingAt(s.columns.cap, s.columns.coverage, s.ix);
+  return effectiveMarketingAt(s.columns.cap, s.columns.marketingCoverage, s.ix);
 }
 
 /**
- * effectiveMarketing of the supplier whose capabilities and coverage are at `4 x i ..` of `cap`
- * and `coverage`: supplier row i of the columns.
+ * effectiveMarketing of the supplier in row i of the columns: its capabilities at `4 x i ..` of
+ * `cap`, its marketing coverage at `i` of `marketingCoverage`.
  */
-export function effectiveMarketingAt(cap: Float64Array, coverage: Float64Array, i: number): number {
-  return Math.max(cap[4 * i + MARKETING], coverage[4 * i + MARKETING]);
+export function effectiveMarketingAt(
+  cap: Float64Array,
+  marketingCoverage: Float64Array,
+  i: number,
+): number {
+  return Math.max(cap[4 * i + MARKETING], marketingCoverage[i]);
 }
 
 /** Share of own-channel sales sold under the supplier's own brand: none below the OBM marketing threshold. */
@@ -65,14 +69,15 @@ export function ownBrandFractionOf(marketing: number, m: ModelParams): number {
 
 /** How attractive a supplier's own products are to domestic customers. */
 export function domesticAppeal(s: Supplier): number {
-  return domesticAppealAt(s.columns.cap, s.columns.coverage, s.ix);
+  return domesticAppealAt(s.columns.cap, s.columns.marketingCoverage, s.ix);
 }
 
-/** domesticAppeal for supplier row i of the cap and coverage columns. */
-function domesticAppealAt(cap: Float64Array, coverage: Float64Array, i: number): number {
+/** domesticAppeal for supplier row i of the cap and marketingCoverage columns. */
+function domesticAppealAt(cap: Float64Array, marketingCoverage: Float64Array, i: number): number {
   return (
     0.25 +
-    0.25 * (cap[4 * i + PRODUCT] + cap[4 * i + DESIGN] + effectiveMarketingAt(cap, coverage, i))
+    0.25 *
+      (cap[4 * i + PRODUCT] + cap[4 * i + DESIGN] + effectiveMarketingAt(cap, marketingCoverage, i))
   );
 }
 
@@ -313,13 +318,13 @@ export function allocateOrders(world: World): void {
   const R = world.relationshipTable.cols;
   let offeredAppeal = 0;
   eachActiveRow(world, (i) => {
-    offeredAppeal += spareAfterExports(S, i) * domesticAppealAt(S.cap, S.coverage, i);
+    offeredAppeal += spareAfterExports(S, i) * domesticAppealAt(S.cap, S.marketingCoverage, i);
   });
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
   eachActiveRow(world, (i) => {
     const spare = spareAfterExports(S, i);
-    const appeal = domesticAppealAt(S.cap, S.coverage, i);
+    const appeal = domesticAppealAt(S.cap, S.marketingCoverage, i);
     S.domesticVolume[i] = Math.min(spare, spare * appeal * domesticPerAppeal);
     S.sectorVolume[i] = Math.min(
       spare - S.domesticVolume[i],
@@ -327,7 +332,7 @@ export function allocateOrders(world: World): void {
     );
     const ownChannels = S.domesticVolume[i] + S.sectorVolume[i];
     S.ownBrandVolume[i] =
-      ownChannels * ownBrandFractionOf(effectiveMarketingAt(S.cap, S.coverage, i), m);
+      ownChannels * ownBrandFractionOf(effectiveMarketingAt(S.cap, S.marketingCoverage, i), m);
     let ownDesign = ownChannels;
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
       if (carriesSupplierDesignCode(R.type[k])) ownDesign += R.volume[k];
