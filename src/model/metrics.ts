@@ -155,7 +155,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
       if (S.size[i] > 0) {
         investors++;
         investment += S.investment[i] / S.size[i];
-        designInvestment += S.investmentByFunction[4 * i + DESIGN] / S.size[i];
+        designInvestment += S.designInvestment[i] / S.size[i];
       }
     }
     if (exitedNow) continue;

@@ -419,7 +419,13 @@ export const SUPPLIER_COLUMNS = {
   exportRevenue: 'f64',
   profit: 'f64',
   investment: 'f64',
-  investmentByFunction: 'f64x4',
+  /**
+   * The part of `investment` that went to design this step (investment.ts). The only function's
+   * share any output reads (timeseries.csv mean_design_investment) and no process reads one, so
+   * the only one kept: a block of four was 24 bytes per supplier of columns nothing read
+   * (docs/performance.md, session 15).
+   */
+  designInvestment: 'f64',
   domesticPrice: 'f64',
   /** Profit margin this step, profit / revenue; NaN when undefined (no revenue to speak of). */
   margin: 'f64',
@@ -488,7 +494,7 @@ export interface SupplierGroup {
 
 /**
  * A supplier: its row of the supplier table (numeric fields, as accessors over the columns) and
- * the sectors it entered. `cap`, `investmentByFunction` and `initialCap` give a view
+ * the sectors it entered. `cap` and `initialCap` give a view
  * of the supplier's four elements of those columns, made at each read (for tests and code off
  * the hot paths; a loop by row reads `S.cap[4 * i + f]`): four views kept per supplier were
  * about 300 bytes each, and had to be rebuilt whenever the table grew. Its group, intent and
@@ -613,9 +619,9 @@ export class Supplier {
   get marketingCoverage(): number {
     return this.c.marketingCoverage[this.ix];
   }
-  /** This step's investment by function: a view of the row. */
-  get investmentByFunction(): Float64Array {
-    return this.c.investmentByFunction.subarray(4 * this.ix, 4 * this.ix + 4);
+  /** The part of this step's investment that went to design. */
+  get designInvestment(): number {
+    return this.c.designInvestment[this.ix];
   }
   /** Capabilities when it was created, by function: a view of the row. */
   get initialCap(): Float64Array {
