@@ -20,30 +20,28 @@ import { NONE, ReorderScratch } from './columns.js';
 import { renumber } from './lists.js';
 
 /**
- * A world's compaction buffers, kept from one compaction to the next: `order` and `newOf` as
- * long as the longer of its two tables, and Table.reorder's scratch. The relationship and the
- * tie tables are compacted one after the other and neither holds a buffer in between, so they
- * share them: one set the size of the larger table instead of one per table (~30 bytes per
- * supplier less; docs/performance.md, 2026-11-30, session 13).
+ * A world's compaction buffers, kept from one compaction to the next: `order` as long as the
+ * longer of its two tables, and Table.reorder's scratch. The relationship and the tie tables
+ * are compacted one after the other and neither holds a buffer in between, so they share them:
+ * one set the size of the larger table instead of one per table (~30 bytes per supplier less;
+ * docs/performance.md, 2026-11-30, session 13). `newOf` is needed only once the rows have
+ * moved, when the scratch is free, so it lives there (4 bytes a tie row less, ~10 per
+ * supplier; session 15).
  */
 interface Kept {
   order: Int32Array;
-  newOf: Int32Array;
   scratch: ReorderScratch;
 }
 const kept = new WeakMap<World, Kept>();
 
-/** The world's compaction buffers (Kept), `order` and `newOf` at least `rows` long. */
+/** The world's compaction buffers (Kept), `order` at least `rows` long. */
 function keptFor(world: World, rows: number): Kept {
   let b = kept.get(world);
   if (!b) {
-    b = { order: new Int32Array(0), newOf: new Int32Array(0), scratch: new ReorderScratch() };
+    b = { order: new Int32Array(0), scratch: new ReorderScratch() };
     kept.set(world, b);
   }
-  if (b.newOf.length < rows) {
-    b.order = new Int32Array(rows);
-    b.newOf = new Int32Array(rows);
-  }
+  if (b.order.length < rows) b.order = new Int32Array(rows);
   return b;
 }
 
@@ -51,8 +49,8 @@ function keptFor(world: World, rows: number): Kept {
  * Moves the live rows of `table` into supplier-list order: the rows of supplier 0's list
  * (heads `first`, `count`; links `next`), then supplier 1's, … Returns `order` (old row at each
  * new row) and `newOf` (new row of each old row, NONE for dropped ones), in `b` (the world's
- * kept buffers, at least table.capacity long), for the caller to renumber what refers to the
- * rows.
+ * kept buffers, `order` at least table.capacity long; `newOf` in the scratch, valid until the
+ * scratch is next used), for the caller to renumber what refers to the rows.
  */
 function reorderBySupplier(
   table: {
@@ -67,14 +65,16 @@ function reorderBySupplier(
   let live = 0;
   for (let i = 0; i < suppliers; i++) live += lists.count[i];
   const order = b.order.subarray(0, live);
-  const newOf = b.newOf.fill(NONE, 0, table.length);
+  const rows = table.length;
   let j = 0;
   for (let i = 0; i < suppliers; i++)
     for (let k = lists.first[i]; k !== NONE; k = lists.next[k]) order[j++] = k;
   // The counts and the lists disagree only if a list is broken: a row would be lost or doubled.
   if (j !== live) throw new Error(`compaction: the lists hold ${j} rows, their counts ${live}`);
-  for (let n = 0; n < live; n++) newOf[order[n]] = n;
   table.reorder(order, b.scratch);
+  // The scratch is free again: newOf goes there.
+  const newOf = new Int32Array(b.scratch.atLeast(4 * rows), 0, rows).fill(NONE);
+  for (let n = 0; n < live; n++) newOf[order[n]] = n;
   return { order, newOf };
 }
 

@@ -238,7 +238,7 @@ export function investBody(world: World): RowBody {
     const amount = Math.min(wanted, Math.max(0, S.cash[i] - inv.cash_buffer * S.size[i]));
     S.investment[i] = amount;
     const perCapacity = S.size[i] > 0 ? amount / S.size[i] : 0;
-    const at = 4 * i; // S.cap[at + f], S.investmentByFunction[at + f]: function f
+    const at = 4 * i; // S.cap[at + f]: function f
     if (amount > 0) {
       // The trust in all the supplier's ties (networkBacking's sum) and in its peer ties
       // (peerCooperation's), each in list order, in one walk over them.
@@ -251,15 +251,15 @@ export function investBody(world: World): RowBody {
       const w = investmentWeightsWith(terms, world, i, weights, trust);
       const pooling = 1 + inv.collective_pooling * trustSaturation(peerTrust);
       const absorptive = S.absorptive[i];
+      S.designInvestment[i] = amount * w[DESIGN];
       for (let f = 0; f < N_FUNCTIONS; f++) {
-        S.investmentByFunction[at + f] = amount * w[f];
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;
         S.cap[at + f] +=
           Math.min(1, efficiency * reach * absorptive * perCapacity * w[f]) * (1 - S.cap[at + f]);
       }
       S.cash[i] -= amount;
     } else {
-      for (let f = 0; f < N_FUNCTIONS; f++) S.investmentByFunction[at + f] = 0;
+      S.designInvestment[i] = 0;
     }
     S.rdStock[i] = S.rdStock[i] * rdKeep + perCapacity;
     S.absorptive[i] = absorptiveCapacity(S.rdStock[i], m.learning);

@@ -58,8 +58,21 @@ function typeTransferIntensity(
  * parameter lookups) once per buyer and type in use rather than per relationship and function.
  */
 function transferRates(world: World): Float64Array {
-  return new Float64Array(world.buyers.length * RELATIONSHIP_TYPES.length * N_FUNCTIONS).fill(NaN);
+  const n = world.buyers.length * RELATIONSHIP_TYPES.length * N_FUNCTIONS;
+  // One array per world, refilled each step: a new one each step was 128 bytes per buyer of
+  // garbage a step (128 kB at 1,000 buyers), kept until a full collection
+  // (docs/performance.md, session 15). A step's learning has one body (kernel.ts), so no two
+  // users of the array overlap.
+  let rates = transferRateScratch.get(world);
+  if (rates === undefined || rates.length < n) {
+    rates = new Float64Array(n);
+    transferRateScratch.set(world, rates);
+  }
+  return rates.fill(NaN, 0, n);
 }
+
+/** transferRates' array by world, reused from step to step. */
+const transferRateScratch = new WeakMap<World, Float64Array>();
 
 /** The row of `rates` for relationship row `k` (filled if not yet). */
 function rateRow(rates: Float64Array, world: World, k: number, m: ModelParams): number {

@@ -164,7 +164,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
     margin += hasMargin ? supplierMargin : ZERO;
     const sized = S.size[i] > 0;
     const invested = S.investment[i] / S.size[i];
-    const designInvested = S.investmentByFunction[4 * i + DESIGN] / S.size[i];
+    const designInvested = S.designInvestment[i] / S.size[i];
     const invests = ran && sized;
     investors += invests ? 1 : 0;
     investment += invests ? invested : ZERO;
@@ -377,7 +377,7 @@ export function supplierRow(s: Supplier, world: World): SupplierRow {
     product: S.cap[4 * i + PRODUCT],
     design: S.cap[4 * i + DESIGN],
     marketing: S.cap[4 * i + MARKETING],
-    partner_marketing: S.coverage[4 * i + MARKETING],
+    partner_marketing: S.marketingCoverage[i],
     absorptive_capacity: s.absorptive,
     n_buyers: s.relationshipCount,
     top_buyer_share: s.active ? s.topBuyerShare : null,

@@ -4,8 +4,10 @@
  * supplier: dt · ρ · trust · AC · damping · max(0, P_f − c_f). Diverse partners are strong in
  * different functions, so they cover more of them. Peer ties are damped by copying fears when
  * IPR is weak, and their trust is capped by peer trust in the cluster. A partner can also
- * perform a function for the supplier (a sales agent selling its products): coverage_f is the
- * best such partner's know-how times trust, and it stands in for the supplier's own marketing.
+ * perform a function for the supplier (a sales agent selling its products): the marketing
+ * coverage is the best partner's marketing know-how times trust among the partners that cover
+ * marketing, and it stands in for the supplier's own marketing. Marketing is the only function
+ * whose coverage the model uses, so it is the only one computed and kept.
  */
 import { NONE, type TieIx } from '../engine/columns.js';
 import { eachActiveRow, type RowBody } from '../engine/kernel.js';
@@ -15,6 +17,7 @@ import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { addGains, gapShare } from './learning.js';
 import {
+  MARKETING,
   N_FUNCTIONS,
   stepProbability,
   type Partner,
@@ -52,7 +55,6 @@ export function formTieAt(world: World, i: number, p: Partner, trust: number): T
   T.supplier[k] = i;
   T.partner[k] = p.id;
   T.trust[k] = trust;
-  T.startStep[k] = world.step;
   append(tieHeads(world), tieLinks(world), i, k);
   return k;
 }
@@ -110,7 +112,6 @@ export function tiesOf(world: World, s: Supplier): readonly Readonly<Tie>[] {
       Object.freeze({
         partner: world.partners[T.partner[k]],
         trust: T.trust[k],
-        startStep: T.startStep[k],
       }),
     );
   }
@@ -120,13 +121,14 @@ export function tiesOf(world: World, s: Supplier): readonly Readonly<Tie>[] {
 /**
  * The partners' fixed traits by id (a partner's position in world.partners), for loops over
  * ties, which then read numbers instead of loading partner objects: `peer` 1 for a peer
- * supplier, else 0; `knowHow` and `covers` (1/0) of function f at 4 × id + f; `sector`.
+ * supplier, else 0; `knowHow` of function f at 4 × id + f; `coversMarketing` 1 for a partner
+ * that covers marketing, else 0; `sector`.
  * Built once per world (nothing changes a partner after createPartners); read-only.
  */
 export interface PartnerArrays {
   peer: Float64Array;
   knowHow: Float64Array;
-  covers: Float64Array;
+  coversMarketing: Float64Array;
   sector: Int32Array;
 }
 
@@ -139,7 +141,7 @@ function buildPartnerArrays(partners: readonly Partner[]): PartnerArrays {
   return {
     peer: numbersById(partners, (p) => (p.kind === 'peer_supplier' ? 1 : 0)),
     knowHow: rowsById(partners, N_FUNCTIONS, (p, f) => p.knowHow[f]),
-    covers: rowsById(partners, N_FUNCTIONS, (p, f) => (p.covers[f] ? 1 : 0)),
+    coversMarketing: numbersById(partners, (p) => (p.covers[MARKETING] ? 1 : 0)),
     sector: integersById(partners, (p) => p.sector),
   };
 }
@@ -166,6 +168,13 @@ export function trustCeiling(p: Partner, environment: EnvironmentParams): number
  * which then reads a number from a short array instead of loading the partner's object.
  */
 export function trustCeilings(world: World): Float64Array {
+  // Built once per world: the partners and the environment's parameters do not change during a
+  // run. Built every step it was 8 bytes per partner of garbage a step (146 kB at 18,200
+  // partners), kept until a full collection (docs/performance.md, session 15).
+  return once(world, buildTrustCeilings);
+}
+
+function buildTrustCeilings(world: World): Float64Array {
   const environment = world.scenario.environment;
   return numbersById(world.partners, (p) => trustCeiling(p, environment));
 }
@@ -216,17 +225,15 @@ export function learnFromNetworkBody(world: World): RowBody {
   const rate = m.learning.network_rate * world.dt;
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  const { peer, knowHow, covers } = partnerArrays(world);
+  const { peer, knowHow, coversMarketing } = partnerArrays(world);
   const peerDamping = peerSpilloverDamping(environment, m); // every other partner's is 1
 
   const gain = [0, 0, 0, 0];
   return (i) => {
-    const at = 4 * i; // S.cap[at + f], S.coverage[at + f]: function f
+    const at = 4 * i; // S.cap[at + f]: function f
     // Zeroed by a loop: fill() is a builtin call that costs more than these stores.
-    for (let f = 0; f < N_FUNCTIONS; f++) {
-      gain[f] = 0;
-      S.coverage[at + f] = 0;
-    }
+    for (let f = 0; f < N_FUNCTIONS; f++) gain[f] = 0;
+    let coverage = 0;
     const absorptive = S.absorptive[i];
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
       const p = T.partner[k];
@@ -235,13 +242,13 @@ export function learnFromNetworkBody(world: World): RowBody {
       // closeGap(w, gap) for every function, with the one exponential it takes computed once.
       const share = gapShare(w);
       for (let f = 0; f < N_FUNCTIONS; f++) {
-        const partnerKnows = knowHow[N_FUNCTIONS * p + f];
-        const gap = partnerKnows - S.cap[at + f];
+        const gap = knowHow[N_FUNCTIONS * p + f] - S.cap[at + f];
         if (gap > 0) gain[f] += gap * share;
-        if (covers[N_FUNCTIONS * p + f] !== 0)
-          S.coverage[at + f] = Math.max(S.coverage[at + f], partnerKnows * trust);
       }
+      if (coversMarketing[p] !== 0)
+        coverage = Math.max(coverage, knowHow[N_FUNCTIONS * p + MARKETING] * trust);
     }
+    S.marketingCoverage[i] = coverage;
     addGains(S.cap, at, gain);
   };
 }

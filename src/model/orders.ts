@@ -41,15 +41,19 @@ function carriesSupplierDesignCode(code: number): boolean {
 }
 
 export function effectiveMarketing(s: Supplier): number {
-  return effectiveMarketingAt(s.columns.cap, s.columns.coverage, s.ix);
+  return effectiveMarketingAt(s.columns.cap, s.columns.marketingCoverage, s.ix);
 }
 
 /**
- * effectiveMarketing of the supplier whose capabilities and coverage are at `4 x i ..` of `cap`
- * and `coverage`: supplier row i of the columns.
+ * effectiveMarketing of the supplier in row i of the columns: its capabilities at `4 x i ..` of
+ * `cap`, its marketing coverage at `i` of `marketingCoverage`.
  */
-export function effectiveMarketingAt(cap: Float64Array, coverage: Float64Array, i: number): number {
-  return Math.max(cap[4 * i + MARKETING], coverage[4 * i + MARKETING]);
+export function effectiveMarketingAt(
+  cap: Float64Array,
+  marketingCoverage: Float64Array,
+  i: number,
+): number {
+  return Math.max(cap[4 * i + MARKETING], marketingCoverage[i]);
 }
 
 /** Share of own-channel sales sold under the supplier's own brand: none below the OBM marketing threshold. */
@@ -65,14 +69,15 @@ export function ownBrandFractionOf(marketing: number, m: ModelParams): number {
 
 /** How attractive a supplier's own products are to domestic customers. */
 export function domesticAppeal(s: Supplier): number {
-  return domesticAppealAt(s.columns.cap, s.columns.coverage, s.ix);
+  return domesticAppealAt(s.columns.cap, s.columns.marketingCoverage, s.ix);
 }
 
-/** domesticAppeal for supplier row i of the cap and coverage columns. */
-function domesticAppealAt(cap: Float64Array, coverage: Float64Array, i: number): number {
+/** domesticAppeal for supplier row i of the cap and marketingCoverage columns. */
+function domesticAppealAt(cap: Float64Array, marketingCoverage: Float64Array, i: number): number {
   return (
     0.25 +
-    0.25 * (cap[4 * i + PRODUCT] + cap[4 * i + DESIGN] + effectiveMarketingAt(cap, coverage, i))
+    0.25 *
+      (cap[4 * i + PRODUCT] + cap[4 * i + DESIGN] + effectiveMarketingAt(cap, marketingCoverage, i))
   );
 }
 
@@ -210,9 +215,12 @@ function placeLeadFirmOrders(world: World): void {
     }
   }
   // Each buyer's relationships, walked once here for the passes below (placeUnmetDemand walks
-  // a buyer's list up to four times): the lists do not change during this process.
+  // a buyer's list up to four times): the lists do not change during this process. Bounded by
+  // the table's capacity, not its length: the length creeps up between compactions, and a
+  // buffer sized to it was replaced at most steps (0.64 MB at 100,000 suppliers, 14 times in 20
+  // steps), each kept until a full collection (docs/performance.md, session 15).
   const B = world.buyerTable.cols;
-  byBuyer.fill(B.relFirst, R.nextOfBuyer, world.buyers.length, world.relationshipTable.length);
+  byBuyer.fill(B.relFirst, R.nextOfBuyer, world.buyers.length, world.relationshipTable.capacity);
   const { rows, start } = byBuyer;
   for (const b of world.buyers) {
     const from = start[b.id];
@@ -330,13 +338,13 @@ export function allocateOrders(world: World): void {
   const R = world.relationshipTable.cols;
   let offeredAppeal = 0;
   eachActiveRow(world, (i) => {
-    offeredAppeal += spareAfterExports(S, i) * domesticAppealAt(S.cap, S.coverage, i);
+    offeredAppeal += spareAfterExports(S, i) * domesticAppealAt(S.cap, S.marketingCoverage, i);
   });
 
   const domesticPerAppeal = offeredAppeal > 0 ? world.env.domesticDemand / offeredAppeal : 0;
   eachActiveRow(world, (i) => {
     const spare = spareAfterExports(S, i);
-    const appeal = domesticAppealAt(S.cap, S.coverage, i);
+    const appeal = domesticAppealAt(S.cap, S.marketingCoverage, i);
     S.domesticVolume[i] = Math.min(spare, spare * appeal * domesticPerAppeal);
     S.sectorVolume[i] = Math.min(
       spare - S.domesticVolume[i],
@@ -344,7 +352,7 @@ export function allocateOrders(world: World): void {
     );
     const ownChannels = S.domesticVolume[i] + S.sectorVolume[i];
     S.ownBrandVolume[i] =
-      ownChannels * ownBrandFractionOf(effectiveMarketingAt(S.cap, S.coverage, i), m);
+      ownChannels * ownBrandFractionOf(effectiveMarketingAt(S.cap, S.marketingCoverage, i), m);
     let ownDesign = ownChannels;
     for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
       if (carriesSupplierDesignCode(R.type[k])) ownDesign += R.volume[k];

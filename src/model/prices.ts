@@ -102,13 +102,13 @@ function listPriceOf(
 
 /** Revenue per unit sold through the supplier's own channels (domestic and extra sectors). */
 export function ownChannelPrice(s: Supplier, world: World): number {
-  return ownChannelPriceAt(s.columns.cap, s.columns.coverage, s.ix, world);
+  return ownChannelPriceAt(s.columns.cap, s.columns.marketingCoverage, s.ix, world);
 }
 
-/** ownChannelPrice for supplier row i of the cap and coverage columns. */
+/** ownChannelPrice for supplier row i of the cap and marketingCoverage columns. */
 function ownChannelPriceAt(
   cap: Float64Array,
-  coverage: Float64Array,
+  marketingCoverage: Float64Array,
   i: number,
   world: World,
 ): number {
@@ -119,7 +119,7 @@ function ownChannelPriceAt(
     1 +
     p.product_premium * cap[4 * i + PRODUCT] +
     p.design_premium * cap[4 * i + DESIGN] * retention;
-  const marketing = effectiveMarketingAt(cap, coverage, i);
+  const marketing = effectiveMarketingAt(cap, marketingCoverage, i);
   const brand = p.brand_premium * marketing * retention * ownBrandFractionOf(marketing, m);
   return p.base_price * environment.domestic_market.price * (unbranded + brand);
 }
@@ -193,7 +193,7 @@ export function settlePricesAndMarginsBody(world: World): RowBody {
     }
     S.exportRevenue[i] = revenue;
     const own = S.domesticVolume[i] + S.sectorVolume[i];
-    S.domesticPrice[i] = ownChannelPriceAt(S.cap, S.coverage, i, world);
+    S.domesticPrice[i] = ownChannelPriceAt(S.cap, S.marketingCoverage, i, world);
     revenue += S.domesticPrice[i] * own;
     const cost = variableCost * (S.exportVolume[i] + own) + m.prices.fixed_cost * S.size[i];
     const profit = revenue - cost;

@@ -280,7 +280,7 @@ export function adjustDomesticReserve(world: World): void {
     const floor = S.domesticReserveFloor[i];
     const room = advantage > 0 ? 1 - reserve : reserve - floor;
     // Selling to many small domestic customers takes marketing the buyer used to do.
-    const reach = advantage > 0 ? effectiveMarketingAt(S.cap, S.coverage, i) : 1;
+    const reach = advantage > 0 ? effectiveMarketingAt(S.cap, S.marketingCoverage, i) : 1;
     S.domesticReserve[i] = Math.max(
       floor,
       Math.min(1, reserve + adjust * advantage * room * reach),

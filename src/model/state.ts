@@ -329,7 +329,6 @@ export type RelationshipEndCause = (typeof RELATIONSHIP_END_CAUSES)[number];
 export interface Tie {
   partner: Partner;
   trust: number;
-  startStep: number;
 }
 
 /**
@@ -348,8 +347,9 @@ export const TIE_COLUMNS = {
   partner: 'i32',
   /** Trust in [0, the partner kind's trust ceiling]; grows toward the ceiling (networks.ts). */
   trust: 'f64',
-  /** Step at which the tie formed. */
-  startStep: 'i32',
+  // No formation step: no process or output reads a tie's age, so keeping one cost 4 bytes a
+  // tie (~10 per supplier) for nothing (docs/performance.md, session 15). A relationship's
+  // startStep is read (tenure).
   /** Next and previous tie of the same supplier (NONE at the ends of its list). */
   nextOfSupplier: 'ref',
   prevOfSupplier: 'ref',
@@ -378,8 +378,14 @@ export const SUPPLIER_COLUMNS = {
   sectorCount: 'i32',
   /** Capabilities in [0,1] by function. */
   cap: 'f64x4',
-  /** Capability a partner performs for the supplier, by function (e.g. a sales agent's marketing). */
-  coverage: 'f64x4',
+  /**
+   * Marketing a partner performs for the supplier (a sales agent selling its products): the
+   * best covering partner's marketing know-how x trust (networks.ts). The only coverage the
+   * model reads (effective marketing, suppliers.csv partner_marketing), so the only one kept: a
+   * block of four was 24 bytes per supplier of columns nothing read (docs/performance.md,
+   * session 15).
+   */
+  marketingCoverage: 'f64',
   /** R&D stock per unit of capacity; absorptive capacity follows from it. */
   rdStock: 'f64',
   absorptive: 'f64',
@@ -413,7 +419,13 @@ export const SUPPLIER_COLUMNS = {
   exportRevenue: 'f64',
   profit: 'f64',
   investment: 'f64',
-  investmentByFunction: 'f64x4',
+  /**
+   * The part of `investment` that went to design this step (investment.ts). The only function's
+   * share any output reads (timeseries.csv mean_design_investment) and no process reads one, so
+   * the only one kept: a block of four was 24 bytes per supplier of columns nothing read
+   * (docs/performance.md, session 15).
+   */
+  designInvestment: 'f64',
   domesticPrice: 'f64',
   /** Profit margin this step, profit / revenue; NaN when undefined (no revenue to speak of). */
   margin: 'f64',
@@ -482,7 +494,7 @@ export interface SupplierGroup {
 
 /**
  * A supplier: its row of the supplier table (numeric fields, as accessors over the columns) and
- * the sectors it entered. `cap`, `coverage`, `investmentByFunction` and `initialCap` give a view
+ * the sectors it entered. `cap` and `initialCap` give a view
  * of the supplier's four elements of those columns, made at each read (for tests and code off
  * the hot paths; a loop by row reads `S.cap[4 * i + f]`): four views kept per supplier were
  * about 300 bytes each, and had to be rebuilt whenever the table grew. Its group, intent and
@@ -603,13 +615,13 @@ export class Supplier {
   get cap(): Float64Array {
     return this.c.cap.subarray(4 * this.ix, 4 * this.ix + 4);
   }
-  /** Capability partners perform for it, by function: a view of the row. */
-  get coverage(): Float64Array {
-    return this.c.coverage.subarray(4 * this.ix, 4 * this.ix + 4);
+  /** Marketing partners perform for it (networks.ts learnFromNetwork). */
+  get marketingCoverage(): number {
+    return this.c.marketingCoverage[this.ix];
   }
-  /** This step's investment by function: a view of the row. */
-  get investmentByFunction(): Float64Array {
-    return this.c.investmentByFunction.subarray(4 * this.ix, 4 * this.ix + 4);
+  /** The part of this step's investment that went to design. */
+  get designInvestment(): number {
+    return this.c.designInvestment[this.ix];
   }
   /** Capabilities when it was created, by function: a view of the row. */
   get initialCap(): Float64Array {

@@ -180,10 +180,8 @@ function checkTieList(world: World, s: Supplier, at: (what: string) => () => str
 function checkStructure(world: World, where: string): void {
   for (const s of world.suppliers) {
     const at = (what: string) => () => `${where}: supplier ${s.id} ${what}`;
-    for (let f = 0; f < 4; f++) {
-      check(in01(s.cap[f]), at(`capability ${f} = ${s.cap[f]}`));
-      check(in01(s.coverage[f]), at(`coverage ${f} = ${s.coverage[f]}`));
-    }
+    for (let f = 0; f < 4; f++) check(in01(s.cap[f]), at(`capability ${f} = ${s.cap[f]}`));
+    check(in01(s.marketingCoverage), at(`marketing coverage = ${s.marketingCoverage}`));
     check(Number.isFinite(s.cash), at(`cash = ${s.cash}`));
     check(s.size > 0 && Number.isFinite(s.size), at(`size = ${s.size}`));
     check(in01(s.absorptive), at(`absorptive = ${s.absorptive}`));

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { SCHEDULE } from '../../src/engine/schedule.js';
 import { createWorld } from '../../src/model/init.js';
 import { timeseriesRow } from '../../src/model/metrics.js';
-import { DESIGN } from '../../src/model/state.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { applyParams } from '../../src/scenario/resolve.js';
 
@@ -41,7 +40,7 @@ describe('flow means with entry and exit', () => {
       expect(row.mean_margin).toBeCloseTo(mean(margins), 12);
       expect(row.mean_investment).toBeCloseTo(mean(inv.map((s) => s.investment / s.size)), 12);
       expect(row.mean_design_investment).toBeCloseTo(
-        mean(inv.map((s) => s.investmentByFunction[DESIGN] / s.size)),
+        mean(inv.map((s) => s.designInvestment / s.size)),
         12,
       );
       // Stocks stay over the suppliers active at the end of the step.

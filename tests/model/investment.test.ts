@@ -228,10 +228,12 @@ describe('investment (process 5)', () => {
     const s = world.suppliers[0];
     s.profit = 0.5;
     const caps = s.cap.slice();
+    const weights = investmentWeights(s, world);
     invest(world);
     for (let f = 0; f < 4; f++) expect(s.cap[f]).toBeGreaterThan(caps[f]);
     expect(s.investment).toBeCloseTo(0.5, 12);
-    expect(sum(s.investmentByFunction)).toBeCloseTo(0.5, 12);
+    expect(weights[DESIGN]).toBeGreaterThan(0);
+    expect(s.designInvestment).toBeCloseTo(0.5 * weights[DESIGN], 12);
   });
 
   // Humphrey & Schmitz way out (c), blocked by copying fears: trusted peers pool design and brand investment.

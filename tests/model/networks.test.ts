@@ -28,10 +28,7 @@ describe('strategic network (processes 4 and 7c)', () => {
 
     addTie(world, s, agent, 0.8);
     learnFromNetwork(world);
-    expect(s.coverage[MARKETING]).toBeCloseTo(0.9 * 0.8, 15);
-    // The agent covers marketing only.
-    expect(s.coverage[PROCESS]).toBe(0);
-    expect(s.coverage[DESIGN]).toBe(0);
+    expect(s.marketingCoverage).toBeCloseTo(0.9 * 0.8, 15);
     // Own marketing stays far below the own-brand threshold; the partner's stands in for it.
     expect(s.cap[MARKETING]).toBeLessThan(0.05);
     expect(effectiveMarketing(s)).toBeCloseTo(0.72, 15);
@@ -51,10 +48,26 @@ describe('strategic network (processes 4 and 7c)', () => {
     addTie(world, s, world.partners[0], 0.3);
     addTie(world, s, world.partners[1], 0.9);
     learnFromNetwork(world);
-    expect(s.coverage[MARKETING]).toBeCloseTo(0.7 * 0.9, 15);
+    expect(s.marketingCoverage).toBeCloseTo(0.7 * 0.9, 15);
     dissolveAllTies(world, s);
     learnFromNetwork(world);
-    expect(Array.from(s.coverage)).toEqual([0, 0, 0, 0]);
+    expect(s.marketingCoverage).toBe(0);
+  });
+
+  // Only marketing coverage enters the model (effective marketing): a partner that covers other
+  // functions but not marketing gives none, however much marketing know-how it has.
+  it('a partner covering functions other than marketing gives no marketing coverage', () => {
+    const world = tinyWorld({
+      partners: { a: { kind: 'sales_agent', count: 2 } },
+      model: {
+        partner_profiles: { sales_agent: { marketing: 0.9, covers: ['process', 'design'] } },
+      },
+    });
+    const s = world.suppliers[0];
+    addTie(world, s, world.partners[0], 0.8);
+    learnFromNetwork(world);
+    expect(s.marketingCoverage).toBe(0);
+    expect(effectiveMarketing(s)).toBe(s.cap[MARKETING]);
   });
 
   // Process 4 (docs/ODD.md §7.5): peer mistrust and imitation fears damp peer ties under weak IPR.

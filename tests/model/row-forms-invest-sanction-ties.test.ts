@@ -209,12 +209,12 @@ describe('row forms agree with the objects (processes 5, 6a, 7d)', () => {
           expect(peerCooperation(s, world)).toBe(1 - Math.exp(-peerTrust));
           const wanted = Math.max(0, s.profit) * s.intent.reinvest;
           const amount = Math.min(wanted, Math.max(0, s.cash - inv.cash_buffer * s.size));
-          return { amount, byFunction: w.map((x) => (amount > 0 ? amount * x : 0)) };
+          return { amount, design: amount > 0 ? amount * w[DESIGN] : 0 };
         });
         invest(world);
         world.suppliers.forEach((s, i) => {
           expect(s.investment).toBe(expected[i].amount);
-          expect(Array.from(s.investmentByFunction)).toEqual(expected[i].byFunction);
+          expect(s.designInvestment).toBe(expected[i].design);
         });
       }),
       { numRuns: 60 },
