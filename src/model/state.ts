@@ -960,6 +960,32 @@ export function productionCapabilityAt(cap: Float64Array, i: number): number {
   return 0.5 * (cap[4 * i + PROCESS] + cap[4 * i + PRODUCT]);
 }
 
+/**
+ * dt₀, the quarter (years): the unit of time in which the flow quantities are stated (capacity,
+ * demand and volumes in units per quarter, fixed cost per unit of capacity per quarter, revenue
+ * and profit per quarter) and the *_steps durations are counted. It is the default step length,
+ * so that at 4 steps per year a step's amount of a flow is its rate (ODD §2.8).
+ */
+export const QUARTER_YEARS = 0.25;
+
+/**
+ * h = dt / dt₀, quarters per step: a flow stated per quarter accumulates `rate · h` in one step
+ * (cash from profit, spent investment, a relationship's delivered volume). Exactly 1 at
+ * 4 steps per year (0.25 / 0.25), so the default outputs are unchanged by it.
+ */
+export function quartersPerStep(dt: number): number {
+  return dt / QUARTER_YEARS;
+}
+
+/**
+ * A duration of `quarters` quarters (a *_steps parameter) as a whole number of steps at
+ * `stepsPerYear` steps per year: ⌈quarters · dt₀ / dt⌉, computed in integers so that it is exact
+ * (`quarters` itself at 4 steps per year; 2 steps of a year for 8 quarters at 1 step per year).
+ */
+export function stepsForQuarters(quarters: number, stepsPerYear: number): number {
+  return Math.ceil(quarters * stepsPerYear * QUARTER_YEARS);
+}
+
 /** Convert an annual hazard rate into the probability of an event within one step. */
 export function stepProbability(annualRate: number, dt: number): number {
   return 1 - Math.exp(-annualRate * dt);
