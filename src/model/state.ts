@@ -821,7 +821,7 @@ export class Supplier {
 
 /**
  * Why a supplier exited, the vocabulary of suppliers.csv's `exit_cause` (process 8c):
- * - `losses`: it made losses for model.exit.loss_steps steps in a row;
+ * - `losses`: it made losses for model.exit.loss_steps quarters (that many steps at 4 a year) in a row;
  * - `cash`: its cash fell below model.exit.cash_floor times its capacity (while its run of
  *   losses was still shorter than that).
  */

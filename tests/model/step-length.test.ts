@@ -55,12 +55,18 @@ function yearEnd(stepsPerYear: number): Calendar {
       seed,
     });
     const last = simulateToMemory(scenario).timeseries.at(-1)!;
-    sum.lockin += last.lockin_rate ?? NaN;
-    sum.oem += last.share_oem;
+    // A column left empty (null) would make the mean NaN and fail the comparison.
+    const value = (x: number | null) => x ?? NaN;
+    sum.lockin += value(last.lockin_rate);
+    sum.oem += value(last.share_oem);
     sum.capability +=
-      (last.mean_process + last.mean_product + last.mean_design + last.mean_marketing) / 4;
-    sum.investment += last.mean_investment ?? NaN;
-    sum.exitsPerYear += last.cumulative_exits / YEARS;
+      (value(last.mean_process) +
+        value(last.mean_product) +
+        value(last.mean_design) +
+        value(last.mean_marketing)) /
+      4;
+    sum.investment += value(last.mean_investment);
+    sum.exitsPerYear += value(last.cumulative_exits) / YEARS;
   }
   const n = SEEDS.length;
   return {
