@@ -21,6 +21,7 @@ import {
   MARKETING,
   N_FUNCTIONS,
   productionCapabilityAt,
+  quartersPerStep,
   typeCode,
   type Supplier,
   type World,
@@ -225,6 +226,7 @@ export function investBody(world: World): RowBody {
   const m = world.scenario.model;
   const inv = m.investment;
   const dt = world.dt;
+  const h = quartersPerStep(dt);
   const rdKeep = Math.exp(-m.learning.rd_depreciation * dt);
   const efficiency = investmentEfficiency(world);
   const S = world.supplierTable.cols;
@@ -234,9 +236,12 @@ export function investBody(world: World): RowBody {
   const peer = peerPartners(world);
   const weights = [0, 0, 0, 0]; // investmentWeights' result, reused (read before the next call)
   return (i) => {
-    const wanted = Math.max(0, S.profit[i]) * reinvest[S.groupCode[i]];
+    // The step's profit is profit · h (a rate per quarter over h quarters); I is an amount.
+    const wanted = Math.max(0, S.profit[i]) * h * reinvest[S.groupCode[i]];
     const amount = Math.min(wanted, Math.max(0, S.cash[i] - inv.cash_buffer * S.size[i]));
-    S.investment[i] = amount;
+    // Reported, like the other flows, as a rate per quarter: I / h.
+    const rate = amount / h;
+    S.investment[i] = rate;
     const perCapacity = S.size[i] > 0 ? amount / S.size[i] : 0;
     const at = 4 * i; // S.cap[at + f]: function f
     if (amount > 0) {
@@ -251,7 +256,7 @@ export function investBody(world: World): RowBody {
       const w = investmentWeightsWith(terms, world, i, weights, trust);
       const pooling = 1 + inv.collective_pooling * trustSaturation(peerTrust);
       const absorptive = S.absorptive[i];
-      S.designInvestment[i] = amount * w[DESIGN];
+      S.designInvestment[i] = rate * w[DESIGN];
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;
         S.cap[at + f] +=

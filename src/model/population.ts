@@ -8,7 +8,7 @@ import { eachActiveSupplier } from '../engine/kernel.js';
 import { createSupplier } from './init.js';
 import { dissolveAllTies } from './networks.js';
 import { endAllRelationships } from './relationships.js';
-import type { Supplier, SupplierExitCause, World } from './state.js';
+import { stepsForQuarters, type Supplier, type SupplierExitCause, type World } from './state.js';
 
 export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause): void {
   s.active = false;
@@ -22,9 +22,11 @@ export function exitSupplier(world: World, s: Supplier, cause: SupplierExitCause
 export function exitLossMakers(world: World): void {
   const x = world.scenario.model.exit;
   const S = world.supplierTable.cols;
+  // loss_steps counts quarters: the streak that lasts as long, ⌈loss_steps · dt₀ / dt⌉ steps.
+  const lossSteps = stepsForQuarters(x.loss_steps, world.scenario.time.steps_per_year);
   eachActiveSupplier(world, (s, i) => {
     S.lossStreak[i] = S.profit[i] < 0 ? S.lossStreak[i] + 1 : 0;
-    if (S.lossStreak[i] >= x.loss_steps) exitSupplier(world, s, 'losses');
+    if (S.lossStreak[i] >= lossSteps) exitSupplier(world, s, 'losses');
     else if (S.cash[i] < x.cash_floor * S.size[i]) exitSupplier(world, s, 'cash');
   });
 }

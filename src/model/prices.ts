@@ -18,6 +18,7 @@ import {
   DESIGN,
   PROCESS,
   PRODUCT,
+  quartersPerStep,
   type Buyer,
   type Environment,
   type Relationship,
@@ -164,6 +165,7 @@ export function settlePricesAndMarginsBody(world: World): RowBody {
     t === 'network' ? 1 + p.relational_premium : 1,
   );
   const env = world.env;
+  const h = quartersPerStep(world.dt);
   return (i) => {
     const variableCost = unitCostAt(S.cap, i, m, env.costLevel);
     const product = 1 + p.product_premium * S.cap[4 * i + PRODUCT];
@@ -184,11 +186,13 @@ export function settlePricesAndMarginsBody(world: World): RowBody {
       const price = (R.price[k] = list * (1 - squeezeBy[j] * R.salesShare[k]));
       const volume = R.volume[k];
       revenue += price * volume;
-      // Spell records for relationships.csv (the markup over the variable unit cost).
-      R.totalVolume[k] += volume;
+      // Spell records for relationships.csv (the markup over the variable unit cost): the
+      // volume delivered in the step, v · h, the rate v (units per quarter) over the step.
+      const delivered = volume * h;
+      R.totalVolume[k] += delivered;
       if (variableCost > 0) {
-        R.costedVolume[k] += volume;
-        R.markupVolume[k] += volume * (price / variableCost - 1);
+        R.costedVolume[k] += delivered;
+        R.markupVolume[k] += delivered * (price / variableCost - 1);
       }
     }
     S.exportRevenue[i] = revenue;
@@ -201,6 +205,7 @@ export function settlePricesAndMarginsBody(world: World): RowBody {
     S.profit[i] = profit - Math.max(0, profit) * m.prices.tax_rate;
     // Below a millionth of capacity in revenue a margin is noise (and can overflow), so it is undefined.
     S.margin[i] = revenue > 1e-6 * S.size[i] ? profit / revenue : NaN; // NaN: no margin
-    S.cash[i] += S.profit[i];
+    // Profit is a rate per quarter; the step earns profit · h of it (h = dt / dt₀).
+    S.cash[i] += S.profit[i] * h;
   };
 }

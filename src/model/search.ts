@@ -22,7 +22,9 @@ import {
   PRODUCT,
   clamp01,
   productionCapabilityAt,
+  quartersPerStep,
   stepProbability,
+  stepsForQuarters,
   type Buyer,
   type Supplier,
   type World,
@@ -166,8 +168,13 @@ function moveUp(world: World, i: number, rng: Rng): void {
 }
 
 export function dropAndRecruit(world: World): void {
-  const grace = world.scenario.model.search.drop_grace_steps;
+  // drop_grace_steps counts quarters: as long a grace, ⌈drop_grace_steps · dt₀ / dt⌉ steps.
+  const grace = stepsForQuarters(
+    world.scenario.model.search.drop_grace_steps,
+    world.scenario.time.steps_per_year,
+  );
   const rng = world.streams.recruitment;
+  const h = quartersPerStep(world.dt);
   const S = world.supplierTable.cols;
   const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
@@ -180,7 +187,12 @@ export function dropAndRecruit(world: World): void {
       else if (world.step - R.belowSince[k] >= grace)
         endRelationship(world, k, 'dropped_requirements');
     }
-    if (hasRoom(b)) recruit(world, b, rng);
+    if (!hasRoom(b)) continue;
+    // One recruitment round per quarter: ⌊h⌋ rounds, and one more with probability h − ⌊h⌋
+    // (a draw only when h is not whole, so never at 4 steps per year), while it has room.
+    let rounds = Math.floor(h);
+    if (rounds < h && rng() < h - rounds) rounds++;
+    for (; rounds > 0 && hasRoom(b); rounds--) recruit(world, b, rng);
   }
 }
 

@@ -833,7 +833,7 @@ export class Supplier {
 
 /**
  * Why a supplier exited, the vocabulary of suppliers.csv's `exit_cause` (process 8c):
- * - `losses`: it made losses for model.exit.loss_steps steps in a row;
+ * - `losses`: it made losses for model.exit.loss_steps quarters (that many steps at 4 a year) in a row;
  * - `cash`: its cash fell below model.exit.cash_floor times its capacity (while its run of
  *   losses was still shorter than that).
  */
@@ -970,6 +970,32 @@ export function productionCapability(s: Supplier): number {
 /** productionCapability for supplier row i of the cap column. */
 export function productionCapabilityAt(cap: Float64Array, i: number): number {
   return 0.5 * (cap[4 * i + PROCESS] + cap[4 * i + PRODUCT]);
+}
+
+/**
+ * dt₀, the quarter (years): the unit of time in which the flow quantities are stated (capacity,
+ * demand and volumes in units per quarter, fixed cost per unit of capacity per quarter, revenue
+ * and profit per quarter) and the *_steps durations are counted. It is the default step length,
+ * so that at 4 steps per year a step's amount of a flow is its rate (ODD §2.8).
+ */
+export const QUARTER_YEARS = 0.25;
+
+/**
+ * h = dt / dt₀, quarters per step: a flow stated per quarter accumulates `rate · h` in one step
+ * (cash from profit, spent investment, a relationship's delivered volume). Exactly 1 at
+ * 4 steps per year (0.25 / 0.25), so the default outputs are unchanged by it.
+ */
+export function quartersPerStep(dt: number): number {
+  return dt / QUARTER_YEARS;
+}
+
+/**
+ * A duration of `quarters` quarters (a *_steps parameter) as a whole number of steps at
+ * `stepsPerYear` steps per year: ⌈quarters · dt₀ / dt⌉, computed in integers so that it is exact
+ * (`quarters` itself at 4 steps per year; 2 steps of a year for 8 quarters at 1 step per year).
+ */
+export function stepsForQuarters(quarters: number, stepsPerYear: number): number {
+  return Math.ceil(quarters * stepsPerYear * QUARTER_YEARS);
 }
 
 /** Convert an annual hazard rate into the probability of an event within one step. */

@@ -119,7 +119,7 @@ int(
   1,
   365,
   'steps/year',
-  'Steps per year; every annual rate below is converted to a per-step rate.',
+  'Steps per year. Rates per year are converted to the step; capacity, demand and fixed cost are per quarter and *_steps durations count quarters, at any step length, so this changes the resolution, not the meaning, of the parameters.',
 );
 
 // ---------------------------------------------------------------- environment
@@ -259,8 +259,8 @@ num(
   1,
   0.01,
   1000,
-  'units/step',
-  'Median production capacity (lognormal).',
+  'units/quarter',
+  'Median production capacity (lognormal), in units per quarter at any step length.',
 );
 num('suppliers.*.size.sd_log', 0.4, 0, 3, 'log units', 'Standard deviation of log capacity.');
 num(
@@ -389,8 +389,8 @@ num(
   0.8,
   0,
   1000,
-  'units/step',
-  'Demand volume per target supplier (buyer demand = this x suppliers_target).',
+  'units/quarter',
+  'Demand volume per target supplier per quarter (buyer demand = this x suppliers_target).',
 );
 num('buyers.*.demand_growth', 0.02, -0.5, 1, 'per year', "Annual growth of the buyer's demand.");
 num(
@@ -548,8 +548,8 @@ num(
   0.1,
   0,
   100,
-  'money/capacity/step',
-  'Fixed cost per unit of capacity per step (paid whether or not it is used).',
+  'money/capacity/quarter',
+  'Fixed cost per unit of capacity per quarter (paid whether or not it is used).',
 );
 num(
   'model.prices.product_premium',
@@ -881,8 +881,8 @@ int(
   4,
   0,
   1000,
-  'steps',
-  "Steps a supplier may stay below its buyer's rising requirements before being dropped.",
+  'quarters',
+  "Quarters a supplier may stay below its buyer's rising requirements before being dropped (counted in steps: the next whole number of steps as long, 4 at 4 steps per year).",
 );
 num(
   'model.search.succession_rate',
@@ -989,8 +989,8 @@ int(
   8,
   1,
   10000,
-  'steps',
-  'Consecutive loss-making steps after which a supplier exits.',
+  'quarters',
+  'Quarters of consecutive loss-making steps after which a supplier exits (the next whole number of steps as long: 8 at 4 steps per year, 2 at 1).',
 );
 num(
   'model.exit.cash_floor',

@@ -11,7 +11,12 @@ import { simulateToMemory } from '../../src/engine/simulation.js';
 import { createWorld } from '../../src/model/init.js';
 import { tiesOf } from '../../src/model/networks.js';
 import { supplierRow, timeseriesRow } from '../../src/model/metrics.js';
-import type { Relationship, Supplier, World } from '../../src/model/state.js';
+import {
+  quartersPerStep,
+  type Relationship,
+  type Supplier,
+  type World,
+} from '../../src/model/state.js';
 import { FUNCTIONS, GOVERNANCE_STYLES, PARTNER_KINDS } from '../../src/scenario/parameters.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -310,9 +315,11 @@ function runChecked(scenario: Scenario): { maxRels: number; endedMidStep: number
         }
       }
       if (p.name.includes('investment')) {
-        // Cash accounting: cash_after = cash_before + profit − investment.
+        // Cash accounting: cash_after = cash_before + (profit − investment) · h, both rates
+        // per quarter over the step's h = dt / dt₀ quarters (ODD §2.8).
+        const h = quartersPerStep(world.dt);
         for (const [s, before] of cashBefore) {
-          const expected = before + s.profit - s.investment;
+          const expected = before + (s.profit - s.investment) * h;
           check(
             s.investment >= 0,
             () => `${where}: supplier ${s.id} negative investment ${s.investment}`,
