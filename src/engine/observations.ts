@@ -214,15 +214,15 @@ export const TIMESERIES_COLUMNS = [
   col(
     'mean_investment',
     'number',
-    'money/capacity/step',
-    'Mean capability investment this step per unit of capacity at the end of the step (after its capacity growth), over the suppliers that made the investment decision in it: those active at its start, including any that exited at its end (process 8c), not its entrants (empty at step 0).',
+    'money/capacity/quarter',
+    'Mean capability investment this step, as a rate per quarter, per unit of capacity at the end of the step (after its capacity growth), over the suppliers that made the investment decision in it: those active at its start, including any that exited at its end (process 8c), not its entrants (empty at step 0).',
     NON_NEGATIVE,
   ),
   col(
     'mean_design_investment',
     'number',
-    'money/capacity/step',
-    'Mean investment in design this step per unit of capacity at the end of the step, over the same suppliers as mean_investment.',
+    'money/capacity/quarter',
+    'Mean investment in design this step, as a rate per quarter, per unit of capacity at the end of the step, over the same suppliers as mean_investment.',
     NON_NEGATIVE,
   ),
   col(
@@ -398,7 +398,13 @@ export const SUPPLIER_COLUMNS = [
   ),
   col('margin', 'number', 'share of revenue', 'Profit margin this step (empty if no revenue).'),
   col('cash', 'number', 'money', 'Cash holdings.'),
-  col('size', 'number', 'units/step', 'Production capacity.', NON_NEGATIVE),
+  col(
+    'size',
+    'number',
+    'units/quarter',
+    'Production capacity (a rate per quarter at any step length).',
+    NON_NEGATIVE,
+  ),
   col('network_degree', 'integer', 'ties', 'Strategic network ties.', NON_NEGATIVE),
   col(
     'n_sectors',
@@ -413,7 +419,7 @@ export const SUPPLIER_COLUMNS = [
     'exit_cause',
     'string',
     'losses|cash',
-    'Why the supplier exited: losses (model.exit.loss_steps loss-making steps in a row) or cash (cash below model.exit.cash_floor x capacity); empty while active.',
+    'Why the supplier exited: losses (loss-making steps in a row for model.exit.loss_steps quarters) or cash (cash below model.exit.cash_floor x capacity); empty while active.',
   ),
   col(
     'step_odm',
@@ -458,8 +464,8 @@ export const SUPPLIER_COLUMNS = [
   col(
     'initial_size',
     'number',
-    'units/step',
-    'Production capacity when the supplier was created.',
+    'units/quarter',
+    'Production capacity when the supplier was created (a rate per quarter).',
     NON_NEGATIVE,
   ),
 ] as const;

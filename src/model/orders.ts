@@ -97,7 +97,7 @@ function supplierAppealAt(S: SupplierColumns, i: number, m: ModelParams): number
 }
 
 /**
- * supplierAppeal of a supplier of capacity `size` (units/step) and production capability
+ * supplierAppeal of a supplier of capacity `size` (units/quarter) and production capability
  * `production` (index in [0,1]); the capability counts as at least 1e-3, so a supplier without
  * any still gets a share.
  */
@@ -148,7 +148,7 @@ function exportCapacity(S: SupplierColumns, i: number): number {
 }
 
 /**
- * Most a supplier lets any one lead firm take (units/step): its capacity times
+ * Most a supplier lets any one lead firm take (units/quarter): its capacity times
  * 1 - diversify x (1 - model.orders.buyer_share_floor). A supplier that means to diversify
  * keeps capacity free for other customers instead of filling its main buyer's orders (Firm Y
  * against the Sinos exporters, Humphrey & Schmitz 2002); intent 0 sets no limit. What it turns
@@ -159,7 +159,7 @@ export function perBuyerLimit(s: Supplier, m: ModelParams): number {
   return perBuyerLimitOf(s.size, s.intent.diversify, m);
 }
 
-/** perBuyerLimit of a supplier of capacity `size` (units/step) whose intent to diversify is `diversify`. */
+/** perBuyerLimit of a supplier of capacity `size` (units/quarter) whose intent to diversify is `diversify`. */
 function perBuyerLimitOf(size: number, diversify: number, m: ModelParams): number {
   return size * dependenceTargetOf(diversify, m);
 }
@@ -317,7 +317,7 @@ function placeUnmetDemand(
 }
 
 /**
- * Whether a tie of volume `volume` (units/step) with the supplier in row i takes further
+ * Whether a tie of volume `volume` (units/quarter) with the supplier in row i takes further
  * offers in placeUnmetDemand: the supplier has spare export capacity (`exportCap`, by row) and
  * the tie is below its per-buyer limit.
  */
@@ -362,7 +362,7 @@ export function allocateOrders(world: World): void {
 }
 
 /**
- * Capacity left for the own channels after this step's export orders (units/step, >= 0). Pass
+ * Capacity left for the own channels after this step's export orders (units/quarter, >= 0). Pass
  * (2) fills a supplier up to its export capacity by adding `spare` to a running sum, and
  * rationing scales the ties to it by a product; either can land a rounding step off the
  * capacity. A residue below 1e-9 of the capacity (the bound workVolumes uses) is no capacity:

@@ -23,14 +23,14 @@ import {
 
 const HIERARCHY = typeCode('hierarchy');
 
-/** A supplier's sales this step by the kind of work (units/step; see workVolumes). */
+/** A supplier's sales this step by the kind of work (units/quarter; see workVolumes). */
 export interface WorkVolumes {
   oem: number;
   odm: number;
   obm: number;
 }
 
-/** Sales this step, units/step: to lead firms, in the domestic channel and in other sectors. */
+/** Sales this step, units/quarter: to lead firms, in the domestic channel and in other sectors. */
 export function salesAt(S: SupplierColumns, i: number): number {
   return S.exportVolume[i] + S.domesticVolume[i] + S.sectorVolume[i];
 }
@@ -72,7 +72,7 @@ function canRunOwnBrandAt(world: World, i: number): boolean {
 }
 
 /**
- * The supplier's sales this step split by the kind of work (units/step; the three sum to its
+ * The supplier's sales this step split by the kind of work (units/quarter; the three sum to its
  * sales), with the conditions of the roles minus their "material share" thresholds, so a firm
  * can do OEM, ODM and OBM work at once (Hobday 1995; HKTDC 2008 found 83% of Hong Kong
  * manufacturers doing OEM, 61% ODM and 40% OBM work):

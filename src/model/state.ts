@@ -401,7 +401,7 @@ export const SUPPLIER_COLUMNS = {
    * allocation score this step.
    */
   orderAppeal: 'f64',
-  /** Most any one lead firm may take from the supplier this step (orders.ts perBuyerLimit), units/step. */
+  /** Most any one lead firm may take from the supplier this step (orders.ts perBuyerLimit), units/quarter. */
   buyerLimit: 'f64',
   exportVolume: 'f64',
   /** Whether buyers wanted more than the supplier's export capacity this step (capacity grows only then). */

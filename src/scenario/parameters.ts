@@ -490,7 +490,7 @@ for (const kind of PARTNER_KINDS) {
     `model.partner_profiles.${kind}.covers`,
     covers[kind],
     FUNCTIONS,
-    `Functions a ${kind} partner can perform for the supplier (e.g. a sales agent selling its products).`,
+    `Functions a ${kind} partner can perform for the supplier (e.g. a sales agent selling its products); only marketing enters the model (effective marketing, ODD §7.5), so listing another function has no effect.`,
   );
 }
 
