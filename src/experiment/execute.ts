@@ -5,7 +5,13 @@
  * thread than an object per row (structured clone), and the formatting then runs on the
  * worker's core instead of the main thread's, which on a busy machine shares one with a worker.
  */
-import { MEMORY_HEAP_PER_KEPT_ROW, memoryGuard, type MemoryLimits } from './memory.js';
+import {
+  MEMORY_HEAP_PER_KEPT_ROW,
+  MEMORY_HEAP_PER_SPELL_TEXT,
+  MEMORY_HEAP_PER_SUPPLIER_TEXT,
+  memoryGuard,
+  type MemoryLimits,
+} from './memory.js';
 import { UserError } from '../scenario/errors.js';
 import {
   RELATIONSHIP_COLUMNS,
@@ -28,6 +34,7 @@ import { simulate } from '../engine/simulation.js';
 import type { ParamValue } from '../scenario/parameters.js';
 import { applyParams } from '../scenario/resolve.js';
 import type { Scenario } from '../scenario/types.js';
+import type { World } from '../model/state.js';
 
 /** Which timeseries rows of a run are kept: the same choices as supplier rows in a single run. */
 export type TimeseriesMode = AgentsMode;
@@ -44,7 +51,9 @@ export type RunOutcome =
    * the run's runs.csv line; `timeseriesCsv`: the kept timeseries rows (run_id set) as
    * timeseries.csv lines; `suppliersCsv`, `relationshipsCsv`: the supplier rows the context's
    * `agents` mode asks for and the spell rows (if `relationships`), as lines of suppliers.csv
-   * and relationships.csv ('' when not asked for); `measures`: the context's measures, in order,
+   * and relationships.csv (none when not asked for). Each is a list of chunks of whole lines,
+   * to be written in order: never joined into one string, whose length V8 bounds (about 537
+   * million characters, a final snapshot of some 2.8 million suppliers); `measures`: the context's measures, in order,
    * and `measureUnits` the number of units (suppliers) each is a mean over (NaN when not one
    * set: measures.ts evaluateMeasureCounted).
    */
@@ -52,9 +61,9 @@ export type RunOutcome =
       runId: number;
       ok: true;
       finalCsv: string;
-      timeseriesCsv: string;
-      suppliersCsv: string;
-      relationshipsCsv: string;
+      timeseriesCsv: string[];
+      suppliersCsv: string[];
+      relationshipsCsv: string[];
       measures?: number[];
       measureUnits?: number[];
     }
@@ -105,8 +114,9 @@ class KeptText {
     this.bytes += text.length * (/[^\u0000-\u00ff]/.test(text) ? 2 : 1);
   }
 
-  text(): string {
-    return this.chunks.join('');
+  /** The chunks, in order (not joined: see RunOutcome). */
+  lines(): string[] {
+    return this.chunks;
   }
 }
 
@@ -154,11 +164,21 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
           : { kind: 'every', k: 1 };
     const kept = new Map<number | 'final', TimeseriesRow>();
     const supplierRows = new Map<number | 'final', SupplierRow[]>();
-    // What this run holds until it ends, and (with the final join) twice its text: the memory
-    // guard counts it, so that --agents every:1 stops cleanly instead of running out of heap.
+    // What this run holds until it ends, and twice its text (a worker's message copies it): the
+    // memory guard counts it, so that --agents every:1 stops cleanly instead of running out of
+    // heap.
     const held = () =>
       2 * (timeseriesText.bytes + supplierText.bytes + spellText.bytes) +
       MEMORY_HEAP_PER_KEPT_ROW * measureRows;
+    // What the last step adds, projected from the world before it: its supplier snapshot (as
+    // text and, for measures, as rows) and, at the end, the spells still active (at most the
+    // relationship table's rows), each twice as text.
+    const finalRows =
+      (isDue(agents, last, last) ? 2 * MEMORY_HEAP_PER_SUPPLIER_TEXT : 0) +
+      (forMeasures.kind === 'none' ? 0 : MEMORY_HEAP_PER_KEPT_ROW);
+    const atEnd = (world: World) =>
+      finalRows * world.suppliers.length +
+      (ctx.relationships ? 2 * MEMORY_HEAP_PER_SPELL_TEXT * world.relationshipTable.length : 0);
     simulate(
       scenario,
       {
@@ -193,7 +213,7 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
         timeseriesAt: (step) => step === last || isDue(mode, step, last) || keepSteps.has(step),
         // A world, or the rows kept of it, that outgrows the worker's memory fails this run
         // with a message (errors.csv).
-        afterStep: memoryGuard(`run ${req.runId}`, last, ctx.memoryLimits, held),
+        afterStep: memoryGuard(`run ${req.runId}`, last, ctx.memoryLimits, held, atEnd),
       },
     );
     if (!final) throw new Error('the run produced no final observation');
@@ -220,9 +240,9 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
     runId: req.runId,
     ok: true,
     finalCsv: formatRows(METRIC_COLUMNS, [final as TimeseriesRow]),
-    timeseriesCsv: timeseriesText.text(),
-    suppliersCsv: supplierText.text(),
-    relationshipsCsv: spellText.text(),
+    timeseriesCsv: timeseriesText.lines(),
+    suppliersCsv: supplierText.lines(),
+    relationshipsCsv: spellText.lines(),
   };
   if (values) outcome.measures = values;
   if (units) outcome.measureUnits = units;

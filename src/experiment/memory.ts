@@ -143,6 +143,13 @@ export const MEMORY_HEAP_PER_PARTNER = 100;
  * 60,300 rows of the reference after a full GC, 629 bytes a row.
  */
 export const MEMORY_HEAP_PER_KEPT_ROW = 650;
+/**
+ * Heap bytes of the CSV text a sweep run keeps per supplier row and per relationship spell row
+ * (execute.ts KeptText): one byte a character; lines of suppliers.csv run to 180-200 characters
+ * and of relationships.csv to about 100 (the bench's worlds), rounded up.
+ */
+export const MEMORY_HEAP_PER_SUPPLIER_TEXT = 220;
+export const MEMORY_HEAP_PER_SPELL_TEXT = 130;
 
 /**
  * Share of the heap V8 gives old objects (heap_size_limit less MEMORY_YOUNG_GENERATION, i.e.
@@ -208,8 +215,9 @@ export function checkHeap(
   p: Populations,
   what: string,
   heapLimit: number = getHeapStatistics().heap_size_limit,
+  kept = 0,
 ): void {
-  const heap = runHeap(p);
+  const heap = runHeap(p) + kept;
   const old = oldGeneration(heapLimit);
   if (heap <= MEMORY_HEAP_STOP_SHARE * old) return;
   throw new UserError(
@@ -232,19 +240,26 @@ export function checkHeap(
  * machine's. The decision depends only on the run (its rows and kept bytes, step by step) and
  * the limits, never on when the garbage collector ran, nor on other runs in the same process,
  * so a sweep's errors.csv is the same for any number of workers. `limits`: a test's figures;
- * `kept`: bytes of heap the caller holds for the run so far (0 when it streams its rows).
+ * `kept`: bytes of heap the caller holds for the run so far (0 when it streams its rows);
+ * `keptAtEnd`: bytes the caller will add at the last step (a final snapshot of the supplier
+ * rows, the spells still active), given the world after the step before it. The last step's
+ * rows come before any check after it, so they are projected from the step before the last.
  */
-export function memoryGuard(
-  what: string,
-  steps: number,
-  limits: MemoryLimits = memoryLimits(),
-  kept: () => number = () => 0,
-): (world: {
+/** What memoryGuard reads of a world: its step and the lengths of its populations. */
+export interface GuardedWorld {
   step: number;
   suppliers: { length: number };
   buyers: { length: number };
   partners: { length: number };
-}) => void {
+}
+
+export function memoryGuard<W extends GuardedWorld>(
+  what: string,
+  steps: number,
+  limits: MemoryLimits = memoryLimits(),
+  kept: () => number = () => 0,
+  keptAtEnd: (world: W) => number = () => 0,
+): (world: W) => void {
   let before: number | undefined;
   let keptBefore = 0;
   let keptStep = 0;
@@ -257,9 +272,11 @@ export function memoryGuard(
     keptStep = Math.max(keptStep, held - keptBefore);
     keptBefore = held;
     // After the last step the run's work is done: nothing is left to run out of memory.
-    if (world.step >= steps || (grown === 0 && keptStep === 0)) return;
+    if (world.step >= steps) return;
+    const atEnd = world.step === steps - 1 ? keptAtEnd(world) : 0;
+    if (grown === 0 && keptStep === 0 && atEnd === 0) return;
     const next = rows + 2 * grown;
-    const ahead = held + 2 * keptStep;
+    const ahead = held + Math.max(2 * keptStep, atEnd);
     const populations = {
       suppliers: next,
       buyers: world.buyers.length,
@@ -276,9 +293,11 @@ export function memoryGuard(
             `its supplier rows (entrants included) grew by ${grown.toLocaleString('en-US')} to ${rows.toLocaleString('en-US')} in the step, and two more steps of that growth make at least ${next.toLocaleString('en-US')}`,
           ]
         : []),
-      ...(held > 0
+      ...(held > 0 || atEnd > 0
         ? [
-            `the output rows it keeps for the CSV files (--agents, --relationships, --timeseries) hold an estimated ${gb(held)} and two more steps may add ${gb(2 * keptStep)}`,
+            held > 0
+              ? `the output rows it keeps for the CSV files (--agents, --relationships, --timeseries) hold an estimated ${gb(held)} and ${atEnd > 0 ? 'the last step' : 'two more steps'} may add ${gb(Math.max(2 * keptStep, atEnd))}`
+              : `the output rows it will keep for the CSV files (--agents, --relationships, --timeseries) at the last step need an estimated ${gb(atEnd)}`,
           ]
         : []),
     ].join('; ');
@@ -288,7 +307,7 @@ export function memoryGuard(
     const fewer = [
       'run fewer agents, fewer steps',
       ...(grown > 0 ? ['a lower model.entry.rate'] : []),
-      ...(held > 0
+      ...(held > 0 || atEnd > 0
         ? ['fewer kept rows (a larger K in --agents or --timeseries every:K, or none)']
         : []),
     ];

@@ -41,6 +41,7 @@ import { checkSweepBounds, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import {
   checkHeap,
+  MEMORY_HEAP_PER_SUPPLIER_TEXT,
   checkMemory,
   commandMemory,
   describePopulations,
@@ -223,7 +224,7 @@ export function planSweep(
  * it may not fit in the memory free now. `machine`: the machine's memory (a test's figures).
  */
 export function checkSweepMemory(
-  o: Pick<SweepOptions, 'workers' | 'quiet' | 'shard'> & { loaded: { file: string } },
+  o: Pick<SweepOptions, 'workers' | 'quiet' | 'shard' | 'agents'> & { loaded: { file: string } },
   plan: SweepPlan,
   machine?: MachineMemory,
 ): void {
@@ -262,8 +263,19 @@ export function checkSweepMemory(
     'use fewer --workers, smaller populations, or a machine with more memory',
     machine,
   );
-  // Each worker has a heap of its own, with the main thread's limit: one run must fit in it.
-  checkHeap(largest.populations, run, machine?.heapLimit);
+  // Each worker has a heap of its own, with the main thread's limit: one run must fit in it,
+  // with the final snapshot of its starting suppliers it keeps as text (twice: the message
+  // copies it) if --agents asks for supplier rows; the run's guard projects the rest.
+  const snapshot =
+    (o.agents ?? { kind: 'none' }).kind === 'none'
+      ? 0
+      : 2 * MEMORY_HEAP_PER_SUPPLIER_TEXT * largest.populations.suppliers;
+  checkHeap(
+    largest.populations,
+    snapshot > 0 ? `${run}, keeping its supplier rows for suppliers.csv (--agents),` : run,
+    machine?.heapLimit,
+    snapshot,
+  );
   if (warning !== undefined && !o.quiet) process.stderr.write(`gvc: warning: ${warning}\n`);
 }
 
@@ -455,9 +467,9 @@ async function executeRuns(
       t.runs.appendText(
         formatRows(runHeadCols, [{ ...ids, ...params }]).slice(0, -1) + ',' + outcome.finalCsv,
       );
-      t.timeseries?.appendText(outcome.timeseriesCsv);
-      t.suppliers?.appendText(outcome.suppliersCsv);
-      t.relationships?.appendText(outcome.relationshipsCsv);
+      for (const text of outcome.timeseriesCsv) t.timeseries?.appendText(text);
+      for (const text of outcome.suppliersCsv) t.suppliers?.appendText(text);
+      for (const text of outcome.relationshipsCsv) t.relationships?.appendText(text);
     } else {
       failed++;
       t.errors.append([{ ...ids, ...params, message: outcome.message }]);

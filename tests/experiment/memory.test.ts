@@ -234,7 +234,7 @@ describe("the heap bound before a run (V8's limit, not the machine's memory)", (
 
   it('refuses a world over 60% of the old generation, saying what flag would do', () => {
     // --max-old-space-size=100: 60% of 104.9 MB is 62.9 MB, 12 MB + 70 B x 727,000 suppliers.
-    // Measured: 730,000 suppliers (reference groups) ran in it, 1,000,000 died of V8's OOM.
+    // Measured under this flag: 700,000-730,000 suppliers (reference groups) finished 2-4 steps, 1,000,000 died of V8's OOM; the bound admits about 725,000.
     expect(() => checkHeap(world(720_000), 'w.yaml: a run', flag(100))).not.toThrow();
     expect(() => checkHeap(world(1_000_000), 'w.yaml: a run', flag(100))).toThrow(
       "w.yaml: a run needs an estimated 82 MB of Node's heap (docs/performance.md), over 60% of the 105 MB Node gives old objects here; run fewer suppliers, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=131, in MB, within the machine's memory)",
@@ -265,6 +265,11 @@ describe("the heap bound before a run (V8's limit, not the machine's memory)", (
     expect(() =>
       checkSweepMemory(o, buildPlan(scenario, spec), { ...machine, heapLimit: flag(200) }),
     ).not.toThrow();
+    // With --agents, each run keeps its final snapshot as text (2 x 220 B a supplier): 441 MB more.
+    const keeping = { ...o, agents: { kind: 'final' } as const };
+    expect(() =>
+      checkSweepMemory(keeping, buildPlan(scenario, spec), { ...machine, heapLimit: flag(200) }),
+    ).toThrow(/needs an estimated 524 MB of Node's heap/);
   });
 });
 
@@ -311,6 +316,60 @@ describe('the memory guard counts the rows a run keeps (--agents every:1 in a sw
     expect(() => check(still(2))).toThrow(
       /hold an estimated 300 MB and two more steps may add 400 MB; that would need an estimated 701 MB of memory .*more than this machine's 500 MB/,
     );
+  });
+
+  it('projects what the last step keeps from the step before it (it comes before any check)', () => {
+    const atEnd = vi.fn((): number => 40 * MB);
+    const check = memoryGuard(
+      'w.yaml: the run',
+      50,
+      { heapLimit: 100 * MB + MEMORY_YOUNG_GENERATION, total: 100 * GB },
+      () => 0,
+      atEnd,
+    );
+    expect(() => check(still(48))).not.toThrow();
+    expect(atEnd).not.toHaveBeenCalled();
+    // 12.08 MB of world + 40 MB the last step keeps: within 60 MB; + 50 MB: past it.
+    expect(() => check(still(49))).not.toThrow();
+    atEnd.mockReturnValue(50 * MB);
+    expect(() => check(still(49))).toThrow(
+      /stopped at step 49 of 50, before it ran out of memory: the output rows it will keep for the CSV files \(--agents, --relationships, --timeseries\) at the last step need an estimated 50 MB; that would need an estimated 62 MB/,
+    );
+    expect(() => check(still(50))).not.toThrow();
+  });
+
+  it('a sweep run keeping only its final suppliers fails with the message, and its rows come in chunks', () => {
+    const scenario = loadScenario(
+      join(import.meta.dirname, '..', '..', 'scenarios', 'baseline.yaml'),
+      { steps: 3 },
+    ).scenario;
+    const run = (agents: { kind: 'final' } | { kind: 'every'; k: number }, allowed: number) =>
+      executeRun(
+        {
+          base: scenario,
+          factorPaths: [],
+          timeseries: { kind: 'none' },
+          agents,
+          memoryLimits: { heapLimit: allowed / 0.6 + MEMORY_YOUNG_GENERATION, total: 100 * GB },
+        },
+        { runId: 3, seed: scenario.seed, values: [] },
+      );
+    // The world (~12.05 MB) fits in 12.2 MB; its final snapshot as text (~0.3 MB) does not.
+    const final = run({ kind: 'final' }, 12.2 * MB);
+    expect(final.ok).toBe(false);
+    if (!final.ok) {
+      expect(final.refused).toBe(true);
+      expect(final.message).toMatch(
+        /^run 3: stopped at step 2 of 3, .*at the last step need an estimated/,
+      );
+    }
+    const roomy = run({ kind: 'every', k: 1 }, 100 * MB);
+    expect(roomy.ok).toBe(true);
+    if (roomy.ok) {
+      // Never joined into one string (V8 bounds a string's length): a chunk per batch of rows.
+      expect(roomy.suppliersCsv.length).toBeGreaterThan(1);
+      for (const chunk of roomy.suppliersCsv) expect(chunk.endsWith('\n')).toBe(true);
+    }
   });
 
   it('a sweep run that keeps every step of its suppliers fails with the message (errors.csv)', () => {
