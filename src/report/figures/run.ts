@@ -40,7 +40,7 @@ const RELATIONSHIPS = [
   ['share_rel_hierarchy', 'hierarchy'],
 ] as const;
 const EVENTS = [
-  ['cumulative_functional_upgrades', 'functional upgrades (first ODM, first OBM)'],
+  ['cumulative_functional_upgrades', 'functional upgrades (OEM→ODM→OBM)'],
   ['cumulative_chain_upgrades', 'chain upgrades (sector entries)'],
   ['cumulative_sanctions', 'sanctions by guarding buyers'],
   ['cumulative_exits', 'exits'],
