@@ -8,7 +8,7 @@ import { defaultOutputFolder } from '../../io/output-guard.js';
 import type { TimeseriesMode } from '../../experiment/execute.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
-import { runSweep, type Shard } from '../../experiment/sweep.js';
+import { runSweep, type CommandOptions, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec, sweepSettingText, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { ScenarioError, UserError } from '../../scenario/errors.js';
 import { loadScenario, parseSetArg } from '../../scenario/load.js';
@@ -38,6 +38,29 @@ interface SweepCliOptions {
   maxRuns?: string;
   maxOutput?: string;
   allowMixedProvenance?: boolean;
+}
+
+/**
+ * The options of `opts` that shape the sweep's design or outputs (and so its fingerprint), as
+ * typed, keyed by flag name without `--`; options not given (or left at their default) are
+ * absent. --workers, --quiet, --force, --resume and the limits do not change the design.
+ */
+export function designOptions(opts: SweepCliOptions): CommandOptions {
+  const out: CommandOptions = {};
+  if (opts.steps !== undefined) out.steps = opts.steps;
+  if (opts.set.length > 0) out.set = [...opts.set];
+  if (opts.design !== undefined) out.design = opts.design;
+  if (opts.vary.length > 0) out.vary = [...opts.vary];
+  if (opts.samples !== undefined) out.samples = opts.samples;
+  if (opts.sweepSeed !== undefined) out['sweep-seed'] = opts.sweepSeed;
+  if (opts.reps !== undefined) out.reps = opts.reps;
+  if (opts.timeseries !== 'final') out.timeseries = opts.timeseries;
+  if (opts.agents !== 'none') out.agents = opts.agents;
+  if (opts.relationships !== undefined && opts.relationships !== false)
+    out.relationships = opts.relationships;
+  if (opts.byGroup) out['by-group'] = true;
+  if (opts.shard !== undefined) out.shard = opts.shard;
+  return out;
 }
 
 export function parseShard(text: string): Shard {
@@ -349,6 +372,7 @@ export function registerSweep(program: Command): void {
         quiet: Boolean(opts.quiet),
         limits,
         allowMixedProvenance: Boolean(opts.allowMixedProvenance),
+        commandOptions: designOptions(opts),
       });
       if (result.stopped) process.exitCode = 130;
       else if (result.failedRuns > 0) {
