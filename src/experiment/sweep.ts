@@ -592,7 +592,11 @@ async function finishSweep(
       scenarioSha256: o.loaded.sha256,
       scenarioBase: o.loaded.base,
       scenarioName: plan.base.name,
-      parameters: Object.fromEntries(flattenScenario(plan.base)),
+      // Without the scenario's top-level seed: no run of a sweep uses it (each run's seed is
+      // drawn from the sweep's seed, recorded under seeds), so it is not a parameter of these runs.
+      parameters: Object.fromEntries(
+        [...flattenScenario(plan.base)].filter(([path]) => path !== 'seed'),
+      ),
       seeds: [plan.spec.seed],
       startTime: info.started,
       endTime: new Date(),

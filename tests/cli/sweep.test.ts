@@ -319,6 +319,40 @@ describe('sweep outputs are independent of how the work is split', () => {
   });
 });
 
+describe("a scenario's top-level seed in a sweep", () => {
+  it('is said once not to be used, and is not recorded as a parameter of the runs', () => {
+    writeFileSync(join(tmp, 'seeded.yaml'), `seed: 7\n${SCENARIO}`);
+    const r = gvc('sweep', 'seeded.yaml', '--out', 'seeded', '--reps', '1', '--steps', '2');
+    expect(r.code, r.stderr).toBe(0);
+    const notes = r.stderr.split('\n').filter((l) => l.startsWith('gvc: note: '));
+    expect(notes).toEqual([
+      "gvc: note: seeded.yaml: seed: 7 is not used by a sweep (it is gvc run's seed); each run's seed is drawn from the sweep's seed 42 (sweep.seed or --sweep-seed)",
+    ]);
+    const manifest = JSON.parse(readFileSync(join(tmp, 'seeded', 'manifest.json'), 'utf8')) as {
+      parameters: Record<string, unknown>;
+      seeds: number[];
+    };
+    expect(Object.keys(manifest.parameters)).not.toContain('seed');
+    expect(manifest.parameters['time.steps']).toBe(2);
+    expect(manifest.seeds).toEqual([42]);
+    // No note without a top-level seed, nor under --quiet.
+    const plain = gvc('sweep', 's.yaml', '--out', 'unseeded', '--reps', '1', '--steps', '2');
+    expect(plain.stderr).not.toMatch(/note:/);
+    const quiet = gvc(
+      'sweep',
+      'seeded.yaml',
+      '--out',
+      'sq',
+      '--reps',
+      '1',
+      '--steps',
+      '2',
+      '--quiet',
+    );
+    expect(quiet.stderr).toBe('');
+  });
+});
+
 describe('a refused resume names the options that differ (recorded in design.json)', () => {
   it('names --reps, --set and --steps with their recorded and present values, and the interruption shows the command to resume', async () => {
     writeFileSync(join(tmp, 'o.yaml'), SCENARIO);

@@ -11,7 +11,7 @@ import { checkFileSections } from '../../experiment/sections.js';
 import { runSweep, type CommandOptions, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec, sweepSettingText, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { ScenarioError, UserError } from '../../scenario/errors.js';
-import { loadScenario, parseSetArg } from '../../scenario/load.js';
+import { loadScenario, parseSetArg, type LoadedScenario } from '../../scenario/load.js';
 import { parseYamlValue } from '../../scenario/safe-yaml.js';
 import { exactWholeNumber, wholeNumberFlag } from '../../scenario/whole-number.js';
 import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
@@ -61,6 +61,12 @@ export function designOptions(opts: SweepCliOptions): CommandOptions {
   if (opts.byGroup) out['by-group'] = true;
   if (opts.shard !== undefined) out.shard = opts.shard;
   return out;
+}
+
+/** The top-level `seed:` the scenario file (or its base chain) gives, or undefined. */
+function topLevelSeed(loaded: LoadedScenario): number | undefined {
+  const origin = loaded.origin?.('seed');
+  return origin !== undefined && origin.source !== null ? loaded.scenario.seed : undefined;
 }
 
 export function parseShard(text: string): Shard {
@@ -340,6 +346,12 @@ export function registerSweep(program: Command): void {
         if (factor !== undefined) factor.source = `--vary ${arg}`;
       }
       warnWorkers(workers, Boolean(opts.quiet));
+      // The file's top-level seed (for gvc run of the same file) is not used by a sweep: said
+      // once, so that nobody reads it as the sweep's seed. Not recorded as a parameter either.
+      if (!opts.quiet && topLevelSeed(loaded) !== undefined)
+        process.stderr.write(
+          `gvc: note: ${loaded.file}: seed: ${topLevelSeed(loaded)} is not used by a sweep (it is gvc run's seed); each run's seed is drawn from the sweep's seed ${spec.seed} (sweep.seed or --sweep-seed)\n`,
+        );
       if (!opts.quiet)
         for (const w of sweepWarnings(spec))
           process.stderr.write(`gvc: warning: ${relabelSweepWarning(w, opts)}\n`);
