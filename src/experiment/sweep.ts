@@ -288,7 +288,13 @@ export function checkSweepMemory(
  */
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
-  checkSweepBounds(o.spec, o.loaded.scenario.time.steps, o.timeseries, o.limits ?? DEFAULT_LIMITS);
+  checkSweepBounds(
+    o.spec,
+    o.loaded.scenario.time.steps,
+    o.timeseries,
+    o.limits ?? DEFAULT_LIMITS,
+    o.relationships ? o.loaded.scenario : null,
+  );
   const outputs: SweepOutputs = {
     agents: o.agents ?? { kind: 'none' },
     relationships: o.relationships ?? false,
