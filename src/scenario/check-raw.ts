@@ -32,8 +32,8 @@ function numberExpectation(spec: ParamSpec & { type: 'number' | 'integer' }): st
 }
 
 /**
- * For a fraction (a number in [0, 1]) given as a percent — 30, 80, or the text "90%" — the
- * hint ` (a fraction, not a percent: 0.3?)`; '' for any other value or parameter.
+ * For a fraction (a number in [0, 1]) given as a percent — a number from 5 to 100 such as 30
+ * or 80, or a text such as "90%" — the hint ` (a fraction, not a percent: 0.3?)`; '' for any other value or parameter.
  */
 export function percentHint(
   spec: ParamSpec & { type: 'number' | 'integer' },
@@ -41,7 +41,8 @@ export function percentHint(
 ): string {
   if (spec.type !== 'number' || spec.min < 0 || spec.max !== 1) return '';
   let pct: number | null = null;
-  if (typeof value === 'number' && value > 1 && value <= 100) pct = value;
+  // From 5 up: 1.5 or 2 for a fraction is as likely a slip of another kind as a percent.
+  if (typeof value === 'number' && value >= 5 && value <= 100) pct = value;
   const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value) : null;
   if (m && Number(m[1]) <= 100) pct = Number(m[1]);
   if (pct === null) return '';

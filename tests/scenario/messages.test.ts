@@ -93,6 +93,7 @@ describe('messages name the flag, the format and the value (kind 11)', () => {
     expect(await fails('run', pct)).toMatch(/found 80 \(a fraction, not a percent: 0\.8\?\)$/);
     // Not a percent: beyond 100, or a parameter whose range is not [0, 1].
     expect(await fails('run', base, '--set', 'environment.institutions=130')).toMatch(/found 130$/);
+    expect(await fails('run', base, '--set', 'environment.institutions=2')).toMatch(/found 2$/);
     expect(await fails('run', base, '--set', 'time.steps=300000000')).toMatch(/found 300000000$/);
   });
 
