@@ -17,7 +17,7 @@ import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
 import { CSV_FALSE, CSV_TRUE } from '../io/csv.js';
-import { addRecords } from '../io/file-record.js';
+import { addRecords, assertRecordedUnchanged } from '../io/file-record.js';
 import { assertEveryRun, readSweepDesign } from '../experiment/design-file.js';
 import type { ColumnSpec } from '../engine/observations.js';
 import type { CodebookEntry } from '../io/codebook.js';
@@ -647,8 +647,8 @@ export async function writeSensitivity(
 }> {
   const out = await sensitivityRows(sweepDir, metric, missing, onMetric);
   removeStaleTempFiles(sweepDir, [SENSITIVITY_FILE, SENSITIVITY_METRICS_FILE]);
-  // Replaces only files gvc sensitivity wrote (recognised by their header): a file of the
-  // user's by either name is never overwritten.
+  // Replaces only files gvc sensitivity wrote (recognised by their header) and that are
+  // unchanged since (the manifest's record): a file of the user's is never overwritten.
   for (const [file, cols] of [
     [SENSITIVITY_FILE, SENSITIVITY_COLUMNS],
     [SENSITIVITY_METRICS_FILE, SENSITIVITY_METRICS_COLUMNS],
@@ -666,6 +666,7 @@ export async function writeSensitivity(
       throw new UserError(
         `${path}: exists and was not written by gvc sensitivity (its header differs); move it away first`,
       );
+    assertRecordedUnchanged(path, 'gvc sensitivity');
   }
   const write = async <R extends object>(file: string, cols: readonly ColumnSpec[], rows: R[]) => {
     const path = join(sweepDir, file);

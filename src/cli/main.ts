@@ -40,7 +40,6 @@ export function buildProgram(): Command {
       'Agent-based simulator of supplier-buyer global value chains (functional lock-in and upgrading).',
     )
     .version(PROGRAM_VERSION)
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
       '\nExit status: 0 success; 1 a check failed (gvc validate), some runs failed (gvc sweep) or an\n' +
@@ -59,7 +58,42 @@ export function buildProgram(): Command {
   registerSchema(program);
   refuseRepeatedFlags(program);
   hideEmptyListDefaults(program);
+  oneLineErrors(program);
   return program;
+}
+
+/**
+ * commander's own errors (an unknown option or command, a missing argument or value) as one
+ * line in gvc's form, like every other bad input: `gvc: unknown option '--outt' (did you mean
+ * --out?); see gvc run --help`. commander words them over two or three lines (`error: …`, the
+ * suggestion, the help hint) without the `gvc:` prefix.
+ */
+function oneLineErrors(command: Command): void {
+  const path: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) path.unshift(c.name());
+  const usage = path.join(' ');
+  command.configureOutput({
+    outputError: (text, write) => write(`${commanderMessage(text, usage)}\n`),
+  });
+  for (const sub of command.commands) oneLineErrors(sub);
+}
+
+/**
+ * commander's error `text` (`error: unknown option '--outt'\n(Did you mean --out?)\n`) as one
+ * line, for the command `usage` (`gvc run`).
+ */
+export function commanderMessage(text: string, usage: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const head = (lines[0] ?? 'bad command line').replace(/^error:\s*/, '');
+  const hints = lines
+    .slice(1)
+    .map((l) => l.replace(/^\((.*)\)$/, '$1'))
+    .map((l) => l.charAt(0).toLowerCase() + l.slice(1));
+  const hint = hints.length > 0 ? ` (${hints.join('; ')})` : '';
+  return `gvc: ${head}${hint}; see ${usage} --help`;
 }
 
 /**

@@ -268,7 +268,7 @@ export const TIMESERIES_COLUMNS = [
     'cumulative_functional_upgrades',
     'integer',
     'events',
-    'Role upgrades (OEM to ODM, ODM to OBM, or OEM to OBM) since the start.',
+    'Functional upgrades since the start: a supplier counts one each time its role rises above the highest role it has ever held (first becoming ODM, first becoming OBM; OEM straight to OBM counts once), so each supplier counts at most 2, and a return to a role it held before a fall is not counted again.',
     NON_NEGATIVE,
   ),
   col(

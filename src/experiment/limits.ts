@@ -5,7 +5,12 @@
  * two grid factors (10^10 runs) fails at once instead of growing memory until the process
  * is killed. Counting never materialises the design.
  */
-import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS, type AgentsMode } from '../engine/observations.js';
+import {
+  RELATIONSHIP_COLUMNS,
+  SUPPLIER_COLUMNS,
+  TIMESERIES_COLUMNS,
+  type AgentsMode,
+} from '../engine/observations.js';
 import { UserError } from '../scenario/errors.js';
 import { wholeNumberFlag } from '../scenario/whole-number.js';
 import type { Scenario } from '../scenario/types.js';
@@ -74,14 +79,17 @@ export function checkRunCount(what: string, runs: number, detail: string, limits
 /** Throws when the output cells are above the limit, naming each file's rows × columns and --max-output. */
 export function checkOutputSize(
   what: string,
-  files: { file: string; rows: number; columns: number }[],
+  files: { file: string; rows: number; columns: number; estimate?: string }[],
   limits: Limits,
 ): void {
   const total = files.reduce((n, f) => n + f.rows * f.columns, 0);
   if (total <= limits.maxOutput) return;
   const parts = files
     .filter((f) => f.rows > 0)
-    .map((f) => `${f.file} ${fmt(f.rows)} rows × ${f.columns} columns`)
+    .map(
+      (f) =>
+        `${f.file} ${f.estimate ? 'up to ' : ''}${fmt(f.rows)} rows × ${f.columns} columns${f.estimate ? ` (${f.estimate})` : ''}`,
+    )
     .join(', ');
   throw new UserError(
     `${what}: the outputs would hold about ${fmt(total)} cells (${parts}), above the limit of ` +
@@ -91,13 +99,16 @@ export function checkOutputSize(
 
 /**
  * The bounds of a sweep: its run count (all shards: every shard builds the whole plan) and
- * the cells of runs.csv, timeseries.csv and summary.csv. Throws a UserError.
+ * the cells of runs.csv, timeseries.csv, summary.csv and (with --relationships, estimated
+ * from the base scenario) relationships.csv. Throws a UserError.
  */
 export function checkSweepBounds(
   spec: SweepSpec,
   steps: number,
   timeseries: AgentsMode,
   limits: Limits,
+  /** The base scenario when the sweep writes relationships.csv (its estimate per run). */
+  relationshipsOf: Scenario | null = null,
 ): void {
   const cells = designCells(spec);
   const runs = cells * spec.replications;
@@ -118,16 +129,48 @@ export function checkSweepBounds(
         columns: TIMESERIES_COLUMNS.length,
       },
       { file: 'summary.csv', rows: cells * METRIC_COLUMNS.length, columns: 7 + k },
+      {
+        file: 'relationships.csv',
+        rows: relationshipsOf ? runs * relationshipRowsEstimate(relationshipsOf) : 0,
+        columns: RELATIONSHIP_COLUMNS.length,
+        estimate: RELATIONSHIP_ESTIMATE,
+      },
     ],
     limits,
   );
 }
 
+/** How a refusal words the relationships.csv estimate. */
+const RELATIONSHIP_ESTIMATE =
+  'an estimate from above: every tie the buyers keep renewed once a step; runs usually write a tenth of it';
+
 /**
- * The bounds of one run: timeseries.csv (steps + 1 rows) and suppliers.csv (the initial
- * suppliers at each recorded step; entrants come on top, hence "about"). Throws a UserError.
+ * The rows relationships.csv (one per relationship spell) may reach in one run of `scenario`:
+ * the tie slots the buyers keep (Σ count × suppliers_target: a buyer seeks suppliers only while
+ * it has fewer, model/search.ts) times steps + 1, i.e. every tie renewed once a step. An
+ * estimate from above, not a proven bound (a displacement can end a tie formed the same step),
+ * and far above what runs write: the baseline (700 slots, 120 steps) writes about 8,100 spells,
+ * a tenth of its 84,700. Entrant buyers do not exist (buyer groups are fixed).
  */
-export function checkRunBounds(scenario: Scenario, agents: AgentsMode, limits: Limits): void {
+export function relationshipRowsEstimate(scenario: Scenario): number {
+  const slots = Object.values(scenario.buyers).reduce(
+    (n, g) => n + g.count * g.suppliers_target,
+    0,
+  );
+  return slots * (scenario.time.steps + 1);
+}
+
+/**
+ * The bounds of one run: timeseries.csv (steps + 1 rows), suppliers.csv (the initial
+ * suppliers at each recorded step; entrants come on top, hence "about") and, when written
+ * (`relationships`), relationships.csv (relationshipRowsEstimate). Throws a UserError.
+ */
+export function checkRunBounds(
+  scenario: Scenario,
+  agents: AgentsMode,
+  limits: Limits,
+  relationships = true,
+): void {
   const steps = scenario.time.steps;
   const suppliers = Object.values(scenario.suppliers).reduce((n, g) => n + g.count, 0);
   checkOutputSize(
@@ -138,6 +181,12 @@ export function checkRunBounds(scenario: Scenario, agents: AgentsMode, limits: L
         file: 'suppliers.csv',
         rows: suppliers * recordedSteps(agents, steps),
         columns: SUPPLIER_COLUMNS.length,
+      },
+      {
+        file: 'relationships.csv',
+        rows: relationships ? relationshipRowsEstimate(scenario) : 0,
+        columns: RELATIONSHIP_COLUMNS.length,
+        estimate: RELATIONSHIP_ESTIMATE,
       },
     ],
     limits,

@@ -314,7 +314,11 @@ export async function mergeShards(
       ...design,
       shard: null,
       fingerprint: `${design.design_fingerprint}/all`,
-    };
+      // The options of the first shard, but of no one shard.
+      ...(design.command_options
+        ? { command_options: { ...design.command_options, shard: undefined } }
+        : {}),
+    } as DesignRecord;
     writeJson(target.file(DESIGN_FILE), merged);
     // Every shard's manifest is read (a damaged one is reported); the first one's is kept.
     const manifest = dirs

@@ -18,7 +18,7 @@ import {
 } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
-import { buildManifest, writeJson } from '../io/manifest.js';
+import { buildManifest, commandLine, writeJson } from '../io/manifest.js';
 import { DESIGN_FILE, openSweepDir, type SweepDir } from '../io/sweep-dir.js';
 import {
   Journal,
@@ -97,7 +97,16 @@ export interface SweepOptions {
   allowMixedProvenance?: boolean;
   /** For tests: stop after this many runs, as if interrupted. */
   stopAfter?: number;
+  /**
+   * The command-line options that shape the design, as typed (--steps, --set, --vary, --reps,
+   * --design, --samples, --sweep-seed and the output options): recorded in design.json so a
+   * refused --resume can name what differs (sweep-dir.ts). Absent for sweeps started from code.
+   */
+  commandOptions?: CommandOptions;
 }
+
+/** The design-shaping command-line options of a sweep as typed; an option not given is absent. */
+export type CommandOptions = Record<string, string | string[] | boolean>;
 
 export interface SweepResult {
   outDir: string;
@@ -139,6 +148,10 @@ export interface DesignRecord {
   common_random_numbers?: boolean;
   /** The program that made the runs; resume and merge refuse another (see provenance.ts). */
   program?: ProgramIdentity;
+  /** sha256 of the scenario file's bytes (absent in older records): what a refused resume names. */
+  scenario_sha256?: string;
+  /** The design-shaping options the sweep was started with (SweepOptions.commandOptions). */
+  command_options?: CommandOptions;
 }
 
 export function describeMode(mode: TimeseriesMode): string {
@@ -164,6 +177,7 @@ export function designRecord(
   mode: TimeseriesMode,
   shard: Shard | null,
   outputs: SweepOutputs = NO_EXTRA_OUTPUTS,
+  commandOptions?: CommandOptions,
 ): DesignRecord {
   const shardText = shard ? `${shard.index}/${shard.count}` : null;
   return {
@@ -193,6 +207,10 @@ export function designRecord(
     // Written only when set, so the records of other sweeps stay as they were.
     ...(plan.seedBlock > 1 ? { common_random_numbers: true } : {}),
     program: currentProgram(),
+    // What the fingerprint is made of, for a refused --resume to name the difference.
+    ...(commandOptions !== undefined
+      ? { scenario_sha256: loaded.sha256, command_options: commandOptions }
+      : {}),
   };
 }
 
@@ -286,7 +304,13 @@ export function checkSweepMemory(
  */
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
-  checkSweepBounds(o.spec, o.loaded.scenario.time.steps, o.timeseries, o.limits ?? DEFAULT_LIMITS);
+  checkSweepBounds(
+    o.spec,
+    o.loaded.scenario.time.steps,
+    o.timeseries,
+    o.limits ?? DEFAULT_LIMITS,
+    o.relationships ? o.loaded.scenario : null,
+  );
   const outputs: SweepOutputs = {
     agents: o.agents ?? { kind: 'none' },
     relationships: o.relationships ?? false,
@@ -294,7 +318,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   };
   const plan = planSweep(o.loaded, o.spec, o.timeseries, outputs);
   checkSweepMemory(o, plan);
-  const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs);
+  const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs, o.commandOptions);
   const { dir, mixed } = openSweep(o, record);
   // The folder's lock is given back however the sweep ends (a kill leaves it to be taken over).
   try {
@@ -310,7 +334,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     };
     if (outcome.status === 'stopped') {
       outcome.progress.finish(
-        `gvc: interrupted after ${outcome.completed} of ${planned} runs; the runs so far are in ${o.out}.partial (continue with --resume)`,
+        `gvc: interrupted after ${outcome.completed} of ${planned} runs; the runs so far are in ${o.out}.partial; continue with: ${resumeCommand(o)}`,
       );
       return { ...result, failedRuns: outcome.failed, stopped: true };
     }
@@ -323,6 +347,22 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   } finally {
     dir.release();
   }
+}
+
+/**
+ * The command that continues the sweep `o` after an interruption: the scenario, --out, the
+ * design-shaping options as typed (commandOptions) and --resume, quoted for a POSIX shell.
+ * Without commandOptions (a sweep started from code), the options recorded in the design.
+ */
+export function resumeCommand(o: SweepOptions): string {
+  const args = ['gvc', 'sweep', o.loaded.file, '--out', o.out];
+  for (const [flag, value] of Object.entries(o.commandOptions ?? {})) {
+    if (value === false) continue;
+    for (const v of Array.isArray(value) ? value : [value])
+      args.push(`--${flag}`, ...(v === true ? [] : [String(v)]));
+  }
+  args.push('--resume');
+  return commandLine(['node', 'gvc', ...args.slice(1)]);
 }
 
 /**
@@ -574,7 +614,11 @@ async function finishSweep(
       scenarioSha256: o.loaded.sha256,
       scenarioBase: o.loaded.base,
       scenarioName: plan.base.name,
-      parameters: Object.fromEntries(flattenScenario(plan.base)),
+      // Without the scenario's top-level seed: no run of a sweep uses it (each run's seed is
+      // drawn from the sweep's seed, recorded under seeds), so it is not a parameter of these runs.
+      parameters: Object.fromEntries(
+        [...flattenScenario(plan.base)].filter(([path]) => path !== 'seed'),
+      ),
       seeds: [plan.spec.seed],
       startTime: info.started,
       endTime: new Date(),

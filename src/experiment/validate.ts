@@ -391,9 +391,11 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
         { file: VALIDATION_FILE, columns: VALIDATION_COLUMNS },
         { file: MEASURES_FILE, columns: MEASURES_COLUMNS },
       ]);
-      // After every CSV is complete: gvc report checks validation.csv against this record.
-      const records = await recordFiles([VALIDATION_FILE, MEASURES_FILE, 'codebook.csv'], (n) =>
-        dir.file(n),
+      // After every file is complete: gvc report checks validation.csv against this record,
+      // and --force replaces the folder only while each file still matches it.
+      const records = await recordFiles(
+        [VALIDATION_FILE, MEASURES_FILE, 'codebook.csv', VALIDATION_MD],
+        (n) => dir.file(n),
       );
       writeJson(dir.file('manifest.json'), {
         program: program.name,

@@ -61,6 +61,27 @@ export async function recordFiles(
 }
 
 /**
+ * Size and sha256 of the file `path`, read synchronously in 1 MiB pieces (so a sweep table of
+ * gigabytes is never held whole): for the check that a file --force would replace is still
+ * what gvc recorded (output-guard.ts). Throws the OS error when it cannot be read.
+ */
+export function hashFileSync(path: string): FileRecord {
+  const hash = createHash('sha256');
+  const buf = Buffer.alloc(1 << 20);
+  let bytes = 0;
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) {
+      hash.update(buf.subarray(0, n));
+      bytes += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/**
  * The record of `path` in the manifest.json of its folder; null when the folder has no
  * manifest, the manifest no `files` record (a folder written before it existed), or no entry
  * for this file. A damaged manifest or entry is a UserError naming it. `onlyOurs` (for gvc
@@ -184,6 +205,32 @@ export function checkRecordedBytes(path: string, bytes: Buffer): void {
   if (bytes.length !== found.record.bytes || digest !== found.record.sha256)
     throw new UserError(
       `${path}: ${bytes.length.toLocaleString('en-US')} bytes with sha256 ${digest.slice(0, 12)}…, but ${found.manifest} records ${found.record.bytes.toLocaleString('en-US')} bytes with ${found.record.sha256.slice(0, 12)}…: ${CHANGED}`,
+    );
+}
+
+/**
+ * Before gvc replaces a file it wrote into an output folder earlier (gvc sensitivity's tables
+ * in a sweep folder): throws a UserError naming `path` unless its folder's manifest records
+ * it and its size and sha256 are the recorded ones — a file that is not recorded, or was
+ * changed since, is the user's, and no command overwrites it. `what`: the command, for the
+ * message. A SystemError when the file cannot be read.
+ */
+export function assertRecordedUnchanged(path: string, what: string): void {
+  const found = recordOf(path);
+  const moveAway = `${what} replaces only a file it wrote and that is unchanged since; move it away first (or copy your changes elsewhere), then run again`;
+  if (!found)
+    throw new UserError(
+      `${path}: exists, but its folder's manifest.json records no checksum for it, so gvc cannot tell it is unchanged: ${moveAway}`,
+    );
+  let now: FileRecord;
+  try {
+    now = hashFileSync(path);
+  } catch (err) {
+    throw osFailure(err, 'read', path);
+  }
+  if (now.bytes !== found.record.bytes || now.sha256 !== found.record.sha256)
+    throw new UserError(
+      `${path}: was changed after gvc wrote it (${now.bytes.toLocaleString('en-US')} bytes with sha256 ${now.sha256.slice(0, 12)}…, but ${found.manifest} records ${found.record.bytes.toLocaleString('en-US')} bytes with ${found.record.sha256.slice(0, 12)}…): ${moveAway}`,
     );
 }
 

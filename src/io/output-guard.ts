@@ -16,6 +16,7 @@ import { osResolve } from './os-path.js';
 import { ScenarioError, UserError } from '../scenario/errors.js';
 import { readHead, readInputFile } from './read-file.js';
 import { packageDir } from './manifest.js';
+import { FILES_KEY, hashFileSync, type FileRecord } from './file-record.js';
 
 /** The kinds of folder gvc writes. A merged sweep is a sweep. */
 export type OutputKind = 'run' | 'sweep' | 'validation' | 'report';
@@ -83,8 +84,9 @@ export function isInside(child: string, parent: string): boolean {
 
 /**
  * The kind of gvc output folder `dir` is, or null when it is not one gvc wrote. A run,
- * sweep (also merged) or validation folder has a manifest.json written by this program; a
- * report folder has a report.html with gvc's generator tag.
+ * sweep (also merged), validation or report folder has a manifest.json written by this
+ * program; a report folder written before reports had one is recognised by its report.html's
+ * generator tag.
  */
 export function recogniseOutput(dir: string): OutputKind | null {
   try {
@@ -95,6 +97,7 @@ export function recogniseOutput(dir: string): OutputKind | null {
       ) as Record<string, unknown> | null;
       if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) return null;
       if (manifest.program !== PROGRAM_NAME) return null;
+      if (manifest.report !== null && typeof manifest.report === 'object') return 'report';
       if (manifest.sweep !== null && typeof manifest.sweep === 'object') return 'sweep';
       if (Array.isArray(manifest.experiments)) return 'validation';
       if (typeof manifest.parameters === 'object' && manifest.parameters !== null) return 'run';
@@ -125,7 +128,7 @@ const OWN_ENTRIES: Record<OutputKind, RegExp> = {
   sweep:
     /^((runs|errors|summary|timeseries|suppliers|relationships|codebook|sensitivity|sensitivity-metrics)\.csv|(manifest|design)\.json|progress\.jsonl|sweep\.lock)$/,
   validation: /^((validation|measures|codebook)\.csv|validation\.md|manifest\.json)$/,
-  report: /^(report\.html|[a-z0-9][a-z0-9._-]*\.(svg|vl\.json))$/,
+  report: /^(report\.html|manifest\.json|[a-z0-9][a-z0-9._-]*\.(svg|vl\.json))$/,
 };
 const BROWSER_METADATA = /^(\.DS_Store|Thumbs\.db|desktop\.ini)$/;
 
@@ -133,28 +136,131 @@ const BROWSER_METADATA = /^(\.DS_Store|Thumbs\.db|desktop\.ini)$/;
  * The first entry of the gvc folder `dir` (of `kind`) that gvc does not write there, or null.
  * A subfolder counts as gvc's only when it is a report gvc wrote (recursively held to the
  * same rule); anything else — a user's notes, a thesis, another command's run — is foreign,
- * and --force must not delete it with the folder.
+ * and --force must not delete it with the folder. Names only: an interrupted sweep's folder
+ * (which records no checksums yet) is checked with this; a finished folder with
+ * changedEntries, which also compares each file with its record.
  */
 export function foreignEntry(dir: string, kind: OutputKind): string | null {
+  return notGvcs(dir, kind, false)[0]?.entry ?? null;
+}
+
+/** An entry of a folder that --force may not delete, and why (for the refusal). */
+export interface KeptEntry {
+  /** Its path inside the folder (`report/roles.svg`). */
+  entry: string;
+  /** Why it is the user's: ", which gvc did not write there", ", which was changed …". */
+  why: string;
+}
+
+/**
+ * The entries of the gvc folder `dir` (of `kind`) that are the user's: those gvc does not
+ * write there (foreignEntry) and the files whose content is no longer what gvc wrote — a
+ * file whose size or sha256 differs from the record of the folder's manifest.json, or that
+ * the record does not list (added by hand, or a folder from a gvc that recorded no
+ * checksums, which cannot show it is unchanged). The manifest itself, temporary files a
+ * killed gvc left and file browsers' metadata are not checked. Sorted by path; [] when all
+ * of the folder is gvc's, unchanged.
+ */
+export function changedEntries(dir: string, kind: OutputKind): KeptEntry[] {
+  return notGvcs(dir, kind, true);
+}
+
+function notGvcs(dir: string, kind: OutputKind, checkContent: boolean): KeptEntry[] {
   let entries: string[];
   try {
     entries = readdirSync(dir).sort();
   } catch {
-    return null;
+    return [];
   }
+  const kept: KeptEntry[] = [];
+  let records: Record<string, unknown> | null | undefined;
   for (const entry of entries) {
     const path = join(dir, entry);
     const isDir = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
     if (isDir) {
-      if (recogniseOutput(path) !== 'report') return entry;
-      const inner = foreignEntry(path, 'report');
-      if (inner !== null) return join(entry, inner);
+      if (recogniseOutput(path) !== 'report') {
+        kept.push({ entry, why: ', which gvc did not write there' });
+        if (!checkContent) return kept;
+        continue;
+      }
+      for (const inner of notGvcs(path, 'report', checkContent))
+        kept.push({ entry: join(entry, inner.entry), why: inner.why });
+      if (!checkContent && kept.length > 0) return kept;
       continue;
     }
     const own = entry.replace(/\.tmp-\d+$/, '');
-    if (!OWN_ENTRIES[kind].test(own) && !BROWSER_METADATA.test(entry)) return entry;
+    if (BROWSER_METADATA.test(entry)) continue;
+    if (!OWN_ENTRIES[kind].test(own)) {
+      kept.push({ entry, why: ', which gvc did not write there' });
+      if (!checkContent) return kept;
+      continue;
+    }
+    if (!checkContent || own !== entry || entry === 'manifest.json') continue;
+    if (records === undefined) records = recordedFiles(dir);
+    const why = contentProblem(path, entry, records);
+    if (why !== null) kept.push({ entry, why });
   }
+  return kept;
+}
+
+/** The `files` record of `dir`'s manifest.json, or null when it has none (or no manifest). */
+function recordedFiles(dir: string): Record<string, unknown> | null {
+  try {
+    const manifest = JSON.parse(
+      readInputFile(join(dir, 'manifest.json'), 'a manifest').toString('utf8'),
+    ) as Record<string, unknown> | null;
+    const files = manifest?.[FILES_KEY];
+    return files !== null && typeof files === 'object' && !Array.isArray(files)
+      ? (files as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why the file `path` (named `name` in its folder) is not the one gvc recorded in `records`
+ * (its folder's manifest `files`), or null when its size and sha256 are the recorded ones.
+ */
+function contentProblem(
+  path: string,
+  name: string,
+  records: Record<string, unknown> | null,
+): string | null {
+  if (records === null)
+    return ", which the folder's manifest.json records no checksum for (written by an earlier gvc, or not by gvc), so gvc cannot tell it is unchanged";
+  const record = records[name] as Partial<FileRecord> | undefined;
+  if (
+    !Object.prototype.hasOwnProperty.call(records, name) ||
+    record === null ||
+    typeof record !== 'object' ||
+    typeof record.sha256 !== 'string' ||
+    typeof record.bytes !== 'number'
+  )
+    return ", which the folder's manifest.json does not record (added after gvc wrote the folder)";
+  let found: FileRecord;
+  try {
+    found = hashFileSync(path);
+  } catch {
+    return ', which gvc cannot read to check it is unchanged';
+  }
+  if (found.bytes !== record.bytes || found.sha256 !== record.sha256)
+    return ', which was changed after gvc wrote it (its size or sha256 differs from the manifest.json record)';
   return null;
+}
+
+/**
+ * What shows that the folder `dir`, which recogniseOutput does not recognise, is not a gvc
+ * folder of `kind`: words for the refusal, naming the file that is there and what it lacks.
+ */
+function notGvcReason(dir: string, kind: OutputKind): string {
+  if (existsSync(join(dir, 'manifest.json')))
+    return `its manifest.json is not one gvc wrote: not readable as a gvc-abm manifest of a known kind`;
+  if (kind === 'report' && existsSync(join(dir, 'report.html')))
+    return `its report.html was not written by gvc report: it has no manifest.json and lacks gvc's generator tag`;
+  return kind === 'report'
+    ? 'no manifest.json or report.html written by gvc report'
+    : 'no gvc manifest.json';
 }
 
 const KIND_COMMAND: Record<OutputKind, string> = {
@@ -217,13 +323,24 @@ export function assertReplaceable(
   if (kind !== opts.kind) {
     throw refuse(
       kind === null
-        ? `not an output folder written by gvc (no gvc manifest.json); --force replaces only ${KIND_COMMAND[opts.kind]}'s own folders: choose another folder or remove it yourself`
+        ? `not an output folder written by gvc (${notGvcReason(abs, opts.kind)}); --force replaces only ${KIND_COMMAND[opts.kind]}'s own folders: choose another folder or remove it yourself`
         : `it holds the output of ${KIND_COMMAND[kind]}, not of ${KIND_COMMAND[opts.kind]}; --force will not replace it: choose another folder`,
     );
   }
-  const foreign = foreignEntry(abs, kind);
-  if (foreign !== null)
-    throw refuse(
-      `it holds ${foreign}, which gvc did not write there; --force replaces only a folder holding nothing but gvc's output: move it out or choose another folder`,
-    );
+  const kept = changedEntries(abs, kind);
+  if (kept.length > 0) throw refuse(keptMessage(kept));
+}
+
+/**
+ * The refusal for a folder holding the user's files `kept`: each named with why (at most
+ * five, then how many more), and what to do.
+ */
+export function keptMessage(kept: readonly KeptEntry[]): string {
+  const shown = kept.slice(0, 5).map((k) => `${k.entry}${k.why}`);
+  if (kept.length > 5) shown.push(`and ${kept.length - 5} more`);
+  return (
+    `it holds ${shown.join('; ')}; --force replaces only a folder holding nothing but gvc's ` +
+    `output, unchanged since gvc wrote it, and never deletes the user's files: move ` +
+    `${kept.length === 1 ? 'it' : 'them'} out of the folder (or choose another folder), then run again`
+  );
 }

@@ -86,6 +86,57 @@ export function unfinishedSweepHint(dir: string): string {
   );
 }
 
+/**
+ * Keys of a design record that say how the sweep was started, not what its design is: a
+ * resume keeps the recorded ones and does not compare them (older records lack them).
+ */
+const OPTIONAL_KEYS = new Set(['scenario_sha256', 'command_options']);
+
+/** Keys of a design record that follow from the others: never named as a difference. */
+const DERIVED_KEYS = new Set(['fingerprint', 'design_fingerprint', 'program', 'layout', 'cells']);
+
+/**
+ * What differs between the design record `recorded` (design.json of an interrupted sweep) and
+ * `now` (the one this command would write), as `item: recorded X, now Y` texts: each
+ * command-line option (`--reps: recorded 8, now not given`), the scenario file's content, then
+ * any other recorded item (replications, factors, outputs …). [] when nothing but derived keys
+ * differ. Records written before the options were recorded name only the other items.
+ */
+export function designDifferences(
+  recorded: Record<string, unknown>,
+  now: Record<string, unknown>,
+): string[] {
+  const show = (v: unknown) => (v === undefined ? 'not given' : (JSON.stringify(v) ?? 'nothing'));
+  const out: string[] = [];
+  const before = recorded.command_options;
+  const after = now.command_options;
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  const compared = new Set([...DERIVED_KEYS, 'command_options', 'scenario_file']);
+  if (isObject(before) && isObject(after)) {
+    for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort())
+      if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+        out.push(`--${key}: recorded ${show(before[key])}, now ${show(after[key])}`);
+  }
+  if (
+    typeof recorded.scenario_sha256 === 'string' &&
+    typeof now.scenario_sha256 === 'string' &&
+    recorded.scenario_sha256 !== now.scenario_sha256
+  )
+    out.push(
+      `the scenario file's content: recorded sha256 ${recorded.scenario_sha256.slice(0, 12)}…, now ${now.scenario_sha256.slice(0, 12)}… (the file was edited)`,
+    );
+  compared.add('scenario_sha256');
+  for (const key of Object.keys(now)) {
+    if (compared.has(key) || !(key in recorded)) continue;
+    if (JSON.stringify(recorded[key]) !== JSON.stringify(now[key]))
+      out.push(
+        `${key}: recorded ${show(recorded[key]).slice(0, 80)}, now ${show(now[key]).slice(0, 80)}`,
+      );
+  }
+  return out;
+}
+
 /** Whatever identifies the sweep's design; only the fingerprint is compared on resume. */
 export interface DesignIdentity {
   fingerprint: string;
@@ -177,9 +228,16 @@ export function openSweepDir(
       // The fingerprint is <hash of the design>/<shard or "all">: show both parts.
       const short = (fp: string) =>
         fp.includes('/') ? `${fp.slice(0, 12)}${fp.slice(fp.indexOf('/'))}` : fp.slice(0, 12);
+      const differences = designDifferences(
+        recorded,
+        opts.design as unknown as Record<string, unknown>,
+      );
       throw new UserError(
-        `cannot resume ${shown}: it was started from a different scenario, design, step count, outputs or shard ` +
-          `(recorded fingerprint ${short(recorded.fingerprint)}, now ${short(opts.design.fingerprint)}); ` +
+        `cannot resume ${shown}: ` +
+          (differences.length > 0
+            ? `it was started with other options: ${differences.join('; ')}; `
+            : `it was started from a different scenario, design, step count, outputs or shard ` +
+              `(recorded fingerprint ${short(recorded.fingerprint)}, now ${short(opts.design.fingerprint)}); `) +
           `give the options it was started with (its design.json records${recordedSweepFlags(recorded) || ' the default outputs'}), ` +
           `or start over with --force, which discards its runs`,
       );
@@ -197,6 +255,9 @@ export function openSweepDir(
       (key) =>
         key !== 'program' &&
         key !== 'scenario_file' &&
+        // What the sweep was started with, as typed: a resume may type the same design
+        // otherwise (--steps 80 where the file says 80), and an older record has neither.
+        !OPTIONAL_KEYS.has(key) &&
         JSON.stringify(recorded[key]) !== JSON.stringify(expected[key]),
     );
     if (changed !== undefined)

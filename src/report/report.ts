@@ -31,6 +31,8 @@ import { buildHtml, type HtmlTable } from './html.js';
 import type { RenderedFigure } from './render.js';
 import { inputReadFailure } from '../io/os-errors.js';
 import { prepareOutputDir } from '../io/output-dir.js';
+import { FILES_KEY, recordFiles } from '../io/file-record.js';
+import { commandArgs, commandLine, programInfo, writeJson } from '../io/manifest.js';
 import { unfinishedSweepHint } from '../io/sweep-dir.js';
 
 export type FolderKind = 'run' | 'sweep' | 'sensitivity' | 'validation';
@@ -174,6 +176,20 @@ export async function buildReport(dir: string, opts: ReportOptions): Promise<Rep
       writeFileSync(target.file(`${f.id}.vl.json`), JSON.stringify(f.spec, null, 2) + '\n');
     }
     writeFileSync(target.file('report.html'), html);
+    // What the folder holds, with each file's size and sha256: a later `--force` replaces the
+    // folder only while every file is still what gvc wrote (a restyled figure is the user's).
+    const names = [...figures.flatMap((f) => [`${f.id}.svg`, `${f.id}.vl.json`]), 'report.html'];
+    const program = programInfo();
+    writeJson(target.file('manifest.json'), {
+      program: program.name,
+      version: program.version,
+      git_commit: program.gitCommit,
+      git_dirty: program.gitDirty,
+      report: { of: dir, kind },
+      command_line: commandLine(process.argv),
+      argv: commandArgs(process.argv),
+      [FILES_KEY]: await recordFiles(names, (n) => target.file(n)),
+    });
     target.commit();
     return {
       kind,

@@ -32,6 +32,25 @@ function numberExpectation(spec: ParamSpec & { type: 'number' | 'integer' }): st
 }
 
 /**
+ * For a fraction (a number in [0, 1]) given as a percent — a number from 5 to 100 such as 30
+ * or 80, or a text such as "90%" — the hint ` (a fraction, not a percent: 0.3?)`; '' for any other value or parameter.
+ */
+export function percentHint(
+  spec: ParamSpec & { type: 'number' | 'integer' },
+  value: unknown,
+): string {
+  if (spec.type !== 'number' || spec.min < 0 || spec.max !== 1) return '';
+  let pct: number | null = null;
+  // From 5 up: 1.5 or 2 for a fraction is as likely a slip of another kind as a percent.
+  if (typeof value === 'number' && value >= 5 && value <= 100) pct = value;
+  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value) : null;
+  if (m && Number(m[1]) <= 100) pct = Number(m[1]);
+  if (pct === null) return '';
+  // Rounded to 10 significant digits, so 30 gives 0.3 and not 0.30000000000000004.
+  return ` (a fraction, not a percent: ${Number((pct / 100).toPrecision(10))}?)`;
+}
+
+/**
  * Check a value against its spec. For `names` parameters, `groups` lists the existing groups
  * of the referred section; without it only the shape is checked.
  */
@@ -44,11 +63,12 @@ export function checkValue(
     case 'number':
     case 'integer': {
       const expected = numberExpectation(spec);
+      const percent = percentHint(spec, value);
       if (typeof value !== 'number' || !Number.isFinite(value))
-        return { expected, found: describe(value) };
+        return { expected, found: describe(value) + percent };
       if (spec.type === 'integer' && !Number.isInteger(value))
         return { expected, found: String(value) };
-      if (value < spec.min || value > spec.max) return { expected, found: String(value) };
+      if (value < spec.min || value > spec.max) return { expected, found: String(value) + percent };
       return undefined;
     }
     case 'boolean':

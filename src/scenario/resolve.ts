@@ -20,7 +20,7 @@ import {
   type ParamValue,
 } from './parameters.js';
 import { describe, getPath, isMapping, setPath, suggest } from './paths.js';
-import { checkValue, validateRawScenario } from './check-raw.js';
+import { checkValue, percentHint, validateRawScenario } from './check-raw.js';
 import { parseYamlValue, type Locator } from './safe-yaml.js';
 import { checkText } from './text.js';
 import { PARAMETER_TREE, cloneValue } from './tree.js';
@@ -200,7 +200,10 @@ function applyParam(
     fail({
       path: at,
       expected: problem.expected,
-      found: typed !== undefined && typeof value === 'number' ? typed.trim() : problem.found,
+      found:
+        typed !== undefined && typeof value === 'number'
+          ? typed.trim() + (spec!.type === 'number' ? percentHint(spec!, value) : '')
+          : problem.found,
       suggestion: problem.suggestion,
     });
   }

@@ -78,7 +78,7 @@ export function parseYaml(
     const pos = problem.linePos?.[0];
     const what =
       problem.code === 'DUPLICATE_KEY'
-        ? 'a key appears twice in the same mapping'
+        ? duplicateKeyMessage(text)
         : problem.code === 'MULTIPLE_DOCS'
           ? // The library's text names one of its own functions, which means nothing to a user.
             'a second document starts here (a "---" line); a file holds one document'
@@ -121,6 +121,47 @@ export function parseYaml(
   }
   if (nestingDepth(value) > MAX_NESTING) throw nestingError(file);
   return { value, locate: makeLocator(doc, lineCounter) };
+}
+
+/**
+ * The message for a document in which a mapping repeats a key: names the key and where it
+ * is (`key "sme" appears twice in the mapping at suppliers`), found by parsing again with
+ * repeated keys allowed (the text already parsed once, so this cannot fail otherwise).
+ */
+function duplicateKeyMessage(text: string): string {
+  const generic = 'a key appears twice in the same mapping';
+  let found: { key: string; at: string } | null = null;
+  try {
+    const doc = parseDocument(text, { ...OPTIONS, uniqueKeys: false });
+    found = firstDuplicate(doc.contents, '');
+  } catch {
+    return generic;
+  }
+  if (found === null) return generic;
+  return `key ${JSON.stringify(found.key)} appears twice in the mapping at ${found.at === '' ? 'the top level' : found.at}; give it once`;
+}
+
+/** The first repeated key of a mapping under `node` (depth first, in document order). */
+function firstDuplicate(node: unknown, path: string): { key: string; at: string } | null {
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (seen.has(key)) return { key, at: path };
+      seen.add(key);
+    }
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const inner = firstDuplicate(pair.value, path === '' ? key : `${path}.${key}`);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const inner = firstDuplicate(node.items[i], `${path}[${i}]`);
+      if (inner) return inner;
+    }
+  }
+  return null;
 }
 
 /** What parseYaml expected in place of each kind of scalar misreadScalar finds. */

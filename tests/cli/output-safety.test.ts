@@ -87,6 +87,55 @@ describe('--force replaces only what gvc wrote, never an input (kind 1)', () => 
     expect(readdirSync(foreign)).toEqual(['thesis.tex']);
   });
 
+  it("a file of gvc edited since (a restyled figure, a line added to a table) is the user's: --force refuses, naming it", async () => {
+    const s = write(join(root, 'edit', 's.yaml'), `name: s\n${WORLD}`);
+    const o = join(root, 'edit', 'o1');
+    const ok = async (...args: string[]) => {
+      const r = await gvcInProcess(...args, '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+    };
+    await ok('run', s, '--out', o);
+    await ok('report', o);
+    // Unchanged, the whole folder (its report too) is gvc's to replace.
+    await ok('report', o, '--force');
+    await ok('run', s, '--out', o, '--force');
+    await ok('report', o);
+    const spec = join(o, 'report', 'capabilities.vl.json');
+    const restyled = readFileSync(spec, 'utf8').replace('{', '{"title": "mine",');
+    writeFileSync(spec, restyled);
+    expect(await refused('report', o, '--force')).toMatch(
+      /^gvc: output folder .*report: it holds capabilities\.vl\.json, which was changed after gvc wrote it .*move it out of the folder/,
+    );
+    expect(await refused('run', s, '--out', o, '--force')).toMatch(
+      /it holds report\/capabilities\.vl\.json, which was changed after gvc wrote it/,
+    );
+    expect(readFileSync(spec, 'utf8')).toBe(restyled);
+    // Moved out, the rest is gvc's again; then a table with a line added by hand.
+    write(join(root, 'edit', 'mine.vl.json'), restyled);
+    writeFileSync(spec, '');
+    expect(await refused('run', s, '--out', o, '--force')).toMatch(/capabilities\.vl\.json/);
+    await ok('report', join(root, 'edit', 'o1'), '--out', join(root, 'edit', 'r2'));
+    const ts = join(o, 'timeseries.csv');
+    const added = readFileSync(ts, 'utf8') + readFileSync(ts, 'utf8').split('\n')[1] + '\n';
+    writeFileSync(ts, added);
+    expect(await refused('run', s, '--out', o, '--force')).toMatch(
+      /timeseries\.csv, which was changed after gvc wrote it/,
+    );
+    expect(readFileSync(ts, 'utf8')).toBe(added);
+  });
+
+  it("gvc report --force on a report folder of the user's says what is wrong with it", async () => {
+    const s = write(join(root, 'myrep', 's.yaml'), `name: s\n${WORLD}`);
+    const o = join(root, 'myrep', 'mo');
+    const r = await gvcInProcess('run', s, '--out', o, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    write(join(o, 'report', 'report.html'), '<html>my report</html>');
+    expect(await refused('report', o, '--force')).toMatch(
+      /its report\.html was not written by gvc report: it has no manifest\.json and lacks gvc's generator tag/,
+    );
+    expect(readFileSync(join(o, 'report', 'report.html'), 'utf8')).toBe('<html>my report</html>');
+  });
+
   it('gvc validate --out <folder of its inputs> --force keeps them', async () => {
     const d = join(root, 'val');
     const shipped = join(import.meta.dirname, '..', '..', 'scenarios', 'validation');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSweep } from '../../src/experiment/sweep.js';
+import { resumeCommand, runSweep } from '../../src/experiment/sweep.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { gvcInProcess } from '../report/cli.js';
@@ -286,11 +286,16 @@ describe('sweep outputs are independent of how the work is split', () => {
     }
     const other = gvc('sweep', 'r2.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/cannot resume.*different/);
+    // The refusal names what differs, with the recorded and the present value.
+    expect(other.stderr).toMatch(
+      /cannot resume \S*r\.partial: it was started with other options: .*master_seed: recorded 42, now 43/,
+    );
     // Without the extra outputs it started with, it is another sweep too.
     const fewer = gvc('sweep', 'r.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
     expect(fewer.code).toBe(2);
-    expect(fewer.stderr).toMatch(/cannot resume.*different/);
+    expect(fewer.stderr).toMatch(
+      /cannot resume.*agents: recorded "final", now "none"; relationships: recorded true, now false/,
+    );
     // It names the options design.json records, and does not present --force as the way on.
     expect(fewer.stderr).toMatch(
       /records --timeseries every:4 --agents final --relationships\), or start over with --force, which discards its runs/,
@@ -311,6 +316,83 @@ describe('sweep outputs are independent of how the work is split', () => {
       ).code,
     ).toBe(0);
     for (const f of FILES) expect(read('r', f).equals(read('w1', f))).toBe(true);
+  });
+});
+
+describe("a scenario's top-level seed in a sweep", () => {
+  it('is said once not to be used, and is not recorded as a parameter of the runs', () => {
+    writeFileSync(join(tmp, 'seeded.yaml'), `seed: 7\n${SCENARIO}`);
+    const r = gvc('sweep', 'seeded.yaml', '--out', 'seeded', '--reps', '1', '--steps', '2');
+    expect(r.code, r.stderr).toBe(0);
+    const notes = r.stderr.split('\n').filter((l) => l.startsWith('gvc: note: '));
+    expect(notes).toEqual([
+      "gvc: note: seeded.yaml: seed: 7 is not used by a sweep (it is gvc run's seed); each run's seed is drawn from the sweep's seed 42 (sweep.seed or --sweep-seed)",
+    ]);
+    const manifest = JSON.parse(readFileSync(join(tmp, 'seeded', 'manifest.json'), 'utf8')) as {
+      parameters: Record<string, unknown>;
+      seeds: number[];
+    };
+    expect(Object.keys(manifest.parameters)).not.toContain('seed');
+    expect(manifest.parameters['time.steps']).toBe(2);
+    expect(manifest.seeds).toEqual([42]);
+    // No note without a top-level seed, nor under --quiet.
+    const plain = gvc('sweep', 's.yaml', '--out', 'unseeded', '--reps', '1', '--steps', '2');
+    expect(plain.stderr).not.toMatch(/note:/);
+    const quiet = gvc(
+      'sweep',
+      'seeded.yaml',
+      '--out',
+      'sq',
+      '--reps',
+      '1',
+      '--steps',
+      '2',
+      '--quiet',
+    );
+    expect(quiet.stderr).toBe('');
+  });
+});
+
+describe('a refused resume names the options that differ (recorded in design.json)', () => {
+  it('names --reps, --set and --steps with their recorded and present values, and the interruption shows the command to resume', async () => {
+    writeFileSync(join(tmp, 'o.yaml'), SCENARIO);
+    const loaded = loadScenario(join(tmp, 'o.yaml'), {
+      sets: ['environment.institutions=0.5'],
+      steps: '12',
+    });
+    const commandOptions = { steps: '12', set: ['environment.institutions=0.5'], reps: '2' };
+    const options = {
+      loaded,
+      spec: parseSweepSpec(loaded.sweep, 'o.yaml', loaded.scenario, { replications: 2 }),
+      out: join(tmp, 'o'),
+      workers: 0,
+      timeseries: { kind: 'final' },
+      shard: null,
+      force: false,
+      resume: false,
+      quiet: true,
+      stopAfter: 3,
+      commandOptions,
+    } as const;
+    expect((await runSweep(options)).stopped).toBe(true);
+    const design = JSON.parse(readFileSync(join(tmp, 'o.partial', 'design.json'), 'utf8')) as {
+      command_options: object;
+      scenario_sha256: string;
+    };
+    expect(design.command_options).toEqual(commandOptions);
+    expect(design.scenario_sha256).toBe(loaded.sha256);
+    // The command the interruption message shows, given again, is the one that resumes.
+    const command = resumeCommand(options);
+    expect(command).toBe(
+      `gvc sweep ${join(tmp, 'o.yaml')} --out ${join(tmp, 'o')} --steps 12 --set environment.institutions=0.5 --reps 2 --resume`,
+    );
+    const bare = gvc('sweep', 'o.yaml', '--out', 'o', '--resume');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(
+      /cannot resume \S*o\.partial: it was started with other options: --reps: recorded "2", now not given; --set: recorded \["environment\.institutions=0\.5"\], now not given; --steps: recorded "12", now not given; replications: recorded 2, now 4/,
+    );
+    const again = gvc(...command.split(' ').slice(1), '--quiet');
+    expect(again.code, again.stderr).toBe(0);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   Table,
   type RelIx,
 } from '../../src/engine/columns.js';
+import { TIMESERIES_COLUMNS } from '../../src/engine/observations.js';
 import { SCHEDULE, stages } from '../../src/engine/schedule.js';
 import { simulateToMemory } from '../../src/engine/simulation.js';
 import { createWorld } from '../../src/model/init.js';
@@ -482,5 +483,17 @@ describe('the tie table over a run with churn', () => {
     expect(exitedWithTies).toBeGreaterThan(5);
     expect(reused).toBeGreaterThan(100);
     expect(world.tieTable.length).toBeLessThan(initial + formed - 100);
+  });
+});
+
+describe('cumulative_functional_upgrades says what it counts', () => {
+  // roles.test.ts pins the counting (a rise above the highest role ever held, not a return
+  // after a fall); the codebook must describe that, not every role change upwards.
+  it('its codebook description names the highest role ever held and the bound of 2 per supplier', () => {
+    const col = TIMESERIES_COLUMNS.find((c) => c.name === 'cumulative_functional_upgrades');
+    expect(col?.description).toMatch(/above the highest role it has ever held/);
+    expect(col?.description).toMatch(/at most 2/);
+    expect(col?.description).toMatch(/not counted again/);
+    expect(col?.description).not.toMatch(/ODM to OBM, or OEM to OBM/);
   });
 });

@@ -3,11 +3,17 @@
  * the spec without building the design, and agrees with the plan; plans and runs beyond the
  * limits are refused with the numbers and the flag that raises them.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkRunCount, designCells, recordedSteps } from '../../src/experiment/limits.js';
+import {
+  checkRunCount,
+  designCells,
+  recordedSteps,
+  relationshipRowsEstimate,
+} from '../../src/experiment/limits.js';
+import { SUPPLIER_COLUMNS, TIMESERIES_COLUMNS } from '../../src/engine/observations.js';
 import { buildPlan } from '../../src/experiment/plan.js';
 import { DESIGNS, parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
@@ -116,12 +122,47 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     const r = gvc('run', 'run.yaml', '--agents', 'every:1', '--max-output', '50', '--out', 'r');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^gvc: run: the outputs would hold about [\d,]+ cells \(timeseries\.csv 5 rows × \d+ columns, suppliers\.csv 25 rows × \d+ columns\), above the limit of 50/,
+      /^gvc: run: the outputs would hold about [\d,]+ cells \(timeseries\.csv 5 rows × \d+ columns, suppliers\.csv 25 rows × \d+ columns, relationships\.csv up to 50 rows × 13 columns \(an estimate from above: every tie the buyers keep renewed once a step; runs usually write a tenth of it\)\), above the limit of 50/,
     );
     expect(existsSync(join(tmp, 'r'))).toBe(false);
     expect(gvc('run', 'run.yaml', '--max-output', '0').stderr).toMatch(
       /--max-output: expected a whole number >= 1, found "0"/,
     );
+  });
+
+  it("gvc run: relationships.csv is counted (the buyers' ties × steps + 1), and a run writes no more", () => {
+    writeFileSync(join(tmp, 'rel.yaml'), WORLD.replace('steps: 4', 'steps: 40'));
+    const estimate = relationshipRowsEstimate(
+      parseScenarioText(WORLD.replace('steps: 4', 'steps: 40'), 'rel.yaml').scenario,
+    );
+    // 1 buyer keeping 10 suppliers (the default target), 41 steps.
+    expect(estimate).toBe(410);
+    const done = gvc('run', 'rel.yaml', '--out', 'rel', '--quiet');
+    expect(done.code, done.stderr).toBe(0);
+    const rows =
+      readFileSync(join(tmp, 'rel', 'relationships.csv'), 'utf8')
+        .trim()
+        .split('\n').length - 1;
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThanOrEqual(estimate);
+    // A limit the timeseries and suppliers fit but relationships.csv's estimate does not.
+    const small = 41 * TIMESERIES_COLUMNS.length + 5 * SUPPLIER_COLUMNS.length + 10;
+    const refused = gvc('run', 'rel.yaml', '--out', 'rel2', '--max-output', String(small));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/relationships\.csv up to 410 rows × 13 columns/);
+    // Without relationships.csv it is not counted.
+    const without = gvc(
+      'run',
+      'rel.yaml',
+      '--out',
+      'rel3',
+      '--max-output',
+      String(small),
+      '--relationships',
+      'none',
+      '--quiet',
+    );
+    expect(without.code, without.stderr).toBe(0);
   });
 
   it('gvc validate: the runs of all experiments', () => {

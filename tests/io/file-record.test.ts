@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep } from '../../src/experiment/sweep.js';
@@ -263,8 +263,9 @@ describe('gvc report and gvc sensitivity refuse a cut file', () => {
     expect(r.stderr).toContain('the file was cut short or changed after gvc wrote it');
   });
 
-  it('sensitivity tables the record does not match (a kill before the record was updated): a full rerun mends them', async () => {
-    // The README's "What can remain after a kill" promises this way out.
+  it('sensitivity tables the record does not match (a kill before the record was updated): refused, and mended once moved away', async () => {
+    // The README's "What can remain after a kill" promises this way out. gvc cannot tell such
+    // a table from one the user edited, so it overwrites neither: the user moves them away.
     const d = copyOf('full');
     expect((await sensitivity(d)).code).toBe(0);
     const table = join(d, 'sensitivity.csv');
@@ -275,6 +276,12 @@ describe('gvc report and gvc sensitivity refuse a cut file', () => {
     expect(partial.code).toBe(2);
     expect(partial.stderr).toContain(`${table}: `);
     expect((await report(d)).code).toBe(2);
+    const full = await sensitivity(d);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toContain(`${table}: was changed after gvc wrote it`);
+    expect(readFileSync(table, 'utf8')).not.toBe(text);
+    rmSync(table);
+    rmSync(join(d, 'sensitivity-metrics.csv'));
     expect((await sensitivity(d)).code).toBe(0);
     expect(readFileSync(table, 'utf8')).toBe(text);
     expect((await report(d)).code).toBe(0);

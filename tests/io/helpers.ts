@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -17,4 +18,22 @@ export function cleanupTemp(): void {
 /** Parses with an independent RFC 4180 parser, so quoting is checked by round trip. */
 export function readRecords(file: string): string[][] {
   return parse(readFileSync(file, 'utf8'), { relax_column_count: false }) as string[][];
+}
+
+/**
+ * Writes a gvc manifest.json into `dir` (with `fields`) whose `files` record lists the size
+ * and sha256 of each file `dir` holds now, as gvc records the files it wrote: call it after
+ * writing them. A file changed or added afterwards is then the user's to --force.
+ */
+export function writeGvcManifest(dir: string, fields: object): void {
+  const files: Record<string, { bytes: number; sha256: string }> = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'manifest.json' || !statSync(join(dir, name)).isFile()) continue;
+    const bytes = readFileSync(join(dir, name));
+    files[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ program: 'gvc-abm', ...fields, files }),
+  );
 }

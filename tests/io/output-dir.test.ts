@@ -6,19 +6,19 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/scenario/errors.js';
 import { SystemError } from '../../src/io/os-errors.js';
 import { prepareOutputDir, registerCleanup, removeReplaced } from '../../src/io/output-dir.js';
-import { cleanupTemp, tempDir } from './helpers.js';
+import { cleanupTemp, tempDir, writeGvcManifest } from './helpers.js';
 
 afterAll(cleanupTemp);
 
 const RUN = { force: false, kind: 'run' } as const;
 const RUN_FORCE = { force: true, kind: 'run' } as const;
 
-/** Makes `dir` look like the output of an earlier `gvc run` (its manifest). */
+/**
+ * Makes `dir` look like the output of an earlier `gvc run`: its manifest, recording the files
+ * `dir` holds now (call it after writing them).
+ */
 function markAsRun(dir: string): void {
-  writeFileSync(
-    join(dir, 'manifest.json'),
-    JSON.stringify({ program: 'gvc-abm', scenario_name: 'x', parameters: {} }),
-  );
+  writeGvcManifest(dir, { scenario_name: 'x', parameters: {} });
 }
 
 /** Everything in `parent` except `keep`: staging or old folders left behind would show here. */
@@ -71,8 +71,8 @@ describe('prepareOutputDir', () => {
     const parent = tempDir();
     const target = join(parent, 'run');
     mkdirSync(target);
-    markAsRun(target);
     writeFileSync(join(target, 'timeseries.csv'), 'old');
+    markAsRun(target);
     let err: unknown;
     try {
       prepareOutputDir(target, RUN);

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   assertReplaceable,
+  changedEntries,
   defaultOutputFolder,
   folderNameProblem,
   MAX_FOLDER_NAME_LENGTH,
@@ -11,7 +12,7 @@ import {
   REPORT_GENERATOR_TAG,
 } from '../../src/io/output-guard.js';
 import { ScenarioError, UserError } from '../../src/scenario/errors.js';
-import { cleanupTemp, tempDir } from './helpers.js';
+import { cleanupTemp, tempDir, writeGvcManifest } from './helpers.js';
 
 afterAll(cleanupTemp);
 
@@ -147,8 +148,8 @@ describe('--force never deletes what gvc did not write into its folder (kind 1)'
         );
         const out = join(tempDir(), `run${n++}`);
         mkdirSync(out);
-        writeFileSync(join(out, 'manifest.json'), manifest({}));
         for (const f of RUN_FILES) writeFileSync(join(out, f), 'x');
+        writeGvcManifest(out, { scenario_name: 'x', parameters: {} });
         const check = () => assertReplaceable(out, { kind: 'run', inputs: [], replacing: true });
         expect(check).not.toThrow();
         if (asFolder) mkdirSync(join(out, entry));
@@ -163,11 +164,12 @@ describe('--force never deletes what gvc did not write into its folder (kind 1)'
   it('a report gvc wrote inside the folder is its own; a folder of the user is not', () => {
     const out = join(tempDir(), 'sweep');
     mkdirSync(join(out, 'report'), { recursive: true });
-    writeFileSync(join(out, 'manifest.json'), manifest({ sweep: {} }));
     writeFileSync(join(out, 'runs.csv'), 'x');
     writeFileSync(join(out, 'sensitivity.csv'), 'x');
+    writeGvcManifest(out, { sweep: {} });
     writeFileSync(join(out, 'report', 'report.html'), `<html>${REPORT_GENERATOR_TAG}</html>`);
     writeFileSync(join(out, 'report', 'lockin-rate.svg'), '<svg/>');
+    writeGvcManifest(join(out, 'report'), { report: { of: out, kind: 'sweep' } });
     const check = () => assertReplaceable(out, { kind: 'sweep', inputs: [], replacing: true });
     expect(check).not.toThrow();
     writeFileSync(join(out, 'report', 'notes.txt'), 'mine');
@@ -175,5 +177,53 @@ describe('--force never deletes what gvc did not write into its folder (kind 1)'
     rmSync(join(out, 'report', 'notes.txt'));
     mkdirSync(join(out, 'thesis'));
     expect(check).toThrow(/holds thesis, which gvc did not write there/);
+  });
+
+  it("a file gvc wrote but that was changed since, or that no record lists, is the user's: refused, naming each", () => {
+    const out = join(tempDir(), 'run');
+    mkdirSync(join(out, 'report'), { recursive: true });
+    for (const f of RUN_FILES) writeFileSync(join(out, f), 'step\n1\n');
+    writeGvcManifest(out, { scenario_name: 'x', parameters: {} });
+    writeFileSync(join(out, 'report', 'report.html'), `<html>${REPORT_GENERATOR_TAG}</html>`);
+    writeFileSync(join(out, 'report', 'roles.svg'), '<svg/>');
+    writeFileSync(join(out, 'report', 'roles.vl.json'), '{}');
+    writeGvcManifest(join(out, 'report'), { report: { of: out, kind: 'run' } });
+    const check = () => assertReplaceable(out, { kind: 'run', inputs: [], replacing: true });
+    expect(check).not.toThrow();
+    expect(changedEntries(out, 'run')).toEqual([]);
+    // Restyled figures and a line appended to a table: the same names, other contents.
+    writeFileSync(join(out, 'report', 'roles.vl.json'), '{"mark": "bar"}');
+    writeFileSync(join(out, 'report', 'roles.svg'), '<svg>mine</svg>');
+    writeFileSync(join(out, 'timeseries.csv'), 'step\n1\n2\n');
+    expect(changedEntries(out, 'run').map((k) => k.entry)).toEqual([
+      join('report', 'roles.svg'),
+      join('report', 'roles.vl.json'),
+      'timeseries.csv',
+    ]);
+    expect(check).toThrow(
+      /holds report\/roles\.svg, which was changed after gvc wrote it .*; report\/roles\.vl\.json, which was changed .*; timeseries\.csv, which was changed .*move them out of the folder/,
+    );
+    // The same size, other bytes: the sha256 tells.
+    writeFileSync(join(out, 'timeseries.csv'), 'step\n7\n');
+    expect(changedEntries(out, 'run').map((k) => k.entry)).toContain('timeseries.csv');
+    // Put back as gvc wrote them: replaceable again.
+    writeFileSync(join(out, 'timeseries.csv'), 'step\n1\n');
+    writeFileSync(join(out, 'report', 'roles.svg'), '<svg/>');
+    writeFileSync(join(out, 'report', 'roles.vl.json'), '{}');
+    expect(check).not.toThrow();
+    // A report from a gvc that recorded no checksums (no manifest): it cannot show it is unchanged.
+    rmSync(join(out, 'report', 'manifest.json'));
+    expect(check).toThrow(
+      /report\/report\.html, which the folder's manifest\.json records no checksum/,
+    );
+  });
+
+  it('says what is wrong with a report folder gvc did not write (its report.html lacks the tag)', () => {
+    const out = join(tempDir(), 'report');
+    mkdirSync(out);
+    writeFileSync(join(out, 'report.html'), '<html>my report</html>');
+    expect(() => assertReplaceable(out, { kind: 'report', inputs: [], replacing: true })).toThrow(
+      /not an output folder written by gvc \(its report\.html was not written by gvc report: it has no manifest\.json and lacks gvc's generator tag\)/,
+    );
   });
 });

@@ -11,7 +11,7 @@ import {
 } from '../../src/engine/observations.js';
 import { UserError } from '../../src/scenario/errors.js';
 import { writeRunOutputs, type RunOutputOptions } from '../../src/io/run-output.js';
-import { cleanupTemp, readRecords, tempDir } from './helpers.js';
+import { cleanupTemp, readRecords, tempDir, writeGvcManifest } from './helpers.js';
 
 afterAll(cleanupTemp);
 
@@ -157,10 +157,7 @@ describe('writeRunOutputs', () => {
     ).rejects.toThrow(/not an output folder written by gvc/);
     expect(readdirSync(out)).toEqual(['timeseries.csv']);
     // An earlier run's folder (its manifest says so) is replaced, but only by a run that succeeds.
-    writeFileSync(
-      join(out, 'manifest.json'),
-      JSON.stringify({ program: 'gvc-abm', scenario_name: 'x', parameters: {} }),
-    );
+    writeGvcManifest(out, { scenario_name: 'x', parameters: {} });
     await expect(
       writeRunOutputs(opts(out, { kind: 'final' }, true), () => Promise.reject(new Error('boom'))),
     ).rejects.toThrow('boom');

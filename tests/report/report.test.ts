@@ -373,10 +373,23 @@ describe('gvc report', () => {
     expect(r.kind).toBe('validation');
     const out = join(validation, 'report');
     expect(readdirSync(out).sort()).toEqual([
+      'manifest.json',
       'report.html',
       'validation-forest.svg',
       'validation-forest.vl.json',
     ]);
+    // The report's manifest records each file it wrote, so that --force can tell an edit.
+    const own = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      report: { of: string; kind: string };
+      files: Record<string, { bytes: number; sha256: string }>;
+    };
+    expect(own.report).toEqual({ of: validation, kind: 'validation' });
+    expect(Object.keys(own.files).sort()).toEqual([
+      'report.html',
+      'validation-forest.svg',
+      'validation-forest.vl.json',
+    ]);
+    expect(own.files['report.html'].bytes).toBe(readFileSync(join(out, 'report.html')).length);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(html.split('<svg').length - 1).toBe(1);

@@ -80,7 +80,15 @@ describe('scenario errors are one line: where, path, expected, found', () => {
       /^x\.yaml:\d+:\d+: invalid YAML: \S/,
     );
     expect(errorOf(parse('suppliers:\n  sme: {}\n  sme: {}\n'))).toBe(
-      'x.yaml:3:3: invalid YAML: a key appears twice in the same mapping',
+      'x.yaml:3:3: invalid YAML: key "sme" appears twice in the mapping at suppliers; give it once',
+    );
+    // The dotted path of the mapping, through lists too.
+    expect(
+      errorOf(
+        parse('validation:\n  checks:\n    - id: a\n      measure: {metric: x, metric: y}\n'),
+      ),
+    ).toMatch(
+      /^x\.yaml:4:\d+: invalid YAML: key "metric" appears twice in the mapping at validation\.checks\[0\]\.measure; give it once$/,
     );
   });
 

@@ -69,14 +69,42 @@ describe('messages name the flag, the format and the value (kind 11)', () => {
     );
   });
 
+  it("commander's errors (unknown option or command, missing argument) are one gvc: line with the suggestion", async () => {
+    const base = join(dir, 'base.yaml');
+    expect(await fails('run', base, '--outt', 'b1')).toBe(
+      "unknown option '--outt' (did you mean --out?); see gvc run --help",
+    );
+    expect(await fails('sweep', base, '--repss', '3')).toBe(
+      "unknown option '--repss' (did you mean --reps?); see gvc sweep --help",
+    );
+    expect(await fails('runn')).toBe("unknown command 'runn' (did you mean run?); see gvc --help");
+    expect(await fails('run')).toBe("missing required argument 'file'; see gvc run --help");
+  });
+
+  it('a percent where a fraction in [0, 1] is expected is named as such', async () => {
+    const base = join(dir, 'base.yaml');
+    expect(await fails('run', base, '--set', 'environment.institutions=90%')).toBe(
+      '--set environment.institutions=90%: environment.institutions: expected a number in [0, 1], found "90%" (a fraction, not a percent: 0.9?)',
+    );
+    expect(await fails('run', base, '--set', 'environment.institutions=30')).toMatch(
+      /found 30 \(a fraction, not a percent: 0\.3\?\)$/,
+    );
+    const pct = file('pct.yaml', `${BASE}environment: {institutions: 80}\n`);
+    expect(await fails('run', pct)).toMatch(/found 80 \(a fraction, not a percent: 0\.8\?\)$/);
+    // Not a percent: beyond 100, or a parameter whose range is not [0, 1].
+    expect(await fails('run', base, '--set', 'environment.institutions=130')).toMatch(/found 130$/);
+    expect(await fails('run', base, '--set', 'environment.institutions=2')).toMatch(/found 2$/);
+    expect(await fails('run', base, '--set', 'time.steps=300000000')).toMatch(/found 300000000$/);
+  });
+
   it("a .json file's errors are JSON errors, a duplicate key included", async () => {
     const dup = file('dup.json', '{"name": "a", "name": "b"}');
     expect(await fails('run', dup)).toBe(
-      `${dup}:1:15: invalid JSON: a key appears twice in the same mapping`,
+      `${dup}:1:15: invalid JSON: key "name" appears twice in the mapping at the top level; give it once`,
     );
     const yamlDup = file('dup.yaml', 'name: a\nname: b\n');
     expect(await fails('run', yamlDup)).toMatch(
-      /^.*dup\.yaml:2:1: invalid YAML: a key appears twice/,
+      /^.*dup\.yaml:2:1: invalid YAML: key "name" appears twice in the mapping at the top level/,
     );
     const bad = file('bad.json', '{"name": }');
     expect(await fails('run', bad)).toMatch(/bad\.json(:\d+:\d+)?: invalid JSON: /);

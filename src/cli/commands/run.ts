@@ -115,7 +115,7 @@ export function registerRun(program: Command): void {
       const loaded = loadScenario(file, { sets: opts.set, seed: opts.seed, steps: opts.steps });
       checkFileSections(loaded);
       const { scenario } = loaded;
-      checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput });
+      checkRunBounds(scenario, agents, { ...DEFAULT_LIMITS, maxOutput }, relationships);
       // Before the world is built: a population too large for this machine is refused now,
       // not when the system kills the process some way into the run.
       const populations = populationsOf(scenario);

@@ -8,10 +8,10 @@ import { defaultOutputFolder } from '../../io/output-guard.js';
 import type { TimeseriesMode } from '../../experiment/execute.js';
 import { DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
-import { runSweep, type Shard } from '../../experiment/sweep.js';
+import { runSweep, type CommandOptions, type Shard } from '../../experiment/sweep.js';
 import { parseSweepSpec, sweepSettingText, sweepWarnings } from '../../experiment/sweep-spec.js';
 import { ScenarioError, UserError } from '../../scenario/errors.js';
-import { loadScenario, parseSetArg } from '../../scenario/load.js';
+import { loadScenario, parseSetArg, type LoadedScenario } from '../../scenario/load.js';
 import { parseYamlValue } from '../../scenario/safe-yaml.js';
 import { exactWholeNumber, wholeNumberFlag } from '../../scenario/whole-number.js';
 import { collect, parseAgentsMode, parseRelationshipsMode } from './run.js';
@@ -38,6 +38,35 @@ interface SweepCliOptions {
   maxRuns?: string;
   maxOutput?: string;
   allowMixedProvenance?: boolean;
+}
+
+/**
+ * The options of `opts` that shape the sweep's design or outputs (and so its fingerprint), as
+ * typed, keyed by flag name without `--`; options not given (or left at their default) are
+ * absent. --workers, --quiet, --force, --resume and the limits do not change the design.
+ */
+export function designOptions(opts: SweepCliOptions): CommandOptions {
+  const out: CommandOptions = {};
+  if (opts.steps !== undefined) out.steps = opts.steps;
+  if (opts.set.length > 0) out.set = [...opts.set];
+  if (opts.design !== undefined) out.design = opts.design;
+  if (opts.vary.length > 0) out.vary = [...opts.vary];
+  if (opts.samples !== undefined) out.samples = opts.samples;
+  if (opts.sweepSeed !== undefined) out['sweep-seed'] = opts.sweepSeed;
+  if (opts.reps !== undefined) out.reps = opts.reps;
+  if (opts.timeseries !== 'final') out.timeseries = opts.timeseries;
+  if (opts.agents !== 'none') out.agents = opts.agents;
+  if (opts.relationships !== undefined && opts.relationships !== false)
+    out.relationships = opts.relationships;
+  if (opts.byGroup) out['by-group'] = true;
+  if (opts.shard !== undefined) out.shard = opts.shard;
+  return out;
+}
+
+/** The top-level `seed:` the scenario file (or its base chain) gives, or undefined. */
+function topLevelSeed(loaded: LoadedScenario): number | undefined {
+  const origin = loaded.origin?.('seed');
+  return origin !== undefined && origin.source !== null ? loaded.scenario.seed : undefined;
 }
 
 export function parseShard(text: string): Shard {
@@ -317,6 +346,12 @@ export function registerSweep(program: Command): void {
         if (factor !== undefined) factor.source = `--vary ${arg}`;
       }
       warnWorkers(workers, Boolean(opts.quiet));
+      // The file's top-level seed (for gvc run of the same file) is not used by a sweep: said
+      // once, so that nobody reads it as the sweep's seed. Not recorded as a parameter either.
+      if (!opts.quiet && topLevelSeed(loaded) !== undefined)
+        process.stderr.write(
+          `gvc: note: ${loaded.file}: seed: ${topLevelSeed(loaded)} is not used by a sweep (it is gvc run's seed); each run's seed is drawn from the sweep's seed ${spec.seed} (sweep.seed or --sweep-seed)\n`,
+        );
       if (!opts.quiet)
         for (const w of sweepWarnings(spec))
           process.stderr.write(`gvc: warning: ${relabelSweepWarning(w, opts)}\n`);
@@ -349,6 +384,7 @@ export function registerSweep(program: Command): void {
         quiet: Boolean(opts.quiet),
         limits,
         allowMixedProvenance: Boolean(opts.allowMixedProvenance),
+        commandOptions: designOptions(opts),
       });
       if (result.stopped) process.exitCode = 130;
       else if (result.failedRuns > 0) {
