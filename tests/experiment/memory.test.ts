@@ -234,7 +234,8 @@ describe("the heap bound before a run (V8's limit, not the machine's memory)", (
 
   it('refuses a world over 60% of the old generation, saying what flag would do', () => {
     // --max-old-space-size=100: 60% of 104.9 MB is 62.9 MB, 12 MB + 70 B x 727,000 suppliers.
-    // Measured under this flag: 700,000-730,000 suppliers (reference groups) finished 2-4 steps, 1,000,000 died of V8's OOM; the bound admits about 725,000.
+    // Measured under this flag: 700,000-730,000 suppliers (reference groups) finished 2-4 steps,
+    // 1,000,000 died of V8's OOM; the bound admits about 725,000.
     expect(() => checkHeap(world(720_000), 'w.yaml: a run', flag(100))).not.toThrow();
     expect(() => checkHeap(world(1_000_000), 'w.yaml: a run', flag(100))).toThrow(
       "w.yaml: a run needs an estimated 82 MB of Node's heap (docs/performance.md), over 60% of the 105 MB Node gives old objects here; run fewer suppliers, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=131, in MB, within the machine's memory)",
