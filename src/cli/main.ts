@@ -87,7 +87,8 @@ export function commanderMessage(text: string, usage: string): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  const head = (lines[0] ?? 'bad command line').replace(/^error:\s*/, '');
+  // commander ends some messages with a full stop ("Expected 1 argument but got 2.").
+  const head = (lines[0] ?? 'bad command line').replace(/^error:\s*/, '').replace(/\.$/, '');
   const hints = lines
     .slice(1)
     .map((l) => l.replace(/^\((.*)\)$/, '$1'))

@@ -142,7 +142,7 @@ export function checkSweepBounds(
 
 /** How a refusal words the relationships.csv estimate. */
 const RELATIONSHIP_ESTIMATE =
-  'an estimate from above: every tie the buyers keep renewed once a step; runs usually write a tenth of it';
+  'an estimate from above: the starting ties, and every tie the buyers keep renewed once a step; runs usually write a tenth of it';
 
 /**
  * The rows relationships.csv (one per relationship spell) may reach in one run of `scenario`:
@@ -150,14 +150,21 @@ const RELATIONSHIP_ESTIMATE =
  * it has fewer, model/search.ts) times steps + 1, i.e. every tie renewed once a step. An
  * estimate from above, not a proven bound (a displacement can end a tie formed the same step),
  * and far above what runs write: the baseline (700 slots, 120 steps) writes about 8,100 spells,
- * a tenth of its 84,700. Entrant buyers do not exist (buyer groups are fixed).
+ * a tenth of its 84,700 (85,200 with its 500 starting ties); plus the suppliers' starting ties (Σ count × initial_buyers), which
+ * are made whatever the buyers' targets (with a target of 1 and 5,000 suppliers, 5,100 spells
+ * in 2 steps). Entrant buyers do not exist (buyer groups are fixed).
  */
 export function relationshipRowsEstimate(scenario: Scenario): number {
   const slots = Object.values(scenario.buyers).reduce(
     (n, g) => n + g.count * g.suppliers_target,
     0,
   );
-  return slots * (scenario.time.steps + 1);
+  // The starting ties (initial_buyers a supplier) are made whatever the buyers' targets.
+  const initial = Object.values(scenario.suppliers).reduce(
+    (n, g) => n + g.count * g.initial_buyers,
+    0,
+  );
+  return initial + slots * (scenario.time.steps + 1);
 }
 
 /**

@@ -361,6 +361,13 @@ export function resumeCommand(o: SweepOptions): string {
     for (const v of Array.isArray(value) ? value : [value])
       args.push(`--${flag}`, ...(v === true ? [] : [String(v)]));
   }
+  // Not part of the design, but the resume needs them again: raised limits, the consent to
+  // combine programs.
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  if (limits.maxRuns !== DEFAULT_LIMITS.maxRuns) args.push('--max-runs', String(limits.maxRuns));
+  if (limits.maxOutput !== DEFAULT_LIMITS.maxOutput)
+    args.push('--max-output', String(limits.maxOutput));
+  if (o.allowMixedProvenance) args.push('--allow-mixed-provenance');
   args.push('--resume');
   return commandLine(['node', 'gvc', ...args.slice(1)]);
 }

@@ -393,6 +393,17 @@ describe('a refused resume names the options that differ (recorded in design.jso
     );
     const again = gvc(...command.split(' ').slice(1), '--quiet');
     expect(again.code, again.stderr).toBe(0);
+    // Raised limits and the consent to mixed programs are given again too: without them the
+    // printed command would be refused by the limit the first command raised.
+    expect(
+      resumeCommand({
+        ...options,
+        limits: { maxRuns: 2_000_000, maxOutput: 1_000_000_000 },
+        allowMixedProvenance: true,
+      }),
+    ).toBe(
+      `gvc sweep ${join(tmp, 'o.yaml')} --out ${join(tmp, 'o')} --steps 12 --set environment.institutions=0.5 --reps 2 --max-runs 2000000 --allow-mixed-provenance --resume`,
+    );
   });
 });
 

@@ -122,7 +122,7 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     const r = gvc('run', 'run.yaml', '--agents', 'every:1', '--max-output', '50', '--out', 'r');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^gvc: run: the outputs would hold about [\d,]+ cells \(timeseries\.csv 5 rows × \d+ columns, suppliers\.csv 25 rows × \d+ columns, relationships\.csv up to 50 rows × 13 columns \(an estimate from above: every tie the buyers keep renewed once a step; runs usually write a tenth of it\)\), above the limit of 50/,
+      /^gvc: run: the outputs would hold about [\d,]+ cells \(timeseries\.csv 5 rows × \d+ columns, suppliers\.csv 25 rows × \d+ columns, relationships\.csv up to 55 rows × 13 columns \(an estimate from above: the starting ties, and every tie the buyers keep renewed once a step; runs usually write a tenth of it\)\), above the limit of 50/,
     );
     expect(existsSync(join(tmp, 'r'))).toBe(false);
     expect(gvc('run', 'run.yaml', '--max-output', '0').stderr).toMatch(
@@ -130,13 +130,32 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     );
   });
 
+  it('counts the starting ties, made whatever the buyers keep (a target of 1, 200 suppliers)', () => {
+    const text =
+      'time: { steps: 2 }\nsuppliers:\n  smes: { count: 200, initial_buyers: 1 }\n' +
+      'buyers:\n  lead: { count: 1, suppliers_target: 1 }\n';
+    writeFileSync(join(tmp, 'start.yaml'), text);
+    const estimate = relationshipRowsEstimate(parseScenarioText(text, 'start.yaml').scenario);
+    expect(estimate).toBe(200 + 3);
+    const done = gvc('run', 'start.yaml', '--out', 'start', '--quiet');
+    expect(done.code, done.stderr).toBe(0);
+    const rows =
+      readFileSync(join(tmp, 'start', 'relationships.csv'), 'utf8')
+        .trim()
+        .split('\n').length - 1;
+    // Without the starting ties the estimate was 3 rows.
+    expect(rows).toBeGreaterThan(3);
+    expect(rows).toBeLessThanOrEqual(estimate);
+  });
+
   it("gvc run: relationships.csv is counted (the buyers' ties × steps + 1), and a run writes no more", () => {
     writeFileSync(join(tmp, 'rel.yaml'), WORLD.replace('steps: 4', 'steps: 40'));
     const estimate = relationshipRowsEstimate(
       parseScenarioText(WORLD.replace('steps: 4', 'steps: 40'), 'rel.yaml').scenario,
     );
-    // 1 buyer keeping 10 suppliers (the default target), 41 steps.
-    expect(estimate).toBe(410);
+    // 5 starting ties (1 a supplier, the default), then 1 buyer keeping 10 suppliers (the
+    // default target) over 41 steps.
+    expect(estimate).toBe(415);
     const done = gvc('run', 'rel.yaml', '--out', 'rel', '--quiet');
     expect(done.code, done.stderr).toBe(0);
     const rows =
@@ -149,7 +168,7 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     const small = 41 * TIMESERIES_COLUMNS.length + 5 * SUPPLIER_COLUMNS.length + 10;
     const refused = gvc('run', 'rel.yaml', '--out', 'rel2', '--max-output', String(small));
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/relationships\.csv up to 410 rows × 13 columns/);
+    expect(refused.stderr).toMatch(/relationships\.csv up to 415 rows × 13 columns/);
     // Without relationships.csv it is not counted.
     const without = gvc(
       'run',
