@@ -150,9 +150,9 @@ const RELATIONSHIP_ESTIMATE =
  * it has fewer, model/search.ts) times steps + 1, i.e. every tie renewed once a step. An
  * estimate from above, not a proven bound (a displacement can end a tie formed the same step),
  * and far above what runs write: the baseline (700 slots, 120 steps) writes about 8,100 spells,
- * a tenth of its 84,700 (85,200 with its 500 starting ties); plus the suppliers' starting ties (Σ count × initial_buyers), which
- * are made whatever the buyers' targets (with a target of 1 and 5,000 suppliers, 5,100 spells
- * in 2 steps). Entrant buyers do not exist (buyer groups are fixed).
+ * a tenth of its 84,700 (85,200 with its 500 starting ties); plus the suppliers' starting
+ * ties (Σ count × initial_buyers), which are made whatever the buyers' targets (with a target
+ * of 1 and 5,000 suppliers, 5,100 spells in 2 steps). Entrant buyers do not exist (buyer groups are fixed).
  */
 export function relationshipRowsEstimate(scenario: Scenario): number {
   const slots = Object.values(scenario.buyers).reduce(

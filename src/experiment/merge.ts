@@ -238,6 +238,9 @@ export async function mergeShards(
 ): Promise<DesignRecord> {
   const { designs, mixed } = checkShards(dirs, allowMixedProvenance);
   const design = designs[0];
+  // The shard whose index is least: shards of one sweep may have been typed differently.
+  const shardIndex = (d: DesignRecord) => Number.parseInt((d.shard ?? '1').split('/')[0], 10);
+  const firstShard = designs.reduce((a, b) => (shardIndex(b) < shardIndex(a) ? b : a));
   const factors: SweepFactor[] = design.factors.map((f) => ({
     path: f.path,
     spec: specFor(templateOf(f.path))!,
@@ -314,9 +317,9 @@ export async function mergeShards(
       ...design,
       shard: null,
       fingerprint: `${design.design_fingerprint}/all`,
-      // The options of the first shard, but of no one shard.
-      ...(design.command_options
-        ? { command_options: { ...design.command_options, shard: undefined } }
+      // The options of shard 1 (whatever order the folders were given in), but of no one shard.
+      ...(firstShard.command_options
+        ? { command_options: { ...firstShard.command_options, shard: undefined } }
         : {}),
     } as DesignRecord;
     writeJson(target.file(DESIGN_FILE), merged);

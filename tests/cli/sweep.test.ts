@@ -211,6 +211,8 @@ describe('sweep outputs are independent of how the work is split', () => {
                 '--timeseries',
                 'every:4',
                 ...EXTRA,
+                // The same design typed another way in one shard (42 is the file's sweep seed).
+                ...(i === 3 ? ['--sweep-seed', '42'] : []),
                 '--quiet',
               ],
               { cwd: tmp },
@@ -224,6 +226,9 @@ describe('sweep outputs are independent of how the work is split', () => {
     expect(gvc('merge', 'sh3', 'sh1', 'sh2', '--out', 'merged', '--quiet').code).toBe(0);
     for (const f of [...FILES, 'codebook.csv'])
       expect(read('merged', f).equals(read('w1', f))).toBe(true);
+    // design.json does not depend on the order the shards are named in (it keeps shard 1's options).
+    expect(gvc('merge', 'sh1', 'sh2', 'sh3', '--out', 'merged2', '--quiet').code).toBe(0);
+    expect(read('merged2', 'design.json').equals(read('merged', 'design.json'))).toBe(true);
     const missing = gvc('merge', 'sh1', 'sh2', '--out', 'bad-merge');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/3\/3 missing/);
