@@ -237,7 +237,7 @@ function contentProblem(
     typeof record.sha256 !== 'string' ||
     typeof record.bytes !== 'number'
   )
-    return ", which the folder's manifest.json does not record (added after gvc wrote the folder)";
+    return ", which the folder's manifest.json does not record (added after gvc wrote the folder, or written by an earlier gvc that did not record it)";
   let found: FileRecord;
   try {
     found = hashFileSync(path);
