@@ -130,6 +130,17 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     );
   });
 
+  /** Runs `file` into `out` (it must succeed) and counts the rows of its relationships.csv. */
+  const spellsWritten = (file: string, out: string) => {
+    const done = gvc('run', file, '--out', out, '--quiet');
+    expect(done.code, done.stderr).toBe(0);
+    return (
+      readFileSync(join(tmp, out, 'relationships.csv'), 'utf8')
+        .trim()
+        .split('\n').length - 1
+    );
+  };
+
   it('counts the starting ties, made whatever the buyers keep (a target of 1, 200 suppliers)', () => {
     const text =
       'time: { steps: 2 }\nsuppliers:\n  smes: { count: 200, initial_buyers: 1 }\n' +
@@ -137,12 +148,7 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     writeFileSync(join(tmp, 'start.yaml'), text);
     const estimate = relationshipRowsEstimate(parseScenarioText(text, 'start.yaml').scenario);
     expect(estimate).toBe(200 + 3);
-    const done = gvc('run', 'start.yaml', '--out', 'start', '--quiet');
-    expect(done.code, done.stderr).toBe(0);
-    const rows =
-      readFileSync(join(tmp, 'start', 'relationships.csv'), 'utf8')
-        .trim()
-        .split('\n').length - 1;
+    const rows = spellsWritten('start.yaml', 'start');
     // Without the starting ties the estimate was 3 rows.
     expect(rows).toBeGreaterThan(3);
     expect(rows).toBeLessThanOrEqual(estimate);
@@ -156,12 +162,7 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     // 5 starting ties (1 a supplier, the default), then 1 buyer keeping 10 suppliers (the
     // default target) over 41 steps.
     expect(estimate).toBe(415);
-    const done = gvc('run', 'rel.yaml', '--out', 'rel', '--quiet');
-    expect(done.code, done.stderr).toBe(0);
-    const rows =
-      readFileSync(join(tmp, 'rel', 'relationships.csv'), 'utf8')
-        .trim()
-        .split('\n').length - 1;
+    const rows = spellsWritten('rel.yaml', 'rel');
     expect(rows).toBeGreaterThan(0);
     expect(rows).toBeLessThanOrEqual(estimate);
     // A limit the timeseries and suppliers fit but relationships.csv's estimate does not.
