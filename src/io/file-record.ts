@@ -82,6 +82,50 @@ export function hashFileSync(path: string): FileRecord {
 }
 
 /**
+ * Whether `entry` (a value under a manifest's `files`) is a well-formed record: `bytes` a
+ * whole number >= 0, `sha256` 64 lowercase hex digits.
+ */
+export function isFileRecord(entry: unknown): entry is FileRecord {
+  const e = entry as Partial<FileRecord> | null;
+  return (
+    e !== null &&
+    typeof e === 'object' &&
+    Number.isSafeInteger(e.bytes) &&
+    (e.bytes as number) >= 0 &&
+    typeof e.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(e.sha256)
+  );
+}
+
+/**
+ * The `files` mapping of the manifest `contents` (read from the file `manifest`): file name →
+ * entry, each to be checked with isFileRecord; null when it has no `files` key (a folder
+ * written before the record existed). A `files` that is not a mapping is a UserError naming it.
+ */
+function filesOf(
+  contents: Record<string, unknown>,
+  manifest: string,
+): Record<string, unknown> | null {
+  const files = contents[FILES_KEY];
+  if (files === undefined) return null;
+  if (files === null || typeof files !== 'object' || Array.isArray(files))
+    throw new UserError(
+      `${manifest}: ${FILES_KEY}: expected a mapping of file names to sizes and hashes, found ${JSON.stringify(files).slice(0, 40)} (the file is damaged)`,
+    );
+  return files as Record<string, unknown>;
+}
+
+/**
+ * The `files` record of the manifest.json in the folder `dir` (filesOf); null when the folder
+ * has no manifest or the manifest no `files` key. A damaged manifest is a UserError naming it.
+ */
+export function recordedFilesIn(dir: string): Record<string, unknown> | null {
+  const manifest = join(dir, MANIFEST);
+  if (!existsSync(manifest)) return null;
+  return filesOf(readJsonObject(manifest, 'a manifest'), manifest);
+}
+
+/**
  * The record of `path` in the manifest.json of its folder; null when the folder has no
  * manifest, the manifest no `files` record (a folder written before it existed), or no entry
  * for this file. A damaged manifest or entry is a UserError naming it. `onlyOurs` (for gvc
@@ -103,27 +147,16 @@ export function recordOf(
     throw err;
   }
   if (onlyOurs && contents.program !== programInfo().name) return null;
-  const files = contents[FILES_KEY];
-  if (files === undefined) return null;
-  if (files === null || typeof files !== 'object' || Array.isArray(files))
-    throw new UserError(
-      `${manifest}: ${FILES_KEY}: expected a mapping of file names to sizes and hashes, found ${JSON.stringify(files).slice(0, 40)} (the file is damaged)`,
-    );
+  const files = filesOf(contents, manifest);
+  if (files === null) return null;
   const name = basename(path);
   if (!Object.prototype.hasOwnProperty.call(files, name)) return null;
-  const entry = (files as Record<string, unknown>)[name] as Partial<FileRecord> | null;
-  if (
-    entry === null ||
-    typeof entry !== 'object' ||
-    !Number.isSafeInteger(entry.bytes) ||
-    (entry.bytes as number) < 0 ||
-    typeof entry.sha256 !== 'string' ||
-    !/^[0-9a-f]{64}$/.test(entry.sha256)
-  )
+  const entry = files[name];
+  if (!isFileRecord(entry))
     throw new UserError(
       `${manifest}: ${FILES_KEY}.${name}: expected {"bytes": …, "sha256": …}, found ${JSON.stringify(entry).slice(0, 60)} (the file is damaged)`,
     );
-  return { record: entry as FileRecord, manifest };
+  return { record: entry, manifest };
 }
 
 const CHANGED = 'the file was cut short or changed after gvc wrote it';

@@ -16,7 +16,7 @@ import { osResolve } from './os-path.js';
 import { ScenarioError, UserError } from '../scenario/errors.js';
 import { readHead, readInputFile } from './read-file.js';
 import { packageDir } from './manifest.js';
-import { FILES_KEY, hashFileSync, type FileRecord } from './file-record.js';
+import { hashFileSync, isFileRecord, recordedFilesIn, type FileRecord } from './file-record.js';
 
 /** The kinds of folder gvc writes. A merged sweep is a sweep. */
 export type OutputKind = 'run' | 'sweep' | 'validation' | 'report';
@@ -203,16 +203,13 @@ function notGvcs(dir: string, kind: OutputKind, checkContent: boolean): KeptEntr
   return kept;
 }
 
-/** The `files` record of `dir`'s manifest.json, or null when it has none (or no manifest). */
+/**
+ * The `files` record of `dir`'s manifest.json (recordedFilesIn), or null when it has none, or
+ * no manifest, or one that cannot be read: then no file of the folder can be shown unchanged.
+ */
 function recordedFiles(dir: string): Record<string, unknown> | null {
   try {
-    const manifest = JSON.parse(
-      readInputFile(join(dir, 'manifest.json'), 'a manifest').toString('utf8'),
-    ) as Record<string, unknown> | null;
-    const files = manifest?.[FILES_KEY];
-    return files !== null && typeof files === 'object' && !Array.isArray(files)
-      ? (files as Record<string, unknown>)
-      : null;
+    return recordedFilesIn(dir);
   } catch {
     return null;
   }
@@ -229,14 +226,8 @@ function contentProblem(
 ): string | null {
   if (records === null)
     return ", which the folder's manifest.json records no checksum for (written by an earlier gvc, or not by gvc), so gvc cannot tell it is unchanged";
-  const record = records[name] as Partial<FileRecord> | undefined;
-  if (
-    !Object.prototype.hasOwnProperty.call(records, name) ||
-    record === null ||
-    typeof record !== 'object' ||
-    typeof record.sha256 !== 'string' ||
-    typeof record.bytes !== 'number'
-  )
+  const record = records[name];
+  if (!Object.prototype.hasOwnProperty.call(records, name) || !isFileRecord(record))
     return ", which the folder's manifest.json does not record (added after gvc wrote the folder, or written by an earlier gvc that did not record it)";
   let found: FileRecord;
   try {

@@ -112,7 +112,13 @@ export function designDifferences(
   const after = now.command_options;
   const isObject = (v: unknown): v is Record<string, unknown> =>
     v !== null && typeof v === 'object' && !Array.isArray(v);
-  const compared = new Set([...DERIVED_KEYS, 'command_options', 'scenario_file']);
+  // Compared above (options, the file's content) or not at all (derived, the file's name).
+  const compared = new Set([
+    ...DERIVED_KEYS,
+    'command_options',
+    'scenario_file',
+    'scenario_sha256',
+  ]);
   if (isObject(before) && isObject(after)) {
     for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort())
       if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
@@ -126,7 +132,6 @@ export function designDifferences(
     out.push(
       `the scenario file's content: recorded sha256 ${recorded.scenario_sha256.slice(0, 12)}…, now ${now.scenario_sha256.slice(0, 12)}… (the file was edited)`,
     );
-  compared.add('scenario_sha256');
   for (const key of Object.keys(now)) {
     if (compared.has(key) || !(key in recorded)) continue;
     if (JSON.stringify(recorded[key]) !== JSON.stringify(now[key]))
