@@ -135,6 +135,45 @@ export class ReorderScratch {
 }
 
 /**
+ * A stack of rows (row indices) over an Int32Array that grows as grownCapacity says and is never
+ * shrunk or replaced while it is big enough: for lists of rows that fill and empty every step
+ * (a table's given-back rows, the spells ended in a step). A JavaScript array emptied by
+ * `length = 0` drops its storage and grows again by copies at the next step; each copy lives for
+ * the rest of the step, outlives the young generation's collections, and V8 counts those bytes
+ * when it decides to grow the young generation (docs/performance.md, 2026-12-01, session 16).
+ */
+export class RowStack<Ix extends number> {
+  private buffer = new Int32Array(16);
+  /** Rows held. */
+  length = 0;
+
+  /** Adds row `ix` at the top. */
+  push(ix: Ix): void {
+    if (this.length === this.buffer.length) {
+      const grown = new Int32Array(grownCapacity(this.buffer.length));
+      grown.set(this.buffer);
+      this.buffer = grown;
+    }
+    this.buffer[this.length++] = ix;
+  }
+
+  /** Takes the row at the top off and returns it; NONE when empty. */
+  pop(): Ix | typeof NONE {
+    return this.length === 0 ? NONE : (this.buffer[--this.length] as Ix);
+  }
+
+  /** Empties the stack (its storage is kept for the next time). */
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** The rows held, bottom first, as a view valid until the next push (no copy). */
+  get rows(): Int32Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+/**
  * A growable column table. `length`: rows taken so far (given-back rows included); `cols`: the
  * arrays (longer than `length` rows; rows past `length` are zero, NONE in `ref` columns). `Ix`
  * is the branded index type of its rows.
@@ -178,7 +217,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
   private readonly layout: readonly { name: string; width: number; blank: number }[];
 
   /** Rows given back by `release`, reused last-in first-out by `add`. */
-  private readonly released: Ix[] = [];
+  private readonly released = new RowStack<Ix>();
 
   /**
    * A zeroed row (`ref` columns at NONE): a given-back one if any, else a new one at the end
@@ -186,7 +225,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
    */
   add(): Ix {
     const reused = this.released.pop();
-    if (reused !== undefined) {
+    if (reused !== NONE) {
       // Element by element: a row is a few elements per column, too short for fill() to pay.
       // One loop per array type, so that each loop's store sees one kind of array (a store
       // that sees three is polymorphic: it was two thirds of linkSupplierToBuyer).
@@ -264,7 +303,7 @@ export class Table<S extends ColumnSpec, Ix extends number> {
       array.fill(blank, n * w, this.length * w);
     }
     this.length = n;
-    this.released.length = 0;
+    this.released.clear();
   }
 
   /** Bytes of a row of the widest column: what reorder's scratch holds per row. */

@@ -102,7 +102,7 @@ export function compactRelationships(world: World): Int32Array {
   const S = world.supplierTable.cols;
   const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
-  const suppliers = world.suppliers.length;
+  const suppliers = world.supplierTable.length;
   const b = keptFor(world, world.relationshipTable.capacity);
   const { order, newOf } = reorderBySupplier(world.relationshipTable, b, suppliers, {
     first: S.relFirst,
@@ -126,7 +126,7 @@ export function compactRelationships(world: World): Int32Array {
 export function compactTies(world: World): void {
   const S = world.supplierTable.cols;
   const T = world.tieTable.cols;
-  const suppliers = world.suppliers.length;
+  const suppliers = world.supplierTable.length;
   const b = keptFor(world, world.tieTable.capacity);
   const { order, newOf } = reorderBySupplier(world.tieTable, b, suppliers, {
     first: S.tieFirst,

@@ -4,13 +4,14 @@
  * V8 workaround for numeric fields. Nothing here changes a result; each device is about
  * how fast V8 runs the same arithmetic.
  */
-import type { Supplier, World } from '../model/state.js';
+import { supplierAt, type Supplier, type World } from '../model/state.js';
 import type { SupplierIx } from './columns.js';
 
 /**
- * Runs `body` for each active supplier, in the order of world.suppliers (creation order: ids
- * ascending), which is the order a submodel's random draws are taken in. `body` gets the
- * supplier and its row `i` in world.supplierTable, so it can read the supplier's fields as
+ * Runs `body` for each active supplier, in row order (creation order: ids ascending), which is
+ * the order a submodel's random draws are taken in. `body` gets a view of the supplier (made
+ * for the call: the model keeps no object per supplier, state.ts Supplier) and its row `i` in
+ * world.supplierTable, so it can read the supplier's fields as
  * `s.cash` or, in a hot loop, as `S.cash[i]` (S = world.supplierTable.cols: the same storage).
  * `active` is read when a supplier is reached, as in a `for…of` over the live array: one that
  * an earlier call of `body` made inactive is skipped, one appended during the loop is visited if
@@ -26,10 +27,10 @@ import type { SupplierIx } from './columns.js';
  * section "2026-11-30, branch perf").
  */
 export function eachActiveSupplier(world: World, body: (s: Supplier, i: SupplierIx) => void): void {
-  const suppliers = world.suppliers;
-  const cols = world.supplierTable.cols;
-  for (let i = 0; i < suppliers.length; i++) {
-    if (cols.active[i] === 1) body(suppliers[i], i as SupplierIx);
+  const table = world.supplierTable;
+  const cols = table.cols;
+  for (let i = 0; i < table.length; i++) {
+    if (cols.active[i] === 1) body(supplierAt(world, i), i as SupplierIx);
   }
 }
 
@@ -49,9 +50,9 @@ export type RowBody = (i: SupplierIx) => void;
  * appended by `body` is visited if active).
  */
 export function eachActiveRow(world: World, body: RowBody): void {
-  const suppliers = world.suppliers;
-  const cols = world.supplierTable.cols;
-  for (let i = 0; i < suppliers.length; i++) if (cols.active[i] === 1) body(i as SupplierIx);
+  const table = world.supplierTable;
+  const cols = table.cols;
+  for (let i = 0; i < table.length; i++) if (cols.active[i] === 1) body(i as SupplierIx);
 }
 
 /**
@@ -75,7 +76,7 @@ export const TILE = 128;
  * integer counter (world.counters) may be incremented: its final value does not depend on order.
  */
 export function runTiled(world: World, bodies: readonly RowBody[], tile = TILE): void {
-  runTiledRows(world.supplierTable.cols.active, bodies, 0, world.suppliers.length, tile);
+  runTiledRows(world.supplierTable.cols.active, bodies, 0, world.supplierTable.length, tile);
 }
 
 /**

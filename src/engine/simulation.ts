@@ -6,7 +6,7 @@
 import { createWorld } from '../model/init.js';
 import { supplierRow, timeseriesRow } from '../model/metrics.js';
 import { activeSpells, relationshipRow, SpellObserver } from '../model/spells.js';
-import type { World } from '../model/state.js';
+import { supplierAt, type World } from '../model/state.js';
 import type { Scenario } from '../scenario/types.js';
 import {
   GROUP_ALL,
@@ -106,11 +106,11 @@ function run(
     world.step = t;
     for (const run of schedule) run(world);
     observe();
-    if (relationships && world.endedSpells.length > 0)
-      recordSpells(world, world.endedSpells, relationships);
+    const ended = world.endedSpells.rows;
+    if (relationships && ended.length > 0) recordSpells(world, ended, relationships);
     // Written (or not wanted): their rows can be reused by spells that begin later.
-    for (const k of world.endedSpells) world.relationshipTable.release(k);
-    world.endedSpells.length = 0;
+    for (const k of ended) world.relationshipTable.release(k as RelIx);
+    world.endedSpells.clear();
     if (t % COMPACT_EVERY === 0) {
       spells.reorder(compactRelationships(world), compactionScratch(world));
       compactTies(world);
@@ -139,12 +139,12 @@ export const SUPPLIER_BATCH = 256;
 
 /** Sends the current step's supplier rows, in supplier order, in batches of SUPPLIER_BATCH. */
 function recordSuppliers(world: World, sink: ObservationSink): void {
-  const n = world.suppliers.length;
+  const n = world.supplierTable.length;
   if (n === 0) sink.suppliers([]);
   for (let start = 0; start < n; start += SUPPLIER_BATCH) {
     const end = Math.min(n, start + SUPPLIER_BATCH);
     const rows: SupplierRow[] = [];
-    for (let i = start; i < end; i++) rows.push(supplierRow(world.suppliers[i], world));
+    for (let i = start; i < end; i++) rows.push(supplierRow(supplierAt(world, i), world));
     sink.suppliers(rows);
   }
 }
@@ -159,7 +159,7 @@ function recordSuppliers(world: World, sink: ObservationSink): void {
  */
 function recordSpells(
   world: World,
-  spells: readonly RelIx[],
+  spells: ArrayLike<number>,
   sink: (rows: RelationshipRow[]) => void,
   always = false,
 ): void {

@@ -183,7 +183,7 @@ export class ThreadPool implements StageThreads {
     this.world ??= world;
     if (world !== this.world) throw new Error('ThreadPool: a pool serves one world');
     const active = world.supplierTable.cols.active;
-    const n = world.suppliers.length;
+    const n = world.supplierTable.length;
     let count = 0;
     for (let i = 0; i < n; i++) count += active[i];
     // Fewer threads than the pool has for a small world: waking a thread costs more than the

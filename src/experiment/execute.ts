@@ -177,7 +177,7 @@ export function executeRun(ctx: RunContext, req: RunRequest): RunOutcome {
       (isDue(agents, last, last) ? 2 * MEMORY_HEAP_PER_SUPPLIER_TEXT : 0) +
       (forMeasures.kind === 'none' ? 0 : MEMORY_HEAP_PER_KEPT_ROW);
     const atEnd = (world: World) =>
-      finalRows * world.suppliers.length +
+      finalRows * world.supplierTable.length +
       (ctx.relationships ? 2 * MEMORY_HEAP_PER_SPELL_TEXT * world.relationshipTable.length : 0);
     simulate(
       scenario,

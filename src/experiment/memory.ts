@@ -248,7 +248,7 @@ export function checkHeap(
 /** What memoryGuard reads of a world: its step and the lengths of its populations. */
 export interface GuardedWorld {
   step: number;
-  suppliers: { length: number };
+  supplierTable: { length: number };
   buyers: { length: number };
   partners: { length: number };
 }
@@ -264,7 +264,7 @@ export function memoryGuard<W extends GuardedWorld>(
   let keptBefore = 0;
   let keptStep = 0;
   return (world) => {
-    const rows = world.suppliers.length;
+    const rows = world.supplierTable.length;
     const grown = Math.max(0, rows - (before ?? rows));
     before = rows;
     const held = kept();

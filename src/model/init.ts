@@ -3,7 +3,7 @@
  * follow that order), give each supplier its initial buyers and strategic ties, and set the
  * environment to its first-step values. All draws come from the `init` stream.
  */
-import { Table } from '../engine/columns.js';
+import { RowStack, Table } from '../engine/columns.js';
 import { makeStreams, normal, randomIndex, type Rng } from '../engine/rng.js';
 import { FUNCTIONS } from '../scenario/parameters.js';
 import type { Scenario, SupplierGroupConfig } from '../scenario/types.js';
@@ -15,10 +15,13 @@ import {
   Buyer,
   OEM,
   RELATIONSHIP_COLUMNS,
+  N_FUNCTIONS,
   SUPPLIER_COLUMNS,
-  Supplier,
   TIE_COLUMNS,
+  addSupplierRow,
   clamp01,
+  supplierAt,
+  type Supplier,
   type BuyerTable,
   type Partner,
   type RelationshipTable,
@@ -49,7 +52,6 @@ export function createWorld(scenario: Scenario, sharedTables = false): World {
     scenario,
     dt: 1 / scenario.time.steps_per_year,
     step: 0,
-    suppliers: [],
     supplierGroups: [],
     supplierTable: new Table(
       SUPPLIER_COLUMNS,
@@ -76,19 +78,21 @@ export function createWorld(scenario: Scenario, sharedTables = false): World {
     counters: zeroCounters(),
     streams,
     nextSupplierId: 0,
-    endedSpells: [],
+    endedSpells: new RowStack(),
   };
   world.buyers = createBuyers(world);
   world.supplierGroups = createSupplierGroups(world);
   world.supplierGroups.forEach((group, code) => {
     for (let i = 0; i < group.config.count; i++) {
       const s = createSupplier(world, code, streams.init);
-      world.suppliers.push(s);
       assignInitialBuyers(world, s, group.config.initial_buyers, streams.init);
       formInitialTies(world, s, streams.init);
     }
   });
-  world.env.initialCapacity = world.suppliers.reduce((sum, s) => sum + s.size, 0);
+  const size = world.supplierTable.cols.size;
+  let capacity = 0;
+  for (let i = 0; i < world.supplierTable.length; i++) capacity += size[i];
+  world.env.initialCapacity = capacity;
   const environment = scenario.environment;
   world.env.pricePressure = Math.min(
     environment.price_pressure.max,
@@ -156,8 +160,10 @@ export function rdStockFor(target: number, floor: number, halfStock: number): nu
 
 /**
  * A new supplier of group `world.supplierGroups[groupCode]`, created at the current step, with
- * its row of the supplier table filled; draws its size and capabilities from `rng`. The caller
- * adds it to world.suppliers.
+ * its row of the supplier table filled; draws its size, then its capabilities by function, from
+ * `rng`. Returns a view of it (the world keeps only the row). Writes the row directly: a
+ * temporary array or view per supplier made most of the 700 bytes a supplier that building a
+ * 100k world allocated (docs/performance.md, session 16).
  */
 export function createSupplier(world: World, groupCode: number, rng: Rng): Supplier {
   const config = world.supplierGroups[groupCode].config;
@@ -168,27 +174,25 @@ export function createSupplier(world: World, groupCode: number, rng: Rng): Suppl
     m.learning.absorptive_half_stock,
   );
   const size = config.size.mean * Math.exp(config.size.sd_log * normal(rng));
-  const cap = FUNCTIONS.map((f) =>
-    clamp01(config.capabilities[f].mean + config.capabilities[f].sd * normal(rng)),
-  );
-  const table = world.supplierTable;
-  const ix = table.add();
-  // Rows follow creation order, so a supplier's row is its id (and its place in world.suppliers).
+  const ix = addSupplierRow(world, groupCode, world.step);
+  // Rows follow creation order, so a supplier's row is its id.
   if (ix !== world.nextSupplierId++) throw new Error('supplier rows out of step with ids');
-  const s = new Supplier(world, ix, groupCode, world.step);
-  s.active = true;
-  s.cap.set(cap);
-  s.initialCap.set(cap);
-  s.rdStock = rdStock;
-  s.absorptive = absorptiveCapacity(rdStock, m.learning);
-  s.cash = config.cash * size;
-  s.size = size;
-  s.initialSize = size;
-  s.domesticReserve = config.intent.domestic;
-  s.domesticReserveFloor = config.intent.domestic;
-  s.role = OEM;
-  s.highestRole = OEM;
-  return s;
+  const S = world.supplierTable.cols;
+  for (let f = 0; f < N_FUNCTIONS; f++) {
+    const c = config.capabilities[FUNCTIONS[f]];
+    S.cap[4 * ix + f] = S.initialCap[4 * ix + f] = clamp01(c.mean + c.sd * normal(rng));
+  }
+  S.active[ix] = 1;
+  S.rdStock[ix] = rdStock;
+  S.absorptive[ix] = absorptiveCapacity(rdStock, m.learning);
+  S.cash[ix] = config.cash * size;
+  S.size[ix] = size;
+  S.initialSize[ix] = size;
+  S.domesticReserve[ix] = config.intent.domestic;
+  S.domesticReserveFloor[ix] = config.intent.domestic;
+  S.role[ix] = OEM;
+  S.highestRole[ix] = OEM;
+  return supplierAt(world, ix);
 }
 
 /**

@@ -143,7 +143,7 @@ function activeTotals(world: World, group: string | null): ActiveTotals {
   const R = world.relationshipTable.cols;
   const groups = world.supplierGroups;
   const work: WorkVolumes = { oem: ZERO, odm: ZERO, obm: ZERO };
-  const n = world.suppliers.length;
+  const n = world.supplierTable.length;
   // Every term is computed for every supplier, and a supplier that does not count adds 0 (-0:
   // a double, which adds nothing) or nothing to a count: kernel.ts, "Code that runs only from
   // some step on".
@@ -228,7 +228,7 @@ function groupCounters(world: World, group: string): World['counters'] {
   const c = zeroCounters();
   const S = world.supplierTable.cols;
   const groups = world.supplierGroups;
-  for (let i = 0; i < world.suppliers.length; i++) {
+  for (let i = 0; i < world.supplierTable.length; i++) {
     if (groups[S.groupCode[i]].name !== group) continue;
     if (S.active[i] === 0) c.exits++;
     if (S.entryStep[i] > 0) c.entries++;

@@ -198,9 +198,9 @@ function placeLeadFirmOrders(world: World): void {
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
   const R = world.relationshipTable.cols;
-  const suppliers = world.suppliers;
+  const n = world.supplierTable.length;
   const tenure = tenureFactors(world);
-  for (let i = 0; i < suppliers.length; i++) {
+  for (let i = 0; i < n; i++) {
     S.saturated[i] = 0;
     S.exportVolume[i] = 0;
     // Once per supplier rather than once per relationship and pass (Math.pow is the costly part).
@@ -236,8 +236,8 @@ function placeLeadFirmOrders(world: World): void {
       S.exportVolume[R.supplier[k]] += R.volume[k] *= perScore;
     }
   }
-  const exportCap = (exportCapacities = float64Scratch(exportCapacities, suppliers.length));
-  for (let i = 0; i < suppliers.length; i++) {
+  const exportCap = (exportCapacities = float64Scratch(exportCapacities, n));
+  for (let i = 0; i < n; i++) {
     const cap = (exportCap[i] = exportCapacity(S, i));
     if (S.exportVolume[i] > cap) {
       // A supplier that keeps all its capacity for its own channels has not turned buyers away.

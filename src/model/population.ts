@@ -42,7 +42,7 @@ export function enterSuppliers(world: World): void {
   const rng = world.streams.entry;
   const n = Math.floor(expected) + (rng() < expected - Math.floor(expected) ? 1 : 0);
   for (let i = 0; i < n; i++) {
-    world.suppliers.push(createSupplier(world, 0, rng));
+    createSupplier(world, 0, rng);
     world.counters.entries++;
   }
 }

@@ -39,6 +39,7 @@ import {
   productionCapabilityAt,
   relationshipAt,
   stepProbability,
+  supplierAt,
   typeCode,
   type Buyer,
   type Relationship,
@@ -147,7 +148,7 @@ export function resourceTies(world: World): void {
         offerValueAt(world, incumbent, b, RELATIONSHIP_TYPES[code]) * quoteShock(sigma, rng);
       if (!outbidsBy(switchingCost[code], incumbentValue, best.value)) continue;
       endRelationship(world, k, 're_sourced');
-      linkSupplierToBuyer(world, world.suppliers[best.i], b);
+      linkSupplierToBuyer(world, supplierAt(world, best.i), b);
       if (best.displaces !== NONE) {
         // The displaced customer takes on the capacity just freed, if that supplier qualifies:
         // in a thick arm's-length market the two buyers have, in effect, swapped suppliers.
@@ -157,7 +158,7 @@ export function resourceTies(world: World): void {
           meetsRequirementsAt(S.cap, incumbent, displacedBuyer) &&
           !isRelatedAt(world, incumbent, displacedBuyer)
         )
-          linkSupplierToBuyer(world, world.suppliers[incumbent], displacedBuyer);
+          linkSupplierToBuyer(world, supplierAt(world, incumbent), displacedBuyer);
       }
     }
   }
@@ -222,7 +223,7 @@ function bestOutsideOffer(
   lowestMarket: LeastMembers,
 ): boolean {
   best.i = NONE;
-  const n = world.suppliers.length;
+  const n = world.supplierTable.length;
   if (n === 0) return false;
   const m = world.scenario.model;
   const S = world.supplierTable.cols;

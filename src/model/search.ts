@@ -25,6 +25,7 @@ import {
   quartersPerStep,
   stepProbability,
   stepsForQuarters,
+  supplierAt,
   type Buyer,
   type Supplier,
   type World,
@@ -162,7 +163,7 @@ function moveUp(world: World, i: number, rng: Rng): void {
     if (sophistication(k) < sophistication(lowestRow)) lowestRow = k;
   const b = bestCandidate(world, i, rng, sophistication(lowestRow));
   if (b && rng() < acceptanceProbabilityAt(world, i)) {
-    linkSupplierToBuyer(world, world.suppliers[i], b);
+    linkSupplierToBuyer(world, supplierAt(world, i), b);
     endRelationship(world, lowestRow, 'succession');
   }
 }
@@ -202,7 +203,7 @@ export function dropAndRecruit(world: World): void {
  * turned others away (Schmitz 1999), so the buyer goes on to the next supplier it looked at.
  */
 function recruit(world: World, b: Buyer, rng: Rng): void {
-  const n = world.suppliers.length;
+  const n = world.supplierTable.length;
   if (n === 0) return;
   const m = world.scenario.model;
   const S = world.supplierTable.cols;
@@ -214,7 +215,7 @@ function recruit(world: World, b: Buyer, rng: Rng): void {
     if (best === NONE || productionCapabilityAt(S.cap, i) > productionCapabilityAt(S.cap, best))
       best = i;
   }
-  if (best !== NONE) linkSupplierToBuyer(world, world.suppliers[best], b);
+  if (best !== NONE) linkSupplierToBuyer(world, supplierAt(world, best), b);
 }
 
 /**

@@ -7,7 +7,16 @@
 import { NONE } from '../engine/columns.js';
 import { eachActiveRow } from '../engine/kernel.js';
 import { partnerArrays } from './networks.js';
-import { DESIGN, PROCESS, PRODUCT, stepProbability, type Supplier, type World } from './state.js';
+import {
+  DESIGN,
+  PROCESS,
+  PRODUCT,
+  inSectorAt,
+  stepProbability,
+  supplierAt,
+  type Supplier,
+  type World,
+} from './state.js';
 
 export function transferableCapability(s: Supplier): number {
   return transferableCapabilityAt(s.columns.cap, s.ix);
@@ -32,13 +41,11 @@ export function enterSectors(world: World): void {
     const x = transferableCapabilityAt(S.cap, i);
     if (x < threshold || threshold >= 1 || S.tieCount[i] === 0) return;
     const readiness = (x - threshold) / (1 - threshold);
-    // Only a supplier ready to enter and with ties loads its object (its list of sectors).
-    const s = world.suppliers[i];
     for (let k = S.tieFirst[i]; k !== NONE; k = T.nextOfSupplier[k]) {
       const sector = sectorOf[T.partner[k]];
-      if (s.inSector(sector)) continue;
+      if (inSectorAt(S, i, sector)) continue;
       const rate = entryRate * T.trust[k] * institutions * readiness;
-      if (rng() < stepProbability(rate, dt)) enterSector(world, s, sector);
+      if (rng() < stepProbability(rate, dt)) enterSector(world, supplierAt(world, i), sector);
     }
   });
 }

@@ -26,6 +26,7 @@ import {
 } from '../scenario/parameters.js';
 import {
   NONE,
+  type RowStack,
   type BuyerIx,
   type Columns,
   type ColumnSpec,
@@ -180,7 +181,7 @@ export class Relationship {
   }
 
   get supplier(): Supplier {
-    return this.world.suppliers[this.c.supplier[this.ix]];
+    return supplierAt(this.world, this.c.supplier[this.ix]);
   }
   get buyer(): Buyer {
     return this.world.buyers[this.c.buyer[this.ix]];
@@ -360,7 +361,7 @@ export type TieColumns = Columns<typeof TIE_COLUMNS>;
 
 /**
  * The supplier table's columns, declared once (src/engine/columns.ts): every numeric field of a
- * supplier, one row per supplier in creation order (row = id = position in world.suppliers).
+ * supplier, one row per supplier in creation order (row = id).
  * A submodel reads them through a Supplier (`s.cash`) or, in a loop over suppliers, by row
  * (`S.cash[i]`, S = world.supplierTable.cols); the two are the same storage.
  */
@@ -376,6 +377,15 @@ export const SUPPLIER_COLUMNS = {
   exitCause: 'u8',
   /** Number of sectors it operates in (its home sector and those entered: Supplier.sectors). */
   sectorCount: 'i32',
+  /**
+   * Sectors entered beyond the home sector, as bits: bit j of `sectorsLow` for sector j (1-31;
+   * bit 0, the home sector, stays clear), bit j - 32 of `sectorsHigh` for sector j (32-63;
+   * partners.*.sector is at most 63). As columns rather than an array on the supplier's object,
+   * so that a supplier needs no object of its own (Supplier is a view made on demand;
+   * docs/performance.md, session 16).
+   */
+  sectorsLow: 'i32',
+  sectorsHigh: 'i32',
   /** Capabilities in [0,1] by function. */
   cap: 'f64x4',
   /**
@@ -493,43 +503,38 @@ export interface SupplierGroup {
 }
 
 /**
- * A supplier: its row of the supplier table (numeric fields, as accessors over the columns) and
- * the sectors it entered. `cap` and `initialCap` give a view
- * of the supplier's four elements of those columns, made at each read (for tests and code off
- * the hot paths; a loop by row reads `S.cap[4 * i + f]`): four views kept per supplier were
- * about 300 bytes each, and had to be rebuilt whenever the table grew. Its group, intent and
- * relationships are reached through its world (one field, not one per thing: 56 bytes a
- * supplier instead of 72; docs/performance.md, 2026-11-30, session 9).
+ * A supplier: a view of its row of the supplier table (numeric fields, as accessors over the
+ * columns), made on demand (supplierAt, suppliersOf, Relationship.supplier), as a Relationship
+ * is. The model keeps no object per supplier: every field is in the row, and its group, intent
+ * and relationships are reached through its world. Two views of the same row are the same
+ * supplier (compare `ix`, not the objects). A view is valid for the whole run (a supplier's row
+ * never moves). `cap` and `initialCap` give a view of the supplier's four elements of those
+ * columns, made at each read (for tests and code off the hot paths; a loop by row reads
+ * `S.cap[4 * i + f]`).
+ *
+ * An object kept per supplier (56 bytes, and its slot in an array) outlived the young
+ * generation's collections while the world was built, and V8 grew the young generation to its
+ * maximum (32 MB) for them and never shrank it: about 240 of the bytes per supplier of a 100k
+ * run's peak memory (docs/performance.md, 2026-12-01, session 16).
  */
 export class Supplier {
   /** The supplier's row in world.supplierTable (equal to id). */
   readonly ix: SupplierIx;
-  /**
-   * Sectors entered beyond the home sector (sector 0), in the order entered; null until the
-   * first (most suppliers never enter one, and an array each is ~60 bytes).
-   */
-  private entered: number[] | null = null;
-
-  private readonly c: SupplierColumns;
-  /** Its world, for its group (world.supplierGroups) and its relationships (world.relationshipTable). */
+  /** Its world, for its row (world.supplierTable), group and relationships. */
   private readonly world: World;
 
-  /**
-   * The supplier at row `ix` of world.supplierTable, of group `world.supplierGroups[groupCode]`,
-   * created at `entryStep`. Sets the row's group, entry step, exit step (-1), sector count (1),
-   * first ODM and OBM steps (-1) and margin (none).
-   */
-  constructor(world: World, ix: SupplierIx, groupCode: number, entryStep: number) {
-    this.c = world.supplierTable.cols;
+  /** A view of the supplier at row `ix` of world.supplierTable (which must exist). */
+  constructor(world: World, ix: SupplierIx) {
     this.world = world;
     this.ix = ix;
-    this.c.groupCode[ix] = groupCode;
-    this.c.entryStep[ix] = entryStep;
-    this.c.exitStep[ix] = -1;
-    this.c.sectorCount[ix] = 1;
-    this.c.stepOdm[ix] = -1;
-    this.c.stepObm[ix] = -1;
-    this.margin = null;
+  }
+
+  /**
+   * The supplier table's columns, read through the table (they are replaced when it grows, but
+   * inside the same `cols` object: engine/columns.ts).
+   */
+  private get c(): SupplierColumns {
+    return this.world.supplierTable.cols;
   }
 
   /** The supplier's id: its row. */
@@ -571,21 +576,23 @@ export class Supplier {
   get partnerPool(): readonly Partner[] {
     return this.supplierGroup.partnerPool;
   }
-  /** Sector ids the supplier operates in, its home sector (0) first: a new array. */
+  /** Sector ids the supplier operates in, its home sector (0) first, then ascending: a new array. */
   get sectors(): number[] {
-    return this.entered === null ? [0] : [0, ...this.entered];
+    const out = [0];
+    for (let sector = 1; sector < 64; sector++) if (this.inSector(sector)) out.push(sector);
+    return out;
   }
-  /** Whether the supplier operates in sector `sector`. */
+  /** Whether the supplier operates in sector `sector` (0-63). */
   inSector(sector: number): boolean {
-    return sector === 0 || (this.entered !== null && this.entered.includes(sector));
+    return inSectorAt(this.c, this.ix, sector);
   }
   /**
-   * Adds sector `sector` to those it operates in (sectors.ts enterSector, which also keeps the
-   * sectorCount column in step).
+   * Adds sector `sector` (1-63) to those it operates in (sectors.ts enterSector, which also
+   * keeps the sectorCount column in step).
    */
   addSector(sector: number): void {
-    if (this.entered === null) this.entered = [];
-    this.entered.push(sector);
+    if (sector < 32) this.c.sectorsLow[this.ix] |= 1 << sector;
+    else this.c.sectorsHigh[this.ix] |= 1 << (sector - 32);
   }
   get entryStep(): number {
     return this.c.entryStep[this.ix];
@@ -853,6 +860,52 @@ export const BUYER_COLUMNS = {
 export type BuyerTable = Table<typeof BUYER_COLUMNS, BuyerIx>;
 export type BuyerColumns = Columns<typeof BUYER_COLUMNS>;
 
+/**
+ * Whether supplier row `i` operates in sector `sector` (0-63): its home sector, or one whose bit
+ * is set in sectorsLow / sectorsHigh.
+ */
+export function inSectorAt(S: SupplierColumns, i: number, sector: number): boolean {
+  if (sector === 0) return true;
+  return sector < 32
+    ? (S.sectorsLow[i] & (1 << sector)) !== 0
+    : (S.sectorsHigh[i] & (1 << (sector - 32))) !== 0;
+}
+
+/**
+ * A new row of world.supplierTable for a supplier of group `world.supplierGroups[groupCode]`
+ * created at `entryStep`, with the group, entry step, exit step (-1), sector count (1), first
+ * ODM and OBM steps (-1) and margin (none) set; the caller sets the rest. Returns its row, which
+ * is its id.
+ */
+export function addSupplierRow(world: World, groupCode: number, entryStep: number): SupplierIx {
+  const ix = world.supplierTable.add();
+  const c = world.supplierTable.cols;
+  c.groupCode[ix] = groupCode;
+  c.entryStep[ix] = entryStep;
+  c.exitStep[ix] = -1;
+  c.sectorCount[ix] = 1;
+  c.stepOdm[ix] = -1;
+  c.stepObm[ix] = -1;
+  c.margin[ix] = NaN;
+  return ix;
+}
+
+/** The supplier in row `i` of world.supplierTable, as a view made now (see Supplier). */
+export function supplierAt(world: World, i: number): Supplier {
+  return new Supplier(world, i as SupplierIx);
+}
+
+/**
+ * Every supplier, active or not, in row order (ids ascending), as views made now: for tests
+ * and code off the hot paths (an array of 100,000 objects at the bench's size). A loop in a
+ * submodel goes by row (engine/kernel.ts) and makes a view only where it needs one.
+ */
+export function suppliersOf(world: World): Supplier[] {
+  const out: Supplier[] = new Array<Supplier>(world.supplierTable.length);
+  for (let i = 0; i < out.length; i++) out[i] = supplierAt(world, i);
+  return out;
+}
+
 /** A view of the relationship in row `k` (see Relationship for how long it is valid). */
 export function relationshipAt(world: World, k: number): Relationship {
   return new Relationship(world, k as RelIx);
@@ -938,10 +991,13 @@ export interface World {
   /** Years per step. */
   dt: number;
   step: number;
-  suppliers: Supplier[];
   /** The scenario's supplier groups, in file order (a supplier's groupCode is a position here). */
   supplierGroups: SupplierGroup[];
-  /** The suppliers' numeric fields, one row per entry of `suppliers`. */
+  /**
+   * The suppliers' numeric fields, one row per supplier ever created (exited ones included), in
+   * creation order: row = id. `supplierTable.length` is the number of suppliers; a Supplier
+   * is a view of a row (supplierAt, suppliersOf).
+   */
   supplierTable: SupplierTable;
   /** The relationships' numeric fields, one row per live (or ended, not yet written) spell. */
   relationshipTable: RelationshipTable;
@@ -959,7 +1015,7 @@ export interface World {
    * Spells ended since the last observation, in the order they ended; the engine writes them
    * to relationships.csv and empties the list at each observation, so it holds one step's worth.
    */
-  endedSpells: RelIx[];
+  endedSpells: RowStack<RelIx>;
 }
 
 /** Mean production capability, the quantity buyers screen and allocate on. */

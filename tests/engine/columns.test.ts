@@ -20,6 +20,7 @@ import {
   linkSupplierToBuyer,
 } from '../../src/model/relationships.js';
 import {
+  suppliersOf,
   relationshipAt,
   RELATIONSHIP_END_CAUSES,
   typeCode,
@@ -76,9 +77,9 @@ function stepAsEngine(
 ): SpellSeen[] {
   world.step = t;
   for (const run of schedule) run(world);
-  const ended = world.endedSpells.map((k) => spellSeen(world, k));
-  for (const k of world.endedSpells) world.relationshipTable.release(k);
-  world.endedSpells.length = 0;
+  const ended = Array.from(world.endedSpells.rows, (k) => spellSeen(world, k));
+  for (const k of world.endedSpells.rows) world.relationshipTable.release(k as RelIx);
+  world.endedSpells.clear();
   return ended;
 }
 
@@ -211,7 +212,7 @@ describe('the relationship table over a run with churn', () => {
 
   it("keeps a spell's end step and cause (one column of its row) and reads them back", () => {
     const world = createWorld(loadScenario('scenarios/baseline.yaml').scenario);
-    const [s, b] = [world.suppliers[0], world.buyers[0]];
+    const [s, b] = [suppliersOf(world)[0], world.buyers[0]];
     endAllRelationships(world, s, 'succession');
     const seen: unknown[] = [];
     for (const cause of RELATIONSHIP_END_CAUSES)
@@ -239,7 +240,7 @@ describe('the relationship table over a run with churn', () => {
       'test',
     );
     const { world, relationships } = simulateToMemory(scenario);
-    const live = world.suppliers.flatMap((s) => s.relationships);
+    const live = suppliersOf(world).flatMap((s) => s.relationships);
     const rows = new Set<RelIx>(live.map((r) => r.ix));
     expect(rows.size).toBe(live.length);
     // A row listed by a supplier and by a buyer has that supplier and that buyer written in it,
@@ -251,7 +252,7 @@ describe('the relationship table over a run with churn', () => {
         expect(R.buyer[r.ix]).toBe(b.id);
         byBuyers.add(r.ix);
       }
-    for (const s of world.suppliers)
+    for (const s of suppliersOf(world))
       for (const r of s.relationships) expect(R.supplier[r.ix]).toBe(s.ix);
     expect([...byBuyers].sort((a, b) => a - b)).toEqual([...rows].sort((a, b) => a - b));
     // Every spell (ended or still live at the end) is one row of relationships.csv; the table
@@ -292,7 +293,7 @@ describe('the relationship table over a run with churn', () => {
       side === 'supplier' ? R.prevOfSupplier : R.prevOfBuyer;
     const owner = (side: 'supplier' | 'buyer') => (side === 'supplier' ? R.supplier : R.buyer);
     const owners = (side: 'supplier' | 'buyer') =>
-      side === 'supplier' ? world.suppliers.length : world.buyers.length;
+      side === 'supplier' ? suppliersOf(world).length : world.buyers.length;
     const listed = (side: 'supplier' | 'buyer', o: number): number[] => {
       const out: number[] = [];
       for (let k = sides[side].heads().first[o]; k !== NONE; k = next(side)[k]) {
@@ -418,7 +419,7 @@ describe('the tie table over a run with churn', () => {
     const world = createWorld(scenario);
     const S = world.supplierTable.cols;
     const T = world.tieTable.cols;
-    let before = world.suppliers.map((_, i) => listed(world, i));
+    let before = suppliersOf(world).map((_, i) => listed(world, i));
     const initial = before.flat().length;
     const everUsed = new Set(before.flat().map((tie) => tie.row));
     let formed = 0;
@@ -429,10 +430,10 @@ describe('the tie table over a run with churn', () => {
     const schedule = stages(SCHEDULE);
     for (let t = 1; t <= scenario.time.steps; t++) {
       stepAsEngine(world, schedule, t);
-      const now = world.suppliers.map((_, i) => listed(world, i));
+      const now = suppliersOf(world).map((_, i) => listed(world, i));
       const live = new Set<number>();
-      for (let i = 0; i < world.suppliers.length; i++) {
-        const s = world.suppliers[i];
+      for (let i = 0; i < suppliersOf(world).length; i++) {
+        const s = suppliersOf(world)[i];
         const ties = now[i];
         const old = before[i] ?? [];
         const at = (what: string) => () => `step ${t}, supplier ${i}: ${what}`;

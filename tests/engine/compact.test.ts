@@ -3,12 +3,13 @@
  * else: a world compacted after every step stays, step by step, the world it would have been.
  */
 import { describe, expect, it } from 'vitest';
-import { NONE, Table } from '../../src/engine/columns.js';
+import { NONE, Table, type RelIx } from '../../src/engine/columns.js';
 import { compactionScratch, compactRelationships, compactTies } from '../../src/engine/compact.js';
 import { SCHEDULE, stages } from '../../src/engine/schedule.js';
 import { createWorld } from '../../src/model/init.js';
 import { SpellObserver } from '../../src/model/spells.js';
 import {
+  suppliersOf,
   RELATIONSHIP_COLUMNS,
   SUPPLIER_COLUMNS,
   TIE_COLUMNS,
@@ -58,7 +59,7 @@ function state(world: World): unknown {
     (n) => !HEADS.has(n) && SUPPLIER_COLUMNS[n as keyof typeof SUPPLIER_COLUMNS] !== 'f64x4',
   );
   return {
-    suppliers: world.suppliers.map((s, i) => {
+    suppliers: suppliersOf(world).map((s, i) => {
       const rels = [];
       for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
         rels.push(row(R, relNames, k));
@@ -89,8 +90,8 @@ describe('compaction of the relationship and tie tables', () => {
         world.step = t;
         for (const run of schedule) run(world);
         const seen = observers[w].observe(world);
-        for (const k of world.endedSpells) world.relationshipTable.release(k);
-        world.endedSpells.length = 0;
+        for (const k of world.endedSpells.rows) world.relationshipTable.release(k as RelIx);
+        world.endedSpells.clear();
         return seen;
       });
       expect(retention[1]).toEqual(retention[0]);
@@ -98,7 +99,7 @@ describe('compaction of the relationship and tie tables', () => {
       const S = plain.supplierTable.cols;
       const R = plain.relationshipTable.cols;
       let expected = 0;
-      for (let i = 0; i < plain.suppliers.length; i++)
+      for (let i = 0; i < suppliersOf(plain).length; i++)
         for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
           if (k !== expected++) scattered++;
       // As the engine does: the spell observer moves its rows through compaction's scratch,
@@ -110,7 +111,7 @@ describe('compaction of the relationship and tie tables', () => {
       const C = compacted.supplierTable.cols;
       const CR = compacted.relationshipTable.cols;
       let next = 0;
-      for (let i = 0; i < compacted.suppliers.length; i++)
+      for (let i = 0; i < suppliersOf(compacted).length; i++)
         for (let k = C.relFirst[i]; k !== NONE; k = CR.nextOfSupplier[k]) expect(k).toBe(next++);
       expect(compacted.relationshipTable.length).toBe(next);
     }

@@ -12,6 +12,8 @@ import { createWorld } from '../../src/model/init.js';
 import { tiesOf } from '../../src/model/networks.js';
 import { supplierRow, timeseriesRow } from '../../src/model/metrics.js';
 import {
+  supplierAt,
+  suppliersOf,
   quartersPerStep,
   type Relationship,
   type Supplier,
@@ -183,7 +185,7 @@ function checkTieList(world: World, s: Supplier, at: (what: string) => () => str
 }
 
 function checkStructure(world: World, where: string): void {
-  for (const s of world.suppliers) {
+  for (const s of suppliersOf(world)) {
     const at = (what: string) => () => `${where}: supplier ${s.id} ${what}`;
     for (let f = 0; f < 4; f++) check(in01(s.cap[f]), at(`capability ${f} = ${s.cap[f]}`));
     check(in01(s.marketingCoverage), at(`marketing coverage = ${s.marketingCoverage}`));
@@ -205,7 +207,7 @@ function checkStructure(world: World, where: string): void {
     const buyersSeen = new Set<number>();
     for (const r of s.relationships) {
       check(!r.ended, at(`lists an ended relationship with buyer ${r.buyer.id}`));
-      check(r.supplier === s, at('lists a relationship of another supplier'));
+      check(r.supplier.ix === s.ix, at('lists a relationship of another supplier'));
       check(
         r.buyer.relationships.some((x) => x.ix === r.ix),
         at(`relationship missing from buyer ${r.buyer.id}'s list`),
@@ -256,7 +258,7 @@ function checkObservation(world: World, where: string): void {
     row.share_rel_quasi_hierarchy,
     row.share_rel_hierarchy,
   ];
-  const nRel = world.suppliers.reduce((a, s) => a + (s.active ? s.relationships.length : 0), 0);
+  const nRel = suppliersOf(world).reduce((a, s) => a + (s.active ? s.relationships.length : 0), 0);
   if (nRel > 0)
     check(
       near(
@@ -272,7 +274,7 @@ function checkObservation(world: World, where: string): void {
     );
   if (row.lockin_rate !== null)
     check(in01(row.lockin_rate), () => `${where}: lockin_rate = ${row.lockin_rate}`);
-  for (const s of world.suppliers) {
+  for (const s of suppliersOf(world)) {
     for (const [k, v] of Object.entries(supplierRow(s, world)))
       check(finite(v), () => `${where}: supplier ${s.id} ${k} = ${v}`);
   }
@@ -283,8 +285,9 @@ function runChecked(scenario: Scenario): { maxRels: number; endedMidStep: number
   const world = createWorld(scenario);
   checkStructure(world, 'init');
   checkObservation(world, 'init');
-  const cashBefore = new Map<Supplier, number>();
-  let ordersRels = new Map<Supplier, Relationship[]>();
+  // By supplier row: a Supplier is a view made on demand, a new object at each read.
+  const cashBefore = new Map<number, number>();
+  let ordersRels = new Map<number, Relationship[]>();
   let maxRels = 0;
   let endedMidStep = 0;
   for (let t = 1; t <= scenario.time.steps; t++) {
@@ -292,15 +295,15 @@ function runChecked(scenario: Scenario): { maxRels: number; endedMidStep: number
     for (const p of SCHEDULE) {
       if (p.name.includes('prices')) {
         cashBefore.clear();
-        for (const s of world.suppliers) if (s.active) cashBefore.set(s, s.cash);
+        for (const s of suppliersOf(world)) if (s.active) cashBefore.set(s.ix, s.cash);
       }
       p.run(world);
       const where = `step ${t} after ${p.name}`;
       if (p.name.includes('orders')) {
         ordersRels = new Map();
-        for (const s of world.suppliers) {
+        for (const s of suppliersOf(world)) {
           if (!s.active) continue;
-          ordersRels.set(s, s.relationships.slice());
+          ordersRels.set(s.ix, s.relationships.slice());
           maxRels = Math.max(maxRels, s.relationships.length);
           if (hasSales(s))
             check(
@@ -318,7 +321,8 @@ function runChecked(scenario: Scenario): { maxRels: number; endedMidStep: number
         // Cash accounting: cash_after = cash_before + (profit − investment) · h, both rates
         // per quarter over the step's h = dt / dt₀ quarters (ODD §2.8).
         const h = quartersPerStep(world.dt);
-        for (const [s, before] of cashBefore) {
+        for (const [i, before] of cashBefore) {
+          const s = supplierAt(world, i);
           const expected = before + (s.profit - s.investment) * h;
           check(
             s.investment >= 0,
@@ -334,11 +338,11 @@ function runChecked(scenario: Scenario): { maxRels: number; endedMidStep: number
     const where = `end of step ${t}`;
     checkStructure(world, where);
     checkObservation(world, where);
-    for (const s of world.suppliers) {
+    for (const s of suppliersOf(world)) {
       if (!s.active || !hasSales(s)) continue;
       // Relationships that ended during the step take their share of this step's sales with
       // them; relationships formed since the orders carry no sales yet.
-      const atOrders = ordersRels.get(s) ?? [];
+      const atOrders = ordersRels.get(s.ix) ?? [];
       const sum = salesShareSum(s);
       if (atOrders.some((r) => r.ended)) endedMidStep++;
       if (atOrders.every((r) => !r.ended))

@@ -12,10 +12,11 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { applyParams } from '../../src/scenario/resolve.js';
 import { createSupplier, createWorld } from '../../src/model/init.js';
 import { tinyWorld } from '../model/helpers.js';
+import { suppliersOf } from '../../src/model/state.js';
 
 const world = (active: boolean[]) => {
   const w = tinyWorld({ suppliers: active.length });
-  w.suppliers.forEach((s, i) => (s.active = active[i]));
+  suppliersOf(w).forEach((s, i) => (s.active = active[i]));
   return w;
 };
 
@@ -35,9 +36,9 @@ describe('eachActiveSupplier: the loop of the per-supplier submodels', () => {
     eachActiveSupplier(w, (s) => {
       seen.push(s.id);
       // Deactivates supplier 1 before it is reached, and supplier 2 once it has been visited.
-      if (s.id === 0) w.suppliers[1].active = false;
+      if (s.id === 0) suppliersOf(w)[1].active = false;
       s.active = s.id !== 2;
-      if (s.id === 2) w.suppliers.push(createSupplier(w, 0, w.streams.init));
+      if (s.id === 2) createSupplier(w, 0, w.streams.init);
     });
     expect(seen).toEqual([0, 2, 3]);
   });
@@ -47,12 +48,14 @@ describe('eachActiveSupplier: the loop of the per-supplier submodels', () => {
     const seen: number[] = [];
     eachActiveRow(w, (i) => {
       seen.push(i);
-      if (i === 0) w.suppliers[1].active = false;
-      w.suppliers[i].active = i !== 2;
+      if (i === 0) suppliersOf(w)[1].active = false;
+      suppliersOf(w)[i].active = i !== 2;
       // Enough entrants to make the table grow: the active column is then a new array.
-      if (i === 2)
-        for (let k = 0; k < 40; k++) w.suppliers.push(createSupplier(w, 0, w.streams.init));
-      if (i === 3) w.suppliers.slice(5).forEach((s) => (s.active = false));
+      if (i === 2) for (let k = 0; k < 40; k++) createSupplier(w, 0, w.streams.init);
+      if (i === 3)
+        suppliersOf(w)
+          .slice(5)
+          .forEach((s) => (s.active = false));
     });
     expect(seen).toEqual([0, 2, 3, 4]);
   });
@@ -101,9 +104,10 @@ describe('runTiled: order-independent bodies tile by tile', () => {
       for (const p of SCHEDULE) p.run(byProcess);
       for (const run of schedule) run(byStage);
     }
-    expect(byStage.suppliers.length).toBeGreaterThan(scenario.suppliers.smes.count);
-    expect(byStage.suppliers.some((s) => !s.active)).toBe(true);
-    const rows = (w: typeof byStage) => JSON.stringify(w.suppliers.map((s) => supplierRow(s, w)));
+    expect(suppliersOf(byStage).length).toBeGreaterThan(scenario.suppliers.smes.count);
+    expect(suppliersOf(byStage).some((s) => !s.active)).toBe(true);
+    const rows = (w: typeof byStage) =>
+      JSON.stringify(suppliersOf(w).map((s) => supplierRow(s, w)));
     expect(rows(byStage)).toBe(rows(byProcess));
     expect(byStage.counters).toEqual(byProcess.counters);
   });

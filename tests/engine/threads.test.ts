@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shares, ThreadPool as SourceThreadPool } from '../../src/engine/threads.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { suppliersOf } from '../../src/model/state.js';
 
 const DIST = join(import.meta.dirname, '..', '..', 'dist');
 const load = async <T>(module: string): Promise<T> =>
@@ -47,7 +48,7 @@ function outputs(scenario: Scenario, threads: number) {
     suppliers: json(r.suppliers),
     relationships: json(r.relationships),
     counters: r.world.counters,
-    suppliersMade: r.world.suppliers.length,
+    suppliersMade: suppliersOf(r.world).length,
   };
 }
 

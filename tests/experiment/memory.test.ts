@@ -149,7 +149,7 @@ describe('the memory guard between steps (entrants grow a world past any estimat
   const MB = 1e6;
   const world = (step: number, suppliers: number) => ({
     step,
-    suppliers: { length: suppliers },
+    supplierTable: { length: suppliers },
     buyers: { length: 10 },
     partners: { length: 0 },
   });
@@ -278,7 +278,7 @@ describe('the memory guard counts the rows a run keeps (--agents every:1 in a sw
   const MB = 1e6;
   const still = (step: number) => ({
     step,
-    suppliers: { length: 1000 },
+    supplierTable: { length: 1000 },
     buyers: { length: 10 },
     partners: { length: 0 },
   });

@@ -12,7 +12,7 @@ import {
   takesOnBuyer,
   wantsAnotherBuyer,
 } from '../../src/model/search.js';
-import type { World } from '../../src/model/state.js';
+import { suppliersOf, type World } from '../../src/model/state.js';
 import { buyerOf, link, setCaps, tinyWorld } from './helpers.js';
 
 const world = (diversify: number, suppliers = 1): World =>
@@ -25,11 +25,11 @@ const world = (diversify: number, suppliers = 1): World =>
 describe('dependence target', () => {
   it('is the per-buyer limit as a share: 1 at intent 0, the floor at intent 1', () => {
     const floor = world(0).scenario.model.orders.buyer_share_floor;
-    expect(dependenceTarget(world(0).suppliers[0], world(0).scenario.model)).toBe(1);
+    expect(dependenceTarget(suppliersOf(world(0))[0], world(0).scenario.model)).toBe(1);
     const w1 = world(1);
-    expect(dependenceTarget(w1.suppliers[0], w1.scenario.model)).toBeCloseTo(floor, 12);
+    expect(dependenceTarget(suppliersOf(w1)[0], w1.scenario.model)).toBeCloseTo(floor, 12);
     const w3 = world(0.3);
-    expect(dependenceTarget(w3.suppliers[0], w3.scenario.model)).toBeCloseTo(
+    expect(dependenceTarget(suppliersOf(w3)[0], w3.scenario.model)).toBeCloseTo(
       1 - 0.3 * (1 - floor),
       12,
     );
@@ -37,7 +37,7 @@ describe('dependence target', () => {
 
   it('a supplier wants another buyer with none, or above its target; never at intent 0', () => {
     const w = world(0.5);
-    const s = w.suppliers[0];
+    const s = suppliersOf(w)[0];
     const m = w.scenario.model;
     expect(wantsAnotherBuyer(s, m)).toBe(true); // no lead firm yet
     link(w, s, w.buyers[0]);
@@ -47,7 +47,7 @@ describe('dependence target', () => {
     s.topBuyerShare = target;
     expect(wantsAnotherBuyer(s, m)).toBe(false);
     const zero = world(0);
-    expect(wantsAnotherBuyer(zero.suppliers[0], zero.scenario.model)).toBe(false);
+    expect(wantsAnotherBuyer(suppliersOf(zero)[0], zero.scenario.model)).toBe(false);
   });
 });
 
@@ -56,13 +56,13 @@ describe('consent and search once the target is met', () => {
     const w = world(0.2);
     const rng = alea('x');
     const probe = alea('x');
-    expect(takesOnBuyer(w.suppliers[0], w.scenario.model, rng)).toBe(true);
+    expect(takesOnBuyer(suppliersOf(w)[0], w.scenario.model, rng)).toBe(true);
     expect(rng()).toBe(probe()); // nothing was drawn
   });
 
   it('then accepts at rate diversify with idle capacity and diversify² when fully booked', () => {
     const w = world(0.4);
-    const s = w.suppliers[0];
+    const s = suppliersOf(w)[0];
     const m = w.scenario.model;
     link(w, s, w.buyers[0]);
     s.topBuyerShare = 0.1; // well below the target
@@ -79,7 +79,7 @@ describe('consent and search once the target is met', () => {
 
   it('searches at rate x diversify while it wants a buyer and at rate x diversify² after', () => {
     const w = world(0.5);
-    const s = w.suppliers[0];
+    const s = suppliersOf(w)[0];
     const m = w.scenario.model;
     expect(searchRate(s, m)).toBeCloseTo(m.search.rate * 0.5, 12);
     link(w, s, w.buyers[0]);
@@ -93,7 +93,7 @@ describe('recruitment (process 7b)', () => {
   it('a loyal supplier that meets its target is not worn down by repeated approaches; a diversifier is recruited', () => {
     const run = (diversify: number) => {
       const w = world(diversify, 200);
-      for (const s of w.suppliers) {
+      for (const s of suppliersOf(w)) {
         setCaps(s, [0.6, 0.6, 0.1, 0]);
         link(w, s, buyerOf(w, 'lead'));
         // One buyer takes 80% of sales; the rest goes to the supplier's own channels.
@@ -104,7 +104,9 @@ describe('recruitment (process 7b)', () => {
         w.step = t;
         dropAndRecruit(w);
       }
-      return w.suppliers.filter((s) => s.relationships.length > 1).length / w.suppliers.length;
+      return (
+        suppliersOf(w).filter((s) => s.relationships.length > 1).length / suppliersOf(w).length
+      );
     };
     // The two other buyers make 2 x 100 approaches to 200 suppliers.
     // Intent 0.05: target 0.965, so 0.8 is within it; consent 0.05² per approach.
@@ -119,7 +121,7 @@ describe('recruitment (process 7b)', () => {
       supplier: { intent: { diversify: 0.05 } },
       buyers: { lead: { governance: 'quasi_hierarchy', count: 2, suppliers_target: 5 } },
     });
-    const [able, willing] = w.suppliers;
+    const [able, willing] = suppliersOf(w);
     setCaps(able, [0.9, 0.9, 0.1, 0]);
     setCaps(willing, [0.5, 0.5, 0.1, 0]);
     // The abler one already sells within its target to the other buyer; the other has no buyer.
@@ -130,6 +132,6 @@ describe('recruitment (process 7b)', () => {
       w.step = t;
       dropAndRecruit(w);
     }
-    expect(w.buyers[0].relationships.map((r) => r.supplier)).toContain(willing);
+    expect(w.buyers[0].relationships.map((r) => r.supplier.ix)).toContain(willing.ix);
   });
 });

@@ -9,7 +9,7 @@ import { allocateOrders } from '../../src/model/orders.js';
 import { settlePricesAndMargins } from '../../src/model/prices.js';
 import { endRelationship } from '../../src/model/relationships.js';
 import { adjustDomesticReserve } from '../../src/model/search.js';
-import type { World } from '../../src/model/state.js';
+import { suppliersOf, type World } from '../../src/model/state.js';
 import { buyerOf, link, setCaps, tinyWorld } from './helpers.js';
 
 /** One supplier selling to a cheap and a dear market buyer, orders placed and priced for this step. */
@@ -23,7 +23,7 @@ function pricedWorld(): World {
     },
     environment: { domestic_market: { size: 0.05, price: 1 } },
   });
-  const s = world.suppliers[0];
+  const s = suppliersOf(world)[0];
   setCaps(s, [0.6, 0.6, 0.2, 0.3]);
   link(world, s, buyerOf(world, 'dear'));
   link(world, s, buyerOf(world, 'cheap'));
@@ -37,7 +37,7 @@ describe('domestic channel (process 7c)', () => {
   it('a tie that ended after delivering this step still counts in the export price', () => {
     const kept = pricedWorld();
     const ended = pricedWorld();
-    const s = ended.suppliers[0];
+    const s = suppliersOf(ended)[0];
     const dear = s.relationships.find((r) => r.buyer.group === 'dear')!;
     expect(dear.volume).toBeGreaterThan(0);
     expect(dear.price).toBeGreaterThan(s.relationships.find((r) => r.ix !== dear.ix)!.price);
@@ -45,12 +45,12 @@ describe('domestic channel (process 7c)', () => {
     adjustDomesticReserve(kept);
     adjustDomesticReserve(ended);
     // The decision reads this step's deliveries, whatever became of the ties since.
-    expect(ended.suppliers[0].domesticReserve).toBe(kept.suppliers[0].domesticReserve);
+    expect(suppliersOf(ended)[0].domesticReserve).toBe(suppliersOf(kept)[0].domesticReserve);
   });
 
   it('the export price it compares is revenue from lead firms over volume sold to them', () => {
     const world = pricedWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     let revenue = 0;
     for (const r of s.relationships) revenue += r.price * r.volume;
     expect(s.exportRevenue).toBeCloseTo(revenue, 12);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateToMemory } from '../../src/engine/simulation.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
+import { suppliersOf } from '../../src/model/state.js';
 
 const run = (yaml: string) => simulateToMemory(parseScenarioText(yaml, 'extreme.yaml').scenario);
 
@@ -18,7 +19,7 @@ buyers: { b: { count: 1, governance: network, know_how: { process: 0.5, product:
 environment: { domestic_market: { size: 0 } }
 model: { learning: { transfer: { network: { process: 3 } } } }
 `);
-    const p = world.suppliers[0].cap[0];
+    const p = suppliersOf(world)[0].cap[0];
     expect(p).toBeGreaterThan(0.3);
     expect(p).toBeLessThanOrEqual(0.5);
   });
@@ -31,7 +32,7 @@ partners: { u: { kind: university, count: 1 } }
 environment: { institutions: 1 }
 model: { learning: { network_rate: 5 }, networks: { initial_trust: 1 }, partner_profiles: { university: { design: 0.5 } } }
 `);
-    const d = world.suppliers[0].cap[2];
+    const d = suppliersOf(world)[0].cap[2];
     expect(d).toBeGreaterThan(0.1);
     expect(d).toBeLessThanOrEqual(0.5);
   });
@@ -42,7 +43,7 @@ time: { steps: 1, steps_per_year: 1 }
 suppliers: { s: { count: 1, initial_buyers: 0, capabilities: { marketing: { mean: 0.2, sd: 0 } } } }
 model: { learning: { depreciation: 2 } }
 `);
-    const m = world.suppliers[0].cap[3];
+    const m = suppliersOf(world)[0].cap[3];
     expect(m).toBeGreaterThan(0);
     expect(m).toBeLessThan(0.2);
   });

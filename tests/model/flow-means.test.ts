@@ -9,6 +9,7 @@ import { createWorld } from '../../src/model/init.js';
 import { timeseriesRow } from '../../src/model/metrics.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { applyParams } from '../../src/scenario/resolve.js';
+import { suppliersOf } from '../../src/model/state.js';
 
 describe('flow means with entry and exit', () => {
   it('average over the firms present when the step ran, exits included, entrants not', () => {
@@ -29,10 +30,14 @@ describe('flow means with entry and exit', () => {
     let sawEntry = false;
     for (let t = 1; t <= 12; t++) {
       world.step = t;
-      const before = new Set(world.suppliers.filter((s) => s.active));
+      const before = new Set(
+        suppliersOf(world)
+          .filter((s) => s.active)
+          .map((s) => s.ix),
+      );
       for (const p of SCHEDULE) p.run(world);
       // Independently: the firms active when the step began, whatever became of them.
-      const had = world.suppliers.filter((s) => before.has(s));
+      const had = suppliersOf(world).filter((s) => before.has(s.ix));
       const margins = had.filter((s) => s.margin !== null).map((s) => s.margin!);
       const inv = had.filter((s) => s.size > 0);
       const row = timeseriesRow(world, [null, null, null, null]);
@@ -44,9 +49,9 @@ describe('flow means with entry and exit', () => {
         12,
       );
       // Stocks stay over the suppliers active at the end of the step.
-      expect(row.n_suppliers).toBe(world.suppliers.filter((s) => s.active).length);
+      expect(row.n_suppliers).toBe(suppliersOf(world).filter((s) => s.active).length);
       if (had.some((s) => !s.active)) sawExit = true;
-      if (world.suppliers.some((s) => s.entryStep === t)) sawEntry = true;
+      if (suppliersOf(world).some((s) => s.entryStep === t)) sawEntry = true;
     }
     // The case the issue describes actually occurs in this window.
     expect(sawExit).toBe(true);

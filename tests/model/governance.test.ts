@@ -6,7 +6,7 @@ import {
   loosens,
   updateRelationshipTypes,
 } from '../../src/model/governance.js';
-import type { World } from '../../src/model/state.js';
+import { suppliersOf, type World } from '../../src/model/state.js';
 import { buyerOf, link, setCaps, tinyWorld } from './helpers.js';
 
 describe('GHS determinants (ghsType)', () => {
@@ -62,7 +62,7 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
     const w = tinyWorld({
       buyers: { e: { governance: 'emergent', complexity: 0.8, codifiability: 0.8 } },
     });
-    const s = w.suppliers[0];
+    const s = suppliersOf(w)[0];
     const setProd = (x: number) => setCaps(s, [x, x, 0, 0]);
     // Linked when already capable, so the tie starts market (modular) without a paced relaxation.
     setProd(t + 1.5 * h);
@@ -90,7 +90,7 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
         e: { governance: 'emergent', complexity: 0.8, codifiability: 0.2 },
       },
     });
-    const s = w.suppliers[0];
+    const s = suppliersOf(w)[0];
     setCaps(s, [0.9, 0.9, 0.6, 0]);
     expect(initialType(buyerOf(w, 'q'), s, w.scenario.model, true).type).toBe('quasi_hierarchy');
     expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, true)).toEqual({
@@ -110,7 +110,7 @@ describe('capability judged with hysteresis (judgeCapable)', () => {
     const w = tinyWorld({
       buyers: { e: { governance: 'emergent', complexity: 0.8, codifiability: 0.2 } },
     });
-    const s = w.suppliers[0];
+    const s = suppliersOf(w)[0];
     setCaps(s, [0.9, 0.9, 0.6, 0]);
     expect(initialType(buyerOf(w, 'e'), s, w.scenario.model, false)).toEqual({
       type: 'quasi_hierarchy',
@@ -130,7 +130,7 @@ describe('emergent ties turn relational over time (process 6b)', () => {
       buyers: { e: { governance: 'emergent', type, complexity: 0.8, codifiability: 0.2 } },
     });
     world.step = 1;
-    for (const s of world.suppliers) {
+    for (const s of suppliersOf(world)) {
       setCaps(s, [0.9, 0.9, 0.6, 0]);
       link(world, s, world.buyers[0]);
     }
@@ -168,7 +168,7 @@ describe('emergent ties turn relational over time (process 6b)', () => {
         buyers: { e: { governance: 'emergent', type, complexity: 0.8, codifiability: 0.8 } },
       });
       w.step = 1;
-      for (const s of w.suppliers) {
+      for (const s of suppliersOf(w)) {
         setCaps(s, [0.3, 0.3, 0.1, 0]);
         expect(link(w, s, w.buyers[0]).type).toBe('quasi_hierarchy');
         setCaps(s, [0.9, 0.9, 0.1, 0]);
@@ -192,7 +192,7 @@ describe('emergent ties turn relational over time (process 6b)', () => {
         e: { governance: 'emergent', type: 'sourcing', complexity: 0.8, codifiability: 0.8 },
       },
     });
-    const s = w.suppliers[0];
+    const s = suppliersOf(w)[0];
     setCaps(s, [0.9, 0.9, 0.1, 0]);
     const r = link(w, s, w.buyers[0]);
     expect(r.type).toBe('market');
@@ -215,7 +215,7 @@ describe('emergent ties turn relational over time (process 6b)', () => {
     const w = emergentWorld('branding', 1, 1);
     const r = w.buyers[0].relationships[0];
     r.type = 'network';
-    setCaps(w.suppliers[0], [0.9, 0.9, 0.1, 0]);
+    setCaps(suppliersOf(w)[0], [0.9, 0.9, 0.1, 0]);
     updateRelationshipTypes(w);
     expect(r.type).toBe('quasi_hierarchy');
   });
@@ -234,7 +234,7 @@ describe('relaxation of quasi-hierarchical ties (process 6b)', () => {
       suppliers: n,
       buyers: { q: { governance: 'quasi_hierarchy', type } },
     });
-    for (const s of world.suppliers) {
+    for (const s of suppliersOf(world)) {
       setCaps(s, caps);
       s.topBuyerShare = 0.9;
       link(world, s, world.buyers[0], 'quasi_hierarchy', 0.9);
@@ -280,7 +280,7 @@ describe('relaxation of quasi-hierarchical ties (process 6b)', () => {
   it('a capable dependent supplier without design competence stays captive; with exit options it relaxes to market', () => {
     const world = captiveWorld('branding', 50, 2, [0.9, 0.9, 0.1, 0]);
     expect(relaxedShare(world, 40)).toBe(0);
-    for (const s of world.suppliers) s.topBuyerShare = 0.3;
+    for (const s of suppliersOf(world)) s.topBuyerShare = 0.3;
     expect(relaxedShare(world, 40)).toBeGreaterThan(0.5);
     for (const r of world.buyers[0].relationships)
       expect(['quasi_hierarchy', 'market']).toContain(r.type);
@@ -290,7 +290,7 @@ describe('relaxation of quasi-hierarchical ties (process 6b)', () => {
   it('fixed market and network ties never change type', () => {
     for (const type of ['market', 'network'] as const) {
       const world = tinyWorld({ suppliers: 20, buyers: { b: { governance: type } } });
-      for (const s of world.suppliers) {
+      for (const s of suppliersOf(world)) {
         setCaps(s, [0.9, 0.9, 0.9, 0.9]);
         link(world, s, world.buyers[0]);
       }

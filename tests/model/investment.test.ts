@@ -16,6 +16,7 @@ import {
   unitCost,
 } from '../../src/model/prices.js';
 import {
+  suppliersOf,
   DESIGN,
   MARKETING,
   PROCESS,
@@ -55,8 +56,8 @@ describe('IPR and the returns to design and brand (proposition 7)', () => {
   it('weak IPR lowers the design (and marketing) weight of investment and shifts it to production', () => {
     const weakWorld = iprWorld(0.1);
     const strongWorld = iprWorld(0.9);
-    const weak = investmentWeights(weakWorld.suppliers[0], weakWorld);
-    const strong = investmentWeights(strongWorld.suppliers[0], strongWorld);
+    const weak = investmentWeights(suppliersOf(weakWorld)[0], weakWorld);
+    const strong = investmentWeights(suppliersOf(strongWorld)[0], strongWorld);
     expect(weak[DESIGN]).toBeLessThan(strong[DESIGN]);
     expect(weak[MARKETING]).toBeLessThan(strong[MARKETING]);
     expect(weak[PROCESS]).toBeGreaterThan(strong[PROCESS]);
@@ -69,7 +70,7 @@ describe('IPR and the returns to design and brand (proposition 7)', () => {
   it('weak IPR lowers the own-channel design and brand premium', () => {
     const premium = (ipr: number) => {
       const world = iprWorld(ipr);
-      const s = world.suppliers[0];
+      const s = suppliersOf(world)[0];
       setCaps(s, [0.5, 0.5, 0.8, 0.9]);
       const full = ownChannelPrice(s, world);
       setCaps(s, [0.5, 0.5, 0, 0]);
@@ -86,7 +87,7 @@ describe('IPR and the returns to design and brand (proposition 7)', () => {
   // Process 2 (docs/ODD.md §7.3): smile curve — own design and own brand earn more than assembly.
   it('own-channel price rises with design and more again with an own brand', () => {
     const world = iprWorld(0.9);
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const price = (caps: number[]) => (setCaps(s, caps), ownChannelPrice(s, world));
     const assembly = price([0.5, 0.5, 0, 0]);
     const designed = price([0.5, 0.5, 0.8, 0]);
@@ -102,7 +103,7 @@ describe('export prices and margins (process 2)', () => {
     const world = tinyWorld({
       buyers: { b: { governance: 'quasi_hierarchy', bargaining_power: 1 } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const r = link(world, s, world.buyers[0], 'quasi_hierarchy', 0.1);
     const diversified = exportPrice(r, world);
     r.salesShare = 0.9;
@@ -117,7 +118,7 @@ describe('export prices and margins (process 2)', () => {
   // Smile curve in exports: only buyers that buy the supplier's design pay its design premium.
   it('only market and network buyers pay for the supplier design', () => {
     const world = tinyWorld({ buyers: { b: { governance: 'market' } } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const r = link(world, s, world.buyers[0], 'market', 0.5);
     const price = (design: number) => ((s.cap[DESIGN] = design), exportPrice(r, world));
     expect(price(0.9)).toBeGreaterThan(price(0));
@@ -132,7 +133,7 @@ describe('export prices and margins (process 2)', () => {
         environment: { input_cost_growth: growth },
         buyers: { b: { governance: 'market' } },
       });
-      const s = world.suppliers[0];
+      const s = suppliersOf(world)[0];
       const r = link(world, s, world.buyers[0], 'market', 1);
       world.step = 10 * world.scenario.time.steps_per_year;
       advanceEnvironment(world);
@@ -151,7 +152,7 @@ describe('export prices and margins (process 2)', () => {
   // Process 2 accounting: profit = revenue − variable and fixed cost, booked into cash.
   it('settlePricesAndMargins books revenue − cost into cash and margin = profit / revenue', () => {
     const world = tinyWorld({ buyers: { b: { governance: 'market' } } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const r = link(world, s, world.buyers[0], 'market', 0.6);
     r.volume = 0.6;
     s.exportVolume = 0.6;
@@ -178,7 +179,7 @@ describe('investment (process 5)', () => {
         m: { governance: 'market', guards: [] },
       },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     link(world, s, buyerOf(world, 'q'), 'quasi_hierarchy', share);
     link(world, s, buyerOf(world, 'm'), 'market', 1 - share - 0.05);
     return { world, s };
@@ -205,7 +206,7 @@ describe('investment (process 5)', () => {
   // Sanction risk comes only from captive ties with a buyer guarding the function.
   it('the same sales in a market tie carry no sanction risk', () => {
     const world = tinyWorld({ buyers: { q: { governance: 'market', guards: ['design'] } } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     link(world, s, world.buyers[0], 'market', 0.9);
     expect(sanctionRisk(s, DESIGN, world)).toBe(0);
   });
@@ -213,7 +214,7 @@ describe('investment (process 5)', () => {
   // Proposition 8: zero strategic intent means no investment-driven upgrading.
   it('zero reinvestment leaves capabilities unchanged', () => {
     const world = tinyWorld({ supplier: { intent: { reinvest: 0 }, cash: 100 } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     s.profit = 5;
     const caps = s.cap.slice();
     invest(world);
@@ -225,7 +226,7 @@ describe('investment (process 5)', () => {
   // Process 5: reinvested profit raises capabilities (bounded by 1) per the intended split.
   it('positive reinvestment raises the capabilities it funds, with diminishing returns', () => {
     const world = tinyWorld({ supplier: { intent: { reinvest: 1 }, cash: 100 } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     s.profit = 0.5;
     const caps = s.cap.slice();
     const weights = investmentWeights(s, world);
@@ -243,7 +244,7 @@ describe('investment (process 5)', () => {
         supplier: { intent: { reinvest: 1 }, cash: 100 },
         partners: { p: { kind } },
       });
-      const s = world.suppliers[0];
+      const s = suppliersOf(world)[0];
       if (peerTrust > 0) addTie(world, s, partnerOf(world, 'p'), peerTrust);
       s.profit = 0.2;
       return gainOf(s, () => invest(world));
@@ -264,7 +265,7 @@ describe('investment (process 5)', () => {
     const world = tinyWorld({
       partners: { p: { kind: 'peer_supplier' }, u: { kind: 'university' } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     expect(peerCooperation(s, world)).toBe(0);
     addTie(world, s, partnerOf(world, 'u'), 0.9);
     expect(peerCooperation(s, world)).toBe(0);
@@ -293,7 +294,7 @@ describe('investment (process 5)', () => {
             supplier: { intent: { reinvest } },
             model: { investment: { cash_buffer: buffer } },
           });
-          const s = world.suppliers[0];
+          const s = suppliersOf(world)[0];
           s.size = size;
           s.cash = cash;
           s.profit = profit;

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { depreciateUnused, learnFromBuyers, transferIntensity } from '../../src/model/learning.js';
 import { learnFromNetwork } from '../../src/model/networks.js';
-import { DESIGN, MARKETING, PROCESS, PRODUCT, type World } from '../../src/model/state.js';
+import {
+  suppliersOf,
+  DESIGN,
+  MARKETING,
+  PROCESS,
+  PRODUCT,
+  type World,
+} from '../../src/model/state.js';
 import { simulateToMemory } from '../../src/engine/simulation.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
 import {
@@ -31,13 +38,13 @@ function governanceWorld(buyerExtra: Record<string, unknown> = {}) {
   });
   const types: RelationshipType[] = ['quasi_hierarchy', 'market', 'network'];
   const groups = ['quasi', 'market', 'network'];
-  world.suppliers.forEach((s, i) => {
+  suppliersOf(world).forEach((s, i) => {
     setCaps(s, START);
     link(world, s, buyerOf(world, groups[i]), types[i], 1);
   });
-  const gains = world.suppliers.map((s) => s.cap.slice());
+  const gains = suppliersOf(world).map((s) => s.cap.slice());
   learnFromBuyers(world);
-  return { world, gain: world.suppliers.map((s, i) => s.cap.map((c, f) => c - gains[i][f])) };
+  return { world, gain: suppliersOf(world).map((s, i) => s.cap.map((c, f) => c - gains[i][f])) };
 }
 
 describe('learning from buyers (process 3)', () => {
@@ -46,7 +53,7 @@ describe('learning from buyers (process 3)', () => {
   it('quasi-hierarchy raises process/product strongly but guarded design/marketing only by the leak', () => {
     const { world, gain } = governanceWorld();
     const [quasi, market, network] = gain;
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const m = world.scenario.model;
     const l = m.learning;
     const know = buyerOf(world, 'quasi').knowHow;
@@ -96,7 +103,7 @@ describe('learning from buyers (process 3)', () => {
   // Relationship intensity: learning scales with the relationship's share of sales.
   it('a tie carrying no sales transfers nothing', () => {
     const world = tinyWorld({ buyers: { n: { governance: 'network' } } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     setCaps(s, START);
     link(world, s, world.buyers[0], 'network', 0);
     expect(gainOf(s, () => learnFromBuyers(world))).toEqual([0, 0, 0, 0]);
@@ -110,7 +117,7 @@ describe('learning from buyers (process 3)', () => {
       partners: { uni: { kind: 'university' } },
       model: { learning: { absorptive_floor: 0 } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     expect(s.absorptive).toBe(0);
     setCaps(s, START);
     link(world, s, world.buyers[0], 'network', 1);
@@ -165,7 +172,7 @@ describe('learning from buyers (process 3)', () => {
             buyers: { b: { governance: type, developmental, monitoring, guards: ['design'] } },
             supplier: { absorptive_capacity: 0.9 },
           });
-          const s = world.suppliers[0];
+          const s = suppliersOf(world)[0];
           const b = world.buyers[0];
           setCaps(s, caps);
           for (let f = 0; f < 4; f++) b.knowHow[f] = know[f];
@@ -189,7 +196,7 @@ describe('learning from buyers (process 3)', () => {
     const world = tinyWorld({
       buyers: { b: { governance: 'quasi_hierarchy', guards: ['design'], monitoring: 0 } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const r = link(world, s, world.buyers[0], 'quasi_hierarchy', 1);
     const m = world.scenario.model;
     const at = (type: RelationshipType, f: number) => ((r.type = type), transferIntensity(r, f, m));
@@ -210,7 +217,7 @@ describe('learning from buyers (process 3)', () => {
 describe('decay of unused capabilities (process 3b)', () => {
   function exercisedWorld(): World {
     const world = tinyWorld({ suppliers: 1 });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     setCaps(s, [0.6, 0.6, 0.6, 0.6]);
     // Full-capacity export production under the buyer's design: process and product exercised,
     // design and marketing not.
@@ -224,7 +231,7 @@ describe('decay of unused capabilities (process 3b)', () => {
   // Capabilities depreciate slowly when unused (docs/ODD.md §7.4).
   it('lowers an unexercised capability and leaves an exercised one unchanged', () => {
     const world = exercisedWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     depreciateUnused(world);
     expect(s.cap[PROCESS]).toBe(0.6);
     expect(s.cap[PRODUCT]).toBe(0.6);
@@ -236,7 +243,7 @@ describe('decay of unused capabilities (process 3b)', () => {
   // Own designs sold in own channels exercise design and marketing, so they do not decay.
   it('selling own designs through own channels exercises design and marketing', () => {
     const world = exercisedWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     s.exportVolume = 0;
     s.domesticVolume = s.size;
     s.ownDesignVolume = s.size;
@@ -247,7 +254,7 @@ describe('decay of unused capabilities (process 3b)', () => {
   // Decay scales with the unexercised share of capacity.
   it('a half-used capability decays at half the rate, and an idle firm loses everything at the full rate', () => {
     const world = exercisedWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     s.exportVolume = 0.5 * s.size;
     depreciateUnused(world);
     const rate = world.scenario.model.learning.depreciation * world.dt;

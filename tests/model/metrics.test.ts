@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeseriesRow } from '../../src/model/metrics.js';
 import { unitCost } from '../../src/model/prices.js';
-import { OEM } from '../../src/model/state.js';
+import { suppliersOf, OEM } from '../../src/model/state.js';
 import { link, setCaps, tinyWorld } from './helpers.js';
 
 /**
@@ -18,7 +18,7 @@ describe('the timeseries row (process 9)', () => {
     });
     world.step = 1;
     const [b0, b1, b2] = world.buyers;
-    const [s0, s1, s2] = world.suppliers;
+    const [s0, s1, s2] = suppliersOf(world);
     const tie = (
       s: typeof s0,
       b: typeof b0,
@@ -49,7 +49,7 @@ describe('the timeseries row (process 9)', () => {
     const world = tinyWorld({ suppliers: 4 });
     const m = world.scenario.model;
     world.step = 8;
-    const [a, b, c, d] = world.suppliers;
+    const [a, b, c, d] = suppliersOf(world);
     // Margins: a and b have one, c has none (null), d entered this step (its flows do not count).
     a.margin = 0.25;
     b.margin = -0.5;

@@ -8,7 +8,7 @@ import {
   updateTies,
 } from '../../src/model/networks.js';
 import { allocateOrders, effectiveMarketing, ownBrandFraction } from '../../src/model/orders.js';
-import { DESIGN, MARKETING, PROCESS, PRODUCT } from '../../src/model/state.js';
+import { suppliersOf, DESIGN, MARKETING, PROCESS, PRODUCT } from '../../src/model/state.js';
 import { addTie, gainOf, partnerOf, setCaps, tinyWorld } from './helpers.js';
 
 describe('strategic network (processes 4 and 7c)', () => {
@@ -20,7 +20,7 @@ describe('strategic network (processes 4 and 7c)', () => {
       model: { partner_profiles: { sales_agent: { marketing: 0.9 } } },
       environment: { domestic_market: { size: 1 } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const agent = partnerOf(world, 'agents');
     const m = world.scenario.model;
     expect(s.cap[MARKETING]).toBe(0);
@@ -44,7 +44,7 @@ describe('strategic network (processes 4 and 7c)', () => {
   // Coverage comes from current ties only: the best covering partner, zero when the tie is gone.
   it('coverage takes the best covering partner and is reset when the tie goes', () => {
     const world = tinyWorld({ partners: { a: { kind: 'sales_agent', count: 2 } } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     addTie(world, s, world.partners[0], 0.3);
     addTie(world, s, world.partners[1], 0.9);
     learnFromNetwork(world);
@@ -63,7 +63,7 @@ describe('strategic network (processes 4 and 7c)', () => {
         partner_profiles: { sales_agent: { marketing: 0.9, covers: ['process', 'design'] } },
       },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     addTie(world, s, world.partners[0], 0.8);
     learnFromNetwork(world);
     expect(s.marketingCoverage).toBe(0);
@@ -74,7 +74,7 @@ describe('strategic network (processes 4 and 7c)', () => {
   it('peer spillovers are damped under weak IPR; non-peer spillovers are not', () => {
     const gainUnder = (ipr: number, kind: 'peer_supplier' | 'university') => {
       const world = tinyWorld({ partners: { p: { kind } }, environment: { ipr_protection: ipr } });
-      const s = world.suppliers[0];
+      const s = suppliersOf(world)[0];
       setCaps(s, [0.1, 0.1, 0.1, 0.05]);
       addTie(world, s, partnerOf(world, 'p'), 0.5);
       return gainOf(s, () => learnFromNetwork(world));
@@ -105,7 +105,7 @@ describe('strategic network (processes 4 and 7c)', () => {
   // Process 4: spillovers flow where the partner is stronger, scaled by trust.
   it('spillover flows only where the partner knows more, and scales with trust', () => {
     const world = tinyWorld({ suppliers: 2, partners: { u: { kind: 'university' } } });
-    const [a, b] = world.suppliers;
+    const [a, b] = suppliersOf(world);
     const uni = partnerOf(world, 'u');
     // University know-how: process 0.5, product 0.7, design 0.8, marketing 0.1.
     setCaps(a, [0.6, 0.2, 0.2, 0.3]);
@@ -145,7 +145,7 @@ describe('strategic network (processes 4 and 7c)', () => {
     for (let t = 0; t < 100; t++) {
       world.step++;
       updateTies(world);
-      for (const s of world.suppliers) {
+      for (const s of suppliersOf(world)) {
         for (const tie of tiesOf(world, s)) {
           expect(tie.trust).toBeGreaterThanOrEqual(0);
           expect(tie.trust).toBeLessThanOrEqual(1);
@@ -169,7 +169,7 @@ describe('strategic network (processes 4 and 7c)', () => {
       environment: { peer_trust: 0.9 },
       model: { networks: { initial_trust: 0.95 } },
     });
-    const ties = world.suppliers.flatMap((s) => tiesOf(world, s));
+    const ties = suppliersOf(world).flatMap((s) => tiesOf(world, s));
     expect(ties.length).toBeGreaterThan(0);
     for (const t of ties) expect(t.trust).toBeLessThanOrEqual(0.9);
   });
@@ -192,7 +192,7 @@ describe('strategic network (processes 4 and 7c)', () => {
       updateTies(world);
     }
     const kinds = new Set(
-      world.suppliers.flatMap((s) => tiesOf(world, s).map((t) => t.partner.kind)),
+      suppliersOf(world).flatMap((s) => tiesOf(world, s).map((t) => t.partner.kind)),
     );
     expect(kinds.has('other_field_firm')).toBe(true);
     expect(kinds.has('university')).toBe(false);
@@ -202,7 +202,7 @@ describe('strategic network (processes 4 and 7c)', () => {
   // Network backing (irreplaceability): the first strong ties matter most.
   it('network backing saturates in total trust', () => {
     const world = tinyWorld({ partners: { u: { kind: 'university', count: 3 } } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     expect(networkBacking(s, world)).toBe(0);
     addTie(world, s, world.partners[0], 1);
     const one = networkBacking(s, world);

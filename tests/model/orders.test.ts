@@ -6,7 +6,7 @@ import {
   perBuyerLimit,
   recordDependence,
 } from '../../src/model/orders.js';
-import type { Supplier, World } from '../../src/model/state.js';
+import { suppliersOf, type Supplier, type World } from '../../src/model/state.js';
 import { link, setCaps, setIntent, tinyWorld } from './helpers.js';
 
 const exportCapacity = (s: Supplier) => s.size * (1 - s.domesticReserve);
@@ -24,7 +24,7 @@ function twoSupplierWorld(demand: number): World {
     buyers: { b: { governance: 'market' } },
     environment: { domestic_market: { size: 0 } },
   });
-  const [a, b] = world.suppliers;
+  const [a, b] = suppliersOf(world);
   setCaps(a, [1, 1, 0, 0]);
   setCaps(b, [0.2, 0.2, 0, 0]);
   link(world, a, world.buyers[0]);
@@ -37,7 +37,7 @@ describe('lead-firm orders (process 1)', () => {
   // Buyers allocate by capability; when the preferred supplier is full, unmet demand goes to the others.
   it('re-offers demand a full supplier cannot take to suppliers with spare capacity', () => {
     const world = twoSupplierWorld(1.5);
-    const [a, b] = world.suppliers;
+    const [a, b] = suppliersOf(world);
     const ra = a.relationships[0];
     const rb = b.relationships[0];
     // Without capacity limits A would get over 90% of the demand (1.38 > its capacity 1).
@@ -58,7 +58,7 @@ describe('lead-firm orders (process 1)', () => {
   it('never places more than the demand, nor more than capacity when every supplier is full', () => {
     const world = twoSupplierWorld(5);
     allocateOrders(world);
-    for (const s of world.suppliers) {
+    for (const s of suppliersOf(world)) {
       expect(s.exportVolume).toBeCloseTo(exportCapacity(s), 12);
       expect(s.saturated).toBe(true);
     }
@@ -68,9 +68,9 @@ describe('lead-firm orders (process 1)', () => {
   // Capacity reserved for the domestic channel is not offered to lead firms.
   it('a reserve for the own channel limits export capacity', () => {
     const world = twoSupplierWorld(5);
-    for (const s of world.suppliers) s.domesticReserve = 0.25;
+    for (const s of suppliersOf(world)) s.domesticReserve = 0.25;
     allocateOrders(world);
-    for (const s of world.suppliers) expect(s.exportVolume).toBeCloseTo(0.75, 12);
+    for (const s of suppliersOf(world)) expect(s.exportVolume).toBeCloseTo(0.75, 12);
   });
 
   // Rationing by an overbooked supplier gives no buyer priority.
@@ -80,7 +80,7 @@ describe('lead-firm orders (process 1)', () => {
       buyers: { x: { governance: 'market' }, y: { governance: 'market' } },
       environment: { domestic_market: { size: 0 } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const rx = link(world, s, world.buyers[0]);
     const ry = link(world, s, world.buyers[1]);
     world.buyers[0].demand = 3;
@@ -119,7 +119,7 @@ describe('lead-firm orders (process 1)', () => {
             buyers,
             environment: { domestic_market: { size: domestic } },
           });
-          world.suppliers.forEach((s, i) => {
+          suppliersOf(world).forEach((s, i) => {
             s.size = supplierSpecs[i].size;
             s.domesticReserve = supplierSpecs[i].reserve;
             setIntent(world, s, { diversify: supplierSpecs[i].diversify });
@@ -133,12 +133,12 @@ describe('lead-firm orders (process 1)', () => {
             let k = 0;
             for (let i = 0; i < n && k < 3; i++) {
               if (!spec.links[i]) continue;
-              link(world, world.suppliers[i], b);
+              link(world, suppliersOf(world)[i], b);
               k++;
             }
           });
           allocateOrders(world);
-          for (const s of world.suppliers) {
+          for (const s of suppliersOf(world)) {
             const fromRels = s.relationships.reduce((a, r) => a + r.volume, 0);
             expect(s.exportVolume).toBeCloseTo(fromRels, 9);
             expect(s.exportVolume).toBeLessThanOrEqual(exportCapacity(s) + 1e-9);
@@ -165,7 +165,7 @@ describe('lead-firm orders (process 1)', () => {
             }
           });
           // Domestic demand is never oversold.
-          const domesticSold = world.suppliers.reduce((a, s) => a + s.domesticVolume, 0);
+          const domesticSold = suppliersOf(world).reduce((a, s) => a + s.domesticVolume, 0);
           expect(domesticSold).toBeLessThanOrEqual(world.env.domesticDemand + 1e-9);
         },
       ),
@@ -179,16 +179,16 @@ describe('lead-firm orders (process 1)', () => {
     function reference(world: World): number[][] {
       const m = world.scenario.model;
       const volume = world.buyers.map((b) => b.relationships.map((r) => allocationScore(r, world)));
-      const exported = world.suppliers.map(() => 0);
+      const exported = suppliersOf(world).map(() => 0);
       world.buyers.forEach((b, j) => {
         const total = volume[j].reduce((a, v) => a + v, 0);
         const perScore = total > 0 ? b.demand / total : 0;
         b.relationships.forEach((r, x) => (exported[r.supplier.ix] += volume[j][x] *= perScore));
       });
-      const cap = world.suppliers.map(exportCapacity);
-      const limit = world.suppliers.map((s) => perBuyerLimit(s, m));
+      const cap = suppliersOf(world).map(exportCapacity);
+      const limit = suppliersOf(world).map((s) => perBuyerLimit(s, m));
       const ties = world.buyers.flatMap((b, j) => b.relationships.map((r, x) => ({ r, j, x })));
-      world.suppliers.forEach((s, i) => {
+      suppliersOf(world).forEach((s, i) => {
         const own = ties.filter((t) => t.r.supplier.ix === i);
         own.sort((a, b) => s.relationships.indexOf(a.r) - s.relationships.indexOf(b.r));
         if (exported[i] > cap[i]) {
@@ -261,7 +261,7 @@ describe('lead-firm orders (process 1)', () => {
             ),
             environment: { domestic_market: { size: 0 } },
           });
-          world.suppliers.forEach((s, i) => {
+          suppliersOf(world).forEach((s, i) => {
             s.size = supplierSpecs[i].size;
             s.domesticReserve = supplierSpecs[i].reserve;
             setIntent(world, s, { diversify: supplierSpecs[i].diversify });
@@ -269,7 +269,7 @@ describe('lead-firm orders (process 1)', () => {
           });
           buyerSpecs.forEach((spec, j) => {
             world.buyers[j].demand = spec.demand;
-            world.suppliers.forEach((s, i) => spec.links[i] && link(world, s, world.buyers[j]));
+            suppliersOf(world).forEach((s, i) => spec.links[i] && link(world, s, world.buyers[j]));
           });
           const expected = reference(world);
           allocateOrders(world);
@@ -292,7 +292,7 @@ describe('per-buyer limit from diversification intent (process 1)', () => {
         buyers: { b: { governance: 'market' } },
         environment: { domestic_market: { size: 0 } },
       });
-      const s = world.suppliers[0];
+      const s = suppliersOf(world)[0];
       const r = link(world, s, world.buyers[0]);
       world.buyers[0].demand = 5;
       allocateOrders(world);
@@ -309,7 +309,7 @@ describe('per-buyer limit from diversification intent (process 1)', () => {
       buyers: { b: { governance: 'market' } },
       environment: { domestic_market: { size: 0 } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const r = link(world, s, world.buyers[0]);
     world.buyers[0].demand = 0.8;
     allocateOrders(world);
@@ -324,7 +324,7 @@ describe('per-buyer limit from diversification intent (process 1)', () => {
       buyers: { x: { governance: 'market' }, y: { governance: 'market' } },
       environment: { domestic_market: { size: 0 } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const rx = link(world, s, world.buyers[0]);
     const ry = link(world, s, world.buyers[1]);
     world.buyers[0].demand = 5;
@@ -350,7 +350,7 @@ describe('dependence (recordDependence)', () => {
             volumes.map((_, i) => [`b${i}`, { governance: 'market' }]),
           );
           const world = tinyWorld({ buyers: volumes.length > 0 ? buyers : undefined });
-          const s = world.suppliers[0];
+          const s = suppliersOf(world)[0];
           world.buyers.forEach((b, i) => (link(world, s, b).volume = volumes[i]));
           s.exportVolume = volumes.reduce((a, v) => a + v, 0);
           s.domesticVolume = domestic;
@@ -377,7 +377,7 @@ describe('dependence (recordDependence)', () => {
   // Lock-in tenure counts only steps with lead-firm sales.
   it('counts steps with lead-firm sales toward tenure', () => {
     const world = tinyWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     s.exportVolume = 0;
     s.domesticVolume = 1;
     recordDependence(world, s);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dissolveTie, tiesOf } from '../../src/model/networks.js';
 import { enterSuppliers, exitLossMakers } from '../../src/model/population.js';
 import { enterSectors, transferableCapability } from '../../src/model/sectors.js';
-import type { World } from '../../src/model/state.js';
+import { suppliersOf, type World } from '../../src/model/state.js';
 import { addTie, link, partnerOf, setCaps, tinyWorld, type TinyOptions } from './helpers.js';
 
 describe('chain upgrading (process 8b)', () => {
@@ -17,7 +17,7 @@ describe('chain upgrading (process 8b)', () => {
       model: { sectors: { entry_rate: 5 } },
       ...extra,
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     setCaps(s, caps);
     addTie(world, s, partnerOf(world, 'field'), 1);
     addTie(world, s, partnerOf(world, 'home'), 1);
@@ -35,7 +35,7 @@ describe('chain upgrading (process 8b)', () => {
   it('a capable supplier with a partner in another sector enters that sector once', () => {
     const world = sectorWorld(1, [0.8, 0.8, 0.8, 0]);
     run(world, 40);
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     expect(s.sectors).toEqual([0, 1]);
     expect(world.counters.chainUpgrades).toBe(1);
   });
@@ -43,31 +43,31 @@ describe('chain upgrading (process 8b)', () => {
   // Chain upgrading needs a partner in a sector the supplier is not yet in.
   it('a partner in the home sector opens no new sector', () => {
     const world = sectorWorld(1, [0.8, 0.8, 0.8, 0]);
-    dissolveTie(world, world.suppliers[0], world.supplierTable.cols.tieFirst[0]);
+    dissolveTie(world, suppliersOf(world)[0], world.supplierTable.cols.tieFirst[0]);
     run(world, 100);
-    expect(world.suppliers[0].sectors).toEqual([0]);
+    expect(suppliersOf(world)[0].sectors).toEqual([0]);
     expect(world.counters.chainUpgrades).toBe(0);
   });
 
   // Chain upgrading needs transferable capability above the threshold.
   it('capability below the threshold never enters', () => {
     const world = sectorWorld(1, [0.6, 0.6, 0.2, 0]);
-    expect(transferableCapability(world.suppliers[0])).toBeLessThan(
+    expect(transferableCapability(suppliersOf(world)[0])).toBeLessThan(
       world.scenario.model.sectors.capability_threshold,
     );
     run(world, 200);
-    expect(world.suppliers[0].sectors).toEqual([0]);
+    expect(suppliersOf(world)[0].sectors).toEqual([0]);
   });
 
   // Big leaps need a strong home innovation system: no institutions, no chain upgrading.
   it('institutions 0 → never enters another sector', () => {
     const world = sectorWorld(0, [1, 1, 1, 1], { suppliers: 20 });
-    for (const s of world.suppliers) {
+    for (const s of suppliersOf(world)) {
       setCaps(s, [1, 1, 1, 1]);
       if (tiesOf(world, s).length === 0) addTie(world, s, partnerOf(world, 'field'), 1);
     }
     run(world, 200);
-    for (const s of world.suppliers) expect(s.sectors).toEqual([0]);
+    for (const s of suppliersOf(world)) expect(s.sectors).toEqual([0]);
     expect(world.counters.chainUpgrades).toBe(0);
   });
 });
@@ -79,7 +79,7 @@ describe('exit and entry (process 8c)', () => {
       buyers: { b: { governance: 'market' } },
       partners: { u: { kind: 'university' } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     link(world, s, world.buyers[0], 'market', 1);
     addTie(world, s, partnerOf(world, 'u'), 0.5);
     return world;
@@ -88,7 +88,7 @@ describe('exit and entry (process 8c)', () => {
   // The vicious circle ends in exit: persistent losses drive a supplier out.
   it('a supplier exits after loss_steps consecutive losses and its relationships end on both sides', () => {
     const world = lossWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const r = s.relationships[0];
     const b = world.buyers[0];
     const n = world.scenario.model.exit.loss_steps;
@@ -114,7 +114,7 @@ describe('exit and entry (process 8c)', () => {
   // Exit needs consecutive losses: any non-loss step resets the streak.
   it('a profitable (or break-even) step resets the loss streak', () => {
     const world = lossWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const n = world.scenario.model.exit.loss_steps;
     for (let t = 0; t < 3 * n; t++) {
       s.profit = t % n === n - 1 ? 0 : -0.1;
@@ -126,7 +126,7 @@ describe('exit and entry (process 8c)', () => {
   // Insolvency: cash below the floor forces immediate exit.
   it('cash below the floor forces exit at once', () => {
     const world = lossWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     s.profit = 0.1;
     s.cash = (world.scenario.model.exit.cash_floor - 0.01) * s.size;
     exitLossMakers(world);
@@ -142,17 +142,17 @@ describe('exit and entry (process 8c)', () => {
       buyers: { b: { governance: 'market', suppliers_target: 100 } },
       model: { entry: { rate: 1 } },
     });
-    const before = world.suppliers.length;
+    const before = suppliersOf(world).length;
     enterSuppliers(world);
     // 1 per year × 0.25 years × 40 active = exactly 10 entrants.
-    expect(world.suppliers.length - before).toBe(10);
+    expect(suppliersOf(world).length - before).toBe(10);
     expect(world.counters.entries).toBe(10);
-    const entrants = world.suppliers.slice(before);
+    const entrants = suppliersOf(world).slice(before);
     for (const e of entrants) {
       expect(e.active).toBe(true);
       expect(e.relationships).toEqual([]);
       expect(e.group).toBe('s');
     }
-    expect(new Set(world.suppliers.map((s) => s.id)).size).toBe(world.suppliers.length);
+    expect(new Set(suppliersOf(world).map((s) => s.id)).size).toBe(suppliersOf(world).length);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endRelationship, isRelated } from '../../src/model/relationships.js';
-import type { World } from '../../src/model/state.js';
+import { suppliersOf, type World } from '../../src/model/state.js';
 import { link, tinyWorld } from './helpers.js';
 
 /**
@@ -40,7 +40,7 @@ describe('isRelated', () => {
     suppliers: 60,
     buyers: { many: { count: 60, suppliers_target: 100 } },
   });
-  const [hub, ...others] = world.suppliers;
+  const [hub, ...others] = suppliersOf(world);
   const [bigBuyer, ...smallBuyers] = world.buyers;
   for (const b of smallBuyers) link(world, hub, b);
   for (const s of others) link(world, s, bigBuyer);
@@ -49,7 +49,7 @@ describe('isRelated', () => {
   for (const k of ended) endRelationship(world, k, 'dropped_requirements');
 
   it('says whether a supplier and a buyer are related, whichever list is the longer', () => {
-    for (const s of world.suppliers)
+    for (const s of suppliersOf(world))
       for (const b of world.buyers) {
         let related = false;
         for (let k = 0; k < world.relationshipTable.length; k++) {

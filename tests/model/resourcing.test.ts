@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listPrice } from '../../src/model/prices.js';
 import { displaceableTie, offerValue, outbids, resourceTies } from '../../src/model/resourcing.js';
-import type { Relationship, World } from '../../src/model/state.js';
+import { suppliersOf, type Relationship, type World } from '../../src/model/state.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
 import { buyerOf, link, setCaps, tinyWorld } from './helpers.js';
 
@@ -26,10 +26,10 @@ function market(
     supplier: { intent: { diversify } },
     buyers,
   });
-  for (const s of world.suppliers) setCaps(s, [0.5, 0.5, 0.1, 0]);
+  for (const s of suppliersOf(world)) setCaps(s, [0.5, 0.5, 0.1, 0]);
   styles.forEach((g, j) => {
     for (let i = 0; i < incumbents; i++)
-      link(world, world.suppliers[j * incumbents + i], buyerOf(world, g));
+      link(world, suppliersOf(world)[j * incumbents + i], buyerOf(world, g));
   });
   return world;
 }
@@ -81,12 +81,12 @@ describe('re-sourcing (process 7e)', () => {
         dear: { governance: 'market', suppliers_target: 1000 },
       },
     });
-    for (const s of world.suppliers) setCaps(s, [0.5, 0.5, 0.1, 0]);
+    for (const s of suppliersOf(world)) setCaps(s, [0.5, 0.5, 0.1, 0]);
     const cheap: Relationship[] = [];
     const dear: Relationship[] = [];
     for (let i = 0; i < 300; i++) {
-      cheap.push(link(world, world.suppliers[i], buyerOf(world, 'cheap')));
-      const s = world.suppliers[300 + i];
+      cheap.push(link(world, suppliersOf(world)[i], buyerOf(world, 'cheap')));
+      const s = suppliersOf(world)[300 + i];
       // Design capability the market buyer pays for raises the price, not the production capability.
       setCaps(s, [0.5, 0.5, 0.9, 0]);
       dear.push(link(world, s, buyerOf(world, 'dear')));
@@ -113,7 +113,7 @@ describe('re-sourcing (process 7e)', () => {
   // these outside suppliers have none, so nothing is replaced.
   it('no tie is replaced when every outside supplier is saturated and has no market tie to give up', () => {
     const world = market(['market'], 100, 300, 4);
-    for (const s of world.suppliers) s.saturated = true;
+    for (const s of suppliersOf(world)) s.saturated = true;
     expect(replacedWithinAYear(world, buyerOf(world, 'market').relationships.slice())).toBe(0);
   });
 
@@ -130,7 +130,7 @@ describe('re-sourcing (process 7e)', () => {
       },
       sets: ['model.resourcing.review_rate=50', 'model.resourcing.quote_dispersion=0'],
     });
-    const [incumbent, newcomer] = world.suppliers;
+    const [incumbent, newcomer] = suppliersOf(world);
     setCaps(incumbent, [0.3, 0.3, 0.1, 0]);
     setCaps(newcomer, [0.9, 0.9, 0.1, 0]);
     const reviewer = buyerOf(world, 'reviewer');
@@ -144,8 +144,8 @@ describe('re-sourcing (process 7e)', () => {
     resourceTies(world);
     expect(old.endCause).toBe('re_sourced');
     expect(given.endCause).toBe('displaced');
-    expect(reviewer.relationships.map((r) => r.supplier)).toEqual([newcomer]);
-    expect(other.relationships.map((r) => r.supplier)).toEqual([incumbent]);
+    expect(reviewer.relationships.map((r) => r.supplier.ix)).toEqual([newcomer.ix]);
+    expect(other.relationships.map((r) => r.supplier.ix)).toEqual([incumbent.ix]);
     // Both are new spells of this step; reviewing again now would end them at once (review rate
     // 50 per year reviews every tie), so a second pass in the same step must leave them alone.
     resourceTies(world);
@@ -165,7 +165,7 @@ describe('re-sourcing (process 7e)', () => {
         fresh: { governance: 'market', suppliers_target: 5 },
       },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const b = buyerOf(world, 'b');
     world.step = 1;
     const q = link(world, s, buyerOf(world, 'captive'), 'quasi_hierarchy');
@@ -188,7 +188,7 @@ describe('re-sourcing (process 7e)', () => {
       buyers: { m: { governance: 'market', suppliers_target: 20 } },
       sets: ['model.resourcing.review_rate=0'],
     });
-    const r = link(world, world.suppliers[0], world.buyers[0]);
+    const r = link(world, suppliersOf(world)[0], world.buyers[0]);
     world.step = 1;
     resourceTies(world);
     expect(r.ended).toBe(false);
@@ -213,7 +213,7 @@ describe('relational premium (process 2)', () => {
   // Cajal-Grossi, Macchiavello & Noguera 2023: relational buyers pay more for the same product.
   it('a network tie pays the relational premium over a market tie of the same supplier and buyer', () => {
     const world = market(['market'], 1, 0);
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const b = world.buyers[0];
     const premium = world.scenario.model.prices.relational_premium;
     expect(premium).toBeGreaterThan(0);

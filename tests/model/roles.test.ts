@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isObm, isOdm, roleOf, updateRoles, workVolumes } from '../../src/model/roles.js';
-import { OBM, ODM, OEM, type Supplier, type World } from '../../src/model/state.js';
+import { suppliersOf, OBM, ODM, OEM, type Supplier, type World } from '../../src/model/state.js';
 import { link, setCaps, tinyWorld } from './helpers.js';
 
 /** Set a supplier's flows: own-channel sales, own-design volume and own-brand volume. */
@@ -18,7 +18,7 @@ function flows(
 describe('roles (process 8a)', () => {
   const world = tinyWorld({ buyers: { h: { governance: 'hierarchy' } } });
   const m = world.scenario.model;
-  const s = world.suppliers[0];
+  const s = suppliersOf(world)[0];
 
   // ODM = designs what it sells, with design capability at least roles.odm_design.
   it('ODM needs design ≥ odm_design and sales carrying its own design', () => {
@@ -53,7 +53,7 @@ describe('roles (process 8a)', () => {
   // not: a supplier that sells nothing under its brand is no OBM (it once was, at share 0 >= 0).
   it('OBM at obm_min_share 0 still needs own-brand sales', () => {
     const w = tinyWorld({ model: { roles: { obm_min_share: 0 } } });
-    const x = w.suppliers[0];
+    const x = suppliersOf(w)[0];
     setCaps(x, [0.5, 0.5, 0.7, 0.7]);
     flows(x, { exp: 0.5, dom: 0.5, ownDesign: 0.5, ownBrand: 0 });
     expect(roleOf(x, w)).toBe(ODM);
@@ -65,7 +65,7 @@ describe('roles (process 8a)', () => {
   // An affiliate in a hierarchy cannot run its own brand.
   it('a supplier selling most to a hierarchy owner cannot be OBM', () => {
     const w = tinyWorld({ buyers: { h: { governance: 'hierarchy' } } });
-    const x = w.suppliers[0];
+    const x = suppliersOf(w)[0];
     const r = link(w, x, w.buyers[0], 'hierarchy', 0.6);
     setCaps(x, [0.8, 0.8, 0.8, 0.8]);
     flows(x, { exp: 0.6, dom: 0.4, ownDesign: 0.4, ownBrand: 0.4 });
@@ -78,7 +78,7 @@ describe('roles (process 8a)', () => {
   // Each first rise of the highest role counts once as a functional upgrade.
   it('updateRoles counts each first rise once and records the steps of first ODM and OBM', () => {
     const w: World = tinyWorld();
-    const x = w.suppliers[0];
+    const x = suppliersOf(w)[0];
     const at = (step: number, design: number, f: Parameters<typeof flows>[1]) => {
       w.step = step;
       setCaps(x, [0.5, 0.5, design, 0.7]);
@@ -115,7 +115,7 @@ describe('roles (process 8a)', () => {
   // Functional upgrading may skip ODM; the jump counts once.
   it('a jump from OEM straight to OBM (design below the ODM level) is one upgrade and sets step_obm only', () => {
     const w = tinyWorld();
-    const x = w.suppliers[0];
+    const x = suppliersOf(w)[0];
     w.step = 2;
     // Design 0.55: enough for OBM (0.5) but not ODM (0.6).
     setCaps(x, [0.5, 0.5, 0.55, 0.8]);
@@ -132,7 +132,7 @@ describe('roles (process 8a)', () => {
   // Exited suppliers keep their last role and cannot upgrade.
   it('inactive suppliers are not updated', () => {
     const w = tinyWorld();
-    const x = w.suppliers[0];
+    const x = suppliersOf(w)[0];
     x.active = false;
     setCaps(x, [0.5, 0.5, 0.9, 0]);
     flows(x, { exp: 1, ownDesign: 1 });
@@ -146,7 +146,7 @@ describe('work done: OEM, ODM and OBM volumes at once (workVolumes)', () => {
   // HKTDC (2008): a firm can do OEM, ODM and OBM work together; the split partitions its sales.
   it('splits sales into work to the buyer design, own design and own brand', () => {
     const w = tinyWorld({ buyers: { q: { governance: 'quasi_hierarchy' } } });
-    const x = w.suppliers[0];
+    const x = suppliersOf(w)[0];
     const m = w.scenario.model;
     setCaps(x, [0.5, 0.5, 0.8, 0.8]);
     // 2 units on a captive tie (buyer's design), 1 to a market buyer, 1 in its own channel of
@@ -164,7 +164,7 @@ describe('work done: OEM, ODM and OBM volumes at once (workVolumes)', () => {
     expect(low.oem).toBeCloseTo(3.6, 12);
     // A hierarchy affiliate (half its sales to one hierarchy buyer) runs no brand of its own.
     const h = tinyWorld({ buyers: { h: { governance: 'hierarchy' } } });
-    const y = h.suppliers[0];
+    const y = suppliersOf(h)[0];
     setCaps(y, [0.5, 0.5, 0.8, 0.8]);
     link(h, y, h.buyers[0], 'hierarchy', 0.6);
     flows(y, { exp: 0.6, dom: 0.4, ownDesign: 0.4, ownBrand: 0.2 });
@@ -173,7 +173,7 @@ describe('work done: OEM, ODM and OBM volumes at once (workVolumes)', () => {
 
   it('a pure ODM supplier does no OEM work despite rounding', () => {
     const w = tinyWorld();
-    const x = w.suppliers[0];
+    const x = suppliersOf(w)[0];
     setCaps(x, [0.5, 0.5, 0.8, 0]);
     // Sales are summed as (0.1 + 0.2) + 0.3, the own-design volume in another order.
     flows(x, { exp: 0.1, dom: 0.2, ownDesign: 0.3 + 0.2 + 0.1 });

@@ -22,6 +22,7 @@ import { networkBacking, tiesOf, updateTies } from '../../src/model/networks.js'
 import { ipRetention } from '../../src/model/prices.js';
 import { encroachment, irreplaceability, sanctionHazard } from '../../src/model/sanctions.js';
 import {
+  suppliersOf,
   DESIGN,
   MARKETING,
   clamp01,
@@ -82,7 +83,7 @@ function worldOf(states: State[]): World {
   const world = baseWorld();
   world.step = 60;
   states.forEach((st, i) => {
-    const s = world.suppliers[i];
+    const s = suppliersOf(world)[i];
     setCaps(s, st.caps);
     const total = st.split.reduce((a, b) => a + b, 0);
     setIntent(world, s, { split: st.split.map((x) => x / total), reinvest: st.reinvest });
@@ -173,7 +174,7 @@ describe('row forms agree with the objects (processes 5, 6a, 7d)', () => {
       fc.property(states, (sts) => {
         const world = worldOf(sts);
         const m = world.scenario.model;
-        for (const s of world.suppliers) {
+        for (const s of suppliersOf(world)) {
           expect(networkBacking(s, world)).toBe(backingOf(s, world));
           for (const r of s.relationships) {
             expect(encroachment(s, r.buyer, world)).toBe(encroachmentOf(s, r.buyer, world));
@@ -199,7 +200,7 @@ describe('row forms agree with the objects (processes 5, 6a, 7d)', () => {
       fc.property(states, (sts) => {
         const world = worldOf(sts);
         const inv = world.scenario.model.investment;
-        const expected = world.suppliers.map((s) => {
+        const expected = suppliersOf(world).map((s) => {
           expect(sanctionRisks(s, world)).toEqual(risksOf(s, world));
           const w = weightsOf(s, world);
           expect(investmentWeights(s, world)).toEqual(w);
@@ -212,7 +213,7 @@ describe('row forms agree with the objects (processes 5, 6a, 7d)', () => {
           return { amount, design: amount > 0 ? amount * w[DESIGN] : 0 };
         });
         invest(world);
-        world.suppliers.forEach((s, i) => {
+        suppliersOf(world).forEach((s, i) => {
           expect(s.investment).toBe(expected[i].amount);
           expect(s.designInvestment).toBe(expected[i].design);
         });
@@ -231,13 +232,13 @@ describe('tie formation and decay by row (process 7d)', () => {
       model: { networks: { formation_rate: 50, decay_rate: 0.5 } },
     });
     const targets = [0, 1, 3, 6];
-    world.suppliers.forEach((s, i) => setIntent(world, s, { networkTies: targets[i] }));
+    suppliersOf(world).forEach((s, i) => setIntent(world, s, { networkTies: targets[i] }));
     const T = world.tieTable.cols;
     const most = [0, 0, 0, 0];
     for (let step = 1; step <= 80; step++) {
       world.step = step;
       updateTies(world);
-      world.suppliers.forEach((s, i) => {
+      suppliersOf(world).forEach((s, i) => {
         const ties = tiesOf(world, s);
         // Formation stops at the target; decay can only take ties away.
         expect(ties.length).toBeLessThanOrEqual(targets[i]);

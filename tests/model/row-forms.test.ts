@@ -27,6 +27,7 @@ import {
   takesOnBuyerAt,
 } from '../../src/model/search.js';
 import {
+  suppliersOf,
   productionCapability,
   productionCapabilityAt,
   type Buyer,
@@ -90,14 +91,14 @@ function assign(world: World, buyers: Buyer[], s: Supplier, st: State, i: number
 
 function worldOf(st: State) {
   const { world, buyers } = buyersWorld(st, N);
-  world.suppliers.forEach((s, i) => assign(world, buyers, s, st, i));
+  suppliersOf(world).forEach((s, i) => assign(world, buyers, s, st, i));
   return { world, buyers };
 }
 
 /** A one-supplier world (same buyers) whose supplier, at row 0, has supplier i's values. */
 function soloOf(st: State, i: number) {
   const { world, buyers } = buyersWorld(st, 1);
-  const s = world.suppliers[0];
+  const s = suppliersOf(world)[0];
   assign(world, buyers, s, st, i);
   return { world, buyers, s };
 }
@@ -109,7 +110,7 @@ describe('row forms give the object forms’ results for every supplier row', ()
         const { world, buyers } = worldOf(st);
         const m = world.scenario.model;
         const S = world.supplierTable.cols;
-        for (const s of world.suppliers) {
+        for (const s of suppliersOf(world)) {
           const i = s.ix;
           const solo = soloOf(st, i);
           const own = solo.s;
@@ -155,7 +156,7 @@ describe('row forms give the object forms’ results for every supplier row', ()
         const S = world.supplierTable.cols;
         for (const b of world.buyers) b.demand = 3;
         allocateOrders(world);
-        for (const s of world.suppliers) {
+        for (const s of suppliersOf(world)) {
           if (s.relationshipCount === 0) continue;
           const own = soloOf(st, s.ix).s;
           own.size = s.size;

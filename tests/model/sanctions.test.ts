@@ -5,7 +5,7 @@ import {
   respondToEncroachment,
   sanctionHazard,
 } from '../../src/model/sanctions.js';
-import type { Relationship, World } from '../../src/model/state.js';
+import { suppliersOf, type Relationship, type World } from '../../src/model/state.js';
 import type { RelationshipType } from '../../src/scenario/parameters.js';
 import { addTie, link, partnerOf, setCaps, tinyWorld } from './helpers.js';
 
@@ -37,7 +37,7 @@ function guardedWorld(opts: {
     model: { sanctions: { rate: opts.rate ?? 4, memory_years: opts.memoryYears ?? 3 } },
     environment: { standards_growth: 0 },
   });
-  const s = world.suppliers[0];
+  const s = suppliersOf(world)[0];
   setCaps(s, [0.5, 0.5, opts.design, 0]);
   const r = link(world, s, world.buyers[0], opts.type ?? 'quasi_hierarchy', 0.9);
   return { world, s, r };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RelIx } from '../../src/engine/columns.js';
 import { compactRelationships } from '../../src/engine/compact.js';
 import { SCHEDULE, stages } from '../../src/engine/schedule.js';
 import { simulateToMemory } from '../../src/engine/simulation.js';
@@ -10,6 +11,7 @@ import { respondToEncroachment } from '../../src/model/sanctions.js';
 import { dropAndRecruit, searchForBuyers } from '../../src/model/search.js';
 import { relationshipRow, SpellObserver } from '../../src/model/spells.js';
 import {
+  suppliersOf,
   relationshipAt,
   RELATIONSHIP_END_CAUSES,
   type Relationship,
@@ -31,7 +33,7 @@ function runUntilEnded(world: World, r: Relationship, fn: (w: World) => void, ma
 
 /** The spell was recorded once for relationships.csv, with this step and cause. */
 function expectRecorded(world: World, r: Relationship, step: number, cause: RelationshipEndCause) {
-  expect(world.endedSpells.filter((k) => k === r.ix)).toHaveLength(1);
+  expect(world.endedSpells.rows.filter((k) => k === r.ix)).toHaveLength(1);
   const row = relationshipRow(world, r.ix);
   expect(row.end_step).toBe(step);
   expect(row.end_cause).toBe(cause);
@@ -44,7 +46,7 @@ describe('relationship spells: each end cause is recorded once, with its step', 
       buyers: { b: { requirements: { process: 0.5, product: 0.5 }, suppliers_target: 1 } },
       environment: { standards_growth: 0 },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     setCaps(s, [0.3, 0.3, 0, 0]);
     const r = link(world, s, world.buyers[0]);
     const end = runUntilEnded(world, r, dropAndRecruit);
@@ -66,7 +68,7 @@ describe('relationship spells: each end cause is recorded once, with its step', 
       model: { sanctions: { rate: 4 } },
       environment: { standards_growth: 0 },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     setCaps(s, [0.5, 0.5, 0.9, 0]);
     const r = link(world, s, world.buyers[0], 'quasi_hierarchy', 0.9);
     const end = runUntilEnded(world, r, respondToEncroachment);
@@ -82,7 +84,7 @@ describe('relationship spells: each end cause is recorded once, with its step', 
       model: { search: { succession_rate: 50 } },
       supplier: { intent: { diversify: 0 } },
     });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const r = link(world, s, buyerOf(world, 'low'));
     const end = runUntilEnded(world, r, searchForBuyers);
     expectRecorded(world, r, end, 'succession');
@@ -91,7 +93,7 @@ describe('relationship spells: each end cause is recorded once, with its step', 
 
   it('supplier_exit: every tie of an exiting supplier ends with it; the exit cause is kept', () => {
     const world = tinyWorld({ buyers: { a: {}, b: {} } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const ra = link(world, s, buyerOf(world, 'a'));
     const rb = link(world, s, buyerOf(world, 'b'));
     world.step = 7;
@@ -109,7 +111,7 @@ describe('relationship spells: each end cause is recorded once, with its step', 
 
   it('an exit on the cash floor alone has cause cash', () => {
     const world = tinyWorld();
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     world.step = 3;
     s.profit = 1;
     s.cash = (world.scenario.model.exit.cash_floor - 1) * s.size;
@@ -121,7 +123,7 @@ describe('relationship spells: each end cause is recorded once, with its step', 
 describe('relationship spells: type changes, volume and markup', () => {
   it('counts type changes at observations and at the end of the spell', () => {
     const world = tinyWorld({ buyers: { b: {} } });
-    const r = link(world, world.suppliers[0], world.buyers[0], 'quasi_hierarchy');
+    const r = link(world, suppliersOf(world)[0], world.buyers[0], 'quasi_hierarchy');
     r.typeStart = r.typeSeen = 'quasi_hierarchy';
     const obs = new SpellObserver(4);
     obs.observe(world);
@@ -143,7 +145,7 @@ describe('relationship spells: type changes, volume and markup', () => {
 
   it('volume and mean markup are volume-weighted over the steps, at the variable unit cost', () => {
     const world = tinyWorld({ buyers: { b: {} } });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     const r = link(world, s, world.buyers[0], 'market');
     const m = world.scenario.model;
     const volumes = [0.4, 0.1];
@@ -165,7 +167,7 @@ describe('relationship spells: type changes, volume and markup', () => {
 
   it('a spell that delivered nothing has an empty mean markup', () => {
     const world = tinyWorld({ buyers: { b: {} } });
-    const r = link(world, world.suppliers[0], world.buyers[0]);
+    const r = link(world, suppliersOf(world)[0], world.buyers[0]);
     expect(relationshipRow(world, r.ix).mean_markup).toBeNull();
     expect(relationshipRow(world, r.ix).end_step).toBeNull();
   });
@@ -179,7 +181,7 @@ describe('year-on-year retention of ties by type (SpellObserver)', () => {
    */
   it('gives the known shares, by type a year earlier, per spell', () => {
     const world = tinyWorld({ suppliers: 4, buyers: { b: { suppliers_target: 10 } } });
-    const [s0, s1, s2, s3] = world.suppliers;
+    const [s0, s1, s2, s3] = suppliersOf(world);
     const b = world.buyers[0];
     const r0 = link(world, s0, b, 'market');
     link(world, s1, b, 'market');
@@ -209,7 +211,7 @@ describe('year-on-year retention of ties by type (SpellObserver)', () => {
 
   it('a spell of an exited supplier is not retained', () => {
     const world = tinyWorld({ buyers: { b: {} }, stepsPerYear: 1 });
-    const s = world.suppliers[0];
+    const s = suppliersOf(world)[0];
     link(world, s, world.buyers[0], 'hierarchy');
     const obs = new SpellObserver(1);
     obs.observe(world);
@@ -240,7 +242,7 @@ describe('relationships.csv from a whole run', () => {
     }
     for (const r of active) expect(r.end_cause).toBeNull();
     let live = 0;
-    for (const s of world.suppliers) live += s.relationships.length;
+    for (const s of suppliersOf(world)) live += s.relationships.length;
     expect(active).toHaveLength(live);
     // Ended rows come in the order they ended, before the active ones.
     const steps = ended.map((r) => r.end_step!);
@@ -318,10 +320,10 @@ describe('retention against a reference that keeps lists of spells', () => {
     }
     /** Remembers the spells that ended this step; before their rows are given back. */
     noteEnded(world: World): void {
-      for (const k of world.endedSpells) this.ended.add(spellKey(relationshipAt(world, k)));
+      for (const k of world.endedSpells.rows) this.ended.add(spellKey(relationshipAt(world, k)));
     }
     record(world: World): void {
-      this.spells[world.step % this.lag] = world.suppliers
+      this.spells[world.step % this.lag] = suppliersOf(world)
         .filter((s) => s.active)
         .flatMap((s) =>
           s.relationships.map((r) => ({
@@ -363,11 +365,11 @@ describe('retention against a reference that keeps lists of spells', () => {
       const before = world.relationshipTable.length;
       for (const run of schedule) run(world);
       // Spells begun this step in rows that held earlier spells.
-      for (const s of world.suppliers)
+      for (const s of suppliersOf(world))
         for (const r of s.relationships) if (r.startStep === t && r.ix < before) reused++;
       look(t);
-      for (const k of world.endedSpells) world.relationshipTable.release(k);
-      world.endedSpells.length = 0;
+      for (const k of world.endedSpells.rows) world.relationshipTable.release(k as RelIx);
+      world.endedSpells.clear();
       if (t % 5 === 0) observer.reorder(compactRelationships(world));
     }
     expect(compared).toBeGreaterThan(20);

@@ -8,7 +8,7 @@ import { invest } from '../../src/model/investment.js';
 import { exitLossMakers } from '../../src/model/population.js';
 import { settlePricesAndMargins } from '../../src/model/prices.js';
 import { dropAndRecruit } from '../../src/model/search.js';
-import { quartersPerStep, stepsForQuarters } from '../../src/model/state.js';
+import { suppliersOf, quartersPerStep, stepsForQuarters } from '../../src/model/state.js';
 import { link, setCaps, tinyWorld } from './helpers.js';
 
 describe('quarters per step and durations in quarters', () => {
@@ -31,7 +31,7 @@ describe('quarters per step and durations in quarters', () => {
 /** Cash and the spell's delivered volume added by one process 2 at `stepsPerYear`. */
 function settleOnce(stepsPerYear: number) {
   const world = tinyWorld({ buyers: { b: {} }, stepsPerYear });
-  const s = world.suppliers[0];
+  const s = suppliersOf(world)[0];
   const r = link(world, s, world.buyers[0], 'market', 1);
   r.volume = 0.6;
   s.exportVolume = 0.6;
@@ -61,7 +61,7 @@ describe('flows per quarter accumulate rate · h', () => {
   it("a step invests out of the step's profit; the reported rate and the gain per year do not depend on the step", () => {
     const run = (stepsPerYear: number) => {
       const world = tinyWorld({ stepsPerYear, supplier: { cash: 100 } });
-      const s = world.suppliers[0];
+      const s = suppliersOf(world)[0];
       setCaps(s, [0.3, 0.3, 0.1, 0.05]);
       s.profit = 0.2;
       const cash = s.cash;
@@ -91,7 +91,7 @@ describe('durations in quarters', () => {
       [12, 24],
     ]) {
       const world = tinyWorld({ stepsPerYear });
-      const s = world.suppliers[0];
+      const s = suppliersOf(world)[0];
       s.profit = -0.1;
       for (let t = 1; t < steps; t++) exitLossMakers(world);
       expect(s.active, `${stepsPerYear} steps/year, step ${steps - 1}`).toBe(true);
@@ -107,7 +107,7 @@ describe('durations in quarters', () => {
         buyers: { b: { requirements: { process: 0.5, product: 0.5 }, suppliers_target: 1 } },
         environment: { standards_growth: 0 },
       });
-      const s = world.suppliers[0];
+      const s = suppliersOf(world)[0];
       setCaps(s, [0.3, 0.3, 0, 0]);
       const r = link(world, s, world.buyers[0]);
       while (!r.ended && world.step < 100) {
