@@ -34,17 +34,6 @@ export function rowsById<T>(
   return out;
 }
 
-/**
- * numbersById for integer values (codes, ids: each must fit in 32 bits), in an Int32Array, so
- * that a loop reads them as small integers (stored in an array, they keep its integer
- * elements).
- */
-export function integersById<T>(items: readonly T[], value: (item: T) => number): Int32Array {
-  const out = new Int32Array(items.length);
-  for (let j = 0; j < items.length; j++) out[j] = value(items[j]);
-  return out;
-}
-
 /** once's results, by key object and then by builder. */
 const built = new WeakMap<object, Map<unknown, unknown>>();
 

@@ -19,11 +19,12 @@ import {
   SUPPLIER_COLUMNS,
   TIE_COLUMNS,
   addSupplierRow,
+  Partners,
   clamp01,
   supplierAt,
+  type PartnerTraits,
   type Supplier,
   type BuyerTable,
-  type Partner,
   type RelationshipTable,
   type SupplierGroup,
   type SupplierIntent,
@@ -129,26 +130,25 @@ export function createBuyers(world: World): Buyer[] {
 }
 
 /** The scenario's partners, in file order (ids 0, 1, ...). */
-export function createPartners(scenario: Scenario): Partner[] {
-  const partners: Partner[] = [];
+export function createPartners(scenario: Scenario): Partners {
+  const groups: PartnerTraits[] = [];
+  const counts: number[] = [];
   for (const [group, config] of Object.entries(scenario.partners)) {
     const profile = scenario.model.partner_profiles[config.kind];
     // Shared by the group's partners (nothing changes them): a few arrays that stay in cache
     // instead of two per partner scattered over the heap of a 100k-supplier world.
-    const knowHow = FUNCTIONS.map((f) => profile[f]);
-    const covers = FUNCTIONS.map((f) => profile.covers.includes(f));
-    for (let i = 0; i < config.count; i++) {
-      partners.push({
-        id: partners.length,
+    groups.push(
+      Object.freeze({
         group,
         kind: config.kind,
-        knowHow,
-        covers,
+        knowHow: FUNCTIONS.map((f) => profile[f]),
+        covers: FUNCTIONS.map((f) => profile.covers.includes(f)),
         sector: config.sector,
-      });
-    }
+      }),
+    );
+    counts.push(config.count);
   }
-  return partners;
+  return new Partners(groups, counts);
 }
 
 /** R&D stock that yields a given absorptive capacity (inverse of absorptiveCapacity). */
@@ -221,7 +221,7 @@ function supplierGroup(
     config,
     intent,
     buyerPool: bg.size > 0 ? world.buyers.filter((b) => bg.has(b.group)) : world.buyers,
-    partnerPool: pg.size > 0 ? world.partners.filter((p) => pg.has(p.group)) : world.partners,
+    partnerPool: pg.size > 0 ? world.partners.idsOf(pg) : world.partners.allIds(),
   });
 }
 
@@ -259,7 +259,7 @@ function formInitialTies(world: World, s: Supplier, rng: Rng): void {
   const trust = world.scenario.model.networks.initial_trust;
   const count = world.supplierTable.cols.tieCount; // no supplier is added in this loop
   for (let attempt = 0; attempt < 3 * wanted && count[s.ix] < wanted; attempt++) {
-    const p = pool[randomIndex(rng, pool.length)];
+    const p = world.partners.at(pool[randomIndex(rng, pool.length)]);
     if (rng() >= accessProbability(p, environment) || hasTie(world, s, p)) continue;
     formTie(world, s, p, Math.min(trust, trustCeiling(p, environment)));
   }

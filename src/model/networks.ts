@@ -12,7 +12,7 @@
 import { NONE, type TieIx } from '../engine/columns.js';
 import { eachActiveRow, type RowBody } from '../engine/kernel.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
-import { integersById, numbersById, once, rowsById } from '../engine/lookup.js';
+import { once } from '../engine/lookup.js';
 import { randomIndex } from '../engine/rng.js';
 import type { EnvironmentParams, ModelParams } from '../scenario/types.js';
 import { addGains, gapShare } from './learning.js';
@@ -21,6 +21,8 @@ import {
   N_FUNCTIONS,
   stepProbability,
   type Partner,
+  type PartnerTraits,
+  type Partners,
   type Supplier,
   type Tie,
   type World,
@@ -110,7 +112,7 @@ export function tiesOf(world: World, s: Supplier): readonly Readonly<Tie>[] {
   for (let k = S.tieFirst[s.ix]; k !== NONE; k = T.nextOfSupplier[k]) {
     out.push(
       Object.freeze({
-        partner: world.partners[T.partner[k]],
+        partner: world.partners.at(T.partner[k]),
         trust: T.trust[k],
       }),
     );
@@ -137,13 +139,22 @@ export function partnerArrays(world: World): PartnerArrays {
   return once(world.partners, buildPartnerArrays);
 }
 
-function buildPartnerArrays(partners: readonly Partner[]): PartnerArrays {
-  return {
-    peer: numbersById(partners, (p) => (p.kind === 'peer_supplier' ? 1 : 0)),
-    knowHow: rowsById(partners, N_FUNCTIONS, (p, f) => p.knowHow[f]),
-    coversMarketing: numbersById(partners, (p) => (p.covers[MARKETING] ? 1 : 0)),
-    sector: integersById(partners, (p) => p.sector),
+function buildPartnerArrays(partners: Partners): PartnerArrays {
+  const n = partners.length;
+  const out: PartnerArrays = {
+    peer: new Float64Array(n),
+    knowHow: new Float64Array(N_FUNCTIONS * n),
+    coversMarketing: new Float64Array(n),
+    sector: new Int32Array(n),
   };
+  for (let id = 0; id < n; id++) {
+    const p = partners.traitsOf(id);
+    out.peer[id] = p.kind === 'peer_supplier' ? 1 : 0;
+    for (let f = 0; f < N_FUNCTIONS; f++) out.knowHow[N_FUNCTIONS * id + f] = p.knowHow[f];
+    out.coversMarketing[id] = p.covers[MARKETING] ? 1 : 0;
+    out.sector[id] = p.sector;
+  }
+  return out;
 }
 
 export function spilloverDamping(
@@ -159,7 +170,7 @@ export function peerSpilloverDamping(environment: EnvironmentParams, m: ModelPar
   return 1 - m.learning.peer_imitation_damping * (1 - environment.ipr_protection);
 }
 
-export function trustCeiling(p: Partner, environment: EnvironmentParams): number {
+export function trustCeiling(p: PartnerTraits, environment: EnvironmentParams): number {
   return p.kind === 'peer_supplier' ? environment.peer_trust : 1;
 }
 
@@ -176,7 +187,11 @@ export function trustCeilings(world: World): Float64Array {
 
 function buildTrustCeilings(world: World): Float64Array {
   const environment = world.scenario.environment;
-  return numbersById(world.partners, (p) => trustCeiling(p, environment));
+  const partners = world.partners;
+  const ceilings = new Float64Array(partners.length);
+  for (let id = 0; id < partners.length; id++)
+    ceilings[id] = trustCeiling(partners.traitsOf(id), environment);
+  return ceilings;
 }
 
 /** Whether a supplier can get a tie with this kind of partner: universities and associations need institutions. */
@@ -277,7 +292,7 @@ export function updateTies(world: World): void {
     const group = groups[S.groupCode[i]];
     const pool = group.partnerPool;
     if (S.tieCount[i] < group.intent.networkTies && pool.length > 0 && rng() < formation) {
-      const p = pool[randomIndex(rng, pool.length)];
+      const p = world.partners.at(pool[randomIndex(rng, pool.length)]);
       if (rng() < accessProbability(p, environment) && !hasTieAt(world, i, p)) {
         formTieAt(world, i, p, Math.min(n.initial_trust, trustCeiling(p, environment)));
       }

@@ -499,7 +499,8 @@ export interface SupplierGroup {
   readonly intent: SupplierIntent;
   /** Lead firms its suppliers' initial customers come from, and partners they may tie to. */
   readonly buyerPool: readonly Buyer[];
-  readonly partnerPool: readonly Partner[];
+  /** Ids of the partners its suppliers may tie to (world.partners.at). */
+  readonly partnerPool: Int32Array;
 }
 
 /**
@@ -573,7 +574,7 @@ export class Supplier {
     return this.supplierGroup.buyerPool;
   }
   /** Partners it may tie to (its group's). */
-  get partnerPool(): readonly Partner[] {
+  get partnerPool(): Int32Array {
     return this.supplierGroup.partnerPool;
   }
   /** Sector ids the supplier operates in, its home sector (0) first, then ascending: a new array. */
@@ -855,6 +856,15 @@ export const BUYER_COLUMNS = {
   relFirst: 'ref',
   relLast: 'ref',
   relCount: 'i32',
+  /**
+   * The buyer's demand this step and its current requirements (environment.ts moves them each
+   * step). In columns rather than on the Buyer object: a double written to an object's field
+   * each step left boxes that outlived the young generation's collections, and V8 counts those
+   * bytes when it decides to grow it (docs/performance.md, 2026-12-01, session 16).
+   */
+  demand: 'f64',
+  requiredProcess: 'f64',
+  requiredProduct: 'f64',
 } as const satisfies ColumnSpec;
 
 export type BuyerTable = Table<typeof BUYER_COLUMNS, BuyerIx>;
@@ -920,8 +930,8 @@ export class Buyer {
   /** Guarded functions as a mask by function index. */
   readonly guards: boolean[];
   readonly knowHow: number[];
-  readonly requirements: { process: number; product: number };
-  demand = 0;
+  /** Its current requirements (buyers.*.requirements at first): accessors over its row. */
+  readonly requirements: BuyerRequirements;
   private readonly c: BuyerColumns;
   /** Its world, for its relationships (world.relationshipTable). */
   private readonly world: World;
@@ -935,7 +945,17 @@ export class Buyer {
     this.config = config;
     this.guards = FUNCTIONS.map((f) => config.guards.includes(f));
     this.knowHow = FUNCTIONS.map((f) => config.know_how[f]);
-    this.requirements = { ...config.requirements };
+    this.requirements = new BuyerRequirements(this.c, id);
+    this.requirements.process = config.requirements.process;
+    this.requirements.product = config.requirements.product;
+  }
+
+  /** Its demand this step (units/quarter). */
+  get demand(): number {
+    return this.c.demand[this.id];
+  }
+  set demand(v: number) {
+    this.c.demand[this.id] = v;
   }
 
   /** The buyer's relationships in the order they were formed (a frozen copy; see Supplier.relationships). */
@@ -953,6 +973,33 @@ export class Buyer {
   }
 }
 
+/** A buyer's current requirements: accessors over its row of the buyer table. */
+export class BuyerRequirements {
+  private readonly c: BuyerColumns;
+  private readonly id: BuyerIx;
+
+  constructor(c: BuyerColumns, id: BuyerIx) {
+    this.c = c;
+    this.id = id;
+  }
+
+  /** Process capability it requires of a supplier. */
+  get process(): number {
+    return this.c.requiredProcess[this.id];
+  }
+  set process(v: number) {
+    this.c.requiredProcess[this.id] = v;
+  }
+  /** Product capability it requires of a supplier. */
+  get product(): number {
+    return this.c.requiredProduct[this.id];
+  }
+  set product(v: number) {
+    this.c.requiredProduct[this.id] = v;
+  }
+}
+
+/** A partner: its id (its position among world.partners) and its group's traits. */
 export interface Partner {
   id: number;
   group: string;
@@ -960,6 +1007,71 @@ export interface Partner {
   knowHow: number[];
   covers: boolean[];
   sector: number;
+}
+
+/** What a partner group's partners share: everything about a partner but its id. */
+export type PartnerTraits = Omit<Partner, 'id'>;
+
+/**
+ * A world's partners, ids 0 .. length - 1 in file order, group by group. Everything about a
+ * partner but its id is its group's, so a partner is made on demand (`at`) from its group's
+ * traits: an object kept per partner (18,200 in the bench's 100k world, ~100 bytes each, and
+ * their array) outlived the young generation's collections while the world was built, and V8
+ * grew the young generation for them (docs/performance.md, 2026-12-01, session 16).
+ */
+export class Partners {
+  /** How many partners there are. */
+  readonly length: number;
+  /** The groups' traits, in file order. */
+  readonly groups: readonly Readonly<PartnerTraits>[];
+  /** Each group's first id, and one past the last group's last id at the end. */
+  private readonly firstIds: readonly number[];
+
+  /** The partners of groups `groups` with `counts[g]` partners each, in that order. */
+  constructor(groups: readonly Readonly<PartnerTraits>[], counts: readonly number[]) {
+    this.groups = groups;
+    const firstIds = [0];
+    for (const count of counts) firstIds.push(firstIds[firstIds.length - 1] + count);
+    this.firstIds = firstIds;
+    this.length = firstIds[firstIds.length - 1];
+  }
+
+  /** The position in `groups` of partner `id`'s group (0 <= id < length). */
+  groupOf(id: number): number {
+    let g = 0;
+    while (this.firstIds[g + 1] <= id) g++;
+    return g;
+  }
+
+  /** Partner `id` (0 <= id < length), as an object made now. */
+  at(id: number): Partner {
+    return { id, ...this.traitsOf(id) };
+  }
+
+  /** The traits of partner `id` (0 <= id < length): its group's (no object is made). */
+  traitsOf(id: number): Readonly<PartnerTraits> {
+    return this.groups[this.groupOf(id)];
+  }
+
+  /** The ids of the partners of the groups named in `names`, ascending. */
+  idsOf(names: ReadonlySet<string>): Int32Array {
+    const wanted = this.groups.map((traits) => names.has(traits.group));
+    let n = 0;
+    wanted.forEach((w, g) => (n += w ? this.firstIds[g + 1] - this.firstIds[g] : 0));
+    const ids = new Int32Array(n);
+    let j = 0;
+    wanted.forEach((w, g) => {
+      if (w) for (let id = this.firstIds[g]; id < this.firstIds[g + 1]; id++) ids[j++] = id;
+    });
+    return ids;
+  }
+
+  /** Every partner's id, ascending. */
+  allIds(): Int32Array {
+    const ids = new Int32Array(this.length);
+    for (let id = 0; id < this.length; id++) ids[id] = id;
+    return ids;
+  }
 }
 
 export interface Environment {
@@ -1006,7 +1118,7 @@ export interface World {
   buyers: Buyer[];
   /** The buyers' lists of relationships, one row per entry of `buyers`. */
   buyerTable: BuyerTable;
-  partners: Partner[];
+  partners: Partners;
   env: Environment;
   counters: Counters;
   streams: Streams;

@@ -143,9 +143,11 @@ export function buyerOf(world: World, group: string): Buyer {
 }
 
 export function partnerOf(world: World, group: string): Partner {
-  const p = world.partners.find((x) => x.group === group);
-  if (!p) throw new Error(`no partner in group ${group}`);
-  return p;
+  for (let id = 0; id < world.partners.length; id++) {
+    const p = world.partners.at(id);
+    if (p.group === group) return p;
+  }
+  throw new Error(`no partner in group ${group}`);
 }
 
 export function addTie(world: World, s: Supplier, p: Partner, trust: number): void {

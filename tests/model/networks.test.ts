@@ -45,8 +45,8 @@ describe('strategic network (processes 4 and 7c)', () => {
   it('coverage takes the best covering partner and is reset when the tie goes', () => {
     const world = tinyWorld({ partners: { a: { kind: 'sales_agent', count: 2 } } });
     const s = suppliersOf(world)[0];
-    addTie(world, s, world.partners[0], 0.3);
-    addTie(world, s, world.partners[1], 0.9);
+    addTie(world, s, world.partners.at(0), 0.3);
+    addTie(world, s, world.partners.at(1), 0.9);
     learnFromNetwork(world);
     expect(s.marketingCoverage).toBeCloseTo(0.7 * 0.9, 15);
     dissolveAllTies(world, s);
@@ -64,7 +64,7 @@ describe('strategic network (processes 4 and 7c)', () => {
       },
     });
     const s = suppliersOf(world)[0];
-    addTie(world, s, world.partners[0], 0.8);
+    addTie(world, s, world.partners.at(0), 0.8);
     learnFromNetwork(world);
     expect(s.marketingCoverage).toBe(0);
     expect(effectiveMarketing(s)).toBe(s.cap[MARKETING]);
@@ -204,9 +204,9 @@ describe('strategic network (processes 4 and 7c)', () => {
     const world = tinyWorld({ partners: { u: { kind: 'university', count: 3 } } });
     const s = suppliersOf(world)[0];
     expect(networkBacking(s, world)).toBe(0);
-    addTie(world, s, world.partners[0], 1);
+    addTie(world, s, world.partners.at(0), 1);
     const one = networkBacking(s, world);
-    addTie(world, s, world.partners[1], 1);
+    addTie(world, s, world.partners.at(1), 1);
     const two = networkBacking(s, world);
     expect(two).toBeGreaterThan(one);
     expect(two - one).toBeLessThan(one);

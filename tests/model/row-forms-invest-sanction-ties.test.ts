@@ -98,7 +98,7 @@ function worldOf(states: State[]): World {
     for (const t of st.ties) {
       if (seen.has(t.partner)) continue;
       seen.add(t.partner);
-      addTie(world, s, world.partners[t.partner], t.trust);
+      addTie(world, s, world.partners.at(t.partner), t.trust);
     }
   });
   return world;
