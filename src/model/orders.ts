@@ -205,13 +205,13 @@ function placeLeadFirmOrders(world: World): void {
     S.exportVolume[i] = 0;
     // Once per supplier rather than once per relationship and pass (Math.pow is the costly part).
     if (S.relCount[i] > 0) {
-      S.orderAppeal[i] = supplierAppealAt(S, i, m);
+      const appeal = supplierAppealAt(S, i, m);
       S.buyerLimit[i] = perBuyerLimitOf(S.size[i], diversifyAt(world, i), m);
       // Each relationship's score, here in the supplier's list (rows in table order since the
       // last compaction) rather than in the buyers' walks below (rows all over the table); the
       // score is kept on the relationship for both passes: nothing it depends on changes in between.
       for (let k = S.relFirst[i]; k !== NONE; k = R.nextOfSupplier[k])
-        R.score[k] = relationshipScoreOf(S.orderAppeal[i], tenure, R.startStep[k], R.weight[k]);
+        R.score[k] = relationshipScoreOf(appeal, tenure, R.startStep[k], R.weight[k]);
     }
   }
   // Each buyer's relationships, walked once here for the passes below (placeUnmetDemand walks

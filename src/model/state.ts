@@ -405,12 +405,9 @@ export const SUPPLIER_COLUMNS = {
   domesticReserve: 'f64',
   domesticReserveFloor: 'f64',
 
-  // Flows of the current step.
-  /**
-   * Capacity times capability to the buyers' concentration power: the supplier's factor of every
-   * allocation score this step.
-   */
-  orderAppeal: 'f64',
+  // Flows of the current step. (No column for the supplier's appeal, its factor of every
+  // allocation score: the order pass computes it and uses it at once, so it is a local there;
+  // as a column it was 8 bytes a supplier; docs/performance.md, session 16.)
   /** Most any one lead firm may take from the supplier this step (orders.ts perBuyerLimit), units/quarter. */
   buyerLimit: 'f64',
   exportVolume: 'f64',
@@ -704,12 +701,6 @@ export class Supplier {
   }
   set domesticReserveFloor(v: number) {
     this.c.domesticReserveFloor[this.ix] = v;
-  }
-  get orderAppeal(): number {
-    return this.c.orderAppeal[this.ix];
-  }
-  set orderAppeal(v: number) {
-    this.c.orderAppeal[this.ix] = v;
   }
   get buyerLimit(): number {
     return this.c.buyerLimit[this.ix];

@@ -16,7 +16,7 @@ import {
   dependenceTarget,
   diversifyAt,
   perBuyerLimit,
-  supplierAppeal,
+  allocationScore,
 } from '../../src/model/orders.js';
 import { listPrice, listPriceAt } from '../../src/model/prices.js';
 import { isRelated, isRelatedAt } from '../../src/model/relationships.js';
@@ -148,19 +148,21 @@ describe('row forms give the object forms’ results for every supplier row', ()
     );
   });
 
-  it('orders: the appeal and per-buyer limit kept by row are the object forms’', () => {
+  it('orders: the scores and per-buyer limit kept by row are the object forms’', () => {
     fc.assert(
       fc.property(state, (st) => {
         const { world } = worldOf(st);
         const m = world.scenario.model;
         const S = world.supplierTable.cols;
+        const R = world.relationshipTable.cols;
         for (const b of world.buyers) b.demand = 3;
         allocateOrders(world);
         for (const s of suppliersOf(world)) {
           if (s.relationshipCount === 0) continue;
           const own = soloOf(st, s.ix).s;
           own.size = s.size;
-          expect(S.orderAppeal[s.ix]).toBe(supplierAppeal(own, m));
+          // The score of each relationship, from the appeal computed by row, is its object form.
+          for (const r of s.relationships) expect(R.score[r.ix]).toBe(allocationScore(r, world));
           expect(S.buyerLimit[s.ix]).toBe(perBuyerLimit(own, m));
           expect(S.buyerLimit[s.ix]).toBe(s.size * dependenceTarget(own, m));
         }
