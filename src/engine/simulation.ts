@@ -133,9 +133,11 @@ function run(
  * (some 200 kB of row objects) dies young: batches of 4,096 rows (3 MB) outlived two
  * scavenges, so the young generation promoted them and the last step's recording left some
  * 40 MB of garbage in the old one at 100,000 suppliers (docs/performance.md, 2026-11-30,
- * session 9).
+ * session 9). Whatever of a batch is alive when the young generation is collected survives it,
+ * and V8 grows the young generation once enough bytes have: with 256 rows the last step's
+ * recording of 100,000 suppliers grew it from 8 to 32 MB for the rest of the run (session 16).
  */
-export const SUPPLIER_BATCH = 256;
+export const SUPPLIER_BATCH = 32;
 
 /** Sends the current step's supplier rows, in supplier order, in batches of SUPPLIER_BATCH. */
 function recordSuppliers(world: World, sink: ObservationSink): void {

@@ -57,8 +57,12 @@ export function withoutFormulaGuard(text: string): string {
   return text.length > 1 && text[0] === "'" && '=+-@\t\r'.includes(text[1]) ? text.slice(1) : text;
 }
 
-/** Rows kept before one write; at ~200 bytes a row this is ~50 KiB per write. */
-const DEFAULT_BATCH_ROWS = 256;
+/**
+ * Rows kept before one write; at ~200 bytes a row this is ~13 KiB per write. Few: the pending
+ * lines outlive the young generation's collections that come while they wait, and enough such
+ * bytes make V8 grow it (docs/performance.md, 2026-12-01, session 16).
+ */
+const DEFAULT_BATCH_ROWS = 64;
 
 /**
  * The one number format of every output file: integers exactly, with all their digits;
@@ -72,9 +76,12 @@ const DEFAULT_BATCH_ROWS = 256;
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) throw new RangeError(`cannot format ${x} as a number`);
   if (Number.isInteger(x)) {
-    // String() would switch to exponent notation from 1e21; BigInt prints every digit.
-    // `x + 0` turns -0 into 0.
-    return Number.isSafeInteger(x) ? String(x + 0) : BigInt(x).toString();
+    // toFixed(0) prints a safe integer's digits as String() does, and -0 as 0; unlike String()
+    // it does not keep the text in V8's number-string cache, whose entries (an old object's)
+    // outlive the young generation's collections: a file of 100,000 rows of ids and counts
+    // made V8 grow the young generation for them (docs/performance.md, session 16). BigInt
+    // prints every digit of a larger integer (toFixed switches to exponent notation at 1e21).
+    return Number.isSafeInteger(x) ? x.toFixed(0) : BigInt(x).toString();
   }
   // toPrecision/toExponential round the exact binary value correctly and are fully
   // specified by ECMAScript, so every platform gives the same digits. toPrecision is

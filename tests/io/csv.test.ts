@@ -52,6 +52,15 @@ describe('formatNumber', () => {
     for (const [x, s] of cases) expect(formatNumber(x), String(x)).toBe(s);
   });
 
+  it('prints every safe integer as String() does (toFixed, not the number-string cache)', () => {
+    for (const x of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 31, -(2 ** 31) - 1])
+      expect(formatNumber(x)).toBe(String(x));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (x) => expect(formatNumber(x)).toBe(String(x))),
+      { numRuns: 2000 },
+    );
+  });
+
   it('throws on NaN and infinities', () => {
     expect(() => formatNumber(NaN)).toThrow();
     expect(() => formatNumber(Infinity)).toThrow();
