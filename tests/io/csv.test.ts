@@ -56,7 +56,7 @@ describe('formatNumber', () => {
     for (const x of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 31, -(2 ** 31) - 1])
       expect(formatNumber(x)).toBe(String(x));
     fc.assert(
-      fc.property(fc.maxSafeInteger(), (x) => expect(formatNumber(x)).toBe(String(x))),
+      fc.property(fc.maxSafeInteger(), (x) => formatNumber(x) === String(x)),
       { numRuns: 2000 },
     );
   });
