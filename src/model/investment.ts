@@ -10,7 +10,7 @@
  * R&D stock that sets absorptive capacity.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveRow, type RowBody } from '../engine/kernel.js';
+import { eachActiveRow, ZERO, type RowBody } from '../engine/kernel.js';
 import { numbersById, rowsById } from '../engine/lookup.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
@@ -234,7 +234,9 @@ export function investBody(world: World): RowBody {
   const terms = investmentTerms(world);
   const reinvest = numbersById(world.supplierGroups, (g) => g.intent.reinvest);
   const peer = peerPartners(world);
-  const weights = [0, 0, 0, 0]; // investmentWeights' result, reused (read before the next call)
+  // investmentWeights' result, reused (read before the next call); doubles from the start, as
+  // learnFromBuyersBody's gain (learning.ts).
+  const weights = [ZERO, ZERO, ZERO, ZERO];
   return (i) => {
     // The step's profit is profit · h (a rate per quarter over h quarters); I is an amount.
     const wanted = Math.max(0, S.profit[i]) * h * reinvest[S.groupCode[i]];
