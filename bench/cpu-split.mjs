@@ -19,17 +19,10 @@
  * collection pauses (PerformanceObserver 'gc', main thread) and the supplier-steps, so each
  * figure can be read as µs per supplier-step.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers';
-
-const root = new URL('..', import.meta.url).pathname;
-const { simulate } = await import(join(root, 'dist/engine/simulation.js'));
-const { loadScenario } = await import(join(root, 'dist/scenario/load.js'));
-const { writeRunOutputs } = await import(join(root, 'dist/io/run-output.js'));
-const { parseAgentsMode } = await import(join(root, 'dist/cli/commands/run.js'));
+import { benchScenario, runAsGvc } from './gvc-run.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -77,51 +70,28 @@ const gc = new PerformanceObserver((list) => {
 });
 gc.observe({ entryTypes: ['gc'] });
 
-const { scenario } = loadScenario(file, { sets: [] });
-const out = mkdtempSync(join(tmpdir(), 'gvc-bench-'));
+const scenario = benchScenario(file);
 const T = scenario.time.steps;
 const half = Math.floor(T / 2);
 let supplierSteps = 0;
 let secondHalfSteps = 0;
 const marks = { start: sample() };
-try {
-  await writeRunOutputs(
-    {
-      outDir: join(out, 'run'),
-      force: true,
-      agents: parseAgentsMode(agents),
-      runId: 1,
-      manifest: {
-        scenarioFile: file,
-        scenarioSha256: '',
-        scenarioName: scenario.name,
-        parameters: {},
-        seeds: [scenario.seed],
-      },
+await runAsGvc(
+  file,
+  scenario,
+  { agents },
+  {
+    simulating: () => (marks.produce = sample()),
+    timeseries(row) {
+      if (row.step === 0) marks.created = sample();
+      if (row.step === half) marks.half = sample();
+      if (row.step === T) marks.stepped = sample();
+      if (row.step > 0) supplierSteps += row.n_suppliers;
+      if (row.step > half) secondHalfSteps += row.n_suppliers;
     },
-    (sink) => {
-      marks.produce = sample();
-      simulate(
-        scenario,
-        {
-          timeseries(row) {
-            if (row.step === 0) marks.created = sample();
-            if (row.step === half) marks.half = sample();
-            if (row.step === T) marks.stepped = sample();
-            if (row.step > 0) supplierSteps += row.n_suppliers;
-            if (row.step > half) secondHalfSteps += row.n_suppliers;
-            sink.timeseries(row);
-          },
-          suppliers: (rows) => sink.suppliers(rows),
-        },
-        { agents: parseAgentsMode(agents) },
-      );
-      marks.simulated = sample();
-    },
-  );
-} finally {
-  rmSync(out, { recursive: true, force: true });
-}
+    simulated: () => (marks.simulated = sample()),
+  },
+);
 marks.end = sample();
 await new Promise((resolve) => setImmediate(resolve)); // let the GC entries arrive
 gc.disconnect();
