@@ -4,7 +4,9 @@
  * move the folder into place. Interrupted sweeps (Ctrl-C, or kill -9 at any moment) resume
  * from the journal to the same bytes an uninterrupted sweep writes.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { SystemError } from '../io/os-errors.js';
+import { UserError } from '../scenario/errors.js';
 import { FILES_KEY, recordFiles } from '../io/file-record.js';
 import { parse } from 'csv-parse/sync';
 import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
@@ -18,7 +20,7 @@ import {
 } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
-import { buildManifest, commandLine, writeJson } from '../io/manifest.js';
+import { buildManifest, commandLine, writeManifest } from '../io/manifest.js';
 import { DESIGN_FILE, openSweepDir, type SweepDir } from '../io/sweep-dir.js';
 import {
   Journal,
@@ -69,6 +71,14 @@ export const ERRORS_FILE = 'errors.csv';
 export const SUPPLIERS_FILE = 'suppliers.csv';
 export const RELATIONSHIPS_FILE = 'relationships.csv';
 export const JOURNAL_FILE = 'progress.jsonl';
+/** The tables whose sizes and checksums each journal entry records, in its order. */
+const JOURNAL_TABLES = [
+  RUNS_FILE,
+  ERRORS_FILE,
+  TIMESERIES_FILE,
+  SUPPLIERS_FILE,
+  RELATIONSHIPS_FILE,
+] as const;
 
 export interface Shard {
   index: number;
@@ -338,7 +348,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       );
       return { ...result, failedRuns: outcome.failed, stopped: true };
     }
-    const failed = await finishSweep(o, plan, record, dir, tables, { started, planned, mixed });
+    let failed: number;
+    try {
+      failed = await finishSweep(o, plan, record, dir, tables, { started, planned, mixed });
+    } catch (err) {
+      throw withRunsKept(err, o, planned);
+    }
     outcome.progress.finish(
       `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` +
         (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
@@ -350,8 +365,21 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
 }
 
 /**
+ * `err`, thrown once every run of the sweep `o` was done (its summary, manifest or move into
+ * place refused or failed), with what became of the runs: kept in `<out>.partial`, which the
+ * resume command finishes without running them again. Other errors as they are.
+ */
+function withRunsKept(err: unknown, o: SweepOptions, planned: number): unknown {
+  const kept = `; the ${planned} finished run${planned === 1 ? ' is' : 's are'} kept in ${o.out}.partial: once that is put right, finish the sweep without running ${planned === 1 ? 'it' : 'them'} again with: ${resumeCommand(o)}`;
+  if (err instanceof SystemError) return new SystemError(`${err.message}${kept}`, err.code);
+  if (err instanceof UserError) return new UserError(`${err.message}${kept}`);
+  return err;
+}
+
+/**
  * The command that continues the sweep `o` after an interruption: the scenario, --out, the
- * design-shaping options as typed (commandOptions) and --resume, quoted for a POSIX shell.
+ * design-shaping options as typed (commandOptions), --force when it was given (to replace an
+ * earlier result) and --resume, quoted for a POSIX shell.
  * Without commandOptions (a sweep started from code), the options recorded in the design.
  */
 export function resumeCommand(o: SweepOptions): string {
@@ -368,6 +396,8 @@ export function resumeCommand(o: SweepOptions): string {
   if (limits.maxOutput !== DEFAULT_LIMITS.maxOutput)
     args.push('--max-output', String(limits.maxOutput));
   if (o.allowMixedProvenance) args.push('--allow-mixed-provenance');
+  // Started to replace an earlier result: the finished sweep replaces it still.
+  if (o.force) args.push('--force');
   args.push('--resume');
   return commandLine(['node', 'gvc', ...args.slice(1)]);
 }
@@ -383,6 +413,7 @@ function openSweep(o: SweepOptions, record: DesignRecord): { dir: SweepDir; mixe
     resume: o.resume,
     design: record,
     inputs: [o.loaded.file, ...(o.loaded.base ? [o.loaded.base.file] : [])],
+    journalTables: JOURNAL_TABLES,
     onResume: (recorded) => {
       mixed = checkSameProgram(
         `cannot resume ${o.out}.partial: its runs so far`,
@@ -615,7 +646,7 @@ async function finishSweep(
   // sensitivity check the files against (file-record.ts).
   // design.json too: gvc sensitivity takes the Saltelli layout and the Morris steps from it.
   const records = await recordFiles([...written, DESIGN_FILE], (n) => dir.file(n));
-  writeJson(dir.file('manifest.json'), {
+  writeManifest(dir.file('manifest.json'), {
     ...buildManifest({
       scenarioFile: o.loaded.file,
       scenarioSha256: o.loaded.sha256,
@@ -642,8 +673,7 @@ async function finishSweep(
     },
     [FILES_KEY]: records,
   });
-  rmSync(t.journalPath, { force: true });
-  dir.commit(o.force);
+  dir.commit(o.force, [JOURNAL_FILE]);
   return failed;
 }
 

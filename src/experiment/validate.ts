@@ -20,7 +20,7 @@ import { CsvWriter } from '../io/csv.js';
 import { FILES_KEY, recordFiles } from '../io/file-record.js';
 import { checkOutputSize, checkRunCount, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { checkFileSections } from './sections.js';
-import { commandArgs, commandLine, programInfo, writeJson } from '../io/manifest.js';
+import { commandArgs, commandLine, programInfo, writeManifest } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
@@ -397,7 +397,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
         [VALIDATION_FILE, MEASURES_FILE, 'codebook.csv', VALIDATION_MD],
         (n) => dir.file(n),
       );
-      writeJson(dir.file('manifest.json'), {
+      writeManifest(dir.file('manifest.json'), {
         program: program.name,
         version: program.version,
         git_commit: program.gitCommit,

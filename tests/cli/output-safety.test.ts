@@ -119,7 +119,7 @@ describe('--force replaces only what gvc wrote, never an input (kind 1)', () => 
     const added = readFileSync(ts, 'utf8') + readFileSync(ts, 'utf8').split('\n')[1] + '\n';
     writeFileSync(ts, added);
     expect(await refused('run', s, '--out', o, '--force')).toMatch(
-      /timeseries\.csv, which was changed after gvc wrote it/,
+      /holds report\/capabilities\.vl\.json and timeseries\.csv, which were changed after gvc wrote them/,
     );
     expect(readFileSync(ts, 'utf8')).toBe(added);
   });
