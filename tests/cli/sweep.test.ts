@@ -359,21 +359,48 @@ describe('sweep outputs are independent of how the work is split', () => {
 });
 
 describe("a scenario's top-level seed in a sweep", () => {
-  it('is said once not to be used, and is not recorded as a parameter of the runs', () => {
+  it("is said once only when it is the sweep's seed (no sweep.seed), and is not recorded as a parameter of the runs", () => {
+    const manifestOf = (dir: string) =>
+      JSON.parse(readFileSync(join(tmp, dir, 'manifest.json'), 'utf8')) as {
+        parameters: Record<string, unknown>;
+        seeds: number[];
+      };
+    const notesOf = (stderr: string) =>
+      stderr.split('\n').filter((l) => l.startsWith('gvc: note: '));
+    // Both seeds given, as in the shipped sweep scenarios: they are kept apart, no note.
     writeFileSync(join(tmp, 'seeded.yaml'), `seed: 7\n${SCENARIO}`);
     const r = gvc('sweep', 'seeded.yaml', '--out', 'seeded', '--reps', '1', '--steps', '2');
     expect(r.code, r.stderr).toBe(0);
-    const notes = r.stderr.split('\n').filter((l) => l.startsWith('gvc: note: '));
-    expect(notes).toEqual([
-      "gvc: note: seeded.yaml: seed: 7 is not used by a sweep (it is gvc run's seed); each run's seed is drawn from the sweep's seed 42 (sweep.seed or --sweep-seed)",
-    ]);
-    const manifest = JSON.parse(readFileSync(join(tmp, 'seeded', 'manifest.json'), 'utf8')) as {
-      parameters: Record<string, unknown>;
-      seeds: number[];
-    };
+    expect(notesOf(r.stderr)).toEqual([]);
+    const manifest = manifestOf('seeded');
     expect(Object.keys(manifest.parameters)).not.toContain('seed');
     expect(manifest.parameters['time.steps']).toBe(2);
     expect(manifest.seeds).toEqual([42]);
+    // No sweep.seed: the top-level seed is the sweep's seed; said once, and recorded as such.
+    writeFileSync(join(tmp, 'own-seed.yaml'), `seed: 7\n${SCENARIO.replace('  seed: 42\n', '')}`);
+    const own = gvc('sweep', 'own-seed.yaml', '--out', 'own-seed', '--reps', '1', '--steps', '2');
+    expect(own.code, own.stderr).toBe(0);
+    expect(notesOf(own.stderr)).toEqual([
+      "gvc: note: own-seed.yaml: the file has no sweep.seed, so its seed: 7 is the sweep's seed, from which each run's seed is drawn (no run has seed 7 itself, as gvc run of the file has); set the sweep's seed with sweep.seed or --sweep-seed",
+    ]);
+    expect(manifestOf('own-seed').seeds).toEqual([7]);
+    expect(Object.keys(manifestOf('own-seed').parameters)).not.toContain('seed');
+    // --sweep-seed sets it apart: no note.
+    const flag = gvc(
+      'sweep',
+      'own-seed.yaml',
+      '--out',
+      'flag-seed',
+      '--reps',
+      '1',
+      '--steps',
+      '2',
+      '--sweep-seed',
+      '9',
+    );
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(notesOf(flag.stderr)).toEqual([]);
+    expect(manifestOf('flag-seed').seeds).toEqual([9]);
     // No note without a top-level seed, nor under --quiet.
     const plain = gvc('sweep', 's.yaml', '--out', 'unseeded', '--reps', '1', '--steps', '2');
     expect(plain.stderr).not.toMatch(/note:/);
