@@ -39,10 +39,17 @@ import {
   currentProgram,
   type ProgramIdentity,
 } from './provenance.js';
-import { checkSweepBounds, DEFAULT_LIMITS, type Limits } from './limits.js';
+import {
+  checkSweepBounds,
+  DEFAULT_LIMITS,
+  recordedSteps,
+  sweepRelationshipRows,
+  type Limits,
+} from './limits.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import {
   checkHeap,
+  MEMORY_HEAP_PER_KEPT_ROW,
   MEMORY_HEAP_PER_SUPPLIER_TEXT,
   checkMemory,
   commandMemory,
@@ -52,6 +59,7 @@ import {
   type MachineMemory,
   type Populations,
 } from './memory.js';
+import { supplierRecording, type Measure } from './measures.js';
 import { runList } from './runner.js';
 import {
   cellValue,
@@ -252,7 +260,11 @@ export function planSweep(
  * it may not fit in the memory free now. `machine`: the machine's memory (a test's figures).
  */
 export function checkSweepMemory(
-  o: Pick<SweepOptions, 'workers' | 'quiet' | 'shard' | 'agents'> & { loaded: { file: string } },
+  o: Pick<SweepOptions, 'workers' | 'quiet' | 'shard' | 'agents'> & {
+    loaded: { file: string };
+    /** A validation's measures, whose supplier rows each run keeps until it ends (execute.ts). */
+    measures?: readonly Measure[];
+  },
   plan: SweepPlan,
   machine?: MachineMemory,
 ): void {
@@ -298,11 +310,26 @@ export function checkSweepMemory(
     (o.agents ?? { kind: 'none' }).kind === 'none'
       ? 0
       : 2 * MEMORY_HEAP_PER_SUPPLIER_TEXT * largest.populations.suppliers;
+  // A validation's measures keep the supplier rows of every step they record (the starting
+  // suppliers at each: entrants come on top) as objects until the run ends. Counted here:
+  // the guard checks only between steps, so a run of 1 step is never checked by it at all.
+  const steps = plan.base.time.steps;
+  const measureRows =
+    o.measures === undefined
+      ? 0
+      : largest.populations.suppliers * recordedSteps(supplierRecording(o.measures, steps), steps);
+  const kept = snapshot + MEMORY_HEAP_PER_KEPT_ROW * measureRows;
+  const keeping = [
+    ...(snapshot > 0 ? ['for suppliers.csv (--agents)'] : []),
+    ...(measureRows > 0
+      ? [`for its measures (${measureRows.toLocaleString('en-US')} supplier rows)`]
+      : []),
+  ];
   checkHeap(
     largest.populations,
-    snapshot > 0 ? `${run}, keeping its supplier rows for suppliers.csv (--agents),` : run,
+    keeping.length > 0 ? `${run}, keeping its supplier rows ${keeping.join(' and ')},` : run,
     machine?.heapLimit,
-    snapshot,
+    kept,
   );
   if (warning !== undefined && !o.quiet) process.stderr.write(`gvc: warning: ${warning}\n`);
 }
@@ -314,19 +341,25 @@ export function checkSweepMemory(
  */
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
-  checkSweepBounds(
-    o.spec,
-    o.loaded.scenario.time.steps,
-    o.timeseries,
-    o.limits ?? DEFAULT_LIMITS,
-    o.relationships ? o.loaded.scenario : null,
-  );
+  const steps = o.loaded.scenario.time.steps;
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  // The run count first, from the spec alone: the plan below lists every cell.
+  checkSweepBounds(o.spec, steps, o.timeseries, limits);
   const outputs: SweepOutputs = {
     agents: o.agents ?? { kind: 'none' },
     relationships: o.relationships ?? false,
     byGroup: o.byGroup ?? false,
   };
   const plan = planSweep(o.loaded, o.spec, o.timeseries, outputs);
+  // relationships.csv as each cell's populations and steps make it.
+  if (outputs.relationships)
+    checkSweepBounds(
+      o.spec,
+      steps,
+      o.timeseries,
+      limits,
+      sweepRelationshipRows(plan.base, plan.spec.factors, plan.cells, plan.spec.replications),
+    );
   checkSweepMemory(o, plan);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs, o.commandOptions);
   const { dir, mixed } = openSweep(o, record);

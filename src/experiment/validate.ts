@@ -259,6 +259,11 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
   return experiments;
 }
 
+/** The measures an experiment's runs evaluate: each check's, and its within-run reference. */
+function measuresOf(spec: ValidationSpec): Measure[] {
+  return spec.checks.flatMap((c) => (c.minus ? [c.measure, c.minus] : [c.measure]));
+}
+
 export async function runValidation(o: ValidateOptions): Promise<ValidationOutcome> {
   const startTime = new Date();
   const experiments = findValidationFiles(o.inputs);
@@ -296,7 +301,13 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
   for (const experiment of experiments) {
     const sweep = { ...experiment.spec.sweep, replications: replicationsOf(experiment.spec, o) };
     checkSweepMemory(
-      { workers: o.workers, quiet: o.quiet, shard: null, loaded: experiment.loaded },
+      {
+        workers: o.workers,
+        quiet: o.quiet,
+        shard: null,
+        loaded: experiment.loaded,
+        measures: measuresOf(experiment.spec),
+      },
       buildPlan(experiment.loaded.scenario, sweep, {}, experiment.loaded.origin),
     );
   }
@@ -468,9 +479,7 @@ async function runExperiment(
 ): Promise<ValidationRun[]> {
   const sweep = { ...experiment.spec.sweep, replications };
   const plan = buildPlan(experiment.loaded.scenario, sweep, {}, experiment.loaded.origin);
-  const measures: Measure[] = experiment.spec.checks.flatMap((c) =>
-    c.minus ? [c.measure, c.minus] : [c.measure],
-  );
+  const measures = measuresOf(experiment.spec);
   const factorPaths = sweep.factors.map((f) => f.path);
   const runs: ValidationRun[] = [];
   let next = 0;
