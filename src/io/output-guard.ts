@@ -185,8 +185,8 @@ export const KEPT_REASONS = {
     many: "whose rows differ from those the sweep's progress journal (progress.jsonl) records (changed after gvc wrote them)",
   },
   journalUnreadable: {
-    one: 'which does not match the tables it records (damaged, or a table was cut short, removed or added), so gvc cannot tell the tables are unchanged',
-    many: 'which do not match the tables they record, so gvc cannot tell the tables are unchanged',
+    one: 'which is damaged, so gvc cannot tell the tables it records are unchanged',
+    many: 'which are damaged, so gvc cannot tell the tables they record are unchanged',
   },
   journalNoChecksum: {
     one: "which the sweep's progress journal records no checksum for (written by an earlier gvc), so gvc cannot tell it is unchanged",
@@ -392,8 +392,8 @@ export function assertReplaceable(
 /**
  * The refusal for a folder holding the user's files `kept`: the entries that share a reason
  * named together (at most five, then how many more) with the reason said once, and what to
- * do. A manifest.json that is not gvc's cannot be moved out (the folder would no longer be
- * recognisably gvc's), so then the folder is the user's to remove.
+ * do. A manifest.json that is not gvc's, or a sweep's damaged journal, is not to be moved out
+ * (the rest would go unchecked), so then the folder is the user's to remove.
  */
 export function keptMessage(kept: readonly KeptEntry[]): string {
   const groups = new Map<KeptReason, string[]>();
@@ -407,7 +407,11 @@ export function keptMessage(kept: readonly KeptEntry[]): string {
         : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
     return `${listed}${more}, ${entries.length === 1 ? why.one : why.many}`;
   });
-  const manifest = kept.some((k) => basename(k.entry) === 'manifest.json');
+  // What vouches for the rest (a manifest, a sweep's journal) is not to be moved out: the
+  // folder would then be taken for gvc's without a check.
+  const manifest = kept.some(
+    (k) => basename(k.entry) === 'manifest.json' || k.why === KEPT_REASONS.journalUnreadable,
+  );
   return (
     `it holds ${parts.join('; ')}; --force replaces only a folder holding nothing but gvc's ` +
     `output, unchanged since gvc wrote it, and never deletes the user's files: ` +

@@ -277,7 +277,7 @@ export function readJournal(
   lines.pop();
   const damaged = (i: number, why: string): never => {
     throw new UserError(
-      `${path}:${i + 1}: damaged progress journal: ${why}; start the sweep over with --force`,
+      `${path}:${i + 1}: damaged progress journal: ${why}; without it gvc cannot tell that the tables are as it wrote them, so --force will not delete the folder: remove it yourself if nothing in it is to be kept, or choose another --out`,
     );
   };
   let last: JournalEntry | null = null;
@@ -323,14 +323,15 @@ export function readJournal(
   tables.forEach((table, k) => {
     if (table === null) return;
     const size = statSync(table, { throwIfNoEntry: false })?.size;
-    if (size === undefined && lenient) return;
+    // --force compares what is there (tablesAgainstJournal): absent or short is for it to say.
+    if (lenient && (size === undefined || size < entry.sizes[k])) return;
     if (size === undefined)
       throw new UserError(
         `${table}: missing, but ${path}:${lines.length} records ${entry.sizes[k]} bytes of it; start the sweep over with --force`,
       );
     if (size < entry.sizes[k])
       throw new UserError(
-        `${table}: ${size} bytes, shorter than the ${entry.sizes[k]} that ${path}:${lines.length} records (the file was truncated); start the sweep over with --force`,
+        `${table}: ${size} bytes, shorter than the ${entry.sizes[k]} that ${path}:${lines.length} records (the file was truncated); move it out of the folder, then start the sweep over with --force`,
       );
   });
   return { last: entry, bytes: end };
@@ -354,9 +355,9 @@ export function fileSize(path: string): number {
  * complete entry records) no longer have the checksum it records; `unchecked`, the tables it
  * records no checksum for (a journal of a gvc before checksums). Rows after the recorded size
  * are those of runs in flight when the sweep stopped, which no journal entry vouches for yet.
- * 'unreadable' when the journal is damaged or a table is shorter than it records; a table
- * that is absent (moved out) is nothing to delete, and no journal (no run finished) is no
- * table to check. Throws a SystemError when a table cannot
+ * A table shorter than the journal records is changed too. 'unreadable' when the journal is
+ * damaged; a table that is absent (moved out) is nothing to delete, and no journal (no run
+ * finished) is no table to check. Throws a SystemError when a table cannot
  * be read.
  */
 export function tablesAgainstJournal(
@@ -383,8 +384,9 @@ export function tablesAgainstJournal(
       unchecked.push(table);
       return;
     }
-    // A table this sweep does not write (its checksum is empty): not gvc's.
-    if (recorded === '') {
+    // A table this sweep does not write (its checksum is empty), or cut short: not as gvc
+    // wrote it.
+    if (recorded === '' || statSync(table).size < last.sizes[k]) {
       changed.push(table);
       return;
     }

@@ -487,6 +487,34 @@ describe('--force and an interrupted sweep (kind 1: never delete what gvc did no
     expect(readFileSync(join(tmp, 'p', 'runs.csv'), 'utf8')).not.toBe(edited);
   });
 
+  it('a table cut short, or a damaged journal, is not deleted either', async () => {
+    await stoppedSweep('pj', 3, false);
+    const ts = join(tmp, 'pj.partial', 'timeseries.csv');
+    const journal = join(tmp, 'pj.partial', 'progress.jsonl');
+    const [tsBytes, journalBytes] = [readFileSync(ts), readFileSync(journal)];
+    const force = () => gvc('sweep', 'pj.yaml', '--out', 'pj', '--force', '--quiet');
+    writeFileSync(ts, tsBytes.subarray(0, 40));
+    const cut = force();
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(
+      /^gvc: pj\.partial: it holds timeseries\.csv, whose rows differ from those the sweep's progress journal \(progress\.jsonl\) records/,
+    );
+    writeFileSync(ts, tsBytes);
+    writeFileSync(journal, `${journalBytes.toString('utf8')}garbage\n`);
+    const damaged = force();
+    expect(damaged.code).toBe(2);
+    expect(damaged.stderr).toMatch(
+      /^gvc: pj\.partial: it holds progress\.jsonl, which is damaged, so gvc cannot tell the tables it records are unchanged; .*choose another folder, or remove this one yourself/,
+    );
+    expect(readFileSync(ts).equals(tsBytes)).toBe(true);
+    // --resume names it, and does not send the user to --force.
+    const resumed = gvc('sweep', 'pj.yaml', '--out', 'pj', '--resume', '--quiet');
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toMatch(
+      /damaged progress journal: .*--force will not delete the folder/,
+    );
+  });
+
   it('a resume whose folder could not be put in place is refused before it runs anything', async () => {
     await stoppedSweep('q', 3, false);
     mkdirSync(join(tmp, 'q'));
