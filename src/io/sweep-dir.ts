@@ -3,7 +3,9 @@
  * `--resume` can continue it; only a complete sweep is renamed to `<out>/`. A sweep that was
  * never finished therefore never looks like a result. `--force` deletes an interrupted sweep
  * or replaces a finished one only when gvc wrote it (design.json in `.partial`, a sweep's
- * manifest.json in `<out>`) and it holds no input of the command (output-guard.ts).
+ * manifest.json in `<out>`), unchanged (the tables of `.partial` against the checksums of its
+ * journal, a finished folder's files against its manifest), and it holds no input of the
+ * command (output-guard.ts).
  */
 import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -148,7 +150,8 @@ export function designDifferences(
   const after = now.command_options;
   const isObject = (v: unknown): v is Record<string, unknown> =>
     v !== null && typeof v === 'object' && !Array.isArray(v);
-  // Compared above (options, the file's content) or not at all (derived, the file's name).
+  // Compared above (options), by scenarioChange (the file's content) or not at all (derived,
+  // the file's name).
   const compared = new Set([
     ...DERIVED_KEYS,
     'command_options',
