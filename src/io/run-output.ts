@@ -14,7 +14,7 @@ import {
 } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from './codebook.js';
 import { CsvWriter } from './csv.js';
-import { buildManifest, writeJson, type ManifestInfo } from './manifest.js';
+import { buildManifest, writeManifest, type ManifestInfo } from './manifest.js';
 import { prepareOutputDir } from './output-dir.js';
 import { FILES_KEY, recordFiles } from './file-record.js';
 
@@ -133,7 +133,7 @@ export async function writeRunOutputs(
       startTime,
       endTime: new Date(),
     });
-    writeJson(dir.file(MANIFEST_FILE), {
+    writeManifest(dir.file(MANIFEST_FILE), {
       ...manifest,
       [FILES_KEY]: await recordFiles(files, (n) => dir.file(n)),
     });

@@ -3,7 +3,7 @@
  * run leaves is cleaned by the next command). Bad-input cases run in-process; the sweeps
  * that make shard folders and the killed run use the built CLI.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -119,9 +119,38 @@ describe('--force replaces only what gvc wrote, never an input (kind 1)', () => 
     const added = readFileSync(ts, 'utf8') + readFileSync(ts, 'utf8').split('\n')[1] + '\n';
     writeFileSync(ts, added);
     expect(await refused('run', s, '--out', o, '--force')).toMatch(
-      /timeseries\.csv, which was changed after gvc wrote it/,
+      /holds report\/capabilities\.vl\.json and timeseries\.csv, which were changed after gvc wrote them/,
     );
     expect(readFileSync(ts, 'utf8')).toBe(added);
+  });
+
+  it("a manifest.json edited since gvc wrote it is the user's: gvc run and gvc sweep --force refuse, deleting nothing", () => {
+    const s = write(join(root, 'mani', 's.yaml'), `name: s\n${WORLD}`);
+    // Through the built CLI: a sweep's workers run the compiled code.
+    const gvc = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args, '--quiet'], { encoding: 'utf8' });
+    for (const [command, o] of [
+      ['run', join(root, 'mani', 'run')],
+      ['sweep', join(root, 'mani', 'sweep')],
+    ]) {
+      const extra =
+        command === 'sweep' ? ['--vary', 'environment.institutions=[0.2, 0.8]', '--reps', '2'] : [];
+      expect(gvc(command, s, '--out', o, ...extra).status).toBe(0);
+      // Unchanged: gvc's own, replaced.
+      expect(gvc(command, s, '--out', o, ...extra, '--force').status).toBe(0);
+      const path = join(o, 'manifest.json');
+      const noted = readFileSync(path, 'utf8').replace(
+        '{\n',
+        '{\n  "notes": "the cluster run for chapter 3",\n',
+      );
+      writeFileSync(path, noted);
+      const r = gvc(command, s, '--out', o, ...extra, '--force');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /^gvc: output folder .*: it holds manifest\.json, which was changed after gvc wrote it \(its text no longer matches the checksum gvc recorded in it, manifest_sha256\); .*choose another folder, or remove this one yourself/,
+      );
+      expect(readFileSync(path, 'utf8')).toBe(noted);
+    }
   });
 
   it("gvc report --force on a report folder of the user's says what is wrong with it", async () => {
