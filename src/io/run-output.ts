@@ -52,7 +52,9 @@ export interface RunOutputResult {
  * (with the size and sha256 of each CSV) and moves the folder into place. The output folder
  * is checked and the staging folder created before `produce` is called, so a bad --out fails
  * (UserError) before any simulation work. If anything throws, the staging folder is removed
- * and the error rethrown; the target is left as it was.
+ * and the error rethrown; the target is left as it was. On SIGINT, SIGTERM or SIGHUP the
+ * staging folder is removed by a signal listener (io/cleanup.ts), which runs only when the event
+ * loop does: `produce` must let it run often (engine/simulation.ts simulateYielding).
  */
 export async function writeRunOutputs(
   opts: RunOutputOptions,
@@ -63,8 +65,6 @@ export async function writeRunOutputs(
     force: opts.force,
     kind: 'run',
     inputs: opts.inputs,
-    // The simulation runs synchronously: a signal listener would defer Ctrl-C to its end.
-    signals: false,
   });
   let timeseries: CsvWriter<TimeseriesRow> | null = null;
   let suppliers: CsvWriter<SupplierRow> | null = null;
