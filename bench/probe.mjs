@@ -23,15 +23,7 @@
  *   steadyCpuRate    supplierSteps of the second half / CPU seconds of the second half
  *   maxRssMB         peak resident set size of the process (process.resourceUsage)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-const root = new URL('..', import.meta.url).pathname;
-const { simulate } = await import(join(root, 'dist/engine/simulation.js'));
-const { loadScenario } = await import(join(root, 'dist/scenario/load.js'));
-const { writeRunOutputs } = await import(join(root, 'dist/io/run-output.js'));
-const { parseAgentsMode } = await import(join(root, 'dist/cli/commands/run.js'));
+import { benchScenario, runAsGvc } from './gvc-run.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -47,8 +39,7 @@ for (let i = 1; i < args.length; i++) {
   else throw new Error(`probe: unknown argument ${args[i]}`);
 }
 
-const { scenario } = loadScenario(file, { sets, steps });
-const out = mkdtempSync(join(tmpdir(), 'gvc-bench-'));
+const scenario = benchScenario(file, sets, steps);
 const T = scenario.time.steps;
 const half = Math.floor(T / 2);
 let supplierSteps = 0;
@@ -61,43 +52,21 @@ const cpuSecondsSince = (start) => {
 };
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-try {
-  await writeRunOutputs(
-    {
-      outDir: join(out, 'run'),
-      force: true,
-      agents: parseAgentsMode(agents),
-      runId: 1,
-      manifest: {
-        scenarioFile: file,
-        scenarioSha256: '',
-        scenarioName: scenario.name,
-        parameters: {},
-        seeds: [scenario.seed],
-      },
+await runAsGvc(
+  file,
+  scenario,
+  { agents, threads },
+  {
+    timeseries(row) {
+      if (row.step === half) {
+        tHalf = performance.now();
+        cpuHalf = process.cpuUsage();
+      }
+      if (row.step > 0) supplierSteps += row.n_suppliers;
+      if (row.step > half) secondHalfSteps += row.n_suppliers;
     },
-    (sink) => {
-      simulate(
-        scenario,
-        {
-          timeseries(row) {
-            if (row.step === half) {
-              tHalf = performance.now();
-              cpuHalf = process.cpuUsage();
-            }
-            if (row.step > 0) supplierSteps += row.n_suppliers;
-            if (row.step > half) secondHalfSteps += row.n_suppliers;
-            sink.timeseries(row);
-          },
-          suppliers: (rows) => sink.suppliers(rows),
-        },
-        { agents: parseAgentsMode(agents), threads },
-      );
-    },
-  );
-} finally {
-  rmSync(out, { recursive: true, force: true });
-}
+  },
+);
 const t1 = performance.now();
 const cpu = cpuSecondsSince(cpu0);
 const cpuSecondHalf = cpuSecondsSince(cpuHalf);

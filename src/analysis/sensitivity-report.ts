@@ -13,6 +13,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { osFailure } from '../io/os-errors.js';
 import { readHead } from '../io/read-file.js';
+import { registerCleanup } from '../io/cleanup.js';
 import { removeStaleTempFiles } from '../io/staging.js';
 import { join } from 'node:path';
 import { csvRecords, intCell, numberCell } from '../io/read-csv.js';
@@ -671,17 +672,24 @@ export async function writeSensitivity(
   const write = async <R extends object>(file: string, cols: readonly ColumnSpec[], rows: R[]) => {
     const path = join(sweepDir, file);
     const tmp = `${path}.tmp-${process.pid}`;
+    const removeTmp = (): void => {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // Left for the stale-file sweep of the next gvc sensitivity.
+      }
+    };
+    // Ctrl-C or SIGTERM while the tables are written (close() lets the listener run) removes
+    // the temporary file, as an error does; so does an exit before the rename.
+    const unregister = registerCleanup(removeTmp);
     const writer = new CsvWriter<R>(tmp, cols);
     try {
       for (const r of rows) writer.write(r);
       await writer.close();
     } catch (err) {
       writer.discard();
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // Left for the stale-file sweep of the next gvc sensitivity.
-      }
+      removeTmp();
+      unregister();
       throw osFailure(err, 'write', path);
     }
     return () => {
@@ -689,6 +697,8 @@ export async function writeSensitivity(
         renameSync(tmp, path);
       } catch (err) {
         throw osFailure(err, 'write', path);
+      } finally {
+        unregister();
       }
     };
   };

@@ -16,8 +16,8 @@
  *   lists in src/engine/lists.ts). A new or reused row starts at NONE, not 0: row 0 is a row.
  *
  * Rows are added at the end. A supplier's row is never removed (an exited supplier's record is
- * still written), so its index is stable for the whole run and equals its position in
- * world.suppliers. A relationship's row is given back (`release`) once its ended spell has been
+ * still written), so its index is stable for the whole run and equals the supplier's id (rows
+ * follow creation order). A relationship's row is given back (`release`) once its ended spell has been
  * written, and `add` reuses given-back rows first, so the table stays the size of the live
  * relationships over a run with much churn (a strategic tie's row likewise, as soon as the tie
  * dissolves or its supplier exits). Capacity grows when full (doubling while the table is
@@ -26,7 +26,7 @@
  * a holder of one array (a loop that cached `cols.cash`) must not add rows while it holds it.
  */
 
-/** Index of a supplier row (its position in world.suppliers and its id). */
+/** Index of a supplier row (equal to the supplier's id). */
 export type SupplierIx = number & { readonly __brand: 'Supplier' };
 /** Index of a buyer (lead firm) row: its position in world.buyers and its id. */
 export type BuyerIx = number & { readonly __brand: 'Buyer' };

@@ -118,10 +118,27 @@ export function stages(
     const makers = makersOf(group);
     if (threads) return (world: World) => threads.run(world, index, makers);
     if (makers.length === 1) return group[0].run;
-    return (world: World) =>
+    let primed = false;
+    return (world: World) => {
+      if (!primed) primeClosureSites(world, makers);
+      primed = true;
       runTiled(
         world,
         makers.map((make) => make(world)),
       );
+    };
   });
+}
+
+/**
+ * Makes each maker's body once and drops it, before the stage's first real bodies: a V8
+ * device, like ZERO (kernel.ts), that changes no result (a maker only reads the world). V8
+ * compiles a closure made at a site that has made only one closure so far specialised to that
+ * closure's context, and a body made anew each step cannot use the code compiled for the body
+ * of the step before: each maker's body was compiled twice a run, once specialised to the
+ * first step's body and once for every later one (docs/performance.md, 2026-12-01, session 16).
+ * With a second closure made before the first is hot, V8 compiles the body once.
+ */
+function primeClosureSites(world: World, makers: readonly ((world: World) => RowBody)[]): void {
+  for (const make of makers) make(world);
 }

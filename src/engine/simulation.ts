@@ -3,7 +3,7 @@
  * world, observes the initial state as step 0, then runs the schedule step by step and
  * streams observations to the sink, so nothing accumulates in memory.
  */
-import { createWorld } from '../model/init.js';
+import { buildWorld } from '../model/init.js';
 import { supplierRow, timeseriesRow } from '../model/metrics.js';
 import { activeSpells, relationshipRow, SpellObserver } from '../model/spells.js';
 import { supplierAt, type World } from '../model/state.js';
@@ -63,23 +63,54 @@ export function simulate(
   sink: ObservationSink,
   options: SimulateOptions = {},
 ): World {
-  const threads = options.threads ?? 1;
-  const pool = threads > 1 ? new ThreadPool(scenario, threads, options.threadMinShare) : undefined;
+  const pool = poolFor(scenario, options);
   try {
-    return run(scenario, sink, options, pool);
+    const steps = run(scenario, sink, options, pool);
+    for (let next = steps.next(); ; next = steps.next()) if (next.done) return next.value;
   } finally {
     pool?.close();
   }
 }
 
-function run(
+/**
+ * simulate, letting the event loop run between steps and, while the world is made, every
+ * BUILD_PAUSE_EVERY suppliers (model/init.ts). Node runs signal listeners only from its event
+ * loop, so a run computed in one piece would answer Ctrl-C or SIGTERM only at its end; this one
+ * answers within a step (gvc run removes its staging folder and stops: io/cleanup.ts). The
+ * outputs are those of simulate: the pauses draw nothing and change nothing.
+ */
+export async function simulateYielding(
+  scenario: Scenario,
+  sink: ObservationSink,
+  options: SimulateOptions = {},
+): Promise<World> {
+  const pool = poolFor(scenario, options);
+  try {
+    const steps = run(scenario, sink, options, pool);
+    for (let next = steps.next(); ; next = steps.next()) {
+      if (next.done) return next.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    pool?.close();
+  }
+}
+
+/** The worker threads of options.threads (none for 1, the default). */
+function poolFor(scenario: Scenario, options: SimulateOptions): ThreadPool | undefined {
+  const threads = options.threads ?? 1;
+  return threads > 1 ? new ThreadPool(scenario, threads, options.threadMinShare) : undefined;
+}
+
+/** The run as a generator: yields after each step and at buildWorld's pauses. */
+function* run(
   scenario: Scenario,
   sink: ObservationSink,
   options: SimulateOptions,
   pool: ThreadPool | undefined,
-): World {
+): Generator<void, World> {
   const agents = options.agents ?? { kind: 'final' };
-  const world = createWorld(scenario, pool !== undefined);
+  const world = yield* buildWorld(scenario, pool !== undefined);
   const groups = options.byGroup ? Object.keys(scenario.suppliers) : [];
   const spells = new SpellObserver(scenario.time.steps_per_year, groups);
   const relationships = sink.relationships?.bind(sink);
@@ -100,6 +131,7 @@ function run(
   // The initial state is observed whenever a schedule is: step 0 is a multiple of every k
   // (a validation measure or an analysis of change since the start needs it).
   if (agents.kind === 'every') recordSuppliers(world, sink);
+  yield;
   const steps = scenario.time.steps;
   const schedule = stages(SCHEDULE, pool);
   for (let t = 1; t <= steps; t++) {
@@ -121,6 +153,7 @@ function run(
         : agents.kind === 'final' && t === steps;
     if (due) recordSuppliers(world, sink);
     options.afterStep?.(world);
+    yield;
   }
   if (relationships) recordSpells(world, activeSpells(world), relationships, true);
   return world;

@@ -99,16 +99,16 @@ export function checkOutputSize(
 
 /**
  * The bounds of a sweep: its run count (all shards: every shard builds the whole plan) and
- * the cells of runs.csv, timeseries.csv, summary.csv and (with --relationships, estimated
- * from the base scenario) relationships.csv. Throws a UserError.
+ * the cells of runs.csv, timeseries.csv, summary.csv and, when the sweep writes it,
+ * relationships.csv (`relationshipRows`: the rows of all runs, sweepRelationshipRows; null
+ * when not written). Throws a UserError.
  */
 export function checkSweepBounds(
   spec: SweepSpec,
   steps: number,
   timeseries: AgentsMode,
   limits: Limits,
-  /** The base scenario when the sweep writes relationships.csv (its estimate per run). */
-  relationshipsOf: Scenario | null = null,
+  relationshipRows: number | null = null,
 ): void {
   const cells = designCells(spec);
   const runs = cells * spec.replications;
@@ -131,7 +131,7 @@ export function checkSweepBounds(
       { file: 'summary.csv', rows: cells * METRIC_COLUMNS.length, columns: 7 + k },
       {
         file: 'relationships.csv',
-        rows: relationshipsOf ? runs * relationshipRowsEstimate(relationshipsOf) : 0,
+        rows: relationshipRows ?? 0,
         columns: RELATIONSHIP_COLUMNS.length,
         estimate: RELATIONSHIP_ESTIMATE,
       },
@@ -145,7 +145,8 @@ const RELATIONSHIP_ESTIMATE =
   'an estimate from above: the starting ties, and every tie the buyers keep renewed once a step; runs usually write a tenth of it';
 
 /**
- * The rows relationships.csv (one per relationship spell) may reach in one run of `scenario`:
+ * The rows relationships.csv (one per relationship spell) may reach in one run of `scenario`
+ * (with `changed`, concrete path → value, in place of its own values: a sweep cell's factors):
  * the tie slots the buyers keep (Σ count × suppliers_target: a buyer seeks suppliers only while
  * it has fewer, model/search.ts) times steps + 1, i.e. every tie renewed once a step. An
  * estimate from above, not a proven bound (a displacement can end a tie formed the same step),
@@ -154,17 +155,51 @@ const RELATIONSHIP_ESTIMATE =
  * ties (Σ count × initial_buyers), which are made whatever the buyers' targets (with a target
  * of 1 and 5,000 suppliers, 5,100 spells in 2 steps). Entrant buyers do not exist (buyer groups are fixed).
  */
-export function relationshipRowsEstimate(scenario: Scenario): number {
-  const slots = Object.values(scenario.buyers).reduce(
-    (n, g) => n + g.count * g.suppliers_target,
+export function relationshipRowsEstimate(
+  scenario: Scenario,
+  changed?: ReadonlyMap<string, unknown>,
+): number {
+  // A sweep cell's value of a parameter (`changed`, concrete path → value), or the scenario's.
+  const value = (path: string, own: number) => {
+    const v = changed?.get(path);
+    return typeof v === 'number' ? v : own;
+  };
+  const slots = Object.entries(scenario.buyers).reduce(
+    (n, [name, g]) =>
+      n +
+      value(`buyers.${name}.count`, g.count) *
+        value(`buyers.${name}.suppliers_target`, g.suppliers_target),
     0,
   );
   // The starting ties (initial_buyers a supplier) are made whatever the buyers' targets.
-  const initial = Object.values(scenario.suppliers).reduce(
-    (n, g) => n + g.count * g.initial_buyers,
+  const initial = Object.entries(scenario.suppliers).reduce(
+    (n, [name, g]) =>
+      n +
+      value(`suppliers.${name}.count`, g.count) *
+        value(`suppliers.${name}.initial_buyers`, g.initial_buyers),
     0,
   );
-  return initial + slots * (scenario.time.steps + 1);
+  return initial + slots * (value('time.steps', scenario.time.steps) + 1);
+}
+
+/**
+ * The rows relationships.csv may reach over all runs of a sweep: relationshipRowsEstimate of
+ * each cell (`cells[c]`: its factors' values, in the order of `factors`) of `base`, times the
+ * replications. Each cell's own counts, targets and steps: a sweep over buyer counts is not
+ * estimated from the base scenario's buyers.
+ */
+export function sweepRelationshipRows(
+  base: Scenario,
+  factors: readonly { path: string }[],
+  cells: readonly { values: readonly unknown[] }[],
+  replications: number,
+): number {
+  let rows = 0;
+  for (const cell of cells) {
+    const changed = new Map(factors.map((f, j) => [f.path, cell.values[j]]));
+    rows += relationshipRowsEstimate(base, changed);
+  }
+  return rows * replications;
 }
 
 /**

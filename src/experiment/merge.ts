@@ -16,7 +16,7 @@ import {
 } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter } from '../io/csv.js';
-import { commandArgs, commandLine, writeJson } from '../io/manifest.js';
+import { commandArgs, commandLine, writeJson, writeManifest } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { osFailure } from '../io/os-errors.js';
 import { assertReadableFile } from '../io/read-file.js';
@@ -327,7 +327,7 @@ export async function mergeShards(
     const manifest = dirs
       .map((d) => readJsonObject(join(d, 'manifest.json'), "a shard's manifest"))
       .shift()!;
-    writeJson(target.file('manifest.json'), {
+    writeManifest(target.file('manifest.json'), {
       ...manifest,
       command_line: commandLine(process.argv),
       argv: commandArgs(process.argv),

@@ -4,7 +4,9 @@
  * move the folder into place. Interrupted sweeps (Ctrl-C, or kill -9 at any moment) resume
  * from the journal to the same bytes an uninterrupted sweep writes.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { SystemError } from '../io/os-errors.js';
+import { UserError } from '../scenario/errors.js';
 import { FILES_KEY, recordFiles } from '../io/file-record.js';
 import { parse } from 'csv-parse/sync';
 import { SENSITIVITY_CODEBOOK } from '../analysis/sensitivity-report.js';
@@ -18,7 +20,7 @@ import {
 } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from '../io/codebook.js';
 import { CsvWriter, formatRows } from '../io/csv.js';
-import { buildManifest, commandLine, writeJson } from '../io/manifest.js';
+import { buildManifest, commandLine, writeManifest } from '../io/manifest.js';
 import { DESIGN_FILE, openSweepDir, type SweepDir } from '../io/sweep-dir.js';
 import {
   Journal,
@@ -37,10 +39,17 @@ import {
   currentProgram,
   type ProgramIdentity,
 } from './provenance.js';
-import { checkSweepBounds, DEFAULT_LIMITS, type Limits } from './limits.js';
+import {
+  checkSweepBounds,
+  DEFAULT_LIMITS,
+  recordedSteps,
+  sweepRelationshipRows,
+  type Limits,
+} from './limits.js';
 import { buildPlan, shardRunCount, shardRunId, taskFor, type SweepPlan } from './plan.js';
 import {
   checkHeap,
+  MEMORY_HEAP_PER_KEPT_ROW,
   MEMORY_HEAP_PER_SUPPLIER_TEXT,
   checkMemory,
   commandMemory,
@@ -50,6 +59,7 @@ import {
   type MachineMemory,
   type Populations,
 } from './memory.js';
+import { supplierRecording, type Measure } from './measures.js';
 import { runList } from './runner.js';
 import {
   cellValue,
@@ -69,6 +79,14 @@ export const ERRORS_FILE = 'errors.csv';
 export const SUPPLIERS_FILE = 'suppliers.csv';
 export const RELATIONSHIPS_FILE = 'relationships.csv';
 export const JOURNAL_FILE = 'progress.jsonl';
+/** The tables whose sizes and checksums each journal entry records, in its order. */
+const JOURNAL_TABLES = [
+  RUNS_FILE,
+  ERRORS_FILE,
+  TIMESERIES_FILE,
+  SUPPLIERS_FILE,
+  RELATIONSHIPS_FILE,
+] as const;
 
 export interface Shard {
   index: number;
@@ -242,7 +260,11 @@ export function planSweep(
  * it may not fit in the memory free now. `machine`: the machine's memory (a test's figures).
  */
 export function checkSweepMemory(
-  o: Pick<SweepOptions, 'workers' | 'quiet' | 'shard' | 'agents'> & { loaded: { file: string } },
+  o: Pick<SweepOptions, 'workers' | 'quiet' | 'shard' | 'agents'> & {
+    loaded: { file: string };
+    /** A validation's measures, whose supplier rows each run keeps until it ends (execute.ts). */
+    measures?: readonly Measure[];
+  },
   plan: SweepPlan,
   machine?: MachineMemory,
 ): void {
@@ -288,11 +310,26 @@ export function checkSweepMemory(
     (o.agents ?? { kind: 'none' }).kind === 'none'
       ? 0
       : 2 * MEMORY_HEAP_PER_SUPPLIER_TEXT * largest.populations.suppliers;
+  // A validation's measures keep the supplier rows of every step they record (the starting
+  // suppliers at each: entrants come on top) as objects until the run ends. Counted here:
+  // the guard checks only between steps, so a run of 1 step is never checked by it at all.
+  const steps = plan.base.time.steps;
+  const measureRows =
+    o.measures === undefined
+      ? 0
+      : largest.populations.suppliers * recordedSteps(supplierRecording(o.measures, steps), steps);
+  const kept = snapshot + MEMORY_HEAP_PER_KEPT_ROW * measureRows;
+  const keeping = [
+    ...(snapshot > 0 ? ['for suppliers.csv (--agents)'] : []),
+    ...(measureRows > 0
+      ? [`for its measures (${measureRows.toLocaleString('en-US')} supplier rows)`]
+      : []),
+  ];
   checkHeap(
     largest.populations,
-    snapshot > 0 ? `${run}, keeping its supplier rows for suppliers.csv (--agents),` : run,
+    keeping.length > 0 ? `${run}, keeping its supplier rows ${keeping.join(' and ')},` : run,
     machine?.heapLimit,
-    snapshot,
+    kept,
   );
   if (warning !== undefined && !o.quiet) process.stderr.write(`gvc: warning: ${warning}\n`);
 }
@@ -304,19 +341,25 @@ export function checkSweepMemory(
  */
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const started = new Date();
-  checkSweepBounds(
-    o.spec,
-    o.loaded.scenario.time.steps,
-    o.timeseries,
-    o.limits ?? DEFAULT_LIMITS,
-    o.relationships ? o.loaded.scenario : null,
-  );
+  const steps = o.loaded.scenario.time.steps;
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  // The run count first, from the spec alone: the plan below lists every cell.
+  checkSweepBounds(o.spec, steps, o.timeseries, limits);
   const outputs: SweepOutputs = {
     agents: o.agents ?? { kind: 'none' },
     relationships: o.relationships ?? false,
     byGroup: o.byGroup ?? false,
   };
   const plan = planSweep(o.loaded, o.spec, o.timeseries, outputs);
+  // relationships.csv as each cell's populations and steps make it.
+  if (outputs.relationships)
+    checkSweepBounds(
+      o.spec,
+      steps,
+      o.timeseries,
+      limits,
+      sweepRelationshipRows(plan.base, plan.spec.factors, plan.cells, plan.spec.replications),
+    );
   checkSweepMemory(o, plan);
   const record = designRecord(plan, o.loaded, o.timeseries, o.shard, outputs, o.commandOptions);
   const { dir, mixed } = openSweep(o, record);
@@ -338,7 +381,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       );
       return { ...result, failedRuns: outcome.failed, stopped: true };
     }
-    const failed = await finishSweep(o, plan, record, dir, tables, { started, planned, mixed });
+    let failed: number;
+    try {
+      failed = await finishSweep(o, plan, record, dir, tables, { started, planned, mixed });
+    } catch (err) {
+      throw withRunsKept(err, o, planned);
+    }
     outcome.progress.finish(
       `gvc: ${planned} runs (${failed} failed) in ${seconds.toFixed(1)} s → ${o.out}/` +
         (o.shard ? ` (shard ${record.shard}; combine shards with gvc merge)` : ''),
@@ -350,8 +398,21 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
 }
 
 /**
+ * `err`, thrown once every run of the sweep `o` was done (its summary, manifest or move into
+ * place refused or failed), with what became of the runs: kept in `<out>.partial`, which the
+ * resume command finishes without running them again. Other errors as they are.
+ */
+function withRunsKept(err: unknown, o: SweepOptions, planned: number): unknown {
+  const kept = `; the ${planned} finished run${planned === 1 ? ' is' : 's are'} kept in ${o.out}.partial: once that is put right, finish the sweep without running ${planned === 1 ? 'it' : 'them'} again with: ${resumeCommand(o)}`;
+  if (err instanceof SystemError) return new SystemError(`${err.message}${kept}`, err.code);
+  if (err instanceof UserError) return new UserError(`${err.message}${kept}`);
+  return err;
+}
+
+/**
  * The command that continues the sweep `o` after an interruption: the scenario, --out, the
- * design-shaping options as typed (commandOptions) and --resume, quoted for a POSIX shell.
+ * design-shaping options as typed (commandOptions), --force when it was given (to replace an
+ * earlier result) and --resume, quoted for a POSIX shell.
  * Without commandOptions (a sweep started from code), the options recorded in the design.
  */
 export function resumeCommand(o: SweepOptions): string {
@@ -368,6 +429,8 @@ export function resumeCommand(o: SweepOptions): string {
   if (limits.maxOutput !== DEFAULT_LIMITS.maxOutput)
     args.push('--max-output', String(limits.maxOutput));
   if (o.allowMixedProvenance) args.push('--allow-mixed-provenance');
+  // Started to replace an earlier result: the finished sweep replaces it still.
+  if (o.force) args.push('--force');
   args.push('--resume');
   return commandLine(['node', 'gvc', ...args.slice(1)]);
 }
@@ -383,6 +446,7 @@ function openSweep(o: SweepOptions, record: DesignRecord): { dir: SweepDir; mixe
     resume: o.resume,
     design: record,
     inputs: [o.loaded.file, ...(o.loaded.base ? [o.loaded.base.file] : [])],
+    journalTables: JOURNAL_TABLES,
     onResume: (recorded) => {
       mixed = checkSameProgram(
         `cannot resume ${o.out}.partial: its runs so far`,
@@ -615,7 +679,7 @@ async function finishSweep(
   // sensitivity check the files against (file-record.ts).
   // design.json too: gvc sensitivity takes the Saltelli layout and the Morris steps from it.
   const records = await recordFiles([...written, DESIGN_FILE], (n) => dir.file(n));
-  writeJson(dir.file('manifest.json'), {
+  writeManifest(dir.file('manifest.json'), {
     ...buildManifest({
       scenarioFile: o.loaded.file,
       scenarioSha256: o.loaded.sha256,
@@ -642,8 +706,7 @@ async function finishSweep(
     },
     [FILES_KEY]: records,
   });
-  rmSync(t.journalPath, { force: true });
-  dir.commit(o.force);
+  dir.commit(o.force, [JOURNAL_FILE]);
   return failed;
 }
 

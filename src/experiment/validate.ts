@@ -20,7 +20,7 @@ import { CsvWriter } from '../io/csv.js';
 import { FILES_KEY, recordFiles } from '../io/file-record.js';
 import { checkOutputSize, checkRunCount, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { checkFileSections } from './sections.js';
-import { commandArgs, commandLine, programInfo, writeJson } from '../io/manifest.js';
+import { commandArgs, commandLine, programInfo, writeManifest } from '../io/manifest.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { UserError } from '../scenario/errors.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
@@ -259,6 +259,11 @@ export function findValidationFiles(inputs: readonly string[]): Experiment[] {
   return experiments;
 }
 
+/** The measures an experiment's runs evaluate: each check's, and its within-run reference. */
+function measuresOf(spec: ValidationSpec): Measure[] {
+  return spec.checks.flatMap((c) => (c.minus ? [c.measure, c.minus] : [c.measure]));
+}
+
 export async function runValidation(o: ValidateOptions): Promise<ValidationOutcome> {
   const startTime = new Date();
   const experiments = findValidationFiles(o.inputs);
@@ -296,7 +301,13 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
   for (const experiment of experiments) {
     const sweep = { ...experiment.spec.sweep, replications: replicationsOf(experiment.spec, o) };
     checkSweepMemory(
-      { workers: o.workers, quiet: o.quiet, shard: null, loaded: experiment.loaded },
+      {
+        workers: o.workers,
+        quiet: o.quiet,
+        shard: null,
+        loaded: experiment.loaded,
+        measures: measuresOf(experiment.spec),
+      },
       buildPlan(experiment.loaded.scenario, sweep, {}, experiment.loaded.origin),
     );
   }
@@ -397,7 +408,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationOutco
         [VALIDATION_FILE, MEASURES_FILE, 'codebook.csv', VALIDATION_MD],
         (n) => dir.file(n),
       );
-      writeJson(dir.file('manifest.json'), {
+      writeManifest(dir.file('manifest.json'), {
         program: program.name,
         version: program.version,
         git_commit: program.gitCommit,
@@ -468,9 +479,7 @@ async function runExperiment(
 ): Promise<ValidationRun[]> {
   const sweep = { ...experiment.spec.sweep, replications };
   const plan = buildPlan(experiment.loaded.scenario, sweep, {}, experiment.loaded.origin);
-  const measures: Measure[] = experiment.spec.checks.flatMap((c) =>
-    c.minus ? [c.measure, c.minus] : [c.measure],
-  );
+  const measures = measuresOf(experiment.spec);
   const factorPaths = sweep.factors.map((f) => f.path);
   const runs: ValidationRun[] = [];
   let next = 0;

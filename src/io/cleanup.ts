@@ -6,8 +6,6 @@
 
 type Cleanup = () => void;
 const cleanups = new Set<Cleanup>();
-/** The cleanups that also run on a signal (the others run only at a normal exit). */
-const onSignal = new Set<Cleanup>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const signalHandlers = new Map<NodeJS.Signals, () => void>();
 
@@ -26,9 +24,9 @@ function onExit(): void {
   runCleanups();
 }
 
-function install(signals: boolean): void {
+function install(): void {
   if (!process.listeners('exit').includes(onExit)) process.on('exit', onExit);
-  if (!signals || signalHandlers.size > 0) return;
+  if (signalHandlers.size > 0) return;
   for (const sig of SIGNALS) {
     const handler = (): void => {
       runCleanups();
@@ -43,13 +41,9 @@ function install(signals: boolean): void {
   }
 }
 
-function uninstallSignals(): void {
+function uninstall(): void {
   for (const [sig, handler] of signalHandlers) process.removeListener(sig, handler);
   signalHandlers.clear();
-}
-
-function uninstall(): void {
-  uninstallSignals();
   process.removeListener('exit', onExit);
 }
 
@@ -60,21 +54,17 @@ function uninstall(): void {
  * behaviour is untouched otherwise.
  *
  * Node runs signal listeners from the event loop, so a long synchronous computation delays
- * them until it returns: a listener would make Ctrl-C during `gvc run`'s simulation do
- * nothing until the run had finished and been written. Such work registers with
- * `signals: false`: a signal then ends the process at once (Node's default), and what it
- * leaves is removed like what SIGKILL leaves — prepareOutputDir removes staging folders of
- * dead processes.
+ * them until it returns. Work done while a cleanup is registered must therefore let the event
+ * loop run often — gvc run's simulation pauses between steps and while it makes the world
+ * (engine/simulation.ts simulateYielding) — or a signal would stop the command only at its end.
+ * What SIGKILL leaves is removed by the next command: prepareOutputDir removes staging folders
+ * of dead processes.
  */
-export function registerCleanup(fn: () => void, opts: { signals?: boolean } = {}): () => void {
-  const signals = opts.signals ?? true;
+export function registerCleanup(fn: () => void): () => void {
   cleanups.add(fn);
-  if (signals) onSignal.add(fn);
-  install(signals);
+  install();
   return () => {
     cleanups.delete(fn);
-    onSignal.delete(fn);
     if (cleanups.size === 0) uninstall();
-    else if (onSignal.size === 0) uninstallSignals();
   };
 }

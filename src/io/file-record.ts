@@ -16,7 +16,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../scenario/errors.js';
-import { programInfo, writeJson } from './manifest.js';
+import { manifestState, programInfo, writeJson, writeManifest } from './manifest.js';
+import { readInputFile } from './read-file.js';
 import { osFailure } from './os-errors.js';
 import { readJsonObject } from './read-json.js';
 
@@ -278,7 +279,8 @@ export function checkWrittenBytes(path: string, bytes: Buffer): void {
  * Adds the records of `names` (files of `dir` that a later command wrote into an output
  * folder, such as gvc sensitivity's tables in a sweep folder) to the folder's manifest.json.
  * A folder whose manifest has no `files` record (written before it existed, or not by gvc)
- * is left as it is. Throws a UserError for a damaged manifest, a SystemError when the
+ * is left as it is. The manifest's own checksum (manifest.ts MANIFEST_SHA256_KEY) is renewed
+ * only when it still matched. Throws a UserError for a damaged manifest, a SystemError when the
  * operating system refuses to read or write.
  */
 export async function addRecords(dir: string, names: readonly string[]): Promise<void> {
@@ -287,6 +289,9 @@ export async function addRecords(dir: string, names: readonly string[]): Promise
   const manifest = readJsonObject(path, 'a manifest');
   const files = manifest[FILES_KEY];
   if (files === null || typeof files !== 'object' || Array.isArray(files)) return;
+  // Its own checksum is renewed only for a manifest still as gvc wrote it: one edited by the
+  // user, or from a gvc that recorded none, must not become one that --force takes for gvc's.
+  const vouched = manifestState(readInputFile(path, 'a manifest')) === 'unchanged';
   const added = await recordFiles(names, (n) => join(dir, n));
-  writeJson(path, { ...manifest, [FILES_KEY]: { ...files, ...added } });
+  (vouched ? writeManifest : writeJson)(path, { ...manifest, [FILES_KEY]: { ...files, ...added } });
 }

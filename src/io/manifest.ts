@@ -225,7 +225,12 @@ export function commandLine(argv: readonly string[]): string {
  * so a reader never sees half a file.
  */
 export function writeJson(path: string, obj: unknown): void {
-  const text =
+  writeText(path, jsonText(path, obj));
+}
+
+/** `obj` as writeJson writes it (2-space indents, a final newline); NaN and ±Infinity throw. */
+function jsonText(path: string, obj: unknown): string {
+  return (
     JSON.stringify(
       obj,
       function (key, value: unknown) {
@@ -237,7 +242,69 @@ export function writeJson(path: string, obj: unknown): void {
         return value;
       },
       2,
-    ) + '\n';
+    ) + '\n'
+  );
+}
+
+/**
+ * The key, last in every manifest.json gvc writes, under which it records the sha256 of the
+ * manifest's own text without that key. `--force` deletes a folder only when everything in it
+ * is still what gvc wrote; the manifest records the other files' checksums, and this one its
+ * own, so an edited manifest (a note added, a seed corrected by hand) is the user's file too.
+ * Recorded inside the file rather than beside it: a folder's contents stay the files the
+ * documentation lists, and a manifest copied elsewhere keeps its proof.
+ */
+export const MANIFEST_SHA256_KEY = 'manifest_sha256';
+
+/**
+ * Writes the manifest `obj` as writeJson does, with MANIFEST_SHA256_KEY added last (any value
+ * `obj` holds under that key, e.g. from a shard's manifest it was built from, is replaced).
+ * Throws as writeJson.
+ */
+export function writeManifest(path: string, obj: Record<string, unknown>): void {
+  const rest = withoutSelfChecksum(obj);
+  writeJson(path, { ...rest, [MANIFEST_SHA256_KEY]: sha256(jsonText(path, rest)) });
+}
+
+/**
+ * Whether the bytes of a manifest.json are still what gvc wrote (writeManifest): 'unchanged'
+ * when they are the JSON text gvc writes of what they hold and its MANIFEST_SHA256_KEY is the
+ * sha256 of that text without the key; 'unrecorded' when the file has no such key (written by
+ * a gvc before it recorded one, or not by gvc); 'changed' otherwise (edited, reformatted, or
+ * not JSON). Never throws.
+ */
+export function manifestState(bytes: Buffer): 'unchanged' | 'unrecorded' | 'changed' {
+  let parsed: unknown;
+  const text = bytes.toString('utf8');
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'changed';
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'changed';
+  const recorded = (parsed as Record<string, unknown>)[MANIFEST_SHA256_KEY];
+  if (recorded === undefined) return 'unrecorded';
+  const rest = withoutSelfChecksum(parsed as Record<string, unknown>);
+  try {
+    return typeof recorded === 'string' &&
+      jsonText('', parsed) === text &&
+      sha256(jsonText('', rest)) === recorded
+      ? 'unchanged'
+      : 'changed';
+  } catch {
+    return 'changed';
+  }
+}
+
+/** A copy of the manifest `obj` without MANIFEST_SHA256_KEY, other keys in their order. */
+function withoutSelfChecksum(obj: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...obj };
+  delete rest[MANIFEST_SHA256_KEY];
+  return rest;
+}
+
+/** Writes `text` to `path` under a temporary name, then renames it (see writeJson). */
+function writeText(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     writeFileSync(tmp, text, 'utf8');

@@ -45,12 +45,6 @@ export interface OutputOptions {
   kind: OutputKind;
   /** The command's input files and folders: a target holding one is never replaced. */
   inputs?: readonly string[];
-  /**
-   * Clean up from a signal listener (default true). False for work that computes
-   * synchronously (gvc run's simulation), which a listener could not interrupt: see
-   * registerCleanup.
-   */
-  signals?: boolean;
 }
 
 /**
@@ -127,7 +121,7 @@ export function prepareOutputDir(target: string, options: OutputOptions): Output
     }
     removeCreated(created);
   };
-  const unregister = registerCleanup(abort, { signals: options.signals ?? true });
+  const unregister = registerCleanup(abort);
   try {
     writeStagingMarker(staging);
   } catch (err) {

@@ -11,11 +11,11 @@
  *   it, or the program's own folder.
  */
 import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { osResolve } from './os-path.js';
 import { ScenarioError, UserError } from '../scenario/errors.js';
 import { readHead, readInputFile } from './read-file.js';
-import { packageDir } from './manifest.js';
+import { MANIFEST_SHA256_KEY, manifestState, packageDir } from './manifest.js';
 import { hashFileSync, isFileRecord, recordedFilesIn, type FileRecord } from './file-record.js';
 
 /** The kinds of folder gvc writes. A merged sweep is a sweep. */
@@ -133,33 +133,85 @@ const OWN_ENTRIES: Record<OutputKind, RegExp> = {
 const BROWSER_METADATA = /^(\.DS_Store|Thumbs\.db|desktop\.ini)$/;
 
 /**
- * The first entry of the gvc folder `dir` (of `kind`) that gvc does not write there, or null.
- * A subfolder counts as gvc's only when it is a report gvc wrote (recursively held to the
- * same rule); anything else — a user's notes, a thesis, another command's run — is foreign,
- * and --force must not delete it with the folder. Names only: an interrupted sweep's folder
- * (which records no checksums yet) is checked with this; a finished folder with
- * changedEntries, which also compares each file with its record.
+ * Every entry of the gvc folder `dir` (of `kind`) that gvc does not write there. A subfolder
+ * counts as gvc's only when it is a report gvc wrote (recursively held to the same rule);
+ * anything else — a user's notes, a thesis, another command's run — is foreign, and --force
+ * must not delete it with the folder. Names only: an interrupted sweep's folder is checked with
+ * this and its journal (sweep-dir.ts); a finished folder with changedEntries, which also
+ * compares each file with its record.
  */
-export function foreignEntry(dir: string, kind: OutputKind): string | null {
-  return notGvcs(dir, kind, false)[0]?.entry ?? null;
+export function foreignEntries(dir: string, kind: OutputKind): KeptEntry[] {
+  return notGvcs(dir, kind, false);
 }
+
+/**
+ * Why an entry of a folder is the user's, worded for one entry and for several: a refusal
+ * names the entries that share a reason together and gives the reason once (keptMessage).
+ */
+export interface KeptReason {
+  one: string;
+  many: string;
+}
+
+/** The reasons notGvcs and partialChanges give. */
+export const KEPT_REASONS = {
+  foreign: { one: 'which gvc did not write there', many: 'which gvc did not write there' },
+  noRecord: {
+    one: "which the folder's manifest.json records no checksum for (written by an earlier gvc, or not by gvc), so gvc cannot tell it is unchanged",
+    many: "which the folder's manifest.json records no checksums for (written by an earlier gvc, or not by gvc), so gvc cannot tell they are unchanged",
+  },
+  unrecorded: {
+    one: "which the folder's manifest.json does not record (added after gvc wrote the folder, or written by an earlier gvc that did not record it)",
+    many: "which the folder's manifest.json does not record (added after gvc wrote the folder, or written by an earlier gvc that did not record them)",
+  },
+  unreadable: {
+    one: 'which gvc cannot read to check it is unchanged',
+    many: 'which gvc cannot read to check they are unchanged',
+  },
+  changed: {
+    one: 'which was changed after gvc wrote it (its size or sha256 differs from the manifest.json record)',
+    many: 'which were changed after gvc wrote them (their size or sha256 differs from the manifest.json record)',
+  },
+  manifestChanged: {
+    one: `which was changed after gvc wrote it (its text no longer matches the checksum gvc recorded in it, ${MANIFEST_SHA256_KEY})`,
+    many: `which were changed after gvc wrote them (their text no longer matches the checksum gvc recorded in them, ${MANIFEST_SHA256_KEY})`,
+  },
+  manifestUnrecorded: {
+    one: `which records no checksum of itself (${MANIFEST_SHA256_KEY}: written by an earlier gvc, or not by gvc), so gvc cannot tell it is unchanged`,
+    many: `which record no checksum of themselves (${MANIFEST_SHA256_KEY}: written by an earlier gvc, or not by gvc), so gvc cannot tell they are unchanged`,
+  },
+  tableChanged: {
+    one: "whose rows differ from those the sweep's progress journal (progress.jsonl) records (changed after gvc wrote them)",
+    many: "whose rows differ from those the sweep's progress journal (progress.jsonl) records (changed after gvc wrote them)",
+  },
+  journalUnreadable: {
+    one: 'which is damaged, so gvc cannot tell the tables it records are unchanged',
+    many: 'which are damaged, so gvc cannot tell the tables they record are unchanged',
+  },
+  journalNoChecksum: {
+    one: "which the sweep's progress journal records no checksum for (written by an earlier gvc), so gvc cannot tell it is unchanged",
+    many: "which the sweep's progress journal records no checksums for (written by an earlier gvc), so gvc cannot tell they are unchanged",
+  },
+} as const satisfies Record<string, KeptReason>;
 
 /** An entry of a folder that --force may not delete, and why (for the refusal). */
 export interface KeptEntry {
   /** Its path inside the folder (`report/roles.svg`). */
   entry: string;
-  /** Why it is the user's: ", which gvc did not write there", ", which was changed …". */
-  why: string;
+  /** Why it is the user's (one of KEPT_REASONS). */
+  why: KeptReason;
 }
 
 /**
  * The entries of the gvc folder `dir` (of `kind`) that are the user's: those gvc does not
- * write there (foreignEntry) and the files whose content is no longer what gvc wrote — a
- * file whose size or sha256 differs from the record of the folder's manifest.json, or that
- * the record does not list (added by hand, or a folder from a gvc that recorded no
- * checksums, which cannot show it is unchanged). The manifest itself, temporary files a
- * killed gvc left and file browsers' metadata are not checked. Sorted by path; [] when all
- * of the folder is gvc's, unchanged.
+ * write there (foreignEntries), the files whose content is no longer what gvc wrote — a file
+ * whose size or sha256 differs from the record of the folder's manifest.json, or that the
+ * record does not list (added by hand, or a folder from a gvc that recorded no checksums,
+ * which cannot show it is unchanged) — and a manifest.json that is not what gvc wrote: its
+ * text must match the checksum of itself it records (manifest.ts manifestState); one without
+ * that checksum (an earlier gvc's) cannot show it is unchanged. Temporary files a killed gvc
+ * left and file browsers' metadata are not checked. Sorted by path; [] when all of the folder
+ * is gvc's, unchanged.
  */
 export function changedEntries(dir: string, kind: OutputKind): KeptEntry[] {
   return notGvcs(dir, kind, true);
@@ -179,28 +231,45 @@ function notGvcs(dir: string, kind: OutputKind, checkContent: boolean): KeptEntr
     const isDir = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
     if (isDir) {
       if (recogniseOutput(path) !== 'report') {
-        kept.push({ entry, why: ', which gvc did not write there' });
-        if (!checkContent) return kept;
+        kept.push({ entry, why: KEPT_REASONS.foreign });
         continue;
       }
       for (const inner of notGvcs(path, 'report', checkContent))
         kept.push({ entry: join(entry, inner.entry), why: inner.why });
-      if (!checkContent && kept.length > 0) return kept;
       continue;
     }
     const own = entry.replace(/\.tmp-\d+$/, '');
     if (BROWSER_METADATA.test(entry)) continue;
     if (!OWN_ENTRIES[kind].test(own)) {
-      kept.push({ entry, why: ', which gvc did not write there' });
-      if (!checkContent) return kept;
+      kept.push({ entry, why: KEPT_REASONS.foreign });
       continue;
     }
-    if (!checkContent || own !== entry || entry === 'manifest.json') continue;
-    if (records === undefined) records = recordedFiles(dir);
-    const why = contentProblem(path, entry, records);
+    if (!checkContent || own !== entry) continue;
+    let why: KeptReason | null;
+    if (entry === 'manifest.json') why = manifestProblem(path);
+    else {
+      if (records === undefined) records = recordedFiles(dir);
+      why = contentProblem(path, entry, records);
+    }
     if (why !== null) kept.push({ entry, why });
   }
   return kept;
+}
+
+/** Why the manifest.json at `path` is not gvc's as it wrote it, or null (manifestState). */
+export function manifestProblem(path: string): KeptReason | null {
+  let bytes: Buffer;
+  try {
+    bytes = readInputFile(path, 'a manifest');
+  } catch {
+    return KEPT_REASONS.unreadable;
+  }
+  const state = manifestState(bytes);
+  return state === 'unchanged'
+    ? null
+    : state === 'unrecorded'
+      ? KEPT_REASONS.manifestUnrecorded
+      : KEPT_REASONS.manifestChanged;
 }
 
 /**
@@ -223,20 +292,18 @@ function contentProblem(
   path: string,
   name: string,
   records: Record<string, unknown> | null,
-): string | null {
-  if (records === null)
-    return ", which the folder's manifest.json records no checksum for (written by an earlier gvc, or not by gvc), so gvc cannot tell it is unchanged";
+): KeptReason | null {
+  if (records === null) return KEPT_REASONS.noRecord;
   const record = records[name];
   if (!Object.prototype.hasOwnProperty.call(records, name) || !isFileRecord(record))
-    return ", which the folder's manifest.json does not record (added after gvc wrote the folder, or written by an earlier gvc that did not record it)";
+    return KEPT_REASONS.unrecorded;
   let found: FileRecord;
   try {
     found = hashFileSync(path);
   } catch {
-    return ', which gvc cannot read to check it is unchanged';
+    return KEPT_REASONS.unreadable;
   }
-  if (found.bytes !== record.bytes || found.sha256 !== record.sha256)
-    return ', which was changed after gvc wrote it (its size or sha256 differs from the manifest.json record)';
+  if (found.bytes !== record.bytes || found.sha256 !== record.sha256) return KEPT_REASONS.changed;
   return null;
 }
 
@@ -323,15 +390,33 @@ export function assertReplaceable(
 }
 
 /**
- * The refusal for a folder holding the user's files `kept`: each named with why (at most
- * five, then how many more), and what to do.
+ * The refusal for a folder holding the user's files `kept`: the entries that share a reason
+ * named together (at most five, then how many more) with the reason said once, and what to
+ * do. A manifest.json that is not gvc's, or a sweep's damaged journal, is not to be moved out
+ * (the rest would go unchecked), so then the folder is the user's to remove.
  */
 export function keptMessage(kept: readonly KeptEntry[]): string {
-  const shown = kept.slice(0, 5).map((k) => `${k.entry}${k.why}`);
-  if (kept.length > 5) shown.push(`and ${kept.length - 5} more`);
+  const groups = new Map<KeptReason, string[]>();
+  for (const k of kept) groups.set(k.why, [...(groups.get(k.why) ?? []), k.entry]);
+  const parts = [...groups].map(([why, entries]) => {
+    const names = entries.slice(0, 5);
+    const more = entries.length > 5 ? ` and ${entries.length - 5} more` : '';
+    const listed =
+      names.length === 1 || more !== ''
+        ? names.join(', ')
+        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    return `${listed}${more}, ${entries.length === 1 ? why.one : why.many}`;
+  });
+  // What vouches for the rest (a manifest, a sweep's journal) is not to be moved out: the
+  // folder would then be taken for gvc's without a check.
+  const manifest = kept.some(
+    (k) => basename(k.entry) === 'manifest.json' || k.why === KEPT_REASONS.journalUnreadable,
+  );
   return (
-    `it holds ${shown.join('; ')}; --force replaces only a folder holding nothing but gvc's ` +
-    `output, unchanged since gvc wrote it, and never deletes the user's files: move ` +
-    `${kept.length === 1 ? 'it' : 'them'} out of the folder (or choose another folder), then run again`
+    `it holds ${parts.join('; ')}; --force replaces only a folder holding nothing but gvc's ` +
+    `output, unchanged since gvc wrote it, and never deletes the user's files: ` +
+    (manifest
+      ? 'choose another folder, or remove this one yourself if nothing in it is to be kept'
+      : `move ${kept.length === 1 ? 'it' : 'them'} out of the folder (or choose another folder), then run again`)
   );
 }

@@ -14,7 +14,7 @@ import {
 } from '../engine/observations.js';
 import { writeCodebook, type CodebookEntry } from './codebook.js';
 import { CsvWriter } from './csv.js';
-import { buildManifest, writeJson, type ManifestInfo } from './manifest.js';
+import { buildManifest, writeManifest, type ManifestInfo } from './manifest.js';
 import { prepareOutputDir } from './output-dir.js';
 import { FILES_KEY, recordFiles } from './file-record.js';
 
@@ -52,7 +52,9 @@ export interface RunOutputResult {
  * (with the size and sha256 of each CSV) and moves the folder into place. The output folder
  * is checked and the staging folder created before `produce` is called, so a bad --out fails
  * (UserError) before any simulation work. If anything throws, the staging folder is removed
- * and the error rethrown; the target is left as it was.
+ * and the error rethrown; the target is left as it was. On SIGINT, SIGTERM or SIGHUP the
+ * staging folder is removed by a signal listener (io/cleanup.ts), which runs only when the event
+ * loop does: `produce` must let it run often (engine/simulation.ts simulateYielding).
  */
 export async function writeRunOutputs(
   opts: RunOutputOptions,
@@ -63,8 +65,6 @@ export async function writeRunOutputs(
     force: opts.force,
     kind: 'run',
     inputs: opts.inputs,
-    // The simulation runs synchronously: a signal listener would defer Ctrl-C to its end.
-    signals: false,
   });
   let timeseries: CsvWriter<TimeseriesRow> | null = null;
   let suppliers: CsvWriter<SupplierRow> | null = null;
@@ -133,7 +133,7 @@ export async function writeRunOutputs(
       startTime,
       endTime: new Date(),
     });
-    writeJson(dir.file(MANIFEST_FILE), {
+    writeManifest(dir.file(MANIFEST_FILE), {
       ...manifest,
       [FILES_KEY]: await recordFiles(files, (n) => dir.file(n)),
     });

@@ -3,10 +3,12 @@
  * `--resume` can continue it; only a complete sweep is renamed to `<out>/`. A sweep that was
  * never finished therefore never looks like a result. `--force` deletes an interrupted sweep
  * or replaces a finished one only when gvc wrote it (design.json in `.partial`, a sweep's
- * manifest.json in `<out>`) and it holds no input of the command (output-guard.ts).
+ * manifest.json in `<out>`), unchanged (the tables of `.partial` against the checksums of its
+ * journal, a finished folder's files against its manifest), and it holds no input of the
+ * command (output-guard.ts).
  */
 import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../scenario/errors.js';
 import { writeJson } from './manifest.js';
 import {
@@ -18,10 +20,20 @@ import {
 } from './os-errors.js';
 import { osResolve } from './os-path.js';
 import { ensureFolder, removeReplaced } from './output-dir.js';
-import { assertNotLink, assertReplaceable, foreignEntry, isInside } from './output-guard.js';
+import {
+  assertNotLink,
+  assertReplaceable,
+  foreignEntries,
+  isInside,
+  KEPT_REASONS,
+  keptMessage,
+  manifestProblem,
+  type KeptEntry,
+} from './output-guard.js';
 import { readJsonObject } from './read-json.js';
 import { removeStaleStaging, removeStaleTempFiles } from './staging.js';
 import { assertSweepNotRunning, lockSweep } from './sweep-lock.js';
+import { tablesAgainstJournal } from './sweep-files.js';
 
 export const DESIGN_FILE = 'design.json';
 
@@ -31,8 +43,12 @@ export interface SweepDir {
   /** True when continuing an interrupted sweep. */
   resumed: boolean;
   file(name: string): string;
-  /** Move the finished sweep into place (replacing an old result only if forced). */
-  commit(force: boolean): void;
+  /**
+   * Move the finished sweep into place (replacing an old result only if forced), then remove
+   * its files named in `afterwards` (the journal: until the folder is in place, a refused or
+   * failed move leaves an interrupted sweep that --resume finishes without running again).
+   */
+  commit(force: boolean, afterwards?: readonly string[]): void;
   /** Give back the folder's lock (sweep-lock.ts); commit does, and so must any other way out. */
   release(): void;
 }
@@ -96,23 +112,46 @@ const OPTIONAL_KEYS = new Set(['scenario_sha256', 'command_options']);
 const DERIVED_KEYS = new Set(['fingerprint', 'design_fingerprint', 'program', 'layout', 'cells']);
 
 /**
+ * The item of a design record each design-shaping option sets, where the record holds its
+ * effective value: an option typed differently but to the same effect (`--reps 8` where the
+ * file's sweep.replications is 8, or the reverse) is no difference. --steps and --set change
+ * the scenario, which the record holds only as the fingerprint: compared as typed.
+ */
+const OPTION_ITEMS: Record<string, string> = {
+  reps: 'replications',
+  samples: 'samples',
+  'sweep-seed': 'master_seed',
+  design: 'design',
+  vary: 'factors',
+  timeseries: 'timeseries',
+  agents: 'agents',
+  relationships: 'relationships',
+  'by-group': 'by_group',
+  shard: 'shard',
+};
+
+/**
  * What differs between the design record `recorded` (design.json of an interrupted sweep) and
  * `now` (the one this command would write), as `item: recorded X, now Y` texts: each
- * command-line option (`--reps: recorded 8, now not given`), the scenario file's content, then
- * any other recorded item (replications, factors, outputs …). [] when nothing but derived keys
- * differ. Records written before the options were recorded name only the other items.
+ * command-line option whose effect differs (`--reps: recorded "8", now not given`, listed only
+ * when the replications differ too; OPTION_ITEMS), then any other recorded item
+ * (replications, factors, outputs …). The scenario file's content is scenarioChange's. [] when
+ * nothing but derived keys differ. Records written before the options were recorded name only
+ * the other items.
  */
 export function designDifferences(
   recorded: Record<string, unknown>,
   now: Record<string, unknown>,
 ): string[] {
   const show = (v: unknown) => (v === undefined ? 'not given' : (JSON.stringify(v) ?? 'nothing'));
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const out: string[] = [];
   const before = recorded.command_options;
   const after = now.command_options;
   const isObject = (v: unknown): v is Record<string, unknown> =>
     v !== null && typeof v === 'object' && !Array.isArray(v);
-  // Compared above (options, the file's content) or not at all (derived, the file's name).
+  // Compared above (options), by scenarioChange (the file's content) or not at all (derived,
+  // the file's name).
   const compared = new Set([
     ...DERIVED_KEYS,
     'command_options',
@@ -120,26 +159,70 @@ export function designDifferences(
     'scenario_sha256',
   ]);
   if (isObject(before) && isObject(after)) {
-    for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort())
-      if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+      const item = OPTION_ITEMS[key];
+      const sameEffect = item !== undefined && item in recorded && same(recorded[item], now[item]);
+      if (!same(before[key], after[key]) && !sameEffect)
         out.push(`--${key}: recorded ${show(before[key])}, now ${show(after[key])}`);
+    }
   }
-  if (
-    typeof recorded.scenario_sha256 === 'string' &&
-    typeof now.scenario_sha256 === 'string' &&
-    recorded.scenario_sha256 !== now.scenario_sha256
-  )
-    out.push(
-      `the scenario file's content: recorded sha256 ${recorded.scenario_sha256.slice(0, 12)}…, now ${now.scenario_sha256.slice(0, 12)}… (the file was edited)`,
-    );
   for (const key of Object.keys(now)) {
     if (compared.has(key) || !(key in recorded)) continue;
-    if (JSON.stringify(recorded[key]) !== JSON.stringify(now[key]))
+    if (!same(recorded[key], now[key]))
       out.push(
         `${key}: recorded ${show(recorded[key]).slice(0, 80)}, now ${show(now[key]).slice(0, 80)}`,
       );
   }
   return out;
+}
+
+/**
+ * When the scenario file's content differs between the design record `recorded` and `now`
+ * (both record its sha256; older records do not): the words for a refused resume, naming the
+ * file and both sha256 prefixes. null otherwise.
+ */
+export function scenarioChange(
+  recorded: Record<string, unknown>,
+  now: Record<string, unknown>,
+): string | null {
+  const [was, is] = [recorded.scenario_sha256, now.scenario_sha256];
+  if (typeof was !== 'string' || typeof is !== 'string' || was === is) return null;
+  const hashes = `recorded sha256 ${was.slice(0, 12)}…, now ${is.slice(0, 12)}…`;
+  const file = typeof now.scenario_file === 'string' ? now.scenario_file : '';
+  const started = typeof recorded.scenario_file === 'string' ? recorded.scenario_file : file;
+  // Another file given (r2.yaml for r.yaml) is not an edit: both named.
+  return resolve(started) === resolve(file)
+    ? `the scenario file ${file} changed since the sweep started (${hashes})`
+    : `the scenario file ${file} is not the one the sweep started from, ${started} (${hashes})`;
+}
+
+/** The journal of an interrupted sweep (sweep.ts JOURNAL_FILE). */
+const JOURNAL = 'progress.jsonl';
+
+/**
+ * The entries of the interrupted sweep `partial` that --force may not delete: those gvc does
+ * not write there (foreignEntries), the tables (`tables`, in the journal's order)
+ * whose rows are not those its journal records a checksum of (tablesAgainstJournal), and a
+ * manifest.json (left by a sweep refused when it was to be moved into place) that is not as
+ * gvc wrote it. [] when all of it is gvc's, unchanged.
+ */
+function partialChanges(partial: string, tables: readonly string[]): KeptEntry[] {
+  const kept = foreignEntries(partial, 'sweep');
+  const journal = tablesAgainstJournal(
+    join(partial, JOURNAL),
+    tables.map((t) => join(partial, t)),
+  );
+  if (journal === 'unreadable') kept.push({ entry: JOURNAL, why: KEPT_REASONS.journalUnreadable });
+  else {
+    for (const t of journal.changed)
+      kept.push({ entry: basename(t), why: KEPT_REASONS.tableChanged });
+    for (const t of journal.unchecked)
+      kept.push({ entry: basename(t), why: KEPT_REASONS.journalNoChecksum });
+  }
+  const manifest = join(partial, 'manifest.json');
+  const why = existsSync(manifest) ? manifestProblem(manifest) : null;
+  if (why !== null) kept.push({ entry: 'manifest.json', why });
+  return kept;
 }
 
 /** Whatever identifies the sweep's design; only the fingerprint is compared on resume. */
@@ -165,6 +248,11 @@ export function openSweepDir(
     /** Called with the recorded design before resuming; may throw to refuse. */
     onResume?: (recorded: DesignIdentity) => void;
     inputs?: readonly string[];
+    /**
+     * The tables of the sweep's progress journal, in the order of its sizes (sweep.ts): what
+     * --force checks an interrupted sweep's tables against before deleting it.
+     */
+    journalTables?: readonly string[];
   },
 ): SweepDir {
   // Where the system puts it: `link/../o` is next to the link's target (os-path.ts).
@@ -202,7 +290,9 @@ export function openSweepDir(
         `${shown}: it contains ${input}, an input of this command; choose another --out`,
       );
   }
-  if (nonEmpty(abs) && (opts.force || !opts.resume)) {
+  // A resume too: its finished folder could not be put in place at the end, after all its runs.
+  const resuming = opts.resume && existsSync(join(partial, DESIGN_FILE));
+  if (nonEmpty(abs) && (opts.force || !opts.resume || resuming)) {
     // Checked before the hint below, so --force is suggested only where it would work.
     assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true, shown: target });
     if (!opts.force)
@@ -233,16 +323,25 @@ export function openSweepDir(
       // The fingerprint is <hash of the design>/<shard or "all">: show both parts.
       const short = (fp: string) =>
         fp.includes('/') ? `${fp.slice(0, 12)}${fp.slice(fp.indexOf('/'))}` : fp.slice(0, 12);
-      const differences = designDifferences(
-        recorded,
-        opts.design as unknown as Record<string, unknown>,
-      );
+      const now = opts.design as unknown as Record<string, unknown>;
+      const differences = designDifferences(recorded, now);
+      const scenario = scenarioChange(recorded, now);
+      // Options as typed (`--reps: …`) first, then what the design record holds (`replications:
+      // …`), which follows from the options and the scenario file.
+      const options = differences.filter((d) => d.startsWith('--'));
+      const items = differences.filter((d) => !d.startsWith('--'));
+      const why = [
+        ...(scenario !== null ? [scenario] : []),
+        ...(options.length > 0 ? [`it was started with other options: ${options.join('; ')}`] : []),
+        ...(items.length > 0 ? [`its design differs: ${items.join('; ')}`] : []),
+      ];
       throw new UserError(
         `cannot resume ${shown}: ` +
-          (differences.length > 0
-            ? `it was started with other options: ${differences.join('; ')}; `
+          (why.length > 0
+            ? `${why.join('; and ')}; `
             : `it was started from a different scenario, design, step count, outputs or shard ` +
               `(recorded fingerprint ${short(recorded.fingerprint)}, now ${short(opts.design.fingerprint)}); `) +
+          (scenario !== null ? 'restore the scenario file it was started with and ' : '') +
           `give the options it was started with (its design.json records${recordedSweepFlags(recorded) || ' the default outputs'}), ` +
           `or start over with --force, which discards its runs`,
       );
@@ -282,11 +381,8 @@ export function openSweepDir(
         throw new UserError(
           `${shown} is not an interrupted gvc sweep (no ${DESIGN_FILE}); --force will not delete it: remove it yourself or choose another --out`,
         );
-      const foreign = foreignEntry(partial, 'sweep');
-      if (foreign !== null)
-        throw new UserError(
-          `${shown} holds ${foreign}, which gvc did not write there; --force will not delete it: move it out or choose another --out`,
-        );
+      const kept = partialChanges(partial, opts.journalTables ?? []);
+      if (kept.length > 0) throw new UserError(`${shown}: ${keptMessage(kept)}`);
       try {
         rmSync(partial, { recursive: true, force: true });
       } catch (err) {
@@ -309,27 +405,31 @@ export function openSweepDir(
     resumed: opts.resume,
     file: (name) => join(partial, name),
     release,
-    commit(force) {
+    commit(force, afterwards = []) {
       // Where a forced replacement moves the old result first, so a crash never leaves neither.
       const old = join(dirname(abs), `.${basename(abs)}.old-${process.pid}`);
+      let replaced = false;
       try {
         // Given back first: a finished folder holds no lock.
         release();
-        if (!existsSync(abs)) {
-          renameSync(partial, abs);
-          return;
+        if (existsSync(abs)) {
+          if (nonEmpty(abs)) {
+            // As when the sweep started: --force is suggested only where it would work.
+            assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true, shown: target });
+            if (!force)
+              throw new UserError(
+                `output folder ${target} is not empty; use --force to replace it`,
+              );
+          }
+          renameSync(abs, old);
+          replaced = true;
         }
-        if (nonEmpty(abs)) {
-          if (!force)
-            throw new UserError(`output folder ${target} is not empty; use --force to replace it`);
-          assertReplaceable(abs, { kind: 'sweep', inputs, replacing: true, shown: target });
-        }
-        renameSync(abs, old);
         renameSync(partial, abs);
       } catch (err) {
         throw osFailure(err, 'move the finished sweep into', target);
       }
-      removeReplaced(old, target);
+      for (const name of afterwards) rmSync(join(abs, name), { force: true });
+      if (replaced) removeReplaced(old, target);
     },
   };
 }

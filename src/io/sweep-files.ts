@@ -158,7 +158,8 @@ export class JournaledTable {
  * nothing in a normal resume.
  */
 function changedRowsMessage(path: string, resume: ResumePoint): string {
-  const fix = `the file was changed after gvc wrote it; start the sweep over with --force`;
+  // --force deletes only what gvc wrote, unchanged (sweep-dir.ts): the edited table goes first.
+  const fix = `the file was changed after gvc wrote it; move it out of the folder, then start the sweep over with --force`;
   let entries: JournalEntry[];
   try {
     const lines = readInputFile(resume.journal, "a sweep's progress journal")
@@ -255,7 +256,15 @@ export interface JournalState {
  * null when there is no journal or no complete line. Throws a UserError naming the file and
  * line for a damaged journal, or the table that is shorter than the journal says.
  */
-export function readJournal(path: string, tables: readonly (string | null)[]): JournalState | null {
+export function readJournal(
+  path: string,
+  tables: readonly (string | null)[],
+  /**
+   * For --force (tablesAgainstJournal): a table whose file is absent is not missing, and any
+   * table's checksum may be empty; the caller compares what is there.
+   */
+  lenient = false,
+): JournalState | null {
   if (!existsSync(path)) return null;
   let buf: Buffer;
   try {
@@ -268,7 +277,7 @@ export function readJournal(path: string, tables: readonly (string | null)[]): J
   lines.pop();
   const damaged = (i: number, why: string): never => {
     throw new UserError(
-      `${path}:${i + 1}: damaged progress journal: ${why}; start the sweep over with --force`,
+      `${path}:${i + 1}: damaged progress journal: ${why}; without it gvc cannot tell that the tables are as it wrote them, so --force will not delete the folder: remove it yourself if nothing in it is to be kept, or choose another --out`,
     );
   };
   let last: JournalEntry | null = null;
@@ -290,7 +299,8 @@ export function readJournal(path: string, tables: readonly (string | null)[]): J
         entry.checksums.length === tables.length &&
         entry.checksums.every(
           (h, k) =>
-            typeof h === 'string' && (tables[k] === null ? h === '' : /^[0-9a-f]{16}$/.test(h)),
+            typeof h === 'string' &&
+            (tables[k] === null || (lenient && h === '') ? h === '' : /^[0-9a-f]{16}$/.test(h)),
         ));
     if (
       entry === null ||
@@ -313,13 +323,15 @@ export function readJournal(path: string, tables: readonly (string | null)[]): J
   tables.forEach((table, k) => {
     if (table === null) return;
     const size = statSync(table, { throwIfNoEntry: false })?.size;
+    // --force compares what is there (tablesAgainstJournal): absent or short is for it to say.
+    if (lenient && (size === undefined || size < entry.sizes[k])) return;
     if (size === undefined)
       throw new UserError(
         `${table}: missing, but ${path}:${lines.length} records ${entry.sizes[k]} bytes of it; start the sweep over with --force`,
       );
     if (size < entry.sizes[k])
       throw new UserError(
-        `${table}: ${size} bytes, shorter than the ${entry.sizes[k]} that ${path}:${lines.length} records (the file was truncated); start the sweep over with --force`,
+        `${table}: ${size} bytes, shorter than the ${entry.sizes[k]} that ${path}:${lines.length} records (the file was truncated); move it out of the folder, then start the sweep over with --force`,
       );
   });
   return { last: entry, bytes: end };
@@ -334,4 +346,63 @@ export function fileSize(path: string): number {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * How the tables of an interrupted sweep compare with its journal at `path` (`tables[k]`: the
+ * file of sizes[k]), for `gvc sweep --force`, which deletes the folder only while its tables
+ * are what gvc wrote: `changed`, the tables whose first bytes (up to the size the last
+ * complete entry records) no longer have the checksum it records; `unchecked`, the tables it
+ * records no checksum for (a journal of a gvc before checksums). Rows after the recorded size
+ * are those of runs in flight when the sweep stopped, which no journal entry vouches for yet.
+ * A table shorter than the journal records is changed too. 'unreadable' when the journal is
+ * damaged; a table that is absent (moved out) is nothing to delete, and no journal (no run
+ * finished) is no table to check. Throws a SystemError when a table cannot
+ * be read.
+ */
+export function tablesAgainstJournal(
+  path: string,
+  tables: readonly string[],
+): { changed: string[]; unchecked: string[] } | 'unreadable' {
+  let state: JournalState | null;
+  try {
+    // A table the sweep does not write has an empty checksum (and no file): named null.
+    state = readJournal(path, tables, true);
+  } catch (err) {
+    if (err instanceof UserError) return 'unreadable';
+    throw err;
+  }
+  const changed: string[] = [];
+  const unchecked: string[] = [];
+  if (state === null) return { changed, unchecked };
+  const { last } = state;
+  tables.forEach((table, k) => {
+    // Moved out of the folder, or never written: nothing of it to delete.
+    if (!existsSync(table)) return;
+    const recorded = last.checksums?.[k];
+    if (recorded === undefined) {
+      unchecked.push(table);
+      return;
+    }
+    // A table this sweep does not write (its checksum is empty), or cut short: not as gvc
+    // wrote it.
+    if (recorded === '' || statSync(table).size < last.sizes[k]) {
+      changed.push(table);
+      return;
+    }
+    const hash = createHash('sha256');
+    let fd: number;
+    try {
+      fd = openSync(table, 'r');
+    } catch (err) {
+      throw osFailure(err, 'read', table);
+    }
+    try {
+      hashRange(fd, hash, 0, last.sizes[k], table);
+    } finally {
+      closeSync(fd);
+    }
+    if (checksumOf(hash) !== recorded) changed.push(table);
+  });
+  return { changed, unchecked };
 }

@@ -38,6 +38,23 @@ import {
  * (engine/threads.ts); the world is the same either way.
  */
 export function createWorld(scenario: Scenario, sharedTables = false): World {
+  const build = buildWorld(scenario, sharedTables);
+  for (let next = build.next(); ; next = build.next()) if (next.done) return next.value;
+}
+
+/**
+ * Suppliers made between two pauses of buildWorld: a few milliseconds of work, so that a
+ * caller that lets its event loop run at each pause (gvc run, for its signal listeners) answers
+ * a signal at once even while a world of millions of suppliers is being made.
+ */
+export const BUILD_PAUSE_EVERY = 8192;
+
+/**
+ * createWorld as a generator: yields (nothing) after every BUILD_PAUSE_EVERY suppliers and
+ * returns the world. The pauses change nothing in the world; they only let a caller do other
+ * work between them (engine/simulation.ts simulateYielding).
+ */
+export function* buildWorld(scenario: Scenario, sharedTables = false): Generator<void, World> {
   const streams = makeStreams(scenario.seed);
   const relationshipTable: RelationshipTable = new Table(
     RELATIONSHIP_COLUMNS,
@@ -83,13 +100,14 @@ export function createWorld(scenario: Scenario, sharedTables = false): World {
   };
   world.buyers = createBuyers(world);
   world.supplierGroups = createSupplierGroups(world);
-  world.supplierGroups.forEach((group, code) => {
+  for (const [code, group] of world.supplierGroups.entries()) {
     for (let i = 0; i < group.config.count; i++) {
       const s = createSupplier(world, code, streams.init);
       assignInitialBuyers(world, s, group.config.initial_buyers, streams.init);
       formInitialTies(world, s, streams.init);
+      if (world.supplierTable.length % BUILD_PAUSE_EVERY === 0) yield;
     }
-  });
+  }
   const size = world.supplierTable.cols.size;
   let capacity = 0;
   for (let i = 0; i < world.supplierTable.length; i++) capacity += size[i];

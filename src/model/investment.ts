@@ -10,7 +10,7 @@
  * R&D stock that sets absorptive capacity.
  */
 import { NONE } from '../engine/columns.js';
-import { eachActiveRow, type RowBody } from '../engine/kernel.js';
+import { eachActiveRow, ZERO, type RowBody } from '../engine/kernel.js';
 import { numbersById, rowsById } from '../engine/lookup.js';
 import { ipRetention } from './prices.js';
 import { absorptiveCapacity } from './learning.js';
@@ -234,7 +234,9 @@ export function investBody(world: World): RowBody {
   const terms = investmentTerms(world);
   const reinvest = numbersById(world.supplierGroups, (g) => g.intent.reinvest);
   const peer = peerPartners(world);
-  const weights = [0, 0, 0, 0]; // investmentWeights' result, reused (read before the next call)
+  // investmentWeights' result, reused (read before the next call); doubles from the start, as
+  // learnFromBuyersBody's gain (learning.ts).
+  const weights = [ZERO, ZERO, ZERO, ZERO];
   return (i) => {
     // The step's profit is profit · h (a rate per quarter over h quarters); I is an amount.
     const wanted = Math.max(0, S.profit[i]) * h * reinvest[S.groupCode[i]];
@@ -244,6 +246,10 @@ export function investBody(world: World): RowBody {
     S.investment[i] = rate;
     const perCapacity = S.size[i] > 0 ? amount / S.size[i] : 0;
     const at = 4 * i; // S.cap[at + f]: function f
+    // Stored once, after the branch: a store only in the `else` branch first ran steps into a
+    // run (the first supplier with nothing to invest; kernel.ts, "Code that runs only from some
+    // step on"). Nothing between reads it.
+    let designRate = 0;
     if (amount > 0) {
       // The trust in all the supplier's ties (networkBacking's sum) and in its peer ties
       // (peerCooperation's), each in list order, in one walk over them.
@@ -256,16 +262,15 @@ export function investBody(world: World): RowBody {
       const w = investmentWeightsWith(terms, world, i, weights, trust);
       const pooling = 1 + inv.collective_pooling * trustSaturation(peerTrust);
       const absorptive = S.absorptive[i];
-      S.designInvestment[i] = rate * w[DESIGN];
+      designRate = rate * w[DESIGN];
       for (let f = 0; f < N_FUNCTIONS; f++) {
         const reach = f === DESIGN || f === MARKETING ? pooling : 1;
         S.cap[at + f] +=
           Math.min(1, efficiency * reach * absorptive * perCapacity * w[f]) * (1 - S.cap[at + f]);
       }
       S.cash[i] -= amount;
-    } else {
-      S.designInvestment[i] = 0;
     }
+    S.designInvestment[i] = designRate;
     S.rdStock[i] = S.rdStock[i] * rdKeep + perCapacity;
     S.absorptive[i] = absorptiveCapacity(S.rdStock[i], m.learning);
     // Expand only into demand that exists: when buyers asked for more than the supplier could make.

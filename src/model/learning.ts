@@ -9,7 +9,7 @@
  * relationship's share of the supplier's sales (how intense the relationship is); the gap
  * to the buyer's know-how K bounds what can be learnt.
  */
-import { eachActiveRow, type RowBody } from '../engine/kernel.js';
+import { eachActiveRow, ZERO, type RowBody } from '../engine/kernel.js';
 import { rowsById } from '../engine/lookup.js';
 import { FUNCTIONS, RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
 import type { ModelParams } from '../scenario/types.js';
@@ -104,7 +104,11 @@ export function learnFromBuyersBody(world: World): RowBody {
   const R = world.relationshipTable.cols;
   // Each buyer's know-how by id, function f of buyer j at 4 j + f (numbers, not buyer objects).
   const knowHow = rowsById(world.buyers, N_FUNCTIONS, (b, f) => b.knowHow[f]);
-  const gain = [0, 0, 0, 0];
+  // Doubles from the start (ZERO, kernel.ts): an array literal of integers took double
+  // elements at the first fraction stored, each step anew, and the body's compiled code,
+  // made for the other kind, bailed out ("wrong map") and was compiled again
+  // (docs/performance.md, 2026-12-01, session 16). Every element is written before it is read.
+  const gain = [ZERO, ZERO, ZERO, ZERO];
   return (i) => {
     const cap = 4 * i; // S.cap[cap + f]: capability in function f
     for (let f = 0; f < N_FUNCTIONS; f++) gain[f] = 0; // a loop: fill() is a builtin call
@@ -186,7 +190,7 @@ export function depreciateUnused(world: World): void {
 export function depreciateUnusedBody(world: World): RowBody {
   const rate = world.scenario.model.learning.depreciation * world.dt;
   const S = world.supplierTable.cols;
-  const used = [0, 0, 0, 0];
+  const used = [ZERO, ZERO, ZERO, ZERO]; // doubles, as learnFromBuyersBody's gain
   return (i) => {
     exercised(S, i, used);
     for (let f = 0; f < N_FUNCTIONS; f++) S.cap[4 * i + f] *= Math.exp(-rate * (1 - used[f]));

@@ -10,7 +10,7 @@
  * whose coverage the model uses, so it is the only one computed and kept.
  */
 import { NONE, type TieIx } from '../engine/columns.js';
-import { eachActiveRow, type RowBody } from '../engine/kernel.js';
+import { eachActiveRow, ZERO, type RowBody } from '../engine/kernel.js';
 import { append, unlink, type ListHeads, type ListLinks } from '../engine/lists.js';
 import { once } from '../engine/lookup.js';
 import { randomIndex } from '../engine/rng.js';
@@ -243,7 +243,7 @@ export function learnFromNetworkBody(world: World): RowBody {
   const { peer, knowHow, coversMarketing } = partnerArrays(world);
   const peerDamping = peerSpilloverDamping(environment, m); // every other partner's is 1
 
-  const gain = [0, 0, 0, 0];
+  const gain = [ZERO, ZERO, ZERO, ZERO]; // doubles, as learnFromBuyersBody's (learning.ts)
   return (i) => {
     const at = 4 * i; // S.cap[at + f]: function f
     // Zeroed by a loop: fill() is a builtin call that costs more than these stores.

@@ -29,7 +29,11 @@ import {
 
 /** Network and market buyers buy the supplier's (or a joint) design; captive and owned ties use the buyer's. */
 export function carriesSupplierDesign(type: RelationshipType): boolean {
-  return type === 'market' || type === 'network';
+  // Both comparisons made before the `||`: the first tie of another type than market priced
+  // comes steps into a run (kernel.ts, "Code that runs only from some step on").
+  const market = type === 'market';
+  const network = type === 'network';
+  return market || network;
 }
 
 const MARKET = typeCode('market');

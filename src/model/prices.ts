@@ -74,12 +74,15 @@ export function listPriceAt(
   world: World,
 ): number {
   const p = world.scenario.model.prices;
+  // Computed whatever the type, the type only choosing it: the first network tie priced comes
+  // steps into a run (kernel.ts, "Code that runs only from some step on").
+  const relational = 1 + p.relational_premium;
   return listPriceOf(
     p,
     1 + p.product_premium * cap[4 * i + PRODUCT],
     p.sophistication_premium * b.config.sophistication,
     carriesSupplierDesign(type) ? p.design_premium * cap[4 * i + DESIGN] : 0,
-    type === 'network' ? 1 + p.relational_premium : 1,
+    type === 'network' ? relational : 1,
     world.env,
   );
 }

@@ -70,10 +70,13 @@ export function endRelationship(world: World, k: number, cause: RelationshipEndC
  * made (types move at most once a step).
  */
 export function noteTypeChange(R: RelationshipColumns, k: number): void {
-  if (R.type[k] !== R.typeSeen[k]) {
-    R.typeChanges[k]++;
-    R.typeSeen[k] = R.type[k];
-  }
+  // Stored whether or not the type changed (adding 0 and the same type when it did not): the
+  // first change of type comes steps into a run, and a store that had never run threw away the
+  // compiled code of the spell observer and endRelationship (kernel.ts, "Code that runs only
+  // from some step on").
+  const type = R.type[k];
+  R.typeChanges[k] += type !== R.typeSeen[k] ? 1 : 0;
+  R.typeSeen[k] = type;
 }
 
 /** Whether supplier `s` has a relationship with buyer `b`. */

@@ -28,6 +28,7 @@
  * trust and complementary competence built over time; prohibitive inside a hierarchy.
  */
 import { NONE } from '../engine/columns.js';
+import { ZERO } from '../engine/kernel.js';
 import { LeastMembers } from '../engine/memo.js';
 import { normal, randomIndex, type Rng } from '../engine/rng.js';
 import { RELATIONSHIP_TYPES, type RelationshipType } from '../scenario/parameters.js';
@@ -122,14 +123,23 @@ export function resourceTies(world: World): void {
   if (review <= 0) return;
   const rng = world.streams.resourcing;
   const sigma = m.resourcing.quote_dispersion;
-  // By type code (state.ts typeCode), read once per step rather than by name per review.
-  const switchingCost = RELATIONSHIP_TYPES.map((type) => m.resourcing.switching_cost[type]);
+  // By type code (state.ts typeCode), read once per step rather than by name per review. A
+  // typed array: an array made by `map` took the elements kind of the values it met (integers
+  // or fractions), so its hidden class could differ from one step to the next and throw away
+  // resourceTies' compiled code (docs/performance.md, 2026-12-01, session 16).
+  const switchingCost = Float64Array.from(
+    RELATIONSHIP_TYPES,
+    (type) => m.resourcing.switching_cost[type],
+  );
   const S = world.supplierTable.cols;
   const B = world.buyerTable.cols;
   const R = world.relationshipTable.cols;
   const step = world.step;
-  // One record for every review's best offer: bestOutsideOffer overwrites it.
-  const best: Offer = { i: NONE, value: 0, displaces: NONE };
+  // One record for every review's best offer: bestOutsideOffer overwrites it. `value` starts as
+  // ZERO so that the field is a double field from the start (kernel.ts): with the integer 0, the
+  // first value stored changed the record's hidden class and threw away resourceTies' compiled
+  // code, twice a run (docs/performance.md, 2026-12-01, session 16).
+  const best: Offer = { i: NONE, value: ZERO, displaces: NONE };
   const lowestMarket = lowestMarketTies(world);
   for (const b of world.buyers) {
     // A review may end tie k (it leaves the list: read its next first) and add a tie at the end

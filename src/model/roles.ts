@@ -41,7 +41,10 @@ export function isOdm(s: Supplier, m: ModelParams): boolean {
 
 /** isOdm for the supplier at row `i` of the supplier table's columns `S`. */
 export function isOdmAt(S: SupplierColumns, i: number, m: ModelParams): boolean {
-  return S.cap[4 * i + DESIGN] >= m.roles.odm_design && S.ownDesignVolume[i] > 0;
+  // Both conditions computed before the `&&` (kernel.ts, "Code that runs only from some step on").
+  const designs = S.cap[4 * i + DESIGN] >= m.roles.odm_design;
+  const sellsOwnDesign = S.ownDesignVolume[i] > 0;
+  return designs && sellsOwnDesign;
 }
 
 export function isObm(s: Supplier, world: World): boolean {

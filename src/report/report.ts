@@ -32,7 +32,7 @@ import type { RenderedFigure } from './render.js';
 import { inputReadFailure } from '../io/os-errors.js';
 import { prepareOutputDir } from '../io/output-dir.js';
 import { FILES_KEY, recordFiles } from '../io/file-record.js';
-import { commandArgs, commandLine, programInfo, writeJson } from '../io/manifest.js';
+import { commandArgs, commandLine, programInfo, writeManifest } from '../io/manifest.js';
 import { unfinishedSweepHint } from '../io/sweep-dir.js';
 
 export type FolderKind = 'run' | 'sweep' | 'sensitivity' | 'validation';
@@ -180,7 +180,7 @@ export async function buildReport(dir: string, opts: ReportOptions): Promise<Rep
     // folder only while every file is still what gvc wrote (a restyled figure is the user's).
     const names = [...figures.flatMap((f) => [`${f.id}.svg`, `${f.id}.vl.json`]), 'report.html'];
     const program = programInfo();
-    writeJson(target.file('manifest.json'), {
+    writeManifest(target.file('manifest.json'), {
       program: program.name,
       version: program.version,
       git_commit: program.gitCommit,

@@ -2,7 +2,13 @@
  * Markdown reference of every parameter, generated from the registry. docs/parameters.md is
  * this text verbatim; a test fails when the two drift apart.
  */
-import { PARAM_BOUNDS, PARAMETERS, type ParamSpec, type ParamValue } from './parameters.js';
+import {
+  boundsOn,
+  PARAM_BOUNDS,
+  PARAMETERS,
+  type ParamSpec,
+  type ParamValue,
+} from './parameters.js';
 import { rangeText, valueText } from './tree.js';
 
 export const REGENERATE_DOCS_COMMAND = 'npx gvc params --format markdown > docs/parameters.md';
@@ -27,6 +33,26 @@ function code(v: ParamValue | string): string {
   return t === '' ? '' : `\`${t}\``;
 }
 
+/**
+ * `path`'s range (rangeText, options joined by `sep`) followed by the other parameters that
+ * narrow it (PARAM_BOUNDS), each shown by `name`: `[0, 1]; at most buyers.nike.know_how.process`.
+ * A value inside the range but past such a bound is refused all the same, so the range alone
+ * would mislead.
+ */
+export function boundedRangeText(
+  path: string,
+  spec: ParamSpec,
+  sep = '|',
+  name: (path: string) => string = (p) => p,
+): string {
+  const { atMost, atLeast } = boundsOn(path);
+  return [
+    rangeText(spec, sep),
+    ...atMost.map((p) => `at most ${name(p)}`),
+    ...atLeast.map((p) => `at least ${name(p)}`),
+  ].join('; ');
+}
+
 /** A markdown table of parameters; `value` adds a resolved-value column. */
 export function markdownTable(
   rows: readonly { path: string; spec: ParamSpec; value?: ParamValue }[],
@@ -48,7 +74,7 @@ export function markdownTable(
       ...(withValue ? [value === undefined ? '' : code(value)] : []),
       spec.type,
       code(spec.default),
-      rangeText(spec, ', '),
+      boundedRangeText(path, spec, ', ', code),
       spec.unit ?? '',
       spec.description,
     ];
@@ -88,7 +114,8 @@ export function parametersMarkdown(): string {
     '`*` paths). The model would cap it there, so a scenario, `--set` or sweep cell that puts it above is',
     'refused (exit 2) naming both paths, both values and where each came from (the file, its sweep',
     'section, a `--set` or `--vary` flag, or the default); a value given on the command line labels',
-    'the message.',
+    'the message. The Range column of the tables above shows each bound on both of its parameters',
+    '("at most", "at least"), as `gvc params` does.',
     '',
     '| Parameter | At most | Why |',
     '|---|---|---|',

@@ -1060,6 +1060,29 @@ export const PARAM_BOUNDS: readonly ParamBound[] = [
   },
 ];
 
+/**
+ * The bounds of PARAM_BOUNDS that narrow `path`'s range: `atMost` the parameters it may not
+ * exceed, `atLeast` those that may not exceed it. `path` is a registry template
+ * (`buyers.*.requirements.process`) or a concrete path (`buyers.nike.requirements.process`); for
+ * a concrete path, the `*` of the other path is the same group. Derived from PARAM_BOUNDS alone,
+ * so gvc params and docs/parameters.md show what validation checks (resolve.ts).
+ */
+export function boundsOn(path: string): { atMost: string[]; atLeast: string[] } {
+  const template = templateOf(path);
+  const group = path !== template ? path.split('.')[1] : undefined;
+  const concrete = (other: string) =>
+    group === undefined
+      ? other
+      : other
+          .split('.')
+          .map((p, i) => (i === 1 && p === '*' ? group : p))
+          .join('.');
+  return {
+    atMost: PARAM_BOUNDS.filter((b) => b.lower === template).map((b) => concrete(b.upper)),
+    atLeast: PARAM_BOUNDS.filter((b) => b.upper === template).map((b) => concrete(b.lower)),
+  };
+}
+
 export const PARAMETERS: readonly ParamSpec[] = P;
 
 const byPath = new Map(P.map((p) => [p.path, p]));

@@ -225,7 +225,7 @@ describe('--force keeps what a user put into a gvc folder (kind 1)', () => {
     write(join(out, 'notes.txt'), 'my notes');
     write(join(out, 'thesis', 'ch1.tex'), 'chapter');
     expect(await refused('run', scenario, '--out', out, '--force')).toMatch(
-      /holds notes\.txt, which gvc did not write there/,
+      /holds notes\.txt and thesis, which gvc did not write there;/,
     );
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('my notes');
     rmSync(join(out, 'notes.txt'));

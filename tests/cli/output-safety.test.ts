@@ -3,7 +3,7 @@
  * run leaves is cleaned by the next command). Bad-input cases run in-process; the sweeps
  * that make shard folders and the killed run use the built CLI.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -119,9 +119,38 @@ describe('--force replaces only what gvc wrote, never an input (kind 1)', () => 
     const added = readFileSync(ts, 'utf8') + readFileSync(ts, 'utf8').split('\n')[1] + '\n';
     writeFileSync(ts, added);
     expect(await refused('run', s, '--out', o, '--force')).toMatch(
-      /timeseries\.csv, which was changed after gvc wrote it/,
+      /holds report\/capabilities\.vl\.json and timeseries\.csv, which were changed after gvc wrote them/,
     );
     expect(readFileSync(ts, 'utf8')).toBe(added);
+  });
+
+  it("a manifest.json edited since gvc wrote it is the user's: gvc run and gvc sweep --force refuse, deleting nothing", () => {
+    const s = write(join(root, 'mani', 's.yaml'), `name: s\n${WORLD}`);
+    // Through the built CLI: a sweep's workers run the compiled code.
+    const gvc = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args, '--quiet'], { encoding: 'utf8' });
+    for (const [command, o] of [
+      ['run', join(root, 'mani', 'run')],
+      ['sweep', join(root, 'mani', 'sweep')],
+    ]) {
+      const extra =
+        command === 'sweep' ? ['--vary', 'environment.institutions=[0.2, 0.8]', '--reps', '2'] : [];
+      expect(gvc(command, s, '--out', o, ...extra).status).toBe(0);
+      // Unchanged: gvc's own, replaced.
+      expect(gvc(command, s, '--out', o, ...extra, '--force').status).toBe(0);
+      const path = join(o, 'manifest.json');
+      const noted = readFileSync(path, 'utf8').replace(
+        '{\n',
+        '{\n  "notes": "the cluster run for chapter 3",\n',
+      );
+      writeFileSync(path, noted);
+      const r = gvc(command, s, '--out', o, ...extra, '--force');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /^gvc: output folder .*: it holds manifest\.json, which was changed after gvc wrote it \(its text no longer matches the checksum gvc recorded in it, manifest_sha256\); .*choose another folder, or remove this one yourself/,
+      );
+      expect(readFileSync(path, 'utf8')).toBe(noted);
+    }
   });
 
   it("gvc report --force on a report folder of the user's says what is wrong with it", async () => {
@@ -304,14 +333,21 @@ describe('a killed run leaves nothing the next command does not clean (kind 10)'
     await expectCleanedByNextCommand(d);
   }, 120_000);
 
-  it('Ctrl-C (SIGINT) stops gvc run at once: no output folder, the staging folder is cleaned next', async () => {
-    // A signal listener would run only after the synchronous simulation, so the run used to
-    // go on, write its folder and exit 0. The run below takes far longer than the test.
-    const { d, p, exited } = await runUntilStaged('interrupted');
-    p.kill('SIGINT');
-    // Killed by the signal (the shell shows exit status 130), not a finished run.
-    expect(await exited).toEqual([null, 'SIGINT']);
-    expect(existsSync(join(d, 'o'))).toBe(false);
-    await expectCleanedByNextCommand(d);
-  }, 120_000);
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s stops gvc run at once and removes its staging folder (exit status %i)',
+    async (sig, _status) => {
+      // gvc run once registered no signal listener (one would have run only after the
+      // synchronous simulation), so a signal left the staging folder for the next command; the
+      // simulation now lets the event loop run between steps (engine/simulation.ts).
+      const { d, p, exited } = await runUntilStaged(`signal-${sig}`);
+      p.kill(sig);
+      // Killed by the signal (the shell shows 128 + its number), not a finished run.
+      expect(await exited).toEqual([null, sig]);
+      expect(readdirSync(d)).toEqual(['s.yaml']);
+    },
+    120_000,
+  );
 });

@@ -4,13 +4,21 @@
  * with one line and exit code 2.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resumeCommand, runSweep } from '../../src/experiment/sweep.js';
+import { resumeCommand, runSweep, type CommandOptions } from '../../src/experiment/sweep.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { gvcInProcess } from '../report/cli.js';
@@ -78,6 +86,32 @@ async function stoppedSweep(name: string, runs: number, extra: boolean): Promise
   });
   expect(stopped.stopped).toBe(true);
 }
+
+/**
+ * runSweep's options for the sweep of `<name>.yaml` (`loaded`) into `<name>`, started with
+ * `reps` replications and the command-line options `commandOptions` (as typed), stopping after
+ * `stopAfter` runs as an interruption would.
+ */
+const typedSweep = (
+  name: string,
+  loaded: ReturnType<typeof loadScenario>,
+  reps: number,
+  stopAfter: number,
+  commandOptions: CommandOptions,
+) =>
+  ({
+    loaded,
+    spec: parseSweepSpec(loaded.sweep, `${name}.yaml`, loaded.scenario, { replications: reps }),
+    out: join(tmp, name),
+    workers: 0,
+    timeseries: { kind: 'final' },
+    shard: null,
+    force: false,
+    resume: false,
+    quiet: true,
+    stopAfter,
+    commandOptions,
+  }) as const;
 
 const read = (dir: string, f: string) => readFileSync(join(tmp, dir, f));
 
@@ -293,7 +327,7 @@ describe('sweep outputs are independent of how the work is split', () => {
     expect(other.code).toBe(2);
     // The refusal names what differs, with the recorded and the present value.
     expect(other.stderr).toMatch(
-      /cannot resume \S*r\.partial: it was started with other options: .*master_seed: recorded 42, now 43/,
+      /cannot resume \S*r\.partial: its design differs: master_seed: recorded 42, now 43/,
     );
     // Without the extra outputs it started with, it is another sweep too.
     const fewer = gvc('sweep', 'r.yaml', '--out', 'r', '--timeseries', 'every:4', '--resume');
@@ -325,21 +359,48 @@ describe('sweep outputs are independent of how the work is split', () => {
 });
 
 describe("a scenario's top-level seed in a sweep", () => {
-  it('is said once not to be used, and is not recorded as a parameter of the runs', () => {
+  it("is said once only when it is the sweep's seed (no sweep.seed), and is not recorded as a parameter of the runs", () => {
+    const manifestOf = (dir: string) =>
+      JSON.parse(readFileSync(join(tmp, dir, 'manifest.json'), 'utf8')) as {
+        parameters: Record<string, unknown>;
+        seeds: number[];
+      };
+    const notesOf = (stderr: string) =>
+      stderr.split('\n').filter((l) => l.startsWith('gvc: note: '));
+    // Both seeds given, as in the shipped sweep scenarios: they are kept apart, no note.
     writeFileSync(join(tmp, 'seeded.yaml'), `seed: 7\n${SCENARIO}`);
     const r = gvc('sweep', 'seeded.yaml', '--out', 'seeded', '--reps', '1', '--steps', '2');
     expect(r.code, r.stderr).toBe(0);
-    const notes = r.stderr.split('\n').filter((l) => l.startsWith('gvc: note: '));
-    expect(notes).toEqual([
-      "gvc: note: seeded.yaml: seed: 7 is not used by a sweep (it is gvc run's seed); each run's seed is drawn from the sweep's seed 42 (sweep.seed or --sweep-seed)",
-    ]);
-    const manifest = JSON.parse(readFileSync(join(tmp, 'seeded', 'manifest.json'), 'utf8')) as {
-      parameters: Record<string, unknown>;
-      seeds: number[];
-    };
+    expect(notesOf(r.stderr)).toEqual([]);
+    const manifest = manifestOf('seeded');
     expect(Object.keys(manifest.parameters)).not.toContain('seed');
     expect(manifest.parameters['time.steps']).toBe(2);
     expect(manifest.seeds).toEqual([42]);
+    // No sweep.seed: the top-level seed is the sweep's seed; said once, and recorded as such.
+    writeFileSync(join(tmp, 'own-seed.yaml'), `seed: 7\n${SCENARIO.replace('  seed: 42\n', '')}`);
+    const own = gvc('sweep', 'own-seed.yaml', '--out', 'own-seed', '--reps', '1', '--steps', '2');
+    expect(own.code, own.stderr).toBe(0);
+    expect(notesOf(own.stderr)).toEqual([
+      "gvc: note: own-seed.yaml: the file has no sweep.seed, so its seed: 7 is the sweep's seed, from which each run's seed is drawn (no run has seed 7 itself, as gvc run of the file has); set the sweep's seed with sweep.seed or --sweep-seed",
+    ]);
+    expect(manifestOf('own-seed').seeds).toEqual([7]);
+    expect(Object.keys(manifestOf('own-seed').parameters)).not.toContain('seed');
+    // --sweep-seed sets it apart: no note.
+    const flag = gvc(
+      'sweep',
+      'own-seed.yaml',
+      '--out',
+      'flag-seed',
+      '--reps',
+      '1',
+      '--steps',
+      '2',
+      '--sweep-seed',
+      '9',
+    );
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(notesOf(flag.stderr)).toEqual([]);
+    expect(manifestOf('flag-seed').seeds).toEqual([9]);
     // No note without a top-level seed, nor under --quiet.
     const plain = gvc('sweep', 's.yaml', '--out', 'unseeded', '--reps', '1', '--steps', '2');
     expect(plain.stderr).not.toMatch(/note:/);
@@ -366,19 +427,7 @@ describe('a refused resume names the options that differ (recorded in design.jso
       steps: '12',
     });
     const commandOptions = { steps: '12', set: ['environment.institutions=0.5'], reps: '2' };
-    const options = {
-      loaded,
-      spec: parseSweepSpec(loaded.sweep, 'o.yaml', loaded.scenario, { replications: 2 }),
-      out: join(tmp, 'o'),
-      workers: 0,
-      timeseries: { kind: 'final' },
-      shard: null,
-      force: false,
-      resume: false,
-      quiet: true,
-      stopAfter: 3,
-      commandOptions,
-    } as const;
+    const options = typedSweep('o', loaded, 2, 3, commandOptions);
     expect((await runSweep(options)).stopped).toBe(true);
     const design = JSON.parse(readFileSync(join(tmp, 'o.partial', 'design.json'), 'utf8')) as {
       command_options: object;
@@ -394,7 +443,7 @@ describe('a refused resume names the options that differ (recorded in design.jso
     const bare = gvc('sweep', 'o.yaml', '--out', 'o', '--resume');
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(
-      /cannot resume \S*o\.partial: it was started with other options: --reps: recorded "2", now not given; --set: recorded \["environment\.institutions=0\.5"\], now not given; --steps: recorded "12", now not given; replications: recorded 2, now 4/,
+      /cannot resume \S*o\.partial: it was started with other options: --reps: recorded "2", now not given; --set: recorded \["environment\.institutions=0\.5"\], now not given; --steps: recorded "12", now not given; and its design differs: replications: recorded 2, now 4/,
     );
     const again = gvc(...command.split(' ').slice(1), '--quiet');
     expect(again.code, again.stderr).toBe(0);
@@ -409,6 +458,107 @@ describe('a refused resume names the options that differ (recorded in design.jso
     ).toBe(
       `gvc sweep ${join(tmp, 'o.yaml')} --out ${join(tmp, 'o')} --steps 12 --set environment.institutions=0.5 --reps 2 --max-runs 2000000 --allow-mixed-provenance --resume`,
     );
+  });
+});
+
+describe('--force and an interrupted sweep (kind 1: never delete what gvc did not write)', () => {
+  it('deletes a .partial folder only while its tables are the rows its journal records', async () => {
+    await stoppedSweep('p', 5, false);
+    const runs = join(tmp, 'p.partial', 'runs.csv');
+    const asWritten = readFileSync(runs, 'utf8');
+    // A value corrected by hand, the length kept: the names alone do not show it.
+    const lines = asWritten.split('\n');
+    lines[2] = lines[2].replace(/,0\.(\d)/, (_m, d: string) => `,0.${d === '9' ? '8' : '9'}`);
+    const edited = lines.join('\n');
+    expect(edited).not.toBe(asWritten);
+    expect(edited.length).toBe(asWritten.length);
+    writeFileSync(runs, edited);
+    const refused = gvc('sweep', 'p.yaml', '--out', 'p', '--force', '--quiet');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      "gvc: p.partial: it holds runs.csv, whose rows differ from those the sweep's progress journal (progress.jsonl) records (changed after gvc wrote them); --force replaces only a folder holding nothing but gvc's output, unchanged since gvc wrote it, and never deletes the user's files: move it out of the folder (or choose another folder), then run again\n",
+    );
+    expect(readFileSync(runs, 'utf8')).toBe(edited);
+    // Moved out of the folder, the rest is gvc's unchanged: --force starts over.
+    renameSync(runs, join(tmp, 'p-runs-mine.csv'));
+    const forced = gvc('sweep', 'p.yaml', '--out', 'p', '--force', '--quiet');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(join(tmp, 'p-runs-mine.csv'), 'utf8')).toBe(edited);
+    expect(readFileSync(join(tmp, 'p', 'runs.csv'), 'utf8')).not.toBe(edited);
+  });
+
+  it('a table cut short, or a damaged journal, is not deleted either', async () => {
+    await stoppedSweep('pj', 3, false);
+    const ts = join(tmp, 'pj.partial', 'timeseries.csv');
+    const journal = join(tmp, 'pj.partial', 'progress.jsonl');
+    const [tsBytes, journalBytes] = [readFileSync(ts), readFileSync(journal)];
+    const force = () => gvc('sweep', 'pj.yaml', '--out', 'pj', '--force', '--quiet');
+    writeFileSync(ts, tsBytes.subarray(0, 40));
+    const cut = force();
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(
+      /^gvc: pj\.partial: it holds timeseries\.csv, whose rows differ from those the sweep's progress journal \(progress\.jsonl\) records/,
+    );
+    writeFileSync(ts, tsBytes);
+    writeFileSync(journal, `${journalBytes.toString('utf8')}garbage\n`);
+    const damaged = force();
+    expect(damaged.code).toBe(2);
+    expect(damaged.stderr).toMatch(
+      /^gvc: pj\.partial: it holds progress\.jsonl, which is damaged, so gvc cannot tell the tables it records are unchanged; .*choose another folder, or remove this one yourself/,
+    );
+    expect(readFileSync(ts).equals(tsBytes)).toBe(true);
+    // --resume names it, and does not send the user to --force.
+    const resumed = gvc('sweep', 'pj.yaml', '--out', 'pj', '--resume', '--quiet');
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toMatch(
+      /damaged progress journal: .*--force will not delete the folder/,
+    );
+  });
+
+  it('a resume whose folder could not be put in place is refused before it runs anything', async () => {
+    await stoppedSweep('q', 3, false);
+    mkdirSync(join(tmp, 'q'));
+    writeFileSync(join(tmp, 'q', 'notes.txt'), 'mine');
+    const journal = readFileSync(join(tmp, 'q.partial', 'progress.jsonl'), 'utf8');
+    const refused = gvc('sweep', 'q.yaml', '--out', 'q', '--resume', '--quiet');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^gvc: output folder q: not an output folder written by gvc/);
+    expect(readFileSync(join(tmp, 'q.partial', 'progress.jsonl'), 'utf8')).toBe(journal);
+    expect(readFileSync(join(tmp, 'q', 'notes.txt'), 'utf8')).toBe('mine');
+  });
+});
+
+describe('a refused resume compares what options do, and names an edited scenario file', () => {
+  it('--reps typed at the start but equal to the file is no difference; an edited file is named with both sha256 prefixes', async () => {
+    writeFileSync(join(tmp, 'ed.yaml'), SCENARIO);
+    const loaded = loadScenario(join(tmp, 'ed.yaml'));
+    // Started with --reps 4 where the file says replications: 4.
+    const options = typedSweep('ed', loaded, 4, 2, { reps: '4' });
+    expect((await runSweep(options)).stopped).toBe(true);
+    const recorded = JSON.parse(readFileSync(join(tmp, 'ed.partial', 'design.json'), 'utf8')) as {
+      scenario_sha256: string;
+    };
+    // Resumed without --reps: the same design, so it resumes (the fingerprint agrees) …
+    const another = gvc('sweep', 'ed.yaml', '--out', 'ed', '--steps', '8', '--resume');
+    expect(another.code).toBe(2);
+    // … and when something else differs, --reps is not named as a difference.
+    expect(another.stderr).toMatch(
+      /it was started with other options: --steps: recorded not given, now "8"/,
+    );
+    expect(another.stderr).not.toMatch(/--reps/);
+    // The scenario file edited since: named as such, with the recorded and present sha256.
+    writeFileSync(join(tmp, 'ed.yaml'), SCENARIO.replace('seed: 42', 'seed: 7'));
+    const edited = gvc('sweep', 'ed.yaml', '--out', 'ed', '--resume');
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toContain(
+      `cannot resume ed.partial: the scenario file ed.yaml changed since the sweep started (recorded sha256 ${recorded.scenario_sha256.slice(0, 12)}…, now `,
+    );
+    expect(edited.stderr).not.toMatch(/other options|--reps/);
+    expect(edited.stderr).toMatch(/restore the scenario file it was started with/);
+    // Put back, it resumes and finishes.
+    writeFileSync(join(tmp, 'ed.yaml'), SCENARIO);
+    const resumed = gvc('sweep', 'ed.yaml', '--out', 'ed', '--resume', '--quiet');
+    expect(resumed.code, resumed.stderr).toBe(0);
   });
 });
 
@@ -441,7 +591,7 @@ describe('an interrupted sweep whose tables were edited by hand', () => {
       const next = lines.findIndex((l) => l.startsWith('4,'));
       expect(r.stderr.trim()).toBe(
         `gvc: ${path}:${at + 1}: the rows of run 3 (bytes ${offset(at)}–${offset(next)}) differ from those ` +
-          `${join(partial, 'progress.jsonl')}:3 records; the file was changed after gvc wrote it; start the sweep over with --force`,
+          `${join(partial, 'progress.jsonl')}:3 records; the file was changed after gvc wrote it; move it out of the folder, then start the sweep over with --force`,
       );
       // Nothing was resumed: the journal is as it was and no finished folder exists.
       expect(readFileSync(join(partial, 'progress.jsonl')).equals(journal)).toBe(true);

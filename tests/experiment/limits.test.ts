@@ -185,6 +185,33 @@ describe('plans beyond the limits are refused before any work (exit 2, nothing w
     expect(without.code, without.stderr).toBe(0);
   });
 
+  it("gvc sweep: relationships.csv is estimated from each cell's buyers, not the base scenario's", () => {
+    const text = `${WORLD}sweep:\n  replications: 2\n  parameters:\n    buyers.lead.count: [1, 20]\n`;
+    writeFileSync(join(tmp, 'rel-sweep.yaml'), text);
+    // Each cell's world, as its own scenario file would give it.
+    const cell = (count: number) =>
+      relationshipRowsEstimate(
+        parseScenarioText(
+          WORLD.replace('lead: { count: 1 }', `lead: { count: ${count} }`),
+          'c.yaml',
+        ).scenario,
+      );
+    expect([cell(1), cell(20)]).toEqual([55, 1005]);
+    const refused = gvc(
+      'sweep',
+      'rel-sweep.yaml',
+      '--out',
+      'rel-sweep',
+      '--relationships',
+      '--max-output',
+      '1000',
+    );
+    expect(refused.code).toBe(2);
+    // 2 replications of each cell: 2 × (55 + 1,005); the base scenario's buyers gave 4 × 55.
+    expect(refused.stderr).toMatch(/relationships\.csv up to 2,120 rows × 13 columns/);
+    expect(existsSync(join(tmp, 'rel-sweep.partial'))).toBe(false);
+  });
+
   it('gvc validate: the runs of all experiments', () => {
     const r = gvc(
       'validate',

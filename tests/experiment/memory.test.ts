@@ -274,6 +274,61 @@ describe("the heap bound before a run (V8's limit, not the machine's memory)", (
   });
 });
 
+describe("a validation's measure rows, counted before the run", () => {
+  const MiB = 2 ** 20;
+  const flag = (mb: number) => mb * MiB + MEMORY_YOUNG_GENERATION;
+  // One step: the guard between steps never runs, so only this check sees the kept rows.
+  const text = `time: { steps: 1 }\nsuppliers:\n  a: { count: 100000 }\nbuyers:\n  lead: { count: 10 }\npartners:\n  p: { count: 20 }\n`;
+  const { scenario } = parseScenarioText(text, 'v.yaml');
+  const plan = buildPlan(
+    scenario,
+    parseSweepSpec({ parameters: { 'environment.institutions': [0.4, 0.6] } }, 'v.yaml', scenario),
+  );
+  const o = { workers: 1, quiet: true, shard: null, loaded: { file: 'v.yaml' } };
+  const machine = { total: 100 * GB, free: 100 * GB, heapLimit: flag(100) };
+  const atEnd = { kind: 'mean', column: 'process', group: null, includeExited: false } as const;
+
+  it('the final snapshot of the suppliers a measure reads: 650 B a row on top of the world', () => {
+    // The world alone: 19 MB of heap, within 60% of 100 MiB.
+    expect(() => checkSweepMemory(o, plan, machine)).not.toThrow();
+    expect(() =>
+      checkSweepMemory(
+        { ...o, measures: [{ kind: 'metric', metric: 'share_oem', step: 'final', window: null }] },
+        plan,
+        machine,
+      ),
+    ).not.toThrow();
+    // 100,000 rows kept to the end: 65 MB more.
+    expect(() =>
+      checkSweepMemory({ ...o, measures: [{ ...atEnd, step: 'final' }] }, plan, machine),
+    ).toThrow(
+      "v.yaml: each run (100,000 suppliers, 10 lead firms, 20 partners), keeping its supplier rows for its measures (100,000 supplier rows), needs an estimated 84 MB of Node's heap (docs/performance.md), over 60% of the 105 MB Node gives old objects here; run fewer suppliers, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=134, in MB, within the machine's memory)",
+    );
+  });
+
+  it('a measure at step 0 keeps the starting rows too: two snapshots in a run of 1 step', () => {
+    const larger = { ...machine, heapLimit: flag(200) };
+    expect(() =>
+      checkSweepMemory({ ...o, measures: [{ ...atEnd, step: 'final' }] }, plan, larger),
+    ).not.toThrow();
+    expect(() =>
+      checkSweepMemory(
+        {
+          ...o,
+          measures: [
+            { ...atEnd, step: 0 },
+            { ...atEnd, step: 'final' },
+          ],
+        },
+        plan,
+        larger,
+      ),
+    ).toThrow(
+      /keeping its supplier rows for its measures \(200,000 supplier rows\), needs an estimated 149 MB/,
+    );
+  });
+});
+
 describe('the memory guard counts the rows a run keeps (--agents every:1 in a sweep)', () => {
   const MB = 1e6;
   const still = (step: number) => ({

@@ -32,8 +32,16 @@ export function writeGvcManifest(dir: string, fields: object): void {
     const bytes = readFileSync(join(dir, name));
     files[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
-  writeFileSync(
-    join(dir, 'manifest.json'),
-    JSON.stringify({ program: 'gvc-abm', ...fields, files }),
-  );
+  writeSelfChecked(join(dir, 'manifest.json'), { program: 'gvc-abm', ...fields, files });
+}
+
+/**
+ * Writes `manifest` as gvc writes a manifest.json, computed here from the rule rather than by
+ * gvc's code: its JSON text (2-space indents, a final newline) with `manifest_sha256`, the
+ * sha256 of that text without the key, added last.
+ */
+export function writeSelfChecked(path: string, manifest: Record<string, unknown>): void {
+  const text = (o: object) => JSON.stringify(o, null, 2) + '\n';
+  const sha256 = createHash('sha256').update(text(manifest)).digest('hex');
+  writeFileSync(path, text({ ...manifest, manifest_sha256: sha256 }));
 }

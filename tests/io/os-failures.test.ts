@@ -12,12 +12,16 @@ import { gvcInProcess } from '../report/cli.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { parseSweepSpec } from '../../src/experiment/sweep-spec.js';
 import { runSweep } from '../../src/experiment/sweep.js';
+import type { TimeseriesMode } from '../../src/experiment/execute.js';
 import { inputReadFailure, SystemError } from '../../src/io/os-errors.js';
 import { UserError } from '../../src/scenario/errors.js';
 import { cleanupTemp, tempDir } from './helpers.js';
 
-/** The next `after` calls of a mocked function succeed, then it fails with `code`. */
-const inject = vi.hoisted(() => ({ code: '', fn: '', after: 0 }));
+/**
+ * The next `after` calls of a mocked function succeed, then it fails with `code`; with `match`,
+ * only calls whose first argument (a path) ends with it count.
+ */
+const inject = vi.hoisted(() => ({ code: '', fn: '', after: 0, match: '' }));
 
 function osError(code: string, syscall: string): NodeJS.ErrnoException {
   const e = new Error(`${code}: simulated, ${syscall}`) as NodeJS.ErrnoException;
@@ -32,7 +36,7 @@ vi.mock('node:fs', async (importOriginal) => {
   const wrap =
     <A extends unknown[], R>(name: string, f: (...a: A) => R) =>
     (...args: A): R => {
-      if (inject.fn === name) {
+      if (inject.fn === name && String(args[0]).endsWith(inject.match)) {
         if (inject.after <= 0) throw osError(inject.code, name.replace(/Sync$/, ''));
         inject.after--;
       }
@@ -52,6 +56,7 @@ vi.mock('node:fs', async (importOriginal) => {
 
 afterEach(() => {
   inject.fn = '';
+  inject.match = '';
 });
 afterAll(cleanupTemp);
 
@@ -68,6 +73,28 @@ sweep:
   parameters:
     suppliers.sme.intent.network_ties: [0, 3]
 `;
+
+/**
+ * Writes SCENARIO to `<dir>/s.yaml` and returns a function that runs its sweep (in this
+ * process, with `timeseries`) into `<dir>/<out>`, afresh or resumed.
+ */
+function sweepIn(dir: string, timeseries: TimeseriesMode) {
+  writeFileSync(join(dir, 's.yaml'), SCENARIO);
+  const loaded = loadScenario(join(dir, 's.yaml'));
+  const spec = parseSweepSpec(loaded.sweep, 's.yaml', loaded.scenario);
+  return (out: string, resume: boolean) =>
+    runSweep({
+      loaded,
+      spec,
+      out: join(dir, out),
+      workers: 0,
+      timeseries,
+      shard: null,
+      force: false,
+      resume,
+      quiet: true,
+    });
+}
 
 describe('OS failures: exit 3, one line naming path and cause (kind 2)', () => {
   it.each([
@@ -106,21 +133,7 @@ describe('OS failures: exit 3, one line naming path and cause (kind 2)', () => {
 
   it('a sweep stopped by a full disk resumes to the same bytes once space is free', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 's.yaml'), SCENARIO);
-    const loaded = loadScenario(join(dir, 's.yaml'));
-    const spec = parseSweepSpec(loaded.sweep, 's.yaml', loaded.scenario);
-    const sweep = (out: string, resume: boolean) =>
-      runSweep({
-        loaded,
-        spec,
-        out: join(dir, out),
-        workers: 0,
-        timeseries: { kind: 'every', k: 2 },
-        shard: null,
-        force: false,
-        resume,
-        quiet: true,
-      });
+    const sweep = sweepIn(dir, { kind: 'every', k: 2 });
     await sweep('full', false);
     // Fail a write in the middle of the sweep (after the headers and a few runs' rows).
     Object.assign(inject, { code: 'ENOSPC', fn: 'writeSync', after: 9 });
@@ -130,6 +143,29 @@ describe('OS failures: exit 3, one line naming path and cause (kind 2)', () => {
     await sweep('cut', true);
     for (const f of ['runs.csv', 'timeseries.csv', 'summary.csv', 'errors.csv'])
       expect(readFileSync(join(dir, 'cut', f)).equals(readFileSync(join(dir, 'full', f)))).toBe(
+        true,
+      );
+  });
+
+  it('a sweep that cannot be moved into place keeps its finished runs and says how to finish it', async () => {
+    const dir = tempDir();
+    const sweep = sweepIn(dir, { kind: 'final' });
+    await sweep('full', false);
+    // Every run done, the summary and manifest written: the move of the folder fails.
+    Object.assign(inject, { code: 'EBUSY', fn: 'renameSync', after: 0, match: 'moved.partial' });
+    const err = (await sweep('moved', false).catch((e: unknown) => e)) as Error;
+    inject.fn = '';
+    expect(err).toBeInstanceOf(SystemError);
+    expect(err.message).toBe(
+      `cannot move the finished sweep into ${join(dir, 'moved')}: the file or folder is busy (in use by another program); the 6 finished runs are kept in ${join(dir, 'moved')}.partial: once that is put right, finish the sweep without running them again with: gvc sweep ${join(dir, 's.yaml')} --out ${join(dir, 'moved')} --resume`,
+    );
+    // The journal is kept until the folder is in place: the resume runs nothing again.
+    const journal = readFileSync(join(dir, 'moved.partial', 'progress.jsonl'), 'utf8');
+    expect(journal.trimEnd().split('\n')).toHaveLength(6);
+    await sweep('moved', true);
+    expect(realFs.existsSync(join(dir, 'moved', 'progress.jsonl'))).toBe(false);
+    for (const f of ['runs.csv', 'summary.csv', 'errors.csv', 'codebook.csv'])
+      expect(readFileSync(join(dir, 'moved', f)).equals(readFileSync(join(dir, 'full', f)))).toBe(
         true,
       );
   });

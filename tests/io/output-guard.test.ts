@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,7 @@ import {
   REPORT_GENERATOR_TAG,
 } from '../../src/io/output-guard.js';
 import { ScenarioError, UserError } from '../../src/scenario/errors.js';
-import { cleanupTemp, tempDir, writeGvcManifest } from './helpers.js';
+import { cleanupTemp, tempDir, writeGvcManifest, writeSelfChecked } from './helpers.js';
 
 afterAll(cleanupTemp);
 
@@ -110,7 +110,7 @@ describe('what --force may replace (kind 1)', () => {
     const root = tempDir();
     const out = join(root, 'out');
     mkdirSync(out);
-    writeFileSync(join(out, 'manifest.json'), manifest({ run_id: 1 }));
+    writeGvcManifest(out, { scenario_name: 'x', parameters: {}, run_id: 1 });
     writeFileSync(join(out, 's.yaml'), 'x');
     const check = (target: string, kind: 'run' | 'sweep', inputs: string[]) => () =>
       assertReplaceable(target, { kind, inputs, replacing: true });
@@ -200,8 +200,9 @@ describe('--force never deletes what gvc did not write into its folder (kind 1)'
       join('report', 'roles.vl.json'),
       'timeseries.csv',
     ]);
+    // The reason once, after the files that share it.
     expect(check).toThrow(
-      /holds report\/roles\.svg, which was changed after gvc wrote it .*; report\/roles\.vl\.json, which was changed .*; timeseries\.csv, which was changed .*move them out of the folder/,
+      "it holds report/roles.svg, report/roles.vl.json and timeseries.csv, which were changed after gvc wrote them (their size or sha256 differs from the manifest.json record); --force replaces only a folder holding nothing but gvc's output, unchanged since gvc wrote it, and never deletes the user's files: move them out of the folder (or choose another folder), then run again",
     );
     // The same size, other bytes: the sha256 tells.
     writeFileSync(join(out, 'timeseries.csv'), 'step\n7\n');
@@ -214,7 +215,7 @@ describe('--force never deletes what gvc did not write into its folder (kind 1)'
     // A report from a gvc that recorded no checksums (no manifest): it cannot show it is unchanged.
     rmSync(join(out, 'report', 'manifest.json'));
     expect(check).toThrow(
-      /report\/report\.html, which the folder's manifest\.json records no checksum/,
+      /report\/report\.html, report\/roles\.svg and report\/roles\.vl\.json, which the folder's manifest\.json records no checksums for/,
     );
   });
 
@@ -225,5 +226,61 @@ describe('--force never deletes what gvc did not write into its folder (kind 1)'
     expect(() => assertReplaceable(out, { kind: 'report', inputs: [], replacing: true })).toThrow(
       /not an output folder written by gvc \(its report\.html was not written by gvc report: it has no manifest\.json and lacks gvc's generator tag\)/,
     );
+  });
+
+  it('a folder from an earlier gvc (no checksums): the reason said once, then the files', () => {
+    const out = join(tempDir(), 'report');
+    mkdirSync(out);
+    writeFileSync(join(out, 'report.html'), `<html>${REPORT_GENERATOR_TAG}</html>`);
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g'])
+      writeFileSync(join(out, `${id}.svg`), '<svg/>');
+    let message = '';
+    try {
+      assertReplaceable(out, { kind: 'report', inputs: [], replacing: true });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe(
+      `output folder ${out}: it holds a.svg, b.svg, c.svg, d.svg, e.svg and 3 more, which the folder's manifest.json records no checksums for (written by an earlier gvc, or not by gvc), so gvc cannot tell they are unchanged; --force replaces only a folder holding nothing but gvc's output, unchanged since gvc wrote it, and never deletes the user's files: move them out of the folder (or choose another folder), then run again`,
+    );
+    expect(message.match(/records no checksum/g)).toHaveLength(1);
+    expect(readdirSync(out)).toHaveLength(8);
+  });
+
+  it("a manifest.json that is not as gvc wrote it (edited, reformatted, or with no checksum of itself) is the user's", () => {
+    const out = join(tempDir(), 'run');
+    mkdirSync(out);
+    for (const f of RUN_FILES) writeFileSync(join(out, f), 'step\n1\n');
+    writeGvcManifest(out, { scenario_name: 'x', parameters: {} });
+    const path = join(out, 'manifest.json');
+    const asWritten = readFileSync(path, 'utf8');
+    const check = () => assertReplaceable(out, { kind: 'run', inputs: [], replacing: true });
+    expect(check).not.toThrow();
+    const refusal =
+      /holds manifest\.json, which was changed after gvc wrote it \(its text no longer matches the checksum gvc recorded in it, manifest_sha256\); .*choose another folder, or remove this one yourself/;
+    // A note added by hand, a value corrected: refused, and nothing deleted.
+    const withNote = JSON.parse(asWritten) as Record<string, unknown>;
+    writeFileSync(
+      path,
+      JSON.stringify({ ...withNote, notes: 'run on the cluster' }, null, 2) + '\n',
+    );
+    expect(check).toThrow(refusal);
+    writeFileSync(path, asWritten.replace('"scenario_name": "x"', '"scenario_name": "y"'));
+    expect(check).toThrow(refusal);
+    // The same content reformatted is not the file gvc wrote either.
+    writeFileSync(path, JSON.stringify(JSON.parse(asWritten)));
+    expect(check).toThrow(refusal);
+    expect(readdirSync(out)).toContain('manifest.json');
+    // Without the checksum of itself (a manifest of an earlier gvc) it cannot show it is unchanged.
+    const { manifest_sha256: _sha, ...earlier } = JSON.parse(asWritten) as Record<string, unknown>;
+    expect(_sha).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(path, JSON.stringify(earlier, null, 2) + '\n');
+    expect(check).toThrow(
+      /holds manifest\.json, which records no checksum of itself \(manifest_sha256: written by an earlier gvc, or not by gvc\), so gvc cannot tell it is unchanged/,
+    );
+    // Written back as gvc writes it: replaceable again.
+    writeSelfChecked(path, earlier);
+    expect(readFileSync(path, 'utf8')).toBe(asWritten);
+    expect(check).not.toThrow();
   });
 });

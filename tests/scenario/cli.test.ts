@@ -8,7 +8,7 @@ import { paramsOutput, registerParams } from '../../src/cli/commands/params.js';
 import { registerSchema } from '../../src/cli/commands/schema.js';
 import { parametersMarkdown } from '../../src/scenario/docs.js';
 import { UserError } from '../../src/scenario/errors.js';
-import { PARAMETERS } from '../../src/scenario/parameters.js';
+import { PARAM_BOUNDS, PARAMETERS } from '../../src/scenario/parameters.js';
 
 /** Run `gvc <args>` with only the params and schema commands, capturing stdout. */
 async function run(...args: string[]): Promise<string> {
@@ -89,6 +89,51 @@ describe('gvc params', () => {
     }[];
     expect(json.find((r) => r.path === 'buyers.us.guards')?.value).toEqual(['design', 'marketing']);
     expect(json.some((r) => r.path.includes('*'))).toBe(false);
+  });
+
+  it('shows beside a range the parameters that narrow it (PARAM_BOUNDS), in every format', async () => {
+    // `--set buyers.us.requirements.process=1` is refused (above know_how.process, 0.9) though
+    // 1 is inside [0, 1]: the listing said only [0, 1].
+    const line = (text: string, path: string) =>
+      text.split('\n').find((l) => l.startsWith(`${path} `) || l.startsWith(`${path},`));
+    const text = await run('params');
+    expect(line(text, 'buyers.*.requirements.process')).toMatch(
+      / \[0, 1\]; at most buyers\.\*\.know_how\.process /,
+    );
+    expect(line(text, 'buyers.*.know_how.process')).toMatch(
+      / \[0, 1\]; at least buyers\.\*\.requirements\.process /,
+    );
+    expect(line(text, 'environment.price_pressure.initial')).toMatch(
+      /; at most environment\.price_pressure\.max /,
+    );
+    // A parameter no bound concerns keeps its plain range.
+    expect(line(text, 'environment.ipr_protection')).toMatch(/ \[0, 1\] +\S/);
+    expect(line(text, 'environment.ipr_protection')).not.toMatch(/at (most|least)/);
+    // With a file, the bound names the same group's parameter.
+    const csv = await run('params', file, '--format', 'csv');
+    expect(line(csv, 'buyers.us.requirements.process')).toMatch(
+      /,"\[0, 1\]; at most buyers\.us\.know_how\.process",/,
+    );
+    const json = JSON.parse(await run('params', file, '--format', 'json')) as Record<
+      string,
+      unknown
+    >[];
+    expect(json.find((r) => r.path === 'buyers.us.requirements.process')).toMatchObject({
+      min: 0,
+      max: 1,
+      atMost: ['buyers.us.know_how.process'],
+    });
+    expect(json.find((r) => r.path === 'buyers.us.know_how.product')).toMatchObject({
+      atLeast: ['buyers.us.requirements.product'],
+    });
+    expect(json.find((r) => r.path === 'environment.ipr_protection')).not.toHaveProperty('atMost');
+    // Every declared bound shows, on both of its parameters, in docs/parameters.md's tables.
+    const md = await run('params', '--format', 'markdown');
+    for (const b of PARAM_BOUNDS) {
+      const row = (path: string) => md.split('\n').find((l) => l.startsWith(`| \`${path}\` |`));
+      expect(row(b.lower)).toContain(`; at most \`${b.upper}\` |`);
+      expect(row(b.upper)).toContain(`; at least \`${b.lower}\` |`);
+    }
   });
 
   it('with a file, markdown is a table with a value column', async () => {

@@ -5,17 +5,18 @@ import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { checkFileSections } from '../../experiment/sections.js';
 import { UserError } from '../../scenario/errors.js';
-import { markdownTable, parametersMarkdown } from '../../scenario/docs.js';
+import { boundedRangeText, markdownTable, parametersMarkdown } from '../../scenario/docs.js';
 import { flattenScenario, loadScenario } from '../../scenario/load.js';
 import { fileArg } from '../cli-path.js';
 import {
+  boundsOn,
   PARAMETERS,
   specFor,
   templateOf,
   type ParamSpec,
   type ParamValue,
 } from '../../scenario/parameters.js';
-import { rangeText, valueText } from '../../scenario/tree.js';
+import { valueText } from '../../scenario/tree.js';
 
 export const PARAMS_FORMATS = ['text', 'csv', 'markdown', 'json'] as const;
 export type ParamsFormat = (typeof PARAMS_FORMATS)[number];
@@ -122,7 +123,7 @@ function textRow(r: Row, withValue: boolean): Record<string, string> {
     ...(withValue ? { value: r.value === undefined ? '' : valueText(r.value) } : {}),
     type: r.spec.type,
     default: valueText(r.spec.default),
-    range: rangeText(r.spec),
+    range: boundedRangeText(r.path, r.spec),
     unit: r.spec.unit ?? '',
     description: r.spec.description,
   };
@@ -130,6 +131,7 @@ function textRow(r: Row, withValue: boolean): Record<string, string> {
 
 function jsonRow(r: Row, withValue: boolean): Record<string, unknown> {
   const s = r.spec;
+  const { atMost, atLeast } = boundsOn(r.path);
   return {
     path: r.path,
     ...(withValue ? { value: r.value } : {}),
@@ -138,6 +140,9 @@ function jsonRow(r: Row, withValue: boolean): Record<string, unknown> {
     ...(s.type === 'number' || s.type === 'integer' ? { min: s.min, max: s.max } : {}),
     ...(s.type === 'enum' || s.type === 'set' ? { options: [...s.options] } : {}),
     ...(s.type === 'names' ? { refersTo: s.refersTo } : {}),
+    // Only where other parameters narrow the range (PARAM_BOUNDS).
+    ...(atMost.length > 0 ? { atMost } : {}),
+    ...(atLeast.length > 0 ? { atLeast } : {}),
     unit: s.unit ?? '',
     description: s.description,
   };

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { GROUP_ALL, type AgentsMode, type TimeseriesRow } from '../../engine/observations.js';
-import { simulate } from '../../engine/simulation.js';
+import { simulateYielding } from '../../engine/simulation.js';
 import { checkRunBounds, DEFAULT_LIMITS, parseLimit } from '../../experiment/limits.js';
 import { checkFileSections } from '../../experiment/sections.js';
 import { defaultOutputFolder } from '../../io/output-guard.js';
@@ -160,13 +160,14 @@ export function registerRun(program: Command): void {
             seeds: [scenario.seed],
           },
         },
-        (sink) => {
+        async (sink) => {
           // A large run takes tens of seconds: show steps, rate and ETA on a terminal.
           const progress = new Progress(scenario.time.steps, `run ${scenario.name}`, opts.quiet, {
             unit: 'steps',
             logWhenNotTty: false,
           });
-          simulate(
+          // Yielding: Ctrl-C or SIGTERM at any point removes the staging folder at once.
+          await simulateYielding(
             scenario,
             {
               timeseries: (row) => {

@@ -69,6 +69,15 @@ function topLevelSeed(loaded: LoadedScenario): number | undefined {
   return origin !== undefined && origin.source !== null ? loaded.scenario.seed : undefined;
 }
 
+/** Whether the sweep section (with the flags applied, sweepSection) gives the sweep's seed. */
+function sweepSeedGiven(section: unknown): boolean {
+  return (
+    typeof section === 'object' &&
+    section !== null &&
+    (section as Record<string, unknown>).seed !== undefined
+  );
+}
+
 export function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = match ? (exactWholeNumber(match[1]) ?? NaN) : NaN;
@@ -321,10 +330,11 @@ export function registerSweep(program: Command): void {
         throw err;
       }
       checkFileSections(loaded, { sweep: true });
+      const section = sweepSection(loaded.sweep, opts);
       let spec;
       try {
         spec = parseSweepSpec(
-          sweepSection(loaded.sweep, opts),
+          section,
           file,
           loaded.scenario,
           {
@@ -346,11 +356,16 @@ export function registerSweep(program: Command): void {
         if (factor !== undefined) factor.source = `--vary ${arg}`;
       }
       warnWorkers(workers, Boolean(opts.quiet));
-      // The file's top-level seed (for gvc run of the same file) is not used by a sweep: said
-      // once, so that nobody reads it as the sweep's seed. Not recorded as a parameter either.
-      if (!opts.quiet && topLevelSeed(loaded) !== undefined)
+      const fileSeed = topLevelSeed(loaded);
+      // Without sweep.seed or --sweep-seed, the file's top-level seed (gvc run's) becomes the
+      // sweep's master seed, from which each run's seed is drawn: a reader may then take a run
+      // of the sweep for gvc run of the file, so it is said once. A file that gives both seeds
+      // (as the shipped sweep scenarios do, so that gvc run works on them) already keeps them
+      // apart: no note. The manifest records the sweep's seed under seeds either way, never
+      // the top-level one as a parameter of the runs.
+      if (!opts.quiet && fileSeed !== undefined && !sweepSeedGiven(section))
         process.stderr.write(
-          `gvc: note: ${loaded.file}: seed: ${topLevelSeed(loaded)} is not used by a sweep (it is gvc run's seed); each run's seed is drawn from the sweep's seed ${spec.seed} (sweep.seed or --sweep-seed)\n`,
+          `gvc: note: ${loaded.file}: the file has no sweep.seed, so its seed: ${fileSeed} is the sweep's seed, from which each run's seed is drawn (no run has seed ${fileSeed} itself, as gvc run of the file has); set the sweep's seed with sweep.seed or --sweep-seed\n`,
         );
       if (!opts.quiet)
         for (const w of sweepWarnings(spec))
