@@ -70,13 +70,16 @@ for (let t = 1; t <= steps; t++) {
     }
   }
   // What the engine does after observing: ended spells give their rows back.
+  // (A build before session 16 keeps them in a plain array, after it in a RowStack.)
   for (const { world } of [base, change]) {
-    for (const k of world.endedSpells) world.relationshipTable.release(k);
-    world.endedSpells.length = 0;
+    const ended = world.endedSpells;
+    for (const k of ended.rows ?? ended) world.relationshipTable.release(k);
+    if (ended.clear) ended.clear();
+    else ended.length = 0;
   }
 }
 
-const activeOf = (world) => world.suppliers.filter((s) => s.active).length;
+const activeOf = (world) => world.supplierTable.cols.active.reduce((n, a) => n + a, 0);
 const active = activeOf(base.world);
 if (activeOf(change.world) !== active)
   console.log(

@@ -36,10 +36,10 @@ for (let t = 1; t <= steps; t++) {
     if (t > steps / 2) cpu.set(p.name, cpu.get(p.name) + used.user + used.system);
   }
   // What the engine does after observing: ended spells give their rows back.
-  for (const k of world.endedSpells) world.relationshipTable.release(k);
-  world.endedSpells.length = 0;
+  for (const k of world.endedSpells.rows) world.relationshipTable.release(k);
+  world.endedSpells.clear();
 }
-const active = world.suppliers.filter((s) => s.active).length;
+const active = world.supplierTable.cols.active.reduce((n, a) => n + a, 0);
 const measured = steps - Math.floor(steps / 2);
 let total = 0;
 for (const [name, micros] of cpu) {

@@ -3,8 +3,9 @@
  * handed, on the shared column tables, and reports its counters' increments through the shared
  * Int32Array. It holds the parts of a world that the stages' bodies read and no body changes
  * (the scenario, the lead firms, the partners, the supplier groups), built from the scenario as
- * the main thread built them, and is sent the rest (the step, the environment, the buyers'
- * current requirements and the tables' current arrays) with each stage.
+ * the main thread built them, and is sent the rest (the step, the environment and the tables'
+ * current arrays) with each stage. The lead firms' demand and requirements, which change between
+ * steps, are columns of the shared buyer table, so a worker reads the main thread's values there.
  */
 import { workerData } from 'node:worker_threads';
 import type { BuyerTable, RelationshipTable, World } from '../model/state.js';
@@ -67,11 +68,6 @@ try {
       }
       world.step = m.step;
       world.env = m.env;
-      world.buyers.forEach((b, j) => {
-        b.requirements.process = m.buyers[3 * j];
-        b.requirements.product = m.buyers[3 * j + 1];
-        b.demand = m.buyers[3 * j + 2];
-      });
       for (const name of COUNTER_NAMES) counters[name] = 0;
       kernel.runTiledRows(
         supplierTable.cols.active,

@@ -57,8 +57,6 @@ export interface StageMessage {
   handedOut: number;
   step: number;
   env: World['env'];
-  /** Each buyer's [requirements.process, requirements.product, demand], by buyer id. */
-  buyers: Float64Array;
   /**
    * The current column arrays of each table (views of shared memory, not copies), when the
    * worker has not got them yet (see ThreadPool.run).
@@ -204,12 +202,6 @@ export class ThreadPool implements StageThreads {
     // sanction risks, network learning and backing walk them).
     const S = world.supplierTable.cols;
     const bounds = shares((i) => active[i] * (2 + S.relCount[i] + S.tieCount[i]), n, helpers + 1);
-    const buyers = new Float64Array(3 * world.buyers.length);
-    world.buyers.forEach((b, j) => {
-      buyers[3 * j] = b.requirements.process;
-      buyers[3 * j + 1] = b.requirements.product;
-      buyers[3 * j + 2] = b.demand;
-    });
     // The tables' arrays go to a worker only when it does not have them: at its first stage and
     // after a table grew (which replaces its arrays), rather than some 75 views at every stage.
     const generations = [
@@ -237,7 +229,6 @@ export class ThreadPool implements StageThreads {
         handedOut,
         step: world.step,
         env: world.env,
-        buyers,
         tables: this.sent[w] === generations ? undefined : tables,
         from: bounds[w + 1],
         to: bounds[w + 2],

@@ -1029,9 +1029,16 @@ export class Partners {
 
   /** The position in `groups` of partner `id`'s group (0 <= id < length). */
   groupOf(id: number): number {
-    let g = 0;
-    while (this.firstIds[g + 1] <= id) g++;
-    return g;
+    // The first group whose next group starts after id, by bisection: a scenario may name a
+    // group per partner (thousands of groups), and partners are looked up per tie.
+    let lo = 0;
+    let hi = this.groups.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.firstIds[mid + 1] <= id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Partner `id` (0 <= id < length), as an object made now. */
